@@ -1,0 +1,104 @@
+import { javascript, TextFile, typescript } from 'projen';
+import { renderCapabilityTable } from './src/capabilities';
+
+const project = new typescript.TypeScriptProject({
+  name: 'cdk8s-expose',
+  description: 'One declaration of how a Kubernetes service is exposed; one prop picks Service, Ingress, Istio, Gateway API or an API gateway.',
+  license: 'Apache-2.0',
+  copyrightOwner: 'The cdk8s-expose authors',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  typescriptVersion: '~5.9.0',
+
+  // The library and the generated L1s in imports/ compile together (rootDir '.'),
+  // so the package entry point is lib/src/index.js.
+  entrypoint: 'lib/src/index.js',
+  entrypointTypes: 'lib/src/index.d.ts',
+  tsconfig: {
+    include: ['imports/**/*.ts'],
+    compilerOptions: { rootDir: '.', skipLibCheck: true },
+  },
+  tsconfigDev: {
+    include: ['../src/**/*.ts', '../examples/**/*.ts'],
+    compilerOptions: { skipLibCheck: true },
+  },
+
+  peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.8.0', 'cdk8s-plus-27@^2.9.5'],
+  devDeps: ['@types/node@^20', 'jest@^30.5', 'ts-jest@^29.4', 'cdk8s-cli@^2.207.0', 'ajv@^8.17.0', 'yaml@^2.8.0', 'fast-check@^4.0.0'],
+
+  jestOptions: {
+    // CI must fail on snapshot drift: new snapshots are written with `npx jest -u`.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/examples/.*/dist/'],
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', '.projenrc.ts'],
+    ignorePatterns: ['imports/', 'lib/', 'node_modules/', '*.d.ts', '*.js'],
+  },
+  gitignore: ['.crd-bundles/', 'examples/**/dist/', '.jest-results.json'],
+  npmignoreEnabled: true,
+  github: false,
+  buildWorkflow: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+});
+
+// npm ci on these machines fails with the jest-30 lockfile unless unrs-resolver is pinned
+// (the registry lacks the non-linux bindings of 1.13.0).
+project.package.addPackageResolutions('unrs-resolver@1.12.2');
+
+// `npx projen import` regenerates imports/*.ts offline from the CRDs vendored in imports/crds/.
+// One bundle per vendor, each with a `name:=` prefix, so two API groups never overwrite each other.
+const CRDS = 'imports/crds';
+const bundles: Record<string, string[]> = {
+  'istio': [
+    'istio/gateways.networking.istio.io.yaml',
+    'istio/virtualservices.networking.istio.io.yaml',
+    'istio/destinationrules.networking.istio.io.yaml',
+    'istio/requestauthentications.security.istio.io.yaml',
+    'istio/authorizationpolicies.security.istio.io.yaml',
+  ],
+  'gateway-api': [
+    'gateway-api/standard/gateway.networking.k8s.io_gatewayclasses.yaml',
+    'gateway-api/standard/gateway.networking.k8s.io_gateways.yaml',
+    'gateway-api/standard/gateway.networking.k8s.io_httproutes.yaml',
+    'gateway-api/standard/gateway.networking.k8s.io_grpcroutes.yaml',
+    'gateway-api/standard/gateway.networking.k8s.io_referencegrants.yaml',
+  ],
+  'kong': ['kong/custom-resource-definitions.yaml'],
+  'cert-manager': [
+    'cert-manager/cert-manager.io_certificates.yaml',
+    'cert-manager/cert-manager.io_issuers.yaml',
+    'cert-manager/cert-manager.io_clusterissuers.yaml',
+  ],
+};
+const importTask = project.addTask('import', {
+  description: 'Regenerate the CRD L1 classes in imports/ from the CRDs vendored in imports/crds/ (offline)',
+});
+importTask.exec('rm -rf .crd-bundles && mkdir -p .crd-bundles');
+for (const [name, files] of Object.entries(bundles)) {
+  // awk adds the '---' separator a file may lack, so files concatenate into one multi-document YAML.
+  const inputs = files.map((f) => `${CRDS}/${f}`).join(' ');
+  importTask.exec(`awk 'FNR==1 && !/^---/ {print "---"} {print}' ${inputs} > .crd-bundles/${name}.yaml`);
+  importTask.exec(`cdk8s import ${name}:=.crd-bundles/${name}.yaml -l typescript -o imports --no-save --no-check-upgrade`);
+}
+importTask.exec('rm -rf .crd-bundles');
+
+// `npm run synth:example` synthesizes the example app (examples/shop) with the cdk8s CLI.
+project.addTask('synth:example', {
+  description: 'Synthesize the example app in examples/shop to examples/shop/dist',
+  cwd: 'examples/shop',
+  exec: 'cdk8s synth --no-check-upgrade',
+  env: { CDK8S_CHECK_UPGRADE: 'false' },
+});
+
+// The capability table is generated from the matrix in src/capabilities.ts by `npx projen`;
+// test/capabilities.test.ts fails when the committed file is stale.
+new TextFile(project, 'docs/capabilities.md', { lines: renderCapabilityTable().split('\n') });
+
+project.synth();
