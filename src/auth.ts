@@ -1,0 +1,94 @@
+import { dnsSubdomainProblem, headerNameProblem, problemsOf } from './intent/validators';
+import { SecretRef, secretName } from './secret-ref';
+
+/** Options for `Auth.apiKey`. */
+export interface ApiKeyAuthOptions {
+  /** The Secret holding the keys and the consumer each belongs to (never inlined). */
+  readonly secret: SecretRef;
+  /**
+   * The request header that carries the key.
+   * @default 'x-api-key'
+   */
+  readonly header?: string;
+}
+
+/** Options for `Auth.basic`. */
+export interface BasicAuthOptions {
+  /** The Secret holding an htpasswd file (never inlined). */
+  readonly secret: SecretRef;
+  /**
+   * The realm announced in `WWW-Authenticate`.
+   * @default 'Authentication required'
+   */
+  readonly realm?: string;
+}
+
+/** Options for `Auth.jwt`. */
+export interface JwtAuthOptions {
+  /** The `iss` claim tokens must carry. */
+  readonly issuer: string;
+  /** Where the issuer publishes its signing keys (https). */
+  readonly jwksUri: string;
+  /**
+   * Accepted `aud` claims.
+   * @default - any audience
+   */
+  readonly audiences?: string[];
+}
+
+/** Authentication in the intent. */
+export type AuthIntent =
+  | { readonly kind: 'api-key'; readonly secretName: string; readonly header: string }
+  | { readonly kind: 'basic'; readonly secretName: string; readonly realm: string }
+  | { readonly kind: 'jwt'; readonly issuer: string; readonly jwksUri: string; readonly audiences: readonly string[] };
+
+/** How clients authenticate. Requests without valid credentials get 401. */
+export class Auth {
+  /** An API key in a request header, checked against the keys in a Secret. */
+  public static apiKey(options: ApiKeyAuthOptions): Auth {
+    const header = (options.header ?? 'x-api-key').toLowerCase();
+    const name = secretName(options.secret);
+    return new Auth({ kind: 'api-key', secretName: name, header },
+      problemsOf(dnsSubdomainProblem(name, 'secret name'), headerNameProblem(header)));
+  }
+
+  /** HTTP basic auth against an htpasswd file in a Secret. */
+  public static basic(options: BasicAuthOptions): Auth {
+    const name = secretName(options.secret);
+    const realm = options.realm ?? 'Authentication required';
+    return new Auth({ kind: 'basic', secretName: name, realm },
+      problemsOf(dnsSubdomainProblem(name, 'secret name'), /["\\\r\n]/.test(realm) ? `realm "${realm}" has a quote, backslash or line break` : undefined));
+  }
+
+  /** A JWT bearer token signed by the issuer's keys. */
+  public static jwt(options: JwtAuthOptions): Auth {
+    const audiences = [...(options.audiences ?? [])];
+    return new Auth({ kind: 'jwt', issuer: options.issuer, jwksUri: options.jwksUri, audiences },
+      problemsOf(
+        options.issuer.trim() === '' ? 'issuer is empty; use the iss claim of the tokens' : undefined,
+        httpsUrlProblem(options.jwksUri),
+        audiences.some((a) => a.trim() === '') ? 'audiences has an empty entry' : undefined,
+      ));
+  }
+
+  /** @internal */
+  public readonly _problems: readonly string[];
+
+  private constructor(private readonly intent: AuthIntent, problems: string[]) {
+    this._problems = problems;
+  }
+
+  /** @internal */
+  public _toIntent(): AuthIntent {
+    return this.intent;
+  }
+}
+
+function httpsUrlProblem(uri: string): string | undefined {
+  try {
+    if (new URL(uri).protocol === 'https:') return undefined;
+  } catch {
+    // reported below
+  }
+  return `jwksUri "${uri}" is not an https URL; keys must come over TLS`;
+}

@@ -1,0 +1,128 @@
+/**
+ * The capability matrix: for every strategy, how it expresses each intent feature. This file is
+ * plain data (no cdk8s imports) so that `.projenrc.ts` can render docs/capabilities.md from it.
+ */
+
+/** How a strategy expresses a feature. */
+export type Support = 'native' | 'annotation' | 'none';
+
+/** The features of the intent a strategy may or may not express. */
+export const FEATURES = {
+  'hosts': 'Virtual hosts (`hosts`)',
+  'tls': 'TLS termination (`tls`)',
+  'tls-cert-manager': 'Certificates from cert-manager (`Tls.certManager`)',
+  'path-routing': 'Routes beyond one catch-all route (`routes`)',
+  'path-exact': 'Exact path match (`PathMatch.exact`)',
+  'path-regex': 'Regex path match (`PathMatch.regex`)',
+  'header-match': 'Header match (`match.headers`)',
+  'query-match': 'Query parameter match (`match.queryParams`)',
+  'method-match': 'Method match (`match.method`)',
+  'weighted-backends': 'Weighted backends, canaries (`backends`)',
+  'backend-by-name': 'Backend outside the app (`Backend.fromName`)',
+  'cross-namespace-backend': 'Backend in another namespace',
+  'timeout': 'Request timeout (`timeout`)',
+  'retries': 'Retries (`retries`)',
+  'rewrite-path': 'Path rewrite (`rewrite.path`)',
+  'rewrite-host': 'Host rewrite (`rewrite.host`)',
+  'redirect': 'Redirect (`redirect`)',
+  'request-headers': 'Request header edits (`requestHeaders`)',
+  'response-headers': 'Response header edits (`responseHeaders`)',
+  'mirror': 'Traffic mirroring (`mirror`)',
+  'fault': 'Fault injection (`fault`)',
+  'cors': 'CORS (`cors`)',
+  'rate-limit': 'Rate limits (`rateLimit`)',
+  'auth-api-key': 'API keys (`Auth.apiKey`)',
+  'auth-basic': 'Basic auth (`Auth.basic`)',
+  'auth-jwt': 'JWT (`Auth.jwt`)',
+} as const;
+
+export type Feature = keyof typeof FEATURES;
+
+/** What one strategy can express: every feature is listed. */
+export type Capabilities = Readonly<Record<Feature, Support>>;
+
+const NONE: Capabilities = Object.fromEntries(Object.keys(FEATURES).map((f) => [f, 'none'])) as Record<Feature, Support>;
+
+/** A strategy in the matrix: its name as shown in errors and docs, and its capabilities. */
+export interface StrategyCapabilities {
+  readonly strategy: string;
+  readonly capabilities: Capabilities;
+  /** Why some features are `none` or `annotation`, for the docs. */
+  readonly notes?: string;
+}
+
+/** A Service routes L4 connections to one backend's pods: nothing else. */
+const SERVICE: Capabilities = NONE;
+
+const INGRESS_GENERIC: Capabilities = {
+  ...NONE,
+  'hosts': 'native',
+  'tls': 'native',
+  'tls-cert-manager': 'annotation',
+  'path-routing': 'native',
+  'path-exact': 'native',
+  'backend-by-name': 'native',
+};
+
+const INGRESS_NGINX: Capabilities = {
+  ...INGRESS_GENERIC,
+  'path-regex': 'annotation',
+  'weighted-backends': 'annotation',
+  'timeout': 'annotation',
+  'retries': 'annotation',
+  'rewrite-path': 'annotation',
+  'rewrite-host': 'annotation',
+  'redirect': 'annotation',
+  'mirror': 'annotation',
+  'cors': 'annotation',
+  'rate-limit': 'annotation',
+  'auth-basic': 'annotation',
+};
+
+/** Every strategy the library has, in the order of the docs' table. */
+export const CAPABILITY_MATRIX = {
+  nodePort: { strategy: 'nodePort', capabilities: SERVICE },
+  loadBalancer: { strategy: 'loadBalancer', capabilities: SERVICE },
+  ingress: {
+    strategy: 'ingress',
+    capabilities: INGRESS_GENERIC,
+    notes: 'Any Ingress controller; only the Ingress v1 spec (`IngressController.generic()`).',
+  },
+  ingressNginx: {
+    strategy: 'ingress (ingressNginx)',
+    capabilities: INGRESS_NGINX,
+    notes: 'ingress-nginx annotations (`IngressController.ingressNginx()`); ingress-nginx was retired in March 2026: `gatewayApi` is the way off it.',
+  },
+} satisfies Record<string, StrategyCapabilities>;
+
+/** The strategies that express `feature` (natively or through annotations). */
+export function strategiesSupporting(feature: Feature): string[] {
+  return Object.values(CAPABILITY_MATRIX)
+    .filter((s: StrategyCapabilities) => s.capabilities[feature] !== 'none')
+    .map((s) => s.strategy);
+}
+
+const SYMBOL: Record<Support, string> = { native: 'yes', annotation: 'A', none: '-' };
+
+/** The capability table of docs/capabilities.md, generated from the matrix above. */
+export function renderCapabilityTable(): string {
+  const strategies: StrategyCapabilities[] = Object.values(CAPABILITY_MATRIX);
+  const lines = [
+    '# Capability matrix',
+    '',
+    '<!-- Generated from src/capabilities.ts by `npx projen`; do not edit. -->',
+    '',
+    'What each strategy makes of each feature of the declaration: `yes` natively, `A` through controller',
+    'annotations, `-` not at all. Declaring a feature the chosen strategy cannot express fails synth with',
+    'an error that names the construct path, the field and the strategies that can.',
+    '',
+    `| feature | ${strategies.map((s) => `\`${s.strategy}\``).join(' | ')} |`,
+    `|---|${strategies.map(() => ':-:').join('|')}|`,
+    ...Object.entries(FEATURES).map(([feature, title]) =>
+      `| ${title} | ${strategies.map((s) => SYMBOL[s.capabilities[feature as Feature]]).join(' | ')} |`),
+    '',
+    ...strategies.filter((s) => s.notes).map((s) => `- \`${s.strategy}\`: ${s.notes}`),
+    '',
+  ];
+  return lines.join('\n');
+}

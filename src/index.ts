@@ -1,0 +1,16 @@
+export * from './exposed-service';
+export * from './exposure-strategy';
+export * from './ingress-controller';
+export * from './backend';
+export * from './path-match';
+export * from './header-match';
+export * from './query-param-match';
+export * from './route';
+export * from './tls';
+export * from './rate-limit';
+export * from './auth';
+export { SecretRef } from './secret-ref';
+export { ExposureError } from './intent/errors';
+export { ExposedResources } from './strategies/renderer';
+export { NodePortStrategyOptions, LoadBalancerStrategyOptions } from './strategies/service';
+export { FEATURES, Feature, Support, CAPABILITY_MATRIX, renderCapabilityTable } from './capabilities';

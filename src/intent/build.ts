@@ -1,0 +1,364 @@
+import { Chart, Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { BackendIntent } from '../backend';
+import { ExposedServiceProps } from '../exposed-service';
+import { PathMatch } from '../path-match';
+import { CorsPolicy, FaultPolicy, HeaderEdits, RedirectOptions, RetryOn, RetryPolicy, RewriteOptions, RouteProps } from '../route';
+import { Problems, throwIfProblems } from './errors';
+import {
+  CorsIntent, ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent,
+  RetryIntent, RewriteIntent, RouteIntent, RoutePolicy,
+} from './model';
+import {
+  headerNameProblem, headerValueProblem, hostnameProblem, methodProblem, originProblem, percentageProblem, portProblem, urlPathProblem,
+} from './validators';
+import { resourceName } from '../naming';
+
+const RETRY_ON: readonly RetryOn[] = ['5xx', 'gateway-error', 'connect-failure', 'reset', 'retriable-4xx'];
+const DEFAULT_RETRY_ON: readonly RetryOn[] = ['connect-failure', 'gateway-error', 'reset'];
+const REDIRECT_CODES = [301, 302, 303, 307, 308];
+
+/**
+ * Builds the intent from the props: every input check of the library happens here, once.
+ * Throws one ExposureError listing every problem found (path, field, what would be valid).
+ */
+export function buildIntent(scope: IConstruct, props: ExposedServiceProps): ExposureIntent {
+  return new IntentBuilder(scope, props).build();
+}
+
+class IntentBuilder {
+  private readonly problems = new Problems();
+  private readonly backends = new Map<string, BackendIntent>();
+  private readonly backendFields: Record<string, string> = {};
+  private readonly namespace: string | undefined;
+
+  constructor(private readonly scope: IConstruct, private readonly props: ExposedServiceProps) {
+    this.namespace = Chart.of(scope).namespace;
+  }
+
+  public build(): ExposureIntent {
+    const props = this.props;
+    const name = resourceName(this.scope);
+    const hosts = this.hosts(props.hosts ?? []);
+    const defaultBackend = props.backend === undefined ? undefined : this.backend(props.backend, 'backend');
+    const routes = props.routes === undefined
+      ? [this.route({}, 'routes', true, defaultBackend)]
+      : props.routes.map((r, i) => this.route(r, `routes[${i}]`, false, defaultBackend));
+    if (props.routes !== undefined && props.routes.length === 0) {
+      this.problems.add('routes', 'is empty; leave it unset for one route taking every request, or declare routes');
+    }
+    this.checkDuplicateMatches(routes);
+
+    let tls;
+    if (props.tls !== undefined) {
+      this.problems.addAll('tls', props.tls._problems);
+      if (hosts.length === 0) this.problems.add('tls', 'TLS needs hosts: a certificate is issued and served for names; set hosts');
+      tls = props.tls._toIntent(`${name}-tls`);
+    }
+
+    throwIfProblems(this.scope, this.problems.all);
+    return {
+      path: this.scope.node.path,
+      name,
+      namespace: this.namespace,
+      hosts,
+      tls,
+      routes,
+      defaultBackend,
+      backends: [...this.backends.values()],
+      backendFields: this.backendFields,
+    };
+  }
+
+  private hosts(hosts: string[]): string[] {
+    const seen = new Set<string>();
+    hosts.forEach((host, i) => {
+      const problem = hostnameProblem(host);
+      if (problem) this.problems.add(`hosts[${i}]`, problem);
+      if (seen.has(host)) this.problems.add(`hosts[${i}]`, `"${host}" is listed twice`);
+      seen.add(host);
+    });
+    return [...hosts];
+  }
+
+  private backend(backend: RouteProps['backend'] & {}, field: string): BackendIntent | undefined {
+    const resolved = backend._resolve();
+    this.problems.addAll(field, resolved.problems);
+    const intent = resolved.intent;
+    if (intent === undefined) return undefined;
+    // One backend object per Service and port, whoever declared it.
+    const normalised = { ...intent, namespace: intent.namespace ?? this.namespace };
+    const existing = this.backends.get(normalised.key);
+    if (existing) return existing;
+    this.backends.set(normalised.key, normalised);
+    this.backendFields[normalised.key] = field;
+    return normalised;
+  }
+
+  private route(route: RouteProps, field: string, isDefault: boolean, defaultBackend: BackendIntent | undefined): RouteIntent {
+    const props = this.props;
+    const sources: Partial<Record<RoutePolicy, string>> = {};
+    // A route's own policy wins over the ExposedService-level default of the same name.
+    const pick = <K extends RoutePolicy & keyof RouteProps>(key: K): RouteProps[K] | undefined => {
+      if (route[key] !== undefined) {
+        sources[key] = `${field}.${key}`;
+        return route[key];
+      }
+      const inherited = (props as RouteProps)[key];
+      if (inherited !== undefined) sources[key] = key;
+      return inherited;
+    };
+
+    const match = this.match(route, field);
+    const action = this.action(route, field, defaultBackend);
+    if (action?.kind === 'redirect') {
+      for (const key of ['backend', 'rewrite', 'requestHeaders', 'mirror', 'fault', 'retries', 'timeout'] as const) {
+        if (route[key] !== undefined) this.problems.add(`${field}.${key}`, 'a redirect route forwards nothing; remove it or the redirect');
+      }
+    }
+
+    const timeout = pick('timeout');
+    const retries = pick('retries');
+    const rewrite = pick('rewrite');
+    const requestHeaders = pick('requestHeaders');
+    const responseHeaders = pick('responseHeaders');
+    const mirror = pick('mirror');
+    const fault = pick('fault');
+    const cors = pick('cors');
+    const rateLimit = pick('rateLimit');
+    const auth = pick('auth');
+    if (action?.kind === 'redirect') sources.redirect = `${field}.redirect`;
+
+    const intent: RouteIntent = {
+      field,
+      isDefault,
+      match,
+      action: action ?? { kind: 'forward', backends: [] },
+      timeoutMs: timeout === undefined ? undefined : this.duration(timeout, sources.timeout!),
+      retries: retries === undefined ? undefined : this.retries(retries, sources.retries!),
+      rewrite: rewrite === undefined ? undefined : this.rewrite(rewrite, sources.rewrite!),
+      requestHeaders: requestHeaders === undefined ? undefined : this.headerEdits(requestHeaders, sources.requestHeaders!),
+      responseHeaders: responseHeaders === undefined ? undefined : this.headerEdits(responseHeaders, sources.responseHeaders!),
+      mirror: mirror === undefined ? undefined : this.mirror(mirror, sources.mirror!),
+      fault: fault === undefined ? undefined : this.fault(fault, sources.fault!),
+      cors: cors === undefined ? undefined : this.cors(cors, sources.cors!),
+      rateLimit: rateLimit === undefined ? undefined : (this.problems.addAll(sources.rateLimit!, rateLimit._problems), rateLimit._toIntent()),
+      auth: auth === undefined ? undefined : (this.problems.addAll(sources.auth!, auth._problems), auth._toIntent()),
+      sources,
+    };
+    if (intent.rateLimit?.key === 'api-key' && intent.auth?.kind !== 'api-key') {
+      this.problems.add(sources.rateLimit!, 'key "api-key" counts requests per API key, but the route has no Auth.apiKey; add auth or use key "client-ip"');
+    }
+    return intent;
+  }
+
+  private match(route: RouteProps, field: string): MatchIntent {
+    const m = route.match ?? {};
+    const path = m.path ?? PathMatch.prefix('/');
+    this.problems.addAll(`${field}.match.path`, path._problems);
+    (m.headers ?? []).forEach((h, i) => this.problems.addAll(`${field}.match.headers[${i}]`, h._problems));
+    (m.queryParams ?? []).forEach((q, i) => this.problems.addAll(`${field}.match.queryParams[${i}]`, q._problems));
+    if (m.method !== undefined) {
+      const problem = methodProblem(m.method);
+      if (problem) this.problems.add(`${field}.match.method`, problem);
+    }
+    const headers = (m.headers ?? []).map((h) => h._toIntent()).sort((a, b) => a.name.localeCompare(b.name));
+    const queryParams = (m.queryParams ?? []).map((q) => q._toIntent()).sort((a, b) => a.name.localeCompare(b.name));
+    duplicatesOf(headers.map((h) => h.name)).forEach((n) => this.problems.add(`${field}.match.headers`, `"${n}" is matched twice; a header has one condition`));
+    duplicatesOf(queryParams.map((q) => q.name)).forEach((n) => this.problems.add(`${field}.match.queryParams`, `"${n}" is matched twice; a parameter has one condition`));
+    return { path: path._toIntent(), headers, queryParams, method: m.method };
+  }
+
+  private action(route: RouteProps, field: string, defaultBackend: BackendIntent | undefined): ForwardIntent | RedirectIntent | undefined {
+    const declared = (['backend', 'backends', 'redirect'] as const).filter((k) => route[k] !== undefined);
+    if (declared.length > 1) {
+      this.problems.add(field, `sets ${declared.join(' and ')}; a route forwards to one backend, to weighted backends, or redirects: set one`);
+      return undefined;
+    }
+    if (route.redirect !== undefined) return this.redirect(route.redirect, `${field}.redirect`);
+    if (route.backend !== undefined) {
+      const backend = this.backend(route.backend, `${field}.backend`);
+      return backend && { kind: 'forward', backends: [{ backend, weight: 1 }] };
+    }
+    if (route.backends !== undefined) return this.weighted(route.backends, `${field}.backends`);
+    if (defaultBackend !== undefined) return { kind: 'forward', backends: [{ backend: defaultBackend, weight: 1 }] };
+    if (this.props.backend === undefined) {
+      this.problems.add(field === 'routes' ? 'backend' : field, field === 'routes'
+        ? 'no backend: set backend, or declare routes that each set backend, backends or redirect'
+        : `has no backend: set ${field}.backend, backends or redirect, or the ExposedService's backend`);
+    }
+    return undefined;
+  }
+
+  private weighted(backends: NonNullable<RouteProps['backends']>, field: string): ForwardIntent | undefined {
+    if (backends.length === 0) {
+      this.problems.add(field, 'is empty; list at least one backend');
+      return undefined;
+    }
+    const result: { backend: BackendIntent; weight: number }[] = [];
+    backends.forEach((wb, i) => {
+      const weight = wb.weight ?? 1;
+      if (!Number.isInteger(weight) || weight < 0 || weight > 1_000_000) {
+        this.problems.add(`${field}[${i}].weight`, `${weight} is not a weight; use a whole number from 0 to 1000000 (weights are relative)`);
+      }
+      const backend = this.backend(wb.backend, `${field}[${i}].backend`);
+      if (backend === undefined) return;
+      if (result.some((r) => r.backend.key === backend.key)) {
+        this.problems.add(`${field}[${i}].backend`, `${describe(backend)} is listed twice; give it one weight`);
+        return;
+      }
+      result.push({ backend, weight });
+    });
+    if (backends.every((wb) => (wb.weight ?? 1) === 0)) this.problems.add(field, 'all weights are 0, so no request could be served; give one backend a weight above 0');
+    return { kind: 'forward', backends: result };
+  }
+
+  private redirect(r: RedirectOptions, field: string): RedirectIntent {
+    const statusCode = r.statusCode ?? 301;
+    if (!REDIRECT_CODES.includes(statusCode)) this.problems.add(`${field}.statusCode`, `${statusCode} is not a redirect status; use one of ${REDIRECT_CODES.join(', ')}`);
+    if (r.scheme !== undefined && r.scheme !== 'http' && r.scheme !== 'https') this.problems.add(`${field}.scheme`, `"${r.scheme}" is not a scheme; use "http" or "https"`);
+    this.check(`${field}.host`, r.host, hostnameWithoutWildcard);
+    this.check(`${field}.port`, r.port, (p) => portProblem(p));
+    this.check(`${field}.path`, r.path, urlPathProblem);
+    if (r.scheme === undefined && r.host === undefined && r.port === undefined && r.path === undefined) {
+      this.problems.add(field, 'changes nothing, so it would redirect to the same URL in a loop; set scheme, host, port or path');
+    }
+    return { kind: 'redirect', scheme: r.scheme, host: r.host, port: r.port, path: r.path, statusCode };
+  }
+
+  private retries(r: RetryPolicy, field: string): RetryIntent {
+    if (!Number.isInteger(r.attempts) || r.attempts < 0 || r.attempts > 100) {
+      this.problems.add(`${field}.attempts`, `${r.attempts} is not a retry count; use a whole number from 0 to 100`);
+    }
+    const retryOn = [...(r.retryOn ?? DEFAULT_RETRY_ON)];
+    retryOn.filter((x) => !RETRY_ON.includes(x)).forEach((x) => this.problems.add(`${field}.retryOn`, `"${x}" is not a retry condition; use ${RETRY_ON.join(', ')}`));
+    if (retryOn.length === 0) this.problems.add(`${field}.retryOn`, 'is empty; leave it unset for the default conditions, or set attempts to 0');
+    return {
+      attempts: r.attempts,
+      perTryTimeoutMs: r.perTryTimeout === undefined ? undefined : this.duration(r.perTryTimeout, `${field}.perTryTimeout`),
+      retryOn: [...new Set(retryOn)].sort(),
+    };
+  }
+
+  private rewrite(r: RewriteOptions, field: string): RewriteIntent {
+    this.check(`${field}.path`, r.path, urlPathProblem);
+    this.check(`${field}.host`, r.host, hostnameWithoutWildcard);
+    if (r.path === undefined && r.host === undefined) this.problems.add(field, 'sets neither path nor host; set one or remove the rewrite');
+    return { path: r.path, host: r.host };
+  }
+
+  private headerEdits(e: HeaderEdits, field: string): HeaderEditsIntent {
+    const entries = (kind: 'set' | 'add') => Object.entries(e[kind] ?? {}).map(([name, value]) => {
+      this.check(`${field}.${kind}`, name, headerNameProblem);
+      this.check(`${field}.${kind}`, value, (v) => headerValueProblem(name, v));
+      return { name: name.toLowerCase(), value };
+    }).sort((a, b) => a.name.localeCompare(b.name));
+    const set = entries('set');
+    const add = entries('add');
+    const remove = [...new Set((e.remove ?? []).map((n) => {
+      this.check(`${field}.remove`, n, headerNameProblem);
+      return n.toLowerCase();
+    }))].sort();
+    duplicatesOf(set.map((s) => s.name)).forEach((n) => this.problems.add(`${field}.set`, `"${n}" is set twice (header names are case-insensitive)`));
+    for (const name of remove) {
+      if (set.some((s) => s.name === name) || add.some((a) => a.name === name)) {
+        this.problems.add(`${field}.remove`, `"${name}" is both removed and set or added; keep one`);
+      }
+    }
+    if (set.length + add.length + remove.length === 0) this.problems.add(field, 'edits nothing; set, add or remove a header, or remove the edit');
+    return { set, add, remove };
+  }
+
+  private mirror(m: { backend: RouteProps['backend'] & {}; percentage?: number }, field: string): MirrorIntent | undefined {
+    const percentage = m.percentage ?? 100;
+    this.check(`${field}.percentage`, percentage, (p) => percentageProblem(p, 'percentage'));
+    const backend = this.backend(m.backend, `${field}.backend`);
+    return backend && { backend, percentage };
+  }
+
+  private fault(f: FaultPolicy, field: string): FaultIntent {
+    if (f.abort === undefined && f.delay === undefined) this.problems.add(field, 'sets neither abort nor delay; set one or remove the fault');
+    if (f.abort !== undefined) {
+      const s = f.abort.httpStatus;
+      if (!Number.isInteger(s) || s < 200 || s > 599) this.problems.add(`${field}.abort.httpStatus`, `${s} is not an HTTP status; use 200-599`);
+      this.check(`${field}.abort.percentage`, f.abort.percentage, (p) => percentageProblem(p, 'percentage'));
+    }
+    if (f.delay !== undefined) this.check(`${field}.delay.percentage`, f.delay.percentage, (p) => percentageProblem(p, 'percentage'));
+    return {
+      abort: f.abort && { httpStatus: f.abort.httpStatus, percentage: f.abort.percentage },
+      delay: f.delay && { fixedDelayMs: this.duration(f.delay.fixedDelay, `${field}.delay.fixedDelay`), percentage: f.delay.percentage },
+    };
+  }
+
+  private cors(c: CorsPolicy, field: string): CorsIntent {
+    if (c.allowOrigins.length === 0) this.problems.add(`${field}.allowOrigins`, 'is empty; list the origins allowed, e.g. "https://app.example.com"');
+    c.allowOrigins.forEach((o, i) => this.check(`${field}.allowOrigins[${i}]`, o, originProblem));
+    (c.allowMethods ?? []).forEach((m, i) => this.check(`${field}.allowMethods[${i}]`, m, methodProblem));
+    (c.allowHeaders ?? []).forEach((h, i) => this.check(`${field}.allowHeaders[${i}]`, h, headerNameProblem));
+    (c.exposeHeaders ?? []).forEach((h, i) => this.check(`${field}.exposeHeaders[${i}]`, h, headerNameProblem));
+    if (c.allowCredentials && c.allowOrigins.includes('*')) {
+      this.problems.add(`${field}.allowCredentials`, 'browsers refuse credentials with origin "*"; list the origins instead');
+    }
+    let maxAgeSeconds;
+    if (c.maxAge !== undefined) {
+      const ms = this.duration(c.maxAge, `${field}.maxAge`);
+      if (ms % 1000 !== 0) this.problems.add(`${field}.maxAge`, 'Access-Control-Max-Age is whole seconds; use Duration.seconds(n)');
+      maxAgeSeconds = Math.floor(ms / 1000);
+    }
+    return {
+      allowOrigins: [...c.allowOrigins],
+      allowMethods: [...(c.allowMethods ?? ['GET', 'HEAD', 'POST'])],
+      allowHeaders: (c.allowHeaders ?? []).map((h) => h.toLowerCase()),
+      exposeHeaders: (c.exposeHeaders ?? []).map((h) => h.toLowerCase()),
+      allowCredentials: c.allowCredentials ?? false,
+      maxAgeSeconds,
+    };
+  }
+
+  /** Durations are positive whole milliseconds: a zero timeout is no timeout, so leave it unset. */
+  private duration(d: Duration, field: string): number {
+    const ms = d.toMilliseconds();
+    if (!Number.isFinite(ms) || ms <= 0) this.problems.add(field, `${ms}ms is not a positive duration; leave it unset for the default`);
+    else if (!Number.isInteger(ms)) this.problems.add(field, `${ms}ms is not a whole number of milliseconds`);
+    return ms;
+  }
+
+  private checkDuplicateMatches(routes: RouteIntent[]): void {
+    const seen = new Map<string, string>();
+    for (const route of routes) {
+      const key = JSON.stringify(route.match);
+      const first = seen.get(key);
+      if (first !== undefined) {
+        this.problems.add(`${route.field}.match`, `takes the same requests as ${first}.match (${describeMatch(route.match)}) on the same hosts; merge the routes or tell them apart`);
+      } else {
+        seen.set(key, route.field);
+      }
+    }
+  }
+
+  private check<T>(field: string, value: T | undefined, problemOf: (v: T) => string | undefined): void {
+    if (value === undefined) return;
+    const problem = problemOf(value);
+    if (problem) this.problems.add(field, problem);
+  }
+}
+
+function hostnameWithoutWildcard(host: string): string | undefined {
+  return host.includes('*') ? `"${host}" is a wildcard; a rewrite or redirect needs one host` : hostnameProblem(host);
+}
+
+function duplicatesOf(values: string[]): string[] {
+  return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+}
+
+function describe(b: BackendIntent): string {
+  return `${b.namespace ? `${b.namespace}/` : ''}${b.name}:${b.port}`;
+}
+
+function describeMatch(m: MatchIntent): string {
+  const parts = [`path ${m.path.kind} ${m.path.value}`];
+  if (m.method) parts.push(`method ${m.method}`);
+  for (const h of m.headers) parts.push(`header ${h.name} ${h.kind} ${h.value}`);
+  for (const q of m.queryParams) parts.push(`query ${q.name} ${q.kind} ${q.value}`);
+  return parts.join(', ');
+}

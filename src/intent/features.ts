@@ -1,0 +1,55 @@
+import { Feature } from '../capabilities';
+import { ExposureIntent, isCatchAll } from './model';
+
+/** A feature the declaration uses, and the field that declares it. */
+export interface DeclaredFeature {
+  readonly feature: Feature;
+  readonly field: string;
+}
+
+/**
+ * Every feature the intent declares, each with the field it comes from, without duplicates
+ * (a service-level `timeout` inherited by three routes is reported once, as `timeout`).
+ */
+export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
+  const found = new Map<string, DeclaredFeature>();
+  const add = (feature: Feature, field: string) => {
+    const key = `${feature} ${field}`;
+    if (!found.has(key)) found.set(key, { feature, field });
+  };
+
+  if (intent.hosts.length > 0) add('hosts', 'hosts');
+  if (intent.tls) add('tls', 'tls');
+  if (intent.tls?.certManager) add('tls-cert-manager', 'tls');
+  if (intent.routes.length > 1 || !intent.routes.every((r) => isCatchAll(r.match))) add('path-routing', 'routes');
+
+  for (const route of intent.routes) {
+    const { match, sources } = route;
+    const f = route.field;
+    if (match.path.kind === 'exact') add('path-exact', `${f}.match.path`);
+    if (match.path.kind === 'regex') add('path-regex', `${f}.match.path`);
+    if (match.headers.length > 0) add('header-match', `${f}.match.headers`);
+    if (match.queryParams.length > 0) add('query-match', `${f}.match.queryParams`);
+    if (match.method !== undefined) add('method-match', `${f}.match.method`);
+    if (route.action.kind === 'forward' && route.action.backends.length > 1) add('weighted-backends', `${f}.backends`);
+    if (route.action.kind === 'redirect') add('redirect', sources.redirect!);
+    if (route.timeoutMs !== undefined) add('timeout', sources.timeout!);
+    if (route.retries !== undefined) add('retries', sources.retries!);
+    if (route.rewrite?.path !== undefined) add('rewrite-path', `${sources.rewrite!}.path`);
+    if (route.rewrite?.host !== undefined) add('rewrite-host', `${sources.rewrite!}.host`);
+    if (route.requestHeaders !== undefined) add('request-headers', sources.requestHeaders!);
+    if (route.responseHeaders !== undefined) add('response-headers', sources.responseHeaders!);
+    if (route.mirror !== undefined) add('mirror', sources.mirror!);
+    if (route.fault !== undefined) add('fault', sources.fault!);
+    if (route.cors !== undefined) add('cors', sources.cors!);
+    if (route.rateLimit !== undefined) add('rate-limit', sources.rateLimit!);
+    if (route.auth !== undefined) add(`auth-${route.auth.kind}` as Feature, sources.auth!);
+  }
+
+  for (const backend of intent.backends) {
+    const field = intent.backendFields[backend.key];
+    if (backend.origin === 'name') add('backend-by-name', field);
+    if (backend.namespace !== intent.namespace) add('cross-namespace-backend', field);
+  }
+  return [...found.values()];
+}

@@ -1,0 +1,122 @@
+import { AuthIntent } from '../auth';
+import { BackendIntent } from '../backend';
+import { HeaderMatchIntent } from '../header-match';
+import { PathMatchIntent } from '../path-match';
+import { QueryParamMatchIntent } from '../query-param-match';
+import { RateLimitIntent } from '../rate-limit';
+import { RetryOn } from '../route';
+import { TlsIntent } from '../tls';
+
+/**
+ * The validated, normalised, strategy-neutral form of an ExposedService declaration: the only
+ * input of every strategy renderer. Built once by `buildIntent`; renderers never see props.
+ */
+export interface ExposureIntent {
+  /** The construct path, for error messages. */
+  readonly path: string;
+  /** Base name of generated objects, derived from the construct path (DNS-1123 label). */
+  readonly name: string;
+  /** Namespace of the exposure (its chart's), `undefined` for the kubectl context's. */
+  readonly namespace?: string;
+  readonly hosts: readonly string[];
+  readonly tls?: TlsIntent;
+  /** In declaration order; the default route when none was declared. */
+  readonly routes: readonly RouteIntent[];
+  /** The ExposedService-level backend, if declared. */
+  readonly defaultBackend?: BackendIntent;
+  /** Every distinct backend the exposure sends traffic to (routes, weighted, mirrors), by key. */
+  readonly backends: readonly BackendIntent[];
+  /** For each backend key, the field that first declared it (`routes[1].backends[0].backend`). */
+  readonly backendFields: Readonly<Record<string, string>>;
+}
+
+/** One route with the ExposedService-level policies merged in. */
+export interface RouteIntent {
+  /** `routes[i]`, or `routes` for the default route. */
+  readonly field: string;
+  /** True when the route is the default one (no `routes` declared). */
+  readonly isDefault: boolean;
+  readonly match: MatchIntent;
+  readonly action: ForwardIntent | RedirectIntent;
+  readonly timeoutMs?: number;
+  readonly retries?: RetryIntent;
+  readonly rewrite?: RewriteIntent;
+  readonly requestHeaders?: HeaderEditsIntent;
+  readonly responseHeaders?: HeaderEditsIntent;
+  readonly mirror?: MirrorIntent;
+  readonly fault?: FaultIntent;
+  readonly cors?: CorsIntent;
+  readonly rateLimit?: RateLimitIntent;
+  readonly auth?: AuthIntent;
+  /** Where each policy of this route was declared (`timeout` or `routes[1].timeout`), for errors. */
+  readonly sources: Readonly<Partial<Record<RoutePolicy, string>>>;
+}
+
+/** The policies a route can carry. */
+export type RoutePolicy = 'timeout' | 'retries' | 'rewrite' | 'redirect' | 'requestHeaders' | 'responseHeaders'
+| 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth';
+
+export interface MatchIntent {
+  readonly path: PathMatchIntent;
+  readonly headers: readonly HeaderMatchIntent[];
+  readonly queryParams: readonly QueryParamMatchIntent[];
+  readonly method?: string;
+}
+
+export interface ForwardIntent {
+  readonly kind: 'forward';
+  /** One entry for a single backend; weights are relative and not all 0. */
+  readonly backends: readonly { readonly backend: BackendIntent; readonly weight: number }[];
+}
+
+export interface RedirectIntent {
+  readonly kind: 'redirect';
+  readonly scheme?: 'http' | 'https';
+  readonly host?: string;
+  readonly port?: number;
+  readonly path?: string;
+  readonly statusCode: number;
+}
+
+export interface RetryIntent {
+  readonly attempts: number;
+  readonly perTryTimeoutMs?: number;
+  readonly retryOn: readonly RetryOn[];
+}
+
+export interface RewriteIntent {
+  readonly path?: string;
+  readonly host?: string;
+}
+
+/** Header edits with lowercased names, sorted by name for deterministic output. */
+export interface HeaderEditsIntent {
+  readonly set: readonly { readonly name: string; readonly value: string }[];
+  readonly add: readonly { readonly name: string; readonly value: string }[];
+  readonly remove: readonly string[];
+}
+
+export interface MirrorIntent {
+  readonly backend: BackendIntent;
+  readonly percentage: number;
+}
+
+export interface FaultIntent {
+  readonly abort?: { readonly httpStatus: number; readonly percentage: number };
+  readonly delay?: { readonly fixedDelayMs: number; readonly percentage: number };
+}
+
+export interface CorsIntent {
+  readonly allowOrigins: readonly string[];
+  readonly allowMethods: readonly string[];
+  readonly allowHeaders: readonly string[];
+  readonly exposeHeaders: readonly string[];
+  readonly allowCredentials: boolean;
+  readonly maxAgeSeconds?: number;
+}
+
+/** True for the route that takes every request: prefix `/` with no other condition. */
+export function isCatchAll(match: MatchIntent): boolean {
+  return match.path.kind === 'prefix' && match.path.value === '/'
+    && match.headers.length === 0 && match.queryParams.length === 0 && match.method === undefined;
+}

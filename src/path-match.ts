@@ -1,0 +1,73 @@
+import { problemsOf, regexProblem, urlPathProblem } from './intent/validators';
+
+/** How a path match compares the request path. */
+export type PathMatchKind = 'prefix' | 'exact' | 'regex';
+
+/** A path match in the intent: plain data every strategy renders. */
+export interface PathMatchIntent {
+  readonly kind: PathMatchKind;
+  readonly value: string;
+}
+
+/**
+ * Which request paths a route matches.
+ *
+ * Prefix matches are element-wise, as in Ingress `Prefix`, Gateway API `PathPrefix` and the
+ * Istio rendering: `PathMatch.prefix('/api')` matches `/api` and `/api/v1`, not `/apis`.
+ */
+export abstract class PathMatch {
+  /**
+   * Matches the path and everything under it, element by element.
+   * @param path starts with `/`; a trailing `/` is ignored except for `/` itself
+   */
+  public static prefix(path: string): PathMatch {
+    return new LiteralPathMatch('prefix', path);
+  }
+
+  /** Matches exactly this path. */
+  public static exact(path: string): PathMatch {
+    return new LiteralPathMatch('exact', path);
+  }
+
+  /**
+   * Matches paths the regular expression matches in full (RE2 syntax: no lookaround, no
+   * backreferences). Not every strategy can express regexes: the capability matrix says which.
+   */
+  public static regex(pattern: string): PathMatch {
+    return new RegexPathMatch(pattern);
+  }
+
+  /** @internal */
+  public readonly _problems: readonly string[];
+
+  protected constructor(problems: string[]) {
+    this._problems = problems;
+  }
+
+  /** @internal */
+  public abstract _toIntent(): PathMatchIntent;
+}
+
+class LiteralPathMatch extends PathMatch {
+  private readonly path: string;
+
+  constructor(private readonly kind: 'prefix' | 'exact', path: string) {
+    super(problemsOf(urlPathProblem(path)));
+    // '/api/' and '/api' mean the same element-wise prefix; keep one spelling so routes compare.
+    this.path = kind === 'prefix' && path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') || '/' : path;
+  }
+
+  public _toIntent(): PathMatchIntent {
+    return { kind: this.kind, value: this.path };
+  }
+}
+
+class RegexPathMatch extends PathMatch {
+  constructor(private readonly pattern: string) {
+    super(problemsOf(regexProblem(pattern)));
+  }
+
+  public _toIntent(): PathMatchIntent {
+    return { kind: 'regex', value: this.pattern };
+  }
+}

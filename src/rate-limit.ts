@@ -1,0 +1,58 @@
+/** Who a rate limit counts requests for. */
+export type RateLimitKey = 'client-ip' | 'api-key';
+
+/** Options for `RateLimit.perSecond` and `RateLimit.perMinute`. */
+export interface RateLimitOptions {
+  /**
+   * Requests accepted above the rate in a burst before requests are rejected with 429.
+   * @default 0 - no request above the rate is accepted
+   */
+  readonly burst?: number;
+
+  /**
+   * What requests are counted per: the client address, or the API key (needs `Auth.apiKey`).
+   * @default 'client-ip'
+   */
+  readonly key?: RateLimitKey;
+}
+
+/** A rate limit in the intent. */
+export interface RateLimitIntent {
+  readonly requests: number;
+  readonly per: 'second' | 'minute';
+  readonly burst: number;
+  readonly key: RateLimitKey;
+}
+
+/** How many requests a client may make; requests above it get 429. */
+export class RateLimit {
+  /** At most `requests` per second. */
+  public static perSecond(requests: number, options: RateLimitOptions = {}): RateLimit {
+    return new RateLimit(requests, 'second', options);
+  }
+
+  /** At most `requests` per minute. */
+  public static perMinute(requests: number, options: RateLimitOptions = {}): RateLimit {
+    return new RateLimit(requests, 'minute', options);
+  }
+
+  /** @internal */
+  public readonly _problems: readonly string[];
+  private readonly intent: RateLimitIntent;
+
+  private constructor(requests: number, per: 'second' | 'minute', options: RateLimitOptions) {
+    const burst = options.burst ?? 0;
+    const key = options.key ?? 'client-ip';
+    const problems: string[] = [];
+    if (!Number.isInteger(requests) || requests < 1) problems.push(`${requests} requests per ${per} is not a rate; use a whole number of at least 1`);
+    if (!Number.isInteger(burst) || burst < 0) problems.push(`burst ${burst} is not a request count; use a whole number of at least 0`);
+    if (key !== 'client-ip' && key !== 'api-key') problems.push(`key "${key}" is not a rate limit key; use "client-ip" or "api-key"`);
+    this._problems = problems;
+    this.intent = { requests, per, burst, key };
+  }
+
+  /** @internal */
+  public _toIntent(): RateLimitIntent {
+    return this.intent;
+  }
+}

@@ -1,0 +1,125 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { BackendIntent } from '../../backend';
+import { CAPABILITY_MATRIX } from '../../capabilities';
+import { fail as failAt } from '../../intent/errors';
+import { ExposureIntent, isCatchAll, RouteIntent } from '../../intent/model';
+import { dnsSubdomainProblem, problemsOf } from '../../intent/validators';
+import { resourceName } from '../../naming';
+import { provisionBackendServices } from '../backend-services';
+import { ExposedResources, StrategyRenderer } from '../renderer';
+import { IngressDialect } from './dialect';
+
+const k8s = kplus.k8s;
+
+/** One Ingress object in the making: the routes that share an annotation set. */
+interface IngressPlan {
+  readonly annotations: Record<string, string>;
+  readonly paths: kplus.k8s.HttpIngressPath[];
+  /** Set for the Ingress of an exposure that takes every request on every host. */
+  defaultBackend?: BackendIntent;
+}
+
+/**
+ * ingress: Ingress `networking.k8s.io/v1` with `ingressClassName`. Routes become paths under one
+ * rule per host (or one host-less rule). Routes needing different controller annotations go to
+ * separate Ingress objects, and each weighted route gets a canary Ingress (ingress-nginx).
+ */
+export class IngressRenderer implements StrategyRenderer {
+  public readonly name: string;
+  public readonly capabilities;
+  public readonly problems: readonly string[];
+
+  constructor(private readonly className: string, private readonly dialect: IngressDialect) {
+    const row = CAPABILITY_MATRIX[dialect.matrixKey];
+    this.name = row.strategy;
+    this.capabilities = row.capabilities;
+    this.problems = problemsOf(dnsSubdomainProblem(className, 'className'));
+  }
+
+  public render(scope: Construct, intent: ExposureIntent): ExposedResources {
+    const fail = (field: string, message: string): never => failAt(scope, field, message);
+    const backendServices = provisionBackendServices(intent.backends);
+    const plans = new Map<string, IngressPlan>();
+    const canaries: { route: RouteIntent; path: kplus.k8s.HttpIngressPath; annotations: Record<string, string> }[] = [];
+
+    for (const route of intent.routes) {
+      const plan = this.dialect.route(route, intent, fail);
+      const backends = this.backendsOf(route, intent, fail);
+      const path: kplus.k8s.HttpIngressPath = { path: plan.path, pathType: plan.pathType, backend: ingressBackend(backends[0].backend) };
+      const key = JSON.stringify(Object.entries(plan.annotations).sort());
+      const group = plans.get(key) ?? { annotations: { ...plan.annotations }, paths: [] };
+      plans.set(key, group);
+      group.paths.push(path);
+      if (intent.hosts.length === 0 && intent.routes.length === 1 && isCatchAll(route.match)
+        && backends.length === 1 && Object.keys(plan.annotations).length === 0) {
+        // Every request on every host goes to one backend: that is what an Ingress default backend is.
+        group.defaultBackend = backends[0].backend;
+      }
+      if (backends.length === 2) {
+        const [primary, canary] = backends;
+        canaries.push({
+          route,
+          path: { ...path, backend: ingressBackend(canary.backend) },
+          annotations: this.dialect.canaryAnnotations(canary.weight, primary.weight + canary.weight, canary.backend),
+        });
+      }
+    }
+
+    const exposureAnnotations = this.dialect.exposureAnnotations(intent);
+    const ingresses: kplus.k8s.KubeIngress[] = [];
+    [...plans.values()].forEach((plan, i) => {
+      const annotations = { ...exposureAnnotations, ...plan.annotations, ...(i === 0 ? certManagerAnnotations(intent) : {}) };
+      ingresses.push(this.ingress(scope, intent, i === 0 ? undefined : String(i), annotations, plan.paths, plan.defaultBackend));
+    });
+    for (const canary of canaries) {
+      const suffix = `canary-${canary.route.field === 'routes' ? 0 : canary.route.field.replace(/\D+/g, '')}`;
+      ingresses.push(this.ingress(scope, intent, suffix, canary.annotations, [canary.path]));
+    }
+    return { ingress: ingresses[0], ingresses, backendServices };
+  }
+
+  /** The backends of a route, primary first; a redirect still names a backend (Ingress paths must). */
+  private backendsOf(route: RouteIntent, intent: ExposureIntent, fail: (f: string, m: string) => never) {
+    if (route.action.kind === 'redirect') {
+      if (intent.defaultBackend === undefined) {
+        fail(route.sources.redirect!, 'an Ingress path always names a backend, even when the controller redirects; set the ExposedService\'s backend');
+      }
+      return [{ backend: intent.defaultBackend, weight: 1 }];
+    }
+    const backends = route.action.backends;
+    if (backends.length > 2) {
+      fail(`${route.field}.backends`, `${this.name} splits a route between two backends (a main and a canary Ingress); ${backends.length} are listed: use gatewayApi or istio for more`);
+    }
+    return backends;
+  }
+
+  private ingress(scope: Construct, intent: ExposureIntent, suffix: string | undefined, annotations: Record<string, string>,
+    paths: kplus.k8s.HttpIngressPath[], defaultBackend?: BackendIntent): kplus.k8s.KubeIngress {
+    const name = suffix === undefined ? intent.name : resourceName(scope, suffix);
+    const sorted = Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => a.localeCompare(b)));
+    const rules = defaultBackend !== undefined ? undefined
+      : intent.hosts.length === 0 ? [{ http: { paths } }]
+        : intent.hosts.map((host) => ({ host, http: { paths } }));
+    return new k8s.KubeIngress(scope, suffix === undefined ? 'Ingress' : `Ingress-${suffix}`, {
+      metadata: { name, annotations: Object.keys(sorted).length > 0 ? sorted : undefined },
+      spec: {
+        ingressClassName: this.className,
+        defaultBackend: defaultBackend && ingressBackend(defaultBackend),
+        tls: intent.tls && [{ hosts: [...intent.hosts], secretName: intent.tls.secretName }],
+        rules,
+      },
+    });
+  }
+}
+
+function ingressBackend(backend: BackendIntent): kplus.k8s.IngressBackend {
+  return { service: { name: backend.name, port: { number: backend.port } } };
+}
+
+/** cert-manager's ingress-shim issues the certificate for the Ingress's TLS hosts into its secret. */
+function certManagerAnnotations(intent: ExposureIntent): Record<string, string> {
+  const cm = intent.tls?.certManager;
+  if (cm === undefined) return {};
+  return { [cm.issuerKind === 'Issuer' ? 'cert-manager.io/issuer' : 'cert-manager.io/cluster-issuer']: cm.issuerName };
+}

@@ -1,0 +1,115 @@
+import { Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { CAPABILITY_MATRIX } from '../capabilities';
+import { ExposureIntent } from '../intent/model';
+import { portProblem, problemsOf } from '../intent/validators';
+import { ExposedResources, StrategyRenderer } from './renderer';
+
+const k8s = kplus.k8s;
+
+/** Options for `ExposureStrategy.nodePort`. */
+export interface NodePortStrategyOptions {
+  /**
+   * The port opened on every node (30000-32767).
+   * @default - allocated by Kubernetes
+   */
+  readonly nodePort?: number;
+  /**
+   * The Service port.
+   * @default - the backend's port
+   */
+  readonly port?: number;
+}
+
+/** Options for `ExposureStrategy.loadBalancer`. */
+export interface LoadBalancerStrategyOptions {
+  /**
+   * The port the load balancer listens on.
+   * @default - the backend's port
+   */
+  readonly port?: number;
+  /**
+   * Annotations for the cloud's load balancer controller (scheme, TLS, health checks, ...).
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+  /**
+   * The load balancer implementation (`spec.loadBalancerClass`).
+   * @default - the cluster's default
+   */
+  readonly loadBalancerClass?: string;
+  /**
+   * `Local` keeps the client's source address and skips a second hop, at the cost of uneven spread.
+   * @default 'Cluster'
+   */
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
+}
+
+/**
+ * nodePort and loadBalancer: one Service of that type selecting the backend's pods. An L4
+ * strategy: every L7 feature is a capability error (see the matrix).
+ */
+export class ServiceRenderer implements StrategyRenderer {
+  public static nodePort(options: NodePortStrategyOptions): ServiceRenderer {
+    const { nodePort, port } = options;
+    return new ServiceRenderer('nodePort', { port, nodePort }, problemsOf(
+      nodePort === undefined || (Number.isInteger(nodePort) && nodePort >= 30000 && nodePort <= 32767)
+        ? undefined : `nodePort ${nodePort} is outside the NodePort range; use 30000-32767`,
+      port === undefined ? undefined : portProblem(port),
+    ));
+  }
+
+  public static loadBalancer(options: LoadBalancerStrategyOptions): ServiceRenderer {
+    const { port, externalTrafficPolicy } = options;
+    return new ServiceRenderer('loadBalancer', options, problemsOf(
+      port === undefined ? undefined : portProblem(port),
+      externalTrafficPolicy === undefined || externalTrafficPolicy === 'Cluster' || externalTrafficPolicy === 'Local'
+        ? undefined : `externalTrafficPolicy "${externalTrafficPolicy}" is not a policy; use "Cluster" or "Local"`,
+    ));
+  }
+
+  public readonly capabilities;
+
+  private constructor(
+    public readonly name: 'nodePort' | 'loadBalancer',
+    private readonly options: NodePortStrategyOptions & LoadBalancerStrategyOptions,
+    public readonly problems: readonly string[],
+  ) {
+    this.capabilities = CAPABILITY_MATRIX[name].capabilities;
+  }
+
+  public render(scope: Construct, intent: ExposureIntent): ExposedResources {
+    // The capability check left one catch-all route forwarding to one backend whose pods are known.
+    const route = intent.routes[0];
+    if (route.action.kind !== 'forward' || route.action.backends.length !== 1) {
+      throw new Error(`${this.name}: the capability check let a route through that is not a single forward`);
+    }
+    const backend = route.action.backends[0].backend;
+    const podLabels = backend.podLabels!;
+    const options = this.options;
+    const annotations = options.annotations === undefined ? undefined : sortedRecord(options.annotations);
+    const service = new k8s.KubeService(scope, 'Service', {
+      metadata: { name: intent.name, annotations },
+      spec: {
+        type: this.name === 'nodePort' ? 'NodePort' : 'LoadBalancer',
+        // Read at synth: a Service's selector may still change after this declaration.
+        selector: Lazy.any({ produce: () => sortedRecord(podLabels()) }),
+        ports: [{
+          name: 'http',
+          protocol: 'TCP',
+          port: options.port ?? backend.port,
+          targetPort: k8s.IntOrString.fromNumber(backend.targetPort ?? backend.port),
+          nodePort: options.nodePort,
+        }],
+        loadBalancerClass: options.loadBalancerClass,
+        externalTrafficPolicy: options.externalTrafficPolicy,
+      },
+    });
+    return { service };
+  }
+}
+
+function sortedRecord(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,88 @@
+import { dnsSubdomainProblem, problemsOf } from './intent/validators';
+import { SecretRef, secretName } from './secret-ref';
+
+/** Options for `Tls.certManager`. Exactly one of `issuer` and `clusterIssuer`. */
+export interface CertManagerTlsOptions {
+  /**
+   * A cert-manager `Issuer` in the exposure's namespace.
+   * @default - none; then `clusterIssuer` is required
+   */
+  readonly issuer?: string;
+
+  /**
+   * A cert-manager `ClusterIssuer`.
+   * @default - none; then `issuer` is required
+   */
+  readonly clusterIssuer?: string;
+
+  /**
+   * The Secret cert-manager writes the certificate to.
+   * @default - `<exposure name>-tls`
+   */
+  readonly secretName?: string;
+}
+
+/** TLS in the intent. */
+export interface TlsIntent {
+  readonly secretName: string;
+  /** Set when cert-manager issues the certificate into `secretName`. */
+  readonly certManager?: { readonly issuerKind: 'Issuer' | 'ClusterIssuer'; readonly issuerName: string };
+}
+
+/** Where the certificate for the exposure's hosts comes from. TLS needs `hosts`. */
+export abstract class Tls {
+  /** A `kubernetes.io/tls` Secret that exists (or that this app declares). */
+  public static fromSecret(secret: SecretRef): Tls {
+    return new SecretTls(secretName(secret));
+  }
+
+  /** A certificate issued by cert-manager for the exposure's hosts. */
+  public static certManager(options: CertManagerTlsOptions): Tls {
+    return new CertManagerTls(options);
+  }
+
+  /** @internal */
+  public readonly _problems: readonly string[];
+
+  protected constructor(problems: string[]) {
+    this._problems = problems;
+  }
+
+  /** @internal */
+  public abstract _toIntent(defaultSecretName: string): TlsIntent;
+}
+
+class SecretTls extends Tls {
+  constructor(private readonly secretName: string) {
+    super(problemsOf(dnsSubdomainProblem(secretName, 'secret name')));
+  }
+
+  public _toIntent(): TlsIntent {
+    return { secretName: this.secretName };
+  }
+}
+
+class CertManagerTls extends Tls {
+  constructor(private readonly options: CertManagerTlsOptions) {
+    const { issuer, clusterIssuer, secretName: name } = options;
+    const both = issuer !== undefined && clusterIssuer !== undefined;
+    const none = issuer === undefined && clusterIssuer === undefined;
+    super(problemsOf(
+      both ? 'both issuer and clusterIssuer are set; set one' : undefined,
+      none ? 'neither issuer nor clusterIssuer is set; set one' : undefined,
+      issuer === undefined ? undefined : dnsSubdomainProblem(issuer, 'issuer'),
+      clusterIssuer === undefined ? undefined : dnsSubdomainProblem(clusterIssuer, 'clusterIssuer'),
+      name === undefined ? undefined : dnsSubdomainProblem(name, 'secret name'),
+    ));
+  }
+
+  public _toIntent(defaultSecretName: string): TlsIntent {
+    const { issuer, clusterIssuer } = this.options;
+    return {
+      secretName: this.options.secretName ?? defaultSecretName,
+      certManager: issuer !== undefined
+        ? { issuerKind: 'Issuer', issuerName: issuer }
+        : { issuerKind: 'ClusterIssuer', issuerName: clusterIssuer ?? '' },
+    };
+  }
+}

@@ -1,0 +1,375 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import {
+  Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch, RateLimit, Tls,
+} from '../../src';
+import { find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
+
+const NGINX = 'nginx.ingress.kubernetes.io/';
+const nginx = () => ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() });
+const httpbin = () => Backend.fromName('httpbin', 8000);
+
+/** Synthesizes one exposure in a fresh chart, checked. */
+function expose(props: ExposedServiceProps, namespace?: string): Manifest[] {
+  const chart = testChart('test', namespace);
+  new ExposedService(chart, 'public', props);
+  return synthChecked(chart);
+}
+
+function exposeError(props: Partial<ExposedServiceProps> & Pick<ExposedServiceProps, 'strategy'>): string {
+  const chart = testChart();
+  try {
+    new ExposedService(chart, 'public', props);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected the declaration to fail');
+}
+
+describe('ingress strategy, generic controller', () => {
+  test('the article example: httpbin /status through the istio ingress class', () => {
+    const manifests = expose({
+      strategy: ExposureStrategy.ingress({ className: 'istio' }),
+      hosts: ['httpbin.example.com'],
+      backend: httpbin(),
+      routes: [{ match: { path: PathMatch.prefix('/status') } }],
+    });
+    expect(manifests).toHaveLength(1);
+    const ingress = find(manifests, 'Ingress');
+    expect(ingress.apiVersion).toBe('networking.k8s.io/v1');
+    expect(ingress.metadata.name).toBe('test-public');
+    expect(ingress.metadata.annotations).toBeUndefined();
+    expect(ingress.spec).toEqual({
+      ingressClassName: 'istio',
+      rules: [{
+        host: 'httpbin.example.com',
+        http: { paths: [{ path: '/status', pathType: 'Prefix', backend: { service: { name: 'httpbin', port: { number: 8000 } } } }] },
+      }],
+    });
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('several hosts, several routes to several backends, exact and prefix paths', () => {
+    const ingress = find(expose({
+      strategy: ExposureStrategy.ingress({ className: 'traefik' }),
+      hosts: ['shop.example.com', 'www.shop.example.com'],
+      backend: Backend.fromName('web', 80),
+      routes: [
+        { match: { path: PathMatch.exact('/healthz') }, backend: Backend.fromName('health', 8080) },
+        { match: { path: PathMatch.prefix('/api') }, backend: Backend.fromName('api', 8080) },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    }), 'Ingress');
+    const paths = [
+      { path: '/healthz', pathType: 'Exact', backend: { service: { name: 'health', port: { number: 8080 } } } },
+      { path: '/api', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 8080 } } } },
+      { path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } },
+    ];
+    expect(ingress.spec.rules).toEqual([
+      { host: 'shop.example.com', http: { paths } },
+      { host: 'www.shop.example.com', http: { paths } },
+    ]);
+  });
+
+  test('no hosts and one catch-all route: the Ingress default backend', () => {
+    const ingress = find(expose({ strategy: ExposureStrategy.ingress({ className: 'nginx' }), backend: httpbin() }), 'Ingress');
+    expect(ingress.spec).toEqual({
+      ingressClassName: 'nginx',
+      defaultBackend: { service: { name: 'httpbin', port: { number: 8000 } } },
+    });
+  });
+
+  test('no hosts and routes: one rule without host', () => {
+    const ingress = find(expose({
+      strategy: ExposureStrategy.ingress({ className: 'nginx' }),
+      backend: httpbin(),
+      routes: [{ match: { path: PathMatch.prefix('/status') } }],
+    }), 'Ingress');
+    expect(ingress.spec.defaultBackend).toBeUndefined();
+    expect(ingress.spec.rules).toEqual([{ http: { paths: [expect.objectContaining({ path: '/status' })] } }]);
+  });
+
+  test('TLS from a Secret', () => {
+    const ingress = find(expose({
+      strategy: ExposureStrategy.ingress({ className: 'istio' }),
+      hosts: ['a.example.com', '*.b.example.com'],
+      backend: httpbin(),
+      tls: Tls.fromSecret('shop-tls'),
+    }), 'Ingress');
+    expect(ingress.spec.tls).toEqual([{ hosts: ['a.example.com', '*.b.example.com'], secretName: 'shop-tls' }]);
+    expect(ingress.metadata.annotations).toBeUndefined();
+  });
+
+  test('TLS from a cdk8s-plus Secret uses its name', () => {
+    const chart = testChart();
+    const secret = new kplus.Secret(chart, 'cert', { type: 'kubernetes.io/tls' });
+    new ExposedService(chart, 'public', {
+      strategy: ExposureStrategy.ingress({ className: 'istio' }), hosts: ['a.example.com'], backend: httpbin(), tls: Tls.fromSecret(secret),
+    });
+    const manifests = synthChecked(chart);
+    expect(find(manifests, 'Ingress').spec.tls[0].secretName).toBe(secret.name);
+  });
+
+  test('TLS from cert-manager: issuer annotation and a derived secret name', () => {
+    const ingress = find(expose({
+      strategy: ExposureStrategy.ingress({ className: 'istio' }),
+      hosts: ['a.example.com'],
+      backend: httpbin(),
+      tls: Tls.certManager({ clusterIssuer: 'letsencrypt' }),
+    }), 'Ingress');
+    expect(ingress.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt' });
+    expect(ingress.spec.tls).toEqual([{ hosts: ['a.example.com'], secretName: 'test-public-tls' }]);
+
+    const namespaced = find(expose({
+      strategy: ExposureStrategy.ingress({ className: 'istio' }),
+      hosts: ['a.example.com'],
+      backend: httpbin(),
+      tls: Tls.certManager({ issuer: 'ca', secretName: 'a-cert' }),
+    }), 'Ingress');
+    expect(namespaced.metadata.annotations).toEqual({ 'cert-manager.io/issuer': 'ca' });
+    expect(namespaced.spec.tls[0].secretName).toBe('a-cert');
+  });
+
+  test('Backend.fromDeployment creates one Service for the Deployment, shared and extended', () => {
+    const chart = testChart('shop', 'shop');
+    const api = new kplus.Deployment(chart, 'api', {
+      containers: [{ image: 'ghcr.io/acme/api:1.4.2', ports: [{ number: 8080 }, { number: 9090 }], securityContext: { ensureNonRoot: false } }],
+    });
+    new ExposedService(chart, 'public', {
+      strategy: ExposureStrategy.ingress({ className: 'nginx' }), hosts: ['shop.example.com'], backend: Backend.fromDeployment(api, { port: 8080 }),
+    });
+    new ExposedService(chart, 'metrics', {
+      strategy: ExposureStrategy.ingress({ className: 'nginx' }), hosts: ['metrics.example.com'], backend: Backend.fromDeployment(api, { port: 9090 }),
+    });
+    const manifests = synthChecked(chart);
+    const services = ofKind(manifests, 'Service');
+    expect(services).toHaveLength(1);
+    expect(services[0].metadata.name).toBe(find(manifests, 'Deployment').metadata.name);
+    expect(services[0].metadata.namespace).toBe('shop');
+    expect(services[0].spec.ports).toEqual([
+      { name: 'http-8080', port: 8080, targetPort: 8080 },
+      { name: 'http-9090', port: 9090, targetPort: 9090 },
+    ]);
+    expect(ofKind(manifests, 'Ingress').map((i) => i.spec.rules[0].http.paths[0].backend.service)).toEqual([
+      { name: services[0].metadata.name, port: { number: 8080 } },
+      { name: services[0].metadata.name, port: { number: 9090 } },
+    ]);
+  });
+
+  test('Backend.fromService resolves the only port, and maps service port to target port', () => {
+    const chart = testChart();
+    const api = new kplus.Deployment(chart, 'api', { containers: [{ image: 'ghcr.io/acme/api:1.4.2', portNumber: 8080, securityContext: { ensureNonRoot: false } }] });
+    const svc = api.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
+    new ExposedService(chart, 'public', { strategy: ExposureStrategy.ingress({ className: 'nginx' }), hosts: ['a.example.com'], backend: Backend.fromService(svc) });
+    const manifests = synthChecked(chart);
+    expect(find(manifests, 'Ingress').spec.rules[0].http.paths[0].backend).toEqual({ service: { name: svc.name, port: { number: 80 } } });
+  });
+
+  test('features the generic controller cannot express are errors naming who can', () => {
+    expect(exposeError({
+      strategy: ExposureStrategy.ingress({ className: 'istio' }),
+      backend: httpbin(),
+      hosts: ['a.example.com'],
+      timeout: Duration.seconds(5),
+      routes: [{ match: { path: PathMatch.prefix('/'), headers: [HeaderMatch.exact('x-canary', 'true')] } }],
+    })).toBe([
+      "ExposedService test/public: routes[0].match.headers: 'header-match' is not supported by ingress; supported by: no strategy yet",
+      "ExposedService test/public: timeout: 'timeout' is not supported by ingress; supported by: ingress (ingressNginx)",
+    ].join('\n'));
+  });
+
+  test('backends in another namespace cannot be reached from an Ingress', () => {
+    expect(exposeError({
+      strategy: ExposureStrategy.ingress({ className: 'istio' }),
+      backend: Backend.fromName('httpbin', 8000, { namespace: 'other' }),
+    })).toBe("ExposedService test/public: backend: 'cross-namespace-backend' is not supported by ingress; supported by: no strategy yet");
+  });
+
+  test('a bad className is an error', () => {
+    expect(exposeError({ strategy: ExposureStrategy.ingress({ className: 'Not_A_Class' }), backend: httpbin() }))
+      .toBe('ExposedService test/public: strategy: className "Not_A_Class" is not a DNS-1123 subdomain; use lowercase letters, digits, "-" and "."');
+  });
+});
+
+describe('ingress strategy, ingress-nginx controller', () => {
+  test('timeouts, retries, CORS, rate limit and basic auth become annotations', () => {
+    const manifests = expose({
+      strategy: nginx(),
+      hosts: ['api.example.com'],
+      backend: httpbin(),
+      timeout: Duration.seconds(30),
+      retries: { attempts: 2, retryOn: ['gateway-error'] },
+      cors: { allowOrigins: ['https://app.example.com'], allowMethods: ['GET', 'POST'], allowHeaders: ['Authorization'], maxAge: Duration.hours(1) },
+      rateLimit: RateLimit.perSecond(10, { burst: 20 }),
+      auth: Auth.basic({ secret: 'api-users', realm: 'API' }),
+    });
+    const ingress = find(manifests, 'Ingress');
+    expect(ingress.metadata.annotations).toEqual({
+      [`${NGINX}auth-realm`]: 'API',
+      [`${NGINX}auth-secret`]: 'api-users',
+      [`${NGINX}auth-secret-type`]: 'auth-file',
+      [`${NGINX}auth-type`]: 'basic',
+      [`${NGINX}cors-allow-credentials`]: 'false',
+      [`${NGINX}cors-allow-headers`]: 'authorization',
+      [`${NGINX}cors-allow-methods`]: 'GET, POST',
+      [`${NGINX}cors-allow-origin`]: 'https://app.example.com',
+      [`${NGINX}cors-max-age`]: '3600',
+      [`${NGINX}enable-cors`]: 'true',
+      [`${NGINX}limit-burst-multiplier`]: '2',
+      [`${NGINX}limit-rps`]: '10',
+      [`${NGINX}proxy-next-upstream`]: 'error timeout http_502 http_503 http_504',
+      [`${NGINX}proxy-next-upstream-tries`]: '3',
+      [`${NGINX}proxy-read-timeout`]: '30',
+      [`${NGINX}proxy-send-timeout`]: '30',
+    });
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('routes with different policies get their own Ingress for the same host', () => {
+    const manifests = expose({
+      strategy: nginx(),
+      hosts: ['api.example.com'],
+      backend: httpbin(),
+      routes: [
+        { match: { path: PathMatch.prefix('/slow') }, timeout: Duration.minutes(2) },
+        { match: { path: PathMatch.prefix('/fast') }, timeout: Duration.seconds(2) },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    });
+    const ingresses = ofKind(manifests, 'Ingress');
+    expect(ingresses.map((i) => [i.metadata.name, i.spec.rules[0].http.paths.map((p: any) => p.path), i.metadata.annotations?.[`${NGINX}proxy-read-timeout`]])).toEqual([
+      ['test-public', ['/slow'], '120'],
+      ['test-public-1', ['/fast'], '2'],
+      ['test-public-2', ['/'], undefined],
+    ]);
+    expect(ingresses.every((i) => i.spec.rules[0].host === 'api.example.com')).toBe(true);
+  });
+
+  test('a canary: weighted backends become a main and a canary Ingress', () => {
+    const manifests = expose({
+      strategy: nginx(),
+      hosts: ['shop.example.com'],
+      routes: [{
+        match: { path: PathMatch.prefix('/') },
+        backends: [{ backend: Backend.fromName('api-v1', 8080), weight: 90 }, { backend: Backend.fromName('api-v2', 8080), weight: 10 }],
+      }],
+    });
+    const [main, canary] = ofKind(manifests, 'Ingress');
+    expect(main.metadata.name).toBe('test-public');
+    expect(main.metadata.annotations).toBeUndefined();
+    expect(main.spec.rules[0].http.paths[0].backend.service.name).toBe('api-v1');
+    expect(canary.metadata.name).toBe('test-public-canary-0');
+    expect(canary.metadata.annotations).toEqual({
+      [`${NGINX}canary`]: 'true', [`${NGINX}canary-weight`]: '10', [`${NGINX}canary-weight-total`]: '100',
+    });
+    expect(canary.spec.rules).toEqual([{
+      host: 'shop.example.com',
+      http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'api-v2', port: { number: 8080 } } } }] },
+    }]);
+  });
+
+  test('path rewrites use regex paths and capture groups, element by element', () => {
+    const manifests = expose({
+      strategy: nginx(),
+      hosts: ['api.example.com'],
+      backend: httpbin(),
+      routes: [
+        { match: { path: PathMatch.prefix('/api') }, rewrite: { path: '/' } },
+        { match: { path: PathMatch.prefix('/old.v1') }, rewrite: { path: '/v2', host: 'internal.example.com' } },
+        { match: { path: PathMatch.exact('/ping') }, rewrite: { path: '/healthz' } },
+        { match: { path: PathMatch.regex('/users/[0-9]+') } },
+      ],
+    });
+    const plan = ofKind(manifests, 'Ingress').map((i) => ({
+      path: i.spec.rules[0].http.paths[0].path,
+      pathType: i.spec.rules[0].http.paths[0].pathType,
+      annotations: i.metadata.annotations,
+    }));
+    expect(plan).toEqual([
+      { path: '/api(/|$)(.*)', pathType: 'ImplementationSpecific', annotations: { [`${NGINX}rewrite-target`]: '/$2', [`${NGINX}use-regex`]: 'true' } },
+      {
+        path: '/old\\.v1(/|$)(.*)',
+        pathType: 'ImplementationSpecific',
+        annotations: { [`${NGINX}rewrite-target`]: '/v2$1$2', [`${NGINX}upstream-vhost`]: 'internal.example.com', [`${NGINX}use-regex`]: 'true' },
+      },
+      { path: '/ping', pathType: 'Exact', annotations: { [`${NGINX}rewrite-target`]: '/healthz' } },
+      { path: '/users/[0-9]+$', pathType: 'ImplementationSpecific', annotations: { [`${NGINX}use-regex`]: 'true' } },
+    ]);
+  });
+
+  test('redirects: permanent-redirect to a full URL keeping the request URI', () => {
+    const ingress = find(expose({
+      strategy: nginx(),
+      hosts: ['old.example.com'],
+      backend: httpbin(),
+      routes: [{ match: { path: PathMatch.prefix('/') }, redirect: { scheme: 'https', host: 'new.example.com', statusCode: 308 } }],
+    }), 'Ingress');
+    expect(ingress.metadata.annotations).toEqual({
+      [`${NGINX}permanent-redirect`]: 'https://new.example.com$request_uri',
+      [`${NGINX}permanent-redirect-code`]: '308',
+    });
+  });
+
+  test('mirroring every request to a fully qualified target', () => {
+    const ingress = find(expose({
+      strategy: nginx(),
+      hosts: ['api.example.com'],
+      backend: httpbin(),
+      routes: [{ mirror: { backend: Backend.fromName('shadow', 8080) } }],
+    }, 'shop'), 'Ingress');
+    expect(ingress.metadata.annotations).toEqual({ [`${NGINX}mirror-target`]: 'http://shadow.shop.svc:8080$request_uri' });
+  });
+
+  test('TLS: explicit ssl-redirect on every Ingress, cert-manager only on the first', () => {
+    const ingresses = ofKind(expose({
+      strategy: nginx(),
+      hosts: ['api.example.com'],
+      backend: httpbin(),
+      tls: Tls.certManager({ clusterIssuer: 'letsencrypt' }),
+      routes: [{ match: { path: PathMatch.prefix('/a') }, timeout: Duration.seconds(3) }, { match: { path: PathMatch.prefix('/b') } }],
+    }), 'Ingress');
+    expect(ingresses.map((i) => i.metadata.annotations)).toEqual([
+      { 'cert-manager.io/cluster-issuer': 'letsencrypt', [`${NGINX}proxy-read-timeout`]: '3', [`${NGINX}proxy-send-timeout`]: '3', [`${NGINX}ssl-redirect`]: 'true' },
+      { [`${NGINX}ssl-redirect`]: 'true' },
+    ]);
+    expect(ingresses.every((i) => i.spec.tls[0].secretName === 'test-public-tls')).toBe(true);
+  });
+
+  test.each([
+    ['a timeout that is not whole seconds', { timeout: Duration.millis(1500) },
+      'ExposedService test/public: timeout: ingress-nginx timeouts are whole seconds; 1500ms is not'],
+    ['a per-try timeout', { retries: { attempts: 2, perTryTimeout: Duration.seconds(1) } },
+      'ExposedService test/public: retries.perTryTimeout: ingress-nginx has no per-try timeout; remove it (each try is bounded by the timeout) or use istio'],
+    ['retries on 409', { retries: { attempts: 2, retryOn: ['retriable-4xx'] } },
+      'ExposedService test/public: retries.retryOn: ingress-nginx cannot retry on "retriable-4xx"; use 5xx, gateway-error, connect-failure, reset'],
+    ['a burst that is no multiple of the rate', { rateLimit: RateLimit.perMinute(10, { burst: 15 }) },
+      'ExposedService test/public: rateLimit.burst: ingress-nginx bursts are a whole multiple (at least 1) of the rate (limit-burst-multiplier); set burst to 10, 20, ...'],
+    ['a rate limit per API key', { rateLimit: RateLimit.perSecond(10, { burst: 10, key: 'api-key' }), auth: Auth.apiKey({ secret: 'keys' }) },
+      "ExposedService test/public: auth: 'auth-api-key' is not supported by ingress (ingressNginx); supported by: no strategy yet"],
+    ['a mirror in another namespace', { routes: [{ mirror: { backend: Backend.fromName('shadow', 8080, { namespace: 'test' }) } }] },
+      "ExposedService test/public: routes[0].mirror.backend: 'cross-namespace-backend' is not supported by ingress (ingressNginx); supported by: no strategy yet"],
+    ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks' }) },
+      "ExposedService test/public: auth: 'auth-jwt' is not supported by ingress (ingressNginx); supported by: no strategy yet"],
+    ['a redirect without host', { routes: [{ redirect: { scheme: 'https' } }] },
+      'ExposedService test/public: routes[0].redirect: ingress-nginx redirects to a full URL (permanent-redirect annotation); set redirect.scheme and redirect.host'],
+    ['three weighted backends', {
+      routes: [{ backends: [{ backend: Backend.fromName('a', 80) }, { backend: Backend.fromName('b', 80) }, { backend: Backend.fromName('c', 80) }] }],
+    }, 'ExposedService test/public: routes[0].backends: ingress (ingressNginx) splits a route between two backends (a main and a canary Ingress); 3 are listed: use gatewayApi or istio for more'],
+    ['request header edits', { routes: [{ requestHeaders: { set: { 'x-env': 'prod' } } }] },
+      "ExposedService test/public: routes[0].requestHeaders: 'request-headers' is not supported by ingress (ingressNginx); supported by: no strategy yet"],
+  ] as [string, Partial<ExposedServiceProps>, string][])('%s is an error', (_name, extra, message) => {
+    expect(exposeError({ strategy: nginx(), hosts: ['api.example.com'], backend: httpbin(), ...extra })).toBe(message);
+  });
+
+  test('a partial mirror is an error', () => {
+    const chart = testChart('test', 'shop');
+    expect(() => new ExposedService(chart, 'public', {
+      strategy: nginx(), backend: httpbin(), routes: [{ mirror: { backend: Backend.fromName('shadow', 8080), percentage: 10 } }],
+    })).toThrow('ExposedService test/public: routes[0].mirror.percentage: ingress-nginx mirrors every request (mirror-target annotation); percentage 10 needs istio, or set 100');
+  });
+
+  test('a mirror target without any namespace is an error', () => {
+    expect(exposeError({ strategy: nginx(), backend: httpbin(), routes: [{ mirror: { backend: Backend.fromName('shadow', 8080) } }] }))
+      .toBe('ExposedService test/public: routes[0].mirror.backend: ingress-nginx resolves the mirror target from its own namespace; give the chart a namespace or the backend one (Backend.fromName(name, port, { namespace }))');
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * Cross-reference checks over one app's manifests: what the schema cannot see. Every backend a
+ * route names resolves to a Service and port in the output (or is declared external), every
+ * Service selector selects a pod template, names are valid and unique.
+ */
+import { Manifest } from './schema';
+
+/** A Service that lives outside the app (declared with `Backend.fromName`). */
+export interface ExternalService {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly port: number;
+}
+
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const WORKLOADS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'];
+
+const ns = (m: Manifest): string => m.metadata.namespace ?? '';
+
+export function crossReferenceProblems(manifests: readonly Manifest[], external: readonly ExternalService[] = []): string[] {
+  const problems: string[] = [];
+  const id = (m: Manifest) => `${m.kind}/${m.metadata.name}`;
+
+  // Names: valid and unique per kind and namespace.
+  const seen = new Set<string>();
+  for (const m of manifests) {
+    const name = m.metadata?.name ?? '';
+    if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) problems.push(`${id(m)}: name is not a DNS-1123 subdomain`);
+    if (m.kind === 'Service' && (!DNS1035_LABEL.test(name) || name.length > 63)) problems.push(`${id(m)}: Service name is not a DNS-1035 label of at most 63 characters`);
+    const key = `${m.apiVersion}/${m.kind}/${ns(m)}/${name}`;
+    if (seen.has(key)) problems.push(`${id(m)}: two objects of this kind have this name in namespace "${ns(m) || '(default)'}"`);
+    seen.add(key);
+  }
+
+  const services = manifests.filter((m) => m.kind === 'Service');
+  const podTemplates = manifests.filter((m) => WORKLOADS.includes(m.kind)).map((m) => ({
+    namespace: ns(m),
+    labels: m.spec?.template?.metadata?.labels ?? {},
+    ports: (m.spec?.template?.spec?.containers ?? []).flatMap((c: any) => (c.ports ?? []).map((p: any) => p.containerPort)),
+  }));
+
+  // Services select pods of the app, on ports the containers declare.
+  for (const svc of services) {
+    const selector: Record<string, string> = svc.spec?.selector ?? {};
+    if (Object.keys(selector).length === 0) {
+      if (svc.spec?.type !== 'ExternalName') problems.push(`${id(svc)}: has no selector`);
+      continue;
+    }
+    const selected = podTemplates.filter((p) => p.namespace === ns(svc) && Object.entries(selector).every(([k, v]) => p.labels[k] === v));
+    if (selected.length === 0) {
+      problems.push(`${id(svc)}: selector ${JSON.stringify(selector)} selects no pod template in the output`);
+      continue;
+    }
+    for (const port of svc.spec.ports ?? []) {
+      const target = port.targetPort ?? port.port;
+      const declared = selected.flatMap((p) => p.ports);
+      if (typeof target === 'number' && declared.length > 0 && !declared.includes(target)) {
+        problems.push(`${id(svc)}: targetPort ${target} is not a container port of the selected pods (${declared.join(', ')})`);
+      }
+    }
+  }
+
+  // Backends resolve to a Service port of the output, or to a declared external Service.
+  const resolves = (name: string, namespace: string, port: number) =>
+    services.some((s) => s.metadata.name === name && ns(s) === namespace && (s.spec.ports ?? []).some((p: any) => p.port === port))
+    || external.some((e) => e.name === name && (e.namespace ?? '') === namespace && e.port === port);
+  for (const ing of manifests.filter((m) => m.kind === 'Ingress')) {
+    const backends = [
+      ...(ing.spec.defaultBackend ? [ing.spec.defaultBackend] : []),
+      ...(ing.spec.rules ?? []).flatMap((r: any) => (r.http?.paths ?? []).map((p: any) => p.backend)),
+    ];
+    if (backends.length === 0) problems.push(`${id(ing)}: routes nothing (no rules, no default backend)`);
+    for (const b of backends) {
+      const port = b.service?.port?.number;
+      if (b.service === undefined || port === undefined) {
+        problems.push(`${id(ing)}: backend ${JSON.stringify(b)} is not a Service with a port number`);
+      } else if (!resolves(b.service.name, ns(ing), port)) {
+        problems.push(`${id(ing)}: backend ${b.service.name}:${port} is no Service port in the output nor a declared external Service`);
+      }
+    }
+    const ruleHosts: string[] = (ing.spec.rules ?? []).map((r: any) => r.host).filter((h: any) => h !== undefined);
+    for (const tls of ing.spec.tls ?? []) {
+      for (const host of tls.hosts ?? []) {
+        if (!ruleHosts.includes(host)) problems.push(`${id(ing)}: TLS host ${host} has no rule`);
+      }
+      if (!tls.secretName) problems.push(`${id(ing)}: TLS without secretName`);
+    }
+    if (!ing.spec.ingressClassName) problems.push(`${id(ing)}: no ingressClassName`);
+  }
+  return problems;
+}

@@ -1,0 +1,115 @@
+/**
+ * Schema check of synthesized manifests against the upstream schemas vendored in imports/crds/
+ * (the same versions imports/ was generated from): Kubernetes 1.27 `_definitions.json` for core
+ * kinds, each CRD's `openAPIV3Schema` for custom kinds. Unknown fields are rejected, as
+ * `kubectl apply` does by default (server-side field validation "Strict").
+ *
+ * Not checked: CEL rules (`x-kubernetes-validations`) and string formats; the cross-reference
+ * checks in cross-references.ts cover the rules that matter to this library.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ValidateFunction } from 'ajv';
+import * as YAML from 'yaml';
+
+const CRDS = path.join(__dirname, '..', '..', 'imports', 'crds');
+const K8S_REF = 'k8s#/definitions/';
+
+/** The CRD files the check knows, relative to imports/crds. */
+const CRD_FILES = [
+  'istio/gateways.networking.istio.io.yaml',
+  'istio/virtualservices.networking.istio.io.yaml',
+  'istio/destinationrules.networking.istio.io.yaml',
+  'istio/requestauthentications.security.istio.io.yaml',
+  'istio/authorizationpolicies.security.istio.io.yaml',
+  'gateway-api/standard/gateway.networking.k8s.io_gatewayclasses.yaml',
+  'gateway-api/standard/gateway.networking.k8s.io_gateways.yaml',
+  'gateway-api/standard/gateway.networking.k8s.io_httproutes.yaml',
+  'gateway-api/standard/gateway.networking.k8s.io_grpcroutes.yaml',
+  'gateway-api/standard/gateway.networking.k8s.io_referencegrants.yaml',
+  'kong/custom-resource-definitions.yaml',
+  'cert-manager/cert-manager.io_certificates.yaml',
+  'cert-manager/cert-manager.io_issuers.yaml',
+  'cert-manager/cert-manager.io_clusterissuers.yaml',
+];
+
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name?: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly [key: string]: any;
+}
+
+/**
+ * Closes every object schema that lists its properties (additionalProperties: false), unless it
+ * preserves unknown fields or already says what extra properties may be.
+ */
+function closeObjects(schema: any): any {
+  if (Array.isArray(schema)) return schema.map(closeObjects);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: any = {};
+  for (const [k, v] of Object.entries(schema)) {
+    // 'properties' maps names to schemas: recurse into each, but never treat the map as a schema.
+    out[k] = k === 'properties' || k === 'definitions'
+      ? Object.fromEntries(Object.entries(v as object).map(([name, s]) => [name, closeObjects(s)]))
+      : closeObjects(v);
+  }
+  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+class SchemaRegistry {
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly schemas = new Map<string, object>();
+
+  constructor() {
+    const k8s = JSON.parse(fs.readFileSync(path.join(CRDS, 'kubernetes', 'v1.27.0', '_definitions.json'), 'utf8'));
+    this.ajv.addSchema({ $id: 'k8s', definitions: closeObjects(k8s.definitions) });
+    for (const [name, def] of Object.entries<any>(k8s.definitions)) {
+      for (const gvk of def['x-kubernetes-group-version-kind'] ?? []) {
+        const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+        this.schemas.set(`${apiVersion}/${gvk.kind}`, { $ref: `${K8S_REF}${name}` });
+      }
+    }
+    for (const file of CRD_FILES) {
+      for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(CRDS, file), 'utf8'))) {
+        const crd = doc.toJSON();
+        if (crd?.kind !== 'CustomResourceDefinition') continue;
+        for (const version of crd.spec.versions) {
+          const schema = closeObjects(version.schema.openAPIV3Schema);
+          // The API server checks metadata as ObjectMeta; CRD schemas leave it open.
+          schema.properties.metadata = { $ref: `${K8S_REF}io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta` };
+          this.schemas.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, schema);
+        }
+      }
+    }
+  }
+
+  /** The problems of one manifest, empty when it is valid. */
+  public validate(manifest: Manifest): string[] {
+    const key = `${manifest.apiVersion}/${manifest.kind}`;
+    let validate = this.validators.get(key);
+    if (validate === undefined) {
+      const schema = this.schemas.get(key);
+      if (schema === undefined) return [`no schema for ${key}: the check knows only the vendored versions`];
+      validate = this.ajv.compile(schema);
+      this.validators.set(key, validate);
+    }
+    if (validate(manifest)) return [];
+    return (validate.errors ?? []).map((e) => {
+      const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as any).additionalProperty}"` : '';
+      return `${e.instancePath || '/'} ${e.message}${extra}`;
+    });
+  }
+}
+
+let registry: SchemaRegistry | undefined;
+
+/** Schema problems of each manifest, as `Kind/name: /path message`. */
+export function schemaProblems(manifests: readonly Manifest[]): string[] {
+  registry ??= new SchemaRegistry();
+  return manifests.flatMap((m) => registry!.validate(m).map((p) => `${m.kind}/${m.metadata?.name}: ${p}`));
+}

@@ -1,0 +1,48 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ExposedService } from '../../src';
+import { crossReferenceProblems, ExternalService } from './cross-references';
+import { Manifest, schemaProblems } from './schema';
+
+export { Manifest };
+
+/** The Services declared with `Backend.fromName` anywhere under `root`: they live outside the app. */
+export function declaredExternals(root: IConstruct): ExternalService[] {
+  return root.node.findAll()
+    .filter((c): c is ExposedService => c instanceof ExposedService)
+    .flatMap((e) => e._intent.backends.filter((b) => b.origin === 'name').map((b) => ({ name: b.name, namespace: b.namespace, port: b.port })));
+}
+
+/** Every problem the schema and cross-reference checks find in the manifests of `root`. */
+export function manifestProblems(root: App | Chart, manifests: readonly Manifest[]): string[] {
+  return [...schemaProblems(manifests), ...crossReferenceProblems(manifests, declaredExternals(root))];
+}
+
+/**
+ * Synthesizes a chart (or every chart of an app) and fails the test unless every manifest passes
+ * the schema and cross-reference checks. Every test that synthesizes goes through here.
+ */
+export function synthChecked(root: App | Chart): Manifest[] {
+  const charts = root instanceof App ? root.charts : [root];
+  const manifests: Manifest[] = charts.flatMap((c) => Testing.synth(c) as Manifest[]);
+  const problems = manifestProblems(root, manifests);
+  if (problems.length > 0) throw new Error(`synthesized manifests fail the checks:\n${problems.join('\n')}`);
+  return manifests;
+}
+
+/** The manifests of one kind. */
+export function ofKind(manifests: readonly Manifest[], kind: string): Manifest[] {
+  return manifests.filter((m) => m.kind === kind);
+}
+
+/** The one manifest of a kind and name; fails when there is none. */
+export function find(manifests: readonly Manifest[], kind: string, name?: string): Manifest {
+  const found = manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
+  if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ` named ${name}` : ''}, found ${found.length}: ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')}`);
+  return found[0];
+}
+
+/** A chart in a fresh app, for one test. */
+export function testChart(id = 'test', namespace?: string): Chart {
+  return new Chart(Testing.app(), id, { namespace });
+}
