@@ -53,12 +53,12 @@ export abstract class Tls {
 }
 
 class SecretTls extends Tls {
-  constructor(private readonly secretName: string) {
-    super(problemsOf(dnsSubdomainProblem(secretName, 'secret name')));
+  constructor(private readonly name: string) {
+    super(problemsOf(dnsSubdomainProblem(name, 'secret name')));
   }
 
   public _toIntent(): TlsIntent {
-    return { secretName: this.secretName };
+    return { secretName: this.name };
   }
 }
 

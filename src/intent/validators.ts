@@ -82,7 +82,7 @@ export function regexProblem(pattern: string): string | undefined {
   try {
     new RegExp(pattern);
   } catch (e) {
-    return `regex "${pattern}" does not compile: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`;
+    return `regex "${pattern}" does not compile: ${(e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '')}`;
   }
   if (/\(\?<?[=!]/.test(pattern)) return `regex "${pattern}" uses lookaround, which RE2 (Envoy) does not support`;
   if (/\\[1-9]/.test(pattern)) return `regex "${pattern}" uses a backreference, which RE2 (Envoy) does not support`;

@@ -2,9 +2,9 @@ import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { CAPABILITY_MATRIX } from '../capabilities';
+import { ExposedResources, StrategyRenderer } from './renderer';
 import { ExposureIntent } from '../intent/model';
 import { portProblem, problemsOf } from '../intent/validators';
-import { ExposedResources, StrategyRenderer } from './renderer';
 
 const k8s = kplus.k8s;
 

@@ -1,8 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ExposedService } from '../../src';
 import { crossReferenceProblems, ExternalService } from './cross-references';
 import { Manifest, schemaProblems } from './schema';
+import { ExposedService } from '../../src';
 
 export { Manifest };
 

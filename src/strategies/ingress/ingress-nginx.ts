@@ -1,7 +1,7 @@
+import { Fail, IngressDialect, IngressPathPlan } from './dialect';
 import { BackendIntent } from '../../backend';
 import { ExposureIntent, RetryIntent, RouteIntent } from '../../intent/model';
 import { RetryOn } from '../../route';
-import { Fail, IngressDialect, IngressPathPlan } from './dialect';
 
 const A = 'nginx.ingress.kubernetes.io/';
 

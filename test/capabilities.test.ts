@@ -1,0 +1,16 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CAPABILITY_MATRIX, FEATURES, renderCapabilityTable } from '../src';
+
+describe('capability matrix', () => {
+  test('docs/capabilities.md is generated from the matrix (run `npx projen` when this fails)', () => {
+    const committed = fs.readFileSync(path.join(__dirname, '..', 'docs', 'capabilities.md'), 'utf8');
+    expect(committed).toBe(renderCapabilityTable());
+  });
+
+  test('every strategy states every feature', () => {
+    for (const row of Object.values(CAPABILITY_MATRIX)) {
+      expect(Object.keys(row.capabilities).sort()).toEqual(Object.keys(FEATURES).sort());
+    }
+  });
+});

@@ -1,0 +1,123 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Backend, ExposedService, ExposureStrategy, PathMatch } from '../../src';
+import { find, ofKind, synthChecked, testChart } from '../support/synth';
+
+function api(chart: ReturnType<typeof testChart>, ports = [8080]): kplus.Deployment {
+  return new kplus.Deployment(chart, 'api', {
+    containers: [{ image: 'ghcr.io/acme/api:1.4.2', ports: ports.map((number) => ({ number })), securityContext: { ensureNonRoot: false } }],
+  });
+}
+
+describe('nodePort strategy', () => {
+  test('a NodePort Service selecting the Deployment pods', () => {
+    const chart = testChart('shop');
+    const dep = api(chart);
+    new ExposedService(chart, 'public', { strategy: ExposureStrategy.nodePort({ nodePort: 30080 }), backend: Backend.fromDeployment(dep) });
+    const manifests = synthChecked(chart);
+    // No ClusterIP Service is created for the Deployment: the NodePort Service selects its pods.
+    const services = ofKind(manifests, 'Service');
+    expect(services).toHaveLength(1);
+    const svc = services[0];
+    expect(svc.apiVersion).toBe('v1');
+    expect(svc.metadata.name).toBe('shop-public');
+    expect(svc.spec).toEqual({
+      type: 'NodePort',
+      selector: find(manifests, 'Deployment').spec.selector.matchLabels,
+      ports: [{ name: 'http', protocol: 'TCP', port: 8080, targetPort: 8080, nodePort: 30080 }],
+    });
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('a Service backend: the same pods and target port, a new NodePort Service', () => {
+    const chart = testChart();
+    const svc = api(chart).exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
+    new ExposedService(chart, 'public', { strategy: ExposureStrategy.nodePort(), backend: Backend.fromService(svc) });
+    const manifests = synthChecked(chart);
+    const nodePort = find(manifests, 'Service', 'test-public');
+    expect(nodePort.spec.selector).toEqual(find(manifests, 'Service', svc.name).spec.selector);
+    expect(nodePort.spec.ports).toEqual([{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }]);
+  });
+
+  test('the selector is read at synth, after later edits of the Service', () => {
+    const chart = testChart();
+    const dep = api(chart);
+    const svc = dep.exposeViaService({ ports: [{ port: 8080 }] });
+    new ExposedService(chart, 'public', { strategy: ExposureStrategy.nodePort(), backend: Backend.fromService(svc) });
+    dep.podMetadata.addLabel('tier', 'web');
+    svc.selectLabel('tier', 'web');
+    const manifests = synthChecked(chart);
+    expect(find(manifests, 'Service', 'test-public').spec.selector.tier).toBe('web');
+  });
+
+  test.each([
+    [{ nodePort: 8080 }, 'ExposedService test/public: strategy: nodePort 8080 is outside the NodePort range; use 30000-32767'],
+    [{ port: 0 }, 'ExposedService test/public: strategy: port 0 is not a port number; use an integer from 1 to 65535'],
+  ])('bad options %j are errors', (options, message) => {
+    const chart = testChart();
+    expect(() => new ExposedService(chart, 'public', { strategy: ExposureStrategy.nodePort(options), backend: Backend.fromDeployment(api(chart)) }))
+      .toThrow(message);
+  });
+
+  test('L7 features are capability errors naming the strategies that can', () => {
+    const chart = testChart();
+    expect(() => new ExposedService(chart, 'public', {
+      strategy: ExposureStrategy.nodePort(),
+      hosts: ['shop.example.com'],
+      backend: Backend.fromDeployment(api(chart)),
+      timeout: Duration.seconds(3),
+      routes: [{ match: { path: PathMatch.prefix('/api') } }],
+    })).toThrow([
+      "ExposedService test/public: hosts: 'hosts' is not supported by nodePort; supported by: ingress, ingress (ingressNginx)",
+      "ExposedService test/public: routes: 'path-routing' is not supported by nodePort; supported by: ingress, ingress (ingressNginx)",
+      "ExposedService test/public: timeout: 'timeout' is not supported by nodePort; supported by: ingress (ingressNginx)",
+    ].join('\n'));
+  });
+
+  test('a backend known only by name has no pods to select', () => {
+    const chart = testChart();
+    expect(() => new ExposedService(chart, 'public', { strategy: ExposureStrategy.nodePort(), backend: Backend.fromName('httpbin', 8000) }))
+      .toThrow("ExposedService test/public: backend: 'backend-by-name' is not supported by nodePort; supported by: ingress, ingress (ingressNginx)");
+  });
+});
+
+describe('loadBalancer strategy', () => {
+  test('a LoadBalancer Service with class, traffic policy, annotations and its own port', () => {
+    const chart = testChart('shop');
+    new ExposedService(chart, 'public', {
+      strategy: ExposureStrategy.loadBalancer({
+        port: 80,
+        loadBalancerClass: 'service.k8s.aws/nlb',
+        externalTrafficPolicy: 'Local',
+        annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing' },
+      }),
+      backend: Backend.fromDeployment(api(chart)),
+    });
+    const manifests = synthChecked(chart);
+    const svc = find(manifests, 'Service');
+    expect(svc.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing' });
+    expect(svc.spec).toEqual(expect.objectContaining({
+      type: 'LoadBalancer',
+      loadBalancerClass: 'service.k8s.aws/nlb',
+      externalTrafficPolicy: 'Local',
+      ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }],
+    }));
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('weighted backends are a capability error', () => {
+    const chart = testChart();
+    const dep = api(chart);
+    expect(() => new ExposedService(chart, 'public', {
+      strategy: ExposureStrategy.loadBalancer(),
+      routes: [{ backends: [{ backend: Backend.fromDeployment(dep), weight: 1 }, { backend: Backend.fromName('other', 80), weight: 1 }] }],
+    })).toThrow("ExposedService test/public: routes[0].backends: 'weighted-backends' is not supported by loadBalancer; supported by: ingress (ingressNginx)");
+  });
+
+  test('a bad externalTrafficPolicy is an error', () => {
+    const chart = testChart();
+    expect(() => new ExposedService(chart, 'public', {
+      strategy: ExposureStrategy.loadBalancer({ externalTrafficPolicy: 'Nearest' as any }), backend: Backend.fromDeployment(api(chart)),
+    })).toThrow('ExposedService test/public: strategy: externalTrafficPolicy "Nearest" is not a policy; use "Cluster" or "Local"');
+  });
+});

@@ -1,0 +1,88 @@
+import { crossReferenceProblems } from './cross-references';
+import { Manifest, schemaProblems } from './schema';
+
+// The checks every suite relies on must themselves catch what they claim to.
+const ingress = (spec: any, extra: any = {}): Manifest => ({
+  apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', ...extra }, spec,
+});
+const backend = { service: { name: 'web', port: { number: 80 } } };
+const service: Manifest = {
+  apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+};
+const deployment: Manifest = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: {
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1', ports: [{ containerPort: 8080 }] }] } },
+  },
+};
+
+describe('schema check', () => {
+  test('accepts a valid manifest', () => {
+    expect(schemaProblems([ingress({ ingressClassName: 'nginx', defaultBackend: backend })])).toEqual([]);
+  });
+
+  test('rejects unknown fields, as kubectl apply does', () => {
+    expect(schemaProblems([ingress({ ingressClassName: 'nginx', defaultBackend: backend, backend })]))
+      .toEqual(['Ingress/web: /spec must NOT have additional properties "backend"']);
+    expect(schemaProblems([ingress({ defaultBackend: backend }, { labelz: {} })]))
+      .toEqual(['Ingress/web: /metadata must NOT have additional properties "labelz"']);
+  });
+
+  test('rejects wrong types and missing required fields', () => {
+    expect(schemaProblems([ingress({ rules: [{ http: { paths: [{ path: '/', backend }] } }] })]))
+      .toEqual(["Ingress/web: /spec/rules/0/http/paths/0 must have required property 'pathType'"]);
+  });
+
+  test('checks custom resources against the vendored CRD schema', () => {
+    const route = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'web' },
+      spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'web', port: 80 }], timeout: '5s' }] },
+    };
+    expect(schemaProblems([route])).toEqual(['HTTPRoute/web: /spec/rules/0 must NOT have additional properties "timeout"']);
+  });
+
+  test('refuses kinds and versions it has no schema for', () => {
+    expect(schemaProblems([{ apiVersion: 'networking.k8s.io/v1beta1', kind: 'Ingress', metadata: { name: 'web' } }]))
+      .toEqual(['Ingress/web: no schema for networking.k8s.io/v1beta1/Ingress: the check knows only the vendored versions']);
+  });
+});
+
+describe('cross-reference check', () => {
+  test('accepts a Deployment, its Service and an Ingress to it', () => {
+    expect(crossReferenceProblems([deployment, service, ingress({ ingressClassName: 'nginx', defaultBackend: backend })])).toEqual([]);
+  });
+
+  test('finds backends that resolve to nothing, unless declared external', () => {
+    const orphan = ingress({ ingressClassName: 'nginx', rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend }] } }] });
+    expect(crossReferenceProblems([orphan])).toEqual(['Ingress/web: backend web:80 is no Service port in the output nor a declared external Service']);
+    expect(crossReferenceProblems([orphan], [{ name: 'web', port: 80 }])).toEqual([]);
+    expect(crossReferenceProblems([deployment, service, ingress({ ingressClassName: 'nginx', defaultBackend: { service: { name: 'web', port: { number: 81 } } } })]))
+      .toEqual(['Ingress/web: backend web:81 is no Service port in the output nor a declared external Service']);
+  });
+
+  test('finds selectors that select nothing and target ports no container has', () => {
+    const bad = { ...service, spec: { selector: { app: 'api' }, ports: [{ port: 80 }] } };
+    expect(crossReferenceProblems([deployment, bad])).toEqual(['Service/web: selector {"app":"api"} selects no pod template in the output']);
+    const wrongPort = { ...service, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 9090 }] } };
+    expect(crossReferenceProblems([deployment, wrongPort])).toEqual(['Service/web: targetPort 9090 is not a container port of the selected pods (8080)']);
+  });
+
+  test('finds invalid and duplicate names, and TLS hosts without a rule', () => {
+    const tls = ingress({
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['b.example.com'], secretName: 'tls' }],
+      rules: [{ host: 'a.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend }] } }],
+    });
+    expect(crossReferenceProblems([deployment, service, service, tls, { ...tls, metadata: { name: 'Bad_Name' } }])).toEqual([
+      'Service/web: two objects of this kind have this name in namespace "(default)"',
+      'Ingress/Bad_Name: name is not a DNS-1123 subdomain',
+      'Ingress/web: TLS host b.example.com has no rule',
+      'Ingress/Bad_Name: TLS host b.example.com has no rule',
+    ]);
+  });
+});

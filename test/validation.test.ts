@@ -1,0 +1,188 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import {
+  Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, Tls,
+} from '../src';
+import { testChart } from './support/synth';
+
+const strategy = () => ExposureStrategy.ingress({ className: 'nginx' });
+const httpbin = () => Backend.fromName('httpbin', 8000);
+
+function errorOf(props: Partial<ExposedServiceProps>): Error {
+  const chart = testChart();
+  try {
+    new ExposedService(chart, 'public', { strategy: strategy(), ...props });
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected the declaration to fail');
+}
+
+/**
+ * Bad input: each declaration is rejected when the ExposedService is constructed (so no YAML is
+ * ever synthesized), with an ExposureError naming the construct path, the field and what is valid.
+ */
+const CASES: [string, Partial<ExposedServiceProps>, string][] = [
+  ['an uppercase host', { backend: httpbin(), hosts: ['Shop.example.com'] },
+    'hosts[0]: "Shop.example.com" has uppercase letters; hostnames are lowercase: "shop.example.com"'],
+  ['a wildcard in the middle', { backend: httpbin(), hosts: ['shop.*.example.com'] },
+    'hosts[0]: "shop.*.example.com" has a wildcard that is not a leading "*."; use e.g. "*.example.com"'],
+  ['a host with an underscore', { backend: httpbin(), hosts: ['my_shop.example.com'] },
+    'hosts[0]: "my_shop.example.com" is not an RFC 1123 hostname (label "my_shop"); use lowercase letters, digits and "-", labels of 1-63 characters separated by "."'],
+  ['an IP address as host', { backend: httpbin(), hosts: ['10.0.0.1'] }, 'hosts[0]: "10.0.0.1" is an IP address; use a DNS name'],
+  ['a host listed twice', { backend: httpbin(), hosts: ['a.example.com', 'a.example.com'] }, 'hosts[1]: "a.example.com" is listed twice'],
+  ['a host label over 63 characters', { backend: httpbin(), hosts: [`${'a'.repeat(64)}.example.com`] },
+    `hosts[0]: "${'a'.repeat(64)}.example.com" is not an RFC 1123 hostname (label "${'a'.repeat(64)}"); use lowercase letters, digits and "-", labels of 1-63 characters separated by "."`],
+  ['a port of 0', { backend: Backend.fromName('httpbin', 0) }, 'backend: port 0 is not a port number; use an integer from 1 to 65535'],
+  ['a port above 65535', { backend: Backend.fromName('httpbin', 70000) }, 'backend: port 70000 is not a port number; use an integer from 1 to 65535'],
+  ['a service name that is not DNS', { backend: Backend.fromName('HttpBin', 80) },
+    'backend: service name "HttpBin" is not a DNS-1035 label; use lowercase letters, digits and "-", starting with a letter'],
+  ['a bad namespace', { backend: Backend.fromName('httpbin', 80, { namespace: 'My_NS' }) },
+    'backend: namespace "My_NS" is not a DNS-1123 label; use lowercase letters, digits and "-"'],
+  ['a path without a leading slash', { backend: httpbin(), routes: [{ match: { path: PathMatch.prefix('status') } }] },
+    'routes[0].match.path: "status" does not start with "/"; use "/status"'],
+  ['a path with a query', { backend: httpbin(), routes: [{ match: { path: PathMatch.exact('/a?b=c') } }] },
+    'routes[0].match.path: "/a?b=c" contains "?" or "#"; a path match covers the path only (use queryParams for the query)'],
+  ['a regex that does not compile', { backend: httpbin(), routes: [{ match: { path: PathMatch.regex('/users/[0-9') } }] },
+    'routes[0].match.path: regex "/users/[0-9" does not compile: Unterminated character class'],
+  ['a regex with lookahead', { backend: httpbin(), routes: [{ match: { path: PathMatch.regex('/(?!admin).*') } }] },
+    'routes[0].match.path: regex "/(?!admin).*" uses lookaround, which RE2 (Envoy) does not support'],
+  ['a bad header name', { backend: httpbin(), routes: [{ match: { headers: [HeaderMatch.exact('x canary', '1')] } }] },
+    'routes[0].match.headers[0]: "x canary" is not an HTTP header name; use letters, digits and "-" (RFC 7230 token)'],
+  ['a header value with a line break', { backend: httpbin(), routes: [{ match: { headers: [HeaderMatch.exact('x-a', 'a\r\nb')] } }] },
+    'routes[0].match.headers[0]: value of "x-a" has control characters'],
+  ['a header matched twice', { backend: httpbin(), routes: [{ match: { headers: [HeaderMatch.exact('X-A', '1'), HeaderMatch.prefix('x-a', '2')] } }] },
+    'routes[0].match.headers: "x-a" is matched twice; a header has one condition'],
+  ['a bad query parameter', { backend: httpbin(), routes: [{ match: { queryParams: [QueryParamMatch.exact('a b', '1')] } }] },
+    'routes[0].match.queryParams[0]: "a b" is not a plain query parameter name; use letters, digits and "-", "_", ".", "~"'],
+  ['a bad method', { backend: httpbin(), routes: [{ match: { method: 'FETCH' as any } }] },
+    'routes[0].match.method: "FETCH" is not an HTTP method; use one of CONNECT, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, TRACE'],
+  ['two routes with the same match', {
+    backend: httpbin(),
+    routes: [{ match: { path: PathMatch.prefix('/api/') } }, { match: { path: PathMatch.prefix('/api') } }],
+  }, 'routes[1].match: takes the same requests as routes[0].match (path prefix /api) on the same hosts; merge the routes or tell them apart'],
+  ['no backend at all', {}, 'backend: no backend: set backend, or declare routes that each set backend, backends or redirect'],
+  ['a route without backend', { routes: [{ match: { path: PathMatch.prefix('/a') } }] },
+    'routes[0]: has no backend: set routes[0].backend, backends or redirect, or the ExposedService\'s backend'],
+  ['an empty routes list', { backend: httpbin(), routes: [] }, 'routes: is empty; leave it unset for one route taking every request, or declare routes'],
+  ['a route with backend and backends', { routes: [{ backend: httpbin(), backends: [{ backend: httpbin() }] }] },
+    'routes[0]: sets backend and backends; a route forwards to one backend, to weighted backends, or redirects: set one'],
+  ['a route with backends and redirect', { routes: [{ backends: [{ backend: httpbin() }], redirect: { scheme: 'https' } }] },
+    'routes[0]: sets backends and redirect; a route forwards to one backend, to weighted backends, or redirects: set one'],
+  ['a negative weight', { routes: [{ backends: [{ backend: httpbin(), weight: -1 }, { backend: Backend.fromName('b', 80), weight: 2 }] }] },
+    'routes[0].backends[0].weight: -1 is not a weight; use a whole number from 0 to 1000000 (weights are relative)'],
+  ['all weights 0', { routes: [{ backends: [{ backend: httpbin(), weight: 0 }, { backend: Backend.fromName('b', 80), weight: 0 }] }] },
+    'routes[0].backends: all weights are 0, so no request could be served; give one backend a weight above 0'],
+  ['a backend weighted twice', { routes: [{ backends: [{ backend: httpbin() }, { backend: httpbin() }] }] },
+    'routes[0].backends[1].backend: httpbin:8000 is listed twice; give it one weight'],
+  ['empty weighted backends', { routes: [{ backends: [] }] }, 'routes[0].backends: is empty; list at least one backend'],
+  ['TLS without hosts', { backend: httpbin(), tls: Tls.fromSecret('shop-tls') },
+    'tls: TLS needs hosts: a certificate is issued and served for names; set hosts'],
+  ['a TLS secret name that is not DNS', { backend: httpbin(), hosts: ['a.example.com'], tls: Tls.fromSecret('Shop_TLS') },
+    'tls: secret name "Shop_TLS" is not a DNS-1123 subdomain; use lowercase letters, digits, "-" and "."'],
+  ['cert-manager with both issuers', { backend: httpbin(), hosts: ['a.example.com'], tls: Tls.certManager({ issuer: 'a', clusterIssuer: 'b' }) },
+    'tls: both issuer and clusterIssuer are set; set one'],
+  ['cert-manager without issuer', { backend: httpbin(), hosts: ['a.example.com'], tls: Tls.certManager({}) },
+    'tls: neither issuer nor clusterIssuer is set; set one'],
+  ['a zero service-level timeout', { backend: httpbin(), timeout: Duration.millis(0) }, 'timeout: 0ms is not a positive duration; leave it unset for the default'],
+  ['a zero timeout', { backend: httpbin(), routes: [{ timeout: Duration.seconds(0) }] },
+    'routes[0].timeout: 0ms is not a positive duration; leave it unset for the default'],
+  ['negative retries', { backend: httpbin(), retries: { attempts: -1 } }, 'retries.attempts: -1 is not a retry count; use a whole number from 0 to 100'],
+  ['an unknown retry condition', { backend: httpbin(), retries: { attempts: 2, retryOn: ['sometimes' as any] } },
+    'retries.retryOn: "sometimes" is not a retry condition; use 5xx, gateway-error, connect-failure, reset, retriable-4xx'],
+  ['a zero per-try timeout', { backend: httpbin(), retries: { attempts: 2, perTryTimeout: Duration.seconds(0) } },
+    'retries.perTryTimeout: 0ms is not a positive duration; leave it unset for the default'],
+  ['a CORS origin with a path', { backend: httpbin(), cors: { allowOrigins: ['https://app.example.com/'] } },
+    'cors.allowOrigins[0]: "https://app.example.com/" is not an origin; use "scheme://host[:port]" without path or trailing "/", e.g. "https://app.example.com"'],
+  ['a CORS origin that is no URL', { backend: httpbin(), cors: { allowOrigins: ['app.example.com'] } },
+    'cors.allowOrigins[0]: "app.example.com" is not an origin; use "scheme://host[:port]", e.g. "https://app.example.com", or "*"'],
+  ['CORS credentials with any origin', { backend: httpbin(), cors: { allowOrigins: ['*'], allowCredentials: true } },
+    'cors.allowCredentials: browsers refuse credentials with origin "*"; list the origins instead'],
+  ['no CORS origins', { backend: httpbin(), cors: { allowOrigins: [] } },
+    'cors.allowOrigins: is empty; list the origins allowed, e.g. "https://app.example.com"'],
+  ['a CORS max age in milliseconds', { backend: httpbin(), cors: { allowOrigins: ['*'], maxAge: Duration.millis(1500) } },
+    'cors.maxAge: Access-Control-Max-Age is whole seconds; use Duration.seconds(n)'],
+  ['a rate of 0', { backend: httpbin(), rateLimit: RateLimit.perSecond(0) }, 'rateLimit: 0 requests per second is not a rate; use a whole number of at least 1'],
+  ['a negative burst', { backend: httpbin(), rateLimit: RateLimit.perMinute(10, { burst: -1 }) },
+    'rateLimit: burst -1 is not a request count; use a whole number of at least 0'],
+  ['a per-key rate limit without API keys', { backend: httpbin(), rateLimit: RateLimit.perSecond(5, { key: 'api-key' }) },
+    'rateLimit: key "api-key" counts requests per API key, but the route has no Auth.apiKey; add auth or use key "client-ip"'],
+  ['an API key header that is no header', { backend: httpbin(), auth: Auth.apiKey({ secret: 'keys', header: 'x api key' }) },
+    'auth: "x api key" is not an HTTP header name; use letters, digits and "-" (RFC 7230 token)'],
+  ['a JWKS over plain http', { backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'http://id.example.com/jwks' }) },
+    'auth: jwksUri "http://id.example.com/jwks" is not an https URL; keys must come over TLS'],
+  ['a JWT without issuer', { backend: httpbin(), auth: Auth.jwt({ issuer: ' ', jwksUri: 'https://id.example.com/jwks' }) },
+    'auth: issuer is empty; use the iss claim of the tokens'],
+  ['a basic auth secret that is not DNS', { backend: httpbin(), auth: Auth.basic({ secret: 'Users!' }) },
+    'auth: secret name "Users!" is not a DNS-1123 subdomain; use lowercase letters, digits, "-" and "."'],
+  ['a redirect to itself', { routes: [{ redirect: {} }] },
+    'routes[0].redirect: changes nothing, so it would redirect to the same URL in a loop; set scheme, host, port or path'],
+  ['a redirect with status 200', { routes: [{ redirect: { scheme: 'https', statusCode: 200 } }] },
+    'routes[0].redirect.statusCode: 200 is not a redirect status; use one of 301, 302, 303, 307, 308'],
+  ['a redirect to a wildcard host', { routes: [{ redirect: { host: '*.example.com' } }] },
+    'routes[0].redirect.host: "*.example.com" is a wildcard; a rewrite or redirect needs one host'],
+  ['a redirect route with a timeout', { routes: [{ redirect: { scheme: 'https' }, timeout: Duration.seconds(1) }] },
+    'routes[0].timeout: a redirect route forwards nothing; remove it or the redirect'],
+  ['an empty rewrite', { backend: httpbin(), routes: [{ rewrite: {} }] }, 'routes[0].rewrite: sets neither path nor host; set one or remove the rewrite'],
+  ['a rewrite path without slash', { backend: httpbin(), routes: [{ rewrite: { path: 'v2' } }] }, 'routes[0].rewrite.path: "v2" does not start with "/"; use "/v2"'],
+  ['a header set and removed', { backend: httpbin(), routes: [{ requestHeaders: { set: { 'X-Env': 'prod' }, remove: ['x-env'] } }] },
+    'routes[0].requestHeaders.remove: "x-env" is both removed and set or added; keep one'],
+  ['a header set twice', { backend: httpbin(), routes: [{ responseHeaders: { set: { 'X-Env': 'a', 'x-env': 'b' } } }] },
+    'routes[0].responseHeaders.set: "x-env" is set twice (header names are case-insensitive)'],
+  ['empty header edits', { backend: httpbin(), routes: [{ requestHeaders: {} }] },
+    'routes[0].requestHeaders: edits nothing; set, add or remove a header, or remove the edit'],
+  ['a mirror percentage above 100', { backend: httpbin(), routes: [{ mirror: { backend: Backend.fromName('shadow', 80), percentage: 150 } }] },
+    'routes[0].mirror.percentage: percentage 150 is not a percentage; use a number from 0 to 100'],
+  ['an empty fault', { backend: httpbin(), routes: [{ fault: {} }] }, 'routes[0].fault: sets neither abort nor delay; set one or remove the fault'],
+  ['a fault abort with status 99', { backend: httpbin(), routes: [{ fault: { abort: { httpStatus: 99, percentage: 1 } } }] },
+    'routes[0].fault.abort.httpStatus: 99 is not an HTTP status; use 200-599'],
+  ['a fault delay percentage of -1', { backend: httpbin(), routes: [{ fault: { delay: { fixedDelay: Duration.seconds(1), percentage: -1 } } }] },
+    'routes[0].fault.delay.percentage: percentage -1 is not a percentage; use a number from 0 to 100'],
+];
+
+describe('bad input', () => {
+  test.each(CASES)('%s', (_name, props, message) => {
+    const error = errorOf(props);
+    expect(error).toBeInstanceOf(ExposureError);
+    expect(error.message).toBe(`ExposedService test/public: ${message}`);
+  });
+
+  test('every problem of a declaration is reported at once, in declaration order', () => {
+    expect(errorOf({
+      hosts: ['Shop.example.com'],
+      backend: Backend.fromName('httpbin', 0),
+      routes: [{ match: { path: PathMatch.prefix('api') } }],
+    }).message).toBe([
+      'ExposedService test/public: hosts[0]: "Shop.example.com" has uppercase letters; hostnames are lowercase: "shop.example.com"',
+      'ExposedService test/public: backend: port 0 is not a port number; use an integer from 1 to 65535',
+      // The route falls back to the invalid backend: reported once, where it is declared.
+      'ExposedService test/public: routes[0].match.path: "api" does not start with "/"; use "/api"',
+    ].join('\n'));
+  });
+
+  test('Backend.fromService with several ports and none chosen lists them', () => {
+    const chart = testChart();
+    const svc = new kplus.Service(chart, 'svc', { ports: [{ port: 80 }, { port: 443 }] });
+    expect(() => new ExposedService(chart, 'public', { strategy: strategy(), backend: Backend.fromService(svc) }))
+      .toThrow(`ExposedService test/public: backend: Service "${svc.name}" has ports 80, 443; pass { port } with one of them`);
+    expect(() => new ExposedService(chart, 'public2', { strategy: strategy(), backend: Backend.fromService(svc, { port: 8080 }) }))
+      .toThrow(`ExposedService test/public2: backend: Service "${svc.name}" has no port 8080; its ports are 80, 443`);
+  });
+
+  test('Backend.fromDeployment checks the container ports', () => {
+    const chart = testChart();
+    const dep = new kplus.Deployment(chart, 'api', { containers: [{ image: 'a:1', ports: [{ number: 8080 }, { number: 9090 }] }] });
+    expect(() => new ExposedService(chart, 'a', { strategy: strategy(), backend: Backend.fromDeployment(dep) }))
+      .toThrow(`ExposedService test/a: backend: Deployment "${dep.name}" has container ports 8080, 9090; pass { port }`);
+    expect(() => new ExposedService(chart, 'b', { strategy: strategy(), backend: Backend.fromDeployment(dep, { port: 80 }) }))
+      .toThrow(`ExposedService test/b: backend: Deployment "${dep.name}" has no container port 80; its container ports are 8080, 9090 (set targetPort to one of them)`);
+  });
+
+  test('props are copied: editing them after the declaration changes nothing', () => {
+    const chart = testChart();
+    const hosts = ['a.example.com'];
+    const exposed = new ExposedService(chart, 'public', { strategy: strategy(), hosts, backend: httpbin() });
+    hosts.push('b.example.com');
+    expect(exposed._intent.hosts).toEqual(['a.example.com']);
+  });
+});
