@@ -30,6 +30,8 @@ const project = new typescript.TypeScriptProject({
   jestOptions: {
     // CI must fail on snapshot drift: new snapshots are written with `npx jest -u`.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    // .ci/run reads the counts from this file to print its 'N passed, N failed' line.
+    extraCliOptions: ['--json', '--outputFile=.jest-results.json'],
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/examples/.*/dist/'],
     },

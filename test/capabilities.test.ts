@@ -14,3 +14,12 @@ describe('capability matrix', () => {
     }
   });
 });
+
+describe('README', () => {
+  test('shows the generated capability table', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.split('<!-- capabilities:start -->\n')[1]?.split('\n<!-- capabilities:end -->')[0];
+    const table = renderCapabilityTable().split('\n').filter((l) => l.startsWith('|')).join('\n');
+    expect(section).toBe(table);
+  });
+});
