@@ -50,8 +50,8 @@ export class ExposedService extends Construct {
   /** The objects the strategy synthesized (escape hatches). */
   public readonly resources: ExposedResources;
 
-  /** The strategy's name. */
-  public readonly strategy: string;
+  /** The name of the strategy that rendered this exposure (`ingress`, `nodePort`, ...). */
+  public readonly strategyName: string;
 
   /** @internal */
   public readonly _intent: ExposureIntent;
@@ -59,7 +59,7 @@ export class ExposedService extends Construct {
   constructor(scope: Construct, id: string, props: ExposedServiceProps) {
     super(scope, id);
     const renderer = props.strategy._renderer;
-    this.strategy = renderer.name;
+    this.strategyName = renderer.name;
     throwIfProblems(this, renderer.problems.map((message) => ({ field: 'strategy', message })));
     // Copies everything it keeps: a later edit of the props does not reach the YAML.
     this._intent = buildIntent(this, props);
