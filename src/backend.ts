@@ -2,8 +2,25 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { dnsLabelProblem, portProblem, problemsOf, serviceNameProblem } from './intent/validators';
 
+/**
+ * A version subset of a backend's pods, selected by labels (Istio DestinationRule subsets):
+ * `{ name: 'v2', labels: { version: 'v2' } }`.
+ */
+export interface BackendSubset {
+  /** The subset's name (a DNS-1123 label). */
+  readonly name: string;
+  /** Pod labels that select the subset, on top of the Service's selector. */
+  readonly labels: Record<string, string>;
+}
+
 /** Options for `Backend.fromService`. */
 export interface ServiceBackendOptions {
+  /**
+   * Route only to this version subset of the Service's pods.
+   * @default - every pod of the Service
+   */
+  readonly subset?: BackendSubset;
+
   /**
    * The Service port traffic goes to.
    * @default - the Service's only port; required when it has several
@@ -28,6 +45,12 @@ export interface DeploymentBackendOptions {
 
 /** Options for `Backend.fromName`. */
 export interface NameBackendOptions {
+  /**
+   * Route only to this version subset of the Service's pods.
+   * @default - every pod of the Service
+   */
+  readonly subset?: BackendSubset;
+
   /**
    * Namespace of the Service.
    * @default - the namespace of the ExposedService (its chart's namespace)
@@ -54,6 +77,8 @@ export interface BackendIntent {
   readonly podLabels?: () => Record<string, string>;
   /** For `fromDeployment`: the Deployment whose Service the library creates (see `provisionBackendService`). */
   readonly deployment?: kplus.Deployment;
+  /** A version subset of the pods (Istio DestinationRule subset). */
+  readonly subset?: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
 }
 
 /** What `Backend` resolves to, with the problems found on the way. */
@@ -92,8 +117,20 @@ export abstract class Backend {
   public abstract _resolve(): ResolvedBackend;
 }
 
-function backendKey(name: string, namespace: string | undefined, port: number): string {
-  return `${namespace ?? ''}/${name}:${port}`;
+function backendKey(name: string, namespace: string | undefined, port: number, subset?: BackendSubset): string {
+  return `${namespace ?? ''}/${name}:${port}${subset ? `#${subset.name}` : ''}`;
+}
+
+function subsetProblems(subset: BackendSubset | undefined): string[] {
+  if (subset === undefined) return [];
+  return problemsOf(
+    dnsLabelProblem(subset.name, 'subset name'),
+    Object.keys(subset.labels).length === 0 ? `subset "${subset.name}" has no labels; name the pod labels that select it` : undefined,
+  );
+}
+
+function copySubset(subset: BackendSubset | undefined) {
+  return subset && { name: subset.name, labels: { ...subset.labels } };
 }
 
 class ServiceBackend extends Backend {
@@ -110,12 +147,15 @@ class ServiceBackend extends Backend {
     if (!ports.includes(port)) {
       return { problems: [`Service "${this.service.name}" has no port ${port}; its ports are ${ports.join(', ') || '(none)'}`] };
     }
+    const problems = subsetProblems(this.options.subset);
+    if (problems.length > 0) return { problems };
     const service = this.service;
     const namespace = service.metadata.namespace;
     return {
       problems: [],
       intent: {
-        key: backendKey(service.name, namespace, port),
+        subset: copySubset(this.options.subset),
+        key: backendKey(service.name, namespace, port, this.options.subset),
         name: service.name,
         namespace,
         port,
@@ -174,10 +214,18 @@ class NameBackend extends Backend {
       portProblem(this.port),
       namespace === undefined ? undefined : dnsLabelProblem(namespace, 'namespace'),
     );
+    problems.push(...subsetProblems(this.options.subset));
     if (problems.length > 0) return { problems };
     return {
       problems: [],
-      intent: { key: backendKey(this.name, namespace, this.port), name: this.name, namespace, port: this.port, origin: 'name' },
+      intent: {
+        key: backendKey(this.name, namespace, this.port, this.options.subset),
+        name: this.name,
+        namespace,
+        port: this.port,
+        origin: 'name',
+        subset: copySubset(this.options.subset),
+      },
     };
   }
 }

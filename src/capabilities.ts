@@ -20,6 +20,7 @@ export const FEATURES = {
   'weighted-backends': 'Weighted backends, canaries (`backends`)',
   'backend-by-name': 'Backend outside the app (`Backend.fromName`)',
   'cross-namespace-backend': 'Backend in another namespace',
+  'subsets': 'Version subsets of a backend (`subset`)',
   'timeout': 'Request timeout (`timeout`)',
   'retries': 'Retries (`retries`)',
   'rewrite-path': 'Path rewrite (`rewrite.path`)',
@@ -79,6 +80,15 @@ const INGRESS_NGINX: Capabilities = {
   'auth-basic': 'annotation',
 };
 
+/** Istio: the Gateway carries L4-L6 (ports, TLS), the VirtualService all L7 routing. */
+const ISTIO: Capabilities = {
+  ...(Object.fromEntries(Object.keys(FEATURES).map((f) => [f, 'native'])) as Record<Feature, Support>),
+  // Not Istio-native: an API gateway does these.
+  'auth-api-key': 'none',
+  'auth-basic': 'none',
+  'rate-limit': 'none',
+};
+
 /** Every strategy the library has, in the order of the docs' table. */
 export const CAPABILITY_MATRIX = {
   nodePort: { strategy: 'nodePort', capabilities: SERVICE },
@@ -92,6 +102,11 @@ export const CAPABILITY_MATRIX = {
     strategy: 'ingress (ingressNginx)',
     capabilities: INGRESS_NGINX,
     notes: 'ingress-nginx annotations (`IngressController.ingressNginx()`); ingress-nginx was retired in March 2026: `gatewayApi` is the way off it.',
+  },
+  istio: {
+    strategy: 'istio',
+    capabilities: ISTIO,
+    notes: 'Istio `networking.istio.io/v1` Gateway + VirtualService (+ DestinationRule for subsets and traffic policy); JWT through `security.istio.io/v1` RequestAuthentication + AuthorizationPolicy; cert-manager through a `Certificate` in the gateway namespace.',
   },
 } satisfies Record<string, StrategyCapabilities>;
 

@@ -6,7 +6,7 @@ import { checkCapabilities } from './intent/check-capabilities';
 import { throwIfProblems } from './intent/errors';
 import { ExposureIntent } from './intent/model';
 import { RouteProps, TrafficPolicy } from './route';
-import { ExposedResources } from './strategies/renderer';
+import { ExposedResources, StrategyRenderer } from './strategies/renderer';
 import { Tls } from './tls';
 
 /** The one declaration of how a service is exposed. */
@@ -56,9 +56,13 @@ export class ExposedService extends Construct {
   /** @internal */
   public readonly _intent: ExposureIntent;
 
+  /** @internal */
+  public readonly _renderer: StrategyRenderer;
+
   constructor(scope: Construct, id: string, props: ExposedServiceProps) {
     super(scope, id);
     const renderer = props.strategy._renderer;
+    this._renderer = renderer;
     this.strategyName = renderer.name;
     throwIfProblems(this, renderer.problems.map((message) => ({ field: 'strategy', message })));
     // Copies everything it keeps: a later edit of the props does not reach the YAML.

@@ -1,5 +1,6 @@
 import { IngressController } from './ingress-controller';
 import { IngressRenderer } from './strategies/ingress/ingress';
+import { IstioRenderer, IstioStrategyOptions } from './strategies/istio/istio';
 import { StrategyRenderer } from './strategies/renderer';
 import { LoadBalancerStrategyOptions, NodePortStrategyOptions, ServiceRenderer } from './strategies/service';
 
@@ -33,6 +34,14 @@ export class ExposureStrategy {
   public static ingress(options: IngressStrategyOptions): ExposureStrategy {
     const controller = options.controller ?? IngressController.generic();
     return new ExposureStrategy(new IngressRenderer(options.className, controller._dialect));
+  }
+
+  /**
+   * Istio: a Gateway (ports, TLS) and a VirtualService bound to it that carries all L7 routing,
+   * with DestinationRules for subsets and JWT through RequestAuthentication/AuthorizationPolicy.
+   */
+  public static istio(options: IstioStrategyOptions = {}): ExposureStrategy {
+    return new ExposureStrategy(new IstioRenderer(options));
   }
 
   private constructor(/** @internal */ public readonly _renderer: StrategyRenderer) {}

@@ -1,6 +1,7 @@
 export * from './exposed-service';
 export * from './exposure-strategy';
 export * from './ingress-controller';
+export * from './istio-gateway';
 export * from './backend';
 export * from './path-match';
 export * from './header-match';
@@ -13,4 +14,5 @@ export { SecretRef } from './secret-ref';
 export { ExposureError } from './intent/errors';
 export { ExposedResources } from './strategies/renderer';
 export { NodePortStrategyOptions, LoadBalancerStrategyOptions } from './strategies/service';
+export { IstioStrategyOptions, IstioTrafficPolicy } from './strategies/istio/istio';
 export { FEATURES, Feature, Support, CAPABILITY_MATRIX, renderCapabilityTable } from './capabilities';

@@ -3,19 +3,36 @@ import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..');
 
-/** The modules under imports/ that loading `entry` in a fresh node process pulls in. */
-function importsLoadedBy(entry: string): string[] {
-  const script = `require(${JSON.stringify(entry)});
+/** The modules under imports/ that running `script` in a fresh node process pulls in. */
+function importsLoadedBy(script: string): string[] {
+  const probe = `${script};
     const dir = ${JSON.stringify(path.join(ROOT, 'imports') + path.sep)};
-    console.log(JSON.stringify(Object.keys(require.cache).filter((m) => m.startsWith(dir)).map((m) => m.slice(dir.length))));`;
-  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    console.log(JSON.stringify(Object.keys(require.cache).filter((m) => m.startsWith(dir)).map((m) => m.slice(dir.length)).sort()));`;
+  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', probe], { cwd: ROOT, encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
+/** A script that declares one exposure with `strategy` (an expression over the library `e`). */
+const exposeWith = (strategy: string, extra = '') => `
+  const { Chart, Testing } = require('cdk8s');
+  const e = require('./src');
+  new e.ExposedService(new Chart(Testing.app(), 'c'), 'x', { strategy: ${strategy}, hosts: ['a.example.com'], backend: e.Backend.fromName('a', 80) ${extra} });`;
+
 describe('loading the library', () => {
   test('does not load the CRD L1 modules (Istio, Gateway API, Kong, cert-manager)', () => {
-    expect(importsLoadedBy('./src')).toEqual([]);
+    expect(importsLoadedBy("require('./src')")).toEqual([]);
     // The probe itself sees a module that is loaded.
-    expect(importsLoadedBy('./imports/cert-manager-cert-manager.io')).toEqual(['cert-manager-cert-manager.io.ts']);
+    expect(importsLoadedBy("require('./imports/cert-manager-cert-manager.io')")).toEqual(['cert-manager-cert-manager.io.ts']);
+  }, 60_000);
+
+  test('Ingress and Service exposures load none of them', () => {
+    expect(importsLoadedBy(exposeWith("e.ExposureStrategy.ingress({ className: 'nginx' })"))).toEqual([]);
+  }, 60_000);
+
+  test('an Istio exposure loads the Istio networking module, and more only for the features that need it', () => {
+    expect(importsLoadedBy(exposeWith('e.ExposureStrategy.istio()'))).toEqual(['istio-networking.istio.io.ts']);
+    expect(importsLoadedBy(exposeWith('e.ExposureStrategy.istio()',
+      ", tls: e.Tls.certManager({ issuer: 'ca' }), auth: e.Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' })")))
+      .toEqual(['cert-manager-cert-manager.io.ts', 'istio-networking.istio.io.ts', 'istio-security.istio.io.ts']);
   }, 60_000);
 });

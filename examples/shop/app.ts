@@ -2,7 +2,7 @@
 // environment. In an app repo, import from 'cdk8s-expose' instead of '../../src'.
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Backend, ExposedService, ExposureStrategy, IngressController, PathMatch, Tls } from '../../src';
+import { Backend, ExposedService, ExposureStrategy, IngressController, IstioGateway, PathMatch, Tls } from '../../src';
 
 /** The strategies this example can be synthesized with (`EXPOSURE=...`). */
 export const STRATEGIES = {
@@ -10,6 +10,7 @@ export const STRATEGIES = {
   'loadBalancer': () => ExposureStrategy.loadBalancer({ port: 80 }),
   'ingress': () => ExposureStrategy.ingress({ className: 'istio' }),
   'ingress-nginx': () => ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }),
+  'istio': () => ExposureStrategy.istio({ gateway: IstioGateway.create({ namespace: 'istio-system' }) }),
 };
 export type StrategyName = keyof typeof STRATEGIES;
 
@@ -45,7 +46,7 @@ export function buildShop(app: App, strategyName: StrategyName): Chart {
       { match: { path: PathMatch.prefix('/api') } },
       { match: { path: PathMatch.prefix('/') }, backend: Backend.fromName('storefront', 80) },
     ],
-    ...(strategyName === 'ingress-nginx' ? { timeout: Duration.seconds(30) } : {}),
+    ...(strategyName === 'ingress-nginx' || strategyName === 'istio' ? { timeout: Duration.seconds(30) } : {}),
   });
   return chart;
 }

@@ -50,6 +50,7 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
     const field = intent.backendFields[backend.key];
     if (backend.origin === 'name') add('backend-by-name', field);
     if (backend.namespace !== intent.namespace) add('cross-namespace-backend', field);
+    if (backend.subset !== undefined) add('subsets', field);
   }
   return [...found.values()];
 }

@@ -1,5 +1,8 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import type * as certManager from '../../imports/cert-manager-cert-manager.io';
+import type * as istioNetworking from '../../imports/istio-networking.istio.io';
+import type * as istioSecurity from '../../imports/istio-security.istio.io';
 import { Capabilities } from '../capabilities';
 import { ExposureIntent } from '../intent/model';
 
@@ -15,6 +18,18 @@ export interface ExposedResources {
   readonly ingress?: kplus.k8s.KubeIngress;
   /** ingress: every Ingress, the first one included (controllers need one per annotation set, and one per canary). */
   readonly ingresses?: readonly kplus.k8s.KubeIngress[];
+  /** istio: the Gateway (unless bound to an existing one). */
+  readonly gateway?: istioNetworking.Gateway;
+  /** istio: the VirtualService. */
+  readonly virtualService?: istioNetworking.VirtualService;
+  /** istio: DestinationRules for subsets and traffic policy. */
+  readonly destinationRules?: readonly istioNetworking.DestinationRule[];
+  /** istio with `Auth.jwt`: token validation on the gateway workload. */
+  readonly requestAuthentication?: istioSecurity.RequestAuthentication;
+  /** istio with `Auth.jwt`: requests without a valid token are denied. */
+  readonly authorizationPolicy?: istioSecurity.AuthorizationPolicy;
+  /** istio with `Tls.certManager`: the Certificate in the gateway's namespace. */
+  readonly certificate?: certManager.Certificate;
   /** Services the library created for `Backend.fromDeployment` backends. */
   readonly backendServices?: readonly kplus.Service[];
 }

@@ -16,7 +16,23 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const WORKLOADS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'];
 
-const ns = (m: Manifest): string => m.metadata.namespace ?? '';
+export const ns = (m: Manifest): string => m.metadata.namespace ?? '';
+
+/** Does a Service port `name:port` in `namespace` exist in the output, or is it declared external? */
+export function serviceResolves(manifests: readonly Manifest[], external: readonly ExternalService[],
+  name: string, namespace: string, port: number): boolean {
+  return manifests.some((s) => s.kind === 'Service' && s.metadata.name === name && ns(s) === namespace && (s.spec.ports ?? []).some((p: any) => p.port === port))
+    || external.some((e) => e.name === name && (e.namespace ?? '') === namespace && e.port === port);
+}
+
+/** The pod templates (labels, container ports) of the workloads in the output. */
+export function podTemplates(manifests: readonly Manifest[]) {
+  return manifests.filter((m) => WORKLOADS.includes(m.kind)).map((m) => ({
+    namespace: ns(m),
+    labels: (m.spec?.template?.metadata?.labels ?? {}) as Record<string, string>,
+    ports: (m.spec?.template?.spec?.containers ?? []).flatMap((c: any) => (c.ports ?? []).map((p: any) => p.containerPort)) as number[],
+  }));
+}
 
 export function crossReferenceProblems(manifests: readonly Manifest[], external: readonly ExternalService[] = []): string[] {
   const problems: string[] = [];
@@ -34,11 +50,7 @@ export function crossReferenceProblems(manifests: readonly Manifest[], external:
   }
 
   const services = manifests.filter((m) => m.kind === 'Service');
-  const podTemplates = manifests.filter((m) => WORKLOADS.includes(m.kind)).map((m) => ({
-    namespace: ns(m),
-    labels: m.spec?.template?.metadata?.labels ?? {},
-    ports: (m.spec?.template?.spec?.containers ?? []).flatMap((c: any) => (c.ports ?? []).map((p: any) => p.containerPort)),
-  }));
+  const templates = podTemplates(manifests);
 
   // Services select pods of the app, on ports the containers declare.
   for (const svc of services) {
@@ -47,7 +59,7 @@ export function crossReferenceProblems(manifests: readonly Manifest[], external:
       if (svc.spec?.type !== 'ExternalName') problems.push(`${id(svc)}: has no selector`);
       continue;
     }
-    const selected = podTemplates.filter((p) => p.namespace === ns(svc) && Object.entries(selector).every(([k, v]) => p.labels[k] === v));
+    const selected = templates.filter((p) => p.namespace === ns(svc) && Object.entries(selector).every(([k, v]) => p.labels[k] === v));
     if (selected.length === 0) {
       problems.push(`${id(svc)}: selector ${JSON.stringify(selector)} selects no pod template in the output`);
       continue;
@@ -62,9 +74,7 @@ export function crossReferenceProblems(manifests: readonly Manifest[], external:
   }
 
   // Backends resolve to a Service port of the output, or to a declared external Service.
-  const resolves = (name: string, namespace: string, port: number) =>
-    services.some((s) => s.metadata.name === name && ns(s) === namespace && (s.spec.ports ?? []).some((p: any) => p.port === port))
-    || external.some((e) => e.name === name && (e.namespace ?? '') === namespace && e.port === port);
+  const resolves = (name: string, namespace: string, port: number) => serviceResolves(manifests, external, name, namespace, port);
   for (const ing of manifests.filter((m) => m.kind === 'Ingress')) {
     const backends = [
       ...(ing.spec.defaultBackend ? [ing.spec.defaultBackend] : []),

@@ -1,4 +1,5 @@
 import { crossReferenceProblems } from './cross-references';
+import { istioReferenceProblems } from './istio-references';
 import { Manifest, schemaProblems } from './schema';
 
 // The checks every suite relies on must themselves catch what they claim to.
@@ -84,5 +85,44 @@ describe('cross-reference check', () => {
       'Ingress/web: TLS host b.example.com has no rule',
       'Ingress/Bad_Name: TLS host b.example.com has no rule',
     ]);
+  });
+});
+
+describe('Istio cross-reference check', () => {
+  const gw = (hosts: string[]): Manifest => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'gw' },
+    spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts }] },
+  });
+  const vs = (http: any[], gateways = ['gw']): Manifest => ({
+    apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'vs' }, spec: { hosts: ['a.example.com'], gateways, http },
+  });
+  const to = (host: string, extra: any = {}) => ({ destination: { host, port: { number: 80 }, ...extra.destination }, ...extra.route });
+
+  test('accepts a VirtualService bound to a Gateway that serves its host, routing to a Service', () => {
+    expect(istioReferenceProblems([deployment, service, gw(['*.example.com']), vs([{ route: [to('web')] }])], [], [])).toEqual([]);
+  });
+
+  test('finds missing gateways, unserved hosts, unresolved destinations and bad weights', () => {
+    expect(istioReferenceProblems([deployment, service, gw(['b.example.com']), vs([{ route: [to('web', { route: { weight: 60 } }), to('api', { route: { weight: 30 } })] }], ['gw', 'other'])], [], []))
+      .toEqual([
+        'VirtualService/vs: host a.example.com is served by no server of Gateway gw',
+        'VirtualService/vs: gateway other is not in the output nor declared existing',
+        'VirtualService/vs: http[0].route[1] api:80 is no Service port in the output nor a declared external Service',
+        'VirtualService/vs: http[0] weights do not sum to 100',
+      ]);
+  });
+
+  test('finds subsets no DestinationRule defines, and subsets that select no pods', () => {
+    const rule = (labels: any): Manifest => ({
+      apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'web' }, spec: { host: 'web', subsets: [{ name: 'v1', labels }] },
+    });
+    const http = [{ route: [to('web', { destination: { subset: 'v1' } })] }];
+    expect(istioReferenceProblems([deployment, service, gw(['*']), vs(http)], [], []))
+      .toEqual(['VirtualService/vs: http[0].route[0] subset v1 of web is defined by no DestinationRule']);
+    expect(istioReferenceProblems([deployment, service, gw(['*']), vs(http), rule({ version: 'v1' })], [], []))
+      .toEqual(['VirtualService/vs: http[0].route[0] subset v1 ({"app":"web","version":"v1"}) selects no pod template in the output']);
+    expect(istioReferenceProblems([deployment, service, gw(['*']), vs(http), rule({ app: 'web' })], [], [])).toEqual([]);
   });
 });

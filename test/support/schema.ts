@@ -85,7 +85,10 @@ class SchemaRegistry {
         if (crd?.kind !== 'CustomResourceDefinition') continue;
         for (const version of crd.spec.versions) {
           const schema = closeObjects(version.schema.openAPIV3Schema);
-          // The API server checks metadata as ObjectMeta; CRD schemas leave it open.
+          // The API server always accepts apiVersion and kind at the root (Istio's schemas omit
+          // them) and checks metadata as ObjectMeta (CRD schemas leave it open).
+          schema.properties.apiVersion = { type: 'string', enum: [`${crd.spec.group}/${version.name}`] };
+          schema.properties.kind = { type: 'string', enum: [crd.spec.names.kind] };
           schema.properties.metadata = { $ref: `${K8S_REF}io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta` };
           this.schemas.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, schema);
         }

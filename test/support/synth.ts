@@ -1,21 +1,39 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { crossReferenceProblems, ExternalService } from './cross-references';
+import { istioReferenceProblems } from './istio-references';
 import { Manifest, schemaProblems } from './schema';
 import { ExposedService } from '../../src';
+import { IstioRenderer } from '../../src/strategies/istio/istio';
 
 export { Manifest };
 
 /** The Services declared with `Backend.fromName` anywhere under `root`: they live outside the app. */
 export function declaredExternals(root: IConstruct): ExternalService[] {
-  return root.node.findAll()
-    .filter((c): c is ExposedService => c instanceof ExposedService)
+  return exposedServices(root)
     .flatMap((e) => e._intent.backends.filter((b) => b.origin === 'name').map((b) => ({ name: b.name, namespace: b.namespace, port: b.port })));
+}
+
+/** The existing Istio Gateways (`namespace/name`) exposures under `root` bind to. */
+export function declaredExistingGateways(root: IConstruct): string[] {
+  return exposedServices(root).flatMap((e) => {
+    const renderer = e._renderer;
+    return renderer instanceof IstioRenderer && renderer.existingGateway ? [renderer.existingGateway] : [];
+  });
+}
+
+function exposedServices(root: IConstruct): ExposedService[] {
+  return root.node.findAll().filter((c): c is ExposedService => c instanceof ExposedService);
 }
 
 /** Every problem the schema and cross-reference checks find in the manifests of `root`. */
 export function manifestProblems(root: App | Chart, manifests: readonly Manifest[]): string[] {
-  return [...schemaProblems(manifests), ...crossReferenceProblems(manifests, declaredExternals(root))];
+  const external = declaredExternals(root);
+  return [
+    ...schemaProblems(manifests),
+    ...crossReferenceProblems(manifests, external),
+    ...istioReferenceProblems(manifests, external, declaredExistingGateways(root)),
+  ];
 }
 
 /**

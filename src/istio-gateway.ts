@@ -1,0 +1,74 @@
+import { dnsLabelProblem, problemsOf } from './intent/validators';
+
+/** How the Istio Gateway terminates TLS. */
+export type IstioTlsMode = 'SIMPLE' | 'MUTUAL' | 'PASSTHROUGH';
+
+/** Options for `IstioGateway.create`. */
+export interface IstioGatewayCreateOptions {
+  /**
+   * Labels of the gateway workload (the Envoy pods) that serve this Gateway.
+   * @default { istio: 'ingressgateway' } - the shared ingress gateway
+   */
+  readonly selector?: Record<string, string>;
+  /**
+   * Namespace of the Gateway and of the TLS credential. Istio reads `credentialName` Secrets from
+   * the gateway workload's namespace (istio-system for the shared ingress gateway), so the
+   * Secret, or cert-manager's Certificate, must live there.
+   * @default - the exposure's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * SIMPLE terminates TLS; MUTUAL also requires client certificates (the Secret carries
+   * `ca.crt`); PASSTHROUGH forwards the TLS stream by SNI to one backend (no L7 features).
+   * @default 'SIMPLE'
+   */
+  readonly tlsMode?: IstioTlsMode;
+  /**
+   * With TLS, answer plain HTTP on :80 with a redirect to HTTPS.
+   * @default true
+   */
+  readonly httpsRedirect?: boolean;
+}
+
+/** Options for `IstioGateway.existing`. */
+export interface IstioGatewayExistingOptions {
+  readonly namespace: string;
+  readonly name: string;
+  /**
+   * Labels of the gateway workload; needed for JWT (RequestAuthentication selects the workload).
+   * @default - unknown: Auth.jwt is an error
+   */
+  readonly selector?: Record<string, string>;
+}
+
+/** The Gateway in the intent-to-Istio rendering (internal). */
+export type IstioGatewayConfig =
+  | { readonly kind: 'create'; readonly selector: Readonly<Record<string, string>>; readonly namespace?: string; readonly tlsMode: IstioTlsMode; readonly httpsRedirect: boolean }
+  | { readonly kind: 'existing'; readonly namespace: string; readonly name: string; readonly selector?: Readonly<Record<string, string>> };
+
+/** The Istio Gateway a VirtualService binds to: one the library creates, or an existing one. */
+export class IstioGateway {
+  /** A Gateway created for the exposure: HTTP :80 for its hosts, and HTTPS :443 with TLS. */
+  public static create(options: IstioGatewayCreateOptions = {}): IstioGateway {
+    const tlsMode = options.tlsMode ?? 'SIMPLE';
+    return new IstioGateway({
+      kind: 'create',
+      selector: { ...(options.selector ?? { istio: 'ingressgateway' }) },
+      namespace: options.namespace,
+      tlsMode,
+      httpsRedirect: options.httpsRedirect ?? true,
+    }, problemsOf(
+      options.namespace === undefined ? undefined : dnsLabelProblem(options.namespace, 'gateway namespace'),
+      ['SIMPLE', 'MUTUAL', 'PASSTHROUGH'].includes(tlsMode) ? undefined : `tlsMode "${tlsMode}" is not a mode; use SIMPLE, MUTUAL or PASSTHROUGH`,
+      options.selector !== undefined && Object.keys(options.selector).length === 0 ? 'selector is empty; it would select every gateway workload' : undefined,
+    ));
+  }
+
+  /** An existing Gateway (`namespace/name`): the library creates none and binds to it. */
+  public static existing(options: IstioGatewayExistingOptions): IstioGateway {
+    return new IstioGateway({ kind: 'existing', namespace: options.namespace, name: options.name, selector: options.selector && { ...options.selector } },
+      problemsOf(dnsLabelProblem(options.namespace, 'gateway namespace'), dnsLabelProblem(options.name, 'gateway name')));
+  }
+
+  private constructor(/** @internal */ public readonly _config: IstioGatewayConfig, /** @internal */ public readonly _problems: readonly string[]) {}
+}

@@ -1,0 +1,256 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { duration, IstioNaming, renderHttpRoutes } from './http-routes';
+import { renderJwt } from './jwt';
+import type * as istioNetworking from '../../../imports/istio-networking.istio.io';
+import { BackendIntent } from '../../backend';
+import { CAPABILITY_MATRIX } from '../../capabilities';
+import { fail as failAt } from '../../intent/errors';
+import { ExposureIntent, isCatchAll } from '../../intent/model';
+import { dnsSubdomainProblem, problemsOf } from '../../intent/validators';
+import { IstioGateway, IstioGatewayConfig } from '../../istio-gateway';
+import { resourceName } from '../../naming';
+import { provisionBackendServices } from '../backend-services';
+import { ExposedResources, StrategyRenderer } from '../renderer';
+
+/** Load balancing, connection pool and outlier detection for the backends (DestinationRule). */
+export interface IstioTrafficPolicy {
+  /**
+   * @default - Istio's default (LEAST_REQUEST)
+   */
+  readonly loadBalancer?: 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'PASSTHROUGH';
+  /**
+   * @default - Istio's defaults (no limits)
+   */
+  readonly connectionPool?: {
+    readonly maxConnections?: number;
+    readonly http1MaxPendingRequests?: number;
+    readonly http2MaxRequests?: number;
+    readonly maxRequestsPerConnection?: number;
+  };
+  /**
+   * Ejects failing endpoints from the load balancing pool.
+   * @default - no outlier detection
+   */
+  readonly outlierDetection?: {
+    readonly consecutive5xxErrors?: number;
+    readonly interval?: Duration;
+    readonly baseEjectionTime?: Duration;
+    readonly maxEjectionPercent?: number;
+  };
+}
+
+/** Options for `ExposureStrategy.istio`. */
+export interface IstioStrategyOptions {
+  /**
+   * The Gateway the VirtualService binds to.
+   * @default IstioGateway.create() - a Gateway on the shared ingress gateway (istio: ingressgateway)
+   */
+  readonly gateway?: IstioGateway;
+  /**
+   * Also bind the VirtualService to `mesh`, so callers inside the mesh get the same routing.
+   * @default false
+   */
+  readonly bindToMesh?: boolean;
+  /**
+   * `v1` needs Istio 1.22 or later; `v1beta1` serves older meshes.
+   * @default 'v1'
+   */
+  readonly apiVersion?: 'v1' | 'v1beta1';
+  /**
+   * The cluster domain of the backends' FQDNs (`name.namespace.svc.<domain>`).
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+  /**
+   * Traffic policy for every backend, in a DestinationRule per backend Service.
+   * @default - none (a DestinationRule only where subsets need one)
+   */
+  readonly trafficPolicy?: IstioTrafficPolicy;
+}
+
+/**
+ * istio: a Gateway (ports, TLS) and a VirtualService bound to it carrying all L7 routing, plus a
+ * DestinationRule per backend Service with subsets or traffic policy, RequestAuthentication +
+ * AuthorizationPolicy for JWT, and a cert-manager Certificate for `Tls.certManager`.
+ */
+export class IstioRenderer implements StrategyRenderer {
+  public readonly name = CAPABILITY_MATRIX.istio.strategy;
+  public readonly capabilities = CAPABILITY_MATRIX.istio.capabilities;
+  public readonly problems: readonly string[];
+  /** `namespace/name` of the existing Gateway bound to, if any (for cross-reference checks). */
+  public readonly existingGateway?: string;
+  private readonly gateway: IstioGatewayConfig;
+
+  constructor(private readonly options: IstioStrategyOptions) {
+    const gateway = options.gateway ?? IstioGateway.create();
+    this.gateway = gateway._config;
+    if (this.gateway.kind === 'existing') this.existingGateway = `${this.gateway.namespace}/${this.gateway.name}`;
+    const version = options.apiVersion ?? 'v1';
+    this.problems = [
+      ...gateway._problems,
+      ...problemsOf(
+        version === 'v1' || version === 'v1beta1' ? undefined : `apiVersion "${version}" is not served; use "v1" (Istio 1.22+) or "v1beta1"`,
+        options.clusterDomain === undefined ? undefined : dnsSubdomainProblem(options.clusterDomain, 'clusterDomain'),
+      ),
+    ];
+  }
+
+  public render(scope: Construct, intent: ExposureIntent): ExposedResources {
+    const fail = (field: string, message: string): never => failAt(scope, field, message);
+    // Loaded here, not at the top: only apps that use this strategy pay for the Istio L1 module.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const istio: typeof istioNetworking = require('../../../imports/istio-networking.istio.io');
+    const v1 = (this.options.apiVersion ?? 'v1') === 'v1';
+    const backendServices = provisionBackendServices(intent.backends);
+    const naming = this.naming();
+
+    const gatewayNamespace = this.gateway.kind === 'existing' ? this.gateway.namespace : this.gateway.namespace ?? intent.namespace;
+    const gatewayName = this.gateway.kind === 'existing' ? this.gateway.name : intent.name;
+    const gatewayRef = gatewayNamespace !== intent.namespace ? `${gatewayNamespace}/${gatewayName}` : gatewayName;
+    const hosts = intent.hosts.length > 0 ? [...intent.hosts] : ['*'];
+    if (this.options.bindToMesh && intent.hosts.length === 0) {
+      fail('hosts', 'a VirtualService bound to the mesh needs hosts: in the mesh, "*" would capture every service; set hosts');
+    }
+
+    let gateway: istioNetworking.Gateway | undefined;
+    let certificate: ExposedResources['certificate'];
+    if (this.gateway.kind === 'create') {
+      // v1 and v1beta1 have the same schema; the generated classes differ only in apiVersion.
+      const Gateway = (v1 ? istio.Gateway : istio.GatewayV1Beta1) as typeof istio.Gateway;
+      gateway = new Gateway(scope, 'Gateway', {
+        metadata: { name: gatewayName, namespace: gatewayNamespace },
+        spec: { selector: { ...this.gateway.selector }, servers: this.servers(intent, hosts) },
+      });
+      if (intent.tls?.certManager) certificate = this.certificate(scope, intent, gatewayNamespace);
+    } else if (intent.tls?.certManager) {
+      fail('tls', 'an existing Gateway serves its own certificates; use Tls.fromSecret with its credentialName, or IstioGateway.create()');
+    }
+
+    const passthrough = this.gateway.kind === 'create' && intent.tls !== undefined && this.gateway.tlsMode === 'PASSTHROUGH';
+    const VirtualService = (v1 ? istio.VirtualService : istio.VirtualServiceV1Beta1) as typeof istio.VirtualService;
+    const virtualService = new VirtualService(scope, 'VirtualService', {
+      metadata: { name: intent.name },
+      spec: {
+        hosts,
+        gateways: this.options.bindToMesh ? [gatewayRef, 'mesh'] : [gatewayRef],
+        ...(passthrough ? { tls: this.passthroughRoutes(intent, naming, fail) } : { http: renderHttpRoutes(intent, naming) as any }),
+      },
+    });
+
+    const DestinationRule = (v1 ? istio.DestinationRule : istio.DestinationRuleV1Beta1) as typeof istio.DestinationRule;
+    const destinationRules = this.destinationRules(scope, intent, naming, DestinationRule);
+    const jwt = renderJwt(scope, intent, {
+      namespace: gatewayNamespace,
+      selector: this.gateway.selector,
+      v1,
+      fail,
+    });
+    return { gateway, virtualService, destinationRules, ...jwt, certificate, backendServices };
+  }
+
+  private naming(): IstioNaming {
+    const domain = this.options.clusterDomain ?? 'cluster.local';
+    return {
+      // Without a namespace, Istio resolves a short name in the VirtualService's own namespace.
+      host: (b: BackendIntent) => (b.namespace === undefined ? b.name : `${b.name}.${b.namespace}.svc.${domain}`),
+    };
+  }
+
+  private servers(intent: ExposureIntent, hosts: string[]): istioNetworking.GatewaySpecServers[] {
+    const gw = this.gateway as Extract<IstioGatewayConfig, { kind: 'create' }>;
+    const http: istioNetworking.GatewaySpecServers = {
+      port: { number: 80, name: 'http', protocol: 'HTTP' },
+      hosts,
+      tls: intent.tls && gw.httpsRedirect ? { httpsRedirect: true } : undefined,
+    };
+    if (intent.tls === undefined) return [http];
+    const https: istioNetworking.GatewaySpecServers = {
+      port: { number: 443, name: 'https', protocol: gw.tlsMode === 'PASSTHROUGH' ? 'TLS' : 'HTTPS' },
+      hosts,
+      tls: gw.tlsMode === 'PASSTHROUGH'
+        ? { mode: 'PASSTHROUGH' as istioNetworking.GatewaySpecServersTlsMode }
+        : { mode: gw.tlsMode as istioNetworking.GatewaySpecServersTlsMode, credentialName: intent.tls.secretName },
+    };
+    return [http, https];
+  }
+
+  /** PASSTHROUGH: the gateway forwards the TLS stream by SNI; the backend terminates TLS. */
+  private passthroughRoutes(intent: ExposureIntent, naming: IstioNaming, fail: (f: string, m: string) => never) {
+    const route = intent.routes[0];
+    if (intent.routes.length !== 1 || !isCatchAll(route.match) || route.action.kind !== 'forward') {
+      fail('routes', 'with tlsMode PASSTHROUGH the gateway does not decrypt, so it routes by host only: declare no routes, one backend (or weighted backends)');
+    }
+    const l7 = (['timeoutMs', 'retries', 'rewrite', 'requestHeaders', 'responseHeaders', 'mirror', 'fault', 'cors', 'auth'] as const)
+      .filter((k) => route[k] !== undefined);
+    if (l7.length > 0) fail(route.sources[l7[0] === 'timeoutMs' ? 'timeout' : l7[0]]!, 'with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply');
+    const backends = route.action.kind === 'forward' ? route.action.backends : [];
+    return [{
+      match: [{ port: 443, sniHosts: [...intent.hosts] }],
+      route: backends.map((b) => ({
+        destination: { host: naming.host(b.backend), subset: b.backend.subset?.name, port: { number: b.backend.port } },
+        weight: backends.length > 1 ? b.weight : undefined,
+      })),
+    }];
+  }
+
+  /** One DestinationRule per backend Service that has subsets, or for every backend with a traffic policy. */
+  private destinationRules(scope: Construct, intent: ExposureIntent, naming: IstioNaming,
+    DestinationRule: typeof istioNetworking.DestinationRule): istioNetworking.DestinationRule[] {
+    const byHost = new Map<string, BackendIntent[]>();
+    for (const b of intent.backends) byHost.set(naming.host(b), [...(byHost.get(naming.host(b)) ?? []), b]);
+    const trafficPolicy = this.trafficPolicy();
+    const rules: istioNetworking.DestinationRule[] = [];
+    for (const [host, backends] of [...byHost.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const subsets = [...new Map(backends.filter((b) => b.subset).map((b) => [b.subset!.name, b.subset!])).values()]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((s) => ({ name: s.name, labels: { ...s.labels } }));
+      if (subsets.length === 0 && trafficPolicy === undefined) continue;
+      const suffix = `${backends[0].name}${backends[0].namespace && backends[0].namespace !== intent.namespace ? `-${backends[0].namespace}` : ''}`;
+      rules.push(new DestinationRule(scope, `DestinationRule-${suffix}`, {
+        metadata: { name: resourceName(scope, suffix) },
+        spec: { host, subsets: subsets.length > 0 ? subsets : undefined, trafficPolicy },
+      }));
+    }
+    return rules;
+  }
+
+  private trafficPolicy(): istioNetworking.DestinationRuleSpecTrafficPolicy | undefined {
+    const p = this.options.trafficPolicy;
+    if (p === undefined) return undefined;
+    const o = p.outlierDetection;
+    const c = p.connectionPool;
+    return {
+      loadBalancer: p.loadBalancer && { simple: p.loadBalancer as istioNetworking.DestinationRuleSpecTrafficPolicyLoadBalancerSimple },
+      connectionPool: c && {
+        tcp: c.maxConnections === undefined ? undefined : { maxConnections: c.maxConnections },
+        http: c.http1MaxPendingRequests === undefined && c.http2MaxRequests === undefined && c.maxRequestsPerConnection === undefined ? undefined : {
+          http1MaxPendingRequests: c.http1MaxPendingRequests,
+          http2MaxRequests: c.http2MaxRequests,
+          maxRequestsPerConnection: c.maxRequestsPerConnection,
+        },
+      },
+      outlierDetection: o && {
+        consecutive5XxErrors: o.consecutive5xxErrors,
+        interval: o.interval && duration(o.interval.toMilliseconds()),
+        baseEjectionTime: o.baseEjectionTime && duration(o.baseEjectionTime.toMilliseconds()),
+        maxEjectionPercent: o.maxEjectionPercent,
+      },
+    };
+  }
+
+  /** cert-manager issues the certificate into the credential Secret, in the gateway's namespace. */
+  private certificate(scope: Construct, intent: ExposureIntent, namespace: string | undefined): ExposedResources['certificate'] {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const certManager: typeof import('../../../imports/cert-manager-cert-manager.io') = require('../../../imports/cert-manager-cert-manager.io');
+    const cm = intent.tls!.certManager!;
+    return new certManager.Certificate(scope, 'Certificate', {
+      metadata: { name: intent.tls!.secretName, namespace },
+      spec: {
+        secretName: intent.tls!.secretName,
+        dnsNames: [...intent.hosts],
+        issuerRef: { kind: cm.issuerKind, name: cm.issuerName },
+      },
+    });
+  }
+}

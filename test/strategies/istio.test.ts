@@ -1,0 +1,418 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import {
+  Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch, QueryParamMatch, RateLimit, Tls,
+} from '../../src';
+import { IstioStrategyOptions } from '../../src/strategies/istio/istio';
+import { Request, routeByIngress, routeByVirtualService } from '../support/routing';
+import { find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
+
+const httpbin = () => Backend.fromName('httpbin', 8000);
+
+function expose(props: Partial<ExposedServiceProps>, options: IstioStrategyOptions = {}, namespace?: string): Manifest[] {
+  const chart = testChart('test', namespace);
+  new ExposedService(chart, 'public', { strategy: ExposureStrategy.istio(options), ...props });
+  return synthChecked(chart);
+}
+
+function exposeError(props: Partial<ExposedServiceProps>, options: IstioStrategyOptions = {}): string {
+  try {
+    new ExposedService(testChart(), 'public', { strategy: ExposureStrategy.istio(options), ...props });
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected the declaration to fail');
+}
+
+const httpOf = (manifests: Manifest[]) => find(manifests, 'VirtualService').spec.http;
+
+describe('istio strategy', () => {
+  test('the article example, field for field', () => {
+    const manifests = expose({
+      hosts: ['httpbin.example.com'],
+      backend: httpbin(),
+      routes: [{ match: { path: PathMatch.prefix('/status') } }],
+    });
+    expect(manifests.map((m) => `${m.apiVersion} ${m.kind}`)).toEqual(['networking.istio.io/v1 Gateway', 'networking.istio.io/v1 VirtualService']);
+    const gateway = find(manifests, 'Gateway');
+    expect(gateway.metadata.name).toBe('test-public');
+    expect(gateway.spec).toEqual({
+      selector: { istio: 'ingressgateway' },
+      servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['httpbin.example.com'] }],
+    });
+    expect(find(manifests, 'VirtualService').spec).toEqual({
+      hosts: ['httpbin.example.com'],
+      gateways: ['test-public'],
+      http: [{
+        name: 'routes-0',
+        match: [{ uri: { prefix: '/status' } }],
+        route: [{ destination: { host: 'httpbin', port: { number: 8000 } } }],
+      }],
+    });
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('destinations are FQDNs in the backend namespace, with a configurable cluster domain', () => {
+    const http = httpOf(expose({
+      hosts: ['a.example.com'],
+      routes: [
+        { match: { path: PathMatch.prefix('/a') }, backend: httpbin() },
+        { match: { path: PathMatch.prefix('/b') }, backend: Backend.fromName('other', 80, { namespace: 'tools' }) },
+      ],
+    }, { clusterDomain: 'corp.internal' }, 'shop'));
+    expect(http.map((h: any) => h.route[0].destination.host)).toEqual(['httpbin.shop.svc.corp.internal', 'other.tools.svc.corp.internal']);
+  });
+
+  test('TLS: HTTPS server with credentialName, and :80 redirects to HTTPS', () => {
+    const gateway = find(expose({ hosts: ['a.example.com'], backend: httpbin(), tls: Tls.fromSecret('a-tls') }), 'Gateway');
+    expect(gateway.spec.servers).toEqual([
+      { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['a.example.com'], tls: { httpsRedirect: true } },
+      { port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['a.example.com'], tls: { mode: 'SIMPLE', credentialName: 'a-tls' } },
+    ]);
+  });
+
+  test('TLS options: MUTUAL, no redirect, a custom selector and the gateway namespace', () => {
+    const manifests = expose({ hosts: ['a.example.com'], backend: httpbin(), tls: Tls.fromSecret('a-mtls') }, {
+      gateway: IstioGateway.create({ tlsMode: 'MUTUAL', httpsRedirect: false, selector: { app: 'edge' }, namespace: 'istio-system' }),
+    }, 'shop');
+    const gateway = find(manifests, 'Gateway');
+    expect(gateway.metadata.namespace).toBe('istio-system');
+    expect(gateway.spec.selector).toEqual({ app: 'edge' });
+    expect(gateway.spec.servers).toEqual([
+      { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['a.example.com'] },
+      { port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['a.example.com'], tls: { mode: 'MUTUAL', credentialName: 'a-mtls' } },
+    ]);
+    const vs = find(manifests, 'VirtualService');
+    expect(vs.metadata.namespace).toBe('shop');
+    expect(vs.spec.gateways).toEqual(['istio-system/test-public']);
+  });
+
+  test('TLS PASSTHROUGH: the gateway routes the TLS stream by SNI', () => {
+    const manifests = expose({ hosts: ['db.example.com'], backend: httpbin(), tls: Tls.fromSecret('unused') }, { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) });
+    expect(find(manifests, 'Gateway').spec.servers[1]).toEqual({ port: { number: 443, name: 'https', protocol: 'TLS' }, hosts: ['db.example.com'], tls: { mode: 'PASSTHROUGH' } });
+    expect(find(manifests, 'VirtualService').spec.tls).toEqual([{
+      match: [{ port: 443, sniHosts: ['db.example.com'] }],
+      route: [{ destination: { host: 'httpbin', port: { number: 8000 } } }],
+    }]);
+  });
+
+  test('an existing Gateway: none is created, the VirtualService binds to it and to the mesh', () => {
+    const manifests = expose({ hosts: ['a.example.com'], backend: httpbin() }, {
+      gateway: IstioGateway.existing({ namespace: 'istio-ingress', name: 'public' }),
+      bindToMesh: true,
+    });
+    expect(ofKind(manifests, 'Gateway')).toEqual([]);
+    expect(find(manifests, 'VirtualService').spec.gateways).toEqual(['istio-ingress/public', 'mesh']);
+  });
+
+  test('no hosts: the Gateway and VirtualService take every host', () => {
+    const manifests = expose({ backend: httpbin() });
+    expect(find(manifests, 'Gateway').spec.servers[0].hosts).toEqual(['*']);
+    expect(find(manifests, 'VirtualService').spec.hosts).toEqual(['*']);
+    expect(httpOf(manifests)).toEqual([{ name: 'default', match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: 'httpbin', port: { number: 8000 } } }] }]);
+  });
+
+  test('matches: uri exact/prefix/regex, headers, query parameters, method', () => {
+    const http = httpOf(expose({
+      hosts: ['a.example.com'],
+      backend: httpbin(),
+      routes: [{
+        match: {
+          path: PathMatch.regex('/users/[0-9]+'),
+          headers: [HeaderMatch.exact('x-canary', 'true'), HeaderMatch.prefix('user-agent', 'Mozilla'), HeaderMatch.regex('x-tenant', 'a|b')],
+          queryParams: [QueryParamMatch.exact('debug', '1'), QueryParamMatch.regex('v', '[0-9]+')],
+          method: 'GET',
+        },
+      }],
+    }));
+    expect(http[0].match).toEqual([{
+      uri: { regex: '/users/[0-9]+' },
+      method: { exact: 'GET' },
+      headers: { 'user-agent': { prefix: 'Mozilla' }, 'x-canary': { exact: 'true' }, 'x-tenant': { regex: 'a|b' } },
+      queryParams: { debug: { exact: '1' }, v: { regex: '[0-9]+' } },
+    }]);
+  });
+
+  test('routes are ordered most specific first, as Ingress and Gateway API precedence', () => {
+    const http = httpOf(expose({
+      hosts: ['a.example.com'],
+      backend: httpbin(),
+      routes: [
+        { match: { path: PathMatch.prefix('/') } },
+        { match: { path: PathMatch.prefix('/api') } },
+        { match: { path: PathMatch.prefix('/api'), method: 'POST' } },
+        { match: { path: PathMatch.prefix('/api/v2') } },
+        { match: { path: PathMatch.regex('/api/[a-z]+') } },
+        { match: { path: PathMatch.exact('/api') } },
+      ],
+    }));
+    expect(http.map((h: any) => h.name)).toEqual(['routes-5', 'routes-4', 'routes-3', 'routes-2', 'routes-1', 'routes-0']);
+  });
+
+  test('every L7 policy maps natively', () => {
+    const http = httpOf(expose({
+      hosts: ['a.example.com'],
+      backend: httpbin(),
+      timeout: Duration.seconds(10),
+      cors: { allowOrigins: ['https://app.example.com', '*'], allowMethods: ['GET'], allowHeaders: ['X-Token'], exposeHeaders: ['X-Id'], maxAge: Duration.hours(1) },
+      routes: [{
+        match: { path: PathMatch.exact('/slow') },
+        timeout: Duration.millis(1500),
+        retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: ['5xx', 'reset'] },
+        fault: { abort: { httpStatus: 503, percentage: 1 }, delay: { fixedDelay: Duration.seconds(2), percentage: 5.5 } },
+        mirror: { backend: Backend.fromName('shadow', 8080), percentage: 10 },
+        rewrite: { path: '/delay/1', host: 'internal.example.com' },
+        requestHeaders: { set: { 'X-Env': 'prod' }, add: { 'x-trace': 'on' }, remove: ['x-debug'] },
+        responseHeaders: { remove: ['server'] },
+      }],
+    }));
+    expect(http).toEqual([{
+      name: 'routes-0',
+      match: [{ uri: { exact: '/slow' } }],
+      route: [{ destination: { host: 'httpbin', port: { number: 8000 } } }],
+      rewrite: { uri: '/delay/1', authority: 'internal.example.com' },
+      timeout: '1.5s',
+      retries: { attempts: 3, perTryTimeout: '2s', retryOn: '5xx,reset' },
+      fault: { abort: { httpStatus: 503, percentage: { value: 1 } }, delay: { fixedDelay: '2s', percentage: { value: 5.5 } } },
+      mirror: { host: 'shadow', port: { number: 8080 } },
+      mirrorPercentage: { value: 10 },
+      corsPolicy: {
+        allowOrigins: [{ exact: 'https://app.example.com' }, { regex: '.*' }],
+        allowMethods: ['GET'],
+        allowHeaders: ['x-token'],
+        exposeHeaders: ['x-id'],
+        allowCredentials: false,
+        maxAge: '3600s',
+      },
+      headers: { request: { set: { 'x-env': 'prod' }, add: { 'x-trace': 'on' }, remove: ['x-debug'] }, response: { remove: ['server'] } },
+    }]);
+  });
+
+  test('retries with 0 attempts disable retries', () => {
+    expect(httpOf(expose({ backend: httpbin(), retries: { attempts: 0 } }))[0].retries).toEqual({ attempts: 0 });
+  });
+
+  test('a prefix rewrite is element-wise: /api -> / serves /api/x as /x and /api as /', () => {
+    const http = httpOf(expose({ hosts: ['a.example.com'], backend: httpbin(), routes: [{ match: { path: PathMatch.prefix('/api') }, rewrite: { path: '/' } }] }));
+    expect(http.map((h: any) => [h.name, h.match, h.rewrite])).toEqual([
+      ['routes-0-exact', [{ uri: { exact: '/api' } }], { uri: '/' }],
+      ['routes-0', [{ uri: { prefix: '/api/' } }], { uri: '/' }],
+    ]);
+  });
+
+  test('redirects', () => {
+    const http = httpOf(expose({
+      hosts: ['old.example.com'],
+      routes: [{ redirect: { scheme: 'https', host: 'new.example.com', port: 8443, path: '/home', statusCode: 308 } }],
+    }));
+    expect(http).toEqual([{
+      name: 'routes-0',
+      match: [{ uri: { prefix: '/' } }],
+      redirect: { scheme: 'https', authority: 'new.example.com', port: 8443, uri: '/home', redirectCode: 308 },
+    }]);
+  });
+
+  test('weighted backends become percentages that sum to 100', () => {
+    const http = httpOf(expose({
+      hosts: ['a.example.com'],
+      routes: [{ backends: [{ backend: Backend.fromName('a', 80), weight: 1 }, { backend: Backend.fromName('b', 80), weight: 1 }, { backend: Backend.fromName('c', 80), weight: 1 }] }],
+    }));
+    expect(http[0].route.map((r: any) => [r.destination.host, r.weight])).toEqual([['a', 34], ['b', 33], ['c', 33]]);
+  });
+
+  test('bookinfo: version subsets of reviews in a DestinationRule, a canary with retries', () => {
+    const chart = testChart('bookinfo', 'bookinfo');
+    for (const version of ['v1', 'v2', 'v3']) {
+      const dep = new kplus.Deployment(chart, `reviews-${version}`, {
+        containers: [{ image: `docker.io/istio/examples-bookinfo-reviews-${version}:1.20.3`, portNumber: 9080 }],
+        podMetadata: { labels: { app: 'reviews', version } },
+      });
+      void dep;
+    }
+    const reviews = new kplus.Service(chart, 'reviews', { ports: [{ port: 9080 }] });
+    reviews.selectLabel('app', 'reviews');
+    new ExposedService(chart, 'public', {
+      strategy: ExposureStrategy.istio({ trafficPolicy: { loadBalancer: 'LEAST_REQUEST', outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10) } } }),
+      hosts: ['bookinfo.example.com'],
+      routes: [{
+        match: { path: PathMatch.prefix('/reviews') },
+        backends: [
+          { backend: Backend.fromService(reviews, { subset: { name: 'v1', labels: { version: 'v1' } } }), weight: 80 },
+          { backend: Backend.fromService(reviews, { subset: { name: 'v3', labels: { version: 'v3' } } }), weight: 20 },
+        ],
+        retries: { attempts: 3, perTryTimeout: Duration.seconds(2) },
+      }],
+    });
+    const manifests = synthChecked(chart);
+    const rule = find(manifests, 'DestinationRule');
+    expect(rule.spec).toEqual({
+      host: `${reviews.name}.bookinfo.svc.cluster.local`,
+      subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v3', labels: { version: 'v3' } }],
+      trafficPolicy: { loadBalancer: { simple: 'LEAST_REQUEST' }, outlierDetection: { consecutive5xxErrors: 5, interval: '10s' } },
+    });
+    expect(httpOf(manifests)[0].route).toEqual([
+      { destination: { host: `${reviews.name}.bookinfo.svc.cluster.local`, subset: 'v1', port: { number: 9080 } }, weight: 80 },
+      { destination: { host: `${reviews.name}.bookinfo.svc.cluster.local`, subset: 'v3', port: { number: 9080 } }, weight: 20 },
+    ]);
+    expect(httpOf(manifests)[0].retries).toEqual({ attempts: 3, perTryTimeout: '2s', retryOn: 'connect-failure,gateway-error,reset' });
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('JWT: RequestAuthentication and a DENY policy without a principal, on the gateway workload', () => {
+    const manifests = expose({
+      hosts: ['api.example.com'],
+      backend: httpbin(),
+      routes: [
+        { match: { path: PathMatch.prefix('/public') } },
+        { match: { path: PathMatch.prefix('/admin'), method: 'POST' }, auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks', audiences: ['api'] }) },
+      ],
+    }, { gateway: IstioGateway.create({ namespace: 'istio-system' }) }, 'shop');
+    const ra = find(manifests, 'RequestAuthentication');
+    expect(ra.apiVersion).toBe('security.istio.io/v1');
+    expect(ra.metadata.namespace).toBe('istio-system');
+    expect(ra.spec).toEqual({
+      selector: { matchLabels: { istio: 'ingressgateway' } },
+      // The generated L1 writes the CRD's proto spelling of jwksUri.
+      jwtRules: [{ issuer: 'https://id.example.com', jwks_uri: 'https://id.example.com/jwks', audiences: ['api'] }],
+    });
+    const policy = find(manifests, 'AuthorizationPolicy');
+    expect(policy.metadata).toEqual({ name: 'test-public-require-jwt', namespace: 'istio-system' });
+    expect(policy.spec).toEqual({
+      selector: { matchLabels: { istio: 'ingressgateway' } },
+      action: 'DENY',
+      rules: [{
+        from: [{ source: { notRequestPrincipals: ['*'] } }],
+        to: [{ operation: { hosts: ['api.example.com'], paths: ['/admin', '/admin/*'], methods: ['POST'] } }],
+      }],
+    });
+  });
+
+  test('JWT for every route: the policy covers the hosts', () => {
+    const policy = find(expose({
+      hosts: ['api.example.com'],
+      backend: httpbin(),
+      auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks' }),
+    }), 'AuthorizationPolicy');
+    expect(policy.spec.rules).toEqual([{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { hosts: ['api.example.com'] } }] }]);
+  });
+
+  test('cert-manager: a Certificate for the hosts in the gateway namespace', () => {
+    const manifests = expose({ hosts: ['a.example.com', 'b.example.com'], backend: httpbin(), tls: Tls.certManager({ clusterIssuer: 'letsencrypt' }) },
+      { gateway: IstioGateway.create({ namespace: 'istio-system' }) }, 'shop');
+    const cert = find(manifests, 'Certificate');
+    expect(cert.apiVersion).toBe('cert-manager.io/v1');
+    expect(cert.metadata).toEqual({ name: 'test-public-tls', namespace: 'istio-system' });
+    expect(cert.spec).toEqual({
+      secretName: 'test-public-tls',
+      dnsNames: ['a.example.com', 'b.example.com'],
+      issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt' },
+    });
+    expect(find(manifests, 'Gateway').spec.servers[1].tls.credentialName).toBe('test-public-tls');
+  });
+
+  test('apiVersion v1beta1 for meshes older than Istio 1.22', () => {
+    const manifests = expose({
+      hosts: ['a.example.com'],
+      routes: [{ backend: Backend.fromName('reviews', 9080, { subset: { name: 'v2', labels: { version: 'v2' } } }) }],
+      auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks' }),
+    }, { apiVersion: 'v1beta1' });
+    expect(manifests.map((m) => `${m.apiVersion} ${m.kind}`)).toEqual([
+      'networking.istio.io/v1beta1 Gateway',
+      'networking.istio.io/v1beta1 VirtualService',
+      'networking.istio.io/v1beta1 DestinationRule',
+      'security.istio.io/v1beta1 RequestAuthentication',
+      'security.istio.io/v1beta1 AuthorizationPolicy',
+    ]);
+  });
+
+  test.each([
+    ['API keys', { auth: Auth.apiKey({ secret: 'keys' }) },
+      "ExposedService test/public: auth: 'auth-api-key' is not supported by istio; supported by: no strategy yet"],
+    ['basic auth', { auth: Auth.basic({ secret: 'users' }) },
+      "ExposedService test/public: auth: 'auth-basic' is not supported by istio; supported by: ingress (ingressNginx)"],
+    ['rate limits', { rateLimit: RateLimit.perSecond(10) },
+      "ExposedService test/public: rateLimit: 'rate-limit' is not supported by istio; supported by: ingress (ingressNginx)"],
+  ] as [string, Partial<ExposedServiceProps>, string][])('%s are capability errors', (_name, extra, message) => {
+    expect(exposeError({ hosts: ['a.example.com'], backend: httpbin(), ...extra })).toBe(message);
+  });
+
+  test.each([
+    ['mesh binding without hosts', {}, { bindToMesh: true },
+      'ExposedService test/public: hosts: a VirtualService bound to the mesh needs hosts: in the mesh, "*" would capture every service; set hosts'],
+    ['cert-manager on an existing gateway', { hosts: ['a.example.com'], tls: Tls.certManager({ issuer: 'ca' }) },
+      { gateway: IstioGateway.existing({ namespace: 'istio-system', name: 'gw' }) },
+      'ExposedService test/public: tls: an existing Gateway serves its own certificates; use Tls.fromSecret with its credentialName, or IstioGateway.create()'],
+    ['JWT on an existing gateway of unknown workload', { hosts: ['a.example.com'], auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) },
+      { gateway: IstioGateway.existing({ namespace: 'istio-system', name: 'gw' }) },
+      'ExposedService test/public: auth: JWT is validated by the gateway workload, whose labels are unknown: pass IstioGateway.existing({ ..., selector })'],
+    ['JWT on a regex route', {
+      hosts: ['a.example.com'],
+      routes: [{ match: { path: PathMatch.regex('/a.*') }, auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, {}],
+    }, {}, 'ExposedService test/public: routes[0].auth: AuthorizationPolicy paths are exact or prefix (/*): a JWT route cannot have a regex path; use the service-level auth or a prefix'],
+    ['routes with PASSTHROUGH', { hosts: ['a.example.com'], tls: Tls.fromSecret('x'), routes: [{ match: { path: PathMatch.prefix('/a') } }] },
+      { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) },
+      'ExposedService test/public: routes: with tlsMode PASSTHROUGH the gateway does not decrypt, so it routes by host only: declare no routes, one backend (or weighted backends)'],
+    ['a timeout with PASSTHROUGH', { hosts: ['a.example.com'], tls: Tls.fromSecret('x'), timeout: Duration.seconds(1) },
+      { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) },
+      'ExposedService test/public: timeout: with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply'],
+    ['a bad gateway namespace', {}, { gateway: IstioGateway.create({ namespace: 'Istio_System' }) },
+      'ExposedService test/public: strategy: gateway namespace "Istio_System" is not a DNS-1123 label; use lowercase letters, digits and "-"'],
+    ['an empty selector', {}, { gateway: IstioGateway.create({ selector: {} }) },
+      'ExposedService test/public: strategy: selector is empty; it would select every gateway workload'],
+    ['an unknown apiVersion', {}, { apiVersion: 'v1alpha3' as any },
+      'ExposedService test/public: strategy: apiVersion "v1alpha3" is not served; use "v1" (Istio 1.22+) or "v1beta1"'],
+    ['a subset without labels', { backend: Backend.fromName('reviews', 9080, { subset: { name: 'v1', labels: {} } }) }, {},
+      'ExposedService test/public: backend: subset "v1" has no labels; name the pod labels that select it'],
+  ] as [string, Partial<ExposedServiceProps>, IstioStrategyOptions, string][])('%s is an error', (_name, props, options, message) => {
+    expect(exposeError({ backend: httpbin(), ...props }, options)).toBe(message);
+  });
+
+  test('subsets are an Istio feature: Ingress rejects them', () => {
+    expect(() => new ExposedService(testChart(), 'public', {
+      strategy: ExposureStrategy.ingress({ className: 'istio' }),
+      backend: Backend.fromName('reviews', 9080, { subset: { name: 'v2', labels: { version: 'v2' } } }),
+    })).toThrow("ExposedService test/public: backend: 'subsets' is not supported by ingress; supported by: istio");
+  });
+});
+
+describe('ingress({ className: "istio" }) and istio() route alike', () => {
+  const DECLARATIONS: [string, Omit<ExposedServiceProps, 'strategy'>][] = [
+    ['the article example', { hosts: ['httpbin.example.com'], backend: httpbin(), routes: [{ match: { path: PathMatch.prefix('/status') } }] }],
+    ['exact and prefix paths to several backends', {
+      hosts: ['shop.example.com'],
+      backend: Backend.fromName('web', 80),
+      routes: [
+        { match: { path: PathMatch.exact('/healthz') }, backend: Backend.fromName('health', 8080) },
+        { match: { path: PathMatch.prefix('/api') }, backend: Backend.fromName('api', 8080) },
+        { match: { path: PathMatch.prefix('/api/v2') }, backend: Backend.fromName('api-v2', 8080) },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    }],
+    ['several hosts and a catch-all', { hosts: ['a.example.com', '*.b.example.com'], backend: httpbin() }],
+  ];
+  const REQUESTS: Request[] = [
+    { host: 'httpbin.example.com', path: '/status/200' },
+    { host: 'httpbin.example.com', path: '/status' },
+    { host: 'httpbin.example.com', path: '/headers' },
+    { host: 'shop.example.com', path: '/healthz' },
+    { host: 'shop.example.com', path: '/healthz/deep' },
+    { host: 'shop.example.com', path: '/api/v1/users' },
+    { host: 'shop.example.com', path: '/api/v2/users' },
+    { host: 'shop.example.com', path: '/' },
+    { host: 'a.example.com', path: '/x' },
+    { host: 'x.b.example.com', path: '/' },
+    { host: 'other.example.com', path: '/' },
+  ];
+
+  test.each(DECLARATIONS)('%s', (_name, props) => {
+    const viaIngress = testChart();
+    new ExposedService(viaIngress, 'public', { ...props, strategy: ExposureStrategy.ingress({ className: 'istio' }) });
+    const viaIstio = testChart();
+    new ExposedService(viaIstio, 'public', { ...props, strategy: ExposureStrategy.istio() });
+    const ingress = synthChecked(viaIngress);
+    const istio = synthChecked(viaIstio);
+    for (const request of REQUESTS) {
+      expect([request, routeByVirtualService(istio, request)]).toEqual([request, routeByIngress(ingress, request)]);
+    }
+  });
+});
