@@ -72,6 +72,14 @@ const bundles: Record<string, string[]> = {
     'gateway-api/standard/gateway.networking.k8s.io_grpcroutes.yaml',
     'gateway-api/standard/gateway.networking.k8s.io_referencegrants.yaml',
   ],
+  // The experimental channel (retries, external auth) for `gatewayApi({ experimental: true })`.
+  'gateway-api-experimental': [
+    'gateway-api/experimental/gateway.networking.k8s.io_gatewayclasses.yaml',
+    'gateway-api/experimental/gateway.networking.k8s.io_gateways.yaml',
+    'gateway-api/experimental/gateway.networking.k8s.io_httproutes.yaml',
+    'gateway-api/experimental/gateway.networking.k8s.io_grpcroutes.yaml',
+    'gateway-api/experimental/gateway.networking.k8s.io_referencegrants.yaml',
+  ],
   'kong': ['kong/custom-resource-definitions.yaml'],
   'cert-manager': [
     'cert-manager/cert-manager.io_certificates.yaml',
