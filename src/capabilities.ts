@@ -11,6 +11,7 @@ export const FEATURES = {
   'hosts': 'Virtual hosts (`hosts`)',
   'tls': 'TLS termination (`tls`)',
   'tls-cert-manager': 'Certificates from cert-manager (`Tls.certManager`)',
+  'cross-namespace-secret': 'TLS Secret in another namespace',
   'path-routing': 'Routes beyond one catch-all route (`routes`)',
   'path-exact': 'Exact path match (`PathMatch.exact`)',
   'path-regex': 'Regex path match (`PathMatch.regex`)',
@@ -50,6 +51,11 @@ export interface StrategyCapabilities {
   readonly capabilities: Capabilities;
   /** Why some features are `none` or `annotation`, for the docs. */
   readonly notes?: string;
+  /**
+   * The strategy this one refines (a controller or channel option of it): errors name the
+   * variant only for features its base cannot express.
+   */
+  readonly variantOf?: string;
 }
 
 /** A Service routes L4 connections to one backend's pods: nothing else. */
@@ -83,11 +89,42 @@ const INGRESS_NGINX: Capabilities = {
 /** Istio: the Gateway carries L4-L6 (ports, TLS), the VirtualService all L7 routing. */
 const ISTIO: Capabilities = {
   ...(Object.fromEntries(Object.keys(FEATURES).map((f) => [f, 'native'])) as Record<Feature, Support>),
+  // Istio reads credentials from the gateway workload's namespace only.
+  'cross-namespace-secret': 'none',
   // Not Istio-native: an API gateway does these.
   'auth-api-key': 'none',
   'auth-basic': 'none',
   'rate-limit': 'none',
 };
+
+/** Gateway API, standard channel: routing and header edits are core or extended features. */
+const GATEWAY_API: Capabilities = {
+  ...NONE,
+  'hosts': 'native',
+  'tls': 'native',
+  'tls-cert-manager': 'annotation',
+  'cross-namespace-secret': 'native',
+  'path-routing': 'native',
+  'path-exact': 'native',
+  'path-regex': 'native',
+  'header-match': 'native',
+  'query-match': 'native',
+  'method-match': 'native',
+  'weighted-backends': 'native',
+  'backend-by-name': 'native',
+  'cross-namespace-backend': 'native',
+  'timeout': 'native',
+  'rewrite-path': 'native',
+  'rewrite-host': 'native',
+  'redirect': 'native',
+  'request-headers': 'native',
+  'response-headers': 'native',
+  'mirror': 'native',
+  'cors': 'native',
+};
+
+/** Gateway API, experimental channel: adds retries. */
+const GATEWAY_API_EXPERIMENTAL: Capabilities = { ...GATEWAY_API, retries: 'native' };
 
 /** Every strategy the library has, in the order of the docs' table. */
 export const CAPABILITY_MATRIX = {
@@ -101,6 +138,7 @@ export const CAPABILITY_MATRIX = {
   ingressNginx: {
     strategy: 'ingress (ingressNginx)',
     capabilities: INGRESS_NGINX,
+    variantOf: 'ingress',
     notes: 'ingress-nginx annotations (`IngressController.ingressNginx()`); ingress-nginx was retired in March 2026: `gatewayApi` is the way off it.',
   },
   istio: {
@@ -108,12 +146,28 @@ export const CAPABILITY_MATRIX = {
     capabilities: ISTIO,
     notes: 'Istio `networking.istio.io/v1` Gateway + VirtualService (+ DestinationRule for subsets and traffic policy); JWT through `security.istio.io/v1` RequestAuthentication + AuthorizationPolicy; cert-manager through a `Certificate` in the gateway namespace.',
   },
+  gatewayApi: {
+    strategy: 'gatewayApi',
+    capabilities: GATEWAY_API,
+    notes: 'Gateway API `gateway.networking.k8s.io/v1` standard channel (v1.6): Gateway (or a parentRef to an existing one) + HTTPRoute (+ ReferenceGrant `v1beta1` across namespaces); any implementation.',
+  },
+  gatewayApiExperimental: {
+    strategy: 'gatewayApi (experimental)',
+    capabilities: GATEWAY_API_EXPERIMENTAL,
+    variantOf: 'gatewayApi',
+    notes: '`gatewayApi({ experimental: true })`: the experimental channel CRDs must be installed in the cluster.',
+  },
 } satisfies Record<string, StrategyCapabilities>;
 
-/** The strategies that express `feature` (natively or through annotations). */
+/**
+ * The strategies that express `feature` (natively or through annotations); a variant is named
+ * only when its base strategy cannot.
+ */
 export function strategiesSupporting(feature: Feature): string[] {
-  return Object.values(CAPABILITY_MATRIX)
-    .filter((s: StrategyCapabilities) => s.capabilities[feature] !== 'none')
+  const rows: StrategyCapabilities[] = Object.values(CAPABILITY_MATRIX);
+  const supports = (s: StrategyCapabilities) => s.capabilities[feature] !== 'none';
+  return rows
+    .filter((s) => supports(s) && !rows.some((base) => base.strategy === s.variantOf && supports(base)))
     .map((s) => s.strategy);
 }
 

@@ -1,4 +1,5 @@
 import { IngressController } from './ingress-controller';
+import { GatewayApiRenderer, GatewayApiStrategyOptions } from './strategies/gateway-api/gateway-api';
 import { IngressRenderer } from './strategies/ingress/ingress';
 import { IstioRenderer, IstioStrategyOptions } from './strategies/istio/istio';
 import { StrategyRenderer } from './strategies/renderer';
@@ -42,6 +43,14 @@ export class ExposureStrategy {
    */
   public static istio(options: IstioStrategyOptions = {}): ExposureStrategy {
     return new ExposureStrategy(new IstioRenderer(options));
+  }
+
+  /**
+   * Gateway API: a Gateway (or a parentRef to an existing one) and an HTTPRoute, for any
+   * implementation. The way off ingress-nginx: keep the declaration, change this one prop.
+   */
+  public static gatewayApi(options: GatewayApiStrategyOptions): ExposureStrategy {
+    return new ExposureStrategy(new GatewayApiRenderer(options));
   }
 
   private constructor(/** @internal */ public readonly _renderer: StrategyRenderer) {}

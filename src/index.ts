@@ -15,4 +15,5 @@ export { ExposureError } from './intent/errors';
 export { ExposedResources } from './strategies/renderer';
 export { NodePortStrategyOptions, LoadBalancerStrategyOptions } from './strategies/service';
 export { IstioStrategyOptions, IstioTrafficPolicy } from './strategies/istio/istio';
+export { GatewayApiStrategyOptions, GatewayApiParentRef } from './strategies/gateway-api/gateway-api';
 export { FEATURES, Feature, Support, CAPABILITY_MATRIX, renderCapabilityTable } from './capabilities';

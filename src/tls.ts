@@ -1,4 +1,4 @@
-import { dnsSubdomainProblem, problemsOf } from './intent/validators';
+import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from './intent/validators';
 import { SecretRef, secretName } from './secret-ref';
 
 /** Options for `Tls.certManager`. Exactly one of `issuer` and `clusterIssuer`. */
@@ -22,9 +22,21 @@ export interface CertManagerTlsOptions {
   readonly secretName?: string;
 }
 
+/** Options for `Tls.fromSecret`. */
+export interface SecretTlsOptions {
+  /**
+   * Namespace of the Secret, when it is not the exposure's (Gateway API grants the Gateway access
+   * with a ReferenceGrant; Ingress and Istio cannot reach another namespace).
+   * @default - the exposure's namespace (Istio: the gateway's namespace)
+   */
+  readonly namespace?: string;
+}
+
 /** TLS in the intent. */
 export interface TlsIntent {
   readonly secretName: string;
+  /** Set when the Secret lives in another namespace than the exposure. */
+  readonly secretNamespace?: string;
   /** Set when cert-manager issues the certificate into `secretName`. */
   readonly certManager?: { readonly issuerKind: 'Issuer' | 'ClusterIssuer'; readonly issuerName: string };
 }
@@ -32,8 +44,8 @@ export interface TlsIntent {
 /** Where the certificate for the exposure's hosts comes from. TLS needs `hosts`. */
 export abstract class Tls {
   /** A `kubernetes.io/tls` Secret that exists (or that this app declares). */
-  public static fromSecret(secret: SecretRef): Tls {
-    return new SecretTls(secretName(secret));
+  public static fromSecret(secret: SecretRef, options: SecretTlsOptions = {}): Tls {
+    return new SecretTls(secretName(secret), options.namespace);
   }
 
   /** A certificate issued by cert-manager for the exposure's hosts. */
@@ -53,12 +65,12 @@ export abstract class Tls {
 }
 
 class SecretTls extends Tls {
-  constructor(private readonly name: string) {
-    super(problemsOf(dnsSubdomainProblem(name, 'secret name')));
+  constructor(private readonly name: string, private readonly namespace: string | undefined) {
+    super(problemsOf(dnsSubdomainProblem(name, 'secret name'), namespace === undefined ? undefined : dnsLabelProblem(namespace, 'secret namespace')));
   }
 
   public _toIntent(): TlsIntent {
-    return { secretName: this.name };
+    return { secretName: this.name, secretNamespace: this.namespace };
   }
 }
 

@@ -11,6 +11,7 @@ export const STRATEGIES = {
   'ingress': () => ExposureStrategy.ingress({ className: 'istio' }),
   'ingress-nginx': () => ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }),
   'istio': () => ExposureStrategy.istio({ gateway: IstioGateway.create({ namespace: 'istio-system' }) }),
+  'gateway-api': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }),
 };
 export type StrategyName = keyof typeof STRATEGIES;
 
@@ -46,7 +47,8 @@ export function buildShop(app: App, strategyName: StrategyName): Chart {
       { match: { path: PathMatch.prefix('/api') } },
       { match: { path: PathMatch.prefix('/') }, backend: Backend.fromName('storefront', 80) },
     ],
-    ...(strategyName === 'ingress-nginx' || strategyName === 'istio' ? { timeout: Duration.seconds(30) } : {}),
+    // Plain Ingress has no timeouts; every other L7 strategy does.
+    ...(strategyName === 'ingress' ? {} : { timeout: Duration.seconds(30) }),
   });
   return chart;
 }

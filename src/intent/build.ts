@@ -53,7 +53,9 @@ class IntentBuilder {
     if (props.tls !== undefined) {
       this.problems.addAll('tls', props.tls._problems);
       if (hosts.length === 0) this.problems.add('tls', 'TLS needs hosts: a certificate is issued and served for names; set hosts');
-      tls = props.tls._toIntent(`${name}-tls`);
+      const t = props.tls._toIntent(`${name}-tls`);
+      // A Secret in the exposure's own namespace is no cross-namespace reference.
+      tls = t.secretNamespace === this.namespace ? { ...t, secretNamespace: undefined } : t;
     }
 
     throwIfProblems(this.scope, this.problems.all);

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type * as certManager from '../../imports/cert-manager-cert-manager.io';
+import type * as gatewayApi from '../../imports/gateway-api-gateway.networking.k8s.io';
 import type * as istioNetworking from '../../imports/istio-networking.istio.io';
 import type * as istioSecurity from '../../imports/istio-security.istio.io';
 import { Capabilities } from '../capabilities';
@@ -18,8 +19,14 @@ export interface ExposedResources {
   readonly ingress?: kplus.k8s.KubeIngress;
   /** ingress: every Ingress, the first one included (controllers need one per annotation set, and one per canary). */
   readonly ingresses?: readonly kplus.k8s.KubeIngress[];
-  /** istio: the Gateway (unless bound to an existing one). */
-  readonly gateway?: istioNetworking.Gateway;
+  /** istio or gatewayApi: the Gateway (unless bound to an existing one). */
+  readonly gateway?: istioNetworking.Gateway | gatewayApi.Gateway;
+  /** gatewayApi: the HTTPRoute with the routes. */
+  readonly httpRoute?: gatewayApi.HttpRoute;
+  /** gatewayApi with TLS: the HTTPRoute on the :80 listeners that redirects to HTTPS. */
+  readonly httpsRedirectRoute?: gatewayApi.HttpRoute;
+  /** gatewayApi: ReferenceGrants for references into other namespaces. */
+  readonly referenceGrants?: readonly gatewayApi.ReferenceGrantV1Beta1[];
   /** istio: the VirtualService. */
   readonly virtualService?: istioNetworking.VirtualService;
   /** istio: DestinationRules for subsets and traffic policy. */

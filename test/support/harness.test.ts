@@ -1,4 +1,5 @@
 import { crossReferenceProblems } from './cross-references';
+import { gatewayApiReferenceProblems } from './gateway-api-references';
 import { istioReferenceProblems } from './istio-references';
 import { Manifest, schemaProblems } from './schema';
 
@@ -124,5 +125,70 @@ describe('Istio cross-reference check', () => {
     expect(istioReferenceProblems([deployment, service, gw(['*']), vs(http), rule({ version: 'v1' })], [], []))
       .toEqual(['VirtualService/vs: http[0].route[0] subset v1 ({"app":"web","version":"v1"}) selects no pod template in the output']);
     expect(istioReferenceProblems([deployment, service, gw(['*']), vs(http), rule({ app: 'web' })], [], [])).toEqual([]);
+  });
+});
+
+describe('Gateway API checks', () => {
+  const G = 'gateway.networking.k8s.io';
+  const gateway = (listener: any, namespace = 'shop'): Manifest => ({
+    apiVersion: `${G}/v1`, kind: 'Gateway', metadata: { name: 'gw', namespace }, spec: { gatewayClassName: 'eg', listeners: [listener] },
+  });
+  const listener = { name: 'http', protocol: 'HTTP', port: 80, hostname: 'a.example.com', allowedRoutes: { namespaces: { from: 'Same' } } };
+  const route = (rule: any, extra: any = {}): Manifest => ({
+    apiVersion: `${G}/v1`,
+    kind: 'HTTPRoute',
+    metadata: { name: 'r', namespace: 'shop' },
+    spec: { parentRefs: [{ name: 'gw', ...extra.parent }], hostnames: extra.hostnames ?? ['a.example.com'], rules: [rule] },
+  });
+  const svc: Manifest = { ...service, metadata: { name: 'web', namespace: 'shop' } };
+  const dep: Manifest = { ...deployment, metadata: { name: 'web', namespace: 'shop' } };
+  const toWeb = { backendRefs: [{ name: 'web', port: 80 }] };
+
+  test('the experimental channel accepts retry, the standard one does not', () => {
+    const withRetry = route({ ...toWeb, retry: { attempts: 2 } });
+    expect(schemaProblems([withRetry], 'standard')).toEqual(['HTTPRoute/r: /spec/rules/0 must NOT have additional properties "retry"']);
+    expect(schemaProblems([withRetry], 'experimental')).toEqual([]);
+  });
+
+  test('accepts a route a listener accepts', () => {
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), route(toWeb)], [], [])).toEqual([]);
+  });
+
+  test('finds routes no listener accepts: hostname, sectionName, namespace', () => {
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), route(toWeb, { hostnames: ['b.example.com'] })], [], []))
+      .toEqual(['HTTPRoute/r: no listener of Gateway gw accepts the route']);
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), route(toWeb, { parent: { sectionName: 'https' } })], [], []))
+      .toEqual(['HTTPRoute/r: no listener of Gateway gw/https accepts the route']);
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener, 'infra'), route(toWeb, { parent: { namespace: 'infra' } })], [], []))
+      .toEqual(['HTTPRoute/r: no listener of Gateway gw accepts the route']);
+  });
+
+  test('finds cross-namespace references without a ReferenceGrant', () => {
+    const other = route({ backendRefs: [{ name: 'users', namespace: 'team-a', port: 80 }] });
+    expect(gatewayApiReferenceProblems([gateway(listener), other], [{ name: 'users', namespace: 'team-a', port: 80 }], []))
+      .toEqual(['HTTPRoute/r: rules[0].backendRefs[0] team-a/users has no ReferenceGrant']);
+    const grant: Manifest = {
+      apiVersion: `${G}/v1beta1`,
+      kind: 'ReferenceGrant',
+      metadata: { name: 'g', namespace: 'team-a' },
+      spec: { from: [{ group: G, kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service', name: 'users' }] },
+    };
+    expect(gatewayApiReferenceProblems([gateway(listener), other, grant], [{ name: 'users', namespace: 'team-a', port: 80 }], [])).toEqual([]);
+  });
+
+  test('evaluates the HTTPRoute CEL rules the schema check skips', () => {
+    const redirectWithBackend = route({ ...toWeb, filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https' } }] });
+    const prefixRewriteOnExact = route({
+      ...toWeb,
+      matches: [{ path: { type: 'Exact', value: '/a' } }],
+      filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
+    });
+    const slowTry = route({ ...toWeb, timeouts: { request: '1s', backendRequest: '1s500ms' } });
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), redirectWithBackend], [], []))
+      .toEqual(['HTTPRoute/r: rules[0] RequestRedirect filter must not be used together with backendRefs']);
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), prefixRewriteOnExact], [], []))
+      .toEqual(['HTTPRoute/r: rules[0] replacePrefixMatch needs exactly one PathPrefix match']);
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), slowTry], [], []))
+      .toEqual(['HTTPRoute/r: rules[0] backendRequest timeout exceeds request timeout']);
   });
 });

@@ -47,3 +47,121 @@ export function routeByVirtualService(manifests: readonly Manifest[], req: Reque
 function hostMatches(pattern: string, host: string): boolean {
   return pattern === '*' || pattern === host || (pattern.startsWith('*.') && host.endsWith(pattern.slice(1)));
 }
+
+/** A request with its scheme, for strategies that redirect HTTP to HTTPS. */
+export interface HttpRequest extends Request {
+  readonly scheme: 'http' | 'https';
+}
+
+/** What a client's request results in, with the policies that apply to it. */
+export type Handling =
+  | { readonly kind: 'forward'; readonly backends: Readonly<Record<string, number>>; readonly path: string; readonly timeoutMs?: number }
+  | { readonly kind: 'redirect'; readonly scheme?: string; readonly host?: string }
+  | { readonly kind: 'not-found' };
+
+const A = 'nginx.ingress.kubernetes.io/';
+
+/** Shares of each backend from relative weights, rounded to 1e-6 so the models compare exactly. */
+function shares(entries: [string, number][]): Record<string, number> {
+  const total = entries.reduce((a, [, w]) => a + w, 0);
+  return Object.fromEntries(entries.map(([k, w]) => [k, Math.round((w / total) * 1e6) / 1e6]));
+}
+
+/**
+ * ingress-nginx: TLS hosts redirect HTTP to HTTPS (ssl-redirect); exact paths first, then the
+ * longest path; Prefix paths are element-wise, regex paths (use-regex) match from the start and
+ * case-insensitively; rewrite-target replaces the URI; a canary Ingress for the same host and
+ * path takes canary-weight of canary-weight-total.
+ */
+export function handleByIngressNginx(manifests: readonly Manifest[], req: HttpRequest): Handling {
+  const ingresses = manifests.filter((m) => m.kind === 'Ingress');
+  const forHost = (ing: Manifest) => (ing.spec.rules ?? []).filter((r: any) => r.host === undefined || hostMatches(r.host, req.host));
+  const annotations = (ing: Manifest): Record<string, string> => ing.metadata.annotations ?? {};
+  const main = ingresses.filter((i) => annotations(i)[`${A}canary`] !== 'true');
+
+  const tls = main.some((i) => annotations(i)[`${A}ssl-redirect`] === 'true' && (i.spec.tls ?? []).some((t: any) => t.hosts.some((h: string) => hostMatches(h, req.host))));
+  if (tls && req.scheme === 'http') return { kind: 'redirect', scheme: 'https' };
+
+  const candidates = main.flatMap((ing) => forHost(ing).flatMap((r: any) => r.http.paths.map((p: any) => ({ ing, p }))));
+  const matches = candidates.filter(({ p }) => {
+    if (p.pathType === 'Exact') return req.path === p.path;
+    if (p.pathType === 'Prefix') return p.path === '/' || req.path === p.path || req.path.startsWith(`${p.path.replace(/\/$/, '')}/`);
+    return new RegExp(`^${p.path}`, 'i').test(req.path);
+  });
+  matches.sort((a, b) => (a.p.pathType === 'Exact' ? 0 : 1) - (b.p.pathType === 'Exact' ? 0 : 1) || b.p.path.length - a.p.path.length);
+  const best = matches[0];
+  if (best === undefined) return { kind: 'not-found' };
+
+  const ann = annotations(best.ing);
+  if (ann[`${A}permanent-redirect`]) {
+    const url = /^(\w+):\/\/([^/$:]+)/.exec(ann[`${A}permanent-redirect`])!;
+    return { kind: 'redirect', scheme: url[1], host: url[2] };
+  }
+  const service = (b: any) => `${b.service.name}:${b.service.port.number}`;
+  const canary = ingresses.find((i) => annotations(i)[`${A}canary`] === 'true'
+    && forHost(i).some((r: any) => r.http.paths.some((p: any) => p.path === best.p.path)));
+  const backends: [string, number][] = [[service(best.p.backend), 1]];
+  if (canary) {
+    const weight = Number(annotations(canary)[`${A}canary-weight`]);
+    const total = Number(annotations(canary)[`${A}canary-weight-total`] ?? 100);
+    const canaryPath = forHost(canary).flatMap((r: any) => r.http.paths).find((p: any) => p.path === best.p.path);
+    backends.splice(0, 1, [service(best.p.backend), total - weight], [service(canaryPath.backend), weight]);
+  }
+  let path = req.path;
+  const target = ann[`${A}rewrite-target`];
+  if (target !== undefined) {
+    const m = new RegExp(`^${best.p.pathType === 'Exact' ? best.p.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : best.p.path}`, 'i').exec(req.path)!;
+    path = target.replace(/\$(\d)/g, (_s: string, n: string) => m[Number(n)] ?? '');
+  }
+  const timeout = ann[`${A}proxy-read-timeout`];
+  return { kind: 'forward', backends: shares(backends), path, timeoutMs: timeout === undefined ? undefined : Number(timeout) * 1000 };
+}
+
+/**
+ * Gateway API: the HTTPRoutes attached to a listener of the request's protocol and host;
+ * precedence exact path, then longest prefix (element-wise), then regex (matching the whole
+ * path); RequestRedirect, URLRewrite (ReplacePrefixMatch element-wise, ReplaceFullPath),
+ * weighted backendRefs, timeouts.request.
+ */
+export function handleByGatewayApi(manifests: readonly Manifest[], req: HttpRequest): Handling {
+  const gateways = manifests.filter((m) => m.kind === 'Gateway' && m.apiVersion.startsWith('gateway.networking.k8s.io/'));
+  const protocol = req.scheme === 'https' ? 'HTTPS' : 'HTTP';
+  const attached = (route: Manifest) => (route.spec.parentRefs ?? []).some((ref: any) => gateways.some((g) => g.metadata.name === ref.name
+    && (g.spec.listeners ?? []).some((l: any) => (ref.sectionName === undefined || l.name === ref.sectionName)
+      && l.protocol === protocol && (l.hostname === undefined || hostMatches(l.hostname, req.host)))));
+  const routes = manifests.filter((m) => m.kind === 'HTTPRoute' && attached(m)
+    && ((m.spec.hostnames ?? []).length === 0 || m.spec.hostnames.some((h: string) => hostMatches(h, req.host))));
+
+  const candidates = routes.flatMap((route) => (route.spec.rules ?? []).flatMap((rule: any) =>
+    (rule.matches ?? [{ path: { type: 'PathPrefix', value: '/' } }]).map((match: any) => ({ rule, path: match.path }))));
+  const matching = candidates.filter(({ path: p }) => {
+    if (p.type === 'Exact') return req.path === p.value;
+    if (p.type === 'PathPrefix') return p.value === '/' || req.path === p.value || req.path.startsWith(`${p.value.replace(/\/$/, '')}/`);
+    return new RegExp(`^(?:${p.value})$`).test(req.path);
+  });
+  const rank = (p: any) => (p.type === 'Exact' ? 0 : p.type === 'PathPrefix' ? 1 : 2);
+  matching.sort((a, b) => rank(a.path) - rank(b.path) || b.path.value.length - a.path.value.length);
+  const best = matching[0];
+  if (best === undefined) return { kind: 'not-found' };
+
+  const filters: any[] = best.rule.filters ?? [];
+  const redirect = filters.find((f) => f.type === 'RequestRedirect')?.requestRedirect;
+  if (redirect) return { kind: 'redirect', scheme: redirect.scheme, host: redirect.hostname };
+  let path = req.path;
+  const rewrite = filters.find((f) => f.type === 'URLRewrite')?.urlRewrite?.path;
+  if (rewrite?.type === 'ReplaceFullPath') path = rewrite.replaceFullPath;
+  if (rewrite?.type === 'ReplacePrefixMatch') {
+    const rest = req.path.slice(best.path.value === '/' ? 0 : best.path.value.length);
+    path = `${rewrite.replacePrefixMatch.replace(/\/$/, '')}${rest}` || '/';
+    if (!path.startsWith('/')) path = `/${path}`;
+  }
+  const refs: any[] = best.rule.backendRefs;
+  const timeout = best.rule.timeouts?.request;
+  return {
+    kind: 'forward',
+    backends: shares(refs.map((r) => [`${r.name}:${r.port}`, r.weight ?? 1])),
+    path,
+    timeoutMs: timeout === undefined ? undefined : [...timeout.matchAll(/(\d+)(ms|h|m|s)/g)]
+      .reduce((sum: number, [, n, u]: string[]) => sum + Number(n) * ({ h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as Record<string, number>)[u], 0),
+  };
+}

@@ -15,6 +15,18 @@ import * as YAML from 'yaml';
 const CRDS = path.join(__dirname, '..', '..', 'imports', 'crds');
 const K8S_REF = 'k8s#/definitions/';
 
+/** Gateway API experimental channel CRDs: the same kinds and versions, with extra fields. */
+const EXPERIMENTAL_CRD_FILES = [
+  'gateway-api/experimental/gateway.networking.k8s.io_gatewayclasses.yaml',
+  'gateway-api/experimental/gateway.networking.k8s.io_gateways.yaml',
+  'gateway-api/experimental/gateway.networking.k8s.io_httproutes.yaml',
+  'gateway-api/experimental/gateway.networking.k8s.io_grpcroutes.yaml',
+  'gateway-api/experimental/gateway.networking.k8s.io_referencegrants.yaml',
+];
+
+/** Which Gateway API channel's CRDs the cluster has. */
+export type GatewayApiChannel = 'standard' | 'experimental';
+
 /** The CRD files the check knows, relative to imports/crds. */
 const CRD_FILES = [
   'istio/gateways.networking.istio.io.yaml',
@@ -79,7 +91,8 @@ class SchemaRegistry {
         this.schemas.set(`${apiVersion}/${gvk.kind}`, { $ref: `${K8S_REF}${name}` });
       }
     }
-    for (const file of CRD_FILES) {
+    for (const file of [...CRD_FILES, ...EXPERIMENTAL_CRD_FILES]) {
+      const prefix = EXPERIMENTAL_CRD_FILES.includes(file) ? 'experimental:' : '';
       for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(CRDS, file), 'utf8'))) {
         const crd = doc.toJSON();
         if (crd?.kind !== 'CustomResourceDefinition') continue;
@@ -90,15 +103,16 @@ class SchemaRegistry {
           schema.properties.apiVersion = { type: 'string', enum: [`${crd.spec.group}/${version.name}`] };
           schema.properties.kind = { type: 'string', enum: [crd.spec.names.kind] };
           schema.properties.metadata = { $ref: `${K8S_REF}io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta` };
-          this.schemas.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, schema);
+          this.schemas.set(`${prefix}${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, schema);
         }
       }
     }
   }
 
   /** The problems of one manifest, empty when it is valid. */
-  public validate(manifest: Manifest): string[] {
-    const key = `${manifest.apiVersion}/${manifest.kind}`;
+  public validate(manifest: Manifest, channel: GatewayApiChannel): string[] {
+    const experimental = channel === 'experimental' && manifest.apiVersion.startsWith('gateway.networking.k8s.io/');
+    const key = `${experimental ? 'experimental:' : ''}${manifest.apiVersion}/${manifest.kind}`;
     let validate = this.validators.get(key);
     if (validate === undefined) {
       const schema = this.schemas.get(key);
@@ -116,8 +130,11 @@ class SchemaRegistry {
 
 let registry: SchemaRegistry | undefined;
 
-/** Schema problems of each manifest, as `Kind/name: /path message`. */
-export function schemaProblems(manifests: readonly Manifest[]): string[] {
+/**
+ * Schema problems of each manifest, as `Kind/name: /path message`. Gateway API kinds are checked
+ * against the channel the app targets (the experimental CRDs accept more fields).
+ */
+export function schemaProblems(manifests: readonly Manifest[], channel: GatewayApiChannel = 'standard'): string[] {
   registry ??= new SchemaRegistry();
-  return manifests.flatMap((m) => registry!.validate(m).map((p) => `${m.kind}/${m.metadata?.name}: ${p}`));
+  return manifests.flatMap((m) => registry!.validate(m, channel).map((p) => `${m.kind}/${m.metadata?.name}: ${p}`));
 }

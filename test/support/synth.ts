@@ -1,9 +1,11 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { crossReferenceProblems, ExternalService } from './cross-references';
+import { gatewayApiReferenceProblems } from './gateway-api-references';
 import { istioReferenceProblems } from './istio-references';
 import { Manifest, schemaProblems } from './schema';
 import { ExposedService } from '../../src';
+import { GatewayApiRenderer } from '../../src/strategies/gateway-api/gateway-api';
 import { IstioRenderer } from '../../src/strategies/istio/istio';
 
 export { Manifest };
@@ -14,12 +16,17 @@ export function declaredExternals(root: IConstruct): ExternalService[] {
     .flatMap((e) => e._intent.backends.filter((b) => b.origin === 'name').map((b) => ({ name: b.name, namespace: b.namespace, port: b.port })));
 }
 
-/** The existing Istio Gateways (`namespace/name`) exposures under `root` bind to. */
-export function declaredExistingGateways(root: IConstruct): string[] {
+/** The existing Gateways (`namespace/name`) that exposures under `root` attach to, by API. */
+export function declaredExistingGateways(root: IConstruct, api: typeof IstioRenderer | typeof GatewayApiRenderer): string[] {
   return exposedServices(root).flatMap((e) => {
     const renderer = e._renderer;
-    return renderer instanceof IstioRenderer && renderer.existingGateway ? [renderer.existingGateway] : [];
+    return renderer instanceof api && renderer.existingGateway ? [renderer.existingGateway] : [];
   });
+}
+
+/** The experimental channel when any exposure under `root` uses it. */
+function gatewayApiChannel(root: IConstruct) {
+  return exposedServices(root).some((e) => e._renderer instanceof GatewayApiRenderer && e._renderer.experimental) ? 'experimental' : 'standard';
 }
 
 function exposedServices(root: IConstruct): ExposedService[] {
@@ -30,9 +37,10 @@ function exposedServices(root: IConstruct): ExposedService[] {
 export function manifestProblems(root: App | Chart, manifests: readonly Manifest[]): string[] {
   const external = declaredExternals(root);
   return [
-    ...schemaProblems(manifests),
+    ...schemaProblems(manifests, gatewayApiChannel(root)),
     ...crossReferenceProblems(manifests, external),
-    ...istioReferenceProblems(manifests, external, declaredExistingGateways(root)),
+    ...istioReferenceProblems(manifests, external, declaredExistingGateways(root, IstioRenderer)),
+    ...gatewayApiReferenceProblems(manifests, external, declaredExistingGateways(root, GatewayApiRenderer)),
   ];
 }
 

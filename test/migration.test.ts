@@ -1,0 +1,106 @@
+import { Duration } from 'cdk8s';
+import { Backend, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, PathMatch, Tls } from '../src';
+import { handleByGatewayApi, handleByIngressNginx, HttpRequest } from './support/routing';
+import { Manifest, synthChecked, testChart } from './support/synth';
+
+/**
+ * Moving off ingress-nginx by one prop: for each declaration, the ingress-nginx rendering and the
+ * Gateway API rendering handle the same requests alike (backends and their shares, upstream path
+ * after rewrites, timeout, redirects to HTTPS).
+ */
+const web = () => Backend.fromName('web', 80);
+const DECLARATIONS: [string, Omit<ExposedServiceProps, 'strategy'>, HttpRequest[]][] = [
+  ['hosts, exact and prefix paths, several backends', {
+    hosts: ['shop.example.com', 'www.shop.example.com'],
+    backend: web(),
+    routes: [
+      { match: { path: PathMatch.exact('/healthz') }, backend: Backend.fromName('health', 8080) },
+      { match: { path: PathMatch.prefix('/api') }, backend: Backend.fromName('api', 8080) },
+      { match: { path: PathMatch.prefix('/api/v2') }, backend: Backend.fromName('api-v2', 8080) },
+      { match: { path: PathMatch.prefix('/') } },
+    ],
+  }, [
+    { scheme: 'http', host: 'shop.example.com', path: '/healthz' },
+    { scheme: 'http', host: 'shop.example.com', path: '/healthz/x' },
+    { scheme: 'http', host: 'shop.example.com', path: '/api' },
+    { scheme: 'http', host: 'shop.example.com', path: '/apis' },
+    { scheme: 'http', host: 'www.shop.example.com', path: '/api/v1/users' },
+    { scheme: 'http', host: 'www.shop.example.com', path: '/api/v2/users' },
+    { scheme: 'http', host: 'other.example.com', path: '/' },
+  ]],
+  ['TLS: HTTP redirects to HTTPS', { hosts: ['shop.example.com'], backend: web(), tls: Tls.fromSecret('shop-tls') }, [
+    { scheme: 'http', host: 'shop.example.com', path: '/cart' },
+    { scheme: 'https', host: 'shop.example.com', path: '/cart' },
+  ]],
+  ['rewrites', {
+    hosts: ['api.example.com'],
+    backend: Backend.fromName('api', 8080),
+    routes: [
+      { match: { path: PathMatch.prefix('/api') }, rewrite: { path: '/' } },
+      { match: { path: PathMatch.prefix('/v1') }, rewrite: { path: '/v2' } },
+      { match: { path: PathMatch.exact('/ping') }, rewrite: { path: '/healthz' } },
+    ],
+  }, [
+    { scheme: 'http', host: 'api.example.com', path: '/api' },
+    { scheme: 'http', host: 'api.example.com', path: '/api/users/7' },
+    { scheme: 'http', host: 'api.example.com', path: '/v1' },
+    { scheme: 'http', host: 'api.example.com', path: '/v1/orders' },
+    { scheme: 'http', host: 'api.example.com', path: '/ping' },
+    { scheme: 'http', host: 'api.example.com', path: '/other' },
+  ]],
+  ['timeouts, service-level and per route', {
+    hosts: ['api.example.com'],
+    backend: Backend.fromName('api', 8080),
+    timeout: Duration.seconds(30),
+    routes: [{ match: { path: PathMatch.prefix('/reports') }, timeout: Duration.minutes(5) }, { match: { path: PathMatch.prefix('/') } }],
+  }, [
+    { scheme: 'http', host: 'api.example.com', path: '/reports/2026' },
+    { scheme: 'http', host: 'api.example.com', path: '/users' },
+  ]],
+  ['a canary with weights', {
+    hosts: ['shop.example.com'],
+    routes: [
+      { match: { path: PathMatch.prefix('/') }, backends: [{ backend: Backend.fromName('api-v1', 8080), weight: 95 }, { backend: Backend.fromName('api-v2', 8080), weight: 5 }] },
+      { match: { path: PathMatch.prefix('/admin') }, backend: Backend.fromName('admin', 80) },
+    ],
+  }, [
+    { scheme: 'http', host: 'shop.example.com', path: '/products' },
+    { scheme: 'http', host: 'shop.example.com', path: '/admin/users' },
+  ]],
+  ['a redirect to another host', {
+    hosts: ['old.example.com'],
+    backend: web(),
+    routes: [{ match: { path: PathMatch.prefix('/') }, redirect: { scheme: 'https', host: 'new.example.com', statusCode: 301 } }],
+  }, [{ scheme: 'http', host: 'old.example.com', path: '/anything' }]],
+];
+
+function render(props: Omit<ExposedServiceProps, 'strategy'>, strategy: ExposureStrategy): Manifest[] {
+  const chart = testChart('shop', 'shop');
+  new ExposedService(chart, 'public', { ...props, strategy });
+  return synthChecked(chart);
+}
+
+describe('migration: ingress-nginx -> Gateway API by one prop', () => {
+  test.each(DECLARATIONS)('%s', (_name, props, requests) => {
+    const nginx = render(props, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
+    const gatewayApi = render(props, ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }));
+    for (const request of requests) {
+      const expected = handleByIngressNginx(nginx, request);
+      expect([request, handleByGatewayApi(gatewayApi, request)]).toEqual([request, expected]);
+    }
+  });
+
+  test('the models see what they should (a rewrite, a canary share, a redirect)', () => {
+    const [, rewrites, requests] = DECLARATIONS[2];
+    const nginx = render(rewrites, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
+    expect(handleByIngressNginx(nginx, requests[1])).toEqual({ kind: 'forward', backends: { 'api:8080': 1 }, path: '/users/7', timeoutMs: undefined });
+    expect(handleByIngressNginx(nginx, requests[3])).toEqual({ kind: 'forward', backends: { 'api:8080': 1 }, path: '/v2/orders', timeoutMs: undefined });
+    const [, canary] = DECLARATIONS[4];
+    const gatewayApi = render(canary, ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }));
+    expect(handleByGatewayApi(gatewayApi, { scheme: 'http', host: 'shop.example.com', path: '/' }))
+      .toEqual({ kind: 'forward', backends: { 'api-v1:8080': 0.95, 'api-v2:8080': 0.05 }, path: '/', timeoutMs: undefined });
+    const [, tls] = DECLARATIONS[1];
+    expect(handleByGatewayApi(render(tls, ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' })), { scheme: 'http', host: 'shop.example.com', path: '/' }))
+      .toEqual({ kind: 'redirect', scheme: 'https', host: undefined });
+  });
+});

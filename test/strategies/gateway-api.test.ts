@@ -1,0 +1,257 @@
+import { Duration } from 'cdk8s';
+import {
+  Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, Tls,
+} from '../../src';
+import { GatewayApiStrategyOptions } from '../../src/strategies/gateway-api/gateway-api';
+import { find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
+
+const httpbin = () => Backend.fromName('httpbin', 8000);
+const CLASS = { gatewayClassName: 'eg' };
+
+function expose(props: Partial<ExposedServiceProps>, options: GatewayApiStrategyOptions = CLASS, namespace = 'shop'): Manifest[] {
+  const chart = testChart('test', namespace);
+  new ExposedService(chart, 'public', { strategy: ExposureStrategy.gatewayApi(options), ...props });
+  return synthChecked(chart);
+}
+
+function exposeError(props: Partial<ExposedServiceProps>, options: GatewayApiStrategyOptions = CLASS, namespace?: string): string {
+  try {
+    new ExposedService(testChart('test', namespace), 'public', { strategy: ExposureStrategy.gatewayApi(options), ...props });
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected the declaration to fail');
+}
+
+const rulesOf = (manifests: Manifest[]) => find(manifests, 'HTTPRoute', 'test-public').spec.rules;
+
+describe('gatewayApi strategy', () => {
+  test('a Gateway with an HTTP listener per host, and an HTTPRoute attached to them', () => {
+    const manifests = expose({ hosts: ['httpbin.example.com', '*.example.org'], backend: httpbin(), routes: [{ match: { path: PathMatch.prefix('/status') } }] });
+    expect(manifests.map((m) => `${m.apiVersion} ${m.kind}`)).toEqual(['gateway.networking.k8s.io/v1 Gateway', 'gateway.networking.k8s.io/v1 HTTPRoute']);
+    const gateway = find(manifests, 'Gateway');
+    expect(gateway.metadata).toEqual({ name: 'test-public', namespace: 'shop' });
+    expect(gateway.spec).toEqual({
+      gatewayClassName: 'eg',
+      listeners: [
+        { name: 'http-0', protocol: 'HTTP', port: 80, hostname: 'httpbin.example.com', allowedRoutes: { namespaces: { from: 'Same' } } },
+        { name: 'http-1', protocol: 'HTTP', port: 80, hostname: '*.example.org', allowedRoutes: { namespaces: { from: 'Same' } } },
+      ],
+    });
+    expect(find(manifests, 'HTTPRoute').spec).toEqual({
+      parentRefs: [
+        { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'test-public', sectionName: 'http-0' },
+        { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'test-public', sectionName: 'http-1' },
+      ],
+      hostnames: ['httpbin.example.com', '*.example.org'],
+      rules: [{
+        name: 'routes-0',
+        matches: [{ path: { type: 'PathPrefix', value: '/status' } }],
+        backendRefs: [{ name: 'httpbin', port: 8000 }],
+      }],
+    });
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('no hosts: one listener and a route for every host', () => {
+    const manifests = expose({ backend: httpbin() });
+    expect(find(manifests, 'Gateway').spec.listeners).toEqual([{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' } } }]);
+    const route = find(manifests, 'HTTPRoute');
+    expect(route.spec.hostnames).toBeUndefined();
+    expect(route.spec.rules).toEqual([{ name: 'default', matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'httpbin', port: 8000 }] }]);
+  });
+
+  test('matches: Exact, PathPrefix, RegularExpression paths, headers, query parameters, method', () => {
+    const rules = rulesOf(expose({
+      hosts: ['a.example.com'],
+      backend: httpbin(),
+      routes: [
+        { match: { path: PathMatch.exact('/healthz') } },
+        {
+          match: {
+            path: PathMatch.regex('/users/[0-9]+'),
+            headers: [HeaderMatch.exact('x-canary', 'true'), HeaderMatch.prefix('user-agent', 'Mozilla/5.0'), HeaderMatch.regex('x-tenant', 'a|b')],
+            queryParams: [QueryParamMatch.exact('debug', '1'), QueryParamMatch.regex('v', '[0-9]+')],
+            method: 'GET',
+          },
+        },
+      ],
+    }));
+    expect(rules.map((r: any) => r.matches)).toEqual([
+      [{ path: { type: 'Exact', value: '/healthz' } }],
+      [{
+        path: { type: 'RegularExpression', value: '/users/[0-9]+' },
+        headers: [
+          { name: 'user-agent', type: 'RegularExpression', value: 'Mozilla/5\\.0.*' },
+          { name: 'x-canary', type: 'Exact', value: 'true' },
+          { name: 'x-tenant', type: 'RegularExpression', value: 'a|b' },
+        ],
+        queryParams: [{ name: 'debug', type: 'Exact', value: '1' }, { name: 'v', type: 'RegularExpression', value: '[0-9]+' }],
+        method: 'GET',
+      }],
+    ]);
+  });
+
+  test('weighted backends keep their relative weights', () => {
+    const rules = rulesOf(expose({
+      hosts: ['a.example.com'],
+      routes: [{ backends: [{ backend: Backend.fromName('api-v1', 8080), weight: 9 }, { backend: Backend.fromName('api-v2', 8080), weight: 1 }] }],
+    }));
+    expect(rules[0].backendRefs).toEqual([{ name: 'api-v1', port: 8080, weight: 9 }, { name: 'api-v2', port: 8080, weight: 1 }]);
+  });
+
+  test('filters: header edits, rewrite, mirror with percent, CORS; and the request timeout', () => {
+    const rules = rulesOf(expose({
+      hosts: ['a.example.com'],
+      backend: httpbin(),
+      timeout: Duration.seconds(90),
+      cors: { allowOrigins: ['https://app.example.com'], allowMethods: ['GET', 'POST'], allowHeaders: ['X-Token'], maxAge: Duration.minutes(10), allowCredentials: true },
+      routes: [
+        {
+          match: { path: PathMatch.prefix('/api') },
+          rewrite: { path: '/', host: 'internal.example.com' },
+          requestHeaders: { set: { 'X-Env': 'prod' }, add: { 'x-trace': 'on' }, remove: ['x-debug'] },
+          responseHeaders: { remove: ['server'] },
+          mirror: { backend: Backend.fromName('shadow', 8080), percentage: 10 },
+          timeout: Duration.millis(1500),
+        },
+        { match: { path: PathMatch.exact('/ping') }, rewrite: { path: '/healthz' } },
+      ],
+    }));
+    expect(rules[0]).toEqual({
+      name: 'routes-0',
+      matches: [{ path: { type: 'PathPrefix', value: '/api' } }],
+      backendRefs: [{ name: 'httpbin', port: 8000 }],
+      filters: [
+        { type: 'URLRewrite', urlRewrite: { hostname: 'internal.example.com', path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } },
+        { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-env', value: 'prod' }], add: [{ name: 'x-trace', value: 'on' }], remove: ['x-debug'] } },
+        { type: 'ResponseHeaderModifier', responseHeaderModifier: { remove: ['server'] } },
+        { type: 'RequestMirror', requestMirror: { backendRef: { name: 'shadow', port: 8080 }, percent: 10 } },
+        {
+          type: 'CORS',
+          cors: { allowOrigins: ['https://app.example.com'], allowMethods: ['GET', 'POST'], allowHeaders: ['x-token'], allowCredentials: true, maxAge: 600 },
+        },
+      ],
+      timeouts: { request: '1s500ms' },
+    });
+    expect(rules[1].filters[0]).toEqual({ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplaceFullPath', replaceFullPath: '/healthz' } } });
+    expect(rules[1].timeouts).toEqual({ request: '1m30s' });
+  });
+
+  test('redirects are RequestRedirect rules without backends', () => {
+    const rules = rulesOf(expose({
+      hosts: ['old.example.com'],
+      routes: [{ redirect: { scheme: 'https', host: 'new.example.com', port: 8443, path: '/home', statusCode: 308 } }],
+    }));
+    expect(rules).toEqual([{
+      name: 'routes-0',
+      matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+      filters: [{
+        type: 'RequestRedirect',
+        requestRedirect: { scheme: 'https', hostname: 'new.example.com', port: 8443, path: { type: 'ReplaceFullPath', replaceFullPath: '/home' }, statusCode: 308 },
+      }],
+    }]);
+  });
+
+  test('TLS: HTTPS listeners with the certificate, the routes on them, and HTTP redirects to HTTPS', () => {
+    const manifests = expose({ hosts: ['a.example.com'], backend: httpbin(), tls: Tls.certManager({ clusterIssuer: 'letsencrypt' }) });
+    const gateway = find(manifests, 'Gateway');
+    expect(gateway.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt' });
+    expect(gateway.spec.listeners).toEqual([
+      { name: 'http-0', protocol: 'HTTP', port: 80, hostname: 'a.example.com', allowedRoutes: { namespaces: { from: 'Same' } } },
+      {
+        name: 'https-0',
+        protocol: 'HTTPS',
+        port: 443,
+        hostname: 'a.example.com',
+        tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'test-public-tls' }] },
+        allowedRoutes: { namespaces: { from: 'Same' } },
+      },
+    ]);
+    expect(find(manifests, 'HTTPRoute', 'test-public').spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'test-public', sectionName: 'https-0' }]);
+    expect(find(manifests, 'HTTPRoute', 'test-public-https-redirect').spec).toEqual({
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'test-public', sectionName: 'http-0' }],
+      hostnames: ['a.example.com'],
+      rules: [{ name: 'https-redirect', filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+    });
+  });
+
+  test('a TLS Secret in another namespace: certificateRef with namespace and a ReferenceGrant v1beta1', () => {
+    const manifests = expose({ hosts: ['a.example.com'], backend: httpbin(), tls: Tls.fromSecret('wildcard-tls', { namespace: 'certs' }) });
+    expect(find(manifests, 'Gateway').spec.listeners[1].tls.certificateRefs).toEqual([{ group: '', kind: 'Secret', name: 'wildcard-tls', namespace: 'certs' }]);
+    const grant = find(manifests, 'ReferenceGrant');
+    expect(grant.apiVersion).toBe('gateway.networking.k8s.io/v1beta1');
+    expect(grant.metadata).toEqual({ name: 'test-public-tls', namespace: 'certs' });
+    expect(grant.spec).toEqual({
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'shop' }],
+      to: [{ group: '', kind: 'Secret', name: 'wildcard-tls' }],
+    });
+  });
+
+  test('backends in another namespace: backendRefs with namespace and a ReferenceGrant there', () => {
+    const manifests = expose({
+      hosts: ['a.example.com'],
+      routes: [
+        { match: { path: PathMatch.prefix('/a') }, backend: Backend.fromName('users', 80, { namespace: 'team-a' }) },
+        { match: { path: PathMatch.prefix('/b') }, backend: Backend.fromName('orders', 80, { namespace: 'team-a' }), mirror: { backend: Backend.fromName('shadow', 80, { namespace: 'qa' }) } },
+      ],
+    });
+    expect(rulesOf(manifests).map((r: any) => r.backendRefs)).toEqual([[{ name: 'users', namespace: 'team-a', port: 80 }], [{ name: 'orders', namespace: 'team-a', port: 80 }]]);
+    expect(ofKind(manifests, 'ReferenceGrant').map((g) => [g.metadata.namespace, g.spec])).toEqual([
+      ['qa', { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service', name: 'shadow' }] }],
+      ['team-a', {
+        from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }],
+        to: [{ group: '', kind: 'Service', name: 'orders' }, { group: '', kind: 'Service', name: 'users' }],
+      }],
+    ]);
+  });
+
+  test('an existing Gateway: a parentRef with namespace and sectionName, and no Gateway', () => {
+    const manifests = expose({ hosts: ['a.example.com'], backend: httpbin() }, { gateway: { name: 'shared', namespace: 'infra', sectionName: 'https' } });
+    expect(ofKind(manifests, 'Gateway')).toEqual([]);
+    expect(find(manifests, 'HTTPRoute').spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared', namespace: 'infra', sectionName: 'https' }]);
+  });
+
+  test('experimental channel: retries and the per-try timeout, checked against the experimental CRDs', () => {
+    const rules = rulesOf(expose({
+      hosts: ['a.example.com'],
+      backend: httpbin(),
+      timeout: Duration.seconds(10),
+      retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: ['gateway-error', 'connect-failure'] },
+    }, { ...CLASS, experimental: true }));
+    expect(rules[0].retry).toEqual({ attempts: 3, codes: [502, 503, 504] });
+    expect(rules[0].timeouts).toEqual({ request: '10s', backendRequest: '2s' });
+  });
+
+  test.each([
+    ['retries on the standard channel', { retries: { attempts: 2 } }, CLASS,
+      "ExposedService test/public: retries: 'retries' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental)"],
+    ['fault injection', { routes: [{ fault: { abort: { httpStatus: 503, percentage: 1 } } }] }, CLASS,
+      "ExposedService test/public: routes[0].fault: 'fault' is not supported by gatewayApi; supported by: istio"],
+    ['rate limits', { rateLimit: RateLimit.perSecond(10, { burst: 10 }) }, CLASS,
+      "ExposedService test/public: rateLimit: 'rate-limit' is not supported by gatewayApi; supported by: ingress (ingressNginx)"],
+    ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, CLASS,
+      "ExposedService test/public: auth: 'auth-jwt' is not supported by gatewayApi; supported by: istio"],
+    ['subsets', { backend: Backend.fromName('reviews', 9080, { subset: { name: 'v1', labels: { version: 'v1' } } }) }, CLASS,
+      "ExposedService test/public: backend: 'subsets' is not supported by gatewayApi; supported by: istio"],
+    ['neither class nor gateway', {}, {},
+      'ExposedService test/public: strategy: set gatewayClassName (to create a Gateway) or gateway (to attach to an existing one)'],
+    ['both class and gateway', {}, { gatewayClassName: 'eg', gateway: { name: 'gw', namespace: 'infra' } },
+      'ExposedService test/public: strategy: set gatewayClassName or gateway, not both'],
+    ['TLS on an existing gateway', { hosts: ['a.example.com'], tls: Tls.fromSecret('a-tls') }, { gateway: { name: 'gw', namespace: 'infra' } },
+      'ExposedService test/public: tls: an existing Gateway terminates TLS on its own listeners; remove tls and attach to its HTTPS listener (gateway.sectionName)'],
+    ['retries switched off', { retries: { attempts: 0 } }, { ...CLASS, experimental: true },
+      'ExposedService test/public: retries.attempts: Gateway API cannot switch retries off (attempts is at least 1); leave retries unset'],
+    ['a per-try timeout above the timeout', { timeout: Duration.seconds(1), retries: { attempts: 2, perTryTimeout: Duration.seconds(5) } }, { ...CLASS, experimental: true },
+      'ExposedService test/public: retries.perTryTimeout: Gateway API requires the per-try timeout (backendRequest) to be at most the request timeout'],
+    ['a fractional mirror percentage', { routes: [{ mirror: { backend: Backend.fromName('shadow', 80), percentage: 0.5 } }] }, CLASS,
+      'ExposedService test/public: routes[0].mirror.percentage: Gateway API mirrors a whole percentage; 0.5 is not'],
+  ] as [string, Partial<ExposedServiceProps>, GatewayApiStrategyOptions, string][])('%s is an error', (_name, props, options, message) => {
+    expect(exposeError({ backend: httpbin(), ...props }, options)).toBe(message);
+  });
+
+  test('a cross-namespace backend needs the chart namespace for its ReferenceGrant', () => {
+    expect(exposeError({ backend: Backend.fromName('users', 80, { namespace: 'team-a' }) }))
+      .toBe('ExposedService test/public: backend: a reference into another namespace needs a ReferenceGrant naming this namespace: give the chart a namespace');
+  });
+});

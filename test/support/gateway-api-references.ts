@@ -1,0 +1,100 @@
+/**
+ * Gateway API cross references: parentRefs -> a Gateway listener that accepts the route
+ * (sectionName, port, hostname intersection, allowedRoutes namespaces); backendRefs and mirror
+ * refs -> Service ports; a ReferenceGrant wherever a reference crosses namespaces; and the
+ * HTTPRoute CEL rules the schema check does not evaluate.
+ */
+import { ExternalService, ns, serviceResolves } from './cross-references';
+import { Manifest } from './schema';
+
+const GATEWAY_API = 'gateway.networking.k8s.io/';
+
+/** Hostname intersection (Gateway API: a listener without hostname accepts every route hostname). */
+function intersects(listenerHost: string | undefined, routeHosts: string[]): boolean {
+  if (listenerHost === undefined || routeHosts.length === 0) return true;
+  return routeHosts.some((h) => h === listenerHost
+    || (listenerHost.startsWith('*.') && h.endsWith(listenerHost.slice(1)))
+    || (h.startsWith('*.') && listenerHost.endsWith(h.slice(1))));
+}
+
+function granted(grants: Manifest[], fromKind: string, fromNamespace: string, toKind: string, toName: string, toNamespace: string): boolean {
+  return grants.some((g) => ns(g) === toNamespace
+    && (g.spec.from ?? []).some((f: any) => f.kind === fromKind && f.namespace === fromNamespace && f.group === 'gateway.networking.k8s.io')
+    && (g.spec.to ?? []).some((t: any) => t.kind === toKind && (t.group ?? '') === '' && (t.name === undefined || t.name === toName)));
+}
+
+export function gatewayApiReferenceProblems(manifests: readonly Manifest[], external: readonly ExternalService[],
+  externalGateways: readonly string[]): string[] {
+  const problems: string[] = [];
+  const id = (m: Manifest) => `${m.kind}/${m.metadata.name}`;
+  const gateways = manifests.filter((m) => m.kind === 'Gateway' && m.apiVersion.startsWith(GATEWAY_API));
+  const grants = manifests.filter((m) => m.kind === 'ReferenceGrant');
+
+  for (const gw of gateways) {
+    for (const l of gw.spec.listeners ?? []) {
+      for (const ref of l.tls?.certificateRefs ?? []) {
+        if (ref.namespace !== undefined && ref.namespace !== ns(gw) && !granted(grants, 'Gateway', ns(gw), 'Secret', ref.name, ref.namespace)) {
+          problems.push(`${id(gw)}: listener ${l.name} uses Secret ${ref.namespace}/${ref.name} without a ReferenceGrant`);
+        }
+      }
+    }
+  }
+
+  for (const route of manifests.filter((m) => m.kind === 'HTTPRoute')) {
+    const hosts: string[] = route.spec.hostnames ?? [];
+    for (const parent of route.spec.parentRefs ?? []) {
+      const gwNamespace = parent.namespace ?? ns(route);
+      const gw = gateways.find((g) => g.metadata.name === parent.name && ns(g) === gwNamespace);
+      if (gw === undefined) {
+        if (!externalGateways.includes(`${gwNamespace}/${parent.name}`)) problems.push(`${id(route)}: parent Gateway ${gwNamespace}/${parent.name} is not in the output nor declared existing`);
+        continue;
+      }
+      const accepting = (gw.spec.listeners ?? []).filter((l: any) =>
+        (parent.sectionName === undefined || l.name === parent.sectionName)
+        && (parent.port === undefined || l.port === parent.port)
+        && intersects(l.hostname, hosts)
+        && allows(l, gw, route));
+      if (accepting.length === 0) problems.push(`${id(route)}: no listener of Gateway ${parent.name}${parent.sectionName ? `/${parent.sectionName}` : ''} accepts the route`);
+    }
+
+    const checkRef = (where: string, ref: any) => {
+      const namespace = ref.namespace ?? ns(route);
+      if (!serviceResolves(manifests, external, ref.name, namespace, ref.port)) {
+        problems.push(`${id(route)}: ${where} ${ref.name}:${ref.port} is no Service port in the output nor a declared external Service`);
+      }
+      if (namespace !== ns(route) && !granted(grants, 'HTTPRoute', ns(route), 'Service', ref.name, namespace)) {
+        problems.push(`${id(route)}: ${where} ${namespace}/${ref.name} has no ReferenceGrant`);
+      }
+    };
+    (route.spec.rules ?? []).forEach((rule: any, i: number) => {
+      const refs = rule.backendRefs ?? [];
+      const filters = rule.filters ?? [];
+      refs.forEach((r: any, j: number) => checkRef(`rules[${i}].backendRefs[${j}]`, r));
+      filters.filter((f: any) => f.type === 'RequestMirror').forEach((f: any) => checkRef(`rules[${i}] mirror`, f.requestMirror.backendRef));
+      // CEL rules of the HTTPRoute CRD that the schema check does not evaluate.
+      const redirects = filters.some((f: any) => f.type === 'RequestRedirect');
+      if (redirects && refs.length > 0) problems.push(`${id(route)}: rules[${i}] RequestRedirect filter must not be used together with backendRefs`);
+      if (!redirects && refs.length === 0) problems.push(`${id(route)}: rules[${i}] neither forwards nor redirects`);
+      const replacesPrefix = filters.some((f: any) => (f.urlRewrite ?? f.requestRedirect)?.path?.type === 'ReplacePrefixMatch');
+      if (replacesPrefix && !((rule.matches ?? []).length === 1 && rule.matches[0].path?.type === 'PathPrefix')) {
+        problems.push(`${id(route)}: rules[${i}] replacePrefixMatch needs exactly one PathPrefix match`);
+      }
+      const { request, backendRequest } = rule.timeouts ?? {};
+      if (request && backendRequest && toMs(backendRequest) > toMs(request)) problems.push(`${id(route)}: rules[${i}] backendRequest timeout exceeds request timeout`);
+    });
+  }
+  return problems;
+}
+
+function allows(listener: any, gw: Manifest, route: Manifest): boolean {
+  const from = listener.allowedRoutes?.namespaces?.from ?? 'Same';
+  if (from === 'All') return true;
+  if (from === 'Same') return ns(gw) === ns(route);
+  const labels = listener.allowedRoutes.namespaces.selector?.matchLabels ?? {};
+  return labels['kubernetes.io/metadata.name'] === ns(route);
+}
+
+function toMs(d: string): number {
+  const unit: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+  return [...d.matchAll(/(\d+)(ms|h|m|s)/g)].reduce((sum, [, n, u]) => sum + Number(n) * unit[u], 0);
+}
