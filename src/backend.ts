@@ -13,8 +13,21 @@ export interface BackendSubset {
   readonly labels: Record<string, string>;
 }
 
+/** The application protocol a backend speaks. */
+export type BackendProtocol = 'http' | 'grpc';
+
+/** Options shared by every `Backend` factory. */
+export interface BackendProtocolOptions {
+  /**
+   * The application protocol: `grpc` makes the routes to this backend gRPC routes (GRPCRoute on
+   * Gateway API, `backend-protocol: GRPC` on ingress-nginx, `grpc-` port names on created Services).
+   * @default 'http'
+   */
+  readonly protocol?: BackendProtocol;
+}
+
 /** Options for `Backend.fromService`. */
-export interface ServiceBackendOptions {
+export interface ServiceBackendOptions extends BackendProtocolOptions {
   /**
    * Route only to this version subset of the Service's pods.
    * @default - every pod of the Service
@@ -29,7 +42,7 @@ export interface ServiceBackendOptions {
 }
 
 /** Options for `Backend.fromDeployment`. */
-export interface DeploymentBackendOptions {
+export interface DeploymentBackendOptions extends BackendProtocolOptions {
   /**
    * The Service port traffic goes to.
    * @default - the Deployment's only container port; required when it has several
@@ -44,7 +57,7 @@ export interface DeploymentBackendOptions {
 }
 
 /** Options for `Backend.fromName`. */
-export interface NameBackendOptions {
+export interface NameBackendOptions extends BackendProtocolOptions {
   /**
    * Route only to this version subset of the Service's pods.
    * @default - every pod of the Service
@@ -79,6 +92,8 @@ export interface BackendIntent {
   readonly deployment?: kplus.Deployment;
   /** A version subset of the pods (Istio DestinationRule subset). */
   readonly subset?: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
+  /** The application protocol. */
+  readonly protocol: BackendProtocol;
 }
 
 /** What `Backend` resolves to, with the problems found on the way. */
@@ -121,6 +136,10 @@ function backendKey(name: string, namespace: string | undefined, port: number, s
   return `${namespace ?? ''}/${name}:${port}${subset ? `#${subset.name}` : ''}`;
 }
 
+function protocolProblems(protocol: string | undefined): string[] {
+  return protocol === undefined || protocol === 'http' || protocol === 'grpc' ? [] : [`protocol "${protocol}" is not a protocol; use "http" or "grpc"`];
+}
+
 function subsetProblems(subset: BackendSubset | undefined): string[] {
   if (subset === undefined) return [];
   return problemsOf(
@@ -147,7 +166,7 @@ class ServiceBackend extends Backend {
     if (!ports.includes(port)) {
       return { problems: [`Service "${this.service.name}" has no port ${port}; its ports are ${ports.join(', ') || '(none)'}`] };
     }
-    const problems = subsetProblems(this.options.subset);
+    const problems = [...subsetProblems(this.options.subset), ...protocolProblems(this.options.protocol)];
     if (problems.length > 0) return { problems };
     const service = this.service;
     const namespace = service.metadata.namespace;
@@ -155,6 +174,7 @@ class ServiceBackend extends Backend {
       problems: [],
       intent: {
         subset: copySubset(this.options.subset),
+        protocol: this.options.protocol ?? 'http',
         key: backendKey(service.name, namespace, port, this.options.subset),
         name: service.name,
         namespace,
@@ -180,7 +200,7 @@ class DeploymentBackend extends Backend {
       return { problems: [`Deployment "${deployment.name}" has ${containerPorts.length === 0 ? 'no container ports' : `container ports ${containerPorts.join(', ')}`}; pass { port }`] };
     }
     const targetPort = this.options.targetPort ?? port;
-    const problems = problemsOf(portProblem(port), portProblem(targetPort, 'targetPort'));
+    const problems = [...problemsOf(portProblem(port), portProblem(targetPort, 'targetPort')), ...protocolProblems(this.options.protocol)];
     if (problems.length === 0 && containerPorts.length > 0 && !containerPorts.includes(targetPort)) {
       problems.push(`Deployment "${deployment.name}" has no container port ${targetPort}; its container ports are ${containerPorts.join(', ')} (set targetPort to one of them)`);
     }
@@ -197,6 +217,7 @@ class DeploymentBackend extends Backend {
         origin: 'deployment',
         podLabels: () => ({ ...deployment.matchLabels }),
         deployment,
+        protocol: this.options.protocol ?? 'http',
       },
     };
   }
@@ -214,7 +235,7 @@ class NameBackend extends Backend {
       portProblem(this.port),
       namespace === undefined ? undefined : dnsLabelProblem(namespace, 'namespace'),
     );
-    problems.push(...subsetProblems(this.options.subset));
+    problems.push(...subsetProblems(this.options.subset), ...protocolProblems(this.options.protocol));
     if (problems.length > 0) return { problems };
     return {
       problems: [],
@@ -225,6 +246,7 @@ class NameBackend extends Backend {
         port: this.port,
         origin: 'name',
         subset: copySubset(this.options.subset),
+        protocol: this.options.protocol ?? 'http',
       },
     };
   }

@@ -22,6 +22,7 @@ export const FEATURES = {
   'backend-by-name': 'Backend outside the app (`Backend.fromName`)',
   'cross-namespace-backend': 'Backend in another namespace',
   'subsets': 'Version subsets of a backend (`subset`)',
+  'grpc': 'gRPC routes (`protocol: \'grpc\'`)',
   'timeout': 'Request timeout (`timeout`)',
   'retries': 'Retries (`retries`)',
   'rewrite-path': 'Path rewrite (`rewrite.path`)',
@@ -58,8 +59,8 @@ export interface StrategyCapabilities {
   readonly variantOf?: string;
 }
 
-/** A Service routes L4 connections to one backend's pods: nothing else. */
-const SERVICE: Capabilities = NONE;
+/** A Service routes L4 connections to one backend's pods: nothing else (gRPC is just TCP to it). */
+const SERVICE: Capabilities = { ...NONE, grpc: 'native' };
 
 const INGRESS_GENERIC: Capabilities = {
   ...NONE,
@@ -74,6 +75,7 @@ const INGRESS_GENERIC: Capabilities = {
 const INGRESS_NGINX: Capabilities = {
   ...INGRESS_GENERIC,
   'path-regex': 'annotation',
+  'grpc': 'annotation',
   'weighted-backends': 'annotation',
   'timeout': 'annotation',
   'retries': 'annotation',
@@ -113,6 +115,7 @@ const GATEWAY_API: Capabilities = {
   'weighted-backends': 'native',
   'backend-by-name': 'native',
   'cross-namespace-backend': 'native',
+  'grpc': 'native',
   'timeout': 'native',
   'rewrite-path': 'native',
   'rewrite-host': 'native',

@@ -202,6 +202,12 @@ export interface TrafficPolicy {
 /** One route: requests that match go to a backend, weighted backends, or a redirect. */
 export interface RouteProps extends TrafficPolicy {
   /**
+   * `grpc` for gRPC: the path is `/package.Service/Method`, so match a service with
+   * `PathMatch.prefix('/package.Service')` and a method with `PathMatch.exact('/package.Service/Method')`.
+   * @default - 'grpc' when the route's backends are declared `protocol: 'grpc'`, else 'http'
+   */
+  readonly protocol?: 'http' | 'grpc';
+  /**
    * @default - every request (PathMatch.prefix('/'))
    */
   readonly match?: RouteMatch;

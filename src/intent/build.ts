@@ -131,9 +131,16 @@ class IntentBuilder {
     const auth = pick('auth');
     if (action?.kind === 'redirect') sources.redirect = `${field}.redirect`;
 
+    const protocol = this.protocol(route, field, action);
+    if (protocol === 'grpc') {
+      // Where gRPC was declared: the route's protocol, or the backend that speaks it.
+      const firstBackend = action?.kind === 'forward' ? action.backends[0]?.backend : undefined;
+      sources.protocol = route.protocol !== undefined || firstBackend === undefined ? `${field}.protocol` : this.backendFields[firstBackend.key];
+    }
     const intent: RouteIntent = {
       field,
       isDefault,
+      protocol,
       match,
       action: action ?? { kind: 'forward', backends: [] },
       timeoutMs: timeout === undefined ? undefined : this.duration(timeout, sources.timeout!),
@@ -152,6 +159,24 @@ class IntentBuilder {
       this.problems.add(sources.rateLimit!, 'key "api-key" counts requests per API key, but the route has no Auth.apiKey; add auth or use key "client-ip"');
     }
     return intent;
+  }
+
+  /** A route is gRPC when declared so, or when all its backends speak gRPC; never a mix. */
+  private protocol(route: RouteProps, field: string, action: ForwardIntent | RedirectIntent | undefined): 'http' | 'grpc' {
+    if (route.protocol !== undefined && route.protocol !== 'http' && route.protocol !== 'grpc') {
+      this.problems.add(`${field}.protocol`, `"${route.protocol}" is not a protocol; use "http" or "grpc"`);
+      return 'http';
+    }
+    const backends = action?.kind === 'forward' ? action.backends.map((b) => b.backend) : [];
+    const grpc = backends.filter((b) => b.protocol === 'grpc').length;
+    if (grpc > 0 && grpc < backends.length) {
+      this.problems.add(field, 'mixes gRPC and HTTP backends; a route speaks one protocol');
+    } else if (route.protocol === 'http' && grpc > 0) {
+      this.problems.add(`${field}.protocol`, 'is "http" but the backends speak gRPC; remove protocol or make them agree');
+    }
+    const protocol = route.protocol ?? (backends.length > 0 && grpc === backends.length ? 'grpc' : 'http');
+    if (protocol === 'grpc' && action?.kind === 'redirect') this.problems.add(`${field}.redirect`, 'gRPC clients do not follow redirects; forward the route');
+    return protocol;
   }
 
   private match(route: RouteProps, field: string): MatchIntent {

@@ -36,6 +36,8 @@ export interface RouteIntent {
   readonly field: string;
   /** True when the route is the default one (no `routes` declared). */
   readonly isDefault: boolean;
+  /** The application protocol of the route. */
+  readonly protocol: 'http' | 'grpc';
   readonly match: MatchIntent;
   readonly action: ForwardIntent | RedirectIntent;
   readonly timeoutMs?: number;
@@ -54,7 +56,7 @@ export interface RouteIntent {
 
 /** The policies a route can carry. */
 export type RoutePolicy = 'timeout' | 'retries' | 'rewrite' | 'redirect' | 'requestHeaders' | 'responseHeaders'
-| 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth';
+| 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth' | 'protocol';
 
 export interface MatchIntent {
   readonly path: PathMatchIntent;

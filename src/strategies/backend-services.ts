@@ -6,8 +6,8 @@ const servicesByDeployment = new WeakMap<kplus.Deployment, kplus.Service>();
 
 /**
  * Creates (or extends) the ClusterIP Service of `Backend.fromDeployment` backends, named like
- * the Deployment, so that L7 strategies can route to it by name. Ports are named `http-<port>`:
- * Istio selects the protocol from the port name.
+ * the Deployment, so that L7 strategies can route to it by name. Ports are named `http-<port>`
+ * or `grpc-<port>`: Istio selects the protocol from the port name.
  */
 export function provisionBackendServices(backends: readonly BackendIntent[]): kplus.Service[] {
   const created: kplus.Service[] = [];
@@ -24,7 +24,7 @@ export function provisionBackendServices(backends: readonly BackendIntent[]): kp
       servicesByDeployment.set(deployment, service);
     }
     if (!service.ports.some((p) => p.port === backend.port)) {
-      service.bind(backend.port, { name: `http-${backend.port}`, targetPort: backend.targetPort });
+      service.bind(backend.port, { name: `${backend.protocol}-${backend.port}`, targetPort: backend.targetPort });
     }
     if (!created.includes(service)) created.push(service);
   }

@@ -23,6 +23,8 @@ export interface ExposedResources {
   readonly gateway?: istioNetworking.Gateway | gatewayApi.Gateway;
   /** gatewayApi: the HTTPRoute with the routes. */
   readonly httpRoute?: gatewayApi.HttpRoute;
+  /** gatewayApi: the GRPCRoute with the gRPC routes. */
+  readonly grpcRoute?: gatewayApi.GrpcRoute;
   /** gatewayApi with TLS: the HTTPRoute on the :80 listeners that redirects to HTTPS. */
   readonly httpsRedirectRoute?: gatewayApi.HttpRoute;
   /** gatewayApi: ReferenceGrants for references into other namespaces. */

@@ -96,7 +96,9 @@ export class ServiceRenderer implements StrategyRenderer {
         // Read at synth: a Service's selector may still change after this declaration.
         selector: Lazy.any({ produce: () => sortedRecord(podLabels()) }),
         ports: [{
-          name: 'http',
+          name: backend.protocol,
+          // Lets load balancers and meshes speak HTTP/2 cleartext to gRPC pods.
+          appProtocol: backend.protocol === 'grpc' ? 'kubernetes.io/h2c' : undefined,
           protocol: 'TCP',
           port: options.port ?? backend.port,
           targetPort: k8s.IntOrString.fromNumber(backend.targetPort ?? backend.port),

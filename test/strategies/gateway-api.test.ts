@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import {
-  Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, Tls,
+  Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch, QueryParamMatch, RateLimit, Tls,
 } from '../../src';
 import { GatewayApiStrategyOptions } from '../../src/strategies/gateway-api/gateway-api';
 import { find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
@@ -253,5 +254,97 @@ describe('gatewayApi strategy', () => {
   test('a cross-namespace backend needs the chart namespace for its ReferenceGrant', () => {
     expect(exposeError({ backend: Backend.fromName('users', 80, { namespace: 'team-a' }) }))
       .toBe('ExposedService test/public: backend: a reference into another namespace needs a ReferenceGrant naming this namespace: give the chart a namespace');
+  });
+});
+
+describe('gRPC routes', () => {
+  const grpc = (name: string, port = 9090, namespace?: string) => Backend.fromName(name, port, { protocol: 'grpc', namespace });
+
+  test('Gateway API: gRPC routes become a GRPCRoute matching services and methods; the rest an HTTPRoute', () => {
+    const manifests = expose({
+      hosts: ['api.example.com'],
+      backend: httpbin(),
+      routes: [
+        { match: { path: PathMatch.prefix('/shop.v1.Catalog') }, backend: grpc('catalog') },
+        { match: { path: PathMatch.exact('/shop.v1.Orders/Create'), headers: [HeaderMatch.exact('x-tenant', 'acme')] }, backend: grpc('orders'), requestHeaders: { set: { 'x-env': 'prod' } } },
+        { match: { path: PathMatch.prefix('/shop.v1.Reviews') }, backends: [{ backend: grpc('reviews-v1'), weight: 9 }, { backend: grpc('reviews-v2'), weight: 1 }] },
+        { match: { path: PathMatch.prefix('/web') } },
+      ],
+    });
+    expect(find(manifests, 'HTTPRoute').spec.rules.map((r: any) => r.name)).toEqual(['routes-3']);
+    const route = find(manifests, 'GRPCRoute');
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.spec).toEqual({
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'test-public', sectionName: 'http-0' }],
+      hostnames: ['api.example.com'],
+      rules: [
+        { name: 'routes-0', matches: [{ method: { type: 'Exact', service: 'shop.v1.Catalog' } }], backendRefs: [{ name: 'catalog', port: 9090 }] },
+        {
+          name: 'routes-1',
+          matches: [{ method: { type: 'Exact', service: 'shop.v1.Orders', method: 'Create' }, headers: [{ name: 'x-tenant', type: 'Exact', value: 'acme' }] }],
+          backendRefs: [{ name: 'orders', port: 9090 }],
+          filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-env', value: 'prod' }] } }],
+        },
+        {
+          name: 'routes-2',
+          matches: [{ method: { type: 'Exact', service: 'shop.v1.Reviews' } }],
+          backendRefs: [{ name: 'reviews-v1', port: 9090, weight: 9 }, { name: 'reviews-v2', port: 9090, weight: 1 }],
+        },
+      ],
+    });
+  });
+
+  test('Gateway API: a gRPC-only exposure has no HTTPRoute; cross-namespace backends are granted to the GRPCRoute', () => {
+    const manifests = expose({ hosts: ['api.example.com'], routes: [{ protocol: 'grpc', backend: Backend.fromName('catalog', 9090, { namespace: 'team-a' }) }] });
+    expect(ofKind(manifests, 'HTTPRoute')).toEqual([]);
+    expect(find(manifests, 'GRPCRoute').spec.rules).toEqual([{ name: 'routes-0', backendRefs: [{ name: 'catalog', namespace: 'team-a', port: 9090 }] }]);
+    expect(find(manifests, 'ReferenceGrant').spec.from).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', namespace: 'shop' }]);
+  });
+
+  test('ingress-nginx: backend-protocol GRPC; Services: an h2c port; created Services: grpc- port names', () => {
+    const ingress = find((() => {
+      const chart = testChart('test', 'shop');
+      new ExposedService(chart, 'public', {
+        strategy: ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }),
+        hosts: ['api.example.com'],
+        backend: grpc('catalog'),
+      });
+      return synthChecked(chart);
+    })(), 'Ingress');
+    expect(ingress.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC' });
+
+    const chart = testChart('test', 'shop');
+    const dep = new kplus.Deployment(chart, 'catalog', { containers: [{ image: 'ghcr.io/acme/catalog:2.0.0', portNumber: 9090 }] });
+    new ExposedService(chart, 'edge', { strategy: ExposureStrategy.loadBalancer(), backend: Backend.fromDeployment(dep, { protocol: 'grpc' }) });
+    new ExposedService(chart, 'mesh', { strategy: ExposureStrategy.istio(), hosts: ['catalog.example.com'], backend: Backend.fromDeployment(dep, { protocol: 'grpc' }) });
+    const manifests = synthChecked(chart);
+    expect(find(manifests, 'Service', 'test-edge').spec.ports).toEqual([{ name: 'grpc', appProtocol: 'kubernetes.io/h2c', protocol: 'TCP', port: 9090, targetPort: 9090 }]);
+    expect(find(manifests, 'Service', dep.name).spec.ports).toEqual([{ name: 'grpc-9090', port: 9090, targetPort: 9090 }]);
+  });
+
+  test.each([
+    ['a generic Ingress', () => ExposureStrategy.ingress({ className: 'istio' }), {},
+      "ExposedService test/public: backend: 'grpc' is not supported by ingress; supported by: nodePort, loadBalancer, ingress (ingressNginx), istio, gatewayApi"],
+    ['a regex path', () => ExposureStrategy.gatewayApi(CLASS), { routes: [{ match: { path: PathMatch.regex('/shop.*') } }] },
+      'ExposedService test/public: routes[0].match.path: gRPC routes match /package.Service (PathMatch.prefix) or /package.Service/Method (PathMatch.exact); got regex "/shop.*"'],
+    ['a timeout', () => ExposureStrategy.gatewayApi(CLASS), { timeout: Duration.seconds(5) },
+      'ExposedService test/public: timeout: GRPCRoute has no timeouts; remove it from the gRPC route, or use istio'],
+    ['a method match', () => ExposureStrategy.gatewayApi(CLASS), { routes: [{ match: { method: 'GET' } }] },
+      'ExposedService test/public: routes[0].match.method: gRPC requests are all POST; match the gRPC method with the path /package.Service/Method'],
+  ] as [string, () => ExposureStrategy, Partial<ExposedServiceProps>, string][])('gRPC on %s is an error', (_name, strategy, props, message) => {
+    expect(() => new ExposedService(testChart(), 'public', { strategy: strategy(), backend: grpc('catalog'), ...props })).toThrow(message);
+  });
+
+  test.each([
+    ['mixed protocols', { routes: [{ backends: [{ backend: Backend.fromName('a', 80) }, { backend: Backend.fromName('b', 9090, { protocol: 'grpc' }) }] }] },
+      'ExposedService test/public: routes[0]: mixes gRPC and HTTP backends; a route speaks one protocol'],
+    ['http declared to a gRPC backend', { routes: [{ protocol: 'http', backend: Backend.fromName('b', 9090, { protocol: 'grpc' }) }] },
+      'ExposedService test/public: routes[0].protocol: is "http" but the backends speak gRPC; remove protocol or make them agree'],
+    ['a gRPC redirect', { routes: [{ protocol: 'grpc', redirect: { scheme: 'https' } }] },
+      'ExposedService test/public: routes[0].redirect: gRPC clients do not follow redirects; forward the route'],
+    ['an unknown protocol', { backend: Backend.fromName('b', 80, { protocol: 'h3' as any }) },
+      'ExposedService test/public: backend: protocol "h3" is not a protocol; use "http" or "grpc"'],
+  ] as [string, Partial<ExposedServiceProps>, string][])('%s is an error', (_name, props, message) => {
+    expect(() => new ExposedService(testChart(), 'public', { strategy: ExposureStrategy.gatewayApi(CLASS), ...props })).toThrow(message);
   });
 });

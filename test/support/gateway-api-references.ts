@@ -40,7 +40,7 @@ export function gatewayApiReferenceProblems(manifests: readonly Manifest[], exte
     }
   }
 
-  for (const route of manifests.filter((m) => m.kind === 'HTTPRoute')) {
+  for (const route of manifests.filter((m) => (m.kind === 'HTTPRoute' || m.kind === 'GRPCRoute') && m.apiVersion.startsWith(GATEWAY_API))) {
     const hosts: string[] = route.spec.hostnames ?? [];
     for (const parent of route.spec.parentRefs ?? []) {
       const gwNamespace = parent.namespace ?? ns(route);
@@ -62,7 +62,7 @@ export function gatewayApiReferenceProblems(manifests: readonly Manifest[], exte
       if (!serviceResolves(manifests, external, ref.name, namespace, ref.port)) {
         problems.push(`${id(route)}: ${where} ${ref.name}:${ref.port} is no Service port in the output nor a declared external Service`);
       }
-      if (namespace !== ns(route) && !granted(grants, 'HTTPRoute', ns(route), 'Service', ref.name, namespace)) {
+      if (namespace !== ns(route) && !granted(grants, route.kind, ns(route), 'Service', ref.name, namespace)) {
         problems.push(`${id(route)}: ${where} ${namespace}/${ref.name} has no ReferenceGrant`);
       }
     };

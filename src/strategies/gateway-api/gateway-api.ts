@@ -8,6 +8,7 @@ import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from '../../intent/v
 import { resourceName } from '../../naming';
 import { provisionBackendServices } from '../backend-services';
 import { ExposedResources, StrategyRenderer } from '../renderer';
+import { renderGrpcRouteRules } from './grpc-route-rules';
 import { renderHttpRouteRules } from './http-route-rules';
 
 const GROUP = 'gateway.networking.k8s.io';
@@ -108,9 +109,16 @@ export class GatewayApiRenderer implements StrategyRenderer {
     }
 
     const hostnames = intent.hosts.length > 0 ? [...intent.hosts] : undefined;
-    const httpRoute = new api.HttpRoute(scope, 'HTTPRoute', {
+    // gRPC routes go to a GRPCRoute on the same listeners; an HTTPRoute carries the rest.
+    const httpRoutes = intent.routes.filter((r) => r.protocol === 'http');
+    const grpcRoutes = intent.routes.filter((r) => r.protocol === 'grpc');
+    const httpRoute = httpRoutes.length === 0 ? undefined : new api.HttpRoute(scope, 'HTTPRoute', {
       metadata: { name: intent.name },
-      spec: { parentRefs: routeParents as any, hostnames, rules: renderHttpRouteRules(intent.routes, backendRef, this.experimental, fail) as any },
+      spec: { parentRefs: routeParents as any, hostnames, rules: renderHttpRouteRules(httpRoutes, backendRef, this.experimental, fail) as any },
+    });
+    const grpcRoute = grpcRoutes.length === 0 ? undefined : new api.GrpcRoute(scope, 'GRPCRoute', {
+      metadata: { name: intent.name },
+      spec: { parentRefs: routeParents as any, hostnames, rules: renderGrpcRouteRules(grpcRoutes, backendRef, fail) as any },
     });
     // With TLS, plain HTTP only redirects to HTTPS: the Gateway API idiom is a route of its own on the :80 listeners.
     const httpsRedirectRoute = redirectParents.length === 0 ? undefined : new api.HttpRoute(scope, 'HTTPRoute-https-redirect', {
@@ -123,7 +131,7 @@ export class GatewayApiRenderer implements StrategyRenderer {
     });
 
     const referenceGrants = this.referenceGrants(scope, intent, api, fail);
-    return { gateway, httpRoute, httpsRedirectRoute, referenceGrants, backendServices };
+    return { gateway, httpRoute, grpcRoute, httpsRedirectRoute, referenceGrants, backendServices };
   }
 
   /** HTTP :80 per host (or one for every host), and with TLS an HTTPS :443 listener per host. */
@@ -163,15 +171,25 @@ export class GatewayApiRenderer implements StrategyRenderer {
         spec: { from: from('Gateway') as any, to: [{ group: '', kind: 'Secret', name: intent.tls.secretName }] },
       }));
     }
-    const byNamespace = new Map<string, Set<string>>();
-    for (const b of intent.backends) {
-      if (b.namespace === undefined || b.namespace === intent.namespace) continue;
-      byNamespace.set(b.namespace, (byNamespace.get(b.namespace) ?? new Set()).add(b.name));
+    // Which route kinds reach which Services in each other namespace.
+    const byNamespace = new Map<string, { kinds: Set<string>; names: Set<string> }>();
+    for (const route of intent.routes) {
+      const backends = [...(route.action.kind === 'forward' ? route.action.backends.map((b) => b.backend) : []), ...(route.mirror ? [route.mirror.backend] : [])];
+      for (const b of backends) {
+        if (b.namespace === undefined || b.namespace === intent.namespace) continue;
+        const entry = byNamespace.get(b.namespace) ?? { kinds: new Set<string>(), names: new Set<string>() };
+        entry.kinds.add(route.protocol === 'grpc' ? 'GRPCRoute' : 'HTTPRoute');
+        entry.names.add(b.name);
+        byNamespace.set(b.namespace, entry);
+      }
     }
-    for (const [namespace, names] of [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [namespace, { kinds, names }] of [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       grants.push(new api.ReferenceGrantV1Beta1(scope, `ReferenceGrant-${namespace}`, {
         metadata: { name: resourceName(scope, 'backends'), namespace },
-        spec: { from: from('HTTPRoute') as any, to: [...names].sort().map((name) => ({ group: '', kind: 'Service', name })) },
+        spec: {
+          from: [...kinds].sort().flatMap((kind) => from(kind)) as any,
+          to: [...names].sort().map((name) => ({ group: '', kind: 'Service', name })),
+        },
       }));
     }
     return grants;

@@ -35,10 +35,7 @@ export function renderHttpRouteRules(routes: readonly RouteIntent[], backendRef:
 
 function renderRule(route: RouteIntent, backendRef: BackendRefOf, experimental: boolean, fail: Fail): HttpRouteRule {
   const filters: Record<string, unknown>[] = [];
-  const rule: HttpRouteRule = {
-    name: route.field === 'routes' ? 'default' : route.field.replace(/\[(\d+)\]/, '-$1'),
-    matches: [matchOf(route)],
-  };
+  const rule: HttpRouteRule = { name: ruleName(route), matches: [matchOf(route)] };
 
   if (route.action.kind === 'redirect') {
     const r = route.action;
@@ -53,9 +50,7 @@ function renderRule(route: RouteIntent, backendRef: BackendRefOf, experimental: 
       },
     });
   } else {
-    const backends = route.action.backends;
-    // Weights are relative in Gateway API too: a single backend needs none.
-    rule.backendRefs = backends.map((b) => ({ ...backendRef(b.backend), weight: backends.length > 1 ? b.weight : undefined }));
+    rule.backendRefs = weightedBackendRefs(route, backendRef);
   }
 
   if (route.rewrite !== undefined) {
@@ -70,17 +65,7 @@ function renderRule(route: RouteIntent, backendRef: BackendRefOf, experimental: 
       },
     });
   }
-  if (route.requestHeaders) filters.push({ type: 'RequestHeaderModifier', requestHeaderModifier: headerModifier(route.requestHeaders) });
-  if (route.responseHeaders) filters.push({ type: 'ResponseHeaderModifier', responseHeaderModifier: headerModifier(route.responseHeaders) });
-  if (route.mirror) {
-    filters.push({
-      type: 'RequestMirror',
-      requestMirror: {
-        backendRef: backendRef(route.mirror.backend),
-        percent: route.mirror.percentage === 100 ? undefined : wholePercent(route, fail),
-      },
-    });
-  }
+  filters.push(...headerAndMirrorFilters(route, backendRef, fail));
   if (route.cors) filters.push({ type: 'CORS', cors: cors(route.cors) });
   if (filters.length > 0) rule.filters = filters;
 
@@ -106,16 +91,49 @@ function matchOf(route: RouteIntent): Record<string, unknown> {
   const type = { prefix: 'PathPrefix', exact: 'Exact', regex: 'RegularExpression' }[m.path.kind];
   return {
     path: { type, value: m.path.value },
-    // Gateway API has no prefix header match: a prefix is the regex "<escaped prefix>.*".
-    headers: m.headers.length === 0 ? undefined : m.headers.map((h) => ({
-      name: h.name,
-      type: h.kind === 'exact' ? 'Exact' : 'RegularExpression',
-      value: h.kind === 'prefix' ? `${escapeRegex(h.value)}.*` : h.value,
-    })),
+    headers: headerMatches(route),
     queryParams: m.queryParams.length === 0 ? undefined
       : m.queryParams.map((q) => ({ name: q.name, type: q.kind === 'exact' ? 'Exact' : 'RegularExpression', value: q.value })),
     method: m.method,
   };
+}
+
+/** The rule's name: `routes-1`, or `default` for the default route. */
+export function ruleName(route: RouteIntent): string {
+  return route.field === 'routes' ? 'default' : route.field.replace(/\[(\d+)\]/, '-$1');
+}
+
+/** The backendRefs of a forwarding route; weights are relative in Gateway API too, so a single backend needs none. */
+export function weightedBackendRefs(route: RouteIntent, backendRef: BackendRefOf): Record<string, unknown>[] {
+  const backends = route.action.kind === 'forward' ? route.action.backends : [];
+  return backends.map((b) => ({ ...backendRef(b.backend), weight: backends.length > 1 ? b.weight : undefined }));
+}
+
+/** Header matches; Gateway API has no prefix match, so a prefix is the regex "<escaped prefix>.*". */
+export function headerMatches(route: RouteIntent): Record<string, unknown>[] | undefined {
+  const headers = route.match.headers;
+  return headers.length === 0 ? undefined : headers.map((h) => ({
+    name: h.name,
+    type: h.kind === 'exact' ? 'Exact' : 'RegularExpression',
+    value: h.kind === 'prefix' ? `${escapeRegex(h.value)}.*` : h.value,
+  }));
+}
+
+/** The header modifier and mirror filters, which HTTPRoute and GRPCRoute share. */
+export function headerAndMirrorFilters(route: RouteIntent, backendRef: BackendRefOf, fail: Fail): Record<string, unknown>[] {
+  const filters: Record<string, unknown>[] = [];
+  if (route.requestHeaders) filters.push({ type: 'RequestHeaderModifier', requestHeaderModifier: headerModifier(route.requestHeaders) });
+  if (route.responseHeaders) filters.push({ type: 'ResponseHeaderModifier', responseHeaderModifier: headerModifier(route.responseHeaders) });
+  if (route.mirror) {
+    filters.push({
+      type: 'RequestMirror',
+      requestMirror: {
+        backendRef: backendRef(route.mirror.backend),
+        percent: route.mirror.percentage === 100 ? undefined : wholePercent(route, fail),
+      },
+    });
+  }
+  return filters;
 }
 
 function headerModifier(e: HeaderEditsIntent): Record<string, unknown> {

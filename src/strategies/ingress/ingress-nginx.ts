@@ -30,6 +30,7 @@ export const INGRESS_NGINX_DIALECT: IngressDialect = {
     const annotations: Record<string, string> = {};
     const { path, pathType, usesRegex } = pathOf(route, annotations);
     if (usesRegex) annotations[`${A}use-regex`] = 'true';
+    if (route.protocol === 'grpc') annotations[`${A}backend-protocol`] = 'GRPC';
 
     if (route.timeoutMs !== undefined) {
       const seconds = wholeSeconds(route.timeoutMs, route.sources.timeout!, fail);
