@@ -3,20 +3,12 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, Tls,
 } from '../src';
-import { testChart } from './support/synth';
+import { declarationError, testChart } from './support/synth';
 
 const strategy = () => ExposureStrategy.ingress({ className: 'nginx' });
 const httpbin = () => Backend.fromName('httpbin', 8000);
 
-function errorOf(props: Partial<ExposedServiceProps>): Error {
-  const chart = testChart();
-  try {
-    new ExposedService(chart, 'public', { strategy: strategy(), ...props });
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the declaration to fail');
-}
+const errorOf = (props: Partial<ExposedServiceProps>) => declarationError({ strategy: strategy(), ...props });
 
 /**
  * Bad input: each declaration is rejected when the ExposedService is constructed (so no YAML is

@@ -4,7 +4,7 @@ import {
   Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch, QueryParamMatch, RateLimit, Tls,
 } from '../../src';
 import { GatewayApiStrategyOptions } from '../../src/strategies/gateway-api/gateway-api';
-import { find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
+import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
 
 const httpbin = () => Backend.fromName('httpbin', 8000);
 const CLASS = { gatewayClassName: 'eg' };
@@ -15,13 +15,8 @@ function expose(props: Partial<ExposedServiceProps>, options: GatewayApiStrategy
   return synthChecked(chart);
 }
 
-function exposeError(props: Partial<ExposedServiceProps>, options: GatewayApiStrategyOptions = CLASS, namespace?: string): string {
-  try {
-    new ExposedService(testChart('test', namespace), 'public', { strategy: ExposureStrategy.gatewayApi(options), ...props });
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected the declaration to fail');
+function exposeError(props: Partial<ExposedServiceProps>, options: GatewayApiStrategyOptions = CLASS): string {
+  return declarationError({ strategy: ExposureStrategy.gatewayApi(options), ...props }).message;
 }
 
 const rulesOf = (manifests: Manifest[]) => find(manifests, 'HTTPRoute', 'test-public').spec.rules;

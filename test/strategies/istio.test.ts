@@ -5,7 +5,7 @@ import {
 } from '../../src';
 import { IstioStrategyOptions } from '../../src/strategies/istio/istio';
 import { Request, routeByIngress, routeByVirtualService } from '../support/routing';
-import { find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
+import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
 
 const httpbin = () => Backend.fromName('httpbin', 8000);
 
@@ -16,12 +16,7 @@ function expose(props: Partial<ExposedServiceProps>, options: IstioStrategyOptio
 }
 
 function exposeError(props: Partial<ExposedServiceProps>, options: IstioStrategyOptions = {}): string {
-  try {
-    new ExposedService(testChart(), 'public', { strategy: ExposureStrategy.istio(options), ...props });
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected the declaration to fail');
+  return declarationError({ strategy: ExposureStrategy.istio(options), ...props }).message;
 }
 
 const httpOf = (manifests: Manifest[]) => find(manifests, 'VirtualService').spec.http;

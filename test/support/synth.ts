@@ -4,7 +4,7 @@ import { crossReferenceProblems, ExternalService } from './cross-references';
 import { gatewayApiReferenceProblems } from './gateway-api-references';
 import { istioReferenceProblems } from './istio-references';
 import { Manifest, schemaProblems } from './schema';
-import { ExposedService } from '../../src';
+import { ExposedService, ExposedServiceProps, ExposureError } from '../../src';
 import { GatewayApiRenderer } from '../../src/strategies/gateway-api/gateway-api';
 import { IstioRenderer } from '../../src/strategies/istio/istio';
 
@@ -71,4 +71,18 @@ export function find(manifests: readonly Manifest[], kind: string, name?: string
 /** A chart in a fresh app, for one test. */
 export function testChart(id = 'test', namespace?: string): Chart {
   return new Chart(Testing.app(), id, { namespace });
+}
+
+/**
+ * Declares `props` as `test/public` in a fresh chart and returns the error it must fail with: the
+ * exact text is what the bad-input tests pin down.
+ */
+export function declarationError(props: ExposedServiceProps, namespace?: string): ExposureError {
+  try {
+    new ExposedService(testChart('test', namespace), 'public', props);
+  } catch (e) {
+    if (e instanceof ExposureError) return e;
+    throw new Error(`expected an ExposureError, got ${(e as Error).stack}`);
+  }
+  throw new Error('expected the declaration to fail');
 }
