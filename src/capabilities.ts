@@ -129,6 +129,16 @@ const GATEWAY_API: Capabilities = {
 /** Gateway API, experimental channel: adds retries. */
 const GATEWAY_API_EXPERIMENTAL: Capabilities = { ...GATEWAY_API, retries: 'native' };
 
+/** An API gateway with the NGINX (OSS) engine: all routing plus API policy; no JWT, no fault injection. */
+const API_GATEWAY_NGINX: Capabilities = {
+  ...(Object.fromEntries(Object.keys(FEATURES).map((f) => [f, 'native'])) as Record<Feature, Support>),
+  'subsets': 'none',
+  'grpc': 'none',
+  'cross-namespace-secret': 'none',
+  'fault': 'none',
+  'auth-jwt': 'none',
+};
+
 /** Every strategy the library has, in the order of the docs' table. */
 export const CAPABILITY_MATRIX = {
   nodePort: { strategy: 'nodePort', capabilities: SERVICE },
@@ -159,6 +169,11 @@ export const CAPABILITY_MATRIX = {
     capabilities: GATEWAY_API_EXPERIMENTAL,
     variantOf: 'gatewayApi',
     notes: '`gatewayApi({ experimental: true })`: the experimental channel CRDs must be installed in the cluster.',
+  },
+  apiGatewayNginx: {
+    strategy: 'apiGateway (nginx)',
+    capabilities: API_GATEWAY_NGINX,
+    notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors and per-consumer usage logs. nginx OSS cannot validate JWTs.',
   },
 } satisfies Record<string, StrategyCapabilities>;
 

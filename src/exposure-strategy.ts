@@ -1,4 +1,7 @@
+import { ApiGatewayEngine } from './api-gateway-engine';
 import { IngressController } from './ingress-controller';
+import { ApiGatewayRenderer } from './strategies/api-gateway/api-gateway';
+import { GatewayWorkloadOptions } from './strategies/api-gateway/workload';
 import { GatewayApiRenderer, GatewayApiStrategyOptions } from './strategies/gateway-api/gateway-api';
 import { IngressRenderer } from './strategies/ingress/ingress';
 import { IstioRenderer, IstioStrategyOptions } from './strategies/istio/istio';
@@ -14,6 +17,18 @@ export interface IngressStrategyOptions {
    * @default IngressController.generic() - the Ingress v1 spec only
    */
   readonly controller?: IngressController;
+}
+
+/** Options for `ExposureStrategy.apiGateway`. */
+export interface ApiGatewayStrategyOptions extends GatewayWorkloadOptions {
+  /** The proxy the gateway runs: `ApiGatewayEngine.nginx()`. */
+  readonly engine: ApiGatewayEngine;
+  /**
+   * How the gateway itself is exposed. Behind a Service (loadBalancer, nodePort) the gateway
+   * terminates TLS; behind ingress, istio or gatewayApi that front does.
+   * @default ExposureStrategy.loadBalancer() - on port 80, or 443 with TLS
+   */
+  readonly exposedVia?: ExposureStrategy;
 }
 
 /**
@@ -51,6 +66,15 @@ export class ExposureStrategy {
    */
   public static gatewayApi(options: GatewayApiStrategyOptions): ExposureStrategy {
     return new ExposureStrategy(new GatewayApiRenderer(options));
+  }
+
+  /**
+   * An API gateway deployed for the exposure: API keys, basic auth, rate limits, CORS, caching and
+   * per-consumer usage logs on top of routing, exposed itself by `exposedVia`.
+   */
+  public static apiGateway(options: ApiGatewayStrategyOptions): ExposureStrategy {
+    const { engine, exposedVia, ...workload } = options;
+    return new ExposureStrategy(new ApiGatewayRenderer(engine._engine, exposedVia?._renderer, workload));
   }
 
   private constructor(/** @internal */ public readonly _renderer: StrategyRenderer) {}

@@ -1,6 +1,7 @@
 export * from './exposed-service';
 export * from './exposure-strategy';
 export * from './ingress-controller';
+export * from './api-gateway-engine';
 export * from './istio-gateway';
 export * from './backend';
 export * from './path-match';
@@ -16,4 +17,6 @@ export { ExposedResources } from './strategies/renderer';
 export { NodePortStrategyOptions, LoadBalancerStrategyOptions } from './strategies/service';
 export { IstioStrategyOptions, IstioTrafficPolicy } from './strategies/istio/istio';
 export { GatewayApiStrategyOptions, GatewayApiParentRef } from './strategies/gateway-api/gateway-api';
+export { GatewayWorkloadOptions, GatewayAutoscaling } from './strategies/api-gateway/workload';
+export { NginxEngineOptions } from './strategies/api-gateway/nginx/nginx-engine';
 export { FEATURES, Feature, Support, CAPABILITY_MATRIX, renderCapabilityTable } from './capabilities';

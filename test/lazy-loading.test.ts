@@ -25,8 +25,9 @@ describe('loading the library', () => {
     expect(importsLoadedBy("require('./imports/cert-manager-cert-manager.io')")).toEqual(['cert-manager-cert-manager.io.ts']);
   }, 60_000);
 
-  test('Ingress and Service exposures load none of them', () => {
+  test('Ingress, Service and NGINX API gateway exposures load none of them', () => {
     expect(importsLoadedBy(exposeWith("e.ExposureStrategy.ingress({ className: 'nginx' })"))).toEqual([]);
+    expect(importsLoadedBy(exposeWith('e.ExposureStrategy.apiGateway({ engine: e.ApiGatewayEngine.nginx() })'))).toEqual([]);
   }, 60_000);
 
   test('an Istio exposure loads the Istio networking module, and more only for the features that need it', () => {

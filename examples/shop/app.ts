@@ -2,7 +2,7 @@
 // environment. In an app repo, import from 'cdk8s-expose' instead of '../../src'.
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Backend, ExposedService, ExposureStrategy, IngressController, IstioGateway, PathMatch, Tls } from '../../src';
+import { ApiGatewayEngine, Backend, ExposedService, ExposureStrategy, IngressController, IstioGateway, PathMatch, Tls } from '../../src';
 
 /** The strategies this example can be synthesized with (`EXPOSURE=...`). */
 export const STRATEGIES = {
@@ -12,6 +12,7 @@ export const STRATEGIES = {
   'ingress-nginx': () => ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }),
   'istio': () => ExposureStrategy.istio({ gateway: IstioGateway.create({ namespace: 'istio-system' }) }),
   'gateway-api': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }),
+  'api-gateway': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), exposedVia: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }) }),
 };
 export type StrategyName = keyof typeof STRATEGIES;
 

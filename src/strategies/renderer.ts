@@ -39,6 +39,16 @@ export interface ExposedResources {
   readonly authorizationPolicy?: istioSecurity.AuthorizationPolicy;
   /** istio with `Tls.certManager`: the Certificate in the gateway's namespace. */
   readonly certificate?: certManager.Certificate;
+  /** apiGateway: the gateway Deployment. */
+  readonly gatewayDeployment?: kplus.Deployment;
+  /** apiGateway: the ConfigMap with the engine's configuration. */
+  readonly gatewayConfig?: kplus.ConfigMap;
+  /** apiGateway: keeps a gateway pod up through voluntary disruptions. */
+  readonly gatewayDisruptionBudget?: kplus.k8s.KubePodDisruptionBudget;
+  /** apiGateway with `autoscaling`. */
+  readonly gatewayAutoscaler?: kplus.HorizontalPodAutoscaler;
+  /** apiGateway with `isolateBackends`: one per backend. */
+  readonly networkPolicies?: readonly kplus.k8s.KubeNetworkPolicy[];
   /** Services the library created for `Backend.fromDeployment` backends. */
   readonly backendServices?: readonly kplus.Service[];
 }

@@ -221,11 +221,11 @@ describe('gatewayApi strategy', () => {
 
   test.each([
     ['retries on the standard channel', { retries: { attempts: 2 } }, CLASS,
-      "ExposedService test/public: retries: 'retries' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental)"],
+      "ExposedService test/public: retries: 'retries' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx)"],
     ['fault injection', { routes: [{ fault: { abort: { httpStatus: 503, percentage: 1 } } }] }, CLASS,
       "ExposedService test/public: routes[0].fault: 'fault' is not supported by gatewayApi; supported by: istio"],
     ['rate limits', { rateLimit: RateLimit.perSecond(10, { burst: 10 }) }, CLASS,
-      "ExposedService test/public: rateLimit: 'rate-limit' is not supported by gatewayApi; supported by: ingress (ingressNginx)"],
+      "ExposedService test/public: rateLimit: 'rate-limit' is not supported by gatewayApi; supported by: ingress (ingressNginx), apiGateway (nginx)"],
     ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, CLASS,
       "ExposedService test/public: auth: 'auth-jwt' is not supported by gatewayApi; supported by: istio"],
     ['subsets', { backend: Backend.fromName('reviews', 9080, { subset: { name: 'v1', labels: { version: 'v1' } } }) }, CLASS,

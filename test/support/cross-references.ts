@@ -98,5 +98,14 @@ export function crossReferenceProblems(manifests: readonly Manifest[], external:
     }
     if (!ing.spec.ingressClassName) problems.push(`${id(ing)}: no ingressClassName`);
   }
+  // A cert-manager Certificate's Secret is used in its namespace: an Istio Gateway credential, or
+  // a Secret volume of a pod template (an API gateway terminating TLS).
+  for (const cert of manifests.filter((m) => m.kind === 'Certificate')) {
+    const secret = cert.spec.secretName;
+    const used = manifests.some((m) => ns(m) === ns(cert) && (
+      (m.kind === 'Gateway' && (m.spec.servers ?? []).some((s: any) => s.tls?.credentialName === secret))
+      || (WORKLOADS.includes(m.kind) && (m.spec.template?.spec?.volumes ?? []).some((v: any) => v.secret?.secretName === secret))));
+    if (!used) problems.push(`${id(cert)}: secret ${secret} is used by no Gateway credential or pod volume in namespace "${ns(cert) || '(default)'}"`);
+  }
   return problems;
 }

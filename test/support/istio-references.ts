@@ -97,10 +97,5 @@ export function istioReferenceProblems(manifests: readonly Manifest[], external:
     if (!selects && externalGateways.length === 0) problems.push(`${id(policy)}: selector ${JSON.stringify(labels)} matches no Gateway's workload in its namespace`);
   }
 
-  // A cert-manager Certificate feeds the credential of a Gateway in its namespace.
-  for (const cert of manifests.filter((m) => m.kind === 'Certificate')) {
-    const used = gateways.some((g) => ns(g) === ns(cert) && (g.spec.servers ?? []).some((s: any) => s.tls?.credentialName === cert.spec.secretName));
-    if (!used) problems.push(`${id(cert)}: secret ${cert.spec.secretName} is the credential of no Gateway in namespace "${ns(cert) || '(default)'}"`);
-  }
   return problems;
 }

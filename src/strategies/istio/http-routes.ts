@@ -1,5 +1,6 @@
 import { BackendIntent } from '../../backend';
 import { CorsIntent, ExposureIntent, HeaderEditsIntent, MatchIntent, RouteIntent } from '../../intent/model';
+import { orderBySpecificity } from '../../intent/precedence';
 
 /** Renders Istio names and values for one exposure (internal). */
 export interface IstioNaming {
@@ -12,8 +13,7 @@ export type IstioHttpRoute = Record<string, unknown>;
 
 /**
  * The VirtualService `http` list. Istio takes the first matching entry, so routes are ordered
- * most specific first (exact, then regex, then longer prefixes; then method, headers, query
- * parameters), which is the precedence of Ingress and Gateway API.
+ * most specific first (see orderBySpecificity).
  *
  * A prefix is an Istio string prefix (`/status` also matches `/statusx`), exactly as Istio
  * itself renders an Ingress `Prefix` path, so `ingress({ className: 'istio' })` and `istio()`
@@ -132,19 +132,4 @@ export function percentages(weights: readonly number[]): number[] {
   const missing = 100 - result.reduce((a, b) => a + b, 0);
   for (let k = 0; k < missing; k++) result[order[k].i]++;
   return result;
-}
-
-/** Most specific first; the sort is stable, so declaration order breaks ties. */
-function orderBySpecificity(routes: readonly RouteIntent[]): RouteIntent[] {
-  const rank = (r: RouteIntent): number[] => {
-    const p = r.match.path;
-    const kind = p.kind === 'exact' ? 0 : p.kind === 'regex' ? 1 : 2;
-    return [kind, -p.value.length, r.match.method ? 0 : 1, -r.match.headers.length, -r.match.queryParams.length];
-  };
-  return [...routes].sort((a, b) => {
-    const ra = rank(a);
-    const rb = rank(b);
-    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] - rb[i];
-    return 0;
-  });
 }

@@ -1,0 +1,51 @@
+import { Capabilities } from '../../capabilities';
+import { ExposureIntent } from '../../intent/model';
+
+/** A Secret the gateway container mounts read-only (API keys, htpasswd files, TLS). */
+export interface SecretMount {
+  readonly secretName: string;
+  readonly mountPath: string;
+}
+
+/** Where the gateway terminates TLS, if it does (no L7 strategy in front of it). */
+export interface GatewayTls {
+  readonly secretName: string;
+}
+
+/** What an engine needs to render its configuration (internal). */
+export interface EngineContext {
+  readonly intent: ExposureIntent;
+  /** Set when the gateway itself terminates TLS. */
+  readonly tls?: GatewayTls;
+  readonly fail: (field: string, message: string) => never;
+}
+
+/** An engine's container and configuration for one exposure (internal). */
+export interface EngineConfig {
+  readonly image: string;
+  /** ConfigMap data: file name -> content, mounted under `configDir`. */
+  readonly files: Readonly<Record<string, string>>;
+  readonly configDir: string;
+  /** Arguments of the container; the image's entrypoint runs them. */
+  readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /** Port of plain HTTP traffic; `httpsPort` when the gateway terminates TLS. */
+  readonly httpPort: number;
+  readonly httpsPort: number;
+  /** Internal port for health checks and metrics: never exposed by the Service. */
+  readonly statusPort: number;
+  readonly healthPath: string;
+  /** Directories the engine writes to (emptyDirs under a read-only root filesystem). */
+  readonly writablePaths: readonly string[];
+  readonly secretMounts: readonly SecretMount[];
+  /** The user id the image runs as. */
+  readonly runAsUser: number;
+}
+
+/** An API gateway engine (internal): NGINX, Kong. */
+export interface GatewayEngine {
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  readonly problems: readonly string[];
+  configure(ctx: EngineContext): EngineConfig;
+}

@@ -1,0 +1,84 @@
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { CAPABILITY_MATRIX } from '../../../capabilities';
+import { dnsSubdomainProblem, problemsOf } from '../../../intent/validators';
+import { EngineConfig, EngineContext, GatewayEngine } from '../engine';
+import { NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, renderNginxConfig } from './nginx-config';
+
+/** The image the NGINX engine runs unless told otherwise: pinned, unprivileged (uid 101). */
+export const DEFAULT_NGINX_IMAGE = 'nginxinc/nginx-unprivileged:1.28.0-alpine';
+
+/** Options for `ApiGatewayEngine.nginx`. */
+export interface NginxEngineOptions {
+  /**
+   * The NGINX image: an unprivileged build listening on high ports, pinned by tag or digest.
+   * @default 'nginxinc/nginx-unprivileged:1.28.0-alpine'
+   */
+  readonly image?: string;
+  /**
+   * The largest request body accepted; larger ones get 413.
+   * @default Size.mebibytes(1)
+   */
+  readonly maxBodySize?: Size;
+  /**
+   * Cache successful GET and HEAD responses for this long (per consumer; `X-Cache-Status` tells
+   * HIT or MISS).
+   * @default - no cache
+   */
+  readonly cacheTtl?: Duration;
+  /**
+   * Size of the response cache.
+   * @default Size.mebibytes(100)
+   */
+  readonly cacheSize?: Size;
+  /**
+   * The cluster domain of the backends' FQDNs.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+}
+
+/** NGINX (OSS) as the API gateway: routing, API keys, basic auth, rate limits, CORS, cache, JSON errors, usage logs. */
+export class NginxEngine implements GatewayEngine {
+  public readonly name = 'nginx';
+  public readonly capabilities = CAPABILITY_MATRIX.apiGatewayNginx.capabilities;
+  public readonly problems: readonly string[];
+
+  constructor(private readonly options: NginxEngineOptions) {
+    const image = options.image ?? DEFAULT_NGINX_IMAGE;
+    const ttl = options.cacheTtl?.toSeconds({ integral: false });
+    this.problems = problemsOf(
+      /:latest$|^[^:@]+$/.test(image) ? `image "${image}" is not pinned; use a version tag or a digest` : undefined,
+      ttl !== undefined && (ttl < 1 || !Number.isInteger(ttl)) ? `cacheTtl of ${ttl}s is not a whole number of seconds of at least 1` : undefined,
+      options.clusterDomain === undefined ? undefined : dnsSubdomainProblem(options.clusterDomain, 'clusterDomain'),
+      options.maxBodySize !== undefined && options.maxBodySize.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) < 1 ? 'maxBodySize is below 1 KiB' : undefined,
+    );
+  }
+
+  public configure(ctx: EngineContext): EngineConfig {
+    const o = this.options;
+    const { config, secrets } = renderNginxConfig(ctx, {
+      clusterDomain: o.clusterDomain ?? 'cluster.local',
+      maxBodySize: `${(o.maxBodySize ?? Size.mebibytes(1)).toKibibytes({ rounding: SizeRoundingBehavior.FLOOR })}k`,
+      cache: o.cacheTtl === undefined ? undefined : {
+        ttlSeconds: o.cacheTtl.toSeconds(),
+        maxSizeMb: Math.max(1, (o.cacheSize ?? Size.mebibytes(100)).toMebibytes({ rounding: SizeRoundingBehavior.FLOOR })),
+      },
+    });
+    return {
+      image: o.image ?? DEFAULT_NGINX_IMAGE,
+      files: { 'nginx.conf': config },
+      configDir: '/etc/nginx/conf',
+      args: ['nginx', '-c', '/etc/nginx/conf/nginx.conf', '-g', 'daemon off;'],
+      httpPort: NGINX_PORTS.http,
+      httpsPort: NGINX_PORTS.https,
+      statusPort: NGINX_PORTS.status,
+      healthPath: '/healthz',
+      writablePaths: ['/tmp', NGINX_CACHE_DIR],
+      secretMounts: [
+        ...secrets.map((dir) => ({ secretName: dir.split('/').pop()!, mountPath: dir })),
+        ...(ctx.tls ? [{ secretName: ctx.tls.secretName, mountPath: NGINX_TLS_DIR }] : []),
+      ],
+      runAsUser: 101,
+    };
+  }
+}

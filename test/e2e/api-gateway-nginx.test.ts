@@ -1,0 +1,248 @@
+import { execFileSync } from 'child_process';
+import { Duration, Size } from 'cdk8s';
+import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
+import { request, startBackend, TestBackend } from '../support/backends';
+import { RunningNginx, startNginx } from '../support/nginx';
+import { find, synthChecked, testChart } from '../support/synth';
+
+/**
+ * The NGINX engine's configuration, run by the real nginx on 127.0.0.1 with loopback backends in
+ * place of the Services: what a client sees.
+ */
+jest.setTimeout(60_000);
+
+const API_KEYS = '"key-alice" "alice";\n"key-bob" "bob";\n';
+const HOST = 'api.example.com';
+const fqdn = (name: string) => `${name}.shop.svc.cluster.local:8080`;
+
+function configOf(declare: (chart: ReturnType<typeof testChart>) => void): string {
+  const chart = testChart('shop', 'shop');
+  declare(chart);
+  return find(synthChecked(chart), 'ConfigMap').data['nginx.conf'];
+}
+
+describe('API gateway, NGINX engine, on the real nginx', () => {
+  const names = ['api', 'api-v1', 'api-v2', 'api-v3', 'shadow'];
+  const backends: Record<string, TestBackend> = {};
+  let nginx: RunningNginx;
+  const get = (path: string, headers: Record<string, string> = {}) => request(nginx.ports.http, { host: HOST, path, headers });
+  const withKey = (path: string, headers: Record<string, string> = {}) => get(path, { 'x-api-key': 'key-alice', ...headers });
+
+  beforeAll(async () => {
+    for (const name of names) backends[name] = await startBackend(name);
+    backends.slow = await startBackend('slow', { delayMs: 3000 });
+    const htpasswd = execFileSync('openssl', ['passwd', '-apr1', 's3cret'], { encoding: 'utf8' }).trim();
+    const config = configOf((chart) => new ExposedService(chart, 'api', {
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(30), maxBodySize: Size.kibibytes(64) }) }),
+      hosts: [HOST],
+      backend: Backend.fromName('api', 8080),
+      auth: Auth.apiKey({ secret: 'api-keys' }),
+      timeout: Duration.seconds(1),
+      cors: { allowOrigins: ['https://app.example.com'], allowMethods: ['GET', 'POST'], allowHeaders: ['x-api-key'], maxAge: Duration.hours(1) },
+      routes: [
+        {
+          match: { path: PathMatch.prefix('/v1') },
+          backend: Backend.fromName('api-v1', 8080),
+          rewrite: { path: '/' },
+          requestHeaders: { set: { 'x-env': 'prod' }, add: { 'x-tag': 'gw' }, remove: ['x-debug'] },
+          responseHeaders: { set: { 'x-served-by': 'gateway' }, remove: ['x-backend-version'] },
+        },
+        {
+          match: { path: PathMatch.prefix('/v2') },
+          backends: [{ backend: Backend.fromName('api-v2', 8080), weight: 9 }, { backend: Backend.fromName('api-v3', 8080), weight: 1 }],
+          mirror: { backend: Backend.fromName('shadow', 8080) },
+        },
+        { match: { path: PathMatch.prefix('/limited') }, rateLimit: RateLimit.perSecond(1, { burst: 2, key: 'api-key' }) },
+        { match: { path: PathMatch.prefix('/slow') }, backend: Backend.fromName('slow', 8080) },
+        { match: { path: PathMatch.exact('/old') }, redirect: { path: '/new', statusCode: 302 } },
+        { match: { path: PathMatch.prefix('/admin') }, auth: Auth.basic({ secret: 'admins', realm: 'Admins' }) },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    }));
+    nginx = await startNginx(config, {
+      upstreams: Object.fromEntries([...names, 'slow'].map((n) => [fqdn(n), `127.0.0.1:${backends[n].port}`])),
+      secrets: { 'api-keys': { 'keys.map': API_KEYS }, 'admins': { auth: `admin:${htpasswd}\n` } },
+    });
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+    await Promise.all(Object.values(backends).map((b) => b.close()));
+  });
+
+  test('each route reaches its backend', async () => {
+    expect((await withKey('/v1/users')).json().backend).toBe('api-v1');
+    expect((await withKey('/v2/users')).json().backend).toMatch(/^api-v[23]$/);
+    expect((await withKey('/anything/else')).json().backend).toBe('api');
+  });
+
+  test('the rewrite and the request header edits arrive at the backend', async () => {
+    const seen = (await withKey('/v1/users/7?expand=1', { 'x-debug': 'on', 'x-tag': 'client' })).json();
+    expect(seen.path).toBe('/users/7?expand=1');
+    expect(seen.headers['x-env']).toBe('prod');
+    expect(seen.headers['x-tag']).toBe('client, gw');
+    expect(seen.headers['x-debug']).toBeUndefined();
+    expect(seen.headers.host).toBe(HOST);
+    expect((await withKey('/v1')).json().path).toBe('/');
+  });
+
+  test('response header edits reach the client', async () => {
+    const res = await withKey('/v1/headers');
+    expect(res.headers['x-served-by']).toBe('gateway');
+    expect(res.headers['x-backend-version']).toBeUndefined();
+    // The other routes pass the backend's header through.
+    expect((await withKey('/anything/h')).headers['x-backend-version']).toBe('1.0.0');
+  });
+
+  test('weighted backends share the traffic, and the mirror gets a copy', async () => {
+    const before = { v2: backends['api-v2'].received.length, v3: backends['api-v3'].received.length, shadow: backends.shadow.received.length };
+    for (let i = 0; i < 40; i++) await withKey(`/v2/items/${i}`);
+    const v2 = backends['api-v2'].received.length - before.v2;
+    const v3 = backends['api-v3'].received.length - before.v3;
+    expect(v2 + v3).toBe(40);
+    expect(v3).toBeGreaterThanOrEqual(1);
+    expect(v2).toBeGreaterThan(3 * v3);
+    // Mirrored requests are fire-and-forget: wait (bounded) for the last copies to land.
+    for (let i = 0; i < 50 && backends.shadow.received.length - before.shadow < 40; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(backends.shadow.received.length - before.shadow).toBe(40);
+  });
+
+  test('API keys: none or a bad one -> 401 with JSON; a good one -> 200, with the consumer in the usage log', async () => {
+    const none = await get('/anything');
+    expect(none.status).toBe(401);
+    expect(none.headers['content-type']).toBe('application/json');
+    expect(none.json()).toEqual({ error: 'unauthorized', status: 401, request_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect((await get('/anything', { 'x-api-key': 'key-mallory' })).status).toBe(401);
+    const ok = await get('/billing/check', { 'x-api-key': 'key-bob' });
+    expect(ok.status).toBe(200);
+    const line = await nginx.logLine((l) => l.uri === '/billing/check');
+    expect(line).toEqual(expect.objectContaining({ consumer: 'bob', route: 'routes[6]', status: 200, method: 'GET', host: HOST }));
+    expect(typeof line!.request_time).toBe('number');
+  });
+
+  test('a burst over the rate limit -> 429 with JSON and Retry-After', async () => {
+    const statuses: number[] = [];
+    let limited;
+    for (let i = 0; i < 6; i++) {
+      const res = await withKey(`/limited/${i}`);
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+    }
+    // 1 request per second and a burst of 2: the first three pass at once.
+    expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+    expect(statuses).toContain(429);
+    expect(limited!.headers['retry-after']).toBe('1');
+    expect(limited!.json()).toEqual(expect.objectContaining({ error: 'too many requests', status: 429 }));
+    // Another consumer has a budget of its own.
+    expect((await get('/limited/x', { 'x-api-key': 'key-bob' })).status).toBe(200);
+  });
+
+  test('CORS: a preflight is answered for an allowed origin, not for another', async () => {
+    const preflight = (origin: string) => request(nginx.ports.http, {
+      host: HOST, path: '/v1/users', method: 'OPTIONS', headers: { 'origin': origin, 'access-control-request-method': 'POST' },
+    });
+    const allowed = await preflight('https://app.example.com');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(allowed.headers['access-control-allow-methods']).toBe('GET, POST');
+    expect(allowed.headers['access-control-allow-headers']).toBe('x-api-key');
+    expect(allowed.headers['access-control-max-age']).toBe('3600');
+    const other = await preflight('https://evil.example.com');
+    expect(other.status).toBe(401);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    const actual = await withKey('/v1/users', { origin: 'https://app.example.com' });
+    expect(actual.headers['access-control-allow-origin']).toBe('https://app.example.com');
+  });
+
+  test('a slow backend -> 504 with JSON at the declared timeout', async () => {
+    const started = Date.now();
+    const res = await withKey('/slow/report');
+    const elapsed = Date.now() - started;
+    expect(res.status).toBe(504);
+    expect(res.json()).toEqual(expect.objectContaining({ error: 'gateway timeout', status: 504 }));
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(elapsed).toBeLessThan(2900);
+  });
+
+  test('a cached GET -> X-Cache-Status: HIT', async () => {
+    const before = backends.api.received.length;
+    expect((await withKey('/catalog/1')).headers['x-cache-status']).toBe('MISS');
+    // nginx commits the entry once the first response is complete: ask again, bounded.
+    let second = await withKey('/catalog/1');
+    for (let i = 0; i < 20 && second.headers['x-cache-status'] !== 'HIT'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      second = await withKey('/catalog/1');
+    }
+    expect(second.headers['x-cache-status']).toBe('HIT');
+    expect(second.json().backend).toBe('api');
+    // Another consumer does not get alice's cached response.
+    expect((await get('/catalog/1', { 'x-api-key': 'key-bob' })).headers['x-cache-status']).toBe('MISS');
+    expect(backends.api.received.length - before).toBeLessThanOrEqual(3);
+  });
+
+  test('basic auth: no credentials -> 401 with WWW-Authenticate; good ones -> 200 with the user as consumer', async () => {
+    const none = await get('/admin/stats');
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toBe('Basic realm="Admins"');
+    const ok = await get('/admin/stats', { authorization: `Basic ${Buffer.from('admin:s3cret').toString('base64')}` });
+    expect(ok.status).toBe(200);
+    expect(ok.json().backend).toBe('api');
+    expect(await nginx.logLine((l) => l.uri === '/admin/stats' && l.status === 200)).toEqual(expect.objectContaining({ consumer: 'admin' }));
+  });
+
+  test('redirects, body size limit, other hosts', async () => {
+    const redirect = await withKey('/old');
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.location).toBe(`http://${HOST}/new`);
+    const big = await request(nginx.ports.http, { host: HOST, path: '/v1/upload', method: 'POST', headers: { 'x-api-key': 'key-alice' }, body: 'x'.repeat(100 * 1024) });
+    expect(big.status).toBe(413);
+    expect(big.json()).toEqual(expect.objectContaining({ error: 'request body too large' }));
+    const other = await request(nginx.ports.http, { host: 'other.example.com', path: '/' });
+    expect(other.status).toBe(404);
+    expect(other.json()).toEqual({ error: 'not found', status: 404 });
+  });
+
+  test('health and metrics answer on the internal status port only', async () => {
+    expect((await request(nginx.ports.status, { host: 'localhost', path: '/healthz' })).body).toBe('ok\n');
+    expect((await request(nginx.ports.status, { host: 'localhost', path: '/stub_status' })).body).toMatch(/^Active connections: \d+/);
+    expect((await withKey('/stub_status')).json().backend).toBe('api');
+  });
+});
+
+describe('API gateway, NGINX engine, terminating TLS behind a LoadBalancer', () => {
+  let api: TestBackend;
+  let nginx: RunningNginx;
+
+  beforeAll(async () => {
+    api = await startBackend('api');
+    const config = configOf((chart) => new ExposedService(chart, 'secure', {
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+      hosts: ['secure.example.com'],
+      backend: Backend.fromName('api', 8080),
+      tls: Tls.fromSecret('secure-tls'),
+    }));
+    nginx = await startNginx(config, { upstreams: { [fqdn('api')]: `127.0.0.1:${api.port}` } });
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+    await api?.close();
+  });
+
+  test('plain HTTP redirects to HTTPS', async () => {
+    const res = await request(nginx.ports.http, { host: 'secure.example.com', path: '/orders?id=1' });
+    expect(res.status).toBe(301);
+    expect(res.headers.location).toBe('https://secure.example.com/orders?id=1');
+  });
+
+  test('HTTPS reaches the backend, with HSTS', async () => {
+    const res = await request(nginx.ports.https, { host: 'secure.example.com', path: '/orders', https: true });
+    expect(res.status).toBe(200);
+    expect(res.json().backend).toBe('api');
+    expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+  });
+
+  test('a handshake for another host is refused', async () => {
+    await expect(request(nginx.ports.https, { host: 'other.example.com', path: '/', https: true })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,173 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import {
+  ApiGatewayEngine, ApiGatewayStrategyOptions, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, PathMatch,
+  RateLimit, Tls,
+} from '../../src';
+import { declarationError, find, Manifest, synthChecked, testChart } from '../support/synth';
+
+const api = () => Backend.fromName('api', 8080);
+
+function expose(props: Partial<ExposedServiceProps>, options: Partial<ApiGatewayStrategyOptions> = {}): Manifest[] {
+  const chart = testChart('shop', 'shop');
+  new ExposedService(chart, 'api', { strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), ...options }), ...props });
+  return synthChecked(chart);
+}
+
+const gatewayOf = (manifests: Manifest[]) => find(manifests, 'Deployment', 'shop-api-gateway');
+const containerOf = (manifests: Manifest[]) => gatewayOf(manifests).spec.template.spec.containers[0];
+const configOf = (manifests: Manifest[]): string => find(manifests, 'ConfigMap').data['nginx.conf'];
+
+describe('apiGateway strategy, NGINX engine', () => {
+  test('a hardened gateway Deployment, its config, a PDB, and a LoadBalancer in front', () => {
+    const manifests = expose({ hosts: ['api.example.com'], backend: api(), auth: Auth.apiKey({ secret: 'api-keys' }) });
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
+      'ConfigMap/shop-api-gateway-config', 'Deployment/shop-api-gateway', 'PodDisruptionBudget/shop-api-gateway', 'Service/shop-api',
+    ]);
+    const deployment = gatewayOf(manifests);
+    expect(deployment.spec.replicas).toBe(2);
+    const pod = deployment.spec.template;
+    expect(pod.metadata.annotations['checksum/config']).toMatch(/^[0-9a-f]{64}$/);
+    expect(pod.spec.automountServiceAccountToken).toBe(false);
+    expect(pod.spec.securityContext).toEqual(expect.objectContaining({ runAsNonRoot: true, runAsUser: 101, seccompProfile: { type: 'RuntimeDefault' } }));
+    expect(pod.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0]).toEqual(expect.objectContaining({
+      weight: 100, podAffinityTerm: expect.objectContaining({ topologyKey: 'kubernetes.io/hostname' }),
+    }));
+    const container = containerOf(manifests);
+    expect(container.image).toBe('nginxinc/nginx-unprivileged:1.28.0-alpine');
+    expect(container.args).toEqual(['nginx', '-c', '/etc/nginx/conf/nginx.conf', '-g', 'daemon off;']);
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 101,
+      runAsGroup: 101,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(container.resources).toEqual({ limits: { cpu: '1', memory: '256Mi' }, requests: { cpu: '100m', memory: '128Mi' } });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 8081, scheme: 'HTTP' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 8081, scheme: 'HTTP' });
+    expect(container.ports).toEqual([{ containerPort: 8080, name: 'http' }, { containerPort: 8443, name: 'https' }, { containerPort: 8081, name: 'status' }]);
+    expect(container.volumeMounts.map((m: any) => [m.mountPath, m.readOnly ?? false])).toEqual([
+      ['/etc/nginx/conf', true], ['/tmp', false], ['/var/cache/nginx', false], ['/etc/nginx/secrets/api-keys', true],
+    ]);
+    expect(pod.spec.volumes.find((v: any) => v.secret)).toEqual(expect.objectContaining({ secret: { secretName: 'api-keys' } }));
+
+    expect(find(manifests, 'PodDisruptionBudget').spec).toEqual({ minAvailable: 1, selector: { matchLabels: deployment.spec.selector.matchLabels } });
+    const service = find(manifests, 'Service');
+    expect(service.spec).toEqual(expect.objectContaining({
+      type: 'LoadBalancer', selector: deployment.spec.selector.matchLabels, ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }],
+    }));
+    expect(configOf(manifests)).toContain('server_name api.example.com;');
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('the config checksum changes with the config, so pods roll', () => {
+    const a = gatewayOf(expose({ backend: api(), timeout: Duration.seconds(5) })).spec.template.metadata.annotations['checksum/config'];
+    const b = gatewayOf(expose({ backend: api(), timeout: Duration.seconds(6) })).spec.template.metadata.annotations['checksum/config'];
+    const again = gatewayOf(expose({ backend: api(), timeout: Duration.seconds(5) })).spec.template.metadata.annotations['checksum/config'];
+    expect(a).not.toBe(b);
+    expect(a).toBe(again);
+  });
+
+  test('TLS behind a LoadBalancer: the gateway terminates it on 8443, with the Secret mounted and a Certificate', () => {
+    const manifests = expose({ hosts: ['api.example.com'], backend: api(), tls: Tls.certManager({ clusterIssuer: 'letsencrypt' }) });
+    expect(find(manifests, 'Service').spec.ports).toEqual([{ name: 'http', protocol: 'TCP', port: 443, targetPort: 8443 }]);
+    expect(containerOf(manifests).volumeMounts).toContainEqual(expect.objectContaining({ mountPath: '/etc/nginx/tls', readOnly: true }));
+    expect(find(manifests, 'Certificate').spec).toEqual({
+      secretName: 'shop-api-tls', dnsNames: ['api.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt' },
+    });
+    const config = configOf(manifests);
+    expect(config).toContain('listen 8443 ssl;');
+    expect(config).toContain('return 301 https://$host$request_uri;');
+    expect(config).toContain('add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;');
+  });
+
+  test.each([
+    ['ingress', () => ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }), 'Ingress'],
+    ['istio', () => ExposureStrategy.istio(), 'VirtualService'],
+    ['gatewayApi', () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }), 'HTTPRoute'],
+  ] as [string, () => ExposureStrategy, string][])('exposed via %s: the front carries hosts and TLS, and routes to the gateway Service', (_name, front, kind) => {
+    const manifests = expose({ hosts: ['api.example.com'], backend: api(), tls: Tls.fromSecret('api-tls') }, { exposedVia: front() });
+    const gatewayService = find(manifests, 'Service', 'shop-api-gateway');
+    expect(gatewayService.spec.ports).toEqual([{ name: 'http-8080', port: 8080, targetPort: 8080 }]);
+    expect(JSON.stringify(find(manifests, kind, 'shop-api').spec)).toContain('shop-api-gateway');
+    expect(JSON.stringify(manifests)).toContain('api-tls');
+    // The front terminates TLS: the gateway speaks HTTP, and still sends HSTS.
+    const config = configOf(manifests);
+    expect(config).not.toContain('ssl');
+    expect(config).toContain('Strict-Transport-Security');
+  });
+
+  test('autoscaling, resources, replicas and backend isolation', () => {
+    const chart = testChart('shop', 'shop');
+    const dep = new kplus.Deployment(chart, 'orders', { containers: [{ image: 'ghcr.io/acme/orders:3.1.0', portNumber: 8080 }] });
+    new ExposedService(chart, 'api', {
+      strategy: ExposureStrategy.apiGateway({
+        engine: ApiGatewayEngine.nginx(),
+        autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilization: 60 },
+        isolateBackends: true,
+      }),
+      backend: Backend.fromDeployment(dep),
+    });
+    const manifests = synthChecked(chart);
+    expect(gatewayOf(manifests).spec.replicas).toBeUndefined();
+    expect(find(manifests, 'HorizontalPodAutoscaler').spec).toEqual(expect.objectContaining({
+      minReplicas: 3, maxReplicas: 10, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop-api-gateway' },
+    }));
+    const policy = find(manifests, 'NetworkPolicy');
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: find(manifests, 'Deployment', dep.name).spec.selector.matchLabels },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: gatewayOf(manifests).spec.selector.matchLabels } }], ports: [{ port: 8080, protocol: 'TCP' }] }],
+    });
+  });
+
+  test('API key material stays in the Secret: the config includes the mounted file', () => {
+    const config = configOf(expose({ backend: api(), auth: Auth.apiKey({ secret: 'api-keys', header: 'X-Key' }), rateLimit: RateLimit.perMinute(100, { key: 'api-key' }) }));
+    expect(config).toContain('map $http_x_key $api_consumer_0 {');
+    expect(config).toContain('include /etc/nginx/secrets/api-keys/keys.map;');
+    expect(config).toContain('limit_req_zone $api_consumer_0 zone=rate_0:10m rate=100r/m;');
+  });
+
+  test.each([
+    ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, {},
+      "ExposedService shop/api: auth: 'auth-jwt' is not supported by apiGateway (nginx); supported by: istio"],
+    ['fault injection', { routes: [{ fault: { abort: { httpStatus: 503, percentage: 5 } } }] }, {},
+      "ExposedService shop/api: routes[0].fault: 'fault' is not supported by apiGateway (nginx); supported by: istio"],
+    ['an API gateway in front of an API gateway', {}, { exposedVia: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }) },
+      'ExposedService shop/api: strategy: exposedVia is an API gateway; expose the gateway with loadBalancer, nodePort, ingress, istio or gatewayApi'],
+    ['an unpinned image', {}, { engine: ApiGatewayEngine.nginx({ image: 'nginx:latest' }) },
+      'ExposedService shop/api: strategy: image "nginx:latest" is not pinned; use a version tag or a digest'],
+    ['replicas and autoscaling', {}, { replicas: 2, autoscaling: { minReplicas: 2, maxReplicas: 4 } },
+      'ExposedService shop/api: strategy: set replicas or autoscaling, not both'],
+    ['removing the Server header', { routes: [{ responseHeaders: { remove: ['Server'] } }] }, {},
+      'ExposedService shop/api: routes[0].responseHeaders: nginx always sends its own "server" header (server_tokens off hides the version); it cannot be set or removed'],
+    ['a header value nginx would expand', { routes: [{ requestHeaders: { set: { 'x-a': 'cost: $price' } } }] }, {},
+      'ExposedService shop/api: routes[0].requestHeaders: nginx would expand "cost: $price" as a variable; header values cannot contain "$" followed by a name'],
+    ['a front that cannot carry the hosts', { hosts: ['api.example.com'] }, { exposedVia: ExposureStrategy.ingress({ className: 'nginx' }) }, undefined],
+  ] as [string, Partial<ExposedServiceProps>, Partial<ApiGatewayStrategyOptions>, string | undefined][])('%s', (_name, props, options, message) => {
+    const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), ...options });
+    const declare = () => declarationError({ strategy, backend: api(), ...props });
+    if (message === undefined) {
+      // A generic Ingress front can carry hosts: no error.
+      expect(() => expose({ backend: api(), ...props }, options)).not.toThrow();
+    } else {
+      expect(declare().message).toBe(message.replace('shop/api', 'test/public'));
+    }
+  });
+
+  test('a redirect and routes to several backends, in the config', () => {
+    const config = configOf(expose({
+      hosts: ['api.example.com'],
+      backend: api(),
+      routes: [
+        { match: { path: PathMatch.exact('/old') }, redirect: { scheme: 'https', host: 'new.example.com', statusCode: 308 } },
+        { match: { path: PathMatch.prefix('/v2') }, backend: Backend.fromName('api-v2', 8080, { namespace: 'v2' }) },
+      ],
+    }));
+    expect(config).toContain('return 308 "https://new.example.com$original_uri$is_args$args";');
+    expect(config).toContain('server api-v2.v2.svc.cluster.local:8080 weight=1 max_fails=0;');
+  });
+});
