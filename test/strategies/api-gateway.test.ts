@@ -4,6 +4,7 @@ import {
   ApiGatewayEngine, ApiGatewayStrategyOptions, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, PathMatch,
   RateLimit, Tls,
 } from '../../src';
+import { hygieneProblems } from '../support/hygiene';
 import { declarationError, find, Manifest, synthChecked, testChart } from '../support/synth';
 
 const api = () => Backend.fromName('api', 8080);
@@ -61,6 +62,14 @@ describe('apiGateway strategy, NGINX engine', () => {
     }));
     expect(configOf(manifests)).toContain('server_name api.example.com;');
     expect(manifests).toMatchSnapshot();
+  });
+
+  test.each([
+    ['the defaults', {}, {}],
+    ['TLS at the gateway', { hosts: ['api.example.com'], tls: Tls.fromSecret('api-tls') }, {}],
+    ['autoscaling, fronted by Gateway API', {}, { autoscaling: { minReplicas: 2, maxReplicas: 5 }, exposedVia: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }) }],
+  ] as [string, Partial<ExposedServiceProps>, Partial<ApiGatewayStrategyOptions>][])('the gateway workload passes the kube-linter default checks: %s', (_name, props, options) => {
+    expect(hygieneProblems(expose({ backend: api(), ...props }, options))).toEqual([]);
   });
 
   test('the config checksum changes with the config, so pods roll', () => {

@@ -1,5 +1,6 @@
 import { crossReferenceProblems } from './cross-references';
 import { gatewayApiReferenceProblems } from './gateway-api-references';
+import { hygieneProblems } from './hygiene';
 import { istioReferenceProblems } from './istio-references';
 import { Manifest, schemaProblems } from './schema';
 
@@ -190,5 +191,34 @@ describe('Gateway API checks', () => {
       .toEqual(['HTTPRoute/r: rules[0] replacePrefixMatch needs exactly one PathPrefix match']);
     expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), slowTry], [], []))
       .toEqual(['HTTPRoute/r: rules[0] backendRequest timeout exceeds request timeout']);
+  });
+});
+
+describe('hygiene check (kube-linter defaults)', () => {
+  test('finds what kube-linter would', () => {
+    const bad: Manifest = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'bad' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'bad' } },
+        template: { metadata: { labels: { app: 'bad' } }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'nginx:latest', env: [{ name: 'DB_PASSWORD', value: 'x' }] }] } },
+      },
+    };
+    expect(hygieneProblems([bad])).toEqual([
+      'Deployment/bad: host-network: uses the host network',
+      'Deployment/bad: no-anti-affinity: several replicas without pod anti-affinity',
+      'Deployment/bad: latest-tag: container c image nginx:latest is not pinned',
+      'Deployment/bad: run-as-non-root: container c may run as root',
+      'Deployment/bad: no-read-only-root-fs: container c has a writable root filesystem',
+      'Deployment/bad: privilege-escalation-container: container c allows privilege escalation',
+      'Deployment/bad: drop-net-raw-capability: container c keeps NET_RAW',
+      'Deployment/bad: no-liveness-probe: container c',
+      'Deployment/bad: no-readiness-probe: container c',
+      'Deployment/bad: unset-cpu-requirements: container c',
+      'Deployment/bad: unset-memory-requirements: container c',
+      'Deployment/bad: env-var-secret: container c has DB_PASSWORD as a literal value',
+    ]);
   });
 });
