@@ -1,4 +1,3 @@
-import { execFileSync } from 'child_process';
 import { Duration, Size } from 'cdk8s';
 import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
 import { request, startBackend, TestBackend } from '../support/backends';
@@ -11,14 +10,18 @@ import { find, synthChecked, testChart } from '../support/synth';
  */
 jest.setTimeout(60_000);
 
-const API_KEYS = '"key-alice" "alice";\n"key-bob" "bob";\n';
+// The Secrets: one data key per consumer, as both engines read them.
+const API_KEYS = { alice: 'key-alice', bob: 'key-bob\n' };
 const HOST = 'api.example.com';
 const fqdn = (name: string) => `${name}.shop.svc.cluster.local:8080`;
 
-function configOf(declare: (chart: ReturnType<typeof testChart>) => void): string {
+/** The synthesized nginx.conf and the init container's script. */
+function gatewayOf(declare: (chart: ReturnType<typeof testChart>) => void): { config: string; initScript?: string } {
   const chart = testChart('shop', 'shop');
   declare(chart);
-  return find(synthChecked(chart), 'ConfigMap').data['nginx.conf'];
+  const manifests = synthChecked(chart);
+  const init = find(manifests, 'Deployment').spec.template.spec.initContainers?.[0];
+  return { config: find(manifests, 'ConfigMap').data['nginx.conf'], initScript: init?.command[2] };
 }
 
 describe('API gateway, NGINX engine, on the real nginx', () => {
@@ -31,8 +34,7 @@ describe('API gateway, NGINX engine, on the real nginx', () => {
   beforeAll(async () => {
     for (const name of names) backends[name] = await startBackend(name);
     backends.slow = await startBackend('slow', { delayMs: 3000 });
-    const htpasswd = execFileSync('openssl', ['passwd', '-apr1', 's3cret'], { encoding: 'utf8' }).trim();
-    const config = configOf((chart) => new ExposedService(chart, 'api', {
+    const { config, initScript } = gatewayOf((chart) => new ExposedService(chart, 'api', {
       strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(30), maxBodySize: Size.kibibytes(64) }) }),
       hosts: [HOST],
       backend: Backend.fromName('api', 8080),
@@ -61,7 +63,8 @@ describe('API gateway, NGINX engine, on the real nginx', () => {
     }));
     nginx = await startNginx(config, {
       upstreams: Object.fromEntries([...names, 'slow'].map((n) => [fqdn(n), `127.0.0.1:${backends[n].port}`])),
-      secrets: { 'api-keys': { 'keys.map': API_KEYS }, 'admins': { auth: `admin:${htpasswd}\n` } },
+      secrets: { 'api-keys': API_KEYS, 'admins': { admin: 's3cret' } },
+      initScript,
     });
   });
 
@@ -215,7 +218,7 @@ describe('API gateway, NGINX engine, terminating TLS behind a LoadBalancer', () 
 
   beforeAll(async () => {
     api = await startBackend('api');
-    const config = configOf((chart) => new ExposedService(chart, 'secure', {
+    const { config } = gatewayOf((chart) => new ExposedService(chart, 'secure', {
       strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
       hosts: ['secure.example.com'],
       backend: Backend.fromName('api', 8080),

@@ -51,9 +51,19 @@ describe('apiGateway strategy, NGINX engine', () => {
     expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 8081, scheme: 'HTTP' });
     expect(container.ports).toEqual([{ containerPort: 8080, name: 'http' }, { containerPort: 8443, name: 'https' }, { containerPort: 8081, name: 'status' }]);
     expect(container.volumeMounts.map((m: any) => [m.mountPath, m.readOnly ?? false])).toEqual([
-      ['/etc/nginx/conf', true], ['/tmp', false], ['/var/cache/nginx', false], ['/etc/nginx/secrets/api-keys', true],
+      ['/etc/nginx/conf', true], ['/tmp', false], ['/var/cache/nginx', false], ['/etc/nginx/secrets/api-keys', true], ['/etc/nginx/generated', true],
     ]);
     expect(pod.spec.volumes.find((v: any) => v.secret)).toEqual(expect.objectContaining({ secret: { secretName: 'api-keys' } }));
+    expect(pod.spec.volumes.find((v: any) => v.emptyDir?.medium)).toEqual(expect.objectContaining({ emptyDir: { medium: 'Memory' } }));
+    // The init container renders the consumers' keys from the Secret into memory.
+    const init = pod.spec.initContainers[0];
+    expect(init.name).toBe('credentials');
+    expect(init.image).toBe(container.image);
+    expect(init.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(init.command[2]).toContain('for file in /etc/nginx/secrets/api-keys/*; do');
+    expect(init.command[2]).toContain('> /etc/nginx/generated/api-keys.keys.map');
+    expect(init.securityContext).toEqual(container.securityContext);
+    expect(init.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/etc/nginx/generated', '/etc/nginx/secrets/api-keys']);
 
     expect(find(manifests, 'PodDisruptionBudget').spec).toEqual({ minAvailable: 1, selector: { matchLabels: deployment.spec.selector.matchLabels } });
     const service = find(manifests, 'Service');
@@ -136,7 +146,7 @@ describe('apiGateway strategy, NGINX engine', () => {
   test('API key material stays in the Secret: the config includes the mounted file', () => {
     const config = configOf(expose({ backend: api(), auth: Auth.apiKey({ secret: 'api-keys', header: 'X-Key' }), rateLimit: RateLimit.perMinute(100, { key: 'api-key' }) }));
     expect(config).toContain('map $http_x_key $api_consumer_0 {');
-    expect(config).toContain('include /etc/nginx/secrets/api-keys/keys.map;');
+    expect(config).toContain('include /etc/nginx/generated/api-keys.keys.map;');
     expect(config).toContain('limit_req_zone $api_consumer_0 zone=rate_0:10m rate=100r/m;');
   });
 

@@ -20,8 +20,10 @@ export interface NginxPorts {
 export interface LocalizeOptions {
   /** `service.namespace.svc.cluster.local:port` -> `127.0.0.1:port`; other upstreams go to a closed port. */
   readonly upstreams?: Readonly<Record<string, string>>;
-  /** Files of mounted Secrets: secret name -> file name -> content. */
+  /** Mounted Secrets: secret name -> data key (consumer) -> value. */
   readonly secrets?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The init container's script, run (localized) after the Secrets are in place. */
+  readonly initScript?: string;
   readonly ports?: NginxPorts;
 }
 
@@ -54,11 +56,20 @@ export function prepareNginx(config: string, options: LocalizeOptions = {}): Pre
   const ports = options.ports ?? { http: 18080, https: 18443, status: 18081 };
   for (const sub of ['tmp', 'cache', 'secrets', 'tls']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
 
-  // Every Secret the configuration reads, with the test's content or an empty file.
-  const secretFiles = [...config.matchAll(/\/etc\/nginx\/secrets\/([a-z0-9.-]+)\/([A-Za-z0-9._-]+)/g)];
-  for (const [, secret, file] of secretFiles) {
+  // The Secrets as Kubernetes projects them: a directory per Secret, a file per data key.
+  for (const [secret, data] of Object.entries(options.secrets ?? {})) {
     fs.mkdirSync(path.join(dir, 'secrets', secret), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'secrets', secret, file), options.secrets?.[secret]?.[file] ?? '');
+    for (const [key, value] of Object.entries(data)) fs.writeFileSync(path.join(dir, 'secrets', secret, key), value);
+  }
+  const localize = (text: string) => text
+    .replace(/(?<=[\s>])\/etc\/nginx\/secrets\//g, `${dir}/secrets/`)
+    .replace(/(?<=[\s>])\/etc\/nginx\/generated/g, `${dir}/generated`);
+  // What the init container does in the pod; without a script, empty credential files.
+  fs.mkdirSync(path.join(dir, 'generated'), { recursive: true });
+  if (options.initScript !== undefined) {
+    execFileSync('/bin/sh', ['-c', localize(options.initScript)], { stdio: 'pipe', timeout: 10_000 });
+  } else {
+    for (const [, file] of config.matchAll(/\/etc\/nginx\/generated\/([A-Za-z0-9._-]+)/g)) fs.writeFileSync(path.join(dir, 'generated', file), '');
   }
   if (config.includes('/etc/nginx/tls/')) {
     const { crt, key } = selfSignedCertificate();
@@ -67,10 +78,8 @@ export function prepareNginx(config: string, options: LocalizeOptions = {}): Pre
   }
 
   const accessLog = path.join(dir, 'access.log');
-  const localized = config
-    // Paths of the configuration, which always follow white space (the prefix itself is under /tmp).
-    .replace(/(?<=\s)\/tmp\//g, `${dir}/tmp/`)
-    .replace(/(?<=\s)\/etc\/nginx\/secrets\//g, `${dir}/secrets/`)
+  // Paths of the configuration, which always follow white space; /tmp first (the prefix is under it).
+  const localized = localize(config.replace(/(?<=\s)\/tmp\//g, `${dir}/tmp/`))
     .replace(/(?<=\s)\/etc\/nginx\/tls\//g, `${dir}/tls/`)
     .replace(/(?<=\s)\/var\/cache\/nginx/g, `${dir}/cache`)
     .replace('error_log /dev/stderr warn;', `error_log ${dir}/error.log warn;`)
@@ -85,6 +94,7 @@ export function prepareNginx(config: string, options: LocalizeOptions = {}): Pre
   // Run as root (CI), nginx's workers drop to an unprivileged user: they must reach the prefix.
   fs.chmodSync(dir, 0o755);
   for (const sub of ['tmp', 'cache']) fs.chmodSync(path.join(dir, sub), 0o777);
+  for (const sub of ['generated', 'secrets']) execFileSync('chmod', ['-R', 'a+rX', path.join(dir, sub)]);
   return { dir, configPath, accessLog, ports };
 }
 

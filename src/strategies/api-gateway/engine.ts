@@ -38,6 +38,13 @@ export interface EngineConfig {
   /** Directories the engine writes to (emptyDirs under a read-only root filesystem). */
   readonly writablePaths: readonly string[];
   readonly secretMounts: readonly SecretMount[];
+  /**
+   * Credentials rendered at pod start from the mounted Secrets, by an init container running
+   * `initScript` (sh) with the same image: the YAML never holds key material, and the files live
+   * in memory (`generatedDir`, an emptyDir with medium Memory).
+   */
+  readonly initScript?: string;
+  readonly generatedDir?: string;
   /** The user id the image runs as. */
   readonly runAsUser: number;
 }

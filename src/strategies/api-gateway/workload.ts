@@ -86,7 +86,8 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
   options: GatewayWorkloadOptions): GatewayWorkload {
   const name = resourceName(scope, 'gateway');
   const configMap = new kplus.ConfigMap(scope, 'GatewayConfig', { metadata: { name: resourceName(scope, 'gateway-config') }, data: { ...config.files } });
-  const checksum = createHash('sha256').update(JSON.stringify(Object.entries(config.files).sort())).digest('hex');
+  // Pods roll when the configuration or the credentials script changes.
+  const checksum = createHash('sha256').update(JSON.stringify([Object.entries(config.files).sort(), config.initScript ?? ''])).digest('hex');
   // With autoscaling the HorizontalPodAutoscaler owns the replica count.
   const replicas = options.autoscaling ? undefined : options.replicas ?? 2;
   const minimum = options.autoscaling?.minReplicas ?? replicas ?? 2;
@@ -101,6 +102,14 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
   const probe = (failureThreshold: number) => kplus.Probe.fromHttpGet(config.healthPath, {
     port: config.statusPort, periodSeconds: Duration.seconds(10), failureThreshold,
   });
+  const securityContext: kplus.ContainerSecurityContextProps = {
+    ensureNonRoot: true,
+    user: config.runAsUser,
+    group: config.runAsUser,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+  };
   const container = deployment.addContainer({
     name: 'gateway',
     image: config.image,
@@ -112,14 +121,7 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
       { number: config.statusPort, name: 'status' },
     ],
     envVariables: Object.fromEntries(Object.entries(config.env ?? {}).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
-    securityContext: {
-      ensureNonRoot: true,
-      user: config.runAsUser,
-      group: config.runAsUser,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-    },
+    securityContext,
     resources: options.resources ?? DEFAULT_RESOURCES,
     liveness: probe(3),
     readiness: probe(1),
@@ -127,14 +129,35 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
   });
   container.mount(config.configDir, kplus.Volume.fromConfigMap(scope, 'GatewayConfigVolume', configMap, { name: 'config' }), { readOnly: true });
   config.writablePaths.forEach((path, i) => container.mount(path, kplus.Volume.fromEmptyDir(scope, `GatewayScratch${i}`, `scratch-${i}`)));
-  config.secretMounts.forEach((m, i) => container.mount(m.mountPath,
-    kplus.Volume.fromSecret(scope, `GatewaySecret${i}`, kplus.Secret.fromSecretName(scope, `GatewaySecretRef${i}`, m.secretName), { name: `secret-${i}` }),
-    { readOnly: true }));
+  const secretVolumes = config.secretMounts.map((m, i) =>
+    kplus.Volume.fromSecret(scope, `GatewaySecret${i}`, kplus.Secret.fromSecretName(scope, `GatewaySecretRef${i}`, m.secretName), { name: `secret-${i}` }));
+  config.secretMounts.forEach((m, i) => container.mount(m.mountPath, secretVolumes[i], { readOnly: true }));
+  if (config.initScript !== undefined && config.generatedDir !== undefined) {
+    // Renders the credentials from the mounted Secrets into memory, before the proxy starts.
+    const generated = kplus.Volume.fromEmptyDir(scope, 'GatewayCredentials', 'credentials', { medium: kplus.EmptyDirMedium.MEMORY });
+    const init = deployment.addInitContainer({
+      name: 'credentials',
+      image: config.image,
+      command: ['/bin/sh', '-c', config.initScript],
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      securityContext,
+      resources: {
+        cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(100) },
+        memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
+      },
+    });
+    init.mount(config.generatedDir, generated);
+    container.mount(config.generatedDir, generated, { readOnly: true });
+    config.secretMounts.forEach((m, i) => init.mount(m.mountPath, secretVolumes[i], { readOnly: true }));
+  }
   // Spread the pods over nodes, as a preference so a small cluster still schedules them.
   deployment.scheduling.spread({ topology: kplus.Topology.HOSTNAME, weight: 100 });
   // Not in cdk8s-plus's typed API: drop every capability, and the runtime's default seccomp profile.
   const apiObject = ApiObject.of(deployment);
   apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] }));
+  if (config.initScript !== undefined) {
+    apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/initContainers/0/securityContext/capabilities', { drop: ['ALL'] }));
+  }
   apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
 
   const selector = Lazy.any({ produce: () => ({ ...deployment.matchLabels }) });

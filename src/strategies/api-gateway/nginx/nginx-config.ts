@@ -1,5 +1,6 @@
+import { forEachConsumer } from '../credentials';
 import { EngineContext } from '../engine';
-import { renderRouting, secretDir } from './nginx-routes';
+import { apiKeyMapFile, GENERATED_DIR, htpasswdFile, renderRouting, secretDir } from './nginx-routes';
 import { indent } from './nginx-text';
 
 /** Ports and paths of the NGINX engine (the unprivileged image listens on high ports). */
@@ -30,7 +31,14 @@ const ERRORS: Record<number, string> = {
 };
 
 /** The whole nginx.conf for one exposure. */
-export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOptions): { config: string; secrets: string[] } {
+/** The configuration, the Secrets it mounts, and the script that renders their credentials. */
+export interface NginxConfig {
+  readonly config: string;
+  readonly secrets: readonly string[];
+  readonly initScript?: string;
+}
+
+export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOptions): NginxConfig {
   const { intent } = ctx;
   const hsts = intent.tls !== undefined;
   const routing = renderRouting(ctx, { clusterDomain: options.clusterDomain, cacheTtlSeconds: options.cache?.ttlSeconds, hsts });
@@ -135,5 +143,14 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
     '}',
     '',
   ];
-  return { config: lines.join('\n'), secrets: routing.secrets.map((s) => secretDir(s)) };
+  // API keys as an nginx map, basic auth as an htpasswd file ({PLAIN}: the Secret holds passwords).
+  const script = [
+    ...routing.apiKeySecrets.map((s) => `${forEachConsumer(secretDir(s), 'printf \'"%s" "%s";\\n\' "$value" "$consumer"')} > ${apiKeyMapFile(s)}`),
+    ...routing.basicAuthSecrets.map((s) => `${forEachConsumer(secretDir(s), 'printf \'%s:{PLAIN}%s\\n\' "$consumer" "$raw"')} > ${htpasswdFile(s)}`),
+  ];
+  return {
+    config: lines.join('\n'),
+    secrets: [...new Set([...routing.apiKeySecrets, ...routing.basicAuthSecrets])].sort(),
+    initScript: script.length === 0 ? undefined : ['set -eu', `mkdir -p ${GENERATED_DIR}`, ...script].join('\n'),
+  };
 }

@@ -3,6 +3,7 @@ import { CAPABILITY_MATRIX } from '../../../capabilities';
 import { dnsSubdomainProblem, problemsOf } from '../../../intent/validators';
 import { EngineConfig, EngineContext, GatewayEngine } from '../engine';
 import { NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, renderNginxConfig } from './nginx-config';
+import { GENERATED_DIR, secretDir } from './nginx-routes';
 
 /** The image the NGINX engine runs unless told otherwise: pinned, unprivileged (uid 101). */
 export const DEFAULT_NGINX_IMAGE = 'nginxinc/nginx-unprivileged:1.28.0-alpine';
@@ -56,7 +57,7 @@ export class NginxEngine implements GatewayEngine {
 
   public configure(ctx: EngineContext): EngineConfig {
     const o = this.options;
-    const { config, secrets } = renderNginxConfig(ctx, {
+    const { config, secrets, initScript } = renderNginxConfig(ctx, {
       clusterDomain: o.clusterDomain ?? 'cluster.local',
       maxBodySize: `${(o.maxBodySize ?? Size.mebibytes(1)).toKibibytes({ rounding: SizeRoundingBehavior.FLOOR })}k`,
       cache: o.cacheTtl === undefined ? undefined : {
@@ -74,8 +75,10 @@ export class NginxEngine implements GatewayEngine {
       statusPort: NGINX_PORTS.status,
       healthPath: '/healthz',
       writablePaths: ['/tmp', NGINX_CACHE_DIR],
+      initScript,
+      generatedDir: initScript === undefined ? undefined : GENERATED_DIR,
       secretMounts: [
-        ...secrets.map((dir) => ({ secretName: dir.split('/').pop()!, mountPath: dir })),
+        ...secrets.map((secretName) => ({ secretName, mountPath: secretDir(secretName) })),
         ...(ctx.tls ? [{ secretName: ctx.tls.secretName, mountPath: NGINX_TLS_DIR }] : []),
       ],
       runAsUser: 101,

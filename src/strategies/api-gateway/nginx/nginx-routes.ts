@@ -9,6 +9,10 @@ import { hasVariable, headerVariable, indent, literalRegex, quote } from './ngin
 
 /** Where the gateway finds a Secret's files (mounted read-only, one directory per Secret). */
 export const secretDir = (secretName: string) => `/etc/nginx/secrets/${secretName}`;
+/** Where the init container writes the credentials it renders from the Secrets (in memory). */
+export const GENERATED_DIR = '/etc/nginx/generated';
+export const apiKeyMapFile = (secretName: string) => `${GENERATED_DIR}/${secretName}.keys.map`;
+export const htpasswdFile = (secretName: string) => `${GENERATED_DIR}/${secretName}.htpasswd`;
 
 // What proxy_next_upstream retries for each intent condition (nginx cannot retry on 409).
 const NEXT_UPSTREAM: Record<RetryOn, string[] | undefined> = {
@@ -26,8 +30,9 @@ export interface RoutingConfig {
   readonly http: string[];
   /** `location` blocks of the server that serves the exposure's hosts. */
   readonly locations: string[];
-  /** Secrets the routes read (API keys, htpasswd files). */
-  readonly secrets: string[];
+  /** Secrets of API keys and of basic auth passwords the routes read. */
+  readonly apiKeySecrets: string[];
+  readonly basicAuthSecrets: string[];
 }
 
 /** Options of the NGINX engine that shape the routes. */
@@ -49,7 +54,8 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
   const routes = orderBySpecificity(ctx.intent.routes);
   const http: string[] = [];
   const locations: string[] = [];
-  const secrets = new Set<string>();
+  const apiKeySecrets = new Set<string>();
+  const basicAuthSecrets = new Set<string>();
   const apiKeyMaps = new Map<string, string>();
   // One nginx object per declaration: routes inheriting a service-level rate limit share its zone
   // (the limit spans them), and a CORS policy has one origin map.
@@ -123,9 +129,9 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
       if (variable === undefined) {
         variable = `$api_consumer_${apiKeyMaps.size}`;
         apiKeyMaps.set(key, variable);
-        // The Secret's keys.map holds lines `"<key>" "<consumer>";`: key material stays in the Secret.
-        http.push(`map ${headerVariable(auth.header)} ${variable} {`, '  default "";', `  include ${secretDir(auth.secretName)}/keys.map;`, '}', '');
-        secrets.add(auth.secretName);
+        // Lines `"<key>" "<consumer>";` rendered at pod start from the Secret: no key in the YAML.
+        http.push(`map ${headerVariable(auth.header)} ${variable} {`, '  default "";', `  include ${apiKeyMapFile(auth.secretName)};`, '}', '');
+        apiKeySecrets.add(auth.secretName);
       }
       lines.push(`if (${variable} = "") {`, '  return 401;', '}', `set $consumer ${variable};`);
     }
@@ -148,8 +154,8 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
     }
     if (auth?.kind === 'basic') {
       // auth_basic's WWW-Authenticate header survives the JSON error page.
-      directives.push(`auth_basic ${quote(auth.realm)};`, `auth_basic_user_file ${secretDir(auth.secretName)}/auth;`);
-      secrets.add(auth.secretName);
+      directives.push(`auth_basic ${quote(auth.realm)};`, `auth_basic_user_file ${htpasswdFile(auth.secretName)};`);
+      basicAuthSecrets.add(auth.secretName);
     }
     if (auth?.kind === 'jwt') ctx.fail(route.sources.auth!, 'nginx OSS cannot validate JWTs');
 
@@ -200,7 +206,7 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
     locations.push(`location = /__route/${i} {`, '  internal;', ...indent([...lines, ...directives, ...proxy], 1), '}', '');
   });
 
-  return { http, locations, secrets: [...secrets].sort() };
+  return { http, locations, apiKeySecrets: [...apiKeySecrets].sort(), basicAuthSecrets: [...basicAuthSecrets].sort() };
 }
 
 /** One `map` per condition of a route (0 or 1), and the route's flag when all hold. */
