@@ -25,7 +25,9 @@ const project = new typescript.TypeScriptProject({
   },
 
   peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.8.0', 'cdk8s-plus-27@^2.9.5'],
-  devDeps: ['@types/node@^20', 'jest@^30.5', 'ts-jest@^29.4', 'cdk8s-cli@^2.207.0', 'ajv@^8.17.0', 'yaml@^2.8.0', 'fast-check@^4.0.0'],
+  // The Kong engine writes its declarative configuration as YAML.
+  deps: ['yaml@^2.8.0'],
+  devDeps: ['@types/node@^20', 'jest@^30.5', 'ts-jest@^29.4', 'cdk8s-cli@^2.207.0', 'ajv@^8.17.0', 'fast-check@^4.0.0'],
 
   jestOptions: {
     // CI must fail on snapshot drift: new snapshots are written with `npx jest -u`.

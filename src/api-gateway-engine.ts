@@ -1,4 +1,5 @@
 import { GatewayEngine } from './strategies/api-gateway/engine';
+import { KongEngine, KongEngineOptions } from './strategies/api-gateway/kong/kong-engine';
 import { NginxEngine, NginxEngineOptions } from './strategies/api-gateway/nginx/nginx-engine';
 
 /** The proxy an API gateway runs. Switching engines is one prop: the declaration stays. */
@@ -6,6 +7,14 @@ export class ApiGatewayEngine {
   /** NGINX (OSS), configured by a generated nginx.conf. */
   public static nginx(options: NginxEngineOptions = {}): ApiGatewayEngine {
     return new ApiGatewayEngine(new NginxEngine(options));
+  }
+
+  /**
+   * Kong Gateway in DB-less mode, configured by a generated declarative configuration: adds JWT
+   * (with a public key) and consumer ACLs. Same declaration, same Secrets as the NGINX engine.
+   */
+  public static kong(options: KongEngineOptions = {}): ApiGatewayEngine {
+    return new ApiGatewayEngine(new KongEngine(options));
   }
 
   private constructor(/** @internal */ public readonly _engine: GatewayEngine) {}

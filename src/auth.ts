@@ -34,13 +34,19 @@ export interface JwtAuthOptions {
    * @default - any audience
    */
   readonly audiences?: string[];
+  /**
+   * A Secret holding the issuer's RSA public key (PEM) under the key `public-key.pem`, for
+   * engines that verify tokens locally rather than from `jwksUri` (the Kong engine).
+   * @default - none: Istio fetches the keys from `jwksUri`
+   */
+  readonly publicKeySecret?: SecretRef;
 }
 
 /** Authentication in the intent. */
 export type AuthIntent =
   | { readonly kind: 'api-key'; readonly secretName: string; readonly header: string }
   | { readonly kind: 'basic'; readonly secretName: string; readonly realm: string }
-  | { readonly kind: 'jwt'; readonly issuer: string; readonly jwksUri: string; readonly audiences: readonly string[] };
+  | { readonly kind: 'jwt'; readonly issuer: string; readonly jwksUri: string; readonly audiences: readonly string[]; readonly publicKeySecret?: string };
 
 /** How clients authenticate. Requests without valid credentials get 401. */
 export class Auth {
@@ -63,8 +69,10 @@ export class Auth {
   /** A JWT bearer token signed by the issuer's keys. */
   public static jwt(options: JwtAuthOptions): Auth {
     const audiences = [...(options.audiences ?? [])];
-    return new Auth({ kind: 'jwt', issuer: options.issuer, jwksUri: options.jwksUri, audiences },
+    const publicKeySecret = options.publicKeySecret === undefined ? undefined : secretName(options.publicKeySecret);
+    return new Auth({ kind: 'jwt', issuer: options.issuer, jwksUri: options.jwksUri, audiences, publicKeySecret },
       problemsOf(
+        publicKeySecret === undefined ? undefined : dnsSubdomainProblem(publicKeySecret, 'publicKeySecret'),
         options.issuer.trim() === '' ? 'issuer is empty; use the iss claim of the tokens' : undefined,
         httpsUrlProblem(options.jwksUri),
         audiences.some((a) => a.trim() === '') ? 'audiences has an empty entry' : undefined,

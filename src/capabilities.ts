@@ -139,6 +139,15 @@ const API_GATEWAY_NGINX: Capabilities = {
   'auth-jwt': 'none',
 };
 
+/** An API gateway with the Kong engine (DB-less): JWT and consumer ACLs; no redirects, mirroring or query matches in OSS. */
+const API_GATEWAY_KONG: Capabilities = {
+  ...API_GATEWAY_NGINX,
+  'auth-jwt': 'native',
+  'query-match': 'none',
+  'redirect': 'none',
+  'mirror': 'none',
+};
+
 /** Every strategy the library has, in the order of the docs' table. */
 export const CAPABILITY_MATRIX = {
   nodePort: { strategy: 'nodePort', capabilities: SERVICE },
@@ -174,6 +183,11 @@ export const CAPABILITY_MATRIX = {
     strategy: 'apiGateway (nginx)',
     capabilities: API_GATEWAY_NGINX,
     notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors and per-consumer usage logs. nginx OSS cannot validate JWTs.',
+  },
+  apiGatewayKong: {
+    strategy: 'apiGateway (kong)',
+    capabilities: API_GATEWAY_KONG,
+    notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs.',
   },
 } satisfies Record<string, StrategyCapabilities>;
 

@@ -19,4 +19,5 @@ export { IstioStrategyOptions, IstioTrafficPolicy } from './strategies/istio/ist
 export { GatewayApiStrategyOptions, GatewayApiParentRef } from './strategies/gateway-api/gateway-api';
 export { GatewayWorkloadOptions, GatewayAutoscaling } from './strategies/api-gateway/workload';
 export { NginxEngineOptions } from './strategies/api-gateway/nginx/nginx-engine';
+export { KongEngineOptions } from './strategies/api-gateway/kong/kong-engine';
 export { FEATURES, Feature, Support, CAPABILITY_MATRIX, renderCapabilityTable } from './capabilities';

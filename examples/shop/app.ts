@@ -13,6 +13,7 @@ export const STRATEGIES = {
   'istio': () => ExposureStrategy.istio({ gateway: IstioGateway.create({ namespace: 'istio-system' }) }),
   'gateway-api': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }),
   'api-gateway': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), exposedVia: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }) }),
+  'api-gateway-kong': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() }),
 };
 export type StrategyName = keyof typeof STRATEGIES;
 

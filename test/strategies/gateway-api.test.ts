@@ -221,13 +221,13 @@ describe('gatewayApi strategy', () => {
 
   test.each([
     ['retries on the standard channel', { retries: { attempts: 2 } }, CLASS,
-      "ExposedService test/public: retries: 'retries' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx)"],
+      "ExposedService test/public: retries: 'retries' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx), apiGateway (kong)"],
     ['fault injection', { routes: [{ fault: { abort: { httpStatus: 503, percentage: 1 } } }] }, CLASS,
       "ExposedService test/public: routes[0].fault: 'fault' is not supported by gatewayApi; supported by: istio"],
     ['rate limits', { rateLimit: RateLimit.perSecond(10, { burst: 10 }) }, CLASS,
-      "ExposedService test/public: rateLimit: 'rate-limit' is not supported by gatewayApi; supported by: ingress (ingressNginx), apiGateway (nginx)"],
+      "ExposedService test/public: rateLimit: 'rate-limit' is not supported by gatewayApi; supported by: ingress (ingressNginx), apiGateway (nginx), apiGateway (kong)"],
     ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, CLASS,
-      "ExposedService test/public: auth: 'auth-jwt' is not supported by gatewayApi; supported by: istio"],
+      "ExposedService test/public: auth: 'auth-jwt' is not supported by gatewayApi; supported by: istio, apiGateway (kong)"],
     ['subsets', { backend: Backend.fromName('reviews', 9080, { subset: { name: 'v1', labels: { version: 'v1' } } }) }, CLASS,
       "ExposedService test/public: backend: 'subsets' is not supported by gatewayApi; supported by: istio"],
     ['neither class nor gateway', {}, {},

@@ -167,8 +167,8 @@ describe('ingress strategy, generic controller', () => {
       timeout: Duration.seconds(5),
       routes: [{ match: { path: PathMatch.prefix('/'), headers: [HeaderMatch.exact('x-canary', 'true')] } }],
     })).toBe([
-      "ExposedService test/public: routes[0].match.headers: 'header-match' is not supported by ingress; supported by: istio, gatewayApi, apiGateway (nginx)",
-      "ExposedService test/public: timeout: 'timeout' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx)",
+      "ExposedService test/public: routes[0].match.headers: 'header-match' is not supported by ingress; supported by: istio, gatewayApi, apiGateway (nginx), apiGateway (kong)",
+      "ExposedService test/public: timeout: 'timeout' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx), apiGateway (kong)",
     ].join('\n'));
   });
 
@@ -176,7 +176,7 @@ describe('ingress strategy, generic controller', () => {
     expect(exposeError({
       strategy: ExposureStrategy.ingress({ className: 'istio' }),
       backend: Backend.fromName('httpbin', 8000, { namespace: 'other' }),
-    })).toBe("ExposedService test/public: backend: 'cross-namespace-backend' is not supported by ingress; supported by: istio, gatewayApi, apiGateway (nginx)");
+    })).toBe("ExposedService test/public: backend: 'cross-namespace-backend' is not supported by ingress; supported by: istio, gatewayApi, apiGateway (nginx), apiGateway (kong)");
   });
 
   test('a bad className is an error', () => {
@@ -339,18 +339,18 @@ describe('ingress strategy, ingress-nginx controller', () => {
     ['a burst that is no multiple of the rate', { rateLimit: RateLimit.perMinute(10, { burst: 15 }) },
       'ExposedService test/public: rateLimit.burst: ingress-nginx bursts are a whole multiple (at least 1) of the rate (limit-burst-multiplier); set burst to 10, 20, ...'],
     ['a rate limit per API key', { rateLimit: RateLimit.perSecond(10, { burst: 10, key: 'api-key' }), auth: Auth.apiKey({ secret: 'keys' }) },
-      "ExposedService test/public: auth: 'auth-api-key' is not supported by ingress (ingressNginx); supported by: apiGateway (nginx)"],
+      "ExposedService test/public: auth: 'auth-api-key' is not supported by ingress (ingressNginx); supported by: apiGateway (nginx), apiGateway (kong)"],
     ['a mirror in another namespace', { routes: [{ mirror: { backend: Backend.fromName('shadow', 8080, { namespace: 'test' }) } }] },
-      "ExposedService test/public: routes[0].mirror.backend: 'cross-namespace-backend' is not supported by ingress (ingressNginx); supported by: istio, gatewayApi, apiGateway (nginx)"],
+      "ExposedService test/public: routes[0].mirror.backend: 'cross-namespace-backend' is not supported by ingress (ingressNginx); supported by: istio, gatewayApi, apiGateway (nginx), apiGateway (kong)"],
     ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks' }) },
-      "ExposedService test/public: auth: 'auth-jwt' is not supported by ingress (ingressNginx); supported by: istio"],
+      "ExposedService test/public: auth: 'auth-jwt' is not supported by ingress (ingressNginx); supported by: istio, apiGateway (kong)"],
     ['a redirect without host', { routes: [{ redirect: { scheme: 'https' } }] },
       'ExposedService test/public: routes[0].redirect: ingress-nginx redirects to a full URL (permanent-redirect annotation); set redirect.scheme and redirect.host'],
     ['three weighted backends', {
       routes: [{ backends: [{ backend: Backend.fromName('a', 80) }, { backend: Backend.fromName('b', 80) }, { backend: Backend.fromName('c', 80) }] }],
     }, 'ExposedService test/public: routes[0].backends: ingress (ingressNginx) splits a route between two backends (a main and a canary Ingress); 3 are listed: use gatewayApi or istio for more'],
     ['request header edits', { routes: [{ requestHeaders: { set: { 'x-env': 'prod' } } }] },
-      "ExposedService test/public: routes[0].requestHeaders: 'request-headers' is not supported by ingress (ingressNginx); supported by: istio, gatewayApi, apiGateway (nginx)"],
+      "ExposedService test/public: routes[0].requestHeaders: 'request-headers' is not supported by ingress (ingressNginx); supported by: istio, gatewayApi, apiGateway (nginx), apiGateway (kong)"],
   ] as [string, Partial<ExposedServiceProps>, string][])('%s is an error', (_name, extra, message) => {
     expect(exposeError({ strategy: nginx(), hosts: ['api.example.com'], backend: httpbin(), ...extra })).toBe(message);
   });

@@ -322,11 +322,11 @@ describe('istio strategy', () => {
 
   test.each([
     ['API keys', { auth: Auth.apiKey({ secret: 'keys' }) },
-      "ExposedService test/public: auth: 'auth-api-key' is not supported by istio; supported by: apiGateway (nginx)"],
+      "ExposedService test/public: auth: 'auth-api-key' is not supported by istio; supported by: apiGateway (nginx), apiGateway (kong)"],
     ['basic auth', { auth: Auth.basic({ secret: 'users' }) },
-      "ExposedService test/public: auth: 'auth-basic' is not supported by istio; supported by: ingress (ingressNginx), apiGateway (nginx)"],
+      "ExposedService test/public: auth: 'auth-basic' is not supported by istio; supported by: ingress (ingressNginx), apiGateway (nginx), apiGateway (kong)"],
     ['rate limits', { rateLimit: RateLimit.perSecond(10) },
-      "ExposedService test/public: rateLimit: 'rate-limit' is not supported by istio; supported by: ingress (ingressNginx), apiGateway (nginx)"],
+      "ExposedService test/public: rateLimit: 'rate-limit' is not supported by istio; supported by: ingress (ingressNginx), apiGateway (nginx), apiGateway (kong)"],
   ] as [string, Partial<ExposedServiceProps>, string][])('%s are capability errors', (_name, extra, message) => {
     expect(exposeError({ hosts: ['a.example.com'], backend: httpbin(), ...extra })).toBe(message);
   });

@@ -68,16 +68,16 @@ describe('nodePort strategy', () => {
       timeout: Duration.seconds(3),
       routes: [{ match: { path: PathMatch.prefix('/api') } }],
     })).toThrow([
-      "ExposedService test/public: hosts: 'hosts' is not supported by nodePort; supported by: ingress, istio, gatewayApi, apiGateway (nginx)",
-      "ExposedService test/public: routes: 'path-routing' is not supported by nodePort; supported by: ingress, istio, gatewayApi, apiGateway (nginx)",
-      "ExposedService test/public: timeout: 'timeout' is not supported by nodePort; supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx)",
+      "ExposedService test/public: hosts: 'hosts' is not supported by nodePort; supported by: ingress, istio, gatewayApi, apiGateway (nginx), apiGateway (kong)",
+      "ExposedService test/public: routes: 'path-routing' is not supported by nodePort; supported by: ingress, istio, gatewayApi, apiGateway (nginx), apiGateway (kong)",
+      "ExposedService test/public: timeout: 'timeout' is not supported by nodePort; supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx), apiGateway (kong)",
     ].join('\n'));
   });
 
   test('a backend known only by name has no pods to select', () => {
     const chart = testChart();
     expect(() => new ExposedService(chart, 'public', { strategy: ExposureStrategy.nodePort(), backend: Backend.fromName('httpbin', 8000) }))
-      .toThrow("ExposedService test/public: backend: 'backend-by-name' is not supported by nodePort; supported by: ingress, istio, gatewayApi, apiGateway (nginx)");
+      .toThrow("ExposedService test/public: backend: 'backend-by-name' is not supported by nodePort; supported by: ingress, istio, gatewayApi, apiGateway (nginx), apiGateway (kong)");
   });
 });
 
@@ -111,7 +111,7 @@ describe('loadBalancer strategy', () => {
     expect(() => new ExposedService(chart, 'public', {
       strategy: ExposureStrategy.loadBalancer(),
       routes: [{ backends: [{ backend: Backend.fromDeployment(dep), weight: 1 }, { backend: Backend.fromName('other', 80), weight: 1 }] }],
-    })).toThrow("ExposedService test/public: routes[0].backends: 'weighted-backends' is not supported by loadBalancer; supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx)");
+    })).toThrow("ExposedService test/public: routes[0].backends: 'weighted-backends' is not supported by loadBalancer; supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx), apiGateway (kong)");
   });
 
   test('a bad externalTrafficPolicy is an error', () => {

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { crossReferenceProblems, ExternalService } from './cross-references';
 import { gatewayApiReferenceProblems } from './gateway-api-references';
 import { istioReferenceProblems } from './istio-references';
+import { kongProblems } from './kong-schema';
 import { nginxConfigProblems } from './nginx';
 import { Manifest, schemaProblems } from './schema';
 import { ExposedService, ExposedServiceProps, ExposureError } from '../../src';
@@ -42,6 +43,7 @@ export function manifestProblems(root: App | Chart, manifests: readonly Manifest
     ...crossReferenceProblems(manifests, external),
     ...istioReferenceProblems(manifests, external, declaredExistingGateways(root, IstioRenderer)),
     ...gatewayApiReferenceProblems(manifests, external, declaredExistingGateways(root, GatewayApiRenderer)),
+    ...kongProblems(manifests, external),
     // Every nginx configuration an API gateway carries must pass `nginx -t` on the real nginx.
     ...manifests.filter((m) => m.kind === 'ConfigMap' && m.data?.['nginx.conf'] !== undefined)
       .flatMap((m) => nginxConfigProblems(m.data['nginx.conf']).map((p) => `ConfigMap/${m.metadata.name}: nginx -t: ${p}`)),

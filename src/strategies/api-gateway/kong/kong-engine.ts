@@ -1,0 +1,94 @@
+import { Size, SizeRoundingBehavior, Duration } from 'cdk8s';
+import { CAPABILITY_MATRIX } from '../../../capabilities';
+import { dnsSubdomainProblem, problemsOf } from '../../../intent/validators';
+import { EngineConfig, EngineContext, GatewayEngine } from '../engine';
+import { KONG_PATHS, renderKongConfig } from './kong-config';
+
+/** The image the Kong engine runs unless told otherwise: pinned (it runs as the kong user, uid 1000). */
+export const DEFAULT_KONG_IMAGE = 'kong:3.9.1';
+
+const PORTS = { http: 8000, https: 8443, status: 8100 } as const;
+
+/** Options for `ApiGatewayEngine.kong`. */
+export interface KongEngineOptions {
+  /**
+   * The Kong Gateway image, pinned by tag or digest.
+   * @default 'kong:3.9.1'
+   */
+  readonly image?: string;
+  /**
+   * The largest request body accepted (request-size-limiting); larger ones get 413.
+   * @default Size.mebibytes(1)
+   */
+  readonly maxBodySize?: Size;
+  /**
+   * Cache successful GET and HEAD responses for this long (proxy-cache, per consumer).
+   * @default - no cache
+   */
+  readonly cacheTtl?: Duration;
+  /**
+   * The cluster domain of the backends' FQDNs.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+}
+
+/** Kong Gateway in DB-less mode, configured by a generated declarative configuration. */
+export class KongEngine implements GatewayEngine {
+  public readonly name = 'kong';
+  public readonly capabilities = CAPABILITY_MATRIX.apiGatewayKong.capabilities;
+  public readonly problems: readonly string[];
+
+  constructor(private readonly options: KongEngineOptions) {
+    const image = options.image ?? DEFAULT_KONG_IMAGE;
+    const ttl = options.cacheTtl?.toSeconds({ integral: false });
+    this.problems = problemsOf(
+      /:latest$|^[^:@]+$/.test(image) ? `image "${image}" is not pinned; use a version tag or a digest` : undefined,
+      ttl !== undefined && (ttl < 1 || !Number.isInteger(ttl)) ? `cacheTtl of ${ttl}s is not a whole number of seconds of at least 1` : undefined,
+      options.clusterDomain === undefined ? undefined : dnsSubdomainProblem(options.clusterDomain, 'clusterDomain'),
+    );
+  }
+
+  public configure(ctx: EngineContext): EngineConfig {
+    const o = this.options;
+    const { config, secrets, initScript } = renderKongConfig(ctx, {
+      clusterDomain: o.clusterDomain ?? 'cluster.local',
+      maxBodyKb: Math.max(1, (o.maxBodySize ?? Size.mebibytes(1)).toKibibytes({ rounding: SizeRoundingBehavior.FLOOR })),
+      cacheTtlSeconds: o.cacheTtl?.toSeconds(),
+    });
+    const tls = ctx.tls !== undefined;
+    return {
+      image: o.image ?? DEFAULT_KONG_IMAGE,
+      files: { 'kong.yml': config },
+      configDir: KONG_PATHS.config,
+      env: {
+        KONG_DATABASE: 'off',
+        KONG_DECLARATIVE_CONFIG: `${KONG_PATHS.generated}/kong.yml`,
+        KONG_PREFIX: '/kong/prefix',
+        KONG_PROXY_LISTEN: tls ? `0.0.0.0:${PORTS.http}, 0.0.0.0:${PORTS.https} ssl` : `0.0.0.0:${PORTS.http}`,
+        // No Admin API and no Kong Manager: the declarative configuration is the only input.
+        KONG_ADMIN_LISTEN: 'off',
+        KONG_ADMIN_GUI_LISTEN: 'off',
+        KONG_STATUS_LISTEN: `0.0.0.0:${PORTS.status}`,
+        // file-log writes the usage lines; the nginx access log would repeat them.
+        KONG_PROXY_ACCESS_LOG: 'off',
+        KONG_PROXY_ERROR_LOG: '/dev/stderr',
+        KONG_HEADERS: 'latency_tokens',
+        KONG_ROUTER_FLAVOR: 'traditional_compatible',
+        ...(tls ? { KONG_SSL_CERT: `${KONG_PATHS.tls}/tls.crt`, KONG_SSL_CERT_KEY: `${KONG_PATHS.tls}/tls.key` } : {}),
+      },
+      httpPort: PORTS.http,
+      httpsPort: PORTS.https,
+      statusPort: PORTS.status,
+      healthPath: '/status/ready',
+      writablePaths: ['/tmp', '/kong/prefix'],
+      initScript,
+      generatedDir: KONG_PATHS.generated,
+      secretMounts: [
+        ...secrets.map((secretName) => ({ secretName, mountPath: `${KONG_PATHS.secrets}/${secretName}` })),
+        ...(ctx.tls ? [{ secretName: ctx.tls.secretName, mountPath: KONG_PATHS.tls }] : []),
+      ],
+      runAsUser: 1000,
+    };
+  }
+}

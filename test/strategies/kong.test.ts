@@ -1,0 +1,266 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Duration } from 'cdk8s';
+import * as YAML from 'yaml';
+import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, Tls } from '../../src';
+import { hygieneProblems } from '../support/hygiene';
+import { kongConfigProblems } from '../support/kong-schema';
+import { declarationError, find, Manifest, synthChecked, testChart } from '../support/synth';
+
+const api = () => Backend.fromName('api', 8080);
+
+function expose(props: Partial<ExposedServiceProps>, engine = ApiGatewayEngine.kong()): Manifest[] {
+  const chart = testChart('shop', 'shop');
+  new ExposedService(chart, 'api', { strategy: ExposureStrategy.apiGateway({ engine }), ...props });
+  return synthChecked(chart);
+}
+const kongOf = (manifests: Manifest[]) => YAML.parse(find(manifests, 'ConfigMap').data['kong.yml']);
+const gateway = (manifests: Manifest[]) => find(manifests, 'Deployment', 'shop-api-gateway').spec.template.spec;
+
+/** A declaration with every policy both engines share. */
+const SHARED: Partial<ExposedServiceProps> = {
+  hosts: ['api.example.com'],
+  backend: api(),
+  auth: Auth.apiKey({ secret: 'api-keys' }),
+  rateLimit: RateLimit.perSecond(10, { key: 'api-key' }),
+  timeout: Duration.seconds(5),
+  routes: [
+    { match: { path: PathMatch.prefix('/v1') }, backend: Backend.fromName('api-v1', 8080), rewrite: { path: '/' } },
+    { match: { path: PathMatch.prefix('/v2') }, backends: [{ backend: Backend.fromName('api-v2', 8080), weight: 9 }, { backend: Backend.fromName('api-v3', 8080), weight: 1 }] },
+    { match: { path: PathMatch.exact('/ping') }, rewrite: { path: '/healthz' }, timeout: Duration.seconds(1) },
+    { match: { path: PathMatch.prefix('/admin') }, auth: Auth.basic({ secret: 'admins' }), rateLimit: RateLimit.perMinute(60) },
+    { match: { path: PathMatch.prefix('/') } },
+  ],
+};
+
+describe('apiGateway strategy, Kong engine (DB-less)', () => {
+  test('a declarative configuration: services, routes, upstreams and plugins', () => {
+    const manifests = expose(SHARED);
+    const config = kongOf(manifests);
+    expect(config._format_version).toBe('3.0');
+    expect(config.consumers).toBeUndefined();
+    expect(config.services.map((s: any) => s.name)).toEqual(['routes-2', 'routes-3', 'routes-0', 'routes-1', 'routes-4']);
+    const v1 = config.services.find((s: any) => s.name === 'routes-0');
+    expect(v1).toEqual(expect.objectContaining({ host: expect.stringMatching(/^upstream-\d$/), port: 8080, protocol: 'http', path: '/', read_timeout: 5000 }));
+    expect(v1.routes[0]).toEqual({
+      name: 'routes-0', hosts: ['api.example.com'], paths: ['/v1'], strip_path: true, preserve_host: true, regex_priority: 3, protocols: ['http', 'https'],
+    });
+    expect(v1.plugins).toEqual([
+      { name: 'key-auth', config: { key_names: ['x-api-key'], hide_credentials: true } },
+      { name: 'acl', config: { allow: ['api-keys'], hide_groups_header: true } },
+      { name: 'rate-limiting', config: { second: 10, policy: 'local', limit_by: 'consumer', error_code: 429 } },
+    ]);
+    const v2 = config.services.find((s: any) => s.name === 'routes-1');
+    expect(config.upstreams.find((u: any) => u.name === v2.host).targets).toEqual([
+      { target: 'api-v2.shop.svc.cluster.local:8080', weight: 9 }, { target: 'api-v3.shop.svc.cluster.local:8080', weight: 1 },
+    ]);
+    expect(config.services.find((s: any) => s.name === 'routes-2').routes[0].paths).toEqual(['~/ping$']);
+    expect(config.plugins.map((p: any) => p.name)).toEqual(['prometheus', 'file-log', 'request-size-limiting']);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('the Kong workload: DB-less, no Admin API, status probes, hardened', () => {
+    const manifests = expose(SHARED);
+    const pod = gateway(manifests);
+    const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env).toEqual(expect.objectContaining({
+      KONG_DATABASE: 'off',
+      KONG_DECLARATIVE_CONFIG: '/kong/generated/kong.yml',
+      KONG_ADMIN_LISTEN: 'off',
+      KONG_ADMIN_GUI_LISTEN: 'off',
+      KONG_STATUS_LISTEN: '0.0.0.0:8100',
+      KONG_PROXY_LISTEN: '0.0.0.0:8000',
+      KONG_PREFIX: '/kong/prefix',
+    }));
+    expect(pod.containers[0].image).toBe('kong:3.9.1');
+    expect(pod.containers[0].readinessProbe.httpGet).toEqual({ path: '/status/ready', port: 8100, scheme: 'HTTP' });
+    expect(pod.initContainers[0].volumeMounts.map((m: any) => m.mountPath)).toEqual(['/kong/generated', '/kong/secrets/admins', '/kong/secrets/api-keys']);
+    expect(find(manifests, 'Service').spec.ports).toEqual([{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8000 }]);
+    expect(hygieneProblems(manifests)).toEqual([]);
+  });
+
+  test('TLS at the gateway: HTTPS listener with the mounted certificate, HTTP redirected, HSTS', () => {
+    const manifests = expose({ hosts: ['api.example.com'], backend: api(), tls: Tls.fromSecret('api-tls') });
+    const env = Object.fromEntries(gateway(manifests).containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env.KONG_PROXY_LISTEN).toBe('0.0.0.0:8000, 0.0.0.0:8443 ssl');
+    expect(env.KONG_SSL_CERT).toBe('/kong/tls/tls.crt');
+    const service = kongOf(manifests).services[0];
+    expect(service.routes[0]).toEqual(expect.objectContaining({ protocols: ['https'], https_redirect_status_code: 301 }));
+    expect(service.plugins).toContainEqual({
+      name: 'response-transformer',
+      config: { remove: { headers: [] }, replace: { headers: [] }, add: { headers: ['Strict-Transport-Security:max-age=31536000; includeSubDomains'] }, append: { headers: [] } },
+    });
+  });
+
+  test('consumers come from the Secrets at pod start: the init script renders them, escaping included', () => {
+    const manifests = expose({
+      ...SHARED,
+      routes: [...SHARED.routes!, {
+        match: { path: PathMatch.prefix('/partner') },
+        rateLimit: RateLimit.perMinute(600),
+        auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks', publicKeySecret: 'partner-key' }),
+      }],
+    });
+    const script: string = gateway(manifests).initContainers[0].command[2];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-expose-kong-'));
+    try {
+      const files: Record<string, string> = {
+        'config/kong.yml': find(manifests, 'ConfigMap').data['kong.yml'],
+        'secrets/api-keys/alice': 'k3y"with\\quote\n',
+        'secrets/api-keys/bob': 'bob-key',
+        'secrets/admins/root': 'pa:ss',
+        'secrets/partner-key/public-key.pem': '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----\n',
+      };
+      for (const [file, content] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), content);
+      }
+      fs.mkdirSync(path.join(dir, 'generated'));
+      execFileSync('/bin/sh', ['-c', script.replace(/\/kong\//g, `${dir}/`)], { timeout: 10_000 });
+      const config = YAML.parse(fs.readFileSync(path.join(dir, 'generated', 'kong.yml'), 'utf8'));
+      expect(config.services).toEqual(kongOf(manifests).services);
+      expect(config.consumers).toEqual([
+        { username: 'alice', keyauth_credentials: [{ key: 'k3y"with\\quote' }], acls: [{ group: 'api-keys' }] },
+        { username: 'bob', keyauth_credentials: [{ key: 'bob-key' }], acls: [{ group: 'api-keys' }] },
+        { username: 'root', basicauth_credentials: [{ username: 'root', password: 'pa:ss' }], acls: [{ group: 'admins' }] },
+        {
+          username: 'jwt-partner-key',
+          jwt_secrets: [{ key: 'https://id.example.com', algorithm: 'RS256', rsa_public_key: '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----\n' }],
+          acls: [{ group: 'partner-key' }],
+        },
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // Nothing of the keys is in the synthesized YAML.
+    expect(JSON.stringify(manifests)).not.toMatch(/bob-key|k3y|pa:ss|BEGIN PUBLIC KEY/);
+  });
+
+  test.each([
+    ['a redirect', { routes: [{ redirect: { scheme: 'https', host: 'new.example.com' } }] },
+      "ExposedService test/public: routes[0].redirect: 'redirect' is not supported by apiGateway (kong); supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx)"],
+    ['mirroring', { routes: [{ mirror: { backend: Backend.fromName('shadow', 80) } }] },
+      "ExposedService test/public: routes[0].mirror: 'mirror' is not supported by apiGateway (kong); supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx)"],
+    ['a query match', { routes: [{ match: { queryParams: [QueryParamMatch.exact('v', '2')] } }] },
+      "ExposedService test/public: routes[0].match.queryParams: 'query-match' is not supported by apiGateway (kong); supported by: istio, gatewayApi, apiGateway (nginx)"],
+    ['a burst', { rateLimit: RateLimit.perSecond(10, { burst: 5 }) },
+      "ExposedService test/public: rateLimit.burst: Kong's rate-limiting counts fixed windows and has no burst; set burst to 0"],
+    ['retries on 5xx', { retries: { attempts: 2, retryOn: ['5xx'] } },
+      'ExposedService test/public: retries.retryOn: Kong retries connection failures only; set retryOn to ["connect-failure", "reset"]'],
+    ['JWT without a public key', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) },
+      "ExposedService test/public: auth: Kong's jwt plugin verifies with the issuer's public key, not a JWKS URI: set Auth.jwt({ ..., publicKeySecret })"],
+    ['JWT audiences', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k', audiences: ['api'], publicKeySecret: 'k' }) },
+      "ExposedService test/public: auth.audiences: Kong's jwt plugin does not check audiences; remove them or use istio"],
+  ] as [string, Partial<ExposedServiceProps>, string][])('%s is an error', (_name, props, message) => {
+    const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() });
+    expect(declarationError({ strategy, backend: api(), ...props }).message).toBe(message);
+  });
+
+  test('header matches and edits map to route headers and transformers', () => {
+    const service = kongOf(expose({
+      backend: api(),
+      routes: [{
+        match: { path: PathMatch.prefix('/'), headers: [HeaderMatch.exact('x-canary', 'true'), HeaderMatch.prefix('user-agent', 'curl/')] },
+        requestHeaders: { set: { 'x-env': 'prod' }, add: { 'x-tag': 'gw' }, remove: ['x-debug'] },
+      }],
+    })).services[0];
+    expect(service.routes[0].headers).toEqual({ 'user-agent': ['~*curl/.*'], 'x-canary': ['true'] });
+    expect(service.plugins).toEqual([{
+      name: 'request-transformer',
+      config: { remove: { headers: ['x-debug'] }, replace: { headers: ['x-env:prod'] }, add: { headers: ['x-env:prod'] }, append: { headers: ['x-tag:gw'] } },
+    }]);
+  });
+});
+
+/** What either engine does with each route, read back from its configuration. */
+interface NormalizedRoute {
+  readonly backends: string[];
+  readonly auth?: string;
+  readonly rateLimit?: string;
+  readonly timeoutMs?: number;
+  readonly rewrite?: string;
+}
+
+function normalizeKong(config: any): Record<string, NormalizedRoute> {
+  return Object.fromEntries(config.services.map((s: any) => {
+    const plugin = (name: string) => s.plugins?.find((p: any) => p.name === name)?.config;
+    const acl = plugin('acl')?.allow[0];
+    const rl = plugin('rate-limiting');
+    return [s.name, {
+      backends: config.upstreams.find((u: any) => u.name === s.host).targets.map((t: any) => `${t.target}=${t.weight}`).sort(),
+      auth: plugin('key-auth') ? `api-key:${acl}` : plugin('basic-auth') ? `basic:${acl}` : undefined,
+      rateLimit: rl ? `${rl.second ?? rl.minute}/${rl.second ? 'second' : 'minute'}/${rl.limit_by === 'consumer' ? 'api-key' : 'client-ip'}` : undefined,
+      timeoutMs: s.read_timeout,
+      rewrite: s.routes[0].strip_path ? s.path : undefined,
+    }];
+  }));
+}
+
+function normalizeNginx(config: string): Record<string, NormalizedRoute> {
+  const upstreams = Object.fromEntries([...config.matchAll(/upstream (\S+) \{([^}]*)\}/g)].map(([, name, body]) =>
+    [name, [...new Set([...body.matchAll(/server (\S+) weight=(\d+)/g)].map(([, t, w]) => `${t}=${w}`))].sort()]));
+  const zones = Object.fromEntries([...config.matchAll(/limit_req_zone (\S+) zone=(\w+):10m rate=(\d+)r\/(\w);/g)].map(([, key, zone, n, per]) =>
+    [zone, `${n}/${per === 's' ? 'second' : 'minute'}/${key === '$binary_remote_addr' ? 'client-ip' : 'api-key'}`]));
+  const keyMaps = Object.fromEntries([...config.matchAll(/map \S+ (\$api_consumer_\d+) \{[^}]*generated\/(\S+)\.keys\.map;/g)].map(([, v, s]) => [v, s]));
+  return Object.fromEntries([...config.matchAll(/location = \/__route\/(\d+) \{([\s\S]*?)\n {4}\}/g)].map(([, i, body]) => {
+    const name = /set \$route_name "([^"]+)";/.exec(body)![1].replace(/\[(\d+)\]/, '-$1');
+    const apiKey = /if \((\$api_consumer_\d+) = ""\)/.exec(body);
+    const basic = /generated\/(\S+)\.htpasswd;/.exec(body);
+    const zone = /limit_req zone=(\w+)/.exec(body);
+    const timeout = /proxy_read_timeout (\d+)ms;/.exec(body);
+    const rewriteMap = new RegExp(`map \\$original_uri \\$rewritten_uri_${i} \\{\\s*"[^"]*" "([^"]*)\\$rest_${i}";`).exec(config);
+    const fullRewrite = /proxy_pass http:\/\/route_\d+(\/[^$]*)\$is_args/.exec(body);
+    return [name, {
+      backends: upstreams[`route_${i}`],
+      auth: apiKey ? `api-key:${keyMaps[apiKey[1]]}` : basic ? `basic:${basic[1]}` : undefined,
+      rateLimit: zone ? zones[zone[1]] : undefined,
+      timeoutMs: timeout ? Number(timeout[1]) : undefined,
+      rewrite: rewriteMap ? rewriteMap[1] || '/' : fullRewrite?.[1],
+    }];
+  }));
+}
+
+describe('the same declaration under ApiGatewayEngine.nginx() and ApiGatewayEngine.kong()', () => {
+  const DECLARATIONS: [string, Partial<ExposedServiceProps>][] = [
+    ['versioned APIs with keys, limits, timeouts, rewrites, a canary and basic auth', SHARED],
+    ['moving a monolith one path at a time', {
+      hosts: ['shop.example.com'],
+      backend: Backend.fromName('monolith', 8080),
+      routes: [
+        { match: { path: PathMatch.prefix('/cart') }, backend: Backend.fromName('cart', 8080) },
+        { match: { path: PathMatch.prefix('/search') }, backend: Backend.fromName('search', 9200), timeout: Duration.seconds(2) },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    }],
+    ['a client-ip limit per minute', { backend: api(), rateLimit: RateLimit.perMinute(120) }],
+  ];
+
+  test.each(DECLARATIONS)('%s: equivalent routing and policy', (_name, props) => {
+    const nginx = normalizeNginx(find(expose(props, ApiGatewayEngine.nginx()), 'ConfigMap').data['nginx.conf']);
+    const kong = normalizeKong(kongOf(expose(props, ApiGatewayEngine.kong())));
+    expect(Object.keys(kong).sort()).toEqual(Object.keys(nginx).sort());
+    expect(kong).toEqual(nginx);
+  });
+});
+
+describe('the Kong configuration check', () => {
+  test('finds unknown plugins and fields, wrong types, dangling hosts, inlined consumers, unresolved targets', () => {
+    const config = YAML.stringify({
+      _format_version: '2.1',
+      consumers: [{ username: 'x' }],
+      services: [{ name: 's', host: 'nowhere', port: '80', routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'key-auth', config: { key_name: ['x'] } }, { name: 'oauth9' }] }] }],
+      upstreams: [{ name: 'u', targets: [{ target: 'ghost.shop.svc.cluster.local:80', weight: 1 }] }],
+    });
+    expect(kongConfigProblems(config, [], 'shop', [])).toEqual([
+      '_format_version is "2.1", not "3.0"',
+      'consumers are in the configuration: credentials must come from Secrets at pod start',
+      'services[0]: field "port" is not a number: "80"',
+      'services[0]: host nowhere is no upstream of the configuration',
+      'services[0].routes[0].plugins[0] (key-auth).config: unknown field "key_name"',
+      'services[0].routes[0].plugins[1]: "oauth9" is not a bundled plugin the library uses',
+      'upstreams[u]: target ghost.shop.svc.cluster.local:80 is no Service port in the output nor a declared external Service',
+    ]);
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * A small typed model of Kong 3.9's declarative configuration, from Kong's documentation: the
+ * entity fields this library writes, and for each bundled plugin it uses, the config fields and
+ * their types. Not a copy of Kong's schemas: enough to catch a misspelt field, a wrong type or an
+ * unknown plugin before a cluster does.
+ */
+import * as YAML from 'yaml';
+import { ExternalService, ns, serviceResolves } from './cross-references';
+import { Manifest } from './schema';
+
+type FieldType = 'string' | 'number' | 'boolean' | 'string[]' | 'number[]' | 'record' | readonly string[];
+
+const SERVICE: Record<string, FieldType> = {
+  name: 'string',
+  host: 'string',
+  port: 'number',
+  protocol: ['http', 'https', 'grpc', 'grpcs', 'tcp', 'tls'],
+  path: 'string',
+  retries: 'number',
+  connect_timeout: 'number',
+  read_timeout: 'number',
+  write_timeout: 'number',
+  routes: 'record',
+  plugins: 'record',
+  tags: 'string[]',
+  enabled: 'boolean',
+};
+const ROUTE: Record<string, FieldType> = {
+  name: 'string',
+  hosts: 'string[]',
+  paths: 'string[]',
+  methods: 'string[]',
+  headers: 'record',
+  strip_path: 'boolean',
+  preserve_host: 'boolean',
+  regex_priority: 'number',
+  protocols: 'string[]',
+  https_redirect_status_code: 'number',
+  path_handling: ['v0', 'v1'],
+  snis: 'string[]',
+  request_buffering: 'boolean',
+  response_buffering: 'boolean',
+  plugins: 'record',
+  tags: 'string[]',
+};
+const UPSTREAM: Record<string, FieldType> = { name: 'string', targets: 'record', host_header: 'string', algorithm: ['round-robin', 'consistent-hashing', 'least-connections', 'latency'], slots: 'number' };
+const TARGET: Record<string, FieldType> = { target: 'string', weight: 'number' };
+
+/** Bundled plugins and their config fields. */
+export const PLUGINS: Record<string, Record<string, FieldType>> = {
+  'key-auth': { key_names: 'string[]', hide_credentials: 'boolean', key_in_header: 'boolean', key_in_query: 'boolean', key_in_body: 'boolean', anonymous: 'string', run_on_preflight: 'boolean', realm: 'string' },
+  'basic-auth': { hide_credentials: 'boolean', anonymous: 'string', realm: 'string' },
+  'jwt': {
+    key_claim_name: 'string',
+    claims_to_verify: 'string[]',
+    header_names: 'string[]',
+    uri_param_names: 'string[]',
+    cookie_names: 'string[]',
+    secret_is_base64: 'boolean',
+    anonymous: 'string',
+    run_on_preflight: 'boolean',
+    maximum_expiration: 'number',
+    realm: 'string',
+  },
+  'acl': { allow: 'string[]', deny: 'string[]', hide_groups_header: 'boolean', always_use_authenticated_groups: 'boolean', include_consumer_groups: 'boolean' },
+  'rate-limiting': {
+    second: 'number',
+    minute: 'number',
+    hour: 'number',
+    day: 'number',
+    month: 'number',
+    year: 'number',
+    policy: ['local', 'cluster', 'redis'],
+    limit_by: ['consumer', 'credential', 'ip', 'service', 'header', 'path', 'consumer-group'],
+    fault_tolerant: 'boolean',
+    hide_client_headers: 'boolean',
+    error_code: 'number',
+    error_message: 'string',
+    header_name: 'string',
+    path: 'string',
+    sync_rate: 'number',
+  },
+  'cors': {
+    origins: 'string[]',
+    methods: 'string[]',
+    headers: 'string[]',
+    exposed_headers: 'string[]',
+    credentials: 'boolean',
+    max_age: 'number',
+    preflight_continue: 'boolean',
+    private_network: 'boolean',
+  },
+  'request-transformer': { http_method: 'string', remove: 'record', rename: 'record', replace: 'record', add: 'record', append: 'record' },
+  'response-transformer': { remove: 'record', rename: 'record', replace: 'record', add: 'record', append: 'record' },
+  'proxy-cache': {
+    response_code: 'number[]',
+    request_method: 'string[]',
+    content_type: 'string[]',
+    cache_ttl: 'number',
+    strategy: ['memory'],
+    cache_control: 'boolean',
+    ignore_uri_case: 'boolean',
+    storage_ttl: 'number',
+    memory: 'record',
+    vary_query_params: 'string[]',
+    vary_headers: 'string[]',
+    response_headers: 'record',
+  },
+  'request-size-limiting': { allowed_payload_size: 'number', size_unit: ['megabytes', 'kilobytes', 'bytes'], require_content_length: 'boolean' },
+  'prometheus': { per_consumer: 'boolean', status_code_metrics: 'boolean', latency_metrics: 'boolean', bandwidth_metrics: 'boolean', upstream_health_metrics: 'boolean', ai_metrics: 'boolean' },
+  'file-log': { path: 'string', reopen: 'boolean', custom_fields_by_lua: 'record' },
+};
+
+function typeProblems(where: string, value: Record<string, unknown>, fields: Record<string, FieldType>): string[] {
+  const problems: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    const type = fields[key];
+    if (type === undefined) {
+      problems.push(`${where}: unknown field "${key}"`);
+      continue;
+    }
+    const ok = Array.isArray(type) ? type.includes(v as string)
+      : type === 'string[]' ? Array.isArray(v) && v.every((x) => typeof x === 'string')
+        : type === 'number[]' ? Array.isArray(v) && v.every((x) => typeof x === 'number')
+          : type === 'record' ? typeof v === 'object' && v !== null
+            : typeof v === type;
+    if (!ok) problems.push(`${where}: field "${key}" is not ${Array.isArray(type) ? `one of ${type.join(', ')}` : `a ${type}`}: ${JSON.stringify(v)}`);
+  }
+  return problems;
+}
+
+/** The problems of one Kong declarative configuration in the output of an app. */
+export function kongConfigProblems(config: string, manifests: readonly Manifest[], namespace: string,
+  external: readonly ExternalService[]): string[] {
+  const problems: string[] = [];
+  let doc: any;
+  try {
+    doc = YAML.parse(config);
+  } catch (e) {
+    return [`does not parse: ${(e as Error).message}`];
+  }
+  if (doc._format_version !== '3.0') problems.push(`_format_version is ${JSON.stringify(doc._format_version)}, not "3.0"`);
+  if (doc.consumers !== undefined) problems.push('consumers are in the configuration: credentials must come from Secrets at pod start');
+  const upstreams = new Map<string, any>((doc.upstreams ?? []).map((u: any) => [u.name, u]));
+  const checkPlugins = (where: string, plugins: any[] | undefined) => (plugins ?? []).forEach((p, i) => {
+    const fields = PLUGINS[p.name];
+    if (fields === undefined) problems.push(`${where}.plugins[${i}]: "${p.name}" is not a bundled plugin the library uses`);
+    else problems.push(...typeProblems(`${where}.plugins[${i}] (${p.name}).config`, p.config ?? {}, fields));
+  });
+  const names = new Set<string>();
+  (doc.services ?? []).forEach((s: any, i: number) => {
+    const where = `services[${i}]`;
+    problems.push(...typeProblems(where, s, SERVICE));
+    if (names.has(s.name)) problems.push(`${where}: duplicate service name ${s.name}`);
+    names.add(s.name);
+    if (!upstreams.has(s.host)) problems.push(`${where}: host ${s.host} is no upstream of the configuration`);
+    if ((s.routes ?? []).length === 0) problems.push(`${where}: has no route`);
+    (s.routes ?? []).forEach((r: any, j: number) => {
+      problems.push(...typeProblems(`${where}.routes[${j}]`, r, ROUTE));
+      if ((r.paths ?? []).length === 0) problems.push(`${where}.routes[${j}]: has no path`);
+      checkPlugins(`${where}.routes[${j}]`, r.plugins);
+    });
+    checkPlugins(where, s.plugins);
+  });
+  checkPlugins('plugins', doc.plugins);
+  for (const [name, u] of upstreams) {
+    problems.push(...typeProblems(`upstreams[${name}]`, u, UPSTREAM));
+    for (const t of u.targets ?? []) {
+      problems.push(...typeProblems(`upstreams[${name}].targets`, t, TARGET));
+      const m = /^([^.:]+)(?:\.([^.]+)\.svc\.[^:]+)?:(\d+)$/.exec(t.target);
+      if (!m) {problems.push(`upstreams[${name}]: target ${t.target} is not a Service address`);} else if (!serviceResolves(manifests, external, m[1], m[2] ?? namespace, Number(m[3]))) {
+        problems.push(`upstreams[${name}]: target ${t.target} is no Service port in the output nor a declared external Service`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Problems of every Kong configuration ConfigMap in the output. */
+export function kongProblems(manifests: readonly Manifest[], external: readonly ExternalService[]): string[] {
+  return manifests.filter((m) => m.kind === 'ConfigMap' && m.data?.['kong.yml'] !== undefined)
+    .flatMap((m) => kongConfigProblems(m.data['kong.yml'], manifests, ns(m), external).map((p) => `ConfigMap/${m.metadata.name}: kong.yml: ${p}`));
+}
