@@ -3,6 +3,7 @@ import { Backend } from './backend';
 import { ExposureStrategy } from './exposure-strategy';
 import { buildIntent } from './intent/build';
 import { checkCapabilities } from './intent/check-capabilities';
+import { registerClaims } from './intent/conflicts';
 import { throwIfProblems } from './intent/errors';
 import { ExposureIntent } from './intent/model';
 import { RouteProps, TrafficPolicy } from './route';
@@ -68,6 +69,7 @@ export class ExposedService extends Construct {
     // Copies everything it keeps: a later edit of the props does not reach the YAML.
     this._intent = buildIntent(this, props);
     checkCapabilities(this, this._intent, renderer.name, renderer.capabilities);
+    registerClaims(this, this._intent, renderer.claims(this._intent));
     this.resources = renderer.render(this, this._intent);
   }
 }

@@ -6,7 +6,7 @@ import { PathMatch } from '../path-match';
 import { CorsPolicy, FaultPolicy, HeaderEdits, RedirectOptions, RetryOn, RetryPolicy, RewriteOptions, RouteProps } from '../route';
 import { Problems, throwIfProblems } from './errors';
 import {
-  CorsIntent, ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent,
+  CorsIntent, describeMatch, ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent,
   RetryIntent, RewriteIntent, RouteIntent, RoutePolicy,
 } from './model';
 import {
@@ -380,12 +380,4 @@ function duplicatesOf(values: string[]): string[] {
 
 function describe(b: BackendIntent): string {
   return `${b.namespace ? `${b.namespace}/` : ''}${b.name}:${b.port}`;
-}
-
-function describeMatch(m: MatchIntent): string {
-  const parts = [`path ${m.path.kind} ${m.path.value}`];
-  if (m.method) parts.push(`method ${m.method}`);
-  for (const h of m.headers) parts.push(`header ${h.name} ${h.kind} ${h.value}`);
-  for (const q of m.queryParams) parts.push(`query ${q.name} ${q.kind} ${q.value}`);
-  return parts.join(', ');
 }

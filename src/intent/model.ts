@@ -122,3 +122,12 @@ export function isCatchAll(match: MatchIntent): boolean {
   return match.path.kind === 'prefix' && match.path.value === '/'
     && match.headers.length === 0 && match.queryParams.length === 0 && match.method === undefined;
 }
+
+/** A match in words, for error messages: `path prefix /api, method GET`. */
+export function describeMatch(m: MatchIntent): string {
+  const parts = [`path ${m.path.kind} ${m.path.value}`];
+  if (m.method) parts.push(`method ${m.method}`);
+  for (const h of m.headers) parts.push(`header ${h.name} ${h.kind} ${h.value}`);
+  for (const q of m.queryParams) parts.push(`query ${q.name} ${q.kind} ${q.value}`);
+  return parts.join(', ');
+}

@@ -5,7 +5,7 @@ import type * as gatewayApi from '../../imports/gateway-api-gateway.networking.k
 import type * as istioNetworking from '../../imports/istio-networking.istio.io';
 import type * as istioSecurity from '../../imports/istio-security.istio.io';
 import { Capabilities } from '../capabilities';
-import { ExposureIntent } from '../intent/model';
+import { ExposureIntent, MatchIntent } from '../intent/model';
 
 /**
  * The objects a strategy synthesized, as public escape hatches: a user can add what the library
@@ -66,4 +66,22 @@ export interface StrategyRenderer {
   readonly problems: readonly string[];
   /** Renders the intent, and only the intent, into L1 objects under `scope`. */
   render(scope: Construct, intent: ExposureIntent): ExposedResources;
+  /**
+   * The hosts and matches the exposure claims where they are served alongside other exposures'
+   * (an ingress class, a gateway workload, an existing Gateway): two exposures must not claim the
+   * same host and match in one scope. `undefined` when the exposure has a listener of its own.
+   */
+  claims(intent: ExposureIntent): RouteClaims | undefined;
+}
+
+/** What an exposure claims in a shared scope (see StrategyRenderer.claims). */
+export interface RouteClaims {
+  /** The shared listener, as errors name it: `ingress class nginx`. */
+  readonly scope: string;
+  readonly routes: readonly { readonly field: string; readonly match: MatchIntent }[];
+}
+
+/** Every route of the intent, claimed in `scope`. */
+export function claimAllRoutes(scope: string, intent: ExposureIntent): RouteClaims {
+  return { scope, routes: intent.routes.map((r) => ({ field: r.field, match: r.match })) };
 }

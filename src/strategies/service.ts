@@ -79,6 +79,11 @@ export class ServiceRenderer implements StrategyRenderer {
     this.capabilities = CAPABILITY_MATRIX[name].capabilities;
   }
 
+  /** A Service of its own: nothing shared. */
+  public claims(): undefined {
+    return undefined;
+  }
+
   public render(scope: Construct, intent: ExposureIntent): ExposedResources {
     // The capability check left one catch-all route forwarding to one backend whose pods are known.
     const route = intent.routes[0];

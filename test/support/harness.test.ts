@@ -203,7 +203,7 @@ describe('hygiene check (kube-linter defaults)', () => {
       spec: {
         replicas: 2,
         selector: { matchLabels: { app: 'bad' } },
-        template: { metadata: { labels: { app: 'bad' } }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'nginx:latest', env: [{ name: 'DB_PASSWORD', value: 'x' }] }] } },
+        template: { metadata: { labels: { app: 'bad' } }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'nginx:latest', env: [{ name: 'DB_SECRET', value: 'x' }] }] } },
       },
     };
     expect(hygieneProblems([bad])).toEqual([
@@ -218,7 +218,7 @@ describe('hygiene check (kube-linter defaults)', () => {
       'Deployment/bad: no-readiness-probe: container c',
       'Deployment/bad: unset-cpu-requirements: container c',
       'Deployment/bad: unset-memory-requirements: container c',
-      'Deployment/bad: env-var-secret: container c has DB_PASSWORD as a literal value',
+      'Deployment/bad: env-var-secret: container c has DB_SECRET as a literal value',
     ]);
   });
 });

@@ -37,7 +37,8 @@ export function hygieneProblems(manifests: readonly Manifest[]): string[] {
       if (!c.resources?.requests?.cpu || !c.resources?.limits?.cpu) add('unset-cpu-requirements', name);
       if (!c.resources?.requests?.memory || !c.resources?.limits?.memory) add('unset-memory-requirements', name);
       for (const e of c.env ?? []) {
-        if (/secret|password|token|key/i.test(e.name) && e.value !== undefined) add('env-var-secret', `${name} has ${e.name} as a literal value`);
+        // kube-linter's parameters: name (?i).*secret.*, any literal value.
+        if (/secret/i.test(e.name) && e.value !== undefined && e.value !== '') add('env-var-secret', `${name} has ${e.name} as a literal value`);
       }
     }
   }

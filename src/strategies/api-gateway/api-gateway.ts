@@ -7,7 +7,7 @@ import { checkCapabilities } from '../../intent/check-capabilities';
 import { fail as failAt } from '../../intent/errors';
 import { ExposureIntent } from '../../intent/model';
 import { provisionBackendServices } from '../backend-services';
-import { ExposedResources, StrategyRenderer } from '../renderer';
+import { ExposedResources, RouteClaims, StrategyRenderer } from '../renderer';
 import { ServiceRenderer } from '../service';
 
 /**
@@ -34,6 +34,12 @@ export class ApiGatewayRenderer implements StrategyRenderer {
       ...(front instanceof ApiGatewayRenderer ? ['exposedVia is an API gateway; expose the gateway with loadBalancer, nodePort, ingress, istio or gatewayApi'] : []),
       ...(front?.problems ?? []).map((p) => `exposedVia: ${p}`),
     ];
+  }
+
+  /** The gateway serves this exposure only; its front may be shared, and takes every path of the hosts. */
+  public claims(intent: ExposureIntent): RouteClaims | undefined {
+    const front = this.front?.claims(intent);
+    return front && { scope: front.scope, routes: [{ field: 'hosts', match: { path: { kind: 'prefix', value: '/' }, headers: [], queryParams: [] } }] };
   }
 
   public render(scope: Construct, intent: ExposureIntent): ExposedResources {

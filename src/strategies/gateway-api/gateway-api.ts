@@ -7,7 +7,7 @@ import { ExposureIntent } from '../../intent/model';
 import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from '../../intent/validators';
 import { resourceName } from '../../naming';
 import { provisionBackendServices } from '../backend-services';
-import { ExposedResources, StrategyRenderer } from '../renderer';
+import { claimAllRoutes, ExposedResources, RouteClaims, StrategyRenderer } from '../renderer';
 import { renderGrpcRouteRules } from './grpc-route-rules';
 import { renderHttpRouteRules } from './http-route-rules';
 
@@ -73,6 +73,11 @@ export class GatewayApiRenderer implements StrategyRenderer {
       gateway === undefined ? undefined : dnsLabelProblem(gateway.namespace, 'gateway namespace'),
       gateway?.sectionName === undefined ? undefined : dnsLabelProblem(gateway.sectionName, 'sectionName'),
     );
+  }
+
+  /** An existing Gateway is shared; a created one belongs to this exposure alone. */
+  public claims(intent: ExposureIntent): RouteClaims | undefined {
+    return this.existingGateway === undefined ? undefined : claimAllRoutes(`Gateway ${this.existingGateway}`, intent);
   }
 
   public render(scope: Construct, intent: ExposureIntent): ExposedResources {

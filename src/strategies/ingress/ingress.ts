@@ -7,7 +7,7 @@ import { ExposureIntent, isCatchAll, RouteIntent } from '../../intent/model';
 import { dnsSubdomainProblem, problemsOf } from '../../intent/validators';
 import { resourceName } from '../../naming';
 import { provisionBackendServices } from '../backend-services';
-import { ExposedResources, StrategyRenderer } from '../renderer';
+import { claimAllRoutes, ExposedResources, RouteClaims, StrategyRenderer } from '../renderer';
 import { IngressDialect } from './dialect';
 
 const k8s = kplus.k8s;
@@ -35,6 +35,11 @@ export class IngressRenderer implements StrategyRenderer {
     this.name = row.strategy;
     this.capabilities = row.capabilities;
     this.problems = problemsOf(dnsSubdomainProblem(className, 'className'));
+  }
+
+  /** Every Ingress of a class is served by the same controller. */
+  public claims(intent: ExposureIntent): RouteClaims {
+    return claimAllRoutes(`ingress class ${this.className}`, intent);
   }
 
   public render(scope: Construct, intent: ExposureIntent): ExposedResources {

@@ -11,7 +11,7 @@ import { dnsSubdomainProblem, problemsOf } from '../../intent/validators';
 import { IstioGateway, IstioGatewayConfig } from '../../istio-gateway';
 import { resourceName } from '../../naming';
 import { provisionBackendServices } from '../backend-services';
-import { ExposedResources, StrategyRenderer } from '../renderer';
+import { claimAllRoutes, ExposedResources, RouteClaims, StrategyRenderer } from '../renderer';
 
 /** Load balancing, connection pool and outlier detection for the backends (DestinationRule). */
 export interface IstioTrafficPolicy {
@@ -94,6 +94,12 @@ export class IstioRenderer implements StrategyRenderer {
         options.clusterDomain === undefined ? undefined : dnsSubdomainProblem(options.clusterDomain, 'clusterDomain'),
       ),
     ];
+  }
+
+  /** The gateway workload (by selector) or the existing Gateway that serves the hosts. */
+  public claims(intent: ExposureIntent): RouteClaims {
+    const gw = this.gateway;
+    return claimAllRoutes(gw.kind === 'existing' ? `Istio Gateway ${gw.namespace}/${gw.name}` : `Istio gateway workload ${JSON.stringify(gw.selector)}`, intent);
   }
 
   public render(scope: Construct, intent: ExposureIntent): ExposedResources {
