@@ -27,7 +27,7 @@ const project = new typescript.TypeScriptProject({
   peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.8.0', 'cdk8s-plus-27@^2.9.5'],
   // The Kong engine writes its declarative configuration as YAML.
   deps: ['yaml@^2.8.0'],
-  devDeps: ['@types/node@^20', 'jest@^30.5', 'ts-jest@^29.4', 'cdk8s-cli@^2.207.0', 'ajv@^8.17.0', 'fast-check@^4.0.0'],
+  devDeps: ['@types/node@^20', 'jest@^30.5', 'ts-jest@^29.4', 'cdk8s-cli@^2.207.0', 'ajv@^8.17.0', 'fast-check@^4.0.0', 'typedoc@^0.28.20'],
 
   jestOptions: {
     // CI must fail on snapshot drift: new snapshots are written with `npx jest -u`.
@@ -43,7 +43,7 @@ const project = new typescript.TypeScriptProject({
     devdirs: ['test', 'examples', '.projenrc.ts'],
     ignorePatterns: ['imports/', 'lib/', 'node_modules/', '*.d.ts', '*.js'],
   },
-  gitignore: ['.crd-bundles/', 'examples/**/dist/', '.jest-results.json'],
+  gitignore: ['.crd-bundles/', 'examples/**/dist/', '.jest-results.json', 'docs/api/'],
   npmignoreEnabled: true,
   github: false,
   buildWorkflow: false,
@@ -100,6 +100,12 @@ for (const [name, files] of Object.entries(bundles)) {
   importTask.exec(`cdk8s import ${name}:=.crd-bundles/${name}.yaml -l typescript -o imports --no-save --no-check-upgrade`);
 }
 importTask.exec('rm -rf .crd-bundles');
+
+// `npm run docs` writes the API reference (from the TSDoc of the public API) to docs/api/.
+project.addTask('docs', {
+  description: 'Generate the API reference from the TSDoc into docs/api',
+  exec: 'typedoc --out docs/api --excludeInternal --excludePrivate --readme none --tsconfig tsconfig.json src/index.ts',
+});
 
 // The example apps type-check against the library's compiler options, without being part of its
 // build; eslint's project service and ts-node both pick this file up for examples/.
