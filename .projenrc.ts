@@ -101,6 +101,12 @@ for (const [name, files] of Object.entries(bundles)) {
 }
 importTask.exec('rm -rf .crd-bundles');
 
+// `npm run bench` measures synth time and memory against the baselines and writes BENCHMARKS.md.
+project.addTask('bench', {
+  description: 'Benchmark synth of N exposures per strategy against hand-built L1s; writes BENCHMARKS.md',
+  steps: [{ spawn: 'compile' }, { exec: 'node -r ts-node/register/transpile-only test/bench/bench.ts' }],
+});
+
 // `npm run docs` writes the API reference (from the TSDoc of the public API) to docs/api/.
 project.addTask('docs', {
   description: 'Generate the API reference from the TSDoc into docs/api',
