@@ -3,41 +3,57 @@ import { SecretRef, secretName } from './secret-ref';
 
 /** Options for `Auth.apiKey`. */
 export interface ApiKeyAuthOptions {
-  /** The Secret holding the keys and the consumer each belongs to (never inlined). */
+  /**
+   * The Secret holding the keys and the consumer each belongs to (never inlined).
+   * @example Auth.apiKey({ secret: 'api-consumers' })
+   */
   readonly secret: SecretRef;
   /**
    * The request header that carries the key.
    * @default 'x-api-key'
+   * @example Auth.apiKey({ secret: 'api-consumers', header: 'x-client-key' })
    */
   readonly header?: string;
 }
 
 /** Options for `Auth.basic`. */
 export interface BasicAuthOptions {
-  /** The Secret holding an htpasswd file (never inlined). */
+  /**
+   * The Secret holding an htpasswd file (never inlined).
+   * @example Auth.basic({ secret: 'admins' })
+   */
   readonly secret: SecretRef;
   /**
    * The realm announced in `WWW-Authenticate`.
    * @default 'Authentication required'
+   * @example Auth.basic({ secret: 'admins', realm: 'Admin API' })
    */
   readonly realm?: string;
 }
 
 /** Options for `Auth.jwt`. */
 export interface JwtAuthOptions {
-  /** The `iss` claim tokens must carry. */
+  /**
+   * The `iss` claim tokens must carry.
+   * @example Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/.well-known/jwks.json' })
+   */
   readonly issuer: string;
-  /** Where the issuer publishes its signing keys (https). */
+  /**
+   * Where the issuer publishes its signing keys (https).
+   * @example Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/.well-known/jwks.json' })
+   */
   readonly jwksUri: string;
   /**
    * Accepted `aud` claims.
    * @default - any audience
+   * @example audiences: ['orders-api']
    */
   readonly audiences?: string[];
   /**
    * A Secret holding the issuer's RSA public key (PEM) under the key `public-key.pem`, for
    * engines that verify tokens locally rather than from `jwksUri` (the Kong engine).
    * @default - none: Istio fetches the keys from `jwksUri`
+   * @example publicKeySecret: 'id-provider-key'
    */
   readonly publicKeySecret?: SecretRef;
 }

@@ -7,9 +7,15 @@ import { dnsLabelProblem, portProblem, problemsOf, serviceNameProblem } from './
  * `{ name: 'v2', labels: { version: 'v2' } }`.
  */
 export interface BackendSubset {
-  /** The subset's name (a DNS-1123 label). */
+  /**
+   * The subset's name (a DNS-1123 label).
+   * @example subset: { name: 'v2', labels: { version: 'v2' } }
+   */
   readonly name: string;
-  /** Pod labels that select the subset, on top of the Service's selector. */
+  /**
+   * Pod labels that select the subset, on top of the Service's selector.
+   * @example subset: { name: 'v2', labels: { version: 'v2' } }
+   */
   readonly labels: Record<string, string>;
 }
 
@@ -22,6 +28,7 @@ export interface BackendProtocolOptions {
    * The application protocol: `grpc` makes the routes to this backend gRPC routes (GRPCRoute on
    * Gateway API, `backend-protocol: GRPC` on ingress-nginx, `grpc-` port names on created Services).
    * @default 'http'
+   * @example Backend.fromName('catalog', 9090, { protocol: 'grpc' })
    */
   readonly protocol?: BackendProtocol;
 }
@@ -31,12 +38,14 @@ export interface ServiceBackendOptions extends BackendProtocolOptions {
   /**
    * Route only to this version subset of the Service's pods.
    * @default - every pod of the Service
+   * @example Backend.fromService(reviews, { subset: { name: 'v2', labels: { version: 'v2' } } })
    */
   readonly subset?: BackendSubset;
 
   /**
    * The Service port traffic goes to.
    * @default - the Service's only port; required when it has several
+   * @example Backend.fromService(api, { port: 8080 })
    */
   readonly port?: number;
 }
@@ -46,12 +55,14 @@ export interface DeploymentBackendOptions extends BackendProtocolOptions {
   /**
    * The Service port traffic goes to.
    * @default - the Deployment's only container port; required when it has several
+   * @example Backend.fromDeployment(api, { port: 80, targetPort: 8080 })
    */
   readonly port?: number;
 
   /**
    * The container port behind `port`.
    * @default - same as `port`
+   * @example Backend.fromDeployment(api, { port: 80, targetPort: 8080 })
    */
   readonly targetPort?: number;
 }
@@ -61,12 +72,14 @@ export interface NameBackendOptions extends BackendProtocolOptions {
   /**
    * Route only to this version subset of the Service's pods.
    * @default - every pod of the Service
+   * @example Backend.fromName('reviews', 9080, { subset: { name: 'v1', labels: { version: 'v1' } } })
    */
   readonly subset?: BackendSubset;
 
   /**
    * Namespace of the Service.
    * @default - the namespace of the ExposedService (its chart's namespace)
+   * @example Backend.fromName('users', 80, { namespace: 'team-a' })
    */
   readonly namespace?: string;
 }

@@ -12,18 +12,23 @@ import { Tls } from './tls';
 
 /** The one declaration of how a service is exposed. */
 export interface ExposedServiceProps extends TrafficPolicy {
-  /** What is synthesized: `ExposureStrategy.nodePort()`, `.loadBalancer()`, `.ingress({ className })`, ... */
+  /**
+   * What is synthesized: `ExposureStrategy.nodePort()`, `.loadBalancer()`, `.ingress({ className })`, ...
+   * @example strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' })
+   */
   readonly strategy: ExposureStrategy;
 
   /**
    * Hostnames the exposure answers for (RFC 1123, lowercase; a wildcard only as a leading `*.`).
    * @default - every host
+   * @example hosts: ['shop.example.com', '*.shop.example.com']
    */
   readonly hosts?: string[];
 
   /**
    * Where requests go unless a route says otherwise.
    * @default - none; then every route sets `backend`, `backends` or `redirect`
+   * @example backend: Backend.fromDeployment(api, { port: 8080 })
    */
   readonly backend?: Backend;
 
@@ -32,12 +37,14 @@ export interface ExposedServiceProps extends TrafficPolicy {
    * prefix over shorter, then method, headers and query parameters (the Ingress and Gateway API
    * precedence; the Istio rendering orders routes so).
    * @default - one route taking every request (PathMatch.prefix('/')) to `backend`
+   * @example routes: [{ match: { path: PathMatch.prefix('/api') }, backend: Backend.fromName('api', 8080) }]
    */
   readonly routes?: RouteProps[];
 
   /**
    * TLS for `hosts`.
    * @default - plain HTTP
+   * @example tls: Tls.certManager({ clusterIssuer: 'letsencrypt' })
    */
   readonly tls?: Tls;
 }

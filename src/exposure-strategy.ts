@@ -10,23 +10,31 @@ import { LoadBalancerStrategyOptions, NodePortStrategyOptions, ServiceRenderer }
 
 /** Options for `ExposureStrategy.ingress`. */
 export interface IngressStrategyOptions {
-  /** The IngressClass (`spec.ingressClassName`), e.g. `nginx`, `istio`, `traefik`. */
+  /**
+   * The IngressClass (`spec.ingressClassName`), e.g. `nginx`, `istio`, `traefik`.
+   * @example ExposureStrategy.ingress({ className: 'nginx' })
+   */
   readonly className: string;
   /**
    * The controller behind the class, which decides what annotations can express.
    * @default IngressController.generic() - the Ingress v1 spec only
+   * @example ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() })
    */
   readonly controller?: IngressController;
 }
 
 /** Options for `ExposureStrategy.apiGateway`. */
 export interface ApiGatewayStrategyOptions extends GatewayWorkloadOptions {
-  /** The proxy the gateway runs: `ApiGatewayEngine.nginx()`. */
+  /**
+   * The proxy the gateway runs: `ApiGatewayEngine.nginx()`.
+   * @example engine: ApiGatewayEngine.kong()
+   */
   readonly engine: ApiGatewayEngine;
   /**
    * How the gateway itself is exposed. Behind a Service (loadBalancer, nodePort) the gateway
    * terminates TLS; behind ingress, istio or gatewayApi that front does.
    * @default ExposureStrategy.loadBalancer() - on port 80, or 443 with TLS
+   * @example exposedVia: ExposureStrategy.istio()
    */
   readonly exposedVia?: ExposureStrategy;
 }

@@ -8,6 +8,7 @@ export interface IstioGatewayCreateOptions {
   /**
    * Labels of the gateway workload (the Envoy pods) that serve this Gateway.
    * @default { istio: 'ingressgateway' } - the shared ingress gateway
+   * @example IstioGateway.create({ selector: { istio: 'public-gateway' } })
    */
   readonly selector?: Record<string, string>;
   /**
@@ -15,28 +16,40 @@ export interface IstioGatewayCreateOptions {
    * the gateway workload's namespace (istio-system for the shared ingress gateway), so the
    * Secret, or cert-manager's Certificate, must live there.
    * @default - the exposure's namespace
+   * @example IstioGateway.create({ namespace: 'istio-system' })
    */
   readonly namespace?: string;
   /**
    * SIMPLE terminates TLS; MUTUAL also requires client certificates (the Secret carries
    * `ca.crt`); PASSTHROUGH forwards the TLS stream by SNI to one backend (no L7 features).
    * @default 'SIMPLE'
+   * @example IstioGateway.create({ tlsMode: 'MUTUAL' })
    */
   readonly tlsMode?: IstioTlsMode;
   /**
    * With TLS, answer plain HTTP on :80 with a redirect to HTTPS.
    * @default true
+   * @example IstioGateway.create({ httpsRedirect: false })
    */
   readonly httpsRedirect?: boolean;
 }
 
 /** Options for `IstioGateway.existing`. */
 export interface IstioGatewayExistingOptions {
+  /**
+   * The Gateway's namespace.
+   * @example IstioGateway.existing({ namespace: 'istio-ingress', name: 'public' })
+   */
   readonly namespace: string;
+  /**
+   * The Gateway's name.
+   * @example IstioGateway.existing({ namespace: 'istio-ingress', name: 'public' })
+   */
   readonly name: string;
   /**
    * Labels of the gateway workload; needed for JWT (RequestAuthentication selects the workload).
    * @default - unknown: Auth.jwt is an error
+   * @example IstioGateway.existing({ namespace: 'istio-ingress', name: 'public', selector: { istio: 'ingressgateway' } })
    */
   readonly selector?: Record<string, string>;
 }

@@ -6,12 +6,14 @@ export interface RateLimitOptions {
   /**
    * Requests accepted above the rate in a burst before requests are rejected with 429.
    * @default 0 - no request above the rate is accepted
+   * @example RateLimit.perSecond(10, { burst: 20 })
    */
   readonly burst?: number;
 
   /**
    * What requests are counted per: the client address, or the API key (needs `Auth.apiKey`).
    * @default 'client-ip'
+   * @example RateLimit.perMinute(600, { key: 'api-key' })
    */
   readonly key?: RateLimitKey;
 }

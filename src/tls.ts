@@ -6,18 +6,21 @@ export interface CertManagerTlsOptions {
   /**
    * A cert-manager `Issuer` in the exposure's namespace.
    * @default - none; then `clusterIssuer` is required
+   * @example Tls.certManager({ issuer: 'internal-ca' })
    */
   readonly issuer?: string;
 
   /**
    * A cert-manager `ClusterIssuer`.
    * @default - none; then `issuer` is required
+   * @example Tls.certManager({ clusterIssuer: 'letsencrypt' })
    */
   readonly clusterIssuer?: string;
 
   /**
    * The Secret cert-manager writes the certificate to.
    * @default - `<exposure name>-tls`
+   * @example Tls.certManager({ clusterIssuer: 'letsencrypt', secretName: 'shop-cert' })
    */
   readonly secretName?: string;
 }
@@ -28,6 +31,7 @@ export interface SecretTlsOptions {
    * Namespace of the Secret, when it is not the exposure's (Gateway API grants the Gateway access
    * with a ReferenceGrant; Ingress and Istio cannot reach another namespace).
    * @default - the exposure's namespace (Istio: the gateway's namespace)
+   * @example Tls.fromSecret('wildcard-tls', { namespace: 'certs' })
    */
   readonly namespace?: string;
 }

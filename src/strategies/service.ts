@@ -13,11 +13,13 @@ export interface NodePortStrategyOptions {
   /**
    * The port opened on every node (30000-32767).
    * @default - allocated by Kubernetes
+   * @example ExposureStrategy.nodePort({ nodePort: 30080 })
    */
   readonly nodePort?: number;
   /**
    * The Service port.
    * @default - the backend's port
+   * @example ExposureStrategy.nodePort({ port: 80 })
    */
   readonly port?: number;
 }
@@ -27,21 +29,25 @@ export interface LoadBalancerStrategyOptions {
   /**
    * The port the load balancer listens on.
    * @default - the backend's port
+   * @example ExposureStrategy.loadBalancer({ port: 443 })
    */
   readonly port?: number;
   /**
    * Annotations for the cloud's load balancer controller (scheme, TLS, health checks, ...).
    * @default - none
+   * @example ExposureStrategy.loadBalancer({ annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing' } })
    */
   readonly annotations?: Record<string, string>;
   /**
    * The load balancer implementation (`spec.loadBalancerClass`).
    * @default - the cluster's default
+   * @example ExposureStrategy.loadBalancer({ loadBalancerClass: 'service.k8s.aws/nlb' })
    */
   readonly loadBalancerClass?: string;
   /**
    * `Local` keeps the client's source address and skips a second hop, at the cost of uneven spread.
    * @default 'Cluster'
+   * @example ExposureStrategy.loadBalancer({ externalTrafficPolicy: 'Local' })
    */
   readonly externalTrafficPolicy?: 'Cluster' | 'Local';
 }

@@ -14,21 +14,25 @@ export interface KongEngineOptions {
   /**
    * The Kong Gateway image, pinned by tag or digest.
    * @default 'kong:3.9.1'
+   * @example ApiGatewayEngine.kong({ image: 'kong:3.9.1' })
    */
   readonly image?: string;
   /**
    * The largest request body accepted (request-size-limiting); larger ones get 413.
    * @default Size.mebibytes(1)
+   * @example ApiGatewayEngine.kong({ maxBodySize: Size.mebibytes(8) })
    */
   readonly maxBodySize?: Size;
   /**
    * Cache successful GET and HEAD responses for this long (proxy-cache, per consumer).
    * @default - no cache
+   * @example ApiGatewayEngine.kong({ cacheTtl: Duration.seconds(30) })
    */
   readonly cacheTtl?: Duration;
   /**
    * The cluster domain of the backends' FQDNs.
    * @default 'cluster.local'
+   * @example ApiGatewayEngine.kong({ clusterDomain: 'corp.internal' })
    */
   readonly clusterDomain?: string;
 }

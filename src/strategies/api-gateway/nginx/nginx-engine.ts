@@ -13,27 +13,32 @@ export interface NginxEngineOptions {
   /**
    * The NGINX image: an unprivileged build listening on high ports, pinned by tag or digest.
    * @default 'nginxinc/nginx-unprivileged:1.28.0-alpine'
+   * @example ApiGatewayEngine.nginx({ image: 'nginxinc/nginx-unprivileged:1.28.0-alpine' })
    */
   readonly image?: string;
   /**
    * The largest request body accepted; larger ones get 413.
    * @default Size.mebibytes(1)
+   * @example ApiGatewayEngine.nginx({ maxBodySize: Size.mebibytes(8) })
    */
   readonly maxBodySize?: Size;
   /**
    * Cache successful GET and HEAD responses for this long (per consumer; `X-Cache-Status` tells
    * HIT or MISS).
    * @default - no cache
+   * @example ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(30) })
    */
   readonly cacheTtl?: Duration;
   /**
    * Size of the response cache.
    * @default Size.mebibytes(100)
+   * @example ApiGatewayEngine.nginx({ cacheTtl: Duration.minutes(5), cacheSize: Size.gibibytes(1) })
    */
   readonly cacheSize?: Size;
   /**
    * The cluster domain of the backends' FQDNs.
    * @default 'cluster.local'
+   * @example ApiGatewayEngine.nginx({ clusterDomain: 'corp.internal' })
    */
   readonly clusterDomain?: string;
 }
