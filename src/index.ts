@@ -15,7 +15,7 @@ export { SecretRef } from './secret-ref';
 export { ExposureError } from './intent/errors';
 export { ExposedResources } from './strategies/renderer';
 export { NodePortStrategyOptions, LoadBalancerStrategyOptions } from './strategies/service';
-export { IstioStrategyOptions, IstioTrafficPolicy } from './strategies/istio/istio';
+export { IstioStrategyOptions, IstioTrafficPolicy, IstioConnectionPool, IstioOutlierDetection } from './strategies/istio/istio';
 export { GatewayApiStrategyOptions, GatewayApiParentRef } from './strategies/gateway-api/gateway-api';
 export { GatewayWorkloadOptions, GatewayAutoscaling } from './strategies/api-gateway/workload';
 export { NginxEngineOptions } from './strategies/api-gateway/nginx/nginx-engine';

@@ -88,8 +88,10 @@ class IntentBuilder {
     this.problems.addAll(field, resolved.problems);
     const intent = resolved.intent;
     if (intent === undefined) return undefined;
-    // One backend object per Service and port, whoever declared it.
-    const normalised = { ...intent, namespace: intent.namespace ?? this.namespace };
+    // One backend object per Service and port, whoever declared it: the exposure's namespace is
+    // filled in first, so fromName('a', 80) and fromName('a', 80, { namespace: <its own> }) are one.
+    const namespace = intent.namespace ?? this.namespace;
+    const normalised = { ...intent, namespace, key: `${namespace ?? ''}/${intent.name}:${intent.port}${intent.subset ? `#${intent.subset.name}` : ''}` };
     const existing = this.backends.get(normalised.key);
     if (existing) return existing;
     this.backends.set(normalised.key, normalised);

@@ -11,7 +11,7 @@ import { find, synthChecked, testChart } from '../support/synth';
 jest.setTimeout(60_000);
 
 // The Secrets: one data key per consumer, as both engines read them.
-const API_KEYS = { alice: 'key-alice', bob: 'key-bob\n' };
+const API_KEYS = { alice: 'key-alice', bob: 'key-bob\n', carol: '~^carol.*key$' };
 const HOST = 'api.example.com';
 const fqdn = (name: string) => `${name}.shop.svc.cluster.local:8080`;
 
@@ -116,6 +116,10 @@ describe('API gateway, NGINX engine, on the real nginx', () => {
     expect(none.headers['content-type']).toBe('application/json');
     expect(none.json()).toEqual({ error: 'unauthorized', status: 401, request_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect((await get('/anything', { 'x-api-key': 'key-mallory' })).status).toBe(401);
+    // Keys compare exactly: case counts, and regex characters in a key are literal.
+    expect((await get('/anything', { 'x-api-key': 'KEY-ALICE' })).status).toBe(401);
+    expect((await get('/anything', { 'x-api-key': '~^carol.*key$' })).status).toBe(200);
+    expect((await get('/anything', { 'x-api-key': '~^carolXXkey$' })).status).toBe(401);
     const ok = await get('/billing/check', { 'x-api-key': 'key-bob' });
     expect(ok.status).toBe(200);
     const line = await nginx.logLine((l) => l.uri === '/billing/check');

@@ -186,7 +186,7 @@ describe('apiGateway strategy, NGINX engine', () => {
         { match: { path: PathMatch.prefix('/v2') }, backend: Backend.fromName('api-v2', 8080, { namespace: 'v2' }) },
       ],
     }));
-    expect(config).toContain('return 308 "https://new.example.com$original_uri$is_args$args";');
+    expect(config).toContain('return 308 "https://new.example.com$request_uri";');
     expect(config).toContain('server api-v2.v2.svc.cluster.local:8080 weight=1 max_fails=0;');
   });
 });

@@ -287,7 +287,7 @@ describe('ingress strategy, ingress-nginx controller', () => {
         annotations: { [`${NGINX}rewrite-target`]: '/v2$1$2', [`${NGINX}upstream-vhost`]: 'internal.example.com', [`${NGINX}use-regex`]: 'true' },
       },
       { path: '/ping', pathType: 'Exact', annotations: { [`${NGINX}rewrite-target`]: '/healthz' } },
-      { path: '/users/[0-9]+$', pathType: 'ImplementationSpecific', annotations: { [`${NGINX}use-regex`]: 'true' } },
+      { path: '(?:/users/[0-9]+)$', pathType: 'ImplementationSpecific', annotations: { [`${NGINX}use-regex`]: 'true' } },
     ]);
   });
 

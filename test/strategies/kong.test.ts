@@ -210,14 +210,14 @@ function normalizeNginx(config: string): Record<string, NormalizedRoute> {
     const basic = /generated\/(\S+)\.htpasswd;/.exec(body);
     const zone = /limit_req zone=(\w+)/.exec(body);
     const timeout = /proxy_read_timeout (\d+)ms;/.exec(body);
-    const rewriteMap = new RegExp(`map \\$original_uri \\$rewritten_uri_${i} \\{\\s*"[^"]*" "([^"]*)\\$rest_${i}";`).exec(config);
-    const fullRewrite = /proxy_pass http:\/\/route_\d+(\/[^$]*)\$is_args/.exec(body);
+    const rewriteMap = new RegExp(`map \\$request_uri \\$upstream_uri_${i} \\{\\s*default "([^"]*)";`).exec(config);
+    const fullRewrite = /proxy_pass "http:\/\/route_\d+(\/[^$"]*)\$is_args/.exec(body);
     return [name, {
       backends: upstreams[`route_${i}`],
       auth: apiKey ? `api-key:${keyMaps[apiKey[1]]}` : basic ? `basic:${basic[1]}` : undefined,
       rateLimit: zone ? zones[zone[1]] : undefined,
       timeoutMs: timeout ? Number(timeout[1]) : undefined,
-      rewrite: rewriteMap ? rewriteMap[1] || '/' : fullRewrite?.[1],
+      rewrite: rewriteMap ? rewriteMap[1] : fullRewrite?.[1],
     }];
   }));
 }

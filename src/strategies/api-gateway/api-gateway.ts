@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import { GatewayEngine } from './engine';
 import { GatewayWorkloadOptions, renderGatewayWorkload, workloadProblems } from './workload';
-import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
 import { BackendIntent } from '../../backend';
 import { checkCapabilities } from '../../intent/check-capabilities';
 import { fail as failAt } from '../../intent/errors';
 import { ExposureIntent } from '../../intent/model';
 import { provisionBackendServices } from '../backend-services';
+import { certificate as certificateFor } from '../cert-manager';
 import { ExposedResources, RouteClaims, StrategyRenderer } from '../renderer';
 import { ServiceRenderer } from '../service';
 
@@ -50,7 +50,8 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     const front = this.front ?? ServiceRenderer.loadBalancer({ port: tlsAtGateway ? 443 : 80 });
     const config = this.engine.configure({ intent, tls: tlsAtGateway ? { secretName: intent.tls!.secretName } : undefined, fail });
     const backendServices = provisionBackendServices(intent.backends);
-    const certificate = tlsAtGateway && intent.tls!.certManager ? this.certificate(scope, intent) : undefined;
+    // cert-manager issues the certificate the gateway serves, into the Secret it mounts.
+    const certificate = tlsAtGateway && intent.tls!.certManager ? certificateFor(scope, intent) : undefined;
     const workload = renderGatewayWorkload(scope, intent, config, this.workload);
 
     const port = tlsAtGateway ? config.httpsPort : config.httpPort;
@@ -95,20 +96,5 @@ export class ApiGatewayRenderer implements StrategyRenderer {
       gatewayAutoscaler: workload.autoscaler,
       networkPolicies: workload.networkPolicies,
     };
-  }
-
-  /** cert-manager issues the certificate the gateway serves, into the Secret it mounts. */
-  private certificate(scope: Construct, intent: ExposureIntent): certManager.Certificate {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const cm: typeof certManager = require('../../../imports/cert-manager-cert-manager.io');
-    const tls = intent.tls!;
-    return new cm.Certificate(scope, 'Certificate', {
-      metadata: { name: tls.secretName },
-      spec: {
-        secretName: tls.secretName,
-        dnsNames: [...intent.hosts],
-        issuerRef: { kind: tls.certManager!.issuerKind, name: tls.certManager!.issuerName },
-      },
-    });
   }
 }

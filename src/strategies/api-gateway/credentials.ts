@@ -5,8 +5,15 @@
  * the engine's format; the library only ever writes the Secret's name.
  */
 
-/** Where the Secret named `secretName` is mounted in the gateway pod. */
-export const secretMountPath = (root: string, secretName: string) => `${root}/${secretName}`;
+/** A literal for a POSIX sh script: single-quoted, so nothing in it is expanded. */
+export function shellLiteral(value: string): string {
+  return `'${value.replace(/'/g, '\'\\\'\'')}'`;
+}
+
+/** The body of a double-quoted YAML (or JSON) string. */
+export function yamlStringBody(value: string): string {
+  return JSON.stringify(value).slice(1, -1);
+}
 
 /**
  * A POSIX sh loop over the consumers of a mounted Secret: runs `body` with `$consumer` (the data
@@ -22,6 +29,8 @@ export function forEachConsumer(dir: string, body: string): string {
     '  raw=$(cat "$file")',
     // sed gets s/[\\"]/\\&/g: a backslash before every backslash and double quote.
     '  value=$(sed \'s/[\\\\"]/\\\\&/g\' "$file")',
+    // The value as a regex that matches exactly it, for nginx's case-sensitive map entries.
+    '  pattern=$(printf \'%s\' "$raw" | sed \'s/[][\\\\.*^$+?(){}|"/]/\\\\&/g\')',
     `  ${body}`,
     'done',
   ].join('\n');

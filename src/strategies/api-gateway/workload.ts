@@ -10,10 +10,19 @@ const k8s = kplus.k8s;
 
 /** Autoscaling of the gateway on CPU. */
 export interface GatewayAutoscaling {
+  /**
+   * The fewest gateway pods (2 or more keeps the PodDisruptionBudget useful).
+   * @example autoscaling: { minReplicas: 2, maxReplicas: 10 }
+   */
   readonly minReplicas: number;
+  /**
+   * The most gateway pods.
+   * @example autoscaling: { minReplicas: 2, maxReplicas: 10 }
+   */
   readonly maxReplicas: number;
   /**
    * @default 70
+   * @example autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilization: 60 }
    */
   readonly cpuUtilization?: number;
 }
@@ -24,21 +33,25 @@ export interface GatewayWorkloadOptions {
    * Gateway pods. At least 2 keeps the gateway up through a node drain (a PodDisruptionBudget
    * keeps one).
    * @default 2
+   * @example replicas: 3
    */
   readonly replicas?: number;
   /**
    * @default - requests 100m CPU / 128Mi, limits 1 CPU / 256Mi
+   * @example resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(2) } }
    */
   readonly resources?: kplus.ContainerResources;
   /**
    * A HorizontalPodAutoscaler instead of a fixed replica count.
    * @default - fixed `replicas`
+   * @example autoscaling: { minReplicas: 2, maxReplicas: 10 }
    */
   readonly autoscaling?: GatewayAutoscaling;
   /**
    * A NetworkPolicy per backend that lets only the gateway reach its pods (backends whose pods
    * the app knows: `Backend.fromDeployment` and `Backend.fromService`).
    * @default false
+   * @example isolateBackends: true
    */
   readonly isolateBackends?: boolean;
 }
@@ -187,7 +200,7 @@ function isolateBackends(scope: Construct, intent: ExposureIntent, gateway: kplu
     entry.ports.add(b.targetPort ?? b.port);
     byPods.set(key, entry);
   }
-  return [...byPods.values()].map((b) => new k8s.KubeNetworkPolicy(scope, `IsolateBackend-${b.name}`, {
+  return [...byPods.values()].map((b) => new k8s.KubeNetworkPolicy(scope, `IsolateBackend-${b.namespace ?? ''}-${b.name}`, {
     metadata: { name: resourceName(scope, `isolate-${b.name}`), namespace: b.namespace },
     spec: {
       podSelector: { matchLabels: Lazy.any({ produce: () => b.podLabels() }) },

@@ -7,6 +7,7 @@ import { ExposureIntent } from '../../intent/model';
 import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from '../../intent/validators';
 import { resourceName } from '../../naming';
 import { provisionBackendServices } from '../backend-services';
+import { certManagerAnnotations } from '../cert-manager';
 import { claimAllRoutes, ExposedResources, RouteClaims, StrategyRenderer } from '../renderer';
 import { renderGrpcRouteRules } from './grpc-route-rules';
 import { renderHttpRouteRules } from './http-route-rules';
@@ -15,11 +16,20 @@ const GROUP = 'gateway.networking.k8s.io';
 
 /** An existing Gateway to attach the routes to (`parentRef`). */
 export interface GatewayApiParentRef {
+  /**
+   * The Gateway's name.
+   * @example gateway: { name: 'public', namespace: 'infra' }
+   */
   readonly name: string;
+  /**
+   * The Gateway's namespace.
+   * @example gateway: { name: 'public', namespace: 'infra' }
+   */
   readonly namespace: string;
   /**
    * The listener to attach to.
    * @default - every listener of the Gateway that accepts the route
+   * @example gateway: { name: 'public', namespace: 'infra', sectionName: 'https' }
    */
   readonly sectionName?: string;
 }
@@ -29,16 +39,19 @@ export interface GatewayApiStrategyOptions {
   /**
    * Create a Gateway of this GatewayClass (e.g. `istio`, `eg` for Envoy Gateway, `cilium`, `nginx`).
    * @default - none; then `gateway` is required
+   * @example ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' })
    */
   readonly gatewayClassName?: string;
   /**
    * Attach to an existing Gateway and create none.
    * @default - none; then `gatewayClassName` is required
+   * @example ExposureStrategy.gatewayApi({ gateway: { name: 'public', namespace: 'infra' } })
    */
   readonly gateway?: GatewayApiParentRef;
   /**
    * Use the experimental channel (retries). The cluster must have the experimental CRDs.
    * @default false
+   * @example ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', experimental: true })
    */
   readonly experimental?: boolean;
 }
@@ -164,46 +177,39 @@ export class GatewayApiRenderer implements StrategyRenderer {
    */
   private referenceGrants(scope: Construct, intent: ExposureIntent, api: typeof gatewayApi, fail: (f: string, m: string) => never) {
     const grants: gatewayApi.ReferenceGrantV1Beta1[] = [];
-    const from = (kind: string) => {
+    const from = (kind: string, field: string) => {
       if (intent.namespace === undefined) {
-        fail(kind === 'Gateway' ? 'tls' : 'backend', 'a reference into another namespace needs a ReferenceGrant naming this namespace: give the chart a namespace');
+        fail(field, 'a reference into another namespace needs a ReferenceGrant naming this namespace: give the chart a namespace');
       }
       return [{ group: GROUP, kind, namespace: intent.namespace }];
     };
-    if (intent.tls?.secretNamespace !== undefined && this.options.gateway === undefined) {
+    if (intent.tls?.secretNamespace !== undefined) {
       grants.push(new api.ReferenceGrantV1Beta1(scope, 'ReferenceGrant-tls', {
         metadata: { name: resourceName(scope, 'tls'), namespace: intent.tls.secretNamespace },
-        spec: { from: from('Gateway') as any, to: [{ group: '', kind: 'Secret', name: intent.tls.secretName }] },
+        spec: { from: from('Gateway', 'tls') as any, to: [{ group: '', kind: 'Secret', name: intent.tls.secretName }] },
       }));
     }
     // Which route kinds reach which Services in each other namespace.
-    const byNamespace = new Map<string, { kinds: Set<string>; names: Set<string> }>();
+    const byNamespace = new Map<string, { kinds: Set<string>; names: Set<string>; field: string }>();
     for (const route of intent.routes) {
       const backends = [...(route.action.kind === 'forward' ? route.action.backends.map((b) => b.backend) : []), ...(route.mirror ? [route.mirror.backend] : [])];
       for (const b of backends) {
         if (b.namespace === undefined || b.namespace === intent.namespace) continue;
-        const entry = byNamespace.get(b.namespace) ?? { kinds: new Set<string>(), names: new Set<string>() };
+        const entry = byNamespace.get(b.namespace) ?? { kinds: new Set<string>(), names: new Set<string>(), field: intent.backendFields[b.key] };
         entry.kinds.add(route.protocol === 'grpc' ? 'GRPCRoute' : 'HTTPRoute');
         entry.names.add(b.name);
         byNamespace.set(b.namespace, entry);
       }
     }
-    for (const [namespace, { kinds, names }] of [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [namespace, { kinds, names, field }] of [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       grants.push(new api.ReferenceGrantV1Beta1(scope, `ReferenceGrant-${namespace}`, {
         metadata: { name: resourceName(scope, 'backends'), namespace },
         spec: {
-          from: [...kinds].sort().flatMap((kind) => from(kind)) as any,
+          from: [...kinds].sort().flatMap((kind) => from(kind, field)) as any,
           to: [...names].sort().map((name) => ({ group: '', kind: 'Service', name })),
         },
       }));
     }
     return grants;
   }
-}
-
-/** cert-manager's gateway-shim issues certificates for the HTTPS listeners of an annotated Gateway. */
-function certManagerAnnotations(intent: ExposureIntent): Record<string, string> | undefined {
-  const cm = intent.tls?.certManager;
-  if (cm === undefined) return undefined;
-  return { [cm.issuerKind === 'Issuer' ? 'cert-manager.io/issuer' : 'cert-manager.io/cluster-issuer']: cm.issuerName };
 }

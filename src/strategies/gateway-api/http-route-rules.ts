@@ -1,6 +1,7 @@
 import { BackendIntent } from '../../backend';
 import { CorsIntent, HeaderEditsIntent, RetryIntent, RouteIntent } from '../../intent/model';
 import { RetryOn } from '../../route';
+import { escapeRegex } from '../text';
 
 /** Reports a route the strategy cannot express. */
 export type Fail = (field: string, message: string) => never;
@@ -171,8 +172,4 @@ function wholePercent(route: RouteIntent, fail: Fail): number {
 export function duration(ms: number): string {
   const parts: [number, string][] = [[Math.floor(ms / 3_600_000), 'h'], [Math.floor(ms / 60_000) % 60, 'm'], [Math.floor(ms / 1000) % 60, 's'], [ms % 1000, 'ms']];
   return parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`).join('');
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,4 +1,3 @@
-import { BackendIntent } from '../../backend';
 import { ExposureIntent, RouteIntent } from '../../intent/model';
 
 /** Reports a route the controller cannot express, as `ExposedService <path>: <field>: <message>`. */
@@ -25,9 +24,9 @@ export interface IngressDialect {
   exposureAnnotations(intent: ExposureIntent): Record<string, string>;
   /**
    * The annotations of a canary Ingress that takes `canaryWeight` of `totalWeight` of the
-   * route's requests to `canary`.
+   * route's requests.
    */
-  canaryAnnotations(canaryWeight: number, totalWeight: number, canary: BackendIntent): Record<string, string>;
+  canaryAnnotations(canaryWeight: number, totalWeight: number): Record<string, string>;
 }
 
 /** The generic dialect: the Ingress v1 spec only, which every controller reads. */

@@ -1,20 +1,10 @@
+import { escapeRegex, nextUpstreamConditions } from '../text';
 import { Fail, IngressDialect, IngressPathPlan } from './dialect';
 import { BackendIntent } from '../../backend';
 import { ExposureIntent, RetryIntent, RouteIntent } from '../../intent/model';
-import { RetryOn } from '../../route';
 
 const A = 'nginx.ingress.kubernetes.io/';
 
-// What proxy_next_upstream retries for each intent condition. nginx retries only idempotent
-// requests unless told otherwise; Envoy retries every method.
-const NEXT_UPSTREAM: Record<RetryOn, string[] | undefined> = {
-  '5xx': ['error', 'timeout', 'http_500', 'http_502', 'http_503', 'http_504'],
-  'gateway-error': ['error', 'timeout', 'http_502', 'http_503', 'http_504'],
-  'connect-failure': ['error', 'timeout'],
-  'reset': ['error'],
-  'retriable-4xx': undefined, // nginx cannot retry on 409
-};
-const NEXT_UPSTREAM_ORDER = ['error', 'timeout', 'http_500', 'http_502', 'http_503', 'http_504'];
 
 /**
  * ingress-nginx: the intent's policies as `nginx.ingress.kubernetes.io/*` annotations.
@@ -89,7 +79,7 @@ export const INGRESS_NGINX_DIALECT: IngressDialect = {
     return intent.tls ? { [`${A}ssl-redirect`]: 'true' } : {};
   },
 
-  canaryAnnotations(canaryWeight: number, totalWeight: number, _canary: BackendIntent): Record<string, string> {
+  canaryAnnotations(canaryWeight: number, totalWeight: number): Record<string, string> {
     return {
       [`${A}canary`]: 'true',
       [`${A}canary-weight`]: String(canaryWeight),
@@ -109,7 +99,8 @@ function pathOf(route: RouteIntent, annotations: Record<string, string>): { path
   const rewrite = route.rewrite?.path;
   if (kind === 'regex') {
     if (rewrite !== undefined) annotations[`${A}rewrite-target`] = rewrite;
-    return { path: `${value.startsWith('^') ? value.slice(1) : value}${value.endsWith('$') ? '' : '$'}`, pathType: 'ImplementationSpecific', usesRegex: true };
+    // Grouped, so an alternation (a|b) is anchored as a whole.
+    return { path: `(?:${value})$`, pathType: 'ImplementationSpecific', usesRegex: true };
   }
   if (kind === 'exact') {
     if (rewrite !== undefined) annotations[`${A}rewrite-target`] = rewrite;
@@ -131,14 +122,8 @@ function retries(r: RetryIntent, field: string, fail: Fail): Record<string, stri
     fail(`${field}.perTryTimeout`, 'ingress-nginx has no per-try timeout; remove it (each try is bounded by the timeout) or use istio');
   }
   if (r.attempts === 0) return { [`${A}proxy-next-upstream`]: 'off' };
-  const conditions = new Set<string>();
-  for (const on of r.retryOn) {
-    const mapped = NEXT_UPSTREAM[on];
-    if (mapped === undefined) fail(`${field}.retryOn`, `ingress-nginx cannot retry on "${on}"; use ${Object.keys(NEXT_UPSTREAM).filter((k) => NEXT_UPSTREAM[k as RetryOn]).join(', ')}`);
-    mapped.forEach((c) => conditions.add(c));
-  }
   return {
-    [`${A}proxy-next-upstream`]: NEXT_UPSTREAM_ORDER.filter((c) => conditions.has(c)).join(' '),
+    [`${A}proxy-next-upstream`]: nextUpstreamConditions(r, field, 'ingress-nginx', fail),
     // tries count the first one.
     [`${A}proxy-next-upstream-tries`]: String(r.attempts + 1),
   };
@@ -156,8 +141,4 @@ function serviceHost(backend: BackendIntent, intent: ExposureIntent, field: stri
     fail(field, 'ingress-nginx resolves the mirror target from its own namespace; give the chart a namespace or the backend one (Backend.fromName(name, port, { namespace }))');
   }
   return `${backend.name}.${namespace}.svc`;
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -7,6 +7,7 @@ import { ExposureIntent, isCatchAll, RouteIntent } from '../../intent/model';
 import { dnsSubdomainProblem, problemsOf } from '../../intent/validators';
 import { resourceName } from '../../naming';
 import { provisionBackendServices } from '../backend-services';
+import { certManagerAnnotations } from '../cert-manager';
 import { claimAllRoutes, ExposedResources, RouteClaims, StrategyRenderer } from '../renderer';
 import { IngressDialect } from './dialect';
 
@@ -66,7 +67,7 @@ export class IngressRenderer implements StrategyRenderer {
         canaries.push({
           route,
           path: { ...path, backend: ingressBackend(canary.backend) },
-          annotations: this.dialect.canaryAnnotations(canary.weight, primary.weight + canary.weight, canary.backend),
+          annotations: this.dialect.canaryAnnotations(canary.weight, primary.weight + canary.weight),
         });
       }
     }
@@ -74,6 +75,7 @@ export class IngressRenderer implements StrategyRenderer {
     const exposureAnnotations = this.dialect.exposureAnnotations(intent);
     const ingresses: kplus.k8s.KubeIngress[] = [];
     [...plans.values()].forEach((plan, i) => {
+      // cert-manager on the first Ingress only: one Certificate per Secret.
       const annotations = { ...exposureAnnotations, ...plan.annotations, ...(i === 0 ? certManagerAnnotations(intent) : {}) };
       ingresses.push(this.ingress(scope, intent, i === 0 ? undefined : String(i), annotations, plan.paths, plan.defaultBackend));
     });
@@ -120,11 +122,4 @@ export class IngressRenderer implements StrategyRenderer {
 
 function ingressBackend(backend: BackendIntent): kplus.k8s.IngressBackend {
   return { service: { name: backend.name, port: { number: backend.port } } };
-}
-
-/** cert-manager's ingress-shim issues the certificate for the Ingress's TLS hosts into its secret. */
-function certManagerAnnotations(intent: ExposureIntent): Record<string, string> {
-  const cm = intent.tls?.certManager;
-  if (cm === undefined) return {};
-  return { [cm.issuerKind === 'Issuer' ? 'cert-manager.io/issuer' : 'cert-manager.io/cluster-issuer']: cm.issuerName };
 }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { duration, IstioNaming, renderHttpRoutes } from './http-routes';
+import { duration, IstioNaming, percentages, renderHttpRoutes } from './http-routes';
 import { renderJwt } from './jwt';
 import type * as istioNetworking from '../../../imports/istio-networking.istio.io';
 import { BackendIntent } from '../../backend';
@@ -11,33 +11,75 @@ import { dnsSubdomainProblem, problemsOf } from '../../intent/validators';
 import { IstioGateway, IstioGatewayConfig } from '../../istio-gateway';
 import { resourceName } from '../../naming';
 import { provisionBackendServices } from '../backend-services';
+import { certificate as certificateFor } from '../cert-manager';
 import { claimAllRoutes, ExposedResources, RouteClaims, StrategyRenderer } from '../renderer';
+
+/** Connection limits to each backend (DestinationRule connectionPool). */
+export interface IstioConnectionPool {
+  /**
+   * @default - Istio's default (no limit)
+   * @example connectionPool: { maxConnections: 100 }
+   */
+  readonly maxConnections?: number;
+  /**
+   * @default - Istio's default (no limit)
+   * @example connectionPool: { http1MaxPendingRequests: 50 }
+   */
+  readonly http1MaxPendingRequests?: number;
+  /**
+   * @default - Istio's default (no limit)
+   * @example connectionPool: { http2MaxRequests: 1000 }
+   */
+  readonly http2MaxRequests?: number;
+  /**
+   * @default - Istio's default (no limit)
+   * @example connectionPool: { maxRequestsPerConnection: 10 }
+   */
+  readonly maxRequestsPerConnection?: number;
+}
+
+/** Ejection of failing endpoints (DestinationRule outlierDetection). */
+export interface IstioOutlierDetection {
+  /**
+   * @default - Istio's default (5)
+   * @example outlierDetection: { consecutive5xxErrors: 5 }
+   */
+  readonly consecutive5xxErrors?: number;
+  /**
+   * @default - Istio's default (10s)
+   * @example outlierDetection: { interval: Duration.seconds(10) }
+   */
+  readonly interval?: Duration;
+  /**
+   * @default - Istio's default (30s)
+   * @example outlierDetection: { baseEjectionTime: Duration.seconds(30) }
+   */
+  readonly baseEjectionTime?: Duration;
+  /**
+   * @default - Istio's default (10)
+   * @example outlierDetection: { maxEjectionPercent: 50 }
+   */
+  readonly maxEjectionPercent?: number;
+}
 
 /** Load balancing, connection pool and outlier detection for the backends (DestinationRule). */
 export interface IstioTrafficPolicy {
   /**
    * @default - Istio's default (LEAST_REQUEST)
+   * @example trafficPolicy: { loadBalancer: 'LEAST_REQUEST' }
    */
   readonly loadBalancer?: 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'PASSTHROUGH';
   /**
    * @default - Istio's defaults (no limits)
+   * @example trafficPolicy: { connectionPool: { maxConnections: 100 } }
    */
-  readonly connectionPool?: {
-    readonly maxConnections?: number;
-    readonly http1MaxPendingRequests?: number;
-    readonly http2MaxRequests?: number;
-    readonly maxRequestsPerConnection?: number;
-  };
+  readonly connectionPool?: IstioConnectionPool;
   /**
    * Ejects failing endpoints from the load balancing pool.
    * @default - no outlier detection
+   * @example trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5 } }
    */
-  readonly outlierDetection?: {
-    readonly consecutive5xxErrors?: number;
-    readonly interval?: Duration;
-    readonly baseEjectionTime?: Duration;
-    readonly maxEjectionPercent?: number;
-  };
+  readonly outlierDetection?: IstioOutlierDetection;
 }
 
 /** Options for `ExposureStrategy.istio`. */
@@ -45,26 +87,31 @@ export interface IstioStrategyOptions {
   /**
    * The Gateway the VirtualService binds to.
    * @default IstioGateway.create() - a Gateway on the shared ingress gateway (istio: ingressgateway)
+   * @example ExposureStrategy.istio({ gateway: IstioGateway.create({ namespace: 'istio-system' }) })
    */
   readonly gateway?: IstioGateway;
   /**
    * Also bind the VirtualService to `mesh`, so callers inside the mesh get the same routing.
    * @default false
+   * @example ExposureStrategy.istio({ bindToMesh: true })
    */
   readonly bindToMesh?: boolean;
   /**
    * `v1` needs Istio 1.22 or later; `v1beta1` serves older meshes.
    * @default 'v1'
+   * @example ExposureStrategy.istio({ apiVersion: 'v1beta1' })
    */
   readonly apiVersion?: 'v1' | 'v1beta1';
   /**
    * The cluster domain of the backends' FQDNs (`name.namespace.svc.<domain>`).
    * @default 'cluster.local'
+   * @example ExposureStrategy.istio({ clusterDomain: 'corp.internal' })
    */
   readonly clusterDomain?: string;
   /**
    * Traffic policy for every backend, in a DestinationRule per backend Service.
    * @default - none (a DestinationRule only where subsets need one)
+   * @example ExposureStrategy.istio({ trafficPolicy: { loadBalancer: 'LEAST_REQUEST' } })
    */
   readonly trafficPolicy?: IstioTrafficPolicy;
 }
@@ -128,9 +175,10 @@ export class IstioRenderer implements StrategyRenderer {
         metadata: { name: gatewayName, namespace: gatewayNamespace },
         spec: { selector: { ...this.gateway.selector }, servers: this.servers(intent, hosts) },
       });
-      if (intent.tls?.certManager) certificate = this.certificate(scope, intent, gatewayNamespace);
-    } else if (intent.tls?.certManager) {
-      fail('tls', 'an existing Gateway serves its own certificates; use Tls.fromSecret with its credentialName, or IstioGateway.create()');
+      // cert-manager issues the credential Secret in the gateway's namespace, where Istio reads it.
+      if (intent.tls?.certManager) certificate = certificateFor(scope, intent, gatewayNamespace);
+    } else if (intent.tls) {
+      fail('tls', 'an existing Gateway serves its own certificates on its own servers; remove tls, or use IstioGateway.create()');
     }
 
     const passthrough = this.gateway.kind === 'create' && intent.tls !== undefined && this.gateway.tlsMode === 'PASSTHROUGH';
@@ -150,6 +198,7 @@ export class IstioRenderer implements StrategyRenderer {
       namespace: gatewayNamespace,
       selector: this.gateway.selector,
       v1,
+      bindToMesh: this.options.bindToMesh ?? false,
       fail,
     });
     return { gateway, virtualService, destinationRules, ...jwt, certificate, backendServices };
@@ -193,9 +242,9 @@ export class IstioRenderer implements StrategyRenderer {
     const backends = route.action.kind === 'forward' ? route.action.backends : [];
     return [{
       match: [{ port: 443, sniHosts: [...intent.hosts] }],
-      route: backends.map((b) => ({
+      route: backends.map((b, k) => ({
         destination: { host: naming.host(b.backend), subset: b.backend.subset?.name, port: { number: b.backend.port } },
-        weight: backends.length > 1 ? b.weight : undefined,
+        weight: backends.length > 1 ? percentages(backends.map((x) => x.weight))[k] : undefined,
       })),
     }];
   }
@@ -243,20 +292,5 @@ export class IstioRenderer implements StrategyRenderer {
         maxEjectionPercent: o.maxEjectionPercent,
       },
     };
-  }
-
-  /** cert-manager issues the certificate into the credential Secret, in the gateway's namespace. */
-  private certificate(scope: Construct, intent: ExposureIntent, namespace: string | undefined): ExposedResources['certificate'] {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const certManager: typeof import('../../../imports/cert-manager-cert-manager.io') = require('../../../imports/cert-manager-cert-manager.io');
-    const cm = intent.tls!.certManager!;
-    return new certManager.Certificate(scope, 'Certificate', {
-      metadata: { name: intent.tls!.secretName, namespace },
-      spec: {
-        secretName: intent.tls!.secretName,
-        dnsNames: [...intent.hosts],
-        issuerRef: { kind: cm.issuerKind, name: cm.issuerName },
-      },
-    });
   }
 }

@@ -9,6 +9,7 @@ export interface JwtRenderContext {
   /** Labels of the gateway workload; undefined for an existing Gateway declared without them. */
   readonly selector?: Readonly<Record<string, string>>;
   readonly v1: boolean;
+  readonly bindToMesh: boolean;
   readonly fail: (field: string, message: string) => never;
 }
 
@@ -27,6 +28,12 @@ export function renderJwt(scope: Construct, intent: ExposureIntent, ctx: JwtRend
   const routes = intent.routes.filter((r) => r.auth?.kind === 'jwt');
   if (routes.length === 0) return {};
   const field = routes[0].sources.auth!;
+  if (intent.hosts.length === 0) {
+    ctx.fail(field, 'JWT is enforced on the shared gateway workload by host: without hosts the policy would cover every host it serves; set hosts');
+  }
+  if (ctx.bindToMesh) {
+    ctx.fail(field, 'JWT is enforced at the gateway only: callers in the mesh would bypass it; remove bindToMesh or secure the workloads with their own policies');
+  }
   if (ctx.selector === undefined) {
     ctx.fail(field, 'JWT is validated by the gateway workload, whose labels are unknown: pass IstioGateway.existing({ ..., selector })');
   }
@@ -37,7 +44,12 @@ export function renderJwt(scope: Construct, intent: ExposureIntent, ctx: JwtRend
   const issuers = new Map<string, { issuer: string; jwksUri: string; audiences?: string[] }>();
   for (const r of routes) {
     const a = r.auth as Extract<RouteIntent['auth'], { kind: 'jwt' }>;
-    issuers.set(`${a.issuer} ${a.jwksUri}`, { issuer: a.issuer, jwksUri: a.jwksUri, audiences: a.audiences.length > 0 ? [...a.audiences] : undefined });
+    const rule = { issuer: a.issuer, jwksUri: a.jwksUri, audiences: a.audiences.length > 0 ? [...a.audiences] : undefined };
+    const earlier = issuers.get(a.issuer);
+    if (earlier !== undefined && JSON.stringify(earlier) !== JSON.stringify(rule)) {
+      ctx.fail(r.sources.auth!, `issuer ${a.issuer} is declared with another jwksUri or audiences elsewhere; a gateway has one rule per issuer`);
+    }
+    issuers.set(a.issuer, rule);
   }
 
   const selector = { matchLabels: { ...ctx.selector } };

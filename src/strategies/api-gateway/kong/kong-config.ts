@@ -2,7 +2,8 @@ import * as YAML from 'yaml';
 import { BackendIntent } from '../../../backend';
 import { ExposureIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
-import { forEachConsumer } from '../credentials';
+import { escapeRegex } from '../../text';
+import { forEachConsumer, shellLiteral, yamlStringBody } from '../credentials';
 import { EngineContext } from '../engine';
 
 /** Where the Kong engine keeps its files in the pod. */
@@ -54,8 +55,12 @@ export function renderKongConfig(ctx: EngineContext, options: KongConfigOptions)
       plugins.push({ name: 'key-auth', config: { key_names: [auth.header], hide_credentials: true } }, acl(auth.secretName));
     } else if (auth?.kind === 'basic') {
       basicSecrets.add(auth.secretName);
-      plugins.push({ name: 'basic-auth', config: { hide_credentials: true } }, acl(auth.secretName));
+      plugins.push({ name: 'basic-auth', config: { hide_credentials: true, realm: auth.realm } }, acl(auth.secretName));
     } else if (auth?.kind === 'jwt') {
+      const other = jwtSecrets.get(auth.publicKeySecret ?? '');
+      if (other !== undefined && other !== auth.issuer) {
+        ctx.fail(route.sources.auth!, `publicKeySecret "${auth.publicKeySecret}" is already the key of issuer ${other}; one Secret per issuer`);
+      }
       if (auth.audiences.length > 0) ctx.fail(`${route.sources.auth!}.audiences`, 'Kong\'s jwt plugin does not check audiences; remove them or use istio');
       if (auth.publicKeySecret === undefined) ctx.fail(route.sources.auth!, 'Kong\'s jwt plugin verifies with the issuer\'s public key, not a JWKS URI: set Auth.jwt({ ..., publicKeySecret })');
       jwtSecrets.set(auth.publicKeySecret, auth.issuer);
@@ -93,6 +98,9 @@ export function renderKongConfig(ctx: EngineContext, options: KongConfigOptions)
     if (retries && retries.attempts > 0 && retries.retryOn.some((on) => on !== 'connect-failure' && on !== 'reset')) {
       ctx.fail(`${route.sources.retries!}.retryOn`, 'Kong retries connection failures only; set retryOn to ["connect-failure", "reset"]');
     }
+    if (retries?.perTryTimeoutMs !== undefined && route.timeoutMs !== undefined) {
+      ctx.fail(`${route.sources.retries!}.perTryTimeout`, 'Kong bounds each try (read_timeout), not the whole request: set either timeout or retries.perTryTimeout');
+    }
     const perTry = retries?.perTryTimeoutMs ?? route.timeoutMs;
     const { kind, value } = route.match.path;
     const rewrite = route.rewrite?.path;
@@ -118,9 +126,10 @@ export function renderKongConfig(ctx: EngineContext, options: KongConfigOptions)
         preserve_host: route.rewrite?.host === undefined,
         // Most specific first, as every strategy orders routes.
         regex_priority: routes.length - i,
-        // With TLS, plain HTTP is redirected to HTTPS.
-        protocols: intent.tls ? ['https'] : ['http', 'https'],
-        https_redirect_status_code: intent.tls ? 301 : undefined,
+        // When Kong terminates TLS, plain HTTP is redirected to HTTPS. Behind an L7 front that
+        // terminates TLS, Kong gets plain HTTP and must serve it (a redirect would loop).
+        protocols: ctx.tls ? ['https'] : ['http', 'https'],
+        https_redirect_status_code: ctx.tls ? 301 : undefined,
       }],
       plugins: plugins.length > 0 ? plugins : undefined,
     };
@@ -159,9 +168,10 @@ export function renderKongConfig(ctx: EngineContext, options: KongConfigOptions)
     ...[...apiKeySecrets].sort().map((s) => forEachConsumer(dir(s), `printf '  - username: "%s"\\n    keyauth_credentials:\\n      - key: "%s"\\n    acls:\\n      - group: "${s}"\\n' "$consumer" "$value"`)),
     ...[...basicSecrets].sort().map((s) => forEachConsumer(dir(s), `printf '  - username: "%s"\\n    basicauth_credentials:\\n      - username: "%s"\\n        password: "%s"\\n    acls:\\n      - group: "${s}"\\n' "$consumer" "$consumer" "$value"`)),
     // A JWT issuer is a consumer whose jwt secret holds the issuer's public key (PEM, one line with \n).
+    // The issuer is declared data: a single-quoted shell literal, escaped for the YAML string.
     ...[...jwtSecrets.entries()].sort().map(([s, issuer]) => [
       `pem=$(sed 's/$/\\\\n/' ${dir(s)}/public-key.pem | tr -d '\\n')`,
-      `printf '  - username: "%s"\\n    jwt_secrets:\\n      - key: "%s"\\n        algorithm: RS256\\n        rsa_public_key: "%s"\\n    acls:\\n      - group: "${s}"\\n' ${JSON.stringify(`jwt-${s}`)} ${JSON.stringify(issuer)} "$pem"`,
+      `printf '  - username: "%s"\\n    jwt_secrets:\\n      - key: "%s"\\n        algorithm: RS256\\n        rsa_public_key: "%s"\\n    acls:\\n      - group: "${s}"\\n' ${shellLiteral(`jwt-${s}`)} ${shellLiteral(yamlStringBody(issuer))} "$pem"`,
     ].join('\n')),
   ];
   const initScript = [
@@ -197,8 +207,4 @@ function target(b: BackendIntent, intent: ExposureIntent, options: KongConfigOpt
 /** Kong entity names: letters, digits and `-._~`. */
 function kongName(route: RouteIntent): string {
   return route.field === 'routes' ? 'default' : route.field.replace(/\[(\d+)\]/, '-$1');
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -30,7 +30,6 @@ const ERRORS: Record<number, string> = {
   504: 'gateway timeout',
 };
 
-/** The whole nginx.conf for one exposure. */
 /** The configuration, the Secrets it mounts, and the script that renders their credentials. */
 export interface NginxConfig {
   readonly config: string;
@@ -38,6 +37,7 @@ export interface NginxConfig {
   readonly initScript?: string;
 }
 
+/** The whole nginx.conf for one exposure. */
 export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOptions): NginxConfig {
   const { intent } = ctx;
   const hsts = intent.tls !== undefined;
@@ -143,9 +143,11 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
     '}',
     '',
   ];
-  // API keys as an nginx map, basic auth as an htpasswd file ({PLAIN}: the Secret holds passwords).
+  // API keys as an nginx map of exact regexes (plain map strings compare case-insensitively, and a
+  // key starting with "~" would be read as syntax); basic auth as an htpasswd file ({PLAIN}: the
+  // Secret holds passwords).
   const script = [
-    ...routing.apiKeySecrets.map((s) => `${forEachConsumer(secretDir(s), 'printf \'"%s" "%s";\\n\' "$value" "$consumer"')} > ${apiKeyMapFile(s)}`),
+    ...routing.apiKeySecrets.map((s) => `${forEachConsumer(secretDir(s), 'printf \'"~^%s$" "%s";\\n\' "$pattern" "$consumer"')} > ${apiKeyMapFile(s)}`),
     ...routing.basicAuthSecrets.map((s) => `${forEachConsumer(secretDir(s), 'printf \'%s:{PLAIN}%s\\n\' "$consumer" "$raw"')} > ${htpasswdFile(s)}`),
   ];
   return {

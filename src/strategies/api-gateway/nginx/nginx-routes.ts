@@ -3,7 +3,7 @@ import { HeaderMatchIntent } from '../../../header-match';
 import { ExposureIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
 import { QueryParamMatchIntent } from '../../../query-param-match';
-import { RetryOn } from '../../../route';
+import { nextUpstreamConditions } from '../../text';
 import { EngineContext } from '../engine';
 import { hasVariable, headerVariable, indent, literalRegex, quote } from './nginx-text';
 
@@ -14,15 +14,6 @@ export const GENERATED_DIR = '/etc/nginx/generated';
 export const apiKeyMapFile = (secretName: string) => `${GENERATED_DIR}/${secretName}.keys.map`;
 export const htpasswdFile = (secretName: string) => `${GENERATED_DIR}/${secretName}.htpasswd`;
 
-// What proxy_next_upstream retries for each intent condition (nginx cannot retry on 409).
-const NEXT_UPSTREAM: Record<RetryOn, string[] | undefined> = {
-  '5xx': ['error', 'timeout', 'http_500', 'http_502', 'http_503', 'http_504'],
-  'gateway-error': ['error', 'timeout', 'http_502', 'http_503', 'http_504'],
-  'connect-failure': ['error', 'timeout'],
-  'reset': ['error'],
-  'retriable-4xx': undefined,
-};
-const NEXT_UPSTREAM_ORDER = ['error', 'timeout', 'http_500', 'http_502', 'http_503', 'http_504'];
 
 /** The http-level and server-level parts of the routing. */
 export interface RoutingConfig {
@@ -136,13 +127,6 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
       lines.push(`if (${variable} = "") {`, '  return 401;', '}', `set $consumer ${variable};`);
     }
 
-    if (route.action.kind === 'redirect') {
-      const r = route.action;
-      const target = `${r.scheme ?? '$scheme'}://${r.host ?? '$host'}${r.port === undefined ? '' : `:${r.port}`}${r.path ?? '$original_uri$is_args$args'}`;
-      lines.push(`return ${r.statusCode} "${target}";`);
-      locations.push(`location = /__route/${i} {`, '  internal;', ...indent([...lines, ...directives], 1), '}', '');
-      return;
-    }
 
     if (route.rateLimit) {
       const r = route.rateLimit;
@@ -167,12 +151,26 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
       for (const name of [...response.set.map((h) => h.name), ...response.remove]) directives.push(`proxy_hide_header ${name};`);
       for (const h of [...response.set, ...response.add]) directives.push(`add_header ${h.name} ${checkedQuote(h.value, route.sources.responseHeaders!, ctx)} always;`);
     }
+    if (route.action.kind === 'redirect') {
+      const r = route.action;
+      // Declared parts are checked literals; unchanged parts come from the request, the path as
+      // the client sent it ($request_uri: not decoded, so no CR/LF can reach Location).
+      const literal = (v: string) => checkedQuote(v, route.sources.redirect!, ctx).slice(1, -1);
+      const host = r.host === undefined ? '$host' : literal(r.host);
+      const target = `${r.scheme ?? '$scheme'}://${host}${r.port === undefined ? '' : `:${r.port}`}${r.path === undefined ? '$request_uri' : literal(r.path)}`;
+      // try_files runs after the access checks (rate limit, basic auth); a `return` here would
+      // answer before them. The named location only answers, with the route's response headers.
+      locations.push(`location = /__route/${i} {`, '  internal;', ...indent([...lines, ...directives, `try_files /__redirect__ @redirect_${i};`], 1), '}', '',
+        `location @redirect_${i} {`, ...indent([...directives.filter((d) => d.startsWith('add_header')), `return ${r.statusCode} "${target}";`], 1), '}', '');
+      return;
+    }
+
     if (options.cacheTtlSeconds !== undefined) {
       directives.push(
         'proxy_cache responses;',
         'proxy_cache_methods GET HEAD;',
         // Consumers never share cached responses.
-        'proxy_cache_key "$scheme$host$request_uri$consumer$remote_user";',
+        'proxy_cache_key "$route_name|$scheme$host$request_uri|$consumer$remote_user";',
         `proxy_cache_valid 200 301 404 ${options.cacheTtlSeconds}s;`,
         'add_header X-Cache-Status $upstream_cache_status always;',
       );
@@ -202,7 +200,7 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
         ...(m.percentage < 100 ? [`  if ($mirror_sample_${i} = "") {`, '    return 204;', '  }'] : []),
         '  proxy_set_header Host $host;', `  proxy_pass http://mirror_${i}$request_uri;`, '}', '');
     }
-    proxy.push(`proxy_pass http://route_${i}${upstreamUri(route, i, http)};`);
+    proxy.push(`proxy_pass "http://route_${i}${upstreamUri(route, i, http, ctx)}";`);
     locations.push(`location = /__route/${i} {`, '  internal;', ...indent([...lines, ...directives, ...proxy], 1), '}', '');
   });
 
@@ -255,19 +253,23 @@ function upstream(name: string, servers: [BackendIntent, number][], intent: Expo
 }
 
 /** The URI sent upstream: the original one, or the rewritten path with the query string. */
-function upstreamUri(route: RouteIntent, i: number, http: string[]): string {
+function upstreamUri(route: RouteIntent, i: number, http: string[], ctx: EngineContext): string {
   const rewrite = route.rewrite?.path;
   if (rewrite === undefined) return '$request_uri';
+  const literal = checkedQuote(rewrite, route.sources.rewrite!, ctx).slice(1, -1);
   const { kind, value } = route.match.path;
-  if (kind !== 'prefix') return `${rewrite}$is_args$args`;
-  // Element-wise prefix replacement, e.g. /api -> /v2 turns /api/x into /v2/x and /api into /v2.
-  const base = rewrite.endsWith('/') && rewrite !== '/' ? rewrite.slice(0, -1) : rewrite;
+  if (kind !== 'prefix') return `${literal}$is_args$args`;
+  // Element-wise prefix replacement, e.g. /api -> /v2 turns /api/x into /v2/x and /api into /v2,
+  // on the URI as the client sent it ($request_uri, with its query): nothing decoded reaches the
+  // upstream request line. A URI the pattern does not take (encoded prefix) gets the bare target.
+  const base = literal.endsWith('/') && literal !== '/' ? literal.slice(0, -1) : literal;
   const prefix = value === '/' ? '' : literalRegex(value);
-  http.push(`map $original_uri $rewritten_uri_${i} {`,
-    `  "~^${prefix}(?<rest_${i}>/.*)?$" ${quote(base === '/' ? `$rest_${i}` : `${base}$rest_${i}`)};`, '}', '');
-  // An empty rest (the prefix itself) becomes the bare rewrite target.
-  http.push(`map $rewritten_uri_${i} $upstream_uri_${i} {`, `  "" ${quote(base)};`, `  default $rewritten_uri_${i};`, '}', '');
-  return `$upstream_uri_${i}$is_args$args`;
+  http.push(`map $request_uri $upstream_uri_${i} {`, `  default "${base}";`,
+    // The prefix itself (with its query): the bare target.
+    `  "~^${prefix}(?<bare_${i}>\\?.*)?$" "${base}$bare_${i}";`,
+    // Below the prefix: the target and the rest.
+    `  "~^${prefix}(?<rest_${i}>/[^?]*)(?<query_${i}>\\?.*)?$" "${base === '/' ? '' : base}$rest_${i}$query_${i}";`, '}', '');
+  return `$upstream_uri_${i}`;
 }
 
 function requestHeaderEdits(route: RouteIntent, i: number, http: string[], ctx: EngineContext): string[] {
@@ -293,14 +295,8 @@ function timeouts(route: RouteIntent, ctx: EngineContext): string[] {
   const r = route.retries;
   if (r === undefined) return lines;
   if (r.attempts === 0) return [...lines, 'proxy_next_upstream off;'];
-  const conditions = new Set<string>();
-  for (const on of r.retryOn) {
-    const mapped = NEXT_UPSTREAM[on];
-    if (mapped === undefined) ctx.fail(`${route.sources.retries!}.retryOn`, `nginx cannot retry on "${on}"; use 5xx, gateway-error, connect-failure, reset`);
-    mapped.forEach((c) => conditions.add(c));
-  }
   lines.push(
-    `proxy_next_upstream ${NEXT_UPSTREAM_ORDER.filter((c) => conditions.has(c)).join(' ')} non_idempotent;`,
+    `proxy_next_upstream ${nextUpstreamConditions(r, route.sources.retries!, 'nginx', ctx.fail)} non_idempotent;`,
     `proxy_next_upstream_tries ${r.attempts + 1};`,
   );
   if (route.timeoutMs !== undefined) lines.push(`proxy_next_upstream_timeout ${seconds(route.timeoutMs)};`);

@@ -14,9 +14,7 @@ export function hasVariable(value: string): boolean {
 }
 
 /** A regex for an nginx `~` match of exactly `literal`. */
-export function literalRegex(literal: string): string {
-  return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+export { escapeRegex as literalRegex } from '../../text';
 
 /** The nginx variable of a request header: `$http_x_api_key`. */
 export function headerVariable(name: string): string {
