@@ -19,7 +19,9 @@ export interface ApiKeyAuthOptions {
 /** Options for `Auth.basic`. */
 export interface BasicAuthOptions {
   /**
-   * The Secret holding an htpasswd file (never inlined).
+   * The Secret with the users (never inlined). Its format depends on who reads it: for
+   * ingress-nginx, an htpasswd file under the key `auth`; for the API gateway engines, one data key
+   * per user, its value the password (the engines hash or render it at pod start).
    * @example Auth.basic({ secret: 'admins' })
    */
   readonly secret: SecretRef;

@@ -13,7 +13,9 @@ export interface PathMatchIntent {
  * Which request paths a route matches.
  *
  * Prefix matches are element-wise, as in Ingress `Prefix`, Gateway API `PathPrefix` and the
- * Istio rendering: `PathMatch.prefix('/api')` matches `/api` and `/api/v1`, not `/apis`.
+ * NGINX engine: `PathMatch.prefix('/api')` matches `/api` and `/api/v1`, not `/apis`. Istio and
+ * Kong render string prefixes (as Istio does for Ingress `Prefix` paths), where `/api` also
+ * matches `/apis`; with a path rewrite, Istio splits the prefix element-wise.
  */
 export abstract class PathMatch {
   /**
