@@ -1,5 +1,7 @@
+import { Duration } from 'cdk8s';
 import { Capabilities } from '../../capabilities';
 import { ExposureIntent } from '../../intent/model';
+import { dnsSubdomainProblem, problemsOf } from '../../intent/validators';
 
 /** A Secret the gateway container mounts read-only (API keys, htpasswd files, TLS). */
 export interface SecretMount {
@@ -55,4 +57,14 @@ export interface GatewayEngine {
   readonly capabilities: Capabilities;
   readonly problems: readonly string[];
   configure(ctx: EngineContext): EngineConfig;
+}
+
+/** The options every engine takes, checked alike: a pinned image, a whole-second cache TTL, a DNS cluster domain. */
+export function engineOptionProblems(image: string, cacheTtl: Duration | undefined, clusterDomain: string | undefined): string[] {
+  const ttl = cacheTtl?.toSeconds({ integral: false });
+  return problemsOf(
+    /:latest$|^[^:@]+$/.test(image) ? `image "${image}" is not pinned; use a version tag or a digest` : undefined,
+    ttl !== undefined && (ttl < 1 || !Number.isInteger(ttl)) ? `cacheTtl of ${ttl}s is not a whole number of seconds of at least 1` : undefined,
+    clusterDomain === undefined ? undefined : dnsSubdomainProblem(clusterDomain, 'clusterDomain'),
+  );
 }

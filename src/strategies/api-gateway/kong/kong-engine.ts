@@ -1,7 +1,6 @@
 import { Size, SizeRoundingBehavior, Duration } from 'cdk8s';
 import { CAPABILITY_MATRIX } from '../../../capabilities';
-import { dnsSubdomainProblem, problemsOf } from '../../../intent/validators';
-import { EngineConfig, EngineContext, GatewayEngine } from '../engine';
+import { EngineConfig, EngineContext, engineOptionProblems, GatewayEngine } from '../engine';
 import { KONG_PATHS, renderKongConfig } from './kong-config';
 
 /** The image the Kong engine runs unless told otherwise: pinned (it runs as the kong user, uid 1000). */
@@ -44,13 +43,7 @@ export class KongEngine implements GatewayEngine {
   public readonly problems: readonly string[];
 
   constructor(private readonly options: KongEngineOptions) {
-    const image = options.image ?? DEFAULT_KONG_IMAGE;
-    const ttl = options.cacheTtl?.toSeconds({ integral: false });
-    this.problems = problemsOf(
-      /:latest$|^[^:@]+$/.test(image) ? `image "${image}" is not pinned; use a version tag or a digest` : undefined,
-      ttl !== undefined && (ttl < 1 || !Number.isInteger(ttl)) ? `cacheTtl of ${ttl}s is not a whole number of seconds of at least 1` : undefined,
-      options.clusterDomain === undefined ? undefined : dnsSubdomainProblem(options.clusterDomain, 'clusterDomain'),
-    );
+    this.problems = engineOptionProblems(options.image ?? DEFAULT_KONG_IMAGE, options.cacheTtl, options.clusterDomain);
   }
 
   public configure(ctx: EngineContext): EngineConfig {

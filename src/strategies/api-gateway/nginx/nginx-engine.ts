@@ -1,7 +1,7 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { CAPABILITY_MATRIX } from '../../../capabilities';
-import { dnsSubdomainProblem, problemsOf } from '../../../intent/validators';
-import { EngineConfig, EngineContext, GatewayEngine } from '../engine';
+import { problemsOf } from '../../../intent/validators';
+import { EngineConfig, EngineContext, engineOptionProblems, GatewayEngine } from '../engine';
 import { NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, renderNginxConfig } from './nginx-config';
 import { GENERATED_DIR, secretDir } from './nginx-routes';
 
@@ -50,14 +50,10 @@ export class NginxEngine implements GatewayEngine {
   public readonly problems: readonly string[];
 
   constructor(private readonly options: NginxEngineOptions) {
-    const image = options.image ?? DEFAULT_NGINX_IMAGE;
-    const ttl = options.cacheTtl?.toSeconds({ integral: false });
-    this.problems = problemsOf(
-      /:latest$|^[^:@]+$/.test(image) ? `image "${image}" is not pinned; use a version tag or a digest` : undefined,
-      ttl !== undefined && (ttl < 1 || !Number.isInteger(ttl)) ? `cacheTtl of ${ttl}s is not a whole number of seconds of at least 1` : undefined,
-      options.clusterDomain === undefined ? undefined : dnsSubdomainProblem(options.clusterDomain, 'clusterDomain'),
-      options.maxBodySize !== undefined && options.maxBodySize.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) < 1 ? 'maxBodySize is below 1 KiB' : undefined,
-    );
+    this.problems = [
+      ...engineOptionProblems(options.image ?? DEFAULT_NGINX_IMAGE, options.cacheTtl, options.clusterDomain),
+      ...problemsOf(options.maxBodySize !== undefined && options.maxBodySize.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) < 1 ? 'maxBodySize is below 1 KiB' : undefined),
+    ];
   }
 
   public configure(ctx: EngineContext): EngineConfig {
