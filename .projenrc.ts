@@ -56,6 +56,9 @@ const project = new typescript.TypeScriptProject({
 // (the registry lacks the non-linux bindings of 1.13.0).
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
+// Snapshots are written on purpose (`npx jest -u`) and reviewed; no task rewrites them.
+project.tasks.removeTask('test:update');
+
 // `npx projen import` regenerates imports/*.ts offline from the CRDs vendored in imports/crds/.
 // One bundle per vendor, each with a `name:=` prefix, so two API groups never overwrite each other.
 const CRDS = 'imports/crds';
