@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   ApiGatewayEngine, ApiGatewayStrategyOptions, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, PathMatch,
@@ -159,6 +159,12 @@ describe('apiGateway strategy, NGINX engine', () => {
       'ExposedService shop/api: strategy: exposedVia is an API gateway; expose the gateway with loadBalancer, nodePort, ingress, istio or gatewayApi'],
     ['an unpinned image', {}, { engine: ApiGatewayEngine.nginx({ image: 'nginx:latest' }) },
       'ExposedService shop/api: strategy: image "nginx:latest" is not pinned; use a version tag or a digest'],
+    ['a body limit below 1 KiB', {}, { engine: ApiGatewayEngine.nginx({ maxBodySize: Size.kibibytes(0.5) }) },
+      'ExposedService shop/api: strategy: maxBodySize is below 1 KiB'],
+    ['a cache below 1 MiB', {}, { engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(30), cacheSize: Size.kibibytes(512) }) },
+      'ExposedService shop/api: strategy: cacheSize is below 1 MiB'],
+    ['a cache size without a cache', {}, { engine: ApiGatewayEngine.nginx({ cacheSize: Size.gibibytes(1) }) },
+      'ExposedService shop/api: strategy: cacheSize sizes the response cache, which only cacheTtl turns on; set cacheTtl'],
     ['replicas and autoscaling', {}, { replicas: 2, autoscaling: { minReplicas: 2, maxReplicas: 4 } },
       'ExposedService shop/api: strategy: set replicas or autoscaling, not both'],
     ['removing the Server header', { routes: [{ responseHeaders: { remove: ['Server'] } }] }, {},

@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, Tls } from '../../src';
 import { hygieneProblems } from '../support/hygiene';
@@ -156,6 +156,11 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
   ] as [string, Partial<ExposedServiceProps>, string][])('%s is an error', (_name, props, message) => {
     const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() });
     expect(declarationError({ strategy, backend: api(), ...props }).message).toBe(message);
+  });
+
+  test('a body limit below 1 KiB is an error, not rounded up', () => {
+    const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong({ maxBodySize: Size.kibibytes(0.5) }) });
+    expect(declarationError({ strategy, backend: api() }).message).toBe('ExposedService test/public: strategy: maxBodySize is below 1 KiB');
   });
 
   test('header matches and edits map to route headers and transformers', () => {

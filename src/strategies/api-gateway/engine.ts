@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Capabilities } from '../../capabilities';
 import { ExposureIntent } from '../../intent/model';
 import { dnsSubdomainProblem, problemsOf } from '../../intent/validators';
@@ -59,12 +59,15 @@ export interface GatewayEngine {
   configure(ctx: EngineContext): EngineConfig;
 }
 
-/** The options every engine takes, checked alike: a pinned image, a whole-second cache TTL, a DNS cluster domain. */
-export function engineOptionProblems(image: string, cacheTtl: Duration | undefined, clusterDomain: string | undefined): string[] {
+/** The options every engine takes, checked alike: a pinned image, a whole-second cache TTL, a DNS cluster domain, a body limit of at least 1 KiB. */
+export function engineOptionProblems(image: string, cacheTtl: Duration | undefined, clusterDomain: string | undefined,
+  maxBodySize: Size | undefined): string[] {
   const ttl = cacheTtl?.toSeconds({ integral: false });
   return problemsOf(
     /:latest$|^[^:@]+$/.test(image) ? `image "${image}" is not pinned; use a version tag or a digest` : undefined,
     ttl !== undefined && (ttl < 1 || !Number.isInteger(ttl)) ? `cacheTtl of ${ttl}s is not a whole number of seconds of at least 1` : undefined,
+    // Both engines count the limit in KiB: below one, nginx would write 0 (no limit at all).
+    maxBodySize !== undefined && maxBodySize.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) < 1 ? 'maxBodySize is below 1 KiB' : undefined,
     clusterDomain === undefined ? undefined : dnsSubdomainProblem(clusterDomain, 'clusterDomain'),
   );
 }

@@ -111,6 +111,7 @@ export function renderKongConfig(ctx: EngineContext, options: KongConfigOptions)
       protocol: 'http',
       path: rewrite,
       retries: retries?.attempts ?? 0,
+      // Connecting gets the request's bound too, at most Kong's default of 60 s.
       ...(perTry === undefined ? {} : { connect_timeout: Math.min(perTry, 60_000), read_timeout: perTry, write_timeout: perTry }),
       routes: [{
         name,

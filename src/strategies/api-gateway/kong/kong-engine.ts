@@ -43,14 +43,14 @@ export class KongEngine implements GatewayEngine {
   public readonly problems: readonly string[];
 
   constructor(private readonly options: KongEngineOptions) {
-    this.problems = engineOptionProblems(options.image ?? DEFAULT_KONG_IMAGE, options.cacheTtl, options.clusterDomain);
+    this.problems = engineOptionProblems(options.image ?? DEFAULT_KONG_IMAGE, options.cacheTtl, options.clusterDomain, options.maxBodySize);
   }
 
   public configure(ctx: EngineContext): EngineConfig {
     const o = this.options;
     const { config, secrets, initScript } = renderKongConfig(ctx, {
       clusterDomain: o.clusterDomain ?? 'cluster.local',
-      maxBodyKb: Math.max(1, (o.maxBodySize ?? Size.mebibytes(1)).toKibibytes({ rounding: SizeRoundingBehavior.FLOOR })),
+      maxBodyKb: (o.maxBodySize ?? Size.mebibytes(1)).toKibibytes({ rounding: SizeRoundingBehavior.FLOOR }),
       cacheTtlSeconds: o.cacheTtl?.toSeconds(),
     });
     const tls = ctx.tls !== undefined;

@@ -51,8 +51,12 @@ export class NginxEngine implements GatewayEngine {
 
   constructor(private readonly options: NginxEngineOptions) {
     this.problems = [
-      ...engineOptionProblems(options.image ?? DEFAULT_NGINX_IMAGE, options.cacheTtl, options.clusterDomain),
-      ...problemsOf(options.maxBodySize !== undefined && options.maxBodySize.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) < 1 ? 'maxBodySize is below 1 KiB' : undefined),
+      ...engineOptionProblems(options.image ?? DEFAULT_NGINX_IMAGE, options.cacheTtl, options.clusterDomain, options.maxBodySize),
+      ...problemsOf(
+        // The cache's max_size is written in MiB.
+        options.cacheSize !== undefined && options.cacheSize.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) < 1 ? 'cacheSize is below 1 MiB' : undefined,
+        options.cacheSize !== undefined && options.cacheTtl === undefined ? 'cacheSize sizes the response cache, which only cacheTtl turns on; set cacheTtl' : undefined,
+      ),
     ];
   }
 
@@ -63,7 +67,7 @@ export class NginxEngine implements GatewayEngine {
       maxBodySize: `${(o.maxBodySize ?? Size.mebibytes(1)).toKibibytes({ rounding: SizeRoundingBehavior.FLOOR })}k`,
       cache: o.cacheTtl === undefined ? undefined : {
         ttlSeconds: o.cacheTtl.toSeconds(),
-        maxSizeMb: Math.max(1, (o.cacheSize ?? Size.mebibytes(100)).toMebibytes({ rounding: SizeRoundingBehavior.FLOOR })),
+        maxSizeMb: (o.cacheSize ?? Size.mebibytes(100)).toMebibytes({ rounding: SizeRoundingBehavior.FLOOR }),
       },
     });
     return {

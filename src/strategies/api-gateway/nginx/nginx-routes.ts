@@ -289,9 +289,10 @@ function requestHeaderEdits(route: RouteIntent, i: number, http: string[], ctx: 
 
 function timeouts(route: RouteIntent, ctx: EngineContext): string[] {
   const lines: string[] = [];
-  const seconds = (ms: number) => `${ms}ms`;
   const perTry = route.retries?.perTryTimeoutMs ?? route.timeoutMs;
-  if (perTry !== undefined) lines.push(`proxy_connect_timeout ${seconds(Math.min(perTry, 60_000))};`, `proxy_send_timeout ${seconds(perTry)};`, `proxy_read_timeout ${seconds(perTry)};`);
+  // The timeout bounds the request; connecting gets the same bound, at most 60 s (nginx's own
+  // default; its docs warn the connect timeout usually cannot exceed 75 s).
+  if (perTry !== undefined) lines.push(`proxy_connect_timeout ${Math.min(perTry, 60_000)}ms;`, `proxy_send_timeout ${perTry}ms;`, `proxy_read_timeout ${perTry}ms;`);
   const r = route.retries;
   if (r === undefined) return lines;
   if (r.attempts === 0) return [...lines, 'proxy_next_upstream off;'];
@@ -299,7 +300,7 @@ function timeouts(route: RouteIntent, ctx: EngineContext): string[] {
     `proxy_next_upstream ${nextUpstreamConditions(r, route.sources.retries!, 'nginx', ctx.fail)} non_idempotent;`,
     `proxy_next_upstream_tries ${r.attempts + 1};`,
   );
-  if (route.timeoutMs !== undefined) lines.push(`proxy_next_upstream_timeout ${seconds(route.timeoutMs)};`);
+  if (route.timeoutMs !== undefined) lines.push(`proxy_next_upstream_timeout ${route.timeoutMs}ms;`);
   return lines;
 }
 
