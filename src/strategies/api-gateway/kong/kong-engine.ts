@@ -17,7 +17,7 @@ export interface KongEngineOptions {
    */
   readonly image?: string;
   /**
-   * The largest request body accepted (request-size-limiting); larger ones get 413.
+   * The largest request body accepted (request-size-limiting), at least 1 KiB; larger ones get 413.
    * @default Size.mebibytes(1)
    * @example ApiGatewayEngine.kong({ maxBodySize: Size.mebibytes(8) })
    */

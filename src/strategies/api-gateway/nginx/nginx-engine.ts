@@ -17,7 +17,7 @@ export interface NginxEngineOptions {
    */
   readonly image?: string;
   /**
-   * The largest request body accepted; larger ones get 413.
+   * The largest request body accepted, at least 1 KiB; larger ones get 413.
    * @default Size.mebibytes(1)
    * @example ApiGatewayEngine.nginx({ maxBodySize: Size.mebibytes(8) })
    */
@@ -30,7 +30,7 @@ export interface NginxEngineOptions {
    */
   readonly cacheTtl?: Duration;
   /**
-   * Size of the response cache.
+   * Size of the response cache that `cacheTtl` turns on (at least 1 MiB).
    * @default Size.mebibytes(100)
    * @example ApiGatewayEngine.nginx({ cacheTtl: Duration.minutes(5), cacheSize: Size.gibibytes(1) })
    */
