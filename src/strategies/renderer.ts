@@ -40,13 +40,15 @@ export interface ExposedResources {
   /** istio with `Tls.certManager`: the Certificate in the gateway's namespace. */
   readonly certificate?: certManager.Certificate;
   /** apiGateway: the gateway Deployment. */
-  readonly gatewayDeployment?: kplus.Deployment;
+  readonly gatewayDeployment?: kplus.k8s.KubeDeployment;
+  /** apiGateway behind an L7 front (ingress, istio, gatewayApi): the ClusterIP Service it routes to. */
+  readonly gatewayService?: kplus.k8s.KubeService;
   /** apiGateway: the ConfigMap with the engine's configuration. */
-  readonly gatewayConfig?: kplus.ConfigMap;
+  readonly gatewayConfig?: kplus.k8s.KubeConfigMap;
   /** apiGateway: keeps a gateway pod up through voluntary disruptions. */
   readonly gatewayDisruptionBudget?: kplus.k8s.KubePodDisruptionBudget;
   /** apiGateway with `autoscaling`. */
-  readonly gatewayAutoscaler?: kplus.HorizontalPodAutoscaler;
+  readonly gatewayAutoscaler?: kplus.k8s.KubeHorizontalPodAutoscalerV2;
   /** apiGateway with `isolateBackends`: one per backend. */
   readonly networkPolicies?: readonly kplus.k8s.KubeNetworkPolicy[];
   /** Services the library created for `Backend.fromDeployment` backends. */

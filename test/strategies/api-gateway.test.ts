@@ -143,6 +143,44 @@ describe('apiGateway strategy, NGINX engine', () => {
     });
   });
 
+  test('resources: the workload objects; the pod selector is the address label, so it never changes between versions', () => {
+    const chart = testChart('shop', 'shop');
+    const front = new ExposedService(chart, 'api', {
+      strategy: ExposureStrategy.apiGateway({
+        engine: ApiGatewayEngine.nginx(),
+        exposedVia: ExposureStrategy.ingress({ className: 'nginx' }),
+        autoscaling: { minReplicas: 2, maxReplicas: 4 },
+        resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { limit: Size.gibibytes(1) }, ephemeralStorage: { request: Size.gibibytes(2) } },
+      }),
+      hosts: ['api.example.com'],
+      backend: api(),
+    });
+    const lb = new ExposedService(chart, 'lb', { strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() }), backend: api() });
+    const manifests = synthChecked(chart);
+    const r = front.resources;
+    expect([r.gatewayConfig, r.gatewayDeployment, r.gatewayService, r.gatewayDisruptionBudget, r.gatewayAutoscaler].map((o) => o?.name)).toEqual([
+      'shop-api-gateway-config', 'shop-api-gateway', 'shop-api-gateway', 'shop-api-gateway', 'shop-api-gateway',
+    ]);
+    // The gateway's own Service is the workload's, not a backend Service of the app.
+    expect(r.backendServices).toEqual([]);
+    expect(lb.resources.gatewayService).toBeUndefined();
+
+    const labels = { 'cdk8s.io/metadata.addr': 'shop-api-Gateway-c8e567da' };
+    expect(gatewayOf(manifests).spec.selector).toEqual({ matchLabels: labels });
+    expect(gatewayOf(manifests).spec.template.metadata.labels).toEqual(labels);
+    expect(find(manifests, 'Service', 'shop-api-gateway').spec).toEqual({
+      externalIPs: [], ports: [{ name: 'http-8080', port: 8080, targetPort: 8080 }], selector: labels, type: 'ClusterIP',
+    });
+    expect(containerOf(manifests).resources).toEqual({ limits: { memory: '1024Mi' }, requests: { 'cpu': '250m', 'ephemeral-storage': '2Gi' } });
+    expect(find(manifests, 'HorizontalPodAutoscaler').spec.behavior).toEqual({
+      scaleUp: {
+        selectPolicy: 'Max', stabilizationWindowSeconds: 0,
+        policies: [{ type: 'Pods', value: 4, periodSeconds: 60 }, { type: 'Percent', value: 200, periodSeconds: 60 }],
+      },
+      scaleDown: { selectPolicy: 'Max', stabilizationWindowSeconds: 300, policies: [{ type: 'Pods', value: 2, periodSeconds: 300 }] },
+    });
+  });
+
   test('API key material stays in the Secret: the config includes the mounted file', () => {
     const config = configOf(expose({ backend: api(), auth: Auth.apiKey({ secret: 'api-keys', header: 'X-Key' }), rateLimit: RateLimit.perMinute(100, { key: 'api-key' }) }));
     expect(config).toContain('map $http_x_key $api_consumer_0 {');

@@ -52,18 +52,17 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     const backendServices = provisionBackendServices(intent.backends);
     // cert-manager issues the certificate the gateway serves, into the Secret it mounts.
     const certificate = tlsAtGateway && intent.tls!.certManager ? certificateFor(scope, intent) : undefined;
-    const workload = renderGatewayWorkload(scope, intent, config, this.workload);
-
     const port = tlsAtGateway ? config.httpsPort : config.httpPort;
+    // An L7 front routes to the gateway by Service name; an L4 front is itself the gateway's Service.
+    const workload = renderGatewayWorkload(scope, intent, config, this.workload, l4Front ? undefined : port);
     const gatewayBackend: BackendIntent = {
-      key: `${intent.namespace ?? ''}/${workload.deployment.name}:${port}`,
-      name: workload.deployment.name,
+      key: `${intent.namespace ?? ''}/${workload.name}:${port}`,
+      name: workload.name,
       namespace: intent.namespace,
       port,
       targetPort: port,
       origin: 'deployment',
-      podLabels: () => ({ ...workload.deployment.matchLabels }),
-      deployment: workload.deployment,
+      podLabels: () => ({ ...workload.podLabels }),
       protocol: 'http',
     };
     const frontIntent: ExposureIntent = {
@@ -91,6 +90,7 @@ export class ApiGatewayRenderer implements StrategyRenderer {
       certificate: certificate ?? frontResources.certificate,
       backendServices: [...backendServices, ...(frontResources.backendServices ?? [])],
       gatewayDeployment: workload.deployment,
+      gatewayService: workload.service,
       gatewayConfig: workload.configMap,
       gatewayDisruptionBudget: workload.podDisruptionBudget,
       gatewayAutoscaler: workload.autoscaler,

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObject, Duration, JsonPatch, Lazy, Size } from 'cdk8s';
+import { Lazy, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { EngineConfig } from './engine';
@@ -58,10 +58,15 @@ export interface GatewayWorkloadOptions {
 
 /** The synthesized gateway workload. */
 export interface GatewayWorkload {
-  readonly deployment: kplus.Deployment;
-  readonly configMap: kplus.ConfigMap;
+  /** The name of the Deployment (and of its Service, PodDisruptionBudget and autoscaler). */
+  readonly name: string;
+  /** The labels of the gateway's pods. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly deployment: kplus.k8s.KubeDeployment;
+  readonly configMap: kplus.k8s.KubeConfigMap;
+  readonly service?: kplus.k8s.KubeService;
   readonly podDisruptionBudget?: kplus.k8s.KubePodDisruptionBudget;
-  readonly autoscaler?: kplus.HorizontalPodAutoscaler;
+  readonly autoscaler?: kplus.k8s.KubeHorizontalPodAutoscalerV2;
   readonly networkPolicies: readonly kplus.k8s.KubeNetworkPolicy[];
 }
 
@@ -88,110 +93,166 @@ export function workloadProblems(options: GatewayWorkloadOptions): string[] {
   return problems;
 }
 
+/** The label that selects the gateway's pods (cdk8s-plus's convention, kept so selectors never change). */
+const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
+
 /**
  * The hardened gateway Deployment for an engine's configuration: non-root, read-only root
  * filesystem with emptyDirs where the engine writes, no privilege escalation, all capabilities
  * dropped, seccomp RuntimeDefault, resources, probes on the internal status port, pods spread
  * across nodes, a PodDisruptionBudget, and a checksum of the configuration so pods roll when it
- * changes.
+ * changes. `servicePort`: also a ClusterIP Service on that port, for fronts that route by name.
+ *
+ * Built from the typed L1s directly: the workload is fixed, so cdk8s-plus's L2s (lazy specs,
+ * volume and container objects, JSON patches for what they cannot express) only added synth time.
  */
 export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, config: EngineConfig,
-  options: GatewayWorkloadOptions): GatewayWorkload {
+  options: GatewayWorkloadOptions, servicePort?: number): GatewayWorkload {
   const name = resourceName(scope, 'gateway');
-  const configMap = new kplus.ConfigMap(scope, 'GatewayConfig', { metadata: { name: resourceName(scope, 'gateway-config') }, data: { ...config.files } });
+  const configMap = new k8s.KubeConfigMap(scope, 'GatewayConfig', {
+    metadata: { name: resourceName(scope, 'gateway-config') },
+    data: { ...config.files },
+    immutable: false,
+  });
   // Pods roll when the configuration or the credentials script changes.
   const checksum = createHash('sha256').update(JSON.stringify([Object.entries(config.files).sort(), config.initScript ?? ''])).digest('hex');
   // With autoscaling the HorizontalPodAutoscaler owns the replica count.
   const replicas = options.autoscaling ? undefined : options.replicas ?? 2;
   const minimum = options.autoscaling?.minReplicas ?? replicas ?? 2;
 
-  const deployment = new kplus.Deployment(scope, 'Gateway', {
+  // Filled in below, once the Deployment has its construct path: the value is derived from it
+  // (as cdk8s-plus derives it), so the selector, immutable on a Deployment, stays what it was.
+  const podLabels: Record<string, string> = {};
+  const deployment = new k8s.KubeDeployment(scope, 'Gateway', {
     metadata: { name },
-    replicas,
-    podMetadata: { annotations: { 'checksum/config': checksum } },
-    automountServiceAccountToken: false,
-    securityContext: { ensureNonRoot: true, user: config.runAsUser, group: config.runAsUser, fsGroup: config.runAsUser },
-  });
-  const probe = (failureThreshold: number) => kplus.Probe.fromHttpGet(config.healthPath, {
-    port: config.statusPort, periodSeconds: Duration.seconds(10), failureThreshold,
-  });
-  const securityContext: kplus.ContainerSecurityContextProps = {
-    ensureNonRoot: true,
-    user: config.runAsUser,
-    group: config.runAsUser,
-    readOnlyRootFilesystem: true,
-    allowPrivilegeEscalation: false,
-    privileged: false,
-  };
-  const container = deployment.addContainer({
-    name: 'gateway',
-    image: config.image,
-    args: config.args ? [...config.args] : undefined,
-    imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-    ports: [
-      { number: config.httpPort, name: 'http' },
-      { number: config.httpsPort, name: 'https' },
-      { number: config.statusPort, name: 'status' },
-    ],
-    envVariables: Object.fromEntries(Object.entries(config.env ?? {}).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
-    securityContext,
-    resources: options.resources ?? DEFAULT_RESOURCES,
-    liveness: probe(3),
-    readiness: probe(1),
-    startup: probe(30),
-  });
-  container.mount(config.configDir, kplus.Volume.fromConfigMap(scope, 'GatewayConfigVolume', configMap, { name: 'config' }), { readOnly: true });
-  config.writablePaths.forEach((path, i) => container.mount(path, kplus.Volume.fromEmptyDir(scope, `GatewayScratch${i}`, `scratch-${i}`)));
-  const secretVolumes = config.secretMounts.map((m, i) =>
-    kplus.Volume.fromSecret(scope, `GatewaySecret${i}`, kplus.Secret.fromSecretName(scope, `GatewaySecretRef${i}`, m.secretName), { name: `secret-${i}` }));
-  config.secretMounts.forEach((m, i) => container.mount(m.mountPath, secretVolumes[i], { readOnly: true }));
-  if (config.initScript !== undefined && config.generatedDir !== undefined) {
-    // Renders the credentials from the mounted Secrets into memory, before the proxy starts.
-    const generated = kplus.Volume.fromEmptyDir(scope, 'GatewayCredentials', 'credentials', { medium: kplus.EmptyDirMedium.MEMORY });
-    const init = deployment.addInitContainer({
-      name: 'credentials',
-      image: config.image,
-      command: ['/bin/sh', '-c', config.initScript],
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      securityContext,
-      resources: {
-        cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(100) },
-        memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
+    spec: {
+      minReadySeconds: 0,
+      progressDeadlineSeconds: 600,
+      replicas,
+      selector: { matchLabels: podLabels },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromString('25%') } },
+      template: {
+        metadata: { annotations: { 'checksum/config': checksum }, labels: podLabels },
+        spec: podSpec(config, options, podLabels, configMap.name, intent.namespace),
       },
-    });
-    init.mount(config.generatedDir, generated);
-    container.mount(config.generatedDir, generated, { readOnly: true });
-    config.secretMounts.forEach((m, i) => init.mount(m.mountPath, secretVolumes[i], { readOnly: true }));
-  }
-  // Spread the pods over nodes, as a preference so a small cluster still schedules them.
-  deployment.scheduling.spread({ topology: kplus.Topology.HOSTNAME, weight: 100 });
-  // Not in cdk8s-plus's typed API: drop every capability, and the runtime's default seccomp profile.
-  const apiObject = ApiObject.of(deployment);
-  apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] }));
-  if (config.initScript !== undefined) {
-    apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/initContainers/0/securityContext/capabilities', { drop: ['ALL'] }));
-  }
-  apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+    },
+  });
+  podLabels[ADDRESS_LABEL] = Names.toLabelValue(deployment);
 
-  const selector = Lazy.any({ produce: () => ({ ...deployment.matchLabels }) });
+  const service = servicePort === undefined ? undefined : new k8s.KubeService(scope, 'GatewayService', {
+    metadata: { name },
+    spec: {
+      externalIPs: [],
+      ports: [{ name: `http-${servicePort}`, port: servicePort, targetPort: k8s.IntOrString.fromNumber(servicePort) }],
+      selector: podLabels,
+      type: 'ClusterIP',
+    },
+  });
   const podDisruptionBudget = minimum < 2 ? undefined : new k8s.KubePodDisruptionBudget(scope, 'GatewayDisruptionBudget', {
     metadata: { name },
-    spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+    spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: podLabels } },
   });
-  const autoscaler = options.autoscaling === undefined ? undefined : new kplus.HorizontalPodAutoscaler(scope, 'GatewayAutoscaler', {
+  const autoscaler = options.autoscaling === undefined ? undefined : new k8s.KubeHorizontalPodAutoscalerV2(scope, 'GatewayAutoscaler', {
     metadata: { name },
-    target: deployment,
-    minReplicas: options.autoscaling.minReplicas,
-    maxReplicas: options.autoscaling.maxReplicas,
-    metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(options.autoscaling.cpuUtilization ?? 70))],
+    spec: autoscalerSpec(name, options.autoscaling),
   });
 
-  const networkPolicies = options.isolateBackends ? isolateBackends(scope, intent, deployment) : [];
-  return { deployment, configMap, podDisruptionBudget, autoscaler, networkPolicies };
+  const networkPolicies = options.isolateBackends ? isolateBackends(scope, intent, podLabels) : [];
+  return { name, podLabels, deployment, configMap, service, podDisruptionBudget, autoscaler, networkPolicies };
 }
 
+/** The gateway pod: the proxy, and (with credentials) the init container that renders them. */
+function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabels: Record<string, string>, configMapName: string,
+  namespace: string | undefined): kplus.k8s.PodSpec {
+  const securityContext: kplus.k8s.SecurityContext = {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsGroup: config.runAsUser,
+    runAsNonRoot: true,
+    runAsUser: config.runAsUser,
+  };
+  const probe = (failureThreshold: number): kplus.k8s.Probe => ({
+    failureThreshold,
+    httpGet: { path: config.healthPath, port: k8s.IntOrString.fromNumber(config.statusPort), scheme: 'HTTP' },
+    periodSeconds: 10,
+  });
+  const credentials = config.initScript !== undefined && config.generatedDir !== undefined ? config.generatedDir : undefined;
+  const secretMounts = config.secretMounts.map((m, i) => ({ name: `secret-${i}`, mountPath: m.mountPath, readOnly: true }));
+  const env = Object.entries(config.env ?? {}).map(([envName, value]) => ({ name: envName, value }));
+  const gateway: kplus.k8s.Container = {
+    name: 'gateway',
+    image: config.image,
+    imagePullPolicy: 'IfNotPresent',
+    ports: [
+      { containerPort: config.httpPort, name: 'http' },
+      { containerPort: config.httpsPort, name: 'https' },
+      { containerPort: config.statusPort, name: 'status' },
+    ],
+    volumeMounts: [
+      { name: 'config', mountPath: config.configDir, readOnly: true },
+      ...config.writablePaths.map((path, i) => ({ name: `scratch-${i}`, mountPath: path })),
+      ...secretMounts,
+      ...(credentials === undefined ? [] : [{ name: 'credentials', mountPath: credentials, readOnly: true }]),
+    ],
+    args: config.args ? [...config.args] : undefined,
+    env: env.length > 0 ? env : undefined,
+    readinessProbe: probe(1),
+    livenessProbe: probe(3),
+    startupProbe: probe(30),
+    resources: resourceRequirements(options.resources ?? DEFAULT_RESOURCES),
+    securityContext,
+  };
+  // Renders the credentials from the mounted Secrets into memory, before the proxy starts.
+  const init: kplus.k8s.Container | undefined = credentials === undefined ? undefined : {
+    name: 'credentials',
+    image: config.image,
+    imagePullPolicy: 'IfNotPresent',
+    volumeMounts: [{ name: 'credentials', mountPath: credentials }, ...secretMounts],
+    command: ['/bin/sh', '-c', config.initScript!],
+    resources: resourceRequirements({
+      cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(100) },
+      memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
+    }),
+    securityContext,
+  };
+  return {
+    restartPolicy: 'Always',
+    containers: [gateway],
+    securityContext: {
+      fsGroup: config.runAsUser,
+      fsGroupChangePolicy: 'Always',
+      runAsGroup: config.runAsUser,
+      runAsNonRoot: true,
+      runAsUser: config.runAsUser,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    initContainers: init && [init],
+    volumes: [
+      { name: 'config', configMap: { name: configMapName } },
+      ...config.writablePaths.map((_, i) => ({ name: `scratch-${i}`, emptyDir: {} })),
+      ...config.secretMounts.map((m, i) => ({ name: `secret-${i}`, secret: { secretName: m.secretName } })),
+      ...(credentials === undefined ? [] : [{ name: 'credentials', emptyDir: { medium: 'Memory' } }]),
+    ],
+    // Spread the pods over nodes, as a preference so a small cluster still schedules them.
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [{
+          weight: 100,
+          podAffinityTerm: { labelSelector: { matchLabels: podLabels }, namespaces: namespace === undefined ? undefined : [namespace], topologyKey: 'kubernetes.io/hostname' },
+        }],
+      },
+    },
+    dnsPolicy: 'ClusterFirst',
+    setHostnameAsFqdn: false,
+    automountServiceAccountToken: false,
+    hostNetwork: false,
+    terminationGracePeriodSeconds: 30,
+  };
+}
 /** Lets only the gateway's pods reach each backend whose pods are known. */
-function isolateBackends(scope: Construct, intent: ExposureIntent, gateway: kplus.Deployment): kplus.k8s.KubeNetworkPolicy[] {
+function isolateBackends(scope: Construct, intent: ExposureIntent, gatewayPodLabels: Record<string, string>): kplus.k8s.KubeNetworkPolicy[] {
   const byPods = new Map<string, { namespace?: string; podLabels: () => Record<string, string>; ports: Set<number>; name: string }>();
   for (const b of intent.backends) {
     if (b.podLabels === undefined) continue;
@@ -207,7 +268,7 @@ function isolateBackends(scope: Construct, intent: ExposureIntent, gateway: kplu
       policyTypes: ['Ingress'],
       ingress: [{
         from: [{
-          podSelector: { matchLabels: Lazy.any({ produce: () => ({ ...gateway.matchLabels }) }) },
+          podSelector: { matchLabels: gatewayPodLabels },
           ...(b.namespace !== intent.namespace && intent.namespace !== undefined
             ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': intent.namespace } } } : {}),
         }],
@@ -215,4 +276,46 @@ function isolateBackends(scope: Construct, intent: ExposureIntent, gateway: kplu
       }],
     },
   }));
+}
+
+/** Requests and limits as Kubernetes quantities (memory in Mi, ephemeral storage in Gi, as cdk8s-plus writes them). */
+function resourceRequirements(resources: kplus.ContainerResources): kplus.k8s.ResourceRequirements | undefined {
+  const quantities = (pick: 'request' | 'limit') => {
+    const q: Record<string, kplus.k8s.Quantity> = {};
+    const cpu = resources.cpu?.[pick];
+    const memory = resources.memory?.[pick];
+    const storage = resources.ephemeralStorage?.[pick];
+    if (cpu) q.cpu = k8s.Quantity.fromString(cpu.amount);
+    if (memory) q.memory = k8s.Quantity.fromString(`${memory.toMebibytes()}Mi`);
+    if (storage) q['ephemeral-storage'] = k8s.Quantity.fromString(`${storage.toGibibytes()}Gi`);
+    return Object.keys(q).length > 0 ? q : undefined;
+  };
+  const limits = quantities('limit');
+  const requests = quantities('request');
+  return limits || requests ? { limits, requests } : undefined;
+}
+
+/**
+ * Scales on CPU. Up: at most 4 pods or 200% per minute, whichever is more; down: after 5 minutes
+ * of lower load, at most `minReplicas` pods per 5 minutes (cdk8s-plus's defaults).
+ */
+function autoscalerSpec(name: string, autoscaling: GatewayAutoscaling): kplus.k8s.HorizontalPodAutoscalerSpecV2 {
+  return {
+    scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+    minReplicas: autoscaling.minReplicas,
+    maxReplicas: autoscaling.maxReplicas,
+    metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilization ?? 70 } } }],
+    behavior: {
+      scaleUp: {
+        selectPolicy: 'Max',
+        stabilizationWindowSeconds: 0,
+        policies: [{ type: 'Pods', value: 4, periodSeconds: 60 }, { type: 'Percent', value: 200, periodSeconds: 60 }],
+      },
+      scaleDown: {
+        selectPolicy: 'Max',
+        stabilizationWindowSeconds: 300,
+        policies: [{ type: 'Pods', value: autoscaling.minReplicas, periodSeconds: 300 }],
+      },
+    },
+  };
 }
