@@ -150,7 +150,11 @@ describe('apiGateway strategy, NGINX engine', () => {
         engine: ApiGatewayEngine.nginx(),
         exposedVia: ExposureStrategy.ingress({ className: 'nginx' }),
         autoscaling: { minReplicas: 2, maxReplicas: 4 },
-        resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { limit: Size.gibibytes(1) }, ephemeralStorage: { request: Size.gibibytes(2) } },
+        resources: {
+          cpu: { request: kplus.Cpu.millis(250) },
+          memory: { limit: Size.gibibytes(1) },
+          ephemeralStorage: { request: Size.gibibytes(2) },
+        },
       }),
       hosts: ['api.example.com'],
       backend: api(),
@@ -174,7 +178,8 @@ describe('apiGateway strategy, NGINX engine', () => {
     expect(containerOf(manifests).resources).toEqual({ limits: { memory: '1024Mi' }, requests: { 'cpu': '250m', 'ephemeral-storage': '2Gi' } });
     expect(find(manifests, 'HorizontalPodAutoscaler').spec.behavior).toEqual({
       scaleUp: {
-        selectPolicy: 'Max', stabilizationWindowSeconds: 0,
+        selectPolicy: 'Max',
+        stabilizationWindowSeconds: 0,
         policies: [{ type: 'Pods', value: 4, periodSeconds: 60 }, { type: 'Percent', value: 200, periodSeconds: 60 }],
       },
       scaleDown: { selectPolicy: 'Max', stabilizationWindowSeconds: 300, policies: [{ type: 'Pods', value: 2, periodSeconds: 300 }] },
