@@ -5,7 +5,6 @@ import { buildIntent } from './intent/build';
 import { checkCapabilities } from './intent/check-capabilities';
 import { registerClaims } from './intent/conflicts';
 import { throwIfProblems } from './intent/errors';
-import { ExposureIntent } from './intent/model';
 import { RouteProps, TrafficPolicy } from './route';
 import { ExposedResources, StrategyRenderer } from './strategies/renderer';
 import { Tls } from './tls';
@@ -61,8 +60,11 @@ export class ExposedService extends Construct {
   /** The name of the strategy that rendered this exposure (`ingress`, `nodePort`, ...). */
   public readonly strategyName: string;
 
-  /** @internal */
-  public readonly _intent: ExposureIntent;
+  /**
+   * The Services outside this app that the exposure routes to (`Backend.fromName`).
+   * @internal
+   */
+  public readonly _externalServices: readonly { readonly name: string; readonly namespace?: string; readonly port: number }[];
 
   /** @internal */
   public readonly _renderer: StrategyRenderer;
@@ -74,9 +76,12 @@ export class ExposedService extends Construct {
     this.strategyName = renderer.name;
     throwIfProblems(this, renderer.problems.map((message) => ({ field: 'strategy', message })));
     // Copies everything it keeps: a later edit of the props does not reach the YAML.
-    this._intent = buildIntent(this, props);
-    checkCapabilities(this, this._intent, renderer.name, renderer.capabilities);
-    registerClaims(this, this._intent, renderer.claims(this._intent));
-    this.resources = renderer.render(this, this._intent);
+    const intent = buildIntent(this, props);
+    checkCapabilities(this, intent, renderer.name, renderer.capabilities);
+    registerClaims(this, intent, renderer.claims(intent));
+    this.resources = renderer.render(this, intent);
+    // The intent is not kept: once rendered it is garbage, and holding it for each of thousands
+    // of exposures tipped V8 into a garbage-collection mode that tripled synth time (BENCHMARKS.md).
+    this._externalServices = intent.backends.filter((b) => b.origin === 'name').map(({ name, namespace, port }) => ({ name, namespace, port }));
   }
 }

@@ -14,8 +14,7 @@ export { Manifest };
 
 /** The Services declared with `Backend.fromName` anywhere under `root`: they live outside the app. */
 export function declaredExternals(root: IConstruct): ExternalService[] {
-  return exposedServices(root)
-    .flatMap((e) => e._intent.backends.filter((b) => b.origin === 'name').map((b) => ({ name: b.name, namespace: b.namespace, port: b.port })));
+  return exposedServices(root).flatMap((e) => e._externalServices);
 }
 
 /** The existing Gateways (`namespace/name`) that exposures under `root` attach to, by API. */
