@@ -30,6 +30,28 @@ const ERRORS: Record<number, string> = {
   504: 'gateway timeout',
 };
 
+const ERROR_PAGE_DIRECTIVES = Object.keys(ERRORS).map((code) => `error_page ${code} @error_${code};`);
+const HSTS_HEADER = 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;';
+// The same for every exposure (with or without HSTS): built once, not once per exposure.
+const errorPageBlocks = new Map<boolean, readonly string[]>();
+
+/** The named locations that answer the gateway's own errors as JSON. */
+function errorPagesFor(hsts: boolean): readonly string[] {
+  let block = errorPageBlocks.get(hsts);
+  if (block === undefined) {
+    block = Object.entries(ERRORS).flatMap(([code, message]) => [
+      `location @error_${code} {`,
+      '  default_type application/json;',
+      ...(hsts ? [`  ${HSTS_HEADER}`] : []),
+      ...(code === '429' ? ['  add_header Retry-After $retry_after always;'] : []),
+      `  return ${code} '{"error":"${message}","status":${code},"request_id":"$request_id"}\\n';`,
+      '}',
+    ]);
+    errorPageBlocks.set(hsts, block);
+  }
+  return block;
+}
+
 /** The configuration, the Secrets it mounts, and the script that renders their credentials. */
 export interface NginxConfig {
   readonly config: string;
@@ -42,19 +64,12 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
   const { intent } = ctx;
   const hsts = intent.tls !== undefined;
   const routing = renderRouting(ctx, { clusterDomain: options.clusterDomain, cacheTtlSeconds: options.cache?.ttlSeconds, hsts });
-  const hstsHeader = hsts ? ['add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;'] : [];
+  const hstsHeader = hsts ? [HSTS_HEADER] : [];
   const serverNames = intent.hosts.length > 0 ? intent.hosts.join(' ') : '_';
   const { http: httpPort, https: httpsPort, status: statusPort } = NGINX_PORTS;
   const tls = ctx.tls;
 
-  const errorPages = Object.entries(ERRORS).flatMap(([code, message]) => [
-    `location @error_${code} {`,
-    '  default_type application/json;',
-    ...indent(hstsHeader, 1),
-    ...(code === '429' ? ['  add_header Retry-After $retry_after always;'] : []),
-    `  return ${code} '{"error":"${message}","status":${code},"request_id":"$request_id"}\\n';`,
-    '}',
-  ]);
+  const errorPages = errorPagesFor(hsts);
 
   const routeServer = [
     ...(tls
@@ -65,7 +80,7 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
     'set $consumer "";',
     'set $route_name "";',
     'set $retry_after 1;',
-    ...Object.keys(ERRORS).map((code) => `error_page ${code} @error_${code};`),
+    ...ERROR_PAGE_DIRECTIVES,
     ...hstsHeader,
     '',
     ...routing.locations,
