@@ -26,7 +26,7 @@ describe('secure defaults', () => {
     'gatewayApi': (m) => expect(find(m, 'HTTPRoute', 'shop-public-https-redirect').spec.rules[0].filters[0])
       .toEqual({ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }),
     'apiGateway (nginx)': (m) => expect(find(m, 'ConfigMap').data['nginx.conf']).toMatch(/listen 8080;\n\s+server_name shop\.example\.com;\n\s+return 301 https:\/\/\$host\$request_uri;/),
-    'apiGateway (kong)': (m) => expect(YAML.parse(find(m, 'ConfigMap').data['kong.yml']).services[0].routes[0])
+    'apiGateway (kong)': (m) => expect(YAML.parse(find(m, 'ConfigMap').data['kong.yml'], { version: '1.1' }).services[0].routes[0])
       .toEqual(expect.objectContaining({ protocols: ['https'], https_redirect_status_code: 301 })),
   };
 

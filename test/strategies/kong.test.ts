@@ -16,7 +16,8 @@ function expose(props: Partial<ExposedServiceProps>, engine = ApiGatewayEngine.k
   new ExposedService(chart, 'api', { strategy: ExposureStrategy.apiGateway({ engine }), ...props });
   return synthChecked(chart);
 }
-const kongOf = (manifests: Manifest[]) => YAML.parse(find(manifests, 'ConfigMap').data['kong.yml']);
+// Kong reads its declarative configuration as YAML 1.1 (where a plain `on` is a boolean): so do the tests.
+const kongOf = (manifests: Manifest[]) => YAML.parse(find(manifests, 'ConfigMap').data['kong.yml'], { version: '1.1' });
 const gateway = (manifests: Manifest[]) => find(manifests, 'Deployment', 'shop-api-gateway').spec.template.spec;
 
 /** A declaration with every policy both engines share. */
@@ -36,6 +37,21 @@ const SHARED: Partial<ExposedServiceProps> = {
 };
 
 describe('apiGateway strategy, Kong engine (DB-less)', () => {
+  test('strings stay strings for Kong, which reads YAML 1.1: on, yes, off, 1:20, 0755', () => {
+    const manifests = expose({
+      hosts: ['api.example.com'],
+      backend: api(),
+      routes: [{ match: { path: PathMatch.prefix('/on'), headers: [HeaderMatch.exact('on', 'yes')] }, requestHeaders: { set: { 'x-mode': 'off', 'x-at': '1:20', 'x-n': '0755' } } }],
+    });
+    const text = find(manifests, 'ConfigMap').data['kong.yml'];
+    expect(text).toContain('"on":\n');
+    expect(text).toContain('- "yes"\n');
+    const service = kongOf(manifests).services[0];
+    expect(service.routes[0].headers).toEqual({ on: ['yes'] });
+    expect(service.routes[0].paths).toEqual(['/on']);
+    expect(service.plugins.find((p: any) => p.name === 'request-transformer').config.replace.headers).toEqual(['x-at:1:20', 'x-mode:off', 'x-n:0755']);
+  });
+
   test('a declarative configuration: services, routes, upstreams and plugins', () => {
     const manifests = expose(SHARED);
     const config = kongOf(manifests);
@@ -119,7 +135,7 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
       }
       fs.mkdirSync(path.join(dir, 'generated'));
       execFileSync('/bin/sh', ['-c', script.replace(/\/kong\//g, `${dir}/`)], { timeout: 10_000 });
-      const config = YAML.parse(fs.readFileSync(path.join(dir, 'generated', 'kong.yml'), 'utf8'));
+      const config = YAML.parse(fs.readFileSync(path.join(dir, 'generated', 'kong.yml'), 'utf8'), { version: '1.1' });
       expect(config.services).toEqual(kongOf(manifests).services);
       expect(config.consumers).toEqual([
         { username: 'alice', keyauth_credentials: [{ key: 'k3y"with\\quote' }], acls: [{ group: 'api-keys' }] },

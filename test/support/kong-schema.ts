@@ -135,7 +135,8 @@ export function kongConfigProblems(config: string, manifests: readonly Manifest[
   const problems: string[] = [];
   let doc: any;
   try {
-    doc = YAML.parse(config);
+    // As Kong reads it: YAML 1.1, where a plain `on` is a boolean and `1:20` a number.
+    doc = YAML.parse(config, { version: '1.1' });
   } catch (e) {
     return [`does not parse: ${(e as Error).message}`];
   }
