@@ -145,7 +145,8 @@ export abstract class Backend {
   public abstract _resolve(): ResolvedBackend;
 }
 
-function backendKey(name: string, namespace: string | undefined, port: number, subset?: BackendSubset): string {
+/** The identity of a backend: one Service port (and subset) in one namespace. */
+export function backendKey(name: string, namespace: string | undefined, port: number, subset?: { readonly name: string }): string {
   return `${namespace ?? ''}/${name}:${port}${subset ? `#${subset.name}` : ''}`;
 }
 

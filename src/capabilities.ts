@@ -44,7 +44,10 @@ export type Feature = keyof typeof FEATURES;
 /** What one strategy can express: every feature is listed. */
 export type Capabilities = Readonly<Record<Feature, Support>>;
 
-const NONE: Capabilities = Object.fromEntries(Object.keys(FEATURES).map((f) => [f, 'none'])) as Record<Feature, Support>;
+/** Every feature at one level of support: the base that each row then overrides. */
+const every = (support: Support): Capabilities => Object.fromEntries(Object.keys(FEATURES).map((f) => [f, support])) as Record<Feature, Support>;
+
+const NONE: Capabilities = every('none');
 
 /** A strategy in the matrix: its name as shown in errors and docs, and its capabilities. */
 export interface StrategyCapabilities {
@@ -90,7 +93,7 @@ const INGRESS_NGINX: Capabilities = {
 
 /** Istio: the Gateway carries L4-L6 (ports, TLS), the VirtualService all L7 routing. */
 const ISTIO: Capabilities = {
-  ...(Object.fromEntries(Object.keys(FEATURES).map((f) => [f, 'native'])) as Record<Feature, Support>),
+  ...every('native'),
   // Istio reads credentials from the gateway workload's namespace only.
   'cross-namespace-secret': 'none',
   // Not Istio-native: an API gateway does these.
@@ -131,7 +134,7 @@ const GATEWAY_API_EXPERIMENTAL: Capabilities = { ...GATEWAY_API, retries: 'nativ
 
 /** An API gateway with the NGINX (OSS) engine: all routing plus API policy; no JWT, no fault injection. */
 const API_GATEWAY_NGINX: Capabilities = {
-  ...(Object.fromEntries(Object.keys(FEATURES).map((f) => [f, 'native'])) as Record<Feature, Support>),
+  ...every('native'),
   'subsets': 'none',
   'grpc': 'none',
   'cross-namespace-secret': 'none',

@@ -1,6 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { BackendIntent } from '../backend';
+import { BackendIntent, backendKey } from '../backend';
 import { ExposedServiceProps } from '../exposed-service';
 import { PathMatch } from '../path-match';
 import { CorsPolicy, FaultPolicy, HeaderEdits, RedirectOptions, RetryOn, RetryPolicy, RewriteOptions, RouteProps } from '../route';
@@ -91,7 +91,7 @@ class IntentBuilder {
     // One backend object per Service and port, whoever declared it: the exposure's namespace is
     // filled in first, so fromName('a', 80) and fromName('a', 80, { namespace: <its own> }) are one.
     const namespace = intent.namespace ?? this.namespace;
-    const normalised = { ...intent, namespace, key: `${namespace ?? ''}/${intent.name}:${intent.port}${intent.subset ? `#${intent.subset.name}` : ''}` };
+    const normalised = { ...intent, namespace, key: backendKey(intent.name, namespace, intent.port, intent.subset) };
     const existing = this.backends.get(normalised.key);
     if (existing) return existing;
     this.backends.set(normalised.key, normalised);

@@ -123,6 +123,11 @@ export function isCatchAll(match: MatchIntent): boolean {
     && match.headers.length === 0 && match.queryParams.length === 0 && match.method === undefined;
 }
 
+/** The route's name in generated objects: `routes-1`, or `default` for the default route. */
+export function routeName(route: RouteIntent): string {
+  return route.field === 'routes' ? 'default' : route.field.replace(/\[(\d+)\]/, '-$1');
+}
+
 /** A match in words, for error messages: `path prefix /api, method GET`. */
 export function describeMatch(m: MatchIntent): string {
   const parts = [`path ${m.path.kind} ${m.path.value}`];

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { GatewayEngine } from './engine';
 import { GatewayWorkloadOptions, renderGatewayWorkload, workloadProblems } from './workload';
-import { BackendIntent } from '../../backend';
+import { BackendIntent, backendKey } from '../../backend';
 import { checkCapabilities } from '../../intent/check-capabilities';
 import { fail as failAt } from '../../intent/errors';
 import { ExposureIntent } from '../../intent/model';
@@ -56,7 +56,7 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     // An L7 front routes to the gateway by Service name; an L4 front is itself the gateway's Service.
     const workload = renderGatewayWorkload(scope, intent, config, this.workload, l4Front ? undefined : port);
     const gatewayBackend: BackendIntent = {
-      key: `${intent.namespace ?? ''}/${workload.name}:${port}`,
+      key: backendKey(workload.name, intent.namespace, port),
       name: workload.name,
       namespace: intent.namespace,
       port,

@@ -1,7 +1,20 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { BackendIntent } from '../../backend';
 import { Capabilities } from '../../capabilities';
 import { ExposureIntent } from '../../intent/model';
 import { dnsSubdomainProblem, problemsOf } from '../../intent/validators';
+
+/** The HSTS policy both engines send with every response when the exposure has TLS (a year, subdomains). */
+export const HSTS_POLICY = 'max-age=31536000; includeSubDomains';
+
+/**
+ * Where the gateway reaches a backend: `name.namespace.svc.<clusterDomain>:port`, the exposure's
+ * namespace when the backend has none, or the bare name when neither has one (the gateway's own).
+ */
+export function backendAddress(backend: BackendIntent, intent: ExposureIntent, clusterDomain: string): string {
+  const namespace = backend.namespace ?? intent.namespace;
+  return `${namespace === undefined ? backend.name : `${backend.name}.${namespace}.svc.${clusterDomain}`}:${backend.port}`;
+}
 
 /** A Secret the gateway container mounts read-only (API keys, htpasswd files, TLS). */
 export interface SecretMount {

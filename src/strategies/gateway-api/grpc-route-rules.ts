@@ -1,5 +1,5 @@
-import { BackendRefOf, Fail, headerAndMirrorFilters, headerMatches, ruleName, weightedBackendRefs } from './http-route-rules';
-import { RouteIntent } from '../../intent/model';
+import { BackendRefOf, Fail, headerAndMirrorFilters, headerMatches, weightedBackendRefs } from './http-route-rules';
+import { RouteIntent, routeName } from '../../intent/model';
 
 /** One GRPCRoute rule, in the JSON shape of the L1 props (see HttpRouteRule). */
 export type GrpcRouteRule = Record<string, unknown>;
@@ -24,7 +24,7 @@ export function renderGrpcRouteRules(routes: readonly RouteIntent[], backendRef:
     const method = methodMatch(route, fail);
     const headers = headerMatches(route);
     return {
-      name: ruleName(route),
+      name: routeName(route),
       matches: method === undefined && headers === undefined ? undefined : [{ method, headers }],
       backendRefs: weightedBackendRefs(route, backendRef),
       filters: filters.length === 0 ? undefined : filters,

@@ -1,5 +1,5 @@
 import { BackendIntent } from '../../backend';
-import { CorsIntent, HeaderEditsIntent, RetryIntent, RouteIntent } from '../../intent/model';
+import { CorsIntent, HeaderEditsIntent, RetryIntent, RouteIntent, routeName } from '../../intent/model';
 import { RetryOn } from '../../route';
 import { escapeRegex } from '../text';
 
@@ -36,7 +36,7 @@ export function renderHttpRouteRules(routes: readonly RouteIntent[], backendRef:
 
 function renderRule(route: RouteIntent, backendRef: BackendRefOf, experimental: boolean, fail: Fail): HttpRouteRule {
   const filters: Record<string, unknown>[] = [];
-  const rule: HttpRouteRule = { name: ruleName(route), matches: [matchOf(route)] };
+  const rule: HttpRouteRule = { name: routeName(route), matches: [matchOf(route)] };
 
   if (route.action.kind === 'redirect') {
     const r = route.action;
@@ -97,11 +97,6 @@ function matchOf(route: RouteIntent): Record<string, unknown> {
       : m.queryParams.map((q) => ({ name: q.name, type: q.kind === 'exact' ? 'Exact' : 'RegularExpression', value: q.value })),
     method: m.method,
   };
-}
-
-/** The rule's name: `routes-1`, or `default` for the default route. */
-export function ruleName(route: RouteIntent): string {
-  return route.field === 'routes' ? 'default' : route.field.replace(/\[(\d+)\]/, '-$1');
 }
 
 /** The backendRefs of a forwarding route; weights are relative in Gateway API too, so a single backend needs none. */

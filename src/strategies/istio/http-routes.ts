@@ -1,5 +1,5 @@
 import { BackendIntent } from '../../backend';
-import { CorsIntent, ExposureIntent, HeaderEditsIntent, MatchIntent, RouteIntent } from '../../intent/model';
+import { CorsIntent, ExposureIntent, HeaderEditsIntent, MatchIntent, RouteIntent, routeName } from '../../intent/model';
 import { orderBySpecificity } from '../../intent/precedence';
 
 /** Renders Istio names and values for one exposure (internal). */
@@ -24,7 +24,7 @@ export function renderHttpRoutes(intent: ExposureIntent, naming: IstioNaming): I
 }
 
 function renderRoute(route: RouteIntent, naming: IstioNaming): IstioHttpRoute[] {
-  const name = route.field === 'routes' ? 'default' : route.field.replace(/\[(\d+)\]/, '-$1');
+  const name = routeName(route);
   const { path } = route.match;
   const rewritePath = route.rewrite?.path;
   // Istio replaces the matched prefix literally (/api -> / would turn /api/x into //x): render

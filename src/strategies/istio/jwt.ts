@@ -64,7 +64,7 @@ export function renderJwt(scope: Construct, intent: ExposureIntent, ctx: JwtRend
   const everyRoute = routes.length === intent.routes.length;
   const rules = (everyRoute ? [undefined] : routes).map((r) => ({
     from: [{ source: { notRequestPrincipals: ['*'] } }],
-    to: [{ operation: { hosts: intent.hosts.length > 0 ? [...intent.hosts] : undefined, ...(r ? operationOf(r, ctx) : {}) } }],
+    to: [{ operation: { hosts: [...intent.hosts], ...(r ? operationOf(r, ctx) : {}) } }],
   }));
   const AuthorizationPolicy = (ctx.v1 ? security.AuthorizationPolicy : security.AuthorizationPolicyV1Beta1) as typeof security.AuthorizationPolicy;
   const authorizationPolicy = new AuthorizationPolicy(scope, 'AuthorizationPolicy', {

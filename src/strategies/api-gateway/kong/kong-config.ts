@@ -1,10 +1,9 @@
 import type * as JsYaml from 'js-yaml';
-import { BackendIntent } from '../../../backend';
-import { ExposureIntent, RouteIntent } from '../../../intent/model';
+import { RouteIntent, routeName } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
 import { escapeRegex } from '../../text';
 import { forEachConsumer, shellLiteral, yamlStringBody } from '../credentials';
-import { EngineContext } from '../engine';
+import { backendAddress, EngineContext, HSTS_POLICY } from '../engine';
 
 /** Where the Kong engine keeps its files in the pod. */
 export const KONG_PATHS = {
@@ -45,7 +44,8 @@ export function renderKongConfig(ctx: EngineContext, options: KongConfigOptions)
   const jwtSecrets = new Map<string, string>();
 
   const services = routes.map((route, i) => {
-    const name = kongName(route);
+    // Kong entity names take letters, digits and `-._~`: route names are that.
+    const name = routeName(route);
     if (route.action.kind === 'redirect') ctx.fail(route.sources.redirect!, 'Kong (OSS) has no redirect plugin in this version; use the nginx engine, istio or gatewayApi');
     if (route.mirror) ctx.fail(route.sources.mirror!, 'Kong (OSS) cannot mirror traffic; use the nginx engine, istio or gatewayApi');
     const plugins: Plugin[] = [];
@@ -143,7 +143,7 @@ export function renderKongConfig(ctx: EngineContext, options: KongConfigOptions)
   const upstreams = routes.map((route, i) => ({
     name: `upstream-${i}`,
     host_header: route.rewrite?.host,
-    targets: (route.action.kind === 'forward' ? route.action.backends : []).map((b) => ({ target: target(b.backend, intent, options), weight: b.weight })),
+    targets: (route.action.kind === 'forward' ? route.action.backends : []).map((b) => ({ target: backendAddress(b.backend, intent, options.clusterDomain), weight: b.weight })),
   }));
 
   const config = {
@@ -192,7 +192,7 @@ function acl(group: string): Plugin {
   return { name: 'acl', config: { allow: [group], hide_groups_header: true } };
 }
 
-const HSTS = { name: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' };
+const HSTS = { name: 'Strict-Transport-Security', value: HSTS_POLICY };
 
 /** request-/response-transformer: set = replace if present and add if absent. */
 function transformer(e: NonNullable<RouteIntent['requestHeaders']>, extra: { name: string; value: string }[] = []): Record<string, unknown> {
@@ -203,14 +203,4 @@ function transformer(e: NonNullable<RouteIntent['requestHeaders']>, extra: { nam
     add: { headers: pairs([...e.set, ...extra]) },
     append: { headers: pairs(e.add) },
   };
-}
-
-function target(b: BackendIntent, intent: ExposureIntent, options: KongConfigOptions): string {
-  const namespace = b.namespace ?? intent.namespace;
-  return `${namespace === undefined ? b.name : `${b.name}.${namespace}.svc.${options.clusterDomain}`}:${b.port}`;
-}
-
-/** Kong entity names: letters, digits and `-._~`. */
-function kongName(route: RouteIntent): string {
-  return route.field === 'routes' ? 'default' : route.field.replace(/\[(\d+)\]/, '-$1');
 }

@@ -1,6 +1,6 @@
 import { forEachConsumer } from '../credentials';
 import { EngineContext } from '../engine';
-import { apiKeyMapFile, GENERATED_DIR, htpasswdFile, renderRouting, secretDir } from './nginx-routes';
+import { apiKeyMapFile, GENERATED_DIR, HSTS_HEADER, htpasswdFile, renderRouting, secretDir } from './nginx-routes';
 import { indent } from './nginx-text';
 
 /** Ports and paths of the NGINX engine (the unprivileged image listens on high ports). */
@@ -31,7 +31,6 @@ const ERRORS: Record<number, string> = {
 };
 
 const ERROR_PAGE_DIRECTIVES = Object.keys(ERRORS).map((code) => `error_page ${code} @error_${code};`);
-const HSTS_HEADER = 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;';
 // The same for every exposure (with or without HSTS): built once, not once per exposure.
 const errorPageBlocks = new Map<boolean, readonly string[]>();
 

@@ -4,7 +4,7 @@ import { ExposureIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
 import { QueryParamMatchIntent } from '../../../query-param-match';
 import { nextUpstreamConditions } from '../../text';
-import { EngineContext } from '../engine';
+import { backendAddress, EngineContext, HSTS_POLICY } from '../engine';
 import { hasVariable, headerVariable, indent, literalRegex, quote } from './nginx-text';
 
 /** Where the gateway finds a Secret's files (mounted read-only, one directory per Secret). */
@@ -13,6 +13,8 @@ export const secretDir = (secretName: string) => `/etc/nginx/secrets/${secretNam
 export const GENERATED_DIR = '/etc/nginx/generated';
 export const apiKeyMapFile = (secretName: string) => `${GENERATED_DIR}/${secretName}.keys.map`;
 export const htpasswdFile = (secretName: string) => `${GENERATED_DIR}/${secretName}.htpasswd`;
+/** With TLS, on every response, the gateway's own error pages included. */
+export const HSTS_HEADER = `add_header Strict-Transport-Security "${HSTS_POLICY}" always;`;
 
 
 /** The http-level and server-level parts of the routing. */
@@ -84,7 +86,7 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
     // Rewrite-phase statements (set, if, return) run in order before the others.
     const lines: string[] = [`set $route_name ${quote(route.field === 'routes' ? 'default' : route.field)};`];
     const directives: string[] = [];
-    if (options.hsts) directives.push('add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;');
+    if (options.hsts) directives.push(HSTS_HEADER);
 
     if (route.cors) {
       const c = route.cors;
@@ -242,13 +244,10 @@ function argVariable(q: QueryParamMatchIntent, route: RouteIntent, ctx: EngineCo
 
 /** An upstream of weighted servers: Services by FQDN, resolved when nginx starts. */
 function upstream(name: string, servers: [BackendIntent, number][], intent: ExposureIntent, options: NginxRouteOptions, copies = 1): string[] {
-  const lines = servers.map(([b, weight]) => {
-    const namespace = b.namespace ?? intent.namespace;
-    const host = namespace === undefined ? b.name : `${b.name}.${namespace}.svc.${options.clusterDomain}`;
-    // nginx has no weight 0: such a server takes no traffic while it is marked down. max_fails=0:
-    // a Service address is never taken out of rotation (kube-proxy balances behind it).
-    return `  server ${host}:${b.port}${weight === 0 ? ' down' : ` weight=${weight}`} max_fails=0;`;
-  });
+  // nginx has no weight 0: such a server takes no traffic while it is marked down. max_fails=0:
+  // a Service address is never taken out of rotation (kube-proxy balances behind it).
+  const lines = servers.map(([b, weight]) =>
+    `  server ${backendAddress(b, intent, options.clusterDomain)}${weight === 0 ? ' down' : ` weight=${weight}`} max_fails=0;`);
   return [`upstream ${name} {`, ...Array.from({ length: copies }, () => lines).flat(), '  keepalive 16;', '}', ''];
 }
 
