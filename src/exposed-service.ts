@@ -80,8 +80,8 @@ export class ExposedService extends Construct {
     checkCapabilities(this, intent, renderer.name, renderer.capabilities);
     registerClaims(this, intent, renderer.claims(intent));
     this.resources = renderer.render(this, intent);
-    // The intent is not kept: once rendered it is garbage, and holding it for each of thousands
-    // of exposures tipped V8 into a garbage-collection mode that tripled synth time (BENCHMARKS.md).
+    // The intent is not kept: once rendered it is garbage, and thousands of exposures would hold
+    // thousands of intents (BENCHMARKS.md).
     this._externalServices = intent.backends.filter((b) => b.origin === 'name').map(({ name, namespace, port }) => ({ name, namespace, port }));
   }
 }

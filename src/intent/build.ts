@@ -29,7 +29,7 @@ export function buildIntent(scope: IConstruct, props: ExposedServiceProps): Expo
 class IntentBuilder {
   private readonly problems = new Problems();
   private readonly backends = new Map<string, BackendIntent>();
-  private readonly backendFields: Record<string, string> = {};
+  private readonly backendFields = new Map<string, string>();
   private readonly namespace: string | undefined;
 
   constructor(private readonly scope: IConstruct, private readonly props: ExposedServiceProps) {
@@ -95,7 +95,7 @@ class IntentBuilder {
     const existing = this.backends.get(normalised.key);
     if (existing) return existing;
     this.backends.set(normalised.key, normalised);
-    this.backendFields[normalised.key] = field;
+    this.backendFields.set(normalised.key, field);
     return normalised;
   }
 
@@ -137,7 +137,7 @@ class IntentBuilder {
     if (protocol === 'grpc') {
       // Where gRPC was declared: the route's protocol, or the backend that speaks it.
       const firstBackend = action?.kind === 'forward' ? action.backends[0]?.backend : undefined;
-      sources.protocol = route.protocol !== undefined || firstBackend === undefined ? `${field}.protocol` : this.backendFields[firstBackend.key];
+      sources.protocol = route.protocol !== undefined || firstBackend === undefined ? `${field}.protocol` : this.backendFields.get(firstBackend.key);
     }
     const intent: RouteIntent = {
       field,

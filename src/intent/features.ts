@@ -1,5 +1,5 @@
 import { Feature } from '../capabilities';
-import { ExposureIntent, isCatchAll } from './model';
+import { backendField, ExposureIntent, isCatchAll } from './model';
 
 /** A feature the declaration uses, and the field that declares it. */
 export interface DeclaredFeature {
@@ -49,7 +49,7 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
   }
 
   for (const backend of intent.backends) {
-    const field = intent.backendFields[backend.key];
+    const field = backendField(intent, backend);
     if (backend.origin === 'name') add('backend-by-name', field);
     if (backend.namespace !== intent.namespace) add('cross-namespace-backend', field);
     if (backend.subset !== undefined) add('subsets', field);

@@ -26,8 +26,12 @@ export interface ExposureIntent {
   readonly defaultBackend?: BackendIntent;
   /** Every distinct backend the exposure sends traffic to (routes, weighted, mirrors), by key. */
   readonly backends: readonly BackendIntent[];
-  /** For each backend key, the field that first declared it (`routes[1].backends[0].backend`). */
-  readonly backendFields: Readonly<Record<string, string>>;
+  /**
+   * For each backend key, the field that first declared it (`routes[1].backends[0].backend`).
+   * A Map, not an object: backend keys are per-exposure names, and an object keyed by them gives
+   * V8 a new hidden class per exposure, which slows every object built afterwards (cdk8s's synth).
+   */
+  readonly backendFields: ReadonlyMap<string, string>;
 }
 
 /** One route with the ExposedService-level policies merged in. */
@@ -121,6 +125,13 @@ export interface CorsIntent {
 export function isCatchAll(match: MatchIntent): boolean {
   return match.path.kind === 'prefix' && match.path.value === '/'
     && match.headers.length === 0 && match.queryParams.length === 0 && match.method === undefined;
+}
+
+/** The field that first declared one of the intent's backends (`routes[1].backends[0].backend`). */
+export function backendField(intent: ExposureIntent, backend: BackendIntent): string {
+  const field = intent.backendFields.get(backend.key);
+  if (field === undefined) throw new Error(`${intent.path}: backend ${backend.key} is not one of the intent's backends`);
+  return field;
 }
 
 /** The route's name in generated objects: `routes-1`, or `default` for the default route. */

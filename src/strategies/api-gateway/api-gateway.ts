@@ -80,7 +80,7 @@ export class ApiGatewayRenderer implements StrategyRenderer {
         sources: {},
       }],
       backends: [gatewayBackend],
-      backendFields: { [gatewayBackend.key]: 'exposedVia' },
+      backendFields: new Map([[gatewayBackend.key, 'exposedVia']]),
     };
     // What the front cannot express is reported like any other capability error.
     checkCapabilities(scope, frontIntent, `${front.name} (exposedVia)`, front.capabilities);

@@ -3,7 +3,7 @@ import type * as gatewayApi from '../../../imports/gateway-api-gateway.networkin
 import { BackendIntent } from '../../backend';
 import { CAPABILITY_MATRIX } from '../../capabilities';
 import { fail as failAt } from '../../intent/errors';
-import { ExposureIntent } from '../../intent/model';
+import { backendField, ExposureIntent } from '../../intent/model';
 import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from '../../intent/validators';
 import { resourceName } from '../../naming';
 import { provisionBackendServices } from '../backend-services';
@@ -195,7 +195,7 @@ export class GatewayApiRenderer implements StrategyRenderer {
       const backends = [...(route.action.kind === 'forward' ? route.action.backends.map((b) => b.backend) : []), ...(route.mirror ? [route.mirror.backend] : [])];
       for (const b of backends) {
         if (b.namespace === undefined || b.namespace === intent.namespace) continue;
-        const entry = byNamespace.get(b.namespace) ?? { kinds: new Set<string>(), names: new Set<string>(), field: intent.backendFields[b.key] };
+        const entry = byNamespace.get(b.namespace) ?? { kinds: new Set<string>(), names: new Set<string>(), field: backendField(intent, b) };
         entry.kinds.add(route.protocol === 'grpc' ? 'GRPCRoute' : 'HTTPRoute');
         entry.names.add(b.name);
         byNamespace.set(b.namespace, entry);
