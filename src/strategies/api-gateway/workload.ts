@@ -74,6 +74,13 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
   cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.units(1) },
   memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
 };
+// The defaults as Kubernetes quantities, converted once: every gateway without `resources` (and
+// every credentials init container) shares them (cdk8s copies props when it renders them).
+const DEFAULT_REQUIREMENTS = resourceRequirements(DEFAULT_RESOURCES);
+const INIT_REQUIREMENTS = resourceRequirements({
+  cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(100) },
+  memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
+});
 
 /** Problems with the workload options (context-free). */
 export function workloadProblems(options: GatewayWorkloadOptions): string[] {
@@ -201,7 +208,7 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
     readinessProbe: probe(1),
     livenessProbe: probe(3),
     startupProbe: probe(30),
-    resources: resourceRequirements(options.resources ?? DEFAULT_RESOURCES),
+    resources: options.resources === undefined ? DEFAULT_REQUIREMENTS : resourceRequirements(options.resources),
     securityContext,
   };
   // Renders the credentials from the mounted Secrets into memory, before the proxy starts.
@@ -211,10 +218,7 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
     imagePullPolicy: 'IfNotPresent',
     volumeMounts: [{ name: 'credentials', mountPath: credentials }, ...secretMounts],
     command: ['/bin/sh', '-c', config.initScript!],
-    resources: resourceRequirements({
-      cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(100) },
-      memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
-    }),
+    resources: INIT_REQUIREMENTS,
     securityContext,
   };
   return {
