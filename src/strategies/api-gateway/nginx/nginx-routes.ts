@@ -5,7 +5,7 @@ import { orderBySpecificity } from '../../../intent/precedence';
 import { QueryParamMatchIntent } from '../../../query-param-match';
 import { nextUpstreamConditions } from '../../text';
 import { backendAddress, EngineContext, HSTS_POLICY } from '../engine';
-import { hasVariable, headerVariable, indent, literalRegex, quote } from './nginx-text';
+import { ConfigLines, hasVariable, headerVariable, literalRegex, quote } from './nginx-text';
 
 /** Where the gateway finds a Secret's files (mounted read-only, one directory per Secret). */
 export const secretDir = (secretName: string) => `/etc/nginx/secrets/${secretName}`;
@@ -17,13 +17,8 @@ export const htpasswdFile = (secretName: string) => `${GENERATED_DIR}/${secretNa
 export const HSTS_HEADER = `add_header Strict-Transport-Security "${HSTS_POLICY}" always;`;
 
 
-/** The http-level and server-level parts of the routing. */
-export interface RoutingConfig {
-  /** `map`, `upstream`, `limit_req_zone`, `split_clients` blocks at http level. */
-  readonly http: string[];
-  /** `location` blocks of the server that serves the exposure's hosts. */
-  readonly locations: string[];
-  /** Secrets of API keys and of basic auth passwords the routes read. */
+/** The Secrets the routing reads: API keys, and basic auth passwords. */
+export interface NginxRouteSecrets {
   readonly apiKeySecrets: string[];
   readonly basicAuthSecrets: string[];
 }
@@ -42,11 +37,12 @@ export interface NginxRouteOptions {
  * `map` to 0 or 1 (never a string built from request data), the conditions of a route combine
  * into one flag, and `$route_id` picks the first route whose flag is set, most specific first.
  * `location /` then jumps to the internal location of that route, which carries its policies.
+ *
+ * Writes the `map`, `upstream`, `limit_req_zone` and `split_clients` blocks to `http` (http
+ * level), the `location` blocks to `locations` (the server that serves the exposure's hosts).
  */
-export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): RoutingConfig {
+export function renderRouting(ctx: EngineContext, options: NginxRouteOptions, http: ConfigLines, locations: ConfigLines): NginxRouteSecrets {
   const routes = orderBySpecificity(ctx.intent.routes);
-  const http: string[] = [];
-  const locations: string[] = [];
   const apiKeySecrets = new Set<string>();
   const basicAuthSecrets = new Set<string>();
   const apiKeyMaps = new Map<string, string>();
@@ -64,13 +60,15 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
     return name;
   };
 
-  routes.forEach((route, i) => http.push(...conditionMaps(route, i, ctx)));
+  routes.forEach((route, i) => conditionMaps(route, i, ctx, http));
   // The first route whose flag is 1, in specificity order.
   const flags = routes.map((_r, i) => `$route_${i}`).join('');
-  http.push(`map "${flags}" $route_id {`, '  default "";',
-    ...routes.map((_r, i) => `  "~^${'0'.repeat(i)}1" ${i};`), '}', '');
+  http.block(`map "${flags}" $route_id`, (map) => {
+    map.add('default "";');
+    routes.forEach((_r, i) => map.add(`"~^${'0'.repeat(i)}1" ${i};`));
+  }).add('');
 
-  locations.push(
+  locations.add(
     'location / {',
     '  # Keep the request path: the jump below replaces $uri.',
     '  set $original_uri $uri;',
@@ -92,7 +90,7 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
       const c = route.cors;
       const origin = nameFor(corsMaps, route.sources.cors!, '$cors_origin_', (name) => {
         const origins = c.allowOrigins.includes('*') ? ['default $http_origin;'] : ['default "";', ...c.allowOrigins.map((o) => `${quote(o)} $http_origin;`)];
-        http.push(`map $http_origin ${name} {`, ...indent(origins, 1), '}', '');
+        http.block(`map $http_origin ${name}`, (map) => map.add(...origins)).add('');
       });
       const cors = [
         `add_header Access-Control-Allow-Origin ${origin} always;`,
@@ -104,13 +102,11 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
       lines.push(
         `set $cors_preflight_${i} "$request_method:${origin}:$http_access_control_request_method";`,
         `if ($cors_preflight_${i} ~ "^OPTIONS:.+:.+$") {`,
-        ...indent([
-          ...directives.filter((h) => !h.includes('Expose-Headers')),
-          `add_header Access-Control-Allow-Methods ${quote(c.allowMethods.join(', '))} always;`,
-          ...(c.allowHeaders.length > 0 ? [`add_header Access-Control-Allow-Headers ${quote(c.allowHeaders.join(', '))} always;`] : []),
-          ...(c.maxAgeSeconds !== undefined ? [`add_header Access-Control-Max-Age ${c.maxAgeSeconds} always;`] : []),
-          'return 204;',
-        ], 1),
+        ...directives.filter((h) => !h.includes('Expose-Headers')).map((h) => `  ${h}`),
+        `  add_header Access-Control-Allow-Methods ${quote(c.allowMethods.join(', '))} always;`,
+        ...(c.allowHeaders.length > 0 ? [`  add_header Access-Control-Allow-Headers ${quote(c.allowHeaders.join(', '))} always;`] : []),
+        ...(c.maxAgeSeconds !== undefined ? [`  add_header Access-Control-Max-Age ${c.maxAgeSeconds} always;`] : []),
+        '  return 204;',
         '}',
       );
     }
@@ -123,7 +119,7 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
         variable = `$api_consumer_${apiKeyMaps.size}`;
         apiKeyMaps.set(key, variable);
         // Lines `"<key>" "<consumer>";` rendered at pod start from the Secret: no key in the YAML.
-        http.push(`map ${headerVariable(auth.header)} ${variable} {`, '  default "";', `  include ${apiKeyMapFile(auth.secretName)};`, '}', '');
+        http.add(`map ${headerVariable(auth.header)} ${variable} {`, '  default "";', `  include ${apiKeyMapFile(auth.secretName)};`, '}', '');
         apiKeySecrets.add(auth.secretName);
       }
       lines.push(`if (${variable} = "") {`, '  return 401;', '}', `set $consumer ${variable};`);
@@ -134,7 +130,7 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
       const r = route.rateLimit;
       const key = r.key === 'api-key' ? (auth?.kind === 'api-key' ? apiKeyMaps.get(`${auth.secretName} ${auth.header}`)! : '') : '$binary_remote_addr';
       const zone = nameFor(rateZones, `${route.sources.rateLimit!} ${key}`, 'rate_', (name) =>
-        http.push(`limit_req_zone ${key} zone=${name}:10m rate=${r.requests}r/${r.per === 'second' ? 's' : 'm'};`, ''));
+        http.add(`limit_req_zone ${key} zone=${name}:10m rate=${r.requests}r/${r.per === 'second' ? 's' : 'm'};`, ''));
       lines.push(`set $retry_after ${r.per === 'second' ? 1 : 60};`);
       directives.push(`limit_req zone=${zone}${r.burst > 0 ? ` burst=${r.burst} nodelay` : ''};`);
     }
@@ -162,8 +158,8 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
       const target = `${r.scheme ?? '$scheme'}://${host}${r.port === undefined ? '' : `:${r.port}`}${r.path === undefined ? '$request_uri' : literal(r.path)}`;
       // try_files runs after the access checks (rate limit, basic auth); a `return` here would
       // answer before them. The named location only answers, with the route's response headers.
-      locations.push(`location = /__route/${i} {`, '  internal;', ...indent([...lines, ...directives, `try_files /__redirect__ @redirect_${i};`], 1), '}', '',
-        `location @redirect_${i} {`, ...indent([...directives.filter((d) => d.startsWith('add_header')), `return ${r.statusCode} "${target}";`], 1), '}', '');
+      locations.block(`location = /__route/${i}`, (body) => body.add('internal;', ...lines, ...directives, `try_files /__redirect__ @redirect_${i};`)).add('');
+      locations.block(`location @redirect_${i}`, (body) => body.add(...directives.filter((d) => d.startsWith('add_header')), `return ${r.statusCode} "${target}";`)).add('');
       return;
     }
 
@@ -181,7 +177,7 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
     // With retries each server is listed once per try: a Service is one address, and nginx only
     // retries on another peer of the upstream.
     const tries = route.retries === undefined ? 1 : route.retries.attempts + 1;
-    http.push(...upstream(`route_${i}`, route.action.backends.map((b) => [b.backend, b.weight]), ctx.intent, options, tries));
+    http.add(...upstream(`route_${i}`, route.action.backends.map((b) => [b.backend, b.weight]), ctx.intent, options, tries));
     const proxy: string[] = [
       'proxy_http_version 1.1;',
       'proxy_set_header Connection "";',
@@ -195,22 +191,22 @@ export function renderRouting(ctx: EngineContext, options: NginxRouteOptions): R
     ];
     if (route.mirror) {
       const m = route.mirror;
-      http.push(...upstream(`mirror_${i}`, [[m.backend, 1]], ctx.intent, options));
-      if (m.percentage < 100) http.push(`split_clients "$request_id" $mirror_sample_${i} {`, `  ${m.percentage}% 1;`, '  * "";', '}', '');
+      http.add(...upstream(`mirror_${i}`, [[m.backend, 1]], ctx.intent, options));
+      if (m.percentage < 100) http.add(`split_clients "$request_id" $mirror_sample_${i} {`, `  ${m.percentage}% 1;`, '  * "";', '}', '');
       proxy.push(`mirror /__mirror/${i};`);
-      locations.push(`location = /__mirror/${i} {`, '  internal;',
+      locations.add(`location = /__mirror/${i} {`, '  internal;',
         ...(m.percentage < 100 ? [`  if ($mirror_sample_${i} = "") {`, '    return 204;', '  }'] : []),
         '  proxy_set_header Host $host;', `  proxy_pass http://mirror_${i}$request_uri;`, '}', '');
     }
     proxy.push(`proxy_pass "http://route_${i}${upstreamUri(route, i, http, ctx)}";`);
-    locations.push(`location = /__route/${i} {`, '  internal;', ...indent([...lines, ...directives, ...proxy], 1), '}', '');
+    locations.block(`location = /__route/${i}`, (body) => body.add('internal;', ...lines, ...directives, ...proxy)).add('');
   });
 
-  return { http, locations, apiKeySecrets: [...apiKeySecrets].sort(), basicAuthSecrets: [...basicAuthSecrets].sort() };
+  return { apiKeySecrets: [...apiKeySecrets].sort(), basicAuthSecrets: [...basicAuthSecrets].sort() };
 }
 
 /** One `map` per condition of a route (0 or 1), and the route's flag when all hold. */
-function conditionMaps(route: RouteIntent, i: number, ctx: EngineContext): string[] {
+function conditionMaps(route: RouteIntent, i: number, ctx: EngineContext, http: ConfigLines): void {
   const { path, method, headers, queryParams } = route.match;
   const conditions: [string, string][] = [];
   const pathRegex = path.kind === 'exact' ? literalRegex(path.value)
@@ -221,16 +217,14 @@ function conditionMaps(route: RouteIntent, i: number, ctx: EngineContext): strin
   headers.forEach((h) => conditions.push([headerVariable(h.name), valueRegex(h)]));
   queryParams.forEach((q) => conditions.push([argVariable(q, route, ctx), valueRegex(q)]));
 
-  const lines: string[] = [];
   conditions.forEach(([variable, regex], c) => {
     if (hasVariable(regex) || regex.includes('"')) {
       ctx.fail(`${route.field}.match`, `nginx cannot match ${JSON.stringify(regex)}: it contains "$" followed by a name, or a double quote`);
     }
-    lines.push(`map ${variable} $route_${i}_${c} {`, '  default 0;', `  "~^${regex}$" 1;`, '}');
+    http.add(`map ${variable} $route_${i}_${c} {`, '  default 0;', `  "~^${regex}$" 1;`, '}');
   });
   const all = conditions.map((_c, c) => `$route_${i}_${c}`).join('');
-  lines.push(`map "${all}" $route_${i} {`, '  default 0;', `  "${'1'.repeat(conditions.length)}" 1;`, '}', '');
-  return lines;
+  http.add(`map "${all}" $route_${i} {`, '  default 0;', `  "${'1'.repeat(conditions.length)}" 1;`, '}', '');
 }
 
 function valueRegex(m: HeaderMatchIntent | QueryParamMatchIntent): string {
@@ -252,7 +246,7 @@ function upstream(name: string, servers: [BackendIntent, number][], intent: Expo
 }
 
 /** The URI sent upstream: the original one, or the rewritten path with the query string. */
-function upstreamUri(route: RouteIntent, i: number, http: string[], ctx: EngineContext): string {
+function upstreamUri(route: RouteIntent, i: number, http: ConfigLines, ctx: EngineContext): string {
   const rewrite = route.rewrite?.path;
   if (rewrite === undefined) return '$request_uri';
   const literal = checkedQuote(rewrite, route.sources.rewrite!, ctx).slice(1, -1);
@@ -263,7 +257,7 @@ function upstreamUri(route: RouteIntent, i: number, http: string[], ctx: EngineC
   // upstream request line. A URI the pattern does not take (encoded prefix) gets the bare target.
   const base = literal.endsWith('/') && literal !== '/' ? literal.slice(0, -1) : literal;
   const prefix = value === '/' ? '' : literalRegex(value);
-  http.push(`map $request_uri $upstream_uri_${i} {`, `  default "${base}";`,
+  http.add(`map $request_uri $upstream_uri_${i} {`, `  default "${base}";`,
     // The prefix itself (with its query): the bare target.
     `  "~^${prefix}(?<bare_${i}>\\?.*)?$" "${base}$bare_${i}";`,
     // Below the prefix: the target and the rest.
@@ -271,7 +265,7 @@ function upstreamUri(route: RouteIntent, i: number, http: string[], ctx: EngineC
   return `$upstream_uri_${i}`;
 }
 
-function requestHeaderEdits(route: RouteIntent, i: number, http: string[], ctx: EngineContext): string[] {
+function requestHeaderEdits(route: RouteIntent, i: number, http: ConfigLines, ctx: EngineContext): string[] {
   const e = route.requestHeaders;
   if (e === undefined) return [];
   const field = route.sources.requestHeaders!;
@@ -279,7 +273,7 @@ function requestHeaderEdits(route: RouteIntent, i: number, http: string[], ctx: 
   e.add.forEach((h, k) => {
     // Appending joins with ", " when the client sent the header, as repeated headers mean.
     const variable = `$added_header_${i}_${k}`;
-    http.push(`map ${headerVariable(h.name)} ${variable} {`, `  "" ${checkedQuote(h.value, field, ctx)};`,
+    http.add(`map ${headerVariable(h.name)} ${variable} {`, `  "" ${checkedQuote(h.value, field, ctx)};`,
       `  default "${headerVariable(h.name)}, ${checkedQuote(h.value, field, ctx).slice(1, -1)}";`, '}', '');
     lines.push(`proxy_set_header ${h.name} ${variable};`);
   });

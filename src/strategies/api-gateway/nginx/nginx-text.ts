@@ -21,7 +21,44 @@ export function headerVariable(name: string): string {
   return `$http_${name.toLowerCase().replace(/-/g, '_')}`;
 }
 
-/** Indents the lines of a block by `depth` levels of two spaces. */
-export function indent(lines: readonly string[], depth: number): string[] {
-  return lines.map((l) => (l === '' ? '' : `${'  '.repeat(depth)}${l}`));
+/**
+ * Lines of nginx configuration, indented as they are added: a block's writer adds at its depth
+ * (two spaces a level) into the text it shares with its parents, so no line is re-indented for
+ * each enclosing block.
+ */
+export class ConfigLines {
+  constructor(
+    /** The lines of the whole text, shared by nested writers. */
+    public readonly lines: string[] = [],
+    private readonly prefix = '',
+  ) {}
+
+  /** Adds lines at this depth ('' stays an empty line). */
+  public add(...lines: readonly string[]): this {
+    for (const line of lines) this.lines.push(line === '' ? '' : this.prefix + line);
+    return this;
+  }
+
+  /** A writer one level deeper, adding to the same text. */
+  public nested(): ConfigLines {
+    return new ConfigLines(this.lines, `${this.prefix}  `);
+  }
+
+  /** A writer at this depth with lines of its own, for text placed later with `append`. */
+  public detached(): ConfigLines {
+    return new ConfigLines([], this.prefix);
+  }
+
+  /** Adds lines already indented for this depth (by a detached writer at this depth). */
+  public append(lines: readonly string[]): this {
+    for (const line of lines) this.lines.push(line);
+    return this;
+  }
+
+  /** `open {`, the body one level deeper, `}`. */
+  public block(open: string, body: (inner: ConfigLines) => void): this {
+    this.add(`${open} {`);
+    body(this.nested());
+    return this.add('}');
+  }
 }
