@@ -1,10 +1,11 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch, QueryParamMatch, RateLimit, Tls,
+  Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch, QueryParamMatch, RateLimit, RouteProps,
+  Tls,
 } from '../../src';
 import { IstioStrategyOptions } from '../../src/strategies/istio/istio';
-import { Request, routeByIngress, routeByVirtualService } from '../support/routing';
+import { issuersRequiredByIstio, Request, routeByIngress, routeByVirtualService, virtualServiceEntry } from '../support/routing';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
 
 const httpbin = () => Backend.fromName('httpbin', 8000);
@@ -253,7 +254,7 @@ describe('istio strategy', () => {
     expect(manifests).toMatchSnapshot();
   });
 
-  test('JWT: RequestAuthentication and a DENY policy without a principal, on the gateway workload', () => {
+  test('JWT: RequestAuthentication and a DENY policy without a principal of the issuer, on the gateway workload', () => {
     const manifests = expose({
       hosts: ['api.example.com'],
       backend: httpbin(),
@@ -275,9 +276,11 @@ describe('istio strategy', () => {
     expect(policy.spec).toEqual({
       selector: { matchLabels: { istio: 'ingressgateway' } },
       action: 'DENY',
+      // A token of another issuer the shared gateway accepts is a principal too: the issuer's only.
+      // The paths as the VirtualService routes them: /admin is a string prefix there (/administrator too).
       rules: [{
-        from: [{ source: { notRequestPrincipals: ['*'] } }],
-        to: [{ operation: { hosts: ['api.example.com'], paths: ['/admin', '/admin/*'], methods: ['POST'] } }],
+        from: [{ source: { notRequestPrincipals: ['https://id.example.com/*'] } }],
+        to: [{ operation: { hosts: ['api.example.com'], paths: ['/admin*'], methods: ['POST'] } }],
       }],
     });
   });
@@ -288,7 +291,62 @@ describe('istio strategy', () => {
       backend: httpbin(),
       auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks' }),
     }), 'AuthorizationPolicy');
-    expect(policy.spec.rules).toEqual([{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { hosts: ['api.example.com'] } }] }]);
+    expect(policy.spec.rules).toEqual([{ from: [{ source: { notRequestPrincipals: ['https://id.example.com/*'] } }], to: [{ operation: { hosts: ['api.example.com'] } }] }]);
+  });
+
+  test('JWT on some routes: each rule covers the requests its route takes, not those of more specific routes', () => {
+    const a = Auth.jwt({ issuer: 'https://a.example.com', jwksUri: 'https://a.example.com/jwks' });
+    const b = Auth.jwt({ issuer: 'https://b.example.com', jwksUri: 'https://b.example.com/jwks' });
+    const routes: RouteProps[] = [
+      { match: { path: PathMatch.prefix('/admin') }, auth: a },
+      { match: { path: PathMatch.prefix('/admin/health') } },
+      { match: { path: PathMatch.exact('/admin/login'), method: 'GET' } },
+      { match: { path: PathMatch.prefix('/partner') }, auth: b },
+      { match: { path: PathMatch.prefix('/partner/public') }, rewrite: { path: '/public' } },
+      { match: { path: PathMatch.prefix('/partner/admin') }, auth: a },
+      { match: { path: PathMatch.prefix('/api'), method: 'POST' }, auth: a },
+      { match: { path: PathMatch.prefix('/') }, auth: b },
+      { match: { path: PathMatch.prefix('/'), method: 'GET' } },
+    ];
+    const manifests = expose({ hosts: ['api.example.com'], backend: httpbin(), routes });
+    const policy = find(manifests, 'AuthorizationPolicy');
+    const principal = (iss: string) => [{ source: { notRequestPrincipals: [`${iss}/*`] } }];
+    const hosts = ['api.example.com'];
+    expect(policy.spec.rules).toEqual([
+      // routes[0]: /admin, but not /admin/health (every method) nor GET /admin/login (taken first).
+      {
+        from: principal('https://a.example.com'),
+        to: [
+          { operation: { hosts, paths: ['/admin*'], methods: ['GET'], notPaths: ['/admin/login', '/admin/health*'] } },
+          { operation: { hosts, paths: ['/admin*'], notMethods: ['GET'], notPaths: ['/admin/health*'] } },
+        ],
+      },
+      // routes[3]: /partner, but not /partner/public (split element-wise by its rewrite) nor /partner/admin (issuer a).
+      { from: principal('https://b.example.com'), to: [{ operation: { hosts, paths: ['/partner*'], notPaths: ['/partner/public', '/partner/public/*', '/partner/admin*'] } }] },
+      { from: principal('https://a.example.com'), to: [{ operation: { hosts, paths: ['/partner/admin*'] } }] },
+      { from: principal('https://a.example.com'), to: [{ operation: { hosts, paths: ['/api*'], methods: ['POST'] } }] },
+      // routes[7]: every path, less what the routes before it take: GET is all routes[8]'s (a method ranks first).
+      {
+        from: principal('https://b.example.com'),
+        to: [
+          { operation: { hosts, methods: ['POST'], notPaths: ['/partner/public', '/partner/public/*', '/partner/admin*', '/admin/health*', '/admin*', '/api*'] } },
+          { operation: { hosts, notMethods: ['GET', 'POST'], notPaths: ['/partner/public', '/partner/public/*', '/partner/admin*', '/admin/health*', '/admin*'] } },
+        ],
+      },
+    ]);
+    // Against the VirtualService: every request needs the token of its route's issuer, and only that.
+    const issuerOfEntry = (entry: string | undefined) => {
+      const auth = entry === undefined ? undefined : routes[Number(/^routes-(\d+)/.exec(entry)![1])].auth;
+      return auth === a ? ['https://a.example.com'] : auth === b ? ['https://b.example.com'] : [];
+    };
+    const paths = ['/', '/x', '/admin', '/admin/', '/admin/x', '/administrator', '/admin/health', '/admin/healthz', '/admin/health/x', '/admin/login',
+      '/admin/loginx', '/partner', '/partner/x', '/partner/public', '/partner/public/x', '/partner/publicity', '/partner/admin', '/partner/adminx', '/api', '/api/x', '/apix'];
+    for (const path of paths) {
+      for (const method of ['GET', 'POST', 'DELETE']) {
+        const req = { host: 'api.example.com', path, method };
+        expect([path, method, issuersRequiredByIstio(manifests, req)]).toEqual([path, method, issuerOfEntry(virtualServiceEntry(manifests, req))]);
+      }
+    }
   });
 
   test('cert-manager: a Certificate for the hosts in the gateway namespace', () => {
@@ -350,7 +408,15 @@ describe('istio strategy', () => {
     ['JWT on a regex route', {
       hosts: ['a.example.com'],
       routes: [{ match: { path: PathMatch.regex('/a.*') }, auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, {}],
-    }, {}, 'ExposedService test/public: routes[0].auth: AuthorizationPolicy paths are exact or prefix (/*): a JWT route cannot have a regex path; use the service-level auth or a prefix'],
+    }, {}, 'ExposedService test/public: routes[0].auth: AuthorizationPolicy paths are exact or prefix: a JWT route cannot have a regex path; use the service-level auth or a prefix'],
+    ['a route without JWT before a JWT route, by a header match', {
+      hosts: ['a.example.com'],
+      routes: [
+        { match: { path: PathMatch.prefix('/a'), headers: [HeaderMatch.exact('x-public', 'yes')] } },
+        { match: { path: PathMatch.prefix('/') }, auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) },
+      ],
+    }, {}, 'ExposedService test/public: routes[1].auth: routes[0] matches some of this route\'s requests first (by a regex, header or query match) without requiring its JWT; '
+      + 'an AuthorizationPolicy cannot exempt them by those matches: give the routes disjoint paths, or the same auth'],
     ['routes with PASSTHROUGH', { hosts: ['a.example.com'], tls: Tls.fromSecret('x'), routes: [{ match: { path: PathMatch.prefix('/a') } }] },
       { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) },
       'ExposedService test/public: routes: with tlsMode PASSTHROUGH the gateway does not decrypt, so it routes by host only: declare no routes, one backend (or weighted backends)'],

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type * as istioSecurity from '../../../imports/istio-security.istio.io';
 import { ExposureIntent, RouteIntent } from '../../intent/model';
+import { orderBySpecificity } from '../../intent/precedence';
 import { resourceName } from '../../naming';
 
 export interface JwtRenderContext {
@@ -61,11 +62,19 @@ export function renderJwt(scope: Construct, intent: ExposureIntent, ctx: JwtRend
     spec: { selector, jwtRules: [...issuers.values()] },
   });
 
-  const everyRoute = routes.length === intent.routes.length;
-  const rules = (everyRoute ? [undefined] : routes).map((r) => ({
-    from: [{ source: { notRequestPrincipals: ['*'] } }],
-    to: [{ operation: { hosts: [...intent.hosts], ...(r ? operationOf(r, ctx) : {}) } }],
-  }));
+  // DENY a route's requests that carry no token of its issuer (a token of another issuer on the
+  // shared gateway is a request principal too). One rule for the hosts when every route requires
+  // the same issuer; otherwise one per JWT route, scoped to the requests the VirtualService gives
+  // it (none for a route that the routes before it shadow: an empty `to` matches every request).
+  const principalOf = (r: RouteIntent) => `${(r.auth as Extract<RouteIntent['auth'], { kind: 'jwt' }>).issuer}/*`;
+  const oneIssuer = routes.length === intent.routes.length && issuers.size === 1;
+  const ordered = orderBySpecificity(intent.routes);
+  const rules = oneIssuer
+    ? [{ from: [{ source: { notRequestPrincipals: [principalOf(routes[0])] } }], to: [{ operation: { hosts: [...intent.hosts] } }] }]
+    : routes.map((r) => ({
+      from: [{ source: { notRequestPrincipals: [principalOf(r)] } }],
+      to: operationsOf(r, ordered, intent.hosts, ctx),
+    })).filter((rule) => rule.to.length > 0);
   const AuthorizationPolicy = (ctx.v1 ? security.AuthorizationPolicy : security.AuthorizationPolicyV1Beta1) as typeof security.AuthorizationPolicy;
   const authorizationPolicy = new AuthorizationPolicy(scope, 'AuthorizationPolicy', {
     metadata: { name: resourceName(scope, 'require-jwt'), namespace: ctx.namespace },
@@ -74,15 +83,86 @@ export function renderJwt(scope: Construct, intent: ExposureIntent, ctx: JwtRend
   return { requestAuthentication, authorizationPolicy };
 }
 
-/** The paths and method of a route, as an AuthorizationPolicy operation (exact, prefix `/*`). */
-function operationOf(route: RouteIntent, ctx: JwtRenderContext): object {
+/**
+ * The requests the VirtualService gives a JWT route, as AuthorizationPolicy operations: its
+ * paths (as the VirtualService matches them) and method, minus the requests of the routes before
+ * it (more specific) that do not require its issuer: those take their requests first, so the
+ * route's rule must not cover them. Per method that such a route names, the paths left are the
+ * route's minus the paths of the routes before it for that method or for every method; for the
+ * other methods, minus those for every method. Empty when the routes before it take everything.
+ */
+function operationsOf(route: RouteIntent, ordered: readonly RouteIntent[], hosts: readonly string[], ctx: JwtRenderContext): object[] {
   const { path, method } = route.match;
+  const field = route.sources.auth!;
   if (path.kind === 'regex') {
-    ctx.fail(route.sources.auth!, 'AuthorizationPolicy paths are exact or prefix (/*): a JWT route cannot have a regex path; use the service-level auth or a prefix');
+    ctx.fail(field, 'AuthorizationPolicy paths are exact or prefix: a JWT route cannot have a regex path; use the service-level auth or a prefix');
   }
   if (route.match.headers.length > 0 || route.match.queryParams.length > 0) {
-    ctx.fail(route.sources.auth!, 'AuthorizationPolicy cannot scope JWT to header or query matches; move auth to the service level or drop those matches');
+    ctx.fail(field, 'AuthorizationPolicy cannot scope JWT to header or query matches; move auth to the service level or drop those matches');
   }
-  const paths = path.kind === 'exact' ? [path.value] : path.value === '/' ? undefined : [path.value, `${path.value}/*`];
-  return { paths, methods: method === undefined ? undefined : [method] };
+  const issuer = issuerOf(route);
+  const before: { paths: string[]; method?: string }[] = [];
+  for (const other of ordered.slice(0, ordered.indexOf(route))) {
+    if (issuerOf(other) === issuer || !overlaps(other, route)) continue;
+    if (other.match.path.kind === 'regex' || other.match.headers.length > 0 || other.match.queryParams.length > 0) {
+      ctx.fail(field, `${other.field} matches some of this route's requests first (by a regex, header or query match) without requiring its JWT; `
+        + 'an AuthorizationPolicy cannot exempt them by those matches: give the routes disjoint paths, or the same auth');
+    }
+    // `*`: every path (a route on `/`).
+    before.push({ paths: policyPaths(other) ?? ['*'], method: other.match.method });
+  }
+  const takenFor = (m: string | undefined) => [...new Set(before.filter((b) => b.method === undefined || b.method === m).flatMap((b) => b.paths))];
+  const operation = (methods: string[] | undefined, notMethods: string[] | undefined, notPaths: string[]) => (notPaths.includes('*') ? [] : [{
+    operation: { hosts: [...hosts], paths: policyPaths(route), notPaths: notPaths.length > 0 ? notPaths : undefined, methods, notMethods },
+  }]);
+  if (method !== undefined) return operation([method], undefined, takenFor(method));
+  const named = [...new Set(before.flatMap((b) => (b.method === undefined ? [] : [b.method])))].sort();
+  return [
+    ...named.flatMap((m) => operation([m], undefined, takenFor(m))),
+    ...operation(undefined, named.length > 0 ? named : undefined, takenFor(undefined)),
+  ];
+}
+
+function issuerOf(route: RouteIntent): string | undefined {
+  return route.auth?.kind === 'jwt' ? route.auth.issuer : undefined;
+}
+
+/**
+ * A route's paths as an AuthorizationPolicy matches them, the way the VirtualService routes them:
+ * exact; a prefix as a string prefix (`/api*`: `/apis` too), or element-wise (`/api`, `/api/*`)
+ * when a rewrite split it; undefined for `/` (every path). Not for regexes.
+ */
+function policyPaths(route: RouteIntent): string[] | undefined {
+  const { kind, value } = route.match.path;
+  if (kind === 'exact') return [value];
+  if (value === '/') return undefined;
+  return route.rewrite?.path !== undefined ? [value, `${value}/*`] : [`${value}*`];
+}
+
+/** Whether two routes can match one request: their paths overlap and their methods agree. */
+function overlaps(a: RouteIntent, b: RouteIntent): boolean {
+  const ma = a.match.method;
+  const mb = b.match.method;
+  return (ma === undefined || mb === undefined || ma === mb) && pathsOverlap(a, b);
+}
+
+/** Whether two routes' paths can match one path (conservatively for regexes: by their literal start). */
+function pathsOverlap(a: RouteIntent, b: RouteIntent): boolean {
+  const scope = (r: RouteIntent) => {
+    const { kind, value } = r.match.path;
+    if (kind === 'regex') {
+      // A regex matches only paths that start with its literal start (the text before any syntax;
+      // without its last character when a quantifier may repeat that zero times; none with `|`).
+      const body = value.replace(/^\^/, '');
+      const literal = body.includes('|') ? '' : /^[^\\.^$|?*+()[\]{}]*/.exec(body)![0];
+      return { exact: undefined, prefix: /^[?*{]/.test(body.slice(literal.length)) ? literal.slice(0, -1) : literal };
+    }
+    return kind === 'exact' ? { exact: value, prefix: undefined } : { exact: undefined, prefix: value };
+  };
+  const sa = scope(a);
+  const sb = scope(b);
+  if (sa.exact !== undefined && sb.exact !== undefined) return sa.exact === sb.exact;
+  if (sa.exact !== undefined) return sa.exact.startsWith(sb.prefix!);
+  if (sb.exact !== undefined) return sb.exact.startsWith(sa.prefix!);
+  return sa.prefix!.startsWith(sb.prefix!) || sb.prefix!.startsWith(sa.prefix!);
 }
