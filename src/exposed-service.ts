@@ -3,7 +3,7 @@ import { Backend } from './backend';
 import { ExposureStrategy } from './exposure-strategy';
 import { buildIntent } from './intent/build';
 import { checkCapabilities } from './intent/check-capabilities';
-import { registerClaims } from './intent/conflicts';
+import { registerClaims, registerObjectNames } from './intent/conflicts';
 import { throwIfProblems } from './intent/errors';
 import { RouteProps, TrafficPolicy } from './route';
 import { ExposedResources, StrategyRenderer } from './strategies/renderer';
@@ -80,6 +80,7 @@ export class ExposedService extends Construct {
     checkCapabilities(this, intent, renderer.name, renderer.capabilities);
     registerClaims(this, intent, renderer.claims(intent));
     this.resources = renderer.render(this, intent);
+    registerObjectNames(this);
     // The intent is not kept: once rendered it is garbage, and thousands of exposures would hold
     // thousands of intents (BENCHMARKS.md).
     this._externalServices = intent.backends.filter((b) => b.origin === 'name').map(({ name, namespace, port }) => ({ name, namespace, port }));

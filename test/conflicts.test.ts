@@ -1,6 +1,8 @@
 import { Testing, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
 import { ApiGatewayEngine, Backend, ExposedService, ExposureError, ExposureStrategy, IstioGateway, PathMatch } from '../src';
-import { synthChecked } from './support/synth';
+import { ofKind, synthChecked } from './support/synth';
 
 /** Two exposures in one app; returns the error of the second, if any. */
 type Props = ConstructorParameters<typeof ExposedService>[2];
@@ -20,6 +22,8 @@ function both(first: Props, second: Props, sameChart = true): Error | undefined 
 }
 
 const nginx = () => ExposureStrategy.ingress({ className: 'nginx' });
+let deployments = 0;
+const deployment = (chart: Chart) => new kplus.Deployment(chart, `app-${deployments++}`, { containers: [{ image: 'app:1', ports: [{ number: 8080 }] }] });
 const web = () => Backend.fromName('web', 80);
 
 describe('conflicts across ExposedServices', () => {
@@ -60,6 +64,33 @@ describe('conflicts across ExposedServices', () => {
     expect(both({ strategy: nginx(), hosts: ['api.example.com'], backend: web(), routes: [{ match: { path: PathMatch.prefix('/') } }] },
       { strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), exposedVia: nginx() }), hosts: ['api.example.com'], backend: web() })!.message)
       .toBe('ExposedService team-a/shop-v2: hosts: host api.example.com with path prefix / on ingress class nginx is already claimed by ExposedService team-a/shop; give one of them another host or path');
+  });
+
+  test('objects whose names meet fail: construct paths a/b and a-b give one name', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new ExposedService(chart, 'api-v1', { strategy: ExposureStrategy.loadBalancer(), backend: Backend.fromDeployment(deployment(chart)) });
+    expect(() => new ExposedService(new Construct(chart, 'api'), 'v1', { strategy: ExposureStrategy.nodePort(), backend: Backend.fromDeployment(deployment(chart)) }))
+      .toThrow(new ExposureError('ExposedService shop/api/v1: id: the Service "shop-api-v1" in namespace shop it creates has the name of the one ExposedService shop/api-v1 creates, '
+        + 'and one would replace the other when applied; give one of them another id (names are made of the construct path, so "a/b" and "a-b" meet)'));
+  });
+
+  test('an API gateway\'s Service meets the Service of an exposure named like it', () => {
+    const chart = new Chart(Testing.app(), 'shop');
+    new ExposedService(chart, 'api', { strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), exposedVia: nginx() }), hosts: ['api.example.com'], backend: web() });
+    expect(() => new ExposedService(chart, 'api-gateway', { strategy: ExposureStrategy.loadBalancer(), backend: Backend.fromDeployment(deployment(chart)) }))
+      .toThrow('ExposedService shop/api-gateway: id: the Service "shop-api-gateway" it creates has the name of the one ExposedService shop/api creates');
+  });
+
+  test('the same names in other charts or of other kinds do not conflict', () => {
+    const app = Testing.app();
+    for (const id of ['team-a', 'team-b']) {
+      const chart = new Chart(app, id);
+      new ExposedService(new Construct(chart, 'x'), 'y', { strategy: ExposureStrategy.loadBalancer(), backend: Backend.fromDeployment(deployment(chart)) });
+      // An Ingress with the Service's name: another kind.
+      new ExposedService(chart, 'x-y', { strategy: nginx(), hosts: [`${id}.example.com`], backend: web() });
+      const manifests = synthChecked(chart);
+      expect([...ofKind(manifests, 'Service'), ...ofKind(manifests, 'Ingress')].map((m) => `${m.kind} ${m.metadata.name}`)).toEqual([`Service ${id}-x-y`, `Ingress ${id}-x-y`]);
+    }
   });
 
   test('separate apps do not conflict', () => {

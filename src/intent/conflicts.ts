@@ -1,3 +1,4 @@
+import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Problem, throwIfProblems } from './errors';
 import { describeMatch, ExposureIntent } from './model';
@@ -36,4 +37,39 @@ export function registerClaims(scope: IConstruct, intent: ExposureIntent, claims
   }
   throwIfProblems(scope, problems);
   for (const key of keys) owners.set(key, intent.path);
+}
+
+// Per chart: which ExposedService created each object, by API group, kind, namespace and name.
+const objectsByChart = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * Fails when an object the exposure created has the API group, kind, namespace and name of one
+ * another ExposedService of the same chart created: applied together, one would replace the
+ * other. Names come from construct paths, where `api/v1` and `api-v1` give the same name.
+ */
+export function registerObjectNames(exposure: IConstruct): void {
+  const chart = Chart.of(exposure);
+  let owners = objectsByChart.get(chart);
+  if (owners === undefined) {
+    owners = new Map();
+    objectsByChart.set(chart, owners);
+  }
+  const problems: Problem[] = [];
+  const keys: string[] = [];
+  for (const o of exposure.node.findAll()) {
+    if (!ApiObject.isApiObject(o)) continue;
+    const namespace = o.metadata.namespace;
+    const key = `${o.apiGroup}\n${o.kind}\n${namespace ?? ''}\n${o.name}`;
+    const owner = owners.get(key);
+    if (owner !== undefined && owner !== exposure.node.path) {
+      problems.push({
+        field: 'id',
+        message: `the ${o.kind} "${o.name}"${namespace === undefined ? '' : ` in namespace ${namespace}`} it creates has the name of the one ExposedService ${owner} creates, `
+          + 'and one would replace the other when applied; give one of them another id (names are made of the construct path, so "a/b" and "a-b" meet)',
+      });
+    }
+    keys.push(key);
+  }
+  throwIfProblems(exposure, problems);
+  for (const key of keys) owners.set(key, exposure.node.path);
 }
