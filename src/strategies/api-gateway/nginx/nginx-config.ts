@@ -34,7 +34,10 @@ const ERROR_PAGE_DIRECTIVES = Object.keys(ERRORS).map((code) => `error_page ${co
 // The same for every exposure (with or without HSTS): written once, not once per exposure.
 const errorPageBlocks = new Map<boolean, readonly string[]>();
 
-/** The named locations that answer the gateway's own errors as JSON, indented for `server`'s body. */
+/**
+ * The named locations that answer the gateway's own errors as JSON, indented for `server`'s body
+ * (the route server's, at the same depth in every configuration: the cache is by HSTS only).
+ */
 function errorPagesFor(hsts: boolean, server: ConfigLines): readonly string[] {
   let block = errorPageBlocks.get(hsts);
   if (block === undefined) {
