@@ -240,11 +240,12 @@ export class IstioRenderer implements StrategyRenderer {
       .filter((k) => route[k] !== undefined);
     if (l7.length > 0) fail(route.sources[l7[0] === 'timeoutMs' ? 'timeout' : l7[0]]!, 'with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply');
     const backends = route.action.kind === 'forward' ? route.action.backends : [];
+    const weights = percentages(backends.map((b) => b.weight));
     return [{
       match: [{ port: 443, sniHosts: [...intent.hosts] }],
       route: backends.map((b, k) => ({
         destination: { host: naming.host(b.backend), subset: b.backend.subset?.name, port: { number: b.backend.port } },
-        weight: backends.length > 1 ? percentages(backends.map((x) => x.weight))[k] : undefined,
+        weight: backends.length > 1 ? weights[k] : undefined,
       })),
     }];
   }

@@ -66,7 +66,7 @@ export function renderJwt(scope: Construct, intent: ExposureIntent, ctx: JwtRend
   // shared gateway is a request principal too). One rule for the hosts when every route requires
   // the same issuer; otherwise one per JWT route, scoped to the requests the VirtualService gives
   // it (none for a route that the routes before it shadow: an empty `to` matches every request).
-  const principalOf = (r: RouteIntent) => `${(r.auth as Extract<RouteIntent['auth'], { kind: 'jwt' }>).issuer}/*`;
+  const principalOf = (r: RouteIntent) => `${issuerOf(r)}/*`;
   const oneIssuer = routes.length === intent.routes.length && issuers.size === 1;
   const ordered = orderBySpecificity(intent.routes);
   const rules = oneIssuer
