@@ -1,51 +1,23 @@
 import { Construct } from 'constructs';
-import { Backend } from './backend';
+import { CAPABILITY_ROWS } from './capability-matrix';
+import { Problem, throwIfProblems } from './core/errors';
+import { ExposureDeclaration } from './declaration/exposure';
+import { ExposedResources } from './exposed-resources';
 import { ExposureStrategy } from './exposure-strategy';
 import { buildIntent } from './intent/build';
-import { checkCapabilities } from './intent/check-capabilities';
-import { registerClaims, registerObjectNames } from './intent/conflicts';
-import { throwIfProblems } from './intent/errors';
-import { RouteProps, TrafficPolicy } from './route';
-import { ExposedResources, StrategyRenderer } from './strategies/renderer';
-import { Tls } from './tls';
+import { capabilityProblems } from './intent/capability-check';
+import { Claims, registerClaims, registerObjectNames } from './intent/conflicts';
+import { frontIntent } from './intent/front';
+import { ExposureIntent } from './intent/model';
+import { ExternalReference, Front, StrategyRenderer } from './strategies/contract';
 
-/** The one declaration of how a service is exposed. */
-export interface ExposedServiceProps extends TrafficPolicy {
+/** The one declaration of how a service is exposed, and the strategy that synthesizes it. */
+export interface ExposedServiceProps extends ExposureDeclaration {
   /**
    * What is synthesized: `ExposureStrategy.nodePort()`, `.loadBalancer()`, `.ingress({ className })`, ...
    * @example strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' })
    */
   readonly strategy: ExposureStrategy;
-
-  /**
-   * Hostnames the exposure answers for (RFC 1123, lowercase; a wildcard only as a leading `*.`).
-   * @default - every host
-   * @example hosts: ['shop.example.com', '*.shop.example.com']
-   */
-  readonly hosts?: string[];
-
-  /**
-   * Where requests go unless a route says otherwise.
-   * @default - none; then every route sets `backend`, `backends` or `redirect`
-   * @example backend: Backend.fromDeployment(api, { port: 8080 })
-   */
-  readonly backend?: Backend;
-
-  /**
-   * Routes. When several match a request, the most specific wins: exact path over prefix, longer
-   * prefix over shorter, then method, headers and query parameters (the Ingress and Gateway API
-   * precedence; the Istio rendering orders routes so).
-   * @default - one route taking every request (PathMatch.prefix('/')) to `backend`
-   * @example routes: [{ match: { path: PathMatch.prefix('/api') }, backend: Backend.fromName('api', 8080) }]
-   */
-  readonly routes?: RouteProps[];
-
-  /**
-   * TLS for `hosts`.
-   * @default - plain HTTP
-   * @example tls: Tls.certManager({ clusterIssuer: 'letsencrypt' })
-   */
-  readonly tls?: Tls;
 }
 
 /**
@@ -61,28 +33,65 @@ export class ExposedService extends Construct {
   public readonly strategyName: string;
 
   /**
-   * The Services outside this app that the exposure routes to (`Backend.fromName`).
-   * @internal
+   * The objects the exposure routes or attaches to without creating them: Services declared with
+   * `Backend.fromName`, and existing Gateways. They must exist in the cluster (for review, and
+   * for checks that every reference of the output resolves).
    */
-  public readonly _externalServices: readonly { readonly name: string; readonly namespace?: string; readonly port: number }[];
-
-  /** @internal */
-  public readonly _renderer: StrategyRenderer;
+  public readonly externalReferences: readonly ExternalReference[];
 
   constructor(scope: Construct, id: string, props: ExposedServiceProps) {
     super(scope, id);
     const renderer = props.strategy._renderer;
-    this._renderer = renderer;
     this.strategyName = renderer.name;
-    throwIfProblems(this, renderer.problems.map((message) => ({ field: 'strategy', message })));
-    // Copies everything it keeps: a later edit of the props does not reach the YAML.
-    const intent = buildIntent(this, props);
-    checkCapabilities(this, intent, renderer.name, renderer.capabilities);
-    registerClaims(this, intent, renderer.claims(intent));
-    this.resources = renderer.render(this, intent);
+    // Input problems first, every one of them (the strategy's options and the declaration);
+    // then, on a sound intent, every feature the strategy (and its front) cannot express.
+    const built = buildIntent(this, props);
+    throwIfProblems(this, [...renderer.problems.map((message) => ({ field: 'strategy', message })), ...built.problems]);
+    const intent = built.intent;
+    const front = renderer.front?.(this, intent);
+    const fronted = front && frontIntent(intent, front.target);
+    throwIfProblems(this, [
+      ...strategyProblems(renderer, intent, renderer.name),
+      ...(front && fronted ? strategyProblems(front.renderer, fronted, `${front.renderer.name} (exposedVia)`) : []),
+    ]);
+    registerClaims(this, intent, front && fronted ? frontClaims(front, fronted) : renderer.claims(intent));
+    this.resources = render(this, renderer, intent, front, fronted);
     registerObjectNames(this);
     // The intent is not kept: once rendered it is garbage, and thousands of exposures would hold
     // thousands of intents (BENCHMARKS.md).
-    this._externalServices = intent.backends.filter((b) => b.origin === 'name').map(({ name, namespace, port }) => ({ name, namespace, port }));
+    this.externalReferences = [
+      ...intent.backends.filter((b) => b.origin === 'name')
+        .map(({ name, namespace, port }) => ({ apiGroup: '', kind: 'Service', name, namespace, port })),
+      ...renderer.references,
+      ...(front?.renderer.references ?? []),
+    ];
   }
+}
+
+/** What `renderer` cannot express in `intent`: its capability row, then its own checks. */
+function strategyProblems(renderer: StrategyRenderer, intent: ExposureIntent, name: string): Problem[] {
+  const unsupported = capabilityProblems(intent, name, renderer.capabilities, CAPABILITY_ROWS);
+  // A strategy's own checks assume the features it lacks were refused.
+  return unsupported.length > 0 ? unsupported : renderer.check(intent);
+}
+
+/**
+ * A workload behind a front (an API gateway) takes every path of the exposure's hosts on the
+ * front's shared scope: it routes further itself.
+ */
+function frontClaims(front: Front, fronted: ExposureIntent): Claims | undefined {
+  const claims = front.renderer.claims(fronted);
+  return claims && { scope: claims.scope, routes: claims.routes.map((r) => ({ ...r, field: 'hosts' })) };
+}
+
+/** The strategy's objects, and its front's (under `Front`) merged in: lists concatenated, the strategy's own first. */
+function render(scope: Construct, renderer: StrategyRenderer, intent: ExposureIntent, front?: Front, fronted?: ExposureIntent): ExposedResources {
+  const own: Record<string, unknown> = { ...renderer.render(scope, intent) };
+  if (front === undefined || fronted === undefined) return own;
+  const theirs: Record<string, unknown> = { ...front.renderer.render(new Construct(scope, 'Front'), fronted) };
+  for (const [key, value] of Object.entries(own)) {
+    const other = theirs[key];
+    theirs[key] = Array.isArray(value) && Array.isArray(other) ? [...value, ...other] : value ?? other;
+  }
+  return theirs;
 }

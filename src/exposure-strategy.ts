@@ -1,29 +1,17 @@
-import { ApiGatewayEngine } from './api-gateway-engine';
-import { IngressController } from './ingress-controller';
 import { ApiGatewayRenderer } from './strategies/api-gateway/api-gateway';
+import { ApiGatewayEngine } from './strategies/api-gateway/api-gateway-engine';
 import { GatewayWorkloadOptions } from './strategies/api-gateway/workload';
+import { StrategyRenderer } from './strategies/contract';
 import { GatewayApiRenderer, GatewayApiStrategyOptions } from './strategies/gateway-api/gateway-api';
 import { IngressRenderer } from './strategies/ingress/ingress';
+import { IngressController, IngressStrategyOptions } from './strategies/ingress/ingress-controller';
 import { IstioRenderer, IstioStrategyOptions } from './strategies/istio/istio';
-import { StrategyRenderer } from './strategies/renderer';
-import { LoadBalancerStrategyOptions, NodePortStrategyOptions, ServiceRenderer } from './strategies/service';
+import { LoadBalancerStrategyOptions, NodePortStrategyOptions, ServiceRenderer } from './strategies/service/service';
 
-/** Options for `ExposureStrategy.ingress`. */
-export interface IngressStrategyOptions {
-  /**
-   * The IngressClass (`spec.ingressClassName`), e.g. `nginx`, `istio`, `traefik`.
-   * @example ExposureStrategy.ingress({ className: 'nginx' })
-   */
-  readonly className: string;
-  /**
-   * The controller behind the class, which decides what annotations can express.
-   * @default IngressController.generic() - the Ingress v1 spec only
-   * @example ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() })
-   */
-  readonly controller?: IngressController;
-}
-
-/** Options for `ExposureStrategy.apiGateway`. */
+/**
+ * Options for `ExposureStrategy.apiGateway`. They live here, not in the API gateway's folder,
+ * because `exposedVia` is another strategy: only this level knows every strategy.
+ */
 export interface ApiGatewayStrategyOptions extends GatewayWorkloadOptions {
   /**
    * The proxy the gateway runs: `ApiGatewayEngine.nginx()`.
@@ -82,7 +70,8 @@ export class ExposureStrategy {
    */
   public static apiGateway(options: ApiGatewayStrategyOptions): ExposureStrategy {
     const { engine, exposedVia, ...workload } = options;
-    return new ExposureStrategy(new ApiGatewayRenderer(engine._engine, exposedVia?._renderer, workload));
+    return new ExposureStrategy(new ApiGatewayRenderer(engine._engine, exposedVia?._renderer, workload,
+      (port) => ServiceRenderer.loadBalancer({ port })));
   }
 
   private constructor(/** @internal */ public readonly _renderer: StrategyRenderer) {}

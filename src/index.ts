@@ -1,23 +1,35 @@
-export * from './exposed-service';
-export * from './exposure-strategy';
-export * from './ingress-controller';
-export * from './api-gateway-engine';
-export * from './istio-gateway';
-export * from './backend';
-export * from './path-match';
-export * from './header-match';
-export * from './query-param-match';
-export * from './route';
-export * from './tls';
-export * from './rate-limit';
-export * from './auth';
-export { SecretRef } from './secret-ref';
-export { ExposureError } from './intent/errors';
-export { ExposedResources } from './strategies/renderer';
-export { NodePortStrategyOptions, LoadBalancerStrategyOptions } from './strategies/service';
-export { IstioStrategyOptions, IstioTrafficPolicy, IstioConnectionPool, IstioOutlierDetection } from './strategies/istio/istio';
-export { GatewayApiStrategyOptions, GatewayApiParentRef } from './strategies/gateway-api/gateway-api';
+// The public surface: named exports only. Internal types and helpers are not reachable from here.
+export { ExposedService, ExposedServiceProps } from './exposed-service';
+export { ExposedResources } from './exposed-resources';
+export { ExposureStrategy, ApiGatewayStrategyOptions } from './exposure-strategy';
+export { CAPABILITY_MATRIX, renderCapabilityTable, FEATURES, Feature, Support, Capabilities, StrategyCapabilities } from './capability-matrix';
+export { ExposureError } from './core/errors';
+export { ExposureDeclaration } from './declaration/exposure';
+export {
+  Backend, BackendSubset, BackendProtocol, BackendProtocolOptions, ServiceBackendOptions, DeploymentBackendOptions, NameBackendOptions,
+} from './declaration/backend';
+export { PathMatch, PathMatchKind } from './declaration/path-match';
+export { HeaderMatch, ValueMatchKind } from './declaration/header-match';
+export { QueryParamMatch } from './declaration/query-param-match';
+export {
+  RouteProps, RouteMatch, HttpMethod, WeightedBackend, RetryPolicy, RetryOn, RewriteOptions, RedirectOptions, HeaderEdits, MirrorPolicy,
+  FaultAbort, FaultDelay, FaultPolicy, CorsPolicy, TrafficPolicy,
+} from './declaration/route';
+export { Tls, CertManagerTlsOptions, SecretTlsOptions } from './declaration/tls';
+export { RateLimit, RateLimitKey, RateLimitOptions } from './declaration/rate-limit';
+export { Auth, ApiKeyAuthOptions, BasicAuthOptions, JwtAuthOptions } from './declaration/auth';
+export { SecretRef } from './declaration/secret-ref';
+export { ExternalReference } from './strategies/contract';
+export { NodePortStrategyOptions, LoadBalancerStrategyOptions, ServiceResources } from './strategies/service/service';
+export { IngressController, IngressStrategyOptions } from './strategies/ingress/ingress-controller';
+export { IngressResources } from './strategies/ingress/ingress';
+export {
+  IstioGateway, IstioGatewayCreateOptions, IstioGatewayExistingOptions, IstioTlsMode,
+} from './strategies/istio/istio-gateway';
+export { IstioStrategyOptions, IstioTrafficPolicy, IstioConnectionPool, IstioOutlierDetection, IstioResources } from './strategies/istio/istio';
+export { GatewayApiStrategyOptions, GatewayApiParentRef, GatewayApiResources } from './strategies/gateway-api/gateway-api';
+export { ApiGatewayEngine } from './strategies/api-gateway/api-gateway-engine';
+export { ApiGatewayResources } from './strategies/api-gateway/api-gateway';
 export { GatewayWorkloadOptions, GatewayAutoscaling } from './strategies/api-gateway/workload';
 export { NginxEngineOptions } from './strategies/api-gateway/nginx/nginx-engine';
 export { KongEngineOptions } from './strategies/api-gateway/kong/kong-engine';
-export { FEATURES, Feature, Support, CAPABILITY_MATRIX, renderCapabilityTable } from './capabilities';

@@ -16,7 +16,7 @@ export function publicProps(): PropDoc[] {
     const text = fs.readFileSync(path.join(SRC, file), 'utf8');
     for (const m of text.matchAll(/export interface (\w+)(?: extends [^{]+)? \{([\s\S]*?)\n\}/g)) {
       const [, iface, body] = m;
-      if (/Intent$|^Problem$|^Resolved|^Engine|^Gateway(Engine|Tls|Workload)$|^SecretMount$|^RouteClaims$|^StrategyRenderer$|^IngressDialect$|^IngressPathPlan$|Config$|Context$|^NginxPorts$|^Kong|^Nginx(Config|Route)|^JwtRender|^StrategyCapabilities$|^NormalizedRoute$|^DeclaredFeature$|^ExposedResources$|^IstioNaming$|^JwtResources$/.test(iface) && !/^(KongEngineOptions|NginxEngineOptions)$/.test(iface)) continue;
+      if (/Intent$|^Problem$|^Resolved|^Engine|^Gateway(Engine|Tls|Workload)$|^SecretMount$|^RouteClaims$|^StrategyRenderer$|^IngressDialect$|^IngressPathPlan$|Config$|Context$|^NginxPorts$|^Kong|^Nginx(Config|Route)|^JwtRender|^StrategyCapabilities$|^NormalizedRoute$|^DeclaredFeature$|Resources$|^ExternalReference$|^Claims$|^Front(Target)?$|^BuiltIntent$|^IstioNaming$|^JwtResources$/.test(iface) && !/^(KongEngineOptions|NginxEngineOptions)$/.test(iface)) continue;
       for (const p of body.matchAll(/(\/\*\*[\s\S]*?\*\/)?\s*readonly (\w+)(\?)?:/g)) {
         props.push({ file, iface, prop: p[2], optional: p[3] === '?', doc: p[1] ?? '' });
       }

@@ -39,7 +39,8 @@ describe('the intent', () => {
       ],
     };
     // Every policy in one intent: the intent is strategy-neutral (what a strategy can express is checked after).
-    const intent = buildIntent(new Construct(chart, 'zq-exposure'), props);
+    const { intent, problems } = buildIntent(new Construct(chart, 'zq-exposure'), props);
+    expect(problems).toEqual([]);
 
     const keys = objectKeys(intent);
     expect(keys.size).toBeGreaterThan(40);

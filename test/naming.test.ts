@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dnsName, resourceName } from '../src/naming';
+import { dnsName, resourceName } from '../src/core/naming';
 
 describe('names', () => {
   test('derived from the construct path below the app', () => {

@@ -1,28 +1,37 @@
 import { Chart, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { BackendIntent, backendKey } from '../backend';
-import { ExposedServiceProps } from '../exposed-service';
-import { PathMatch } from '../path-match';
-import { CorsPolicy, FaultPolicy, HeaderEdits, RedirectOptions, RetryOn, RetryPolicy, RewriteOptions, RouteProps } from '../route';
-import { Problems, throwIfProblems } from './errors';
+import { resolveBackend } from './backends';
 import {
-  CorsIntent, describeMatch, ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent,
-  RetryIntent, RewriteIntent, RouteIntent, RoutePolicy,
+  AuthIntent, BackendIntent, backendKey, CorsIntent, describeMatch, ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent,
+  MirrorIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent, RoutePolicy, TlsIntent,
 } from './model';
+import { Problem, Problems } from '../core/errors';
+import { resourceName } from '../core/naming';
 import {
   headerNameProblem, headerValueProblem, hostnameProblem, methodProblem, originProblem, percentageProblem, portProblem, urlPathProblem,
-} from './validators';
-import { resourceName } from '../naming';
+} from '../core/validators';
+import { Backend } from '../declaration/backend';
+import { ExposureDeclaration } from '../declaration/exposure';
+import { PathMatch } from '../declaration/path-match';
+import { CorsPolicy, FaultPolicy, HeaderEdits, RedirectOptions, RetryPolicy, RewriteOptions, RouteProps } from '../declaration/route';
+import { Tls } from '../declaration/tls';
 
-const RETRY_ON: readonly RetryOn[] = ['5xx', 'gateway-error', 'connect-failure', 'reset', 'retriable-4xx'];
-const DEFAULT_RETRY_ON: readonly RetryOn[] = ['connect-failure', 'gateway-error', 'reset'];
+const RETRY_ON: readonly RetryCondition[] = ['5xx', 'gateway-error', 'connect-failure', 'reset', 'retriable-4xx'];
+const DEFAULT_RETRY_ON: readonly RetryCondition[] = ['connect-failure', 'gateway-error', 'reset'];
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
 
+/** The intent of a declaration, and every problem found in it. */
+export interface BuiltIntent {
+  readonly intent: ExposureIntent;
+  /** Every input problem, in declaration order; the intent is only usable when there are none. */
+  readonly problems: readonly Problem[];
+}
+
 /**
- * Builds the intent from the props: every input check of the library happens here, once.
- * Throws one ExposureError listing every problem found (path, field, what would be valid).
+ * Builds the intent from the declaration: every input check of the library happens here, once,
+ * and every problem found is returned (path, field, what would be valid), not only the first.
  */
-export function buildIntent(scope: IConstruct, props: ExposedServiceProps): ExposureIntent {
+export function buildIntent(scope: IConstruct, props: ExposureDeclaration): BuiltIntent {
   return new IntentBuilder(scope, props).build();
 }
 
@@ -32,11 +41,11 @@ class IntentBuilder {
   private readonly backendFields = new Map<string, string>();
   private readonly namespace: string | undefined;
 
-  constructor(private readonly scope: IConstruct, private readonly props: ExposedServiceProps) {
+  constructor(private readonly scope: IConstruct, private readonly props: ExposureDeclaration) {
     this.namespace = Chart.of(scope).namespace;
   }
 
-  public build(): ExposureIntent {
+  public build(): BuiltIntent {
     const props = this.props;
     const name = resourceName(this.scope);
     const hosts = this.hosts(props.hosts ?? []);
@@ -53,13 +62,10 @@ class IntentBuilder {
     if (props.tls !== undefined) {
       this.problems.addAll('tls', props.tls._problems);
       if (hosts.length === 0) this.problems.add('tls', 'TLS needs hosts: a certificate is issued and served for names; set hosts');
-      const t = props.tls._toIntent(`${name}-tls`);
-      // A Secret in the exposure's own namespace is no cross-namespace reference.
-      tls = t.secretNamespace === this.namespace ? { ...t, secretNamespace: undefined } : t;
+      tls = this.tls(props.tls, `${name}-tls`);
     }
 
-    throwIfProblems(this.scope, this.problems.all);
-    return {
+    const intent: ExposureIntent = {
       path: this.scope.node.path,
       name,
       namespace: this.namespace,
@@ -70,6 +76,16 @@ class IntentBuilder {
       backends: [...this.backends.values()],
       backendFields: this.backendFields,
     };
+    return { intent, problems: this.problems.all };
+  }
+
+  private tls(tls: Tls, defaultSecretName: string): TlsIntent {
+    const spec = tls._spec;
+    if (spec.kind === 'cert-manager') {
+      return { secretName: spec.secretName ?? defaultSecretName, certManager: { issuerKind: spec.issuerKind, issuerName: spec.issuerName } };
+    }
+    // A Secret in the exposure's own namespace is no cross-namespace reference.
+    return { secretName: spec.secretName, secretNamespace: spec.secretNamespace === this.namespace ? undefined : spec.secretNamespace };
   }
 
   private hosts(hosts: string[]): string[] {
@@ -83,8 +99,8 @@ class IntentBuilder {
     return [...hosts];
   }
 
-  private backend(backend: RouteProps['backend'] & {}, field: string): BackendIntent | undefined {
-    const resolved = backend._resolve();
+  private backend(backend: Backend, field: string): BackendIntent | undefined {
+    const resolved = resolveBackend(backend._spec);
     this.problems.addAll(field, resolved.problems);
     const intent = resolved.intent;
     if (intent === undefined) return undefined;
@@ -153,8 +169,8 @@ class IntentBuilder {
       mirror: mirror === undefined ? undefined : this.mirror(mirror, sources.mirror!),
       fault: fault === undefined ? undefined : this.fault(fault, sources.fault!),
       cors: cors === undefined ? undefined : this.cors(cors, sources.cors!),
-      rateLimit: rateLimit === undefined ? undefined : (this.problems.addAll(sources.rateLimit!, rateLimit._problems), rateLimit._toIntent()),
-      auth: auth === undefined ? undefined : (this.problems.addAll(sources.auth!, auth._problems), auth._toIntent()),
+      rateLimit: rateLimit === undefined ? undefined : (this.problems.addAll(sources.rateLimit!, rateLimit._problems), { ...rateLimit._spec }),
+      auth: auth === undefined ? undefined : (this.problems.addAll(sources.auth!, auth._problems), authIntent(auth._spec)),
       sources,
     };
     if (intent.rateLimit?.key === 'api-key' && intent.auth?.kind !== 'api-key') {
@@ -191,11 +207,14 @@ class IntentBuilder {
       const problem = methodProblem(m.method);
       if (problem) this.problems.add(`${field}.match.method`, problem);
     }
-    const headers = (m.headers ?? []).map((h) => h._toIntent()).sort((a, b) => a.name.localeCompare(b.name));
-    const queryParams = (m.queryParams ?? []).map((q) => q._toIntent()).sort((a, b) => a.name.localeCompare(b.name));
+    // Header names are case-insensitive: lowercased, so that routes compare.
+    const headers = (m.headers ?? []).map(({ _spec: h }) => ({ name: h.name.toLowerCase(), kind: h.kind, value: h.value }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const queryParams = (m.queryParams ?? []).map(({ _spec: q }) => ({ name: q.name, kind: q.kind, value: q.value }))
+      .sort((a, b) => a.name.localeCompare(b.name));
     duplicatesOf(headers.map((h) => h.name)).forEach((n) => this.problems.add(`${field}.match.headers`, `"${n}" is matched twice; a header has one condition`));
     duplicatesOf(queryParams.map((q) => q.name)).forEach((n) => this.problems.add(`${field}.match.queryParams`, `"${n}" is matched twice; a parameter has one condition`));
-    return { path: path._toIntent(), headers, queryParams, method: m.method };
+    return { path: { kind: path._spec.kind, value: path._spec.value }, headers, queryParams, method: m.method };
   }
 
   private action(route: RouteProps, field: string, defaultBackend: BackendIntent | undefined): ForwardIntent | RedirectIntent | undefined {
@@ -298,7 +317,7 @@ class IntentBuilder {
     return { set, add, remove };
   }
 
-  private mirror(m: { backend: RouteProps['backend'] & {}; percentage?: number }, field: string): MirrorIntent | undefined {
+  private mirror(m: { backend: Backend; percentage?: number }, field: string): MirrorIntent | undefined {
     const percentage = m.percentage ?? 100;
     this.check(`${field}.percentage`, percentage, (p) => percentageProblem(p, 'percentage'));
     const backend = this.backend(m.backend, `${field}.backend`);
@@ -374,6 +393,10 @@ class IntentBuilder {
 
 function hostnameWithoutWildcard(host: string): string | undefined {
   return host.includes('*') ? `"${host}" is a wildcard; a rewrite or redirect needs one host` : hostnameProblem(host);
+}
+
+function authIntent(spec: AuthIntent): AuthIntent {
+  return spec.kind === 'jwt' ? { ...spec, audiences: [...spec.audiences] } : { ...spec };
 }
 
 function duplicatesOf(values: string[]): string[] {

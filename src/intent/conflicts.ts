@@ -1,8 +1,14 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Problem, throwIfProblems } from './errors';
-import { describeMatch, ExposureIntent } from './model';
-import { RouteClaims } from '../strategies/renderer';
+import { describeMatch, ExposureIntent, MatchIntent } from './model';
+import { Problem, throwIfProblems } from '../core/errors';
+
+/** What an exposure claims in a scope it shares with other exposures (an ingress class, a gateway). */
+export interface Claims {
+  /** The shared listener, as errors name it: `ingress class nginx`. */
+  readonly scope: string;
+  readonly routes: readonly { readonly field: string; readonly match: MatchIntent }[];
+}
 
 // Per app: what each (scope, host, match) is claimed by.
 const claimsByApp = new WeakMap<IConstruct, Map<string, string>>();
@@ -11,7 +17,7 @@ const claimsByApp = new WeakMap<IConstruct, Map<string, string>>();
  * Fails when another ExposedService of the same app already claims one of these hosts and
  * matches in the same scope: the controller would merge or drop one of them, silently.
  */
-export function registerClaims(scope: IConstruct, intent: ExposureIntent, claims: RouteClaims | undefined): void {
+export function registerClaims(scope: IConstruct, intent: ExposureIntent, claims: Claims | undefined): void {
   if (claims === undefined) return;
   const root = scope.node.root;
   let owners = claimsByApp.get(root);

@@ -1,4 +1,4 @@
-import { Feature } from '../capabilities';
+import { Feature } from './capabilities';
 import { backendField, ExposureIntent, isCatchAll } from './model';
 
 /** A feature the declaration uses, and the field that declares it. */

@@ -1,11 +1,11 @@
-import { AuthIntent } from '../auth';
-import { BackendIntent } from '../backend';
-import { HeaderMatchIntent } from '../header-match';
-import { PathMatchIntent } from '../path-match';
-import { QueryParamMatchIntent } from '../query-param-match';
-import { RateLimitIntent } from '../rate-limit';
-import { RetryOn } from '../route';
-import { TlsIntent } from '../tls';
+import type * as kplus from 'cdk8s-plus-27';
+
+/*
+ * The intent: the validated, normalised, strategy-neutral model of one exposure. Built by
+ * `buildIntent` (the only reader of declaration objects) and read by the strategies (which never
+ * see props). These types are the contract between the two layers, so they live here and nowhere
+ * else.
+ */
 
 /**
  * The validated, normalised, strategy-neutral form of an ExposedService declaration: the only
@@ -58,6 +58,77 @@ export interface RouteIntent {
   readonly sources: Readonly<Partial<Record<RoutePolicy, string>>>;
 }
 
+/** A class of failures that retries apply to. */
+export type RetryCondition = '5xx' | 'gateway-error' | 'connect-failure' | 'reset' | 'retriable-4xx';
+
+/** A path match: plain data every strategy renders. */
+export interface PathMatchIntent {
+  readonly kind: 'prefix' | 'exact' | 'regex';
+  readonly value: string;
+}
+
+/** A header match. Header names are lowercased (HTTP names are case-insensitive). */
+export interface HeaderMatchIntent {
+  readonly name: string;
+  readonly kind: 'exact' | 'prefix' | 'regex';
+  readonly value: string;
+}
+
+/** A query parameter match. Names are case-sensitive, as in URLs. */
+export interface QueryParamMatchIntent {
+  readonly name: string;
+  readonly kind: 'exact' | 'regex';
+  readonly value: string;
+}
+
+/** A backend: a Service name, namespace and port, resolved and validated. */
+export interface BackendIntent {
+  /** Identity for de-duplication and cross-references: `namespace/name:port`. */
+  readonly key: string;
+  readonly name: string;
+  /** `undefined` means the namespace of the exposure. */
+  readonly namespace?: string;
+  readonly port: number;
+  /** The container port behind `port`, when the library knows it. */
+  readonly targetPort?: number;
+  /** How the backend was declared: the factory it came from. */
+  readonly origin: 'service' | 'deployment' | 'name';
+  /**
+   * The labels of the pods behind the backend, read at synth (a Service's selector may be edited
+   * after the ExposedService is declared). `undefined` for `fromName`: its pods are unknown.
+   */
+  readonly podLabels?: () => Record<string, string>;
+  /** For `fromDeployment`: the Deployment whose Service the library creates (see `provisionBackendServices`). */
+  readonly deployment?: kplus.Deployment;
+  /** A version subset of the pods (Istio DestinationRule subset). */
+  readonly subset?: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
+  /** The application protocol. */
+  readonly protocol: 'http' | 'grpc';
+}
+
+/** TLS for the exposure's hosts. */
+export interface TlsIntent {
+  readonly secretName: string;
+  /** Set when the Secret lives in another namespace than the exposure. */
+  readonly secretNamespace?: string;
+  /** Set when cert-manager issues the certificate into `secretName`. */
+  readonly certManager?: { readonly issuerKind: 'Issuer' | 'ClusterIssuer'; readonly issuerName: string };
+}
+
+/** Authentication of a route. */
+export type AuthIntent =
+  | { readonly kind: 'api-key'; readonly secretName: string; readonly header: string }
+  | { readonly kind: 'basic'; readonly secretName: string; readonly realm: string }
+  | { readonly kind: 'jwt'; readonly issuer: string; readonly jwksUri: string; readonly audiences: readonly string[]; readonly publicKeySecret?: string };
+
+/** A rate limit of a route. */
+export interface RateLimitIntent {
+  readonly requests: number;
+  readonly per: 'second' | 'minute';
+  readonly burst: number;
+  readonly key: 'client-ip' | 'api-key';
+}
+
 /** The policies a route can carry. */
 export type RoutePolicy = 'timeout' | 'retries' | 'rewrite' | 'redirect' | 'requestHeaders' | 'responseHeaders'
 | 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth' | 'protocol';
@@ -87,7 +158,7 @@ export interface RedirectIntent {
 export interface RetryIntent {
   readonly attempts: number;
   readonly perTryTimeoutMs?: number;
-  readonly retryOn: readonly RetryOn[];
+  readonly retryOn: readonly RetryCondition[];
 }
 
 export interface RewriteIntent {
@@ -125,6 +196,11 @@ export interface CorsIntent {
 export function isCatchAll(match: MatchIntent): boolean {
   return match.path.kind === 'prefix' && match.path.value === '/'
     && match.headers.length === 0 && match.queryParams.length === 0 && match.method === undefined;
+}
+
+/** The identity of a backend: one Service port (and subset) in one namespace. */
+export function backendKey(name: string, namespace: string | undefined, port: number, subset?: { readonly name: string }): string {
+  return `${namespace ?? ''}/${name}:${port}${subset ? `#${subset.name}` : ''}`;
 }
 
 /** The field that first declared one of the intent's backends (`routes[1].backends[0].backend`). */

@@ -7,27 +7,24 @@ import { kongProblems } from './kong-schema';
 import { nginxConfigProblems } from './nginx';
 import { Manifest, schemaProblems } from './schema';
 import { ExposedService, ExposedServiceProps, ExposureError } from '../../src';
-import { GatewayApiRenderer } from '../../src/strategies/gateway-api/gateway-api';
-import { IstioRenderer } from '../../src/strategies/istio/istio';
 
 export { Manifest };
 
 /** The Services declared with `Backend.fromName` anywhere under `root`: they live outside the app. */
 export function declaredExternals(root: IConstruct): ExternalService[] {
-  return exposedServices(root).flatMap((e) => e._externalServices);
+  return exposedServices(root).flatMap((e) => e.externalReferences.filter((r) => r.kind === 'Service')
+    .map(({ name, namespace, port }) => ({ name, namespace, port: port! })));
 }
 
-/** The existing Gateways (`namespace/name`) that exposures under `root` attach to, by API. */
-export function declaredExistingGateways(root: IConstruct, api: typeof IstioRenderer | typeof GatewayApiRenderer): string[] {
-  return exposedServices(root).flatMap((e) => {
-    const renderer = e._renderer;
-    return renderer instanceof api && renderer.existingGateway ? [renderer.existingGateway] : [];
-  });
+/** The existing Gateways (`namespace/name`) of an API group that exposures under `root` attach to. */
+export function declaredExistingGateways(root: IConstruct, apiGroup: 'networking.istio.io' | 'gateway.networking.k8s.io'): string[] {
+  return exposedServices(root).flatMap((e) => e.externalReferences.filter((r) => r.kind === 'Gateway' && r.apiGroup === apiGroup)
+    .map((r) => `${r.namespace}/${r.name}`));
 }
 
 /** The experimental channel when any exposure under `root` uses it. */
 function gatewayApiChannel(root: IConstruct) {
-  return exposedServices(root).some((e) => e._renderer instanceof GatewayApiRenderer && e._renderer.experimental) ? 'experimental' : 'standard';
+  return exposedServices(root).some((e) => e.strategyName === 'gatewayApi (experimental)') ? 'experimental' : 'standard';
 }
 
 function exposedServices(root: IConstruct): ExposedService[] {
@@ -40,8 +37,8 @@ export function manifestProblems(root: App | Chart, manifests: readonly Manifest
   return [
     ...schemaProblems(manifests, gatewayApiChannel(root)),
     ...crossReferenceProblems(manifests, external),
-    ...istioReferenceProblems(manifests, external, declaredExistingGateways(root, IstioRenderer)),
-    ...gatewayApiReferenceProblems(manifests, external, declaredExistingGateways(root, GatewayApiRenderer)),
+    ...istioReferenceProblems(manifests, external, declaredExistingGateways(root, 'networking.istio.io')),
+    ...gatewayApiReferenceProblems(manifests, external, declaredExistingGateways(root, 'gateway.networking.k8s.io')),
     ...kongProblems(manifests, external),
     // Every nginx configuration an API gateway carries must pass `nginx -t` on the real nginx.
     ...manifests.filter((m) => m.kind === 'ConfigMap' && m.data?.['nginx.conf'] !== undefined)

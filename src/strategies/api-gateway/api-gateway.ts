@@ -1,53 +1,94 @@
+import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { GatewayEngine } from './engine';
-import { GatewayWorkloadOptions, renderGatewayWorkload, workloadProblems } from './workload';
-import { BackendIntent, backendKey } from '../../backend';
-import { checkCapabilities } from '../../intent/check-capabilities';
-import { fail as failAt } from '../../intent/errors';
+import { GatewayWorkload, GatewayWorkloadOptions, renderGatewayWorkload, workloadProblems } from './workload';
+import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
+import { fail as failAt, Problem } from '../../core/errors';
+import { resourceName } from '../../core/naming';
 import { ExposureIntent } from '../../intent/model';
-import { provisionBackendServices } from '../backend-services';
-import { certificate as certificateFor } from '../cert-manager';
-import { ExposedResources, RouteClaims, StrategyRenderer } from '../renderer';
-import { ServiceRenderer } from '../service';
+import { Front, StrategyRenderer } from '../contract';
+import { provisionBackendServices } from '../shared/backend-services';
+import { certificate as certificateFor } from '../shared/cert-manager';
+
+/** What apiGateway synthesizes (escape hatches), besides what its front (`exposedVia`) synthesizes. */
+export interface ApiGatewayResources {
+  /** The gateway Deployment. */
+  readonly gatewayDeployment?: kplus.k8s.KubeDeployment;
+  /** Behind an L7 front (ingress, istio, gatewayApi): the ClusterIP Service it routes to. */
+  readonly gatewayService?: kplus.k8s.KubeService;
+  /** The ConfigMap with the engine's configuration. */
+  readonly gatewayConfig?: kplus.k8s.KubeConfigMap;
+  /** Keeps a gateway pod up through voluntary disruptions. */
+  readonly gatewayDisruptionBudget?: kplus.k8s.KubePodDisruptionBudget;
+  /** With `autoscaling`. */
+  readonly gatewayAutoscaler?: kplus.k8s.KubeHorizontalPodAutoscalerV2;
+  /** With `isolateBackends`: one per backend. */
+  readonly networkPolicies?: readonly kplus.k8s.KubeNetworkPolicy[];
+  /** With `Tls.certManager`: the Certificate the gateway (or its front) serves. */
+  readonly certificate?: certManager.Certificate;
+  /** Services the library created for `Backend.fromDeployment` backends. */
+  readonly backendServices?: readonly kplus.Service[];
+}
+
+/** The default front of a gateway: a strategy on `port` (a LoadBalancer Service). */
+export type DefaultFront = (port: number) => StrategyRenderer;
 
 /**
- * apiGateway: deploys an API gateway (the engine's proxy, configured for the intent) and exposes
- * it with another strategy (`exposedVia`). The front renders a derived intent: one route to the
- * gateway, with the exposure's hosts and TLS when the front can express them (ingress, istio,
- * gatewayApi). Behind an L4 front (a Service) the gateway serves the hosts and terminates TLS.
+ * apiGateway: deploys an API gateway (the engine's proxy, configured for the intent), exposed by
+ * another strategy (`exposedVia`, its front). The front renders a derived intent (see
+ * `frontIntent`): one route to the gateway, with the exposure's hosts and TLS when the front can
+ * express them (ingress, istio, gatewayApi). Behind an L4 front (a Service) the gateway serves the
+ * hosts and terminates TLS.
  */
 export class ApiGatewayRenderer implements StrategyRenderer {
   public readonly name: string;
   public readonly capabilities;
   public readonly problems: readonly string[];
+  public readonly references = [];
+  // The workload of each exposure rendered, for its front's Service selector (read at synth).
+  private readonly workloads = new WeakMap<Construct, GatewayWorkload>();
 
   constructor(
     private readonly engine: GatewayEngine,
-    private readonly front: StrategyRenderer | undefined,
+    private readonly exposedVia: StrategyRenderer | undefined,
     private readonly workload: GatewayWorkloadOptions,
+    private readonly defaultFront: DefaultFront,
   ) {
     this.name = `apiGateway (${engine.name})`;
     this.capabilities = engine.capabilities;
     this.problems = [
       ...engine.problems,
       ...workloadProblems(workload),
-      ...(front instanceof ApiGatewayRenderer ? ['exposedVia is an API gateway; expose the gateway with loadBalancer, nodePort, ingress, istio or gatewayApi'] : []),
-      ...(front?.problems ?? []).map((p) => `exposedVia: ${p}`),
+      // A strategy with a front of its own deploys a gateway: gateways are not chained.
+      ...(exposedVia?.front !== undefined ? ['exposedVia is an API gateway; expose the gateway with loadBalancer, nodePort, ingress, istio or gatewayApi'] : []),
+      ...(exposedVia?.problems ?? []).map((p) => `exposedVia: ${p}`),
     ];
   }
 
-  /** The gateway serves this exposure only; its front may be shared, and takes every path of the hosts. */
-  public claims(intent: ExposureIntent): RouteClaims | undefined {
-    const front = this.front?.claims(intent);
-    return front && { scope: front.scope, routes: [{ field: 'hosts', match: { path: { kind: 'prefix', value: '/' }, headers: [], queryParams: [] } }] };
+  /** The gateway serves this exposure only; what its front claims is its front's. */
+  public claims(): undefined {
+    return undefined;
   }
 
-  public render(scope: Construct, intent: ExposureIntent): ExposedResources {
+  public check(intent: ExposureIntent): Problem[] {
+    return this.engine.check(intent);
+  }
+
+  /** The gateway's front, and the gateway's Service port it routes to. */
+  public front(scope: Construct, intent: ExposureIntent): Front {
+    const l4 = this.exposedVia === undefined || this.exposedVia.capabilities.tls === 'none';
+    const port = intent.tls !== undefined && l4 ? this.engine.ports.https : this.engine.ports.http;
+    return {
+      renderer: this.exposedVia ?? this.defaultFront(port === this.engine.ports.https ? 443 : 80),
+      target: { name: resourceName(scope, 'gateway'), port, l4, podLabels: () => ({ ...this.workloads.get(scope)!.podLabels }) },
+    };
+  }
+
+  public render(scope: Construct, intent: ExposureIntent): ApiGatewayResources {
     const fail = (field: string, message: string): never => failAt(scope, field, message);
     // An L4 front (a Service) has no hosts and no TLS: the gateway does both, TLS on its HTTPS port.
-    const l4Front = this.front === undefined || this.front.capabilities.tls === 'none';
+    const l4Front = this.exposedVia === undefined || this.exposedVia.capabilities.tls === 'none';
     const tlsAtGateway = intent.tls !== undefined && l4Front;
-    const front = this.front ?? ServiceRenderer.loadBalancer({ port: tlsAtGateway ? 443 : 80 });
     const config = this.engine.configure({ intent, tls: tlsAtGateway ? { secretName: intent.tls!.secretName } : undefined, fail });
     const backendServices = provisionBackendServices(intent.backends);
     // cert-manager issues the certificate the gateway serves, into the Secret it mounts.
@@ -55,40 +96,10 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     const port = tlsAtGateway ? config.httpsPort : config.httpPort;
     // An L7 front routes to the gateway by Service name; an L4 front is itself the gateway's Service.
     const workload = renderGatewayWorkload(scope, intent, config, this.workload, l4Front ? undefined : port);
-    const gatewayBackend: BackendIntent = {
-      key: backendKey(workload.name, intent.namespace, port),
-      name: workload.name,
-      namespace: intent.namespace,
-      port,
-      targetPort: port,
-      origin: 'deployment',
-      podLabels: () => ({ ...workload.podLabels }),
-      protocol: 'http',
-    };
-    const frontIntent: ExposureIntent = {
-      path: intent.path,
-      name: intent.name,
-      namespace: intent.namespace,
-      hosts: l4Front ? [] : intent.hosts,
-      tls: l4Front ? undefined : intent.tls,
-      routes: [{
-        field: 'routes',
-        isDefault: true,
-        protocol: 'http',
-        match: { path: { kind: 'prefix', value: '/' }, headers: [], queryParams: [] },
-        action: { kind: 'forward', backends: [{ backend: gatewayBackend, weight: 1 }] },
-        sources: {},
-      }],
-      backends: [gatewayBackend],
-      backendFields: new Map([[gatewayBackend.key, 'exposedVia']]),
-    };
-    // What the front cannot express is reported like any other capability error.
-    checkCapabilities(scope, frontIntent, `${front.name} (exposedVia)`, front.capabilities);
-    const frontResources = front.render(new Construct(scope, 'Front'), frontIntent);
+    this.workloads.set(scope, workload);
     return {
-      ...frontResources,
-      certificate: certificate ?? frontResources.certificate,
-      backendServices: [...backendServices, ...(frontResources.backendServices ?? [])],
+      certificate,
+      backendServices,
       gatewayDeployment: workload.deployment,
       gatewayService: workload.service,
       gatewayConfig: workload.configMap,

@@ -1,8 +1,8 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
-import { BackendIntent } from '../../backend';
-import { Capabilities } from '../../capabilities';
-import { ExposureIntent } from '../../intent/model';
-import { dnsSubdomainProblem, problemsOf } from '../../intent/validators';
+import { Problem } from '../../core/errors';
+import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
+import { Capabilities } from '../../intent/capabilities';
+import { BackendIntent, ExposureIntent } from '../../intent/model';
 
 /** The HSTS policy both engines send with every response when the exposure has TLS (a year, subdomains). */
 export const HSTS_POLICY = 'max-age=31536000; includeSubDomains';
@@ -69,6 +69,11 @@ export interface GatewayEngine {
   readonly name: string;
   readonly capabilities: Capabilities;
   readonly problems: readonly string[];
+  /** The ports of plain HTTP and of HTTPS (when the gateway terminates TLS) traffic. */
+  readonly ports: { readonly http: number; readonly https: number };
+  /** What the engine cannot express in the intent beyond its capability row: every problem. */
+  check(intent: ExposureIntent): Problem[];
+  /** The engine's container and configuration; `check` found no problem. */
   configure(ctx: EngineContext): EngineConfig;
 }
 

@@ -3,8 +3,8 @@ import { Lazy, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { EngineConfig } from './engine';
+import { resourceName } from '../../core/naming';
 import { ExposureIntent } from '../../intent/model';
-import { resourceName } from '../../naming';
 
 const k8s = kplus.k8s;
 

@@ -1,16 +1,16 @@
+import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
-import { BackendIntent } from '../../backend';
-import { CAPABILITY_MATRIX } from '../../capabilities';
-import { fail as failAt } from '../../intent/errors';
-import { backendField, ExposureIntent } from '../../intent/model';
-import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from '../../intent/validators';
-import { resourceName } from '../../naming';
-import { provisionBackendServices } from '../backend-services';
-import { certManagerAnnotations } from '../cert-manager';
-import { claimAllRoutes, ExposedResources, RouteClaims, StrategyRenderer } from '../renderer';
+import { GATEWAY_API_EXPERIMENTAL_ROW, GATEWAY_API_ROW } from './capabilities';
 import { renderGrpcRouteRules } from './grpc-route-rules';
 import { renderHttpRouteRules } from './http-route-rules';
+import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
+import { fail as failAt, Problem } from '../../core/errors';
+import { resourceName } from '../../core/naming';
+import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from '../../core/validators';
+import { BackendIntent, backendField, ExposureIntent } from '../../intent/model';
+import { claimAllRoutes, ExternalReference, RouteClaims, StrategyRenderer } from '../contract';
+import { provisionBackendServices } from '../shared/backend-services';
+import { certManagerAnnotations } from '../shared/cert-manager';
 
 const GROUP = 'gateway.networking.k8s.io';
 
@@ -56,6 +56,22 @@ export interface GatewayApiStrategyOptions {
   readonly experimental?: boolean;
 }
 
+/** What gatewayApi synthesizes (escape hatches). */
+export interface GatewayApiResources {
+  /** The Gateway (unless attached to an existing one). */
+  readonly gateway?: gatewayApi.Gateway;
+  /** The HTTPRoute with the routes. */
+  readonly httpRoute?: gatewayApi.HttpRoute;
+  /** The GRPCRoute with the gRPC routes. */
+  readonly grpcRoute?: gatewayApi.GrpcRoute;
+  /** With TLS: the HTTPRoute on the :80 listeners that redirects to HTTPS. */
+  readonly httpsRedirectRoute?: gatewayApi.HttpRoute;
+  /** ReferenceGrants for references into other namespaces. */
+  readonly referenceGrants?: readonly gatewayApi.ReferenceGrantV1Beta1[];
+  /** Services the library created for `Backend.fromDeployment` backends. */
+  readonly backendServices?: readonly kplus.Service[];
+}
+
 /**
  * gatewayApi: Gateway API `gateway.networking.k8s.io/v1`. A Gateway with an HTTP :80 listener per
  * host (and HTTPS :443 listeners with TLS), or a parentRef to an existing Gateway; an HTTPRoute
@@ -66,18 +82,16 @@ export class GatewayApiRenderer implements StrategyRenderer {
   public readonly name: string;
   public readonly capabilities;
   public readonly problems: readonly string[];
-  /** True on the experimental channel (for the schema check in tests). */
-  public readonly experimental: boolean;
-  /** `namespace/name` of the existing Gateway attached to, if any (for cross-reference checks). */
-  public readonly existingGateway?: string;
+  public readonly references: readonly ExternalReference[];
+  private readonly experimental: boolean;
 
   constructor(private readonly options: GatewayApiStrategyOptions) {
     this.experimental = options.experimental ?? false;
-    const row = this.experimental ? CAPABILITY_MATRIX.gatewayApiExperimental : CAPABILITY_MATRIX.gatewayApi;
+    const row = this.experimental ? GATEWAY_API_EXPERIMENTAL_ROW : GATEWAY_API_ROW;
     this.name = row.strategy;
     this.capabilities = row.capabilities;
     const { gatewayClassName, gateway } = options;
-    if (gateway) this.existingGateway = `${gateway.namespace}/${gateway.name}`;
+    this.references = gateway ? [{ apiGroup: GROUP, kind: 'Gateway', name: gateway.name, namespace: gateway.namespace }] : [];
     this.problems = problemsOf(
       gatewayClassName === undefined && gateway === undefined ? 'set gatewayClassName (to create a Gateway) or gateway (to attach to an existing one)' : undefined,
       gatewayClassName !== undefined && gateway !== undefined ? 'set gatewayClassName or gateway, not both' : undefined,
@@ -90,10 +104,15 @@ export class GatewayApiRenderer implements StrategyRenderer {
 
   /** An existing Gateway is shared; a created one belongs to this exposure alone. */
   public claims(intent: ExposureIntent): RouteClaims | undefined {
-    return this.existingGateway === undefined ? undefined : claimAllRoutes(`Gateway ${this.existingGateway}`, intent);
+    const gateway = this.options.gateway;
+    return gateway === undefined ? undefined : claimAllRoutes(`Gateway ${gateway.namespace}/${gateway.name}`, intent);
   }
 
-  public render(scope: Construct, intent: ExposureIntent): ExposedResources {
+  public check(): Problem[] {
+    return [];
+  }
+
+  public render(scope: Construct, intent: ExposureIntent): GatewayApiResources {
     const fail = (field: string, message: string): never => failAt(scope, field, message);
     // Loaded here: only apps that use this strategy pay for the Gateway API L1 module.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,7 +1,5 @@
-import { BackendIntent } from '../../backend';
-import { CorsIntent, HeaderEditsIntent, RetryIntent, RouteIntent, routeName } from '../../intent/model';
-import { RetryOn } from '../../route';
-import { escapeRegex } from '../text';
+import { BackendIntent, CorsIntent, HeaderEditsIntent, RetryCondition, RetryIntent, RouteIntent, routeName } from '../../intent/model';
+import { escapeRegex } from '../shared/regex';
 
 /** Reports a route the strategy cannot express. */
 export type Fail = (field: string, message: string) => never;
@@ -18,7 +16,7 @@ export type BackendRefOf = (backend: BackendIntent) => { name: string; namespace
 
 // Status codes Gateway API retries on for each intent condition. Implementations retry connection
 // errors whenever a retry is configured, so connect-failure and reset need no code.
-const RETRY_CODES: Record<RetryOn, number[]> = {
+const RETRY_CODES: Record<RetryCondition, number[]> = {
   '5xx': [500, 502, 503, 504],
   'gateway-error': [502, 503, 504],
   'retriable-4xx': [409],

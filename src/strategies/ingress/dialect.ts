@@ -1,3 +1,5 @@
+import { INGRESS_GENERIC_ROW } from './capabilities';
+import { StrategyCapabilities } from '../../intent/capabilities';
 import { ExposureIntent, RouteIntent } from '../../intent/model';
 
 /** Reports a route the controller cannot express, as `ExposedService <path>: <field>: <message>`. */
@@ -16,8 +18,8 @@ export interface IngressPathPlan {
  * nothing; ingress-nginx maps the intent's policies to its annotations.
  */
 export interface IngressDialect {
-  /** Key of the controller's row in the capability matrix. */
-  readonly matrixKey: 'ingress' | 'ingressNginx';
+  /** The controller's row in the capability matrix. */
+  readonly row: StrategyCapabilities;
   /** The path, path type and annotations of one route. */
   route(route: RouteIntent, intent: ExposureIntent, fail: Fail): IngressPathPlan;
   /** Annotations on every Ingress of the exposure (e.g. HTTPS redirect with TLS). */
@@ -31,7 +33,7 @@ export interface IngressDialect {
 
 /** The generic dialect: the Ingress v1 spec only, which every controller reads. */
 export const GENERIC_DIALECT: IngressDialect = {
-  matrixKey: 'ingress',
+  row: INGRESS_GENERIC_ROW,
   route(route, _intent, fail) {
     const { kind, value } = route.match.path;
     // The capability check already rejected regex paths for this controller.

@@ -1,7 +1,8 @@
-import { escapeRegex, nextUpstreamConditions } from '../text';
+import { INGRESS_NGINX_ROW } from './capabilities';
 import { Fail, IngressDialect, IngressPathPlan } from './dialect';
-import { BackendIntent } from '../../backend';
-import { ExposureIntent, RetryIntent, RouteIntent } from '../../intent/model';
+import { BackendIntent, ExposureIntent, RetryIntent, RouteIntent } from '../../intent/model';
+import { nextUpstreamConditions } from '../shared/nginx-retries';
+import { escapeRegex } from '../shared/regex';
 
 const A = 'nginx.ingress.kubernetes.io/';
 
@@ -14,7 +15,7 @@ const A = 'nginx.ingress.kubernetes.io/';
  * they need configuration snippets, which ingress-nginx disables by default for security.
  */
 export const INGRESS_NGINX_DIALECT: IngressDialect = {
-  matrixKey: 'ingressNginx',
+  row: INGRESS_NGINX_ROW,
 
   route(route: RouteIntent, intent: ExposureIntent, fail: Fail): IngressPathPlan {
     const annotations: Record<string, string> = {};

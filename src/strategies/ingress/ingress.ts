@@ -1,15 +1,13 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { BackendIntent } from '../../backend';
-import { CAPABILITY_MATRIX } from '../../capabilities';
-import { fail as failAt } from '../../intent/errors';
-import { ExposureIntent, isCatchAll, RouteIntent } from '../../intent/model';
-import { dnsSubdomainProblem, problemsOf } from '../../intent/validators';
-import { resourceName } from '../../naming';
-import { provisionBackendServices } from '../backend-services';
-import { certManagerAnnotations } from '../cert-manager';
-import { claimAllRoutes, ExposedResources, RouteClaims, StrategyRenderer } from '../renderer';
 import { IngressDialect } from './dialect';
+import { fail as failAt, Problem } from '../../core/errors';
+import { resourceName } from '../../core/naming';
+import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
+import { BackendIntent, ExposureIntent, isCatchAll, RouteIntent } from '../../intent/model';
+import { claimAllRoutes, RouteClaims, StrategyRenderer } from '../contract';
+import { provisionBackendServices } from '../shared/backend-services';
+import { certManagerAnnotations } from '../shared/cert-manager';
 
 const k8s = kplus.k8s;
 
@@ -21,6 +19,16 @@ interface IngressPlan {
   defaultBackend?: BackendIntent;
 }
 
+/** What ingress synthesizes (escape hatches). */
+export interface IngressResources {
+  /** ingress: the first Ingress (it holds the hosts' TLS and cert-manager annotations). */
+  readonly ingress?: kplus.k8s.KubeIngress;
+  /** ingress: every Ingress, the first one included (controllers need one per annotation set, and one per canary). */
+  readonly ingresses?: readonly kplus.k8s.KubeIngress[];
+  /** Services the library created for `Backend.fromDeployment` backends. */
+  readonly backendServices?: readonly kplus.Service[];
+}
+
 /**
  * ingress: Ingress `networking.k8s.io/v1` with `ingressClassName`. Routes become paths under one
  * rule per host (or one host-less rule). Routes needing different controller annotations go to
@@ -30,9 +38,10 @@ export class IngressRenderer implements StrategyRenderer {
   public readonly name: string;
   public readonly capabilities;
   public readonly problems: readonly string[];
+  public readonly references = [];
 
   constructor(private readonly className: string, private readonly dialect: IngressDialect) {
-    const row = CAPABILITY_MATRIX[dialect.matrixKey];
+    const row = dialect.row;
     this.name = row.strategy;
     this.capabilities = row.capabilities;
     this.problems = problemsOf(dnsSubdomainProblem(className, 'className'));
@@ -43,7 +52,11 @@ export class IngressRenderer implements StrategyRenderer {
     return claimAllRoutes(`ingress class ${this.className}`, intent);
   }
 
-  public render(scope: Construct, intent: ExposureIntent): ExposedResources {
+  public check(): Problem[] {
+    return [];
+  }
+
+  public render(scope: Construct, intent: ExposureIntent): IngressResources {
     const fail = (field: string, message: string): never => failAt(scope, field, message);
     const backendServices = provisionBackendServices(intent.backends);
     const plans = new Map<string, IngressPlan>();

@@ -1,5 +1,4 @@
-import { BackendIntent } from '../../backend';
-import { CorsIntent, ExposureIntent, HeaderEditsIntent, MatchIntent, RouteIntent, routeName } from '../../intent/model';
+import { BackendIntent, CorsIntent, ExposureIntent, HeaderEditsIntent, MatchIntent, RouteIntent, routeName } from '../../intent/model';
 import { orderBySpecificity } from '../../intent/precedence';
 
 /** Renders Istio names and values for one exposure (internal). */

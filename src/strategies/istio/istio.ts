@@ -1,18 +1,20 @@
 import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ISTIO_ROW } from './capabilities';
 import { duration, IstioNaming, percentages, renderHttpRoutes } from './http-routes';
+import { IstioGateway, IstioGatewayConfig } from './istio-gateway';
 import { renderJwt } from './jwt';
+import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
 import type * as istioNetworking from '../../../imports/istio-networking.istio.io';
-import { BackendIntent } from '../../backend';
-import { CAPABILITY_MATRIX } from '../../capabilities';
-import { fail as failAt } from '../../intent/errors';
-import { ExposureIntent, isCatchAll } from '../../intent/model';
-import { dnsSubdomainProblem, problemsOf } from '../../intent/validators';
-import { IstioGateway, IstioGatewayConfig } from '../../istio-gateway';
-import { resourceName } from '../../naming';
-import { provisionBackendServices } from '../backend-services';
-import { certificate as certificateFor } from '../cert-manager';
-import { claimAllRoutes, ExposedResources, RouteClaims, StrategyRenderer } from '../renderer';
+import type * as istioSecurity from '../../../imports/istio-security.istio.io';
+import { fail as failAt, Problem } from '../../core/errors';
+import { resourceName } from '../../core/naming';
+import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
+import { BackendIntent, ExposureIntent, isCatchAll } from '../../intent/model';
+import { claimAllRoutes, ExternalReference, RouteClaims, StrategyRenderer } from '../contract';
+import { provisionBackendServices } from '../shared/backend-services';
+import { certificate as certificateFor } from '../shared/cert-manager';
 
 /** Connection limits to each backend (DestinationRule connectionPool). */
 export interface IstioConnectionPool {
@@ -116,23 +118,41 @@ export interface IstioStrategyOptions {
   readonly trafficPolicy?: IstioTrafficPolicy;
 }
 
+/** What istio synthesizes (escape hatches). */
+export interface IstioResources {
+  /** The Gateway (unless bound to an existing one). */
+  readonly gateway?: istioNetworking.Gateway;
+  /** The VirtualService. */
+  readonly virtualService?: istioNetworking.VirtualService;
+  /** DestinationRules for subsets and traffic policy. */
+  readonly destinationRules?: readonly istioNetworking.DestinationRule[];
+  /** With `Auth.jwt`: token validation on the gateway workload. */
+  readonly requestAuthentication?: istioSecurity.RequestAuthentication;
+  /** With `Auth.jwt`: requests without a valid token are denied. */
+  readonly authorizationPolicy?: istioSecurity.AuthorizationPolicy;
+  /** With `Tls.certManager`: the Certificate (in the gateway's namespace for istio). */
+  readonly certificate?: certManager.Certificate;
+  /** Services the library created for `Backend.fromDeployment` backends. */
+  readonly backendServices?: readonly kplus.Service[];
+}
+
 /**
  * istio: a Gateway (ports, TLS) and a VirtualService bound to it carrying all L7 routing, plus a
  * DestinationRule per backend Service with subsets or traffic policy, RequestAuthentication +
  * AuthorizationPolicy for JWT, and a cert-manager Certificate for `Tls.certManager`.
  */
 export class IstioRenderer implements StrategyRenderer {
-  public readonly name = CAPABILITY_MATRIX.istio.strategy;
-  public readonly capabilities = CAPABILITY_MATRIX.istio.capabilities;
+  public readonly name = ISTIO_ROW.strategy;
+  public readonly capabilities = ISTIO_ROW.capabilities;
   public readonly problems: readonly string[];
-  /** `namespace/name` of the existing Gateway bound to, if any (for cross-reference checks). */
-  public readonly existingGateway?: string;
+  public readonly references: readonly ExternalReference[];
   private readonly gateway: IstioGatewayConfig;
 
   constructor(private readonly options: IstioStrategyOptions) {
     const gateway = options.gateway ?? IstioGateway.create();
     this.gateway = gateway._config;
-    if (this.gateway.kind === 'existing') this.existingGateway = `${this.gateway.namespace}/${this.gateway.name}`;
+    this.references = this.gateway.kind === 'existing'
+      ? [{ apiGroup: 'networking.istio.io', kind: 'Gateway', name: this.gateway.name, namespace: this.gateway.namespace }] : [];
     const version = options.apiVersion ?? 'v1';
     this.problems = [
       ...gateway._problems,
@@ -149,7 +169,11 @@ export class IstioRenderer implements StrategyRenderer {
     return claimAllRoutes(gw.kind === 'existing' ? `Istio Gateway ${gw.namespace}/${gw.name}` : `Istio gateway workload ${JSON.stringify(gw.selector)}`, intent);
   }
 
-  public render(scope: Construct, intent: ExposureIntent): ExposedResources {
+  public check(): Problem[] {
+    return [];
+  }
+
+  public render(scope: Construct, intent: ExposureIntent): IstioResources {
     const fail = (field: string, message: string): never => failAt(scope, field, message);
     // Loaded here, not at the top: only apps that use this strategy pay for the Istio L1 module.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -167,7 +191,7 @@ export class IstioRenderer implements StrategyRenderer {
     }
 
     let gateway: istioNetworking.Gateway | undefined;
-    let certificate: ExposedResources['certificate'];
+    let certificate: IstioResources['certificate'];
     if (this.gateway.kind === 'create') {
       // v1 and v1beta1 have the same schema; the generated classes differ only in apiVersion.
       const Gateway = (v1 ? istio.Gateway : istio.GatewayV1Beta1) as typeof istio.Gateway;

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import type * as istioSecurity from '../../../imports/istio-security.istio.io';
+import { resourceName } from '../../core/naming';
 import { ExposureIntent, RouteIntent } from '../../intent/model';
 import { orderBySpecificity } from '../../intent/precedence';
-import { resourceName } from '../../naming';
 
 export interface JwtRenderContext {
   /** Namespace of the gateway workload's policies. */

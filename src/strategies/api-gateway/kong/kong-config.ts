@@ -1,7 +1,7 @@
 import type * as JsYaml from 'js-yaml';
 import { RouteIntent, routeName } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
-import { escapeRegex } from '../../text';
+import { escapeRegex } from '../../shared/regex';
 import { forEachConsumer, shellLiteral, yamlStringBody } from '../credentials';
 import { backendAddress, EngineContext, HSTS_POLICY } from '../engine';
 

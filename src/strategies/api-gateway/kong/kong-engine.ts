@@ -1,5 +1,6 @@
 import { Size, SizeRoundingBehavior, Duration } from 'cdk8s';
-import { CAPABILITY_MATRIX } from '../../../capabilities';
+import { Problem } from '../../../core/errors';
+import { API_GATEWAY_KONG_ROW } from '../capabilities';
 import { EngineConfig, EngineContext, engineOptionProblems, GatewayEngine } from '../engine';
 import { KONG_PATHS, renderKongConfig } from './kong-config';
 
@@ -39,11 +40,16 @@ export interface KongEngineOptions {
 /** Kong Gateway in DB-less mode, configured by a generated declarative configuration. */
 export class KongEngine implements GatewayEngine {
   public readonly name = 'kong';
-  public readonly capabilities = CAPABILITY_MATRIX.apiGatewayKong.capabilities;
+  public readonly capabilities = API_GATEWAY_KONG_ROW.capabilities;
+  public readonly ports = PORTS;
   public readonly problems: readonly string[];
 
   constructor(private readonly options: KongEngineOptions) {
     this.problems = engineOptionProblems(options.image ?? DEFAULT_KONG_IMAGE, options.cacheTtl, options.clusterDomain, options.maxBodySize);
+  }
+
+  public check(): Problem[] {
+    return [];
   }
 
   public configure(ctx: EngineContext): EngineConfig {

@@ -1,6 +1,7 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
-import { CAPABILITY_MATRIX } from '../../../capabilities';
-import { problemsOf } from '../../../intent/validators';
+import { Problem } from '../../../core/errors';
+import { problemsOf } from '../../../core/validators';
+import { API_GATEWAY_NGINX_ROW } from '../capabilities';
 import { EngineConfig, EngineContext, engineOptionProblems, GatewayEngine } from '../engine';
 import { NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, renderNginxConfig } from './nginx-config';
 import { GENERATED_DIR, secretDir } from './nginx-routes';
@@ -46,7 +47,8 @@ export interface NginxEngineOptions {
 /** NGINX (OSS) as the API gateway: routing, API keys, basic auth, rate limits, CORS, cache, JSON errors, usage logs. */
 export class NginxEngine implements GatewayEngine {
   public readonly name = 'nginx';
-  public readonly capabilities = CAPABILITY_MATRIX.apiGatewayNginx.capabilities;
+  public readonly capabilities = API_GATEWAY_NGINX_ROW.capabilities;
+  public readonly ports = NGINX_PORTS;
   public readonly problems: readonly string[];
 
   constructor(private readonly options: NginxEngineOptions) {
@@ -58,6 +60,10 @@ export class NginxEngine implements GatewayEngine {
         options.cacheSize !== undefined && options.cacheTtl === undefined ? 'cacheSize sizes the response cache, which only cacheTtl turns on; set cacheTtl' : undefined,
       ),
     ];
+  }
+
+  public check(): Problem[] {
+    return [];
   }
 
   public configure(ctx: EngineContext): EngineConfig {

@@ -1,9 +1,6 @@
-import { BackendIntent } from '../../../backend';
-import { HeaderMatchIntent } from '../../../header-match';
-import { ExposureIntent, RouteIntent } from '../../../intent/model';
+import { BackendIntent, ExposureIntent, HeaderMatchIntent, QueryParamMatchIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
-import { QueryParamMatchIntent } from '../../../query-param-match';
-import { nextUpstreamConditions } from '../../text';
+import { nextUpstreamConditions } from '../../shared/nginx-retries';
 import { backendAddress, EngineContext, HSTS_POLICY } from '../engine';
 import { ConfigLines, hasVariable, headerVariable, literalRegex, quote } from './nginx-text';
 

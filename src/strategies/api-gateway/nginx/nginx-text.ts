@@ -14,7 +14,7 @@ export function hasVariable(value: string): boolean {
 }
 
 /** A regex for an nginx `~` match of exactly `literal`. */
-export { escapeRegex as literalRegex } from '../../text';
+export { escapeRegex as literalRegex } from '../../shared/regex';
 
 /** The nginx variable of a request header: `$http_x_api_key`. */
 export function headerVariable(name: string): string {

@@ -18,13 +18,6 @@ export interface RateLimitOptions {
   readonly key?: RateLimitKey;
 }
 
-/** A rate limit in the intent. */
-export interface RateLimitIntent {
-  readonly requests: number;
-  readonly per: 'second' | 'minute';
-  readonly burst: number;
-  readonly key: RateLimitKey;
-}
 
 /** How many requests a client may make; requests above it get 429. */
 export class RateLimit {
@@ -40,7 +33,8 @@ export class RateLimit {
 
   /** @internal */
   public readonly _problems: readonly string[];
-  private readonly intent: RateLimitIntent;
+  /** What was declared, with the defaults filled in; read by the intent builder. @internal */
+  public readonly _spec: { readonly requests: number; readonly per: 'second' | 'minute'; readonly burst: number; readonly key: RateLimitKey };
 
   private constructor(requests: number, per: 'second' | 'minute', options: RateLimitOptions) {
     const burst = options.burst ?? 0;
@@ -50,11 +44,6 @@ export class RateLimit {
     if (!Number.isInteger(burst) || burst < 0) problems.push(`burst ${burst} is not a request count; use a whole number of at least 0`);
     if (key !== 'client-ip' && key !== 'api-key') problems.push(`key "${key}" is not a rate limit key; use "client-ip" or "api-key"`);
     this._problems = problems;
-    this.intent = { requests, per, burst, key };
-  }
-
-  /** @internal */
-  public _toIntent(): RateLimitIntent {
-    return this.intent;
+    this._spec = { requests, per, burst, key };
   }
 }

@@ -1,14 +1,8 @@
-import { headerNameProblem, headerValueProblem, problemsOf, regexProblem } from './intent/validators';
+import { headerNameProblem, headerValueProblem, problemsOf, regexProblem } from '../core/validators';
 
 /** How a header or query parameter value is compared. */
 export type ValueMatchKind = 'exact' | 'prefix' | 'regex';
 
-/** A header match in the intent. Header names are lowercased (HTTP names are case-insensitive). */
-export interface HeaderMatchIntent {
-  readonly name: string;
-  readonly kind: ValueMatchKind;
-  readonly value: string;
-}
 
 /** A condition on a request header. */
 export abstract class HeaderMatch {
@@ -30,23 +24,22 @@ export abstract class HeaderMatch {
   /** @internal */
   public readonly _problems: readonly string[];
 
+  /** What was declared, read by the intent builder. @internal */
+  public abstract readonly _spec: { readonly name: string; readonly kind: ValueMatchKind; readonly value: string };
+
   protected constructor(problems: string[]) {
     this._problems = problems;
   }
-
-  /** @internal */
-  public abstract _toIntent(): HeaderMatchIntent;
 }
 
 class ValueHeaderMatch extends HeaderMatch {
-  constructor(private readonly name: string, private readonly kind: ValueMatchKind, private readonly value: string) {
+  public readonly _spec: { readonly name: string; readonly kind: ValueMatchKind; readonly value: string };
+
+  constructor(name: string, kind: ValueMatchKind, value: string) {
     super(problemsOf(
       headerNameProblem(name),
       kind === 'regex' ? regexProblem(value) : headerValueProblem(name, value),
     ));
-  }
-
-  public _toIntent(): HeaderMatchIntent {
-    return { name: this.name.toLowerCase(), kind: this.kind, value: this.value };
+    this._spec = { name, kind, value };
   }
 }

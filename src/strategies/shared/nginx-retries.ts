@@ -1,14 +1,8 @@
-import { RetryIntent } from '../intent/model';
-import { RetryOn } from '../route';
-
-/** A regex that matches exactly `literal`. */
-export function escapeRegex(literal: string): string {
-  return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+import { RetryCondition, RetryIntent } from '../../intent/model';
 
 // What nginx's proxy_next_upstream retries for each intent condition (ingress-nginx and the NGINX
 // engine alike). nginx cannot retry on 409 (retriable-4xx).
-const NEXT_UPSTREAM: Record<RetryOn, string[] | undefined> = {
+const NEXT_UPSTREAM: Record<RetryCondition, string[] | undefined> = {
   '5xx': ['error', 'timeout', 'http_500', 'http_502', 'http_503', 'http_504'],
   'gateway-error': ['error', 'timeout', 'http_502', 'http_503', 'http_504'],
   'connect-failure': ['error', 'timeout'],
@@ -27,7 +21,7 @@ export function nextUpstreamConditions(retries: RetryIntent, field: string, prod
   for (const on of retries.retryOn) {
     const mapped = NEXT_UPSTREAM[on];
     if (mapped === undefined) {
-      fail(`${field}.retryOn`, `${product} cannot retry on "${on}"; use ${Object.keys(NEXT_UPSTREAM).filter((k) => NEXT_UPSTREAM[k as RetryOn]).join(', ')}`);
+      fail(`${field}.retryOn`, `${product} cannot retry on "${on}"; use ${Object.keys(NEXT_UPSTREAM).filter((k) => NEXT_UPSTREAM[k as RetryCondition]).join(', ')}`);
     }
     mapped.forEach((c) => conditions.add(c));
   }

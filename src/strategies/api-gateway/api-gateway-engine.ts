@@ -1,6 +1,6 @@
-import { GatewayEngine } from './strategies/api-gateway/engine';
-import { KongEngine, KongEngineOptions } from './strategies/api-gateway/kong/kong-engine';
-import { NginxEngine, NginxEngineOptions } from './strategies/api-gateway/nginx/nginx-engine';
+import { GatewayEngine } from './engine';
+import { KongEngine, KongEngineOptions } from './kong/kong-engine';
+import { NginxEngine, NginxEngineOptions } from './nginx/nginx-engine';
 
 /** The proxy an API gateway runs. Switching engines is one prop: the declaration stays. */
 export class ApiGatewayEngine {

@@ -1,5 +1,5 @@
-import { GENERIC_DIALECT, IngressDialect } from './strategies/ingress/dialect';
-import { INGRESS_NGINX_DIALECT } from './strategies/ingress/ingress-nginx';
+import { GENERIC_DIALECT, IngressDialect } from './dialect';
+import { INGRESS_NGINX_DIALECT } from './ingress-nginx';
 
 /**
  * Which Ingress controller reads the Ingress, and so which annotations carry the features the
@@ -23,4 +23,19 @@ export class IngressController {
   }
 
   private constructor(/** @internal */ public readonly _dialect: IngressDialect) {}
+}
+
+/** Options for `ExposureStrategy.ingress`. */
+export interface IngressStrategyOptions {
+  /**
+   * The IngressClass (`spec.ingressClassName`), e.g. `nginx`, `istio`, `traefik`.
+   * @example ExposureStrategy.ingress({ className: 'nginx' })
+   */
+  readonly className: string;
+  /**
+   * The controller behind the class, which decides what annotations can express.
+   * @default IngressController.generic() - the Ingress v1 spec only
+   * @example ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() })
+   */
+  readonly controller?: IngressController;
 }

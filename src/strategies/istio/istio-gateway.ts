@@ -1,4 +1,4 @@
-import { dnsLabelProblem, problemsOf } from './intent/validators';
+import { dnsLabelProblem, problemsOf } from '../../core/validators';
 
 /** How the Istio Gateway terminates TLS. */
 export type IstioTlsMode = 'SIMPLE' | 'MUTUAL' | 'PASSTHROUGH';

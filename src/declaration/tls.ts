@@ -1,5 +1,5 @@
-import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from './intent/validators';
 import { SecretRef, secretName } from './secret-ref';
+import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from '../core/validators';
 
 /** Options for `Tls.certManager`. Exactly one of `issuer` and `clusterIssuer`. */
 export interface CertManagerTlsOptions {
@@ -36,14 +36,10 @@ export interface SecretTlsOptions {
   readonly namespace?: string;
 }
 
-/** TLS in the intent. */
-export interface TlsIntent {
-  readonly secretName: string;
-  /** Set when the Secret lives in another namespace than the exposure. */
-  readonly secretNamespace?: string;
-  /** Set when cert-manager issues the certificate into `secretName`. */
-  readonly certManager?: { readonly issuerKind: 'Issuer' | 'ClusterIssuer'; readonly issuerName: string };
-}
+/** Where a Tls takes its certificate from (internal). */
+export type TlsSpec =
+  | { readonly kind: 'secret'; readonly secretName: string; readonly secretNamespace?: string }
+  | { readonly kind: 'cert-manager'; readonly issuerKind: 'Issuer' | 'ClusterIssuer'; readonly issuerName: string; readonly secretName?: string };
 
 /** Where the certificate for the exposure's hosts comes from. TLS needs `hosts`. */
 export abstract class Tls {
@@ -60,26 +56,27 @@ export abstract class Tls {
   /** @internal */
   public readonly _problems: readonly string[];
 
+  /** What was declared; read by the intent builder. @internal */
+  public abstract readonly _spec: TlsSpec;
+
   protected constructor(problems: string[]) {
     this._problems = problems;
   }
-
-  /** @internal */
-  public abstract _toIntent(defaultSecretName: string): TlsIntent;
 }
 
 class SecretTls extends Tls {
-  constructor(private readonly name: string, private readonly namespace: string | undefined) {
-    super(problemsOf(dnsSubdomainProblem(name, 'secret name'), namespace === undefined ? undefined : dnsLabelProblem(namespace, 'secret namespace')));
-  }
+  public readonly _spec: TlsSpec;
 
-  public _toIntent(): TlsIntent {
-    return { secretName: this.name, secretNamespace: this.namespace };
+  constructor(name: string, namespace: string | undefined) {
+    super(problemsOf(dnsSubdomainProblem(name, 'secret name'), namespace === undefined ? undefined : dnsLabelProblem(namespace, 'secret namespace')));
+    this._spec = { kind: 'secret', secretName: name, secretNamespace: namespace };
   }
 }
 
 class CertManagerTls extends Tls {
-  constructor(private readonly options: CertManagerTlsOptions) {
+  public readonly _spec: TlsSpec;
+
+  constructor(options: CertManagerTlsOptions) {
     const { issuer, clusterIssuer, secretName: name } = options;
     const both = issuer !== undefined && clusterIssuer !== undefined;
     const none = issuer === undefined && clusterIssuer === undefined;
@@ -90,15 +87,8 @@ class CertManagerTls extends Tls {
       clusterIssuer === undefined ? undefined : dnsSubdomainProblem(clusterIssuer, 'clusterIssuer'),
       name === undefined ? undefined : dnsSubdomainProblem(name, 'secret name'),
     ));
-  }
-
-  public _toIntent(defaultSecretName: string): TlsIntent {
-    const { issuer, clusterIssuer } = this.options;
-    return {
-      secretName: this.options.secretName ?? defaultSecretName,
-      certManager: issuer !== undefined
-        ? { issuerKind: 'Issuer', issuerName: issuer }
-        : { issuerKind: 'ClusterIssuer', issuerName: clusterIssuer ?? '' },
-    };
+    this._spec = issuer !== undefined
+      ? { kind: 'cert-manager', issuerKind: 'Issuer', issuerName: issuer, secretName: name }
+      : { kind: 'cert-manager', issuerKind: 'ClusterIssuer', issuerName: clusterIssuer ?? '', secretName: name };
   }
 }

@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-27';
-import { BackendIntent } from '../backend';
+import { BackendIntent } from '../../intent/model';
 
 // One Service per Deployment, shared by every exposure of it (ports are added as needed).
 const servicesByDeployment = new WeakMap<kplus.Deployment, kplus.Service>();

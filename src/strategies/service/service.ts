@@ -1,10 +1,11 @@
 import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { CAPABILITY_MATRIX } from '../capabilities';
-import { ExposedResources, StrategyRenderer } from './renderer';
-import { ExposureIntent } from '../intent/model';
-import { portProblem, problemsOf } from '../intent/validators';
+import { LOAD_BALANCER_ROW, NODE_PORT_ROW } from './capabilities';
+import { Problem } from '../../core/errors';
+import { portProblem, problemsOf } from '../../core/validators';
+import { ExposureIntent } from '../../intent/model';
+import { StrategyRenderer } from '../contract';
 
 const k8s = kplus.k8s;
 
@@ -52,6 +53,12 @@ export interface LoadBalancerStrategyOptions {
   readonly externalTrafficPolicy?: 'Cluster' | 'Local';
 }
 
+/** What nodePort and loadBalancer synthesize (escape hatches). */
+export interface ServiceResources {
+  /** nodePort / loadBalancer: the Service. */
+  readonly service?: kplus.k8s.KubeService;
+}
+
 /**
  * nodePort and loadBalancer: one Service of that type selecting the backend's pods. An L4
  * strategy: every L7 feature is a capability error (see the matrix).
@@ -76,13 +83,19 @@ export class ServiceRenderer implements StrategyRenderer {
   }
 
   public readonly capabilities;
+  public readonly references = [];
 
   private constructor(
     public readonly name: 'nodePort' | 'loadBalancer',
     private readonly options: NodePortStrategyOptions & LoadBalancerStrategyOptions,
     public readonly problems: readonly string[],
   ) {
-    this.capabilities = CAPABILITY_MATRIX[name].capabilities;
+    this.capabilities = (name === 'nodePort' ? NODE_PORT_ROW : LOAD_BALANCER_ROW).capabilities;
+  }
+
+  /** The capability row says it all: one catch-all route to one backend whose pods are known. */
+  public check(): Problem[] {
+    return [];
   }
 
   /** A Service of its own: nothing shared. */
@@ -90,7 +103,7 @@ export class ServiceRenderer implements StrategyRenderer {
     return undefined;
   }
 
-  public render(scope: Construct, intent: ExposureIntent): ExposedResources {
+  public render(scope: Construct, intent: ExposureIntent): ServiceResources {
     // The capability check left one catch-all route forwarding to one backend whose pods are known.
     const route = intent.routes[0];
     if (route.action.kind !== 'forward' || route.action.backends.length !== 1) {

@@ -1,13 +1,8 @@
-import { problemsOf, regexProblem, urlPathProblem } from './intent/validators';
+import { problemsOf, regexProblem, urlPathProblem } from '../core/validators';
 
 /** How a path match compares the request path. */
 export type PathMatchKind = 'prefix' | 'exact' | 'regex';
 
-/** A path match in the intent: plain data every strategy renders. */
-export interface PathMatchIntent {
-  readonly kind: PathMatchKind;
-  readonly value: string;
-}
 
 /**
  * Which request paths a route matches.
@@ -42,34 +37,29 @@ export abstract class PathMatch {
   /** @internal */
   public readonly _problems: readonly string[];
 
+  /** What was declared, read by the intent builder. @internal */
+  public abstract readonly _spec: { readonly kind: PathMatchKind; readonly value: string };
+
   protected constructor(problems: string[]) {
     this._problems = problems;
   }
-
-  /** @internal */
-  public abstract _toIntent(): PathMatchIntent;
 }
 
 class LiteralPathMatch extends PathMatch {
-  private readonly path: string;
+  public readonly _spec: { readonly kind: 'prefix' | 'exact'; readonly value: string };
 
-  constructor(private readonly kind: 'prefix' | 'exact', path: string) {
+  constructor(kind: 'prefix' | 'exact', path: string) {
     super(problemsOf(urlPathProblem(path)));
     // '/api/' and '/api' mean the same element-wise prefix; keep one spelling so routes compare.
-    this.path = kind === 'prefix' && path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') || '/' : path;
-  }
-
-  public _toIntent(): PathMatchIntent {
-    return { kind: this.kind, value: this.path };
+    this._spec = { kind, value: kind === 'prefix' && path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') || '/' : path };
   }
 }
 
 class RegexPathMatch extends PathMatch {
-  constructor(private readonly pattern: string) {
-    super(problemsOf(regexProblem(pattern)));
-  }
+  public readonly _spec: { readonly kind: 'regex'; readonly value: string };
 
-  public _toIntent(): PathMatchIntent {
-    return { kind: 'regex', value: this.pattern };
+  constructor(pattern: string) {
+    super(problemsOf(regexProblem(pattern)));
+    this._spec = { kind: 'regex', value: pattern };
   }
 }

@@ -1,5 +1,5 @@
-import { dnsSubdomainProblem, headerNameProblem, problemsOf } from './intent/validators';
 import { SecretRef, secretName } from './secret-ref';
+import { dnsSubdomainProblem, headerNameProblem, problemsOf } from '../core/validators';
 
 /** Options for `Auth.apiKey`. */
 export interface ApiKeyAuthOptions {
@@ -60,8 +60,8 @@ export interface JwtAuthOptions {
   readonly publicKeySecret?: SecretRef;
 }
 
-/** Authentication in the intent. */
-export type AuthIntent =
+/** What an Auth declares, with the defaults filled in (internal). */
+export type AuthSpec =
   | { readonly kind: 'api-key'; readonly secretName: string; readonly header: string }
   | { readonly kind: 'basic'; readonly secretName: string; readonly realm: string }
   | { readonly kind: 'jwt'; readonly issuer: string; readonly jwksUri: string; readonly audiences: readonly string[]; readonly publicKeySecret?: string };
@@ -100,13 +100,8 @@ export class Auth {
   /** @internal */
   public readonly _problems: readonly string[];
 
-  private constructor(private readonly intent: AuthIntent, problems: string[]) {
+  private constructor(/** What was declared; read by the intent builder. @internal */ public readonly _spec: AuthSpec, problems: string[]) {
     this._problems = problems;
-  }
-
-  /** @internal */
-  public _toIntent(): AuthIntent {
-    return this.intent;
   }
 }
 

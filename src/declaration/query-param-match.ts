@@ -1,11 +1,5 @@
-import { headerValueProblem, problemsOf, regexProblem } from './intent/validators';
+import { headerValueProblem, problemsOf, regexProblem } from '../core/validators';
 
-/** A query parameter match in the intent. Names are case-sensitive, as in URLs. */
-export interface QueryParamMatchIntent {
-  readonly name: string;
-  readonly kind: 'exact' | 'regex';
-  readonly value: string;
-}
 
 /** A condition on a query parameter of the request URL. */
 export abstract class QueryParamMatch {
@@ -22,23 +16,22 @@ export abstract class QueryParamMatch {
   /** @internal */
   public readonly _problems: readonly string[];
 
+  /** What was declared, read by the intent builder. @internal */
+  public abstract readonly _spec: { readonly name: string; readonly kind: 'exact' | 'regex'; readonly value: string };
+
   protected constructor(problems: string[]) {
     this._problems = problems;
   }
-
-  /** @internal */
-  public abstract _toIntent(): QueryParamMatchIntent;
 }
 
 class ValueQueryParamMatch extends QueryParamMatch {
-  constructor(private readonly name: string, private readonly kind: 'exact' | 'regex', private readonly value: string) {
+  public readonly _spec: { readonly name: string; readonly kind: 'exact' | 'regex'; readonly value: string };
+
+  constructor(name: string, kind: 'exact' | 'regex', value: string) {
     super(problemsOf(
       /^[A-Za-z0-9._~-]+$/.test(name) ? undefined : `"${name}" is not a plain query parameter name; use letters, digits and "-", "_", ".", "~"`,
       kind === 'regex' ? regexProblem(value) : headerValueProblem(name, value),
     ));
-  }
-
-  public _toIntent(): QueryParamMatchIntent {
-    return { name: this.name, kind: this.kind, value: this.value };
+    this._spec = { name, kind, value };
   }
 }

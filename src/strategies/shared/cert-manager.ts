@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import type * as certManager from '../../imports/cert-manager-cert-manager.io';
-import { ExposureIntent } from '../intent/model';
+import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
+import { ExposureIntent } from '../../intent/model';
 
 /** The annotation cert-manager's ingress-shim and gateway-shim read to issue the TLS Secret. */
 export function certManagerAnnotations(intent: ExposureIntent): Record<string, string> | undefined {
@@ -13,7 +13,7 @@ export function certManagerAnnotations(intent: ExposureIntent): Record<string, s
 export function certificate(scope: Construct, intent: ExposureIntent, namespace?: string): certManager.Certificate {
   // Loaded here: only exposures that use cert-manager pay for the module.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cm: typeof certManager = require('../../imports/cert-manager-cert-manager.io');
+  const cm: typeof certManager = require('../../../imports/cert-manager-cert-manager.io');
   const tls = intent.tls!;
   return new cm.Certificate(scope, 'Certificate', {
     metadata: { name: tls.secretName, namespace },

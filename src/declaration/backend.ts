@@ -1,0 +1,116 @@
+import * as kplus from 'cdk8s-plus-27';
+
+/**
+ * A version subset of a backend's pods, selected by labels (Istio DestinationRule subsets):
+ * `{ name: 'v2', labels: { version: 'v2' } }`.
+ */
+export interface BackendSubset {
+  /**
+   * The subset's name (a DNS-1123 label).
+   * @example subset: { name: 'v2', labels: { version: 'v2' } }
+   */
+  readonly name: string;
+  /**
+   * Pod labels that select the subset, on top of the Service's selector.
+   * @example subset: { name: 'v2', labels: { version: 'v2' } }
+   */
+  readonly labels: Record<string, string>;
+}
+
+/** The application protocol a backend speaks. */
+export type BackendProtocol = 'http' | 'grpc';
+
+/** Options shared by every `Backend` factory. */
+export interface BackendProtocolOptions {
+  /**
+   * The application protocol: `grpc` makes the routes to this backend gRPC routes (GRPCRoute on
+   * Gateway API, `backend-protocol: GRPC` on ingress-nginx, `grpc-` port names on created Services).
+   * @default 'http'
+   * @example Backend.fromName('catalog', 9090, { protocol: 'grpc' })
+   */
+  readonly protocol?: BackendProtocol;
+}
+
+/** Options for `Backend.fromService`. */
+export interface ServiceBackendOptions extends BackendProtocolOptions {
+  /**
+   * Route only to this version subset of the Service's pods.
+   * @default - every pod of the Service
+   * @example Backend.fromService(reviews, { subset: { name: 'v2', labels: { version: 'v2' } } })
+   */
+  readonly subset?: BackendSubset;
+
+  /**
+   * The Service port traffic goes to.
+   * @default - the Service's only port; required when it has several
+   * @example Backend.fromService(api, { port: 8080 })
+   */
+  readonly port?: number;
+}
+
+/** Options for `Backend.fromDeployment`. */
+export interface DeploymentBackendOptions extends BackendProtocolOptions {
+  /**
+   * The Service port traffic goes to.
+   * @default - the Deployment's only container port; required when it has several
+   * @example Backend.fromDeployment(api, { port: 80, targetPort: 8080 })
+   */
+  readonly port?: number;
+
+  /**
+   * The container port behind `port`.
+   * @default - same as `port`
+   * @example Backend.fromDeployment(api, { port: 80, targetPort: 8080 })
+   */
+  readonly targetPort?: number;
+}
+
+/** Options for `Backend.fromName`. */
+export interface NameBackendOptions extends BackendProtocolOptions {
+  /**
+   * Route only to this version subset of the Service's pods.
+   * @default - every pod of the Service
+   * @example Backend.fromName('reviews', 9080, { subset: { name: 'v1', labels: { version: 'v1' } } })
+   */
+  readonly subset?: BackendSubset;
+
+  /**
+   * Namespace of the Service.
+   * @default - the namespace of the ExposedService (its chart's namespace)
+   * @example Backend.fromName('users', 80, { namespace: 'team-a' })
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Where traffic goes: a Service of this app, a Deployment (the library creates its Service), or
+ * a Service known by name (in this cluster, possibly in another namespace).
+ */
+export class Backend {
+  /** A cdk8s-plus Service of this app. */
+  public static fromService(service: kplus.Service, options: ServiceBackendOptions = {}): Backend {
+    return new Backend({ origin: 'service', service, options });
+  }
+
+  /**
+   * A cdk8s-plus Deployment. The library creates one ClusterIP Service for it, named like the
+   * Deployment and shared by every backend of that Deployment; each port used is added to it.
+   * If the Deployment already has a Service, use `Backend.fromService` instead.
+   */
+  public static fromDeployment(deployment: kplus.Deployment, options: DeploymentBackendOptions = {}): Backend {
+    return new Backend({ origin: 'deployment', deployment, options });
+  }
+
+  /** A Service that exists outside this app, by name and port. */
+  public static fromName(name: string, port: number, options: NameBackendOptions = {}): Backend {
+    return new Backend({ origin: 'name', name, port, options });
+  }
+
+  private constructor(/** What was declared; resolved and checked by the intent builder. @internal */ public readonly _spec: BackendSpec) {}
+}
+
+/** What a Backend declares (internal): the factory it came from and its arguments. */
+export type BackendSpec =
+  | { readonly origin: 'service'; readonly service: kplus.Service; readonly options: ServiceBackendOptions }
+  | { readonly origin: 'deployment'; readonly deployment: kplus.Deployment; readonly options: DeploymentBackendOptions }
+  | { readonly origin: 'name'; readonly name: string; readonly port: number; readonly options: NameBackendOptions };

@@ -1,0 +1,36 @@
+import { Backend } from './backend';
+import { RouteProps, TrafficPolicy } from './route';
+import { Tls } from './tls';
+
+/** What an exposure declares, whatever the strategy: hosts, routes, backends, TLS and policies. */
+export interface ExposureDeclaration extends TrafficPolicy {
+  /**
+   * Hostnames the exposure answers for (RFC 1123, lowercase; a wildcard only as a leading `*.`).
+   * @default - every host
+   * @example hosts: ['shop.example.com', '*.shop.example.com']
+   */
+  readonly hosts?: string[];
+
+  /**
+   * Where requests go unless a route says otherwise.
+   * @default - none; then every route sets `backend`, `backends` or `redirect`
+   * @example backend: Backend.fromDeployment(api, { port: 8080 })
+   */
+  readonly backend?: Backend;
+
+  /**
+   * Routes. When several match a request, the most specific wins: exact path over prefix, longer
+   * prefix over shorter, then method, headers and query parameters (the Ingress and Gateway API
+   * precedence; the Istio rendering orders routes so).
+   * @default - one route taking every request (PathMatch.prefix('/')) to `backend`
+   * @example routes: [{ match: { path: PathMatch.prefix('/api') }, backend: Backend.fromName('api', 8080) }]
+   */
+  readonly routes?: RouteProps[];
+
+  /**
+   * TLS for `hosts`.
+   * @default - plain HTTP
+   * @example tls: Tls.certManager({ clusterIssuer: 'letsencrypt' })
+   */
+  readonly tls?: Tls;
+}

@@ -1,0 +1,119 @@
+import { ApiObject } from 'cdk8s';
+import { BackendIntent, backendKey } from './model';
+import { dnsLabelProblem, portProblem, problemsOf, serviceNameProblem } from '../core/validators';
+import { BackendSpec, BackendSubset } from '../declaration/backend';
+
+/** What a declared Backend resolves to, with the problems found on the way. */
+export interface ResolvedBackend {
+  readonly intent?: BackendIntent;
+  readonly problems: readonly string[];
+}
+
+/**
+ * Resolves a declared Backend into a backend of the intent: the port from the Service's ports or
+ * the Deployment's container ports, the subset and protocol checked. The namespace is the
+ * object's own; the intent builder fills in the exposure's.
+ */
+export function resolveBackend(spec: BackendSpec): ResolvedBackend {
+  switch (spec.origin) {
+    case 'service': return resolveService(spec);
+    case 'deployment': return resolveDeployment(spec);
+    case 'name': return resolveName(spec);
+  }
+}
+
+function resolveService({ service, options }: Extract<BackendSpec, { origin: 'service' }>): ResolvedBackend {
+  const ports = service.ports.map((p) => p.port);
+  const port = options.port ?? (ports.length === 1 ? ports[0] : undefined);
+  if (port === undefined) {
+    return { problems: [`Service "${service.name}" has ${ports.length === 0 ? 'no ports' : `ports ${ports.join(', ')}`}; pass { port } with one of them`] };
+  }
+  if (!ports.includes(port)) {
+    return { problems: [`Service "${service.name}" has no port ${port}; its ports are ${ports.join(', ') || '(none)'}`] };
+  }
+  const problems = [...subsetProblems(options.subset), ...protocolProblems(options.protocol)];
+  if (problems.length > 0) return { problems };
+  const namespace = service.metadata.namespace;
+  return {
+    problems: [],
+    intent: {
+      subset: copySubset(options.subset),
+      protocol: options.protocol ?? 'http',
+      key: backendKey(service.name, namespace, port, options.subset),
+      name: service.name,
+      namespace,
+      port,
+      targetPort: service.ports.find((p) => p.port === port)?.targetPort,
+      origin: 'service',
+      podLabels: () => ApiObject.of(service).toJson().spec?.selector ?? {},
+    },
+  };
+}
+
+function resolveDeployment({ deployment, options }: Extract<BackendSpec, { origin: 'deployment' }>): ResolvedBackend {
+  const containerPorts = [...new Set(deployment.containers.flatMap((c) => c.ports.map((p) => p.number)))].sort((a, b) => a - b);
+  const port = options.port ?? (containerPorts.length === 1 ? containerPorts[0] : undefined);
+  if (port === undefined) {
+    return { problems: [`Deployment "${deployment.name}" has ${containerPorts.length === 0 ? 'no container ports' : `container ports ${containerPorts.join(', ')}`}; pass { port }`] };
+  }
+  const targetPort = options.targetPort ?? port;
+  const problems = [...problemsOf(portProblem(port), portProblem(targetPort, 'targetPort')), ...protocolProblems(options.protocol)];
+  if (problems.length === 0 && containerPorts.length > 0 && !containerPorts.includes(targetPort)) {
+    problems.push(`Deployment "${deployment.name}" has no container port ${targetPort}; its container ports are ${containerPorts.join(', ')} (set targetPort to one of them)`);
+  }
+  if (problems.length > 0) return { problems };
+  const namespace = deployment.metadata.namespace;
+  return {
+    problems: [],
+    intent: {
+      key: backendKey(deployment.name, namespace, port),
+      name: deployment.name,
+      namespace,
+      port,
+      targetPort,
+      origin: 'deployment',
+      podLabels: () => ({ ...deployment.matchLabels }),
+      deployment,
+      protocol: options.protocol ?? 'http',
+    },
+  };
+}
+
+function resolveName({ name, port, options }: Extract<BackendSpec, { origin: 'name' }>): ResolvedBackend {
+  const namespace = options.namespace;
+  const problems = problemsOf(
+    serviceNameProblem(name),
+    portProblem(port),
+    namespace === undefined ? undefined : dnsLabelProblem(namespace, 'namespace'),
+  );
+  problems.push(...subsetProblems(options.subset), ...protocolProblems(options.protocol));
+  if (problems.length > 0) return { problems };
+  return {
+    problems: [],
+    intent: {
+      key: backendKey(name, namespace, port, options.subset),
+      name,
+      namespace,
+      port,
+      origin: 'name',
+      subset: copySubset(options.subset),
+      protocol: options.protocol ?? 'http',
+    },
+  };
+}
+
+function protocolProblems(protocol: string | undefined): string[] {
+  return protocol === undefined || protocol === 'http' || protocol === 'grpc' ? [] : [`protocol "${protocol}" is not a protocol; use "http" or "grpc"`];
+}
+
+function subsetProblems(subset: BackendSubset | undefined): string[] {
+  if (subset === undefined) return [];
+  return problemsOf(
+    dnsLabelProblem(subset.name, 'subset name'),
+    Object.keys(subset.labels).length === 0 ? `subset "${subset.name}" has no labels; name the pod labels that select it` : undefined,
+  );
+}
+
+function copySubset(subset: BackendSubset | undefined) {
+  return subset && { name: subset.name, labels: { ...subset.labels } };
+}

@@ -1,0 +1,32 @@
+import { Capabilities, every, StrategyCapabilities } from '../../intent/capabilities';
+
+/** An API gateway with the NGINX (OSS) engine: all routing plus API policy; no JWT, no fault injection. */
+const API_GATEWAY_NGINX: Capabilities = {
+  ...every('native'),
+  'subsets': 'none',
+  'grpc': 'none',
+  'cross-namespace-secret': 'none',
+  'fault': 'none',
+  'auth-jwt': 'none',
+};
+
+/** An API gateway with the Kong engine (DB-less): JWT and consumer ACLs; no redirects, mirroring or query matches in OSS. */
+const API_GATEWAY_KONG: Capabilities = {
+  ...API_GATEWAY_NGINX,
+  'auth-jwt': 'native',
+  'query-match': 'none',
+  'redirect': 'none',
+  'mirror': 'none',
+};
+
+export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
+  strategy: 'apiGateway (nginx)',
+  capabilities: API_GATEWAY_NGINX,
+  notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors and per-consumer usage logs. nginx OSS cannot validate JWTs.',
+};
+
+export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
+  strategy: 'apiGateway (kong)',
+  capabilities: API_GATEWAY_KONG,
+  notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs.',
+};
