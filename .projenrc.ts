@@ -1,5 +1,5 @@
 import { javascript, JsonFile, TextFile, typescript } from 'projen';
-import { renderCapabilityTable } from './src/capabilities';
+import { renderCapabilityTable } from './src/capability-matrix';
 
 const project = new typescript.TypeScriptProject({
   name: 'cdk8s-expose',
@@ -31,7 +31,10 @@ const project = new typescript.TypeScriptProject({
   deps: ['js-yaml@^4.3.2'],
   // The tests parse YAML with \`yaml\`, which also reads it as YAML 1.1 does (as Kong does).
   devDeps: ['@types/node@^20', 'jest@^30.5', 'ts-jest@^29.4', 'cdk8s-cli@^2.207.0', 'ajv@^8.17.0', 'fast-check@^4.0.0', 'typedoc@^0.28.20',
-    'yaml@^2.8.0', '@types/js-yaml@^4.0.9'],
+    'yaml@^2.8.0', '@types/js-yaml@^4.0.9',
+    // The layering rules of src/ (.dependency-cruiser.js), checked in the lint step of `npm test`.
+    // 17.x is the line that still runs on Node 20.
+    'dependency-cruiser@^17.4.3'],
 
   jestOptions: {
     // CI must fail on snapshot drift: new snapshots are written with `npx jest -u`.
@@ -62,6 +65,14 @@ project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
 // Snapshots are written on purpose (`npx jest -u`) and reviewed; no task rewrites them.
 project.tasks.removeTask('test:update');
+
+// The layers of src/ and their one-way arrows (declaration -> intent -> strategies -> L1s; leaves
+// import nothing of ours; no cycles; each strategy folder closed), enforced after eslint in `npm test`.
+const lintDeps = project.addTask('lint:deps', {
+  description: 'Check the dependency rules of src/ (.dependency-cruiser.js)',
+  exec: 'depcruise --config .dependency-cruiser.js src',
+});
+project.testTask.spawn(lintDeps);
 
 // `npx projen import` regenerates imports/*.ts offline from the CRDs vendored in imports/crds/.
 // One bundle per vendor, each with a `name:=` prefix, so two API groups never overwrite each other.
@@ -136,7 +147,7 @@ project.addTask('synth:example', {
   env: { CDK8S_CHECK_UPGRADE: 'false' },
 });
 
-// The capability table is generated from the matrix in src/capabilities.ts by `npx projen`;
+// The capability table is generated from the matrix in src/capability-matrix.ts by `npx projen`;
 // test/capabilities.test.ts fails when the committed file is stale.
 new TextFile(project, 'docs/capabilities.md', { lines: renderCapabilityTable().split('\n') });
 
