@@ -74,7 +74,12 @@ export class ExposureStrategy {
       (port) => ServiceRenderer.loadBalancer({ port })));
   }
 
-  private constructor(/** @internal */ public readonly _renderer: StrategyRenderer) {}
+  /** @internal */
+  public readonly _renderer: StrategyRenderer;
+
+  private constructor(renderer: StrategyRenderer) {
+    this._renderer = renderer;
+  }
 
   /** The strategy's name, as in errors and the capability table. */
   public get name(): string {

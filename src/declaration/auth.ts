@@ -100,7 +100,14 @@ export class Auth {
   /** @internal */
   public readonly _problems: readonly string[];
 
-  private constructor(/** What was declared; read by the intent builder. @internal */ public readonly _spec: AuthSpec, problems: string[]) {
+  /**
+   * What was declared; read by the intent builder.
+   * @internal
+   */
+  public readonly _spec: AuthSpec;
+
+  private constructor(spec: AuthSpec, problems: string[]) {
+    this._spec = spec;
     this._problems = problems;
   }
 }

@@ -106,7 +106,15 @@ export class Backend {
     return new Backend({ origin: 'name', name, port, options });
   }
 
-  private constructor(/** What was declared; resolved and checked by the intent builder. @internal */ public readonly _spec: BackendSpec) {}
+  /**
+   * What was declared; resolved and checked by the intent builder.
+   * @internal
+   */
+  public readonly _spec: BackendSpec;
+
+  private constructor(spec: BackendSpec) {
+    this._spec = spec;
+  }
 }
 
 /** What a Backend declares (internal): the factory it came from and its arguments. */
