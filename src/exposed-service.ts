@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { CAPABILITY_ROWS } from './capability-matrix';
 import { Problem, throwIfProblems } from './core/errors';
+import { describeValue } from './core/runtime-types';
 import { ExposureDeclaration } from './declaration/exposure';
 import { ExposedResources } from './exposed-resources';
 import { ExposureStrategy } from './exposure-strategy';
@@ -9,6 +10,7 @@ import { capabilityProblems } from './intent/capability-check';
 import { Claims, registerClaims, registerObjectNames } from './intent/conflicts';
 import { frontIntent } from './intent/front';
 import { ExposureIntent } from './intent/model';
+import { shapeProblems } from './intent/shape';
 import { ExternalReference, Front, StrategyRenderer } from './strategies/contract';
 
 /** The one declaration of how a service is exposed, and the strategy that synthesizes it. */
@@ -41,10 +43,16 @@ export class ExposedService extends Construct {
 
   constructor(scope: Construct, id: string, props: ExposedServiceProps) {
     super(scope, id);
+    // Runtime types first (a JavaScript caller may pass anything); then every input problem (the
+    // strategy's options and the declaration); then, on a sound intent, every feature the
+    // strategy (and its front) cannot express.
+    const strategy: unknown = (props as Partial<ExposedServiceProps> | undefined)?.strategy;
+    throwIfProblems(this, [
+      ...(strategy instanceof ExposureStrategy ? [] : [{ field: 'strategy', message: `is ${describeValue(strategy)}; use ExposureStrategy.nodePort(), .loadBalancer(), .ingress(...), .istio(), .gatewayApi(...) or .apiGateway(...)` }]),
+      ...shapeProblems(props),
+    ]);
     const renderer = props.strategy._renderer;
     this.strategyName = renderer.name;
-    // Input problems first, every one of them (the strategy's options and the declaration);
-    // then, on a sound intent, every feature the strategy (and its front) cannot express.
     const built = buildIntent(this, props);
     throwIfProblems(this, [...renderer.problems.map((message) => ({ field: 'strategy', message })), ...built.problems]);
     const intent = built.intent;

@@ -3,6 +3,8 @@
  * problem as a sentence (quoting the value and saying what would be valid) or undefined.
  */
 
+import { describeValue } from './runtime-types';
+
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 // RFC 7230 token: the characters allowed in an HTTP header name.
@@ -12,6 +14,7 @@ export const HTTP_METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PAT
 
 /** A hostname as Ingress, Istio and Gateway API accept it: RFC 1123, lowercase, wildcard only as a leading `*.`. */
 export function hostnameProblem(host: string): string | undefined {
+  if (typeof host !== 'string') return `hostname is ${describeValue(host)}; use a string`;
   if (host.length === 0) return 'hostname is empty';
   if (host !== host.toLowerCase()) return `"${host}" has uppercase letters; hostnames are lowercase: "${host.toLowerCase()}"`;
   const bare = host.startsWith('*.') ? host.slice(2) : host;
@@ -27,6 +30,7 @@ export function hostnameProblem(host: string): string | undefined {
 
 /** A DNS-1123 subdomain: Secret and namespace-scoped object names. */
 export function dnsSubdomainProblem(name: string, what: string): string | undefined {
+  if (typeof name !== 'string') return `${what} is ${describeValue(name)}; use a string`;
   if (name.length === 0) return `${what} is empty`;
   if (name.length > 253) return `${what} "${name}" is ${name.length} characters; at most 253`;
   if (!name.split('.').every((label) => DNS1123_LABEL.test(label))) {
@@ -37,6 +41,7 @@ export function dnsSubdomainProblem(name: string, what: string): string | undefi
 
 /** A DNS-1123 label: namespaces. */
 export function dnsLabelProblem(name: string, what: string): string | undefined {
+  if (typeof name !== 'string') return `${what} is ${describeValue(name)}; use a string`;
   if (name.length > 63) return `${what} "${name}" is ${name.length} characters; at most 63`;
   if (!DNS1123_LABEL.test(name)) return `${what} "${name}" is not a DNS-1123 label; use lowercase letters, digits and "-"`;
   return undefined;
@@ -44,6 +49,7 @@ export function dnsLabelProblem(name: string, what: string): string | undefined 
 
 /** A DNS-1035 label: Service names (they become DNS names, so they start with a letter). */
 export function serviceNameProblem(name: string): string | undefined {
+  if (typeof name !== 'string') return `service name is ${describeValue(name)}; use a string`;
   if (name.length > 63) return `service name "${name}" is ${name.length} characters; at most 63`;
   if (!DNS1035_LABEL.test(name)) {
     return `service name "${name}" is not a DNS-1035 label; use lowercase letters, digits and "-", starting with a letter`;
@@ -62,11 +68,13 @@ export function percentageProblem(value: number, what: string): string | undefin
 }
 
 export function headerNameProblem(name: string): string | undefined {
+  if (typeof name !== 'string') return `header name is ${describeValue(name)}; use a string`;
   if (!HTTP_TOKEN.test(name)) return `"${name}" is not an HTTP header name; use letters, digits and "-" (RFC 7230 token)`;
   return undefined;
 }
 
 export function headerValueProblem(name: string, value: string): string | undefined {
+  if (typeof value !== 'string') return `value of "${name}" is ${describeValue(value)}; use a string`;
   // CR/LF would split the header; other control characters are rejected by every proxy.
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) return `value of "${name}" has control characters`;
@@ -78,6 +86,7 @@ export function headerValueProblem(name: string, value: string): string | undefi
  * implementations) uses RE2, which has no lookaround and no backreferences.
  */
 export function regexProblem(pattern: string): string | undefined {
+  if (typeof pattern !== 'string') return `regex is ${describeValue(pattern)}; use a string`;
   if (pattern.length === 0) return 'regex is empty';
   try {
     new RegExp(pattern);
@@ -91,6 +100,7 @@ export function regexProblem(pattern: string): string | undefined {
 
 /** A URL path (match value, rewrite or redirect target). */
 export function urlPathProblem(path: string): string | undefined {
+  if (typeof path !== 'string') return `path is ${describeValue(path)}; use a string`;
   if (!path.startsWith('/')) return `"${path}" does not start with "/"; use "/${path}"`;
   if (/\s/.test(path)) return `"${path}" contains white space; percent-encode it`;
   if (/[?#]/.test(path)) return `"${path}" contains "?" or "#"; a path match covers the path only (use queryParams for the query)`;
@@ -99,6 +109,7 @@ export function urlPathProblem(path: string): string | undefined {
 
 /** A CORS origin: `*` or `scheme://host[:port]` with nothing after it. */
 export function originProblem(origin: string): string | undefined {
+  if (typeof origin !== 'string') return `origin is ${describeValue(origin)}; use a string`;
   if (origin === '*') return undefined;
   let url: URL;
   try {
@@ -113,6 +124,7 @@ export function originProblem(origin: string): string | undefined {
 }
 
 export function methodProblem(method: string): string | undefined {
+  if (typeof method !== 'string') return `method is ${describeValue(method)}; use one of ${HTTP_METHODS.join(', ')}`;
   if (!(HTTP_METHODS as readonly string[]).includes(method)) return `"${method}" is not an HTTP method; use one of ${HTTP_METHODS.join(', ')}`;
   return undefined;
 }

@@ -1,4 +1,5 @@
-import { SecretRef, secretName } from './secret-ref';
+import { SecretRef, secretName, secretRefProblem } from './secret-ref';
+import { describeValue, notAString } from '../core/runtime-types';
 import { dnsSubdomainProblem, headerNameProblem, problemsOf } from '../core/validators';
 
 /** Options for `Auth.apiKey`. */
@@ -70,6 +71,8 @@ export type AuthSpec =
 export class Auth {
   /** An API key in a request header, checked against the keys in a Secret. */
   public static apiKey(options: ApiKeyAuthOptions): Auth {
+    const types = optionTypeProblems(options, { header: 'string' });
+    if (types.length > 0) return new Auth(INERT, types);
     const header = (options.header ?? 'x-api-key').toLowerCase();
     const name = secretName(options.secret);
     return new Auth({ kind: 'api-key', secretName: name, header },
@@ -78,6 +81,8 @@ export class Auth {
 
   /** HTTP basic auth against an htpasswd file in a Secret. */
   public static basic(options: BasicAuthOptions): Auth {
+    const types = optionTypeProblems(options, { realm: 'string' });
+    if (types.length > 0) return new Auth(INERT, types);
     const name = secretName(options.secret);
     const realm = options.realm ?? 'Authentication required';
     return new Auth({ kind: 'basic', secretName: name, realm },
@@ -86,6 +91,8 @@ export class Auth {
 
   /** A JWT bearer token signed by the issuer's keys. */
   public static jwt(options: JwtAuthOptions): Auth {
+    const types = optionTypeProblems(options, { issuer: 'string', jwksUri: 'string', audiences: 'strings', publicKeySecret: 'secret' }, false);
+    if (types.length > 0) return new Auth(INERT, types);
     const audiences = [...(options.audiences ?? [])];
     const publicKeySecret = options.publicKeySecret === undefined ? undefined : secretName(options.publicKeySecret);
     return new Auth({ kind: 'jwt', issuer: options.issuer, jwksUri: options.jwksUri, audiences, publicKeySecret },
@@ -110,6 +117,28 @@ export class Auth {
     this._spec = spec;
     this._problems = problems;
   }
+}
+
+/** Stands in for the spec of an Auth whose options have the wrong types (its problems stop synth). */
+const INERT: AuthSpec = { kind: 'basic', secretName: '', realm: '' };
+
+/**
+ * The options' runtime types: an object, with `secret` a SecretRef (unless `withSecret` is false)
+ * and each of `fields` of its kind when set (`issuer` and `jwksUri` of Auth.jwt are required).
+ */
+function optionTypeProblems(options: unknown, fields: Record<string, 'string' | 'strings' | 'secret'>, withSecret = true): string[] {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return [`options is ${describeValue(options)}; use an object`];
+  const o = options as Record<string, unknown>;
+  const problems = problemsOf(withSecret ? secretRefProblem(o.secret) : undefined);
+  for (const [field, kind] of Object.entries(fields)) {
+    const value = o[field];
+    if (value === undefined && !(field === 'issuer' || field === 'jwksUri')) continue;
+    const problem = kind === 'string' ? notAString(value, field)
+      : kind === 'secret' ? secretRefProblem(value, field)
+        : Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : `${field} is ${describeValue(value)}; use an array of strings`;
+    if (problem) problems.push(problem);
+  }
+  return problems;
 }
 
 function httpsUrlProblem(uri: string): string | undefined {

@@ -1,3 +1,4 @@
+import { notAString } from '../core/runtime-types';
 import { headerNameProblem, headerValueProblem, problemsOf, regexProblem } from '../core/validators';
 
 /** How a header or query parameter value is compared. */
@@ -36,10 +37,11 @@ class ValueHeaderMatch extends HeaderMatch {
   public readonly _spec: { readonly name: string; readonly kind: ValueMatchKind; readonly value: string };
 
   constructor(name: string, kind: ValueMatchKind, value: string) {
-    super(problemsOf(
+    const types = problemsOf(notAString(name, 'header name'), notAString(value, kind === 'regex' ? 'pattern' : 'value'));
+    super(types.length > 0 ? types : problemsOf(
       headerNameProblem(name),
       kind === 'regex' ? regexProblem(value) : headerValueProblem(name, value),
     ));
-    this._spec = { name, kind, value };
+    this._spec = types.length > 0 ? { name: '', kind, value: '' } : { name, kind, value };
   }
 }

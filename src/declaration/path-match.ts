@@ -1,3 +1,4 @@
+import { notAString } from '../core/runtime-types';
 import { problemsOf, regexProblem, urlPathProblem } from '../core/validators';
 
 /** How a path match compares the request path. */
@@ -49,7 +50,8 @@ class LiteralPathMatch extends PathMatch {
   public readonly _spec: { readonly kind: 'prefix' | 'exact'; readonly value: string };
 
   constructor(kind: 'prefix' | 'exact', path: string) {
-    super(problemsOf(urlPathProblem(path)));
+    super(problemsOf(notAString(path, 'path') ?? urlPathProblem(path)));
+    if (typeof path !== 'string') path = '';
     // '/api/' and '/api' mean the same element-wise prefix; keep one spelling so routes compare.
     this._spec = { kind, value: kind === 'prefix' && path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') || '/' : path };
   }
@@ -59,7 +61,7 @@ class RegexPathMatch extends PathMatch {
   public readonly _spec: { readonly kind: 'regex'; readonly value: string };
 
   constructor(pattern: string) {
-    super(problemsOf(regexProblem(pattern)));
-    this._spec = { kind: 'regex', value: pattern };
+    super(problemsOf(notAString(pattern, 'pattern') ?? regexProblem(pattern)));
+    this._spec = { kind: 'regex', value: typeof pattern === 'string' ? pattern : '' };
   }
 }

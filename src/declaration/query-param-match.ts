@@ -1,3 +1,4 @@
+import { notAString } from '../core/runtime-types';
 import { headerValueProblem, problemsOf, regexProblem } from '../core/validators';
 
 
@@ -28,10 +29,11 @@ class ValueQueryParamMatch extends QueryParamMatch {
   public readonly _spec: { readonly name: string; readonly kind: 'exact' | 'regex'; readonly value: string };
 
   constructor(name: string, kind: 'exact' | 'regex', value: string) {
-    super(problemsOf(
+    const types = problemsOf(notAString(name, 'parameter name'), notAString(value, kind === 'regex' ? 'pattern' : 'value'));
+    super(types.length > 0 ? types : problemsOf(
       /^[A-Za-z0-9._~-]+$/.test(name) ? undefined : `"${name}" is not a plain query parameter name; use letters, digits and "-", "_", ".", "~"`,
       kind === 'regex' ? regexProblem(value) : headerValueProblem(name, value),
     ));
-    this._spec = { name, kind, value };
+    this._spec = types.length > 0 ? { name: '', kind, value: '' } : { name, kind, value };
   }
 }

@@ -1,3 +1,5 @@
+import { describeValue } from '../core/runtime-types';
+
 /** Who a rate limit counts requests for. */
 export type RateLimitKey = 'client-ip' | 'api-key';
 
@@ -37,12 +39,20 @@ export class RateLimit {
   public readonly _spec: { readonly requests: number; readonly per: 'second' | 'minute'; readonly burst: number; readonly key: RateLimitKey };
 
   private constructor(requests: number, per: 'second' | 'minute', options: RateLimitOptions) {
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      this._problems = [`options is ${describeValue(options)}; use an object`];
+      this._spec = { requests: 0, per, burst: 0, key: 'client-ip' };
+      return;
+    }
     const burst = options.burst ?? 0;
     const key = options.key ?? 'client-ip';
     const problems: string[] = [];
-    if (!Number.isInteger(requests) || requests < 1) problems.push(`${requests} requests per ${per} is not a rate; use a whole number of at least 1`);
-    if (!Number.isInteger(burst) || burst < 0) problems.push(`burst ${burst} is not a request count; use a whole number of at least 0`);
-    if (key !== 'client-ip' && key !== 'api-key') problems.push(`key "${key}" is not a rate limit key; use "client-ip" or "api-key"`);
+    if (typeof requests !== 'number') problems.push(`requests is ${describeValue(requests)}; use a whole number of at least 1`);
+    else if (!Number.isInteger(requests) || requests < 1) problems.push(`${requests} requests per ${per} is not a rate; use a whole number of at least 1`);
+    if (typeof burst !== 'number') problems.push(`burst is ${describeValue(burst)}; use a whole number of at least 0`);
+    else if (!Number.isInteger(burst) || burst < 0) problems.push(`burst ${burst} is not a request count; use a whole number of at least 0`);
+    if (typeof key !== 'string') problems.push(`key is ${describeValue(key)}; use "client-ip" or "api-key"`);
+    else if (key !== 'client-ip' && key !== 'api-key') problems.push(`key "${key}" is not a rate limit key; use "client-ip" or "api-key"`);
     this._problems = problems;
     this._spec = { requests, per, burst, key };
   }

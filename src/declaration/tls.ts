@@ -1,4 +1,5 @@
-import { SecretRef, secretName } from './secret-ref';
+import { SecretRef, secretName, secretRefProblem } from './secret-ref';
+import { notAnOptionsObject } from '../core/runtime-types';
 import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from '../core/validators';
 
 /** Options for `Tls.certManager`. Exactly one of `issuer` and `clusterIssuer`. */
@@ -45,7 +46,8 @@ export type TlsSpec =
 export abstract class Tls {
   /** A `kubernetes.io/tls` Secret that exists (or that this app declares). */
   public static fromSecret(secret: SecretRef, options: SecretTlsOptions = {}): Tls {
-    return new SecretTls(secretName(secret), options.namespace);
+    const types = problemsOf(secretRefProblem(secret), notAnOptionsObject(options, 'options'));
+    return new SecretTls(secretName(secret), types.length > 0 ? undefined : options.namespace, types);
   }
 
   /** A certificate issued by cert-manager for the exposure's hosts. */
@@ -67,8 +69,9 @@ export abstract class Tls {
 class SecretTls extends Tls {
   public readonly _spec: TlsSpec;
 
-  constructor(name: string, namespace: string | undefined) {
-    super(problemsOf(dnsSubdomainProblem(name, 'secret name'), namespace === undefined ? undefined : dnsLabelProblem(namespace, 'secret namespace')));
+  constructor(name: string, namespace: string | undefined, types: string[]) {
+    super(types.length > 0 ? types
+      : problemsOf(dnsSubdomainProblem(name, 'secret name'), namespace === undefined ? undefined : dnsLabelProblem(namespace, 'secret namespace')));
     this._spec = { kind: 'secret', secretName: name, secretNamespace: namespace };
   }
 }
@@ -77,10 +80,11 @@ class CertManagerTls extends Tls {
   public readonly _spec: TlsSpec;
 
   constructor(options: CertManagerTlsOptions) {
-    const { issuer, clusterIssuer, secretName: name } = options;
+    const types = problemsOf(options === undefined ? 'options is undefined; use an object' : notAnOptionsObject(options, 'options'));
+    const { issuer, clusterIssuer, secretName: name } = types.length > 0 ? {} as CertManagerTlsOptions : options;
     const both = issuer !== undefined && clusterIssuer !== undefined;
     const none = issuer === undefined && clusterIssuer === undefined;
-    super(problemsOf(
+    super(types.length > 0 ? types : problemsOf(
       both ? 'both issuer and clusterIssuer are set; set one' : undefined,
       none ? 'neither issuer nor clusterIssuer is set; set one' : undefined,
       issuer === undefined ? undefined : dnsSubdomainProblem(issuer, 'issuer'),

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { BackendIntent, backendKey } from './model';
+import { describeValue, notANumber, notAString } from '../core/runtime-types';
 import { dnsLabelProblem, portProblem, problemsOf, serviceNameProblem } from '../core/validators';
 import { BackendSpec, BackendSubset } from '../declaration/backend';
 
@@ -15,6 +16,8 @@ export interface ResolvedBackend {
  * object's own; the intent builder fills in the exposure's.
  */
 export function resolveBackend(spec: BackendSpec): ResolvedBackend {
+  const types = typeProblems(spec);
+  if (types.length > 0) return { problems: types };
   switch (spec.origin) {
     case 'service': return resolveService(spec);
     case 'deployment': return resolveDeployment(spec);
@@ -100,6 +103,37 @@ function resolveName({ name, port, options }: Extract<BackendSpec, { origin: 'na
       protocol: options.protocol ?? 'http',
     },
   };
+}
+
+/**
+ * The runtime types of what the factory was given (a JavaScript caller may pass anything): the
+ * cdk8s-plus object by the members the library reads, the options by field.
+ */
+function typeProblems(spec: BackendSpec): string[] {
+  const problems: string[] = [];
+  if (spec.origin === 'service' && !(isObject(spec.service) && typeof spec.service.name === 'string' && Array.isArray(spec.service.ports))) {
+    problems.push(`service is ${describeValue(spec.service)}; use a cdk8s-plus Service, or Backend.fromName(name, port)`);
+  }
+  if (spec.origin === 'deployment' && !(isObject(spec.deployment) && typeof spec.deployment.name === 'string' && Array.isArray(spec.deployment.containers))) {
+    problems.push(`deployment is ${describeValue(spec.deployment)}; use a cdk8s-plus Deployment, or Backend.fromName(name, port)`);
+  }
+  if (spec.origin === 'name') problems.push(...problemsOf(notAString(spec.name, 'name'), notANumber(spec.port, 'port')));
+  if (!isObject(spec.options)) return [...problems, `options is ${describeValue(spec.options)}; use an object`];
+  const o = spec.options as Record<string, unknown>;
+  for (const field of ['port', 'targetPort'] as const) if (o[field] !== undefined) problems.push(...problemsOf(notANumber(o[field], field)));
+  for (const field of ['protocol', 'namespace'] as const) if (o[field] !== undefined) problems.push(...problemsOf(notAString(o[field], field)));
+  const subset = o.subset as Record<string, unknown> | undefined;
+  if (subset !== undefined) {
+    const labels = isObject(subset) ? subset.labels : undefined;
+    if (!isObject(subset) || typeof subset.name !== 'string' || !isObject(labels) || !Object.values(labels).every((v) => typeof v === 'string')) {
+      problems.push(`subset is ${describeValue(subset)}; use { name: 'v2', labels: { version: 'v2' } }`);
+    }
+  }
+  return problems;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function protocolProblems(protocol: string | undefined): string[] {

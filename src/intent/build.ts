@@ -365,7 +365,8 @@ class IntentBuilder {
 
   /** Durations are positive whole milliseconds: a zero timeout is no timeout, so leave it unset. */
   private duration(d: Duration, field: string): number {
-    const ms = d.toMilliseconds();
+    // Not integral: a fractional duration is a problem to report with its field, not a bare error.
+    const ms = d.toMilliseconds({ integral: false });
     if (!Number.isFinite(ms) || ms <= 0) this.problems.add(field, `${ms}ms is not a positive duration; leave it unset for the default`);
     else if (!Number.isInteger(ms)) this.problems.add(field, `${ms}ms is not a whole number of milliseconds`);
     return ms;
