@@ -1,7 +1,8 @@
+import type { IngressDialect } from './dialect';
 import { Capabilities, every, StrategyCapabilities } from '../../intent/capabilities';
 
 /** Any Ingress controller: the Ingress v1 spec only. */
-const INGRESS_GENERIC: Capabilities = {
+export const INGRESS_GENERIC: Capabilities = {
   ...every('none'),
   'hosts': 'native',
   'tls': 'native',
@@ -11,32 +12,26 @@ const INGRESS_GENERIC: Capabilities = {
   'backend-by-name': 'native',
 };
 
-/** ingress-nginx: the spec plus what its annotations carry. */
-const INGRESS_NGINX: Capabilities = {
-  ...INGRESS_GENERIC,
-  'path-regex': 'annotation',
-  'grpc': 'annotation',
-  'weighted-backends': 'annotation',
-  'timeout': 'annotation',
-  'retries': 'annotation',
-  'rewrite-path': 'annotation',
-  'rewrite-host': 'annotation',
-  'redirect': 'annotation',
-  'mirror': 'annotation',
-  'cors': 'annotation',
-  'rate-limit': 'annotation',
-  'auth-basic': 'annotation',
-};
-
 export const INGRESS_GENERIC_ROW: StrategyCapabilities = {
   strategy: 'ingress',
   capabilities: INGRESS_GENERIC,
   notes: 'Any Ingress controller; only the Ingress v1 spec (`IngressController.generic()`).',
 };
 
-export const INGRESS_NGINX_ROW: StrategyCapabilities = {
-  strategy: 'ingress (ingressNginx)',
-  capabilities: INGRESS_NGINX,
-  variantOf: 'ingress',
-  notes: 'ingress-nginx annotations (`IngressController.ingressNginx()`); ingress-nginx was retired in March 2026: `gatewayApi` is the way off it.',
+/**
+ * The generic dialect: the Ingress v1 spec only, which every controller reads. Its row says it
+ * all: prefix and exact paths to one backend each, nothing the spec lacks.
+ */
+export const GENERIC_DIALECT: IngressDialect = {
+  row: INGRESS_GENERIC_ROW,
+  check: () => [],
+  route(route) {
+    const { kind, value } = route.match.path;
+    if (kind === 'regex') throw new Error('ingress: the capability check let a regex path through to the generic Ingress controller');
+    return { path: value, pathType: kind === 'exact' ? 'Exact' : 'Prefix', annotations: {} };
+  },
+  exposureAnnotations: () => ({}),
+  canaryAnnotations() {
+    throw new Error('ingress: the capability check let weighted backends through to the generic Ingress controller');
+  },
 };
