@@ -6,7 +6,8 @@
 import { capabilityTable, StrategyCapabilities } from './intent/capabilities';
 import { API_GATEWAY_KONG_ROW, API_GATEWAY_NGINX_ROW } from './strategies/api-gateway/capabilities';
 import { GATEWAY_API_EXPERIMENTAL_ROW, GATEWAY_API_ROW } from './strategies/gateway-api/capabilities';
-import { INGRESS_GENERIC_ROW, INGRESS_NGINX_ROW } from './strategies/ingress/capabilities';
+import { INGRESS_GENERIC_ROW } from './strategies/ingress/generic';
+import { INGRESS_NGINX_ROW } from './strategies/ingress/ingress-nginx';
 import { ISTIO_ROW } from './strategies/istio/capabilities';
 import { LOAD_BALANCER_ROW, NODE_PORT_ROW } from './strategies/service/capabilities';
 

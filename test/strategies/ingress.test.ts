@@ -367,3 +367,58 @@ describe('ingress strategy, ingress-nginx controller', () => {
       .toBe('ExposedService test/public: routes[0].mirror.backend: ingress-nginx resolves the mirror target from its own namespace; give the chart a namespace or the backend one (Backend.fromName(name, port, { namespace }))');
   });
 });
+
+describe('ingress strategy: every problem at once', () => {
+  test('ingress-nginx reports every route policy it cannot carry, route by route, in one error', () => {
+    expect(exposeError({
+      strategy: nginx(),
+      hosts: ['api.example.com'],
+      timeout: Duration.millis(1500),
+      routes: [
+        { match: { path: PathMatch.prefix('/a') }, backend: httpbin(), retries: { attempts: 2, perTryTimeout: Duration.seconds(1), retryOn: ['5xx', 'retriable-4xx'] } },
+        { match: { path: PathMatch.prefix('/old') }, redirect: { scheme: 'https' } },
+        {
+          match: { path: PathMatch.prefix('/b') },
+          backend: httpbin(),
+          mirror: { backend: Backend.fromName('shadow', 8080), percentage: 10 },
+          rateLimit: RateLimit.perMinute(10, { burst: 15 }),
+        },
+        { match: { path: PathMatch.prefix('/c') }, backends: [{ backend: Backend.fromName('a', 80) }, { backend: Backend.fromName('b', 80) }, { backend: Backend.fromName('c', 80) }] },
+      ],
+    })).toBe([
+      // The ExposedService's timeout, inherited by every route, is one problem.
+      'ExposedService test/public: timeout: ingress-nginx timeouts are whole seconds; 1500ms is not',
+      'ExposedService test/public: routes[0].retries.perTryTimeout: ingress-nginx has no per-try timeout; remove it (each try is bounded by the timeout) or use istio',
+      'ExposedService test/public: routes[0].retries.retryOn: ingress-nginx cannot retry on "retriable-4xx"; use 5xx, gateway-error, connect-failure, reset',
+      'ExposedService test/public: routes[1].redirect: ingress-nginx redirects to a full URL (permanent-redirect annotation); set redirect.scheme and redirect.host',
+      "ExposedService test/public: routes[1].redirect: an Ingress path always names a backend, even when the controller redirects; set the ExposedService's backend",
+      'ExposedService test/public: routes[2].mirror.percentage: ingress-nginx mirrors every request (mirror-target annotation); percentage 10 needs istio, or set 100',
+      'ExposedService test/public: routes[2].mirror.backend: ingress-nginx resolves the mirror target from its own namespace; give the chart a namespace or the backend one (Backend.fromName(name, port, { namespace }))',
+      'ExposedService test/public: routes[2].rateLimit.burst: ingress-nginx bursts are a whole multiple (at least 1) of the rate (limit-burst-multiplier); set burst to 10, 20, ...',
+      'ExposedService test/public: routes[3].backends: ingress (ingressNginx) splits a route between two backends (a main and a canary Ingress); 3 are listed: use gatewayApi or istio for more',
+    ].join('\n'));
+  });
+
+  test('retries that are off need no conditions ingress-nginx has', () => {
+    const ingress = find(expose({
+      strategy: nginx(), hosts: ['api.example.com'], backend: httpbin(), retries: { attempts: 0, retryOn: ['retriable-4xx'] },
+    }), 'Ingress');
+    expect(ingress.metadata.annotations).toEqual({ [`${NGINX}proxy-next-upstream`]: 'off' });
+  });
+
+  test('the same problem in two routes is reported for each route', () => {
+    expect(exposeError({
+      strategy: nginx(),
+      hosts: ['api.example.com'],
+      backend: httpbin(),
+      routes: [
+        { match: { path: PathMatch.prefix('/a') }, timeout: Duration.millis(500) },
+        { match: { path: PathMatch.prefix('/b') } },
+        { match: { path: PathMatch.prefix('/c') }, timeout: Duration.millis(2500) },
+      ],
+    })).toBe([
+      'ExposedService test/public: routes[0].timeout: ingress-nginx timeouts are whole seconds; 500ms is not',
+      'ExposedService test/public: routes[2].timeout: ingress-nginx timeouts are whole seconds; 2500ms is not',
+    ].join('\n'));
+  });
+});

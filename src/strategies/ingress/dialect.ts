@@ -1,9 +1,6 @@
-import { INGRESS_GENERIC_ROW } from './capabilities';
-import { StrategyCapabilities } from '../../intent/capabilities';
-import { ExposureIntent, RouteIntent } from '../../intent/model';
-
-/** Reports a route the controller cannot express, as `ExposedService <path>: <field>: <message>`. */
-export type Fail = (field: string, message: string) => never;
+import type { Problem } from '../../core/errors';
+import type { StrategyCapabilities } from '../../intent/capabilities';
+import type { ExposureIntent, RouteIntent } from '../../intent/model';
 
 /** How one route becomes an Ingress path, and the annotations it needs. */
 export interface IngressPathPlan {
@@ -16,12 +13,22 @@ export interface IngressPathPlan {
 /**
  * What an Ingress controller adds to the Ingress v1 spec (internal). The generic dialect adds
  * nothing; ingress-nginx maps the intent's policies to its annotations.
+ *
+ * A dialect is one file of this folder (`<controller>.ts`) holding the controller's capability
+ * row and this object; registering it takes its row in `src/capability-matrix.ts` and the
+ * `IngressController` factory that selects it. Dialect files stay plain data and functions at
+ * module level (`.projenrc.ts` loads their rows): no cdk8s or constructs import but `import type`.
  */
 export interface IngressDialect {
   /** The controller's row in the capability matrix. */
   readonly row: StrategyCapabilities;
-  /** The path, path type and annotations of one route. */
-  route(route: RouteIntent, intent: ExposureIntent, fail: Fail): IngressPathPlan;
+  /**
+   * What the controller cannot express in one route beyond its row, every problem in the order
+   * of the route's fields. Runs on routes whose features the row allows.
+   */
+  check(route: RouteIntent, intent: ExposureIntent): Problem[];
+  /** The path, path type and annotations of one route that passed `check`. */
+  route(route: RouteIntent, intent: ExposureIntent): IngressPathPlan;
   /** Annotations on every Ingress of the exposure (e.g. HTTPS redirect with TLS). */
   exposureAnnotations(intent: ExposureIntent): Record<string, string>;
   /**
@@ -30,18 +37,3 @@ export interface IngressDialect {
    */
   canaryAnnotations(canaryWeight: number, totalWeight: number): Record<string, string>;
 }
-
-/** The generic dialect: the Ingress v1 spec only, which every controller reads. */
-export const GENERIC_DIALECT: IngressDialect = {
-  row: INGRESS_GENERIC_ROW,
-  route(route, _intent, fail) {
-    const { kind, value } = route.match.path;
-    // The capability check already rejected regex paths for this controller.
-    if (kind === 'regex') fail(`${route.field}.match.path`, 'regex paths need a controller that supports them');
-    return { path: value, pathType: kind === 'exact' ? 'Exact' : 'Prefix', annotations: {} };
-  },
-  exposureAnnotations: () => ({}),
-  canaryAnnotations() {
-    throw new Error('the capability check lets no weighted backends through to the generic Ingress controller');
-  },
-};

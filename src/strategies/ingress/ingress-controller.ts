@@ -1,4 +1,5 @@
-import { GENERIC_DIALECT, IngressDialect } from './dialect';
+import { IngressDialect } from './dialect';
+import { GENERIC_DIALECT } from './generic';
 import { INGRESS_NGINX_DIALECT } from './ingress-nginx';
 
 /**

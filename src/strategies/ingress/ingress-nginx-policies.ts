@@ -1,0 +1,180 @@
+import { found } from './checks';
+import type { Problem } from '../../core/errors';
+import { ExposureIntent, RouteIntent } from '../../intent/model';
+import { proxyNextUpstream, retryOnProblems } from '../shared/nginx-retries';
+
+/*
+ * The policies of a route (protocol, timeout, retries, host rewrite, redirect, mirror, CORS, rate
+ * limit, basic auth) as ingress-nginx annotations, and what those annotations cannot carry.
+ */
+
+/** The prefix of ingress-nginx's annotations. */
+export const A = 'nginx.ingress.kubernetes.io/';
+
+/**
+ * What ingress-nginx's annotations cannot carry of a route's policies: every problem, in the
+ * order of the route's fields.
+ */
+export function policyProblems(route: RouteIntent, intent: ExposureIntent): Problem[] {
+  return [
+    ...found(wholeSecondsTimeout(route)),
+    ...retryProblems(route),
+    ...found(fullUrlRedirect(route)),
+    ...found(mirrorOfEveryRequest(route), qualifiedMirrorTarget(route, intent)),
+    ...found(perClientRateLimit(route), wholeBurstMultiplier(route)),
+  ];
+}
+
+/** The annotations of a route's policies; the route passed `policyProblems`. */
+export function policyAnnotations(route: RouteIntent, intent: ExposureIntent): Record<string, string> {
+  return {
+    ...(route.protocol === 'grpc' ? { [`${A}backend-protocol`]: 'GRPC' } : {}),
+    ...timeoutAnnotations(route),
+    ...retryAnnotations(route),
+    ...(route.rewrite?.host !== undefined ? { [`${A}upstream-vhost`]: route.rewrite.host } : {}),
+    ...redirectAnnotations(route),
+    ...mirrorAnnotations(route, intent),
+    ...corsAnnotations(route),
+    ...rateLimitAnnotations(route),
+    ...basicAuthAnnotations(route),
+  };
+}
+
+function wholeSecondsTimeout(route: RouteIntent): Problem | undefined {
+  const ms = route.timeoutMs;
+  if (ms === undefined || ms % 1000 === 0) return undefined;
+  return { field: route.sources.timeout!, message: `ingress-nginx timeouts are whole seconds; ${ms}ms is not` };
+}
+
+function timeoutAnnotations(route: RouteIntent): Record<string, string> {
+  if (route.timeoutMs === undefined) return {};
+  const seconds = String(route.timeoutMs / 1000);
+  return { [`${A}proxy-read-timeout`]: seconds, [`${A}proxy-send-timeout`]: seconds };
+}
+
+/** No per-try timeout; the retry conditions nginx has, unless retries are off. */
+function retryProblems(route: RouteIntent): Problem[] {
+  const r = route.retries;
+  if (r === undefined) return [];
+  const field = route.sources.retries!;
+  return [
+    ...(r.perTryTimeoutMs === undefined ? [] : [{
+      field: `${field}.perTryTimeout`,
+      message: 'ingress-nginx has no per-try timeout; remove it (each try is bounded by the timeout) or use istio',
+    }]),
+    ...(r.attempts === 0 ? [] : retryOnProblems(r, field, 'ingress-nginx')),
+  ];
+}
+
+function retryAnnotations(route: RouteIntent): Record<string, string> {
+  const r = route.retries;
+  if (r === undefined) return {};
+  if (r.attempts === 0) return { [`${A}proxy-next-upstream`]: 'off' };
+  return {
+    [`${A}proxy-next-upstream`]: proxyNextUpstream(r),
+    // tries count the first one.
+    [`${A}proxy-next-upstream-tries`]: String(r.attempts + 1),
+  };
+}
+
+function fullUrlRedirect(route: RouteIntent): Problem | undefined {
+  const r = route.action;
+  if (r.kind !== 'redirect' || (r.scheme !== undefined && r.host !== undefined)) return undefined;
+  return {
+    field: route.sources.redirect!,
+    message: 'ingress-nginx redirects to a full URL (permanent-redirect annotation); set redirect.scheme and redirect.host',
+  };
+}
+
+function redirectAnnotations(route: RouteIntent): Record<string, string> {
+  const r = route.action;
+  if (r.kind !== 'redirect') return {};
+  if (r.scheme === undefined || r.host === undefined) throw new Error('ingress-nginx: the check let through a redirect without scheme and host');
+  return {
+    [`${A}permanent-redirect`]: `${r.scheme}://${r.host}${r.port === undefined ? '' : `:${r.port}`}${r.path ?? '$request_uri'}`,
+    [`${A}permanent-redirect-code`]: String(r.statusCode),
+  };
+}
+
+function mirrorOfEveryRequest(route: RouteIntent): Problem | undefined {
+  const m = route.mirror;
+  if (m === undefined || m.percentage === 100) return undefined;
+  return {
+    field: `${route.sources.mirror!}.percentage`,
+    message: `ingress-nginx mirrors every request (mirror-target annotation); percentage ${m.percentage} needs istio, or set 100`,
+  };
+}
+
+/** The mirror target is resolved by the controller, in its own namespace: it must be qualified. */
+function qualifiedMirrorTarget(route: RouteIntent, intent: ExposureIntent): Problem | undefined {
+  if (route.mirror === undefined || mirrorNamespace(route, intent) !== undefined) return undefined;
+  return {
+    field: `${route.sources.mirror!}.backend`,
+    message: 'ingress-nginx resolves the mirror target from its own namespace; give the chart a namespace or the backend one (Backend.fromName(name, port, { namespace }))',
+  };
+}
+
+function mirrorNamespace(route: RouteIntent, intent: ExposureIntent): string | undefined {
+  return route.mirror?.backend.namespace ?? intent.namespace;
+}
+
+function mirrorAnnotations(route: RouteIntent, intent: ExposureIntent): Record<string, string> {
+  const m = route.mirror;
+  if (m === undefined) return {};
+  const namespace = mirrorNamespace(route, intent);
+  if (namespace === undefined) throw new Error('ingress-nginx: the check let through a mirror target without a namespace');
+  return { [`${A}mirror-target`]: `http://${m.backend.name}.${namespace}.svc:${m.backend.port}$request_uri` };
+}
+
+function corsAnnotations(route: RouteIntent): Record<string, string> {
+  const c = route.cors;
+  if (c === undefined) return {};
+  return {
+    [`${A}enable-cors`]: 'true',
+    [`${A}cors-allow-origin`]: c.allowOrigins.join(', '),
+    [`${A}cors-allow-methods`]: c.allowMethods.join(', '),
+    ...(c.allowHeaders.length > 0 ? { [`${A}cors-allow-headers`]: c.allowHeaders.join(', ') } : {}),
+    ...(c.exposeHeaders.length > 0 ? { [`${A}cors-expose-headers`]: c.exposeHeaders.join(', ') } : {}),
+    // ingress-nginx allows credentials unless told not to: always say it.
+    [`${A}cors-allow-credentials`]: String(c.allowCredentials),
+    ...(c.maxAgeSeconds !== undefined ? { [`${A}cors-max-age`]: String(c.maxAgeSeconds) } : {}),
+  };
+}
+
+function perClientRateLimit(route: RouteIntent): Problem | undefined {
+  const r = route.rateLimit;
+  if (r === undefined || r.key === 'client-ip') return undefined;
+  return {
+    field: `${route.sources.rateLimit!}.key`,
+    message: 'ingress-nginx limits per client address only; use key "client-ip", or apiGateway for per-key limits',
+  };
+}
+
+/** ingress-nginx's burst is the rate times a whole multiplier of at least 1. */
+function wholeBurstMultiplier(route: RouteIntent): Problem | undefined {
+  const r = route.rateLimit;
+  if (r === undefined || (r.burst !== 0 && r.burst % r.requests === 0)) return undefined;
+  return {
+    field: `${route.sources.rateLimit!}.burst`,
+    message: `ingress-nginx bursts are a whole multiple (at least 1) of the rate (limit-burst-multiplier); set burst to ${r.requests}, ${2 * r.requests}, ...`,
+  };
+}
+
+function rateLimitAnnotations(route: RouteIntent): Record<string, string> {
+  const r = route.rateLimit;
+  if (r === undefined) return {};
+  return {
+    [`${A}${r.per === 'second' ? 'limit-rps' : 'limit-rpm'}`]: String(r.requests),
+    [`${A}limit-burst-multiplier`]: String(r.burst / r.requests),
+  };
+}
+
+function basicAuthAnnotations(route: RouteIntent): Record<string, string> {
+  if (route.auth?.kind !== 'basic') return {};
+  return {
+    [`${A}auth-type`]: 'basic',
+    [`${A}auth-secret`]: route.auth.secretName,
+    [`${A}auth-secret-type`]: 'auth-file',
+    [`${A}auth-realm`]: route.auth.realm,
+  };
+}
