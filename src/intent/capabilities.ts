@@ -1,7 +1,7 @@
 /**
  * The features of the intent and how a strategy expresses each. Each strategy folder declares
- * its own rows (`capabilities.ts` there); the matrix is assembled from them in
- * `capability-matrix.ts`. Plain data (no cdk8s imports), so `.projenrc.ts` can render
+ * its own rows (a flavour's row lives in the flavour's file); the matrix is assembled from them
+ * in `capability-matrix.ts`. Plain data (no cdk8s imports), so `.projenrc.ts` can render
  * docs/capabilities.md from it.
  */
 
