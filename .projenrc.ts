@@ -28,7 +28,9 @@ const project = new typescript.TypeScriptProject({
   // The Kong engine writes its declarative configuration as YAML with js-yaml's maintained 4.x
   // line: its direct serializer is 1.5x faster than 5.x's (which builds a document model first)
   // and five times faster than \`yaml\`'s, for byte-identical output.
-  deps: ['js-yaml@^4.3.2'],
+  // re2js: RE2's own parser (a port of Go's regexp/syntax), to refuse at synth the regexes that
+  // Envoy (Istio, Gateway API implementations) would refuse at apply time.
+  deps: ['js-yaml@^4.3.2', 're2js@^2.10.0'],
   // The tests parse YAML with \`yaml\`, which also reads it as YAML 1.1 does (as Kong does).
   devDeps: ['@types/node@^20', 'jest@^30.5', 'ts-jest@^29.4', 'cdk8s-cli@^2.207.0', 'ajv@^8.17.0', 'fast-check@^4.0.0', 'typedoc@^0.28.20',
     'yaml@^2.8.0', '@types/js-yaml@^4.0.9',

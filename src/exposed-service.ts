@@ -7,7 +7,7 @@ import { ExposedResources } from './exposed-resources';
 import { ExposureStrategy } from './exposure-strategy';
 import { buildIntent } from './intent/build';
 import { capabilityProblems } from './intent/capability-check';
-import { Claims, registerClaims, registerObjectNames } from './intent/conflicts';
+import { Claims, registerClaims, registerDeploymentPorts, registerObjectNames } from './intent/conflicts';
 import { frontIntent } from './intent/front';
 import { ExposureIntent } from './intent/model';
 import { shapeProblems } from './intent/shape';
@@ -63,6 +63,8 @@ export class ExposedService extends Construct {
       ...(front && fronted ? strategyProblems(front.renderer, fronted, `${front.renderer.name} (exposedVia)`) : []),
     ]);
     registerClaims(this, intent, front && fronted ? frontClaims(front, fronted) : renderer.claims(intent));
+    // The ClusterIP Service of Deployment backends is shared: its ports must agree across exposures.
+    if (!renderer.selectsPods) registerDeploymentPorts(this, intent);
     this.resources = render(this, renderer, intent, front, fronted);
     registerObjectNames(this);
     // The intent is not kept: once rendered it is garbage, and thousands of exposures would hold

@@ -39,6 +39,13 @@ const CASES: [string, Partial<ExposedServiceProps>, string][] = [
     'routes[0].match.path: regex "/users/[0-9" does not compile: Unterminated character class'],
   ['a regex with lookahead', { backend: httpbin(), routes: [{ match: { path: PathMatch.regex('/(?!admin).*') } }] },
     'routes[0].match.path: regex "/(?!admin).*" uses lookaround, which RE2 (Envoy) does not support'],
+  // JavaScript compiles these; RE2 (Envoy) refuses them at apply time.
+  ['a regex with a named backreference', { backend: httpbin(), routes: [{ match: { path: PathMatch.regex('/(?<id>[a-z]+)/\\k<id>') } }] },
+    'routes[0].match.path: regex "/(?<id>[a-z]+)/\\k<id>" is not RE2 syntax, which Envoy (Istio, Gateway API) requires: invalid escape sequence: `\\k`'],
+  ['a regex with \\Z', { backend: httpbin(), routes: [{ match: { path: PathMatch.regex('/a\\Z') } }] },
+    'routes[0].match.path: regex "/a\\Z" is not RE2 syntax, which Envoy (Istio, Gateway API) requires: invalid escape sequence: `\\Z`'],
+  ['a header regex repeated more than the 1000 times RE2 allows', { backend: httpbin(), routes: [{ match: { headers: [HeaderMatch.regex('x-a', 'x{2000}')] } }] },
+    'routes[0].match.headers[0]: regex "x{2000}" is not RE2 syntax, which Envoy (Istio, Gateway API) requires: invalid repeat count: `{2000}`'],
   ['a bad header name', { backend: httpbin(), routes: [{ match: { headers: [HeaderMatch.exact('x canary', '1')] } }] },
     'routes[0].match.headers[0]: "x canary" is not an HTTP header name; use letters, digits and "-" (RFC 7230 token)'],
   ['a header value with a line break', { backend: httpbin(), routes: [{ match: { headers: [HeaderMatch.exact('x-a', 'a\r\nb')] } }] },

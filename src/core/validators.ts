@@ -3,6 +3,7 @@
  * problem as a sentence (quoting the value and saying what would be valid) or undefined.
  */
 
+import type * as Re2js from 're2js';
 import { describeValue } from './runtime-types';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -82,8 +83,9 @@ export function headerValueProblem(name: string, value: string): string | undefi
 }
 
 /**
- * Regexes must compile, and must stay in the RE2 subset: Envoy (Istio, most Gateway API
- * implementations) uses RE2, which has no lookaround and no backreferences.
+ * Regexes must compile, and must be RE2 syntax: Envoy (Istio, most Gateway API implementations)
+ * uses RE2, which has no lookaround, no backreferences and refuses some Perl escapes (`\Z`,
+ * `\k<n>`) and possessive repetition; RE2's own parser (re2js) decides.
  */
 export function regexProblem(pattern: string): string | undefined {
   if (typeof pattern !== 'string') return `regex is ${describeValue(pattern)}; use a string`;
@@ -95,6 +97,13 @@ export function regexProblem(pattern: string): string | undefined {
   }
   if (/\(\?<?[=!]/.test(pattern)) return `regex "${pattern}" uses lookaround, which RE2 (Envoy) does not support`;
   if (/\\[1-9]/.test(pattern)) return `regex "${pattern}" uses a backreference, which RE2 (Envoy) does not support`;
+  try {
+    // Loaded on first use: only apps with regexes pay for RE2's parser.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('re2js') as typeof Re2js).RE2JS.compile(pattern);
+  } catch (e) {
+    return `regex "${pattern}" is not RE2 syntax, which Envoy (Istio, Gateway API) requires: ${(e as Error).message.replace(/^error parsing regexp: /, '')}`;
+  }
   return undefined;
 }
 

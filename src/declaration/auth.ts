@@ -1,4 +1,4 @@
-import { SecretRef, secretName, secretRefProblem } from './secret-ref';
+import { SecretRef, secretName, secretRefProblem, secretTypeProblem } from './secret-ref';
 import { describeValue, notAString } from '../core/runtime-types';
 import { dnsSubdomainProblem, headerNameProblem, problemsOf } from '../core/validators';
 
@@ -76,7 +76,7 @@ export class Auth {
     const header = (options.header ?? 'x-api-key').toLowerCase();
     const name = secretName(options.secret);
     return new Auth({ kind: 'api-key', secretName: name, header },
-      problemsOf(dnsSubdomainProblem(name, 'secret name'), headerNameProblem(header)));
+      problemsOf(dnsSubdomainProblem(name, 'secret name'), secretTypeProblem(options.secret, 'Auth.apiKey'), headerNameProblem(header)));
   }
 
   /** HTTP basic auth against an htpasswd file in a Secret. */
@@ -86,7 +86,7 @@ export class Auth {
     const name = secretName(options.secret);
     const realm = options.realm ?? 'Authentication required';
     return new Auth({ kind: 'basic', secretName: name, realm },
-      problemsOf(dnsSubdomainProblem(name, 'secret name'), /["\\\r\n]/.test(realm) ? `realm "${realm}" has a quote, backslash or line break` : undefined));
+      problemsOf(dnsSubdomainProblem(name, 'secret name'), secretTypeProblem(options.secret, 'Auth.basic'), /["\\\r\n]/.test(realm) ? `realm "${realm}" has a quote, backslash or line break` : undefined));
   }
 
   /** A JWT bearer token signed by the issuer's keys. */

@@ -14,6 +14,29 @@ export function secretName(secret: SecretRef): string {
   return typeof name === 'string' ? name : '';
 }
 
+/**
+ * The `type` of a Secret this app declares (`kubernetes.io/tls`, ...), when cdk8s-plus tells it;
+ * undefined for a name or an Opaque Secret.
+ */
+export function secretTypeOf(secret: unknown): string | undefined {
+  try {
+    const json = (secret as { apiObject?: { toJson?: () => { type?: unknown } } } | null)?.apiObject?.toJson?.();
+    return typeof json?.type === 'string' ? json.type : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The problem when a Secret of this app has a type whose keys the reader does not read: `expected`
+ * is the one type it reads (`kubernetes.io/tls` for TLS), or undefined for Opaque Secrets only.
+ */
+export function secretTypeProblem(secret: unknown, reader: string, expected?: string): string | undefined {
+  const type = secretTypeOf(secret);
+  if (type === undefined || type === expected || (expected === undefined && type === 'Opaque')) return undefined;
+  return `Secret "${secretName(secret as SecretRef)}" is of type ${type}, whose keys ${reader} does not read; use ${expected === undefined ? 'an Opaque Secret (see its docs for the keys)' : `a ${expected} Secret`}`;
+}
+
 /** The problem when `secret` is neither a Secret's name nor a cdk8s-plus Secret, or undefined. */
 export function secretRefProblem(secret: unknown, what = 'secret'): string | undefined {
   if (typeof secret === 'string') return undefined;

@@ -1,4 +1,4 @@
-import { SecretRef, secretName, secretRefProblem } from './secret-ref';
+import { SecretRef, secretName, secretRefProblem, secretTypeProblem } from './secret-ref';
 import { notAnOptionsObject } from '../core/runtime-types';
 import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from '../core/validators';
 
@@ -46,7 +46,7 @@ export type TlsSpec =
 export abstract class Tls {
   /** A `kubernetes.io/tls` Secret that exists (or that this app declares). */
   public static fromSecret(secret: SecretRef, options: SecretTlsOptions = {}): Tls {
-    const types = problemsOf(secretRefProblem(secret), notAnOptionsObject(options, 'options'));
+    const types = problemsOf(secretRefProblem(secret), notAnOptionsObject(options, 'options'), secretTypeProblem(secret, 'TLS', 'kubernetes.io/tls'));
     return new SecretTls(secretName(secret), types.length > 0 ? undefined : options.namespace, types);
   }
 

@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { BackendIntent, backendKey } from './model';
 import { describeValue, notANumber, notAString } from '../core/runtime-types';
 import { dnsLabelProblem, portProblem, problemsOf, serviceNameProblem } from '../core/validators';
@@ -15,9 +16,17 @@ export interface ResolvedBackend {
  * the Deployment's container ports, the subset and protocol checked. The namespace is the
  * object's own; the intent builder fills in the exposure's.
  */
-export function resolveBackend(spec: BackendSpec): ResolvedBackend {
+export function resolveBackend(spec: BackendSpec, root: IConstruct): ResolvedBackend {
   const types = typeProblems(spec);
   if (types.length > 0) return { problems: types };
+  const object = spec.origin === 'service' ? spec.service : spec.origin === 'deployment' ? spec.deployment : undefined;
+  if (object !== undefined && object.node.root !== root) {
+    // Its manifest (and, for a Deployment, the Service the library creates) would be in the other app's output.
+    return {
+      problems: [`${spec.origin === 'service' ? 'Service' : 'Deployment'} "${object.name}" belongs to another cdk8s App, whose output holds it; `
+      + 'declare it in this app, or refer to it with Backend.fromName(name, port)'],
+    };
+  }
   switch (spec.origin) {
     case 'service': return resolveService(spec);
     case 'deployment': return resolveDeployment(spec);
@@ -111,10 +120,11 @@ function resolveName({ name, port, options }: Extract<BackendSpec, { origin: 'na
  */
 function typeProblems(spec: BackendSpec): string[] {
   const problems: string[] = [];
-  if (spec.origin === 'service' && !(isObject(spec.service) && typeof spec.service.name === 'string' && Array.isArray(spec.service.ports))) {
+  if (spec.origin === 'service' && !(isObject(spec.service) && typeof spec.service.name === 'string' && Array.isArray(spec.service.ports) && isObject(spec.service.node))) {
     problems.push(`service is ${describeValue(spec.service)}; use a cdk8s-plus Service, or Backend.fromName(name, port)`);
   }
-  if (spec.origin === 'deployment' && !(isObject(spec.deployment) && typeof spec.deployment.name === 'string' && Array.isArray(spec.deployment.containers))) {
+  if (spec.origin === 'deployment' && !(isObject(spec.deployment) && typeof spec.deployment.name === 'string' && Array.isArray(spec.deployment.containers)
+    && isObject(spec.deployment.node))) {
     problems.push(`deployment is ${describeValue(spec.deployment)}; use a cdk8s-plus Deployment, or Backend.fromName(name, port)`);
   }
   if (spec.origin === 'name') problems.push(...problemsOf(notAString(spec.name, 'name'), notANumber(spec.port, 'port')));

@@ -100,7 +100,7 @@ class IntentBuilder {
   }
 
   private backend(backend: Backend, field: string): BackendIntent | undefined {
-    const resolved = resolveBackend(backend._spec);
+    const resolved = resolveBackend(backend._spec, this.scope.node.root);
     this.problems.addAll(field, resolved.problems);
     const intent = resolved.intent;
     if (intent === undefined) return undefined;
@@ -109,7 +109,14 @@ class IntentBuilder {
     const namespace = intent.namespace ?? this.namespace;
     const normalised = { ...intent, namespace, key: backendKey(intent.name, namespace, intent.port, intent.subset) };
     const existing = this.backends.get(normalised.key);
-    if (existing) return existing;
+    if (existing) {
+      // One Service port has one target port and protocol: a second declaration must agree.
+      if (existing.targetPort !== normalised.targetPort || existing.protocol !== normalised.protocol) {
+        this.problems.add(field, `port ${normalised.port} of "${normalised.name}" goes to target port ${normalised.targetPort} (${normalised.protocol}), `
+          + `but ${this.backendFields.get(existing.key)} declared it with target port ${existing.targetPort} (${existing.protocol}); use another port, or the same target and protocol`);
+      }
+      return existing;
+    }
     this.backends.set(normalised.key, normalised);
     this.backendFields.set(normalised.key, field);
     return normalised;

@@ -1,6 +1,6 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { describeMatch, ExposureIntent, MatchIntent } from './model';
+import { backendField, describeMatch, ExposureIntent, MatchIntent } from './model';
 import { Problem, throwIfProblems } from '../core/errors';
 
 /** What an exposure claims in a scope it shares with other exposures (an ingress class, a gateway). */
@@ -45,20 +45,22 @@ export function registerClaims(scope: IConstruct, intent: ExposureIntent, claims
   for (const key of keys) owners.set(key, intent.path);
 }
 
-// Per chart: which ExposedService created each object, by API group, kind, namespace and name.
-const objectsByChart = new WeakMap<IConstruct, Map<string, string>>();
+// Per app: which ExposedService created each object, by API group, kind, namespace and name.
+const objectsByApp = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
  * Fails when an object the exposure created has the API group, kind, namespace and name of one
- * another ExposedService of the same chart created: applied together, one would replace the
- * other. Names come from construct paths, where `api/v1` and `api-v1` give the same name.
+ * another ExposedService of the same app created (in any chart: two charts may share a
+ * namespace): applied together, one would replace the other. Names come from construct paths,
+ * where `api/v1` and `api-v1`, or chart `test` with `x-public` and chart `test-x` with `public`,
+ * give the same name.
  */
 export function registerObjectNames(exposure: IConstruct): void {
-  const chart = Chart.of(exposure);
-  let owners = objectsByChart.get(chart);
+  const root = exposure.node.root;
+  let owners = objectsByApp.get(root);
   if (owners === undefined) {
     owners = new Map();
-    objectsByChart.set(chart, owners);
+    objectsByApp.set(root, owners);
   }
   const problems: Problem[] = [];
   const keys: string[] = [];
@@ -78,4 +80,46 @@ export function registerObjectNames(exposure: IConstruct): void {
   }
   throwIfProblems(exposure, problems);
   for (const key of keys) owners.set(key, exposure.node.path);
+}
+
+// Per Deployment: the target port and protocol each Service port of its backend Service has, and
+// the ExposedService field that declared it.
+interface DeclaredPort {
+  readonly targetPort?: number;
+  readonly protocol: string;
+  /** `<exposure path>: <field>` of the first declaration. */
+  readonly owner: string;
+}
+const portsByDeployment = new WeakMap<object, Map<number, DeclaredPort>>();
+
+/**
+ * The backends of `Backend.fromDeployment` share one Service per Deployment, with one port per
+ * Service port number: a port declared again with another target port or protocol (by this
+ * exposure or another) would silently keep the first. Fails naming both; records the ports.
+ */
+export function registerDeploymentPorts(scope: IConstruct, intent: ExposureIntent): void {
+  const problems: Problem[] = [];
+  const added: [Map<number, DeclaredPort>, number, DeclaredPort][] = [];
+  for (const backend of intent.backends) {
+    if (backend.deployment === undefined) continue;
+    let ports = portsByDeployment.get(backend.deployment);
+    if (ports === undefined) {
+      ports = new Map();
+      portsByDeployment.set(backend.deployment, ports);
+    }
+    const field = backendField(intent, backend);
+    const existing = ports.get(backend.port) ?? added.find(([p, port]) => p === ports && port === backend.port)?.[2];
+    const declared = { targetPort: backend.targetPort, protocol: backend.protocol, owner: `${intent.path}: ${field}` };
+    if (existing === undefined) {
+      added.push([ports, backend.port, declared]);
+    } else if (existing.targetPort !== declared.targetPort || existing.protocol !== declared.protocol) {
+      problems.push({
+        field,
+        message: `port ${backend.port} of Deployment "${backend.name}" goes to target port ${declared.targetPort} (${declared.protocol}), but ${existing.owner} `
+          + `declared it with target port ${existing.targetPort} (${existing.protocol}); their Service has one port ${backend.port}: use another port, or the same target and protocol`,
+      });
+    }
+  }
+  throwIfProblems(scope, problems);
+  for (const [ports, port, declared] of added) ports.set(port, declared);
 }

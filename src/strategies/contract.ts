@@ -19,6 +19,12 @@ export interface StrategyRenderer {
   readonly capabilities: Capabilities;
   /** Problems with the strategy's own options, reported under the field `strategy`. */
   readonly problems: readonly string[];
+  /**
+   * True when the strategy selects a Deployment backend's pods itself (a Service of its own), so
+   * the ClusterIP Service of `Backend.fromDeployment` backends is not created.
+   * @default false - the strategy routes to backends by Service name
+   */
+  readonly selectsPods?: boolean;
   /** Objects the exposure attaches to that it does not create (an existing Gateway). */
   readonly references: readonly ExternalReference[];
   /**

@@ -13,6 +13,9 @@ import { certManagerAnnotations } from '../shared/cert-manager';
 
 const k8s = kplus.k8s;
 
+/** The labels of Istio's shared ingress gateway, which serves Ingresses of class `istio`. */
+const ISTIO_INGRESS_GATEWAY = { istio: 'ingressgateway' };
+
 /** What ingress synthesizes (escape hatches). */
 export interface IngressResources {
   /** ingress: the first Ingress (it holds the hosts' TLS and cert-manager annotations). */
@@ -43,7 +46,9 @@ export class IngressRenderer implements StrategyRenderer {
 
   /** Every Ingress of a class is served by the same controller. */
   public claims(intent: ExposureIntent): RouteClaims {
-    return claimAllRoutes(`ingress class ${this.className}`, intent);
+    // Istio serves Ingresses of its class on the shared ingress gateway, where istio() exposures
+    // on the default gateway claim their hosts too: one scope for both.
+    return claimAllRoutes(this.className === 'istio' ? `Istio gateway workload ${JSON.stringify(ISTIO_INGRESS_GATEWAY)}` : `ingress class ${this.className}`, intent);
   }
 
   /** Route by route, the controller's problems, then what no Ingress can express. */

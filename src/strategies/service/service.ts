@@ -84,6 +84,7 @@ export class ServiceRenderer implements StrategyRenderer {
 
   public readonly capabilities;
   public readonly references = [];
+  public readonly selectsPods = true;
 
   private constructor(
     public readonly name: 'nodePort' | 'loadBalancer',

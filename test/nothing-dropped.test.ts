@@ -1,0 +1,95 @@
+import { App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Auth, Backend, ExposedService, ExposureError, ExposureStrategy, IngressController, Tls } from '../src';
+import { testChart } from './support/synth';
+
+/**
+ * Nothing silently dropped or replaced: where two declarations cannot both hold, or a reference
+ * would dangle, synth fails naming both, instead of keeping one.
+ */
+
+function errorOf(declare: () => void): string {
+  try {
+    declare();
+  } catch (e) {
+    if (e instanceof ExposureError) return e.message;
+    throw e;
+  }
+  throw new Error('expected the declaration to fail');
+}
+
+const deployment = (chart: Chart) => new kplus.Deployment(chart, 'api', { containers: [{ image: 'ghcr.io/acme/api:1.4.2', portNumber: 8080, ports: [{ number: 9090 }] }] });
+const gatewayApi = () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' });
+
+describe('one Service port of a Deployment backend has one target port and protocol', () => {
+  test('across exposures', () => {
+    const chart = testChart();
+    const api = deployment(chart);
+    new ExposedService(chart, 'web', { strategy: gatewayApi(), backend: Backend.fromDeployment(api, { port: 80, targetPort: 8080 }) });
+    expect(errorOf(() => new ExposedService(chart, 'grpc', { strategy: gatewayApi(), backend: Backend.fromDeployment(api, { port: 80, targetPort: 9090, protocol: 'grpc' }) })))
+      .toBe(`ExposedService test/grpc: backend: port 80 of Deployment "${api.name}" goes to target port 9090 (grpc), but test/web: backend declared it with target port 8080 (http); `
+        + 'their Service has one port 80: use another port, or the same target and protocol');
+  });
+
+  test('within one exposure', () => {
+    const chart = testChart();
+    const api = deployment(chart);
+    expect(errorOf(() => new ExposedService(chart, 'public', {
+      strategy: gatewayApi(),
+      backend: Backend.fromDeployment(api, { port: 80, targetPort: 8080 }),
+      routes: [{}, { match: { path: undefined, method: 'POST' }, backend: Backend.fromDeployment(api, { port: 80, targetPort: 9090 }) }],
+    }))).toBe(`ExposedService test/public: routes[1].backend: port 80 of "${api.name}" goes to target port 9090 (http), but backend declared it with target port 8080 (http); `
+      + 'use another port, or the same target and protocol');
+  });
+
+  test('a Service strategy selects the pods itself and creates no shared Service port', () => {
+    const chart = testChart();
+    const api = deployment(chart);
+    new ExposedService(chart, 'web', { strategy: gatewayApi(), backend: Backend.fromDeployment(api, { port: 80, targetPort: 8080 }) });
+    expect(() => new ExposedService(chart, 'node', { strategy: ExposureStrategy.nodePort(), backend: Backend.fromDeployment(api, { port: 80, targetPort: 9090 }) })).not.toThrow();
+  });
+});
+
+test('a backend of another App is refused: its Service would land in that App', () => {
+  const other = new Chart(Testing.app(), 'other');
+  const api = deployment(other);
+  const service = new kplus.Service(other, 'svc', { selector: api, ports: [{ port: 80, targetPort: 8080 }] });
+  expect(errorOf(() => new ExposedService(testChart(), 'public', { strategy: gatewayApi(), backend: Backend.fromDeployment(api, { port: 8080 }) })))
+    .toBe(`ExposedService test/public: backend: Deployment "${api.name}" belongs to another cdk8s App, whose output holds it; declare it in this app, or refer to it with Backend.fromName(name, port)`);
+  expect(errorOf(() => new ExposedService(testChart(), 'public', { strategy: gatewayApi(), backend: Backend.fromService(service) })))
+    .toBe(`ExposedService test/public: backend: Service "${service.name}" belongs to another cdk8s App, whose output holds it; declare it in this app, or refer to it with Backend.fromName(name, port)`);
+});
+
+test('object names are unique per namespace across the charts of an app', () => {
+  const app = new App();
+  new ExposedService(new Chart(app, 'test', { namespace: 'shop' }), 'x-public', { strategy: gatewayApi(), backend: Backend.fromName('api', 80) });
+  expect(errorOf(() => new ExposedService(new Chart(app, 'test-x', { namespace: 'shop' }), 'public', { strategy: gatewayApi(), backend: Backend.fromName('api', 80) })))
+    .toContain('ExposedService test-x/public: id: the Gateway "test-x-public" in namespace shop it creates has the name of the one ExposedService test/x-public creates');
+  // Other namespaces: no conflict.
+  expect(() => new ExposedService(new Chart(app, 'test-x2', { namespace: 'other' }), 'x-public', { strategy: gatewayApi(), backend: Backend.fromName('api', 80) })).not.toThrow();
+});
+
+test('ingress({ className: "istio" }) and istio() share the Istio ingress gateway: one claim scope', () => {
+  const chart = testChart();
+  new ExposedService(chart, 'legacy', { strategy: ExposureStrategy.ingress({ className: 'istio' }), hosts: ['shop.example.com'], backend: Backend.fromName('web', 80) });
+  expect(errorOf(() => new ExposedService(chart, 'mesh', { strategy: ExposureStrategy.istio(), hosts: ['shop.example.com'], backend: Backend.fromName('web', 80) })))
+    .toBe('ExposedService test/mesh: routes: host shop.example.com with path prefix / on Istio gateway workload {"istio":"ingressgateway"} is already claimed by ExposedService test/legacy; '
+      + 'give one of them another host or path');
+});
+
+describe('Secrets of a kind the reader does not read are refused', () => {
+  test('a TLS Secret for basic auth, a basic-auth Secret for TLS', () => {
+    const chart = testChart();
+    const tls = new kplus.TlsSecret(chart, 'tls', { tlsCert: 'cert', tlsKey: 'key' });
+    const basic = new kplus.BasicAuthSecret(chart, 'basic', { username: 'u', password: 'p' });
+    const nginx = ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() });
+    expect(errorOf(() => new ExposedService(chart, 'a', { strategy: nginx, backend: Backend.fromName('web', 80), auth: Auth.basic({ secret: tls }) })))
+      .toBe(`ExposedService test/a: auth: Secret "${tls.name}" is of type kubernetes.io/tls, whose keys Auth.basic does not read; use an Opaque Secret (see its docs for the keys)`);
+    expect(errorOf(() => new ExposedService(chart, 'b', { strategy: nginx, backend: Backend.fromName('web', 80), auth: Auth.basic({ secret: basic }) })))
+      .toBe(`ExposedService test/b: auth: Secret "${basic.name}" is of type kubernetes.io/basic-auth, whose keys Auth.basic does not read; use an Opaque Secret (see its docs for the keys)`);
+    expect(errorOf(() => new ExposedService(chart, 'c', { strategy: nginx, hosts: ['a.example.com'], backend: Backend.fromName('web', 80), tls: Tls.fromSecret(basic) })))
+      .toBe(`ExposedService test/c: tls: Secret "${basic.name}" is of type kubernetes.io/basic-auth, whose keys TLS does not read; use a kubernetes.io/tls Secret`);
+    // The right kinds pass.
+    expect(() => new ExposedService(chart, 'd', { strategy: nginx, hosts: ['d.example.com'], backend: Backend.fromName('web', 80), tls: Tls.fromSecret(tls) })).not.toThrow();
+  });
+});
