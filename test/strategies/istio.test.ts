@@ -443,6 +443,59 @@ describe('istio strategy', () => {
   });
 });
 
+describe('istio reports every problem it cannot express at once', () => {
+  const lines = (...problems: string[]) => problems.map((p) => `ExposedService test/public: ${p}`).join('\n');
+  const jwt = (jwksUri = 'https://id.example.com/k') => Auth.jwt({ issuer: 'https://id.example.com', jwksUri });
+
+  test('a mesh binding without hosts, and JWT that needs hosts and no mesh', () => {
+    expect(exposeError({ backend: httpbin(), auth: jwt() }, { bindToMesh: true })).toBe(lines(
+      'hosts: a VirtualService bound to the mesh needs hosts: in the mesh, "*" would capture every service; set hosts',
+      'auth: JWT is enforced on the shared gateway workload by host: without hosts the policy would cover every host it serves; set hosts',
+      'auth: JWT is enforced at the gateway only: callers in the mesh would bypass it; remove bindToMesh or secure the workloads with their own policies',
+    ));
+  });
+
+  test('TLS on an existing Gateway of unknown workload, and JWT routes an AuthorizationPolicy cannot scope, route by route', () => {
+    expect(exposeError({
+      backend: httpbin(),
+      hosts: ['a.example.com'],
+      tls: Tls.fromSecret('a-tls'),
+      routes: [
+        { match: { path: PathMatch.regex('/a.*'), headers: [HeaderMatch.exact('x-tenant', 'a')] }, auth: jwt() },
+        { match: { path: PathMatch.prefix('/b'), headers: [HeaderMatch.exact('x-public', 'yes')] } },
+        { match: { path: PathMatch.prefix('/') }, auth: jwt('https://id.example.com/other-keys') },
+      ],
+    }, { gateway: IstioGateway.existing({ namespace: 'istio-system', name: 'gw' }) })).toBe(lines(
+      'tls: an existing Gateway serves its own certificates on its own servers; remove tls, or use IstioGateway.create()',
+      'routes[0].auth: JWT is validated by the gateway workload, whose labels are unknown: pass IstioGateway.existing({ ..., selector })',
+      'routes[0].auth: AuthorizationPolicy paths are exact or prefix: a JWT route cannot have a regex path; use the service-level auth or a prefix',
+      'routes[0].auth: AuthorizationPolicy cannot scope JWT to header or query matches; move auth to the service level or drop those matches',
+      'routes[2].auth: issuer https://id.example.com is declared with another jwksUri or audiences elsewhere; a gateway has one rule per issuer',
+      'routes[2].auth: routes[1] matches some of this route\'s requests first (by a regex, header or query match) without requiring its JWT; '
+        + 'an AuthorizationPolicy cannot exempt them by those matches: give the routes disjoint paths, or the same auth',
+    ));
+  });
+
+  test('PASSTHROUGH: the routes, and every L7 policy once, each where it was declared (JWT among them, not checked further)', () => {
+    expect(exposeError({
+      backend: httpbin(),
+      hosts: ['a.example.com'],
+      tls: Tls.fromSecret('a-tls'),
+      timeout: Duration.seconds(1),
+      routes: [
+        { match: { path: PathMatch.prefix('/a') }, retries: { attempts: 2 } },
+        { match: { path: PathMatch.regex('/b.*') }, fault: { abort: { httpStatus: 503, percentage: 1 } }, auth: jwt() },
+      ],
+    }, { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) })).toBe(lines(
+      'routes: with tlsMode PASSTHROUGH the gateway does not decrypt, so it routes by host only: declare no routes, one backend (or weighted backends)',
+      'timeout: with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply',
+      'routes[0].retries: with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply',
+      'routes[1].fault: with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply',
+      'routes[1].auth: with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply',
+    ));
+  });
+});
+
 describe('ingress({ className: "istio" }) and istio() route alike', () => {
   const DECLARATIONS: [string, Omit<ExposedServiceProps, 'strategy'>][] = [
     ['the article example', { hosts: ['httpbin.example.com'], backend: httpbin(), routes: [{ match: { path: PathMatch.prefix('/status') } }] }],

@@ -1,14 +1,13 @@
-import { BackendIntent, CorsIntent, ExposureIntent, HeaderEditsIntent, MatchIntent, RouteIntent, routeName } from '../../intent/model';
+import { destination, duration, IstioNaming, weightedDestinations } from './istio-values';
+import type * as istioNetworking from '../../../imports/istio-networking.istio.io';
+import { CorsIntent, ExposureIntent, FaultIntent, HeaderEditsIntent, MatchIntent, RetryIntent, RouteIntent, routeName } from '../../intent/model';
 import { orderBySpecificity } from '../../intent/precedence';
 
-/** Renders Istio names and values for one exposure (internal). */
-export interface IstioNaming {
-  /** The destination host of a backend: its FQDN, or its short name when no namespace is known. */
-  host(backend: BackendIntent): string;
-}
+/** A VirtualService `http` entry. */
+export type IstioHttpRoute = istioNetworking.VirtualServiceSpecHttp;
 
-/** A VirtualService `http` entry, in the L1's JSON shape. */
-export type IstioHttpRoute = Record<string, unknown>;
+/** An Istio StringMatch (of a uri, a header, a query parameter): one of exact, prefix, regex. */
+type StringMatch = istioNetworking.VirtualServiceSpecHttpMatchUri;
 
 /**
  * The VirtualService `http` list. Istio takes the first matching entry, so routes are ordered
@@ -31,57 +30,37 @@ function renderRoute(route: RouteIntent, naming: IstioNaming): IstioHttpRoute[] 
   if (path.kind === 'prefix' && rewritePath !== undefined) {
     const nested = rewritePath.endsWith('/') ? rewritePath : `${rewritePath}/`;
     return [
-      httpRoute(`${name}-exact`, route, [matchOf(route.match, { exact: path.value })], rewritePath, naming),
-      httpRoute(name, route, [matchOf(route.match, { prefix: path.value === '/' ? '/' : `${path.value}/` })], nested, naming),
+      httpRoute(`${name}-exact`, route, matchOf(route.match, { exact: path.value }), rewritePath, naming),
+      httpRoute(name, route, matchOf(route.match, { prefix: path.value === '/' ? '/' : `${path.value}/` }), nested, naming),
     ];
   }
-  const uri = { [path.kind]: path.value };
-  return [httpRoute(name, route, [matchOf(route.match, uri)], rewritePath, naming)];
+  return [httpRoute(name, route, matchOf(route.match, stringMatch(path.kind, path.value)), rewritePath, naming)];
 }
 
-function httpRoute(name: string, route: RouteIntent, match: object[], rewritePath: string | undefined, naming: IstioNaming): IstioHttpRoute {
-  const http: IstioHttpRoute = { name, match };
-  if (route.action.kind === 'redirect') {
-    const r = route.action;
-    http.redirect = { scheme: r.scheme, authority: r.host, port: r.port, uri: r.path, redirectCode: r.statusCode };
-  } else {
-    const backends = route.action.backends;
-    const weights = percentages(backends.map((b) => b.weight));
-    http.route = backends.map((b, i) => ({
-      destination: destination(b.backend, naming),
-      weight: backends.length > 1 ? weights[i] : undefined,
-    }));
-  }
-  if (rewritePath !== undefined || route.rewrite?.host !== undefined) http.rewrite = { uri: rewritePath, authority: route.rewrite?.host };
-  if (route.timeoutMs !== undefined) http.timeout = duration(route.timeoutMs);
-  if (route.retries !== undefined) {
-    const r = route.retries;
-    http.retries = r.attempts === 0 ? { attempts: 0 } : {
-      attempts: r.attempts,
-      perTryTimeout: r.perTryTimeoutMs === undefined ? undefined : duration(r.perTryTimeoutMs),
-      retryOn: r.retryOn.join(','),
-    };
-  }
-  if (route.fault !== undefined) {
-    const f = route.fault;
-    http.fault = {
-      abort: f.abort && { httpStatus: f.abort.httpStatus, percentage: { value: f.abort.percentage } },
-      delay: f.delay && { fixedDelay: duration(f.delay.fixedDelayMs), percentage: { value: f.delay.percentage } },
-    };
-  }
-  if (route.mirror !== undefined) {
-    http.mirror = destination(route.mirror.backend, naming);
-    http.mirrorPercentage = { value: route.mirror.percentage };
-  }
-  if (route.cors !== undefined) http.corsPolicy = corsPolicy(route.cors);
-  if (route.requestHeaders !== undefined || route.responseHeaders !== undefined) {
-    http.headers = { request: headerEdits(route.requestHeaders), response: headerEdits(route.responseHeaders) };
-  }
-  return http;
+/** One `http` entry: the route's match (on `match.uri`), its action, and its policies. */
+function httpRoute(name: string, route: RouteIntent, match: istioNetworking.VirtualServiceSpecHttpMatch, rewritePath: string | undefined,
+  naming: IstioNaming): IstioHttpRoute {
+  const action = route.action;
+  const rewriteHost = route.rewrite?.host;
+  return {
+    name,
+    match: [match],
+    redirect: action.kind === 'redirect'
+      ? { scheme: action.scheme, authority: action.host, port: action.port, uri: action.path, redirectCode: action.statusCode } : undefined,
+    route: action.kind === 'forward' ? weightedDestinations(action, naming) : undefined,
+    rewrite: rewritePath !== undefined || rewriteHost !== undefined ? { uri: rewritePath, authority: rewriteHost } : undefined,
+    timeout: route.timeoutMs === undefined ? undefined : duration(route.timeoutMs),
+    retries: route.retries && retriesOf(route.retries),
+    fault: route.fault && faultOf(route.fault),
+    mirror: route.mirror && destination(route.mirror.backend, naming),
+    mirrorPercentage: route.mirror && { value: route.mirror.percentage },
+    corsPolicy: route.cors && corsPolicy(route.cors),
+    headers: route.requestHeaders !== undefined || route.responseHeaders !== undefined
+      ? { request: headerEdits(route.requestHeaders), response: headerEdits(route.responseHeaders) } : undefined,
+  };
 }
 
-function matchOf(match: MatchIntent, uri: object): object {
-  const stringMatch = (kind: string, value: string) => ({ [kind]: value });
+function matchOf(match: MatchIntent, uri: StringMatch): istioNetworking.VirtualServiceSpecHttpMatch {
   return {
     uri,
     method: match.method === undefined ? undefined : { exact: match.method },
@@ -92,11 +71,31 @@ function matchOf(match: MatchIntent, uri: object): object {
   };
 }
 
-function destination(backend: BackendIntent, naming: IstioNaming): object {
-  return { host: naming.host(backend), subset: backend.subset?.name, port: { number: backend.port } };
+function stringMatch(kind: 'exact' | 'prefix' | 'regex', value: string): StringMatch {
+  switch (kind) {
+    case 'exact': return { exact: value };
+    case 'prefix': return { prefix: value };
+    case 'regex': return { regex: value };
+  }
 }
 
-function corsPolicy(c: CorsIntent): object {
+/** `attempts: 0` alone disables retries. */
+function retriesOf(r: RetryIntent): istioNetworking.VirtualServiceSpecHttpRetries {
+  return r.attempts === 0 ? { attempts: 0 } : {
+    attempts: r.attempts,
+    perTryTimeout: r.perTryTimeoutMs === undefined ? undefined : duration(r.perTryTimeoutMs),
+    retryOn: r.retryOn.join(','),
+  };
+}
+
+function faultOf(f: FaultIntent): istioNetworking.VirtualServiceSpecHttpFault {
+  return {
+    abort: f.abort && { httpStatus: f.abort.httpStatus, percentage: { value: f.abort.percentage } },
+    delay: f.delay && { fixedDelay: duration(f.delay.fixedDelayMs), percentage: { value: f.delay.percentage } },
+  };
+}
+
+function corsPolicy(c: CorsIntent): istioNetworking.VirtualServiceSpecHttpCorsPolicy {
   return {
     allowOrigins: c.allowOrigins.map((o) => (o === '*' ? { regex: '.*' } : { exact: o })),
     allowMethods: [...c.allowMethods],
@@ -107,28 +106,10 @@ function corsPolicy(c: CorsIntent): object {
   };
 }
 
-function headerEdits(e: HeaderEditsIntent | undefined): object | undefined {
+/** Request or response header edits (the two L1 types have the same fields). */
+function headerEdits(e: HeaderEditsIntent | undefined): istioNetworking.VirtualServiceSpecHttpHeadersRequest | undefined {
   if (e === undefined) return undefined;
   const record = (entries: readonly { name: string; value: string }[]) =>
     entries.length === 0 ? undefined : Object.fromEntries(entries.map((x) => [x.name, x.value]));
   return { set: record(e.set), add: record(e.add), remove: e.remove.length === 0 ? undefined : [...e.remove] };
-}
-
-/** Istio durations: seconds with up to millisecond precision ("1.5s"). */
-export function duration(ms: number): string {
-  return `${ms / 1000}s`;
-}
-
-/**
- * Relative weights as whole percentages summing to 100 (Istio requires it), by the largest
- * remainder method; ties go to the earlier backend, so the result is deterministic.
- */
-export function percentages(weights: readonly number[]): number[] {
-  const total = weights.reduce((a, b) => a + b, 0);
-  const exact = weights.map((w) => (w * 100) / total);
-  const result = exact.map(Math.floor);
-  const order = exact.map((e, i) => ({ i, rest: e - Math.floor(e) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
-  const missing = 100 - result.reduce((a, b) => a + b, 0);
-  for (let k = 0; k < missing; k++) result[order[k].i]++;
-  return result;
 }

@@ -1,4 +1,5 @@
 import { dnsLabelProblem, problemsOf } from '../../core/validators';
+import { ExposureIntent } from '../../intent/model';
 
 /** How the Istio Gateway terminates TLS. */
 export type IstioTlsMode = 'SIMPLE' | 'MUTUAL' | 'PASSTHROUGH';
@@ -58,6 +59,17 @@ export interface IstioGatewayExistingOptions {
 export type IstioGatewayConfig =
   | { readonly kind: 'create'; readonly selector: Readonly<Record<string, string>>; readonly namespace?: string; readonly tlsMode: IstioTlsMode; readonly httpsRedirect: boolean }
   | { readonly kind: 'existing'; readonly namespace: string; readonly name: string; readonly selector?: Readonly<Record<string, string>> };
+
+/** A Gateway the library creates (internal). */
+export type IstioCreatedGatewayConfig = Extract<IstioGatewayConfig, { kind: 'create' }>;
+
+/**
+ * Whether the Gateway passes the exposure's TLS stream through to the backend by SNI (a created
+ * Gateway in tlsMode PASSTHROUGH, with TLS): it sees no HTTP then.
+ */
+export function passesTlsThrough(gateway: IstioGatewayConfig, intent: ExposureIntent): boolean {
+  return gateway.kind === 'create' && intent.tls !== undefined && gateway.tlsMode === 'PASSTHROUGH';
+}
 
 /** The Istio Gateway a VirtualService binds to: one the library creates, or an existing one. */
 export class IstioGateway {

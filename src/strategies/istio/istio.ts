@@ -1,122 +1,27 @@
-import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ISTIO_ROW } from './capabilities';
-import { duration, IstioNaming, percentages, renderHttpRoutes } from './http-routes';
-import { IstioGateway, IstioGatewayConfig } from './istio-gateway';
+import { checkLetThrough, istioProblems } from './checks';
+import { renderDestinationRules } from './destination-rules';
+import { gatewayServers } from './gateway-servers';
+import { renderHttpRoutes } from './http-routes';
+import { IstioGateway, IstioGatewayConfig, passesTlsThrough } from './istio-gateway';
+import { IstioApiVersion, IstioNetworkingKinds, networkingKinds } from './istio-kinds';
+import { IstioStrategyOptions } from './istio-options';
+import { istioNaming } from './istio-values';
 import { renderJwt } from './jwt';
+import { passthroughRoutes } from './passthrough-routes';
 import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
 import type * as istioNetworking from '../../../imports/istio-networking.istio.io';
 import type * as istioSecurity from '../../../imports/istio-security.istio.io';
-import { fail as failAt, Problem } from '../../core/errors';
-import { resourceName } from '../../core/naming';
+import { Problem } from '../../core/errors';
 import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
-import { BackendIntent, ExposureIntent, isCatchAll } from '../../intent/model';
+import { ExposureIntent } from '../../intent/model';
 import { claimAllRoutes, ExternalReference, RouteClaims, StrategyRenderer } from '../contract';
 import { provisionBackendServices } from '../shared/backend-services';
 import { certificate as certificateFor } from '../shared/cert-manager';
 
-/** Connection limits to each backend (DestinationRule connectionPool). */
-export interface IstioConnectionPool {
-  /**
-   * @default - Istio's default (no limit)
-   * @example connectionPool: { maxConnections: 100 }
-   */
-  readonly maxConnections?: number;
-  /**
-   * @default - Istio's default (no limit)
-   * @example connectionPool: { http1MaxPendingRequests: 50 }
-   */
-  readonly http1MaxPendingRequests?: number;
-  /**
-   * @default - Istio's default (no limit)
-   * @example connectionPool: { http2MaxRequests: 1000 }
-   */
-  readonly http2MaxRequests?: number;
-  /**
-   * @default - Istio's default (no limit)
-   * @example connectionPool: { maxRequestsPerConnection: 10 }
-   */
-  readonly maxRequestsPerConnection?: number;
-}
-
-/** Ejection of failing endpoints (DestinationRule outlierDetection). */
-export interface IstioOutlierDetection {
-  /**
-   * @default - Istio's default (5)
-   * @example outlierDetection: { consecutive5xxErrors: 5 }
-   */
-  readonly consecutive5xxErrors?: number;
-  /**
-   * @default - Istio's default (10s)
-   * @example outlierDetection: { interval: Duration.seconds(10) }
-   */
-  readonly interval?: Duration;
-  /**
-   * @default - Istio's default (30s)
-   * @example outlierDetection: { baseEjectionTime: Duration.seconds(30) }
-   */
-  readonly baseEjectionTime?: Duration;
-  /**
-   * @default - Istio's default (10)
-   * @example outlierDetection: { maxEjectionPercent: 50 }
-   */
-  readonly maxEjectionPercent?: number;
-}
-
-/** Load balancing, connection pool and outlier detection for the backends (DestinationRule). */
-export interface IstioTrafficPolicy {
-  /**
-   * @default - Istio's default (LEAST_REQUEST)
-   * @example trafficPolicy: { loadBalancer: 'LEAST_REQUEST' }
-   */
-  readonly loadBalancer?: 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'PASSTHROUGH';
-  /**
-   * @default - Istio's defaults (no limits)
-   * @example trafficPolicy: { connectionPool: { maxConnections: 100 } }
-   */
-  readonly connectionPool?: IstioConnectionPool;
-  /**
-   * Ejects failing endpoints from the load balancing pool.
-   * @default - no outlier detection
-   * @example trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5 } }
-   */
-  readonly outlierDetection?: IstioOutlierDetection;
-}
-
-/** Options for `ExposureStrategy.istio`. */
-export interface IstioStrategyOptions {
-  /**
-   * The Gateway the VirtualService binds to.
-   * @default IstioGateway.create() - a Gateway on the shared ingress gateway (istio: ingressgateway)
-   * @example ExposureStrategy.istio({ gateway: IstioGateway.create({ namespace: 'istio-system' }) })
-   */
-  readonly gateway?: IstioGateway;
-  /**
-   * Also bind the VirtualService to `mesh`, so callers inside the mesh get the same routing.
-   * @default false
-   * @example ExposureStrategy.istio({ bindToMesh: true })
-   */
-  readonly bindToMesh?: boolean;
-  /**
-   * `v1` needs Istio 1.22 or later; `v1beta1` serves older meshes.
-   * @default 'v1'
-   * @example ExposureStrategy.istio({ apiVersion: 'v1beta1' })
-   */
-  readonly apiVersion?: 'v1' | 'v1beta1';
-  /**
-   * The cluster domain of the backends' FQDNs (`name.namespace.svc.<domain>`).
-   * @default 'cluster.local'
-   * @example ExposureStrategy.istio({ clusterDomain: 'corp.internal' })
-   */
-  readonly clusterDomain?: string;
-  /**
-   * Traffic policy for every backend, in a DestinationRule per backend Service.
-   * @default - none (a DestinationRule only where subsets need one)
-   * @example ExposureStrategy.istio({ trafficPolicy: { loadBalancer: 'LEAST_REQUEST' } })
-   */
-  readonly trafficPolicy?: IstioTrafficPolicy;
-}
+export { IstioConnectionPool, IstioOutlierDetection, IstioStrategyOptions, IstioTrafficPolicy } from './istio-options';
 
 /** What istio synthesizes (escape hatches). */
 export interface IstioResources {
@@ -147,6 +52,7 @@ export class IstioRenderer implements StrategyRenderer {
   public readonly problems: readonly string[];
   public readonly references: readonly ExternalReference[];
   private readonly gateway: IstioGatewayConfig;
+  private readonly apiVersion: IstioApiVersion;
 
   constructor(private readonly options: IstioStrategyOptions) {
     const gateway = options.gateway ?? IstioGateway.create();
@@ -154,6 +60,7 @@ export class IstioRenderer implements StrategyRenderer {
     this.references = this.gateway.kind === 'existing'
       ? [{ apiGroup: 'networking.istio.io', kind: 'Gateway', name: this.gateway.name, namespace: this.gateway.namespace }] : [];
     const version = options.apiVersion ?? 'v1';
+    this.apiVersion = version === 'v1' ? 'v1' : 'v1beta1';
     this.problems = [
       ...gateway._problems,
       ...problemsOf(
@@ -169,153 +76,50 @@ export class IstioRenderer implements StrategyRenderer {
     return claimAllRoutes(gw.kind === 'existing' ? `Istio Gateway ${gw.namespace}/${gw.name}` : `Istio gateway workload ${JSON.stringify(gw.selector)}`, intent);
   }
 
-  public check(): Problem[] {
-    return [];
+  public check(intent: ExposureIntent): Problem[] {
+    return istioProblems(intent, { gateway: this.gateway, bindToMesh: this.options.bindToMesh ?? false });
   }
 
   public render(scope: Construct, intent: ExposureIntent): IstioResources {
-    const fail = (field: string, message: string): never => failAt(scope, field, message);
-    // Loaded here, not at the top: only apps that use this strategy pay for the Istio L1 module.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const istio: typeof istioNetworking = require('../../../imports/istio-networking.istio.io');
-    const v1 = (this.options.apiVersion ?? 'v1') === 'v1';
+    const kinds = networkingKinds(this.apiVersion);
     const backendServices = provisionBackendServices(intent.backends);
-    const naming = this.naming();
-
-    const gatewayNamespace = this.gateway.kind === 'existing' ? this.gateway.namespace : this.gateway.namespace ?? intent.namespace;
-    const gatewayName = this.gateway.kind === 'existing' ? this.gateway.name : intent.name;
-    const gatewayRef = gatewayNamespace !== intent.namespace ? `${gatewayNamespace}/${gatewayName}` : gatewayName;
+    const naming = istioNaming(this.options.clusterDomain);
+    const placement = this.gatewayPlacement(intent);
     const hosts = intent.hosts.length > 0 ? [...intent.hosts] : ['*'];
-    if (this.options.bindToMesh && intent.hosts.length === 0) {
-      fail('hosts', 'a VirtualService bound to the mesh needs hosts: in the mesh, "*" would capture every service; set hosts');
-    }
-
-    let gateway: istioNetworking.Gateway | undefined;
-    let certificate: IstioResources['certificate'];
-    if (this.gateway.kind === 'create') {
-      // v1 and v1beta1 have the same schema; the generated classes differ only in apiVersion.
-      const Gateway = (v1 ? istio.Gateway : istio.GatewayV1Beta1) as typeof istio.Gateway;
-      gateway = new Gateway(scope, 'Gateway', {
-        metadata: { name: gatewayName, namespace: gatewayNamespace },
-        spec: { selector: { ...this.gateway.selector }, servers: this.servers(intent, hosts) },
-      });
-      // cert-manager issues the credential Secret in the gateway's namespace, where Istio reads it.
-      if (intent.tls?.certManager) certificate = certificateFor(scope, intent, gatewayNamespace);
-    } else if (intent.tls) {
-      fail('tls', 'an existing Gateway serves its own certificates on its own servers; remove tls, or use IstioGateway.create()');
-    }
-
-    const passthrough = this.gateway.kind === 'create' && intent.tls !== undefined && this.gateway.tlsMode === 'PASSTHROUGH';
-    const VirtualService = (v1 ? istio.VirtualService : istio.VirtualServiceV1Beta1) as typeof istio.VirtualService;
-    const virtualService = new VirtualService(scope, 'VirtualService', {
+    const { gateway, certificate } = this.renderGateway(scope, intent, kinds, placement.namespace, hosts);
+    const virtualService = new kinds.VirtualService(scope, 'VirtualService', {
       metadata: { name: intent.name },
       spec: {
         hosts,
-        gateways: this.options.bindToMesh ? [gatewayRef, 'mesh'] : [gatewayRef],
-        ...(passthrough ? { tls: this.passthroughRoutes(intent, naming, fail) } : { http: renderHttpRoutes(intent, naming) as any }),
+        gateways: this.options.bindToMesh ? [placement.ref, 'mesh'] : [placement.ref],
+        ...(passesTlsThrough(this.gateway, intent) ? { tls: passthroughRoutes(intent, naming) } : { http: renderHttpRoutes(intent, naming) }),
       },
     });
-
-    const DestinationRule = (v1 ? istio.DestinationRule : istio.DestinationRuleV1Beta1) as typeof istio.DestinationRule;
-    const destinationRules = this.destinationRules(scope, intent, naming, DestinationRule);
-    const jwt = renderJwt(scope, intent, {
-      namespace: gatewayNamespace,
-      selector: this.gateway.selector,
-      v1,
-      bindToMesh: this.options.bindToMesh ?? false,
-      fail,
-    });
+    const destinationRules = renderDestinationRules(scope, intent, naming, kinds.DestinationRule, this.options.trafficPolicy);
+    const jwt = renderJwt(scope, intent, { namespace: placement.namespace, selector: this.gateway.selector, apiVersion: this.apiVersion });
     return { gateway, virtualService, destinationRules, ...jwt, certificate, backendServices };
   }
 
-  private naming(): IstioNaming {
-    const domain = this.options.clusterDomain ?? 'cluster.local';
-    return {
-      // Without a namespace, Istio resolves a short name in the VirtualService's own namespace.
-      host: (b: BackendIntent) => (b.namespace === undefined ? b.name : `${b.name}.${b.namespace}.svc.${domain}`),
-    };
+  /** The Gateway's namespace, and its name as the VirtualService refers to it (`namespace/name` from another namespace). */
+  private gatewayPlacement(intent: ExposureIntent): { readonly namespace?: string; readonly ref: string } {
+    const gw = this.gateway;
+    const namespace = gw.kind === 'existing' ? gw.namespace : gw.namespace ?? intent.namespace;
+    const name = gw.kind === 'existing' ? gw.name : intent.name;
+    return { namespace, ref: namespace !== intent.namespace ? `${namespace}/${name}` : name };
   }
 
-  private servers(intent: ExposureIntent, hosts: string[]): istioNetworking.GatewaySpecServers[] {
-    const gw = this.gateway as Extract<IstioGatewayConfig, { kind: 'create' }>;
-    const http: istioNetworking.GatewaySpecServers = {
-      port: { number: 80, name: 'http', protocol: 'HTTP' },
-      hosts,
-      tls: intent.tls && gw.httpsRedirect ? { httpsRedirect: true } : undefined,
-    };
-    if (intent.tls === undefined) return [http];
-    const https: istioNetworking.GatewaySpecServers = {
-      port: { number: 443, name: 'https', protocol: gw.tlsMode === 'PASSTHROUGH' ? 'TLS' : 'HTTPS' },
-      hosts,
-      tls: gw.tlsMode === 'PASSTHROUGH'
-        ? { mode: 'PASSTHROUGH' as istioNetworking.GatewaySpecServersTlsMode }
-        : { mode: gw.tlsMode as istioNetworking.GatewaySpecServersTlsMode, credentialName: intent.tls.secretName },
-    };
-    return [http, https];
-  }
-
-  /** PASSTHROUGH: the gateway forwards the TLS stream by SNI; the backend terminates TLS. */
-  private passthroughRoutes(intent: ExposureIntent, naming: IstioNaming, fail: (f: string, m: string) => never) {
-    const route = intent.routes[0];
-    if (intent.routes.length !== 1 || !isCatchAll(route.match) || route.action.kind !== 'forward') {
-      fail('routes', 'with tlsMode PASSTHROUGH the gateway does not decrypt, so it routes by host only: declare no routes, one backend (or weighted backends)');
+  /** A created Gateway for the hosts, and the Certificate of its credential (cert-manager issues it where Istio reads it). */
+  private renderGateway(scope: Construct, intent: ExposureIntent, kinds: IstioNetworkingKinds, namespace: string | undefined,
+    hosts: string[]): Pick<IstioResources, 'gateway' | 'certificate'> {
+    const gw = this.gateway;
+    if (gw.kind === 'existing') {
+      if (intent.tls !== undefined) throw checkLetThrough('TLS on an existing Gateway');
+      return {};
     }
-    const l7 = (['timeoutMs', 'retries', 'rewrite', 'requestHeaders', 'responseHeaders', 'mirror', 'fault', 'cors', 'auth'] as const)
-      .filter((k) => route[k] !== undefined);
-    if (l7.length > 0) fail(route.sources[l7[0] === 'timeoutMs' ? 'timeout' : l7[0]]!, 'with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply');
-    const backends = route.action.kind === 'forward' ? route.action.backends : [];
-    const weights = percentages(backends.map((b) => b.weight));
-    return [{
-      match: [{ port: 443, sniHosts: [...intent.hosts] }],
-      route: backends.map((b, k) => ({
-        destination: { host: naming.host(b.backend), subset: b.backend.subset?.name, port: { number: b.backend.port } },
-        weight: backends.length > 1 ? weights[k] : undefined,
-      })),
-    }];
-  }
-
-  /** One DestinationRule per backend Service that has subsets, or for every backend with a traffic policy. */
-  private destinationRules(scope: Construct, intent: ExposureIntent, naming: IstioNaming,
-    DestinationRule: typeof istioNetworking.DestinationRule): istioNetworking.DestinationRule[] {
-    const byHost = new Map<string, BackendIntent[]>();
-    for (const b of intent.backends) byHost.set(naming.host(b), [...(byHost.get(naming.host(b)) ?? []), b]);
-    const trafficPolicy = this.trafficPolicy();
-    const rules: istioNetworking.DestinationRule[] = [];
-    for (const [host, backends] of [...byHost.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      const subsets = [...new Map(backends.filter((b) => b.subset).map((b) => [b.subset!.name, b.subset!])).values()]
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((s) => ({ name: s.name, labels: { ...s.labels } }));
-      if (subsets.length === 0 && trafficPolicy === undefined) continue;
-      const suffix = `${backends[0].name}${backends[0].namespace && backends[0].namespace !== intent.namespace ? `-${backends[0].namespace}` : ''}`;
-      rules.push(new DestinationRule(scope, `DestinationRule-${suffix}`, {
-        metadata: { name: resourceName(scope, suffix) },
-        spec: { host, subsets: subsets.length > 0 ? subsets : undefined, trafficPolicy },
-      }));
-    }
-    return rules;
-  }
-
-  private trafficPolicy(): istioNetworking.DestinationRuleSpecTrafficPolicy | undefined {
-    const p = this.options.trafficPolicy;
-    if (p === undefined) return undefined;
-    const o = p.outlierDetection;
-    const c = p.connectionPool;
-    return {
-      loadBalancer: p.loadBalancer && { simple: p.loadBalancer as istioNetworking.DestinationRuleSpecTrafficPolicyLoadBalancerSimple },
-      connectionPool: c && {
-        tcp: c.maxConnections === undefined ? undefined : { maxConnections: c.maxConnections },
-        http: c.http1MaxPendingRequests === undefined && c.http2MaxRequests === undefined && c.maxRequestsPerConnection === undefined ? undefined : {
-          http1MaxPendingRequests: c.http1MaxPendingRequests,
-          http2MaxRequests: c.http2MaxRequests,
-          maxRequestsPerConnection: c.maxRequestsPerConnection,
-        },
-      },
-      outlierDetection: o && {
-        consecutive5XxErrors: o.consecutive5xxErrors,
-        interval: o.interval && duration(o.interval.toMilliseconds()),
-        baseEjectionTime: o.baseEjectionTime && duration(o.baseEjectionTime.toMilliseconds()),
-        maxEjectionPercent: o.maxEjectionPercent,
-      },
-    };
+    const gateway = new kinds.Gateway(scope, 'Gateway', {
+      metadata: { name: intent.name, namespace },
+      spec: { selector: { ...gw.selector }, servers: gatewayServers(gw, intent.tls, hosts) },
+    });
+    return { gateway, certificate: intent.tls?.certManager ? certificateFor(scope, intent, namespace) : undefined };
   }
 }

@@ -1,0 +1,70 @@
+import { IstioGatewayConfig, passesTlsThrough } from './istio-gateway';
+import { jwtProblems } from './jwt-checks';
+import { Problem } from '../../core/errors';
+import { ExposureIntent, isCatchAll, RouteIntent, RoutePolicy } from '../../intent/model';
+
+/** What the Istio checks know of the strategy's options. */
+export interface IstioCheckContext {
+  readonly gateway: IstioGatewayConfig;
+  readonly bindToMesh: boolean;
+}
+
+/**
+ * Every problem Istio cannot express in `intent` beyond its capability row: the hosts, the TLS,
+ * then the routes (with a PASSTHROUGH gateway, which sees no HTTP) or their JWT.
+ */
+export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): Problem[] {
+  return [
+    ...meshBindingWithoutHosts(intent, ctx.bindToMesh),
+    ...tlsOnExistingGateway(intent, ctx.gateway),
+    // Under PASSTHROUGH, JWT is one of the L7 policies refused: no JWT check applies.
+    ...(passesTlsThrough(ctx.gateway, intent)
+      ? [...routesUnderPassthrough(intent), ...l7PoliciesUnderPassthrough(intent)]
+      : jwtProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined })),
+  ];
+}
+
+/**
+ * A state the checks exclude, reached in rendering: a bug of the library, never a mistake of the
+ * declaration (those are problems, reported before anything renders).
+ */
+export function checkLetThrough(what: string): Error {
+  return new Error(`istio: the check let through ${what}`);
+}
+
+function meshBindingWithoutHosts(intent: ExposureIntent, bindToMesh: boolean): Problem[] {
+  return !bindToMesh || intent.hosts.length > 0 ? [] : [{
+    field: 'hosts',
+    message: 'a VirtualService bound to the mesh needs hosts: in the mesh, "*" would capture every service; set hosts',
+  }];
+}
+
+function tlsOnExistingGateway(intent: ExposureIntent, gateway: IstioGatewayConfig): Problem[] {
+  return gateway.kind !== 'existing' || intent.tls === undefined ? [] : [{
+    field: 'tls',
+    message: 'an existing Gateway serves its own certificates on its own servers; remove tls, or use IstioGateway.create()',
+  }];
+}
+
+/** PASSTHROUGH routes by host only: one catch-all route to a backend (or weighted backends). */
+function routesUnderPassthrough(intent: ExposureIntent): Problem[] {
+  const route = intent.routes[0];
+  return intent.routes.length === 1 && isCatchAll(route.match) && route.action.kind === 'forward' ? [] : [{
+    field: 'routes',
+    message: 'with tlsMode PASSTHROUGH the gateway does not decrypt, so it routes by host only: declare no routes, one backend (or weighted backends)',
+  }];
+}
+
+/** The L7 policies a route may carry, as the intent holds them and as they are declared. */
+const L7_POLICIES: readonly (readonly [keyof RouteIntent, RoutePolicy])[] = [
+  ['timeoutMs', 'timeout'], ['retries', 'retries'], ['rewrite', 'rewrite'], ['requestHeaders', 'requestHeaders'],
+  ['responseHeaders', 'responseHeaders'], ['mirror', 'mirror'], ['fault', 'fault'], ['cors', 'cors'], ['auth', 'auth'],
+];
+
+/** Each L7 policy declared (once per field: routes inherit the exposure's), in declaration order. */
+function l7PoliciesUnderPassthrough(intent: ExposureIntent): Problem[] {
+  const fields = intent.routes.flatMap((route) => L7_POLICIES
+    .filter(([key]) => route[key] !== undefined)
+    .map(([, policy]) => route.sources[policy] ?? route.field));
+  return [...new Set(fields)].map((field) => ({ field, message: 'with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply' }));
+}

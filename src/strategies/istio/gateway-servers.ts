@@ -1,0 +1,30 @@
+import { IstioCreatedGatewayConfig, IstioTlsMode } from './istio-gateway';
+import type * as istioNetworking from '../../../imports/istio-networking.istio.io';
+import { TlsIntent } from '../../intent/model';
+
+/**
+ * The servers of a created Gateway: HTTP :80 for the hosts (a redirect to HTTPS with TLS, unless
+ * turned off), and with TLS an HTTPS :443 server that terminates it with the credential, or a
+ * TLS :443 server that passes it through.
+ */
+export function gatewayServers(gateway: IstioCreatedGatewayConfig, tls: TlsIntent | undefined,
+  hosts: string[]): istioNetworking.GatewaySpecServers[] {
+  const http: istioNetworking.GatewaySpecServers = {
+    port: { number: 80, name: 'http', protocol: 'HTTP' },
+    hosts,
+    tls: tls && gateway.httpsRedirect ? { httpsRedirect: true } : undefined,
+  };
+  if (tls === undefined) return [http];
+  const passthrough = gateway.tlsMode === 'PASSTHROUGH';
+  const https: istioNetworking.GatewaySpecServers = {
+    port: { number: 443, name: 'https', protocol: passthrough ? 'TLS' : 'HTTPS' },
+    hosts,
+    tls: { mode: tlsModeOf(gateway.tlsMode), credentialName: passthrough ? undefined : tls.secretName },
+  };
+  return [http, https];
+}
+
+/** The mode as the L1's enum, whose members are these strings. */
+function tlsModeOf(mode: IstioTlsMode): istioNetworking.GatewaySpecServersTlsMode {
+  return mode as istioNetworking.GatewaySpecServersTlsMode;
+}
