@@ -250,6 +250,85 @@ describe('gatewayApi strategy', () => {
     expect(exposeError({ backend: Backend.fromName('users', 80, { namespace: 'team-a' }) }))
       .toBe('ExposedService test/public: backend: a reference into another namespace needs a ReferenceGrant naming this namespace: give the chart a namespace');
   });
+
+  test('every problem the strategy cannot express is reported at once, the routes in declaration order', () => {
+    const grpc = Backend.fromName('catalog', 9090, { protocol: 'grpc' });
+    const error = declarationError({
+      strategy: ExposureStrategy.gatewayApi({ gateway: { name: 'gw', namespace: 'infra' }, experimental: true }),
+      hosts: ['a.example.com'],
+      tls: Tls.fromSecret('a-tls'),
+      backend: httpbin(),
+      routes: [
+        {
+          match: { path: PathMatch.prefix('/a') },
+          mirror: { backend: Backend.fromName('shadow', 80), percentage: 0.5 },
+          timeout: Duration.seconds(1),
+          retries: { attempts: 0, perTryTimeout: Duration.seconds(5) },
+        },
+        {
+          match: { path: PathMatch.regex('/shop.*'), queryParams: [QueryParamMatch.exact('debug', '1')], method: 'POST' },
+          backend: grpc,
+          rewrite: { path: '/' },
+          timeout: Duration.seconds(5),
+          retries: { attempts: 2 },
+          mirror: { backend: Backend.fromName('shadow', 80), percentage: 2.5 },
+        },
+        { match: { path: PathMatch.exact('/b') }, retries: { attempts: 0 } },
+      ],
+    });
+    expect(error.message).toBe([
+      'ExposedService test/public: tls: an existing Gateway terminates TLS on its own listeners; remove tls and attach to its HTTPS listener (gateway.sectionName)',
+      'ExposedService test/public: routes[0].mirror.percentage: Gateway API mirrors a whole percentage; 0.5 is not',
+      'ExposedService test/public: routes[0].retries.attempts: Gateway API cannot switch retries off (attempts is at least 1); leave retries unset',
+      'ExposedService test/public: routes[0].retries.perTryTimeout: Gateway API requires the per-try timeout (backendRequest) to be at most the request timeout',
+      'ExposedService test/public: routes[1].rewrite: GRPCRoute has no rewrite; remove it from the gRPC route, or use istio',
+      'ExposedService test/public: routes[1].timeout: GRPCRoute has no timeouts; remove it from the gRPC route, or use istio',
+      'ExposedService test/public: routes[1].retries: GRPCRoute has no retries; remove it from the gRPC route, or use istio',
+      'ExposedService test/public: routes[1].match.queryParams: gRPC requests have no query parameters; match headers instead',
+      'ExposedService test/public: routes[1].match.method: gRPC requests are all POST; match the gRPC method with the path /package.Service/Method',
+      'ExposedService test/public: routes[1].mirror.percentage: Gateway API mirrors a whole percentage; 2.5 is not',
+      'ExposedService test/public: routes[1].match.path: gRPC routes match /package.Service (PathMatch.prefix) or /package.Service/Method (PathMatch.exact); got regex "/shop.*"',
+      'ExposedService test/public: routes[2].retries.attempts: Gateway API cannot switch retries off (attempts is at least 1); leave retries unset',
+    ].join('\n'));
+  });
+
+  test('a policy of the whole exposure that a route kind cannot express is reported once', () => {
+    const grpc = (name: string) => Backend.fromName(name, 9090, { protocol: 'grpc' });
+    const error = declarationError({
+      strategy: ExposureStrategy.gatewayApi(CLASS),
+      timeout: Duration.seconds(5),
+      cors: { allowOrigins: ['https://app.example.com'] },
+      routes: [
+        { match: { path: PathMatch.prefix('/shop.v1.Catalog') }, backend: grpc('catalog') },
+        { match: { path: PathMatch.prefix('/shop.v1.Orders/Create') }, backend: grpc('orders') },
+      ],
+    });
+    expect(error.message).toBe([
+      'ExposedService test/public: cors: GRPCRoute has no cors; remove it from the gRPC route, or use istio',
+      'ExposedService test/public: timeout: GRPCRoute has no timeouts; remove it from the gRPC route, or use istio',
+      'ExposedService test/public: routes[1].match.path: gRPC routes match /package.Service (PathMatch.prefix) or /package.Service/Method (PathMatch.exact); a prefix with a method is an exact match',
+    ].join('\n'));
+  });
+
+  test('without a chart namespace, every reference that needs a ReferenceGrant is reported', () => {
+    const error = declarationError({
+      strategy: ExposureStrategy.gatewayApi(CLASS),
+      hosts: ['a.example.com'],
+      tls: Tls.fromSecret('wildcard-tls', { namespace: 'certs' }),
+      routes: [
+        { match: { path: PathMatch.prefix('/a') }, backend: Backend.fromName('users', 80, { namespace: 'team-b' }) },
+        { match: { path: PathMatch.prefix('/b') }, backend: Backend.fromName('orders', 80, { namespace: 'team-a' }), mirror: { backend: Backend.fromName('shadow', 80, { namespace: 'qa' }) } },
+        { match: { path: PathMatch.prefix('/c') }, backend: Backend.fromName('carts', 80, { namespace: 'team-b' }) },
+      ],
+    });
+    const message = 'a reference into another namespace needs a ReferenceGrant naming this namespace: give the chart a namespace';
+    expect(error.message).toBe([
+      `ExposedService test/public: tls: ${message}`,
+      `ExposedService test/public: routes[0].backend: ${message}`,
+      `ExposedService test/public: routes[1].backend: ${message}`,
+      `ExposedService test/public: routes[1].mirror.backend: ${message}`,
+    ].join('\n'));
+  });
 });
 
 describe('gRPC routes', () => {

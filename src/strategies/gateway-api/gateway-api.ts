@@ -1,18 +1,18 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { GATEWAY_API_EXPERIMENTAL_ROW, GATEWAY_API_ROW } from './capabilities';
-import { renderGrpcRouteRules } from './grpc-route-rules';
-import { renderHttpRouteRules } from './http-route-rules';
+import { GatewayApiKinds, loadGatewayApiKinds } from './channel';
+import { gatewayApiProblems } from './checks';
+import { Attachment, createGateway, existingGateway, GROUP } from './gateway';
+import { renderReferenceGrants } from './reference-grants';
+import { renderHttpsRedirectRoute, renderRoutes } from './routes';
+import { unexpected } from './unexpected';
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
-import { fail as failAt, Problem } from '../../core/errors';
-import { resourceName } from '../../core/naming';
+import { Problem } from '../../core/errors';
 import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from '../../core/validators';
-import { BackendIntent, backendField, ExposureIntent } from '../../intent/model';
+import { ExposureIntent } from '../../intent/model';
 import { claimAllRoutes, ExternalReference, RouteClaims, StrategyRenderer } from '../contract';
 import { provisionBackendServices } from '../shared/backend-services';
-import { certManagerAnnotations } from '../shared/cert-manager';
-
-const GROUP = 'gateway.networking.k8s.io';
 
 /** An existing Gateway to attach the routes to (`parentRef`). */
 export interface GatewayApiParentRef {
@@ -108,127 +108,26 @@ export class GatewayApiRenderer implements StrategyRenderer {
     return gateway === undefined ? undefined : claimAllRoutes(`Gateway ${gateway.namespace}/${gateway.name}`, intent);
   }
 
-  public check(): Problem[] {
-    return [];
+  public check(intent: ExposureIntent): Problem[] {
+    return gatewayApiProblems(intent, { existingGateway: this.options.gateway !== undefined, experimental: this.experimental });
   }
 
   public render(scope: Construct, intent: ExposureIntent): GatewayApiResources {
-    const fail = (field: string, message: string): never => failAt(scope, field, message);
     // Loaded here: only apps that use this strategy pay for the Gateway API L1 module.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const api: typeof gatewayApi = this.experimental ? require('../../../imports/gateway-api-experimental-gateway.networking.k8s.io')
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      : require('../../../imports/gateway-api-gateway.networking.k8s.io');
+    const kinds = loadGatewayApiKinds(this.experimental);
     const backendServices = provisionBackendServices(intent.backends);
-    const routeNamespace = intent.namespace;
-    const backendRef = (b: BackendIntent) => ({ name: b.name, namespace: b.namespace !== routeNamespace ? b.namespace : undefined, port: b.port });
-
-    let gateway: gatewayApi.Gateway | undefined;
-    let routeParents: Record<string, unknown>[];
-    let redirectParents: Record<string, unknown>[] = [];
-    if (this.options.gateway !== undefined) {
-      if (intent.tls !== undefined) {
-        fail('tls', 'an existing Gateway terminates TLS on its own listeners; remove tls and attach to its HTTPS listener (gateway.sectionName)');
-      }
-      const { name, namespace, sectionName } = this.options.gateway;
-      routeParents = [{ group: GROUP, kind: 'Gateway', name, namespace: namespace !== routeNamespace ? namespace : undefined, sectionName }];
-    } else {
-      const listeners = this.listeners(intent);
-      gateway = new api.Gateway(scope, 'Gateway', {
-        metadata: { name: intent.name, annotations: certManagerAnnotations(intent) },
-        spec: { gatewayClassName: this.options.gatewayClassName!, listeners: listeners as any },
-      });
-      const parent = (sectionName: string) => ({ group: GROUP, kind: 'Gateway', name: intent.name, sectionName });
-      const http = listeners.filter((l) => l.protocol === 'HTTP').map((l) => parent(l.name));
-      const https = listeners.filter((l) => l.protocol === 'HTTPS').map((l) => parent(l.name));
-      routeParents = intent.tls ? https : http;
-      redirectParents = intent.tls ? http : [];
-    }
-
-    const hostnames = intent.hosts.length > 0 ? [...intent.hosts] : undefined;
-    // gRPC routes go to a GRPCRoute on the same listeners; an HTTPRoute carries the rest.
-    const httpRoutes = intent.routes.filter((r) => r.protocol === 'http');
-    const grpcRoutes = intent.routes.filter((r) => r.protocol === 'grpc');
-    const httpRoute = httpRoutes.length === 0 ? undefined : new api.HttpRoute(scope, 'HTTPRoute', {
-      metadata: { name: intent.name },
-      spec: { parentRefs: routeParents as any, hostnames, rules: renderHttpRouteRules(httpRoutes, backendRef, this.experimental, fail) as any },
-    });
-    const grpcRoute = grpcRoutes.length === 0 ? undefined : new api.GrpcRoute(scope, 'GRPCRoute', {
-      metadata: { name: intent.name },
-      spec: { parentRefs: routeParents as any, hostnames, rules: renderGrpcRouteRules(grpcRoutes, backendRef, fail) as any },
-    });
-    // With TLS, plain HTTP only redirects to HTTPS: the Gateway API idiom is a route of its own on the :80 listeners.
-    const httpsRedirectRoute = redirectParents.length === 0 ? undefined : new api.HttpRoute(scope, 'HTTPRoute-https-redirect', {
-      metadata: { name: resourceName(scope, 'https-redirect') },
-      spec: {
-        parentRefs: redirectParents as any,
-        hostnames,
-        rules: [{ name: 'https-redirect', filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }] as any,
-      },
-    });
-
-    const referenceGrants = this.referenceGrants(scope, intent, api, fail);
+    const { gateway, routeParents, httpsRedirectParents } = this.attach(scope, kinds, intent);
+    const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental);
+    const httpsRedirectRoute = httpsRedirectParents.length === 0 ? undefined : renderHttpsRedirectRoute(scope, kinds, intent, httpsRedirectParents);
+    const referenceGrants = renderReferenceGrants(scope, kinds, intent);
     return { gateway, httpRoute, grpcRoute, httpsRedirectRoute, referenceGrants, backendServices };
   }
 
-  /** HTTP :80 per host (or one for every host), and with TLS an HTTPS :443 listener per host. */
-  private listeners(intent: ExposureIntent): { name: string; protocol: 'HTTP' | 'HTTPS'; [key: string]: unknown }[] {
-    // Routes come from the exposure's own namespace only.
-    const allowedRoutes = { namespaces: { from: 'Same' } };
-    if (intent.hosts.length === 0) return [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes }];
-    const tls = intent.tls;
-    return [
-      ...intent.hosts.map((hostname, i) => ({ name: `http-${i}`, protocol: 'HTTP' as const, port: 80, hostname, allowedRoutes })),
-      ...(tls === undefined ? [] : intent.hosts.map((hostname, i) => ({
-        name: `https-${i}`,
-        protocol: 'HTTPS' as const,
-        port: 443,
-        hostname,
-        tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: tls.secretName, namespace: tls.secretNamespace }] },
-        allowedRoutes,
-      }))),
-    ];
-  }
-
-  /**
-   * ReferenceGrants in the namespaces the Gateway and the routes reach into: one for the TLS
-   * Secret (from the Gateway), one per backend namespace (from the HTTPRoute).
-   */
-  private referenceGrants(scope: Construct, intent: ExposureIntent, api: typeof gatewayApi, fail: (f: string, m: string) => never) {
-    const grants: gatewayApi.ReferenceGrantV1Beta1[] = [];
-    const from = (kind: string, field: string) => {
-      if (intent.namespace === undefined) {
-        fail(field, 'a reference into another namespace needs a ReferenceGrant naming this namespace: give the chart a namespace');
-      }
-      return [{ group: GROUP, kind, namespace: intent.namespace }];
-    };
-    if (intent.tls?.secretNamespace !== undefined) {
-      grants.push(new api.ReferenceGrantV1Beta1(scope, 'ReferenceGrant-tls', {
-        metadata: { name: resourceName(scope, 'tls'), namespace: intent.tls.secretNamespace },
-        spec: { from: from('Gateway', 'tls') as any, to: [{ group: '', kind: 'Secret', name: intent.tls.secretName }] },
-      }));
-    }
-    // Which route kinds reach which Services in each other namespace.
-    const byNamespace = new Map<string, { kinds: Set<string>; names: Set<string>; field: string }>();
-    for (const route of intent.routes) {
-      const backends = [...(route.action.kind === 'forward' ? route.action.backends.map((b) => b.backend) : []), ...(route.mirror ? [route.mirror.backend] : [])];
-      for (const b of backends) {
-        if (b.namespace === undefined || b.namespace === intent.namespace) continue;
-        const entry = byNamespace.get(b.namespace) ?? { kinds: new Set<string>(), names: new Set<string>(), field: backendField(intent, b) };
-        entry.kinds.add(route.protocol === 'grpc' ? 'GRPCRoute' : 'HTTPRoute');
-        entry.names.add(b.name);
-        byNamespace.set(b.namespace, entry);
-      }
-    }
-    for (const [namespace, { kinds, names, field }] of [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      grants.push(new api.ReferenceGrantV1Beta1(scope, `ReferenceGrant-${namespace}`, {
-        metadata: { name: resourceName(scope, 'backends'), namespace },
-        spec: {
-          from: [...kinds].sort().flatMap((kind) => from(kind, field)) as any,
-          to: [...names].sort().map((name) => ({ group: '', kind: 'Service', name })),
-        },
-      }));
-    }
-    return grants;
+  /** The Gateway the routes attach to: one created for the exposure, or an existing one (the check refuses TLS there). */
+  private attach(scope: Construct, kinds: GatewayApiKinds, intent: ExposureIntent): Attachment {
+    const { gatewayClassName, gateway } = this.options;
+    if (gateway === undefined) return createGateway(scope, kinds, intent, gatewayClassName ?? unexpected('neither gatewayClassName nor gateway'));
+    if (intent.tls !== undefined) unexpected('tls on an existing Gateway');
+    return existingGateway(intent, gateway.name, gateway.namespace, gateway.sectionName);
   }
 }

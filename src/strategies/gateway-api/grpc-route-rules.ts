@@ -1,28 +1,36 @@
-import { BackendRefOf, Fail, headerAndMirrorFilters, headerMatches, weightedBackendRefs } from './http-route-rules';
+import { enumValue } from './enum-value';
+import { parseGrpcPath } from './grpc-path';
+import { BackendRefOf, headerAndMirrorFilters, HeaderMatchTypes, headerMatches, HeaderOrMirrorFilterTypes, weightedBackendRefs } from './rule-parts';
+import { unexpected } from './unexpected';
+import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
 import { RouteIntent, routeName } from '../../intent/model';
 
-/** One GRPCRoute rule, in the JSON shape of the L1 props (see HttpRouteRule). */
-export type GrpcRouteRule = Record<string, unknown>;
+/** The policies of a route that GRPCRoute has no field for. */
+export const GRPC_ROUTE_LACKS = ['rewrite', 'cors', 'timeout', 'retries'] as const;
 
-// gRPC paths are /package.Service/Method; GRPCRoute matches the two names (its CEL patterns).
-const SERVICE = /^\.?[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_][A-Za-z_0-9]*)*$/;
-const METHOD = /^[A-Za-z_][A-Za-z_0-9]*$/;
+const FILTER_TYPES: HeaderOrMirrorFilterTypes<gatewayApi.GrpcRouteSpecRulesFiltersType> = {
+  requestHeaderModifier: enumValue('RequestHeaderModifier'),
+  responseHeaderModifier: enumValue('ResponseHeaderModifier'),
+  requestMirror: enumValue('RequestMirror'),
+};
+const HEADER_MATCH_TYPES: HeaderMatchTypes<gatewayApi.GrpcRouteSpecRulesMatchesHeadersType> = {
+  exact: enumValue('Exact'),
+  regex: enumValue('RegularExpression'),
+};
 
 /**
- * The GRPCRoute rules of gRPC routes. A prefix `/pkg.Service` matches the service, an exact
- * `/pkg.Service/Method` the method, prefix `/` everything. GRPCRoute has header edits and
- * mirroring but no rewrites, redirects, CORS or timeouts: those are errors.
+ * The GRPCRoute rules of gRPC routes: a method match (see parseGrpcPath) and header matches, the
+ * backends, header edits and mirroring. GRPCRoute has no rewrites, redirects, CORS, timeouts or
+ * retries, and gRPC requests no query parameters or methods: the check refuses them.
  */
-export function renderGrpcRouteRules(routes: readonly RouteIntent[], backendRef: BackendRefOf, fail: Fail): GrpcRouteRule[] {
+export function renderGrpcRouteRules(routes: readonly RouteIntent[], backendRef: BackendRefOf): gatewayApi.GrpcRouteSpecRules[] {
   return routes.map((route) => {
-    for (const key of ['rewrite', 'cors', 'timeout', 'retries'] as const) {
-      if (route.sources[key] !== undefined) fail(route.sources[key]!, `GRPCRoute has no ${key === 'timeout' ? 'timeouts' : key}; remove it from the gRPC route, or use istio`);
-    }
-    if (route.match.queryParams.length > 0) fail(`${route.field}.match.queryParams`, 'gRPC requests have no query parameters; match headers instead');
-    if (route.match.method !== undefined) fail(`${route.field}.match.method`, 'gRPC requests are all POST; match the gRPC method with the path /package.Service/Method');
-    const filters = headerAndMirrorFilters(route, backendRef, fail);
-    const method = methodMatch(route, fail);
-    const headers = headerMatches(route);
+    const lacking = GRPC_ROUTE_LACKS.find((key) => route.sources[key] !== undefined);
+    if (lacking !== undefined) unexpected(`${route.field}: ${lacking} on a gRPC route`);
+    if (route.match.queryParams.length > 0 || route.match.method !== undefined) unexpected(`${route.field}.match: a query or method match on a gRPC route`);
+    const filters = headerAndMirrorFilters(route, backendRef, FILTER_TYPES);
+    const method = methodMatch(route);
+    const headers = headerMatches(route.match, HEADER_MATCH_TYPES);
     return {
       name: routeName(route),
       matches: method === undefined && headers === undefined ? undefined : [{ method, headers }],
@@ -32,17 +40,9 @@ export function renderGrpcRouteRules(routes: readonly RouteIntent[], backendRef:
   });
 }
 
-function methodMatch(route: RouteIntent, fail: Fail): Record<string, string> | undefined {
-  const { kind, value } = route.match.path;
-  const field = `${route.field}.match.path`;
-  const usage = 'gRPC routes match /package.Service (PathMatch.prefix) or /package.Service/Method (PathMatch.exact)';
-  if (kind === 'prefix' && value === '/') return undefined;
-  const [service, method, ...rest] = value.slice(1).split('/');
-  if (kind === 'regex' || rest.length > 0 || !SERVICE.test(service)) fail(field, `${usage}; got ${kind} "${value}"`);
-  if (kind === 'prefix') {
-    if (method !== undefined && method !== '') fail(field, `${usage}; a prefix with a method is an exact match`);
-    return { type: 'Exact', service };
-  }
-  if (method === undefined || !METHOD.test(method)) fail(field, `${usage}; got exact "${value}"`);
-  return { type: 'Exact', service, method };
+/** The service or method the route's path names; none for prefix `/`, which matches every request. */
+function methodMatch(route: RouteIntent): gatewayApi.GrpcRouteSpecRulesMatchesMethod | undefined {
+  const path = parseGrpcPath(route.match.path);
+  if ('problem' in path) return unexpected(`${route.field}.match.path: ${path.problem}`);
+  return path.service === undefined ? undefined : { type: enumValue('Exact'), service: path.service, method: path.method };
 }

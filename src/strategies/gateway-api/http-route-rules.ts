@@ -1,18 +1,30 @@
-import { BackendIntent, CorsIntent, HeaderEditsIntent, RetryCondition, RetryIntent, RouteIntent, routeName } from '../../intent/model';
-import { escapeRegex } from '../shared/regex';
+import { HttpRouteRuleWithRetry } from './channel';
+import { enumValue } from './enum-value';
+import { BackendRefOf, headerAndMirrorFilters, HeaderMatchTypes, headerMatches, HeaderOrMirrorFilterTypes, weightedBackendRefs } from './rule-parts';
+import { unexpected } from './unexpected';
+import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
+import { HTTP_METHODS } from '../../core/validators';
+import {
+  CorsIntent, MatchIntent, PathMatchIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent, routeName,
+} from '../../intent/model';
 
-/** Reports a route the strategy cannot express. */
-export type Fail = (field: string, message: string) => never;
+/** The retry of an HTTPRoute rule (experimental channel). */
+type HttpRouteRetry = NonNullable<HttpRouteRuleWithRetry['retry']>;
 
-/**
- * One HTTPRoute rule, in the JSON shape of the L1 props. Kept as plain data: the standard and the
- * experimental channel L1s differ in types, not in field names, and the schema check in the tests
- * validates every rule against the channel's CRD.
- */
-export type HttpRouteRule = Record<string, unknown>;
-
-/** The parts of a backend reference: the Service namespace is set only across namespaces. */
-export type BackendRefOf = (backend: BackendIntent) => { name: string; namespace?: string; port: number };
+const FILTER_TYPES: HeaderOrMirrorFilterTypes<gatewayApi.HttpRouteSpecRulesFiltersType> = {
+  requestHeaderModifier: enumValue('RequestHeaderModifier'),
+  responseHeaderModifier: enumValue('ResponseHeaderModifier'),
+  requestMirror: enumValue('RequestMirror'),
+};
+const HEADER_MATCH_TYPES: HeaderMatchTypes<gatewayApi.HttpRouteSpecRulesMatchesHeadersType> = {
+  exact: enumValue('Exact'),
+  regex: enumValue('RegularExpression'),
+};
+const PATH_MATCH_TYPES: Readonly<Record<PathMatchIntent['kind'], gatewayApi.HttpRouteSpecRulesMatchesPathType>> = {
+  prefix: enumValue('PathPrefix'),
+  exact: enumValue('Exact'),
+  regex: enumValue('RegularExpression'),
+};
 
 // Status codes Gateway API retries on for each intent condition. Implementations retry connection
 // errors whenever a retry is configured, so connect-failure and reset need no code.
@@ -26,122 +38,65 @@ const RETRY_CODES: Record<RetryCondition, number[]> = {
 
 /**
  * The HTTPRoute rules of the routes, in declaration order (Gateway API orders matches by its own
- * precedence: exact path, longest prefix, method, headers, query parameters).
+ * precedence: exact path, longest prefix, method, headers, query parameters). A rule carries
+ * `retry` only on the experimental channel (`experimental`), whose HTTPRoute class keeps it.
  */
-export function renderHttpRouteRules(routes: readonly RouteIntent[], backendRef: BackendRefOf, experimental: boolean, fail: Fail): HttpRouteRule[] {
-  return routes.map((route) => renderRule(route, backendRef, experimental, fail));
-}
-
-function renderRule(route: RouteIntent, backendRef: BackendRefOf, experimental: boolean, fail: Fail): HttpRouteRule {
-  const filters: Record<string, unknown>[] = [];
-  const rule: HttpRouteRule = { name: routeName(route), matches: [matchOf(route)] };
-
-  if (route.action.kind === 'redirect') {
-    const r = route.action;
-    filters.push({
-      type: 'RequestRedirect',
-      requestRedirect: {
-        scheme: r.scheme,
-        hostname: r.host,
-        port: r.port,
-        path: r.path === undefined ? undefined : { type: 'ReplaceFullPath', replaceFullPath: r.path },
-        statusCode: r.statusCode,
-      },
-    });
-  } else {
-    rule.backendRefs = weightedBackendRefs(route, backendRef);
-  }
-
-  if (route.rewrite !== undefined) {
-    const path = route.rewrite.path;
-    filters.push({
-      type: 'URLRewrite',
-      urlRewrite: {
-        hostname: route.rewrite.host,
-        path: path === undefined ? undefined : route.match.path.kind === 'prefix'
-          ? { type: 'ReplacePrefixMatch', replacePrefixMatch: path }
-          : { type: 'ReplaceFullPath', replaceFullPath: path },
-      },
-    });
-  }
-  filters.push(...headerAndMirrorFilters(route, backendRef, fail));
-  if (route.cors) filters.push({ type: 'CORS', cors: cors(route.cors) });
-  if (filters.length > 0) rule.filters = filters;
-
-  const timeouts: Record<string, string> = {};
-  if (route.timeoutMs !== undefined) timeouts.request = duration(route.timeoutMs);
-  if (route.retries !== undefined) {
-    // The capability check admits retries on the experimental channel only.
-    if (!experimental) fail(route.sources.retries!, 'retries need the Gateway API experimental channel');
-    rule.retry = retry(route.retries, route.sources.retries!, fail);
-    if (route.retries.perTryTimeoutMs !== undefined) {
-      if (route.timeoutMs !== undefined && route.retries.perTryTimeoutMs > route.timeoutMs) {
-        fail(`${route.sources.retries!}.perTryTimeout`, 'Gateway API requires the per-try timeout (backendRequest) to be at most the request timeout');
-      }
-      timeouts.backendRequest = duration(route.retries.perTryTimeoutMs);
-    }
-  }
-  if (Object.keys(timeouts).length > 0) rule.timeouts = timeouts;
-  return rule;
-}
-
-function matchOf(route: RouteIntent): Record<string, unknown> {
-  const m = route.match;
-  const type = { prefix: 'PathPrefix', exact: 'Exact', regex: 'RegularExpression' }[m.path.kind];
-  return {
-    path: { type, value: m.path.value },
-    headers: headerMatches(route),
-    queryParams: m.queryParams.length === 0 ? undefined
-      : m.queryParams.map((q) => ({ name: q.name, type: q.kind === 'exact' ? 'Exact' : 'RegularExpression', value: q.value })),
-    method: m.method,
-  };
-}
-
-/** The backendRefs of a forwarding route; weights are relative in Gateway API too, so a single backend needs none. */
-export function weightedBackendRefs(route: RouteIntent, backendRef: BackendRefOf): Record<string, unknown>[] {
-  const backends = route.action.kind === 'forward' ? route.action.backends : [];
-  return backends.map((b) => ({ ...backendRef(b.backend), weight: backends.length > 1 ? b.weight : undefined }));
-}
-
-/** Header matches; Gateway API has no prefix match, so a prefix is the regex "<escaped prefix>.*". */
-export function headerMatches(route: RouteIntent): Record<string, unknown>[] | undefined {
-  const headers = route.match.headers;
-  return headers.length === 0 ? undefined : headers.map((h) => ({
-    name: h.name,
-    type: h.kind === 'exact' ? 'Exact' : 'RegularExpression',
-    value: h.kind === 'prefix' ? `${escapeRegex(h.value)}.*` : h.value,
+export function renderHttpRouteRules(routes: readonly RouteIntent[], backendRef: BackendRefOf, experimental: boolean): HttpRouteRuleWithRetry[] {
+  return routes.map((route) => ({
+    name: routeName(route),
+    matches: [matchOf(route.match)],
+    backendRefs: route.action.kind === 'redirect' ? undefined : weightedBackendRefs(route, backendRef),
+    filters: nonEmpty(filtersOf(route, backendRef)),
+    timeouts: timeoutsOf(route),
+    retry: route.retries === undefined ? undefined : retryOf(route.retries, experimental),
   }));
 }
 
-/** The header modifier and mirror filters, which HTTPRoute and GRPCRoute share. */
-export function headerAndMirrorFilters(route: RouteIntent, backendRef: BackendRefOf, fail: Fail): Record<string, unknown>[] {
-  const filters: Record<string, unknown>[] = [];
-  if (route.requestHeaders) filters.push({ type: 'RequestHeaderModifier', requestHeaderModifier: headerModifier(route.requestHeaders) });
-  if (route.responseHeaders) filters.push({ type: 'ResponseHeaderModifier', responseHeaderModifier: headerModifier(route.responseHeaders) });
-  if (route.mirror) {
-    filters.push({
-      type: 'RequestMirror',
-      requestMirror: {
-        backendRef: backendRef(route.mirror.backend),
-        percent: route.mirror.percentage === 100 ? undefined : wholePercent(route, fail),
-      },
-    });
-  }
-  return filters;
-}
-
-function headerModifier(e: HeaderEditsIntent): Record<string, unknown> {
+function matchOf(m: MatchIntent): gatewayApi.HttpRouteSpecRulesMatches {
   return {
-    set: e.set.length === 0 ? undefined : e.set.map((h) => ({ name: h.name, value: h.value })),
-    add: e.add.length === 0 ? undefined : e.add.map((h) => ({ name: h.name, value: h.value })),
-    remove: e.remove.length === 0 ? undefined : [...e.remove],
+    path: { type: PATH_MATCH_TYPES[m.path.kind], value: m.path.value },
+    headers: headerMatches(m, HEADER_MATCH_TYPES),
+    queryParams: m.queryParams.length === 0 ? undefined
+      : m.queryParams.map((q) => ({ name: q.name, type: q.kind === 'exact' ? enumValue('Exact') : enumValue('RegularExpression'), value: q.value })),
+    method: m.method === undefined ? undefined : enumValue(knownMethod(m.method)),
   };
 }
 
-function cors(c: CorsIntent): Record<string, unknown> {
+/** The rule's filters, in this order: redirect, rewrite, header edits, mirror, CORS. */
+function filtersOf(route: RouteIntent, backendRef: BackendRefOf): gatewayApi.HttpRouteSpecRulesFilters[] {
+  const filters: gatewayApi.HttpRouteSpecRulesFilters[] = [];
+  if (route.action.kind === 'redirect') filters.push({ type: enumValue('RequestRedirect'), requestRedirect: requestRedirect(route.action) });
+  if (route.rewrite !== undefined) filters.push({ type: enumValue('URLRewrite'), urlRewrite: urlRewrite(route.rewrite, route.match.path.kind) });
+  filters.push(...headerAndMirrorFilters(route, backendRef, FILTER_TYPES));
+  if (route.cors) filters.push({ type: enumValue('CORS'), cors: cors(route.cors) });
+  return filters;
+}
+
+function requestRedirect(r: RedirectIntent): gatewayApi.HttpRouteSpecRulesFiltersRequestRedirect {
+  return {
+    scheme: r.scheme === undefined ? undefined : enumValue(r.scheme),
+    hostname: r.host,
+    port: r.port,
+    path: r.path === undefined ? undefined : { type: enumValue('ReplaceFullPath'), replaceFullPath: r.path },
+    statusCode: r.statusCode,
+  };
+}
+
+/** A prefix match rewrites the matched prefix; an exact or regex match the whole path. */
+function urlRewrite(rewrite: RewriteIntent, matchKind: PathMatchIntent['kind']): gatewayApi.HttpRouteSpecRulesFiltersUrlRewrite {
+  const path = rewrite.path;
+  return {
+    hostname: rewrite.host,
+    path: path === undefined ? undefined : matchKind === 'prefix'
+      ? { type: enumValue('ReplacePrefixMatch'), replacePrefixMatch: path }
+      : { type: enumValue('ReplaceFullPath'), replaceFullPath: path },
+  };
+}
+
+function cors(c: CorsIntent): gatewayApi.HttpRouteSpecRulesFiltersCors {
   return {
     allowOrigins: [...c.allowOrigins],
-    allowMethods: [...c.allowMethods],
+    allowMethods: c.allowMethods.map((m) => enumValue(knownMethod(m))),
     allowHeaders: c.allowHeaders.length === 0 ? undefined : [...c.allowHeaders],
     exposeHeaders: c.exposeHeaders.length === 0 ? undefined : [...c.exposeHeaders],
     allowCredentials: c.allowCredentials,
@@ -149,16 +104,29 @@ function cors(c: CorsIntent): Record<string, unknown> {
   };
 }
 
-function retry(r: RetryIntent, field: string, fail: Fail): Record<string, unknown> {
-  if (r.attempts === 0) fail(`${field}.attempts`, 'Gateway API cannot switch retries off (attempts is at least 1); leave retries unset');
+/** The request timeout, and with retries the per-try timeout (backendRequest, at most the request timeout). */
+function timeoutsOf(route: RouteIntent): gatewayApi.HttpRouteSpecRulesTimeouts | undefined {
+  const perTry = route.retries?.perTryTimeoutMs;
+  if (perTry !== undefined && route.timeoutMs !== undefined && perTry > route.timeoutMs) unexpected(`${route.field}: a per-try timeout above the timeout`);
+  const request = route.timeoutMs === undefined ? undefined : duration(route.timeoutMs);
+  const backendRequest = perTry === undefined ? undefined : duration(perTry);
+  return request === undefined && backendRequest === undefined ? undefined : { request, backendRequest };
+}
+
+function retryOf(r: RetryIntent, experimental: boolean): HttpRouteRetry {
+  if (!experimental) unexpected('retries on the standard channel');
+  if (r.attempts === 0) unexpected('retries of 0 attempts');
   const codes = [...new Set(r.retryOn.flatMap((on) => RETRY_CODES[on]))].sort((a, b) => a - b);
   return { attempts: r.attempts, codes: codes.length === 0 ? undefined : codes };
 }
 
-function wholePercent(route: RouteIntent, fail: Fail): number {
-  const p = route.mirror!.percentage;
-  if (!Number.isInteger(p)) fail(`${route.sources.mirror!}.percentage`, `Gateway API mirrors a whole percentage; ${p} is not`);
-  return p;
+/** A method of the intent: the input checks admit only these. */
+function knownMethod(method: string): (typeof HTTP_METHODS)[number] {
+  return HTTP_METHODS.find((m) => m === method) ?? unexpected(`method "${method}"`);
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length === 0 ? undefined : list;
 }
 
 /** Gateway API durations (GEP-2257): up to four `<n>h|m|s|ms` parts, e.g. "1m30s", "1500ms" -> "1s500ms". */

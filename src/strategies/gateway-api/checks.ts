@@ -1,0 +1,101 @@
+import { parseGrpcPath } from './grpc-path';
+import { GRPC_ROUTE_LACKS } from './grpc-route-rules';
+import { crossNamespaceBackends } from './reference-grants';
+import { Problem } from '../../core/errors';
+import { ExposureIntent, RouteIntent, RoutePolicy } from '../../intent/model';
+
+/** What the checks read of the strategy's options. */
+export interface CheckedOptions {
+  /** Attached to an existing Gateway rather than creating one. */
+  readonly existingGateway: boolean;
+  /** The experimental channel. */
+  readonly experimental: boolean;
+}
+
+/**
+ * What gatewayApi cannot express in an intent its capability row admits: every problem, once,
+ * in the order a user reads the declaration: the Gateway's TLS, each route in declaration order,
+ * then the references into other namespaces.
+ */
+export function gatewayApiProblems(intent: ExposureIntent, options: CheckedOptions): Problem[] {
+  return distinct([
+    ...tlsOnExistingGateway(intent, options),
+    ...intent.routes.flatMap((route) => route.protocol === 'grpc' ? grpcRouteProblems(route) : httpRouteProblems(route, options)),
+    ...referenceGrantsWithoutNamespace(intent, options),
+  ]);
+}
+
+/** An existing Gateway's listeners are not the exposure's to configure. */
+function tlsOnExistingGateway(intent: ExposureIntent, options: CheckedOptions): Problem[] {
+  return options.existingGateway && intent.tls !== undefined
+    ? [{ field: 'tls', message: 'an existing Gateway terminates TLS on its own listeners; remove tls and attach to its HTTPS listener (gateway.sectionName)' }]
+    : [];
+}
+
+function httpRouteProblems(route: RouteIntent, options: CheckedOptions): Problem[] {
+  return [...fractionalMirror(route), ...retries(route, options)];
+}
+
+/** GRPCRoute has no field for some policies, and gRPC requests no query or method to match. */
+function grpcRouteProblems(route: RouteIntent): Problem[] {
+  const problems: Problem[] = GRPC_ROUTE_LACKS.filter((key) => route.sources[key] !== undefined).map((key) => ({
+    field: sourceOf(route, key),
+    message: `GRPCRoute has no ${key === 'timeout' ? 'timeouts' : key}; remove it from the gRPC route, or use istio`,
+  }));
+  if (route.match.queryParams.length > 0) {
+    problems.push({ field: `${route.field}.match.queryParams`, message: 'gRPC requests have no query parameters; match headers instead' });
+  }
+  if (route.match.method !== undefined) {
+    problems.push({ field: `${route.field}.match.method`, message: 'gRPC requests are all POST; match the gRPC method with the path /package.Service/Method' });
+  }
+  const path = parseGrpcPath(route.match.path);
+  return [...problems, ...fractionalMirror(route), ...('problem' in path ? [{ field: `${route.field}.match.path`, message: path.problem }] : [])];
+}
+
+/** Gateway API mirrors every request or a whole percentage of them. */
+function fractionalMirror(route: RouteIntent): Problem[] {
+  const p = route.mirror?.percentage;
+  return p === undefined || p === 100 || Number.isInteger(p) ? []
+    : [{ field: `${sourceOf(route, 'mirror')}.percentage`, message: `Gateway API mirrors a whole percentage; ${p} is not` }];
+}
+
+/** Retries are on the experimental channel, with at least one attempt and a per-try timeout within the timeout. */
+function retries(route: RouteIntent, options: CheckedOptions): Problem[] {
+  const r = route.retries;
+  if (r === undefined) return [];
+  const field = sourceOf(route, 'retries');
+  if (!options.experimental) return [{ field, message: 'retries need the Gateway API experimental channel' }];
+  const problems: Problem[] = [];
+  if (r.attempts === 0) {
+    problems.push({ field: `${field}.attempts`, message: 'Gateway API cannot switch retries off (attempts is at least 1); leave retries unset' });
+  }
+  if (r.perTryTimeoutMs !== undefined && route.timeoutMs !== undefined && r.perTryTimeoutMs > route.timeoutMs) {
+    problems.push({ field: `${field}.perTryTimeout`, message: 'Gateway API requires the per-try timeout (backendRequest) to be at most the request timeout' });
+  }
+  return problems;
+}
+
+/** A ReferenceGrant names the namespace of the objects it admits: the exposure needs one. */
+function referenceGrantsWithoutNamespace(intent: ExposureIntent, options: CheckedOptions): Problem[] {
+  if (intent.namespace !== undefined) return [];
+  const message = 'a reference into another namespace needs a ReferenceGrant naming this namespace: give the chart a namespace';
+  // An existing Gateway's TLS is refused above, and its Secret needs no grant from this exposure.
+  const tlsSecret = !options.existingGateway && intent.tls?.secretNamespace !== undefined ? [{ field: 'tls', message }] : [];
+  return [...tlsSecret, ...crossNamespaceBackends(intent).map(({ field }) => ({ field, message }))];
+}
+
+/** Where the route's policy was declared (`timeout`, or `routes[1].timeout`). */
+function sourceOf(route: RouteIntent, policy: RoutePolicy): string {
+  return route.sources[policy] ?? `${route.field}.${policy}`;
+}
+
+/** Each problem once: a policy declared for the whole exposure applies to every route. */
+function distinct(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.field}\n${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
