@@ -70,8 +70,9 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     return undefined;
   }
 
+  /** What the engine cannot express. A route inheriting a policy repeats its problem: each is told once. */
   public check(intent: ExposureIntent): Problem[] {
-    return this.engine.check(intent);
+    return distinctProblems(this.engine.check(intent));
   }
 
   /** The gateway's front, and the gateway's Service port it routes to. */
@@ -108,4 +109,15 @@ export class ApiGatewayRenderer implements StrategyRenderer {
       networkPolicies: workload.networkPolicies,
     };
   }
+}
+
+/** The problems without repeats (same field, same message), in their order. */
+function distinctProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.field}\n${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

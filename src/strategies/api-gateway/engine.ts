@@ -77,6 +77,14 @@ export interface GatewayEngine {
   configure(ctx: EngineContext): EngineConfig;
 }
 
+/**
+ * Met while rendering a state the engine's `check` refuses (a value nginx would expand, a redirect
+ * on Kong): a bug of the library, not of the declaration, so a plain Error rather than a problem.
+ */
+export function checkLetThrough(engine: string, what: string): never {
+  throw new Error(`apiGateway (${engine}): the check let through ${what}`);
+}
+
 /** The options every engine takes, checked alike: a pinned image, a whole-second cache TTL, a DNS cluster domain, a body limit of at least 1 KiB. */
 export function engineOptionProblems(image: string, cacheTtl: Duration | undefined, clusterDomain: string | undefined,
   maxBodySize: Size | undefined): string[] {
