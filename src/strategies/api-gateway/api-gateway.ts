@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { GatewayEngine } from './engine';
 import { GatewayWorkload, GatewayWorkloadOptions, renderGatewayWorkload, workloadProblems } from './workload';
 import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
-import { fail as failAt, Problem } from '../../core/errors';
+import { Problem } from '../../core/errors';
 import { resourceName } from '../../core/naming';
 import { ExposureIntent } from '../../intent/model';
 import { Front, StrategyRenderer } from '../contract';
@@ -86,11 +86,10 @@ export class ApiGatewayRenderer implements StrategyRenderer {
   }
 
   public render(scope: Construct, intent: ExposureIntent): ApiGatewayResources {
-    const fail = (field: string, message: string): never => failAt(scope, field, message);
     // An L4 front (a Service) has no hosts and no TLS: the gateway does both, TLS on its HTTPS port.
     const l4Front = this.exposedVia === undefined || this.exposedVia.capabilities.tls === 'none';
     const tlsAtGateway = intent.tls !== undefined && l4Front;
-    const config = this.engine.configure({ intent, tls: tlsAtGateway ? { secretName: intent.tls!.secretName } : undefined, fail });
+    const config = this.engine.configure({ intent, tls: tlsAtGateway ? { secretName: intent.tls!.secretName } : undefined });
     const backendServices = provisionBackendServices(intent.backends);
     // cert-manager issues the certificate the gateway serves, into the Secret it mounts.
     const certificate = tlsAtGateway && intent.tls!.certManager ? certificateFor(scope, intent) : undefined;

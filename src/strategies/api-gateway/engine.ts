@@ -32,7 +32,6 @@ export interface EngineContext {
   readonly intent: ExposureIntent;
   /** Set when the gateway itself terminates TLS. */
   readonly tls?: GatewayTls;
-  readonly fail: (field: string, message: string) => never;
 }
 
 /** An engine's container and configuration for one exposure (internal). */
