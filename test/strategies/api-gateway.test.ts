@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  ApiGatewayEngine, ApiGatewayStrategyOptions, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, PathMatch,
-  RateLimit, Tls,
+  ApiGatewayEngine, ApiGatewayStrategyOptions, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController,
+  PathMatch, QueryParamMatch, RateLimit, Tls,
 } from '../../src';
 import { hygieneProblems } from '../support/hygiene';
 import { declarationError, find, Manifest, synthChecked, testChart } from '../support/synth';
@@ -237,5 +237,41 @@ describe('apiGateway strategy, NGINX engine', () => {
     }));
     expect(config).toContain('return 308 "https://new.example.com$request_uri";');
     expect(config).toContain('server api-v2.v2.svc.cluster.local:8080 weight=1 max_fails=0;');
+  });
+
+  test('every problem nginx cannot express, at once: routes in declaration order, an inherited policy told once', () => {
+    const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() });
+    const error = declarationError({
+      strategy,
+      backend: api(),
+      // Inherited by both forwarding routes: one problem.
+      retries: { attempts: 2, retryOn: ['5xx', 'retriable-4xx'] },
+      routes: [
+        {
+          match: { path: PathMatch.prefix('/a'), queryParams: [QueryParamMatch.exact('api-version', '1')] },
+          responseHeaders: { set: { 'server': 'edge', 'x-cost': '$price' }, remove: ['date'] },
+          requestHeaders: { set: { 'x-a': '$a' }, add: { 'x-b': '${b}' } },
+        },
+        { match: { path: PathMatch.prefix('/b'), headers: [HeaderMatch.regex('x-tenant', 'a$tenant')] } },
+      ],
+    });
+    expect(error.message).toBe([
+      'ExposedService test/public: routes[0].match.queryParams: nginx reads query parameters as variables; "api-version" must be letters, digits and "_"',
+      'ExposedService test/public: routes[0].responseHeaders: nginx always sends its own "server" header (server_tokens off hides the version); it cannot be set or removed',
+      'ExposedService test/public: routes[0].responseHeaders: nginx always sends its own "date" header (server_tokens off hides the version); it cannot be set or removed',
+      'ExposedService test/public: routes[0].responseHeaders: nginx would expand "$price" as a variable; header values cannot contain "$" followed by a name',
+      'ExposedService test/public: routes[0].requestHeaders: nginx would expand "$a" as a variable; header values cannot contain "$" followed by a name',
+      'ExposedService test/public: routes[0].requestHeaders: nginx would expand "${b}" as a variable; header values cannot contain "$" followed by a name',
+      'ExposedService test/public: retries.retryOn: nginx cannot retry on "retriable-4xx"; use 5xx, gateway-error, connect-failure, reset',
+      'ExposedService test/public: routes[1].match: nginx cannot match "(?:a$tenant)": it contains "$" followed by a name, or a double quote',
+    ].join('\n'));
+  });
+
+  test('a redirect route forwards nothing: the retries it inherits are not checked, its response headers are', () => {
+    const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() });
+    const redirect = { match: { path: PathMatch.exact('/old') }, redirect: { path: '/new' } };
+    expect(() => expose({ retries: { attempts: 2, retryOn: ['retriable-4xx'] }, routes: [redirect] })).not.toThrow();
+    expect(declarationError({ strategy, routes: [{ ...redirect, responseHeaders: { set: { 'x-a': '$a' } } }] }).message).toBe(
+      'ExposedService test/public: routes[0].responseHeaders: nginx would expand "$a" as a variable; header values cannot contain "$" followed by a name');
   });
 });

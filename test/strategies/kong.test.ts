@@ -174,6 +174,48 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
     expect(declarationError({ strategy, backend: api(), ...props }).message).toBe(message);
   });
 
+  test('every problem Kong cannot express, at once: routes in declaration order, an inherited policy told once', () => {
+    const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() });
+    const jwt = (issuer: string, options: { audiences?: string[]; publicKeySecret?: string }) => Auth.jwt({ issuer, jwksUri: `${issuer}/keys`, ...options });
+    const error = declarationError({
+      strategy,
+      backend: api(),
+      // Inherited by every route: one problem.
+      rateLimit: RateLimit.perSecond(10, { burst: 5 }),
+      routes: [
+        { match: { path: PathMatch.prefix('/a') }, auth: jwt('https://a.example.com', { audiences: ['api'], publicKeySecret: 'key' }) },
+        {
+          match: { path: PathMatch.prefix('/b') },
+          auth: jwt('https://b.example.com', { publicKeySecret: 'key' }),
+          timeout: Duration.seconds(3),
+          retries: { attempts: 2, retryOn: ['5xx'], perTryTimeout: Duration.seconds(1) },
+        },
+        { match: { path: PathMatch.prefix('/c') }, auth: jwt('https://c.example.com', {}) },
+      ],
+    });
+    expect(error.message).toBe([
+      "ExposedService test/public: routes[0].auth.audiences: Kong's jwt plugin does not check audiences; remove them or use istio",
+      "ExposedService test/public: rateLimit.burst: Kong's rate-limiting counts fixed windows and has no burst; set burst to 0",
+      'ExposedService test/public: routes[1].auth: publicKeySecret "key" is already the key of issuer https://a.example.com; one Secret per issuer',
+      'ExposedService test/public: routes[1].retries.retryOn: Kong retries connection failures only; set retryOn to ["connect-failure", "reset"]',
+      'ExposedService test/public: routes[1].retries.perTryTimeout: Kong bounds each try (read_timeout), not the whole request: set either timeout or retries.perTryTimeout',
+      "ExposedService test/public: routes[2].auth: Kong's jwt plugin verifies with the issuer's public key, not a JWKS URI: set Auth.jwt({ ..., publicKeySecret })",
+    ].join('\n'));
+  });
+
+  test('a public key shared by two issuers: the key is the most specific route\'s issuer\'s, the other route is told', () => {
+    const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() });
+    const jwt = (issuer: string) => Auth.jwt({ issuer, jwksUri: `${issuer}/keys`, publicKeySecret: 'key' });
+    expect(declarationError({
+      strategy,
+      backend: api(),
+      routes: [
+        { match: { path: PathMatch.prefix('/') }, auth: jwt('https://a.example.com') },
+        { match: { path: PathMatch.prefix('/api') }, auth: jwt('https://b.example.com') },
+      ],
+    }).message).toBe('ExposedService test/public: routes[0].auth: publicKeySecret "key" is already the key of issuer https://b.example.com; one Secret per issuer');
+  });
+
   test('a body limit below 1 KiB is an error, not rounded up', () => {
     const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong({ maxBodySize: Size.kibibytes(0.5) }) });
     expect(declarationError({ strategy, backend: api() }).message).toBe('ExposedService test/public: strategy: maxBodySize is below 1 KiB');

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { GatewayEngine } from './engine';
 import { GatewayWorkload, GatewayWorkloadOptions, renderGatewayWorkload, workloadProblems } from './workload';
 import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
-import { fail as failAt, Problem } from '../../core/errors';
+import { Problem } from '../../core/errors';
 import { resourceName } from '../../core/naming';
 import { ExposureIntent } from '../../intent/model';
 import { Front, StrategyRenderer } from '../contract';
@@ -70,8 +70,9 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     return undefined;
   }
 
+  /** What the engine cannot express. A route inheriting a policy repeats its problem: each is told once. */
   public check(intent: ExposureIntent): Problem[] {
-    return this.engine.check(intent);
+    return distinctProblems(this.engine.check(intent));
   }
 
   /** The gateway's front, and the gateway's Service port it routes to. */
@@ -85,11 +86,10 @@ export class ApiGatewayRenderer implements StrategyRenderer {
   }
 
   public render(scope: Construct, intent: ExposureIntent): ApiGatewayResources {
-    const fail = (field: string, message: string): never => failAt(scope, field, message);
     // An L4 front (a Service) has no hosts and no TLS: the gateway does both, TLS on its HTTPS port.
     const l4Front = this.exposedVia === undefined || this.exposedVia.capabilities.tls === 'none';
     const tlsAtGateway = intent.tls !== undefined && l4Front;
-    const config = this.engine.configure({ intent, tls: tlsAtGateway ? { secretName: intent.tls!.secretName } : undefined, fail });
+    const config = this.engine.configure({ intent, tls: tlsAtGateway ? { secretName: intent.tls!.secretName } : undefined });
     const backendServices = provisionBackendServices(intent.backends);
     // cert-manager issues the certificate the gateway serves, into the Secret it mounts.
     const certificate = tlsAtGateway && intent.tls!.certManager ? certificateFor(scope, intent) : undefined;
@@ -108,4 +108,15 @@ export class ApiGatewayRenderer implements StrategyRenderer {
       networkPolicies: workload.networkPolicies,
     };
   }
+}
+
+/** The problems without repeats (same field, same message), in their order. */
+function distinctProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.field}\n${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

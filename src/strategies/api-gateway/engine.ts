@@ -32,7 +32,6 @@ export interface EngineContext {
   readonly intent: ExposureIntent;
   /** Set when the gateway itself terminates TLS. */
   readonly tls?: GatewayTls;
-  readonly fail: (field: string, message: string) => never;
 }
 
 /** An engine's container and configuration for one exposure (internal). */
@@ -75,6 +74,14 @@ export interface GatewayEngine {
   check(intent: ExposureIntent): Problem[];
   /** The engine's container and configuration; `check` found no problem. */
   configure(ctx: EngineContext): EngineConfig;
+}
+
+/**
+ * Met while rendering a state the engine's `check` refuses (a value nginx would expand, a redirect
+ * on Kong): a bug of the library, not of the declaration, so a plain Error rather than a problem.
+ */
+export function checkLetThrough(engine: string, what: string): never {
+  throw new Error(`apiGateway (${engine}): the check let through ${what}`);
 }
 
 /** The options every engine takes, checked alike: a pinned image, a whole-second cache TTL, a DNS cluster domain, a body limit of at least 1 KiB. */

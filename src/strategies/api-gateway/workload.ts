@@ -171,46 +171,10 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
 /** The gateway pod: the proxy, and (with credentials) the init container that renders them. */
 function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabels: Record<string, string>, configMapName: string,
   namespace: string | undefined): kplus.k8s.PodSpec {
-  const securityContext: kplus.k8s.SecurityContext = {
-    allowPrivilegeEscalation: false,
-    capabilities: { drop: ['ALL'] },
-    privileged: false,
-    readOnlyRootFilesystem: true,
-    runAsGroup: config.runAsUser,
-    runAsNonRoot: true,
-    runAsUser: config.runAsUser,
-  };
-  const probe = (failureThreshold: number): kplus.k8s.Probe => ({
-    failureThreshold,
-    httpGet: { path: config.healthPath, port: k8s.IntOrString.fromNumber(config.statusPort), scheme: 'HTTP' },
-    periodSeconds: 10,
-  });
+  const securityContext = containerSecurityContext(config.runAsUser);
   const credentials = config.initScript !== undefined && config.generatedDir !== undefined ? config.generatedDir : undefined;
   const secretMounts = config.secretMounts.map((m, i) => ({ name: `secret-${i}`, mountPath: m.mountPath, readOnly: true }));
-  const env = Object.entries(config.env ?? {}).map(([envName, value]) => ({ name: envName, value }));
-  const gateway: kplus.k8s.Container = {
-    name: 'gateway',
-    image: config.image,
-    imagePullPolicy: 'IfNotPresent',
-    ports: [
-      { containerPort: config.httpPort, name: 'http' },
-      { containerPort: config.httpsPort, name: 'https' },
-      { containerPort: config.statusPort, name: 'status' },
-    ],
-    volumeMounts: [
-      { name: 'config', mountPath: config.configDir, readOnly: true },
-      ...config.writablePaths.map((path, i) => ({ name: `scratch-${i}`, mountPath: path })),
-      ...secretMounts,
-      ...(credentials === undefined ? [] : [{ name: 'credentials', mountPath: credentials, readOnly: true }]),
-    ],
-    args: config.args ? [...config.args] : undefined,
-    env: env.length > 0 ? env : undefined,
-    readinessProbe: probe(1),
-    livenessProbe: probe(3),
-    startupProbe: probe(30),
-    resources: options.resources === undefined ? DEFAULT_REQUIREMENTS : resourceRequirements(options.resources),
-    securityContext,
-  };
+  const gateway = gatewayContainer(config, options, securityContext, secretMounts, credentials);
   // Renders the credentials from the mounted Secrets into memory, before the proxy starts.
   const init: kplus.k8s.Container | undefined = credentials === undefined ? undefined : {
     name: 'credentials',
@@ -239,15 +203,7 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
       ...config.secretMounts.map((m, i) => ({ name: `secret-${i}`, secret: { secretName: m.secretName } })),
       ...(credentials === undefined ? [] : [{ name: 'credentials', emptyDir: { medium: 'Memory' } }]),
     ],
-    // Spread the pods over nodes, as a preference so a small cluster still schedules them.
-    affinity: {
-      podAntiAffinity: {
-        preferredDuringSchedulingIgnoredDuringExecution: [{
-          weight: 100,
-          podAffinityTerm: { labelSelector: { matchLabels: podLabels }, namespaces: namespace === undefined ? undefined : [namespace], topologyKey: 'kubernetes.io/hostname' },
-        }],
-      },
-    },
+    affinity: spreadOverNodes(podLabels, namespace),
     dnsPolicy: 'ClusterFirst',
     setHostnameAsFqdn: false,
     automountServiceAccountToken: false,
@@ -255,6 +211,69 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
     terminationGracePeriodSeconds: 30,
   };
 }
+
+/** Every container of the gateway pod: non-root, read-only root filesystem, no privilege, no capability. */
+function containerSecurityContext(runAsUser: number): kplus.k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsGroup: runAsUser,
+    runAsNonRoot: true,
+    runAsUser,
+  };
+}
+
+/**
+ * The proxy: its ports, the configuration, emptyDirs where it writes, the Secrets and (with
+ * credentials) what the init container rendered, probes on the internal status port.
+ */
+function gatewayContainer(config: EngineConfig, options: GatewayWorkloadOptions, securityContext: kplus.k8s.SecurityContext,
+  secretMounts: kplus.k8s.VolumeMount[], credentials: string | undefined): kplus.k8s.Container {
+  const probe = (failureThreshold: number): kplus.k8s.Probe => ({
+    failureThreshold,
+    httpGet: { path: config.healthPath, port: k8s.IntOrString.fromNumber(config.statusPort), scheme: 'HTTP' },
+    periodSeconds: 10,
+  });
+  const env = Object.entries(config.env ?? {}).map(([envName, value]) => ({ name: envName, value }));
+  return {
+    name: 'gateway',
+    image: config.image,
+    imagePullPolicy: 'IfNotPresent',
+    ports: [
+      { containerPort: config.httpPort, name: 'http' },
+      { containerPort: config.httpsPort, name: 'https' },
+      { containerPort: config.statusPort, name: 'status' },
+    ],
+    volumeMounts: [
+      { name: 'config', mountPath: config.configDir, readOnly: true },
+      ...config.writablePaths.map((path, i) => ({ name: `scratch-${i}`, mountPath: path })),
+      ...secretMounts,
+      ...(credentials === undefined ? [] : [{ name: 'credentials', mountPath: credentials, readOnly: true }]),
+    ],
+    args: config.args ? [...config.args] : undefined,
+    env: env.length > 0 ? env : undefined,
+    readinessProbe: probe(1),
+    livenessProbe: probe(3),
+    startupProbe: probe(30),
+    resources: options.resources === undefined ? DEFAULT_REQUIREMENTS : resourceRequirements(options.resources),
+    securityContext,
+  };
+}
+
+/** Spread the pods over nodes, as a preference so a small cluster still schedules them. */
+function spreadOverNodes(podLabels: Record<string, string>, namespace: string | undefined): kplus.k8s.Affinity {
+  return {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [{
+        weight: 100,
+        podAffinityTerm: { labelSelector: { matchLabels: podLabels }, namespaces: namespace === undefined ? undefined : [namespace], topologyKey: 'kubernetes.io/hostname' },
+      }],
+    },
+  };
+}
+
 /** Lets only the gateway's pods reach each backend whose pods are known. */
 function isolateBackends(scope: Construct, intent: ExposureIntent, gatewayPodLabels: Record<string, string>): kplus.k8s.KubeNetworkPolicy[] {
   const byPods = new Map<string, { namespace?: string; podLabels: () => Record<string, string>; ports: Set<number>; name: string }>();

@@ -1,13 +1,14 @@
 import { Size, SizeRoundingBehavior, Duration } from 'cdk8s';
 import { Problem } from '../../../core/errors';
+import { ExposureIntent } from '../../../intent/model';
 import { API_GATEWAY_KONG_ROW } from '../capabilities';
 import { EngineConfig, EngineContext, engineOptionProblems, GatewayEngine } from '../engine';
-import { KONG_PATHS, renderKongConfig } from './kong-config';
+import { kongProblems } from './checks';
+import { renderKongConfig } from './kong-config';
+import { KONG_PATHS, KONG_PORTS } from './kong-layout';
 
 /** The image the Kong engine runs unless told otherwise: pinned (it runs as the kong user, uid 1000). */
 export const DEFAULT_KONG_IMAGE = 'kong:3.9.1';
-
-const PORTS = { http: 8000, https: 8443, status: 8100 } as const;
 
 /** Options for `ApiGatewayEngine.kong`. */
 export interface KongEngineOptions {
@@ -41,15 +42,15 @@ export interface KongEngineOptions {
 export class KongEngine implements GatewayEngine {
   public readonly name = 'kong';
   public readonly capabilities = API_GATEWAY_KONG_ROW.capabilities;
-  public readonly ports = PORTS;
+  public readonly ports = KONG_PORTS;
   public readonly problems: readonly string[];
 
   constructor(private readonly options: KongEngineOptions) {
     this.problems = engineOptionProblems(options.image ?? DEFAULT_KONG_IMAGE, options.cacheTtl, options.clusterDomain, options.maxBodySize);
   }
 
-  public check(): Problem[] {
-    return [];
+  public check(intent: ExposureIntent): Problem[] {
+    return kongProblems(intent);
   }
 
   public configure(ctx: EngineContext): EngineConfig {
@@ -68,11 +69,11 @@ export class KongEngine implements GatewayEngine {
         KONG_DATABASE: 'off',
         KONG_DECLARATIVE_CONFIG: `${KONG_PATHS.generated}/kong.yml`,
         KONG_PREFIX: '/kong/prefix',
-        KONG_PROXY_LISTEN: tls ? `0.0.0.0:${PORTS.http}, 0.0.0.0:${PORTS.https} ssl` : `0.0.0.0:${PORTS.http}`,
+        KONG_PROXY_LISTEN: tls ? `0.0.0.0:${KONG_PORTS.http}, 0.0.0.0:${KONG_PORTS.https} ssl` : `0.0.0.0:${KONG_PORTS.http}`,
         // No Admin API and no Kong Manager: the declarative configuration is the only input.
         KONG_ADMIN_LISTEN: 'off',
         KONG_ADMIN_GUI_LISTEN: 'off',
-        KONG_STATUS_LISTEN: `0.0.0.0:${PORTS.status}`,
+        KONG_STATUS_LISTEN: `0.0.0.0:${KONG_PORTS.status}`,
         // file-log writes the usage lines; the nginx access log would repeat them.
         KONG_PROXY_ACCESS_LOG: 'off',
         KONG_PROXY_ERROR_LOG: '/dev/stderr',
@@ -80,9 +81,9 @@ export class KongEngine implements GatewayEngine {
         KONG_ROUTER_FLAVOR: 'traditional_compatible',
         ...(tls ? { KONG_SSL_CERT: `${KONG_PATHS.tls}/tls.crt`, KONG_SSL_CERT_KEY: `${KONG_PATHS.tls}/tls.key` } : {}),
       },
-      httpPort: PORTS.http,
-      httpsPort: PORTS.https,
-      statusPort: PORTS.status,
+      httpPort: KONG_PORTS.http,
+      httpsPort: KONG_PORTS.https,
+      statusPort: KONG_PORTS.status,
       healthPath: '/status/ready',
       writablePaths: ['/tmp', '/kong/prefix'],
       initScript,

@@ -1,10 +1,12 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Problem } from '../../../core/errors';
 import { problemsOf } from '../../../core/validators';
+import { ExposureIntent } from '../../../intent/model';
 import { API_GATEWAY_NGINX_ROW } from '../capabilities';
 import { EngineConfig, EngineContext, engineOptionProblems, GatewayEngine } from '../engine';
-import { NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, renderNginxConfig } from './nginx-config';
-import { GENERATED_DIR, secretDir } from './nginx-routes';
+import { nginxProblems } from './checks';
+import { renderNginxConfig } from './nginx-config';
+import { GENERATED_DIR, NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
 
 /** The image the NGINX engine runs unless told otherwise: pinned, unprivileged (uid 101). */
 export const DEFAULT_NGINX_IMAGE = 'nginxinc/nginx-unprivileged:1.28.0-alpine';
@@ -62,8 +64,8 @@ export class NginxEngine implements GatewayEngine {
     ];
   }
 
-  public check(): Problem[] {
-    return [];
+  public check(intent: ExposureIntent): Problem[] {
+    return nginxProblems(intent);
   }
 
   public configure(ctx: EngineContext): EngineConfig {

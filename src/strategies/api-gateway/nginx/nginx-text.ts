@@ -1,4 +1,5 @@
-/** Quoting and escaping for nginx configuration text. */
+/** Quoting and escaping for nginx configuration text, and the writer that indents it. */
+import { checkLetThrough } from '../engine';
 
 /**
  * A double-quoted nginx string. nginx expands `$name` in strings and has no escape for a literal
@@ -11,6 +12,15 @@ export function quote(value: string): string {
 /** True when nginx would read part of `value` as a variable. */
 export function hasVariable(value: string): boolean {
   return /\$[A-Za-z_{]/.test(value);
+}
+
+/**
+ * A declared value (a header value, a redirect or rewrite target) as a double-quoted nginx string
+ * that reaches the proxy literally: the engine's check refused every value nginx would expand.
+ */
+export function literal(value: string): string {
+  if (hasVariable(value)) checkLetThrough('nginx', `the value "${value}", which nginx would expand`);
+  return quote(value);
 }
 
 /** A regex for an nginx `~` match of exactly `literal`. */

@@ -1,0 +1,86 @@
+import { Problem } from '../../../core/errors';
+import { ExposureIntent, RouteIntent } from '../../../intent/model';
+import { orderBySpecificity } from '../../../intent/precedence';
+
+/**
+ * What the Kong engine cannot express in an intent: every problem, routes in declaration order.
+ * Redirects, mirrors and query matches are refused by its capability row already; the engine
+ * says why, should the row change.
+ */
+export function kongProblems(intent: ExposureIntent): Problem[] {
+  const keyIssuers = jwtKeyIssuers(intent.routes);
+  return intent.routes.flatMap((route) => [
+    ...redirectProblems(route),
+    ...mirrorProblems(route),
+    ...jwtProblems(route, keyIssuers),
+    ...burstProblems(route),
+    ...retryProblems(route),
+    ...queryParamProblems(route),
+  ]);
+}
+
+function redirectProblems(route: RouteIntent): Problem[] {
+  return route.action.kind !== 'redirect' ? []
+    : [{ field: route.sources.redirect!, message: 'Kong (OSS) has no redirect plugin in this version; use the nginx engine, istio or gatewayApi' }];
+}
+
+function mirrorProblems(route: RouteIntent): Problem[] {
+  return route.mirror === undefined ? []
+    : [{ field: route.sources.mirror!, message: 'Kong (OSS) cannot mirror traffic; use the nginx engine, istio or gatewayApi' }];
+}
+
+/**
+ * A JWT issuer is a consumer whose credential is the public key in its Secret: each Secret is the
+ * key of the issuer of the first route that names it, in Kong's order (most specific first).
+ */
+function jwtKeyIssuers(routes: readonly RouteIntent[]): ReadonlyMap<string, string> {
+  const issuers = new Map<string, string>();
+  for (const { auth } of orderBySpecificity(routes)) {
+    if (auth?.kind === 'jwt' && auth.publicKeySecret !== undefined && !issuers.has(auth.publicKeySecret)) issuers.set(auth.publicKeySecret, auth.issuer);
+  }
+  return issuers;
+}
+
+/** Kong's jwt plugin verifies the signature with one issuer's public key, and the expiry; nothing else. */
+function jwtProblems(route: RouteIntent, keyIssuers: ReadonlyMap<string, string>): Problem[] {
+  const auth = route.auth;
+  if (auth?.kind !== 'jwt') return [];
+  const field = route.sources.auth!;
+  const problems: Problem[] = [];
+  const issuer = auth.publicKeySecret === undefined ? undefined : keyIssuers.get(auth.publicKeySecret);
+  if (issuer !== undefined && issuer !== auth.issuer) {
+    problems.push({ field, message: `publicKeySecret "${auth.publicKeySecret}" is already the key of issuer ${issuer}; one Secret per issuer` });
+  }
+  if (auth.audiences.length > 0) problems.push({ field: `${field}.audiences`, message: 'Kong\'s jwt plugin does not check audiences; remove them or use istio' });
+  if (auth.publicKeySecret === undefined) {
+    problems.push({ field, message: 'Kong\'s jwt plugin verifies with the issuer\'s public key, not a JWKS URI: set Auth.jwt({ ..., publicKeySecret })' });
+  }
+  return problems;
+}
+
+function burstProblems(route: RouteIntent): Problem[] {
+  return (route.rateLimit?.burst ?? 0) === 0 ? []
+    : [{ field: `${route.sources.rateLimit!}.burst`, message: 'Kong\'s rate-limiting counts fixed windows and has no burst; set burst to 0' }];
+}
+
+/** Kong retries on connection failures only, each try bounded by the service's timeouts. */
+function retryProblems(route: RouteIntent): Problem[] {
+  const retries = route.retries;
+  if (retries === undefined) return [];
+  const problems: Problem[] = [];
+  if (retries.attempts > 0 && retries.retryOn.some((on) => on !== 'connect-failure' && on !== 'reset')) {
+    problems.push({ field: `${route.sources.retries!}.retryOn`, message: 'Kong retries connection failures only; set retryOn to ["connect-failure", "reset"]' });
+  }
+  if (retries.perTryTimeoutMs !== undefined && route.timeoutMs !== undefined) {
+    problems.push({
+      field: `${route.sources.retries!}.perTryTimeout`,
+      message: 'Kong bounds each try (read_timeout), not the whole request: set either timeout or retries.perTryTimeout',
+    });
+  }
+  return problems;
+}
+
+function queryParamProblems(route: RouteIntent): Problem[] {
+  return route.match.queryParams.length === 0 ? []
+    : [{ field: `${route.field}.match.queryParams`, message: 'Kong routes do not match query parameters; use the nginx engine, istio or gatewayApi' }];
+}

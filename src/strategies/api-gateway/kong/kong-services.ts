@@ -1,0 +1,71 @@
+import { ExposureIntent, ForwardIntent, RouteIntent, routeName } from '../../../intent/model';
+import { escapeRegex } from '../../shared/regex';
+import { backendAddress, checkLetThrough } from '../engine';
+import { KongPlugin, KongRoute, KongService, KongUpstream } from './kong-entities';
+
+/**
+ * The service of route `i` of `count` (in specificity order): its upstream, timeouts and retries,
+ * its Kong route, and its plugins.
+ */
+export function kongService(route: RouteIntent, i: number, count: number, intent: ExposureIntent, tlsAtGateway: boolean,
+  plugins: readonly KongPlugin[]): KongService {
+  const retries = route.retries;
+  const perTry = retries?.perTryTimeoutMs ?? route.timeoutMs;
+  // Kong entity names take letters, digits and `-._~`: route names are that.
+  const name = routeName(route);
+  return {
+    name,
+    host: upstreamName(i),
+    port: forwarded(route).backends[0].backend.port,
+    protocol: 'http',
+    path: route.rewrite?.path,
+    retries: retries?.attempts ?? 0,
+    // Connecting gets the request's bound too, at most Kong's default of 60 s.
+    ...(perTry === undefined ? {} : { connect_timeout: Math.min(perTry, 60_000), read_timeout: perTry, write_timeout: perTry }),
+    routes: [kongRoute(route, name, count - i, intent, tlsAtGateway)],
+    plugins: plugins.length > 0 ? plugins : undefined,
+  };
+}
+
+/** The upstream of route `i`: its backends as weighted targets, the rewritten Host if any. */
+export function kongUpstream(route: RouteIntent, i: number, intent: ExposureIntent, clusterDomain: string): KongUpstream {
+  return {
+    name: upstreamName(i),
+    host_header: route.rewrite?.host,
+    targets: forwarded(route).backends.map((b) => ({ target: backendAddress(b.backend, intent, clusterDomain), weight: b.weight })),
+  };
+}
+
+function upstreamName(i: number): string {
+  return `upstream-${i}`;
+}
+
+/** The route's forward action: Kong has no redirect plugin, and the check refuses redirects. */
+function forwarded(route: RouteIntent): ForwardIntent {
+  if (route.action.kind !== 'forward') checkLetThrough('kong', `the redirect of ${route.field}`);
+  return route.action;
+}
+
+/** How the route matches: hosts, path, method and headers; the most specific first (`priority`). */
+function kongRoute(route: RouteIntent, name: string, priority: number, intent: ExposureIntent, tlsAtGateway: boolean): KongRoute {
+  const { kind, value } = route.match.path;
+  return {
+    name,
+    hosts: intent.hosts.length > 0 ? [...intent.hosts] : undefined,
+    // Kong matches prefixes as strings (as Istio does) and regexes from the start; exact
+    // paths and regexes are anchored at the end.
+    paths: [kind === 'prefix' ? value : kind === 'exact' ? `~${escapeRegex(value)}$` : `~(?:${value})$`],
+    methods: route.match.method ? [route.match.method] : undefined,
+    headers: route.match.headers.length === 0 ? undefined : Object.fromEntries(route.match.headers.map((h) => [h.name,
+      [h.kind === 'exact' ? h.value : `~*${h.kind === 'prefix' ? `${escapeRegex(h.value)}.*` : h.value}`]])),
+    // A rewrite replaces the matched part: Kong strips it and prepends the service path.
+    strip_path: route.rewrite?.path !== undefined,
+    preserve_host: route.rewrite?.host === undefined,
+    // Most specific first, as every strategy orders routes.
+    regex_priority: priority,
+    // When Kong terminates TLS, plain HTTP is redirected to HTTPS. Behind an L7 front that
+    // terminates TLS, Kong gets plain HTTP and must serve it (a redirect would loop).
+    protocols: tlsAtGateway ? ['https'] : ['http', 'https'],
+    https_redirect_status_code: tlsAtGateway ? 301 : undefined,
+  };
+}

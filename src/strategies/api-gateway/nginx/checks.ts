@@ -1,0 +1,109 @@
+import { isArgumentName, isMapRegex, matchConditions } from './nginx-route-selection';
+import { hasVariable } from './nginx-text';
+import { Problem } from '../../../core/errors';
+import { ExposureIntent, RetryIntent, RouteIntent } from '../../../intent/model';
+import { nextUpstreamConditions } from '../../shared/nginx-retries';
+
+/**
+ * What the NGINX engine cannot express in an intent that its capability row accepts: every
+ * problem, routes in declaration order, each route's fields in the order its location is written.
+ */
+export function nginxProblems(intent: ExposureIntent): Problem[] {
+  return intent.routes.flatMap((route) => [
+    ...queryParamNameProblems(route),
+    ...matchProblems(route),
+    ...jwtProblems(route),
+    ...responseHeaderProblems(route),
+    ...redirectProblems(route),
+    // A redirect route forwards nothing: the request edits, retries and rewrite it inherits are not written.
+    ...(route.action.kind === 'forward' ? [...requestHeaderProblems(route), ...retryProblems(route), ...rewriteProblems(route)] : []),
+  ]);
+}
+
+/** Query parameters are read as variables (`$arg_<name>`). */
+function queryParamNameProblems(route: RouteIntent): Problem[] {
+  return route.match.queryParams.filter((q) => !isArgumentName(q.name)).map((q) => ({
+    field: `${route.field}.match.queryParams`,
+    message: `nginx reads query parameters as variables; "${q.name}" must be letters, digits and "_"`,
+  }));
+}
+
+/** Each condition of the match is a regex in a double-quoted map entry. */
+function matchProblems(route: RouteIntent): Problem[] {
+  return matchConditions(route).filter((c) => !isMapRegex(c.regex)).map((c) => ({
+    field: `${route.field}.match`,
+    message: `nginx cannot match ${JSON.stringify(c.regex)}: it contains "$" followed by a name, or a double quote`,
+  }));
+}
+
+/** The capability row refuses JWTs already (`auth-jwt`); the engine says why, should the row change. */
+function jwtProblems(route: RouteIntent): Problem[] {
+  return route.auth?.kind === 'jwt' ? [{ field: route.sources.auth!, message: 'nginx OSS cannot validate JWTs' }] : [];
+}
+
+/** nginx writes Server and Date itself, after every module; the values are written literally. */
+function responseHeaderProblems(route: RouteIntent): Problem[] {
+  const edits = route.responseHeaders;
+  if (edits === undefined) return [];
+  const field = route.sources.responseHeaders!;
+  const own = [...edits.set.map((h) => h.name), ...edits.remove].filter((n) => n === 'server' || n === 'date').map((name) => ({
+    field,
+    message: `nginx always sends its own "${name}" header (server_tokens off hides the version); it cannot be set or removed`,
+  }));
+  return [...own, ...expandedValueProblems([...edits.set, ...edits.add].map((h) => h.value), field)];
+}
+
+/** The declared host and path of a redirect are written literally. */
+function redirectProblems(route: RouteIntent): Problem[] {
+  const r = route.action;
+  if (r.kind !== 'redirect') return [];
+  return expandedValueProblems([r.host, r.path].filter((v): v is string => v !== undefined), route.sources.redirect!);
+}
+
+function requestHeaderProblems(route: RouteIntent): Problem[] {
+  const edits = route.requestHeaders;
+  return edits === undefined ? [] : expandedValueProblems([...edits.set, ...edits.add].map((h) => h.value), route.sources.requestHeaders!);
+}
+
+/** Retries on conditions proxy_next_upstream has (attempts 0 turns retries off: no condition is written). */
+function retryProblems(route: RouteIntent): Problem[] {
+  const retries = route.retries;
+  return retries === undefined || retries.attempts === 0 ? [] : unretriableConditions(retries, route.sources.retries!);
+}
+
+function rewriteProblems(route: RouteIntent): Problem[] {
+  const path = route.rewrite?.path;
+  return path === undefined ? [] : expandedValueProblems([path], route.sources.rewrite!);
+}
+
+/** Values nginx would expand as variables: it has no escape for a literal `$`. */
+function expandedValueProblems(values: readonly string[], field: string): Problem[] {
+  return values.filter(hasVariable).map((value) => ({
+    field,
+    message: `nginx would expand "${value}" as a variable; header values cannot contain "$" followed by a name`,
+  }));
+}
+
+/** Thrown by the `fail` that `unretriableConditions` gives `nextUpstreamConditions`: one problem. */
+class Unretriable {
+  constructor(public readonly problem: Problem) {}
+}
+
+/**
+ * Each retry condition nginx cannot retry on, with the message of `nextUpstreamConditions`
+ * (shared with ingress-nginx), which reports the first by calling `fail`: asked one condition at
+ * a time, it tells every one.
+ */
+function unretriableConditions(retries: RetryIntent, field: string): Problem[] {
+  return retries.retryOn.flatMap((on) => {
+    try {
+      nextUpstreamConditions({ ...retries, retryOn: [on] }, field, 'nginx', (f, message) => {
+        throw new Unretriable({ field: f, message });
+      });
+      return [];
+    } catch (e) {
+      if (e instanceof Unretriable) return [e.problem];
+      throw e;
+    }
+  });
+}

@@ -1,0 +1,16 @@
+import { HSTS_POLICY } from '../engine';
+
+/** The ports of the NGINX engine (the unprivileged image listens on high ports). */
+export const NGINX_PORTS = { http: 8080, https: 8443, status: 8081 } as const;
+/** Where the certificate the gateway serves is mounted. */
+export const NGINX_TLS_DIR = '/etc/nginx/tls';
+export const NGINX_CACHE_DIR = '/var/cache/nginx';
+/** Where the gateway finds a Secret's files (mounted read-only, one directory per Secret). */
+export const secretDir = (secretName: string) => `/etc/nginx/secrets/${secretName}`;
+/** Where the init container writes the credentials it renders from the Secrets (in memory). */
+export const GENERATED_DIR = '/etc/nginx/generated';
+export const apiKeyMapFile = (secretName: string) => `${GENERATED_DIR}/${secretName}.keys.map`;
+export const htpasswdFile = (secretName: string) => `${GENERATED_DIR}/${secretName}.htpasswd`;
+
+/** With TLS, on every response, the gateway's own error pages included. */
+export const HSTS_HEADER = `add_header Strict-Transport-Security "${HSTS_POLICY}" always;`;

@@ -1,0 +1,107 @@
+import { BackendIntent, ExposureIntent, ForwardIntent, MirrorIntent, RouteIntent } from '../../../intent/model';
+import { nextUpstreamConditions } from '../../shared/nginx-retries';
+import { backendAddress, checkLetThrough } from '../engine';
+import { ConfigLines, headerVariable, literal, literalRegex, quote } from './nginx-text';
+
+/** Where a forwarding route's proxy is written: upstreams and maps at http level, its mirror's location in the route server. */
+export interface ProxyTarget {
+  readonly intent: ExposureIntent;
+  readonly clusterDomain: string;
+  readonly http: ConfigLines;
+  readonly locations: ConfigLines;
+}
+
+/**
+ * The proxy directives of route `i` (its location's last ones): writes its upstream, the maps of
+ * its header edits and rewrite, and its mirror (an upstream and an internal location).
+ */
+export function proxyDirectives(route: RouteIntent, action: ForwardIntent, i: number, target: ProxyTarget): string[] {
+  const { http } = target;
+  // With retries each server is listed once per try: a Service is one address, and nginx only
+  // retries on another peer of the upstream.
+  const tries = route.retries === undefined ? 1 : route.retries.attempts + 1;
+  http.add(...upstream(`route_${i}`, action.backends.map((b) => [b.backend, b.weight]), target, tries));
+  const proxy: string[] = [
+    'proxy_http_version 1.1;',
+    'proxy_set_header Connection "";',
+    `proxy_set_header Host ${route.rewrite?.host ? quote(route.rewrite.host) : '$host'};`,
+    'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    'proxy_set_header X-Forwarded-Proto $scheme;',
+    'proxy_set_header X-Forwarded-Host $host;',
+    'proxy_set_header X-Request-Id $request_id;',
+    ...requestHeaderEdits(route, i, http),
+    ...timeouts(route),
+  ];
+  if (route.mirror) proxy.push(mirror(route.mirror, i, target));
+  proxy.push(`proxy_pass "http://route_${i}${upstreamUri(route, i, http)}";`);
+  return proxy;
+}
+
+/** An upstream of weighted servers: Services by FQDN, resolved when nginx starts. */
+function upstream(name: string, servers: [BackendIntent, number][], target: ProxyTarget, copies = 1): string[] {
+  // nginx has no weight 0: such a server takes no traffic while it is marked down. max_fails=0:
+  // a Service address is never taken out of rotation (kube-proxy balances behind it).
+  const lines = servers.map(([b, weight]) =>
+    `  server ${backendAddress(b, target.intent, target.clusterDomain)}${weight === 0 ? ' down' : ` weight=${weight}`} max_fails=0;`);
+  return [`upstream ${name} {`, ...Array.from({ length: copies }, () => lines).flat(), '  keepalive 16;', '}', ''];
+}
+
+/** A sample of the requests copied to the mirror's upstream by an internal location; the `mirror` directive. */
+function mirror(m: MirrorIntent, i: number, target: ProxyTarget): string {
+  const { http, locations } = target;
+  http.add(...upstream(`mirror_${i}`, [[m.backend, 1]], target));
+  if (m.percentage < 100) http.add(`split_clients "$request_id" $mirror_sample_${i} {`, `  ${m.percentage}% 1;`, '  * "";', '}', '');
+  locations.add(`location = /__mirror/${i} {`, '  internal;',
+    ...(m.percentage < 100 ? [`  if ($mirror_sample_${i} = "") {`, '    return 204;', '  }'] : []),
+    '  proxy_set_header Host $host;', `  proxy_pass http://mirror_${i}$request_uri;`, '}', '');
+  return `mirror /__mirror/${i};`;
+}
+
+/** The URI sent upstream: the original one, or the rewritten path with the query string. */
+function upstreamUri(route: RouteIntent, i: number, http: ConfigLines): string {
+  const rewrite = route.rewrite?.path;
+  if (rewrite === undefined) return '$request_uri';
+  const target = literal(rewrite).slice(1, -1);
+  const { kind, value } = route.match.path;
+  if (kind !== 'prefix') return `${target}$is_args$args`;
+  // Element-wise prefix replacement, e.g. /api -> /v2 turns /api/x into /v2/x and /api into /v2,
+  // on the URI as the client sent it ($request_uri, with its query): nothing decoded reaches the
+  // upstream request line. A URI the pattern does not take (encoded prefix) gets the bare target.
+  const base = target.endsWith('/') && target !== '/' ? target.slice(0, -1) : target;
+  const prefix = value === '/' ? '' : literalRegex(value);
+  http.add(`map $request_uri $upstream_uri_${i} {`, `  default "${base}";`,
+    // The prefix itself (with its query): the bare target.
+    `  "~^${prefix}(?<bare_${i}>\\?.*)?$" "${base}$bare_${i}";`,
+    // Below the prefix: the target and the rest.
+    `  "~^${prefix}(?<rest_${i}>/[^?]*)(?<query_${i}>\\?.*)?$" "${base === '/' ? '' : base}$rest_${i}$query_${i}";`, '}', '');
+  return `$upstream_uri_${i}`;
+}
+
+function requestHeaderEdits(route: RouteIntent, i: number, http: ConfigLines): string[] {
+  const e = route.requestHeaders;
+  if (e === undefined) return [];
+  const lines = e.set.map((h) => `proxy_set_header ${h.name} ${literal(h.value)};`);
+  e.add.forEach((h, k) => {
+    // Appending joins with ", " when the client sent the header, as repeated headers mean.
+    const variable = `$added_header_${i}_${k}`;
+    http.add(`map ${headerVariable(h.name)} ${variable} {`, `  "" ${literal(h.value)};`,
+      `  default "${headerVariable(h.name)}, ${literal(h.value).slice(1, -1)}";`, '}', '');
+    lines.push(`proxy_set_header ${h.name} ${variable};`);
+  });
+  return [...lines, ...e.remove.map((name) => `proxy_set_header ${name} "";`)];
+}
+
+function timeouts(route: RouteIntent): string[] {
+  const lines: string[] = [];
+  const perTry = route.retries?.perTryTimeoutMs ?? route.timeoutMs;
+  // The timeout bounds the request; connecting gets the same bound, at most 60 s (nginx's own
+  // default; its docs warn the connect timeout usually cannot exceed 75 s).
+  if (perTry !== undefined) lines.push(`proxy_connect_timeout ${Math.min(perTry, 60_000)}ms;`, `proxy_send_timeout ${perTry}ms;`, `proxy_read_timeout ${perTry}ms;`);
+  const r = route.retries;
+  if (r === undefined) return lines;
+  if (r.attempts === 0) return [...lines, 'proxy_next_upstream off;'];
+  const conditions = nextUpstreamConditions(r, route.sources.retries!, 'nginx', (_field, message) => checkLetThrough('nginx', `retries nginx cannot make (${message})`));
+  lines.push(`proxy_next_upstream ${conditions} non_idempotent;`, `proxy_next_upstream_tries ${r.attempts + 1};`);
+  if (route.timeoutMs !== undefined) lines.push(`proxy_next_upstream_timeout ${route.timeoutMs}ms;`);
+  return lines;
+}

@@ -1,0 +1,82 @@
+import { HeaderMatchIntent, PathMatchIntent, QueryParamMatchIntent, RouteIntent } from '../../../intent/model';
+import { checkLetThrough } from '../engine';
+import { ConfigLines, hasVariable, headerVariable, literalRegex } from './nginx-text';
+
+/** One condition of a route's match: a request variable, and the regex it must match whole. */
+export interface MatchCondition {
+  readonly variable: string;
+  readonly regex: string;
+}
+
+/** The conditions of a route's match, one `map` each: path, method, headers, query parameters. */
+export function matchConditions(route: RouteIntent): MatchCondition[] {
+  const { path, method, headers, queryParams } = route.match;
+  return [
+    { variable: '$uri', regex: pathRegex(path) },
+    ...(method ? [{ variable: '$request_method', regex: method }] : []),
+    ...headers.map((h) => ({ variable: headerVariable(h.name), regex: valueRegex(h) })),
+    ...queryParams.map((q) => ({ variable: `$arg_${q.name}`, regex: valueRegex(q) })),
+  ];
+}
+
+/** nginx reads a query parameter as the variable `$arg_<name>`: only a name of letters, digits and `_` is one. */
+export function isArgumentName(name: string): boolean {
+  return /^[A-Za-z0-9_]+$/.test(name);
+}
+
+/** A regex nginx can write in a double-quoted map entry: nothing it would expand, no double quote. */
+export function isMapRegex(regex: string): boolean {
+  return !hasVariable(regex) && !regex.includes('"');
+}
+
+/**
+ * Route selection, injection-proof: each condition of each route is a `map` to 0 or 1 (never a
+ * string built from request data), the conditions of a route combine into one flag, and
+ * `$route_id` picks the first route whose flag is set, in the order of `routes` (most specific
+ * first). Writes the maps to `http`; `location /` to `locations`, which jumps to the internal
+ * location of the route picked.
+ */
+export function renderRouteSelection(routes: readonly RouteIntent[], http: ConfigLines, locations: ConfigLines): void {
+  routes.forEach((route, i) => conditionMaps(route, i, http));
+  // The first route whose flag is 1, in specificity order.
+  const flags = routes.map((_r, i) => `$route_${i}`).join('');
+  http.block(`map "${flags}" $route_id`, (map) => {
+    map.add('default "";');
+    routes.forEach((_r, i) => map.add(`"~^${'0'.repeat(i)}1" ${i};`));
+  }).add('');
+
+  locations.add(
+    'location / {',
+    '  # Keep the request path: the jump below replaces $uri.',
+    '  set $original_uri $uri;',
+    '  if ($route_id = "") {',
+    '    return 404;',
+    '  }',
+    '  rewrite ^ /__route/$route_id last;',
+    '}',
+    '',
+  );
+}
+
+/** One `map` per condition of a route (0 or 1), and the route's flag when all hold. */
+function conditionMaps(route: RouteIntent, i: number, http: ConfigLines): void {
+  const badName = route.match.queryParams.find((q) => !isArgumentName(q.name));
+  if (badName) checkLetThrough('nginx', `the query parameter name "${badName.name}"`);
+  const conditions = matchConditions(route);
+  conditions.forEach(({ variable, regex }, c) => {
+    if (!isMapRegex(regex)) checkLetThrough('nginx', `the match ${JSON.stringify(regex)}`);
+    http.add(`map ${variable} $route_${i}_${c} {`, '  default 0;', `  "~^${regex}$" 1;`, '}');
+  });
+  const all = conditions.map((_c, c) => `$route_${i}_${c}`).join('');
+  http.add(`map "${all}" $route_${i} {`, '  default 0;', `  "${'1'.repeat(conditions.length)}" 1;`, '}', '');
+}
+
+function pathRegex(path: PathMatchIntent): string {
+  return path.kind === 'exact' ? literalRegex(path.value)
+    : path.kind === 'regex' ? `(?:${path.value})`
+      : path.value === '/' ? '/.*' : `${literalRegex(path.value)}(?:/.*)?`;
+}
+
+function valueRegex(m: HeaderMatchIntent | QueryParamMatchIntent): string {
+  return m.kind === 'exact' ? literalRegex(m.value) : m.kind === 'prefix' ? `${literalRegex(m.value)}.*` : `(?:${m.value})`;
+}
