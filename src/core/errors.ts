@@ -24,15 +24,24 @@ export function formatProblem(scope: IConstruct, problem: Problem): string {
   return `ExposedService ${scope.node.path}: ${problem.field}: ${problem.message}`;
 }
 
-/** Throws one error for all problems found, one line each, in declaration order. */
+/** Throws one error for all problems found, one line each, in declaration order, each once. */
 export function throwIfProblems(scope: IConstruct, problems: readonly Problem[]): void {
   if (problems.length === 0) return;
-  throw new ExposureError(problems.map((p) => formatProblem(scope, p)).join('\n'));
+  throw new ExposureError(distinctProblems(problems).map((p) => formatProblem(scope, p)).join('\n'));
 }
 
-/** Throws for a single problem. */
-export function fail(scope: IConstruct, field: string, message: string): never {
-  throw new ExposureError(formatProblem(scope, { field, message }));
+/**
+ * The problems without repeats (same field, same message), in their order: a policy declared for
+ * the whole exposure and inherited by every route is one problem, under its own field.
+ */
+export function distinctProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.field}\n${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { GatewayEngine } from './engine';
 import { GatewayWorkload, GatewayWorkloadOptions, renderGatewayWorkload, workloadProblems } from './workload';
 import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
-import { Problem } from '../../core/errors';
+import { distinctProblems, Problem } from '../../core/errors';
 import { resourceName } from '../../core/naming';
 import { ExposureIntent } from '../../intent/model';
 import { Front, StrategyRenderer } from '../contract';
@@ -110,13 +110,3 @@ export class ApiGatewayRenderer implements StrategyRenderer {
   }
 }
 
-/** The problems without repeats (same field, same message), in their order. */
-function distinctProblems(problems: readonly Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.field}\n${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

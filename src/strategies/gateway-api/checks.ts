@@ -1,7 +1,7 @@
 import { parseGrpcPath } from './grpc-path';
 import { GRPC_ROUTE_LACKS } from './grpc-route-rules';
 import { crossNamespaceBackends } from './reference-grants';
-import { Problem } from '../../core/errors';
+import { distinctProblems, Problem } from '../../core/errors';
 import { ExposureIntent, RouteIntent, RoutePolicy } from '../../intent/model';
 
 /** What the checks read of the strategy's options. */
@@ -18,7 +18,7 @@ export interface CheckedOptions {
  * then the references into other namespaces.
  */
 export function gatewayApiProblems(intent: ExposureIntent, options: CheckedOptions): Problem[] {
-  return distinct([
+  return distinctProblems([
     ...tlsOnExistingGateway(intent, options),
     ...intent.routes.flatMap((route) => route.protocol === 'grpc' ? grpcRouteProblems(route) : httpRouteProblems(route, options)),
     ...referenceGrantsWithoutNamespace(intent, options),
@@ -89,13 +89,3 @@ function sourceOf(route: RouteIntent, policy: RoutePolicy): string {
   return route.sources[policy] ?? `${route.field}.${policy}`;
 }
 
-/** Each problem once: a policy declared for the whole exposure applies to every route. */
-function distinct(problems: readonly Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.field}\n${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

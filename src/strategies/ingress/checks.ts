@@ -28,17 +28,3 @@ export function atMostTwoBackends(route: RouteIntent, strategy: string): Problem
 export function found(...problems: (Problem | undefined)[]): Problem[] {
   return problems.filter((p): p is Problem => p !== undefined);
 }
-
-/**
- * Each problem once, where it first appears: a policy declared on the ExposedService and
- * inherited by several routes is one problem, under its own field (`timeout`).
- */
-export function uniqueProblems(problems: readonly Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.field}\n${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

@@ -1,9 +1,9 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { atMostTwoBackends, found, redirectHasABackend, uniqueProblems } from './checks';
+import { atMostTwoBackends, found, redirectHasABackend } from './checks';
 import { IngressDialect } from './dialect';
 import { ingressBackend, planIngresses } from './ingress-plan';
-import { Problem } from '../../core/errors';
+import { distinctProblems, Problem } from '../../core/errors';
 import { resourceName } from '../../core/naming';
 import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
 import { BackendIntent, ExposureIntent } from '../../intent/model';
@@ -53,7 +53,7 @@ export class IngressRenderer implements StrategyRenderer {
 
   /** Route by route, the controller's problems, then what no Ingress can express. */
   public check(intent: ExposureIntent): Problem[] {
-    return uniqueProblems(intent.routes.flatMap((route) => [
+    return distinctProblems(intent.routes.flatMap((route) => [
       ...this.dialect.check(route, intent),
       ...found(redirectHasABackend(route, intent), atMostTwoBackends(route, this.name)),
     ]));

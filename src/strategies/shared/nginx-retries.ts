@@ -35,15 +35,3 @@ export function proxyNextUpstream(retries: RetryIntent): string {
   }
   return NEXT_UPSTREAM_ORDER.filter((c) => conditions.has(c)).join(' ');
 }
-
-/**
- * The proxy_next_upstream conditions of a retry policy, in nginx's order; fails (naming `field`)
- * on the first condition nginx cannot retry on. For renderers that still fail fast: a strategy's
- * `check` should report `retryOnProblems` and its renderer call `proxyNextUpstream`.
- */
-export function nextUpstreamConditions(retries: RetryIntent, field: string, product: string,
-  fail: (field: string, message: string) => never): string {
-  const [first] = retryOnProblems(retries, field, product);
-  if (first !== undefined) fail(first.field, first.message);
-  return proxyNextUpstream(retries);
-}

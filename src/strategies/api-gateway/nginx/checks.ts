@@ -1,8 +1,8 @@
 import { isArgumentName, isMapRegex, matchConditions } from './nginx-route-selection';
 import { hasVariable } from './nginx-text';
 import { Problem } from '../../../core/errors';
-import { ExposureIntent, RetryIntent, RouteIntent } from '../../../intent/model';
-import { nextUpstreamConditions } from '../../shared/nginx-retries';
+import { ExposureIntent, RouteIntent } from '../../../intent/model';
+import { retryOnProblems } from '../../shared/nginx-retries';
 
 /**
  * What the NGINX engine cannot express in an intent that its capability row accepts: every
@@ -68,7 +68,7 @@ function requestHeaderProblems(route: RouteIntent): Problem[] {
 /** Retries on conditions proxy_next_upstream has (attempts 0 turns retries off: no condition is written). */
 function retryProblems(route: RouteIntent): Problem[] {
   const retries = route.retries;
-  return retries === undefined || retries.attempts === 0 ? [] : unretriableConditions(retries, route.sources.retries!);
+  return retries === undefined || retries.attempts === 0 ? [] : retryOnProblems(retries, route.sources.retries!, 'nginx');
 }
 
 function rewriteProblems(route: RouteIntent): Problem[] {
@@ -82,28 +82,4 @@ function expandedValueProblems(values: readonly string[], field: string): Proble
     field,
     message: `nginx would expand "${value}" as a variable; header values cannot contain "$" followed by a name`,
   }));
-}
-
-/** Thrown by the `fail` that `unretriableConditions` gives `nextUpstreamConditions`: one problem. */
-class Unretriable {
-  constructor(public readonly problem: Problem) {}
-}
-
-/**
- * Each retry condition nginx cannot retry on, with the message of `nextUpstreamConditions`
- * (shared with ingress-nginx), which reports the first by calling `fail`: asked one condition at
- * a time, it tells every one.
- */
-function unretriableConditions(retries: RetryIntent, field: string): Problem[] {
-  return retries.retryOn.flatMap((on) => {
-    try {
-      nextUpstreamConditions({ ...retries, retryOn: [on] }, field, 'nginx', (f, message) => {
-        throw new Unretriable({ field: f, message });
-      });
-      return [];
-    } catch (e) {
-      if (e instanceof Unretriable) return [e.problem];
-      throw e;
-    }
-  });
 }

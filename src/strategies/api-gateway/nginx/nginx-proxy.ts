@@ -1,6 +1,6 @@
 import { BackendIntent, ExposureIntent, ForwardIntent, MirrorIntent, RouteIntent } from '../../../intent/model';
-import { nextUpstreamConditions } from '../../shared/nginx-retries';
-import { backendAddress, checkLetThrough } from '../engine';
+import { proxyNextUpstream } from '../../shared/nginx-retries';
+import { backendAddress } from '../engine';
 import { ConfigLines, headerVariable, literal, literalRegex, quote } from './nginx-text';
 
 /** Where a forwarding route's proxy is written: upstreams and maps at http level, its mirror's location in the route server. */
@@ -100,7 +100,7 @@ function timeouts(route: RouteIntent): string[] {
   const r = route.retries;
   if (r === undefined) return lines;
   if (r.attempts === 0) return [...lines, 'proxy_next_upstream off;'];
-  const conditions = nextUpstreamConditions(r, route.sources.retries!, 'nginx', (_field, message) => checkLetThrough('nginx', `retries nginx cannot make (${message})`));
+  const conditions = proxyNextUpstream(r);
   lines.push(`proxy_next_upstream ${conditions} non_idempotent;`, `proxy_next_upstream_tries ${r.attempts + 1};`);
   if (route.timeoutMs !== undefined) lines.push(`proxy_next_upstream_timeout ${route.timeoutMs}ms;`);
   return lines;
