@@ -1,24 +1,33 @@
-import * as fs from 'fs';
 import * as path from 'path';
+import * as ts from 'typescript';
 
 /**
- * The public API documents itself: every prop of an exported interface has a TSDoc comment with
- * an `@example`, and every optional one its `@default` (the API reference is generated from them).
+ * The public API documents itself: every prop of an interface the package entry point exports
+ * has a TSDoc comment with an `@example`, and every optional one its `@default` (the API
+ * reference is generated from them). Read from what `src/index.ts` exports, not from every file:
+ * internal interfaces are not the API.
  */
-const SRC = path.join(__dirname, '..', 'src');
+const ENTRY = path.join(__dirname, '..', 'src', 'index.ts');
 
-export interface PropDoc { readonly file: string; readonly iface: string; readonly prop: string; readonly optional: boolean; readonly doc: string }
+// What the library gives back rather than takes: escape hatches and descriptions, not options.
+const OUTPUTS = /Resources$|^ExternalReference$|^StrategyCapabilities$/;
+
+export interface PropDoc { readonly iface: string; readonly prop: string; readonly optional: boolean; readonly doc: string }
 
 export function publicProps(): PropDoc[] {
-  const files = fs.readdirSync(SRC, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+  const program = ts.createProgram([ENTRY], { skipLibCheck: true, noEmit: true });
+  const checker = program.getTypeChecker();
+  const entry = checker.getSymbolAtLocation(program.getSourceFile(ENTRY)!)!;
   const props: PropDoc[] = [];
-  for (const file of files) {
-    const text = fs.readFileSync(path.join(SRC, file), 'utf8');
-    for (const m of text.matchAll(/export interface (\w+)(?: extends [^{]+)? \{([\s\S]*?)\n\}/g)) {
-      const [, iface, body] = m;
-      if (/Intent$|^Problem$|^Resolved|^Engine|^Gateway(Engine|Tls|Workload)$|^SecretMount$|^RouteClaims$|^StrategyRenderer$|^IngressDialect$|^IngressPathPlan$|Config$|Context$|^NginxPorts$|^Kong|^Nginx(Config|Route)|^JwtRender|^StrategyCapabilities$|^NormalizedRoute$|^DeclaredFeature$|Resources$|^ExternalReference$|^Claims$|^Front(Target)?$|^BuiltIntent$|^IstioNaming$|^JwtResources$/.test(iface) && !/^(KongEngineOptions|NginxEngineOptions)$/.test(iface)) continue;
-      for (const p of body.matchAll(/(\/\*\*[\s\S]*?\*\/)?\s*readonly (\w+)(\?)?:/g)) {
-        props.push({ file, iface, prop: p[2], optional: p[3] === '?', doc: p[1] ?? '' });
+  for (const exported of checker.getExportsOfModule(entry)) {
+    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    if (!(symbol.flags & ts.SymbolFlags.Interface) || OUTPUTS.test(symbol.name)) continue;
+    for (const decl of symbol.declarations ?? []) {
+      if (!ts.isInterfaceDeclaration(decl)) continue;
+      for (const member of decl.members) {
+        if (!ts.isPropertySignature(member)) continue;
+        const docs = ts.getJSDocCommentsAndTags(member).map((d) => d.getText()).join('\n');
+        props.push({ iface: symbol.name, prop: member.name.getText(), optional: member.questionToken !== undefined, doc: docs });
       }
     }
   }
