@@ -31,7 +31,10 @@ const project = new typescript.TypeScriptProject({
   deps: ['js-yaml@^4.3.2'],
   // The tests parse YAML with \`yaml\`, which also reads it as YAML 1.1 does (as Kong does).
   devDeps: ['@types/node@^20', 'jest@^30.5', 'ts-jest@^29.4', 'cdk8s-cli@^2.207.0', 'ajv@^8.17.0', 'fast-check@^4.0.0', 'typedoc@^0.28.20',
-    'yaml@^2.8.0', '@types/js-yaml@^4.0.9'],
+    'yaml@^2.8.0', '@types/js-yaml@^4.0.9',
+    // The schema check evaluates the CRDs' CEL rules with Buf's CEL evaluator (RE2 regexes, a CommonJS
+    // build); @bufbuild/protobuf is its peer and gives the Duration and Timestamp messages.
+    '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],
 
   jestOptions: {
     // CI must fail on snapshot drift: new snapshots are written with `npx jest -u`.
