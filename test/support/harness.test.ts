@@ -178,20 +178,9 @@ describe('Gateway API checks', () => {
     expect(gatewayApiReferenceProblems([gateway(listener), other, grant], [{ name: 'users', namespace: 'team-a', port: 80 }], [])).toEqual([]);
   });
 
-  test('evaluates the HTTPRoute CEL rules the schema check skips', () => {
-    const redirectWithBackend = route({ ...toWeb, filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https' } }] });
-    const prefixRewriteOnExact = route({
-      ...toWeb,
-      matches: [{ path: { type: 'Exact', value: '/a' } }],
-      filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
-    });
-    const slowTry = route({ ...toWeb, timeouts: { request: '1s', backendRequest: '1s500ms' } });
-    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), redirectWithBackend], [], []))
-      .toEqual(['HTTPRoute/r: rules[0] RequestRedirect filter must not be used together with backendRefs']);
-    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), prefixRewriteOnExact], [], []))
-      .toEqual(['HTTPRoute/r: rules[0] replacePrefixMatch needs exactly one PathPrefix match']);
-    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), slowTry], [], []))
-      .toEqual(['HTTPRoute/r: rules[0] backendRequest timeout exceeds request timeout']);
+  test('a rule that neither forwards nor redirects is reported', () => {
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), route({})], [], []))
+      .toEqual(['HTTPRoute/r: rules[0] neither forwards nor redirects']);
   });
 });
 
