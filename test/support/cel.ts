@@ -18,7 +18,8 @@
  * - Functions beyond standard CEL: only the Kubernetes ones the vendored rules use (`split` of the
  *   strings extension, `url()` with `getScheme()`), plus Go's duration syntax for `duration()`.
  *   A rule that names any other function, or that the evaluator cannot parse or plan, is listed
- *   as unsupported: the harness then fails, it never skips a rule it cannot run.
+ *   as unsupported and fails every value it applies to: the harness never skips a rule it cannot
+ *   run.
  * - Not modelled: cost limits, list-type `set`/`map` equality (no vendored non-transition rule
  *   compares lists), and `reason` (it changes the HTTP status, not the message).
  */
@@ -98,7 +99,9 @@ type Program = (bindings: { self: Cel.CelInput }) => Cel.CelResult;
 
 interface CompiledRule {
   readonly rule: string;
-  readonly program: Program;
+  /** Undefined when the evaluator cannot run the rule: then every value there fails with `unsupported`. */
+  readonly program?: Program;
+  readonly unsupported?: string;
   readonly message?: string;
   readonly messageProgram?: Program;
   readonly fieldPath?: string;
@@ -331,10 +334,10 @@ function compileRule(v: ValidationRule, set: CelRuleSet): CompiledRule | undefin
   const error = rule.error ?? (message?.error === undefined ? undefined : `messageExpression: ${message.error}`);
   if (error !== undefined) {
     set.unsupported.set(v.rule, error);
-    return undefined;
+    return { rule: v.rule, unsupported: error };
   }
   set.compiledRules.add(v.rule);
-  return { rule: v.rule, program: rule.program!, message: v.message, messageProgram: message?.program, fieldPath: v.fieldPath };
+  return { rule: v.rule, program: rule.program, message: v.message, messageProgram: message?.program, fieldPath: v.fieldPath };
 }
 
 /** Kubernetes' escaping of property names in CEL (undefined: CEL cannot name the property). */
@@ -506,9 +509,13 @@ function toCel(node: CelNode, v: unknown, path: string, problems: string[]): Cel
 }
 
 function evaluateRule(r: CompiledRule, self: Cel.CelInput, path: string, problems: string[]): void {
+  const where = `${path || '<root>'}${r.fieldPath ?? ''}`;
+  if (r.program === undefined) {
+    problems.push(`${where}: the harness cannot evaluate this rule: ${r.unsupported} (rule: ${r.rule})`);
+    return;
+  }
   const result = r.program({ self });
   if (result === true) return;
-  const where = `${path || '<root>'}${r.fieldPath ?? ''}`;
   if (lib().cel.isCelError(result)) {
     problems.push(`${where}: rule evaluation error: ${result.message} (rule: ${r.rule})`);
   } else if (result !== false) {
