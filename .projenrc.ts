@@ -36,7 +36,10 @@ const project = new typescript.TypeScriptProject({
     'yaml@^2.8.0', '@types/js-yaml@^4.0.9',
     // The layering rules of src/ (.dependency-cruiser.js), checked in the lint step of `npm test`.
     // 17.x is the line that still runs on Node 20.
-    'dependency-cruiser@^17.4.3'],
+    'dependency-cruiser@^17.4.3',
+    // The schema check evaluates the CRDs' CEL rules with Buf's CEL evaluator (RE2 regexes, a CommonJS
+    // build); @bufbuild/protobuf is its peer and gives the Duration and Timestamp messages.
+    '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],
 
   jestOptions: {
     // CI must fail on snapshot drift: new snapshots are written with `npx jest -u`.

@@ -1,8 +1,9 @@
+import { CelRuleSet, celProblems, escapeProperty } from './cel';
 import { crossReferenceProblems } from './cross-references';
 import { gatewayApiReferenceProblems } from './gateway-api-references';
 import { hygieneProblems } from './hygiene';
 import { istioReferenceProblems } from './istio-references';
-import { Manifest, schemaProblems } from './schema';
+import { celRuleCount, celRuleReport, Manifest, schemaProblems } from './schema';
 
 // The checks every suite relies on must themselves catch what they claim to.
 const ingress = (spec: any, extra: any = {}): Manifest => ({
@@ -177,20 +178,202 @@ describe('Gateway API checks', () => {
     expect(gatewayApiReferenceProblems([gateway(listener), other, grant], [{ name: 'users', namespace: 'team-a', port: 80 }], [])).toEqual([]);
   });
 
-  test('evaluates the HTTPRoute CEL rules the schema check skips', () => {
-    const redirectWithBackend = route({ ...toWeb, filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https' } }] });
-    const prefixRewriteOnExact = route({
-      ...toWeb,
-      matches: [{ path: { type: 'Exact', value: '/a' } }],
-      filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
+  test('a rule that neither forwards nor redirects is reported', () => {
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), route({})], [], []))
+      .toEqual(['HTTPRoute/r: rules[0] neither forwards nor redirects']);
+  });
+});
+
+describe('CEL rules of the CRDs (x-kubernetes-validations)', () => {
+  const G = 'gateway.networking.k8s.io/v1';
+  const httpRoute = (rule: any, spec: any = {}): Manifest => ({
+    apiVersion: G, kind: 'HTTPRoute', metadata: { name: 'r' }, spec: { parentRefs: [{ name: 'gw' }], rules: [rule], ...spec },
+  });
+  const toWeb = { backendRefs: [{ name: 'web', port: 80 }] };
+  /** The messages of the CEL failures, without the rule text. */
+  const messages = (manifests: Manifest[], channel?: 'standard' | 'experimental') =>
+    schemaProblems(manifests, channel).map((p) => p.replace(/ \(rule: [^]*\)$/, ''));
+
+  test('every rule of every CRD compiles: none is skipped but the transition rules', () => {
+    expect(celRuleReport()).toEqual({ compiled: 119, transitionRules: 9, unsupported: [] });
+    expect(celRuleCount()).toBe(119);
+  });
+
+  test('a failure names the object, the field, the message and the rule', () => {
+    expect(schemaProblems([httpRoute({ ...toWeb, matches: [{ path: { type: 'PathPrefix', value: '/a//b' } }] })])).toEqual([
+      "HTTPRoute/r: spec.rules[0].matches[0].path: must not contain '//' when type one of ['Exact', 'PathPrefix'] "
+        + "(rule: (self.type in ['Exact','PathPrefix']) ? !self.value.contains('//') : true)",
+    ]);
+    expect(schemaProblems([httpRoute({ ...toWeb, matches: [{ path: { type: 'PathPrefix', value: '/a/b' } }] })])).toEqual([]);
+  });
+
+  test('HTTPRoute: RequestRedirect and URLRewrite filters together, redirect with backends, prefix rewrite of an exact match', () => {
+    const redirect = { type: 'RequestRedirect', requestRedirect: { scheme: 'https' } };
+    const rewrite = { type: 'URLRewrite', urlRewrite: { hostname: 'b.example.com' } };
+    expect(messages([httpRoute({ filters: [redirect, rewrite] })])).toEqual([
+      'HTTPRoute/r: spec.rules[0].filters: May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both',
+    ]);
+    expect(messages([httpRoute({ filters: [redirect] }), httpRoute({ ...toWeb, filters: [rewrite] })])).toEqual([]);
+    expect(messages([httpRoute({ ...toWeb, filters: [redirect] })]))
+      .toEqual(['HTTPRoute/r: spec.rules[0]: RequestRedirect filter must not be used together with backendRefs']);
+    const prefixRewrite = { type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } };
+    expect(messages([httpRoute({ ...toWeb, matches: [{ path: { type: 'Exact', value: '/a' } }], filters: [prefixRewrite] })]))
+      .toEqual(['HTTPRoute/r: spec.rules[0]: When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified']);
+    expect(messages([httpRoute({ ...toWeb, matches: [{ path: { type: 'PathPrefix', value: '/a' } }], filters: [prefixRewrite] })])).toEqual([]);
+    expect(messages([httpRoute({ ...toWeb, timeouts: { request: '1s', backendRequest: '1s500ms' } })]))
+      .toEqual(['HTTPRoute/r: spec.rules[0].timeouts: backendRequest timeout cannot be longer than request timeout']);
+    // A request timeout of 0s means none.
+    expect(messages([httpRoute({ ...toWeb, timeouts: { request: '0s', backendRequest: '1s500ms' } })])).toEqual([]);
+  });
+
+  test('rules see the defaults the API server applies (group, kind, method type)', () => {
+    // backendRef kind defaults to Service and group to "": a Service needs a port.
+    expect(messages([httpRoute({ backendRefs: [{ name: 'web' }] })]))
+      .toEqual(['HTTPRoute/r: spec.rules[0].backendRefs[0]: Must have port for Service reference']);
+    expect(messages([httpRoute({ backendRefs: [{ name: 'web', group: 'example.com', kind: 'Bucket' }] })])).toEqual([]);
+    // Two parentRefs to the same Gateway (group and kind defaulted) need distinct sectionNames.
+    expect(messages([httpRoute(toWeb, { parentRefs: [{ name: 'gw' }, { name: 'gw', kind: 'Gateway' }] })])).toEqual([
+      'HTTPRoute/r: spec.parentRefs: sectionName must be unique when parentRefs includes 2 or more references to the same parent',
+    ]);
+    expect(messages([httpRoute(toWeb, { parentRefs: [{ name: 'gw', sectionName: 'a' }, { name: 'gw', sectionName: 'b' }] })])).toEqual([]);
+  });
+
+  test('Gateway listeners: tls per protocol, unique names', () => {
+    const gateway = (...listeners: any[]): Manifest => ({ apiVersion: G, kind: 'Gateway', metadata: { name: 'gw' }, spec: { gatewayClassName: 'eg', listeners } });
+    const tls = { mode: 'Terminate', certificateRefs: [{ name: 'cert' }] };
+    expect(messages([gateway({ name: 'http', protocol: 'HTTP', port: 80, tls })]))
+      .toEqual(["Gateway/gw: spec.listeners: tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']"]);
+    expect(messages([gateway({ name: 'https', protocol: 'HTTPS', port: 443, tls: { mode: 'Passthrough' } })]))
+      .toEqual(['Gateway/gw: spec.listeners: tls mode must be Terminate for protocol HTTPS']);
+    expect(messages([gateway({ name: 'a', protocol: 'HTTP', port: 80 }, { name: 'a', protocol: 'HTTP', port: 8080 })]))
+      .toEqual(['Gateway/gw: spec.listeners: Listener name must be unique within the Gateway']);
+    expect(messages([gateway({ name: 'http', protocol: 'HTTP', port: 80 }, { name: 'https', protocol: 'HTTPS', port: 443, tls })])).toEqual([]);
+  });
+
+  test('GRPCRoute method match: service or method, with valid characters (RE2 (?i) included)', () => {
+    const grpcRoute = (method: any): Manifest => ({
+      apiVersion: G,
+      kind: 'GRPCRoute',
+      metadata: { name: 'g' },
+      spec: { parentRefs: [{ name: 'gw' }], rules: [{ matches: [{ method }], backendRefs: [{ name: 'grpc', port: 9000 }] }] },
     });
-    const slowTry = route({ ...toWeb, timeouts: { request: '1s', backendRequest: '1s500ms' } });
-    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), redirectWithBackend], [], []))
-      .toEqual(['HTTPRoute/r: rules[0] RequestRedirect filter must not be used together with backendRefs']);
-    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), prefixRewriteOnExact], [], []))
-      .toEqual(['HTTPRoute/r: rules[0] replacePrefixMatch needs exactly one PathPrefix match']);
-    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), slowTry], [], []))
-      .toEqual(['HTTPRoute/r: rules[0] backendRequest timeout exceeds request timeout']);
+    // type defaults to Exact, so an empty method match names neither.
+    expect(messages([grpcRoute({})]))
+      .toEqual(["GRPCRoute/g: spec.rules[0].matches[0].method: One or both of 'service' or 'method' must be specified"]);
+    expect(messages([grpcRoute({ service: 'shop.Cart', method: 'Get-Item' })]))
+      .toEqual(['GRPCRoute/g: spec.rules[0].matches[0].method: method must only contain valid characters (matching ^[A-Za-z_][A-Za-z_0-9]*$)']);
+    expect(messages([grpcRoute({ service: 'Shop.Cart', method: 'GetItem' })])).toEqual([]);
+    expect(messages([grpcRoute({ service: 'shop/Cart' })])).toEqual([
+      'GRPCRoute/g: spec.rules[0].matches[0].method: service must only contain valid characters (matching ^(?i)\\.?[a-z_][a-z_0-9]*(\\.[a-z_][a-z_0-9]*)*$)',
+    ]);
+  });
+
+  test('the experimental channel has its own rules', () => {
+    const named = (...names: string[]) => ({ ...httpRoute(toWeb), spec: { parentRefs: [{ name: 'gw' }], rules: names.map((name) => ({ name, ...toWeb })) } });
+    expect(messages([named('a', 'a')], 'experimental')).toEqual(['HTTPRoute/r: spec.rules: Rule name must be unique within the route']);
+    expect(messages([named('a', 'b')], 'experimental')).toEqual([]);
+    expect(messages([named('a', 'a')], 'standard')).toEqual([]);
+  });
+
+  test('Istio: durations of at least 1ms, JWKS URLs with an http(s) scheme, one kind of server credential', () => {
+    const vs = (http: any): Manifest => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'vs' },
+      spec: { hosts: ['a.example.com'], http: [{ route: [{ destination: { host: 'web' } }], ...http }] },
+    });
+    expect(messages([vs({ timeout: '500us', retries: { attempts: 2, perTryTimeout: '0s' } })])).toEqual([
+      'VirtualService/vs: spec.http[0].retries.perTryTimeout: must be a valid duration greater than 1ms',
+      'VirtualService/vs: spec.http[0].timeout: must be a valid duration greater than 1ms',
+    ]);
+    expect(messages([vs({ timeout: '1.5s', retries: { attempts: 2, perTryTimeout: '1ms' } })])).toEqual([]);
+    const dr = (connectTimeout: string): Manifest => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'dr' },
+      spec: { host: 'web', trafficPolicy: { connectionPool: { tcp: { connectTimeout } } } },
+    });
+    expect(messages([dr('0.5ms')])).toEqual(['DestinationRule/dr: spec.trafficPolicy.connectionPool.tcp.connectTimeout: must be a valid duration greater than 1ms']);
+    expect(messages([dr('1h30m')])).toEqual([]);
+
+    const ra = (jwksUri: string): Manifest => ({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'RequestAuthentication',
+      metadata: { name: 'ra' },
+      spec: { jwtRules: [{ issuer: 'https://issuer.example.com', jwksUri }] },
+    });
+    expect(messages([ra('ftp://issuer.example.com/keys')])).toEqual(['RequestAuthentication/ra: spec.jwtRules[0].jwksUri: url must have scheme http:// or https://']);
+    expect(messages([ra('HTTPS://issuer.example.com:8443/keys?x=1#k')])).toEqual([]);
+    // Not a URL for Kubernetes' url(): an evaluation error rejects the object too.
+    expect(messages([ra('issuer.example.com/keys')]))
+      .toEqual(['RequestAuthentication/ra: spec.jwtRules[0].jwksUri: rule evaluation error: URL parse error during conversion from string: invalid URI for request']);
+
+    const gw = (tls: any): Manifest => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw' },
+      spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['*'], tls }] },
+    });
+    expect(messages([gw({ mode: 'SIMPLE', credentialName: 'a', credentialNames: ['a', 'b'] })]))
+      .toEqual(['Gateway/gw: spec.servers[0].tls: only one of credentialName or credentialNames can be set']);
+    expect(messages([gw({ mode: 'SIMPLE', credentialName: 'a' })])).toEqual([]);
+  });
+
+  test('rules at the root see the whole object (Kong)', () => {
+    const plugin = (extra: any): Manifest => ({ apiVersion: 'configuration.konghq.com/v1', kind: 'KongPlugin', metadata: { name: 'p' }, plugin: 'key-auth', ...extra });
+    expect(messages([plugin({ config: {}, configFrom: { secretKeyRef: { name: 's', key: 'k' } } })]))
+      .toEqual(['KongPlugin/p: <root>: Using both config and configFrom fields is not allowed.']);
+    expect(messages([plugin({ config: {} })])).toEqual([]);
+  });
+
+  describe('the evaluator, on rules of its own', () => {
+    const check = (schema: any, object: any, set = new CelRuleSet()) =>
+      celProblems(set.compileSchema({ type: 'object', properties: { spec: schema } }), { spec: object });
+    const rule = (r: string, extra: object = {}) => ({ 'x-kubernetes-validations': [{ rule: r, ...extra }] });
+
+    test('messageExpression, else message, else the rule', () => {
+      const s = { type: 'object', properties: { n: { type: 'integer' } } };
+      expect(check({ ...s, ...rule('self.n < 3', { message: 'm', messageExpression: "'n is ' + string(self.n)" }) }, { n: 5 }))
+        .toEqual(['spec: n is 5 (rule: self.n < 3)']);
+      // A blank, multi-line or failing messageExpression falls back to message.
+      expect(check({ ...s, ...rule('self.n < 3', { message: 'm', messageExpression: "'a\\nb'" }) }, { n: 5 })).toEqual(['spec: m (rule: self.n < 3)']);
+      expect(check({ ...s, ...rule('self.n < 3', { message: 'm', messageExpression: 'self.x' }) }, { n: 5 })).toEqual(['spec: m (rule: self.n < 3)']);
+      expect(check({ ...s, ...rule('self.n < 3') }, { n: 5 })).toEqual(['spec: failed rule: self.n < 3 (rule: self.n < 3)']);
+    });
+
+    test('types follow the schema: integer is int, number double; escaped property names', () => {
+      const s = { type: 'object', properties: { 'n': { type: 'integer' }, 'x': { type: 'number' }, 'namespace': { type: 'string' }, 'a-b': { type: 'string' } } };
+      expect(check({ ...s, ...rule("self.n + 1 == 3 && self.x + 0.5 == 2.0 && self.__namespace__ == 'ns' && self.a__dash__b == 'v'") },
+        { 'n': 2, 'x': 1.5, 'namespace': 'ns', 'a-b': 'v' })).toEqual([]);
+      expect(escapeProperty('a.b/c__d')).toBe('a__dot__b__slash__c__underscores__d');
+      expect(escapeProperty('1a')).toBeUndefined();
+    });
+
+    test('formats: duration, date-time and byte strings are durations, timestamps and bytes', () => {
+      const s = {
+        type: 'object',
+        properties: { d: { type: 'string', format: 'duration' }, t: { type: 'string', format: 'date-time' }, b: { type: 'string', format: 'byte' } },
+        ...rule("self.d > duration('1s') && self.t > timestamp('2020-01-01T00:00:00Z') && size(self.b) == 3"),
+      };
+      expect(check(s, { d: '1m', t: '2021-06-01T10:00:00Z', b: 'AQID' })).toEqual([]);
+      expect(check(s, { d: '1m', t: '2019-06-01T10:00:00Z', b: 'AQID' })).toHaveLength(1);
+    });
+
+    test("duration() reads Go's syntax, as cel-go does", () => {
+      const s = { type: 'string', ...rule("duration(self) >= duration('1ms')", { message: 'short' }) };
+      expect(check(s, '1h2m3.5s')).toEqual([]);
+      expect(check(s, '900us')).toEqual(["spec: short (rule: duration(self) >= duration('1ms'))"]);
+      expect(check(s, '')).toEqual(['spec: rule evaluation error: time: invalid duration "" (rule: duration(self) >= duration(\'1ms\'))']);
+      expect(check(s, '1d')).toEqual(['spec: rule evaluation error: time: unknown unit "d" in duration "1d" (rule: duration(self) >= duration(\'1ms\'))']);
+    });
+
+    test('transition rules are skipped and counted; a rule it cannot run fails, it is never skipped', () => {
+      const set = new CelRuleSet();
+      const s = { type: 'object', properties: { a: { type: 'string', ...rule('self == oldSelf') }, b: { type: 'string', ...rule('self.isFoo()') } } };
+      expect(check(s, { a: 'x', b: 'y' }, set))
+        .toEqual(['spec.b: the harness cannot evaluate this rule: no function <receiver>.isFoo/0 (rule: self.isFoo())']);
+      expect(set.stats()).toEqual({ compiled: 0, transitionRules: 1, unsupported: ['self.isFoo(): no function <receiver>.isFoo/0'] });
+    });
   });
 });
 
