@@ -20,8 +20,11 @@ export function publicProps(): PropDoc[] {
   const entry = checker.getSymbolAtLocation(program.getSourceFile(ENTRY)!)!;
   const props: PropDoc[] = [];
   for (const exported of checker.getExportsOfModule(entry)) {
-    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-    if (!(symbol.flags & ts.SymbolFlags.Interface) || OUTPUTS.test(symbol.name)) continue;
+    // Symbol flags are a bit set: the compiler API has no other way to ask.
+    // eslint-disable-next-line no-bitwise
+    const symbol = (exported.flags & ts.SymbolFlags.Alias) !== 0 ? checker.getAliasedSymbol(exported) : exported;
+    // eslint-disable-next-line no-bitwise
+    if ((symbol.flags & ts.SymbolFlags.Interface) === 0 || OUTPUTS.test(symbol.name)) continue;
     for (const decl of symbol.declarations ?? []) {
       if (!ts.isInterfaceDeclaration(decl)) continue;
       for (const member of decl.members) {
