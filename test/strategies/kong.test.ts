@@ -92,7 +92,13 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
     }));
     expect(pod.containers[0].image).toBe('kong:3.9.1');
     expect(pod.containers[0].readinessProbe.httpGet).toEqual({ path: '/status/ready', port: 8100, scheme: 'HTTP' });
-    expect(pod.initContainers[0].volumeMounts.map((m: any) => m.mountPath)).toEqual(['/kong/generated', '/kong/secrets/admins', '/kong/secrets/api-keys']);
+    expect(pod.initContainers[0].volumeMounts).toEqual([
+      { name: 'credentials', mountPath: '/kong/generated' },
+      // The script copies kong.yml from the configuration before appending the consumers.
+      { name: 'config', mountPath: '/kong/config', readOnly: true },
+      { name: 'secret-0', mountPath: '/kong/secrets/admins', readOnly: true },
+      { name: 'secret-1', mountPath: '/kong/secrets/api-keys', readOnly: true },
+    ]);
     expect(find(manifests, 'Service').spec.ports).toEqual([{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8000 }]);
     expect(hygieneProblems(manifests)).toEqual([]);
   });

@@ -211,12 +211,19 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
     resources: options.resources === undefined ? DEFAULT_REQUIREMENTS : resourceRequirements(options.resources),
     securityContext,
   };
-  // Renders the credentials from the mounted Secrets into memory, before the proxy starts.
+  // Renders the credentials from the mounted Secrets into memory, before the proxy starts. A
+  // script that reads the configuration (Kong's copies kong.yml to append the consumers) gets it
+  // read-only, as the proxy does.
+  const initReadsConfig = config.initScript?.includes(`${config.configDir}/`) === true;
   const init: kplus.k8s.Container | undefined = credentials === undefined ? undefined : {
     name: 'credentials',
     image: config.image,
     imagePullPolicy: 'IfNotPresent',
-    volumeMounts: [{ name: 'credentials', mountPath: credentials }, ...secretMounts],
+    volumeMounts: [
+      { name: 'credentials', mountPath: credentials },
+      ...(initReadsConfig ? [{ name: 'config', mountPath: config.configDir, readOnly: true }] : []),
+      ...secretMounts,
+    ],
     command: ['/bin/sh', '-c', config.initScript!],
     resources: INIT_REQUIREMENTS,
     securityContext,
