@@ -208,6 +208,7 @@ export class SimulatedPod {
     try {
       fs.mkdirSync(path.join(this.dir, 'volumes'));
       fs.mkdirSync(path.join(this.dir, 'roots'));
+      fs.mkdirSync(path.join(this.dir, 'logs'));
       fs.mkdirSync(this.memoryDir, { recursive: true });
       const problems = [...this.layOutVolumes(), ...this.allContainers().flatMap((c) => this.mountContainer(c))];
       if (problems.length > 0) throw new PodStartError(this.name, problems);
@@ -353,14 +354,15 @@ export class SimulatedPod {
     const user = this.userOf(c, problems);
     if (problems.length > 0) throw new PodStartError(this.name, problems.map((p) => `container ${container}: ${p}`));
     if (argv[0].includes('=')) throw new Error(`container ${container}: cannot run a command named ${argv[0]}`);
-    const root = path.join(this.dir, 'roots', String(this.runs++));
+    const run = this.runs++;
+    const root = path.join(this.dir, 'roots', String(run));
     const mounts = [
       ...this.mountsOf(container).map((m) => ({ ...m, isFile: fs.statSync(m.hostPath).isFile() })),
       ...(options.overlays ?? []).map((o) => ({ volume: '(overlay)', mountPath: o.mountPath, hostPath: o.hostPath, readOnly: true, isFile: fs.statSync(o.hostPath).isFile() })),
     ];
     const script = setupScript(root, mounts, c.securityContext?.readOnlyRootFilesystem === true,
       user, c.workingDir ?? '/', { HOSTNAME: this.name.split('/')[1], HOME: '/', PATH: DEFAULT_PATH, ...env }, argv);
-    return sandbox(script, options.timeoutMs);
+    return sandbox(script, options.timeoutMs, path.join(this.dir, 'logs', String(run)));
   }
 
   /** Removes every file of the pod. */
@@ -693,15 +695,28 @@ function setupScript(root: string, mounts: readonly (ContainerMount & { isFile: 
   return lines.join('\n');
 }
 
-/** Runs a setup script in fresh user, mount and PID namespaces; killed by its process group after `timeoutMs`. */
-function sandbox(script: string, timeoutMs: number | undefined): SandboxProcess {
-  const child: ChildProcess = spawn('unshare', ['--user', '--map-root-user', '--mount', '--pid', '--fork', '--', '/bin/sh', '-c', script, 'podsim'],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
+/**
+ * Runs a setup script in fresh user, mount and PID namespaces; killed by its process group after
+ * `timeoutMs`. Its stdout and stderr are files (`logs`.stdout, .stderr), as a container runtime's
+ * logs are: a process may open /dev/stdout and /dev/stderr (nginx does), which node's stdio
+ * sockets would refuse.
+ */
+function sandbox(script: string, timeoutMs: number | undefined, logs: string): SandboxProcess {
+  const out = fs.openSync(`${logs}.stdout`, 'a', 0o644);
+  const err = fs.openSync(`${logs}.stderr`, 'a', 0o644);
+  let child: ChildProcess;
+  try {
+    child = spawn('unshare', ['--user', '--map-root-user', '--mount', '--pid', '--fork', '--', '/bin/sh', '-c', script, 'podsim'],
+      { detached: true, stdio: ['ignore', out, err] });
+  } finally {
+    fs.closeSync(out);
+    fs.closeSync(err);
+  }
+  const read = (file: string) => fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const stdout = () => read(`${logs}.stdout`);
+  let spawnError = '';
+  const stderr = () => `${read(`${logs}.stderr`)}${spawnError}`;
   let timedOut = false;
-  child.stdout!.on('data', (d) => { stdout += String(d); });
-  child.stderr!.on('data', (d) => { stderr += String(d); });
   const pid = child.pid;
   const killGroup = (signal: NodeJS.Signals) => {
     if (pid === undefined) return;
@@ -713,17 +728,17 @@ function sandbox(script: string, timeoutMs: number | undefined): SandboxProcess 
   };
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => { timedOut = true; killGroup('SIGKILL'); }, timeoutMs);
   const exited = new Promise<SandboxResult>((resolve) => {
-    child.once('error', (e) => { stderr += `${e.message}\n`; });
+    child.once('error', (e) => { spawnError += `${e.message}\n`; });
     child.once('close', (status, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr, timedOut });
+      resolve({ status, signal, stdout: stdout(), stderr: stderr(), timedOut });
     });
   });
   return {
     pid: pid ?? -1,
-    stdout: () => stdout,
-    stderr: () => stderr,
     exited,
+    stdout,
+    stderr,
     exitCode: () => child.exitCode,
     stop: async (graceMs = 5_000) => {
       killGroup('SIGTERM');
