@@ -22,16 +22,17 @@
  *
  * The sandbox (no packages beyond util-linux, Debian's essential set; works as root and as a
  * normal user, the README's two ways of running the tests): `unshare --user --map-root-user
- * --mount --pid --fork` gives a user, mount and PID namespace; a setup script mounts a tmpfs as
- * the new root, binds the host's /usr read-only (with /bin, /sbin, /lib* as the host has them),
- * a fresh /dev (null, zero, full, random, urandom, stdio links) and /proc, then each of the
- * container's mounts (ordered by depth, as container runtimes do) with `readOnly` enforced by a
- * read-only remount, remounts the root read-only when `readOnlyRootFilesystem` is set,
- * `pivot_root`s into it and drops the host's tree, and runs the container's command and args
- * (Kubernetes `$(VAR)` expansion applied) with only the container's environment, as the
- * container's `runAsUser`/`runAsGroup` (a nested user namespace mapping that one uid and gid).
- * Every command is bounded in time (10 s by default) and killed by its process group id, which
- * with the PID namespace takes every process of the sandbox down.
+ * --mount --pid --fork` gives a user, mount and PID namespace; a setup script binds a fresh
+ * directory of the pod's as the new root, the host's /usr into it read-only (with /bin, /sbin,
+ * /lib* as the host has them), a few devices (null, zero, full, random, urandom; stdio links),
+ * /dev/shm and /proc, then each of the container's mounts (ordered by depth, as container
+ * runtimes do) with `readOnly` enforced by a read-only bind, remounts the root read-only when
+ * `readOnlyRootFilesystem` is set, `pivot_root`s into it and detaches the host's tree, and execs
+ * the container's command and args (Kubernetes `$(VAR)` expansion applied) with only the
+ * container's environment, as its `runAsUser`/`runAsGroup` (a nested user namespace mapping that
+ * one uid and gid). Its stdout and stderr are files, as a runtime's container logs are. Every
+ * command is bounded in time (10 s by default) and killed by its process group id, which with the
+ * PID namespace takes every process of the sandbox down.
  *
  * Assumptions, and what is not simulated:
  * - The image's tools are the host's: /bin/sh is Debian's dash and cp, sed, cat... are GNU
@@ -40,8 +41,8 @@
  *   unknown: a path no volume provides counts only if the test lists it in `imageFiles`.
  * - A container without `command` runs its `args` directly (the nginx and Kong images' entrypoint
  *   scripts exec their arguments); without either it cannot be run.
- * - File ownership: one uid and one gid are mapped, so every file appears owned by the
- *   container's user. Modes (defaultMode, items' mode, read-only mounts) hold; fsGroup and
+ * - File ownership: one uid and one gid are mapped, so every file of the pod appears owned by
+ *   the container's user. Modes (defaultMode, items' mode, read-only mounts) hold; fsGroup and
  *   supplementalGroups are not applied (the kubelet would give the files that group).
  * - Network, resources, probes, seccomp and capabilities are not simulated.
  */
