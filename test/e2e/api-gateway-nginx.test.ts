@@ -1,12 +1,17 @@
+import { X509Certificate } from 'crypto';
+import * as tls from 'tls';
 import { Duration, Size } from 'cdk8s';
 import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
 import { request, startBackend, TestBackend } from '../support/backends';
-import { RunningNginx, startNginx } from '../support/nginx';
-import { find, synthChecked, testChart } from '../support/synth';
+import { RunningNginx, startNginxInPod } from '../support/nginx';
+import { secretManifest, SimulatedPod, simulatePod, tlsSecret } from '../support/pod-simulation';
+import { Manifest, synthChecked, testChart } from '../support/synth';
 
 /**
- * The NGINX engine's configuration, run by the real nginx on 127.0.0.1 with loopback backends in
- * place of the Services: what a client sees.
+ * The NGINX engine's gateway, run by the real nginx on 127.0.0.1 with loopback backends in place
+ * of the Services: what a client sees. nginx runs as the gateway container of the pod simulated
+ * from the synthesized YAML: the configuration comes from its ConfigMap volume, the credentials
+ * from the init container's run on the Secrets as a user creates them.
  */
 jest.setTimeout(60_000);
 
@@ -15,18 +20,17 @@ const API_KEYS = { alice: 'key-alice', bob: 'key-bob\n', carol: '~^carol.*key$' 
 const HOST = 'api.example.com';
 const fqdn = (name: string) => `${name}.shop.svc.cluster.local:8080`;
 
-/** The synthesized nginx.conf and the init container's script. */
-function gatewayOf(declare: (chart: ReturnType<typeof testChart>) => void): { config: string; initScript?: string } {
+/** The synthesized manifests of the declaration. */
+function gatewayOf(declare: (chart: ReturnType<typeof testChart>) => void): Manifest[] {
   const chart = testChart('shop', 'shop');
   declare(chart);
-  const manifests = synthChecked(chart);
-  const init = find(manifests, 'Deployment').spec.template.spec.initContainers?.[0];
-  return { config: find(manifests, 'ConfigMap').data['nginx.conf'], initScript: init?.command[2] };
+  return synthChecked(chart);
 }
 
 describe('API gateway, NGINX engine, on the real nginx', () => {
   const names = ['api', 'api-v1', 'api-v2', 'api-v3', 'shadow'];
   const backends: Record<string, TestBackend> = {};
+  let pod: SimulatedPod;
   let nginx: RunningNginx;
   const get = (path: string, headers: Record<string, string> = {}) => request(nginx.ports.http, { host: HOST, path, headers });
   const withKey = (path: string, headers: Record<string, string> = {}) => get(path, { 'x-api-key': 'key-alice', ...headers });
@@ -34,7 +38,7 @@ describe('API gateway, NGINX engine, on the real nginx', () => {
   beforeAll(async () => {
     for (const name of names) backends[name] = await startBackend(name);
     backends.slow = await startBackend('slow', { delayMs: 3000 });
-    const { config, initScript } = gatewayOf((chart) => new ExposedService(chart, 'api', {
+    const manifests = gatewayOf((chart) => new ExposedService(chart, 'api', {
       strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(30), maxBodySize: Size.kibibytes(64) }) }),
       hosts: [HOST],
       backend: Backend.fromName('api', 8080),
@@ -61,15 +65,13 @@ describe('API gateway, NGINX engine, on the real nginx', () => {
         { match: { path: PathMatch.prefix('/') } },
       ],
     }));
-    nginx = await startNginx(config, {
-      upstreams: Object.fromEntries([...names, 'slow'].map((n) => [fqdn(n), `127.0.0.1:${backends[n].port}`])),
-      secrets: { 'api-keys': API_KEYS, 'admins': { admin: 's3cret' } },
-      initScript,
-    });
+    pod = await simulatePod({ manifests, secrets: [secretManifest('api-keys', API_KEYS), secretManifest('admins', { admin: 's3cret' })] });
+    nginx = await startNginxInPod(pod, { upstreams: Object.fromEntries([...names, 'slow'].map((n) => [fqdn(n), `127.0.0.1:${backends[n].port}`])) });
   });
 
   afterAll(async () => {
     await nginx?.stop();
+    pod?.dispose();
     await Promise.all(Object.values(backends).map((b) => b.close()));
   });
 
@@ -218,21 +220,27 @@ describe('API gateway, NGINX engine, on the real nginx', () => {
 
 describe('API gateway, NGINX engine, terminating TLS behind a LoadBalancer', () => {
   let api: TestBackend;
+  let pod: SimulatedPod;
   let nginx: RunningNginx;
+  let secret: Manifest & { data?: Record<string, string> };
 
   beforeAll(async () => {
     api = await startBackend('api');
-    const { config } = gatewayOf((chart) => new ExposedService(chart, 'secure', {
+    const manifests = gatewayOf((chart) => new ExposedService(chart, 'secure', {
       strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
       hosts: ['secure.example.com'],
       backend: Backend.fromName('api', 8080),
       tls: Tls.fromSecret('secure-tls'),
     }));
-    nginx = await startNginx(config, { upstreams: { [fqdn('api')]: `127.0.0.1:${api.port}` } });
+    // The TLS Secret as a user creates it (kubernetes.io/tls), with a certificate made by openssl.
+    secret = tlsSecret('secure-tls', 'secure.example.com');
+    pod = await simulatePod({ manifests, secrets: [secret] });
+    nginx = await startNginxInPod(pod, { upstreams: { [fqdn('api')]: `127.0.0.1:${api.port}` } });
   });
 
   afterAll(async () => {
     await nginx?.stop();
+    pod?.dispose();
     await api?.close();
   });
 
@@ -251,5 +259,17 @@ describe('API gateway, NGINX engine, terminating TLS behind a LoadBalancer', () 
 
   test('a handshake for another host is refused', async () => {
     await expect(request(nginx.ports.https, { host: 'other.example.com', path: '/', https: true })).rejects.toThrow();
+  });
+
+  test('the certificate served is the Secret\'s', async () => {
+    const served = await new Promise<Buffer>((resolve, reject) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: nginx.ports.https, servername: 'secure.example.com', rejectUnauthorized: false }, () => {
+        resolve(socket.getPeerCertificate().raw);
+        socket.end();
+      });
+      socket.setTimeout(5_000, () => socket.destroy(new Error('no TLS handshake within 5 s')));
+      socket.once('error', reject);
+    });
+    expect(new X509Certificate(served).fingerprint256).toBe(new X509Certificate(Buffer.from(secret.data!['tls.crt'], 'base64')).fingerprint256);
   });
 });

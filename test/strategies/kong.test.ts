@@ -1,12 +1,9 @@
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, Tls } from '../../src';
 import { hygieneProblems } from '../support/hygiene';
 import { kongConfigProblems } from '../support/kong-schema';
+import { secretManifest, simulatePod } from '../support/pod-simulation';
 import { declarationError, find, Manifest, synthChecked, testChart } from '../support/synth';
 
 const api = () => Backend.fromName('api', 8080);
@@ -92,7 +89,13 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
     }));
     expect(pod.containers[0].image).toBe('kong:3.9.1');
     expect(pod.containers[0].readinessProbe.httpGet).toEqual({ path: '/status/ready', port: 8100, scheme: 'HTTP' });
-    expect(pod.initContainers[0].volumeMounts.map((m: any) => m.mountPath)).toEqual(['/kong/generated', '/kong/secrets/admins', '/kong/secrets/api-keys']);
+    expect(pod.initContainers[0].volumeMounts).toEqual([
+      { name: 'credentials', mountPath: '/kong/generated' },
+      // The script copies kong.yml from the configuration before appending the consumers.
+      { name: 'config', mountPath: '/kong/config', readOnly: true },
+      { name: 'secret-0', mountPath: '/kong/secrets/admins', readOnly: true },
+      { name: 'secret-1', mountPath: '/kong/secrets/api-keys', readOnly: true },
+    ]);
     expect(find(manifests, 'Service').spec.ports).toEqual([{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8000 }]);
     expect(hygieneProblems(manifests)).toEqual([]);
   });
@@ -110,7 +113,7 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
     });
   });
 
-  test('consumers come from the Secrets at pod start: the init script renders them, escaping included', () => {
+  test('consumers come from the Secrets at pod start: the init script renders them, escaping included', async () => {
     const manifests = expose({
       ...SHARED,
       routes: [...SHARED.routes!, {
@@ -119,23 +122,17 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
         auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks', publicKeySecret: 'partner-key' }),
       }],
     });
-    const script: string = gateway(manifests).initContainers[0].command[2];
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-expose-kong-'));
+    // The pod as the cluster starts it: the Secrets in the README's format, the init container in a sandbox.
+    const pod = await simulatePod({
+      manifests,
+      secrets: [
+        secretManifest('api-keys', { alice: 'k3y"with\\quote\n', bob: 'bob-key' }),
+        secretManifest('admins', { root: 'pa:ss' }),
+        secretManifest('partner-key', { 'public-key.pem': '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----\n' }),
+      ],
+    });
     try {
-      const files: Record<string, string> = {
-        'config/kong.yml': find(manifests, 'ConfigMap').data['kong.yml'],
-        'secrets/api-keys/alice': 'k3y"with\\quote\n',
-        'secrets/api-keys/bob': 'bob-key',
-        'secrets/admins/root': 'pa:ss',
-        'secrets/partner-key/public-key.pem': '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----\n',
-      };
-      for (const [file, content] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-        fs.writeFileSync(path.join(dir, file), content);
-      }
-      fs.mkdirSync(path.join(dir, 'generated'));
-      execFileSync('/bin/sh', ['-c', script.replace(/\/kong\//g, `${dir}/`)], { timeout: 10_000 });
-      const config = YAML.parse(fs.readFileSync(path.join(dir, 'generated', 'kong.yml'), 'utf8'), { version: '1.1' });
+      const config = YAML.parse(pod.readFile('gateway', '/kong/generated/kong.yml')!, { version: '1.1' });
       expect(config.services).toEqual(kongOf(manifests).services);
       expect(config.consumers).toEqual([
         { username: 'alice', keyauth_credentials: [{ key: 'k3y"with\\quote' }], acls: [{ group: 'api-keys' }] },
@@ -148,7 +145,7 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
         },
       ]);
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      pod.dispose();
     }
     // Nothing of the keys is in the synthesized YAML.
     expect(JSON.stringify(manifests)).not.toMatch(/bob-key|k3y|pa:ss|BEGIN PUBLIC KEY/);

@@ -1,15 +1,18 @@
 /**
  * Runs generated nginx configurations on the real nginx (Debian's package, installed by
- * .ci/run): `nginx -t` for every configuration the suite synthesizes, and an nginx process on
- * 127.0.0.1 for the end-to-end tests. The configuration is localized, not changed: paths move
- * into a temporary prefix, listen ports to free loopback ports, upstream Services to the test's
- * loopback backends.
+ * .ci/run): `nginx -t` for every configuration the suite synthesizes (localized into a temporary
+ * prefix), and, for the end-to-end tests, nginx as the gateway container of a simulated pod
+ * (pod-simulation.ts): its command and args, as its user, in a sandbox with exactly its mounts,
+ * reading the configuration, the Secrets and the credentials the init container rendered from the
+ * pod's volumes. What the test changes is named: listen ports move to free loopback ports, upstream
+ * Services to the test's loopback backends.
  */
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { SandboxProcess, SimulatedPod } from './pod-simulation';
 
 export interface NginxPorts {
   readonly http: number;
@@ -20,10 +23,6 @@ export interface NginxPorts {
 export interface LocalizeOptions {
   /** `service.namespace.svc.cluster.local:port` -> `127.0.0.1:port`; other upstreams go to a closed port. */
   readonly upstreams?: Readonly<Record<string, string>>;
-  /** Mounted Secrets: secret name -> data key (consumer) -> value. */
-  readonly secrets?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** The init container's script, run (localized) after the Secrets are in place. */
-  readonly initScript?: string;
   readonly ports?: NginxPorts;
 }
 
@@ -54,23 +53,13 @@ function selfSignedCertificate(): { crt: string; key: string } {
 export function prepareNginx(config: string, options: LocalizeOptions = {}): PreparedNginx {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-expose-nginx-'));
   const ports = options.ports ?? { http: 18080, https: 18443, status: 18081 };
-  for (const sub of ['tmp', 'cache', 'secrets', 'tls']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
-
-  // The Secrets as Kubernetes projects them: a directory per Secret, a file per data key.
-  for (const [secret, data] of Object.entries(options.secrets ?? {})) {
-    fs.mkdirSync(path.join(dir, 'secrets', secret), { recursive: true });
-    for (const [key, value] of Object.entries(data)) fs.writeFileSync(path.join(dir, 'secrets', secret, key), value);
-  }
+  for (const sub of ['tmp', 'cache', 'secrets', 'tls', 'generated']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   const localize = (text: string) => text
     .replace(/(?<=[\s>])\/etc\/nginx\/secrets\//g, `${dir}/secrets/`)
     .replace(/(?<=[\s>])\/etc\/nginx\/generated/g, `${dir}/generated`);
-  // What the init container does in the pod; without a script, empty credential files.
-  fs.mkdirSync(path.join(dir, 'generated'), { recursive: true });
-  if (options.initScript !== undefined) {
-    execFileSync('/bin/sh', ['-c', localize(options.initScript)], { stdio: 'pipe', timeout: 10_000 });
-  } else {
-    for (const [, file] of config.matchAll(/\/etc\/nginx\/generated\/([A-Za-z0-9._-]+)/g)) fs.writeFileSync(path.join(dir, 'generated', file), '');
-  }
+  // `nginx -t` needs the files the init container renders to exist: empty here (the end-to-end
+  // tests run nginx on the simulated pod, with the files rendered from Secrets).
+  for (const [, file] of config.matchAll(/\/etc\/nginx\/generated\/([A-Za-z0-9._-]+)/g)) fs.writeFileSync(path.join(dir, 'generated', file), '');
   if (config.includes('/etc/nginx/tls/')) {
     const { crt, key } = selfSignedCertificate();
     fs.writeFileSync(path.join(dir, 'tls', 'tls.crt'), crt);
@@ -124,43 +113,83 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A running nginx, bound to loopback, stopped by its pid. */
-export interface RunningNginx extends PreparedNginx {
-  readonly process: ChildProcess;
-  /** The JSON usage log lines so far. */
+/** nginx running as a simulated pod's gateway container, on loopback ports. */
+export interface RunningNginx {
+  /** The loopback ports of the container's ports named http, https and status. */
+  readonly ports: NginxPorts;
+  readonly process: SandboxProcess;
+  /** The JSON usage log lines so far (the container's stdout, as `kubectl logs` shows it). */
   usageLog(): Record<string, unknown>[];
   /** The first usage log line that matches, waiting for it (nginx logs after it answers); bounded. */
   logLine(matches: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown> | undefined>;
+  /** SIGTERM to its process group, SIGKILL after 5 s; resolves when it is gone. */
   stop(): Promise<void>;
 }
 
-export async function startNginx(config: string, options: Omit<LocalizeOptions, 'ports'> = {}): Promise<RunningNginx> {
-  const ports = { http: await freePort(), https: await freePort(), status: await freePort() };
-  const prepared = prepareNginx(config, { ...options, ports });
-  const child = spawn('nginx', ['-p', prepared.dir, '-e', path.join(prepared.dir, 'error.log'), '-c', prepared.configPath, '-g', 'daemon off;'],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d) => { stderr += String(d); });
+/** Upper bound of one end-to-end nginx: killed after it even if a test forgets to stop it. */
+const NGINX_LIFETIME_MS = 5 * 60_000;
+
+/**
+ * Starts a simulated pod's nginx container (run its init containers first: `simulatePod`) with
+ * its own command and args, as its user, in a sandbox with exactly its mounts. The configuration
+ * is the one of its config volume, read from the pod, with two changes bound over it read-only:
+ * each `listen` of a containerPort on a free 127.0.0.1 port (nothing else may listen), and each
+ * upstream `server` on the test's loopback backend (`upstreams`; others on a closed port).
+ */
+export async function startNginxInPod(pod: SimulatedPod,
+  options: { container?: string; upstreams?: Readonly<Record<string, string>> } = {}): Promise<RunningNginx> {
+  const container = options.container ?? 'gateway';
+  const spec = pod.container(container);
+  const args: string[] = [...spec.command ?? [], ...spec.args ?? []];
+  const c = args.indexOf('-c');
+  if (c < 0) throw new Error(`container ${container} runs no nginx -c <configuration>: ${args.join(' ')}`);
+  const configPath = args[c + 1];
+  const config = pod.readFile(container, configPath);
+  if (config === undefined) throw new Error(`container ${container}: ${configPath} is not in its view`);
+
+  // containerPort -> a free loopback port, by the port's name.
+  const declared = new Map<number, string>((spec.ports ?? []).map((p: { containerPort: number; name: string }) => [p.containerPort, p.name]));
+  const loopback = new Map<number, number>();
+  for (const port of declared.keys()) loopback.set(port, await freePort());
+  const localized = config
+    .replace(/^(\s*listen\s+)(?:\S+:)?(\d+)\b/gm, (_m, lead: string, port: string) => {
+      const free = loopback.get(Number(port));
+      if (free === undefined) throw new Error(`${configPath}: listen ${port} is not a containerPort of ${container}`);
+      return `${lead}127.0.0.1:${free}`;
+    })
+    // Upstream servers (`server host:port ...;` inside upstream blocks).
+    .replace(/^(\s*server )([^\s;{]+:\d+)/gm, (_m, lead: string, target: string) => `${lead}${options.upstreams?.[target] ?? CLOSED}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-expose-nginx-'));
+  const localizedPath = path.join(dir, path.posix.basename(configPath));
+  fs.writeFileSync(localizedPath, localized, { mode: 0o644 });
+  fs.chmodSync(dir, 0o755);
+
+  const byName = (name: string) => {
+    const port = [...declared].find(([, n]) => n === name)?.[0];
+    if (port === undefined) throw new Error(`container ${container} has no port named ${name}`);
+    return loopback.get(port)!;
+  };
+  const ports = { http: byName('http'), https: byName('https'), status: byName('status') };
+  const child = pod.start(container, { overlays: [{ mountPath: configPath, hostPath: localizedPath }], timeoutMs: NGINX_LIFETIME_MS });
   const stop = async () => {
-    if (child.exitCode === null && child.pid !== undefined) {
-      process.kill(child.pid, 'SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-    fs.rmSync(prepared.dir, { recursive: true, force: true });
+    await child.stop(5_000);
+    fs.rmSync(dir, { recursive: true, force: true });
   };
   // Ready when the status port answers; bounded in time.
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr}${readError(prepared.dir)}`);
+    if (child.exitCode() !== null) {
+      await stop();
+      throw new Error(`nginx exited: ${child.stderr()}`);
+    }
     if (await canConnect(ports.status)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`nginx did not start within 10s: ${stderr}${readError(prepared.dir)}`);
+      throw new Error(`nginx did not start within 10s: ${child.stderr()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  const usageLog = () => (fs.existsSync(prepared.accessLog) ? fs.readFileSync(prepared.accessLog, 'utf8') : '')
-    .split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const usageLog = () => child.stdout().split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
   const logLine = async (matches: (line: Record<string, unknown>) => boolean) => {
     for (let i = 0; i < 40; i++) {
       const line = usageLog().find(matches);
@@ -169,7 +198,7 @@ export async function startNginx(config: string, options: Omit<LocalizeOptions, 
     }
     return undefined;
   };
-  return { ...prepared, process: child, usageLog, logLine, stop };
+  return { ports, process: child, usageLog, logLine, stop };
 }
 
 function readError(dir: string): string {

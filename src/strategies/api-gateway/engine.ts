@@ -59,6 +59,8 @@ export interface EngineConfig {
    */
   readonly initScript?: string;
   readonly generatedDir?: string;
+  /** True when `initScript` reads the configuration (under `configDir`): the init container mounts it read-only. */
+  readonly initReadsConfig?: boolean;
   /** The user id the image runs as. */
   readonly runAsUser: number;
 }

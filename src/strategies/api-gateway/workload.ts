@@ -175,12 +175,18 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
   const credentials = config.initScript !== undefined && config.generatedDir !== undefined ? config.generatedDir : undefined;
   const secretMounts = config.secretMounts.map((m, i) => ({ name: `secret-${i}`, mountPath: m.mountPath, readOnly: true }));
   const gateway = gatewayContainer(config, options, securityContext, secretMounts, credentials);
-  // Renders the credentials from the mounted Secrets into memory, before the proxy starts.
+  // Renders the credentials from the mounted Secrets into memory, before the proxy starts. A
+  // script that reads the configuration (Kong's copies kong.yml to append the consumers) gets it
+  // read-only, as the proxy does.
   const init: kplus.k8s.Container | undefined = credentials === undefined ? undefined : {
     name: 'credentials',
     image: config.image,
     imagePullPolicy: 'IfNotPresent',
-    volumeMounts: [{ name: 'credentials', mountPath: credentials }, ...secretMounts],
+    volumeMounts: [
+      { name: 'credentials', mountPath: credentials },
+      ...(config.initReadsConfig ? [{ name: 'config', mountPath: config.configDir, readOnly: true }] : []),
+      ...secretMounts,
+    ],
     command: ['/bin/sh', '-c', config.initScript!],
     resources: INIT_REQUIREMENTS,
     securityContext,

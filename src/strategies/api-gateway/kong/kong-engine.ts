@@ -87,6 +87,8 @@ export class KongEngine implements GatewayEngine {
       healthPath: '/status/ready',
       writablePaths: ['/tmp', '/kong/prefix'],
       initScript,
+      // The script copies kong.yml from the configuration to append the consumers.
+      initReadsConfig: true,
       generatedDir: KONG_PATHS.generated,
       secretMounts: [
         ...secrets.map((secretName) => ({ secretName, mountPath: `${KONG_PATHS.secrets}/${secretName}` })),
