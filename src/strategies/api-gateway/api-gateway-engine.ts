@@ -17,5 +17,10 @@ export class ApiGatewayEngine {
     return new ApiGatewayEngine(new KongEngine(options));
   }
 
-  private constructor(/** @internal */ public readonly _engine: GatewayEngine) {}
+  /** @internal */
+  public readonly _engine: GatewayEngine;
+
+  private constructor(engine: GatewayEngine) {
+    this._engine = engine;
+  }
 }

@@ -23,7 +23,12 @@ export class IngressController {
     return new IngressController(INGRESS_NGINX_DIALECT);
   }
 
-  private constructor(/** @internal */ public readonly _dialect: IngressDialect) {}
+  /** @internal */
+  public readonly _dialect: IngressDialect;
+
+  private constructor(dialect: IngressDialect) {
+    this._dialect = dialect;
+  }
 }
 
 /** Options for `ExposureStrategy.ingress`. */

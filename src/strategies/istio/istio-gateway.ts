@@ -95,5 +95,14 @@ export class IstioGateway {
       problemsOf(dnsLabelProblem(options.namespace, 'gateway namespace'), dnsLabelProblem(options.name, 'gateway name')));
   }
 
-  private constructor(/** @internal */ public readonly _config: IstioGatewayConfig, /** @internal */ public readonly _problems: readonly string[]) {}
+  /** @internal */
+  public readonly _config: IstioGatewayConfig;
+
+  /** @internal */
+  public readonly _problems: readonly string[];
+
+  private constructor(config: IstioGatewayConfig, problems: readonly string[]) {
+    this._config = config;
+    this._problems = problems;
+  }
 }
