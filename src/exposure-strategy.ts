@@ -1,12 +1,16 @@
+import { object, optional, required, Shape } from './core/runtime-shape';
 import { ApiGatewayRenderer } from './strategies/api-gateway/api-gateway';
 import { ApiGatewayEngine } from './strategies/api-gateway/api-gateway-engine';
-import { GatewayWorkloadOptions } from './strategies/api-gateway/workload';
+import { GatewayWorkloadOptions, WORKLOAD_OPTIONS_FIELDS } from './strategies/api-gateway/workload';
 import { StrategyRenderer } from './strategies/contract';
-import { GatewayApiRenderer, GatewayApiStrategyOptions } from './strategies/gateway-api/gateway-api';
+import { GATEWAY_API_OPTIONS_SHAPE, GatewayApiRenderer, GatewayApiStrategyOptions } from './strategies/gateway-api/gateway-api';
 import { IngressRenderer } from './strategies/ingress/ingress';
-import { IngressController, IngressStrategyOptions } from './strategies/ingress/ingress-controller';
+import { INGRESS_OPTIONS_SHAPE, IngressController, IngressStrategyOptions } from './strategies/ingress/ingress-controller';
 import { IstioRenderer, IstioStrategyOptions } from './strategies/istio/istio';
+import { ISTIO_OPTIONS_SHAPE } from './strategies/istio/istio-options';
 import { LoadBalancerStrategyOptions, NodePortStrategyOptions, ServiceRenderer } from './strategies/service/service';
+import { invalidStrategy } from './strategies/shared/invalid-strategy';
+import { optionProblems, requiredOptionsProblem } from './strategies/shared/option-shapes';
 
 /**
  * Options for `ExposureStrategy.apiGateway`. They live here, not in the API gateway's folder,
@@ -27,6 +31,23 @@ export interface ApiGatewayStrategyOptions extends GatewayWorkloadOptions {
   readonly exposedVia?: ExposureStrategy;
 }
 
+const API_GATEWAY_OPTIONS_SHAPE = object('the options of ExposureStrategy.apiGateway', {
+  ...WORKLOAD_OPTIONS_FIELDS,
+  engine: required({ kind: 'instance', is: (v) => v instanceof ApiGatewayEngine, use: 'ApiGatewayEngine.nginx() or ApiGatewayEngine.kong()' }),
+  exposedVia: optional({ kind: 'instance', is: (v) => v instanceof ExposureStrategy, use: 'another ExposureStrategy, e.g. ExposureStrategy.gatewayApi(...)' }),
+});
+
+/**
+ * A strategy that only reports its options' problems, when they are not what the factory takes
+ * (a JavaScript caller may pass anything); undefined when they are.
+ */
+function optionsOf(name: string, options: unknown, shape: Shape): ExposureStrategy | undefined {
+  const notAnObject = requiredOptionsProblem(options);
+  const problems = notAnObject !== undefined ? [notAnObject] : optionProblems(options, shape);
+  // eslint-disable-next-line @typescript-eslint/no-use-before-define
+  return problems.length === 0 ? undefined : ExposureStrategy._invalid(name, problems);
+}
+
 /**
  * How the service is exposed: the one prop of an ExposedService that changes between
  * environments. Each factory takes that strategy's own options.
@@ -44,6 +65,8 @@ export class ExposureStrategy {
 
   /** An Ingress `networking.k8s.io/v1` for an Ingress controller. */
   public static ingress(options: IngressStrategyOptions): ExposureStrategy {
+    const types = optionsOf('ingress', options, INGRESS_OPTIONS_SHAPE);
+    if (types) return types;
     const controller = options.controller ?? IngressController.generic();
     return new ExposureStrategy(new IngressRenderer(options.className, controller._dialect));
   }
@@ -53,6 +76,8 @@ export class ExposureStrategy {
    * with DestinationRules for subsets and JWT through RequestAuthentication/AuthorizationPolicy.
    */
   public static istio(options: IstioStrategyOptions = {}): ExposureStrategy {
+    const types = options === undefined ? undefined : optionsOf('istio', options, ISTIO_OPTIONS_SHAPE);
+    if (types) return types;
     return new ExposureStrategy(new IstioRenderer(options));
   }
 
@@ -61,6 +86,8 @@ export class ExposureStrategy {
    * implementation. The way off ingress-nginx: keep the declaration, change this one prop.
    */
   public static gatewayApi(options: GatewayApiStrategyOptions): ExposureStrategy {
+    const types = optionsOf('gatewayApi', options, GATEWAY_API_OPTIONS_SHAPE);
+    if (types) return types;
     return new ExposureStrategy(new GatewayApiRenderer(options));
   }
 
@@ -69,9 +96,19 @@ export class ExposureStrategy {
    * per-consumer usage logs on top of routing, exposed itself by `exposedVia`.
    */
   public static apiGateway(options: ApiGatewayStrategyOptions): ExposureStrategy {
+    const types = optionsOf('apiGateway', options, API_GATEWAY_OPTIONS_SHAPE);
+    if (types) return types;
     const { engine, exposedVia, ...workload } = options;
     return new ExposureStrategy(new ApiGatewayRenderer(engine._engine, exposedVia?._renderer, workload,
       (port) => ServiceRenderer.loadBalancer({ port })));
+  }
+
+  /**
+   * A strategy that reports the problems of its options and renders nothing.
+   * @internal
+   */
+  public static _invalid(name: string, problems: readonly string[]): ExposureStrategy {
+    return new ExposureStrategy(invalidStrategy(name, problems));
   }
 
   /** @internal */

@@ -2,7 +2,8 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
-  Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, Tls,
+  ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch,
+  QueryParamMatch, RateLimit, Tls,
 } from '../src';
 import { testChart } from './support/synth';
 
@@ -53,6 +54,16 @@ describe('values of the wrong type are errors naming the field', () => {
       'routes[0].backends[0].weight: is a string ("90"); use a finite number'],
     ['a header value that is a number', () => ({ strategy: istio(), backend: api(), routes: [{ requestHeaders: { set: { 'x-a': 1 } } }] }),
       'routes[0].requestHeaders.set.x-a: is a number (1); use a string'],
+    ['a NodePort given as a string', () => ({ strategy: ExposureStrategy.nodePort({ nodePort: '30080' as never }), backend: api() }),
+      'strategy: options.nodePort is a string ("30080"); use a finite number'],
+    ['an Ingress controller given by name', () => ({ strategy: ExposureStrategy.ingress({ className: 'nginx', controller: 'ingress-nginx' as never }), backend: api() }),
+      'strategy: options.controller is a string ("ingress-nginx"); use IngressController.generic() or IngressController.ingressNginx()'],
+    ['an engine body limit given in bytes', () => ({ strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ maxBodySize: 1024 as never }) }), backend: api() }),
+      'strategy: engine options.maxBodySize is a number (1024); use a cdk8s Size, e.g. Size.mebibytes(8)'],
+    ['an existing Istio Gateway without options', () => ({ strategy: ExposureStrategy.istio({ gateway: IstioGateway.existing(undefined as never) }), backend: api() }),
+      'strategy: gateway options is undefined; use an object'],
+    ['a misspelled Gateway API option', () => ({ strategy: ExposureStrategy.gatewayApi({ gatewayClasName: 'eg' } as never), backend: api() }),
+      'strategy: options.gatewayClasName is not a field of the options of ExposureStrategy.gatewayApi; did you mean gatewayClassName?'],
   ])('%s', (_, props, message) => {
     const error = declare(props());
     expect(error).toBeInstanceOf(ExposureError);
@@ -144,5 +155,41 @@ describe('arbitrary values into every entry point', () => {
         if (!(e instanceof ExposureError)) throw e;
       }
     }), { numRuns: 200 });
+  });
+});
+
+describe('arbitrary values into every strategy factory', () => {
+  const value = fc.anything({ withBigInt: true, withMap: true, withSet: true, withDate: true, withNullPrototype: true });
+  const LINE = /^ExposedService test\/public: (?:[\w.$-]|\[\d+\]|\["(?:[^"\\]|\\.)*"\])+: \S.*$/s;
+  // The options of each factory, and of the option objects they take, as a JavaScript caller may give them.
+  const factories: ((v: unknown) => ExposureStrategy)[] = [
+    (v) => ExposureStrategy.nodePort(v as never),
+    (v) => ExposureStrategy.loadBalancer(v as never),
+    (v) => ExposureStrategy.ingress(v as never),
+    (v) => ExposureStrategy.ingress({ className: 'nginx', controller: v as never }),
+    (v) => ExposureStrategy.istio(v as never),
+    (v) => ExposureStrategy.istio({ gateway: IstioGateway.create(v as never) }),
+    (v) => ExposureStrategy.istio({ gateway: IstioGateway.existing(v as never) }),
+    (v) => ExposureStrategy.istio({ trafficPolicy: v as never }),
+    (v) => ExposureStrategy.gatewayApi(v as never),
+    (v) => ExposureStrategy.gatewayApi({ gateway: v as never }),
+    (v) => ExposureStrategy.apiGateway(v as never),
+    (v) => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(v as never) }),
+    (v) => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong(v as never) }),
+    (v) => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), exposedVia: v as never }),
+    (v) => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), autoscaling: v as never }),
+    (v) => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), replicas: v as never, resources: v as never }),
+  ];
+
+  test('the factories never throw; synth fails with an ExposureError naming a field', () => {
+    fc.assert(fc.property(fc.nat(factories.length - 1), value, fc.boolean(), (i, v, inObject) => {
+      const option = inObject && typeof v !== 'object' ? { [String(v)]: v } : v;
+      let strategy: ExposureStrategy;
+      expect(() => { strategy = factories[i](option); }).not.toThrow();
+      const error = declare({ strategy: strategy!, hosts: ['shop.example.com'], backend: Backend.fromName('api', 8080) });
+      if (error === undefined) return;
+      if (!(error instanceof ExposureError)) throw new Error(`not an ExposureError: ${error.stack}`);
+      for (const line of error.message.split('\n')) expect(line).toMatch(LINE);
+    }), { numRuns: 1500 });
   });
 });

@@ -1,5 +1,7 @@
 import { Problem } from '../core/errors';
-import { describeValue, didYouMean } from '../core/runtime-types';
+import {
+  ANY, BOOLEAN, DURATION, Field, NUMBER, object, optional, required, Shape, shapeProblems as problemsOfShape, STRING, STRINGS,
+} from '../core/runtime-shape';
 import { Auth } from '../declaration/auth';
 import { Backend } from '../declaration/backend';
 import { HeaderMatch } from '../declaration/header-match';
@@ -8,32 +10,11 @@ import { QueryParamMatch } from '../declaration/query-param-match';
 import { RateLimit } from '../declaration/rate-limit';
 import { Tls } from '../declaration/tls';
 
-/**
- * The runtime shape of a declaration: what each field must be, checked before the intent builder
- * reads anything, so that a JavaScript caller (or a cast) gets an error naming the field instead
- * of a TypeError, and a misspelled field is reported instead of silently ignored.
+/*
+ * The runtime shape of a declaration (see core/runtime-shape.ts): checked before the intent
+ * builder reads anything.
  */
-type Shape =
-  | { readonly kind: 'string' | 'number' | 'boolean' | 'duration' | 'any' }
-  | { readonly kind: 'array'; readonly of: Shape }
-  | { readonly kind: 'record'; readonly of: Shape }
-  | { readonly kind: 'object'; readonly what: string; readonly fields: Readonly<Record<string, Field>> }
-  | { readonly kind: 'instance'; readonly is: (value: unknown) => boolean; readonly use: string };
 
-interface Field {
-  readonly shape: Shape;
-  readonly required?: boolean;
-}
-
-const ANY: Shape = { kind: 'any' };
-const STRING: Shape = { kind: 'string' };
-const NUMBER: Shape = { kind: 'number' };
-const BOOLEAN: Shape = { kind: 'boolean' };
-const DURATION: Shape = { kind: 'duration' };
-const STRINGS: Shape = { kind: 'array', of: STRING };
-const optional = (shape: Shape): Field => ({ shape });
-const required = (shape: Shape): Field => ({ shape, required: true });
-const object = (what: string, fields: Record<string, Field>): Shape => ({ kind: 'object', what, fields });
 
 const BACKEND: Shape = { kind: 'instance', is: (v) => v instanceof Backend, use: 'Backend.fromName(name, port), Backend.fromService(...) or Backend.fromDeployment(...)' };
 
@@ -103,85 +84,5 @@ const DECLARATION = object('the props of an ExposedService', {
  * it does not know, each as a problem naming the field (`routes[1].match.path`).
  */
 export function shapeProblems(props: unknown): Problem[] {
-  const problems: Problem[] = [];
-  check(props, DECLARATION, '', problems);
-  return problems;
-}
-
-function check(value: unknown, shape: Shape, field: string, problems: Problem[]): void {
-  const problem = (message: string) => problems.push({ field: field || 'props', message });
-  switch (shape.kind) {
-    case 'any':
-      return;
-    case 'string':
-      if (typeof value !== 'string') problem(`is ${describeValue(value)}; use a string`);
-      return;
-    case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) problem(`is ${describeValue(value)}; use a finite number`);
-      return;
-    case 'boolean':
-      if (typeof value !== 'boolean') problem(`is ${describeValue(value)}; use true or false`);
-      return;
-    case 'duration':
-      if (!isDuration(value)) problem(`is ${describeValue(value)}; use a cdk8s Duration, e.g. Duration.seconds(5)`);
-      return;
-    case 'instance':
-      if (!shape.is(value)) problem(`is ${describeValue(value)}; use ${shape.use}`);
-      return;
-    case 'array':
-      if (!Array.isArray(value)) {
-        problem(`is ${describeValue(value)}; use an array`);
-        return;
-      }
-      value.forEach((item, i) => check(item, shape.of, `${field}[${i}]`, problems));
-      return;
-    case 'record':
-      if (!isPlainObject(value)) {
-        problem(`is ${describeValue(value)}; use an object of names to values`);
-        return;
-      }
-      for (const [key, item] of Object.entries(value)) check(item, shape.of, member(field, key), problems);
-      return;
-    case 'object':
-      checkObject(value, shape, field, problems);
-      return;
-  }
-}
-
-function checkObject(value: unknown, shape: Extract<Shape, { kind: 'object' }>, field: string, problems: Problem[]): void {
-  const at = (name: string) => member(field, name);
-  if (!isPlainObject(value)) {
-    problems.push({ field: field || 'props', message: `is ${describeValue(value)}; use ${shape.what}` });
-    return;
-  }
-  const known = Object.keys(shape.fields);
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      const hint = didYouMean(key, known);
-      problems.push({ field: at(key), message: `is not a field of ${shape.what}${hint ? `; did you mean ${hint}?` : `; the fields are ${known.join(', ')}`}` });
-    }
-  }
-  for (const [name, f] of Object.entries(shape.fields)) {
-    const item = (value as Record<string, unknown>)[name];
-    if (item === undefined) {
-      if (f.required) problems.push({ field: at(name), message: `is missing; ${shape.what} needs it` });
-      continue;
-    }
-    check(item, f.shape, at(name), problems);
-  }
-}
-
-/** The field of a member: `routes[0].timeout`, or `cors[" "]` for a key that is not a name. */
-function member(field: string, key: string): string {
-  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${field || 'props'}[${JSON.stringify(key)}]`;
-  return field === '' ? key : `${field}.${key}`;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A cdk8s Duration (by shape: an app may load its own copy of cdk8s). */
-function isDuration(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as { toMilliseconds?: unknown }).toMilliseconds === 'function';
+  return problemsOfShape(props, DECLARATION);
 }

@@ -1,12 +1,32 @@
 import { GatewayEngine } from './engine';
+import { optionProblems } from '../shared/option-shapes';
 import { KongEngine, KongEngineOptions } from './kong/kong-engine';
 import { NginxEngine, NginxEngineOptions } from './nginx/nginx-engine';
+import { DURATION, object, optional, SIZE, STRING } from '../../core/runtime-shape';
+
+const COMMON_ENGINE_OPTIONS = { image: optional(STRING), maxBodySize: optional(SIZE), cacheTtl: optional(DURATION), clusterDomain: optional(STRING) };
+const NGINX_OPTIONS = object('the options of ApiGatewayEngine.nginx', { ...COMMON_ENGINE_OPTIONS, cacheSize: optional(SIZE) });
+const KONG_OPTIONS = object('the options of ApiGatewayEngine.kong', COMMON_ENGINE_OPTIONS);
+
+/** The engine, with the problems of the options it was given (it was built without them). */
+function withProblems(engine: GatewayEngine, problems: readonly string[]): GatewayEngine {
+  if (problems.length === 0) return engine;
+  return {
+    name: engine.name,
+    capabilities: engine.capabilities,
+    ports: engine.ports,
+    problems: [...problems, ...engine.problems],
+    check: (intent) => engine.check(intent),
+    configure: (ctx) => engine.configure(ctx),
+  };
+}
 
 /** The proxy an API gateway runs. Switching engines is one prop: the declaration stays. */
 export class ApiGatewayEngine {
   /** NGINX (OSS), configured by a generated nginx.conf. */
   public static nginx(options: NginxEngineOptions = {}): ApiGatewayEngine {
-    return new ApiGatewayEngine(new NginxEngine(options));
+    const types = optionProblems(options, NGINX_OPTIONS, 'engine options');
+    return new ApiGatewayEngine(withProblems(new NginxEngine(types.length > 0 ? {} : options), types));
   }
 
   /**
@@ -14,7 +34,8 @@ export class ApiGatewayEngine {
    * (with a public key) and consumer ACLs. Same declaration, same Secrets as the NGINX engine.
    */
   public static kong(options: KongEngineOptions = {}): ApiGatewayEngine {
-    return new ApiGatewayEngine(new KongEngine(options));
+    const types = optionProblems(options, KONG_OPTIONS, 'engine options');
+    return new ApiGatewayEngine(withProblems(new KongEngine(types.length > 0 ? {} : options), types));
   }
 
   /** @internal */

@@ -4,9 +4,13 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { EngineConfig } from './engine';
 import { resourceName } from '../../core/naming';
+import { BOOLEAN, Field, NUMBER, object, optional, required, Shape, SIZE } from '../../core/runtime-shape';
 import { ExposureIntent } from '../../intent/model';
 
 const k8s = kplus.k8s;
+
+/** A cdk8s-plus Cpu (by shape: an app may load another cdk8s-plus). */
+const CPU: Shape = { kind: 'instance', is: (v) => typeof (v as { amount?: unknown } | null)?.amount === 'string', use: 'Cpu.millis(n) or Cpu.units(n)' };
 
 /** Autoscaling of the gateway on CPU. */
 export interface GatewayAutoscaling {
@@ -81,6 +85,17 @@ const INIT_REQUIREMENTS = resourceRequirements({
   cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(100) },
   memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
 });
+
+/** The runtime shape of `GatewayWorkloadOptions` (a JavaScript caller may pass anything). */
+export const WORKLOAD_OPTIONS_FIELDS: Record<string, Field> = {
+  replicas: optional(NUMBER),
+  resources: optional(object('container resources', {
+    cpu: optional(object('a CPU request and limit', { request: optional(CPU), limit: optional(CPU) })),
+    memory: optional(object('a memory request and limit', { request: optional(SIZE), limit: optional(SIZE) })),
+  })),
+  autoscaling: optional(object('an autoscaling range', { minReplicas: required(NUMBER), maxReplicas: required(NUMBER), cpuUtilization: optional(NUMBER) })),
+  isolateBackends: optional(BOOLEAN),
+};
 
 /** Problems with the workload options (context-free). */
 export function workloadProblems(options: GatewayWorkloadOptions): string[] {

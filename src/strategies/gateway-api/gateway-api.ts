@@ -9,6 +9,7 @@ import { renderHttpsRedirectRoute, renderRoutes } from './routes';
 import { unexpected } from './unexpected';
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
 import { Problem } from '../../core/errors';
+import { BOOLEAN, object, optional, required, STRING } from '../../core/runtime-shape';
 import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from '../../core/validators';
 import { ExposureIntent } from '../../intent/model';
 import { claimAllRoutes, ExternalReference, RouteClaims, StrategyRenderer } from '../contract';
@@ -55,6 +56,13 @@ export interface GatewayApiStrategyOptions {
    */
   readonly experimental?: boolean;
 }
+
+/** The runtime shape of `GatewayApiStrategyOptions` (a JavaScript caller may pass anything). */
+export const GATEWAY_API_OPTIONS_SHAPE = object('the options of ExposureStrategy.gatewayApi', {
+  gatewayClassName: optional(STRING),
+  gateway: optional(object('a Gateway reference', { name: required(STRING), namespace: required(STRING), sectionName: optional(STRING) })),
+  experimental: optional(BOOLEAN),
+});
 
 /** What gatewayApi synthesizes (escape hatches). */
 export interface GatewayApiResources {

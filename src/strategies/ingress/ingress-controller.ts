@@ -1,6 +1,7 @@
 import { IngressDialect } from './dialect';
 import { GENERIC_DIALECT } from './generic';
 import { INGRESS_NGINX_DIALECT } from './ingress-nginx';
+import { object, optional, required, STRING } from '../../core/runtime-shape';
 
 /**
  * Which Ingress controller reads the Ingress, and so which annotations carry the features the
@@ -45,3 +46,9 @@ export interface IngressStrategyOptions {
    */
   readonly controller?: IngressController;
 }
+
+/** The runtime shape of `IngressStrategyOptions` (a JavaScript caller may pass anything). */
+export const INGRESS_OPTIONS_SHAPE = object('the options of ExposureStrategy.ingress', {
+  className: required(STRING),
+  controller: optional({ kind: 'instance', is: (v) => v instanceof IngressController, use: 'IngressController.generic() or IngressController.ingressNginx()' }),
+});

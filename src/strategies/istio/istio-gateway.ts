@@ -1,5 +1,7 @@
+import { BOOLEAN, object, optional, required, STRING, STRING_RECORD } from '../../core/runtime-shape';
 import { dnsLabelProblem, problemsOf } from '../../core/validators';
 import { ExposureIntent } from '../../intent/model';
+import { optionProblems, requiredOptionsProblem } from '../shared/option-shapes';
 
 /** How the Istio Gateway terminates TLS. */
 export type IstioTlsMode = 'SIMPLE' | 'MUTUAL' | 'PASSTHROUGH';
@@ -71,10 +73,19 @@ export function passesTlsThrough(gateway: IstioGatewayConfig, intent: ExposureIn
   return gateway.kind === 'create' && intent.tls !== undefined && gateway.tlsMode === 'PASSTHROUGH';
 }
 
+const CREATE_OPTIONS = object('the options of IstioGateway.create', {
+  selector: optional(STRING_RECORD), namespace: optional(STRING), tlsMode: optional(STRING), httpsRedirect: optional(BOOLEAN),
+});
+const EXISTING_OPTIONS = object('the options of IstioGateway.existing', {
+  namespace: required(STRING), name: required(STRING), selector: optional(STRING_RECORD),
+});
+
 /** The Istio Gateway a VirtualService binds to: one the library creates, or an existing one. */
 export class IstioGateway {
   /** A Gateway created for the exposure: HTTP :80 for its hosts, and HTTPS :443 with TLS. */
   public static create(options: IstioGatewayCreateOptions = {}): IstioGateway {
+    const types = optionProblems(options, CREATE_OPTIONS, 'gateway options');
+    if (types.length > 0) return new IstioGateway({ kind: 'create', selector: {}, tlsMode: 'SIMPLE', httpsRedirect: true }, types);
     const tlsMode = options.tlsMode ?? 'SIMPLE';
     return new IstioGateway({
       kind: 'create',
@@ -91,6 +102,9 @@ export class IstioGateway {
 
   /** An existing Gateway (`namespace/name`): the library creates none and binds to it. */
   public static existing(options: IstioGatewayExistingOptions): IstioGateway {
+    const types = problemsOf(requiredOptionsProblem(options, 'gateway options'));
+    if (types.length === 0) types.push(...optionProblems(options, EXISTING_OPTIONS, 'gateway options'));
+    if (types.length > 0) return new IstioGateway({ kind: 'existing', namespace: '', name: '' }, types);
     return new IstioGateway({ kind: 'existing', namespace: options.namespace, name: options.name, selector: options.selector && { ...options.selector } },
       problemsOf(dnsLabelProblem(options.namespace, 'gateway namespace'), dnsLabelProblem(options.name, 'gateway name')));
   }

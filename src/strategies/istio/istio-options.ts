@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IstioGateway } from './istio-gateway';
+import { BOOLEAN, DURATION, NUMBER, object, optional, STRING } from '../../core/runtime-shape';
 
 /** Connection limits to each backend (DestinationRule connectionPool). */
 export interface IstioConnectionPool {
@@ -102,3 +103,26 @@ export interface IstioStrategyOptions {
    */
   readonly trafficPolicy?: IstioTrafficPolicy;
 }
+
+/** The runtime shape of `IstioStrategyOptions` (a JavaScript caller may pass anything). */
+export const ISTIO_OPTIONS_SHAPE = object('the options of ExposureStrategy.istio', {
+  gateway: optional({ kind: 'instance', is: (v) => v instanceof IstioGateway, use: 'IstioGateway.create(...) or IstioGateway.existing(...)' }),
+  bindToMesh: optional(BOOLEAN),
+  apiVersion: optional(STRING),
+  clusterDomain: optional(STRING),
+  trafficPolicy: optional(object('a traffic policy', {
+    loadBalancer: optional(STRING),
+    connectionPool: optional(object('a connection pool', {
+      maxConnections: optional(NUMBER),
+      http1MaxPendingRequests: optional(NUMBER),
+      http2MaxRequests: optional(NUMBER),
+      maxRequestsPerConnection: optional(NUMBER),
+    })),
+    outlierDetection: optional(object('an outlier detection', {
+      consecutive5xxErrors: optional(NUMBER),
+      interval: optional(DURATION),
+      baseEjectionTime: optional(DURATION),
+      maxEjectionPercent: optional(NUMBER),
+    })),
+  })),
+});

@@ -3,9 +3,11 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { LOAD_BALANCER_ROW, NODE_PORT_ROW } from './capabilities';
 import { Problem } from '../../core/errors';
+import { NUMBER, object, optional, STRING, STRING_RECORD } from '../../core/runtime-shape';
 import { portProblem, problemsOf } from '../../core/validators';
 import { ExposureIntent } from '../../intent/model';
 import { StrategyRenderer } from '../contract';
+import { optionProblems } from '../shared/option-shapes';
 
 const k8s = kplus.k8s;
 
@@ -53,6 +55,11 @@ export interface LoadBalancerStrategyOptions {
   readonly externalTrafficPolicy?: 'Cluster' | 'Local';
 }
 
+const NODE_PORT_OPTIONS = object('the options of ExposureStrategy.nodePort', { nodePort: optional(NUMBER), port: optional(NUMBER) });
+const LOAD_BALANCER_OPTIONS = object('the options of ExposureStrategy.loadBalancer', {
+  port: optional(NUMBER), annotations: optional(STRING_RECORD), loadBalancerClass: optional(STRING), externalTrafficPolicy: optional(STRING),
+});
+
 /** What nodePort and loadBalancer synthesize (escape hatches). */
 export interface ServiceResources {
   /** nodePort / loadBalancer: the Service. */
@@ -65,6 +72,8 @@ export interface ServiceResources {
  */
 export class ServiceRenderer implements StrategyRenderer {
   public static nodePort(options: NodePortStrategyOptions): ServiceRenderer {
+    const types = optionProblems(options, NODE_PORT_OPTIONS);
+    if (types.length > 0) return new ServiceRenderer('nodePort', {}, types);
     const { nodePort, port } = options;
     return new ServiceRenderer('nodePort', { port, nodePort }, problemsOf(
       nodePort === undefined || (Number.isInteger(nodePort) && nodePort >= 30000 && nodePort <= 32767)
@@ -74,6 +83,8 @@ export class ServiceRenderer implements StrategyRenderer {
   }
 
   public static loadBalancer(options: LoadBalancerStrategyOptions): ServiceRenderer {
+    const types = optionProblems(options, LOAD_BALANCER_OPTIONS);
+    if (types.length > 0) return new ServiceRenderer('loadBalancer', {}, types);
     const { port, externalTrafficPolicy } = options;
     return new ServiceRenderer('loadBalancer', options, problemsOf(
       port === undefined ? undefined : portProblem(port),
