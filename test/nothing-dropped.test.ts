@@ -93,3 +93,11 @@ describe('Secrets of a kind the reader does not read are refused', () => {
     expect(() => new ExposedService(chart, 'd', { strategy: nginx, hosts: ['d.example.com'], backend: Backend.fromName('web', 80), tls: Tls.fromSecret(tls) })).not.toThrow();
   });
 });
+
+test('Istio refuses a weight whose whole-percentage share would round to 0, instead of dropping the backend', () => {
+  expect(errorOf(() => new ExposedService(testChart(), 'public', {
+    strategy: ExposureStrategy.istio(),
+    routes: [{ backends: [{ backend: Backend.fromName('v1', 80), weight: 1_000_000 }, { backend: Backend.fromName('v2', 80), weight: 1 }] }],
+  }))).toBe('ExposedService test/public: routes[0].backends[1].weight: weight 1 of 1000001 is less than the 1% Istio can route (its weights are whole percentages); '
+    + 'give it at least 1% of the total, or 0 to send it nothing');
+});

@@ -1,4 +1,5 @@
 import { IstioGatewayConfig, passesTlsThrough } from './istio-gateway';
+import { percentages } from './istio-values';
 import { jwtProblems } from './jwt-checks';
 import { Problem } from '../../core/errors';
 import { ExposureIntent, isCatchAll, RouteIntent, RoutePolicy } from '../../intent/model';
@@ -17,11 +18,27 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
   return [
     ...meshBindingWithoutHosts(intent, ctx.bindToMesh),
     ...tlsOnExistingGateway(intent, ctx.gateway),
+    ...intent.routes.flatMap(weightsLostToRounding),
     // Under PASSTHROUGH, JWT is one of the L7 policies refused: no JWT check applies.
     ...(passesTlsThrough(ctx.gateway, intent)
       ? [...routesUnderPassthrough(intent), ...l7PoliciesUnderPassthrough(intent)]
       : jwtProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined })),
   ];
+}
+
+/**
+ * Istio weights are whole percentages summing to 100: a backend declared with a weight above 0
+ * whose share rounds to 0% would get no traffic. Refused, never rendered with another meaning.
+ */
+function weightsLostToRounding(route: RouteIntent): Problem[] {
+  if (route.action.kind !== 'forward' || route.action.backends.length < 2) return [];
+  const backends = route.action.backends;
+  const shares = percentages(backends.map((b) => b.weight));
+  const total = backends.reduce((sum, b) => sum + b.weight, 0);
+  return backends.flatMap((b, i) => (b.weight > 0 && shares[i] === 0 ? [{
+    field: `${route.field}.backends[${i}].weight`,
+    message: `weight ${b.weight} of ${total} is less than the 1% Istio can route (its weights are whole percentages); give it at least 1% of the total, or 0 to send it nothing`,
+  }] : []));
 }
 
 /**
