@@ -1,4 +1,4 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Auth, Backend, ExposedService, ExposureError, ExposureStrategy, IngressController, Tls } from '../src';
 import { testChart } from './support/synth';
@@ -100,4 +100,34 @@ test('Istio refuses a weight whose whole-percentage share would round to 0, inst
     routes: [{ backends: [{ backend: Backend.fromName('v1', 80), weight: 1_000_000 }, { backend: Backend.fromName('v2', 80), weight: 1 }] }],
   }))).toBe('ExposedService test/public: routes[0].backends[1].weight: weight 1 of 1000001 is less than the 1% Istio can route (its weights are whole percentages); '
     + 'give it at least 1% of the total, or 0 to send it nothing');
+});
+
+test('a Service declared by object and by name is one backend: fromName knows no target port and agrees', () => {
+  const chart = testChart();
+  const api = deployment(chart);
+  const service = new kplus.Service(chart, 'svc', { selector: api, ports: [{ port: 80, targetPort: 8080 }] });
+  expect(() => new ExposedService(chart, 'public', {
+    strategy: gatewayApi(),
+    backend: Backend.fromService(service),
+    routes: [{}, { match: { method: 'POST' }, backend: Backend.fromName(service.name, 80) }],
+  })).not.toThrow();
+});
+
+test('Istio traffic policy values the DestinationRule schema refuses are errors, not YAML', () => {
+  expect(errorOf(() => new ExposedService(testChart(), 'public', {
+    strategy: ExposureStrategy.istio({
+      trafficPolicy: {
+        loadBalancer: 'FASTEST' as never,
+        connectionPool: { maxConnections: -1, http2MaxRequests: 1.5 },
+        outlierDetection: { maxEjectionPercent: 150, interval: Duration.millis(1.5) },
+      },
+    }),
+    backend: Backend.fromName('api', 80),
+  }))).toBe([
+    'ExposedService test/public: strategy: trafficPolicy.loadBalancer "FASTEST" is not an Istio load balancer; use ROUND_ROBIN, LEAST_REQUEST, RANDOM, PASSTHROUGH',
+    'ExposedService test/public: strategy: trafficPolicy.connectionPool.maxConnections -1 is not a count; use a whole number from 0 to 2147483647',
+    'ExposedService test/public: strategy: trafficPolicy.connectionPool.http2MaxRequests 1.5 is not a count; use a whole number from 0 to 2147483647',
+    'ExposedService test/public: strategy: trafficPolicy.outlierDetection.maxEjectionPercent 150 is not a percentage; use a whole number from 0 to 100',
+    'ExposedService test/public: strategy: trafficPolicy.outlierDetection.interval of 1.5ms is not a positive whole number of milliseconds',
+  ].join('\n'));
 });

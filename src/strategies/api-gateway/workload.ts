@@ -92,6 +92,7 @@ export const WORKLOAD_OPTIONS_FIELDS: Record<string, Field> = {
   resources: optional(object('container resources', {
     cpu: optional(object('a CPU request and limit', { request: optional(CPU), limit: optional(CPU) })),
     memory: optional(object('a memory request and limit', { request: optional(SIZE), limit: optional(SIZE) })),
+    ephemeralStorage: optional(object('an ephemeral storage request and limit', { request: optional(SIZE), limit: optional(SIZE) })),
   })),
   autoscaling: optional(object('an autoscaling range', { minReplicas: required(NUMBER), maxReplicas: required(NUMBER), cpuUtilization: optional(NUMBER) })),
   isolateBackends: optional(BOOLEAN),

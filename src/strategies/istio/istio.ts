@@ -67,6 +67,7 @@ export class IstioRenderer implements StrategyRenderer {
         version === 'v1' || version === 'v1beta1' ? undefined : `apiVersion "${version}" is not served; use "v1" (Istio 1.22+) or "v1beta1"`,
         options.clusterDomain === undefined ? undefined : dnsSubdomainProblem(options.clusterDomain, 'clusterDomain'),
       ),
+      ...trafficPolicyProblems(options.trafficPolicy),
     ];
   }
 
@@ -122,4 +123,43 @@ export class IstioRenderer implements StrategyRenderer {
     });
     return { gateway, certificate: intent.tls?.certManager ? certificateFor(scope, intent, namespace) : undefined };
   }
+}
+
+const LOAD_BALANCERS = ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM', 'PASSTHROUGH'];
+
+/**
+ * The values of the traffic policy the DestinationRule schema would refuse (or cdk8s could not
+ * render): a load balancer Istio does not have, counts that are not whole numbers of at least 0,
+ * a percentage above 100, durations that are not whole positive milliseconds.
+ */
+function trafficPolicyProblems(policy: IstioStrategyOptions['trafficPolicy']): string[] {
+  if (policy === undefined) return [];
+  const problems: string[] = [];
+  if (policy.loadBalancer !== undefined && !LOAD_BALANCERS.includes(policy.loadBalancer)) {
+    problems.push(`trafficPolicy.loadBalancer "${policy.loadBalancer}" is not an Istio load balancer; use ${LOAD_BALANCERS.join(', ')}`);
+  }
+  const counts: [string, number | undefined][] = [
+    ['connectionPool.maxConnections', policy.connectionPool?.maxConnections],
+    ['connectionPool.http1MaxPendingRequests', policy.connectionPool?.http1MaxPendingRequests],
+    ['connectionPool.http2MaxRequests', policy.connectionPool?.http2MaxRequests],
+    ['connectionPool.maxRequestsPerConnection', policy.connectionPool?.maxRequestsPerConnection],
+    ['outlierDetection.consecutive5xxErrors', policy.outlierDetection?.consecutive5xxErrors],
+  ];
+  for (const [field, value] of counts) {
+    // int32 in the DestinationRule schema.
+    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 2_147_483_647)) {
+      problems.push(`trafficPolicy.${field} ${value} is not a count; use a whole number from 0 to 2147483647`);
+    }
+  }
+  const percent = policy.outlierDetection?.maxEjectionPercent;
+  if (percent !== undefined && (!Number.isInteger(percent) || percent < 0 || percent > 100)) {
+    problems.push(`trafficPolicy.outlierDetection.maxEjectionPercent ${percent} is not a percentage; use a whole number from 0 to 100`);
+  }
+  for (const field of ['interval', 'baseEjectionTime'] as const) {
+    const ms = policy.outlierDetection?.[field]?.toMilliseconds({ integral: false });
+    if (ms !== undefined && (!Number.isInteger(ms) || ms <= 0)) {
+      problems.push(`trafficPolicy.outlierDetection.${field} of ${ms}ms is not a positive whole number of milliseconds`);
+    }
+  }
+  return problems;
 }
