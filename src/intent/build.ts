@@ -112,7 +112,8 @@ class IntentBuilder {
     if (existing) {
       // One Service port has one target port and protocol: a second declaration must agree.
       // fromName knows no target port: it agrees with any.
-      const targetPortsDiffer = existing.targetPort !== undefined && normalised.targetPort !== undefined && existing.targetPort !== normalised.targetPort;
+      const targetPortsDiffer = existing.targetPort !== undefined && normalised.targetPort !== undefined
+        && existing.targetPort !== normalised.targetPort;
       if (targetPortsDiffer || existing.protocol !== normalised.protocol) {
         this.problems.add(field, `port ${normalised.port} of "${normalised.name}" goes to target port ${normalised.targetPort} (${normalised.protocol}), `
           + `but ${this.backendFields.get(existing.key)} declared it with target port ${existing.targetPort} (${existing.protocol}); use another port, or the same target and protocol`);
