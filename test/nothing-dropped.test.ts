@@ -1,6 +1,6 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Auth, Backend, ExposedService, ExposureError, ExposureStrategy, IngressController, Tls } from '../src';
+import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposureError, ExposureStrategy, IngressController, PathMatch, RateLimit, Tls } from '../src';
 import { testChart } from './support/synth';
 
 /**
@@ -130,4 +130,25 @@ test('Istio traffic policy values the DestinationRule schema refuses are errors,
     'ExposedService test/public: strategy: trafficPolicy.outlierDetection.maxEjectionPercent 150 is not a percentage; use a whole number from 0 to 100',
     'ExposedService test/public: strategy: trafficPolicy.outlierDetection.interval of 1.5ms is not a positive whole number of milliseconds',
   ].join('\n'));
+});
+
+describe('numbers and lengths within every target\'s range', () => {
+  const api = () => Backend.fromName('api', 80);
+  test.each<[string, () => ExposureStrategy, Record<string, unknown>, string]>([
+    ['a rate nginx would print in exponent notation', () => ExposureStrategy.istio(), { rateLimit: RateLimit.perSecond(1e21) },
+      'rateLimit: 1e+21 requests per second is more than 1000000000; no target writes larger rates'],
+    ['a timeout beyond Gateway API\'s duration grammar', () => gatewayApi(), { timeout: Duration.hours(100_000) },
+      'timeout: 360000000000ms is longer than 99999 hours, the longest duration every strategy can write'],
+    ['a path longer than 1024 characters', () => gatewayApi(), { routes: [{ match: { path: PathMatch.prefix(`/${'a'.repeat(1024)}`) } }] },
+      `routes[0].match.path: path "/${'a'.repeat(19)}..." is 1025 characters; at most 1024`],
+    ['a header value longer than 4096 characters', () => gatewayApi(), { routes: [{ requestHeaders: { set: { 'x-a': 'v'.repeat(4097) } } }] },
+      'routes[0].requestHeaders.set: value of "x-a" is 4097 characters; at most 4096'],
+    ['more than 16 hostnames in one HTTPRoute', () => gatewayApi(), { hosts: Array.from({ length: 17 }, (_, i) => `h${i}.example.com`) },
+      'hosts: 17 hosts; a Gateway API route lists at most 16 hostnames: split the exposure, or use a wildcard host'],
+    ['replicas beyond int32', () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), replicas: 2 ** 31 }), {},
+      'strategy: replicas 2147483648 is more than 2147483647, the most Kubernetes counts'],
+  ])('%s', (_, strategy, props, message) => {
+    expect(errorOf(() => new ExposedService(testChart(), 'public', { strategy: strategy(), backend: api(), ...props })))
+      .toBe(`ExposedService test/public: ${message}`);
+  });
 });

@@ -71,6 +71,8 @@ export function percentageProblem(value: number, what: string): string | undefin
 export function headerNameProblem(name: string): string | undefined {
   if (typeof name !== 'string') return `header name is ${describeValue(name)}; use a string`;
   if (!HTTP_TOKEN.test(name)) return `"${name}" is not an HTTP header name; use letters, digits and "-" (RFC 7230 token)`;
+  // Gateway API's limit, the smallest of the targets'.
+  if (name.length > 256) return `header name "${name.slice(0, 20)}..." is ${name.length} characters; at most 256`;
   return undefined;
 }
 
@@ -79,6 +81,8 @@ export function headerValueProblem(name: string, value: string): string | undefi
   // CR/LF would split the header; other control characters are rejected by every proxy.
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) return `value of "${name}" has control characters`;
+  // Gateway API's limit, the smallest of the targets'.
+  if (value.length > 4096) return `value of "${name}" is ${value.length} characters; at most 4096`;
   return undefined;
 }
 
@@ -113,6 +117,8 @@ export function urlPathProblem(path: string): string | undefined {
   if (!path.startsWith('/')) return `"${path}" does not start with "/"; use "/${path}"`;
   if (/\s/.test(path)) return `"${path}" contains white space; percent-encode it`;
   if (/[?#]/.test(path)) return `"${path}" contains "?" or "#"; a path match covers the path only (use queryParams for the query)`;
+  // Gateway API's limit, the smallest of the targets' (nginx refuses longer parameters too).
+  if (path.length > 1024) return `path "${path.slice(0, 20)}..." is ${path.length} characters; at most 1024`;
   return undefined;
 }
 

@@ -49,8 +49,11 @@ export class RateLimit {
     const problems: string[] = [];
     if (typeof requests !== 'number') problems.push(`requests is ${describeValue(requests)}; use a whole number of at least 1`);
     else if (!Number.isInteger(requests) || requests < 1) problems.push(`${requests} requests per ${per} is not a rate; use a whole number of at least 1`);
+    // At most a billion: every target writes the numbers as integers, never in exponent notation.
+    else if (requests > 1e9) problems.push(`${requests} requests per ${per} is more than 1000000000; no target writes larger rates`);
     if (typeof burst !== 'number') problems.push(`burst is ${describeValue(burst)}; use a whole number of at least 0`);
     else if (!Number.isInteger(burst) || burst < 0) problems.push(`burst ${burst} is not a request count; use a whole number of at least 0`);
+    else if (burst > 1e9) problems.push(`burst ${burst} is more than 1000000000; no target writes larger bursts`);
     if (typeof key !== 'string') problems.push(`key is ${describeValue(key)}; use "client-ip" or "api-key"`);
     else if (key !== 'client-ip' && key !== 'api-key') problems.push(`key "${key}" is not a rate limit key; use "client-ip" or "api-key"`);
     this._problems = problems;

@@ -19,6 +19,7 @@ import { Tls } from '../declaration/tls';
 const RETRY_ON: readonly RetryCondition[] = ['5xx', 'gateway-error', 'connect-failure', 'reset', 'retriable-4xx'];
 const DEFAULT_RETRY_ON: readonly RetryCondition[] = ['connect-failure', 'gateway-error', 'reset'];
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
+const MAX_DURATION_MS = 99_999 * 3_600_000;
 
 /** The intent of a declaration, and every problem found in it. */
 export interface BuiltIntent {
@@ -379,6 +380,8 @@ class IntentBuilder {
     const ms = d.toMilliseconds({ integral: false });
     if (!Number.isFinite(ms) || ms <= 0) this.problems.add(field, `${ms}ms is not a positive duration; leave it unset for the default`);
     else if (!Number.isInteger(ms)) this.problems.add(field, `${ms}ms is not a whole number of milliseconds`);
+    // The longest duration every target writes: Gateway API's grammar has at most 5 digits per unit.
+    else if (ms > MAX_DURATION_MS) this.problems.add(field, `${ms}ms is longer than 99999 hours, the longest duration every strategy can write`);
     return ms;
   }
 

@@ -98,11 +98,17 @@ export const WORKLOAD_OPTIONS_FIELDS: Record<string, Field> = {
   isolateBackends: optional(BOOLEAN),
 };
 
+const INT32_MAX = 2_147_483_647;
+
 /** Problems with the workload options (context-free). */
 export function workloadProblems(options: GatewayWorkloadOptions): string[] {
   const problems: string[] = [];
   const { replicas, autoscaling } = options;
   if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 1)) problems.push(`replicas ${replicas} is not a pod count; use a whole number of at least 1`);
+  // Replica counts are int32 in the Deployment and HorizontalPodAutoscaler schemas.
+  for (const [what, count] of [['replicas', replicas], ['autoscaling.maxReplicas', autoscaling?.maxReplicas]] as const) {
+    if (typeof count === 'number' && count > INT32_MAX) problems.push(`${what} ${count} is more than ${INT32_MAX}, the most Kubernetes counts`);
+  }
   if (autoscaling !== undefined) {
     const { minReplicas, maxReplicas, cpuUtilization } = autoscaling;
     if (!Number.isInteger(minReplicas) || minReplicas < 1 || !Number.isInteger(maxReplicas) || maxReplicas < minReplicas) {

@@ -19,10 +19,22 @@ export interface CheckedOptions {
  */
 export function gatewayApiProblems(intent: ExposureIntent, options: CheckedOptions): Problem[] {
   return distinctProblems([
+    ...hostLimits(intent),
     ...tlsOnExistingGateway(intent, options),
     ...intent.routes.flatMap((route) => route.protocol === 'grpc' ? grpcRouteProblems(route) : httpRouteProblems(route, options)),
     ...referenceGrantsWithoutNamespace(intent, options),
   ]);
+}
+
+/**
+ * An HTTPRoute (and GRPCRoute) lists at most 16 hostnames (the CRD's maxItems); a created
+ * Gateway's listeners (one per host, two with TLS) stay within its 64 then.
+ */
+function hostLimits(intent: ExposureIntent): Problem[] {
+  return intent.hosts.length <= 16 ? [] : [{
+    field: 'hosts',
+    message: `${intent.hosts.length} hosts; a Gateway API route lists at most 16 hostnames: split the exposure, or use a wildcard host`,
+  }];
 }
 
 /** An existing Gateway's listeners are not the exposure's to configure. */
