@@ -24,6 +24,17 @@ function declare(props: unknown): Error | undefined {
   return undefined;
 }
 
+// A field: names, indexes, and quoted keys for members that are not names (`cors[" "]`).
+const LINE = /^ExposedService test\/public: (?:[\w.$-]|\[\d+\]|\["(?:[^"\\]|\\.)*"\])+: \S.*$/s;
+
+/** Declares `props`: it either synthesizes or fails with an ExposureError, each line naming a field. */
+function expectNoCrash(props: unknown): void {
+  const error = declare(props);
+  if (error === undefined) return;
+  if (!(error instanceof ExposureError)) throw new Error(`not an ExposureError: ${error.stack}`);
+  for (const line of error.message.split('\n')) expect(line).toMatch(LINE);
+}
+
 const api = () => Backend.fromName('api', 8080);
 const istio = () => ExposureStrategy.istio();
 const anyValue = (): unknown => undefined;
@@ -88,16 +99,7 @@ describe('values of the wrong type are errors naming the field', () => {
 });
 
 describe('arbitrary values into every entry point', () => {
-  // A field: names, indexes, and quoted keys for members that are not names (`cors[" "]`).
-  const LINE = /^ExposedService test\/public: (?:[\w.$-]|\[\d+\]|\["(?:[^"\\]|\\.)*"\])+: \S.*$/s;
 
-  /** Declares `props`: it either synthesizes or fails with an ExposureError, each line naming a field. */
-  function expectNoCrash(props: unknown): void {
-    const error = declare(props);
-    if (error === undefined) return;
-    if (!(error instanceof ExposureError)) throw new Error(`not an ExposureError: ${error.stack}`);
-    for (const line of error.message.split('\n')) expect(line).toMatch(LINE);
-  }
 
   const value = fc.anything({ withBigInt: true, withMap: true, withSet: true, withDate: true, withTypedArray: true, withNullPrototype: true });
 
@@ -160,7 +162,6 @@ describe('arbitrary values into every entry point', () => {
 
 describe('arbitrary values into every strategy factory', () => {
   const value = fc.anything({ withBigInt: true, withMap: true, withSet: true, withDate: true, withNullPrototype: true });
-  const LINE = /^ExposedService test\/public: (?:[\w.$-]|\[\d+\]|\["(?:[^"\\]|\\.)*"\])+: \S.*$/s;
   // The options of each factory, and of the option objects they take, as a JavaScript caller may give them.
   const factories: ((v: unknown) => ExposureStrategy)[] = [
     (v) => ExposureStrategy.nodePort(v as never),
@@ -186,10 +187,7 @@ describe('arbitrary values into every strategy factory', () => {
       const option = inObject && typeof v !== 'object' ? { [String(v)]: v } : v;
       let strategy: ExposureStrategy;
       expect(() => { strategy = factories[i](option); }).not.toThrow();
-      const error = declare({ strategy: strategy!, hosts: ['shop.example.com'], backend: Backend.fromName('api', 8080) });
-      if (error === undefined) return;
-      if (!(error instanceof ExposureError)) throw new Error(`not an ExposureError: ${error.stack}`);
-      for (const line of error.message.split('\n')) expect(line).toMatch(LINE);
+      expectNoCrash({ strategy: strategy!, hosts: ['shop.example.com'], backend: Backend.fromName('api', 8080) });
     }), { numRuns: 1500 });
   });
 });
