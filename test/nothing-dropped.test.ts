@@ -1,6 +1,8 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposureError, ExposureStrategy, IngressController, PathMatch, RateLimit, Tls } from '../src';
+import {
+  ApiGatewayEngine, Auth, Backend, ExposedService, ExposureError, ExposureStrategy, HeaderMatch, IngressController, PathMatch, RateLimit, Tls,
+} from '../src';
 import { testChart } from './support/synth';
 
 /**
@@ -151,4 +153,25 @@ describe('numbers and lengths within every target\'s range', () => {
     expect(errorOf(() => new ExposedService(testChart(), 'public', { strategy: strategy(), backend: api(), ...props })))
       .toBe(`ExposedService test/public: ${message}`);
   });
+});
+
+test('the NGINX engine refuses the header names and values nginx would not carry literally', () => {
+  const message = (name: string) => `nginx carries header "${name}" only if its name is letters, digits and "-" ("_" reads as "-", "." and "$" as other variables); `
+    + 'rename it, or use the Kong engine';
+  expect(errorOf(() => new ExposedService(testChart(), 'public', {
+    strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+    backend: Backend.fromName('api', 80),
+    routes: [
+      { match: { headers: [HeaderMatch.exact('x.role', 'admin')] }, requestHeaders: { set: { '#x': 'a' }, remove: ['x_a'] } },
+      { match: { path: PathMatch.prefix('/b') }, responseHeaders: { set: { 'x-b': 'path $1' } }, auth: Auth.basic({ secret: 'admins', realm: 'R $http_x_evil' }) },
+      { match: { path: PathMatch.prefix('/c') }, auth: Auth.apiKey({ secret: 'keys', header: 'x$host' }) },
+    ],
+  }))).toBe([
+    `ExposedService test/public: routes[0].match.headers: ${message('x.role')}`,
+    `ExposedService test/public: routes[0].requestHeaders: ${message('#x')}`,
+    `ExposedService test/public: routes[0].requestHeaders: ${message('x_a')}`,
+    'ExposedService test/public: routes[1].auth: nginx would expand "R $http_x_evil" as a variable; header values cannot contain "$" followed by a name or a digit',
+    'ExposedService test/public: routes[1].responseHeaders: nginx would expand "path $1" as a variable; header values cannot contain "$" followed by a name or a digit',
+    `ExposedService test/public: routes[2].auth: ${message('x$host')}`,
+  ].join('\n'));
 });

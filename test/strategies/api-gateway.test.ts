@@ -213,7 +213,7 @@ describe('apiGateway strategy, NGINX engine', () => {
     ['removing the Server header', { routes: [{ responseHeaders: { remove: ['Server'] } }] }, {},
       'ExposedService shop/api: routes[0].responseHeaders: nginx always sends its own "server" header (server_tokens off hides the version); it cannot be set or removed'],
     ['a header value nginx would expand', { routes: [{ requestHeaders: { set: { 'x-a': 'cost: $price' } } }] }, {},
-      'ExposedService shop/api: routes[0].requestHeaders: nginx would expand "cost: $price" as a variable; header values cannot contain "$" followed by a name'],
+      'ExposedService shop/api: routes[0].requestHeaders: nginx would expand "cost: $price" as a variable; header values cannot contain "$" followed by a name or a digit'],
     ['a front that cannot carry the hosts', { hosts: ['api.example.com'] }, { exposedVia: ExposureStrategy.ingress({ className: 'nginx' }) }, undefined],
   ] as [string, Partial<ExposedServiceProps>, Partial<ApiGatewayStrategyOptions>, string | undefined][])('%s', (_name, props, options, message) => {
     const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), ...options });
@@ -259,9 +259,9 @@ describe('apiGateway strategy, NGINX engine', () => {
       'ExposedService test/public: routes[0].match.queryParams: nginx reads query parameters as variables; "api-version" must be letters, digits and "_"',
       'ExposedService test/public: routes[0].responseHeaders: nginx always sends its own "server" header (server_tokens off hides the version); it cannot be set or removed',
       'ExposedService test/public: routes[0].responseHeaders: nginx always sends its own "date" header (server_tokens off hides the version); it cannot be set or removed',
-      'ExposedService test/public: routes[0].responseHeaders: nginx would expand "$price" as a variable; header values cannot contain "$" followed by a name',
-      'ExposedService test/public: routes[0].requestHeaders: nginx would expand "$a" as a variable; header values cannot contain "$" followed by a name',
-      'ExposedService test/public: routes[0].requestHeaders: nginx would expand "${b}" as a variable; header values cannot contain "$" followed by a name',
+      'ExposedService test/public: routes[0].responseHeaders: nginx would expand "$price" as a variable; header values cannot contain "$" followed by a name or a digit',
+      'ExposedService test/public: routes[0].requestHeaders: nginx would expand "$a" as a variable; header values cannot contain "$" followed by a name or a digit',
+      'ExposedService test/public: routes[0].requestHeaders: nginx would expand "${b}" as a variable; header values cannot contain "$" followed by a name or a digit',
       'ExposedService test/public: retries.retryOn: nginx cannot retry on "retriable-4xx"; use 5xx, gateway-error, connect-failure, reset',
       'ExposedService test/public: routes[1].match: nginx cannot match "(?:a$tenant)": it contains "$" followed by a name, or a double quote',
     ].join('\n'));
@@ -272,6 +272,6 @@ describe('apiGateway strategy, NGINX engine', () => {
     const redirect = { match: { path: PathMatch.exact('/old') }, redirect: { path: '/new' } };
     expect(() => expose({ retries: { attempts: 2, retryOn: ['retriable-4xx'] }, routes: [redirect] })).not.toThrow();
     expect(declarationError({ strategy, routes: [{ ...redirect, responseHeaders: { set: { 'x-a': '$a' } } }] }).message).toBe(
-      'ExposedService test/public: routes[0].responseHeaders: nginx would expand "$a" as a variable; header values cannot contain "$" followed by a name');
+      'ExposedService test/public: routes[0].responseHeaders: nginx would expand "$a" as a variable; header values cannot contain "$" followed by a name or a digit');
   });
 });

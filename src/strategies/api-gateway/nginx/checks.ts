@@ -10,14 +10,41 @@ import { retryOnProblems } from '../../shared/nginx-retries';
  */
 export function nginxProblems(intent: ExposureIntent): Problem[] {
   return intent.routes.flatMap((route) => [
+    ...headerNameProblems(route),
     ...queryParamNameProblems(route),
     ...matchProblems(route),
-    ...jwtProblems(route),
+    ...authProblems(route),
     ...responseHeaderProblems(route),
     ...redirectProblems(route),
     // A redirect route forwards nothing: the request edits, retries and rewrite it inherits are not written.
     ...(route.action.kind === 'forward' ? [...requestHeaderProblems(route), ...retryProblems(route), ...rewriteProblems(route)] : []),
   ]);
+}
+
+/**
+ * nginx reads a request header through the variable `$http_<name>` (lowercased, "-" as "_") and
+ * writes names unquoted: only letters, digits and "-" arrive as declared. A "_" collides with "-"
+ * (and nginx drops such headers by default), a "." or "$" names another variable, and a "#" or a
+ * quote ends the directive. The HTTP token grammar allows them; this engine refuses them.
+ */
+function headerNameProblems(route: RouteIntent): Problem[] {
+  const named: [string | undefined, readonly string[]][] = [
+    [`${route.field}.match.headers`, route.match.headers.map((h) => h.name)],
+    [route.sources.requestHeaders, editedNames(route.requestHeaders)],
+    [route.sources.responseHeaders, editedNames(route.responseHeaders)],
+    [route.sources.auth, route.auth?.kind === 'api-key' ? [route.auth.header] : []],
+    [route.sources.cors, route.cors ? [...route.cors.allowHeaders, ...route.cors.exposeHeaders] : []],
+  ];
+  return named.flatMap(([field, names]) => names.filter((n) => !NGINX_HEADER_NAME.test(n)).map((name) => ({
+    field: field!,
+    message: `nginx carries header "${name}" only if its name is letters, digits and "-" ("_" reads as "-", "." and "$" as other variables); rename it, or use the Kong engine`,
+  })));
+}
+
+const NGINX_HEADER_NAME = /^[A-Za-z0-9-]+$/;
+
+function editedNames(edits: RouteIntent['requestHeaders']): string[] {
+  return edits === undefined ? [] : [...edits.set.map((h) => h.name), ...edits.add.map((h) => h.name), ...edits.remove];
 }
 
 /** Query parameters are read as variables (`$arg_<name>`). */
@@ -36,8 +63,12 @@ function matchProblems(route: RouteIntent): Problem[] {
   }));
 }
 
-/** The capability row refuses JWTs already (`auth-jwt`); the engine says why, should the row change. */
-function jwtProblems(route: RouteIntent): Problem[] {
+/**
+ * The capability row refuses JWTs already (`auth-jwt`); the engine says why, should the row
+ * change. A basic-auth realm is a string nginx expands.
+ */
+function authProblems(route: RouteIntent): Problem[] {
+  if (route.auth?.kind === 'basic') return expandedValueProblems([route.auth.realm], route.sources.auth!);
   return route.auth?.kind === 'jwt' ? [{ field: route.sources.auth!, message: 'nginx OSS cannot validate JWTs' }] : [];
 }
 
@@ -80,6 +111,6 @@ function rewriteProblems(route: RouteIntent): Problem[] {
 function expandedValueProblems(values: readonly string[], field: string): Problem[] {
   return values.filter(hasVariable).map((value) => ({
     field,
-    message: `nginx would expand "${value}" as a variable; header values cannot contain "$" followed by a name`,
+    message: `nginx would expand "${value}" as a variable; header values cannot contain "$" followed by a name or a digit`,
   }));
 }

@@ -11,7 +11,8 @@ export function quote(value: string): string {
 
 /** True when nginx would read part of `value` as a variable. */
 export function hasVariable(value: string): boolean {
-  return /\$[A-Za-z_{]/.test(value);
+  // $name, ${name}, and $1..$9: the captures of the last regex nginx matched.
+  return /\$[A-Za-z0-9_{]/.test(value);
 }
 
 /**
