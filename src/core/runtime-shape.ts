@@ -1,5 +1,5 @@
 import { Problem } from './errors';
-import { describeValue, didYouMean } from './runtime-types';
+import { describeValue, didYouMean, isPlainObject } from './runtime-types';
 
 /**
  * The runtime shape of what a caller passes (a JavaScript caller, or a cast, may pass anything):
@@ -114,9 +114,6 @@ function member(field: string, key: string, root: string): string {
   return field === '' ? key : `${field}.${key}`;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A cdk8s Duration (by shape: an app may load its own copy of cdk8s). */
 function isDuration(value: unknown): boolean {

@@ -22,6 +22,11 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** An object with named members: not null, not an array. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** The problem when `value` is not a string, or undefined. */
 export function notAString(value: unknown, what: string): string | undefined {
   return typeof value === 'string' ? undefined : `${what} is ${describeValue(value)}; use a string`;
@@ -34,7 +39,7 @@ export function notANumber(value: unknown, what: string): string | undefined {
 
 /** The problem when `value` is neither undefined nor a plain object, or undefined. */
 export function notAnOptionsObject(value: unknown, what: string): string | undefined {
-  return value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value))
+  return value === undefined || isPlainObject(value)
     ? undefined : `${what} is ${describeValue(value)}; use an object`;
 }
 

@@ -1,5 +1,5 @@
 import { SecretRef, secretName, secretRefProblem, secretTypeProblem } from './secret-ref';
-import { describeValue, notAString } from '../core/runtime-types';
+import { describeValue, isPlainObject, notAString } from '../core/runtime-types';
 import { dnsSubdomainProblem, headerNameProblem, problemsOf } from '../core/validators';
 
 /** Options for `Auth.apiKey`. */
@@ -127,7 +127,7 @@ const INERT: AuthSpec = { kind: 'basic', secretName: '', realm: '' };
  * and each of `fields` of its kind when set (`issuer` and `jwksUri` of Auth.jwt are required).
  */
 function optionTypeProblems(options: unknown, fields: Record<string, 'string' | 'strings' | 'secret'>, withSecret = true): string[] {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) return [`options is ${describeValue(options)}; use an object`];
+  if (!isPlainObject(options)) return [`options is ${describeValue(options)}; use an object`];
   const o = options as Record<string, unknown>;
   const problems = problemsOf(withSecret ? secretRefProblem(o.secret) : undefined);
   for (const [field, kind] of Object.entries(fields)) {

@@ -18,7 +18,7 @@ export function secretName(secret: SecretRef): string {
  * The `type` of a Secret this app declares (`kubernetes.io/tls`, ...), when cdk8s-plus tells it;
  * undefined for a name or an Opaque Secret.
  */
-export function secretTypeOf(secret: unknown): string | undefined {
+function secretTypeOf(secret: unknown): string | undefined {
   try {
     const json = (secret as { apiObject?: { toJson?: () => { type?: unknown } } } | null)?.apiObject?.toJson?.();
     return typeof json?.type === 'string' ? json.type : undefined;

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { BackendIntent, backendKey } from './model';
-import { describeValue, notANumber, notAString } from '../core/runtime-types';
+import { describeValue, isPlainObject, notANumber, notAString } from '../core/runtime-types';
 import { dnsLabelProblem, portProblem, problemsOf, serviceNameProblem } from '../core/validators';
 import { BackendSpec, BackendSubset } from '../declaration/backend';
 
@@ -120,31 +120,28 @@ function resolveName({ name, port, options }: Extract<BackendSpec, { origin: 'na
  */
 function typeProblems(spec: BackendSpec): string[] {
   const problems: string[] = [];
-  if (spec.origin === 'service' && !(isObject(spec.service) && typeof spec.service.name === 'string' && Array.isArray(spec.service.ports) && isObject(spec.service.node))) {
+  if (spec.origin === 'service' && !(isPlainObject(spec.service) && typeof spec.service.name === 'string' && Array.isArray(spec.service.ports) && isPlainObject(spec.service.node))) {
     problems.push(`service is ${describeValue(spec.service)}; use a cdk8s-plus Service, or Backend.fromName(name, port)`);
   }
-  if (spec.origin === 'deployment' && !(isObject(spec.deployment) && typeof spec.deployment.name === 'string' && Array.isArray(spec.deployment.containers)
-    && isObject(spec.deployment.node))) {
+  if (spec.origin === 'deployment' && !(isPlainObject(spec.deployment) && typeof spec.deployment.name === 'string' && Array.isArray(spec.deployment.containers)
+    && isPlainObject(spec.deployment.node))) {
     problems.push(`deployment is ${describeValue(spec.deployment)}; use a cdk8s-plus Deployment, or Backend.fromName(name, port)`);
   }
   if (spec.origin === 'name') problems.push(...problemsOf(notAString(spec.name, 'name'), notANumber(spec.port, 'port')));
-  if (!isObject(spec.options)) return [...problems, `options is ${describeValue(spec.options)}; use an object`];
+  if (!isPlainObject(spec.options)) return [...problems, `options is ${describeValue(spec.options)}; use an object`];
   const o = spec.options as Record<string, unknown>;
   for (const field of ['port', 'targetPort'] as const) if (o[field] !== undefined) problems.push(...problemsOf(notANumber(o[field], field)));
   for (const field of ['protocol', 'namespace'] as const) if (o[field] !== undefined) problems.push(...problemsOf(notAString(o[field], field)));
   const subset = o.subset as Record<string, unknown> | undefined;
   if (subset !== undefined) {
-    const labels = isObject(subset) ? subset.labels : undefined;
-    if (!isObject(subset) || typeof subset.name !== 'string' || !isObject(labels) || !Object.values(labels).every((v) => typeof v === 'string')) {
+    const labels = isPlainObject(subset) ? subset.labels : undefined;
+    if (!isPlainObject(subset) || typeof subset.name !== 'string' || !isPlainObject(labels) || !Object.values(labels).every((v) => typeof v === 'string')) {
       problems.push(`subset is ${describeValue(subset)}; use { name: 'v2', labels: { version: 'v2' } }`);
     }
   }
   return problems;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function protocolProblems(protocol: string | undefined): string[] {
   return protocol === undefined || protocol === 'http' || protocol === 'grpc' ? [] : [`protocol "${protocol}" is not a protocol; use "http" or "grpc"`];

@@ -1,5 +1,5 @@
 import { Shape, shapeProblems } from '../../core/runtime-shape';
-import { describeValue } from '../../core/runtime-types';
+import { describeValue, isPlainObject } from '../../core/runtime-types';
 
 /**
  * The problems of a factory's options whose runtime types are not what the factory takes (a
@@ -14,5 +14,5 @@ export function optionProblems(options: unknown, shape: Shape, what = 'options')
 
 /** The problem of a required options object that is missing or not an object, or undefined. */
 export function requiredOptionsProblem(options: unknown, what = 'options'): string | undefined {
-  return typeof options === 'object' && options !== null && !Array.isArray(options) ? undefined : `${what} is ${describeValue(options)}; use an object`;
+  return isPlainObject(options) ? undefined : `${what} is ${describeValue(options)}; use an object`;
 }
