@@ -111,7 +111,11 @@ export function regexProblem(pattern: string): string | undefined {
   return undefined;
 }
 
-/** A URL path (match value, rewrite or redirect target). */
+/**
+ * A URL path (match value, rewrite or redirect target) as it travels in a request line: RFC 3986
+ * path characters and percent-encodings, the grammar Gateway API's CRDs enforce. Any other
+ * character is declared percent-encoded, so every target reads the same bytes.
+ */
 export function urlPathProblem(path: string): string | undefined {
   if (typeof path !== 'string') return `path is ${describeValue(path)}; use a string`;
   if (!path.startsWith('/')) return `"${path}" does not start with "/"; use "/${path}"`;
@@ -119,7 +123,33 @@ export function urlPathProblem(path: string): string | undefined {
   if (/[?#]/.test(path)) return `"${path}" contains "?" or "#"; a path match covers the path only (use queryParams for the query)`;
   // Gateway API's limit, the smallest of the targets' (nginx refuses longer parameters too).
   if (path.length > 1024) return `path "${path.slice(0, 20)}..." is ${path.length} characters; at most 1024`;
+  const other = /(?:[^-A-Za-z0-9/._~!$&'()*+,;=:@%]|%(?![0-9A-Fa-f]{2}))/u.exec(path)?.[0];
+  if (other !== undefined) {
+    return `"${path}" contains ${JSON.stringify(other)}, which a URL path carries percent-encoded; write it as ${percentEncoded(other)}`;
+  }
+  // Every proxy rejects a NUL byte in the path.
+  if (/%00/.test(path)) return `"${path}" contains %00 (a NUL byte), which no proxy accepts in a path`;
   return undefined;
+}
+
+/**
+ * A path a route matches exactly or by prefix: a URL path that proxies do not normalize into
+ * another one (no empty or dot segment, no encoded "/"), as Gateway API's CRDs require.
+ */
+export function matchPathProblem(path: string): string | undefined {
+  const url = urlPathProblem(path);
+  if (url !== undefined) return url;
+  const unnormalized = ['//', '/./', '/../', '%2f', '%2F'].find((part) => path.includes(part))
+    ?? ['/.', '/..'].find((end) => path.endsWith(end));
+  if (unnormalized !== undefined) {
+    return `"${path}" contains "${unnormalized}", which proxies normalize (merge, resolve or decode) before matching, so no request matches it as declared; remove it`;
+  }
+  return undefined;
+}
+
+/** `%XX` for each UTF-8 byte of `char`. */
+function percentEncoded(char: string): string {
+  return char === '%' ? '"%25"' : `"${[...Buffer.from(char, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')}"`;
 }
 
 /** A CORS origin: `*` or `scheme://host[:port]` with nothing after it. */

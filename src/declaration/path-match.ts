@@ -1,5 +1,5 @@
 import { notAString } from '../core/runtime-types';
-import { problemsOf, regexProblem, urlPathProblem } from '../core/validators';
+import { matchPathProblem, problemsOf, regexProblem } from '../core/validators';
 
 /** How a path match compares the request path. */
 export type PathMatchKind = 'prefix' | 'exact' | 'regex';
@@ -50,7 +50,7 @@ class LiteralPathMatch extends PathMatch {
   public readonly _spec: { readonly kind: 'prefix' | 'exact'; readonly value: string };
 
   constructor(kind: 'prefix' | 'exact', path: string) {
-    super(problemsOf(notAString(path, 'path') ?? urlPathProblem(path)));
+    super(problemsOf(notAString(path, 'path') ?? matchPathProblem(path)));
     if (typeof path !== 'string') path = '';
     // '/api/' and '/api' mean the same element-wise prefix; keep one spelling so routes compare.
     this._spec = { kind, value: kind === 'prefix' && path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') || '/' : path };
