@@ -155,7 +155,8 @@ describe('numbers and lengths within every target\'s range', () => {
   });
 });
 
-test('the NGINX engine refuses the header names and values nginx would not carry literally', () => {
+// The values ("$", quotes, backslashes) reach nginx literally: the e2e and fuzz tests show it on the real nginx.
+test('the NGINX engine refuses the header names nginx would not carry literally', () => {
   const message = (name: string) => `nginx carries header "${name}" only if its name is letters, digits and "-" ("_" reads as "-", "." and "$" as other variables); `
     + 'rename it, or use the Kong engine';
   expect(errorOf(() => new ExposedService(testChart(), 'public', {
@@ -170,8 +171,6 @@ test('the NGINX engine refuses the header names and values nginx would not carry
     `ExposedService test/public: routes[0].match.headers: ${message('x.role')}`,
     `ExposedService test/public: routes[0].requestHeaders: ${message('#x')}`,
     `ExposedService test/public: routes[0].requestHeaders: ${message('x_a')}`,
-    'ExposedService test/public: routes[1].auth: nginx would expand "R $http_x_evil" as a variable; header values cannot contain "$" followed by a name or a digit',
-    'ExposedService test/public: routes[1].responseHeaders: nginx would expand "path $1" as a variable; header values cannot contain "$" followed by a name or a digit',
     `ExposedService test/public: routes[2].auth: ${message('x$host')}`,
   ].join('\n'));
 });

@@ -212,8 +212,8 @@ describe('apiGateway strategy, NGINX engine', () => {
       'ExposedService shop/api: strategy: set replicas or autoscaling, not both'],
     ['removing the Server header', { routes: [{ responseHeaders: { remove: ['Server'] } }] }, {},
       'ExposedService shop/api: routes[0].responseHeaders: nginx always sends its own "server" header (server_tokens off hides the version); it cannot be set or removed'],
-    ['a header value nginx would expand', { routes: [{ requestHeaders: { set: { 'x-a': 'cost: $price' } } }] }, {},
-      'ExposedService shop/api: routes[0].requestHeaders: nginx would expand "cost: $price" as a variable; header values cannot contain "$" followed by a name or a digit'],
+    ['a named group, which nginx makes a variable', { routes: [{ match: { path: PathMatch.regex('/(?<consumer>[a-z]+)') } }] }, {},
+      'ExposedService shop/api: routes[0].match: nginx turns the named group "consumer" of "(?:/(?<consumer>[a-z]+))" into a variable; use (?:...)'],
     ['a front that cannot carry the hosts', { hosts: ['api.example.com'] }, { exposedVia: ExposureStrategy.ingress({ className: 'nginx' }) }, undefined],
   ] as [string, Partial<ExposedServiceProps>, Partial<ApiGatewayStrategyOptions>, string | undefined][])('%s', (_name, props, options, message) => {
     const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), ...options });
@@ -235,7 +235,7 @@ describe('apiGateway strategy, NGINX engine', () => {
         { match: { path: PathMatch.prefix('/v2') }, backend: Backend.fromName('api-v2', 8080, { namespace: 'v2' }) },
       ],
     }));
-    expect(config).toContain('return 308 "https://new.example.com$request_uri";');
+    expect(config).toContain('return 308 "https://new.example.com${request_uri}";');
     expect(config).toContain('server api-v2.v2.svc.cluster.local:8080 weight=1 max_fails=0;');
   });
 
@@ -248,22 +248,21 @@ describe('apiGateway strategy, NGINX engine', () => {
       retries: { attempts: 2, retryOn: ['5xx', 'retriable-4xx'] },
       routes: [
         {
-          match: { path: PathMatch.prefix('/a'), queryParams: [QueryParamMatch.exact('api-version', '1')] },
+          match: { path: PathMatch.prefix('/a'), queryParams: [QueryParamMatch.exact('api-version', '1'), QueryParamMatch.regex('v', '[0-9]+')] },
           responseHeaders: { set: { 'server': 'edge', 'x-cost': '$price' }, remove: ['date'] },
           requestHeaders: { set: { 'x-a': '$a' }, add: { 'x-b': '${b}' } },
         },
-        { match: { path: PathMatch.prefix('/b'), headers: [HeaderMatch.regex('x-tenant', 'a$tenant')] } },
+        { match: { path: PathMatch.prefix('/b'), headers: [HeaderMatch.regex('x-tenant', '(?<tenant>a.*)')] } },
       ],
     });
     expect(error.message).toBe([
       'ExposedService test/public: routes[0].match.queryParams: nginx reads query parameters as variables; "api-version" must be letters, digits and "_"',
+      'ExposedService test/public: routes[0].match.queryParams: nginx holds the query value of "v" percent-encoded as sent, so a regex would not see the value declared; '
+        + 'match it exactly or by prefix, or use istio or gatewayApi',
       'ExposedService test/public: routes[0].responseHeaders: nginx always sends its own "server" header (server_tokens off hides the version); it cannot be set or removed',
       'ExposedService test/public: routes[0].responseHeaders: nginx always sends its own "date" header (server_tokens off hides the version); it cannot be set or removed',
-      'ExposedService test/public: routes[0].responseHeaders: nginx would expand "$price" as a variable; header values cannot contain "$" followed by a name or a digit',
-      'ExposedService test/public: routes[0].requestHeaders: nginx would expand "$a" as a variable; header values cannot contain "$" followed by a name or a digit',
-      'ExposedService test/public: routes[0].requestHeaders: nginx would expand "${b}" as a variable; header values cannot contain "$" followed by a name or a digit',
       'ExposedService test/public: retries.retryOn: nginx cannot retry on "retriable-4xx"; use 5xx, gateway-error, connect-failure, reset',
-      'ExposedService test/public: routes[1].match: nginx cannot match "(?:a$tenant)": it contains "$" followed by a name, or a double quote',
+      'ExposedService test/public: routes[1].match: nginx turns the named group "tenant" of "(?:(?<tenant>a.*))" into a variable; use (?:...)',
     ].join('\n'));
   });
 
@@ -271,7 +270,23 @@ describe('apiGateway strategy, NGINX engine', () => {
     const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() });
     const redirect = { match: { path: PathMatch.exact('/old') }, redirect: { path: '/new' } };
     expect(() => expose({ retries: { attempts: 2, retryOn: ['retriable-4xx'] }, routes: [redirect] })).not.toThrow();
-    expect(declarationError({ strategy, routes: [{ ...redirect, responseHeaders: { set: { 'x-a': '$a' } } }] }).message).toBe(
-      'ExposedService test/public: routes[0].responseHeaders: nginx would expand "$a" as a variable; header values cannot contain "$" followed by a name or a digit');
+    expect(declarationError({ strategy, routes: [{ ...redirect, responseHeaders: { set: { server: 'edge' } } }] }).message).toBe(
+      'ExposedService test/public: routes[0].responseHeaders: nginx always sends its own "server" header (server_tokens off hides the version); it cannot be set or removed');
+  });
+
+  test('declared text reaches nginx literally: "$" as ${dollar}, backslashes and quotes escaped, matches anchored with \\z', () => {
+    const config = configOf(expose({
+      backend: api(),
+      routes: [{
+        match: { path: PathMatch.exact('/a$1%20b'), headers: [HeaderMatch.exact('x-user', 'DOM\\user "x"')] },
+        requestHeaders: { set: { 'x-a': '$host ${b} \\ "q"' } },
+        responseHeaders: { add: { 'x-b': '$1' } },
+      }],
+    }));
+    expect(config).toContain('geo $dollar {\n    default "$";\n  }');
+    expect(config).toContain('"~^/a\\\\$1\\\\x20b\\\\z" 1;');
+    expect(config).toContain('"~^DOM\\\\\\\\user \\"x\\"\\\\z" 1;');
+    expect(config).toContain('proxy_set_header x-a "${dollar}host ${dollar}{b} \\\\ \\"q\\"";');
+    expect(config).toContain('add_header x-b "${dollar}1" always;');
   });
 });

@@ -271,7 +271,7 @@ function normalizeNginx(config: string): Record<string, NormalizedRoute> {
     const zone = /limit_req zone=(\w+)/.exec(body);
     const timeout = /proxy_read_timeout (\d+)ms;/.exec(body);
     const rewriteMap = new RegExp(`map \\$request_uri \\$upstream_uri_${i} \\{\\s*default "([^"]*)";`).exec(config);
-    const fullRewrite = /proxy_pass "http:\/\/route_\d+(\/[^$"]*)\$is_args/.exec(body);
+    const fullRewrite = /proxy_pass "http:\/\/route_\d+(\/[^$"]*)\$\{is_args\}/.exec(body);
     return [name, {
       backends: upstreams[`route_${i}`],
       auth: apiKey ? `api-key:${keyMaps[apiKey[1]]}` : basic ? `basic:${basic[1]}` : undefined,

@@ -1,5 +1,4 @@
-import { isArgumentName, isMapRegex, matchConditions } from './nginx-route-selection';
-import { hasVariable } from './nginx-text';
+import { isArgumentName, matchConditions, namedGroup } from './nginx-route-selection';
 import { Problem } from '../../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../../intent/model';
 import { retryOnProblems } from '../../shared/nginx-retries';
@@ -15,9 +14,8 @@ export function nginxProblems(intent: ExposureIntent): Problem[] {
     ...matchProblems(route),
     ...authProblems(route),
     ...responseHeaderProblems(route),
-    ...redirectProblems(route),
-    // A redirect route forwards nothing: the request edits, retries and rewrite it inherits are not written.
-    ...(route.action.kind === 'forward' ? [...requestHeaderProblems(route), ...retryProblems(route), ...rewriteProblems(route)] : []),
+    // A redirect route forwards nothing: the retries it inherits are not written.
+    ...(route.action.kind === 'forward' ? retryProblems(route) : []),
   ]);
 }
 
@@ -47,32 +45,37 @@ function editedNames(edits: RouteIntent['requestHeaders']): string[] {
   return edits === undefined ? [] : [...edits.set.map((h) => h.name), ...edits.add.map((h) => h.name), ...edits.remove];
 }
 
-/** Query parameters are read as variables (`$arg_<name>`). */
-function queryParamNameProblems(route: RouteIntent): Problem[] {
-  return route.match.queryParams.filter((q) => !isArgumentName(q.name)).map((q) => ({
-    field: `${route.field}.match.queryParams`,
-    message: `nginx reads query parameters as variables; "${q.name}" must be letters, digits and "_"`,
-  }));
-}
-
-/** Each condition of the match is a regex in a double-quoted map entry. */
-function matchProblems(route: RouteIntent): Problem[] {
-  return matchConditions(route).filter((c) => !isMapRegex(c.regex)).map((c) => ({
-    field: `${route.field}.match`,
-    message: `nginx cannot match ${JSON.stringify(c.regex)}: it contains "$" followed by a name, or a double quote`,
-  }));
-}
-
 /**
- * The capability row refuses JWTs already (`auth-jwt`); the engine says why, should the row
- * change. A basic-auth realm is a string nginx expands.
+ * Query parameters are read as variables (`$arg_<name>`), which hold the value as the client sent
+ * it: a literal value is matched in every encoding, a regex cannot be.
  */
+function queryParamNameProblems(route: RouteIntent): Problem[] {
+  return route.match.queryParams.flatMap((q) => [
+    ...(isArgumentName(q.name) ? [] : [{
+      field: `${route.field}.match.queryParams`,
+      message: `nginx reads query parameters as variables; "${q.name}" must be letters, digits and "_"`,
+    }]),
+    ...(q.kind !== 'regex' ? [] : [{
+      field: `${route.field}.match.queryParams`,
+      message: `nginx holds the query value of "${q.name}" percent-encoded as sent, so a regex would not see the value declared; match it exactly or by prefix, or use istio or gatewayApi`,
+    }]),
+  ]);
+}
+
+/** Each condition of the match is a regex of a map, whose named groups nginx turns into variables. */
+function matchProblems(route: RouteIntent): Problem[] {
+  return matchConditions(route).filter((c) => namedGroup(c.regex) !== undefined).map((c) => ({
+    field: `${route.field}.match`,
+    message: `nginx turns the named group "${namedGroup(c.regex)}" of ${JSON.stringify(c.regex)} into a variable; use (?:...)`,
+  }));
+}
+
+/** The capability row refuses JWTs already (`auth-jwt`); the engine says why, should the row change. */
 function authProblems(route: RouteIntent): Problem[] {
-  if (route.auth?.kind === 'basic') return expandedValueProblems([route.auth.realm], route.sources.auth!);
   return route.auth?.kind === 'jwt' ? [{ field: route.sources.auth!, message: 'nginx OSS cannot validate JWTs' }] : [];
 }
 
-/** nginx writes Server and Date itself, after every module; the values are written literally. */
+/** nginx writes Server and Date itself, after every module. */
 function responseHeaderProblems(route: RouteIntent): Problem[] {
   const edits = route.responseHeaders;
   if (edits === undefined) return [];
@@ -81,36 +84,11 @@ function responseHeaderProblems(route: RouteIntent): Problem[] {
     field,
     message: `nginx always sends its own "${name}" header (server_tokens off hides the version); it cannot be set or removed`,
   }));
-  return [...own, ...expandedValueProblems([...edits.set, ...edits.add].map((h) => h.value), field)];
-}
-
-/** The declared host and path of a redirect are written literally. */
-function redirectProblems(route: RouteIntent): Problem[] {
-  const r = route.action;
-  if (r.kind !== 'redirect') return [];
-  return expandedValueProblems([r.host, r.path].filter((v): v is string => v !== undefined), route.sources.redirect!);
-}
-
-function requestHeaderProblems(route: RouteIntent): Problem[] {
-  const edits = route.requestHeaders;
-  return edits === undefined ? [] : expandedValueProblems([...edits.set, ...edits.add].map((h) => h.value), route.sources.requestHeaders!);
+  return own;
 }
 
 /** Retries on conditions proxy_next_upstream has (attempts 0 turns retries off: no condition is written). */
 function retryProblems(route: RouteIntent): Problem[] {
   const retries = route.retries;
   return retries === undefined || retries.attempts === 0 ? [] : retryOnProblems(retries, route.sources.retries!, 'nginx');
-}
-
-function rewriteProblems(route: RouteIntent): Problem[] {
-  const path = route.rewrite?.path;
-  return path === undefined ? [] : expandedValueProblems([path], route.sources.rewrite!);
-}
-
-/** Values nginx would expand as variables: it has no escape for a literal `$`. */
-function expandedValueProblems(values: readonly string[], field: string): Problem[] {
-  return values.filter(hasVariable).map((value) => ({
-    field,
-    message: `nginx would expand "${value}" as a variable; header values cannot contain "$" followed by a name or a digit`,
-  }));
 }

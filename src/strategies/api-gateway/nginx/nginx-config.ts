@@ -4,7 +4,7 @@ import { EngineContext, GatewayTls } from '../engine';
 import { ERROR_PAGE_DIRECTIVES, errorPagesFor } from './nginx-error-pages';
 import { apiKeyMapFile, GENERATED_DIR, HSTS_HEADER, htpasswdFile, NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
 import { NginxRouteSecrets, renderRouting } from './nginx-routes';
-import { ConfigLines } from './nginx-text';
+import { ConfigLines, DOLLAR_VARIABLE } from './nginx-text';
 
 export interface NginxConfigOptions {
   readonly clusterDomain: string;
@@ -80,6 +80,8 @@ function httpSettings(http: ConfigLines, options: NginxConfigOptions): ConfigLin
       + '"method":"$request_method","host":"$host","uri":"$request_uri","status":$status,"request_time":$request_time,'
       + "\"upstream_time\":\"$upstream_response_time\",\"bytes_sent\":$bytes_sent,\"request_length\":$request_length,\"request_id\":\"$request_id\"}';",
     'access_log /dev/stdout usage;',
+    // Declared text is written with each "$" as ${dollar}: it reaches clients and backends as declared.
+    ...DOLLAR_VARIABLE.split('\n'),
   );
   if (options.cache) {
     http.add(`proxy_cache_path ${NGINX_CACHE_DIR}/responses levels=1:2 keys_zone=responses:10m max_size=${options.cache.maxSizeMb}m inactive=10m use_temp_path=off;`);

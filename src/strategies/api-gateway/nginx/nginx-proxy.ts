@@ -1,7 +1,7 @@
 import { BackendIntent, ExposureIntent, ForwardIntent, MirrorIntent, RouteIntent } from '../../../intent/model';
 import { proxyNextUpstream } from '../../shared/nginx-retries';
 import { backendAddress } from '../engine';
-import { ConfigLines, headerVariable, literal, literalRegex, quote } from './nginx-text';
+import { ConfigLines, headerVariable, literalRegex, NginxVariable, quote, quoteKey, variable } from './nginx-text';
 
 /** Where a forwarding route's proxy is written: upstreams and maps at http level, its mirror's location in the route server. */
 export interface ProxyTarget {
@@ -33,7 +33,7 @@ export function proxyDirectives(route: RouteIntent, action: ForwardIntent, i: nu
     ...timeouts(route),
   ];
   if (route.mirror) proxy.push(mirror(route.mirror, i, target));
-  proxy.push(`proxy_pass "http://route_${i}${upstreamUri(route, i, http)}";`);
+  proxy.push(`proxy_pass ${quote(`http://route_${i}`, ...upstreamUri(route, i, http))};`);
   return proxy;
 }
 
@@ -58,35 +58,35 @@ function mirror(m: MirrorIntent, i: number, target: ProxyTarget): string {
 }
 
 /** The URI sent upstream: the original one, or the rewritten path with the query string. */
-function upstreamUri(route: RouteIntent, i: number, http: ConfigLines): string {
-  const rewrite = route.rewrite?.path;
-  if (rewrite === undefined) return '$request_uri';
-  const target = literal(rewrite).slice(1, -1);
+function upstreamUri(route: RouteIntent, i: number, http: ConfigLines): (string | NginxVariable)[] {
+  const target = route.rewrite?.path;
+  if (target === undefined) return [variable('request_uri')];
   const { kind, value } = route.match.path;
-  if (kind !== 'prefix') return `${target}$is_args$args`;
+  if (kind !== 'prefix') return [target, variable('is_args'), variable('args')];
   // Element-wise prefix replacement, e.g. /api -> /v2 turns /api/x into /v2/x and /api into /v2,
   // on the URI as the client sent it ($request_uri, with its query): nothing decoded reaches the
   // upstream request line. A URI the pattern does not take (encoded prefix) gets the bare target.
   const base = target.endsWith('/') && target !== '/' ? target.slice(0, -1) : target;
   const prefix = value === '/' ? '' : literalRegex(value);
-  http.add(`map $request_uri $upstream_uri_${i} {`, `  default "${base}";`,
+  http.add(`map $request_uri $upstream_uri_${i} {`, `  default ${quote(base)};`,
     // The prefix itself (with its query): the bare target.
-    `  "~^${prefix}(?<bare_${i}>\\?.*)?$" "${base}$bare_${i}";`,
+    `  ${quoteKey(`~^${prefix}(?<bare_${i}>\\?.*)?$`)} ${quote(base, variable(`bare_${i}`))};`,
     // Below the prefix: the target and the rest.
-    `  "~^${prefix}(?<rest_${i}>/[^?]*)(?<query_${i}>\\?.*)?$" "${base === '/' ? '' : base}$rest_${i}$query_${i}";`, '}', '');
-  return `$upstream_uri_${i}`;
+    `  ${quoteKey(`~^${prefix}(?<rest_${i}>/[^?]*)(?<query_${i}>\\?.*)?$`)} ${quote(base === '/' ? '' : base, variable(`rest_${i}`), variable(`query_${i}`))};`,
+    '}', '');
+  return [variable(`upstream_uri_${i}`)];
 }
 
 function requestHeaderEdits(route: RouteIntent, i: number, http: ConfigLines): string[] {
   const e = route.requestHeaders;
   if (e === undefined) return [];
-  const lines = e.set.map((h) => `proxy_set_header ${h.name} ${literal(h.value)};`);
+  const lines = e.set.map((h) => `proxy_set_header ${h.name} ${quote(h.value)};`);
   e.add.forEach((h, k) => {
     // Appending joins with ", " when the client sent the header, as repeated headers mean.
-    const variable = `$added_header_${i}_${k}`;
-    http.add(`map ${headerVariable(h.name)} ${variable} {`, `  "" ${literal(h.value)};`,
-      `  default "${headerVariable(h.name)}, ${literal(h.value).slice(1, -1)}";`, '}', '');
-    lines.push(`proxy_set_header ${h.name} ${variable};`);
+    const added = `$added_header_${i}_${k}`;
+    const sent = headerVariable(h.name);
+    http.add(`map ${sent} ${added} {`, `  "" ${quote(h.value)};`, `  default ${quote(variable(sent.slice(1)), ', ', h.value)};`, '}', '');
+    lines.push(`proxy_set_header ${h.name} ${added};`);
   });
   return [...lines, ...e.remove.map((name) => `proxy_set_header ${name} "";`)];
 }

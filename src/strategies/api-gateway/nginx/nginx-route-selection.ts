@@ -1,6 +1,7 @@
 import { HeaderMatchIntent, PathMatchIntent, QueryParamMatchIntent, RouteIntent } from '../../../intent/model';
 import { checkLetThrough } from '../engine';
-import { ConfigLines, hasVariable, headerVariable, literalRegex } from './nginx-text';
+import { ConfigLines, headerVariable, literalRegex, quoteKey, regexKey } from './nginx-text';
+import { decodedPathRegex, encodedQueryValueRegex } from './nginx-value-regex';
 
 /** One condition of a route's match: a request variable, and the regex it must match whole. */
 export interface MatchCondition {
@@ -14,8 +15,8 @@ export function matchConditions(route: RouteIntent): MatchCondition[] {
   return [
     { variable: '$uri', regex: pathRegex(path) },
     ...(method ? [{ variable: '$request_method', regex: method }] : []),
-    ...headers.map((h) => ({ variable: headerVariable(h.name), regex: valueRegex(h) })),
-    ...queryParams.map((q) => ({ variable: `$arg_${q.name}`, regex: valueRegex(q) })),
+    ...headers.map((h) => ({ variable: headerVariable(h.name), regex: valueRegex(h, literalRegex) })),
+    ...queryParams.map((q) => ({ variable: `$arg_${q.name}`, regex: valueRegex(q, encodedQueryValueRegex) })),
   ];
 }
 
@@ -24,9 +25,12 @@ export function isArgumentName(name: string): boolean {
   return /^[A-Za-z0-9_]+$/.test(name);
 }
 
-/** A regex nginx can write in a double-quoted map entry: nothing it would expand, no double quote. */
-export function isMapRegex(regex: string): boolean {
-  return !hasVariable(regex) && !regex.includes('"');
+/**
+ * nginx turns each named group of a map's regex into a variable set when it matches (a group
+ * named `consumer` would overwrite the usage log's). RE2 has no backreferences: names only name.
+ */
+export function namedGroup(regex: string): string | undefined {
+  return /(?<!\\)(?:\\\\)*\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(regex)?.[1];
 }
 
 /**
@@ -42,7 +46,7 @@ export function renderRouteSelection(routes: readonly RouteIntent[], http: Confi
   const flags = routes.map((_r, i) => `$route_${i}`).join('');
   http.block(`map "${flags}" $route_id`, (map) => {
     map.add('default "";');
-    routes.forEach((_r, i) => map.add(`"~^${'0'.repeat(i)}1" ${i};`));
+    routes.forEach((_r, i) => map.add(`${quoteKey(`~^${'0'.repeat(i)}1`)} ${i};`));
   }).add('');
 
   locations.add(
@@ -64,19 +68,22 @@ function conditionMaps(route: RouteIntent, i: number, http: ConfigLines): void {
   if (badName) checkLetThrough('nginx', `the query parameter name "${badName.name}"`);
   const conditions = matchConditions(route);
   conditions.forEach(({ variable, regex }, c) => {
-    if (!isMapRegex(regex)) checkLetThrough('nginx', `the match ${JSON.stringify(regex)}`);
-    http.add(`map ${variable} $route_${i}_${c} {`, '  default 0;', `  "~^${regex}$" 1;`, '}');
+    if (namedGroup(regex) !== undefined) checkLetThrough('nginx', `the named group of ${JSON.stringify(regex)}`);
+    http.add(`map ${variable} $route_${i}_${c} {`, '  default 0;', `  ${regexKey(regex)} 1;`, '}');
   });
   const all = conditions.map((_c, c) => `$route_${i}_${c}`).join('');
   http.add(`map "${all}" $route_${i} {`, '  default 0;', `  "${'1'.repeat(conditions.length)}" 1;`, '}', '');
 }
 
+/** On `$uri`: the path percent-decoded, as nginx holds it. */
 function pathRegex(path: PathMatchIntent): string {
-  return path.kind === 'exact' ? literalRegex(path.value)
+  return path.kind === 'exact' ? decodedPathRegex(path.value)
     : path.kind === 'regex' ? `(?:${path.value})`
-      : path.value === '/' ? '/.*' : `${literalRegex(path.value)}(?:/.*)?`;
+      // A decoded %0A is a newline, which "." does not match.
+      : path.value === '/' ? '/[\\s\\S]*' : `${decodedPathRegex(path.value)}(?:/[\\s\\S]*)?`;
 }
 
-function valueRegex(m: HeaderMatchIntent | QueryParamMatchIntent): string {
-  return m.kind === 'exact' ? literalRegex(m.value) : m.kind === 'prefix' ? `${literalRegex(m.value)}.*` : `(?:${m.value})`;
+/** `literal` turns the declared value into a regex matching it in the variable. */
+function valueRegex(m: HeaderMatchIntent | QueryParamMatchIntent, literal: (value: string) => string): string {
+  return m.kind === 'exact' ? literal(m.value) : m.kind === 'prefix' ? `${literal(m.value)}.*` : `(?:${m.value})`;
 }

@@ -4,7 +4,7 @@ import { checkLetThrough } from '../engine';
 import { apiKeyMapFile, HSTS_HEADER, htpasswdFile } from './nginx-layout';
 import { proxyDirectives, ProxyTarget } from './nginx-proxy';
 import { renderRouteSelection } from './nginx-route-selection';
-import { ConfigLines, headerVariable, literal, quote } from './nginx-text';
+import { ConfigLines, headerVariable, quote, quoteKey, variable } from './nginx-text';
 
 /** The Secrets the routing reads: API keys, and basic auth passwords. */
 export interface NginxRouteSecrets {
@@ -87,7 +87,7 @@ class RouteLocations {
   /** CORS headers on every response; a preflight (OPTIONS with an allowed Origin) answered here, before authentication. */
   private cors(c: CorsIntent, declaredAt: string, i: number, location: RouteLocation): void {
     const origin = named(this.corsOrigins, declaredAt, '$cors_origin_', (name) => {
-      const origins = c.allowOrigins.includes('*') ? ['default $http_origin;'] : ['default "";', ...c.allowOrigins.map((o) => `${quote(o)} $http_origin;`)];
+      const origins = c.allowOrigins.includes('*') ? ['default $http_origin;'] : ['default "";', ...c.allowOrigins.map((o) => `${quoteKey(o)} $http_origin;`)];
       this.target.http.block(`map $http_origin ${name}`, (map) => map.add(...origins)).add('');
     });
     location.directives.push(
@@ -112,9 +112,9 @@ class RouteLocations {
 
   /** 401 without a known key; the consumer's name in `$consumer` (for the usage log and the cache key). Returns the consumer variable. */
   private apiKeyAuth(auth: Extract<AuthIntent, { kind: 'api-key' }>, location: RouteLocation): string {
-    const consumer = named(this.apiKeyConsumers, `${auth.secretName} ${auth.header}`, '$api_consumer_', (variable) => {
+    const consumer = named(this.apiKeyConsumers, `${auth.secretName} ${auth.header}`, '$api_consumer_', (name) => {
       // Lines `"<key>" "<consumer>";` rendered at pod start from the Secret: no key in the YAML.
-      this.target.http.add(`map ${headerVariable(auth.header)} ${variable} {`, '  default "";', `  include ${apiKeyMapFile(auth.secretName)};`, '}', '');
+      this.target.http.add(`map ${headerVariable(auth.header)} ${name} {`, '  default "";', `  include ${apiKeyMapFile(auth.secretName)};`, '}', '');
       this.apiKeySecrets.add(auth.secretName);
     });
     location.statements.push(`if (${consumer} = "") {`, '  return 401;', '}', `set $consumer ${consumer};`);
@@ -141,14 +141,13 @@ class RouteLocations {
    * the client sent it ($request_uri: not decoded, so no CR/LF can reach Location).
    */
   private redirect(r: RedirectIntent, i: number, location: RouteLocation): void {
-    const host = r.host === undefined ? '$host' : literal(r.host).slice(1, -1);
-    const path = r.path === undefined ? '$request_uri' : literal(r.path).slice(1, -1);
-    const target = `${r.scheme ?? '$scheme'}://${host}${r.port === undefined ? '' : `:${r.port}`}${path}`;
+    const target = quote(r.scheme ?? variable('scheme'), '://', r.host ?? variable('host'), r.port === undefined ? '' : `:${r.port}`,
+      r.path ?? variable('request_uri'));
     const { statements, directives } = location;
     // try_files runs after the access checks (rate limit, basic auth); a `return` here would
     // answer before them. The named location only answers, with the route's response headers.
     this.target.locations.block(`location = /__route/${i}`, (body) => body.add('internal;', ...statements, ...directives, `try_files /__redirect__ @redirect_${i};`)).add('');
-    this.target.locations.block(`location @redirect_${i}`, (body) => body.add(...directives.filter((d) => d.startsWith('add_header')), `return ${r.statusCode} "${target}";`)).add('');
+    this.target.locations.block(`location @redirect_${i}`, (body) => body.add(...directives.filter((d) => d.startsWith('add_header')), `return ${r.statusCode} ${target};`)).add('');
   }
 }
 
@@ -170,7 +169,7 @@ function responseHeaderDirectives(response: HeaderEditsIntent): string[] {
   }
   return [
     ...[...response.set.map((h) => h.name), ...response.remove].map((name) => `proxy_hide_header ${name};`),
-    ...[...response.set, ...response.add].map((h) => `add_header ${h.name} ${literal(h.value)} always;`),
+    ...[...response.set, ...response.add].map((h) => `add_header ${h.name} ${quote(h.value)} always;`),
   ];
 }
 

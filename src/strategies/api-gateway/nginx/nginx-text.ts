@@ -1,27 +1,51 @@
 /** Quoting and escaping for nginx configuration text, and the writer that indents it. */
-import { checkLetThrough } from '../engine';
-
 /**
- * A double-quoted nginx string. nginx expands `$name` in strings and has no escape for a literal
- * `$`, so a value containing one cannot be written: the caller reports it.
+ * The one encoder of declared text into nginx configuration. Declared text is always written in
+ * double quotes (nothing in it can end the directive or start a comment), with `\\` and `"`
+ * escaped. Where nginx expands variables in a string (header values, realms, redirect and
+ * rewrite targets, map results), a declared `$` is written as `${dollar}`: the variable the
+ * `geo` block of `DOLLAR_VARIABLE` defines, whose value is a single `$` (nginx has no escape for
+ * it). Map keys and regexes are not expanded: they keep `$` as it is.
  */
-export function quote(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** A variable in an nginx string: written as `${name}`, so declared text after it cannot extend its name. */
+export interface NginxVariable {
+  readonly variable: string;
 }
 
-/** True when nginx would read part of `value` as a variable. */
-export function hasVariable(value: string): boolean {
-  // $name, ${name}, and $1..$9: the captures of the last regex nginx matched.
-  return /\$[A-Za-z0-9_{]/.test(value);
+/** `$name` in a string built by `quote`. */
+export function variable(name: string): NginxVariable {
+  return { variable: name };
+}
+
+/** Defines `$dollar` (a literal "$"): `geo` values are plain strings, never expanded. */
+export const DOLLAR_VARIABLE = 'geo $dollar {\n  default "$";\n}';
+
+/**
+ * A double-quoted string of declared text and variables, for a directive that expands variables:
+ * the text reaches nginx literally, each `$` of it as `${dollar}`.
+ */
+export function quote(...parts: readonly (string | number | NginxVariable)[]): string {
+  const text = parts.map((part) => typeof part === 'object' ? `\${${part.variable}}` : escapeQuoted(String(part)).replace(/\$/g, () => '${dollar}'));
+  return `"${text.join('')}"`;
+}
+
+/** A double-quoted map key or regex: nginx reads it after unescaping, without expanding variables. */
+export function quoteKey(text: string): string {
+  return `"${escapeQuoted(text)}"`;
 }
 
 /**
- * A declared value (a header value, a redirect or rewrite target) as a double-quoted nginx string
- * that reaches the proxy literally: the engine's check refused every value nginx would expand.
+ * A map key matching exactly the whole value against `regex` (a regex nginx runs with PCRE): `\z`,
+ * not `$`, which would also match before a final newline (a `%0A` decoded into `$uri`).
  */
-export function literal(value: string): string {
-  if (hasVariable(value)) checkLetThrough('nginx', `the value "${value}", which nginx would expand`);
-  return quote(value);
+export function regexKey(regex: string): string {
+  return quoteKey(`~^${regex}\\z`);
+}
+
+/** nginx unescapes `\\`, `\"`, `\'`, `\t`, `\r` and `\n` in quoted strings: a declared backslash is doubled. */
+function escapeQuoted(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 }
 
 /** A regex for an nginx `~` match of exactly `literal`. */

@@ -1,0 +1,30 @@
+import { escapeRegex } from '../../shared/regex';
+
+/*
+ * Regexes matching exactly a declared literal in what nginx's variables hold. `$uri` is the path
+ * percent-decoded (and normalized); `$arg_<name>` is the query value as the client sent it, where
+ * any byte may be percent-encoded and a space may be "+". Header variables hold the bytes sent.
+ */
+
+/**
+ * The declared path (RFC 3986 characters and percent-encodings, checked at the intent) as `$uri`
+ * holds it: each `%XX` is the byte `\xXX`, the rest literal.
+ */
+export function decodedPathRegex(path: string): string {
+  return path.split(/(%[0-9A-Fa-f]{2})/).map((part, i) => i % 2 === 1 ? `\\x${part.slice(1).toUpperCase()}` : escapeRegex(part)).join('');
+}
+
+/** The declared (decoded) query value in any encoding a client may send: each byte literal or as `%XX`, a space also as "+". */
+export function encodedQueryValueRegex(value: string): string {
+  return [...Buffer.from(value, 'utf8')].map(queryByte).join('');
+}
+
+function queryByte(byte: number): string {
+  const hex = byte.toString(16).toUpperCase().padStart(2, '0');
+  const encoded = `%${[...hex].map((d) => /[A-F]/.test(d) ? `[${d}${d.toLowerCase()}]` : d).join('')}`;
+  const raw = byte === 0x20 ? '\\+'
+    // "&" ends the value, "%" starts an encoding, "+" is a space, "#" ends the query: these come encoded only.
+    : byte > 0x20 && byte < 0x7f && !'&%+#'.includes(String.fromCharCode(byte)) ? escapeRegex(String.fromCharCode(byte))
+      : byte >= 0x80 ? `\\x${hex}` : undefined;
+  return raw === undefined ? encoded : `(?:${raw}|${encoded})`;
+}
