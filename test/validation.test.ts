@@ -191,6 +191,10 @@ describe('bad input', () => {
       .toThrow(`ExposedService test/b: backend: Deployment "${dep.name}" has no container port 80; its container ports are 8080, 9090 (set targetPort to one of them)`);
   });
 
+  test('a regex may start with "(?i)": RE2, PCRE and Rust read it, though JavaScript has no inline flags', () => {
+    expect(HeaderMatch.regex('x-a', '(?i)acme|globex')._problems).toEqual([]);
+  });
+
   test('props are copied: editing them after the declaration changes nothing', () => {
     const chart = testChart();
     const hosts = ['a.example.com'];

@@ -95,7 +95,8 @@ export function regexProblem(pattern: string): string | undefined {
   if (typeof pattern !== 'string') return `regex is ${describeValue(pattern)}; use a string`;
   if (pattern.length === 0) return 'regex is empty';
   try {
-    new RegExp(pattern);
+    // JavaScript has no inline flags; RE2, PCRE (nginx) and Rust (Kong) read a leading "(?i)" alike.
+    new RegExp(pattern.replace(/^\(\?i\)/, ''));
   } catch (e) {
     return `regex "${pattern}" does not compile: ${(e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '')}`;
   }
