@@ -234,6 +234,35 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
   });
 });
 
+describe('Kong engine: values reach Kong literally, or are refused', () => {
+  const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() });
+  const onRoute = (route: NonNullable<ExposedServiceProps['routes']>[number]) => declarationError({ strategy, backend: api(), routes: [route] }).message;
+
+  test('response header values are not templates: "$(" is written as declared', () => {
+    const service = kongOf(expose({ backend: api(), routes: [{ responseHeaders: { set: { 'x-note': '$(not a template)' } } }] })).services[0];
+    expect(service.plugins).toEqual([{
+      name: 'response-transformer',
+      config: { remove: { headers: [] }, replace: { headers: ['x-note:$(not a template)'] }, add: { headers: ['x-note:$(not a template)'] }, append: { headers: [] } },
+    }]);
+  });
+
+  test.each([
+    ['a request header value with "$("', { requestHeaders: { set: { 'x-auth': '$(headers.authorization)' } } },
+      "ExposedService test/public: routes[0].requestHeaders: Kong's request-transformer reads \"$(\" as a template (Lua): the value of \"x-auth\" cannot be carried literally; "
+      + 'use the nginx engine, istio or gatewayApi'],
+    ['a request header value starting with ":"', { requestHeaders: { add: { 'x-a': '::v' } } },
+      'ExposedService test/public: routes[0].requestHeaders: Kong\'s transformers drop the ":" that starts a value: "x-a" would be sent as "v"; use the nginx engine, istio or gatewayApi'],
+    ['a response header value starting with ":"', { responseHeaders: { set: { 'x-a': ':v' } } },
+      'ExposedService test/public: routes[0].responseHeaders: Kong\'s transformers drop the ":" that starts a value: "x-a" would be sent as "v"; use the nginx engine, istio or gatewayApi'],
+    ['an empty request header value', { requestHeaders: { set: { 'x-empty': '' } } },
+      'ExposedService test/public: routes[0].requestHeaders: Kong\'s transformers read an empty value as none: "x-empty" cannot be sent empty; give it a value'],
+    ['an empty response header value', { responseHeaders: { add: { 'x-empty': '' } } },
+      'ExposedService test/public: routes[0].responseHeaders: Kong\'s transformers read an empty value as none: "x-empty" cannot be sent empty; give it a value'],
+  ] as [string, NonNullable<ExposedServiceProps['routes']>[number], string][])('%s is an error', (_name, route, message) => {
+    expect(onRoute(route)).toBe(message);
+  });
+});
+
 /** What either engine does with each route, read back from its configuration. */
 interface NormalizedRoute {
   readonly backends: string[];

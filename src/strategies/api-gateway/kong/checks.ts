@@ -1,5 +1,5 @@
 import { Problem } from '../../../core/errors';
-import { ExposureIntent, RouteIntent } from '../../../intent/model';
+import { ExposureIntent, HeaderEditsIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
 
 /**
@@ -16,6 +16,8 @@ export function kongProblems(intent: ExposureIntent): Problem[] {
     ...burstProblems(route),
     ...retryProblems(route),
     ...queryParamProblems(route),
+    ...headerEditProblems(route.requestHeaders, route.sources.requestHeaders, true),
+    ...headerEditProblems(route.responseHeaders, route.sources.responseHeaders, false),
   ]);
 }
 
@@ -83,4 +85,28 @@ function retryProblems(route: RouteIntent): Problem[] {
 function queryParamProblems(route: RouteIntent): Problem[] {
   return route.match.queryParams.length === 0 ? []
     : [{ field: `${route.field}.match.queryParams`, message: 'Kong routes do not match query parameters; use the nginx engine, istio or gatewayApi' }];
+}
+
+/**
+ * Kong's transformers split each `name:value` entry with `^([^:]+):*(.-)$`: the colons that start
+ * a value are dropped, and an empty value is none. request-transformer renders each value as a
+ * Penlight template, where `$(...)` is a Lua expression (response-transformer does not).
+ */
+function headerEditProblems(edits: HeaderEditsIntent | undefined, field: string | undefined, templated: boolean): Problem[] {
+  if (edits === undefined) return [];
+  return [...edits.set, ...edits.add].flatMap(({ name, value }) => {
+    const message = editedValueProblem(name, value, templated);
+    return message === undefined ? [] : [{ field: field!, message }];
+  });
+}
+
+function editedValueProblem(name: string, value: string, templated: boolean): string | undefined {
+  if (value === '') return `Kong's transformers read an empty value as none: "${name}" cannot be sent empty; give it a value`;
+  if (value.startsWith(':')) {
+    return `Kong's transformers drop the ":" that starts a value: "${name}" would be sent as "${value.replace(/^:+/, '')}"; use the nginx engine, istio or gatewayApi`;
+  }
+  if (templated && value.includes('$(')) {
+    return `Kong's request-transformer reads "$(" as a template (Lua): the value of "${name}" cannot be carried literally; use the nginx engine, istio or gatewayApi`;
+  }
+  return undefined;
 }
