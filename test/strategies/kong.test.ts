@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, Tls } from '../../src';
+import { headerMatchProblem } from '../../src/strategies/api-gateway/kong/checks';
 import { hygieneProblems } from '../support/hygiene';
 import { kongConfigProblems } from '../support/kong-schema';
 import { secretManifest, simulatePod } from '../support/pod-simulation';
@@ -38,13 +39,13 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
     const manifests = expose({
       hosts: ['api.example.com'],
       backend: api(),
-      routes: [{ match: { path: PathMatch.prefix('/on'), headers: [HeaderMatch.exact('on', 'yes')] }, requestHeaders: { set: { 'x-mode': 'off', 'x-at': '1:20', 'x-n': '0755' } } }],
+      routes: [{ match: { path: PathMatch.prefix('/on'), headers: [HeaderMatch.exact('on', '1:20')] }, requestHeaders: { set: { 'x-mode': 'off', 'x-at': '1:20', 'x-n': '0755' } } }],
     });
     const text = find(manifests, 'ConfigMap').data['kong.yml'];
     expect(text).toContain('"on":\n');
-    expect(text).toContain('- "yes"\n');
+    expect(text).toContain('- "1:20"\n');
     const service = kongOf(manifests).services[0];
-    expect(service.routes[0].headers).toEqual({ on: ['yes'] });
+    expect(service.routes[0].headers).toEqual({ on: ['1:20'] });
     expect(service.routes[0].paths).toEqual(['/on']);
     expect(service.plugins.find((p: any) => p.name === 'request-transformer').config.replace.headers).toEqual(['x-at:1:20', 'x-mode:off', 'x-n:0755']);
   });
@@ -218,15 +219,19 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
     expect(declarationError({ strategy, backend: api() }).message).toBe('ExposedService test/public: strategy: maxBodySize is below 1 KiB');
   });
 
-  test('header matches and edits map to route headers and transformers', () => {
+  test('header matches and edits map to route headers and transformers: prefixes and regexes anchored, as Kong searches them', () => {
     const service = kongOf(expose({
       backend: api(),
       routes: [{
-        match: { path: PathMatch.prefix('/'), headers: [HeaderMatch.exact('x-canary', 'true'), HeaderMatch.prefix('user-agent', 'curl/')] },
+        match: {
+          path: PathMatch.prefix('/'),
+          headers: [HeaderMatch.exact('x-canary', '1'), HeaderMatch.prefix('x-version', '2.'), HeaderMatch.regex('x-tenant', '(?i)acme|globex')],
+        },
         requestHeaders: { set: { 'x-env': 'prod' }, add: { 'x-tag': 'gw' }, remove: ['x-debug'] },
       }],
     })).services[0];
-    expect(service.routes[0].headers).toEqual({ 'user-agent': ['~*curl/.*'], 'x-canary': ['true'] });
+    // The group keeps the anchors around the whole alternation.
+    expect(service.routes[0].headers).toEqual({ 'x-canary': ['1'], 'x-tenant': ['~*^(?:(?i)acme|globex)$'], 'x-version': ['~*^2\\.'] });
     expect(service.plugins).toEqual([{
       name: 'request-transformer',
       config: { remove: { headers: ['x-debug'] }, replace: { headers: ['x-env:prod'] }, add: { headers: ['x-env:prod'] }, append: { headers: ['x-tag:gw'] } },
@@ -260,6 +265,39 @@ describe('Kong engine: values reach Kong literally, or are refused', () => {
       'ExposedService test/public: routes[0].responseHeaders: Kong\'s transformers read an empty value as none: "x-empty" cannot be sent empty; give it a value'],
   ] as [string, NonNullable<ExposedServiceProps['routes']>[number], string][])('%s is an error', (_name, route, message) => {
     expect(onRoute(route)).toBe(message);
+  });
+
+  test.each([
+    ['an exact value with cased letters', HeaderMatch.exact('x-canary', 'True'),
+      'Kong compares header values case-insensitively: "True" would match in any case; to accept any case, use HeaderMatch.regex("x-canary", "(?i)True"); '
+      + 'otherwise use the nginx engine, istio or gatewayApi'],
+    ['a prefix with cased letters', HeaderMatch.prefix('user-agent', 'curl/7.'),
+      'Kong compares header values case-insensitively: "curl/7." would match in any case; to accept any case, use HeaderMatch.regex("user-agent", "(?i)curl/7\\\\..*"); '
+      + 'otherwise use the nginx engine, istio or gatewayApi'],
+    ['an exact value starting with "~*"', HeaderMatch.exact('x-op', '~*1'),
+      'Kong reads a header value starting with "~*" as a regex and has no escape for it; match "x-op" with HeaderMatch.regex("x-op", "(?i)~\\\\*1"), '
+      + 'or use the nginx engine, istio or gatewayApi'],
+    ['a case-sensitive regex', HeaderMatch.regex('x-tenant', 'acme|globex'),
+      'Kong lowercases header values and regexes before matching, so a regex matches in any case: start it with "(?i)" to say so, or use the nginx engine, istio or gatewayApi'],
+    ['a regex with an upper-case escape', HeaderMatch.regex('x-id', '(?i)\\D+'),
+      'Kong lowercases header regexes: "\\D" would read as "\\d"; write the regex without it, or use the nginx engine, istio or gatewayApi'],
+  ])('a header match: %s is an error', (_name, header, message) => {
+    expect(onRoute({ match: { path: PathMatch.prefix('/'), headers: [header] } })).toBe(`ExposedService test/public: routes[0].match.headers: ${message}`);
+  });
+
+  // The declaration refuses flag groups inside a regex today (JavaScript does not compile them); the engine holds should that change.
+  test.each([
+    ['an upper-case flag', '(?i)(?U)a+', 'Kong lowercases header regexes: "(?U" would read as "(?u"; write the regex without it, or use the nginx engine, istio or gatewayApi'],
+    ['a named group', '(?i)(?P<id>a)', 'Kong lowercases header regexes: "(?P" would read as "(?p"; write the regex without it, or use the nginx engine, istio or gatewayApi'],
+    ['case-insensitivity turned off', '(?i)a(?s-i:B)',
+      'Kong compares header values case-insensitively: "(?s-i" cannot turn that off; remove it, or use the nginx engine, istio or gatewayApi'],
+  ])('a header regex with %s is a problem of the engine', (_name, value, message) => {
+    expect(headerMatchProblem({ name: 'x-id', kind: 'regex', value })).toBe(message);
+  });
+
+  test('an escaped "(" is no group, and lower-case escapes and literal capitals pass', () => {
+    const service = kongOf(expose({ backend: api(), routes: [{ match: { headers: [HeaderMatch.regex('x-id', '(?i)\\(?Pid\\)?\\d+ Bearer')] } }] })).services[0];
+    expect(service.routes[0].headers).toEqual({ 'x-id': ['~*^(?:(?i)\\(?Pid\\)?\\d+ Bearer)$'] });
   });
 });
 

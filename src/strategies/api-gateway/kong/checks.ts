@@ -1,6 +1,7 @@
 import { Problem } from '../../../core/errors';
-import { ExposureIntent, HeaderEditsIntent, RouteIntent } from '../../../intent/model';
+import { ExposureIntent, HeaderEditsIntent, HeaderMatchIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
+import { escapeRegex } from '../../shared/regex';
 
 /**
  * What the Kong engine cannot express in an intent: every problem, routes in declaration order.
@@ -15,6 +16,7 @@ export function kongProblems(intent: ExposureIntent): Problem[] {
     ...jwtProblems(route, keyIssuers),
     ...burstProblems(route),
     ...retryProblems(route),
+    ...headerMatchProblems(route),
     ...queryParamProblems(route),
     ...headerEditProblems(route.requestHeaders, route.sources.requestHeaders, true),
     ...headerEditProblems(route.responseHeaders, route.sources.responseHeaders, false),
@@ -85,6 +87,49 @@ function retryProblems(route: RouteIntent): Problem[] {
 function queryParamProblems(route: RouteIntent): Problem[] {
   return route.match.queryParams.length === 0 ? []
     : [{ field: `${route.field}.match.queryParams`, message: 'Kong routes do not match query parameters; use the nginx engine, istio or gatewayApi' }];
+}
+
+function headerMatchProblems(route: RouteIntent): Problem[] {
+  return route.match.headers.flatMap((h) => {
+    const message = headerMatchProblem(h);
+    return message === undefined ? [] : [{ field: `${route.field}.match.headers`, message }];
+  });
+}
+
+/**
+ * Kong's router (traditional_compatible) compares a header value lowercased with the declared one
+ * lowercased, and reads a declared value starting with "~*" as a regex, which it lowercases and
+ * searches case-insensitively. Values with cased letters would match in any case; a regex keeps
+ * its meaning only if it is case-insensitive already and lowercasing leaves its syntax alone.
+ */
+export function headerMatchProblem(h: HeaderMatchIntent): string | undefined {
+  if (h.kind === 'regex') return headerRegexProblem(h.value);
+  const anyCase = `HeaderMatch.regex(${JSON.stringify(h.name)}, ${JSON.stringify(`(?i)${escapeRegex(h.value)}${h.kind === 'prefix' ? '.*' : ''}`)})`;
+  if (h.kind === 'exact' && h.value.startsWith('~*')) {
+    return `Kong reads a header value starting with "~*" as a regex and has no escape for it; match "${h.name}" with ${anyCase}, or use the nginx engine, istio or gatewayApi`;
+  }
+  if (h.value.toLowerCase() !== h.value.toUpperCase()) {
+    return `Kong compares header values case-insensitively: "${h.value}" would match in any case; to accept any case, use ${anyCase}; `
+      + 'otherwise use the nginx engine, istio or gatewayApi';
+  }
+  return undefined;
+}
+
+function headerRegexProblem(regex: string): string | undefined {
+  if (!regex.startsWith('(?i)')) {
+    return 'Kong lowercases header values and regexes before matching, so a regex matches in any case: start it with "(?i)" to say so, '
+      + 'or use the nginx engine, istio or gatewayApi';
+  }
+  // Escapes and group openings are the syntax lowercasing can change (`\D`, `\P{Lu}`, `(?U)`, `(?P<`).
+  for (const [token] of regex.matchAll(/\\[\s\S]|\(\?[A-Za-z-]*/g)) {
+    if (token !== token.toLowerCase()) {
+      return `Kong lowercases header regexes: "${token}" would read as "${token.toLowerCase()}"; write the regex without it, or use the nginx engine, istio or gatewayApi`;
+    }
+    if (/-[a-z]*i/.test(token)) {
+      return `Kong compares header values case-insensitively: "${token}" cannot turn that off; remove it, or use the nginx engine, istio or gatewayApi`;
+    }
+  }
+  return undefined;
 }
 
 /**

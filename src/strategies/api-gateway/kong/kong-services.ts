@@ -1,6 +1,7 @@
-import { ExposureIntent, ForwardIntent, RouteIntent, routeName } from '../../../intent/model';
+import { ExposureIntent, ForwardIntent, HeaderMatchIntent, RouteIntent, routeName } from '../../../intent/model';
 import { escapeRegex } from '../../shared/regex';
 import { backendAddress, checkLetThrough } from '../engine';
+import { headerMatchProblem } from './checks';
 import { KongPlugin, KongRoute, KongService, KongUpstream } from './kong-entities';
 
 /**
@@ -56,8 +57,8 @@ function kongRoute(route: RouteIntent, name: string, priority: number, intent: E
     // paths and regexes are anchored at the end.
     paths: [kind === 'prefix' ? value : kind === 'exact' ? `~${escapeRegex(value)}$` : `~(?:${value})$`],
     methods: route.match.method ? [route.match.method] : undefined,
-    headers: route.match.headers.length === 0 ? undefined : Object.fromEntries(route.match.headers.map((h) => [h.name,
-      [h.kind === 'exact' ? h.value : `~*${h.kind === 'prefix' ? `${escapeRegex(h.value)}.*` : h.value}`]])),
+    headers: route.match.headers.length === 0 ? undefined
+      : Object.fromEntries(route.match.headers.map((h) => [h.name, [headerValue(h, route.field)]])),
     // A rewrite replaces the matched part: Kong strips it and prepends the service path.
     strip_path: route.rewrite?.path !== undefined,
     preserve_host: route.rewrite?.host === undefined,
@@ -68,4 +69,21 @@ function kongRoute(route: RouteIntent, name: string, priority: number, intent: E
     protocols: tlsAtGateway ? ['https'] : ['http', 'https'],
     https_redirect_status_code: tlsAtGateway ? 301 : undefined,
   };
+}
+
+/**
+ * Kong compares a plain value whole, and searches a `~*` regex anywhere in the value: prefixes
+ * and regexes are anchored, as every engine matches the whole value. Kong lowercases both sides;
+ * the check refuses what that would change.
+ */
+function headerValue(h: HeaderMatchIntent, field: string): string {
+  if (headerMatchProblem(h) !== undefined) checkLetThrough('kong', `the header match of ${field} on "${h.name}"`);
+  switch (h.kind) {
+    case 'exact':
+      return h.value;
+    case 'prefix':
+      return `~*^${escapeRegex(h.value)}`;
+    case 'regex':
+      return `~*^(?:${h.value})$`;
+  }
 }
