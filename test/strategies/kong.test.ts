@@ -243,6 +243,28 @@ describe('Kong engine: values reach Kong literally, or are refused', () => {
   const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() });
   const onRoute = (route: NonNullable<ExposedServiceProps['routes']>[number]) => declarationError({ strategy, backend: api(), routes: [route] }).message;
 
+  test('literal paths are written as Kong normalizes request paths: unreserved and other characters decoded, reserved ones upper-case hex', () => {
+    const services = kongOf(expose({
+      backend: api(),
+      routes: [
+        { match: { path: PathMatch.prefix('/%7euser/caf%c3%a9') } },
+        { match: { path: PathMatch.prefix('/a%2fb%3a') } },
+        { match: { path: PathMatch.exact('/files/%7Bid%7D%20x') } },
+        { match: { path: PathMatch.exact('/x%2a') } },
+        { match: { path: PathMatch.regex('/r/%7e[0-9]+') } },
+      ],
+    })).services;
+    const paths = Object.fromEntries(services.map((s: any) => [s.name, s.routes[0].paths]));
+    expect(paths).toEqual({
+      'routes-0': ['/~user/café'],
+      'routes-1': ['/a%2Fb%3A'],
+      'routes-2': ['~/files/\\{id\\} x$'],
+      'routes-3': ['~/x%2A$'],
+      // A regex is the user's: written as declared.
+      'routes-4': ['~(?:/r/%7e[0-9]+)$'],
+    });
+  });
+
   test('response header values are not templates: "$(" is written as declared', () => {
     const service = kongOf(expose({ backend: api(), routes: [{ responseHeaders: { set: { 'x-note': '$(not a template)' } } }] })).services[0];
     expect(service.plugins).toEqual([{
@@ -298,6 +320,25 @@ describe('Kong engine: values reach Kong literally, or are refused', () => {
   test('an escaped "(" is no group, and lower-case escapes and literal capitals pass', () => {
     const service = kongOf(expose({ backend: api(), routes: [{ match: { headers: [HeaderMatch.regex('x-id', '(?i)\\(?Pid\\)?\\d+ Bearer')] } }] })).services[0];
     expect(service.routes[0].headers).toEqual({ 'x-id': ['~*^(?:(?i)\\(?Pid\\)?\\d+ Bearer)$'] });
+  });
+
+  test.each([
+    ['a "%" that starts no percent-encoding', PathMatch.prefix('/100%'),
+      'Kong refuses "%" in a path: "%" starts a percent-encoding; write a literal "%" as "%25"'],
+    ['an invalid percent-encoding', PathMatch.exact('/a%zz'),
+      'Kong refuses "%zz" in a path: "%" starts a percent-encoding; write a literal "%" as "%25"'],
+    ['bytes that are not UTF-8', PathMatch.prefix('/a%ff%41'),
+      'Kong decodes "%ff%41" in request paths to bytes that are not UTF-8 text, which its configuration cannot hold; use the nginx engine, istio or gatewayApi'],
+    ['a control character', PathMatch.exact('/a%0Ab'),
+      'Kong decodes "%0A" in request paths to control characters, which the library does not write into Kong\'s configuration; use the nginx engine, istio or gatewayApi'],
+    ['a ".." segment', PathMatch.prefix('/a/../b'),
+      'Kong removes "." and ".." segments and merges "//" in request paths before matching: "/a/../b" reads as "/b"; declare that'],
+    ['an encoded "." segment', PathMatch.exact('/a/%2e/b'),
+      'Kong removes "." and ".." segments and merges "//" in request paths before matching: "/a/%2e/b" reads as "/a/b"; declare that'],
+    ['an empty segment', PathMatch.prefix('/a//b'),
+      'Kong removes "." and ".." segments and merges "//" in request paths before matching: "/a//b" reads as "/a/b"; declare that'],
+  ])('a path: %s is an error', (_name, path, message) => {
+    expect(onRoute({ match: { path } })).toBe(`ExposedService test/public: routes[0].match.path: ${message}`);
   });
 });
 

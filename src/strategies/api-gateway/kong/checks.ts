@@ -1,3 +1,4 @@
+import { kongPath } from './kong-paths';
 import { Problem } from '../../../core/errors';
 import { ExposureIntent, HeaderEditsIntent, HeaderMatchIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
@@ -16,6 +17,7 @@ export function kongProblems(intent: ExposureIntent): Problem[] {
     ...jwtProblems(route, keyIssuers),
     ...burstProblems(route),
     ...retryProblems(route),
+    ...pathProblems(route),
     ...headerMatchProblems(route),
     ...queryParamProblems(route),
     ...headerEditProblems(route.requestHeaders, route.sources.requestHeaders, true),
@@ -87,6 +89,13 @@ function retryProblems(route: RouteIntent): Problem[] {
 function queryParamProblems(route: RouteIntent): Problem[] {
   return route.match.queryParams.length === 0 ? []
     : [{ field: `${route.field}.match.queryParams`, message: 'Kong routes do not match query parameters; use the nginx engine, istio or gatewayApi' }];
+}
+
+/** Literal paths are written as Kong normalizes request paths; some cannot be (see kong-paths). */
+function pathProblems(route: RouteIntent): Problem[] {
+  const { kind, value } = route.match.path;
+  const path = kind === 'regex' ? undefined : kongPath(value);
+  return path !== undefined && 'problem' in path ? [{ field: `${route.field}.match.path`, message: path.problem }] : [];
 }
 
 function headerMatchProblems(route: RouteIntent): Problem[] {

@@ -1,8 +1,9 @@
-import { ExposureIntent, ForwardIntent, HeaderMatchIntent, RouteIntent, routeName } from '../../../intent/model';
+import { ExposureIntent, ForwardIntent, HeaderMatchIntent, PathMatchIntent, RouteIntent, routeName } from '../../../intent/model';
 import { escapeRegex } from '../../shared/regex';
 import { backendAddress, checkLetThrough } from '../engine';
 import { headerMatchProblem } from './checks';
 import { KongPlugin, KongRoute, KongService, KongUpstream } from './kong-entities';
+import { kongPath } from './kong-paths';
 
 /**
  * The service of route `i` of `count` (in specificity order): its upstream, timeouts and retries,
@@ -49,13 +50,10 @@ function forwarded(route: RouteIntent): ForwardIntent {
 
 /** How the route matches: hosts, path, method and headers; the most specific first (`priority`). */
 function kongRoute(route: RouteIntent, name: string, priority: number, intent: ExposureIntent, tlsAtGateway: boolean): KongRoute {
-  const { kind, value } = route.match.path;
   return {
     name,
     hosts: intent.hosts.length > 0 ? [...intent.hosts] : undefined,
-    // Kong matches prefixes as strings (as Istio does) and regexes from the start; exact
-    // paths and regexes are anchored at the end.
-    paths: [kind === 'prefix' ? value : kind === 'exact' ? `~${escapeRegex(value)}$` : `~(?:${value})$`],
+    paths: [routePath(route.match.path, route.field)],
     methods: route.match.method ? [route.match.method] : undefined,
     headers: route.match.headers.length === 0 ? undefined
       : Object.fromEntries(route.match.headers.map((h) => [h.name, [headerValue(h, route.field)]])),
@@ -69,6 +67,18 @@ function kongRoute(route: RouteIntent, name: string, priority: number, intent: E
     protocols: tlsAtGateway ? ['https'] : ['http', 'https'],
     https_redirect_status_code: tlsAtGateway ? 301 : undefined,
   };
+}
+
+/**
+ * Kong matches prefixes as strings (as Istio does) and regexes from the start; exact paths and
+ * regexes are anchored at the end. Literal paths are written in the form Kong normalizes request
+ * paths to (decoded percent-encodings): the form it accepts, and the one it compares.
+ */
+function routePath({ kind, value }: PathMatchIntent, field: string): string {
+  if (kind === 'regex') return `~(?:${value})$`;
+  const path = kongPath(value);
+  if ('problem' in path) return checkLetThrough('kong', `the path of ${field}`);
+  return kind === 'prefix' ? path.path : `~${escapeRegex(path.path)}$`;
 }
 
 /**
