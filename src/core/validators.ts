@@ -81,6 +81,9 @@ export function headerValueProblem(name: string, value: string): string | undefi
   // CR/LF would split the header; other control characters are rejected by every proxy.
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) return `value of "${name}" has control characters`;
+  // Every target drops an empty header, and HTTP strips white space around a value (RFC 9110 5.5).
+  if (value.length === 0) return `value of "${name}" is empty; proxies do not send empty headers (remove the header instead)`;
+  if (/^[ \t]|[ \t]$/.test(value)) return `value of "${name}" starts or ends with white space, which HTTP strips; trim it`;
   // Gateway API's limit, the smallest of the targets'.
   if (value.length > 4096) return `value of "${name}" is ${value.length} characters; at most 4096`;
   return undefined;

@@ -248,7 +248,7 @@ describe('Kong engine: values reach Kong literally, or are refused', () => {
       backend: api(),
       routes: [
         { match: { path: PathMatch.prefix('/%7euser/caf%c3%a9') } },
-        { match: { path: PathMatch.prefix('/a%2fb%3a') } },
+        { match: { path: PathMatch.prefix('/a%3ab%40') } },
         { match: { path: PathMatch.exact('/files/%7Bid%7D%20x') } },
         { match: { path: PathMatch.exact('/x%2a') } },
         { match: { path: PathMatch.regex('/r/%7e[0-9]+') } },
@@ -257,7 +257,7 @@ describe('Kong engine: values reach Kong literally, or are refused', () => {
     const paths = Object.fromEntries(services.map((s: any) => [s.name, s.routes[0].paths]));
     expect(paths).toEqual({
       'routes-0': ['/~user/café'],
-      'routes-1': ['/a%2Fb%3A'],
+      'routes-1': ['/a%3Ab%40'],
       'routes-2': ['~/files/\\{id\\} x$'],
       'routes-3': ['~/x%2A$'],
       // A regex is the user's: written as declared.
@@ -281,10 +281,6 @@ describe('Kong engine: values reach Kong literally, or are refused', () => {
       'ExposedService test/public: routes[0].requestHeaders: Kong\'s transformers drop the ":" that starts a value: "x-a" would be sent as "v"; use the nginx engine, istio or gatewayApi'],
     ['a response header value starting with ":"', { responseHeaders: { set: { 'x-a': ':v' } } },
       'ExposedService test/public: routes[0].responseHeaders: Kong\'s transformers drop the ":" that starts a value: "x-a" would be sent as "v"; use the nginx engine, istio or gatewayApi'],
-    ['an empty request header value', { requestHeaders: { set: { 'x-empty': '' } } },
-      'ExposedService test/public: routes[0].requestHeaders: Kong\'s transformers read an empty value as none: "x-empty" cannot be sent empty; give it a value'],
-    ['an empty response header value', { responseHeaders: { add: { 'x-empty': '' } } },
-      'ExposedService test/public: routes[0].responseHeaders: Kong\'s transformers read an empty value as none: "x-empty" cannot be sent empty; give it a value'],
   ] as [string, NonNullable<ExposedServiceProps['routes']>[number], string][])('%s is an error', (_name, route, message) => {
     expect(onRoute(route)).toBe(message);
   });
@@ -323,20 +319,14 @@ describe('Kong engine: values reach Kong literally, or are refused', () => {
   });
 
   test.each([
-    ['a "%" that starts no percent-encoding', PathMatch.prefix('/100%'),
-      'Kong refuses "%" in a path: "%" starts a percent-encoding; write a literal "%" as "%25"'],
-    ['an invalid percent-encoding', PathMatch.exact('/a%zz'),
-      'Kong refuses "%zz" in a path: "%" starts a percent-encoding; write a literal "%" as "%25"'],
     ['bytes that are not UTF-8', PathMatch.prefix('/a%ff%41'),
       'Kong decodes "%ff%41" in request paths to bytes that are not UTF-8 text, which its configuration cannot hold; use the nginx engine, istio or gatewayApi'],
     ['a control character', PathMatch.exact('/a%0Ab'),
       'Kong decodes "%0A" in request paths to control characters, which the library does not write into Kong\'s configuration; use the nginx engine, istio or gatewayApi'],
-    ['a ".." segment', PathMatch.prefix('/a/../b'),
-      'Kong removes "." and ".." segments and merges "//" in request paths before matching: "/a/../b" reads as "/b"; declare that'],
+    ['an encoded ".." segment', PathMatch.prefix('/a/%2E%2E/b'),
+      'Kong removes "." and ".." segments and merges "//" in request paths before matching: "/a/%2E%2E/b" reads as "/b"; declare that'],
     ['an encoded "." segment', PathMatch.exact('/a/%2e/b'),
       'Kong removes "." and ".." segments and merges "//" in request paths before matching: "/a/%2e/b" reads as "/a/b"; declare that'],
-    ['an empty segment', PathMatch.prefix('/a//b'),
-      'Kong removes "." and ".." segments and merges "//" in request paths before matching: "/a//b" reads as "/a/b"; declare that'],
   ])('a path: %s is an error', (_name, path, message) => {
     expect(onRoute({ match: { path } })).toBe(`ExposedService test/public: routes[0].match.path: ${message}`);
   });

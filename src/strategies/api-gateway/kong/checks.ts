@@ -143,8 +143,9 @@ function headerRegexProblem(regex: string): string | undefined {
 
 /**
  * Kong's transformers split each `name:value` entry with `^([^:]+):*(.-)$`: the colons that start
- * a value are dropped, and an empty value is none. request-transformer renders each value as a
- * Penlight template, where `$(...)` is a Lua expression (response-transformer does not).
+ * a value are dropped (an empty value, which is none, is refused at the intent). request-transformer
+ * renders each value as a Penlight template, where `$(...)` is a Lua expression (response-transformer
+ * does not).
  */
 function headerEditProblems(edits: HeaderEditsIntent | undefined, field: string | undefined, templated: boolean): Problem[] {
   if (edits === undefined) return [];
@@ -155,7 +156,6 @@ function headerEditProblems(edits: HeaderEditsIntent | undefined, field: string 
 }
 
 function editedValueProblem(name: string, value: string, templated: boolean): string | undefined {
-  if (value === '') return `Kong's transformers read an empty value as none: "${name}" cannot be sent empty; give it a value`;
   if (value.startsWith(':')) {
     return `Kong's transformers drop the ":" that starts a value: "${name}" would be sent as "${value.replace(/^:+/, '')}"; use the nginx engine, istio or gatewayApi`;
   }
