@@ -70,7 +70,8 @@ const DECLARATIONS: [string, Omit<ExposedServiceProps, 'strategy'>, HttpRequest[
   ['a redirect to another host', {
     hosts: ['old.example.com'],
     backend: web(),
-    routes: [{ match: { path: PathMatch.prefix('/') }, redirect: { scheme: 'https', host: 'new.example.com', statusCode: 301 } }],
+    // ingress-nginx (v1.12+) cannot keep the request's path: the target is one URL.
+    routes: [{ match: { path: PathMatch.prefix('/') }, redirect: { scheme: 'https', host: 'new.example.com', path: '/moved', statusCode: 301 } }],
   }, [{ scheme: 'http', host: 'old.example.com', path: '/anything' }]],
 ];
 
@@ -101,6 +102,9 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
       .toEqual({ kind: 'forward', backends: { 'api-v1:8080': 0.95, 'api-v2:8080': 0.05 }, path: '/', timeoutMs: undefined });
     const [, tls] = DECLARATIONS[1];
     expect(handleByGatewayApi(render(tls, ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' })), { scheme: 'http', host: 'shop.example.com', path: '/' }))
-      .toEqual({ kind: 'redirect', scheme: 'https', host: undefined });
+      .toEqual({ kind: 'redirect', scheme: 'https', host: undefined, path: '/' });
+    const [, redirect, [anything]] = DECLARATIONS[5];
+    expect(handleByIngressNginx(render(redirect, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() })), anything))
+      .toEqual({ kind: 'redirect', scheme: 'https', host: 'new.example.com', path: '/moved' });
   });
 });

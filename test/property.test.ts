@@ -55,7 +55,8 @@ const route = fc.record({
     backendKind.map((b) => ({ kind: 'backend' as const, b })),
     fc.tuple(fc.uniqueArray(backendKind, { minLength: 2, maxLength: 3 }), fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 3, maxLength: 3 }))
       .map(([bs, ws]) => ({ kind: 'weighted' as const, bs, ws })),
-    fc.constant({ kind: 'redirect' as const }),
+    // ingress-nginx (v1.12+) redirects only to a declared path.
+    fc.boolean().map((keepPath) => ({ kind: 'redirect' as const, keepPath })),
   ),
   timeout: sometimes(fc.oneof(seconds, fc.constant(Duration.millis(1500))), 30),
   retries: sometimes(fc.record({
@@ -111,7 +112,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
       protocol: r.grpc ? 'grpc' : undefined,
       backend: r.action.kind === 'backend' ? backendOf(r.action.b, dep) : undefined,
       backends: r.action.kind === 'weighted' ? weighted(r.action.bs, r.action.ws, dep) : undefined,
-      redirect: r.action.kind === 'redirect' ? { scheme: 'https' as const, host: 'www.example.com' } : undefined,
+      redirect: r.action.kind === 'redirect' ? { scheme: 'https' as const, host: 'www.example.com', path: r.action.keepPath ? undefined : '/moved' } : undefined,
       timeout: r.timeout,
       retries: r.retries,
       rewrite: r.rewrite,

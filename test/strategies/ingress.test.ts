@@ -291,17 +291,24 @@ describe('ingress strategy, ingress-nginx controller', () => {
     ]);
   });
 
-  test('redirects: permanent-redirect to a full URL keeping the request URI', () => {
+  test('redirects: permanent-redirect to the full URL declared', () => {
     const ingress = find(expose({
       strategy: nginx(),
       hosts: ['old.example.com'],
       backend: httpbin(),
-      routes: [{ match: { path: PathMatch.prefix('/') }, redirect: { scheme: 'https', host: 'new.example.com', statusCode: 308 } }],
+      routes: [{ match: { path: PathMatch.prefix('/') }, redirect: { scheme: 'https', host: 'new.example.com', port: 8443, path: '/welcome', statusCode: 308 } }],
     }), 'Ingress');
     expect(ingress.metadata.annotations).toEqual({
-      [`${NGINX}permanent-redirect`]: 'https://new.example.com$request_uri',
+      [`${NGINX}permanent-redirect`]: 'https://new.example.com:8443/welcome',
       [`${NGINX}permanent-redirect-code`]: '308',
     });
+  });
+
+  test('CORS: "*" among other origins is "*" alone, which the controller takes as written', () => {
+    const ingress = find(expose({
+      strategy: nginx(), hosts: ['api.example.com'], backend: httpbin(), cors: { allowOrigins: ['https://app.example.com', '*'] },
+    }), 'Ingress');
+    expect(ingress.metadata.annotations?.[`${NGINX}cors-allow-origin`]).toBe('*');
   });
 
   test('mirroring every request to a fully qualified target', () => {
@@ -346,6 +353,21 @@ describe('ingress strategy, ingress-nginx controller', () => {
       "ExposedService test/public: auth: 'auth-jwt' is not supported by ingress (ingressNginx); supported by: istio, apiGateway (kong)"],
     ['a redirect without host', { routes: [{ redirect: { scheme: 'https' } }] },
       'ExposedService test/public: routes[0].redirect: ingress-nginx redirects to a full URL (permanent-redirect annotation); set redirect.scheme and redirect.host'],
+    ['a redirect keeping the request\'s path', { routes: [{ redirect: { scheme: 'https', host: 'new.example.com' } }] },
+      'ExposedService test/public: routes[0].redirect: ingress-nginx (v1.12+ validates annotations) refuses "$request_uri" in permanent-redirect, so it cannot keep '
+      + 'the request\'s path; set redirect.path (every request of the route goes to that one URL), or use gatewayApi, istio or apiGateway (nginx)'],
+    ['a redirect path with a percent-encoding', { routes: [{ redirect: { scheme: 'https', host: 'new.example.com', path: '/a%20b' } }] },
+      'ExposedService test/public: routes[0].redirect.path: ingress-nginx (v1.12+ validates annotations) refuses permanent-redirect "https://new.example.com/a%20b" '
+      + 'and would reject the whole Ingress; use a redirect.path of letters, digits and any of "-._~/:,&=", or use gatewayApi, istio or apiGateway (nginx)'],
+    ['a rewrite path with a percent-encoding', { routes: [{ match: { path: PathMatch.prefix('/api') }, rewrite: { path: '/v2%2Fx' } }] },
+      'ExposedService test/public: routes[0].rewrite.path: ingress-nginx (v1.12+ validates annotations) refuses rewrite-target "/v2%2Fx" '
+      + 'and would use "" instead (no rewrite); use a path of letters, digits and any of "-._~/:", or use gatewayApi, istio or apiGateway'],
+    ['a rewrite path with "$"', { routes: [{ match: { path: PathMatch.exact('/ping') }, rewrite: { path: '/health$1' } }] },
+      'ExposedService test/public: routes[0].rewrite.path: ingress-nginx expands "$" in rewrite-target as a capture group or variable, so "/health$1" '
+      + 'would not arrive as declared; remove the "$", or use gatewayApi, istio or apiGateway'],
+    ['a realm with an apostrophe', { auth: Auth.basic({ secret: 'admins', realm: "Admin's API" }) },
+      'ExposedService test/public: auth: ingress-nginx (v1.12+ validates annotations) refuses auth-realm "Admin\'s API" and would reject the whole Ingress; '
+      + 'use a realm of letters, digits, spaces and any of "-._~/:", or use apiGateway'],
     ['three weighted backends', {
       routes: [{ backends: [{ backend: Backend.fromName('a', 80) }, { backend: Backend.fromName('b', 80) }, { backend: Backend.fromName('c', 80) }] }],
     }, 'ExposedService test/public: routes[0].backends: ingress (ingressNginx) splits a route between two backends (a main and a canary Ingress); 3 are listed: use gatewayApi or istio for more'],
@@ -420,5 +442,35 @@ describe('ingress strategy: every problem at once', () => {
       'ExposedService test/public: routes[0].timeout: ingress-nginx timeouts are whole seconds; 500ms is not',
       'ExposedService test/public: routes[2].timeout: ingress-nginx timeouts are whole seconds; 2500ms is not',
     ].join('\n'));
+  });
+
+  test('ingress-nginx reports every declared value its annotation validation would refuse, each with its field', () => {
+    const refuses = (annotation: string, value: string, effect: string, accepted: string, alternatives = 'gatewayApi, istio or apiGateway') =>
+      `ingress-nginx (v1.12+ validates annotations) refuses ${annotation} "${value}" and ${effect}; use ${accepted}, or use ${alternatives}`;
+    const origin = (value: string) => refuses('cors-allow-origin', value, 'would use "*" instead (every origin allowed)', 'origins whose host is letters, digits, "-" and "."');
+    expect(exposeError({
+      strategy: nginx(),
+      hosts: ['api.example.com'],
+      backend: httpbin(),
+      cors: {
+        allowOrigins: ['https://app.example.com', 'https://a_b.example.com', 'http://[::1]:8080'],
+        allowHeaders: ['Authorization', 'X.Trace'],
+        exposeHeaders: ['x-total', 'x+y'],
+      },
+      routes: [
+        { match: { path: PathMatch.prefix('/a') }, rewrite: { path: '/~a;b' }, auth: Auth.basic({ secret: 'admins', realm: 'Admins (ops)' }) },
+        { match: { path: PathMatch.prefix('/b') }, redirect: { scheme: 'https', host: 'b.example.com', path: '/@b' } },
+      ],
+    })).toBe([
+      `routes[0].rewrite.path: ${refuses('rewrite-target', '/~a;b', 'would use "" instead (no rewrite)', 'a path of letters, digits and any of "-._~/:"')}`,
+      `cors.allowOrigins[1]: ${origin('https://a_b.example.com')}`,
+      `cors.allowOrigins[2]: ${origin('http://[::1]:8080')}`,
+      `cors.allowHeaders[1]: ${refuses('cors-allow-headers', 'x.trace', 'would use "DNT,Keep-Alive,User-Agent,..." instead (the default headers)',
+        'header names of letters, digits, "-" and "_"')}`,
+      `cors.exposeHeaders[1]: ${refuses('cors-expose-headers', 'x+y', 'would use "" instead (no header exposed)', 'header names of letters, digits, "-" and "_"')}`,
+      `routes[0].auth: ${refuses('auth-realm', 'Admins (ops)', 'would reject the whole Ingress', 'a realm of letters, digits, spaces and any of "-._~/:"', 'apiGateway')}`,
+      `routes[1].redirect.path: ${refuses('permanent-redirect', 'https://b.example.com/@b', 'would reject the whole Ingress',
+        'a redirect.path of letters, digits and any of "-._~/:,&="', 'gatewayApi, istio or apiGateway (nginx)')}`,
+    ].map((p) => `ExposedService test/public: ${p}`).join('\n'));
   });
 });

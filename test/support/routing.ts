@@ -103,7 +103,7 @@ export interface HttpRequest extends Request {
 /** What a client's request results in, with the policies that apply to it. */
 export type Handling =
   | { readonly kind: 'forward'; readonly backends: Readonly<Record<string, number>>; readonly path: string; readonly timeoutMs?: number }
-  | { readonly kind: 'redirect'; readonly scheme?: string; readonly host?: string }
+  | { readonly kind: 'redirect'; readonly scheme?: string; readonly host?: string; readonly path: string }
   | { readonly kind: 'not-found' };
 
 const A = 'nginx.ingress.kubernetes.io/';
@@ -127,7 +127,7 @@ export function handleByIngressNginx(manifests: readonly Manifest[], req: HttpRe
   const main = ingresses.filter((i) => annotations(i)[`${A}canary`] !== 'true');
 
   const tls = main.some((i) => annotations(i)[`${A}ssl-redirect`] === 'true' && (i.spec.tls ?? []).some((t: any) => t.hosts.some((h: string) => hostMatches(h, req.host))));
-  if (tls && req.scheme === 'http') return { kind: 'redirect', scheme: 'https' };
+  if (tls && req.scheme === 'http') return { kind: 'redirect', scheme: 'https', path: req.path };
 
   const candidates = main.flatMap((ing) => forHost(ing).flatMap((r: any) => r.http.paths.map((p: any) => ({ ing, p }))));
   const matches = candidates.filter(({ p }) => {
@@ -141,8 +141,9 @@ export function handleByIngressNginx(manifests: readonly Manifest[], req: HttpRe
 
   const ann = annotations(best.ing);
   if (ann[`${A}permanent-redirect`]) {
-    const url = /^(\w+):\/\/([^/$:]+)/.exec(ann[`${A}permanent-redirect`])!;
-    return { kind: 'redirect', scheme: url[1], host: url[2] };
+    // The full URL, written literally (nginx would expand a "$", which the annotation validation refuses).
+    const url = /^(\w+):\/\/([^/:]+)(?::\d+)?(\/.*)$/.exec(ann[`${A}permanent-redirect`])!;
+    return { kind: 'redirect', scheme: url[1], host: url[2], path: url[3] };
   }
   const service = (b: any) => `${b.service.name}:${b.service.port.number}`;
   const canary = ingresses.find((i) => annotations(i)[`${A}canary`] === 'true'
@@ -193,7 +194,7 @@ export function handleByGatewayApi(manifests: readonly Manifest[], req: HttpRequ
 
   const filters: any[] = best.rule.filters ?? [];
   const redirect = filters.find((f) => f.type === 'RequestRedirect')?.requestRedirect;
-  if (redirect) return { kind: 'redirect', scheme: redirect.scheme, host: redirect.hostname };
+  if (redirect) return { kind: 'redirect', scheme: redirect.scheme, host: redirect.hostname, path: redirect.path?.replaceFullPath ?? req.path };
   let path = req.path;
   const rewrite = filters.find((f) => f.type === 'URLRewrite')?.urlRewrite?.path;
   if (rewrite?.type === 'ReplaceFullPath') path = rewrite.replaceFullPath;

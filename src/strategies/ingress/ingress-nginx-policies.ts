@@ -1,4 +1,5 @@
 import { found } from './checks';
+import { acceptedAnnotationValue, ANNOTATION_PREFIX, CORS_ALLOW_ORIGIN, refusalEffect } from './ingress-nginx-annotation-values';
 import type { Problem } from '../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../intent/model';
 import { proxyNextUpstream, retryOnProblems } from '../shared/nginx-retries';
@@ -9,7 +10,7 @@ import { proxyNextUpstream, retryOnProblems } from '../shared/nginx-retries';
  */
 
 /** The prefix of ingress-nginx's annotations. */
-export const A = 'nginx.ingress.kubernetes.io/';
+export const A = ANNOTATION_PREFIX;
 
 /**
  * What ingress-nginx's annotations cannot carry of a route's policies: every problem, in the
@@ -19,9 +20,12 @@ export function policyProblems(route: RouteIntent, intent: ExposureIntent): Prob
   return [
     ...found(wholeSecondsTimeout(route)),
     ...retryProblems(route),
-    ...found(fullUrlRedirect(route)),
+    ...found(rewriteTargetProblem(route)),
+    ...found(fullUrlRedirect(route), redirectTargetProblem(route)),
     ...found(mirrorOfEveryRequest(route), qualifiedMirrorTarget(route, intent)),
+    ...corsValueProblems(route),
     ...found(perClientRateLimit(route), wholeBurstMultiplier(route)),
+    ...found(realmProblem(route)),
   ];
 }
 
@@ -77,6 +81,89 @@ function retryAnnotations(route: RouteIntent): Record<string, string> {
   };
 }
 
+/*
+ * Since v1.12 ingress-nginx validates every annotation value (see ingress-nginx-annotation-values.ts):
+ * a declared value it refuses either rejects the whole Ingress or is silently replaced. Declared
+ * text that reaches an annotation is checked here, and the message says what the controller
+ * accepts and which strategies carry the value instead.
+ */
+
+/** A declared value ingress-nginx refuses in `annotation`: what it would do, and what it accepts. */
+function refused(field: string, annotation: string, value: string, accepted: string, alternatives: string): Problem {
+  return {
+    field,
+    message: `ingress-nginx (v1.12+ validates annotations) refuses ${annotation} ${JSON.stringify(value)} and ${refusalEffect(annotation)}; `
+      + `use ${accepted}, or use ${alternatives}`,
+  };
+}
+
+/** The strategies that carry rewrites and CORS lists as declared. */
+const L7_STRATEGIES = 'gatewayApi, istio or apiGateway';
+
+/**
+ * rewrite-target is the declared path, with capture references (`$1`, `$2`) when the renderer
+ * adds them: a declared "$" would be expanded by nginx, any other character outside
+ * RegexPathWithCapture makes the controller drop the rewrite.
+ */
+function rewriteTargetProblem(route: RouteIntent): Problem | undefined {
+  const path = route.rewrite?.path;
+  if (path === undefined) return undefined;
+  const field = `${route.sources.rewrite!}.path`;
+  if (path.includes('$')) {
+    return { field, message: `ingress-nginx expands "$" in rewrite-target as a capture group or variable, so "${path}" would not arrive as declared; remove the "$", or use ${L7_STRATEGIES}` };
+  }
+  if (acceptedAnnotationValue('rewrite-target', path)) return undefined;
+  return refused(field, 'rewrite-target', path, 'a path of letters, digits and any of "-._~/:"', L7_STRATEGIES);
+}
+
+/**
+ * permanent-redirect is the full URL. Keeping the request's path would take `$request_uri`,
+ * which URLIsValidRegex refuses: the path must be declared, and within that regex.
+ */
+function redirectTargetProblem(route: RouteIntent): Problem | undefined {
+  const r = route.action;
+  if (r.kind !== 'redirect' || r.scheme === undefined || r.host === undefined) return undefined;
+  const field = route.sources.redirect!;
+  if (r.path === undefined) {
+    return {
+      field,
+      message: 'ingress-nginx (v1.12+ validates annotations) refuses "$request_uri" in permanent-redirect, so it cannot keep the request\'s path; '
+        + 'set redirect.path (every request of the route goes to that one URL), or use gatewayApi, istio or apiGateway (nginx)',
+    };
+  }
+  const url = redirectUrl(r.scheme, r.host, r.port, r.path);
+  if (acceptedAnnotationValue('permanent-redirect', url)) return undefined;
+  return refused(`${field}.path`, 'permanent-redirect', url, 'a redirect.path of letters, digits and any of "-._~/:,&="', 'gatewayApi, istio or apiGateway (nginx)');
+}
+
+function redirectUrl(scheme: string, host: string, port: number | undefined, path: string): string {
+  return `${scheme}://${host}${port === undefined ? '' : `:${port}`}${path}`;
+}
+
+/**
+ * CORS lists: a refused header list is replaced by the default one (allow) or by none (expose);
+ * a refused origin list by "*", every origin. Methods are HTTP method names, always accepted.
+ */
+function corsValueProblems(route: RouteIntent): Problem[] {
+  const c = route.cors;
+  if (c === undefined) return [];
+  const field = route.sources.cors!;
+  const headers = (list: 'allowHeaders' | 'exposeHeaders', annotation: string) => c[list].flatMap((name, i) =>
+    (acceptedAnnotationValue(annotation, name) ? [] : [refused(`${field}.${list}[${i}]`, annotation, name, 'header names of letters, digits, "-" and "_"', L7_STRATEGIES)]));
+  return [
+    ...c.allowOrigins.flatMap((origin, i) => (origin === '*' || (CORS_ALLOW_ORIGIN.test(origin) && acceptedAnnotationValue('cors-allow-origin', origin)) ? []
+      : [refused(`${field}.allowOrigins[${i}]`, 'cors-allow-origin', origin, 'origins whose host is letters, digits, "-" and "."', L7_STRATEGIES)])),
+    ...headers('allowHeaders', 'cors-allow-headers'),
+    ...headers('exposeHeaders', 'cors-expose-headers'),
+  ];
+}
+
+/** auth_basic's realm: CharsWithSpace. */
+function realmProblem(route: RouteIntent): Problem | undefined {
+  if (route.auth?.kind !== 'basic' || acceptedAnnotationValue('auth-realm', route.auth.realm)) return undefined;
+  return refused(route.sources.auth!, 'auth-realm', route.auth.realm, 'a realm of letters, digits, spaces and any of "-._~/:"', 'apiGateway');
+}
+
 function fullUrlRedirect(route: RouteIntent): Problem | undefined {
   const r = route.action;
   if (r.kind !== 'redirect' || (r.scheme !== undefined && r.host !== undefined)) return undefined;
@@ -89,9 +176,11 @@ function fullUrlRedirect(route: RouteIntent): Problem | undefined {
 function redirectAnnotations(route: RouteIntent): Record<string, string> {
   const r = route.action;
   if (r.kind !== 'redirect') return {};
-  if (r.scheme === undefined || r.host === undefined) throw new Error('ingress-nginx: the check let through a redirect without scheme and host');
+  if (r.scheme === undefined || r.host === undefined || r.path === undefined) {
+    throw new Error('ingress-nginx: the check let through a redirect without scheme, host and path');
+  }
   return {
-    [`${A}permanent-redirect`]: `${r.scheme}://${r.host}${r.port === undefined ? '' : `:${r.port}`}${r.path ?? '$request_uri'}`,
+    [`${A}permanent-redirect`]: redirectUrl(r.scheme, r.host, r.port, r.path),
     [`${A}permanent-redirect-code`]: String(r.statusCode),
   };
 }
@@ -131,7 +220,9 @@ function corsAnnotations(route: RouteIntent): Record<string, string> {
   if (c === undefined) return {};
   return {
     [`${A}enable-cors`]: 'true',
-    [`${A}cors-allow-origin`]: c.allowOrigins.join(', '),
+    // "*" among other origins fails the controller's list regex (which then allows every origin):
+    // alone it says the same and passes.
+    [`${A}cors-allow-origin`]: c.allowOrigins.includes('*') ? '*' : c.allowOrigins.join(', '),
     [`${A}cors-allow-methods`]: c.allowMethods.join(', '),
     ...(c.allowHeaders.length > 0 ? { [`${A}cors-allow-headers`]: c.allowHeaders.join(', ') } : {}),
     ...(c.exposeHeaders.length > 0 ? { [`${A}cors-expose-headers`]: c.exposeHeaders.join(', ') } : {}),

@@ -1,5 +1,6 @@
 import type { IngressDialect, IngressPathPlan } from './dialect';
 import { INGRESS_GENERIC } from './generic';
+import { refusedAnnotations } from './ingress-nginx-annotation-values';
 import { A, policyAnnotations, policyProblems } from './ingress-nginx-policies';
 import { Capabilities, StrategyCapabilities } from '../../intent/capabilities';
 import { ExposureIntent, RouteIntent } from '../../intent/model';
@@ -43,22 +44,29 @@ export const INGRESS_NGINX_DIALECT: IngressDialect = {
 
   route(route: RouteIntent, intent: ExposureIntent): IngressPathPlan {
     const { path, pathType, annotations } = pathOf(route);
-    return { path, pathType, annotations: { ...annotations, ...policyAnnotations(route, intent) } };
+    return { path, pathType, annotations: accepted({ ...annotations, ...policyAnnotations(route, intent) }) };
   },
 
   exposureAnnotations(intent: ExposureIntent): Record<string, string> {
     // ingress-nginx redirects to HTTPS when an Ingress has TLS; said explicitly, so it shows in review.
-    return intent.tls ? { [`${A}ssl-redirect`]: 'true' } : {};
+    return accepted(intent.tls ? { [`${A}ssl-redirect`]: 'true' } : {});
   },
 
   canaryAnnotations(canaryWeight: number, totalWeight: number): Record<string, string> {
-    return {
+    return accepted({
       [`${A}canary`]: 'true',
       [`${A}canary-weight`]: String(canaryWeight),
       [`${A}canary-weight-total`]: String(totalWeight),
-    };
+    });
   },
 };
+
+/** Annotations whose values ingress-nginx (v1.12+) takes as written: the checks refused the others. */
+function accepted(annotations: Record<string, string>): Record<string, string> {
+  const refused = refusedAnnotations(annotations);
+  if (refused.length > 0) throw new Error(`ingress-nginx: the check let through annotation values the controller refuses: ${refused.join(', ')}`);
+  return annotations;
+}
 
 /**
  * The Ingress path of a route, and its rewrite annotations. ingress-nginx rewrites with

@@ -1,0 +1,139 @@
+/*
+ * What ingress-nginx accepts in the value of each annotation this library writes, and what it does
+ * with a value it refuses.
+ *
+ * Provenance: kubernetes/ingress-nginx, internal/ingress/annotations/parser/validators.go (the
+ * shared validators) and each annotation's parser (internal/ingress/annotations/<group>/main.go:
+ * its validator, whether spaces are removed before matching, its risk, and what Parse does on a
+ * validation error), as of v1.12, where annotation validation is on by default
+ * (`enable-annotation-validation`) and `annotations-risk-level` defaults to High. Every regex
+ * validator also refuses "\r" and "\n". A refused value either fails the Ingress's admission
+ * (the parser returns the validation error: the whole Ingress is rejected) or is replaced by the
+ * parser's default, silently. The failure modes of the integer and boolean annotations are read
+ * off their parsers less closely than the string ones: the values this library writes to them
+ * (digits, true/false) always pass.
+ *
+ * The test harness checks the synthesized annotations against its own transcription
+ * (test/support/ingress-nginx-annotations.ts); this table is the renderer's.
+ */
+
+/** The risk ingress-nginx assigns an annotation; above `annotations-risk-level` (High) it is refused. */
+export type AnnotationRisk = 'Low' | 'Medium' | 'High' | 'Critical';
+
+/** What ingress-nginx does with a value its validator refuses. */
+export type Refusal =
+  | { readonly rejects: 'the Ingress' }
+  /** The parser's LocationDenied: nginx answers every request of the path with 503. */
+  | { readonly denies: 'the location' }
+  | { readonly fallsBackTo: string; readonly meaning: string };
+
+export interface AnnotationValueRule {
+  /** The validator, by its name in validators.go (or the parser's own regex). */
+  readonly validator: string;
+  /** True when the controller accepts `value` (spaces already removed when `stripSpaces`). */
+  readonly accepts: (value: string) => boolean;
+  /** ValidateRegex's `removeSpace`: spaces are removed before matching. */
+  readonly stripSpaces: boolean;
+  readonly risk: AnnotationRisk;
+  readonly onRefusal: Refusal;
+}
+
+// validators.go, v1.12.
+const ALPHA_NUMERIC = String.raw`\-\.\_\~a-zA-Z0-9\/:`;
+/** URLIsValidRegex: permanent-redirect. No "$", "%", "!", "'", "(", ")", "*", "+", ";", "@". */
+const URL_IS_VALID = new RegExp(String.raw`^[${ALPHA_NUMERIC},:\?&=]*$`);
+/** CharsWithSpace: auth-realm. */
+const CHARS_WITH_SPACE = new RegExp(String.raw`^[/${ALPHA_NUMERIC} ]*$`);
+/** RegexPathWithCapture: rewrite-target ("$" for captures, which nginx expands). */
+const REGEX_PATH_WITH_CAPTURE = new RegExp(String.raw`^/?[${ALPHA_NUMERIC}\/\$]*$`);
+/** BasicCharsRegex: auth-secret, canary-by-header, canary-by-header-value. */
+const BASIC_CHARS = new RegExp(String.raw`^[/${ALPHA_NUMERIC}]*$`);
+/** IsValidRegex (ValidateServerName trims the value first): upstream-vhost, mirror-target. */
+const IS_VALID_REGEX = new RegExp(String.raw`^[/${ALPHA_NUMERIC}\^\$\[\]\(\)\{\}\*\+\?\|&=\\]*$`);
+/** HeadersVariable: cors-allow-headers. */
+const HEADERS_VARIABLE = /^[A-Za-z0-9\-_, ]*$/;
+// The CORS parser's own (cors/main.go).
+const CORS_EXPOSE_HEADERS = /^(([A-Za-z0-9\-_]+|\*),?[\t\n\f\r ]?)+$/;
+const CORS_ALLOW_ORIGIN_LIST = /^((((([a-z]+:\/\/)?(\*\.)?[A-Za-z0-9\-.]*(:\d+)?,?)|null)+)|\*)?$/;
+/** Each origin of the list passing CORS_ALLOW_ORIGIN_LIST is checked again; those failing are skipped. */
+export const CORS_ALLOW_ORIGIN = /^([a-z]+:\/\/(\*\.)?[A-Za-z0-9\-.]*(:\d+)?|\*|null)?$/;
+const CORS_ALLOW_METHODS = /^([A-Za-z]+,?[\t\n\f\r ]?)+$/;
+// proxy/main.go.
+const PROXY_NEXT_UPSTREAM = /^((error|timeout|invalid_header|http_500|http_502|http_503|http_504|http_403|http_404|http_429|non_idempotent|off)[\t\n\f\r ]?)+$/;
+
+const matches = (regex: RegExp) => (value: string) => regex.test(value);
+/** Go's strconv.Atoi: an optional sign and decimal digits, within int64. */
+const isInt = (value: string) => /^[+-]?[0-9]+$/.test(value) && Math.abs(Number(value)) <= Number.MAX_SAFE_INTEGER;
+/** Go's strconv.ParseBool. */
+const isBool = (value: string) => ['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value);
+
+const REJECTS: Refusal = { rejects: 'the Ingress' };
+const rule = (validator: string, accepts: (value: string) => boolean, stripSpaces: boolean, risk: AnnotationRisk,
+  onRefusal: Refusal): AnnotationValueRule => ({ validator, accepts, stripSpaces, risk, onRefusal });
+const int = (risk: AnnotationRisk, onRefusal: Refusal) => rule('ValidateInt', isInt, false, risk, onRefusal);
+const bool = (risk: AnnotationRisk, onRefusal: Refusal) => rule('ValidateBool', isBool, false, risk, onRefusal);
+
+/** The annotations this library writes (without the `nginx.ingress.kubernetes.io/` prefix), and their rules. */
+export const INGRESS_NGINX_ANNOTATION_VALUES: Readonly<Record<string, AnnotationValueRule>> = {
+  'backend-protocol': rule('ValidateOptions(auto_http, http, https, grpc, grpcs, fcgi; case-insensitive)',
+    (v) => ['auto_http', 'http', 'https', 'grpc', 'grpcs', 'fcgi'].includes(v.trim().toLowerCase()), false, 'Low', { fallsBackTo: 'HTTP', meaning: 'plain HTTP to the backend' }),
+  'proxy-read-timeout': int('Low', { fallsBackTo: 'the configured proxy-read-timeout', meaning: 'the controller default' }),
+  'proxy-send-timeout': int('Low', { fallsBackTo: 'the configured proxy-send-timeout', meaning: 'the controller default' }),
+  'proxy-next-upstream': rule('proxy-next-upstream regex', matches(PROXY_NEXT_UPSTREAM), false, 'Medium', { fallsBackTo: 'the configured proxy-next-upstream', meaning: 'the controller default' }),
+  'proxy-next-upstream-tries': int('Low', { fallsBackTo: 'the configured proxy-next-upstream-tries', meaning: 'the controller default' }),
+  'upstream-vhost': rule('ValidateServerName (IsValidRegex)', (v) => IS_VALID_REGEX.test(v.trim()), false, 'Low', REJECTS),
+  'permanent-redirect': rule('URLIsValidRegex', matches(URL_IS_VALID), false, 'Medium', REJECTS),
+  'permanent-redirect-code': int('Low', REJECTS),
+  'mirror-target': rule('ValidateServerName (IsValidRegex)', (v) => IS_VALID_REGEX.test(v.trim()), false, 'High', { fallsBackTo: '', meaning: 'no mirroring' }),
+  'enable-cors': bool('Low', { fallsBackTo: 'false', meaning: 'no CORS' }),
+  'cors-allow-origin': rule('cors-allow-origin regex', matches(CORS_ALLOW_ORIGIN_LIST), true, 'Medium', { fallsBackTo: '*', meaning: 'every origin allowed' }),
+  'cors-allow-methods': rule('cors-allow-methods regex', matches(CORS_ALLOW_METHODS), true, 'Medium', { fallsBackTo: 'GET, PUT, POST, DELETE, PATCH, OPTIONS', meaning: 'the default methods' }),
+  'cors-allow-headers': rule('HeadersVariable', matches(HEADERS_VARIABLE), true, 'Medium', { fallsBackTo: 'DNT,Keep-Alive,User-Agent,...', meaning: 'the default headers' }),
+  'cors-expose-headers': rule('cors-expose-headers regex', matches(CORS_EXPOSE_HEADERS), true, 'Medium', { fallsBackTo: '', meaning: 'no header exposed' }),
+  'cors-allow-credentials': bool('Low', { fallsBackTo: 'true', meaning: 'credentials allowed' }),
+  'cors-max-age': int('Low', { fallsBackTo: '1728000', meaning: '20 days' }),
+  'limit-rps': int('Low', REJECTS),
+  'limit-rpm': int('Low', REJECTS),
+  'limit-burst-multiplier': int('Low', { fallsBackTo: '5', meaning: 'the default multiplier' }),
+  'auth-type': rule('basic|digest (unanchored)', matches(/basic|digest/), true, 'Low', REJECTS),
+  'auth-secret': rule('BasicCharsRegex', matches(BASIC_CHARS), true, 'Medium', { denies: 'the location' }),
+  'auth-secret-type': rule('auth-file|auth-map (unanchored)', matches(/auth-file|auth-map/), true, 'Low', REJECTS),
+  'auth-realm': rule('CharsWithSpace', matches(CHARS_WITH_SPACE), false, 'Medium', REJECTS),
+  'rewrite-target': rule('RegexPathWithCapture', matches(REGEX_PATH_WITH_CAPTURE), false, 'Medium', { fallsBackTo: '', meaning: 'no rewrite' }),
+  'use-regex': bool('Low', { fallsBackTo: 'false', meaning: 'paths read as prefixes' }),
+  'ssl-redirect': bool('Low', { fallsBackTo: 'the configured ssl-redirect', meaning: 'the controller default' }),
+  'canary': bool('Low', { fallsBackTo: 'false', meaning: 'no canary' }),
+  'canary-weight': int('Low', { fallsBackTo: '0', meaning: 'no request to the canary' }),
+  'canary-weight-total': int('Low', { fallsBackTo: '100', meaning: 'weights read as percentages' }),
+};
+
+/** The prefix of ingress-nginx's annotations. */
+export const ANNOTATION_PREFIX = 'nginx.ingress.kubernetes.io/';
+
+/** True when ingress-nginx (v1.12+) takes `value` of annotation `name` (without prefix) as written. */
+export function acceptedAnnotationValue(name: string, value: string): boolean {
+  const r = INGRESS_NGINX_ANNOTATION_VALUES[name];
+  if (r === undefined || r.risk === 'Critical') return false;
+  const v = r.stripSpaces ? value.replace(/ /g, '') : value;
+  return !/[\r\n]/.test(v) && r.accepts(v);
+}
+
+/** What ingress-nginx does with a refused value of annotation `name`, for messages: "would reject the whole Ingress". */
+export function refusalEffect(name: string): string {
+  const r = INGRESS_NGINX_ANNOTATION_VALUES[name]?.onRefusal;
+  if (r === undefined) throw new Error(`ingress-nginx: no rule for annotation ${name}`);
+  if ('rejects' in r) return 'would reject the whole Ingress';
+  if ('denies' in r) return 'would answer every request of the path with 503 (location denied)';
+  return `would use ${JSON.stringify(r.fallsBackTo)} instead (${r.meaning})`;
+}
+
+/**
+ * The annotations of `annotations` (full names) that ingress-nginx would not take as written:
+ * unknown to this table, too risky, or refused by their validator. The renderer asserts there
+ * are none; the checks must have refused the declaration first.
+ */
+export function refusedAnnotations(annotations: Readonly<Record<string, string>>): string[] {
+  return Object.entries(annotations).filter(([name]) => name.startsWith(ANNOTATION_PREFIX))
+    .filter(([name, value]) => !acceptedAnnotationValue(name.slice(ANNOTATION_PREFIX.length), value))
+    .map(([name, value]) => `${name}: ${JSON.stringify(value)}`);
+}
