@@ -365,6 +365,10 @@ describe('ingress strategy, ingress-nginx controller', () => {
     ['a rewrite path with "$"', { routes: [{ match: { path: PathMatch.exact('/ping') }, rewrite: { path: '/health$1' } }] },
       'ExposedService test/public: routes[0].rewrite.path: ingress-nginx expands "$" in rewrite-target as a capture group or variable, so "/health$1" '
       + 'would not arrive as declared; remove the "$", or use gatewayApi, istio or apiGateway'],
+    // Upstream's regex nests quantifiers: JavaScript's engine would backtrack for hours on this name.
+    ['a long expose header name, checked in linear time', { cors: { allowOrigins: ['https://app.example.com'], exposeHeaders: [`${'x'.repeat(200)}.`] } },
+      `ExposedService test/public: cors.exposeHeaders[0]: ingress-nginx (v1.12+ validates annotations) refuses cors-expose-headers "${'x'.repeat(200)}." `
+      + 'and would use "" instead (no header exposed); use header names of letters, digits, "-" and "_", or use gatewayApi, istio or apiGateway'],
     ['a realm with an apostrophe', { auth: Auth.basic({ secret: 'admins', realm: "Admin's API" }) },
       'ExposedService test/public: auth: ingress-nginx (v1.12+ validates annotations) refuses auth-realm "Admin\'s API" and would reject the whole Ingress; '
       + 'use a realm of letters, digits, spaces and any of "-._~/:", or use apiGateway'],

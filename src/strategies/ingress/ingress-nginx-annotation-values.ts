@@ -1,3 +1,5 @@
+import type * as Re2js from 're2js';
+
 /*
  * What ingress-nginx accepts in the value of each annotation this library writes, and what it does
  * with a value it refuses.
@@ -38,30 +40,51 @@ export interface AnnotationValueRule {
   readonly onRefusal: Refusal;
 }
 
-// validators.go, v1.12.
+// The regexes in Go's syntax (RE2), as upstream writes them. validators.go, v1.12:
 const ALPHA_NUMERIC = String.raw`\-\.\_\~a-zA-Z0-9\/:`;
 /** URLIsValidRegex: permanent-redirect. No "$", "%", "!", "'", "(", ")", "*", "+", ";", "@". */
-const URL_IS_VALID = new RegExp(String.raw`^[${ALPHA_NUMERIC},:\?&=]*$`);
+const URL_IS_VALID = String.raw`^[${ALPHA_NUMERIC},:\?&=]*$`;
 /** CharsWithSpace: auth-realm. */
-const CHARS_WITH_SPACE = new RegExp(String.raw`^[/${ALPHA_NUMERIC} ]*$`);
+const CHARS_WITH_SPACE = String.raw`^[/${ALPHA_NUMERIC} ]*$`;
 /** RegexPathWithCapture: rewrite-target ("$" for captures, which nginx expands). */
-const REGEX_PATH_WITH_CAPTURE = new RegExp(String.raw`^/?[${ALPHA_NUMERIC}\/\$]*$`);
-/** BasicCharsRegex: auth-secret, canary-by-header, canary-by-header-value. */
-const BASIC_CHARS = new RegExp(String.raw`^[/${ALPHA_NUMERIC}]*$`);
+const REGEX_PATH_WITH_CAPTURE = String.raw`^/?[${ALPHA_NUMERIC}\/\$]*$`;
+/** BasicCharsRegex: auth-secret. */
+const BASIC_CHARS = String.raw`^[/${ALPHA_NUMERIC}]*$`;
 /** IsValidRegex (ValidateServerName trims the value first): upstream-vhost, mirror-target. */
-const IS_VALID_REGEX = new RegExp(String.raw`^[/${ALPHA_NUMERIC}\^\$\[\]\(\)\{\}\*\+\?\|&=\\]*$`);
+const IS_VALID_REGEX = String.raw`^[/${ALPHA_NUMERIC}\^\$\[\]\(\)\{\}\*\+\?\|&=\\]*$`;
 /** HeadersVariable: cors-allow-headers. */
-const HEADERS_VARIABLE = /^[A-Za-z0-9\-_, ]*$/;
+const HEADERS_VARIABLE = String.raw`^[A-Za-z0-9-_, ]*$`;
 // The CORS parser's own (cors/main.go).
-const CORS_EXPOSE_HEADERS = /^(([A-Za-z0-9\-_]+|\*),?[\t\n\f\r ]?)+$/;
-const CORS_ALLOW_ORIGIN_LIST = /^((((([a-z]+:\/\/)?(\*\.)?[A-Za-z0-9\-.]*(:\d+)?,?)|null)+)|\*)?$/;
-/** Each origin of the list passing CORS_ALLOW_ORIGIN_LIST is checked again; those failing are skipped. */
-export const CORS_ALLOW_ORIGIN = /^([a-z]+:\/\/(\*\.)?[A-Za-z0-9\-.]*(:\d+)?|\*|null)?$/;
-const CORS_ALLOW_METHODS = /^([A-Za-z]+,?[\t\n\f\r ]?)+$/;
+const CORS_EXPOSE_HEADERS = String.raw`^(([A-Za-z0-9\-\_]+|\*),?\s?)+$`;
+const CORS_ALLOW_ORIGIN_LIST = String.raw`^((((([a-z]+://)?(\*\.)?[A-Za-z0-9\-.]*(:\d+)?,?)|null)+)|\*)?$`;
+/** Each origin of a list that passed the validator is checked again; those failing are skipped. */
+const CORS_ALLOW_ORIGIN = String.raw`^([a-z]+://(\*\.)?[A-Za-z0-9\-.]*(:\d+)?|\*|null)?$`;
+const CORS_ALLOW_METHODS = String.raw`^([A-Za-z]+,?\s?)+$`;
 // proxy/main.go.
-const PROXY_NEXT_UPSTREAM = /^((error|timeout|invalid_header|http_500|http_502|http_503|http_504|http_403|http_404|http_429|non_idempotent|off)[\t\n\f\r ]?)+$/;
+const PROXY_NEXT_UPSTREAM = String.raw`^((error|timeout|invalid_header|http_500|http_502|http_503|http_504|http_403|http_404|http_429|non_idempotent|off)\s?)+$`;
 
-const matches = (regex: RegExp) => (value: string) => regex.test(value);
+const compiled = new Map<string, Re2js.RE2JS>();
+/**
+ * Go's `regexp.MatchString` for a Go regex: RE2 semantics, in linear time (several of these
+ * regexes nest quantifiers, which backtrack exponentially in JavaScript's engine). re2js is
+ * loaded on first use, as in `regexProblem`.
+ */
+function goMatch(source: string, value: string): boolean {
+  let re = compiled.get(source);
+  if (re === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    re = (require('re2js') as typeof Re2js).RE2JS.compile(source);
+    compiled.set(source, re);
+  }
+  return re.test(value);
+}
+
+/** True when `origin`, one origin of cors-allow-origin, survives the CORS parser's second check. */
+export function corsOriginKept(origin: string): boolean {
+  return goMatch(CORS_ALLOW_ORIGIN, origin);
+}
+
+const matches = (source: string) => (value: string) => goMatch(source, value);
 /** Go's strconv.Atoi: an optional sign and decimal digits, within int64. */
 const isInt = (value: string) => /^[+-]?[0-9]+$/.test(value) && Math.abs(Number(value)) <= Number.MAX_SAFE_INTEGER;
 /** Go's strconv.ParseBool. */
@@ -81,10 +104,10 @@ export const INGRESS_NGINX_ANNOTATION_VALUES: Readonly<Record<string, Annotation
   'proxy-send-timeout': int('Low', { fallsBackTo: 'the configured proxy-send-timeout', meaning: 'the controller default' }),
   'proxy-next-upstream': rule('proxy-next-upstream regex', matches(PROXY_NEXT_UPSTREAM), false, 'Medium', { fallsBackTo: 'the configured proxy-next-upstream', meaning: 'the controller default' }),
   'proxy-next-upstream-tries': int('Low', { fallsBackTo: 'the configured proxy-next-upstream-tries', meaning: 'the controller default' }),
-  'upstream-vhost': rule('ValidateServerName (IsValidRegex)', (v) => IS_VALID_REGEX.test(v.trim()), false, 'Low', REJECTS),
+  'upstream-vhost': rule('ValidateServerName (IsValidRegex)', (v) => goMatch(IS_VALID_REGEX, v.trim()), false, 'Low', REJECTS),
   'permanent-redirect': rule('URLIsValidRegex', matches(URL_IS_VALID), false, 'Medium', REJECTS),
   'permanent-redirect-code': int('Low', REJECTS),
-  'mirror-target': rule('ValidateServerName (IsValidRegex)', (v) => IS_VALID_REGEX.test(v.trim()), false, 'High', { fallsBackTo: '', meaning: 'no mirroring' }),
+  'mirror-target': rule('ValidateServerName (IsValidRegex)', (v) => goMatch(IS_VALID_REGEX, v.trim()), false, 'High', { fallsBackTo: '', meaning: 'no mirroring' }),
   'enable-cors': bool('Low', { fallsBackTo: 'false', meaning: 'no CORS' }),
   'cors-allow-origin': rule('cors-allow-origin regex', matches(CORS_ALLOW_ORIGIN_LIST), true, 'Medium', { fallsBackTo: '*', meaning: 'every origin allowed' }),
   'cors-allow-methods': rule('cors-allow-methods regex', matches(CORS_ALLOW_METHODS), true, 'Medium', { fallsBackTo: 'GET, PUT, POST, DELETE, PATCH, OPTIONS', meaning: 'the default methods' }),
@@ -95,9 +118,9 @@ export const INGRESS_NGINX_ANNOTATION_VALUES: Readonly<Record<string, Annotation
   'limit-rps': int('Low', REJECTS),
   'limit-rpm': int('Low', REJECTS),
   'limit-burst-multiplier': int('Low', { fallsBackTo: '5', meaning: 'the default multiplier' }),
-  'auth-type': rule('basic|digest (unanchored)', matches(/basic|digest/), true, 'Low', REJECTS),
+  'auth-type': rule('basic|digest (unanchored)', matches('basic|digest'), true, 'Low', REJECTS),
   'auth-secret': rule('BasicCharsRegex', matches(BASIC_CHARS), true, 'Medium', { denies: 'the location' }),
-  'auth-secret-type': rule('auth-file|auth-map (unanchored)', matches(/auth-file|auth-map/), true, 'Low', REJECTS),
+  'auth-secret-type': rule('auth-file|auth-map (unanchored)', matches('auth-file|auth-map'), true, 'Low', REJECTS),
   'auth-realm': rule('CharsWithSpace', matches(CHARS_WITH_SPACE), false, 'Medium', REJECTS),
   'rewrite-target': rule('RegexPathWithCapture', matches(REGEX_PATH_WITH_CAPTURE), false, 'Medium', { fallsBackTo: '', meaning: 'no rewrite' }),
   'use-regex': bool('Low', { fallsBackTo: 'false', meaning: 'paths read as prefixes' }),

@@ -1,5 +1,5 @@
 import { found } from './checks';
-import { acceptedAnnotationValue, ANNOTATION_PREFIX, CORS_ALLOW_ORIGIN, refusalEffect } from './ingress-nginx-annotation-values';
+import { acceptedAnnotationValue, ANNOTATION_PREFIX, corsOriginKept, refusalEffect } from './ingress-nginx-annotation-values';
 import type { Problem } from '../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../intent/model';
 import { proxyNextUpstream, retryOnProblems } from '../shared/nginx-retries';
@@ -151,7 +151,7 @@ function corsValueProblems(route: RouteIntent): Problem[] {
   const headers = (list: 'allowHeaders' | 'exposeHeaders', annotation: string) => c[list].flatMap((name, i) =>
     (acceptedAnnotationValue(annotation, name) ? [] : [refused(`${field}.${list}[${i}]`, annotation, name, 'header names of letters, digits, "-" and "_"', L7_STRATEGIES)]));
   return [
-    ...c.allowOrigins.flatMap((origin, i) => (origin === '*' || (CORS_ALLOW_ORIGIN.test(origin) && acceptedAnnotationValue('cors-allow-origin', origin)) ? []
+    ...c.allowOrigins.flatMap((origin, i) => (origin === '*' || (corsOriginKept(origin) && acceptedAnnotationValue('cors-allow-origin', origin)) ? []
       : [refused(`${field}.allowOrigins[${i}]`, 'cors-allow-origin', origin, 'origins whose host is letters, digits, "-" and "."', L7_STRATEGIES)])),
     ...headers('allowHeaders', 'cors-allow-headers'),
     ...headers('exposeHeaders', 'cors-expose-headers'),
