@@ -2,8 +2,10 @@ import { CelRuleSet, celProblems, escapeProperty } from './cel';
 import { crossReferenceProblems } from './cross-references';
 import { gatewayApiReferenceProblems } from './gateway-api-references';
 import { hygieneProblems } from './hygiene';
+import { ingressNginxAnnotationProblems } from './ingress-nginx-annotations';
 import { istioReferenceProblems } from './istio-references';
 import { celRuleCount, celRuleReport, Manifest, schemaProblems } from './schema';
+import { manifestProblems, testChart } from './synth';
 
 // The checks every suite relies on must themselves catch what they claim to.
 const ingress = (spec: any, extra: any = {}): Manifest => ({
@@ -374,6 +376,71 @@ describe('CEL rules of the CRDs (x-kubernetes-validations)', () => {
         .toEqual(['spec.b: the harness cannot evaluate this rule: no function <receiver>.isFoo/0 (rule: self.isFoo())']);
       expect(set.stats()).toEqual({ compiled: 0, transitionRules: 1, unsupported: ['self.isFoo(): no function <receiver>.isFoo/0'] });
     });
+  });
+});
+
+describe('ingress-nginx annotation validation (v1.12+)', () => {
+  const A = 'nginx.ingress.kubernetes.io/';
+  const annotated = (annotations: Record<string, string>) => ingress({ ingressClassName: 'nginx', defaultBackend: backend }, { annotations });
+
+  test('accepts the values the controller accepts, and ignores other annotations', () => {
+    expect(ingressNginxAnnotationProblems([annotated({
+      [`${A}permanent-redirect`]: 'https://new.example.com:8443/a/b?x=1&y=2',
+      [`${A}rewrite-target`]: '/v2/$1$2',
+      [`${A}auth-realm`]: 'Authentication required',
+      [`${A}auth-type`]: 'basic',
+      [`${A}cors-allow-origin`]: 'https://app.example.com, http://*.example.org:8080',
+      [`${A}cors-allow-headers`]: 'authorization, x_trace-id',
+      [`${A}cors-allow-methods`]: 'GET, POST',
+      [`${A}proxy-next-upstream`]: 'error timeout http_502',
+      [`${A}proxy-body-size`]: '8M',
+      [`${A}backend-protocol`]: 'GRPC',
+      [`${A}mirror-target`]: 'http://shadow.shop.svc:8080$request_uri',
+      [`${A}whitelist-source-range`]: '10.0.0.0/8, 2001:db8::/32',
+      'cert-manager.io/cluster-issuer': 'letsencrypt',
+    })])).toEqual([]);
+  });
+
+  test('finds values the controller refuses or replaces, unknown annotations and snippets', () => {
+    expect(ingressNginxAnnotationProblems([annotated({
+      [`${A}permanent-redirect`]: 'https://new.example.com$request_uri',
+      [`${A}auth-realm`]: "Admin's API",
+      [`${A}rewrite-target`]: '/a%20b',
+      [`${A}cors-allow-origin`]: 'https://app.example.com, https://a_b.example.com',
+      [`${A}cors-allow-headers`]: 'x.trace',
+      [`${A}canary-weight`]: '1.5',
+      [`${A}cors-allow-methods`]: 'GET,\nPOST',
+      [`${A}configuration-snippet`]: 'more_set_headers "x: y";',
+      [`${A}stream-snippet`]: 'x',
+      [`${A}permanent-redirects`]: 'https://new.example.com',
+    })])).toEqual([
+      'Ingress/web: nginx.ingress.kubernetes.io/permanent-redirect "https://new.example.com$request_uri": value https://new.example.com$request_uri is invalid '
+        + '(URLIsValidRegex); ingress-nginx rejects the whole Ingress',
+      'Ingress/web: nginx.ingress.kubernetes.io/auth-realm "Admin\'s API": value Admin\'s API is invalid (CharsWithSpace); ingress-nginx rejects the whole Ingress',
+      'Ingress/web: nginx.ingress.kubernetes.io/rewrite-target "/a%20b": value /a%20b is invalid (RegexPathWithCapture); ingress-nginx silently uses "" (no rewrite) instead',
+      'Ingress/web: nginx.ingress.kubernetes.io/cors-allow-origin "https://app.example.com, https://a_b.example.com": value https://app.example.com,https://a_b.example.com '
+        + 'is invalid (corsOriginRegexValidator); ingress-nginx silently uses "*" (every origin) instead',
+      'Ingress/web: nginx.ingress.kubernetes.io/cors-allow-headers "x.trace": value x.trace is invalid (HeadersVariable); ingress-nginx silently uses the default headers instead',
+      'Ingress/web: nginx.ingress.kubernetes.io/canary-weight "1.5": strconv.Atoi: parsing "1.5": invalid syntax; ingress-nginx silently uses 0 instead',
+      'Ingress/web: nginx.ingress.kubernetes.io/cors-allow-methods "GET,\\nPOST": value GET,\nPOST contains malicious string; ingress-nginx silently uses the default methods instead',
+      'Ingress/web: nginx.ingress.kubernetes.io/configuration-snippet "more_set_headers \\"x: y\\";": annotation risk Critical is above the default risk level High; '
+        + 'ingress-nginx rejects the whole Ingress',
+      'Ingress/web: nginx.ingress.kubernetes.io/stream-snippet "x": a snippet annotation is Critical, above the default risk level High; ingress-nginx rejects the whole Ingress',
+      'Ingress/web: nginx.ingress.kubernetes.io/permanent-redirects "https://new.example.com": not an annotation the harness knows ingress-nginx\'s validator of; '
+        + 'add it to test/support/ingress-nginx-annotations.ts',
+    ]);
+  });
+
+  test('an origin list that passes the validator can still lose origins the CORS parser skips', () => {
+    expect(ingressNginxAnnotationProblems([annotated({ [`${A}cors-allow-origin`]: 'https://app.example.com, app.example.org' })])).toEqual([
+      'Ingress/web: nginx.ingress.kubernetes.io/cors-allow-origin "https://app.example.com, app.example.org": origins "app.example.org" fail corsOriginRegex; '
+        + 'ingress-nginx silently skips them',
+    ]);
+  });
+
+  test('goes through the checks every synthesizing test runs', () => {
+    expect(manifestProblems(testChart(), [annotated({ [`${A}auth-realm`]: 'a;b' })])).toContain(
+      'Ingress/web: nginx.ingress.kubernetes.io/auth-realm "a;b": value a;b is invalid (CharsWithSpace); ingress-nginx rejects the whole Ingress');
   });
 });
 

@@ -2,6 +2,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { crossReferenceProblems, ExternalService } from './cross-references';
 import { gatewayApiReferenceProblems } from './gateway-api-references';
+import { ingressNginxAnnotationProblems } from './ingress-nginx-annotations';
 import { istioReferenceProblems } from './istio-references';
 import { kongProblems } from './kong-schema';
 import { nginxConfigProblems } from './nginx';
@@ -40,6 +41,8 @@ export function manifestProblems(root: App | Chart, manifests: readonly Manifest
     ...istioReferenceProblems(manifests, external, declaredExistingGateways(root, 'networking.istio.io')),
     ...gatewayApiReferenceProblems(manifests, external, declaredExistingGateways(root, 'gateway.networking.k8s.io')),
     ...kongProblems(manifests, external),
+    // Every ingress-nginx annotation must pass the controller's own validation (v1.12+).
+    ...ingressNginxAnnotationProblems(manifests),
     // Every nginx configuration an API gateway carries must pass `nginx -t` on the real nginx.
     ...manifests.filter((m) => m.kind === 'ConfigMap' && m.data?.['nginx.conf'] !== undefined)
       .flatMap((m) => nginxConfigProblems(m.data['nginx.conf']).map((p) => `ConfigMap/${m.metadata.name}: nginx -t: ${p}`)),
