@@ -1,0 +1,54 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration } from 'cdk8s';
+import { Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, PathMatch } from '../src';
+import { testChart } from './support/synth';
+
+/**
+ * The error examples of README's Errors section are real: each group of lines (one per round) is
+ * exactly the message of the declaration below that the README's text describes.
+ */
+const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+
+function errorsSectionGroups(): string[] {
+  const section = README.slice(README.indexOf('\n## Errors\n'), README.indexOf('\n## Security\n'));
+  const block = /```\n([\s\S]*?)```/.exec(section)?.[1];
+  if (block === undefined) throw new Error('README Errors section has no example block');
+  return block.trim().split(/\n\s*\n/);
+}
+
+function messageOf(props: Partial<ExposedServiceProps>): string {
+  try {
+    new ExposedService(testChart('shop'), 'public', props as ExposedServiceProps);
+  } catch (e) {
+    if (e instanceof ExposureError) return e.message;
+    throw e;
+  }
+  throw new Error('expected the declaration to fail');
+}
+
+const api = () => Backend.fromName('api', 8080);
+
+test('README error examples: one per round, each the real message', () => {
+  expect(errorsSectionGroups()).toEqual([
+    // Round 1: runtime types (a misspelled field, a string where a PathMatch goes).
+    messageOf({ strategy: ExposureStrategy.istio(), backend: api(), rout: [], routes: [{ match: { path: '/api' } }] } as any),
+    // Round 2: values.
+    messageOf({
+      strategy: ExposureStrategy.istio(),
+      hosts: ['Shop.example.com'],
+      backend: api(),
+      routes: [
+        { match: { path: PathMatch.prefix('/api') } },
+        { match: { path: PathMatch.prefix('/api') } },
+        { match: { path: PathMatch.regex('/(?<id>[a-z]+)/\\k<id>') } },
+      ],
+    }),
+    // Round 3: what the strategy cannot express.
+    messageOf({
+      strategy: ExposureStrategy.ingress({ className: 'nginx' }),
+      backend: api(),
+      routes: [{ match: { path: PathMatch.prefix('/api'), headers: [HeaderMatch.exact('x-canary', 'always')] }, timeout: Duration.seconds(5) }],
+    }),
+  ]);
+});
