@@ -45,6 +45,8 @@ const CASES: [string, Partial<ExposedServiceProps>, string][] = [
     'routes[0].match.path: "/a%00" contains %00 (a NUL byte), which no proxy accepts in a path'],
   ['a path with a dot segment', { backend: httpbin(), routes: [{ match: { path: PathMatch.prefix('/a/../b') } }] },
     'routes[0].match.path: "/a/../b" contains "/../", which proxies normalize (merge, resolve or decode) before matching, so no request matches it as declared; remove it'],
+  ['a path with an encoded dot segment', { backend: httpbin(), routes: [{ match: { path: PathMatch.prefix('/a/%2E%2e/b') } }] },
+    'routes[0].match.path: "/a/%2E%2e/b" contains "/../", which proxies normalize (merge, resolve or decode) before matching, so no request matches it as declared; remove it'],
   ['a path with an encoded slash', { backend: httpbin(), routes: [{ match: { path: PathMatch.exact('/a%2Fb') } }] },
     'routes[0].match.path: "/a%2Fb" contains "%2F", which proxies normalize (merge, resolve or decode) before matching, so no request matches it as declared; remove it'],
   ['a rewrite to a path with a quote', { backend: httpbin(), routes: [{ rewrite: { path: '/a"b' } }] },

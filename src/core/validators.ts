@@ -143,8 +143,10 @@ export function urlPathProblem(path: string): string | undefined {
 export function matchPathProblem(path: string): string | undefined {
   const url = urlPathProblem(path);
   if (url !== undefined) return url;
-  const unnormalized = ['//', '/./', '/../', '%2f', '%2F'].find((part) => path.includes(part))
-    ?? ['/.', '/..'].find((end) => path.endsWith(end));
+  // Proxies decode an encoded "." before they resolve dot segments.
+  const dots = path.replace(/%2e/gi, '.');
+  const unnormalized = ['//', '/./', '/../', '%2f', '%2F'].find((part) => dots.includes(part))
+    ?? ['/.', '/..'].find((end) => dots.endsWith(end));
   if (unnormalized !== undefined) {
     return `"${path}" contains "${unnormalized}", which proxies normalize (merge, resolve or decode) before matching, so no request matches it as declared; remove it`;
   }

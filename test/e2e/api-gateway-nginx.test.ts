@@ -91,6 +91,16 @@ describe('API gateway, NGINX engine, on the real nginx', () => {
     expect((await withKey('/v1')).json().path).toBe('/');
   });
 
+  test('a prefix rewrite never sends a path outside its target: raw URIs not in the normalized form get 400', async () => {
+    // nginx routes /v1/x/../users as /v1/users; rewriting the raw form would send /x/../users.
+    expect((await withKey('/v1/x/../users')).status).toBe(400);
+    expect((await withKey('/v1/%2E%2E/v1/users')).status).toBe(400);
+    expect((await withKey('/v1//users')).status).toBe(400);
+    // An encoded prefix: the raw form does not start with /v1.
+    expect((await withKey('/%761/users')).status).toBe(400);
+    expect(backends['api-v1'].received.some((r) => r.path.includes('..'))).toBe(false);
+  });
+
   test('response header edits reach the client', async () => {
     const res = await withKey('/v1/headers');
     expect(res.headers['x-served-by']).toBe('gateway');

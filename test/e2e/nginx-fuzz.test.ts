@@ -174,6 +174,10 @@ async function observe(c: FuzzCase, port: number): Promise<string[]> {
       const other = await send({ query: `?q=${everyByteEncoded(r.query)}` });
       expectEqual(`${at}: status with the query value encoded byte by byte`, other.status, res.status);
     }
+    // A dot segment the route is chosen through never carries a prefix rewrite outside its target.
+    if (r.kind === 'forward' && r.pathKind === 'prefix' && r.rewrite !== undefined) {
+      expectEqual(`${at}: status with a dot segment under a prefix rewrite`, (await send({ path: `${declared}/x/../t` })).status, 400);
+    }
     // One byte more anywhere the match looks: no route takes the request.
     expectEqual(`${at}: status with one more byte in the path`, (await send({ path: r.pathKind === 'exact' ? `${declared}x` : `${declared}x/t` })).status, 404);
     if (r.header !== undefined) expectEqual(`${at}: status with one more byte in x-m`, (await send({ header: `${r.header}x` })).status, 404);

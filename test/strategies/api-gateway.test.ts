@@ -212,6 +212,9 @@ describe('apiGateway strategy, NGINX engine', () => {
       'ExposedService shop/api: strategy: set replicas or autoscaling, not both'],
     ['removing the Server header', { routes: [{ responseHeaders: { remove: ['Server'] } }] }, {},
       'ExposedService shop/api: routes[0].responseHeaders: nginx always sends its own "server" header (server_tokens off hides the version); it cannot be set or removed'],
+    ['a non-ASCII regex, which nginx runs on bytes', { routes: [{ match: { path: PathMatch.regex('/caf.') } }, { match: { path: PathMatch.regex('/é+') } }] }, {},
+      'ExposedService shop/api: routes[1].match: nginx matches regexes byte by byte, not by UTF-8 character: "/é+" has a non-ASCII character, \\x{...} or \\p; '
+      + 'write it in ASCII, or use istio or gatewayApi'],
     ['a named group, which nginx makes a variable', { routes: [{ match: { path: PathMatch.regex('/(?<consumer>[a-z]+)') } }] }, {},
       'ExposedService shop/api: routes[0].match: nginx turns the named group "consumer" of "(?:/(?<consumer>[a-z]+))" into a variable; use (?:...)'],
     ['a front that cannot carry the hosts', { hosts: ['api.example.com'] }, { exposedVia: ExposureStrategy.ingress({ className: 'nginx' }) }, undefined],

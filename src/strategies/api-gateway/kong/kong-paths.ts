@@ -1,7 +1,8 @@
 /*
  * Kong normalizes the request path before routing (kong/tools/uri.lua `normalize`): it decodes
  * every `%XX` except those of RFC 3986's reserved characters and `%` (kept, hex upper-cased),
- * removes `.` and `..` segments and merges `//`. It refuses a configured plain path that is not in
+ * removes `.` and `..` segments and merges `//` (match paths with those, encoded or not, are
+ * refused at the intent). It refuses a configured plain path that is not in
  * that form ("non-normalized path"), and a regex path only ever sees normalized paths. So a
  * declared path is written in the form Kong normalizes requests to, or refused.
  */
@@ -35,10 +36,6 @@ export function kongPath(declared: string): KongPath {
     return decoded;
   });
   if (problem !== undefined) return { problem };
-  const normalized = removeDotSegments(path);
-  if (normalized !== path) {
-    return { problem: `Kong removes "." and ".." segments and merges "//" in request paths before matching: "${declared}" reads as "${normalized}"; declare that` };
-  }
   return { path };
 }
 
@@ -66,32 +63,4 @@ function decodeRun(run: string): string | undefined {
     out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return flush() ? out : undefined;
-}
-
-/** RFC 3986 remove_dot_segments, with `//` merged: the rest of Kong's `normalize` (merge_slashes on). */
-function removeDotSegments(path: string): string {
-  const out: string[] = [];
-  let rest = path;
-  while (rest.length > 0) {
-    if (rest === '/.' || rest === '/..') {
-      if (rest === '/..') out.pop();
-      rest = '/';
-    } else if (rest === '.' || rest === '..') {
-      rest = '';
-    } else if (rest.startsWith('../')) {
-      rest = rest.slice(3);
-    } else if (rest.startsWith('./') || rest.startsWith('/./')) {
-      rest = rest.slice(2);
-    } else if (rest.startsWith('/../')) {
-      rest = rest.slice(3);
-      out.pop();
-    } else if (rest.startsWith('//')) {
-      rest = rest.slice(1);
-    } else {
-      const end = rest.indexOf('/', 1);
-      out.push(end === -1 ? rest : rest.slice(0, end));
-      rest = end === -1 ? '' : rest.slice(end);
-    }
-  }
-  return out.join('');
 }

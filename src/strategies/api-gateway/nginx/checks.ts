@@ -62,12 +62,27 @@ function queryParamNameProblems(route: RouteIntent): Problem[] {
   ]);
 }
 
-/** Each condition of the match is a regex of a map, whose named groups nginx turns into variables. */
+/**
+ * Each condition of the match is a regex of a map, whose named groups nginx turns into variables.
+ * nginx runs declared regexes with PCRE on bytes, not UTF-8 characters as RE2 does: a non-ASCII
+ * character, `\x{...}` or a Unicode class would match other text than declared.
+ */
 function matchProblems(route: RouteIntent): Problem[] {
-  return matchConditions(route).filter((c) => namedGroup(c.regex) !== undefined).map((c) => ({
+  const named = matchConditions(route).flatMap((c) => {
+    const group = namedGroup(c.regex);
+    return group === undefined ? [] : [{
+      field: `${route.field}.match`,
+      message: `nginx turns the named group "${group}" of ${JSON.stringify(c.regex)} into a variable; use (?:...)`,
+    }];
+  });
+  const { path, headers } = route.match;
+  const declared = [...path.kind === 'regex' ? [path.value] : [], ...headers.filter((h) => h.kind === 'regex').map((h) => h.value)];
+  const bytewise = declared.filter((regex) => /[^\u0000-\u007f]|\\x\{|\\[pP]/.test(regex)).map((regex) => ({
     field: `${route.field}.match`,
-    message: `nginx turns the named group "${namedGroup(c.regex)}" of ${JSON.stringify(c.regex)} into a variable; use (?:...)`,
+    message: `nginx matches regexes byte by byte, not by UTF-8 character: ${JSON.stringify(regex)} has a non-ASCII character, \\x{...} or \\p; `
+      + 'write it in ASCII, or use istio or gatewayApi',
   }));
+  return [...named, ...bytewise];
 }
 
 /** The capability row refuses JWTs already (`auth-jwt`); the engine says why, should the row change. */

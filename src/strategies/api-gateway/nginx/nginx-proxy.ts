@@ -1,7 +1,7 @@
 import { BackendIntent, ExposureIntent, ForwardIntent, MirrorIntent, RouteIntent } from '../../../intent/model';
 import { proxyNextUpstream } from '../../shared/nginx-retries';
 import { backendAddress } from '../engine';
-import { ConfigLines, headerVariable, literalRegex, NginxVariable, quote, quoteKey, variable } from './nginx-text';
+import { ConfigLines, headerVariable, literalRegex, NginxVariable, quote, regexKey, variable } from './nginx-text';
 
 /** Where a forwarding route's proxy is written: upstreams and maps at http level, its mirror's location in the route server. */
 export interface ProxyTarget {
@@ -65,16 +65,25 @@ function upstreamUri(route: RouteIntent, i: number, http: ConfigLines): (string 
   if (kind !== 'prefix') return [target, variable('is_args'), variable('args')];
   // Element-wise prefix replacement, e.g. /api -> /v2 turns /api/x into /v2/x and /api into /v2,
   // on the URI as the client sent it ($request_uri, with its query): nothing decoded reaches the
-  // upstream request line. A URI the pattern does not take (encoded prefix) gets the bare target.
+  // upstream request line. The route was chosen on the normalized path, so a URI whose raw form
+  // differs from it (a dot segment, "//", an encoded "." or an encoded prefix) would be rewritten
+  // wrongly (`/api/../x` to `/v2/../x`, outside the target): it gets no rewrite but a 400.
   const base = target.endsWith('/') && target !== '/' ? target.slice(0, -1) : target;
   const prefix = value === '/' ? '' : literalRegex(value);
-  http.add(`map $request_uri $upstream_uri_${i} {`, `  default ${quote(base)};`,
+  http.add(`map $request_uri $upstream_uri_${i} {`, '  default "";',
+    `  ${regexKey('[^?]*?(?:/\\.\\.?(?:/|\\?|$)|//|%2[Ee])[\\s\\S]*')} "";`,
     // The prefix itself (with its query): the bare target.
-    `  ${quoteKey(`~^${prefix}(?<bare_${i}>\\?.*)?$`)} ${quote(base, variable(`bare_${i}`))};`,
+    `  ${regexKey(`${prefix}(?<bare_${i}>\\?.*)?`)} ${quote(base, variable(`bare_${i}`))};`,
     // Below the prefix: the target and the rest.
-    `  ${quoteKey(`~^${prefix}(?<rest_${i}>/[^?]*)(?<query_${i}>\\?.*)?$`)} ${quote(base === '/' ? '' : base, variable(`rest_${i}`), variable(`query_${i}`))};`,
+    `  ${regexKey(`${prefix}(?<rest_${i}>/[^?]*)(?<query_${i}>\\?.*)?`)} ${quote(base === '/' ? '' : base, variable(`rest_${i}`), variable(`query_${i}`))};`,
     '}', '');
   return [variable(`upstream_uri_${i}`)];
+}
+
+/** A prefix rewrite answers 400 where the raw URI is not in the normalized form the route was chosen on. */
+export function rewritableUriCheck(route: RouteIntent, i: number): string[] {
+  if (route.rewrite?.path === undefined || route.match.path.kind !== 'prefix') return [];
+  return [`if ($upstream_uri_${i} = "") {`, '  return 400;', '}'];
 }
 
 function requestHeaderEdits(route: RouteIntent, i: number, http: ConfigLines): string[] {

@@ -2,9 +2,9 @@ import { AuthIntent, CorsIntent, ExposureIntent, HeaderEditsIntent, RedirectInte
 import { orderBySpecificity } from '../../../intent/precedence';
 import { checkLetThrough } from '../engine';
 import { apiKeyMapFile, HSTS_HEADER, htpasswdFile } from './nginx-layout';
-import { proxyDirectives, ProxyTarget } from './nginx-proxy';
+import { proxyDirectives, ProxyTarget, rewritableUriCheck } from './nginx-proxy';
 import { renderRouteSelection } from './nginx-route-selection';
-import { ConfigLines, headerVariable, quote, quoteKey, variable } from './nginx-text';
+import { ConfigLines, headerVariable, literalRegex, quote, regexKey, variable } from './nginx-text';
 
 /** The Secrets the routing reads: API keys, and basic auth passwords. */
 export interface NginxRouteSecrets {
@@ -76,7 +76,8 @@ class RouteLocations {
     } else {
       if (this.options.cacheTtlSeconds !== undefined) location.directives.push(...cacheDirectives(this.options.cacheTtlSeconds));
       const proxy = proxyDirectives(route, route.action, i, this.target);
-      this.target.locations.block(`location = /__route/${i}`, (body) => body.add('internal;', ...location.statements, ...location.directives, ...proxy)).add('');
+      this.target.locations.block(`location = /__route/${i}`,
+        (body) => body.add('internal;', ...rewritableUriCheck(route, i), ...location.statements, ...location.directives, ...proxy)).add('');
     }
   }
 
@@ -87,7 +88,7 @@ class RouteLocations {
   /** CORS headers on every response; a preflight (OPTIONS with an allowed Origin) answered here, before authentication. */
   private cors(c: CorsIntent, declaredAt: string, i: number, location: RouteLocation): void {
     const origin = named(this.corsOrigins, declaredAt, '$cors_origin_', (name) => {
-      const origins = c.allowOrigins.includes('*') ? ['default $http_origin;'] : ['default "";', ...c.allowOrigins.map((o) => `${quoteKey(o)} $http_origin;`)];
+      const origins = c.allowOrigins.includes('*') ? ['default $http_origin;'] : ['default "";', ...c.allowOrigins.map((o) => `${regexKey(literalRegex(o))} $http_origin;`)];
       this.target.http.block(`map $http_origin ${name}`, (map) => map.add(...origins)).add('');
     });
     location.directives.push(
