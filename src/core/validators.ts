@@ -4,6 +4,7 @@
  */
 
 import type * as Re2js from 're2js';
+import { percentEncode } from './percent-encoding';
 import { describeValue } from './runtime-types';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -129,7 +130,7 @@ export function urlPathProblem(path: string): string | undefined {
   if (path.length > 1024) return `path "${path.slice(0, 20)}..." is ${path.length} characters; at most 1024`;
   const other = /(?:[^-A-Za-z0-9/._~!$&'()*+,;=:@%]|%(?![0-9A-Fa-f]{2}))/u.exec(path)?.[0];
   if (other !== undefined) {
-    return `"${path}" contains ${JSON.stringify(other)}, which a URL path carries percent-encoded; write it as ${percentEncoded(other)}`;
+    return `"${path}" contains ${JSON.stringify(other)}, which a URL path carries percent-encoded; write it as "${percentEncode(other)}"`;
   }
   // Every proxy rejects a NUL byte in the path.
   if (/%00/.test(path)) return `"${path}" contains %00 (a NUL byte), which no proxy accepts in a path`;
@@ -151,11 +152,6 @@ export function matchPathProblem(path: string): string | undefined {
     return `"${path}" contains "${unnormalized}", which proxies normalize (merge, resolve or decode) before matching, so no request matches it as declared; remove it`;
   }
   return undefined;
-}
-
-/** `%XX` for each UTF-8 byte of `char`. */
-function percentEncoded(char: string): string {
-  return char === '%' ? '"%25"' : `"${[...Buffer.from(char, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')}"`;
 }
 
 /** A CORS origin: `*` or `scheme://host[:port]` with nothing after it. */

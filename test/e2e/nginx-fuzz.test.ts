@@ -169,11 +169,17 @@ async function observe(c: FuzzCase, port: number): Promise<string[]> {
       expectEqual(`${at}: status`, res.status, 401);
       expectEqual(`${at}: WWW-Authenticate`, unwire(res.headers['www-authenticate']), `Basic realm="${r.realm}"`);
     }
-    // The same match in another encoding of the query value.
+    // The same match in other encodings of the query value.
     if (r.query !== undefined) {
-      const other = await send({ query: `?q=${everyByteEncoded(r.query)}` });
-      expectEqual(`${at}: status with the query value encoded byte by byte`, other.status, res.status);
+      expectEqual(`${at}: status with the query value encoded byte by byte`, (await send({ query: `?q=${everyByteEncoded(r.query)}` })).status, res.status);
+      const plus = `?q=${encodeURIComponent(r.query).replace(/%20/g, '+')}`;
+      expectEqual(`${at}: status with spaces in the query value as "+"`, (await send({ query: plus })).status, res.status);
     }
+    // The same path in another encoding (letters percent-encoded, hex in lower case): nginx routes
+    // on the decoded path; a prefix rewrite, which works on the URI as sent, refuses it (400).
+    const reencoded = requestPath.replace(/%[0-9A-F]{2}|[A-Za-z]/g, (m) => m.length === 3 ? m.toLowerCase() : `%${m.charCodeAt(0).toString(16)}`);
+    const prefixRewrite = r.kind === 'forward' && r.pathKind === 'prefix' && r.rewrite !== undefined;
+    expectEqual(`${at}: status with the path encoded otherwise (${reencoded})`, (await send({ path: reencoded })).status, prefixRewrite ? 400 : res.status);
     // A dot segment the route is chosen through never carries a prefix rewrite outside its target.
     if (r.kind === 'forward' && r.pathKind === 'prefix' && r.rewrite !== undefined) {
       expectEqual(`${at}: status with a dot segment under a prefix rewrite`, (await send({ path: `${declared}/x/../t` })).status, 400);

@@ -1,3 +1,5 @@
+import { percentEncoding } from '../../../core/percent-encoding';
+
 /*
  * Kong normalizes the request path before routing (kong/tools/uri.lua `normalize`): it decodes
  * every `%XX` except those of RFC 3986's reserved characters and `%` (kept, hex upper-cased),
@@ -60,7 +62,7 @@ function decodeRun(run: string): string | undefined {
       continue;
     }
     if (!flush()) return undefined;
-    out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    out += percentEncoding(byte);
   }
   return flush() ? out : undefined;
 }

@@ -1,3 +1,4 @@
+import { percentEncoding } from '../../../core/percent-encoding';
 import { escapeRegex } from '../../shared/regex';
 
 /*
@@ -20,7 +21,7 @@ export function encodedQueryValueRegex(value: string): string {
 }
 
 function queryByte(byte: number): string {
-  const hex = byte.toString(16).toUpperCase().padStart(2, '0');
+  const hex = percentEncoding(byte).slice(1);
   const encoded = `%${[...hex].map((d) => /[A-F]/.test(d) ? `[${d}${d.toLowerCase()}]` : d).join('')}`;
   const raw = byte === 0x20 ? '\\+'
     // "&" ends the value, "%" starts an encoding, "+" is a space, "#" ends the query: these come encoded only.
