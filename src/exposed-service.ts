@@ -43,9 +43,9 @@ export class ExposedService extends Construct {
 
   constructor(scope: Construct, id: string, props: ExposedServiceProps) {
     super(scope, id);
-    // Runtime types first (a JavaScript caller may pass anything); then every input problem (the
-    // strategy's options and the declaration); then, on a sound intent, every feature the
-    // strategy (and its front) cannot express.
+    // Runtime types first (a JavaScript caller may pass anything); then every other problem at
+    // once: the strategy's options, the declaration's values, and what the strategy (and its
+    // front) cannot express of what was declared.
     const strategy: unknown = (props as Partial<ExposedServiceProps> | undefined)?.strategy;
     throwIfProblems(this, [
       ...(strategy instanceof ExposureStrategy ? [] : [{ field: 'strategy', message: `is ${describeValue(strategy)}; use ExposureStrategy.nodePort(), .loadBalancer(), .ingress(...), .istio(), .gatewayApi(...) or .apiGateway(...)` }]),
@@ -54,13 +54,15 @@ export class ExposedService extends Construct {
     const renderer = props.strategy._renderer;
     this.strategyName = renderer.name;
     const built = buildIntent(this, props);
-    throwIfProblems(this, [...renderer.problems.map((message) => ({ field: 'strategy', message })), ...built.problems]);
     const intent = built.intent;
     const front = renderer.front?.(this, intent);
     const fronted = front && frontIntent(intent, front.target);
     throwIfProblems(this, [
-      ...strategyProblems(renderer, intent, renderer.name),
-      ...(front && fronted ? strategyProblems(front.renderer, fronted, `${front.renderer.name} (exposedVia)`) : []),
+      ...renderer.problems.map((message) => ({ field: 'strategy', message })),
+      ...built.problems,
+      // A strategy whose options are wrong is not the one the user meant: what it lacks is moot.
+      ...(renderer.problems.length > 0 ? [] : strategyProblems(renderer, intent, renderer.name)),
+      ...(front && fronted && front.renderer.problems.length === 0 ? strategyProblems(front.renderer, fronted, `${front.renderer.name} (exposedVia)`) : []),
     ]);
     registerClaims(this, intent, front && fronted ? frontClaims(front, fronted) : renderer.claims(intent));
     // The ClusterIP Service of Deployment backends is shared: its ports must agree across exposures.

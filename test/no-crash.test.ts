@@ -37,6 +37,7 @@ function expectNoCrash(props: unknown): void {
 
 const api = () => Backend.fromName('api', 8080);
 const istio = () => ExposureStrategy.istio();
+const nginxGateway = () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() });
 const anyValue = (): unknown => undefined;
 
 describe('values of the wrong type are errors naming the field', () => {
@@ -57,8 +58,8 @@ describe('values of the wrong type are errors naming the field', () => {
     ['a misspelled field', () => ({ strategy: istio(), backend: api(), rout: [] }), 'rout: is not a field of the props of an ExposedService; did you mean routes?'],
     ['a misspelled route field', () => ({ strategy: istio(), backend: api(), routes: [{ timout: Duration.seconds(1) }] }),
       'routes[0].timout: is not a field of a route; did you mean timeout?'],
-    ['Auth.basic without options', () => ({ strategy: istio(), backend: api(), auth: Auth.basic(undefined as never) }), 'auth: options is undefined; use an object'],
-    ['RateLimit with null options', () => ({ strategy: istio(), backend: api(), rateLimit: RateLimit.perSecond(1, null as never) }), 'rateLimit: options is null; use an object'],
+    ['Auth.basic without options', () => ({ strategy: nginxGateway(), backend: api(), auth: Auth.basic(undefined as never) }), 'auth: options is undefined; use an object'],
+    ['RateLimit with null options', () => ({ strategy: nginxGateway(), backend: api(), rateLimit: RateLimit.perSecond(1, null as never) }), 'rateLimit: options is null; use an object'],
     ['Backend.fromService of a plain object', () => ({ strategy: istio(), backend: Backend.fromService({} as never) }),
       'backend: service is an object; use a cdk8s-plus Service, or Backend.fromName(name, port)'],
     ['a weight given as a string', () => ({ strategy: istio(), routes: [{ backends: [{ backend: api(), weight: '90' }] }] }),
@@ -89,7 +90,7 @@ describe('values of the wrong type are errors naming the field', () => {
       'ExposedService test/public: routes[1].timeout: is a string ("5s"); use a cdk8s Duration, e.g. Duration.seconds(5)',
       'ExposedService test/public: tls: is a string ("shop-tls"); use Tls.fromSecret(secret) or Tls.certManager({ clusterIssuer })',
     ].join('\n'));
-    expect(declare({ strategy: istio(), backend: Backend.fromName(null as never, '80' as never, null as never), auth: Auth.basic({ secret: 5 as never }) })!.message).toBe([
+    expect(declare({ strategy: nginxGateway(), backend: Backend.fromName(null as never, '80' as never, null as never), auth: Auth.basic({ secret: 5 as never }) })!.message).toBe([
       'ExposedService test/public: backend: name is null; use a string',
       'ExposedService test/public: backend: port is a string ("80"); use a finite number',
       'ExposedService test/public: backend: options is null; use an object',

@@ -137,7 +137,7 @@ test('Istio traffic policy values the DestinationRule schema refuses are errors,
 describe('numbers and lengths within every target\'s range', () => {
   const api = () => Backend.fromName('api', 80);
   test.each<[string, () => ExposureStrategy, Record<string, unknown>, string]>([
-    ['a rate nginx would print in exponent notation', () => ExposureStrategy.istio(), { rateLimit: RateLimit.perSecond(1e21) },
+    ['a rate nginx would print in exponent notation', () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }), { rateLimit: RateLimit.perSecond(1e21) },
       'rateLimit: 1e+21 requests per second is more than 1000000000; no target writes larger rates'],
     ['a timeout beyond Gateway API\'s duration grammar', () => gatewayApi(), { timeout: Duration.hours(100_000) },
       'timeout: 360000000000ms is longer than 99999 hours, the longest duration every strategy can write'],

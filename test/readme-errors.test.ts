@@ -5,8 +5,8 @@ import { Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureSt
 import { testChart } from './support/synth';
 
 /**
- * The error examples of README's Errors section are real: each group of lines (one per round) is
- * exactly the message of the declaration below that the README's text describes.
+ * The error examples of README's Errors section are real: each group of lines (one per kind of
+ * problem) is exactly the message of the declaration below that the README's text describes.
  */
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 
@@ -29,11 +29,11 @@ function messageOf(props: Partial<ExposedServiceProps>): string {
 
 const api = () => Backend.fromName('api', 8080);
 
-test('README error examples: one per round, each the real message', () => {
+test('README error examples: one per kind of problem, each the real message', () => {
   expect(errorsSectionGroups()).toEqual([
     // Round 1: runtime types (a misspelled field, a string where a PathMatch goes).
     messageOf({ strategy: ExposureStrategy.istio(), backend: api(), rout: [], routes: [{ match: { path: '/api' } }] } as any),
-    // Round 2: values.
+    // Round 2: values (on a strategy that expresses everything declared).
     messageOf({
       strategy: ExposureStrategy.istio(),
       hosts: ['Shop.example.com'],
@@ -44,7 +44,7 @@ test('README error examples: one per round, each the real message', () => {
         { match: { path: PathMatch.regex('/(?<id>[a-z]+)/\\k<id>') } },
       ],
     }),
-    // Round 3: what the strategy cannot express.
+    // Round 2 too: what the strategy cannot express.
     messageOf({
       strategy: ExposureStrategy.ingress({ className: 'nginx' }),
       backend: api(),

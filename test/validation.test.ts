@@ -1,12 +1,14 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, Tls,
+  ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController, PathMatch,
+  QueryParamMatch, RateLimit, Tls,
 } from '../src';
 import { declarationError, find, synthChecked, testChart } from './support/synth';
 
 const strategy = () => ExposureStrategy.ingress({ className: 'nginx' });
 const httpbin = () => Backend.fromName('httpbin', 8000);
+const gateway = () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() });
 
 const errorOf = (props: Partial<ExposedServiceProps>) => declarationError({ strategy: strategy(), ...props });
 
@@ -121,18 +123,18 @@ const CASES: [string, Partial<ExposedServiceProps>, string][] = [
     'cors.allowOrigins: is empty; list the origins allowed, e.g. "https://app.example.com"'],
   ['a CORS max age in milliseconds', { backend: httpbin(), cors: { allowOrigins: ['*'], maxAge: Duration.millis(1500) } },
     'cors.maxAge: Access-Control-Max-Age is whole seconds; use Duration.seconds(n)'],
-  ['a rate of 0', { backend: httpbin(), rateLimit: RateLimit.perSecond(0) }, 'rateLimit: 0 requests per second is not a rate; use a whole number of at least 1'],
-  ['a negative burst', { backend: httpbin(), rateLimit: RateLimit.perMinute(10, { burst: -1 }) },
+  ['a rate of 0', { strategy: gateway(), backend: httpbin(), rateLimit: RateLimit.perSecond(0) }, 'rateLimit: 0 requests per second is not a rate; use a whole number of at least 1'],
+  ['a negative burst', { strategy: gateway(), backend: httpbin(), rateLimit: RateLimit.perMinute(10, { burst: -1 }) },
     'rateLimit: burst -1 is not a request count; use a whole number of at least 0'],
-  ['a per-key rate limit without API keys', { backend: httpbin(), rateLimit: RateLimit.perSecond(5, { key: 'api-key' }) },
+  ['a per-key rate limit without API keys', { strategy: gateway(), backend: httpbin(), rateLimit: RateLimit.perSecond(5, { key: 'api-key' }) },
     'rateLimit: key "api-key" counts requests per API key, but the route has no Auth.apiKey; add auth or use key "client-ip"'],
-  ['an API key header that is no header', { backend: httpbin(), auth: Auth.apiKey({ secret: 'keys', header: 'x api key' }) },
+  ['an API key header that is no header', { strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() }), backend: httpbin(), auth: Auth.apiKey({ secret: 'keys', header: 'x api key' }) },
     'auth: "x api key" is not an HTTP header name; use letters, digits and "-" (RFC 7230 token)'],
-  ['a JWKS over plain http', { backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'http://id.example.com/jwks' }) },
+  ['a JWKS over plain http', { hosts: ['api.example.com'], backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'http://id.example.com/jwks' }) },
     'auth: jwksUri "http://id.example.com/jwks" is not an https URL; keys must come over TLS'],
-  ['a JWT without issuer', { backend: httpbin(), auth: Auth.jwt({ issuer: ' ', jwksUri: 'https://id.example.com/jwks' }) },
+  ['a JWT without issuer', { hosts: ['api.example.com'], backend: httpbin(), auth: Auth.jwt({ issuer: ' ', jwksUri: 'https://id.example.com/jwks' }) },
     'auth: issuer is empty; use the iss claim of the tokens'],
-  ['a basic auth secret that is not DNS', { backend: httpbin(), auth: Auth.basic({ secret: 'Users!' }) },
+  ['a basic auth secret that is not DNS', { strategy: gateway(), backend: httpbin(), auth: Auth.basic({ secret: 'Users!' }) },
     'auth: secret name "Users!" is not a DNS-1123 subdomain; use lowercase letters, digits, "-" and "."'],
   ['a redirect to itself', { routes: [{ redirect: {} }] },
     'routes[0].redirect: changes nothing, so it would redirect to the same URL in a loop; set scheme, host, port or path'],
@@ -160,8 +162,10 @@ const CASES: [string, Partial<ExposedServiceProps>, string][] = [
 ];
 
 describe('bad input', () => {
+  // Each bad value is declared on a strategy that expresses its feature (istio, or the NGINX engine
+  // for rate limits and API-gateway auth), so the value's problem is the only one.
   test.each(CASES)('%s', (_name, props, message) => {
-    const error = errorOf(props);
+    const error = declarationError({ strategy: ExposureStrategy.istio(), ...props });
     expect(error).toBeInstanceOf(ExposureError);
     expect(error.message).toBe(`ExposedService test/public: ${message}`);
   });
@@ -176,6 +180,31 @@ describe('bad input', () => {
       'ExposedService test/public: backend: port 0 is not a port number; use an integer from 1 to 65535',
       // The route falls back to the invalid backend: reported once, where it is declared.
       'ExposedService test/public: routes[0].match.path: "api" does not start with "/"; use "/api"',
+    ].join('\n'));
+  });
+
+  test('values and what the strategy cannot express are reported together', () => {
+    const error = declarationError({
+      strategy: ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }),
+      routes: [{
+        match: { path: PathMatch.prefix('/api'), headers: [HeaderMatch.exact('x-canary', '1')] },
+        backends: [{ backend: httpbin(), weight: -1 }, { backend: Backend.fromName('v2', 80), weight: 1 }, { backend: Backend.fromName('v3', 80), weight: 1 }],
+      }],
+    });
+    expect(error.message).toBe([
+      'ExposedService test/public: routes[0].backends[0].weight: -1 is not a weight; use a whole number from 0 to 1000000 (weights are relative)',
+      "ExposedService test/public: routes[0].match.headers: 'header-match' is not supported by ingress (ingressNginx); supported by: istio, gatewayApi, apiGateway (nginx), apiGateway (kong)",
+    ].join('\n'));
+    // With the feature it lacks gone, the strategy's own limits show with the value's problem.
+    expect(declarationError({
+      strategy: ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }),
+      routes: [{
+        match: { path: PathMatch.prefix('/api') },
+        backends: [{ backend: httpbin(), weight: -1 }, { backend: Backend.fromName('v2', 80), weight: 1 }, { backend: Backend.fromName('v3', 80), weight: 1 }],
+      }],
+    }).message).toBe([
+      'ExposedService test/public: routes[0].backends[0].weight: -1 is not a weight; use a whole number from 0 to 1000000 (weights are relative)',
+      'ExposedService test/public: routes[0].backends: ingress (ingressNginx) splits a route between two backends (a main and a canary Ingress); 3 are listed: use gatewayApi or istio for more',
     ].join('\n'));
   });
 
