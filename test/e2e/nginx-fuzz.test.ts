@@ -35,6 +35,8 @@ export interface FuzzRoute {
   readonly path: string;
   readonly header?: string;
   readonly query?: string;
+  /** The query parameter's name (default `q`). */
+  readonly queryName?: string;
   readonly setRequest?: string;
   /** Appended to the client's `x-add` (the request sends `x-add: client`). */
   readonly addRequest?: string;
@@ -83,6 +85,7 @@ const fuzzRoute: fc.Arbitrary<FuzzRoute> = fc.record({
   path: text(6).map((t) => `/${segment(t)}`),
   header: fc.option(text(8).map(headerValue), { nil: undefined }),
   query: fc.option(text(6).map(headerValue), { nil: undefined }),
+  queryName: fc.constantFrom('q', 'api-version', 'a.b~c', 'Page_1'),
   setRequest: fc.option(text(10).map(headerValue), { nil: undefined }),
   addRequest: fc.option(text(6).map(headerValue), { nil: undefined }),
   setResponse: fc.option(text(10).map(headerValue), { nil: undefined }),
@@ -106,7 +109,7 @@ function declare(c: FuzzCase): RouteProps[] {
     match: {
       path: r.pathKind === 'exact' ? PathMatch.exact(routePath(r, i)) : PathMatch.prefix(routePath(r, i)),
       headers: r.header === undefined ? undefined : [HeaderMatch.exact('x-m', r.header)],
-      queryParams: r.query === undefined ? undefined : [QueryParamMatch.exact('q', r.query)],
+      queryParams: r.query === undefined ? undefined : [QueryParamMatch.exact(r.queryName ?? 'q', r.query)],
     },
     ...(r.setRequest === undefined && r.addRequest === undefined ? {} : {
       requestHeaders: {
@@ -137,8 +140,9 @@ async function observe(c: FuzzCase, port: number): Promise<string[]> {
   for (const [i, r] of c.routes.entries()) {
     const declared = routePath(r, i);
     const requestPath = r.pathKind === 'exact' ? declared : `${declared}/t`;
+    const name = r.queryName ?? 'q';
     const send = (overrides: { path?: string; header?: string; query?: string } = {}): Promise<Response> => {
-      const query = overrides.query ?? (r.query === undefined ? '' : `?q=${encodeURIComponent(r.query)}`);
+      const query = overrides.query ?? (r.query === undefined ? '' : `?${name}=${encodeURIComponent(r.query)}`);
       const header = overrides.header ?? r.header;
       return request(port, {
         host: HOST,
@@ -155,7 +159,7 @@ async function observe(c: FuzzCase, port: number): Promise<string[]> {
         expectEqual(`${at}: backend`, seen.backend, 'fuzz');
         if (r.setRequest !== undefined) expectEqual(`${at}: x-set at the backend`, unwire(seen.headers['x-set']), r.setRequest);
         expectEqual(`${at}: x-add at the backend`, unwire(seen.headers['x-add']), r.addRequest === undefined ? 'client' : `client, ${r.addRequest}`);
-        const query = r.query === undefined ? '' : `?q=${encodeURIComponent(r.query)}`;
+        const query = r.query === undefined ? '' : `?${name}=${encodeURIComponent(r.query)}`;
         const rewritten = r.rewrite === undefined ? `${requestPath}${query}`
           : r.pathKind === 'exact' ? `${r.rewrite}${query}` : `${r.rewrite === '/' ? '' : r.rewrite}/t${query}`;
         expectEqual(`${at}: path at the backend`, seen.path, rewritten);
@@ -171,9 +175,14 @@ async function observe(c: FuzzCase, port: number): Promise<string[]> {
     }
     // The same match in other encodings of the query value.
     if (r.query !== undefined) {
-      expectEqual(`${at}: status with the query value encoded byte by byte`, (await send({ query: `?q=${everyByteEncoded(r.query)}` })).status, res.status);
-      const plus = `?q=${encodeURIComponent(r.query).replace(/%20/g, '+')}`;
+      expectEqual(`${at}: status with the query value encoded byte by byte`, (await send({ query: `?${name}=${everyByteEncoded(r.query)}` })).status, res.status);
+      const plus = `?${name}=${encodeURIComponent(r.query).replace(/%20/g, '+')}`;
       expectEqual(`${at}: status with spaces in the query value as "+"`, (await send({ query: plus })).status, res.status);
+      // Names compare exactly (in another case, it is another parameter), and only the first one counts.
+      const swapped = [...name].map((ch) => ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase()).join('');
+      expectEqual(`${at}: status with the parameter named "${swapped}"`, (await send({ query: `?${swapped}=${encodeURIComponent(r.query)}` })).status, 404);
+      const twice = `?${name}=x${encodeURIComponent(r.query)}&${name}=${encodeURIComponent(r.query)}`;
+      expectEqual(`${at}: status with another "${name}" first`, (await send({ query: twice })).status, 404);
     }
     // The same path in another encoding (letters percent-encoded, hex in lower case): nginx routes
     // on the decoded path; a prefix rewrite, which works on the URI as sent, refuses it (400).
@@ -187,7 +196,7 @@ async function observe(c: FuzzCase, port: number): Promise<string[]> {
     // One byte more anywhere the match looks: no route takes the request.
     expectEqual(`${at}: status with one more byte in the path`, (await send({ path: r.pathKind === 'exact' ? `${declared}x` : `${declared}x/t` })).status, 404);
     if (r.header !== undefined) expectEqual(`${at}: status with one more byte in x-m`, (await send({ header: `${r.header}x` })).status, 404);
-    if (r.query !== undefined) expectEqual(`${at}: status with one more byte in q`, (await send({ query: `?q=${encodeURIComponent(`${r.query}x`)}` })).status, 404);
+    if (r.query !== undefined) expectEqual(`${at}: status with one more byte in ${name}`, (await send({ query: `?${name}=${encodeURIComponent(`${r.query}x`)}` })).status, 404);
   }
   return problems;
 }

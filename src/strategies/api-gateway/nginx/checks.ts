@@ -1,4 +1,4 @@
-import { isArgumentName, matchConditions, namedGroup } from './nginx-route-selection';
+import { matchConditions, namedGroup } from './nginx-route-selection';
 import { Problem } from '../../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../../intent/model';
 import { retryOnProblems } from '../../shared/nginx-retries';
@@ -10,7 +10,7 @@ import { retryOnProblems } from '../../shared/nginx-retries';
 export function nginxProblems(intent: ExposureIntent): Problem[] {
   return intent.routes.flatMap((route) => [
     ...headerNameProblems(route),
-    ...queryParamNameProblems(route),
+    ...queryParamProblems(route),
     ...matchProblems(route),
     ...authProblems(route),
     ...responseHeaderProblems(route),
@@ -46,20 +46,14 @@ function editedNames(edits: RouteIntent['requestHeaders']): string[] {
 }
 
 /**
- * Query parameters are read as variables (`$arg_<name>`), which hold the value as the client sent
- * it: a literal value is matched in every encoding, a regex cannot be.
+ * nginx matches query parameters on the query string as sent (`$args`): an exact value is matched
+ * in every encoding, a regex cannot be.
  */
-function queryParamNameProblems(route: RouteIntent): Problem[] {
-  return route.match.queryParams.flatMap((q) => [
-    ...(isArgumentName(q.name) ? [] : [{
-      field: `${route.field}.match.queryParams`,
-      message: `nginx reads query parameters as variables; "${q.name}" must be letters, digits and "_"`,
-    }]),
-    ...(q.kind !== 'regex' ? [] : [{
-      field: `${route.field}.match.queryParams`,
-      message: `nginx holds the query value of "${q.name}" percent-encoded as sent, so a regex would not see the value declared; match it exactly or by prefix, or use istio or gatewayApi`,
-    }]),
-  ]);
+function queryParamProblems(route: RouteIntent): Problem[] {
+  return route.match.queryParams.filter((q) => q.kind === 'regex').map((q) => ({
+    field: `${route.field}.match.queryParams`,
+    message: `nginx holds the query value of "${q.name}" percent-encoded as sent, so a regex would not see the value declared; match it exactly, or use istio or gatewayApi`,
+  }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { HeaderMatchIntent, PathMatchIntent, QueryParamMatchIntent, RouteIntent } from '../../../intent/model';
 import { checkLetThrough } from '../engine';
 import { ConfigLines, headerVariable, literalRegex, quoteKey, regexKey } from './nginx-text';
-import { decodedPathRegex, encodedQueryValueRegex } from './nginx-value-regex';
+import { decodedPathRegex, encodedQueryValueRegex, queryParameterRegex } from './nginx-value-regex';
 
 /** One condition of a route's match: a request variable, and the regex it must match whole. */
 export interface MatchCondition {
@@ -15,14 +15,9 @@ export function matchConditions(route: RouteIntent): MatchCondition[] {
   return [
     { variable: '$uri', regex: pathRegex(path) },
     ...(method ? [{ variable: '$request_method', regex: method }] : []),
-    ...headers.map((h) => ({ variable: headerVariable(h.name), regex: valueRegex(h, literalRegex) })),
-    ...queryParams.map((q) => ({ variable: `$arg_${q.name}`, regex: valueRegex(q, encodedQueryValueRegex) })),
+    ...headers.map((h) => ({ variable: headerVariable(h.name), regex: headerValueRegex(h) })),
+    ...queryParams.map((q) => ({ variable: '$args', regex: queryParameterRegex(q.name, queryValueRegex(q)) })),
   ];
-}
-
-/** nginx reads a query parameter as the variable `$arg_<name>`: only a name of letters, digits and `_` is one. */
-export function isArgumentName(name: string): boolean {
-  return /^[A-Za-z0-9_]+$/.test(name);
 }
 
 /**
@@ -64,8 +59,8 @@ export function renderRouteSelection(routes: readonly RouteIntent[], http: Confi
 
 /** One `map` per condition of a route (0 or 1), and the route's flag when all hold. */
 function conditionMaps(route: RouteIntent, i: number, http: ConfigLines): void {
-  const badName = route.match.queryParams.find((q) => !isArgumentName(q.name));
-  if (badName) checkLetThrough('nginx', `the query parameter name "${badName.name}"`);
+  const queryRegex = route.match.queryParams.find((q) => q.kind === 'regex');
+  if (queryRegex) checkLetThrough('nginx', `the query regex ${JSON.stringify(queryRegex.value)}`);
   const conditions = matchConditions(route);
   conditions.forEach(({ variable, regex }, c) => {
     if (namedGroup(regex) !== undefined) checkLetThrough('nginx', `the named group of ${JSON.stringify(regex)}`);
@@ -83,7 +78,12 @@ function pathRegex(path: PathMatchIntent): string {
       : path.value === '/' ? '/[\\s\\S]*' : `${decodedPathRegex(path.value)}(?:/[\\s\\S]*)?`;
 }
 
-/** `literal` turns the declared value into a regex matching it in the variable. */
-function valueRegex(m: HeaderMatchIntent | QueryParamMatchIntent, literal: (value: string) => string): string {
-  return m.kind === 'exact' ? literal(m.value) : m.kind === 'prefix' ? `${literal(m.value)}.*` : `(?:${m.value})`;
+/** On the header's variable: the bytes sent. */
+function headerValueRegex(m: HeaderMatchIntent): string {
+  return m.kind === 'exact' ? literalRegex(m.value) : m.kind === 'prefix' ? `${literalRegex(m.value)}.*` : `(?:${m.value})`;
+}
+
+/** On the value as sent: an exact value in any encoding (the check refuses regexes, which would see it encoded). */
+function queryValueRegex(m: QueryParamMatchIntent): string {
+  return m.kind === 'exact' ? encodedQueryValueRegex(m.value) : `(?:${m.value})`;
 }

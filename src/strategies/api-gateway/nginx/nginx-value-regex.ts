@@ -3,8 +3,8 @@ import { escapeRegex } from '../../shared/regex';
 
 /*
  * Regexes matching exactly a declared literal in what nginx's variables hold. `$uri` is the path
- * percent-decoded (and normalized); `$arg_<name>` is the query value as the client sent it, where
- * any byte may be percent-encoded and a space may be "+". Header variables hold the bytes sent.
+ * percent-decoded (and normalized); `$args` is the query string as the client sent it, where any
+ * byte may be percent-encoded and a space may be "+". Header variables hold the bytes sent.
  */
 
 /**
@@ -13,6 +13,16 @@ import { escapeRegex } from '../../shared/regex';
  */
 export function decodedPathRegex(path: string): string {
   return path.split(/(%[0-9A-Fa-f]{2})/).map((part, i) => i % 2 === 1 ? `\\x${part.slice(1).toUpperCase()}` : escapeRegex(part)).join('');
+}
+
+/**
+ * The query string (`$args`) whose first parameter named `name` (in any encoding; names compare
+ * exactly, where nginx's `$arg_<name>` ignores case) has a value matching `value`, a regex over the
+ * value as sent (`encodedQueryValueRegex`).
+ */
+export function queryParameterRegex(name: string, value: string): string {
+  const n = encodedQueryValueRegex(name);
+  return `(?:(?!${n}=)[^&]*&)*${n}=${value}(?:&[\\s\\S]*)?`;
 }
 
 /** The declared (decoded) query value in any encoding a client may send: each byte literal or as `%XX`, a space also as "+". */
