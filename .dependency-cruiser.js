@@ -1,7 +1,7 @@
 /**
  * The layers of src/ and their arrows (README, "Development"): what users write (declaration) ->
  * the intent (model, build, capability and conflict checks) -> strategies (through one contract)
- * -> L1s (imports/, cdk8s-plus). Leaves (core: errors, validators, naming) import nothing of ours.
+ * -> L1s (imports/). Leaves (core: errors, validators, naming) import nothing of ours.
  * Only the top level (src/*.ts: the construct, the strategy factories, the matrix, the index)
  * knows every strategy. Checked by `npx projen lint:deps`, which `npm test` runs.
  */
@@ -55,6 +55,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/strategies/(shared/|contract\\.ts)' },
       to: { path: '^src/strategies/', pathNot: '^src/strategies/(shared/|contract\\.ts)' },
+    },
+    {
+      name: 'no-cdk8s-plus',
+      comment: 'The library takes cdk8s-plus objects by shape and writes its own L1s: loading a cdk8s-plus would tie apps to one version.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '(^|node_modules/)cdk8s-plus-[0-9]' },
     },
     {
       name: 'no-upward-imports-into-the-top-level',

@@ -24,7 +24,9 @@ const project = new typescript.TypeScriptProject({
     compilerOptions: { skipLibCheck: true },
   },
 
-  peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.8.0', 'cdk8s-plus-27@^2.9.5'],
+  // The library needs only cdk8s and constructs: it writes core Kubernetes objects with its own L1s
+  // (imports/k8s.ts) and takes an app's cdk8s-plus objects (any of cdk8s-plus-27 to -33) by shape.
+  peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.8.0'],
   // The Kong engine writes its declarative configuration as YAML with js-yaml's maintained 4.x
   // line: its direct serializer is 1.5x faster than 5.x's (which builds a document model first)
   // and five times faster than \`yaml\`'s, for byte-identical output.
@@ -32,7 +34,9 @@ const project = new typescript.TypeScriptProject({
   // Envoy (Istio, Gateway API implementations) would refuse at apply time.
   deps: ['js-yaml@^4.3.2', 're2js@^2.10.0'],
   // The tests parse YAML with \`yaml\`, which also reads it as YAML 1.1 does (as Kong does).
-  devDeps: ['@types/node@^20', 'jest@^30.5', 'ts-jest@^29.4', 'cdk8s-cli@^2.207.0', 'ajv@^8.17.0', 'fast-check@^4.0.0', 'typedoc@^0.28.20',
+  devDeps: ['@types/node@^20',
+    // The tests and examples declare their Deployments with cdk8s-plus (any version works; see README).
+    'cdk8s-plus-27@^2.9.5', 'jest@^30.5', 'ts-jest@^29.4', 'cdk8s-cli@^2.207.0', 'ajv@^8.17.0', 'fast-check@^4.0.0', 'typedoc@^0.28.20',
     'yaml@^2.8.0', '@types/js-yaml@^4.0.9',
     // The layering rules of src/ (.dependency-cruiser.js), checked in the lint step of `npm test`.
     // 17.x is the line that still runs on Node 20.
@@ -79,49 +83,54 @@ const lintDeps = project.addTask('lint:deps', {
 });
 project.testTask.spawn(lintDeps);
 
-// `npx projen import` regenerates imports/*.ts offline from the CRDs vendored in imports/crds/.
-// One bundle per vendor, each with a `name:=` prefix, so two API groups never overwrite each other.
+// `npx projen import` regenerates imports/*.ts offline from the schemas vendored in imports/crds/:
+// only the kinds and API versions the library renders, since the compiled L1s ship in the package.
+// One bundle per vendor, each with a `name:=` prefix, so two API groups never overwrite each other;
+// projenrc/crd-bundle.ts cuts each CRD down to the versions listed (the first keeps the bare class
+// name). Core Kubernetes kinds come from the vendored `_definitions.json` (projenrc/import-k8s.ts),
+// so the library needs no cdk8s-plus at run time.
 const CRDS = 'imports/crds';
 const bundles: Record<string, string[]> = {
   'istio': [
-    'istio/gateways.networking.istio.io.yaml',
-    'istio/virtualservices.networking.istio.io.yaml',
-    'istio/destinationrules.networking.istio.io.yaml',
-    'istio/requestauthentications.security.istio.io.yaml',
-    'istio/authorizationpolicies.security.istio.io.yaml',
+    'istio/gateways.networking.istio.io.yaml@v1,v1beta1',
+    'istio/virtualservices.networking.istio.io.yaml@v1,v1beta1',
+    'istio/destinationrules.networking.istio.io.yaml@v1,v1beta1',
+    'istio/requestauthentications.security.istio.io.yaml@v1,v1beta1',
+    'istio/authorizationpolicies.security.istio.io.yaml@v1,v1beta1',
   ],
   'gateway-api': [
-    'gateway-api/standard/gateway.networking.k8s.io_gatewayclasses.yaml',
-    'gateway-api/standard/gateway.networking.k8s.io_gateways.yaml',
-    'gateway-api/standard/gateway.networking.k8s.io_httproutes.yaml',
-    'gateway-api/standard/gateway.networking.k8s.io_grpcroutes.yaml',
-    'gateway-api/standard/gateway.networking.k8s.io_referencegrants.yaml',
+    'gateway-api/standard/gateway.networking.k8s.io_gateways.yaml@v1',
+    'gateway-api/standard/gateway.networking.k8s.io_httproutes.yaml@v1',
+    'gateway-api/standard/gateway.networking.k8s.io_grpcroutes.yaml@v1',
+    // ReferenceGrant is written as v1beta1, which clusters before Gateway API v1.5 serve.
+    'gateway-api/standard/gateway.networking.k8s.io_referencegrants.yaml@v1,v1beta1',
   ],
-  // The experimental channel (retries, external auth) for `gatewayApi({ experimental: true })`.
+  // The experimental channel (retries) for `gatewayApi({ experimental: true })`.
   'gateway-api-experimental': [
-    'gateway-api/experimental/gateway.networking.k8s.io_gatewayclasses.yaml',
-    'gateway-api/experimental/gateway.networking.k8s.io_gateways.yaml',
-    'gateway-api/experimental/gateway.networking.k8s.io_httproutes.yaml',
-    'gateway-api/experimental/gateway.networking.k8s.io_grpcroutes.yaml',
-    'gateway-api/experimental/gateway.networking.k8s.io_referencegrants.yaml',
+    'gateway-api/experimental/gateway.networking.k8s.io_gateways.yaml@v1',
+    'gateway-api/experimental/gateway.networking.k8s.io_httproutes.yaml@v1',
+    'gateway-api/experimental/gateway.networking.k8s.io_grpcroutes.yaml@v1',
+    'gateway-api/experimental/gateway.networking.k8s.io_referencegrants.yaml@v1,v1beta1',
   ],
-  'kong': ['kong/custom-resource-definitions.yaml'],
-  'cert-manager': [
-    'cert-manager/cert-manager.io_certificates.yaml',
-    'cert-manager/cert-manager.io_issuers.yaml',
-    'cert-manager/cert-manager.io_clusterissuers.yaml',
-  ],
+  'cert-manager': ['cert-manager/cert-manager.io_certificates.yaml@v1'],
 };
+/** The core kinds the strategies write (GROUP/VERSION/KIND). */
+const K8S_KINDS = [
+  'v1/Service', 'v1/ConfigMap', 'apps/v1/Deployment', 'networking.k8s.io/v1/Ingress', 'networking.k8s.io/v1/NetworkPolicy',
+  'policy/v1/PodDisruptionBudget', 'autoscaling/v2/HorizontalPodAutoscaler',
+];
 const importTask = project.addTask('import', {
-  description: 'Regenerate the CRD L1 classes in imports/ from the CRDs vendored in imports/crds/ (offline)',
+  description: 'Regenerate the L1 classes in imports/ from the schemas vendored in imports/crds/ (offline)',
 });
+const tsNode = 'ts-node --project projenrc/tsconfig.json';
 importTask.exec('rm -rf .crd-bundles && mkdir -p .crd-bundles');
+importTask.exec('rm -f imports/*.ts');
 for (const [name, files] of Object.entries(bundles)) {
-  // awk adds the '---' separator a file may lack, so files concatenate into one multi-document YAML.
   const inputs = files.map((f) => `${CRDS}/${f}`).join(' ');
-  importTask.exec(`awk 'FNR==1 && !/^---/ {print "---"} {print}' ${inputs} > .crd-bundles/${name}.yaml`);
+  importTask.exec(`${tsNode} projenrc/crd-bundle.ts .crd-bundles/${name}.yaml ${inputs}`);
   importTask.exec(`cdk8s import ${name}:=.crd-bundles/${name}.yaml -l typescript -o imports --no-save --no-check-upgrade`);
 }
+importTask.exec(`${tsNode} projenrc/import-k8s.ts ${CRDS}/kubernetes/v1.27.0/_definitions.json imports ${K8S_KINDS.join(' ')}`);
 importTask.exec('rm -rf .crd-bundles');
 
 // `npm run bench` measures synth time and memory against the baselines and writes BENCHMARKS.md.

@@ -19,6 +19,9 @@ export { Tls, CertManagerTlsOptions, SecretTlsOptions } from './declaration/tls'
 export { RateLimit, RateLimitKey, RateLimitOptions } from './declaration/rate-limit';
 export { Auth, ApiKeyAuthOptions, BasicAuthOptions, JwtAuthOptions } from './declaration/auth';
 export { SecretRef } from './declaration/secret-ref';
+export {
+  IDeploymentLike, IServiceLike, ISecretLike, IContainerLike, IContainerPortLike, IServicePortLike, IObjectMetadataLike,
+} from './declaration/cdk8s-plus-objects';
 export { ExternalReference } from './strategies/contract';
 export { NodePortStrategyOptions, LoadBalancerStrategyOptions, ServiceResources } from './strategies/service/service';
 export { IngressController, IngressStrategyOptions } from './strategies/ingress/ingress-controller';
@@ -30,6 +33,11 @@ export { IstioStrategyOptions, IstioTrafficPolicy, IstioConnectionPool, IstioOut
 export { GatewayApiStrategyOptions, GatewayApiParentRef, GatewayApiResources } from './strategies/gateway-api/gateway-api';
 export { ApiGatewayEngine } from './strategies/api-gateway/api-gateway-engine';
 export { ApiGatewayResources } from './strategies/api-gateway/api-gateway';
-export { GatewayWorkloadOptions, GatewayAutoscaling } from './strategies/api-gateway/workload';
+export {
+  GatewayWorkloadOptions, GatewayAutoscaling, GatewayResources, GatewayCpuResources, GatewaySizeResources, CpuAmount,
+} from './strategies/api-gateway/workload';
+// The generated core Kubernetes L1 classes the escape hatches return (types only: loading the
+// library loads no L1 module).
+export type * as k8s from '../imports/k8s';
 export { NginxEngineOptions } from './strategies/api-gateway/nginx/nginx-engine';
 export { KongEngineOptions } from './strategies/api-gateway/kong/kong-engine';

@@ -18,8 +18,20 @@ const exposeWith = (strategy: string, extra = '') => `
   const e = require('./src');
   new e.ExposedService(new Chart(Testing.app(), 'c'), 'x', { strategy: ${strategy}, hosts: ['a.example.com'], backend: e.Backend.fromName('a', 80) ${extra} });`;
 
+/**
+ * Like `exposeWith`, with a Deployment backend that is no cdk8s-plus object: a construct with the
+ * members the library reads (any cdk8s-plus Deployment has them), so the probe loads no cdk8s-plus.
+ */
+const exposeDeploymentWith = (strategy: string, extra = '') => `
+  const { Chart, Testing } = require('cdk8s');
+  const { Construct } = require('constructs');
+  const e = require('./src');
+  const chart = new Chart(Testing.app(), 'c');
+  const api = Object.assign(new Construct(chart, 'api'), { name: 'api', metadata: {}, matchLabels: { app: 'api' }, containers: [{ ports: [{ number: 8080 }] }] });
+  new e.ExposedService(chart, 'x', { strategy: ${strategy}, backend: e.Backend.fromDeployment(api) ${extra} });`;
+
 describe('loading the library', () => {
-  test('does not load the CRD L1 modules (Istio, Gateway API, Kong, cert-manager)', () => {
+  test('does not load the L1 modules (core Kubernetes, Istio, Gateway API, cert-manager)', () => {
     expect(importsLoadedBy("require('./src')")).toEqual([]);
     // The probe itself sees a module that is loaded.
     expect(importsLoadedBy("require('./imports/cert-manager-cert-manager.io')")).toEqual(['cert-manager-cert-manager.io.ts']);
@@ -38,10 +50,30 @@ describe('loading the library', () => {
     expect(loaded(exposeWith('e.ExposureStrategy.apiGateway({ engine: e.ApiGatewayEngine.kong() })'))).toBe(true);
   }, 60_000);
 
-  test('Ingress, Service and NGINX API gateway exposures load none of them', () => {
-    expect(importsLoadedBy(exposeWith("e.ExposureStrategy.ingress({ className: 'nginx' })"))).toEqual([]);
-    expect(importsLoadedBy(exposeWith('e.ExposureStrategy.apiGateway({ engine: e.ApiGatewayEngine.nginx() })'))).toEqual([]);
+  test('Ingress, Service and NGINX API gateway exposures load the core Kubernetes module only', () => {
+    expect(importsLoadedBy(exposeWith("e.ExposureStrategy.ingress({ className: 'nginx' })"))).toEqual(['k8s.ts']);
+    expect(importsLoadedBy(exposeDeploymentWith('e.ExposureStrategy.nodePort()'))).toEqual(['k8s.ts']);
+    expect(importsLoadedBy(exposeWith('e.ExposureStrategy.apiGateway({ engine: e.ApiGatewayEngine.nginx() })'))).toEqual(['k8s.ts']);
   }, 60_000);
+
+  test('no strategy loads a cdk8s-plus: the app brings its own, of any version', () => {
+    const cdk8sPlusLoadedBy = (script: string): string[] => {
+      const probe = `${script};
+        console.log(JSON.stringify([...new Set(Object.keys(require.cache).map((m) => /node_modules[\\/](cdk8s-plus-[0-9]+)/.exec(m)?.[1]).filter(Boolean))]));`;
+      const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', probe], { cwd: ROOT, encoding: 'utf8' });
+      return JSON.parse(out.trim().split('\n').pop()!);
+    };
+    const l7 = ", hosts: ['a.example.com'], tls: e.Tls.certManager({ clusterIssuer: 'ca' })";
+    const strategies = ["e.ExposureStrategy.ingress({ className: 'nginx', controller: e.IngressController.ingressNginx() })",
+      'e.ExposureStrategy.istio()', "e.ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' })",
+      'e.ExposureStrategy.apiGateway({ engine: e.ApiGatewayEngine.kong() })'];
+    // One process declares an exposure per strategy (each in its own app).
+    const script = [...strategies.map((strategy) => exposeDeploymentWith(strategy, l7)), exposeDeploymentWith('e.ExposureStrategy.loadBalancer()')]
+      .map((declare) => `{ ${declare} }`).join('\n');
+    expect(cdk8sPlusLoadedBy(script)).toEqual([]);
+    // The probe sees a cdk8s-plus that is loaded.
+    expect(cdk8sPlusLoadedBy("require('cdk8s-plus-27')")).toEqual(['cdk8s-plus-27']);
+  }, 120_000);
 
   test('an Istio exposure loads the Istio networking module, and more only for the features that need it', () => {
     expect(importsLoadedBy(exposeWith('e.ExposureStrategy.istio()'))).toEqual(['istio-networking.istio.io.ts']);

@@ -62,6 +62,12 @@ describe('values of the wrong type are errors naming the field', () => {
     ['RateLimit with null options', () => ({ strategy: nginxGateway(), backend: api(), rateLimit: RateLimit.perSecond(1, null as never) }), 'rateLimit: options is null; use an object'],
     ['Backend.fromService of a plain object', () => ({ strategy: istio(), backend: Backend.fromService({} as never) }),
       'backend: service is an object; use a cdk8s-plus Service, or Backend.fromName(name, port)'],
+    ['Backend.fromDeployment of an object without the members of a cdk8s-plus Deployment', () => ({
+      strategy: istio(), backend: Backend.fromDeployment({ name: 'api', node: {}, metadata: {}, containers: [{}] } as never),
+    }), 'backend: deployment is an object; use a cdk8s-plus Deployment, or Backend.fromName(name, port)'],
+    ['a CPU amount that is not a quantity', () => ({
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), resources: { cpu: { limit: { amount: 'two cores' } } } }), backend: api(),
+    }), "strategy: options.resources.cpu.limit is an object; use Cpu.millis(n) or Cpu.units(n) of cdk8s-plus, or { amount: '250m' }"],
     ['a weight given as a string', () => ({ strategy: istio(), routes: [{ backends: [{ backend: api(), weight: '90' }] }] }),
       'routes[0].backends[0].weight: is a string ("90"); use a finite number'],
     ['a header value that is a number', () => ({ strategy: istio(), backend: api(), routes: [{ requestHeaders: { set: { 'x-a': 1 } } }] }),

@@ -1,4 +1,4 @@
-import * as kplus from 'cdk8s-plus-27';
+import { IDeploymentLike, IServiceLike } from './cdk8s-plus-objects';
 
 /**
  * A version subset of a backend's pods, selected by labels (Istio DestinationRule subsets):
@@ -87,17 +87,18 @@ export interface NameBackendOptions extends BackendProtocolOptions {
  * a Service known by name (in this cluster, possibly in another namespace).
  */
 export class Backend {
-  /** A cdk8s-plus Service of this app. */
-  public static fromService(service: kplus.Service, options: ServiceBackendOptions = {}): Backend {
+  /** A Service of this app (a cdk8s-plus `Service`, any cdk8s-plus from 27 to 33). */
+  public static fromService(service: IServiceLike, options: ServiceBackendOptions = {}): Backend {
     return new Backend({ origin: 'service', service, options });
   }
 
   /**
-   * A cdk8s-plus Deployment. The library creates one ClusterIP Service for it, named like the
-   * Deployment and shared by every backend of that Deployment; each port used is added to it.
+   * A Deployment of this app (a cdk8s-plus `Deployment`, any cdk8s-plus from 27 to 33). The
+   * library creates one ClusterIP Service for it, named like the Deployment and shared by every
+   * backend of that Deployment; each port used is added to it.
    * If the Deployment already has a Service, use `Backend.fromService` instead.
    */
-  public static fromDeployment(deployment: kplus.Deployment, options: DeploymentBackendOptions = {}): Backend {
+  public static fromDeployment(deployment: IDeploymentLike, options: DeploymentBackendOptions = {}): Backend {
     return new Backend({ origin: 'deployment', deployment, options });
   }
 
@@ -119,6 +120,6 @@ export class Backend {
 
 /** What a Backend declares (internal): the factory it came from and its arguments. */
 export type BackendSpec =
-  | { readonly origin: 'service'; readonly service: kplus.Service; readonly options: ServiceBackendOptions }
-  | { readonly origin: 'deployment'; readonly deployment: kplus.Deployment; readonly options: DeploymentBackendOptions }
+  | { readonly origin: 'service'; readonly service: IServiceLike; readonly options: ServiceBackendOptions }
+  | { readonly origin: 'deployment'; readonly deployment: IDeploymentLike; readonly options: DeploymentBackendOptions }
   | { readonly origin: 'name'; readonly name: string; readonly port: number; readonly options: NameBackendOptions };

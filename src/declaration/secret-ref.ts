@@ -1,11 +1,11 @@
-import * as kplus from 'cdk8s-plus-27';
+import { ISecretLike } from './cdk8s-plus-objects';
 import { describeValue } from '../core/runtime-types';
 
 /**
  * A Secret the library refers to by name. Secret values are never read or written by the
  * library: only the name reaches the YAML.
  */
-export type SecretRef = kplus.ISecret | string;
+export type SecretRef = ISecretLike | string;
 
 /** The Secret's name; `''` for a value that is not a SecretRef (see `secretRefProblem`). */
 export function secretName(secret: SecretRef): string {

@@ -120,11 +120,10 @@ function resolveName({ name, port, options }: Extract<BackendSpec, { origin: 'na
  */
 function typeProblems(spec: BackendSpec): string[] {
   const problems: string[] = [];
-  if (spec.origin === 'service' && !(isPlainObject(spec.service) && typeof spec.service.name === 'string' && Array.isArray(spec.service.ports) && isPlainObject(spec.service.node))) {
+  if (spec.origin === 'service' && !isServiceLike(spec.service)) {
     problems.push(`service is ${describeValue(spec.service)}; use a cdk8s-plus Service, or Backend.fromName(name, port)`);
   }
-  if (spec.origin === 'deployment' && !(isPlainObject(spec.deployment) && typeof spec.deployment.name === 'string' && Array.isArray(spec.deployment.containers)
-    && isPlainObject(spec.deployment.node))) {
+  if (spec.origin === 'deployment' && !isDeploymentLike(spec.deployment)) {
     problems.push(`deployment is ${describeValue(spec.deployment)}; use a cdk8s-plus Deployment, or Backend.fromName(name, port)`);
   }
   if (spec.origin === 'name') problems.push(...problemsOf(notAString(spec.name, 'name'), notANumber(spec.port, 'port')));
@@ -142,6 +141,21 @@ function typeProblems(spec: BackendSpec): string[] {
   return problems;
 }
 
+/** A construct with the members of a cdk8s-plus object the library reads: its name and metadata. */
+function isPlusObject(value: unknown): value is Record<string, unknown> {
+  return isPlainObject(value) && typeof value.name === 'string' && isPlainObject(value.node) && isPlainObject(value.metadata);
+}
+
+/** A Service of any cdk8s-plus version, by the members the library reads. */
+function isServiceLike(value: unknown): boolean {
+  return isPlusObject(value) && Array.isArray(value.ports) && value.ports.every((p) => isPlainObject(p) && typeof p.port === 'number');
+}
+
+/** A Deployment of any cdk8s-plus version, by the members the library reads. */
+function isDeploymentLike(value: unknown): boolean {
+  return isPlusObject(value) && isPlainObject(value.matchLabels) && Array.isArray(value.containers)
+    && value.containers.every((c) => isPlainObject(c) && Array.isArray(c.ports) && c.ports.every((p) => isPlainObject(p) && typeof p.number === 'number'));
+}
 
 function protocolProblems(protocol: string | undefined): string[] {
   return protocol === undefined || protocol === 'http' || protocol === 'grpc' ? [] : [`protocol "${protocol}" is not a protocol; use "http" or "grpc"`];

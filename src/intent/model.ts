@@ -1,4 +1,4 @@
-import type * as kplus from 'cdk8s-plus-27';
+import type { IConstruct } from 'constructs';
 
 /*
  * The intent: the validated, normalised, strategy-neutral model of one exposure. Built by
@@ -99,11 +99,19 @@ export interface BackendIntent {
    */
   readonly podLabels?: () => Record<string, string>;
   /** For `fromDeployment`: the Deployment whose Service the library creates (see `provisionBackendServices`). */
-  readonly deployment?: kplus.Deployment;
+  readonly deployment?: DeploymentOfBackend;
   /** A version subset of the pods (Istio DestinationRule subset). */
   readonly subset?: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
   /** The application protocol. */
   readonly protocol: 'http' | 'grpc';
+}
+
+/**
+ * The Deployment of a `Backend.fromDeployment` backend, as the strategies use it: the construct
+ * its Service is placed under, and the labels of its pods.
+ */
+export interface DeploymentOfBackend extends IConstruct {
+  readonly matchLabels: Record<string, string>;
 }
 
 /** TLS for the exposure's hosts. */

@@ -1,8 +1,8 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { GatewayEngine } from './engine';
 import { GatewayWorkload, GatewayWorkloadOptions, renderGatewayWorkload, workloadProblems } from './workload';
 import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
+import type * as k8s from '../../../imports/k8s';
 import { distinctProblems, Problem } from '../../core/errors';
 import { resourceName } from '../../core/naming';
 import { ExposureIntent } from '../../intent/model';
@@ -13,21 +13,21 @@ import { certificate as certificateFor } from '../shared/cert-manager';
 /** What apiGateway synthesizes (escape hatches), besides what its front (`exposedVia`) synthesizes. */
 export interface ApiGatewayResources {
   /** The gateway Deployment. */
-  readonly gatewayDeployment?: kplus.k8s.KubeDeployment;
+  readonly gatewayDeployment?: k8s.KubeDeployment;
   /** Behind an L7 front (ingress, istio, gatewayApi): the ClusterIP Service it routes to. */
-  readonly gatewayService?: kplus.k8s.KubeService;
+  readonly gatewayService?: k8s.KubeService;
   /** The ConfigMap with the engine's configuration. */
-  readonly gatewayConfig?: kplus.k8s.KubeConfigMap;
+  readonly gatewayConfig?: k8s.KubeConfigMap;
   /** Keeps a gateway pod up through voluntary disruptions. */
-  readonly gatewayDisruptionBudget?: kplus.k8s.KubePodDisruptionBudget;
+  readonly gatewayDisruptionBudget?: k8s.KubePodDisruptionBudget;
   /** With `autoscaling`. */
-  readonly gatewayAutoscaler?: kplus.k8s.KubeHorizontalPodAutoscalerV2;
+  readonly gatewayAutoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
   /** With `isolateBackends`: one per backend. */
-  readonly networkPolicies?: readonly kplus.k8s.KubeNetworkPolicy[];
+  readonly networkPolicies?: readonly k8s.KubeNetworkPolicy[];
   /** With `Tls.certManager`: the Certificate the gateway (or its front) serves. */
   readonly certificate?: certManager.Certificate;
   /** Services the library created for `Backend.fromDeployment` backends. */
-  readonly backendServices?: readonly kplus.Service[];
+  readonly backendServices?: readonly k8s.KubeService[];
 }
 
 /** The default front of a gateway: a strategy on `port` (a LoadBalancer Service). */

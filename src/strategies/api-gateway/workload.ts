@@ -1,16 +1,70 @@
 import { createHash } from 'crypto';
 import { Lazy, Names, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { EngineConfig } from './engine';
+import type * as k8s from '../../../imports/k8s';
 import { resourceName } from '../../core/naming';
 import { BOOLEAN, Field, NUMBER, object, optional, required, Shape, SIZE } from '../../core/runtime-shape';
 import { ExposureIntent } from '../../intent/model';
+import { kube } from '../shared/kube';
 
-const k8s = kplus.k8s;
+/** A Kubernetes quantity (apimachinery's `resource.Quantity` grammar), as a CPU amount is written. */
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[numkMGTP]|[KMGTPE]i)?$/;
 
-/** A cdk8s-plus Cpu (by shape: an app may load another cdk8s-plus). */
-const CPU: Shape = { kind: 'instance', is: (v) => typeof (v as { amount?: unknown } | null)?.amount === 'string', use: 'Cpu.millis(n) or Cpu.units(n)' };
+/** A CPU amount (by shape: a cdk8s-plus `Cpu` of any version, or `{ amount }`), its amount a quantity. */
+const CPU: Shape = {
+  kind: 'instance',
+  is: (v) => { const amount = (v as { amount?: unknown } | null)?.amount; return typeof amount === 'string' && QUANTITY.test(amount); },
+  use: "Cpu.millis(n) or Cpu.units(n) of cdk8s-plus, or { amount: '250m' }",
+};
+
+/** An amount of CPU: a cdk8s-plus `Cpu` (`Cpu.millis(250)`, `Cpu.units(2)`) of any version, or `{ amount: '250m' }`. */
+export interface CpuAmount {
+  /** The amount as a Kubernetes quantity: `250m` (millicores), `2` (cores). */
+  readonly amount: string;
+}
+
+/** A CPU request and limit. */
+export interface GatewayCpuResources {
+  /**
+   * The CPU the scheduler reserves for each gateway pod.
+   * @default - none
+   */
+  readonly request?: CpuAmount;
+  /**
+   * The most CPU a gateway pod may use (it is throttled above it).
+   * @default - none
+   */
+  readonly limit?: CpuAmount;
+}
+
+/** A request and limit of memory or ephemeral storage, as cdk8s `Size`s. */
+export interface GatewaySizeResources {
+  /**
+   * The amount the scheduler reserves for each gateway pod.
+   * @default - none
+   */
+  readonly request?: Size;
+  /**
+   * The most a gateway pod may use (the container is restarted above it).
+   * @default - none
+   */
+  readonly limit?: Size;
+}
+
+/**
+ * The gateway container's resources: cdk8s-plus's `ContainerResources` of any version fits,
+ * as does a literal (`{ cpu: { request: { amount: '250m' } } }`). What is set replaces the whole
+ * default (requests 100m CPU / 128Mi, limits 1 CPU / 256Mi).
+ */
+export interface GatewayResources {
+  /** CPU request and limit. */
+  readonly cpu?: GatewayCpuResources;
+  /** Memory request and limit (written in Mi). */
+  readonly memory?: GatewaySizeResources;
+  /** Ephemeral storage request and limit (written in Gi). */
+  readonly ephemeralStorage?: GatewaySizeResources;
+}
 
 /** Autoscaling of the gateway on CPU. */
 export interface GatewayAutoscaling {
@@ -44,7 +98,7 @@ export interface GatewayWorkloadOptions {
    * @default - requests 100m CPU / 128Mi, limits 1 CPU / 256Mi
    * @example resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(2) } }
    */
-  readonly resources?: kplus.ContainerResources;
+  readonly resources?: GatewayResources;
   /**
    * A HorizontalPodAutoscaler instead of a fixed replica count.
    * @default - fixed `replicas`
@@ -66,25 +120,30 @@ export interface GatewayWorkload {
   readonly name: string;
   /** The labels of the gateway's pods. */
   readonly podLabels: Readonly<Record<string, string>>;
-  readonly deployment: kplus.k8s.KubeDeployment;
-  readonly configMap: kplus.k8s.KubeConfigMap;
-  readonly service?: kplus.k8s.KubeService;
-  readonly podDisruptionBudget?: kplus.k8s.KubePodDisruptionBudget;
-  readonly autoscaler?: kplus.k8s.KubeHorizontalPodAutoscalerV2;
-  readonly networkPolicies: readonly kplus.k8s.KubeNetworkPolicy[];
+  readonly deployment: k8s.KubeDeployment;
+  readonly configMap: k8s.KubeConfigMap;
+  readonly service?: k8s.KubeService;
+  readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+  readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  readonly networkPolicies: readonly k8s.KubeNetworkPolicy[];
 }
 
-const DEFAULT_RESOURCES: kplus.ContainerResources = {
-  cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.units(1) },
+const DEFAULT_RESOURCES: GatewayResources = {
+  cpu: { request: { amount: '100m' }, limit: { amount: '1' } },
   memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
 };
-// The defaults as Kubernetes quantities, converted once: every gateway without `resources` (and
-// every credentials init container) shares them (cdk8s copies props when it renders them).
-const DEFAULT_REQUIREMENTS = resourceRequirements(DEFAULT_RESOURCES);
-const INIT_REQUIREMENTS = resourceRequirements({
-  cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(100) },
+const INIT_RESOURCES: GatewayResources = {
+  cpu: { request: { amount: '10m' }, limit: { amount: '100m' } },
   memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
-});
+};
+// The defaults as Kubernetes quantities, converted on first use (the L1 module is loaded then) and
+// shared by every gateway without `resources` and every credentials init container (cdk8s copies
+// props when it renders them).
+let defaultRequirements: { readonly gateway?: k8s.ResourceRequirements; readonly init?: k8s.ResourceRequirements } | undefined;
+function defaults(): { readonly gateway?: k8s.ResourceRequirements; readonly init?: k8s.ResourceRequirements } {
+  defaultRequirements ??= { gateway: resourceRequirements(DEFAULT_RESOURCES), init: resourceRequirements(INIT_RESOURCES) };
+  return defaultRequirements;
+}
 
 /** The runtime shape of `GatewayWorkloadOptions` (a JavaScript caller may pass anything). */
 export const WORKLOAD_OPTIONS_FIELDS: Record<string, Field> = {
@@ -137,8 +196,9 @@ const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
  */
 export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, config: EngineConfig,
   options: GatewayWorkloadOptions, servicePort?: number): GatewayWorkload {
+  const { KubeConfigMap, KubeDeployment, KubeService, KubePodDisruptionBudget, KubeHorizontalPodAutoscalerV2 } = kube();
   const name = resourceName(scope, 'gateway');
-  const configMap = new k8s.KubeConfigMap(scope, 'GatewayConfig', {
+  const configMap = new KubeConfigMap(scope, 'GatewayConfig', {
     metadata: { name: resourceName(scope, 'gateway-config') },
     data: { ...config.files },
     immutable: false,
@@ -152,14 +212,14 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
   // Filled in below, once the Deployment has its construct path: the value is derived from it
   // (as cdk8s-plus derives it), so the selector, immutable on a Deployment, stays what it was.
   const podLabels: Record<string, string> = {};
-  const deployment = new k8s.KubeDeployment(scope, 'Gateway', {
+  const deployment = new KubeDeployment(scope, 'Gateway', {
     metadata: { name },
     spec: {
       minReadySeconds: 0,
       progressDeadlineSeconds: 600,
       replicas,
       selector: { matchLabels: podLabels },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromString('25%') } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: kube().IntOrString.fromString('25%'), maxUnavailable: kube().IntOrString.fromString('25%') } },
       template: {
         metadata: { annotations: { 'checksum/config': checksum }, labels: podLabels },
         spec: podSpec(config, options, podLabels, configMap.name, intent.namespace),
@@ -168,20 +228,20 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
   });
   podLabels[ADDRESS_LABEL] = Names.toLabelValue(deployment);
 
-  const service = servicePort === undefined ? undefined : new k8s.KubeService(scope, 'GatewayService', {
+  const service = servicePort === undefined ? undefined : new KubeService(scope, 'GatewayService', {
     metadata: { name },
     spec: {
       externalIPs: [],
-      ports: [{ name: `http-${servicePort}`, port: servicePort, targetPort: k8s.IntOrString.fromNumber(servicePort) }],
+      ports: [{ name: `http-${servicePort}`, port: servicePort, targetPort: kube().IntOrString.fromNumber(servicePort) }],
       selector: podLabels,
       type: 'ClusterIP',
     },
   });
-  const podDisruptionBudget = minimum < 2 ? undefined : new k8s.KubePodDisruptionBudget(scope, 'GatewayDisruptionBudget', {
+  const podDisruptionBudget = minimum < 2 ? undefined : new KubePodDisruptionBudget(scope, 'GatewayDisruptionBudget', {
     metadata: { name },
-    spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: podLabels } },
+    spec: { minAvailable: kube().IntOrString.fromNumber(1), selector: { matchLabels: podLabels } },
   });
-  const autoscaler = options.autoscaling === undefined ? undefined : new k8s.KubeHorizontalPodAutoscalerV2(scope, 'GatewayAutoscaler', {
+  const autoscaler = options.autoscaling === undefined ? undefined : new KubeHorizontalPodAutoscalerV2(scope, 'GatewayAutoscaler', {
     metadata: { name },
     spec: autoscalerSpec(name, options.autoscaling),
   });
@@ -192,7 +252,7 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
 
 /** The gateway pod: the proxy, and (with credentials) the init container that renders them. */
 function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabels: Record<string, string>, configMapName: string,
-  namespace: string | undefined): kplus.k8s.PodSpec {
+  namespace: string | undefined): k8s.PodSpec {
   const securityContext = containerSecurityContext(config.runAsUser);
   const credentials = config.initScript !== undefined && config.generatedDir !== undefined ? config.generatedDir : undefined;
   const secretMounts = config.secretMounts.map((m, i) => ({ name: `secret-${i}`, mountPath: m.mountPath, readOnly: true }));
@@ -200,7 +260,7 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
   // Renders the credentials from the mounted Secrets into memory, before the proxy starts. A
   // script that reads the configuration (Kong's copies kong.yml to append the consumers) gets it
   // read-only, as the proxy does.
-  const init: kplus.k8s.Container | undefined = credentials === undefined ? undefined : {
+  const init: k8s.Container | undefined = credentials === undefined ? undefined : {
     name: 'credentials',
     image: config.image,
     imagePullPolicy: 'IfNotPresent',
@@ -210,7 +270,7 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
       ...secretMounts,
     ],
     command: ['/bin/sh', '-c', config.initScript!],
-    resources: INIT_REQUIREMENTS,
+    resources: defaults().init,
     securityContext,
   };
   return {
@@ -241,7 +301,7 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
 }
 
 /** Every container of the gateway pod: non-root, read-only root filesystem, no privilege, no capability. */
-function containerSecurityContext(runAsUser: number): kplus.k8s.SecurityContext {
+function containerSecurityContext(runAsUser: number): k8s.SecurityContext {
   return {
     allowPrivilegeEscalation: false,
     capabilities: { drop: ['ALL'] },
@@ -257,11 +317,11 @@ function containerSecurityContext(runAsUser: number): kplus.k8s.SecurityContext 
  * The proxy: its ports, the configuration, emptyDirs where it writes, the Secrets and (with
  * credentials) what the init container rendered, probes on the internal status port.
  */
-function gatewayContainer(config: EngineConfig, options: GatewayWorkloadOptions, securityContext: kplus.k8s.SecurityContext,
-  secretMounts: kplus.k8s.VolumeMount[], credentials: string | undefined): kplus.k8s.Container {
-  const probe = (failureThreshold: number): kplus.k8s.Probe => ({
+function gatewayContainer(config: EngineConfig, options: GatewayWorkloadOptions, securityContext: k8s.SecurityContext,
+  secretMounts: k8s.VolumeMount[], credentials: string | undefined): k8s.Container {
+  const probe = (failureThreshold: number): k8s.Probe => ({
     failureThreshold,
-    httpGet: { path: config.healthPath, port: k8s.IntOrString.fromNumber(config.statusPort), scheme: 'HTTP' },
+    httpGet: { path: config.healthPath, port: kube().IntOrString.fromNumber(config.statusPort), scheme: 'HTTP' },
     periodSeconds: 10,
   });
   const env = Object.entries(config.env ?? {}).map(([envName, value]) => ({ name: envName, value }));
@@ -285,13 +345,13 @@ function gatewayContainer(config: EngineConfig, options: GatewayWorkloadOptions,
     readinessProbe: probe(1),
     livenessProbe: probe(3),
     startupProbe: probe(30),
-    resources: options.resources === undefined ? DEFAULT_REQUIREMENTS : resourceRequirements(options.resources),
+    resources: options.resources === undefined ? defaults().gateway : resourceRequirements(options.resources),
     securityContext,
   };
 }
 
 /** Spread the pods over nodes, as a preference so a small cluster still schedules them. */
-function spreadOverNodes(podLabels: Record<string, string>, namespace: string | undefined): kplus.k8s.Affinity {
+function spreadOverNodes(podLabels: Record<string, string>, namespace: string | undefined): k8s.Affinity {
   return {
     podAntiAffinity: {
       preferredDuringSchedulingIgnoredDuringExecution: [{
@@ -303,7 +363,7 @@ function spreadOverNodes(podLabels: Record<string, string>, namespace: string | 
 }
 
 /** Lets only the gateway's pods reach each backend whose pods are known. */
-function isolateBackends(scope: Construct, intent: ExposureIntent, gatewayPodLabels: Record<string, string>): kplus.k8s.KubeNetworkPolicy[] {
+function isolateBackends(scope: Construct, intent: ExposureIntent, gatewayPodLabels: Record<string, string>): k8s.KubeNetworkPolicy[] {
   const byPods = new Map<string, { namespace?: string; podLabels: () => Record<string, string>; ports: Set<number>; name: string }>();
   for (const b of intent.backends) {
     if (b.podLabels === undefined) continue;
@@ -312,7 +372,8 @@ function isolateBackends(scope: Construct, intent: ExposureIntent, gatewayPodLab
     entry.ports.add(b.targetPort ?? b.port);
     byPods.set(key, entry);
   }
-  return [...byPods.values()].map((b) => new k8s.KubeNetworkPolicy(scope, `IsolateBackend-${b.namespace ?? ''}-${b.name}`, {
+  const { KubeNetworkPolicy } = kube();
+  return [...byPods.values()].map((b) => new KubeNetworkPolicy(scope, `IsolateBackend-${b.namespace ?? ''}-${b.name}`, {
     metadata: { name: resourceName(scope, `isolate-${b.name}`), namespace: b.namespace },
     spec: {
       podSelector: { matchLabels: Lazy.any({ produce: () => b.podLabels() }) },
@@ -323,22 +384,22 @@ function isolateBackends(scope: Construct, intent: ExposureIntent, gatewayPodLab
           ...(b.namespace !== intent.namespace && intent.namespace !== undefined
             ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': intent.namespace } } } : {}),
         }],
-        ports: [...b.ports].sort((x, y) => x - y).map((port) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' })),
+        ports: [...b.ports].sort((x, y) => x - y).map((port) => ({ port: kube().IntOrString.fromNumber(port), protocol: 'TCP' })),
       }],
     },
   }));
 }
 
 /** Requests and limits as Kubernetes quantities (memory in Mi, ephemeral storage in Gi, as cdk8s-plus writes them). */
-function resourceRequirements(resources: kplus.ContainerResources): kplus.k8s.ResourceRequirements | undefined {
+function resourceRequirements(resources: GatewayResources): k8s.ResourceRequirements | undefined {
   const quantities = (pick: 'request' | 'limit') => {
-    const q: Record<string, kplus.k8s.Quantity> = {};
+    const q: Record<string, k8s.Quantity> = {};
     const cpu = resources.cpu?.[pick];
     const memory = resources.memory?.[pick];
     const storage = resources.ephemeralStorage?.[pick];
-    if (cpu) q.cpu = k8s.Quantity.fromString(cpu.amount);
-    if (memory) q.memory = k8s.Quantity.fromString(`${memory.toMebibytes()}Mi`);
-    if (storage) q['ephemeral-storage'] = k8s.Quantity.fromString(`${storage.toGibibytes()}Gi`);
+    if (cpu) q.cpu = kube().Quantity.fromString(cpu.amount);
+    if (memory) q.memory = kube().Quantity.fromString(`${memory.toMebibytes()}Mi`);
+    if (storage) q['ephemeral-storage'] = kube().Quantity.fromString(`${storage.toGibibytes()}Gi`);
     return Object.keys(q).length > 0 ? q : undefined;
   };
   const limits = quantities('limit');
@@ -350,7 +411,7 @@ function resourceRequirements(resources: kplus.ContainerResources): kplus.k8s.Re
  * Scales on CPU. Up: at most 4 pods or 200% per minute, whichever is more; down: after 5 minutes
  * of lower load, at most `minReplicas` pods per 5 minutes (cdk8s-plus's defaults).
  */
-function autoscalerSpec(name: string, autoscaling: GatewayAutoscaling): kplus.k8s.HorizontalPodAutoscalerSpecV2 {
+function autoscalerSpec(name: string, autoscaling: GatewayAutoscaling): k8s.HorizontalPodAutoscalerSpecV2 {
   return {
     scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
     minReplicas: autoscaling.minReplicas,

@@ -1,4 +1,3 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { GATEWAY_API_EXPERIMENTAL_ROW, GATEWAY_API_ROW } from './capabilities';
 import { GatewayApiKinds, loadGatewayApiKinds } from './channel';
@@ -8,6 +7,7 @@ import { renderReferenceGrants } from './reference-grants';
 import { renderHttpsRedirectRoute, renderRoutes } from './routes';
 import { unexpected } from './unexpected';
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
+import type * as k8s from '../../../imports/k8s';
 import { Problem } from '../../core/errors';
 import { BOOLEAN, object, optional, required, STRING } from '../../core/runtime-shape';
 import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from '../../core/validators';
@@ -77,7 +77,7 @@ export interface GatewayApiResources {
   /** ReferenceGrants for references into other namespaces. */
   readonly referenceGrants?: readonly gatewayApi.ReferenceGrantV1Beta1[];
   /** Services the library created for `Backend.fromDeployment` backends. */
-  readonly backendServices?: readonly kplus.Service[];
+  readonly backendServices?: readonly k8s.KubeService[];
 }
 
 /**

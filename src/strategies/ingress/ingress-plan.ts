@@ -1,8 +1,8 @@
-import type * as kplus from 'cdk8s-plus-27';
 import type { IngressDialect } from './dialect';
+import type * as k8s from '../../../imports/k8s';
 import { BackendIntent, ExposureIntent, isCatchAll, RouteIntent } from '../../intent/model';
 
-type HttpIngressPath = kplus.k8s.HttpIngressPath;
+type HttpIngressPath = k8s.HttpIngressPath;
 
 /** One Ingress object in the making: the routes that share an annotation set. */
 interface IngressPlan {
@@ -52,7 +52,7 @@ export function planIngresses(intent: ExposureIntent, dialect: IngressDialect): 
 }
 
 /** The Ingress v1 backend of a Service port. */
-export function ingressBackend(backend: BackendIntent): kplus.k8s.IngressBackend {
+export function ingressBackend(backend: BackendIntent): k8s.IngressBackend {
   return { service: { name: backend.name, port: { number: backend.port } } };
 }
 

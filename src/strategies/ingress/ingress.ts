@@ -1,8 +1,8 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { atMostTwoBackends, found, redirectHasABackend } from './checks';
 import { IngressDialect } from './dialect';
 import { ingressBackend, planIngresses } from './ingress-plan';
+import type * as k8s from '../../../imports/k8s';
 import { distinctProblems, Problem } from '../../core/errors';
 import { resourceName } from '../../core/naming';
 import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
@@ -10,8 +10,7 @@ import { BackendIntent, ExposureIntent } from '../../intent/model';
 import { claimAllRoutes, RouteClaims, StrategyRenderer } from '../contract';
 import { provisionBackendServices } from '../shared/backend-services';
 import { certManagerAnnotations } from '../shared/cert-manager';
-
-const k8s = kplus.k8s;
+import { kube } from '../shared/kube';
 
 /** The labels of Istio's shared ingress gateway, which serves Ingresses of class `istio`. */
 const ISTIO_INGRESS_GATEWAY = { istio: 'ingressgateway' };
@@ -19,11 +18,11 @@ const ISTIO_INGRESS_GATEWAY = { istio: 'ingressgateway' };
 /** What ingress synthesizes (escape hatches). */
 export interface IngressResources {
   /** ingress: the first Ingress (it holds the hosts' TLS and cert-manager annotations). */
-  readonly ingress?: kplus.k8s.KubeIngress;
+  readonly ingress?: k8s.KubeIngress;
   /** ingress: every Ingress, the first one included (controllers need one per annotation set, and one per canary). */
-  readonly ingresses?: readonly kplus.k8s.KubeIngress[];
+  readonly ingresses?: readonly k8s.KubeIngress[];
   /** Services the library created for `Backend.fromDeployment` backends. */
-  readonly backendServices?: readonly kplus.Service[];
+  readonly backendServices?: readonly k8s.KubeService[];
 }
 
 /**
@@ -77,10 +76,10 @@ export class IngressRenderer implements StrategyRenderer {
 
   /** One Ingress: `suffix` names the ones after the first (`<name>-1`, `<name>-canary-2`). */
   private ingress(scope: Construct, intent: ExposureIntent, suffix: string | undefined, annotations: Readonly<Record<string, string>>,
-    paths: kplus.k8s.HttpIngressPath[], defaultBackend?: BackendIntent): kplus.k8s.KubeIngress {
+    paths: k8s.HttpIngressPath[], defaultBackend?: BackendIntent): k8s.KubeIngress {
     const name = suffix === undefined ? intent.name : resourceName(scope, suffix);
     const sorted = Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => a.localeCompare(b)));
-    return new k8s.KubeIngress(scope, suffix === undefined ? 'Ingress' : `Ingress-${suffix}`, {
+    return new (kube().KubeIngress)(scope, suffix === undefined ? 'Ingress' : `Ingress-${suffix}`, {
       metadata: { name, annotations: Object.keys(sorted).length > 0 ? sorted : undefined },
       spec: {
         ingressClassName: this.className,
@@ -93,6 +92,6 @@ export class IngressRenderer implements StrategyRenderer {
 }
 
 /** One rule per host, or one host-less rule, all with the same paths. */
-function ingressRules(intent: ExposureIntent, paths: kplus.k8s.HttpIngressPath[]): kplus.k8s.IngressRule[] {
+function ingressRules(intent: ExposureIntent, paths: k8s.HttpIngressPath[]): k8s.IngressRule[] {
   return intent.hosts.length === 0 ? [{ http: { paths } }] : intent.hosts.map((host) => ({ host, http: { paths } }));
 }

@@ -1,4 +1,3 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ISTIO_ROW } from './capabilities';
 import { checkLetThrough, istioProblems } from './checks';
@@ -14,6 +13,7 @@ import { passthroughRoutes } from './passthrough-routes';
 import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
 import type * as istioNetworking from '../../../imports/istio-networking.istio.io';
 import type * as istioSecurity from '../../../imports/istio-security.istio.io';
+import type * as k8s from '../../../imports/k8s';
 import { Problem } from '../../core/errors';
 import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
 import { ExposureIntent } from '../../intent/model';
@@ -38,7 +38,7 @@ export interface IstioResources {
   /** With `Tls.certManager`: the Certificate (in the gateway's namespace for istio). */
   readonly certificate?: certManager.Certificate;
   /** Services the library created for `Backend.fromDeployment` backends. */
-  readonly backendServices?: readonly kplus.Service[];
+  readonly backendServices?: readonly k8s.KubeService[];
 }
 
 /**

@@ -1,15 +1,14 @@
 import { Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { LOAD_BALANCER_ROW, NODE_PORT_ROW } from './capabilities';
+import type * as k8s from '../../../imports/k8s';
 import { Problem } from '../../core/errors';
 import { NUMBER, object, optional, STRING, STRING_RECORD } from '../../core/runtime-shape';
 import { portProblem, problemsOf } from '../../core/validators';
 import { ExposureIntent } from '../../intent/model';
 import { StrategyRenderer } from '../contract';
+import { kube } from '../shared/kube';
 import { optionProblems } from '../shared/option-shapes';
-
-const k8s = kplus.k8s;
 
 /** Options for `ExposureStrategy.nodePort`. */
 export interface NodePortStrategyOptions {
@@ -63,7 +62,7 @@ const LOAD_BALANCER_OPTIONS = object('the options of ExposureStrategy.loadBalanc
 /** What nodePort and loadBalancer synthesize (escape hatches). */
 export interface ServiceResources {
   /** nodePort / loadBalancer: the Service. */
-  readonly service?: kplus.k8s.KubeService;
+  readonly service?: k8s.KubeService;
 }
 
 /**
@@ -125,7 +124,8 @@ export class ServiceRenderer implements StrategyRenderer {
     const podLabels = backend.podLabels!;
     const options = this.options;
     const annotations = options.annotations === undefined ? undefined : sortedRecord(options.annotations);
-    const service = new k8s.KubeService(scope, 'Service', {
+    const { IntOrString, KubeService } = kube();
+    const service = new KubeService(scope, 'Service', {
       metadata: { name: intent.name, annotations },
       spec: {
         type: this.name === 'nodePort' ? 'NodePort' : 'LoadBalancer',
@@ -137,7 +137,7 @@ export class ServiceRenderer implements StrategyRenderer {
           appProtocol: backend.protocol === 'grpc' ? 'kubernetes.io/h2c' : undefined,
           protocol: 'TCP',
           port: options.port ?? backend.port,
-          targetPort: k8s.IntOrString.fromNumber(backend.targetPort ?? backend.port),
+          targetPort: IntOrString.fromNumber(backend.targetPort ?? backend.port),
           nodePort: options.nodePort,
         }],
         loadBalancerClass: options.loadBalancerClass,

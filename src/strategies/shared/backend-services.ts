@@ -1,32 +1,49 @@
-import * as kplus from 'cdk8s-plus-27';
-import { BackendIntent } from '../../intent/model';
+import { Lazy } from 'cdk8s';
+import { kube } from './kube';
+import type * as k8s from '../../../imports/k8s';
+import { BackendIntent, DeploymentOfBackend } from '../../intent/model';
+
+/** The Service of a Deployment and the ports it serves so far (the array its spec renders at synth). */
+interface BackendService {
+  readonly service: k8s.KubeService;
+  readonly ports: k8s.ServicePort[];
+}
 
 // One Service per Deployment, shared by every exposure of it (ports are added as needed).
-const servicesByDeployment = new WeakMap<kplus.Deployment, kplus.Service>();
+const servicesByDeployment = new WeakMap<DeploymentOfBackend, BackendService>();
 
 /**
  * Creates (or extends) the ClusterIP Service of `Backend.fromDeployment` backends, named like
  * the Deployment, so that L7 strategies can route to it by name. Ports are named `http-<port>`
- * or `grpc-<port>`: Istio selects the protocol from the port name.
+ * or `grpc-<port>`: Istio selects the protocol from the port name. The Service is a core L1
+ * placed under the Deployment, as cdk8s-plus places one (`deployment.exposeViaService`), so the
+ * app's cdk8s-plus, whichever version, is not needed to write it.
  */
-export function provisionBackendServices(backends: readonly BackendIntent[]): kplus.Service[] {
-  const created: kplus.Service[] = [];
+export function provisionBackendServices(backends: readonly BackendIntent[]): k8s.KubeService[] {
+  const created: k8s.KubeService[] = [];
   for (const backend of backends) {
     const deployment = backend.deployment;
     if (deployment === undefined) continue;
-    let service = servicesByDeployment.get(deployment);
-    if (service === undefined) {
-      service = new kplus.Service(deployment, 'ExposedServiceBackend', {
+    let entry = servicesByDeployment.get(deployment);
+    if (entry === undefined) {
+      const ports: k8s.ServicePort[] = [];
+      const service = new (kube().KubeService)(deployment, 'ExposedServiceBackend', {
         metadata: { name: backend.name },
-        selector: deployment,
-        ports: [],
+        spec: {
+          externalIPs: [],
+          ports,
+          // Read at synth: the Deployment's pod labels may still change after this declaration.
+          selector: Lazy.any({ produce: () => ({ ...deployment.matchLabels }) }),
+          type: 'ClusterIP',
+        },
       });
-      servicesByDeployment.set(deployment, service);
+      entry = { service, ports };
+      servicesByDeployment.set(deployment, entry);
     }
-    if (!service.ports.some((p) => p.port === backend.port)) {
-      service.bind(backend.port, { name: `${backend.protocol}-${backend.port}`, targetPort: backend.targetPort });
+    if (!entry.ports.some((p) => p.port === backend.port)) {
+      entry.ports.push({ name: `${backend.protocol}-${backend.port}`, port: backend.port, targetPort: kube().IntOrString.fromNumber(backend.targetPort ?? backend.port) });
     }
-    if (!created.includes(service)) created.push(service);
+    if (!created.includes(entry.service)) created.push(entry.service);
   }
   return created;
 }
