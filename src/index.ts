@@ -34,7 +34,7 @@ export { GatewayApiStrategyOptions, GatewayApiParentRef, GatewayApiResources } f
 export { ApiGatewayEngine } from './strategies/api-gateway/api-gateway-engine';
 export { ApiGatewayResources } from './strategies/api-gateway/api-gateway';
 export {
-  GatewayWorkloadOptions, GatewayAutoscaling, GatewayResources, GatewayCpuResources, GatewaySizeResources, CpuAmount,
+  GatewayWorkloadOptions, GatewayAutoscaling, GatewayResourceRequirements, GatewayCpuRequirements, GatewaySizeRequirements, CpuAmount,
 } from './strategies/api-gateway/workload';
 // The generated core Kubernetes L1 classes the escape hatches return (types only: loading the
 // library loads no L1 module).

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 
@@ -9,8 +10,9 @@ import * as ts from 'typescript';
  */
 const ENTRY = path.join(__dirname, '..', 'src', 'index.ts');
 
-// What the library gives back rather than takes: escape hatches and descriptions, not options.
-const OUTPUTS = /Resources$|^ExternalReference$|^StrategyCapabilities$/;
+// What the library gives back rather than takes (escape hatches and descriptions), and the shapes
+// of the cdk8s-plus objects it reads (`IDeploymentLike` ...): not options a user writes.
+const OUTPUTS = /Resources$|^ExternalReference$|^StrategyCapabilities$|^I[A-Z]\w*Like$/;
 
 export interface PropDoc { readonly iface: string; readonly prop: string; readonly optional: boolean; readonly doc: string }
 
@@ -48,5 +50,20 @@ describe('public API documentation', () => {
       ...(p.optional && !p.doc.includes('@default') ? [`${p.iface}.${p.prop}: no @default`] : []),
     ]);
     expect(missing).toEqual([]);
+  });
+});
+
+describe('the Kubernetes version the README states', () => {
+  const ROOT = path.join(__dirname, '..');
+  const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'utf8');
+
+  test('is the one the core L1s are generated from and the output is validated against', () => {
+    const claimed = /writes\s+Kubernetes (\d+\.\d+) API objects/.exec(read('README.md'))?.[1];
+    expect(claimed).toBeDefined();
+    // The one vendored schema: the import task generates imports/k8s.ts from it, the suite validates with it.
+    expect(fs.readdirSync(path.join(ROOT, 'imports', 'crds', 'kubernetes'))).toEqual([`v${claimed}.0`]);
+    const importTask = JSON.parse(read('.projen/tasks.json')).tasks.import.steps.map((s: { exec?: string }) => s.exec ?? '').join('\n');
+    expect(importTask).toContain(`imports/crds/kubernetes/v${claimed}.0/_definitions.json imports `);
+    expect(read('test/support/schema.ts')).toContain(`'kubernetes', 'v${claimed}.0', '_definitions.json'`);
   });
 });

@@ -20,34 +20,41 @@ const CPU: Shape = {
 
 /** An amount of CPU: a cdk8s-plus `Cpu` (`Cpu.millis(250)`, `Cpu.units(2)`) of any version, or `{ amount: '250m' }`. */
 export interface CpuAmount {
-  /** The amount as a Kubernetes quantity: `250m` (millicores), `2` (cores). */
+  /**
+   * The amount as a Kubernetes quantity: `250m` (millicores), `2` (cores).
+   * @example resources: { cpu: { request: { amount: '250m' } } }
+   */
   readonly amount: string;
 }
 
 /** A CPU request and limit. */
-export interface GatewayCpuResources {
+export interface GatewayCpuRequirements {
   /**
    * The CPU the scheduler reserves for each gateway pod.
    * @default - none
+   * @example resources: { cpu: { request: Cpu.millis(250) } }
    */
   readonly request?: CpuAmount;
   /**
    * The most CPU a gateway pod may use (it is throttled above it).
    * @default - none
+   * @example resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(2) } }
    */
   readonly limit?: CpuAmount;
 }
 
 /** A request and limit of memory or ephemeral storage, as cdk8s `Size`s. */
-export interface GatewaySizeResources {
+export interface GatewaySizeRequirements {
   /**
    * The amount the scheduler reserves for each gateway pod.
    * @default - none
+   * @example resources: { memory: { request: Size.mebibytes(256) } }
    */
   readonly request?: Size;
   /**
-   * The most a gateway pod may use (the container is restarted above it).
+   * The most a gateway pod may use (memory: the container is killed above it; ephemeral storage: the pod is evicted).
    * @default - none
+   * @example resources: { memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } }
    */
   readonly limit?: Size;
 }
@@ -57,13 +64,25 @@ export interface GatewaySizeResources {
  * as does a literal (`{ cpu: { request: { amount: '250m' } } }`). What is set replaces the whole
  * default (requests 100m CPU / 128Mi, limits 1 CPU / 256Mi).
  */
-export interface GatewayResources {
-  /** CPU request and limit. */
-  readonly cpu?: GatewayCpuResources;
-  /** Memory request and limit (written in Mi). */
-  readonly memory?: GatewaySizeResources;
-  /** Ephemeral storage request and limit (written in Gi). */
-  readonly ephemeralStorage?: GatewaySizeResources;
+export interface GatewayResourceRequirements {
+  /**
+   * CPU request and limit.
+   * @default - none
+   * @example resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(2) } }
+   */
+  readonly cpu?: GatewayCpuRequirements;
+  /**
+   * Memory request and limit (written in Mi).
+   * @default - none
+   * @example resources: { memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } }
+   */
+  readonly memory?: GatewaySizeRequirements;
+  /**
+   * Ephemeral storage request and limit (written in Gi).
+   * @default - none
+   * @example resources: { ephemeralStorage: { limit: Size.gibibytes(1) } }
+   */
+  readonly ephemeralStorage?: GatewaySizeRequirements;
 }
 
 /** Autoscaling of the gateway on CPU. */
@@ -98,7 +117,7 @@ export interface GatewayWorkloadOptions {
    * @default - requests 100m CPU / 128Mi, limits 1 CPU / 256Mi
    * @example resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(2) } }
    */
-  readonly resources?: GatewayResources;
+  readonly resources?: GatewayResourceRequirements;
   /**
    * A HorizontalPodAutoscaler instead of a fixed replica count.
    * @default - fixed `replicas`
@@ -128,11 +147,11 @@ export interface GatewayWorkload {
   readonly networkPolicies: readonly k8s.KubeNetworkPolicy[];
 }
 
-const DEFAULT_RESOURCES: GatewayResources = {
+const DEFAULT_RESOURCES: GatewayResourceRequirements = {
   cpu: { request: { amount: '100m' }, limit: { amount: '1' } },
   memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
 };
-const INIT_RESOURCES: GatewayResources = {
+const INIT_RESOURCES: GatewayResourceRequirements = {
   cpu: { request: { amount: '10m' }, limit: { amount: '100m' } },
   memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
 };
@@ -391,7 +410,7 @@ function isolateBackends(scope: Construct, intent: ExposureIntent, gatewayPodLab
 }
 
 /** Requests and limits as Kubernetes quantities (memory in Mi, ephemeral storage in Gi, as cdk8s-plus writes them). */
-function resourceRequirements(resources: GatewayResources): k8s.ResourceRequirements | undefined {
+function resourceRequirements(resources: GatewayResourceRequirements): k8s.ResourceRequirements | undefined {
   const quantities = (pick: 'request' | 'limit') => {
     const q: Record<string, k8s.Quantity> = {};
     const cpu = resources.cpu?.[pick];
