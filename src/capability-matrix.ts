@@ -13,23 +13,35 @@ import { LOAD_BALANCER_ROW, NODE_PORT_ROW } from './strategies/service/capabilit
 
 export { FEATURES, Feature, Support, Capabilities, StrategyCapabilities } from './intent/capabilities';
 
-/** Every strategy the library has, in the order of the docs' table. */
+/**
+ * Every strategy the library has (and each flavour of one), in the order of the docs' table: what
+ * each expresses of each feature. The errors for unsupported features are read from these rows.
+ */
 export const CAPABILITY_MATRIX = {
+  /** `ExposureStrategy.nodePort()`: a NodePort Service (L4). */
   nodePort: NODE_PORT_ROW,
+  /** `ExposureStrategy.loadBalancer()`: a LoadBalancer Service (L4). */
   loadBalancer: LOAD_BALANCER_ROW,
+  /** `ExposureStrategy.ingress({ className })` for any controller: the Ingress v1 spec only. */
   ingress: INGRESS_GENERIC_ROW,
+  /** `ExposureStrategy.ingress({ className, controller: IngressController.ingressNginx() })`: the spec plus ingress-nginx annotations. */
   ingressNginx: INGRESS_NGINX_ROW,
+  /** `ExposureStrategy.istio()`: Gateway and VirtualService (with DestinationRules and JWT policies). */
   istio: ISTIO_ROW,
+  /** `ExposureStrategy.gatewayApi(...)` on the standard channel. */
   gatewayApi: GATEWAY_API_ROW,
+  /** `ExposureStrategy.gatewayApi({ ..., experimental: true })`: the standard channel plus retries. */
   gatewayApiExperimental: GATEWAY_API_EXPERIMENTAL_ROW,
+  /** `ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() })`. */
   apiGatewayNginx: API_GATEWAY_NGINX_ROW,
+  /** `ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() })`. */
   apiGatewayKong: API_GATEWAY_KONG_ROW,
 } satisfies Record<string, StrategyCapabilities>;
 
 /** The rows in the docs' order. */
 export const CAPABILITY_ROWS: readonly StrategyCapabilities[] = Object.values(CAPABILITY_MATRIX);
 
-/** The capability table of docs/capabilities.md, generated from the matrix above. */
+/** The capability table of docs/capabilities.md (markdown), generated from the matrix above. */
 export function renderCapabilityTable(): string {
   return capabilityTable(CAPABILITY_ROWS);
 }

@@ -41,6 +41,14 @@ export class ExposedService extends Construct {
    */
   public readonly externalReferences: readonly ExternalReference[];
 
+  /**
+   * Declares the exposure and synthesizes the strategy's objects under this construct.
+   * @param scope the chart (or a construct in it); the chart's namespace is the exposure's
+   * @param id the construct id; object names derive from the construct path (`shop/public` -> `shop-public`)
+   * @param props the declaration and the strategy
+   * @throws ExposureError listing every problem of the declaration at once, one line each with the
+   * construct path and the field, when it is invalid or the strategy cannot express it
+   */
   constructor(scope: Construct, id: string, props: ExposedServiceProps) {
     super(scope, id);
     // Runtime types first (a JavaScript caller may pass anything); then every other problem at

@@ -5,12 +5,14 @@ import { dnsSubdomainProblem, headerNameProblem, problemsOf } from '../core/vali
 /** Options for `Auth.apiKey`. */
 export interface ApiKeyAuthOptions {
   /**
-   * The Secret holding the keys and the consumer each belongs to (never inlined).
+   * The Secret holding the keys (never inlined): one data key per consumer, the consumer's name,
+   * its value that consumer's API key. The gateway reads it at pod start; usage logs and
+   * `RateLimit` with `key: 'api-key'` name the consumer.
    * @example Auth.apiKey({ secret: 'api-consumers' })
    */
   readonly secret: SecretRef;
   /**
-   * The request header that carries the key.
+   * The request header that carries the key (case-insensitive; written in lowercase).
    * @default 'x-api-key'
    * @example Auth.apiKey({ secret: 'api-consumers', header: 'x-client-key' })
    */
@@ -27,7 +29,8 @@ export interface BasicAuthOptions {
    */
   readonly secret: SecretRef;
   /**
-   * The realm announced in `WWW-Authenticate`.
+   * The realm announced in `WWW-Authenticate` (no quote, backslash or line break; ingress-nginx
+   * takes letters, digits, spaces and `-._~/:` only).
    * @default 'Authentication required'
    * @example Auth.basic({ secret: 'admins', realm: 'Admin API' })
    */
@@ -37,17 +40,20 @@ export interface BasicAuthOptions {
 /** Options for `Auth.jwt`. */
 export interface JwtAuthOptions {
   /**
-   * The `iss` claim tokens must carry.
+   * The `iss` claim tokens must carry. With Istio, only tokens of this issuer pass the exposure's
+   * AuthorizationPolicy, even when the shared gateway trusts other issuers.
    * @example Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/.well-known/jwks.json' })
    */
   readonly issuer: string;
   /**
-   * Where the issuer publishes its signing keys (https).
+   * Where the issuer publishes its signing keys, as a JSON Web Key Set (an https URL). Istio
+   * fetches the keys from it (`jwksUri` of the RequestAuthentication).
    * @example Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/.well-known/jwks.json' })
    */
   readonly jwksUri: string;
   /**
-   * Accepted `aud` claims.
+   * Accepted `aud` claims: a token must carry one of them (Istio; the Kong engine cannot check
+   * audiences, an error there).
    * @default - any audience
    * @example audiences: ['orders-api']
    */
@@ -67,9 +73,16 @@ export type AuthSpec =
   | { readonly kind: 'basic'; readonly secretName: string; readonly realm: string }
   | { readonly kind: 'jwt'; readonly issuer: string; readonly jwksUri: string; readonly audiences: readonly string[]; readonly publicKeySecret?: string };
 
-/** How clients authenticate. Requests without valid credentials get 401. */
+/**
+ * How clients authenticate. Requests without valid credentials are refused with 401 (Istio
+ * answers a request without a token 403, from its AuthorizationPolicy). Credentials are read from
+ * Secrets by name; the YAML never holds them.
+ */
 export class Auth {
-  /** An API key in a request header, checked against the keys in a Secret. */
+  /**
+   * An API key in a request header, checked against the keys in a Secret (API gateway engines:
+   * an nginx `map` of keys to consumers, or Kong's `key-auth` with an `acl`).
+   */
   public static apiKey(options: ApiKeyAuthOptions): Auth {
     const types = optionTypeProblems(options, { header: 'string' });
     if (types.length > 0) return new Auth(INERT, types);
@@ -79,7 +92,10 @@ export class Auth {
       problemsOf(dnsSubdomainProblem(name, 'secret name'), secretTypeProblem(options.secret, 'Auth.apiKey'), headerNameProblem(header)));
   }
 
-  /** HTTP basic auth against an htpasswd file in a Secret. */
+  /**
+   * HTTP basic auth against the users in a Secret: ingress-nginx's `auth-type: basic` (an htpasswd
+   * file in the Secret), or the API gateway engines (one data key per user in the Secret).
+   */
   public static basic(options: BasicAuthOptions): Auth {
     const types = optionTypeProblems(options, { realm: 'string' });
     if (types.length > 0) return new Auth(INERT, types);
@@ -89,7 +105,11 @@ export class Auth {
       problemsOf(dnsSubdomainProblem(name, 'secret name'), secretTypeProblem(options.secret, 'Auth.basic'), /["\\\r\n]/.test(realm) ? `realm "${realm}" has a quote, backslash or line break` : undefined));
   }
 
-  /** A JWT bearer token signed by the issuer's keys. */
+  /**
+   * A JWT bearer token (`Authorization: Bearer ...`) signed by the issuer's keys: Istio's
+   * RequestAuthentication and AuthorizationPolicy on the gateway workload, or Kong's `jwt` plugin
+   * with the issuer's public key (`publicKeySecret`).
+   */
   public static jwt(options: JwtAuthOptions): Auth {
     const types = optionTypeProblems(options, { issuer: 'string', jwksUri: 'string', audiences: 'strings', publicKeySecret: 'secret' }, false);
     if (types.length > 0) return new Auth(INERT, types);

@@ -6,14 +6,18 @@ export type RateLimitKey = 'client-ip' | 'api-key';
 /** Options for `RateLimit.perSecond` and `RateLimit.perMinute`. */
 export interface RateLimitOptions {
   /**
-   * Requests accepted above the rate in a burst before requests are rejected with 429.
+   * Requests accepted above the rate in a burst before requests are rejected with 429 (the NGINX
+   * engine's `limit_req burst`, served without delay). ingress-nginx takes a whole multiple of the
+   * rate, at least 1 (`limit-burst-multiplier`); the Kong engine counts fixed windows and takes
+   * none (0).
    * @default 0 - no request above the rate is accepted
    * @example RateLimit.perSecond(10, { burst: 20 })
    */
   readonly burst?: number;
 
   /**
-   * What requests are counted per: the client address, or the API key (needs `Auth.apiKey`).
+   * What requests are counted per: the client address, or the consumer of the API key (needs
+   * `Auth.apiKey`; the API gateway engines only).
    * @default 'client-ip'
    * @example RateLimit.perMinute(600, { key: 'api-key' })
    */
@@ -21,14 +25,19 @@ export interface RateLimitOptions {
 }
 
 
-/** How many requests a client may make; requests above it get 429. */
+/**
+ * How many requests a client may make; requests above it get 429. Rendered as `limit_req` by the
+ * NGINX engine, Kong's `rate-limiting` plugin (policy `local`), and ingress-nginx's `limit-rps` or
+ * `limit-rpm` annotations. Counts are kept per gateway pod (per controller replica for
+ * ingress-nginx), so the cluster-wide limit is the rate times the number of pods.
+ */
 export class RateLimit {
-  /** At most `requests` per second. */
+  /** At most `requests` per second (a whole number from 1 to 1,000,000,000) per client or key. */
   public static perSecond(requests: number, options: RateLimitOptions = {}): RateLimit {
     return new RateLimit(requests, 'second', options);
   }
 
-  /** At most `requests` per minute. */
+  /** At most `requests` per minute (a whole number from 1 to 1,000,000,000) per client or key. */
   public static perMinute(requests: number, options: RateLimitOptions = {}): RateLimit {
     return new RateLimit(requests, 'minute', options);
   }

@@ -5,42 +5,81 @@
  * docs/capabilities.md from it.
  */
 
-/** How a strategy expresses a feature. */
+/**
+ * How a strategy expresses a feature: `native` in the objects it renders, `annotation` through
+ * its controller's annotations (ingress-nginx), `none` not at all (declaring it fails synth).
+ */
 export type Support = 'native' | 'annotation' | 'none';
 
-/** The features of the intent a strategy may or may not express. */
+/**
+ * The features of the declaration a strategy may or may not express, each with its title in
+ * docs/capabilities.md; the keys name the features in the capability matrix and in the errors.
+ */
 export const FEATURES = {
+  /** Declared when `hosts` is not empty: the exposure answers for those hostnames only. */
   'hosts': 'Virtual hosts (`hosts`)',
+  /** Declared by `tls`: the strategy terminates TLS for `hosts` (or its front does). */
   'tls': 'TLS termination (`tls`)',
+  /**
+   * Declared by `tls: Tls.certManager(...)`: cert-manager issues the certificate (a Certificate, or
+   * the annotations its ingress-shim and gateway-shim read).
+   */
   'tls-cert-manager': 'Certificates from cert-manager (`Tls.certManager`)',
+  /** Declared by `Tls.fromSecret(name, { namespace })` with another namespace than the exposure's. */
   'cross-namespace-secret': 'TLS Secret in another namespace',
+  /** Declared by more than one route, or by one route that does not take every request. */
   'path-routing': 'Routes beyond one catch-all route (`routes`)',
+  /** Declared by a route matching `PathMatch.exact(...)`. */
   'path-exact': 'Exact path match (`PathMatch.exact`)',
+  /** Declared by a route matching `PathMatch.regex(...)`. */
   'path-regex': 'Regex path match (`PathMatch.regex`)',
+  /** Declared by a route with `match.headers`. */
   'header-match': 'Header match (`match.headers`)',
+  /** Declared by a route with `match.queryParams`. */
   'query-match': 'Query parameter match (`match.queryParams`)',
+  /** Declared by a route with `match.method`. */
   'method-match': 'Method match (`match.method`)',
+  /** Declared by a route with more than one of `backends`. */
   'weighted-backends': 'Weighted backends, canaries (`backends`)',
+  /** Declared by a `Backend.fromName(...)` backend: a Service the app does not define. */
   'backend-by-name': 'Backend outside the app (`Backend.fromName`)',
+  /** Declared by a backend in another namespace than the exposure's. */
   'cross-namespace-backend': 'Backend in another namespace',
+  /** Declared by a backend with a `subset` (pods selected by labels beyond the Service's selector). */
   'subsets': 'Version subsets of a backend (`subset`)',
+  /** Declared by a route of `protocol: 'grpc'`, or whose backends are. */
   'grpc': 'gRPC routes (`protocol: \'grpc\'`)',
+  /** Declared by `timeout`, on the exposure or a route. */
   'timeout': 'Request timeout (`timeout`)',
+  /** Declared by `retries`, on the exposure or a route. */
   'retries': 'Retries (`retries`)',
+  /** Declared by a route's `rewrite.path`. */
   'rewrite-path': 'Path rewrite (`rewrite.path`)',
+  /** Declared by a route's `rewrite.host`. */
   'rewrite-host': 'Host rewrite (`rewrite.host`)',
+  /** Declared by a route's `redirect`. */
   'redirect': 'Redirect (`redirect`)',
+  /** Declared by a route's `requestHeaders`. */
   'request-headers': 'Request header edits (`requestHeaders`)',
+  /** Declared by a route's `responseHeaders`. */
   'response-headers': 'Response header edits (`responseHeaders`)',
+  /** Declared by a route's `mirror`. */
   'mirror': 'Traffic mirroring (`mirror`)',
+  /** Declared by a route's `fault`. */
   'fault': 'Fault injection (`fault`)',
+  /** Declared by `cors`, on the exposure or a route. */
   'cors': 'CORS (`cors`)',
+  /** Declared by `rateLimit`, on the exposure or a route. */
   'rate-limit': 'Rate limits (`rateLimit`)',
+  /** Declared by `auth: Auth.apiKey(...)`, on the exposure or a route. */
   'auth-api-key': 'API keys (`Auth.apiKey`)',
+  /** Declared by `auth: Auth.basic(...)`, on the exposure or a route. */
   'auth-basic': 'Basic auth (`Auth.basic`)',
+  /** Declared by `auth: Auth.jwt(...)`, on the exposure or a route. */
   'auth-jwt': 'JWT (`Auth.jwt`)',
 } as const;
 
+/** A feature of the declaration: a key of `FEATURES`. */
 export type Feature = keyof typeof FEATURES;
 
 /** What one strategy can express: every feature is listed. */
@@ -52,7 +91,9 @@ export const every = (support: Support): Capabilities =>
 
 /** A strategy (or a flavour of one) in the matrix: its name as shown in errors and docs, and its capabilities. */
 export interface StrategyCapabilities {
+  /** The strategy's name as errors and docs/capabilities.md show it, e.g. `ingress (ingressNginx)`. */
   readonly strategy: string;
+  /** How the strategy expresses each feature. */
   readonly capabilities: Capabilities;
   /** Why some features are `none` or `annotation`, for the docs. */
   readonly notes?: string;

@@ -61,7 +61,9 @@ export type RouteClaims = Claims;
 export interface ExternalReference {
   /** The API group: `''` for core objects. */
   readonly apiGroup: string;
+  /** The object's kind: `Service` (a `Backend.fromName` backend) or `Gateway` (an existing Istio or Gateway API Gateway). */
   readonly kind: string;
+  /** The object's name. */
   readonly name: string;
   /** `undefined`: the exposure's own namespace. */
   readonly namespace?: string;

@@ -85,7 +85,11 @@ export interface GatewayResourceRequirements {
   readonly ephemeralStorage?: GatewaySizeRequirements;
 }
 
-/** Autoscaling of the gateway on CPU. */
+/**
+ * Autoscaling of the gateway on CPU: a HorizontalPodAutoscaler (`autoscaling/v2`) on the gateway
+ * Deployment. It scales up by at most 4 pods or 200% a minute, whichever is more, and down after
+ * 5 minutes of lower load.
+ */
 export interface GatewayAutoscaling {
   /**
    * The fewest gateway pods (2 or more keeps the PodDisruptionBudget useful).
@@ -98,6 +102,8 @@ export interface GatewayAutoscaling {
    */
   readonly maxReplicas: number;
   /**
+   * The average CPU use the autoscaler keeps the gateway pods at, in percent of their CPU request
+   * (1-100).
    * @default 70
    * @example autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilization: 60 }
    */
@@ -114,6 +120,8 @@ export interface GatewayWorkloadOptions {
    */
   readonly replicas?: number;
   /**
+   * CPU, memory and ephemeral storage requests and limits of the gateway container. The CPU
+   * request is what `autoscaling.cpuUtilization` is a percentage of.
    * @default - requests 100m CPU / 128Mi, limits 1 CPU / 256Mi
    * @example resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(2) } }
    */
