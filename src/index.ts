@@ -41,3 +41,12 @@ export {
 export type * as k8s from '../imports/k8s';
 export { NginxEngineOptions } from './strategies/api-gateway/nginx/nginx-engine';
 export { KongEngineOptions } from './strategies/api-gateway/kong/kong-engine';
+
+// The generated L1 classes the escape hatches (`ExposedResources`) hand out, as type-only
+// namespaces: a user can name their types (`istioNetworking.VirtualService`), and loading the
+// library still loads no L1 module (a strategy loads the ones it renders).
+export type * as istioNetworking from '../imports/istio-networking.istio.io';
+export type * as istioSecurity from '../imports/istio-security.istio.io';
+export type * as gatewayApi from '../imports/gateway-api-gateway.networking.k8s.io';
+export type * as gatewayApiExperimental from '../imports/gateway-api-experimental-gateway.networking.k8s.io';
+export type * as certManager from '../imports/cert-manager-cert-manager.io';
