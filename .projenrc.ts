@@ -5,6 +5,9 @@ const project = new typescript.TypeScriptProject({
   name: 'cdk8s-expose',
   description: 'One declaration of how a Kubernetes service is exposed; one prop picks Service, Ingress, Istio, Gateway API or an API gateway.',
   license: 'Apache-2.0',
+  repository: 'git+https://github.com/cdk8s-expose/cdk8s-expose.git',
+  homepage: 'https://github.com/cdk8s-expose/cdk8s-expose#readme',
+  keywords: ['cdk8s', 'kubernetes', 'k8s', 'ingress', 'istio', 'gateway-api', 'api-gateway', 'nginx', 'kong', 'cert-manager', 'constructs'],
   copyrightOwner: 'The cdk8s-expose authors',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
@@ -17,7 +20,9 @@ const project = new typescript.TypeScriptProject({
   entrypointTypes: 'lib/src/index.d.ts',
   tsconfig: {
     include: ['imports/**/*.ts'],
-    compilerOptions: { rootDir: '.', skipLibCheck: true },
+    // No source maps in lib/: the package ships no TypeScript sources for them to point at (the
+    // tests run on the sources with ts-jest, which makes its own).
+    compilerOptions: { rootDir: '.', skipLibCheck: true, inlineSourceMap: false, inlineSources: false },
   },
   tsconfigDev: {
     include: ['../src/**/*.ts'],
@@ -60,7 +65,8 @@ const project = new typescript.TypeScriptProject({
     ignorePatterns: ['imports/', 'lib/', 'node_modules/', '*.d.ts', '*.js'],
   },
   gitignore: ['.crd-bundles/', 'examples/**/dist/', '.jest-results.json'],
-  npmignoreEnabled: true,
+  // What the package ships is the `files` allow-list below, not an ignore list.
+  npmignoreEnabled: false,
   github: false,
   buildWorkflow: false,
   release: false,
@@ -71,6 +77,22 @@ const project = new typescript.TypeScriptProject({
 // npm ci on these machines fails with the jest-30 lockfile unless unrs-resolver is pinned
 // (the registry lacks the non-linux bindings of 1.13.0).
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
+
+// The package: the compiled library (lib/src, and the L1s of lib/imports it loads), its docs and
+// nothing else. test/package/package-contents.test.ts checks what `npm pack` would publish.
+project.package.addField('files', [
+  'lib/**/*.js',
+  'lib/**/*.d.ts',
+  'README.md',
+  'LICENSE',
+  'CHANGELOG.md',
+  'docs/api/',
+]);
+project.package.addField('exports', {
+  '.': { types: './lib/src/index.d.ts', default: './lib/src/index.js' },
+  './package.json': './package.json',
+});
+project.package.addEngine('node', '>=20');
 
 // Snapshots are written on purpose (`npx jest -u`) and reviewed; no task rewrites them.
 project.tasks.removeTask('test:update');
