@@ -26,7 +26,8 @@ const project = new typescript.TypeScriptProject({
   },
   tsconfigDev: {
     include: ['../src/**/*.ts'],
-    compilerOptions: { skipLibCheck: true },
+    // Tests import the examples, which import the library by its name (see examples/tsconfig.json).
+    compilerOptions: { skipLibCheck: true, paths: { 'cdk8s-expose': ['../src/index.ts'] } },
   },
 
   // The library needs only cdk8s and constructs: it writes core Kubernetes objects with its own L1s
@@ -48,7 +49,10 @@ const project = new typescript.TypeScriptProject({
     'dependency-cruiser@^17.4.3',
     // The schema check evaluates the CRDs' CEL rules with Buf's CEL evaluator (RE2 regexes, a CommonJS
     // build); @bufbuild/protobuf is its peer and gives the Duration and Timestamp messages.
-    '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],
+    '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2',
+    // The examples import 'cdk8s-expose' by name; under ts-node (`cdk8s synth` in examples/*) this
+    // maps it to src/ from examples/tsconfig.json's `paths`.
+    'tsconfig-paths@^4.2.0'],
 
   jestOptions: {
     // CI must fail on snapshot drift: new snapshots are written with `npx jest -u`.
@@ -57,6 +61,9 @@ const project = new typescript.TypeScriptProject({
     extraCliOptions: ['--json', '--outputFile=.jest-results.json'],
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/examples/.*/dist/'],
+      // The examples the tests import name the library as an app does; here it is src/, the same
+      // module instance the tests import as '../src'.
+      moduleNameMapper: { '^cdk8s-expose$': '<rootDir>/src/index.ts' },
     },
   },
   eslintOptions: {
@@ -174,10 +181,22 @@ project.addTask('docs', {
 });
 project.npmignore?.exclude('/typedoc.json', '/tsdoc.json');
 
+// eslint's import resolver reads each file's own tsconfig, so that 'cdk8s-expose' resolves to src/
+// in examples/ and test/ as it does for tsc.
+const eslintrc = project.tryFindObjectFile('.eslintrc.json')!;
+eslintrc.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './examples/tsconfig.json', './test/tsconfig.json']);
+eslintrc.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);
+
 // The example apps type-check against the library's compiler options, without being part of its
 // build; eslint's project service and ts-node both pick this file up for examples/.
+// The examples import the library by its name, as an app does, so that a copy works unchanged in
+// an app; `paths` maps the name to src/ here (tsc, eslint, and ts-node with tsconfig-paths).
 new JsonFile(project, 'examples/tsconfig.json', {
-  obj: { extends: '../tsconfig.json', compilerOptions: { noEmit: true, rootDir: '..' }, include: ['**/*.ts'] },
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { noEmit: true, rootDir: '..', paths: { 'cdk8s-expose': ['../src/index.ts'] } },
+    include: ['**/*.ts'],
+  },
   marker: true,
   allowComments: true,
 });

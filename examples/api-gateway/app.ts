@@ -1,8 +1,7 @@
 // An API product: keys per consumer, rate limits per key, CORS, a cache and usage logs, on the
 // NGINX engine behind a LoadBalancer, and the same API on Kong behind Gateway API.
-// In an app repo, import from 'cdk8s-expose' instead of '../../src'.
 import { App, Chart, Duration } from 'cdk8s';
-import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
+import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, PathMatch, RateLimit, Tls } from 'cdk8s-expose';
 
 /** The declaration both engines serve. Secrets hold one key per consumer: never in this code. */
 const api = (): Omit<ExposedServiceProps, 'strategy'> => ({

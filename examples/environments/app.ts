@@ -1,9 +1,8 @@
 // One declaration, the strategy picked per environment (ENVIRONMENT=dev|staging|prod, default
 // dev): dev on a plain Ingress, staging on Gateway API, prod on Istio with an API gateway behind it.
-// In an app repo, import from 'cdk8s-expose' instead of '../../src'.
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ApiGatewayEngine, Backend, ExposedService, ExposureStrategy, PathMatch } from '../../src';
+import { ApiGatewayEngine, Backend, ExposedService, ExposureStrategy, PathMatch } from 'cdk8s-expose';
 
 export const ENVIRONMENTS = {
   dev: () => ExposureStrategy.ingress({ className: 'nginx' }),

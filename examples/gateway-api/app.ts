@@ -1,7 +1,7 @@
 // Gateway API: a Gateway of class eg (Envoy Gateway) with TLS from cert-manager, and routes that
-// attach to a shared Gateway run by the platform team. In an app repo, import from 'cdk8s-expose'.
+// attach to a shared Gateway run by the platform team.
 import { App, Chart, Duration } from 'cdk8s';
-import { Backend, ExposedService, ExposureStrategy, HeaderMatch, PathMatch, Tls } from '../../src';
+import { Backend, ExposedService, ExposureStrategy, HeaderMatch, PathMatch, Tls } from 'cdk8s-expose';
 
 export function build(app: App): Chart {
   const chart = new Chart(app, 'store', { namespace: 'store' });

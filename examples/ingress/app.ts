@@ -1,7 +1,7 @@
 // The seed article's example on Ingress v1 (class istio), and a shop on ingress-nginx with its
-// annotations. In an app repo, import from 'cdk8s-expose' instead of '../../src'.
+// annotations.
 import { App, Chart, Duration } from 'cdk8s';
-import { Backend, ExposedService, ExposureStrategy, IngressController, PathMatch, RateLimit, Tls } from '../../src';
+import { Backend, ExposedService, ExposureStrategy, IngressController, PathMatch, RateLimit, Tls } from 'cdk8s-expose';
 
 export function build(app: App): Chart {
   const chart = new Chart(app, 'httpbin', { namespace: 'httpbin' });

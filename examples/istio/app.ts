@@ -1,8 +1,8 @@
 // The seed article's httpbin on Istio, then a bookinfo-style canary of reviews v1 -> v2 with
-// retries. In an app repo, import from 'cdk8s-expose' instead of '../../src'.
+// retries.
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Backend, ExposedService, ExposureStrategy, IstioGateway, PathMatch, Tls } from '../../src';
+import { Backend, ExposedService, ExposureStrategy, IstioGateway, PathMatch, Tls } from 'cdk8s-expose';
 
 export function build(app: App): Chart {
   const chart = new Chart(app, 'bookinfo', { namespace: 'bookinfo' });

@@ -1,8 +1,7 @@
 // Moving off ingress-nginx (retired in March 2026): the same declaration, rendered for
 // ingress-nginx (today) and for Gateway API (tomorrow), side by side; the strategy is the only change.
-// In an app repo, import from 'cdk8s-expose' instead of '../../src'.
 import { App, Chart, Duration } from 'cdk8s';
-import { Backend, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, PathMatch, Tls } from '../../src';
+import { Backend, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, PathMatch, Tls } from 'cdk8s-expose';
 
 const declaration = (): Omit<ExposedServiceProps, 'strategy'> => ({
   hosts: ['shop.example.com'],

@@ -1,8 +1,7 @@
 // A NodePort for a dev cluster and a LoadBalancer for the cloud: L4 only, no hosts or paths.
-// In an app repo, import from 'cdk8s-expose' instead of '../../src'.
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Backend, ExposedService, ExposureStrategy } from '../../src';
+import { Backend, ExposedService, ExposureStrategy } from 'cdk8s-expose';
 
 export function build(app: App): Chart {
   const chart = new Chart(app, 'echo', { namespace: 'echo' });

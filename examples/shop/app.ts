@@ -1,8 +1,8 @@
 // The example shop app: one declaration of how the API is exposed, with the strategy picked per
-// environment. In an app repo, import from 'cdk8s-expose' instead of '../../src'.
+// environment.
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ApiGatewayEngine, Backend, ExposedService, ExposureStrategy, IngressController, IstioGateway, PathMatch, Tls } from '../../src';
+import { ApiGatewayEngine, Backend, ExposedService, ExposureStrategy, IngressController, IstioGateway, PathMatch, Tls } from 'cdk8s-expose';
 
 /** The strategies this example can be synthesized with (`EXPOSURE=...`). */
 export const STRATEGIES = {
