@@ -86,7 +86,7 @@ const project = new typescript.TypeScriptProject({
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
 // The package: the compiled library (lib/src, and the L1s of lib/imports it loads), its docs and
-// nothing else. test/package/package-contents.test.ts checks what `npm pack` would publish.
+// nothing else. test/package/package.test.ts checks what `npm pack` publishes.
 project.package.addField('files', [
   'lib/**/*.js',
   'lib/**/*.d.ts',
