@@ -131,7 +131,7 @@ const bundles: Record<string, string[]> = {
     'gateway-api/standard/gateway.networking.k8s.io_gateways.yaml@v1',
     'gateway-api/standard/gateway.networking.k8s.io_httproutes.yaml@v1',
     'gateway-api/standard/gateway.networking.k8s.io_grpcroutes.yaml@v1',
-    // ReferenceGrant is written as v1beta1, which clusters before Gateway API v1.5 serve.
+    // ReferenceGrant is written as v1beta1, which every Gateway API release serves.
     'gateway-api/standard/gateway.networking.k8s.io_referencegrants.yaml@v1,v1beta1',
   ],
   // The experimental channel (retries) for `gatewayApi({ experimental: true })`.
