@@ -1,4 +1,15 @@
 // The public surface: named exports only. Internal types and helpers are not reachable from here.
+// The generated L1 classes the escape hatches (`ExposedResources`) hand out, as type-only
+// namespaces: a user can name their types (`istioNetworking.VirtualService`, `k8s.KubeService`),
+// and loading the library still loads no L1 module (a strategy loads the ones it renders).
+// Imported then exported, rather than `export type * as`, so the typings read on TypeScript < 5.
+import type * as certManager from '../imports/cert-manager-cert-manager.io';
+import type * as gatewayApiExperimental from '../imports/gateway-api-experimental-gateway.networking.k8s.io';
+import type * as gatewayApi from '../imports/gateway-api-gateway.networking.k8s.io';
+import type * as istioNetworking from '../imports/istio-networking.istio.io';
+import type * as istioSecurity from '../imports/istio-security.istio.io';
+import type * as k8s from '../imports/k8s';
+
 export { ExposedService, ExposedServiceProps } from './exposed-service';
 export { ExposedResources } from './exposed-resources';
 export { ExposureStrategy, ApiGatewayStrategyOptions } from './exposure-strategy';
@@ -36,17 +47,7 @@ export { ApiGatewayResources } from './strategies/api-gateway/api-gateway';
 export {
   GatewayWorkloadOptions, GatewayAutoscaling, GatewayResourceRequirements, GatewayCpuRequirements, GatewaySizeRequirements, CpuAmount,
 } from './strategies/api-gateway/workload';
-// The generated core Kubernetes L1 classes the escape hatches return (types only: loading the
-// library loads no L1 module).
-export type * as k8s from '../imports/k8s';
 export { NginxEngineOptions } from './strategies/api-gateway/nginx/nginx-engine';
 export { KongEngineOptions } from './strategies/api-gateway/kong/kong-engine';
 
-// The generated L1 classes the escape hatches (`ExposedResources`) hand out, as type-only
-// namespaces: a user can name their types (`istioNetworking.VirtualService`), and loading the
-// library still loads no L1 module (a strategy loads the ones it renders).
-export type * as istioNetworking from '../imports/istio-networking.istio.io';
-export type * as istioSecurity from '../imports/istio-security.istio.io';
-export type * as gatewayApi from '../imports/gateway-api-gateway.networking.k8s.io';
-export type * as gatewayApiExperimental from '../imports/gateway-api-experimental-gateway.networking.k8s.io';
-export type * as certManager from '../imports/cert-manager-cert-manager.io';
+export type { k8s, istioNetworking, istioSecurity, gatewayApi, gatewayApiExperimental, certManager };

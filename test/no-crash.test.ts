@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
   ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch,
@@ -65,9 +66,21 @@ describe('values of the wrong type are errors naming the field', () => {
     ['Backend.fromDeployment of an object without the members of a cdk8s-plus Deployment', () => ({
       strategy: istio(), backend: Backend.fromDeployment({ name: 'api', node: {}, metadata: {}, containers: [{}] } as never),
     }), 'backend: deployment is an object; use a cdk8s-plus Deployment, or Backend.fromName(name, port)'],
+    ['Backend.fromService of a construct that holds no Kubernetes object', () => ({
+      strategy: istio(), backend: Backend.fromService(Object.assign(new Construct(testChart(), 's'), { name: 's', metadata: {}, ports: [{ port: 80 }] })),
+    }), 'backend: service is a Construct; use a cdk8s-plus Service, or Backend.fromName(name, port)'],
+    ['a Deployment whose namespace is a number', () => ({
+      strategy: istio(), backend: Backend.fromDeployment({ name: 'api', node: {}, metadata: { namespace: 7 }, matchLabels: {}, containers: [] } as never),
+    }), 'backend: deployment is an object; use a cdk8s-plus Deployment, or Backend.fromName(name, port)'],
+    ['a Deployment whose pod labels are numbers', () => ({
+      strategy: istio(), backend: Backend.fromDeployment({ name: 'api', node: {}, metadata: {}, matchLabels: { app: 1 }, containers: [] } as never),
+    }), 'backend: deployment is an object; use a cdk8s-plus Deployment, or Backend.fromName(name, port)'],
+    ['a negative CPU amount', () => ({
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), resources: { cpu: { request: { amount: '-1' } } } }), backend: api(),
+    }), "strategy: options.resources.cpu.request is an object; use Cpu.millis(n) or Cpu.units(n) of cdk8s-plus, or { amount: '250m' } (a Kubernetes quantity)"],
     ['a CPU amount that is not a quantity', () => ({
       strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), resources: { cpu: { limit: { amount: 'two cores' } } } }), backend: api(),
-    }), "strategy: options.resources.cpu.limit is an object; use Cpu.millis(n) or Cpu.units(n) of cdk8s-plus, or { amount: '250m' }"],
+    }), "strategy: options.resources.cpu.limit is an object; use Cpu.millis(n) or Cpu.units(n) of cdk8s-plus, or { amount: '250m' } (a Kubernetes quantity)"],
     ['a weight given as a string', () => ({ strategy: istio(), routes: [{ backends: [{ backend: api(), weight: '90' }] }] }),
       'routes[0].backends[0].weight: is a string ("90"); use a finite number'],
     ['a header value that is a number', () => ({ strategy: istio(), backend: api(), routes: [{ requestHeaders: { set: { 'x-a': 1 } } }] }),

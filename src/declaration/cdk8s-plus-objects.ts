@@ -50,7 +50,8 @@ export interface IServicePortLike {
 
 /**
  * A Service of this app: a `Service` of any cdk8s-plus from cdk8s-plus-27 to -33. The library
- * reads its name, namespace and ports, and its pod selector from its manifest.
+ * reads its name, namespace and ports, and its pod selector from the Kubernetes object it holds
+ * (`ApiObject.of(service)`: a construct without one is refused).
  */
 export interface IServiceLike extends IConstruct {
   /** The Service's name (`metadata.name`). */

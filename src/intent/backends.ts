@@ -143,18 +143,33 @@ function typeProblems(spec: BackendSpec): string[] {
 
 /** A construct with the members of a cdk8s-plus object the library reads: its name and metadata. */
 function isPlusObject(value: unknown): value is Record<string, unknown> {
-  return isPlainObject(value) && typeof value.name === 'string' && isPlainObject(value.node) && isPlainObject(value.metadata);
+  if (!isPlainObject(value) || typeof value.name !== 'string' || !isPlainObject(value.node) || !isPlainObject(value.metadata)) return false;
+  const namespace = value.metadata.namespace;
+  return namespace === undefined || typeof namespace === 'string';
 }
 
-/** A Service of any cdk8s-plus version, by the members the library reads. */
+const isPort = (n: unknown): boolean => typeof n === 'number' && Number.isInteger(n);
+
+/**
+ * A Service of any cdk8s-plus version, by the members the library reads: its ports, and its pod
+ * selector from the Kubernetes object under it (`ApiObject.of`), which a cdk8s-plus Service has.
+ */
 function isServiceLike(value: unknown): boolean {
-  return isPlusObject(value) && Array.isArray(value.ports) && value.ports.every((p) => isPlainObject(p) && typeof p.port === 'number');
+  if (!isPlusObject(value) || !Array.isArray(value.ports)) return false;
+  if (!value.ports.every((p) => isPlainObject(p) && isPort(p.port) && (p.targetPort === undefined || isPort(p.targetPort)))) return false;
+  try {
+    ApiObject.of(value as unknown as IConstruct);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A Deployment of any cdk8s-plus version, by the members the library reads. */
 function isDeploymentLike(value: unknown): boolean {
-  return isPlusObject(value) && isPlainObject(value.matchLabels) && Array.isArray(value.containers)
-    && value.containers.every((c) => isPlainObject(c) && Array.isArray(c.ports) && c.ports.every((p) => isPlainObject(p) && typeof p.number === 'number'));
+  return isPlusObject(value) && isPlainObject(value.matchLabels) && Object.values(value.matchLabels).every((v) => typeof v === 'string')
+    && Array.isArray(value.containers)
+    && value.containers.every((c) => isPlainObject(c) && Array.isArray(c.ports) && c.ports.every((p) => isPlainObject(p) && isPort(p.number)));
 }
 
 function protocolProblems(protocol: string | undefined): string[] {

@@ -27,10 +27,13 @@ interface Run { readonly code: number | null; readonly stdout: string; readonly 
 /**
  * Runs a command in its own process group and kills the whole group after `timeoutMs`. The
  * environment is this one without npm's `npm_*` variables (set by `npm test` for its own package:
- * the apps are other packages) and without ts-node's settings.
+ * the apps are other packages), except those saying where packages come from, and without
+ * ts-node's settings.
  */
 function run(command: string, args: readonly string[], cwd: string, timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|TS_NODE_)/i.test(k)));
+  // Where packages come from is kept (a CI's registry mirror, proxy, cache and CA), not the rest.
+  const source = /^npm_config_(registry|cache|proxy|https_proxy|noproxy|strict_ssl|cafile|userconfig)$/i;
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => source.test(k) || !/^(npm_|TS_NODE_)/i.test(k)));
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd,
@@ -126,6 +129,37 @@ function layOutApp(dir: string, plus: Plus, tarball: string) {
   const importLine = /^import \* as kplus from 'cdk8s-plus-33';$/m;
   if (!importLine.test(example)) throw new Error('README\'s install example must import cdk8s-plus-33 as kplus (the app on cdk8s-plus-27 swaps that line)');
   fs.writeFileSync(path.join(dir, 'main.ts'), example.replace(importLine, `import * as kplus from '${plus}';`));
+  fs.writeFileSync(path.join(dir, 'every-plus-object.ts'), everyPlusObject(plus));
+}
+
+/**
+ * A file the app's `tsc` type-checks (the template compiles every .ts file) and nothing runs: every
+ * other place the library takes a cdk8s-plus object, given the app's own cdk8s-plus's objects.
+ */
+function everyPlusObject(plus: Plus): string {
+  return `import { Size } from 'cdk8s';
+import * as kplus from '${plus}';
+import { Construct } from 'constructs';
+import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposureStrategy, Tls } from 'cdk8s-expose';
+
+export function everyPlusObject(scope: Construct): void {
+  const deployment = new kplus.Deployment(scope, 'api', { containers: [{ image: 'ghcr.io/acme/api:1.0.0', portNumber: 8080 }] });
+  const service = deployment.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
+  const tls = new kplus.TlsSecret(scope, 'tls', { tlsCert: 'cert', tlsKey: 'key' });
+  const users = new kplus.Secret(scope, 'users');
+  new ExposedService(scope, 'gateway', {
+    strategy: ExposureStrategy.apiGateway({
+      engine: ApiGatewayEngine.nginx(),
+      resources: { cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) }, memory: { limit: Size.mebibytes(512) } },
+    }),
+    hosts: ['api.example.com'],
+    backend: Backend.fromService(service),
+    routes: [{ backend: Backend.fromDeployment(deployment, { port: 8080 }) }],
+    tls: Tls.fromSecret(tls),
+    auth: Auth.basic({ secret: users }),
+  });
+}
+`;
 }
 
 /** Every installed copy of the given packages under `dir`'s node_modules, nested ones included. */
@@ -194,7 +228,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (apps) await Promise.all(Object.values(apps));
   if (work) fs.rmSync(work, { recursive: true, force: true });
-}, 300_000);
+}, 420_000); // an app's install, then its type-check and synth side by side, are bounded by 240 s + 150 s
 
 describe('the published package', () => {
   const files = () => packed.files.map((f) => f.path);
@@ -256,7 +290,7 @@ describe('the published package', () => {
     expect(pkg.repository).toEqual({ type: 'git', url: 'git+https://github.com/cdk8s-expose/cdk8s-expose.git' });
     expect(pkg.homepage).toBe('https://github.com/cdk8s-expose/cdk8s-expose#readme');
     expect(pkg.keywords).toEqual(expect.arrayContaining(['cdk8s', 'kubernetes']));
-    expect(pkg.files).toEqual(['lib/**/*.js', 'lib/**/*.d.ts', 'README.md', 'LICENSE', 'CHANGELOG.md', 'docs/api/']);
+    expect(pkg.files).toEqual(['lib/**/*.js', 'lib/**/*.d.ts', 'README.md', 'LICENSE', 'CHANGELOG.md', 'docs/api/', '!docs/api/cdk8s-expose/namespaces/']);
   });
 });
 

@@ -186,6 +186,25 @@ describe('apiGateway strategy, NGINX engine', () => {
     });
   });
 
+  test('resources as any cdk8s-plus writes them or as literals; sizes in the largest unit they are whole in, never rounded', () => {
+    const chart = testChart('shop', 'shop');
+    new ExposedService(chart, 'api', {
+      strategy: ExposureStrategy.apiGateway({
+        engine: ApiGatewayEngine.nginx(),
+        resources: {
+          cpu: { request: { amount: '250m' }, limit: { amount: '1.5' } },
+          memory: { request: Size.kibibytes(100), limit: Size.gibibytes(1) },
+          ephemeralStorage: { request: Size.mebibytes(500), limit: Size.gibibytes(2) },
+        },
+      }),
+      backend: api(),
+    });
+    expect(containerOf(synthChecked(chart)).resources).toEqual({
+      requests: { 'cpu': '250m', 'memory': '100Ki', 'ephemeral-storage': '500Mi' },
+      limits: { 'cpu': '1.5', 'memory': '1024Mi', 'ephemeral-storage': '2Gi' },
+    });
+  });
+
   test('API key material stays in the Secret: the config includes the mounted file', () => {
     const config = configOf(expose({ backend: api(), auth: Auth.apiKey({ secret: 'api-keys', header: 'X-Key' }), rateLimit: RateLimit.perMinute(100, { key: 'api-key' }) }));
     expect(config).toContain('map $http_x_key $api_consumer_0 {');

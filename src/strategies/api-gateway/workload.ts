@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Lazy, Names, Size } from 'cdk8s';
+import { Lazy, Names, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EngineConfig } from './engine';
 import type * as k8s from '../../../imports/k8s';
@@ -8,14 +8,17 @@ import { BOOLEAN, Field, NUMBER, object, optional, required, Shape, SIZE } from 
 import { ExposureIntent } from '../../intent/model';
 import { kube } from '../shared/kube';
 
-/** A Kubernetes quantity (apimachinery's `resource.Quantity` grammar), as a CPU amount is written. */
-const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[numkMGTP]|[KMGTPE]i)?$/;
+/**
+ * A non-negative Kubernetes quantity (apimachinery's `resource.Quantity` grammar: a decimal number
+ * with an exponent, a decimal SI suffix or a binary one), as a CPU amount is written.
+ */
+const QUANTITY = /^\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[numkMGTPE]|[KMGTPE]i)?$/;
 
 /** A CPU amount (by shape: a cdk8s-plus `Cpu` of any version, or `{ amount }`), its amount a quantity. */
 const CPU: Shape = {
   kind: 'instance',
   is: (v) => { const amount = (v as { amount?: unknown } | null)?.amount; return typeof amount === 'string' && QUANTITY.test(amount); },
-  use: "Cpu.millis(n) or Cpu.units(n) of cdk8s-plus, or { amount: '250m' }",
+  use: "Cpu.millis(n) or Cpu.units(n) of cdk8s-plus, or { amount: '250m' } (a Kubernetes quantity)",
 };
 
 /** An amount of CPU: a cdk8s-plus `Cpu` (`Cpu.millis(250)`, `Cpu.units(2)`) of any version, or `{ amount: '250m' }`. */
@@ -425,13 +428,25 @@ function resourceRequirements(resources: GatewayResourceRequirements): k8s.Resou
     const memory = resources.memory?.[pick];
     const storage = resources.ephemeralStorage?.[pick];
     if (cpu) q.cpu = kube().Quantity.fromString(cpu.amount);
-    if (memory) q.memory = kube().Quantity.fromString(`${memory.toMebibytes()}Mi`);
-    if (storage) q['ephemeral-storage'] = kube().Quantity.fromString(`${storage.toGibibytes()}Gi`);
+    if (memory) q.memory = kube().Quantity.fromString(binaryQuantity(memory, 'Mi'));
+    if (storage) q['ephemeral-storage'] = kube().Quantity.fromString(binaryQuantity(storage, 'Gi'));
     return Object.keys(q).length > 0 ? q : undefined;
   };
   const limits = quantities('limit');
   const requests = quantities('request');
   return limits || requests ? { limits, requests } : undefined;
+}
+
+/**
+ * A size as a Kubernetes quantity in `unit` when it is a whole number of them (as cdk8s-plus writes
+ * memory in Mi and ephemeral storage in Gi), else in the largest smaller unit it is whole in, else
+ * in bytes: no size is rounded or refused (cdk8s-plus threw on `Size.mebibytes(500)` of storage).
+ */
+function binaryQuantity(size: Size, unit: 'Mi' | 'Gi'): string {
+  const kib = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+  const units: readonly (readonly [string, number])[] = unit === 'Gi' ? [['Gi', 1024 * 1024], ['Mi', 1024], ['Ki', 1]] : [['Mi', 1024], ['Ki', 1]];
+  const whole = units.find(([, per]) => Number.isInteger(kib / per));
+  return whole === undefined ? `${kib * 1024}` : `${kib / whole[1]}${whole[0]}`;
 }
 
 /**
