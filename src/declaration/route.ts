@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { AccessPolicy } from './access-policy';
 import { Auth } from './auth';
 import { Backend } from './backend';
 import { HeaderMatch } from './header-match';
@@ -325,6 +326,12 @@ export interface TrafficPolicy {
    * @example auth: Auth.apiKey({ secret: 'api-consumers' })
    */
   readonly auth?: Auth;
+  /**
+   * Which client IP addresses are admitted; others get 403.
+   * @default - every client address
+   * @example access: AccessPolicy.allowFrom(['10.0.0.0/8'], { except: ['10.66.0.0/16'] })
+   */
+  readonly access?: AccessPolicy;
 }
 
 /** One route: requests that match go to a backend, weighted backends, or a redirect. */

@@ -2,14 +2,15 @@ import { Chart, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { resolveBackend } from './backends';
 import {
-  AuthIntent, BackendIntent, backendKey, CorsIntent, describeMatch, ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent,
-  MirrorIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent, RoutePolicy, TlsIntent,
+  AccessIntent, AuthIntent, BackendIntent, backendKey, CorsIntent, describeMatch, ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent,
+  MatchIntent, MirrorIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent, RoutePolicy, TlsIntent,
 } from './model';
 import { Problem, Problems } from '../core/errors';
 import { resourceName } from '../core/naming';
 import {
   headerNameProblem, headerValueProblem, hostnameProblem, methodProblem, originProblem, percentageProblem, portProblem, urlPathProblem,
 } from '../core/validators';
+import { AccessSpec } from '../declaration/access-policy';
 import { Backend } from '../declaration/backend';
 import { ExposureDeclaration } from '../declaration/exposure';
 import { PathMatch } from '../declaration/path-match';
@@ -158,6 +159,7 @@ class IntentBuilder {
     const cors = pick('cors');
     const rateLimit = pick('rateLimit');
     const auth = pick('auth');
+    const access = pick('access');
     if (action?.kind === 'redirect') sources.redirect = `${field}.redirect`;
 
     const protocol = this.protocol(route, field, action);
@@ -182,6 +184,7 @@ class IntentBuilder {
       cors: cors === undefined ? undefined : this.cors(cors, sources.cors!),
       rateLimit: rateLimit === undefined ? undefined : (this.problems.addAll(sources.rateLimit!, rateLimit._problems), { ...rateLimit._spec }),
       auth: auth === undefined ? undefined : (this.problems.addAll(sources.auth!, auth._problems), authIntent(auth._spec)),
+      access: access === undefined ? undefined : (this.problems.addAll(sources.access!, access._problems), accessIntent(access._spec)),
       sources,
     };
     if (intent.rateLimit?.key === 'api-key' && intent.auth?.kind !== 'api-key') {
@@ -411,6 +414,10 @@ function hostnameWithoutWildcard(host: string): string | undefined {
 
 function authIntent(spec: AuthIntent): AuthIntent {
   return spec.kind === 'jwt' ? { ...spec, audiences: [...spec.audiences] } : { ...spec };
+}
+
+function accessIntent(spec: AccessSpec): AccessIntent {
+  return { allow: spec.allow === undefined ? undefined : [...spec.allow], deny: [...spec.deny] };
 }
 
 function duplicatesOf(values: string[]): string[] {

@@ -77,6 +77,8 @@ export const FEATURES = {
   'auth-basic': 'Basic auth (`Auth.basic`)',
   /** Declared by `auth: Auth.jwt(...)`, on the exposure or a route. */
   'auth-jwt': 'JWT (`Auth.jwt`)',
+  'ip-allow-list': 'Client IP allow list (`AccessPolicy.allowFrom`)',
+  'ip-deny-list': 'Client IP deny list (`AccessPolicy.denyFrom`, `except`)',
 } as const;
 
 /** A feature of the declaration: a key of `FEATURES`. */

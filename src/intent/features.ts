@@ -46,6 +46,8 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
     if (route.cors !== undefined) add('cors', sources.cors!);
     if (route.rateLimit !== undefined) add('rate-limit', sources.rateLimit!);
     if (route.auth !== undefined) add(`auth-${route.auth.kind}` as Feature, sources.auth!);
+    if (route.access?.allow !== undefined) add('ip-allow-list', sources.access!);
+    if ((route.access?.deny.length ?? 0) > 0) add('ip-deny-list', sources.access!);
   }
 
   for (const backend of intent.backends) {

@@ -54,6 +54,7 @@ export interface RouteIntent {
   readonly cors?: CorsIntent;
   readonly rateLimit?: RateLimitIntent;
   readonly auth?: AuthIntent;
+  readonly access?: AccessIntent;
   /** Where each policy of this route was declared (`timeout` or `routes[1].timeout`), for errors. */
   readonly sources: Readonly<Partial<Record<RoutePolicy, string>>>;
 }
@@ -137,9 +138,20 @@ export interface RateLimitIntent {
   readonly key: 'client-ip' | 'api-key';
 }
 
+/**
+ * Which client addresses a route admits: those in `allow` (every client when unset) and in no
+ * range of `deny`. Ranges are in normal form (`10.0.0.0/8`, `2001:db8::/32`), sorted, none inside
+ * another of its list; with `allow`, each `deny` range lies strictly inside an allowed one, so a
+ * denied range always wins and a longest-prefix match gives the same answer.
+ */
+export interface AccessIntent {
+  readonly allow?: readonly string[];
+  readonly deny: readonly string[];
+}
+
 /** The policies a route can carry. */
 export type RoutePolicy = 'timeout' | 'retries' | 'rewrite' | 'redirect' | 'requestHeaders' | 'responseHeaders'
-| 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth' | 'protocol';
+| 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth' | 'access' | 'protocol';
 
 export interface MatchIntent {
   readonly path: PathMatchIntent;

@@ -9,6 +9,8 @@ const ISTIO: Capabilities = {
   'auth-api-key': 'none',
   'auth-basic': 'none',
   'rate-limit': 'none',
+  'ip-allow-list': 'none',
+  'ip-deny-list': 'none',
 };
 
 export const ISTIO_ROW: StrategyCapabilities = {
