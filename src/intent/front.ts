@@ -12,6 +12,8 @@ export interface FrontTarget {
    * which the workload serves itself.
    */
   readonly l4: boolean;
+  /** True when the workload compares client addresses (access lists): an L4 front must keep them. */
+  readonly needsClientAddress: boolean;
 }
 
 /**
@@ -46,5 +48,6 @@ export function frontIntent(intent: ExposureIntent, target: FrontTarget): Exposu
     }],
     backends: [backend],
     backendFields: new Map([[backend.key, 'exposedVia']]),
+    preserveClientAddress: target.l4 && target.needsClientAddress ? true : undefined,
   };
 }

@@ -32,6 +32,11 @@ export interface ExposureIntent {
    * V8 a new hidden class per exposure, which slows every object built afterwards (cdk8s's synth).
    */
   readonly backendFields: ReadonlyMap<string, string>;
+  /**
+   * Set on the intent of an L4 front (see `frontIntent`) whose workload compares client
+   * addresses: the Service must deliver connections with the client's source address.
+   */
+  readonly preserveClientAddress?: boolean;
 }
 
 /** One route with the ExposedService-level policies merged in. */

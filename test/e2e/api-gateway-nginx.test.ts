@@ -1,7 +1,7 @@
 import { X509Certificate } from 'crypto';
 import * as tls from 'tls';
 import { Duration, Size } from 'cdk8s';
-import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
+import { AccessPolicy, ApiGatewayEngine, Auth, Backend, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
 import { request, startBackend, TestBackend } from '../support/backends';
 import { RunningNginx, startNginxInPod } from '../support/nginx';
 import { secretManifest, SimulatedPod, simulatePod, tlsSecret } from '../support/pod-simulation';
@@ -281,5 +281,123 @@ describe('API gateway, NGINX engine, terminating TLS behind a LoadBalancer', () 
       socket.once('error', reject);
     });
     expect(new X509Certificate(served).fingerprint256).toBe(new X509Certificate(Buffer.from(secret.data!['tls.crt'], 'base64')).fingerprint256);
+  });
+});
+
+describe('API gateway, NGINX engine, client IP access lists behind a trusted front', () => {
+  let api: TestBackend;
+  let internal: TestBackend;
+  let pod: SimulatedPod;
+  let nginx: RunningNginx;
+  // The test connects from 127.0.0.1, the front's address here: it sends X-Forwarded-For as the front would.
+  const from = (client: string | undefined, path: string) => request(nginx.ports.http, {
+    host: 'edge.example.com', path, headers: client === undefined ? {} : { 'x-forwarded-for': client },
+  });
+
+  beforeAll(async () => {
+    api = await startBackend('api');
+    internal = await startBackend('internal');
+    const manifests = gatewayOf((chart) => new ExposedService(chart, 'edge', {
+      strategy: ExposureStrategy.apiGateway({
+        engine: ApiGatewayEngine.nginx({ trustedProxies: ['127.0.0.1'] }),
+        exposedVia: ExposureStrategy.istio(),
+      }),
+      hosts: ['edge.example.com'],
+      backend: Backend.fromName('api', 8080),
+      access: AccessPolicy.denyFrom(['198.51.100.0/24']),
+      routes: [
+        {
+          match: { path: PathMatch.prefix('/internal') },
+          backend: Backend.fromName('internal', 8080),
+          access: AccessPolicy.allowFrom(['203.0.113.0/24', '2001:db8::/32'], { except: ['203.0.113.7'] }),
+        },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    }));
+    pod = await simulatePod({ manifests });
+    nginx = await startNginxInPod(pod, { upstreams: { [fqdn('api')]: `127.0.0.1:${api.port}`, [fqdn('internal')]: `127.0.0.1:${internal.port}` } });
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+    pod?.dispose();
+    await Promise.all([api?.close(), internal?.close()]);
+  });
+
+  test('an allowed client reaches the backend; others get 403 with JSON, and never reach it', async () => {
+    const before = internal.received.length;
+    const allowed = await from('203.0.113.5', '/internal/report');
+    expect(allowed.status).toBe(200);
+    expect(allowed.json().backend).toBe('internal');
+    expect((await from('2001:db8::1', '/internal/report')).status).toBe(200);
+    const other = await from('192.0.2.1', '/internal/report');
+    expect(other.status).toBe(403);
+    expect(other.headers['content-type']).toBe('application/json');
+    expect(other.json()).toEqual({ error: 'forbidden', status: 403, request_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(internal.received.length - before).toBe(2);
+  });
+
+  test('an exception inside the allowed range is refused', async () => {
+    expect((await from('203.0.113.7', '/internal')).status).toBe(403);
+    expect((await from('203.0.113.8', '/internal')).status).toBe(200);
+  });
+
+  test('the client address is the last one the front appended: a forged earlier entry changes nothing', async () => {
+    expect((await from('203.0.113.5, 192.0.2.1', '/internal')).status).toBe(403);
+    expect((await from('192.0.2.1, 203.0.113.5', '/internal')).status).toBe(200);
+  });
+
+  test('without X-Forwarded-For the client is the connection\'s address (the front\'s), which the allow list does not hold', async () => {
+    expect((await from(undefined, '/internal')).status).toBe(403);
+    expect((await from(undefined, '/anything')).status).toBe(200);
+  });
+
+  test('the exposure\'s deny list applies to the routes that inherit it', async () => {
+    expect((await from('198.51.100.9', '/anything')).status).toBe(403);
+    expect((await from('192.0.2.1', '/anything')).json().backend).toBe('api');
+    // The route's own policy replaces the exposure's: a client of 198.51.100.0/24 is not in its allow list anyway.
+    expect((await from('198.51.100.9', '/internal')).status).toBe(403);
+  });
+});
+
+describe('API gateway, NGINX engine, client IP access lists behind a LoadBalancer', () => {
+  let api: TestBackend;
+  let pod: SimulatedPod;
+  let nginx: RunningNginx;
+  let manifests: Manifest[];
+  const get = (path: string, headers: Record<string, string> = {}) => request(nginx.ports.http, { host: 'direct.example.com', path, headers });
+
+  beforeAll(async () => {
+    api = await startBackend('api');
+    manifests = gatewayOf((chart) => new ExposedService(chart, 'direct', {
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+      hosts: ['direct.example.com'],
+      backend: Backend.fromName('api', 8080),
+      routes: [
+        { match: { path: PathMatch.prefix('/closed') }, access: AccessPolicy.allowFrom(['10.0.0.0/8']) },
+        { match: { path: PathMatch.prefix('/') }, access: AccessPolicy.allowFrom(['127.0.0.0/8']) },
+      ],
+    }));
+    pod = await simulatePod({ manifests });
+    nginx = await startNginxInPod(pod, { upstreams: { [fqdn('api')]: `127.0.0.1:${api.port}` } });
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+    pod?.dispose();
+    await api?.close();
+  });
+
+  test('the LoadBalancer keeps the client address (externalTrafficPolicy: Local)', () => {
+    expect(manifests.find((m) => m.kind === 'Service')!.spec.externalTrafficPolicy).toBe('Local');
+  });
+
+  test('the connection\'s address decides: 127.0.0.1 is allowed on / and not on /closed', async () => {
+    expect((await get('/open')).status).toBe(200);
+    expect((await get('/closed')).status).toBe(403);
+  });
+
+  test('no proxy is trusted: X-Forwarded-For and X-Real-IP are ignored', async () => {
+    expect((await get('/closed', { 'x-forwarded-for': '10.1.2.3', 'x-real-ip': '10.1.2.3' })).status).toBe(403);
   });
 });

@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  ApiGatewayEngine, ApiGatewayStrategyOptions, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController,
-  PathMatch, QueryParamMatch, RateLimit, Tls,
+  AccessPolicy, ApiGatewayEngine, ApiGatewayStrategyOptions, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch,
+  IngressController, PathMatch, QueryParamMatch, RateLimit, Tls,
 } from '../../src';
 import { hygieneProblems } from '../support/hygiene';
 import { declarationError, find, Manifest, synthChecked, testChart } from '../support/synth';
@@ -309,5 +309,86 @@ describe('apiGateway strategy, NGINX engine', () => {
     expect(config).toContain('"~^DOM\\\\\\\\user \\"x\\"\\\\z" 1;');
     expect(config).toContain('proxy_set_header x-a "${dollar}host ${dollar}{b} \\\\ \\"q\\"";');
     expect(config).toContain('add_header x-b "${dollar}1" always;');
+  });
+});
+
+describe('apiGateway strategy, NGINX engine, client IP access lists', () => {
+  const allowInternal = AccessPolicy.allowFrom(['10.0.0.0/8', '2001:db8::/32'], { except: ['10.66.0.0/16'] });
+
+  test('a geo of the client address per declared policy, checked first in each route that has one', () => {
+    const manifests = expose({
+      hosts: ['api.example.com'],
+      backend: api(),
+      access: AccessPolicy.denyFrom(['203.0.113.0/24']),
+      cors: { allowOrigins: ['https://app.example.com'] },
+      routes: [
+        { match: { path: PathMatch.prefix('/admin') }, access: allowInternal },
+        { match: { path: PathMatch.prefix('/v1') } },
+        { match: { path: PathMatch.prefix('/v2') } },
+      ],
+    });
+    const config = configOf(manifests);
+    // One geo per declaration: the routes inheriting the exposure's list share it.
+    expect(config).toContain('  geo $access_0 {\n    0.0.0.0/0 0;\n    ::/0 0;\n    10.0.0.0/8 1;\n    2001:db8::/32 1;\n    10.66.0.0/16 0;\n  }\n');
+    expect(config).toContain('  geo $access_1 {\n    0.0.0.0/0 1;\n    ::/0 1;\n    203.0.113.0/24 0;\n  }\n');
+    expect(config.match(/geo \$access_/g)).toHaveLength(2);
+    const location = (i: number) => config.split(`location = /__route/${i} {`)[1].split('\n    }')[0];
+    // Routes in specificity order: /admin, /v1, /v2 (all prefixes of one length class), each refusing before CORS answers.
+    expect(location(0)).toMatch(/set \$route_name "routes\[0\]";\n\s+if \(\$access_0 != 1\) \{\n\s+return 403;\n\s+\}\n\s+set \$cors_preflight_0/);
+    expect(location(1)).toContain('if ($access_1 != 1) {');
+    expect(location(2)).toContain('if ($access_1 != 1) {');
+    // No proxy is trusted by default: the address of the connection is the client's.
+    expect(config).not.toContain('real_ip');
+    // The LoadBalancer in front keeps the client's address.
+    expect(find(manifests, 'Service', 'shop-api').spec.externalTrafficPolicy).toBe('Local');
+  });
+
+  test('without access lists the front keeps its default traffic policy', () => {
+    expect(find(expose({ backend: api() }), 'Service', 'shop-api').spec.externalTrafficPolicy).toBeUndefined();
+  });
+
+  test('trustedProxies: the client address from X-Forwarded-For as the front sends it', () => {
+    const manifests = expose({ hosts: ['api.example.com'], backend: api(), access: allowInternal }, {
+      engine: ApiGatewayEngine.nginx({ trustedProxies: ['10.244.0.0/16', 'fd00:10:244::/56'] }),
+      exposedVia: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }),
+    });
+    expect(configOf(manifests)).toMatch(/server_name api\.example\.com;\n\s+set_real_ip_from 10\.244\.0\.0\/16;\n\s+set_real_ip_from fd00:10:244::\/56;\n\s+real_ip_header X-Forwarded-For;\n\s+real_ip_recursive on;\n/);
+    expect(manifests.map((m) => m.kind)).toContain('HTTPRoute');
+  });
+
+  test('behind an L7 front without trustedProxies: an error naming the field', () => {
+    expect(declarationError({
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), exposedVia: ExposureStrategy.istio() }),
+      hosts: ['api.example.com'],
+      backend: api(),
+      access: allowInternal,
+      routes: [{ match: { path: PathMatch.prefix('/admin') }, access: AccessPolicy.denyFrom(['203.0.113.0/24']) }, { match: { path: PathMatch.prefix('/') } }],
+    }).message).toBe([
+      'ExposedService test/public: routes[0].access: behind istio the gateway sees the front\'s address, not the client\'s; set the engine\'s trustedProxies to '
+        + 'the addresses the front connects from (its pods\' network), so that the client address comes from X-Forwarded-For',
+      'ExposedService test/public: access: behind istio the gateway sees the front\'s address, not the client\'s; set the engine\'s trustedProxies to '
+        + 'the addresses the front connects from (its pods\' network), so that the client address comes from X-Forwarded-For',
+    ].join('\n'));
+  });
+
+  test('behind a LoadBalancer that lets nodes replace the client address: an error', () => {
+    expect(declarationError({
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), exposedVia: ExposureStrategy.loadBalancer({ externalTrafficPolicy: 'Cluster' }) }),
+      backend: api(),
+      access: allowInternal,
+    }).message).toBe('ExposedService test/public: exposedVia: externalTrafficPolicy "Cluster" lets nodes replace the client\'s address with their own, '
+      + 'and the access lists behind it compare it; use "Local" or leave it unset');
+  });
+
+  test('trustedProxies are IP ranges', () => {
+    expect(declarationError({
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ trustedProxies: ['10.244.0.1/16', 'pods', '10.244.0.0/16', '10.244.0.0/16'] }) }),
+      backend: api(),
+    }).message).toBe([
+      'ExposedService test/public: strategy: trustedProxies[0]: "10.244.0.1/16" has host bits set; the range is "10.244.0.0/16" (or write the address alone for one client)',
+      'ExposedService test/public: strategy: trustedProxies[1]: "pods" is not an IP address or range; use an IPv4 or IPv6 address with an optional prefix length, '
+        + 'e.g. "10.0.0.0/8" or "2001:db8::/32"',
+      'ExposedService test/public: strategy: trustedProxies[3] "10.244.0.0/16" is listed twice; list it once',
+    ].join('\n'));
   });
 });

@@ -2,10 +2,10 @@ import { GatewayEngine } from './engine';
 import { optionProblems } from '../shared/option-shapes';
 import { KongEngine, KongEngineOptions } from './kong/kong-engine';
 import { NginxEngine, NginxEngineOptions } from './nginx/nginx-engine';
-import { DURATION, object, optional, SIZE, STRING } from '../../core/runtime-shape';
+import { DURATION, object, optional, SIZE, STRING, STRINGS } from '../../core/runtime-shape';
 
 const COMMON_ENGINE_OPTIONS = { image: optional(STRING), maxBodySize: optional(SIZE), cacheTtl: optional(DURATION), clusterDomain: optional(STRING) };
-const NGINX_OPTIONS = object('the options of ApiGatewayEngine.nginx', { ...COMMON_ENGINE_OPTIONS, cacheSize: optional(SIZE) });
+const NGINX_OPTIONS = object('the options of ApiGatewayEngine.nginx', { ...COMMON_ENGINE_OPTIONS, cacheSize: optional(SIZE), trustedProxies: optional(STRINGS) });
 const KONG_OPTIONS = object('the options of ApiGatewayEngine.kong', COMMON_ENGINE_OPTIONS);
 
 /** The engine, with the problems of the options it was given (it was built without them). */
@@ -15,6 +15,7 @@ function withProblems(engine: GatewayEngine, problems: readonly string[]): Gatew
     name: engine.name,
     capabilities: engine.capabilities,
     ports: engine.ports,
+    trustedProxies: engine.trustedProxies,
     problems: [...problems, ...engine.problems],
     check: (intent) => engine.check(intent),
     configure: (ctx) => engine.configure(ctx),

@@ -72,7 +72,23 @@ export class ApiGatewayRenderer implements StrategyRenderer {
 
   /** What the engine cannot express. A route inheriting a policy repeats its problem: each is told once. */
   public check(intent: ExposureIntent): Problem[] {
-    return distinctProblems(this.engine.check(intent));
+    return distinctProblems([...this.engine.check(intent), ...this.clientAddressProblems(intent)]);
+  }
+
+  /**
+   * Behind an L7 front (ingress, istio, gatewayApi) every connection comes from the front's pods:
+   * access lists would compare their address, not the client's, unless the engine believes the
+   * front's X-Forwarded-For (`trustedProxies`). Behind a Service the connection's address is the
+   * client's (`externalTrafficPolicy: Local`, rendered by the front).
+   */
+  private clientAddressProblems(intent: ExposureIntent): Problem[] {
+    const l4 = this.exposedVia === undefined || this.exposedVia.capabilities.tls === 'none';
+    if (l4 || this.engine.trustedProxies.length > 0) return [];
+    return [...new Set(intent.routes.filter((r) => r.access !== undefined).map((r) => r.sources.access!))].map((field) => ({
+      field,
+      message: `behind ${this.exposedVia!.name} the gateway sees the front's address, not the client's; set the engine's trustedProxies to the addresses `
+        + 'the front connects from (its pods\' network), so that the client address comes from X-Forwarded-For',
+    }));
   }
 
   /** The gateway's front, and the gateway's Service port it routes to. */
@@ -81,7 +97,13 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     const port = intent.tls !== undefined && l4 ? this.engine.ports.https : this.engine.ports.http;
     return {
       renderer: this.exposedVia ?? this.defaultFront(port === this.engine.ports.https ? 443 : 80),
-      target: { name: resourceName(scope, 'gateway'), port, l4, podLabels: () => ({ ...this.workloads.get(scope)!.podLabels }) },
+      target: {
+        name: resourceName(scope, 'gateway'),
+        port,
+        l4,
+        podLabels: () => ({ ...this.workloads.get(scope)!.podLabels }),
+        needsClientAddress: intent.routes.some((r) => r.access !== undefined),
+      },
     };
   }
 

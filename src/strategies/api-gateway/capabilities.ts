@@ -8,8 +8,6 @@ const API_GATEWAY_NGINX: Capabilities = {
   'cross-namespace-secret': 'none',
   'fault': 'none',
   'auth-jwt': 'none',
-  'ip-allow-list': 'none',
-  'ip-deny-list': 'none',
 };
 
 /** An API gateway with the Kong engine (DB-less): JWT and consumer ACLs; no redirects, mirroring or query matches in OSS. */
@@ -19,12 +17,16 @@ const API_GATEWAY_KONG: Capabilities = {
   'query-match': 'none',
   'redirect': 'none',
   'mirror': 'none',
+  // Not yet: the ip-restriction plugin.
+  'ip-allow-list': 'none',
+  'ip-deny-list': 'none',
 };
 
 export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
   strategy: 'apiGateway (nginx)',
   capabilities: API_GATEWAY_NGINX,
-  notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors and per-consumer usage logs. nginx OSS cannot validate JWTs.',
+  notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors, '
+    + 'client IP lists (`allow`/`deny` by a `geo` of the client address; behind an L7 front, `trustedProxies`) and per-consumer usage logs. nginx OSS cannot validate JWTs.',
 };
 
 export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {

@@ -1,4 +1,5 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { parseCidr } from '../../core/cidr';
 import { Problem } from '../../core/errors';
 import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
 import { Capabilities } from '../../intent/capabilities';
@@ -72,6 +73,11 @@ export interface GatewayEngine {
   readonly problems: readonly string[];
   /** The ports of plain HTTP and of HTTPS (when the gateway terminates TLS) traffic. */
   readonly ports: { readonly http: number; readonly https: number };
+  /**
+   * The ranges (normal form) whose connections' `X-Forwarded-For` the engine believes for the
+   * client address; empty: the address of the connection is the client's.
+   */
+  readonly trustedProxies: readonly string[];
   /** What the engine cannot express in the intent beyond its capability row: every problem. */
   check(intent: ExposureIntent): Problem[];
   /** The engine's container and configuration; `check` found no problem. */
@@ -84,6 +90,20 @@ export interface GatewayEngine {
  */
 export function checkLetThrough(engine: string, what: string): never {
   throw new Error(`apiGateway (${engine}): the check let through ${what}`);
+}
+
+/** The engine option `trustedProxies`, normalised (bad entries left out), and its problems. */
+export function trustedProxiesOption(ranges: readonly string[] | undefined): { ranges: string[]; problems: string[] } {
+  const problems: string[] = [];
+  const normal: string[] = [];
+  if (ranges !== undefined && ranges.length === 0) problems.push('trustedProxies is empty; leave it unset when no proxy in front is trusted');
+  (ranges ?? []).forEach((r, i) => {
+    const { cidr, problem } = parseCidr(r);
+    if (problem !== undefined) problems.push(`trustedProxies[${i}]: ${problem}`);
+    else if (normal.includes(cidr!.text)) problems.push(`trustedProxies[${i}] "${cidr!.text}" is listed twice; list it once`);
+    else normal.push(cidr!.text);
+  });
+  return { ranges: normal, problems };
 }
 
 /** The options every engine takes, checked alike: a pinned image, a whole-second cache TTL, a DNS cluster domain, a body limit of at least 1 KiB. */

@@ -104,9 +104,16 @@ export class ServiceRenderer implements StrategyRenderer {
     this.capabilities = (name === 'nodePort' ? NODE_PORT_ROW : LOAD_BALANCER_ROW).capabilities;
   }
 
-  /** The capability row says it all: one catch-all route to one backend whose pods are known. */
-  public check(): Problem[] {
-    return [];
+  /**
+   * The capability row says the rest (one catch-all route to one backend whose pods are known):
+   * a front whose workload compares client addresses cannot let nodes replace them.
+   */
+  public check(intent: ExposureIntent): Problem[] {
+    return intent.preserveClientAddress && this.options.externalTrafficPolicy === 'Cluster' ? [{
+      field: 'exposedVia',
+      message: 'externalTrafficPolicy "Cluster" lets nodes replace the client\'s address with their own, and the access lists behind it compare it; '
+        + 'use "Local" or leave it unset',
+    }] : [];
   }
 
   /** A Service of its own: nothing shared. */
@@ -141,7 +148,8 @@ export class ServiceRenderer implements StrategyRenderer {
           nodePort: options.nodePort,
         }],
         loadBalancerClass: options.loadBalancerClass,
-        externalTrafficPolicy: options.externalTrafficPolicy,
+        // The client's source address reaches the pods only from a node that runs one of them.
+        externalTrafficPolicy: options.externalTrafficPolicy ?? (intent.preserveClientAddress ? 'Local' : undefined),
       },
     });
     return { service };

@@ -40,6 +40,8 @@ export interface KongEngineOptions {
 
 /** Kong Gateway in DB-less mode, configured by a generated declarative configuration. */
 export class KongEngine implements GatewayEngine {
+  /** Kong reads no client address from proxies here: access lists are not its yet. */
+  public readonly trustedProxies: readonly string[] = [];
   public readonly name = 'kong';
   public readonly capabilities = API_GATEWAY_KONG_ROW.capabilities;
   public readonly ports = KONG_PORTS;

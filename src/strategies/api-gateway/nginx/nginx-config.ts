@@ -11,6 +11,8 @@ export interface NginxConfigOptions {
   /** `client_max_body_size`, e.g. "1m". */
   readonly maxBodySize: string;
   readonly cache?: { readonly ttlSeconds: number; readonly maxSizeMb: number };
+  /** The proxies whose X-Forwarded-For gives the client address (normal form); empty: none. */
+  readonly trustedProxies: readonly string[];
 }
 
 /** The configuration, the Secrets it mounts, and the script that renders their credentials. */
@@ -38,7 +40,7 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
   statusServer(http);
   if (tls) httpsRedirectServer(http, serverNames);
   if (intent.hosts.length > 0) otherHostsServer(http, tls);
-  routeServer(http, { tls, serverNames, hsts, locations: locations.lines });
+  routeServer(http, { tls, serverNames, hsts, trustedProxies: options.trustedProxies, locations: locations.lines });
   out.add('}', '');
   return {
     config: out.lines.join('\n'),
@@ -135,13 +137,22 @@ function otherHostsServer(http: ConfigLines, tls: GatewayTls | undefined): void 
 }
 
 /** The server of the exposure's hosts: its listener, the variables' defaults, the routes' locations, the error pages. */
-function routeServer(http: ConfigLines, s: { tls?: GatewayTls; serverNames: string; hsts: boolean; locations: readonly string[] }): void {
+interface RouteServer {
+  readonly tls?: GatewayTls;
+  readonly serverNames: string;
+  readonly hsts: boolean;
+  readonly trustedProxies: readonly string[];
+  readonly locations: readonly string[];
+}
+
+function routeServer(http: ConfigLines, s: RouteServer): void {
   http.block('server', (server) => server
     .add(
       ...(s.tls
         ? [`listen ${NGINX_PORTS.https} ssl;`, `ssl_certificate ${NGINX_TLS_DIR}/tls.crt;`, `ssl_certificate_key ${NGINX_TLS_DIR}/tls.key;`, 'ssl_protocols TLSv1.2 TLSv1.3;']
         : [`listen ${NGINX_PORTS.http};`]),
       `server_name ${s.serverNames};`,
+      ...realClientAddress(s.trustedProxies),
       // Defaults for the variables that the routes set and the log and error pages read.
       'set $consumer "";',
       'set $route_name "";',
@@ -152,6 +163,16 @@ function routeServer(http: ConfigLines, s: { tls?: GatewayTls; serverNames: stri
     )
     .append(s.locations)
     .append(errorPagesFor(s.hsts, server)));
+}
+
+/**
+ * The client address behind trusted proxies: the last address of X-Forwarded-For that is not
+ * one of theirs (each proxy appends the address it was connected from). It becomes
+ * `$remote_addr`, which access lists and per-client rate limits read.
+ */
+function realClientAddress(trustedProxies: readonly string[]): string[] {
+  if (trustedProxies.length === 0) return [];
+  return [...trustedProxies.map((r) => `set_real_ip_from ${r};`), 'real_ip_header X-Forwarded-For;', 'real_ip_recursive on;'];
 }
 
 /**

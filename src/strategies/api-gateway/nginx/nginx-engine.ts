@@ -3,7 +3,7 @@ import { Problem } from '../../../core/errors';
 import { problemsOf } from '../../../core/validators';
 import { ExposureIntent } from '../../../intent/model';
 import { API_GATEWAY_NGINX_ROW } from '../capabilities';
-import { EngineConfig, EngineContext, engineOptionProblems, GatewayEngine } from '../engine';
+import { EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, trustedProxiesOption } from '../engine';
 import { nginxProblems } from './checks';
 import { renderNginxConfig } from './nginx-config';
 import { GENERATED_DIR, NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
@@ -44,6 +44,18 @@ export interface NginxEngineOptions {
    * @example ApiGatewayEngine.nginx({ clusterDomain: 'corp.internal' })
    */
   readonly clusterDomain?: string;
+  /**
+   * The addresses (IP ranges) of the proxies in front of the gateway whose `X-Forwarded-For` it
+   * believes for the client address (nginx's `set_real_ip_from`, with `real_ip_header
+   * X-Forwarded-For` and `real_ip_recursive on`): the client is the last address in the header
+   * that is not a trusted proxy. Behind an in-cluster front (`ingress`, `istio`, `gatewayApi`)
+   * it is the front's pod network, which the library does not know; list only the front's
+   * addresses, since a client inside these ranges could claim any address. The client address
+   * is what access lists (`access`) and per-client rate limits compare.
+   * @default - none: the client address is the connection's (right behind a `loadBalancer` or `nodePort` front, rendered with `externalTrafficPolicy: Local`)
+   * @example ApiGatewayEngine.nginx({ trustedProxies: ['10.244.0.0/16'] })
+   */
+  readonly trustedProxies?: string[];
 }
 
 /** NGINX (OSS) as the API gateway: routing, API keys, basic auth, rate limits, CORS, cache, JSON errors, usage logs. */
@@ -52,9 +64,13 @@ export class NginxEngine implements GatewayEngine {
   public readonly capabilities = API_GATEWAY_NGINX_ROW.capabilities;
   public readonly ports = NGINX_PORTS;
   public readonly problems: readonly string[];
+  public readonly trustedProxies: readonly string[];
 
   constructor(private readonly options: NginxEngineOptions) {
+    const trusted = trustedProxiesOption(options.trustedProxies);
+    this.trustedProxies = trusted.ranges;
     this.problems = [
+      ...trusted.problems,
       ...engineOptionProblems(options.image ?? DEFAULT_NGINX_IMAGE, options.cacheTtl, options.clusterDomain, options.maxBodySize),
       ...problemsOf(
         // The cache's max_size is written in MiB.
@@ -72,6 +88,7 @@ export class NginxEngine implements GatewayEngine {
     const o = this.options;
     const { config, secrets, initScript } = renderNginxConfig(ctx, {
       clusterDomain: o.clusterDomain ?? 'cluster.local',
+      trustedProxies: this.trustedProxies,
       maxBodySize: `${(o.maxBodySize ?? Size.mebibytes(1)).toKibibytes({ rounding: SizeRoundingBehavior.FLOOR })}k`,
       cache: o.cacheTtl === undefined ? undefined : {
         ttlSeconds: o.cacheTtl.toSeconds(),

@@ -1,4 +1,4 @@
-import { AuthIntent, CorsIntent, ExposureIntent, HeaderEditsIntent, RedirectIntent, RouteIntent } from '../../../intent/model';
+import { AccessIntent, AuthIntent, CorsIntent, ExposureIntent, HeaderEditsIntent, RedirectIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
 import { checkLetThrough } from '../engine';
 import { apiKeyMapFile, HSTS_HEADER, htpasswdFile } from './nginx-layout';
@@ -54,6 +54,7 @@ class RouteLocations {
   private readonly apiKeyConsumers = new Map<string, string>();
   private readonly rateZones = new Map<string, string>();
   private readonly corsOrigins = new Map<string, string>();
+  private readonly accessLists = new Map<string, string>();
   private readonly apiKeySecrets = new Set<string>();
   private readonly basicAuthSecrets = new Set<string>();
 
@@ -65,6 +66,8 @@ class RouteLocations {
       statements: [`set $route_name ${quote(route.field === 'routes' ? 'default' : route.field)};`],
       directives: this.options.hsts ? [HSTS_HEADER] : [],
     };
+    // The client address first: a refused client gets 403 before anything else answers (a CORS preflight included).
+    if (route.access) this.access(route.access, route.sources.access!, location);
     if (route.cors) this.cors(route.cors, route.sources.cors!, i, location);
     const consumer = route.auth?.kind === 'api-key' ? this.apiKeyAuth(route.auth, location) : undefined;
     if (route.rateLimit) this.rateLimit(route.rateLimit, route.sources.rateLimit!, consumer, location);
@@ -83,6 +86,23 @@ class RouteLocations {
 
   public secrets(): NginxRouteSecrets {
     return { apiKeySecrets: [...this.apiKeySecrets].sort(), basicAuthSecrets: [...this.basicAuthSecrets].sort() };
+  }
+
+  /**
+   * A `geo` of the client address (`$remote_addr`: the connection's, or the one the trusted
+   * proxies forwarded) to 1 for admitted clients, per declared policy. `geo` takes the longest
+   * matching range, and every denied range lies inside an allowed one (or there is no allow
+   * list), so a denied range wins. Any other value is refused: the check fails closed.
+   */
+  private access(a: AccessIntent, declaredAt: string, location: RouteLocation): void {
+    const admitted = named(this.accessLists, declaredAt, '$access_', (name) => {
+      const fallback = a.allow === undefined ? '1' : '0';
+      const entries = new Map<string, string>([['0.0.0.0/0', fallback], ['::/0', fallback]]);
+      for (const range of a.allow ?? []) entries.set(range, '1');
+      for (const range of a.deny) entries.set(range, '0');
+      this.target.http.block(`geo ${name}`, (geo) => geo.add(...[...entries].map(([range, value]) => `${range} ${value};`))).add('');
+    });
+    location.statements.push(`if (${admitted} != 1) {`, '  return 403;', '}');
   }
 
   /** CORS headers on every response; a preflight (OPTIONS with an allowed Origin) answered here, before authentication. */
