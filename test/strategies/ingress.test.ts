@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch, RateLimit, Tls,
+  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch, RateLimit, Tls,
 } from '../../src';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
 
@@ -476,5 +476,41 @@ describe('ingress strategy: every problem at once', () => {
       `routes[1].redirect.path: ${refuses('permanent-redirect', 'https://b.example.com/@b', 'would reject the whole Ingress',
         'a redirect.path of letters, digits and any of "-._~/:,&="', 'gatewayApi, istio or apiGateway (nginx)')}`,
     ].map((p) => `ExposedService test/public: ${p}`).join('\n'));
+  });
+});
+
+describe('ingress strategy, client IP access lists', () => {
+  test('ingress-nginx: whitelist-source-range and denylist-source-range, in an Ingress of their own for a route that has its own', () => {
+    const manifests = expose({
+      strategy: nginx(),
+      hosts: ['shop.example.com'],
+      backend: httpbin(),
+      access: AccessPolicy.allowFrom(['10.0.0.0/8', '2001:DB8::/32', '192.168.1.7'], { except: ['10.66.0.0/16'] }),
+      routes: [
+        { match: { path: PathMatch.prefix('/api') } },
+        { match: { path: PathMatch.prefix('/public') }, access: AccessPolicy.denyFrom(['203.0.113.0/24']) },
+      ],
+    });
+    const ingresses = ofKind(manifests, 'Ingress');
+    expect(ingresses.map((i) => [i.metadata.name, i.spec.rules[0].http.paths.map((p: any) => p.path)])).toEqual([
+      ['test-public', ['/api']], ['test-public-1', ['/public']],
+    ]);
+    // Normal form, sorted: IPv4 first.
+    expect(ingresses[0].metadata.annotations).toEqual({
+      [`${NGINX}whitelist-source-range`]: '10.0.0.0/8,192.168.1.7/32,2001:db8::/32',
+      [`${NGINX}denylist-source-range`]: '10.66.0.0/16',
+    });
+    expect(ingresses[1].metadata.annotations).toEqual({ [`${NGINX}denylist-source-range`]: '203.0.113.0/24' });
+  });
+
+  test('a generic Ingress cannot restrict clients: an error naming the strategies that can', () => {
+    expect(exposeError({
+      strategy: ExposureStrategy.ingress({ className: 'nginx' }),
+      backend: httpbin(),
+      routes: [{ access: AccessPolicy.allowFrom(['10.0.0.0/8'], { except: ['10.1.0.0/16'] }) }],
+    })).toBe([
+      "ExposedService test/public: routes[0].access: 'ip-allow-list' is not supported by ingress; supported by: loadBalancer, ingress (ingressNginx), apiGateway (nginx)",
+      "ExposedService test/public: routes[0].access: 'ip-deny-list' is not supported by ingress; supported by: ingress (ingressNginx), apiGateway (nginx)",
+    ].join('\n'));
   });
 });

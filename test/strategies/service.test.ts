@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Backend, ExposedService, ExposureStrategy, PathMatch } from '../../src';
-import { find, ofKind, synthChecked, testChart } from '../support/synth';
+import { AccessPolicy, Backend, ExposedService, ExposureStrategy, PathMatch } from '../../src';
+import { declarationError, find, ofKind, synthChecked, testChart } from '../support/synth';
 
 function api(chart: ReturnType<typeof testChart>, ports = [8080]): kplus.Deployment {
   return new kplus.Deployment(chart, 'api', {
@@ -119,5 +119,38 @@ describe('loadBalancer strategy', () => {
     expect(() => new ExposedService(chart, 'public', {
       strategy: ExposureStrategy.loadBalancer({ externalTrafficPolicy: 'Nearest' as any }), backend: Backend.fromDeployment(api(chart)),
     })).toThrow('ExposedService test/public: strategy: externalTrafficPolicy "Nearest" is not a policy; use "Cluster" or "Local"');
+  });
+});
+
+describe('client IP access lists on a Service', () => {
+  test('loadBalancer: the allow list as loadBalancerSourceRanges', () => {
+    const chart = testChart('shop');
+    new ExposedService(chart, 'public', {
+      strategy: ExposureStrategy.loadBalancer(),
+      backend: Backend.fromDeployment(api(chart)),
+      access: AccessPolicy.allowFrom(['203.0.113.0/24', '2001:db8::/32', '198.51.100.7']),
+    });
+    const svc = find(synthChecked(chart), 'Service', 'shop-public');
+    expect(svc.spec.type).toBe('LoadBalancer');
+    expect(svc.spec.loadBalancerSourceRanges).toEqual(['198.51.100.7/32', '203.0.113.0/24', '2001:db8::/32']);
+    // The load balancer filters by the source address it receives: no traffic policy is needed for it.
+    expect(svc.spec.externalTrafficPolicy).toBeUndefined();
+  });
+
+  test('loadBalancer: a deny list (or exceptions) is an error; nodePort: any list is', () => {
+    expect(declarationError({
+      strategy: ExposureStrategy.loadBalancer(),
+      backend: Backend.fromName('api', 8080),
+      access: AccessPolicy.allowFrom(['10.0.0.0/8'], { except: ['10.1.0.0/16'] }),
+    }).message).toBe([
+      'ExposedService test/public: access: \'ip-deny-list\' is not supported by loadBalancer; supported by: ingress (ingressNginx), apiGateway (nginx)',
+      // A Service known by name only has no pods to select: reported with the access list's problem.
+      'ExposedService test/public: backend: \'backend-by-name\' is not supported by loadBalancer; supported by: ingress, istio, gatewayApi, apiGateway (nginx), apiGateway (kong)',
+    ].join('\n'));
+    expect(declarationError({
+      strategy: ExposureStrategy.nodePort(),
+      backend: Backend.fromName('api', 8080),
+      access: AccessPolicy.denyFrom(['203.0.113.0/24']),
+    }).message).toContain("ExposedService test/public: access: 'ip-deny-list' is not supported by nodePort; supported by: ingress (ingressNginx), apiGateway (nginx)");
   });
 });

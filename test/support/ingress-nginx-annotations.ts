@@ -145,6 +145,8 @@ const ANNOTATIONS: Readonly<Record<string, AnnotationConfig>> = {
   'canary-by-header-pattern': config(ValidateRegex(IsValidRegex, false, 'IsValidRegex'), 'Medium', fallsBack('"" (no routing by header pattern)')),
   // ipallowlist (whitelist-source-range is its alias)
   'whitelist-source-range': config(ValidateCIDRs, 'Medium', REJECTED),
+  // ipdenylist
+  'denylist-source-range': config(ValidateCIDRs, 'Medium', REJECTED),
   // snippets: ValidateNull, but Critical, above the default risk level High.
   'configuration-snippet': config(() => undefined, 'Critical', REJECTED),
   'server-snippet': config(() => undefined, 'Critical', REJECTED),

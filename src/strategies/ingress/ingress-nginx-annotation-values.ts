@@ -1,4 +1,5 @@
 import type * as Re2js from 're2js';
+import { parseCidr } from '../../core/cidr';
 
 /*
  * What ingress-nginx accepts in the value of each annotation this library writes, and what it does
@@ -87,6 +88,11 @@ export function corsOriginKept(origin: string): boolean {
 const matches = (source: string) => (value: string) => goMatch(source, value);
 /** Go's strconv.Atoi: an optional sign and decimal digits, within int64. */
 const isInt = (value: string) => /^[+-]?[0-9]+$/.test(value) && Math.abs(Number(value)) <= Number.MAX_SAFE_INTEGER;
+/**
+ * ValidateCIDRs (net.ParseCIDRs: comma-separated addresses and ranges), read strictly: each entry
+ * a range in the library's normal form, which Go's parser accepts.
+ */
+const isCidrList = (value: string) => value.split(',').every((entry) => parseCidr(entry.trim()).cidr !== undefined);
 /** Go's strconv.ParseBool. */
 const isBool = (value: string) => ['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value);
 
@@ -128,6 +134,9 @@ export const INGRESS_NGINX_ANNOTATION_VALUES: Readonly<Record<string, Annotation
   'canary': bool('Low', { fallsBackTo: 'false', meaning: 'no canary' }),
   'canary-weight': int('Low', { fallsBackTo: '0', meaning: 'no request to the canary' }),
   'canary-weight-total': int('Low', { fallsBackTo: '100', meaning: 'weights read as percentages' }),
+  // ipallowlist (`allowlist-source-range`, with the alias every release reads) and ipdenylist.
+  'whitelist-source-range': rule('ValidateCIDRs', isCidrList, false, 'Medium', REJECTS),
+  'denylist-source-range': rule('ValidateCIDRs', isCidrList, false, 'Medium', REJECTS),
 };
 
 /** The prefix of ingress-nginx's annotations. */

@@ -6,7 +6,7 @@ import { proxyNextUpstream, retryOnProblems } from '../shared/nginx-retries';
 
 /*
  * The policies of a route (protocol, timeout, retries, host rewrite, redirect, mirror, CORS, rate
- * limit, basic auth) as ingress-nginx annotations, and what those annotations cannot carry.
+ * limit, basic auth, client IP lists) as ingress-nginx annotations, and what those annotations cannot carry.
  */
 
 /** The prefix of ingress-nginx's annotations. */
@@ -41,6 +41,20 @@ export function policyAnnotations(route: RouteIntent, intent: ExposureIntent): R
     ...corsAnnotations(route),
     ...rateLimitAnnotations(route),
     ...basicAuthAnnotations(route),
+    ...accessAnnotations(route),
+  };
+}
+
+/**
+ * Client IP lists, for the route's locations: ingress-nginx writes the deny list's `deny`s
+ * first, then the allow list's `allow`s and `deny all`, so a denied range wins, as declared.
+ */
+function accessAnnotations(route: RouteIntent): Record<string, string> {
+  const a = route.access;
+  if (a === undefined) return {};
+  return {
+    ...(a.allow !== undefined ? { [`${A}whitelist-source-range`]: a.allow.join(',') } : {}),
+    ...(a.deny.length > 0 ? { [`${A}denylist-source-range`]: a.deny.join(',') } : {}),
   };
 }
 

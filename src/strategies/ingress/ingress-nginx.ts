@@ -21,6 +21,8 @@ const INGRESS_NGINX: Capabilities = {
   'cors': 'annotation',
   'rate-limit': 'annotation',
   'auth-basic': 'annotation',
+  'ip-allow-list': 'annotation',
+  'ip-deny-list': 'annotation',
 };
 
 export const INGRESS_NGINX_ROW: StrategyCapabilities = {

@@ -147,6 +147,8 @@ export class ServiceRenderer implements StrategyRenderer {
           targetPort: IntOrString.fromNumber(backend.targetPort ?? backend.port),
           nodePort: options.nodePort,
         }],
+        // The capability row refuses deny lists and a nodePort's allow list: what is left is an allow list of a LoadBalancer.
+        loadBalancerSourceRanges: route.access?.allow === undefined ? undefined : [...route.access.allow],
         loadBalancerClass: options.loadBalancerClass,
         // The client's source address reaches the pods only from a node that runs one of them.
         externalTrafficPolicy: options.externalTrafficPolicy ?? (intent.preserveClientAddress ? 'Local' : undefined),
