@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch, QueryParamMatch, RateLimit, RouteProps,
-  Tls,
+  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch, QueryParamMatch,
+  RateLimit, RouteProps, Tls,
 } from '../../src';
 import { IstioStrategyOptions } from '../../src/strategies/istio/istio';
 import { issuersRequiredByIstio, Request, routeByIngress, routeByVirtualService, virtualServiceEntry } from '../support/routing';
@@ -535,5 +535,83 @@ describe('ingress({ className: "istio" }) and istio() route alike', () => {
     for (const request of REQUESTS) {
       expect([request, routeByVirtualService(istio, request)]).toEqual([request, routeByIngress(ingress, request)]);
     }
+  });
+});
+
+describe('istio strategy, client IP access lists', () => {
+  const internal = AccessPolicy.allowFrom(['10.0.0.0/8', '2001:db8::/32'], { except: ['10.66.0.0/16'] });
+
+  test('one list for the whole exposure: a DENY AuthorizationPolicy on the gateway workload for its hosts, by the original client address', () => {
+    const manifests = expose({ hosts: ['shop.example.com'], backend: httpbin(), access: internal }, { gateway: IstioGateway.create({ namespace: 'istio-system' }) });
+    const policy = find(manifests, 'AuthorizationPolicy', 'test-public-ip-access');
+    expect(policy.apiVersion).toBe('security.istio.io/v1');
+    expect(policy.metadata.namespace).toBe('istio-system');
+    expect(policy.spec).toEqual({
+      selector: { matchLabels: { istio: 'ingressgateway' } },
+      action: 'DENY',
+      rules: [{
+        from: [{ source: { notRemoteIpBlocks: ['10.0.0.0/8', '2001:db8::/32'] } }, { source: { remoteIpBlocks: ['10.66.0.0/16'] } }],
+        to: [{ operation: { hosts: ['shop.example.com'] } }],
+      }],
+    });
+  });
+
+  test('per route: the requests the VirtualService gives each route, less those more specific routes take first', () => {
+    const manifests = expose({
+      hosts: ['shop.example.com'],
+      backend: httpbin(),
+      routes: [
+        { match: { path: PathMatch.prefix('/admin') }, access: internal },
+        { match: { path: PathMatch.exact('/admin/health') } },
+        { match: { path: PathMatch.prefix('/'), method: 'POST' }, access: AccessPolicy.denyFrom(['203.0.113.0/24']) },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    });
+    expect(find(manifests, 'AuthorizationPolicy', 'test-public-ip-access').spec.rules).toEqual([
+      {
+        from: [{ source: { notRemoteIpBlocks: ['10.0.0.0/8', '2001:db8::/32'] } }, { source: { remoteIpBlocks: ['10.66.0.0/16'] } }],
+        // A VirtualService prefix is a string prefix: /admin* as it routes.
+        to: [{ operation: { hosts: ['shop.example.com'], paths: ['/admin*'], notPaths: ['/admin/health'] } }],
+      },
+      {
+        from: [{ source: { remoteIpBlocks: ['203.0.113.0/24'] } }],
+        to: [{ operation: { hosts: ['shop.example.com'], methods: ['POST'], notPaths: ['/admin/health', '/admin*'] } }],
+      },
+    ]);
+    // The JWT policy is another object: none here.
+    expect(ofKind(manifests, 'AuthorizationPolicy')).toHaveLength(1);
+  });
+
+  test.each<[string, Partial<ExposedServiceProps>, IstioStrategyOptions, string[]]>([
+    ['no hosts', { backend: httpbin(), access: internal }, {},
+      ['access: client IP lists are enforced on the shared gateway workload by host: without hosts the policy would cover every host it serves; set hosts']],
+    ['a VirtualService bound to the mesh', { hosts: ['a.example.com'], backend: httpbin(), access: internal }, { bindToMesh: true },
+      ['access: client IP lists are enforced at the gateway only: callers in the mesh would bypass them; remove bindToMesh']],
+    ['an existing Gateway of unknown workload', { hosts: ['a.example.com'], backend: httpbin(), access: internal },
+      { gateway: IstioGateway.existing({ namespace: 'istio-system', name: 'gw' }) },
+      ['access: client IP lists are enforced by the gateway workload, whose labels are unknown: pass IstioGateway.existing({ ..., selector })']],
+    ['a route with a regex path', {
+      hosts: ['a.example.com'], backend: httpbin(), routes: [{ match: { path: PathMatch.regex('/v[0-9]+') }, access: internal }, {}],
+    }, {}, ['routes[0].access: AuthorizationPolicy paths are exact or prefix: a route with its own client IP list cannot have a regex path; '
+      + 'declare the list for the exposure, or use a prefix']],
+    ['a route with a header match', {
+      hosts: ['a.example.com'], backend: httpbin(), routes: [{ match: { headers: [HeaderMatch.exact('x-tenant', 'a')] }, access: internal }, {}],
+    }, {}, ['routes[0].access: AuthorizationPolicy cannot scope a client IP list to header or query matches; declare the list for the exposure, or drop those matches']],
+    ['a more specific route taking requests by a header match', {
+      hosts: ['a.example.com'],
+      backend: httpbin(),
+      routes: [{ match: { path: PathMatch.prefix('/api'), headers: [HeaderMatch.exact('x-tenant', 'a')] } }, { match: { path: PathMatch.prefix('/') }, access: internal }],
+    }, {}, ['routes[1].access: routes[0] matches some of this route\'s requests first (by a regex, header or query match) with another client IP list; '
+      + 'an AuthorizationPolicy cannot exempt them by those matches: give the routes disjoint paths, or the same list']],
+    ['a PASSTHROUGH gateway', { hosts: ['a.example.com'], backend: httpbin(), tls: Tls.fromSecret('a-tls'), access: internal },
+      { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) },
+      ['access: with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply']],
+  ])('refused: %s', (_name, props, options, messages) => {
+    expect(exposeError(props, options)).toBe(messages.map((m) => `ExposedService test/public: ${m}`).join('\n'));
+  });
+
+  test('one list for every route (inherited) needs no route told apart: a regex route is fine', () => {
+    const manifests = expose({ hosts: ['a.example.com'], backend: httpbin(), access: internal, routes: [{ match: { path: PathMatch.regex('/v[0-9]+') } }, {}] });
+    expect(find(manifests, 'AuthorizationPolicy').spec.rules[0].to).toEqual([{ operation: { hosts: ['a.example.com'] } }]);
   });
 });

@@ -9,12 +9,11 @@ const ISTIO: Capabilities = {
   'auth-api-key': 'none',
   'auth-basic': 'none',
   'rate-limit': 'none',
-  'ip-allow-list': 'none',
-  'ip-deny-list': 'none',
 };
 
 export const ISTIO_ROW: StrategyCapabilities = {
   strategy: 'istio',
   capabilities: ISTIO,
-  notes: 'Istio `networking.istio.io/v1` Gateway + VirtualService (+ DestinationRule for subsets and traffic policy); JWT through `security.istio.io/v1` RequestAuthentication + AuthorizationPolicy; cert-manager through a `Certificate` in the gateway namespace.',
+  notes: 'Istio `networking.istio.io/v1` Gateway + VirtualService (+ DestinationRule for subsets and traffic policy); JWT through `security.istio.io/v1` RequestAuthentication + AuthorizationPolicy; '
+    + 'client IP lists through an AuthorizationPolicy (DENY, `remoteIpBlocks`) on the gateway workload; cert-manager through a `Certificate` in the gateway namespace.',
 };

@@ -1,3 +1,4 @@
+import { accessProblems } from './access-checks';
 import { IstioGatewayConfig, passesTlsThrough } from './istio-gateway';
 import { percentages } from './istio-values';
 import { jwtProblems } from './jwt-checks';
@@ -22,7 +23,10 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
     // Under PASSTHROUGH, JWT is one of the L7 policies refused: no JWT check applies.
     ...(passesTlsThrough(ctx.gateway, intent)
       ? [...routesUnderPassthrough(intent), ...l7PoliciesUnderPassthrough(intent)]
-      : jwtProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined })),
+      : [
+        ...jwtProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
+        ...accessProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
+      ]),
   ];
 }
 
@@ -76,6 +80,8 @@ function routesUnderPassthrough(intent: ExposureIntent): Problem[] {
 const L7_POLICIES: readonly (readonly [keyof RouteIntent, RoutePolicy])[] = [
   ['timeoutMs', 'timeout'], ['retries', 'retries'], ['rewrite', 'rewrite'], ['requestHeaders', 'requestHeaders'],
   ['responseHeaders', 'responseHeaders'], ['mirror', 'mirror'], ['fault', 'fault'], ['cors', 'cors'], ['auth', 'auth'],
+  // An AuthorizationPolicy scoped by host needs HTTP: under PASSTHROUGH the gateway sees TLS only.
+  ['access', 'access'],
 ];
 
 /** Each L7 policy declared (once per field: routes inherit the exposure's), in declaration order. */

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { renderAccess } from './access';
 import { ISTIO_ROW } from './capabilities';
 import { checkLetThrough, istioProblems } from './checks';
 import { renderDestinationRules } from './destination-rules';
@@ -35,6 +36,8 @@ export interface IstioResources {
   readonly requestAuthentication?: istioSecurity.RequestAuthentication;
   /** With `Auth.jwt`: requests without a valid token are denied. */
   readonly authorizationPolicy?: istioSecurity.AuthorizationPolicy;
+  /** With `access`: requests of clients outside the allow list or inside the deny list are denied. */
+  readonly ipAccessPolicy?: istioSecurity.AuthorizationPolicy;
   /** With `Tls.certManager`: the Certificate (in the gateway's namespace for istio). */
   readonly certificate?: certManager.Certificate;
   /** Services the library created for `Backend.fromDeployment` backends. */
@@ -44,7 +47,7 @@ export interface IstioResources {
 /**
  * istio: a Gateway (ports, TLS) and a VirtualService bound to it carrying all L7 routing, plus a
  * DestinationRule per backend Service with subsets or traffic policy, RequestAuthentication +
- * AuthorizationPolicy for JWT, and a cert-manager Certificate for `Tls.certManager`.
+ * AuthorizationPolicy for JWT, an AuthorizationPolicy for client IP lists, and a cert-manager Certificate for `Tls.certManager`.
  */
 export class IstioRenderer implements StrategyRenderer {
   public readonly name = ISTIO_ROW.strategy;
@@ -97,8 +100,10 @@ export class IstioRenderer implements StrategyRenderer {
       },
     });
     const destinationRules = renderDestinationRules(scope, intent, naming, kinds.DestinationRule, this.options.trafficPolicy);
-    const jwt = renderJwt(scope, intent, { namespace: placement.namespace, selector: this.gateway.selector, apiVersion: this.apiVersion });
-    return { gateway, virtualService, destinationRules, ...jwt, certificate, backendServices };
+    const policyContext = { namespace: placement.namespace, selector: this.gateway.selector, apiVersion: this.apiVersion };
+    const jwt = renderJwt(scope, intent, policyContext);
+    const ipAccessPolicy = renderAccess(scope, intent, policyContext);
+    return { gateway, virtualService, destinationRules, ...jwt, ipAccessPolicy, certificate, backendServices };
   }
 
   /** The Gateway's namespace, and its name as the VirtualService refers to it (`namespace/name` from another namespace). */

@@ -48,12 +48,13 @@ export function oneIssuerForEveryRoute(intent: ExposureIntent, routes: readonly 
 
 /**
  * The routes before `route` in the VirtualService (`ordered`: most specific first) that take
- * some of its requests without requiring its issuer: its AuthorizationPolicy rule must not
- * cover those.
+ * some of its requests without its policy (by default, requiring its issuer; `policyOf` gives
+ * another policy's identity): its AuthorizationPolicy rule must not cover those.
  */
-export function routesTakingFirst(route: RouteIntent, ordered: readonly RouteIntent[]): RouteIntent[] {
-  const issuer = issuerOf(route);
-  return ordered.slice(0, ordered.indexOf(route)).filter((other) => issuerOf(other) !== issuer && overlaps(other, route));
+export function routesTakingFirst(route: RouteIntent, ordered: readonly RouteIntent[],
+  policyOf: (r: RouteIntent) => string | undefined = issuerOf): RouteIntent[] {
+  const policy = policyOf(route);
+  return ordered.slice(0, ordered.indexOf(route)).filter((other) => policyOf(other) !== policy && overlaps(other, route));
 }
 
 /** Whether a route matches requests by more than path and method (a regex, a header or a query match). */
@@ -101,4 +102,37 @@ function pathScope(r: RouteIntent): { exact?: string; prefix?: string } {
     return { exact: undefined, prefix: /^[?*{]/.test(body.slice(literal.length)) ? literal.slice(0, -1) : literal };
   }
   return kind === 'exact' ? { exact: value, prefix: undefined } : { exact: undefined, prefix: value };
+}
+
+/** A `to` of an AuthorizationPolicy rule: one operation. */
+export type RuleTo = istioSecurity.AuthorizationPolicySpecRulesTo;
+
+/**
+ * The requests the VirtualService gives a route with a policy (a JWT issuer, a client IP list:
+ * `policyOf` tells its identity), as AuthorizationPolicy operations: its paths (as the
+ * VirtualService matches them) and method, minus the requests of the routes before it (more
+ * specific) that do not have its policy: those take their requests first, so the route's rule
+ * must not cover them. Per method that such a route names, the paths left are the
+ * route's minus the paths of the routes before it for that method or for every method; for the
+ * other methods, minus those for every method. Empty when the routes before it take everything.
+ */
+export function operationsOf(route: RouteIntent, ordered: readonly RouteIntent[], hosts: readonly string[],
+  policyOf: (r: RouteIntent) => string | undefined): RuleTo[] {
+  if (matchesBeyondPathAndMethod(route)) throw new Error(`istio: the check let through a policy route (${route.field}) matched by a regex, header or query`);
+  const before = routesTakingFirst(route, ordered, policyOf).map((other) => {
+    if (matchesBeyondPathAndMethod(other)) throw new Error(`istio: the check let through ${other.field} shadowing a policy route by a regex, header or query`);
+    // `*`: every path (a route on `/`).
+    return { paths: policyPaths(other) ?? ['*'], method: other.match.method };
+  });
+  const takenFor = (m: string | undefined) => [...new Set(before.filter((b) => b.method === undefined || b.method === m).flatMap((b) => b.paths))];
+  const operation = (methods: string[] | undefined, notMethods: string[] | undefined, notPaths: string[]): RuleTo[] => (notPaths.includes('*') ? [] : [{
+    operation: { hosts: [...hosts], paths: policyPaths(route), notPaths: notPaths.length > 0 ? notPaths : undefined, methods, notMethods },
+  }]);
+  const method = route.match.method;
+  if (method !== undefined) return operation([method], undefined, takenFor(method));
+  const named = [...new Set(before.flatMap((b) => (b.method === undefined ? [] : [b.method])))].sort();
+  return [
+    ...named.flatMap((m) => operation([m], undefined, takenFor(m))),
+    ...operation(undefined, named.length > 0 ? named : undefined, takenFor(undefined)),
+  ];
 }
