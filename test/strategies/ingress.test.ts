@@ -509,8 +509,8 @@ describe('ingress strategy, client IP access lists', () => {
       backend: httpbin(),
       routes: [{ access: AccessPolicy.allowFrom(['10.0.0.0/8'], { except: ['10.1.0.0/16'] }) }],
     })).toBe([
-      "ExposedService test/public: routes[0].access: 'ip-allow-list' is not supported by ingress; supported by: loadBalancer, ingress (ingressNginx), istio, apiGateway (nginx)",
-      "ExposedService test/public: routes[0].access: 'ip-deny-list' is not supported by ingress; supported by: ingress (ingressNginx), istio, apiGateway (nginx)",
+      "ExposedService test/public: routes[0].access: 'ip-allow-list' is not supported by ingress; supported by: loadBalancer, ingress (ingressNginx), istio, apiGateway (nginx), apiGateway (kong)",
+      "ExposedService test/public: routes[0].access: 'ip-deny-list' is not supported by ingress; supported by: ingress (ingressNginx), istio, apiGateway (nginx), apiGateway (kong)",
     ].join('\n'));
   });
 });

@@ -1,6 +1,9 @@
 import { Duration, Size } from 'cdk8s';
 import * as YAML from 'yaml';
-import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, Tls } from '../../src';
+import {
+  AccessPolicy, ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch,
+  RateLimit, Tls,
+} from '../../src';
 import { headerMatchProblem } from '../../src/strategies/api-gateway/kong/checks';
 import { hygieneProblems } from '../support/hygiene';
 import { kongConfigProblems } from '../support/kong-schema';
@@ -417,5 +420,49 @@ describe('the Kong configuration check', () => {
       'services[0].routes[0].plugins[1]: "oauth9" is not a bundled plugin the library uses',
       'upstreams[u]: target ghost.shop.svc.cluster.local:80 is no Service port in the output nor a declared external Service',
     ]);
+  });
+});
+
+describe('apiGateway strategy, Kong engine, client IP access lists', () => {
+  test('ip-restriction on the services of the routes that have a list, before authentication', () => {
+    const manifests = expose({
+      hosts: ['api.example.com'],
+      backend: api(),
+      auth: Auth.apiKey({ secret: 'api-keys' }),
+      access: AccessPolicy.denyFrom(['203.0.113.0/24']),
+      routes: [
+        { match: { path: PathMatch.prefix('/admin') }, access: AccessPolicy.allowFrom(['10.0.0.0/8', '2001:db8::/32'], { except: ['10.66.0.0/16'] }) },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    });
+    const services = kongOf(manifests).services;
+    const plugins = (path: string) => services.find((s: any) => s.routes[0].paths.includes(path)).plugins;
+    expect(plugins('/admin')[0]).toEqual({
+      name: 'ip-restriction', config: { allow: ['10.0.0.0/8', '2001:db8::/32'], deny: ['10.66.0.0/16'], status: 403, message: 'forbidden' },
+    });
+    expect(plugins('/admin')[1].name).toBe('key-auth');
+    expect(plugins('/')[0]).toEqual({ name: 'ip-restriction', config: { deny: ['203.0.113.0/24'], status: 403, message: 'forbidden' } });
+    // No proxy trusted: Kong reads the connection's address; the LoadBalancer in front keeps the client's.
+    expect(gateway(manifests).containers[0].env.map((e: any) => e.name)).not.toContain('KONG_TRUSTED_IPS');
+    expect(find(manifests, 'Service', 'shop-api').spec.externalTrafficPolicy).toBe('Local');
+  });
+
+  test('trustedProxies: Kong takes the client address from X-Forwarded-For as the front sends it', () => {
+    const manifests = expose({ hosts: ['api.example.com'], backend: api(), access: AccessPolicy.allowFrom(['10.0.0.0/8']) },
+      ApiGatewayEngine.kong({ trustedProxies: ['10.244.0.0/16', 'fd00:10:244::/56'] }));
+    const env = Object.fromEntries(gateway(manifests).containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env).toEqual(expect.objectContaining({
+      KONG_TRUSTED_IPS: '10.244.0.0/16,fd00:10:244::/56', KONG_REAL_IP_HEADER: 'X-Forwarded-For', KONG_REAL_IP_RECURSIVE: 'on',
+    }));
+  });
+
+  test('behind an L7 front without trustedProxies: an error', () => {
+    expect(declarationError({
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong(), exposedVia: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }) }),
+      hosts: ['api.example.com'],
+      backend: api(),
+      access: AccessPolicy.allowFrom(['10.0.0.0/8']),
+    }).message).toBe('ExposedService test/public: access: behind gatewayApi the gateway sees the front\'s address, not the client\'s; set the engine\'s '
+      + 'trustedProxies to the addresses the front connects from (its pods\' network), so that the client address comes from X-Forwarded-For');
   });
 });

@@ -4,8 +4,14 @@ import { KongEngine, KongEngineOptions } from './kong/kong-engine';
 import { NginxEngine, NginxEngineOptions } from './nginx/nginx-engine';
 import { DURATION, object, optional, SIZE, STRING, STRINGS } from '../../core/runtime-shape';
 
-const COMMON_ENGINE_OPTIONS = { image: optional(STRING), maxBodySize: optional(SIZE), cacheTtl: optional(DURATION), clusterDomain: optional(STRING) };
-const NGINX_OPTIONS = object('the options of ApiGatewayEngine.nginx', { ...COMMON_ENGINE_OPTIONS, cacheSize: optional(SIZE), trustedProxies: optional(STRINGS) });
+const COMMON_ENGINE_OPTIONS = {
+  image: optional(STRING),
+  maxBodySize: optional(SIZE),
+  cacheTtl: optional(DURATION),
+  clusterDomain: optional(STRING),
+  trustedProxies: optional(STRINGS),
+};
+const NGINX_OPTIONS = object('the options of ApiGatewayEngine.nginx', { ...COMMON_ENGINE_OPTIONS, cacheSize: optional(SIZE) });
 const KONG_OPTIONS = object('the options of ApiGatewayEngine.kong', COMMON_ENGINE_OPTIONS);
 
 /** The engine, with the problems of the options it was given (it was built without them). */

@@ -17,9 +17,6 @@ const API_GATEWAY_KONG: Capabilities = {
   'query-match': 'none',
   'redirect': 'none',
   'mirror': 'none',
-  // Not yet: the ip-restriction plugin.
-  'ip-allow-list': 'none',
-  'ip-deny-list': 'none',
 };
 
 export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
@@ -32,5 +29,5 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
 export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
   strategy: 'apiGateway (kong)',
   capabilities: API_GATEWAY_KONG,
-  notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs.',
+  notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs; client IP lists through `ip-restriction` (behind an L7 front, `trustedProxies`).',
 };

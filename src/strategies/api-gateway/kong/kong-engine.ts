@@ -2,7 +2,7 @@ import { Size, SizeRoundingBehavior, Duration } from 'cdk8s';
 import { Problem } from '../../../core/errors';
 import { ExposureIntent } from '../../../intent/model';
 import { API_GATEWAY_KONG_ROW } from '../capabilities';
-import { EngineConfig, EngineContext, engineOptionProblems, GatewayEngine } from '../engine';
+import { EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, trustedProxiesOption } from '../engine';
 import { kongProblems } from './checks';
 import { renderKongConfig } from './kong-config';
 import { KONG_PATHS, KONG_PORTS } from './kong-layout';
@@ -36,19 +36,32 @@ export interface KongEngineOptions {
    * @example ApiGatewayEngine.kong({ clusterDomain: 'corp.internal' })
    */
   readonly clusterDomain?: string;
+  /**
+   * The addresses (IP ranges) of the proxies in front of the gateway whose `X-Forwarded-For` it
+   * believes for the client address (Kong's `trusted_ips`, with `real_ip_header
+   * X-Forwarded-For` and `real_ip_recursive on`): behind an in-cluster front, its pod network.
+   * List only the front's addresses: a client inside these ranges could claim any address.
+   * @default - none: the client address is the connection's (right behind a `loadBalancer` or `nodePort` front, rendered with `externalTrafficPolicy: Local`)
+   * @example ApiGatewayEngine.kong({ trustedProxies: ['10.244.0.0/16'] })
+   */
+  readonly trustedProxies?: string[];
 }
 
 /** Kong Gateway in DB-less mode, configured by a generated declarative configuration. */
 export class KongEngine implements GatewayEngine {
-  /** Kong reads no client address from proxies here: access lists are not its yet. */
-  public readonly trustedProxies: readonly string[] = [];
   public readonly name = 'kong';
   public readonly capabilities = API_GATEWAY_KONG_ROW.capabilities;
   public readonly ports = KONG_PORTS;
   public readonly problems: readonly string[];
+  public readonly trustedProxies: readonly string[];
 
   constructor(private readonly options: KongEngineOptions) {
-    this.problems = engineOptionProblems(options.image ?? DEFAULT_KONG_IMAGE, options.cacheTtl, options.clusterDomain, options.maxBodySize);
+    const trusted = trustedProxiesOption(options.trustedProxies);
+    this.trustedProxies = trusted.ranges;
+    this.problems = [
+      ...trusted.problems,
+      ...engineOptionProblems(options.image ?? DEFAULT_KONG_IMAGE, options.cacheTtl, options.clusterDomain, options.maxBodySize),
+    ];
   }
 
   public check(intent: ExposureIntent): Problem[] {
@@ -81,6 +94,9 @@ export class KongEngine implements GatewayEngine {
         KONG_PROXY_ERROR_LOG: '/dev/stderr',
         KONG_HEADERS: 'latency_tokens',
         KONG_ROUTER_FLAVOR: 'traditional_compatible',
+        // The client address behind trusted proxies: the last X-Forwarded-For entry that is not theirs.
+        ...(this.trustedProxies.length > 0
+          ? { KONG_TRUSTED_IPS: this.trustedProxies.join(','), KONG_REAL_IP_HEADER: 'X-Forwarded-For', KONG_REAL_IP_RECURSIVE: 'on' } : {}),
         ...(tls ? { KONG_SSL_CERT: `${KONG_PATHS.tls}/tls.crt`, KONG_SSL_CERT_KEY: `${KONG_PATHS.tls}/tls.key` } : {}),
       },
       httpPort: KONG_PORTS.http,

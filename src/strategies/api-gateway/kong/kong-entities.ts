@@ -70,6 +70,10 @@ export type KongPlugin =
     readonly name: 'jwt';
     readonly config: { readonly key_claim_name: string; readonly claims_to_verify: readonly string[]; readonly header_names: readonly string[] };
   }
+  | {
+    readonly name: 'ip-restriction';
+    readonly config: { readonly allow?: readonly string[]; readonly deny?: readonly string[]; readonly status: number; readonly message: string };
+  }
   | { readonly name: 'acl'; readonly config: { readonly allow: readonly string[]; readonly hide_groups_header: boolean } }
   | {
     readonly name: 'rate-limiting';

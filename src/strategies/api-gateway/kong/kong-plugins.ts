@@ -1,14 +1,14 @@
-import { CorsIntent, ExposureIntent, HeaderEditsIntent, RateLimitIntent, RouteIntent } from '../../../intent/model';
+import { AccessIntent, CorsIntent, ExposureIntent, HeaderEditsIntent, RateLimitIntent, RouteIntent } from '../../../intent/model';
 import { checkLetThrough, HSTS_POLICY } from '../engine';
 import { KongPlugin, KongTransformerConfig } from './kong-entities';
 
 /**
- * The plugins of a route's service, in the order Kong's configuration lists them: authentication
+ * The plugins of a route's service, in the order Kong's configuration lists them: ip-restriction, authentication
  * (key-auth, basic-auth or jwt, each with an acl of its Secret's consumers), rate-limiting, cors,
  * request- and response-transformer (HSTS with TLS), proxy-cache.
  */
 export function routePlugins(route: RouteIntent, intent: ExposureIntent, cacheTtlSeconds: number | undefined): KongPlugin[] {
-  const plugins: KongPlugin[] = [...authPlugins(route)];
+  const plugins: KongPlugin[] = [...(route.access ? [ipRestriction(route.access)] : []), ...authPlugins(route)];
   if (route.rateLimit) plugins.push(rateLimiting(route.rateLimit));
   if (route.cors) plugins.push(cors(route.cors));
   if (route.requestHeaders) plugins.push({ name: 'request-transformer', config: transformer(route.requestHeaders) });
@@ -49,6 +49,14 @@ function authPlugins(route: RouteIntent): KongPlugin[] {
 
 function acl(group: string): KongPlugin {
   return { name: 'acl', config: { allow: [group], hide_groups_header: true } };
+}
+
+/** Kong checks the deny list first, then the allow list: a denied range wins, as declared. */
+function ipRestriction(a: AccessIntent): KongPlugin {
+  return {
+    name: 'ip-restriction',
+    config: { allow: a.allow === undefined ? undefined : [...a.allow], deny: a.deny.length > 0 ? [...a.deny] : undefined, status: 403, message: 'forbidden' },
+  };
 }
 
 function rateLimiting(r: RateLimitIntent): KongPlugin {
