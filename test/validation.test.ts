@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController, PathMatch,
-  QueryParamMatch, RateLimit, Tls,
+  AccessPolicy, ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
+  PathMatch, QueryParamMatch, RateLimit, Tls,
 } from '../src';
 import { declarationError, find, synthChecked, testChart } from './support/synth';
 
@@ -236,5 +236,51 @@ describe('bad input', () => {
     new ExposedService(chart, 'public', { strategy: strategy(), hosts, backend: httpbin() });
     hosts.push('b.example.com');
     expect(find(synthChecked(chart), 'Ingress').spec.rules.map((r: any) => r.host)).toEqual(['a.example.com']);
+  });
+});
+
+describe('client IP access lists: values', () => {
+  // On the NGINX engine, which expresses both lists: each value's problem is the only one.
+  const accessError = (access: AccessPolicy) => declarationError({ strategy: gateway(), backend: httpbin(), access }).message;
+
+  test.each<[string, AccessPolicy, string[]]>([
+    ['an empty allow list', AccessPolicy.allowFrom([]), ['ranges is empty; list at least one IP range, e.g. "10.0.0.0/8"']],
+    ['an empty deny list', AccessPolicy.denyFrom([]), ['ranges is empty; list at least one IP range, e.g. "10.0.0.0/8"']],
+    ['an empty except', AccessPolicy.allowFrom(['10.0.0.0/8'], { except: [] }), ['except is empty; leave it unset for no exception']],
+    ['host bits set', AccessPolicy.allowFrom(['10.0.0.1/8']),
+      ['ranges[0]: "10.0.0.1/8" has host bits set; the range is "10.0.0.0/8" (or write the address alone for one client)']],
+    ['IPv6 host bits set', AccessPolicy.denyFrom(['2001:db8::1/32']),
+      ['ranges[0]: "2001:db8::1/32" has host bits set; the range is "2001:db8::/32" (or write the address alone for one client)']],
+    ['a hostname', AccessPolicy.allowFrom(['office.example.com']),
+      ['ranges[0]: "office.example.com" is not an IP address or range; use an IPv4 or IPv6 address with an optional prefix length, e.g. "10.0.0.0/8" or "2001:db8::/32"']],
+    ['an octet with a leading zero (octal to some parsers)', AccessPolicy.allowFrom(['010.0.0.0/8']),
+      ['ranges[0]: "010.0.0.0/8" is not an IP address or range; use an IPv4 or IPv6 address with an optional prefix length, e.g. "10.0.0.0/8" or "2001:db8::/32"']],
+    ['a prefix too long', AccessPolicy.allowFrom(['10.0.0.0/33']), ['ranges[0]: "10.0.0.0/33" has prefix length 33; an IPv4 prefix is at most 32']],
+    ['an IPv4-mapped IPv6 address', AccessPolicy.denyFrom(['::ffff:203.0.113.7']),
+      ['ranges[0]: "::ffff:203.0.113.7" is an IPv4-mapped IPv6 address, which proxies compare as IPv4; write "203.0.113.7/32"']],
+    ['a range listed twice (in another spelling)', AccessPolicy.allowFrom(['2001:db8::/32', '2001:DB8:0::/32']),
+      ['ranges[1] "2001:db8::/32" is listed twice; list it once']],
+    ['a range inside another', AccessPolicy.allowFrom(['10.1.0.0/16', '10.0.0.0/8']),
+      ['ranges[1] "10.0.0.0/8" and "10.1.0.0/16" overlap (one contains the other); keep the larger range']],
+    ['an exception outside every allowed range', AccessPolicy.allowFrom(['10.0.0.0/8'], { except: ['192.168.0.0/16'] }),
+      ['except[0] "192.168.0.0/16" is outside every allowed range, so it is refused already; remove it']],
+    ['an exception equal to an allowed range', AccessPolicy.allowFrom(['10.0.0.0/8', '192.168.0.0/16'], { except: ['192.168.0.0/16'] }),
+      ['except[0] "192.168.0.0/16" is an allowed range itself; remove it from both lists']],
+    ['a string for the list (JavaScript)', AccessPolicy.allowFrom('10.0.0.0/8' as any),
+      ['ranges is a string ("10.0.0.0/8"); use an array of IP ranges such as ["10.0.0.0/8"]']],
+    ['a number in the list (JavaScript)', AccessPolicy.denyFrom([10 as any]),
+      ['ranges[0]: a number (10) is not an address range; use a string such as "10.0.0.0/8"']],
+  ])('%s', (_name, access, messages) => {
+    expect(accessError(access)).toBe(messages.map((m) => `ExposedService test/public: access: ${m}`).join('\n'));
+  });
+
+  test('a route\'s problems are reported under its field', () => {
+    expect(declarationError({ strategy: gateway(), backend: httpbin(), routes: [{ access: AccessPolicy.denyFrom(['10.0.0.0/40']) }] }).message)
+      .toBe('ExposedService test/public: routes[0].access: ranges[0]: "10.0.0.0/40" has prefix length 40; an IPv4 prefix is at most 32');
+  });
+
+  test('access that is not an AccessPolicy (JavaScript) is a runtime type error', () => {
+    expect(declarationError({ strategy: gateway(), backend: httpbin(), access: ['10.0.0.0/8'] as any }).message)
+      .toBe('ExposedService test/public: access: is an array; use AccessPolicy.allowFrom(ranges) or AccessPolicy.denyFrom(ranges)');
   });
 });

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch, QueryParamMatch, RateLimit, Tls,
+  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch, QueryParamMatch,
+  RateLimit, Tls,
 } from '../../src';
 import { GatewayApiStrategyOptions } from '../../src/strategies/gateway-api/gateway-api';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
@@ -420,5 +421,25 @@ describe('gRPC routes', () => {
       'ExposedService test/public: backend: protocol "h3" is not a protocol; use "http" or "grpc"'],
   ] as [string, Partial<ExposedServiceProps>, string][])('%s is an error', (_name, props, message) => {
     expect(() => new ExposedService(testChart(), 'public', { strategy: ExposureStrategy.gatewayApi(CLASS), ...props })).toThrow(message);
+  });
+});
+
+describe('gatewayApi strategy, client IP access lists', () => {
+  // The standard API has no client address match; implementations' policies (Envoy Gateway's
+  // SecurityPolicy, Traefik's ipAllowList) are not rendered by this strategy.
+  test.each<[string, GatewayApiStrategyOptions]>([
+    ['gatewayApi', CLASS],
+    ['gatewayApi (experimental)', { ...CLASS, experimental: true }],
+  ])('%s refuses both lists, naming the strategies that can', (name, options) => {
+    expect(exposeError({
+      hosts: ['shop.example.com'],
+      backend: Backend.fromName('web', 80),
+      routes: [{ match: { path: PathMatch.prefix('/admin') }, access: AccessPolicy.allowFrom(['10.0.0.0/8'], { except: ['10.66.0.0/16'] }) }, {}],
+    }, options)).toBe([
+      `ExposedService test/public: routes[0].access: 'ip-allow-list' is not supported by ${name}; `
+        + 'supported by: loadBalancer, ingress (ingressNginx), istio, apiGateway (nginx), apiGateway (kong)',
+      `ExposedService test/public: routes[0].access: 'ip-deny-list' is not supported by ${name}; `
+        + 'supported by: ingress (ingressNginx), istio, apiGateway (nginx), apiGateway (kong)',
+    ].join('\n'));
   });
 });
