@@ -2,8 +2,8 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
-  ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController, PathMatch,
-  QueryParamMatch, RateLimit, RouteProps, Tls, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
+  AccessPolicy, ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
+  PathMatch, QueryParamMatch, RateLimit, RouteProps, Tls, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
 } from '../src';
 import { hygieneProblems } from './support/hygiene';
 import { Manifest, synthChecked, testChart } from './support/synth';
@@ -25,7 +25,10 @@ const STRATEGIES: Record<string, () => ExposureStrategy> = {
   'gatewayApi': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }),
   'gatewayApi-experimental': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', experimental: true }),
   'apiGateway-nginx': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(10) }) }),
-  'apiGateway-kong': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong(), exposedVia: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }) }),
+  'apiGateway-kong': () => ExposureStrategy.apiGateway({
+    engine: ApiGatewayEngine.kong({ trustedProxies: ['10.244.0.0/16'] }),
+    exposedVia: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }),
+  }),
 };
 
 /** A backend by kind: built inside the chart, where the Deployment lives. */
@@ -43,6 +46,11 @@ const backendKind = fc.constantFrom<BackendKind>('deployment', 'deployment', 'ap
 const sometimes = <T>(arb: fc.Arbitrary<T>, percent: number): fc.Arbitrary<T | undefined> =>
   fc.oneof({ weight: percent, arbitrary: arb }, { weight: 100 - percent, arbitrary: fc.constant(undefined) });
 const seconds = fc.integer({ min: 1, max: 120 }).map((s) => Duration.seconds(s));
+const access = fc.constantFrom(
+  AccessPolicy.allowFrom(['10.0.0.0/8']),
+  AccessPolicy.allowFrom(['10.0.0.0/8', '2001:db8::/32', '198.51.100.7'], { except: ['10.66.0.0/16'] }),
+  AccessPolicy.denyFrom(['203.0.113.0/24', '2001:db8:bad::/48']),
+);
 
 const route = fc.record({
   path: fc.constantFrom(PathMatch.prefix('/'), PathMatch.prefix('/api'), PathMatch.prefix('/api/v2'), PathMatch.prefix('/cart'),
@@ -73,6 +81,7 @@ const route = fc.record({
   auth: sometimes(fc.constantFrom(Auth.apiKey({ secret: 'api-keys' }), Auth.basic({ secret: 'admins' }),
     Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks', publicKeySecret: 'partner-key' })), 15),
   grpc: sometimes(fc.constant(true), 8),
+  access: sometimes(access, 12),
 });
 
 const declaration = fc.record({
@@ -82,6 +91,7 @@ const declaration = fc.record({
   tls: sometimes(fc.constantFrom('secret', 'cert-manager'), 30),
   timeout: sometimes(seconds, 30),
   rateLimit: sometimes(fc.constant(RateLimit.perSecond(20, { burst: 20 })), 15),
+  access: sometimes(access, 12),
 });
 type Declaration = typeof declaration extends fc.Arbitrary<infer T> ? T : never;
 
@@ -93,6 +103,7 @@ const l4Declaration: fc.Arbitrary<Declaration> = fc.record({
   tls: sometimes(fc.constantFrom('secret', 'cert-manager'), 10),
   timeout: sometimes(seconds, 10),
   rateLimit: sometimes(fc.constant(RateLimit.perSecond(20, { burst: 20 })), 5),
+  access: sometimes(access, 20),
 });
 const declarations: Record<string, fc.Arbitrary<Declaration>> = { nodePort: l4Declaration, loadBalancer: l4Declaration };
 
@@ -107,6 +118,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
     tls: d.tls === undefined ? undefined : d.tls === 'secret' ? Tls.fromSecret('shop-tls') : Tls.certManager({ clusterIssuer: 'letsencrypt' }),
     timeout: d.timeout,
     rateLimit: d.rateLimit,
+    access: d.access,
     routes: d.routes?.map((r) => ({
       match: { path: r.path, headers: r.header && [r.header], queryParams: r.query && [r.query], method: r.method },
       protocol: r.grpc ? 'grpc' : undefined,
@@ -123,6 +135,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
       cors: r.cors,
       rateLimit: r.rateLimit,
       auth: r.auth,
+      access: r.access,
     })),
   };
 }
@@ -187,6 +200,7 @@ describe('random invalid declarations', () => {
         attempts: fc.integer({ min: -2, max: 200 }),
         requests: fc.integer({ min: -1, max: 5 }),
         secret: anything,
+        range: anything,
       }),
       (x) => {
         const chart = testChart('prop', 'shop');
@@ -203,6 +217,7 @@ describe('random invalid declarations', () => {
             cors: { allowOrigins: [x.origin] },
             rateLimit: RateLimit.perSecond(x.requests),
             auth: Auth.basic({ secret: x.secret }),
+            access: AccessPolicy.allowFrom([x.range], { except: [x.range] }),
           });
         } catch (e) {
           expect(e).toBeInstanceOf(ExposureError);
