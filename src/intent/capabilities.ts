@@ -77,7 +77,9 @@ export const FEATURES = {
   'auth-basic': 'Basic auth (`Auth.basic`)',
   /** Declared by `auth: Auth.jwt(...)`, on the exposure or a route. */
   'auth-jwt': 'JWT (`Auth.jwt`)',
+  /** Declared by `access: AccessPolicy.allowFrom(...)`, on the exposure or a route. */
   'ip-allow-list': 'Client IP allow list (`AccessPolicy.allowFrom`)',
+  /** Declared by `access: AccessPolicy.denyFrom(...)`, or by `except` ranges of an allow list. */
   'ip-deny-list': 'Client IP deny list (`AccessPolicy.denyFrom`, `except`)',
 } as const;
 
