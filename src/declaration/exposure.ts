@@ -33,4 +33,14 @@ export interface ExposureDeclaration extends TrafficPolicy {
    * @example tls: Tls.certManager({ clusterIssuer: 'letsencrypt' })
    */
   readonly tls?: Tls;
+
+  /**
+   * The status of the redirect from plain HTTP to HTTPS that comes with `tls`: 301, 302, 307 or
+   * 308 (307 and 308 keep the method and body). Istio's Gateway answers 301 only; ingress-nginx
+   * answers its controller's `http-redirect-code` (308 by default) for every Ingress, so it takes
+   * 308 only; a generic Ingress and an existing Gateway redirect (or not) as their controller does.
+   * @default - the strategy's own: 301 (ingress-nginx: its controller's, 308 by default)
+   * @example httpsRedirectCode: 308
+   */
+  readonly httpsRedirectCode?: number;
 }

@@ -20,6 +20,7 @@ import { Tls } from '../declaration/tls';
 const RETRY_ON: readonly RetryCondition[] = ['5xx', 'gateway-error', 'connect-failure', 'reset', 'retriable-4xx'];
 const DEFAULT_RETRY_ON: readonly RetryCondition[] = ['connect-failure', 'gateway-error', 'reset'];
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
+const HTTPS_REDIRECT_CODES = [301, 302, 307, 308];
 const MAX_DURATION_MS = 99_999 * 3_600_000;
 
 /** The intent of a declaration, and every problem found in it. */
@@ -64,7 +65,14 @@ class IntentBuilder {
     if (props.tls !== undefined) {
       this.problems.addAll('tls', props.tls._problems);
       if (hosts.length === 0) this.problems.add('tls', 'TLS needs hosts: a certificate is issued and served for names; set hosts');
-      tls = this.tls(props.tls, `${name}-tls`);
+      tls = this.tls(props.tls, `${name}-tls`, props.httpsRedirectCode);
+    }
+    const redirectCode = props.httpsRedirectCode;
+    if (redirectCode !== undefined && !HTTPS_REDIRECT_CODES.includes(redirectCode)) {
+      this.problems.add('httpsRedirectCode', `${redirectCode} is not a redirect status for HTTPS; use one of ${HTTPS_REDIRECT_CODES.join(', ')}`);
+    }
+    if (redirectCode !== undefined && props.tls === undefined) {
+      this.problems.add('httpsRedirectCode', 'plain HTTP is redirected to HTTPS only with TLS; set tls, or remove httpsRedirectCode');
     }
 
     const intent: ExposureIntent = {
@@ -81,13 +89,14 @@ class IntentBuilder {
     return { intent, problems: this.problems.all };
   }
 
-  private tls(tls: Tls, defaultSecretName: string): TlsIntent {
+  private tls(tls: Tls, defaultSecretName: string, redirectCode: number | undefined): TlsIntent {
     const spec = tls._spec;
     if (spec.kind === 'cert-manager') {
-      return { secretName: spec.secretName ?? defaultSecretName, certManager: { issuerKind: spec.issuerKind, issuerName: spec.issuerName } };
+      const certManager = { issuerKind: spec.issuerKind, issuerName: spec.issuerName };
+      return { secretName: spec.secretName ?? defaultSecretName, certManager, redirectCode };
     }
     // A Secret in the exposure's own namespace is no cross-namespace reference.
-    return { secretName: spec.secretName, secretNamespace: spec.secretNamespace === this.namespace ? undefined : spec.secretNamespace };
+    return { secretName: spec.secretName, secretNamespace: spec.secretNamespace === this.namespace ? undefined : spec.secretNamespace, redirectCode };
   }
 
   private hosts(hosts: string[]): string[] {

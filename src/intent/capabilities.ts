@@ -27,6 +27,8 @@ export const FEATURES = {
   'tls-cert-manager': 'Certificates from cert-manager (`Tls.certManager`)',
   /** Declared by `Tls.fromSecret(name, { namespace })` with another namespace than the exposure's. */
   'cross-namespace-secret': 'TLS Secret in another namespace',
+  /** Declared by `httpsRedirectCode`: the status of the redirect from plain HTTP to HTTPS. */
+  'https-redirect-code': 'Status of the HTTPS redirect (`httpsRedirectCode`)',
   /** Declared by more than one route, or by one route that does not take every request. */
   'path-routing': 'Routes beyond one catch-all route (`routes`)',
   /** Declared by a route matching `PathMatch.exact(...)`. */

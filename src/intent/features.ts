@@ -22,6 +22,7 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
   if (intent.tls) add('tls', 'tls');
   if (intent.tls?.certManager) add('tls-cert-manager', 'tls');
   if (intent.tls?.secretNamespace !== undefined) add('cross-namespace-secret', 'tls');
+  if (intent.tls?.redirectCode !== undefined) add('https-redirect-code', 'httpsRedirectCode');
   if (intent.routes.length > 1 || !intent.routes.every((r) => isCatchAll(r.match))) add('path-routing', 'routes');
 
   for (const route of intent.routes) {

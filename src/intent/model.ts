@@ -127,6 +127,8 @@ export interface TlsIntent {
   readonly secretNamespace?: string;
   /** Set when cert-manager issues the certificate into `secretName`. */
   readonly certManager?: { readonly issuerKind: 'Issuer' | 'ClusterIssuer'; readonly issuerName: string };
+  /** The declared status of the redirect from plain HTTP to HTTPS; unset: the strategy's own. */
+  readonly redirectCode?: number;
 }
 
 /** Authentication of a route. */

@@ -79,6 +79,7 @@ const DECLARATION = object('the props of an ExposedService', {
   backend: optional(BACKEND),
   routes: optional({ kind: 'array', of: ROUTE }),
   tls: optional({ kind: 'instance', is: (v) => v instanceof Tls, use: 'Tls.fromSecret(secret) or Tls.certManager({ clusterIssuer })' }),
+  httpsRedirectCode: optional(NUMBER),
 });
 
 /**

@@ -392,3 +392,29 @@ describe('apiGateway strategy, NGINX engine, client IP access lists', () => {
     ].join('\n'));
   });
 });
+
+describe('apiGateway strategy, NGINX engine, the status of the HTTPS redirect', () => {
+  const TLS = { hosts: ['api.example.com'], backend: api(), tls: Tls.fromSecret('api-tls') };
+  const redirectServer = (config: string) => config.slice(config.indexOf('# Plain HTTP only redirects to HTTPS.'), config.indexOf('# Requests for other hosts.'));
+
+  test('301 unless declared', () => {
+    expect(redirectServer(configOf(expose(TLS)))).toBe(
+      '# Plain HTTP only redirects to HTTPS.\n  server {\n    listen 8080;\n    server_name api.example.com;\n    return 301 https://$host$request_uri;\n  }\n\n  ');
+  });
+
+  test.each([301, 302, 307, 308])('httpsRedirectCode %d is the code nginx returns', (code) => {
+    expect(redirectServer(configOf(expose({ ...TLS, httpsRedirectCode: code })))).toContain(`    return ${code} https://$host$request_uri;\n`);
+  });
+
+  test('behind an L7 front the front redirects: Gateway API renders the code, Istio refuses 308', () => {
+    const manifests = expose({ ...TLS, httpsRedirectCode: 308 }, { exposedVia: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }) });
+    expect(find(manifests, 'HTTPRoute', 'shop-api-front-https-redirect').spec.rules[0].filters[0].requestRedirect).toEqual({ scheme: 'https', statusCode: 308 });
+    expect(configOf(manifests)).not.toContain('https://$host$request_uri');
+    expect(declarationError({
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), exposedVia: ExposureStrategy.istio() }),
+      ...TLS,
+      httpsRedirectCode: 308,
+    }).message).toBe('ExposedService test/public: httpsRedirectCode: Istio\'s Gateway redirects plain HTTP to HTTPS with 301 only '
+      + '(tls.httpsRedirect); use 301, or gatewayApi or apiGateway for 308');
+  });
+});

@@ -443,3 +443,27 @@ describe('gatewayApi strategy, client IP access lists', () => {
     ].join('\n'));
   });
 });
+
+describe('gatewayApi strategy, the status of the HTTPS redirect', () => {
+  const TLS = { hosts: ['shop.example.com'], backend: httpbin(), tls: Tls.fromSecret('shop-tls') };
+  const redirectOf = (manifests: Manifest[]) => find(manifests, 'HTTPRoute', 'test-public-https-redirect').spec.rules;
+
+  test('301 unless declared (the output of before httpsRedirectCode)', () => {
+    expect(redirectOf(expose(TLS))).toEqual([{ name: 'https-redirect', filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
+  });
+
+  // Both channels' CRDs (v1.6) list 301, 302, 303, 307 and 308 in the filter's statusCode enum.
+  test.each([301, 302, 307, 308].flatMap((code) => [[code, false], [code, true]] as [number, boolean][]))(
+    'httpsRedirectCode %d is the redirect filter\'s statusCode (experimental: %s)', (code, experimental) => {
+      expect(redirectOf(expose({ ...TLS, httpsRedirectCode: code }, { ...CLASS, experimental }))).toEqual([
+        { name: 'https-redirect', filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: code } }] },
+      ]);
+    });
+
+  test('a status that is not one of the four, and a redirect without TLS, are errors', () => {
+    expect(exposeError({ hosts: ['shop.example.com'], backend: httpbin(), httpsRedirectCode: 303, tls: Tls.fromSecret('shop-tls') })).toBe(
+      'ExposedService test/public: httpsRedirectCode: 303 is not a redirect status for HTTPS; use one of 301, 302, 307, 308');
+    expect(exposeError({ hosts: ['shop.example.com'], backend: httpbin(), httpsRedirectCode: 308 })).toBe(
+      'ExposedService test/public: httpsRedirectCode: plain HTTP is redirected to HTTPS only with TLS; set tls, or remove httpsRedirectCode');
+  });
+});

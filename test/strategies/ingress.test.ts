@@ -514,3 +514,25 @@ describe('ingress strategy, client IP access lists', () => {
     ].join('\n'));
   });
 });
+
+describe('ingress strategy, the status of the HTTPS redirect', () => {
+  const TLS = { hosts: ['shop.example.com'], backend: httpbin(), tls: Tls.fromSecret('shop-tls') };
+
+  test('ingress-nginx takes 308 (its controller\'s http-redirect-code by default): ssl-redirect, as without it', () => {
+    const annotations = find(expose({ strategy: nginx(), ...TLS, httpsRedirectCode: 308 }), 'Ingress').metadata.annotations;
+    expect(annotations).toEqual({ 'nginx.ingress.kubernetes.io/ssl-redirect': 'true' });
+    expect(annotations).toEqual(find(expose({ strategy: nginx(), ...TLS }), 'Ingress').metadata.annotations);
+  });
+
+  test.each([301, 302, 307])('ingress-nginx refuses %d: no annotation chooses the code per Ingress', (code) => {
+    expect(exposeError({ strategy: nginx(), ...TLS, httpsRedirectCode: code })).toBe(
+      'ExposedService test/public: httpsRedirectCode: ingress-nginx redirects to HTTPS with its controller\'s http-redirect-code (308 by default) for every Ingress; '
+        + `an Ingress cannot choose ${code}: use 308, or gatewayApi or apiGateway`);
+  });
+
+  test('a generic Ingress refuses any code, naming the strategies that can', () => {
+    expect(exposeError({ strategy: ExposureStrategy.ingress({ className: 'traefik' }), ...TLS, httpsRedirectCode: 308 })).toBe(
+      'ExposedService test/public: httpsRedirectCode: \'https-redirect-code\' is not supported by ingress; '
+        + 'supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx), apiGateway (kong)');
+  });
+});

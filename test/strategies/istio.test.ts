@@ -615,3 +615,23 @@ describe('istio strategy, client IP access lists', () => {
     expect(find(manifests, 'AuthorizationPolicy').spec.rules[0].to).toEqual([{ operation: { hosts: ['a.example.com'] } }]);
   });
 });
+
+describe('istio strategy, the status of the HTTPS redirect', () => {
+  const TLS = { hosts: ['shop.example.com'], backend: httpbin(), tls: Tls.fromSecret('shop-tls') };
+  const httpServer = (manifests: Manifest[]) => find(manifests, 'Gateway').spec.servers[0];
+
+  test('301 is the Gateway\'s tls.httpsRedirect, as without it', () => {
+    expect(httpServer(expose({ ...TLS, httpsRedirectCode: 301 }))).toEqual(httpServer(expose(TLS)));
+    expect(httpServer(expose({ ...TLS, httpsRedirectCode: 301 })).tls).toEqual({ httpsRedirect: true });
+  });
+
+  test.each([302, 307, 308])('%d is refused: tls.httpsRedirect answers 301 only', (code) => {
+    expect(exposeError({ ...TLS, httpsRedirectCode: code })).toBe(
+      `ExposedService test/public: httpsRedirectCode: Istio's Gateway redirects plain HTTP to HTTPS with 301 only (tls.httpsRedirect); use 301, or gatewayApi or apiGateway for ${code}`);
+  });
+
+  test('a Gateway created without the redirect refuses a code', () => {
+    expect(exposeError({ ...TLS, httpsRedirectCode: 301 }, { gateway: IstioGateway.create({ httpsRedirect: false }) })).toBe(
+      'ExposedService test/public: httpsRedirectCode: the Gateway is created with httpsRedirect: false, so plain HTTP is not redirected; remove httpsRedirectCode or the option');
+  });
+});

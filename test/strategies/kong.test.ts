@@ -466,3 +466,16 @@ describe('apiGateway strategy, Kong engine, client IP access lists', () => {
       + 'trustedProxies to the addresses the front connects from (its pods\' network), so that the client address comes from X-Forwarded-For');
   });
 });
+
+describe('apiGateway strategy, Kong engine, the status of the HTTPS redirect', () => {
+  const TLS = { hosts: ['api.example.com'], backend: api(), tls: Tls.fromSecret('api-tls') };
+  const routeOf = (manifests: Manifest[]) => kongOf(manifests).services[0].routes[0];
+
+  test('301 unless declared; each code as the route\'s https_redirect_status_code', () => {
+    expect(routeOf(expose(TLS)).https_redirect_status_code).toBe(301);
+    for (const code of [301, 302, 307, 308]) {
+      const manifests = expose({ ...TLS, httpsRedirectCode: code });
+      expect(routeOf(manifests)).toMatchObject({ protocols: ['https'], https_redirect_status_code: code });
+    }
+  });
+});

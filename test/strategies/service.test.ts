@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { AccessPolicy, Backend, ExposedService, ExposureStrategy, PathMatch } from '../../src';
+import { AccessPolicy, Backend, ExposedService, ExposureStrategy, PathMatch, Tls } from '../../src';
 import { declarationError, find, ofKind, synthChecked, testChart } from '../support/synth';
 
 function api(chart: ReturnType<typeof testChart>, ports = [8080]): kplus.Deployment {
@@ -152,5 +152,18 @@ describe('client IP access lists on a Service', () => {
       backend: Backend.fromName('api', 8080),
       access: AccessPolicy.denyFrom(['203.0.113.0/24']),
     }).message).toContain("ExposedService test/public: access: 'ip-deny-list' is not supported by nodePort; supported by: ingress (ingressNginx), istio, apiGateway (nginx), apiGateway (kong)");
+  });
+});
+
+describe('service strategies, the status of the HTTPS redirect', () => {
+  test.each([['nodePort', ExposureStrategy.nodePort()], ['loadBalancer', ExposureStrategy.loadBalancer()]] as const)('%s refuses it, as it refuses tls', (name, strategy) => {
+    const chart = testChart();
+    const backend = Backend.fromDeployment(api(chart), { port: 8080 });
+    expect(() => new ExposedService(chart, 'public', { strategy, hosts: ['shop.example.com'], backend, tls: Tls.fromSecret('t'), httpsRedirectCode: 308 })).toThrow(new Error([
+      `ExposedService test/public: hosts: 'hosts' is not supported by ${name}; supported by: ingress, istio, gatewayApi, apiGateway (nginx), apiGateway (kong)`,
+      `ExposedService test/public: tls: 'tls' is not supported by ${name}; supported by: ingress, istio, gatewayApi, apiGateway (nginx), apiGateway (kong)`,
+      `ExposedService test/public: httpsRedirectCode: 'https-redirect-code' is not supported by ${name}; `
+        + 'supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx), apiGateway (kong)',
+    ].join('\n')));
   });
 });

@@ -111,7 +111,8 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     // An L4 front (a Service) has no hosts and no TLS: the gateway does both, TLS on its HTTPS port.
     const l4Front = this.exposedVia === undefined || this.exposedVia.capabilities.tls === 'none';
     const tlsAtGateway = intent.tls !== undefined && l4Front;
-    const config = this.engine.configure({ intent, tls: tlsAtGateway ? { secretName: intent.tls!.secretName } : undefined });
+    const tls = tlsAtGateway ? { secretName: intent.tls!.secretName, redirectCode: intent.tls!.redirectCode ?? 301 } : undefined;
+    const config = this.engine.configure({ intent, tls });
     const backendServices = provisionBackendServices(intent.backends);
     // cert-manager issues the certificate the gateway serves, into the Secret it mounts.
     const certificate = tlsAtGateway && intent.tls!.certManager ? certificateFor(scope, intent) : undefined;

@@ -26,6 +26,8 @@ export interface SecretMount {
 /** Where the gateway terminates TLS, if it does (no L7 strategy in front of it). */
 export interface GatewayTls {
   readonly secretName: string;
+  /** The status of the redirect from plain HTTP to HTTPS. */
+  readonly redirectCode: number;
 }
 
 /** What an engine needs to render its configuration (internal). */

@@ -7,6 +7,7 @@ const GATEWAY_API: Capabilities = {
   'tls': 'native',
   'tls-cert-manager': 'annotation',
   'cross-namespace-secret': 'native',
+  'https-redirect-code': 'native',
   'path-routing': 'native',
   'path-exact': 'native',
   'path-regex': 'native',

@@ -42,7 +42,7 @@ export function renderHttpsRedirectRoute(
     spec: {
       parentRefs,
       hostnames: hostnamesOf(intent),
-      rules: [{ name: 'https-redirect', filters: [{ type: enumValue('RequestRedirect'), requestRedirect: { scheme: enumValue('https'), statusCode: 301 } }] }],
+      rules: [{ name: 'https-redirect', filters: [{ type: enumValue('RequestRedirect'), requestRedirect: { scheme: enumValue('https'), statusCode: intent.tls?.redirectCode ?? 301 } }] }],
     },
   });
 }

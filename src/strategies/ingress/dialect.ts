@@ -27,6 +27,8 @@ export interface IngressDialect {
    * of the route's fields. Runs on routes whose features the row allows.
    */
   check(route: RouteIntent, intent: ExposureIntent): Problem[];
+  /** What the controller cannot express of the exposure as a whole (its TLS), before the routes' problems. */
+  exposureProblems(intent: ExposureIntent): Problem[];
   /** The path, path type and annotations of one route that passed `check`. */
   route(route: RouteIntent, intent: ExposureIntent): IngressPathPlan;
   /** Annotations on every Ingress of the exposure (e.g. HTTPS redirect with TLS). */

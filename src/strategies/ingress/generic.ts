@@ -25,6 +25,7 @@ export const INGRESS_GENERIC_ROW: StrategyCapabilities = {
 export const GENERIC_DIALECT: IngressDialect = {
   row: INGRESS_GENERIC_ROW,
   check: () => [],
+  exposureProblems: () => [],
   route(route) {
     const { kind, value } = route.match.path;
     if (kind === 'regex') throw new Error('ingress: the capability check let a regex path through to the generic Ingress controller');

@@ -2,6 +2,7 @@ import type { IngressDialect, IngressPathPlan } from './dialect';
 import { INGRESS_GENERIC } from './generic';
 import { refusedAnnotations } from './ingress-nginx-annotation-values';
 import { A, policyAnnotations, policyProblems } from './ingress-nginx-policies';
+import { Problem } from '../../core/errors';
 import { Capabilities, StrategyCapabilities } from '../../intent/capabilities';
 import { ExposureIntent, RouteIntent } from '../../intent/model';
 import { escapeRegex } from '../shared/regex';
@@ -23,13 +24,14 @@ const INGRESS_NGINX: Capabilities = {
   'auth-basic': 'annotation',
   'ip-allow-list': 'annotation',
   'ip-deny-list': 'annotation',
+  'https-redirect-code': 'annotation',
 };
 
 export const INGRESS_NGINX_ROW: StrategyCapabilities = {
   strategy: 'ingress (ingressNginx)',
   capabilities: INGRESS_NGINX,
   variantOf: 'ingress',
-  notes: 'ingress-nginx annotations (`IngressController.ingressNginx()`); ingress-nginx was retired in March 2026: `gatewayApi` is the way off it.',
+  notes: 'ingress-nginx annotations (`IngressController.ingressNginx()`); the HTTPS redirect answers the controller `http-redirect-code` (308 by default), so only 308 is taken; ingress-nginx was retired in March 2026: `gatewayApi` is the way off it.',
 };
 
 /**
@@ -43,6 +45,17 @@ export const INGRESS_NGINX_DIALECT: IngressDialect = {
   row: INGRESS_NGINX_ROW,
 
   check: policyProblems,
+
+  exposureProblems(intent: ExposureIntent): Problem[] {
+    // ssl-redirect answers the controller's http-redirect-code (ConfigMap; 308 by default) for
+    // every Ingress alike: no annotation chooses it per Ingress.
+    const code = intent.tls?.redirectCode;
+    return code === undefined || code === 308 ? [] : [{
+      field: 'httpsRedirectCode',
+      message: `ingress-nginx redirects to HTTPS with its controller's http-redirect-code (308 by default) for every Ingress; an Ingress cannot choose ${code}: `
+        + 'use 308, or gatewayApi or apiGateway',
+    }];
+  },
 
   route(route: RouteIntent, intent: ExposureIntent): IngressPathPlan {
     const { path, pathType, annotations } = pathOf(route);

@@ -52,10 +52,10 @@ export class IngressRenderer implements StrategyRenderer {
 
   /** Route by route, the controller's problems, then what no Ingress can express. */
   public check(intent: ExposureIntent): Problem[] {
-    return distinctProblems(intent.routes.flatMap((route) => [
+    return distinctProblems([...this.dialect.exposureProblems(intent), ...intent.routes.flatMap((route) => [
       ...this.dialect.check(route, intent),
       ...found(redirectHasABackend(route, intent), atMostTwoBackends(route, this.name)),
-    ]));
+    ])]);
   }
 
   public render(scope: Construct, intent: ExposureIntent): IngressResources {

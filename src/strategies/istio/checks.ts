@@ -19,6 +19,7 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
   return [
     ...meshBindingWithoutHosts(intent, ctx.bindToMesh),
     ...tlsOnExistingGateway(intent, ctx.gateway),
+    ...httpsRedirectCode(intent, ctx.gateway),
     ...intent.routes.flatMap(weightsLostToRounding),
     // Under PASSTHROUGH, JWT is one of the L7 policies refused: no JWT check applies.
     ...(passesTlsThrough(ctx.gateway, intent)
@@ -64,6 +65,19 @@ function tlsOnExistingGateway(intent: ExposureIntent, gateway: IstioGatewayConfi
   return gateway.kind !== 'existing' || intent.tls === undefined ? [] : [{
     field: 'tls',
     message: 'an existing Gateway serves its own certificates on its own servers; remove tls, or use IstioGateway.create()',
+  }];
+}
+
+/** A created Gateway's HTTP server redirects with `tls.httpsRedirect`, which answers 301 and nothing else. */
+function httpsRedirectCode(intent: ExposureIntent, gateway: IstioGatewayConfig): Problem[] {
+  const code = intent.tls?.redirectCode;
+  if (code === undefined || gateway.kind !== 'create') return [];
+  if (!gateway.httpsRedirect) {
+    return [{ field: 'httpsRedirectCode', message: 'the Gateway is created with httpsRedirect: false, so plain HTTP is not redirected; remove httpsRedirectCode or the option' }];
+  }
+  return code === 301 ? [] : [{
+    field: 'httpsRedirectCode',
+    message: `Istio's Gateway redirects plain HTTP to HTTPS with 301 only (tls.httpsRedirect); use 301, or gatewayApi or apiGateway for ${code}`,
   }];
 }
 

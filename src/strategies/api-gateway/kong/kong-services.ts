@@ -65,7 +65,7 @@ function kongRoute(route: RouteIntent, name: string, priority: number, intent: E
     // When Kong terminates TLS, plain HTTP is redirected to HTTPS. Behind an L7 front that
     // terminates TLS, Kong gets plain HTTP and must serve it (a redirect would loop).
     protocols: tlsAtGateway ? ['https'] : ['http', 'https'],
-    https_redirect_status_code: tlsAtGateway ? 301 : undefined,
+    https_redirect_status_code: tlsAtGateway ? intent.tls?.redirectCode ?? 301 : undefined,
   };
 }
 

@@ -38,7 +38,7 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
   const locations = http.nested().detached();
   const routing = renderRouting(intent, { clusterDomain: options.clusterDomain, cacheTtlSeconds: options.cache?.ttlSeconds, hsts }, http, locations);
   statusServer(http);
-  if (tls) httpsRedirectServer(http, serverNames);
+  if (tls) httpsRedirectServer(http, serverNames, tls.redirectCode);
   if (intent.hosts.length > 0) otherHostsServer(http, tls);
   routeServer(http, { tls, serverNames, hsts, trustedProxies: options.trustedProxies, locations: locations.lines });
   out.add('}', '');
@@ -109,13 +109,13 @@ function statusServer(http: ConfigLines): void {
   );
 }
 
-function httpsRedirectServer(http: ConfigLines, serverNames: string): void {
+function httpsRedirectServer(http: ConfigLines, serverNames: string, code: number): void {
   http.add(
     '# Plain HTTP only redirects to HTTPS.',
     'server {',
     `  listen ${NGINX_PORTS.http};`,
     `  server_name ${serverNames};`,
-    '  return 301 https://$host$request_uri;',
+    `  return ${code} https://$host$request_uri;`,
     '}',
     '',
   );
