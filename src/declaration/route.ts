@@ -295,6 +295,16 @@ export interface TrafficPolicy {
    */
   readonly timeout?: Duration;
   /**
+   * How long the connection to the backend may stay silent (nothing read, nothing sent) before the
+   * gateway closes it: what keeps a WebSocket or another long-lived stream open. WebSockets pass
+   * through every L7 strategy without it. The NGINX engine sets `proxy_read_timeout` and
+   * `proxy_send_timeout` (its default: 60 s), which `timeout` and `retries.perTryTimeout` also set:
+   * declare one of them per route. Other strategies refuse it.
+   * @default - the strategy's or controller's default (the NGINX engine: 60 s)
+   * @example idleTimeout: Duration.hours(1)
+   */
+  readonly idleTimeout?: Duration;
+  /**
    * Retries of failed requests: how many, on which failures, and each try's timeout. Istio,
    * Gateway API on its experimental channel, ingress-nginx and both API gateway engines retry;
    * elsewhere it is an error.

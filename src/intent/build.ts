@@ -153,12 +153,13 @@ class IntentBuilder {
     const match = this.match(route, field);
     const action = this.action(route, field, defaultBackend);
     if (action?.kind === 'redirect') {
-      for (const key of ['backend', 'rewrite', 'requestHeaders', 'mirror', 'fault', 'retries', 'timeout'] as const) {
+      for (const key of ['backend', 'rewrite', 'requestHeaders', 'mirror', 'fault', 'retries', 'timeout', 'idleTimeout'] as const) {
         if (route[key] !== undefined) this.problems.add(`${field}.${key}`, 'a redirect route forwards nothing; remove it or the redirect');
       }
     }
 
     const timeout = pick('timeout');
+    const idleTimeout = pick('idleTimeout');
     const retries = pick('retries');
     const rewrite = pick('rewrite');
     const requestHeaders = pick('requestHeaders');
@@ -184,6 +185,7 @@ class IntentBuilder {
       match,
       action: action ?? { kind: 'forward', backends: [] },
       timeoutMs: timeout === undefined ? undefined : this.duration(timeout, sources.timeout!),
+      idleTimeoutMs: idleTimeout === undefined ? undefined : this.duration(idleTimeout, sources.idleTimeout!),
       retries: retries === undefined ? undefined : this.retries(retries, sources.retries!),
       rewrite: rewrite === undefined ? undefined : this.rewrite(rewrite, sources.rewrite!),
       requestHeaders: requestHeaders === undefined ? undefined : this.headerEdits(requestHeaders, sources.requestHeaders!),

@@ -53,6 +53,8 @@ export const FEATURES = {
   'grpc': 'gRPC routes (`protocol: \'grpc\'`)',
   /** Declared by `timeout`, on the exposure or a route. */
   'timeout': 'Request timeout (`timeout`)',
+  /** Declared by `idleTimeout`, on the exposure or a route: how long a WebSocket or stream may stay silent. */
+  'idle-timeout': 'Idle timeout of WebSockets and streams (`idleTimeout`)',
   /** Declared by `retries`, on the exposure or a route. */
   'retries': 'Retries (`retries`)',
   /** Declared by a route's `rewrite.path`. */

@@ -37,6 +37,7 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
     if (route.action.kind === 'redirect') add('redirect', sources.redirect!);
     if (route.protocol === 'grpc') add('grpc', sources.protocol!);
     if (route.timeoutMs !== undefined) add('timeout', sources.timeout!);
+    if (route.idleTimeoutMs !== undefined) add('idle-timeout', sources.idleTimeout!);
     if (route.retries !== undefined) add('retries', sources.retries!);
     if (route.rewrite?.path !== undefined) add('rewrite-path', `${sources.rewrite!}.path`);
     if (route.rewrite?.host !== undefined) add('rewrite-host', `${sources.rewrite!}.host`);

@@ -50,6 +50,8 @@ export interface RouteIntent {
   readonly match: MatchIntent;
   readonly action: ForwardIntent | RedirectIntent;
   readonly timeoutMs?: number;
+  /** The longest silence on the connection to the backend (`idleTimeout`). */
+  readonly idleTimeoutMs?: number;
   readonly retries?: RetryIntent;
   readonly rewrite?: RewriteIntent;
   readonly requestHeaders?: HeaderEditsIntent;
@@ -157,7 +159,7 @@ export interface AccessIntent {
 }
 
 /** The policies a route can carry. */
-export type RoutePolicy = 'timeout' | 'retries' | 'rewrite' | 'redirect' | 'requestHeaders' | 'responseHeaders'
+export type RoutePolicy = 'timeout' | 'idleTimeout' | 'retries' | 'rewrite' | 'redirect' | 'requestHeaders' | 'responseHeaders'
 | 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth' | 'access' | 'protocol';
 
 export interface MatchIntent {

@@ -28,6 +28,7 @@ const HEADER_EDITS = object('header edits', {
 /** The policies a route inherits from the exposure and may override. */
 const TRAFFIC_POLICY: Record<string, Field> = {
   timeout: optional(DURATION),
+  idleTimeout: optional(DURATION),
   retries: optional(object('a retry policy', {
     attempts: required(NUMBER),
     perTryTimeout: optional(DURATION),

@@ -418,3 +418,60 @@ describe('apiGateway strategy, NGINX engine, the status of the HTTPS redirect', 
       + '(tls.httpsRedirect); use 301, or gatewayApi or apiGateway for 308');
   });
 });
+
+describe('apiGateway strategy, NGINX engine, WebSockets and idleTimeout', () => {
+  test('every proxied route passes an Upgrade on, and sends other requests with no Connection header (keep-alive)', () => {
+    const config = configOf(expose({ backend: api() }));
+    expect(config).toContain('\n  map $http_upgrade $connection_upgrade {\n    default upgrade;\n    "" "";\n  }\n');
+    expect(config).toContain('      proxy_http_version 1.1;\n      proxy_set_header Upgrade $http_upgrade;\n      proxy_set_header Connection $connection_upgrade;\n');
+    expect(config).not.toContain('proxy_set_header Connection "";');
+  });
+
+  test('idleTimeout is the read and send timeouts of its routes, nothing else', () => {
+    const config = configOf(expose({ backend: api(), routes: [{ match: { path: PathMatch.prefix('/ws') }, idleTimeout: Duration.hours(1) }, {}] }));
+    expect(config.match(/proxy_(read|send|connect)_timeout \S+;/g)).toEqual(['proxy_send_timeout 3600000ms;', 'proxy_read_timeout 3600000ms;']);
+  });
+
+  test('idleTimeout with timeout or retries.perTryTimeout on one route, and Connection or Upgrade edits, are errors', () => {
+    expect(declarationError({
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+      backend: api(),
+      timeout: Duration.seconds(5),
+      routes: [
+        { match: { path: PathMatch.prefix('/ws') }, idleTimeout: Duration.hours(1) },
+        { match: { path: PathMatch.prefix('/sse') }, idleTimeout: Duration.minutes(5), retries: { attempts: 2, perTryTimeout: Duration.seconds(1) } },
+        { match: { path: PathMatch.prefix('/h') }, requestHeaders: { set: { Connection: 'close' }, remove: ['upgrade'] } },
+        { match: { path: PathMatch.prefix('/old') }, redirect: { path: '/new' } },
+      ],
+      idleTimeout: Duration.minutes(1),
+    }).message).toBe([
+      'ExposedService test/public: routes[0].idleTimeout: nginx\'s proxy_read_timeout and proxy_send_timeout are set by timeout too; '
+        + 'declare one of them for this route (a timeout on the other routes, not the exposure)',
+      'ExposedService test/public: routes[1].idleTimeout: nginx\'s proxy_read_timeout and proxy_send_timeout are set by routes[1].retries.perTryTimeout too; '
+        + 'declare one of them for this route (a timeout on the other routes, not the exposure)',
+      'ExposedService test/public: routes[2].requestHeaders: the NGINX engine sets "connection" itself (WebSocket upgrades and keep-alive to the backends); remove it from the edits',
+      'ExposedService test/public: routes[2].requestHeaders: the NGINX engine sets "upgrade" itself (WebSocket upgrades and keep-alive to the backends); remove it from the edits',
+      'ExposedService test/public: idleTimeout: nginx\'s proxy_read_timeout and proxy_send_timeout are set by timeout too; '
+        + 'declare one of them for this route (a timeout on the other routes, not the exposure)',
+    ].join('\n'));
+  });
+
+  test('a redirect route may not declare idleTimeout: it forwards nothing', () => {
+    expect(declarationError({
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+      backend: api(),
+      routes: [{ match: { path: PathMatch.prefix('/old') }, redirect: { path: '/new' }, idleTimeout: Duration.minutes(1) }, {}],
+    }).message).toBe('ExposedService test/public: routes[0].idleTimeout: a redirect route forwards nothing; remove it or the redirect');
+  });
+
+  test.each([
+    ['istio', ExposureStrategy.istio()],
+    ['gatewayApi (experimental)', ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', experimental: true })],
+    ['ingress (ingressNginx)', ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() })],
+    ['apiGateway (kong)', ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() })],
+  ])('%s refuses idleTimeout, naming the NGINX engine', (name, strategy) => {
+    expect(declarationError({ strategy, backend: api(), routes: [{ match: { path: PathMatch.prefix('/ws') }, idleTimeout: Duration.hours(1) }] }).message).toBe(
+      `ExposedService test/public: routes[0].idleTimeout: 'idle-timeout' is not supported by ${name}; `
+        + 'supported by: apiGateway (nginx)');
+  });
+});

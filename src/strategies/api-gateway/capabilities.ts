@@ -17,13 +17,15 @@ const API_GATEWAY_KONG: Capabilities = {
   'query-match': 'none',
   'redirect': 'none',
   'mirror': 'none',
+  'idle-timeout': 'none',
 };
 
 export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
   strategy: 'apiGateway (nginx)',
   capabilities: API_GATEWAY_NGINX,
   notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors, '
-    + 'client IP lists (`allow`/`deny` by a `geo` of the client address; behind an L7 front, `trustedProxies`) and per-consumer usage logs. nginx OSS cannot validate JWTs.',
+    + 'client IP lists (`allow`/`deny` by a `geo` of the client address; behind an L7 front, `trustedProxies`) and per-consumer usage logs; '
+    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts. nginx OSS cannot validate JWTs.',
 };
 
 export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {

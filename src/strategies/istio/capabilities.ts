@@ -9,6 +9,8 @@ const ISTIO: Capabilities = {
   'auth-api-key': 'none',
   'auth-basic': 'none',
   'rate-limit': 'none',
+  // A VirtualService route has no idle timeout of its streams.
+  'idle-timeout': 'none',
 };
 
 export const ISTIO_ROW: StrategyCapabilities = {

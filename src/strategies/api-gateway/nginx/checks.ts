@@ -13,10 +13,29 @@ export function nginxProblems(intent: ExposureIntent): Problem[] {
     ...queryParamProblems(route),
     ...matchProblems(route),
     ...authProblems(route),
+    ...hopByHopProblems(route),
     ...responseHeaderProblems(route),
-    // A redirect route forwards nothing: the retries it inherits are not written.
-    ...(route.action.kind === 'forward' ? retryProblems(route) : []),
+    // A redirect route forwards nothing: the retries and timeouts it inherits are not written.
+    ...(route.action.kind === 'forward' ? [...idleTimeoutProblems(route), ...retryProblems(route)] : []),
   ]);
+}
+
+/** The engine writes Upgrade and Connection itself: WebSockets pass through, other requests keep the upstream connection alive. */
+function hopByHopProblems(route: RouteIntent): Problem[] {
+  return editedNames(route.requestHeaders).filter((n) => ['connection', 'upgrade'].includes(n.toLowerCase())).map((name) => ({
+    field: route.sources.requestHeaders!,
+    message: `the NGINX engine sets "${name}" itself (WebSocket upgrades and keep-alive to the backends); remove it from the edits`,
+  }));
+}
+
+/** `timeout` and `retries.perTryTimeout` set the read and send timeouts too: one of them per route. */
+function idleTimeoutProblems(route: RouteIntent): Problem[] {
+  if (route.idleTimeoutMs === undefined) return [];
+  const other = route.retries?.perTryTimeoutMs !== undefined ? `${route.sources.retries!}.perTryTimeout` : route.sources.timeout;
+  return other === undefined ? [] : [{
+    field: route.sources.idleTimeout!,
+    message: `nginx's proxy_read_timeout and proxy_send_timeout are set by ${other} too; declare one of them for this route (a timeout on the other routes, not the exposure)`,
+  }];
 }
 
 /**

@@ -84,6 +84,12 @@ function httpSettings(http: ConfigLines, options: NginxConfigOptions): ConfigLin
     'access_log /dev/stdout usage;',
     // Declared text is written with each "$" as ${dollar}: it reaches clients and backends as declared.
     ...DOLLAR_VARIABLE.split('\n'),
+    // WebSockets: a request to upgrade sends "Connection: upgrade" upstream; any other sends no
+    // Connection header, so the upstream connection is kept alive.
+    'map $http_upgrade $connection_upgrade {',
+    '  default upgrade;',
+    '  "" "";',
+    '}',
   );
   if (options.cache) {
     http.add(`proxy_cache_path ${NGINX_CACHE_DIR}/responses levels=1:2 keys_zone=responses:10m max_size=${options.cache.maxSizeMb}m inactive=10m use_temp_path=off;`);

@@ -23,7 +23,9 @@ export function proxyDirectives(route: RouteIntent, action: ForwardIntent, i: nu
   http.add(...upstream(`route_${i}`, action.backends.map((b) => [b.backend, b.weight]), target, tries));
   const proxy: string[] = [
     'proxy_http_version 1.1;',
-    'proxy_set_header Connection "";',
+    // An Upgrade (WebSocket) is passed on; other requests keep the upstream connection alive.
+    'proxy_set_header Upgrade $http_upgrade;',
+    'proxy_set_header Connection $connection_upgrade;',
     `proxy_set_header Host ${route.rewrite?.host ? quote(route.rewrite.host) : '$host'};`,
     'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
     'proxy_set_header X-Forwarded-Proto $scheme;',
@@ -106,6 +108,9 @@ function timeouts(route: RouteIntent): string[] {
   // The timeout bounds the request; connecting gets the same bound, at most 60 s (nginx's own
   // default; its docs warn the connect timeout usually cannot exceed 75 s).
   if (perTry !== undefined) lines.push(`proxy_connect_timeout ${Math.min(perTry, 60_000)}ms;`, `proxy_send_timeout ${perTry}ms;`, `proxy_read_timeout ${perTry}ms;`);
+  // The longest silence of an upgraded (WebSocket) or streaming connection; the checks let it through alone.
+  const idle = route.idleTimeoutMs;
+  if (idle !== undefined) lines.push(`proxy_send_timeout ${idle}ms;`, `proxy_read_timeout ${idle}ms;`);
   const r = route.retries;
   if (r === undefined) return lines;
   if (r.attempts === 0) return [...lines, 'proxy_next_upstream off;'];
