@@ -6,6 +6,7 @@ import { request, startBackend, TestBackend } from '../support/backends';
 import { RunningNginx, startNginxInPod } from '../support/nginx';
 import { secretManifest, SimulatedPod, simulatePod, tlsSecret } from '../support/pod-simulation';
 import { Manifest, synthChecked, testChart } from '../support/synth';
+import { connectWebSocket, EchoServer, startEchoServer } from '../support/websocket';
 
 /**
  * The NGINX engine's gateway, run by the real nginx on 127.0.0.1 with loopback backends in place
@@ -281,6 +282,84 @@ describe('API gateway, NGINX engine, terminating TLS behind a LoadBalancer', () 
       socket.once('error', reject);
     });
     expect(new X509Certificate(served).fingerprint256).toBe(new X509Certificate(Buffer.from(secret.data!['tls.crt'], 'base64')).fingerprint256);
+  });
+});
+
+describe('API gateway, NGINX engine, WebSockets and the status of the HTTPS redirect', () => {
+  const HOST_WS = 'live.example.com';
+  let echo: EchoServer;
+  let pod: SimulatedPod;
+  let nginx: RunningNginx;
+
+  beforeAll(async () => {
+    echo = await startEchoServer();
+    const manifests = gatewayOf((chart) => new ExposedService(chart, 'live', {
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+      hosts: [HOST_WS],
+      backend: Backend.fromName('echo', 8080),
+      tls: Tls.fromSecret('live-tls'),
+      httpsRedirectCode: 308,
+      // A short idle timeout, so that the test shows it in seconds (nginx's own default is 60 s).
+      routes: [{ match: { path: PathMatch.prefix('/ws') }, idleTimeout: Duration.seconds(2) }, {}],
+    }));
+    pod = await simulatePod({ manifests, secrets: [tlsSecret('live-tls', HOST_WS)] });
+    nginx = await startNginxInPod(pod, { upstreams: { [fqdn('echo')]: `127.0.0.1:${echo.port}` } });
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+    pod?.dispose();
+    await echo?.close();
+  });
+
+  test('plain HTTP answers the declared 308 with the https Location', async () => {
+    const res = await request(nginx.ports.http, { host: HOST_WS, path: '/orders?id=1', method: 'POST', body: 'x' });
+    expect(res.status).toBe(308);
+    expect(res.headers.location).toBe(`https://${HOST_WS}/orders?id=1`);
+  });
+
+  test('a WebSocket upgrade reaches the echo server through the gateway, and messages come back', async () => {
+    const ws = await connectWebSocket(nginx.ports.https, { host: HOST_WS, path: '/ws/chat', https: true });
+    try {
+      expect(ws.status).toBe(101);
+      expect(await ws.echo('hello')).toBe('hello');
+      expect(await ws.echo('again, '.repeat(40))).toBe('again, '.repeat(40));
+      const upgrade = echo.upgrades[echo.upgrades.length - 1];
+      expect([upgrade.upgrade, upgrade.connection, upgrade.host]).toEqual(['websocket', 'upgrade', HOST_WS]);
+    } finally {
+      ws.close();
+    }
+  });
+
+  test('idleTimeout: open while messages come within it, closed by the gateway after it is silent for longer', async () => {
+    const ws = await connectWebSocket(nginx.ports.https, { host: HOST_WS, path: '/ws', https: true });
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect(await ws.closedWithin(1_000)).toBe(false);
+        expect(await ws.echo(`still here ${i}`)).toBe(`still here ${i}`);
+      }
+      // 3 s of silence after 3 s of talk: past the 2 s idle timeout, well within the 60 s default.
+      expect(await ws.closedWithin(4_000)).toBe(true);
+    } finally {
+      ws.close();
+    }
+  });
+
+  test('a route without idleTimeout keeps nginx\'s default: open after the other route\'s would close', async () => {
+    const ws = await connectWebSocket(nginx.ports.https, { host: HOST_WS, path: '/', https: true });
+    try {
+      expect(await ws.closedWithin(3_000)).toBe(false);
+      expect(await ws.echo('hello')).toBe('hello');
+    } finally {
+      ws.close();
+    }
+  });
+
+  test('a plain request sends no Connection header upstream: the upstream connection is kept alive', async () => {
+    const res = await request(nginx.ports.https, { host: HOST_WS, path: '/plain', https: true });
+    expect(res.status).toBe(200);
+    expect(res.json().connection).toBeUndefined();
+    expect(res.json().upgrade).toBeUndefined();
   });
 });
 
