@@ -67,6 +67,7 @@ const route = fc.record({
     fc.boolean().map((keepPath) => ({ kind: 'redirect' as const, keepPath })),
   ),
   timeout: sometimes(fc.oneof(seconds, fc.constant(Duration.millis(1500))), 30),
+  idleTimeout: sometimes(fc.oneof(seconds, fc.constant(Duration.hours(1))), 10),
   retries: sometimes(fc.record({
     attempts: fc.integer({ min: 0, max: 3 }),
     retryOn: fc.constantFrom<NonNullable<RouteProps['retries']>['retryOn']>(undefined, ['connect-failure', 'reset'], ['5xx']),
@@ -89,7 +90,9 @@ const declaration = fc.record({
   backend: sometimes(backendKind, 85),
   routes: sometimes(fc.array(route, { minLength: 1, maxLength: 4 }), 70),
   tls: sometimes(fc.constantFrom('secret', 'cert-manager'), 30),
+  httpsRedirectCode: sometimes(fc.constantFrom(301, 302, 307, 308), 40),
   timeout: sometimes(seconds, 30),
+  idleTimeout: sometimes(seconds, 5),
   rateLimit: sometimes(fc.constant(RateLimit.perSecond(20, { burst: 20 })), 15),
   access: sometimes(access, 12),
 });
@@ -101,7 +104,9 @@ const l4Declaration: fc.Arbitrary<Declaration> = fc.record({
   backend: sometimes(backendKind, 90),
   routes: sometimes(fc.array(route, { minLength: 1, maxLength: 1 }), 15),
   tls: sometimes(fc.constantFrom('secret', 'cert-manager'), 10),
+  httpsRedirectCode: sometimes(fc.constantFrom(301, 308), 10),
   timeout: sometimes(seconds, 10),
+  idleTimeout: sometimes(seconds, 5),
   rateLimit: sometimes(fc.constant(RateLimit.perSecond(20, { burst: 20 })), 5),
   access: sometimes(access, 20),
 });
@@ -116,7 +121,10 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
     hosts: d.hosts,
     backend: d.backend && backendOf(d.backend, dep),
     tls: d.tls === undefined ? undefined : d.tls === 'secret' ? Tls.fromSecret('shop-tls') : Tls.certManager({ clusterIssuer: 'letsencrypt' }),
+    // A redirect status with TLS (without it, the declaration is an error on every strategy).
+    httpsRedirectCode: d.tls === undefined ? undefined : d.httpsRedirectCode,
     timeout: d.timeout,
+    idleTimeout: d.idleTimeout,
     rateLimit: d.rateLimit,
     access: d.access,
     routes: d.routes?.map((r) => ({
@@ -126,6 +134,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
       backends: r.action.kind === 'weighted' ? weighted(r.action.bs, r.action.ws, dep) : undefined,
       redirect: r.action.kind === 'redirect' ? { scheme: 'https' as const, host: 'www.example.com', path: r.action.keepPath ? undefined : '/moved' } : undefined,
       timeout: r.timeout,
+      idleTimeout: r.idleTimeout,
       retries: r.retries,
       rewrite: r.rewrite,
       requestHeaders: r.requestHeaders,
@@ -201,6 +210,7 @@ describe('random invalid declarations', () => {
         requests: fc.integer({ min: -1, max: 5 }),
         secret: anything,
         range: anything,
+        code: fc.integer({ min: -1, max: 600 }),
       }),
       (x) => {
         const chart = testChart('prop', 'shop');
@@ -213,6 +223,8 @@ describe('random invalid declarations', () => {
               { match: { path: PathMatch.regex(x.regex) }, backends: [{ backend: Backend.fromName('a', 80), weight: x.weight }, { backend: Backend.fromName('b', 80), weight: x.weight }] },
             ],
             timeout: Duration.millis(x.ms),
+            idleTimeout: Duration.millis(x.ms),
+            httpsRedirectCode: x.code,
             retries: { attempts: x.attempts },
             cors: { allowOrigins: [x.origin] },
             rateLimit: RateLimit.perSecond(x.requests),
