@@ -48,7 +48,11 @@ test('README error examples: one per kind of problem, each the real message', ()
     messageOf({
       strategy: ExposureStrategy.ingress({ className: 'nginx' }),
       backend: api(),
-      routes: [{ match: { path: PathMatch.prefix('/api'), headers: [HeaderMatch.exact('x-canary', 'always')] }, timeout: Duration.seconds(5) }],
+      routes: [{
+        match: { path: PathMatch.prefix('/api'), headers: [HeaderMatch.exact('x-canary', 'always')] },
+        timeout: Duration.seconds(5),
+        idleTimeout: Duration.hours(1),
+      }],
       access: AccessPolicy.denyFrom(['203.0.113.0/24']),
     }),
   ]);
