@@ -60,6 +60,8 @@ export interface RouteIntent {
   readonly rateLimit?: RateLimitIntent;
   readonly auth?: AuthIntent;
   readonly access?: AccessIntent;
+  /** The largest request body accepted, in bytes: a whole number of at least 1. */
+  readonly maxRequestBodyBytes?: number;
   /** Where each policy of this route was declared (`timeout` or `routes[1].timeout`), for errors. */
   readonly sources: Readonly<Partial<Record<RoutePolicy, string>>>;
 }
@@ -156,7 +158,7 @@ export interface AccessIntent {
 
 /** The policies a route can carry. */
 export type RoutePolicy = 'timeout' | 'retries' | 'rewrite' | 'redirect' | 'requestHeaders' | 'responseHeaders'
-| 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth' | 'access' | 'protocol';
+| 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth' | 'access' | 'maxRequestBody' | 'protocol';
 
 export interface MatchIntent {
   readonly path: PathMatchIntent;

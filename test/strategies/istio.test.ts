@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch, QueryParamMatch,
@@ -614,4 +614,9 @@ describe('istio strategy, client IP access lists', () => {
     const manifests = expose({ hosts: ['a.example.com'], backend: httpbin(), access: internal, routes: [{ match: { path: PathMatch.regex('/v[0-9]+') } }, {}] });
     expect(find(manifests, 'AuthorizationPolicy').spec.rules[0].to).toEqual([{ operation: { hosts: ['a.example.com'] } }]);
   });
+});
+
+test('istio refuses a request body size limit (no VirtualService or Gateway field; Envoy\'s buffer filter needs an EnvoyFilter), naming the strategies that can', () => {
+  expect(exposeError({ hosts: ['shop.example.com'], backend: httpbin(), maxRequestBody: Size.mebibytes(8) })).toBe(
+    "ExposedService test/public: maxRequestBody: 'max-request-body' is not supported by istio; supported by: ingress (ingressNginx), apiGateway (nginx), apiGateway (kong)");
 });

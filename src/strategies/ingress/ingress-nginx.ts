@@ -23,6 +23,7 @@ const INGRESS_NGINX: Capabilities = {
   'auth-basic': 'annotation',
   'ip-allow-list': 'annotation',
   'ip-deny-list': 'annotation',
+  'max-request-body': 'annotation',
 };
 
 export const INGRESS_NGINX_ROW: StrategyCapabilities = {

@@ -9,6 +9,8 @@ const ISTIO: Capabilities = {
   'auth-api-key': 'none',
   'auth-basic': 'none',
   'rate-limit': 'none',
+  // No VirtualService or Gateway field: Envoy's buffer filter needs an EnvoyFilter, which is not rendered.
+  'max-request-body': 'none',
 };
 
 export const ISTIO_ROW: StrategyCapabilities = {
