@@ -19,7 +19,8 @@ export interface KongEngineOptions {
    */
   readonly image?: string;
   /**
-   * The largest request body accepted (request-size-limiting), at least 1 KiB; larger ones get 413.
+   * The largest request body accepted (request-size-limiting), at least 1 KiB (in whole KiB, rounded
+   * down); larger ones get 413. The gateway-wide default: a declared `maxRequestBody` replaces it for its routes.
    * @default Size.mebibytes(1)
    * @example ApiGatewayEngine.kong({ maxBodySize: Size.mebibytes(8) })
    */

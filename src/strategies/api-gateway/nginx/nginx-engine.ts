@@ -20,7 +20,8 @@ export interface NginxEngineOptions {
    */
   readonly image?: string;
   /**
-   * The largest request body accepted, at least 1 KiB; larger ones get 413.
+   * The largest request body accepted, at least 1 KiB (in whole KiB, rounded down); larger ones get 413.
+   * The gateway-wide default: a declared `maxRequestBody` replaces it for its routes.
    * @default Size.mebibytes(1)
    * @example ApiGatewayEngine.nginx({ maxBodySize: Size.mebibytes(8) })
    */
@@ -89,7 +90,7 @@ export class NginxEngine implements GatewayEngine {
     const { config, secrets, initScript } = renderNginxConfig(ctx, {
       clusterDomain: o.clusterDomain ?? 'cluster.local',
       trustedProxies: this.trustedProxies,
-      maxBodySize: `${(o.maxBodySize ?? Size.mebibytes(1)).toKibibytes({ rounding: SizeRoundingBehavior.FLOOR })}k`,
+      maxBodyKib: (o.maxBodySize ?? Size.mebibytes(1)).toKibibytes({ rounding: SizeRoundingBehavior.FLOOR }),
       cache: o.cacheTtl === undefined ? undefined : {
         ttlSeconds: o.cacheTtl.toSeconds(),
         maxSizeMb: (o.cacheSize ?? Size.mebibytes(100)).toMebibytes({ rounding: SizeRoundingBehavior.FLOOR }),
