@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
@@ -52,6 +52,9 @@ const access = fc.constantFrom(
   AccessPolicy.denyFrom(['203.0.113.0/24', '2001:db8:bad::/48']),
 );
 
+// Body limits in each unit a target writes: g/m/k (nginx), megabytes/kilobytes/bytes (Kong).
+const bodyLimit = fc.constantFrom(Size.mebibytes(8), Size.gibibytes(1), Size.kibibytes(64), Size.kibibytes(1.5), Size.kibibytes(0.5));
+
 const route = fc.record({
   path: fc.constantFrom(PathMatch.prefix('/'), PathMatch.prefix('/api'), PathMatch.prefix('/api/v2'), PathMatch.prefix('/cart'),
     PathMatch.exact('/healthz'), PathMatch.exact('/login'), PathMatch.regex('/users/[0-9]+'), PathMatch.prefix('/shop.v1.Catalog')),
@@ -82,6 +85,7 @@ const route = fc.record({
     Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks', publicKeySecret: 'partner-key' })), 15),
   grpc: sometimes(fc.constant(true), 8),
   access: sometimes(access, 12),
+  maxRequestBody: sometimes(bodyLimit, 10),
 });
 
 const declaration = fc.record({
@@ -92,6 +96,7 @@ const declaration = fc.record({
   timeout: sometimes(seconds, 30),
   rateLimit: sometimes(fc.constant(RateLimit.perSecond(20, { burst: 20 })), 15),
   access: sometimes(access, 12),
+  maxRequestBody: sometimes(bodyLimit, 10),
 });
 type Declaration = typeof declaration extends fc.Arbitrary<infer T> ? T : never;
 
@@ -104,6 +109,7 @@ const l4Declaration: fc.Arbitrary<Declaration> = fc.record({
   timeout: sometimes(seconds, 10),
   rateLimit: sometimes(fc.constant(RateLimit.perSecond(20, { burst: 20 })), 5),
   access: sometimes(access, 20),
+  maxRequestBody: sometimes(bodyLimit, 5),
 });
 const declarations: Record<string, fc.Arbitrary<Declaration>> = { nodePort: l4Declaration, loadBalancer: l4Declaration };
 
@@ -119,6 +125,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
     timeout: d.timeout,
     rateLimit: d.rateLimit,
     access: d.access,
+    maxRequestBody: d.maxRequestBody,
     routes: d.routes?.map((r) => ({
       match: { path: r.path, headers: r.header && [r.header], queryParams: r.query && [r.query], method: r.method },
       protocol: r.grpc ? 'grpc' : undefined,
@@ -136,6 +143,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
       rateLimit: r.rateLimit,
       auth: r.auth,
       access: r.access,
+      maxRequestBody: r.maxRequestBody,
     })),
   };
 }
@@ -201,6 +209,7 @@ describe('random invalid declarations', () => {
         requests: fc.integer({ min: -1, max: 5 }),
         secret: anything,
         range: anything,
+        kib: fc.oneof(fc.double(), fc.constantFrom(0, -0, 1e300, Number.NaN)),
       }),
       (x) => {
         const chart = testChart('prop', 'shop');
@@ -218,6 +227,7 @@ describe('random invalid declarations', () => {
             rateLimit: RateLimit.perSecond(x.requests),
             auth: Auth.basic({ secret: x.secret }),
             access: AccessPolicy.allowFrom([x.range], { except: [x.range] }),
+            maxRequestBody: x.kib < 0 ? undefined : Size.kibibytes(x.kib),
           });
         } catch (e) {
           expect(e).toBeInstanceOf(ExposureError);
