@@ -37,6 +37,12 @@ export interface ExposureIntent {
    * addresses: the Service must deliver connections with the client's source address.
    */
   readonly preserveClientAddress?: boolean;
+  /**
+   * Set on the intent of an L7 front (see `frontIntent`): the largest request body the workload
+   * behind it accepts, in bytes, so a front that limits bodies by default (ingress-nginx: 1 MiB)
+   * passes them on up to it and the workload's own limits are the ones a client meets.
+   */
+  readonly passBodiesUpToBytes?: number;
 }
 
 /** One route with the ExposedService-level policies merged in. */

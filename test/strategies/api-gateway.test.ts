@@ -416,6 +416,25 @@ describe('apiGateway strategy, NGINX engine, request body size limit', () => {
     expect(config.match(/client_max_body_size/g)).toHaveLength(4);
   });
 
+  test('an ingress-nginx front lets through the gateway\'s largest body (the controller\'s default, 1m, would refuse first); other fronts are left as they are', () => {
+    const front = (controller: IngressController, routeLimit?: Size) => {
+      const chart = testChart('shop', 'shop');
+      new ExposedService(chart, 'api', {
+        strategy: ExposureStrategy.apiGateway({
+          engine: ApiGatewayEngine.nginx({ maxBodySize: Size.mebibytes(8) }),
+          exposedVia: ExposureStrategy.ingress({ className: 'nginx', controller }),
+        }),
+        hosts: ['api.example.com'],
+        backend: api(),
+        routes: [{ match: { path: PathMatch.prefix('/upload') }, maxRequestBody: routeLimit }, {}],
+      });
+      return find(synthChecked(chart), 'Ingress').metadata.annotations ?? {};
+    };
+    expect(front(IngressController.ingressNginx())['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('8m');
+    expect(front(IngressController.ingressNginx(), Size.gibibytes(1))['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('1g');
+    expect(front(IngressController.generic())['nginx.ingress.kubernetes.io/proxy-body-size']).toBeUndefined();
+  });
+
   test('without a declared limit the configuration has the engine\'s only', () => {
     expect(configOf(expose({ hosts: ['api.example.com'], backend: api() })).match(/client_max_body_size [^;]+;/g)).toEqual(['client_max_body_size 1024k;']);
   });

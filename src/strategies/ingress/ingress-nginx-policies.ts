@@ -43,9 +43,14 @@ export function policyAnnotations(route: RouteIntent, intent: ExposureIntent): R
     ...rateLimitAnnotations(route),
     ...basicAuthAnnotations(route),
     ...accessAnnotations(route),
-    // client_max_body_size of the route's locations: in bytes, or k/m/g when whole.
-    ...(route.maxRequestBodyBytes !== undefined ? { [`${A}proxy-body-size`]: nginxSize(route.maxRequestBodyBytes) } : {}),
+    // client_max_body_size of the route's locations: in bytes, or k/m/g when whole. In front of an
+    // API gateway, the gateway's largest limit: the controller's default (1m) would refuse first.
+    ...bodySizeAnnotation(route.maxRequestBodyBytes ?? intent.passBodiesUpToBytes),
   };
+}
+
+function bodySizeAnnotation(bytes: number | undefined): Record<string, string> {
+  return bytes === undefined ? {} : { [`${A}proxy-body-size`]: nginxSize(bytes) };
 }
 
 /**

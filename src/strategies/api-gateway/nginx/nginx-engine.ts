@@ -3,7 +3,7 @@ import { Problem } from '../../../core/errors';
 import { problemsOf } from '../../../core/validators';
 import { ExposureIntent } from '../../../intent/model';
 import { API_GATEWAY_NGINX_ROW } from '../capabilities';
-import { EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, trustedProxiesOption } from '../engine';
+import { defaultMaxBodyKib, EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, trustedProxiesOption } from '../engine';
 import { nginxProblems } from './checks';
 import { renderNginxConfig } from './nginx-config';
 import { GENERATED_DIR, NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
@@ -81,6 +81,10 @@ export class NginxEngine implements GatewayEngine {
     ];
   }
 
+  public get defaultMaxBodyBytes(): number {
+    return defaultMaxBodyKib(this.options.maxBodySize) * 1024;
+  }
+
   public check(intent: ExposureIntent): Problem[] {
     return nginxProblems(intent);
   }
@@ -90,7 +94,7 @@ export class NginxEngine implements GatewayEngine {
     const { config, secrets, initScript } = renderNginxConfig(ctx, {
       clusterDomain: o.clusterDomain ?? 'cluster.local',
       trustedProxies: this.trustedProxies,
-      maxBodyKib: (o.maxBodySize ?? Size.mebibytes(1)).toKibibytes({ rounding: SizeRoundingBehavior.FLOOR }),
+      maxBodyKib: defaultMaxBodyKib(o.maxBodySize),
       cache: o.cacheTtl === undefined ? undefined : {
         ttlSeconds: o.cacheTtl.toSeconds(),
         maxSizeMb: (o.cacheSize ?? Size.mebibytes(100)).toMebibytes({ rounding: SizeRoundingBehavior.FLOOR }),
