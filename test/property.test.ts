@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
@@ -52,6 +52,9 @@ const access = fc.constantFrom(
   AccessPolicy.denyFrom(['203.0.113.0/24', '2001:db8:bad::/48']),
 );
 
+// Body limits in each unit a target writes: g/m/k (nginx), megabytes/kilobytes/bytes (Kong).
+const bodyLimit = fc.constantFrom(Size.mebibytes(8), Size.gibibytes(1), Size.kibibytes(64), Size.kibibytes(1.5), Size.kibibytes(0.5));
+
 const route = fc.record({
   path: fc.constantFrom(PathMatch.prefix('/'), PathMatch.prefix('/api'), PathMatch.prefix('/api/v2'), PathMatch.prefix('/cart'),
     PathMatch.exact('/healthz'), PathMatch.exact('/login'), PathMatch.regex('/users/[0-9]+'), PathMatch.prefix('/shop.v1.Catalog')),
@@ -83,6 +86,7 @@ const route = fc.record({
     Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks', publicKeySecret: 'partner-key' })), 15),
   grpc: sometimes(fc.constant(true), 8),
   access: sometimes(access, 12),
+  maxRequestBody: sometimes(bodyLimit, 10),
 });
 
 const declaration = fc.record({
@@ -95,6 +99,7 @@ const declaration = fc.record({
   idleTimeout: sometimes(seconds, 5),
   rateLimit: sometimes(fc.constant(RateLimit.perSecond(20, { burst: 20 })), 15),
   access: sometimes(access, 12),
+  maxRequestBody: sometimes(bodyLimit, 10),
 });
 type Declaration = typeof declaration extends fc.Arbitrary<infer T> ? T : never;
 
@@ -109,6 +114,7 @@ const l4Declaration: fc.Arbitrary<Declaration> = fc.record({
   idleTimeout: sometimes(seconds, 5),
   rateLimit: sometimes(fc.constant(RateLimit.perSecond(20, { burst: 20 })), 5),
   access: sometimes(access, 20),
+  maxRequestBody: sometimes(bodyLimit, 5),
 });
 const declarations: Record<string, fc.Arbitrary<Declaration>> = { nodePort: l4Declaration, loadBalancer: l4Declaration };
 
@@ -127,6 +133,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
     idleTimeout: d.idleTimeout,
     rateLimit: d.rateLimit,
     access: d.access,
+    maxRequestBody: d.maxRequestBody,
     routes: d.routes?.map((r) => ({
       match: { path: r.path, headers: r.header && [r.header], queryParams: r.query && [r.query], method: r.method },
       protocol: r.grpc ? 'grpc' : undefined,
@@ -145,6 +152,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
       rateLimit: r.rateLimit,
       auth: r.auth,
       access: r.access,
+      maxRequestBody: r.maxRequestBody,
     })),
   };
 }
@@ -211,6 +219,7 @@ describe('random invalid declarations', () => {
         secret: anything,
         range: anything,
         code: fc.integer({ min: -1, max: 600 }),
+        kib: fc.oneof(fc.double(), fc.constantFrom(0, -0, 1e300, Number.NaN)),
       }),
       (x) => {
         const chart = testChart('prop', 'shop');
@@ -230,6 +239,7 @@ describe('random invalid declarations', () => {
             rateLimit: RateLimit.perSecond(x.requests),
             auth: Auth.basic({ secret: x.secret }),
             access: AccessPolicy.allowFrom([x.range], { except: [x.range] }),
+            maxRequestBody: x.kib < 0 ? undefined : Size.kibibytes(x.kib),
           });
         } catch (e) {
           expect(e).toBeInstanceOf(ExposureError);

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { AccessPolicy, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, PathMatch } from '../src';
 import { testChart } from './support/synth';
 
@@ -54,6 +54,7 @@ test('README error examples: one per kind of problem, each the real message', ()
         idleTimeout: Duration.hours(1),
       }],
       access: AccessPolicy.denyFrom(['203.0.113.0/24']),
+      maxRequestBody: Size.mebibytes(8),
     }),
   ]);
 });

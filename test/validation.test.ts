@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   AccessPolicy, ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
@@ -282,5 +282,29 @@ describe('client IP access lists: values', () => {
   test('access that is not an AccessPolicy (JavaScript) is a runtime type error', () => {
     expect(declarationError({ strategy: gateway(), backend: httpbin(), access: ['10.0.0.0/8'] as any }).message)
       .toBe('ExposedService test/public: access: is an array; use AccessPolicy.allowFrom(ranges) or AccessPolicy.denyFrom(ranges)');
+  });
+});
+
+describe('request body size limits: values', () => {
+  const limitError = (maxRequestBody: Size) => declarationError({ strategy: gateway(), backend: httpbin(), maxRequestBody }).message;
+
+  test.each<[string, Size, string]>([
+    ['zero', Size.kibibytes(0), '0 bytes is not a positive size; leave it unset for the default'],
+    ['not a number', Size.kibibytes(Number.NaN), 'NaN bytes is not a positive size; leave it unset for the default'],
+    ['infinite', Size.mebibytes(Number.POSITIVE_INFINITY), 'Infinity bytes is not a positive size; leave it unset for the default'],
+    ['a fraction of a byte', Size.kibibytes(0.3), '307.2 bytes is not a whole number of bytes'],
+    ['beyond what is written exactly', Size.pebibyte(10), '11258999068426240 bytes is more than 9007199254740991, the largest size written exactly'],
+  ])('%s', (_name, size, message) => {
+    expect(limitError(size)).toBe(`ExposedService test/public: maxRequestBody: ${message}`);
+  });
+
+  test('a route\'s limit is reported under its field', () => {
+    expect(declarationError({ strategy: gateway(), backend: httpbin(), routes: [{ maxRequestBody: Size.kibibytes(0.1) }] }).message)
+      .toBe('ExposedService test/public: routes[0].maxRequestBody: 102.4 bytes is not a whole number of bytes');
+  });
+
+  test('a limit that is not a Size (JavaScript) is a runtime type error', () => {
+    expect(declarationError({ strategy: gateway(), backend: httpbin(), maxRequestBody: '8m' as any }).message)
+      .toBe('ExposedService test/public: maxRequestBody: is a string ("8m"); use a cdk8s Size, e.g. Size.mebibytes(8)');
   });
 });

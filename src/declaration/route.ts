@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { AccessPolicy } from './access-policy';
 import { Auth } from './auth';
 import { Backend } from './backend';
@@ -342,6 +342,15 @@ export interface TrafficPolicy {
    * @example access: AccessPolicy.allowFrom(['10.0.0.0/8'], { except: ['10.66.0.0/16'] })
    */
   readonly access?: AccessPolicy;
+  /**
+   * The largest request body accepted, a whole number of bytes; a larger one gets 413.
+   * ingress-nginx (`proxy-body-size`) and both API gateway engines (`client_max_body_size`,
+   * Kong's `request-size-limiting`) enforce it; on an API gateway it overrides the engine's
+   * `maxBodySize` for its routes. Other strategies refuse it.
+   * @default - the controller's or engine's default (1 MiB on ingress-nginx and the API gateway engines)
+   * @example maxRequestBody: Size.mebibytes(8)
+   */
+  readonly maxRequestBody?: Size;
 }
 
 /** One route: requests that match go to a backend, weighted backends, or a redirect. */

@@ -1,4 +1,4 @@
-import { Chart, Duration } from 'cdk8s';
+import { Chart, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { resolveBackend } from './backends';
 import {
@@ -170,6 +170,7 @@ class IntentBuilder {
     const rateLimit = pick('rateLimit');
     const auth = pick('auth');
     const access = pick('access');
+    const maxRequestBody = pick('maxRequestBody');
     if (action?.kind === 'redirect') sources.redirect = `${field}.redirect`;
 
     const protocol = this.protocol(route, field, action);
@@ -196,6 +197,7 @@ class IntentBuilder {
       rateLimit: rateLimit === undefined ? undefined : (this.problems.addAll(sources.rateLimit!, rateLimit._problems), { ...rateLimit._spec }),
       auth: auth === undefined ? undefined : (this.problems.addAll(sources.auth!, auth._problems), authIntent(auth._spec)),
       access: access === undefined ? undefined : (this.problems.addAll(sources.access!, access._problems), accessIntent(access._spec)),
+      maxRequestBodyBytes: maxRequestBody === undefined ? undefined : this.bodySize(maxRequestBody, sources.maxRequestBody!),
       sources,
     };
     if (intent.rateLimit?.key === 'api-key' && intent.auth?.kind !== 'api-key') {
@@ -397,6 +399,15 @@ class IntentBuilder {
     // The longest duration every target writes: Gateway API's grammar has at most 5 digits per unit.
     else if (ms > MAX_DURATION_MS) this.problems.add(field, `${ms}ms is longer than 99999 hours, the longest duration every strategy can write`);
     return ms;
+  }
+
+  /** A body limit in bytes: every target writes a whole number of bytes exactly (nginx and ingress-nginx in k/m/g when whole). */
+  private bodySize(size: Size, field: string): number {
+    const bytes = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024;
+    if (!Number.isFinite(bytes) || bytes <= 0) this.problems.add(field, `${bytes} bytes is not a positive size; leave it unset for the default`);
+    else if (!Number.isInteger(bytes)) this.problems.add(field, `${bytes} bytes is not a whole number of bytes`);
+    else if (bytes > Number.MAX_SAFE_INTEGER) this.problems.add(field, `${bytes} bytes is more than ${Number.MAX_SAFE_INTEGER}, the largest size written exactly`);
+    return bytes;
   }
 
   private checkDuplicateMatches(routes: RouteIntent[]): void {

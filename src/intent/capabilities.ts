@@ -85,6 +85,8 @@ export const FEATURES = {
   'ip-allow-list': 'Client IP allow list (`AccessPolicy.allowFrom`)',
   /** Declared by `access: AccessPolicy.denyFrom(...)`, or by `except` ranges of an allow list. */
   'ip-deny-list': 'Client IP deny list (`AccessPolicy.denyFrom`, `except`)',
+  /** Declared by `maxRequestBody`, on the exposure or a route. */
+  'max-request-body': 'Request body size limit (`maxRequestBody`)',
 } as const;
 
 /** A feature of the declaration: a key of `FEATURES`. */

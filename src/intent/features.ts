@@ -50,6 +50,7 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
     if (route.auth !== undefined) add(`auth-${route.auth.kind}` as Feature, sources.auth!);
     if (route.access?.allow !== undefined) add('ip-allow-list', sources.access!);
     if ((route.access?.deny.length ?? 0) > 0) add('ip-deny-list', sources.access!);
+    if (route.maxRequestBodyBytes !== undefined) add('max-request-body', sources.maxRequestBody!);
   }
 
   for (const backend of intent.backends) {

@@ -14,6 +14,8 @@ export interface FrontTarget {
   readonly l4: boolean;
   /** True when the workload compares client addresses (access lists): an L4 front must keep them. */
   readonly needsClientAddress: boolean;
+  /** The largest request body the workload accepts on any route, in bytes. */
+  readonly largestBodyBytes: number;
 }
 
 /**
@@ -49,5 +51,6 @@ export function frontIntent(intent: ExposureIntent, target: FrontTarget): Exposu
     backends: [backend],
     backendFields: new Map([[backend.key, 'exposedVia']]),
     preserveClientAddress: target.l4 && target.needsClientAddress ? true : undefined,
+    passBodiesUpToBytes: target.l4 ? undefined : target.largestBodyBytes,
   };
 }

@@ -37,6 +37,12 @@ export interface ExposureIntent {
    * addresses: the Service must deliver connections with the client's source address.
    */
   readonly preserveClientAddress?: boolean;
+  /**
+   * Set on the intent of an L7 front (see `frontIntent`): the largest request body the workload
+   * behind it accepts, in bytes, so a front that limits bodies by default (ingress-nginx: 1 MiB)
+   * passes them on up to it and the workload's own limits are the ones a client meets.
+   */
+  readonly passBodiesUpToBytes?: number;
 }
 
 /** One route with the ExposedService-level policies merged in. */
@@ -62,6 +68,8 @@ export interface RouteIntent {
   readonly rateLimit?: RateLimitIntent;
   readonly auth?: AuthIntent;
   readonly access?: AccessIntent;
+  /** The largest request body accepted, in bytes: a whole number of at least 1. */
+  readonly maxRequestBodyBytes?: number;
   /** Where each policy of this route was declared (`timeout` or `routes[1].timeout`), for errors. */
   readonly sources: Readonly<Partial<Record<RoutePolicy, string>>>;
 }
@@ -160,7 +168,7 @@ export interface AccessIntent {
 
 /** The policies a route can carry. */
 export type RoutePolicy = 'timeout' | 'idleTimeout' | 'retries' | 'rewrite' | 'redirect' | 'requestHeaders' | 'responseHeaders'
-| 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth' | 'access' | 'protocol';
+| 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth' | 'access' | 'maxRequestBody' | 'protocol';
 
 export interface MatchIntent {
   readonly path: PathMatchIntent;

@@ -1,6 +1,6 @@
 import { Problem } from '../core/errors';
 import {
-  ANY, BOOLEAN, DURATION, Field, NUMBER, object, optional, required, Shape, shapeProblems as problemsOfShape, STRING, STRINGS,
+  ANY, BOOLEAN, DURATION, Field, NUMBER, object, optional, required, Shape, shapeProblems as problemsOfShape, SIZE, STRING, STRINGS,
 } from '../core/runtime-shape';
 import { AccessPolicy } from '../declaration/access-policy';
 import { Auth } from '../declaration/auth';
@@ -45,6 +45,7 @@ const TRAFFIC_POLICY: Record<string, Field> = {
   rateLimit: optional({ kind: 'instance', is: (v) => v instanceof RateLimit, use: 'RateLimit.perSecond(n) or RateLimit.perMinute(n)' }),
   auth: optional({ kind: 'instance', is: (v) => v instanceof Auth, use: 'Auth.apiKey(...), Auth.basic(...) or Auth.jwt(...)' }),
   access: optional({ kind: 'instance', is: (v) => v instanceof AccessPolicy, use: 'AccessPolicy.allowFrom(ranges) or AccessPolicy.denyFrom(ranges)' }),
+  maxRequestBody: optional(SIZE),
 };
 
 const ROUTE = object('a route', {

@@ -480,3 +480,58 @@ describe('API gateway, NGINX engine, client IP access lists behind a LoadBalance
     expect((await get('/closed', { 'x-forwarded-for': '10.1.2.3', 'x-real-ip': '10.1.2.3' })).status).toBe(403);
   });
 });
+
+describe('API gateway, NGINX engine, request body size limits', () => {
+  let api: TestBackend;
+  let pod: SimulatedPod;
+  let nginx: RunningNginx;
+  const post = (path: string, bytes: number, headers: Record<string, string> = {}) =>
+    request(nginx.ports.http, { host: 'bodies.example.com', path, method: 'POST', headers, body: 'x'.repeat(bytes) });
+
+  beforeAll(async () => {
+    api = await startBackend('api');
+    const manifests = gatewayOf((chart) => new ExposedService(chart, 'bodies', {
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ maxBodySize: Size.kibibytes(64) }) }),
+      hosts: ['bodies.example.com'],
+      backend: Backend.fromName('api', 8080),
+      routes: [
+        { match: { path: PathMatch.prefix('/upload') }, maxRequestBody: Size.kibibytes(256) },
+        { match: { path: PathMatch.prefix('/small') }, maxRequestBody: Size.kibibytes(1.5) },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    }));
+    pod = await simulatePod({ manifests });
+    nginx = await startNginxInPod(pod, { upstreams: { [fqdn('api')]: `127.0.0.1:${api.port}` } });
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+    pod?.dispose();
+    await api?.close();
+  });
+
+  test('a body up to the route\'s limit reaches the backend; one byte more gets 413 with JSON and never reaches it', async () => {
+    const before = api.received.length;
+    expect((await post('/small', 1536)).status).toBe(200);
+    const over = await post('/small', 1537);
+    expect(over.status).toBe(413);
+    expect(over.headers['content-type']).toBe('application/json');
+    expect(over.json()).toEqual({ error: 'request body too large', status: 413, request_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(api.received.length - before).toBe(1);
+  });
+
+  test('a route\'s limit above the engine\'s lets larger bodies through on that route only', async () => {
+    expect((await post('/upload', 200 * 1024)).status).toBe(200);
+    expect((await post('/upload', 256 * 1024 + 1)).status).toBe(413);
+    // The catch-all keeps the engine's 64 KiB.
+    expect((await post('/other', 64 * 1024)).status).toBe(200);
+    expect((await post('/other', 100 * 1024)).status).toBe(413);
+  });
+
+  test('a chunked body (no Content-Length) is counted as it arrives', async () => {
+    expect((await post('/small', 1536, { 'transfer-encoding': 'chunked' })).status).toBe(200);
+    const over = await post('/small', 4096, { 'transfer-encoding': 'chunked' });
+    expect(over.status).toBe(413);
+    expect(over.json().error).toBe('request body too large');
+  });
+});

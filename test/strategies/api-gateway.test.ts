@@ -475,3 +475,50 @@ describe('apiGateway strategy, NGINX engine, WebSockets and idleTimeout', () => 
         + 'supported by: apiGateway (nginx)');
   });
 });
+
+describe('apiGateway strategy, NGINX engine, request body size limit', () => {
+  test('client_max_body_size in each route that declares one; the route selection lets through the largest; the engine option stays the default', () => {
+    const manifests = expose({
+      hosts: ['api.example.com'],
+      backend: api(),
+      routes: [
+        { match: { path: PathMatch.prefix('/upload') }, maxRequestBody: Size.mebibytes(64) },
+        { match: { path: PathMatch.prefix('/tiny') }, maxRequestBody: Size.kibibytes(0.5) },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    }, { engine: ApiGatewayEngine.nginx({ maxBodySize: Size.mebibytes(2) }) });
+    const config = configOf(manifests);
+    expect(config).toContain('\n  client_max_body_size 2048k;\n');
+    // nginx checks the limit of every location a request enters: the selection's is the largest of all.
+    expect(config.split('location / {')[1].split('\n    }')[0]).toContain('client_max_body_size 64m;');
+    const location = (i: number) => config.split(`location = /__route/${i} {`)[1].split('\n    }')[0];
+    // Specificity order: /upload, /tiny, then the catch-all, which keeps the engine's limit (http level).
+    expect(location(0)).toContain('client_max_body_size 64m;');
+    expect(location(1)).toContain('client_max_body_size 512;');
+    expect(location(2)).not.toContain('client_max_body_size');
+    expect(config.match(/client_max_body_size/g)).toHaveLength(4);
+  });
+
+  test('an ingress-nginx front lets through the gateway\'s largest body (the controller\'s default, 1m, would refuse first); other fronts are left as they are', () => {
+    const front = (controller: IngressController, routeLimit?: Size) => {
+      const chart = testChart('shop', 'shop');
+      new ExposedService(chart, 'api', {
+        strategy: ExposureStrategy.apiGateway({
+          engine: ApiGatewayEngine.nginx({ maxBodySize: Size.mebibytes(8) }),
+          exposedVia: ExposureStrategy.ingress({ className: 'nginx', controller }),
+        }),
+        hosts: ['api.example.com'],
+        backend: api(),
+        routes: [{ match: { path: PathMatch.prefix('/upload') }, maxRequestBody: routeLimit }, {}],
+      });
+      return find(synthChecked(chart), 'Ingress').metadata.annotations ?? {};
+    };
+    expect(front(IngressController.ingressNginx())['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('8m');
+    expect(front(IngressController.ingressNginx(), Size.gibibytes(1))['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('1g');
+    expect(front(IngressController.generic())['nginx.ingress.kubernetes.io/proxy-body-size']).toBeUndefined();
+  });
+
+  test('without a declared limit the configuration has the engine\'s only', () => {
+    expect(configOf(expose({ hosts: ['api.example.com'], backend: api() })).match(/client_max_body_size [^;]+;/g)).toEqual(['client_max_body_size 1024k;']);
+  });
+});

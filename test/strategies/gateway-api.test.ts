@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch, QueryParamMatch,
@@ -465,5 +465,21 @@ describe('gatewayApi strategy, the status of the HTTPS redirect', () => {
       'ExposedService test/public: httpsRedirectCode: 303 is not a redirect status for HTTPS; use one of 301, 302, 307, 308');
     expect(exposeError({ hosts: ['shop.example.com'], backend: httpbin(), httpsRedirectCode: 308 })).toBe(
       'ExposedService test/public: httpsRedirectCode: plain HTTP is redirected to HTTPS only with TLS; set tls, or remove httpsRedirectCode');
+  });
+});
+
+describe('gatewayApi strategy, request body size limit', () => {
+  // The standard API has no body limit; implementations' policies (Envoy Gateway's requestBuffer,
+  // NGINX Gateway Fabric's ClientSettingsPolicy, Traefik's buffering) are not rendered by this strategy.
+  test.each<[string, GatewayApiStrategyOptions]>([
+    ['gatewayApi', CLASS],
+    ['gatewayApi (experimental)', { ...CLASS, experimental: true }],
+  ])('%s refuses it, naming the strategies that can', (name, options) => {
+    expect(exposeError({
+      hosts: ['shop.example.com'],
+      backend: Backend.fromName('web', 80),
+      routes: [{ match: { path: PathMatch.prefix('/upload') }, maxRequestBody: Size.mebibytes(64) }, {}],
+    }, options)).toBe(`ExposedService test/public: routes[0].maxRequestBody: 'max-request-body' is not supported by ${name}; `
+      + 'supported by: ingress (ingressNginx), apiGateway (nginx), apiGateway (kong)');
   });
 });

@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch, RateLimit, Tls,
@@ -534,5 +534,40 @@ describe('ingress strategy, the status of the HTTPS redirect', () => {
     expect(exposeError({ strategy: ExposureStrategy.ingress({ className: 'traefik' }), ...TLS, httpsRedirectCode: 308 })).toBe(
       'ExposedService test/public: httpsRedirectCode: \'https-redirect-code\' is not supported by ingress; '
         + 'supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx), apiGateway (kong)');
+  });
+});
+
+describe('ingress strategy, request body size limit', () => {
+  test('ingress-nginx: proxy-body-size in the largest unit the size is whole in, in an Ingress of its own for a route that has its own', () => {
+    const manifests = expose({
+      strategy: nginx(),
+      hosts: ['shop.example.com'],
+      backend: httpbin(),
+      maxRequestBody: Size.mebibytes(8),
+      routes: [
+        { match: { path: PathMatch.prefix('/api') } },
+        { match: { path: PathMatch.prefix('/upload') }, maxRequestBody: Size.gibibytes(2) },
+        { match: { path: PathMatch.prefix('/small') }, maxRequestBody: Size.kibibytes(1.5) },
+        { match: { path: PathMatch.prefix('/odd') }, maxRequestBody: Size.kibibytes(0.5) },
+        { match: { path: PathMatch.prefix('/tiny') }, maxRequestBody: Size.kibibytes(100.25) },
+      ],
+    });
+    const ingresses = ofKind(manifests, 'Ingress');
+    expect(ingresses.map((i) => [i.spec.rules[0].http.paths.map((p: any) => p.path), i.metadata.annotations])).toEqual([
+      [['/api'], { [`${NGINX}proxy-body-size`]: '8m' }],
+      [['/upload'], { [`${NGINX}proxy-body-size`]: '2g' }],
+      [['/small'], { [`${NGINX}proxy-body-size`]: '1536' }],
+      [['/odd'], { [`${NGINX}proxy-body-size`]: '512' }],
+      [['/tiny'], { [`${NGINX}proxy-body-size`]: '102656' }],
+    ]);
+  });
+
+  test('a generic Ingress cannot limit request bodies: an error naming the strategies that can', () => {
+    expect(exposeError({
+      strategy: ExposureStrategy.ingress({ className: 'nginx' }),
+      backend: httpbin(),
+      routes: [{ maxRequestBody: Size.mebibytes(8) }],
+    })).toBe("ExposedService test/public: routes[0].maxRequestBody: 'max-request-body' is not supported by ingress; "
+      + 'supported by: ingress (ingressNginx), apiGateway (nginx), apiGateway (kong)');
   });
 });

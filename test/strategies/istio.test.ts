@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch, QueryParamMatch,
@@ -634,4 +634,9 @@ describe('istio strategy, the status of the HTTPS redirect', () => {
     expect(exposeError({ ...TLS, httpsRedirectCode: 301 }, { gateway: IstioGateway.create({ httpsRedirect: false }) })).toBe(
       'ExposedService test/public: httpsRedirectCode: the Gateway is created with httpsRedirect: false, so plain HTTP is not redirected; remove httpsRedirectCode or the option');
   });
+});
+
+test('istio refuses a request body size limit (no VirtualService or Gateway field; Envoy\'s buffer filter needs an EnvoyFilter), naming the strategies that can', () => {
+  expect(exposeError({ hosts: ['shop.example.com'], backend: httpbin(), maxRequestBody: Size.mebibytes(8) })).toBe(
+    "ExposedService test/public: maxRequestBody: 'max-request-body' is not supported by istio; supported by: ingress (ingressNginx), apiGateway (nginx), apiGateway (kong)");
 });

@@ -479,3 +479,28 @@ describe('apiGateway strategy, Kong engine, the status of the HTTPS redirect', (
     }
   });
 });
+
+describe('apiGateway strategy, Kong engine, request body size limit', () => {
+  test('request-size-limiting on the services of the routes that declare one, in the largest unit it is whole in; the engine option stays global', () => {
+    const manifests = expose({
+      hosts: ['api.example.com'],
+      backend: api(),
+      maxRequestBody: Size.mebibytes(8),
+      routes: [
+        { match: { path: PathMatch.prefix('/upload') }, maxRequestBody: Size.gibibytes(1) },
+        { match: { path: PathMatch.prefix('/small') }, maxRequestBody: Size.kibibytes(100.5) },
+        { match: { path: PathMatch.prefix('/kib') }, maxRequestBody: Size.kibibytes(3) },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    }, ApiGatewayEngine.kong({ maxBodySize: Size.kibibytes(64) }));
+    const config = kongOf(manifests);
+    const limit = (path: string) => config.services.find((s: any) => s.routes[0].paths.includes(path)).plugins
+      .filter((p: any) => p.name === 'request-size-limiting').map((p: any) => p.config);
+    expect(limit('/upload')).toEqual([{ allowed_payload_size: 1024, size_unit: 'megabytes' }]);
+    expect(limit('/small')).toEqual([{ allowed_payload_size: 102912, size_unit: 'bytes' }]);
+    expect(limit('/kib')).toEqual([{ allowed_payload_size: 3, size_unit: 'kilobytes' }]);
+    expect(limit('/')).toEqual([{ allowed_payload_size: 8, size_unit: 'megabytes' }]);
+    // The engine's maxBodySize: the global plugin, which a service's own replaces.
+    expect(config.plugins.find((p: any) => p.name === 'request-size-limiting').config).toEqual({ allowed_payload_size: 64, size_unit: 'kilobytes' });
+  });
+});

@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { AccessPolicy, Backend, ExposedService, ExposureStrategy, PathMatch, Tls } from '../../src';
 import { declarationError, find, ofKind, synthChecked, testChart } from '../support/synth';
@@ -166,4 +166,11 @@ describe('service strategies, the status of the HTTPS redirect', () => {
         + 'supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx), apiGateway (kong)',
     ].join('\n')));
   });
+});
+
+test('request body size limits: nodePort and loadBalancer refuse them, naming the strategies that can', () => {
+  for (const [strategy, name] of [[ExposureStrategy.nodePort(), 'nodePort'], [ExposureStrategy.loadBalancer(), 'loadBalancer']] as const) {
+    expect(declarationError({ strategy, backend: Backend.fromName('api', 8080), maxRequestBody: Size.mebibytes(8) }).message).toContain(
+      `ExposedService test/public: maxRequestBody: 'max-request-body' is not supported by ${name}; supported by: ingress (ingressNginx), apiGateway (nginx), apiGateway (kong)`);
+  }
 });

@@ -8,7 +8,7 @@ import * as YAML from 'yaml';
 import { ExternalService, ns, serviceResolves } from './cross-references';
 import { Manifest } from './schema';
 
-type FieldType = 'string' | 'number' | 'boolean' | 'string[]' | 'number[]' | 'record' | readonly string[];
+type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'string[]' | 'number[]' | 'record' | readonly string[];
 
 const SERVICE: Record<string, FieldType> = {
   name: 'string',
@@ -107,7 +107,7 @@ export const PLUGINS: Record<string, Record<string, FieldType>> = {
     vary_headers: 'string[]',
     response_headers: 'record',
   },
-  'request-size-limiting': { allowed_payload_size: 'number', size_unit: ['megabytes', 'kilobytes', 'bytes'], require_content_length: 'boolean' },
+  'request-size-limiting': { allowed_payload_size: 'integer', size_unit: ['megabytes', 'kilobytes', 'bytes'], require_content_length: 'boolean' },
   'prometheus': { per_consumer: 'boolean', status_code_metrics: 'boolean', latency_metrics: 'boolean', bandwidth_metrics: 'boolean', upstream_health_metrics: 'boolean', ai_metrics: 'boolean' },
   'file-log': { path: 'string', reopen: 'boolean', custom_fields_by_lua: 'record' },
 };
@@ -124,7 +124,8 @@ function typeProblems(where: string, value: Record<string, unknown>, fields: Rec
       : type === 'string[]' ? Array.isArray(v) && v.every((x) => typeof x === 'string')
         : type === 'number[]' ? Array.isArray(v) && v.every((x) => typeof x === 'number')
           : type === 'record' ? typeof v === 'object' && v !== null
-            : typeof v === type;
+            : type === 'integer' ? Number.isSafeInteger(v)
+              : typeof v === type;
     if (!ok) problems.push(`${where}: field "${key}" is not ${Array.isArray(type) ? `one of ${type.join(', ')}` : `a ${type}`}: ${JSON.stringify(v)}`);
   }
   return problems;

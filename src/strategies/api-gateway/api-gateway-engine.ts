@@ -22,6 +22,7 @@ function withProblems(engine: GatewayEngine, problems: readonly string[]): Gatew
     capabilities: engine.capabilities,
     ports: engine.ports,
     trustedProxies: engine.trustedProxies,
+    defaultMaxBodyBytes: engine.defaultMaxBodyBytes,
     problems: [...problems, ...engine.problems],
     check: (intent) => engine.check(intent),
     configure: (ctx) => engine.configure(ctx),

@@ -103,6 +103,7 @@ export class ApiGatewayRenderer implements StrategyRenderer {
         l4,
         podLabels: () => ({ ...this.workloads.get(scope)!.podLabels }),
         needsClientAddress: intent.routes.some((r) => r.access !== undefined),
+        largestBodyBytes: Math.max(this.engine.defaultMaxBodyBytes, ...intent.routes.map((r) => r.maxRequestBodyBytes ?? 0)),
       },
     };
   }

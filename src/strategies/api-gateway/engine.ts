@@ -80,6 +80,8 @@ export interface GatewayEngine {
    * client address; empty: the address of the connection is the client's.
    */
   readonly trustedProxies: readonly string[];
+  /** The body size limit of routes without their own (`maxBodySize`), in bytes as written. */
+  readonly defaultMaxBodyBytes: number;
   /** What the engine cannot express in the intent beyond its capability row: every problem. */
   check(intent: ExposureIntent): Problem[];
   /** The engine's container and configuration; `check` found no problem. */
@@ -92,6 +94,15 @@ export interface GatewayEngine {
  */
 export function checkLetThrough(engine: string, what: string): never {
   throw new Error(`apiGateway (${engine}): the check let through ${what}`);
+}
+
+/**
+ * The engine option `maxBodySize` in whole KiB, as the engines write it (1 MiB unset; 0, which no
+ * engine writes, for a value of the wrong type, which the option check reports).
+ */
+export function defaultMaxBodyKib(maxBodySize: Size | undefined): number {
+  if (maxBodySize === undefined) return 1024;
+  return typeof maxBodySize.toKibibytes === 'function' ? maxBodySize.toKibibytes({ rounding: SizeRoundingBehavior.FLOOR }) : 0;
 }
 
 /** The engine option `trustedProxies`, normalised (bad entries left out), and its problems. */

@@ -61,6 +61,8 @@ const CORS_ALLOW_ORIGIN_LIST = String.raw`^((((([a-z]+://)?(\*\.)?[A-Za-z0-9\-.]
 /** Each origin of a list that passed the validator is checked again; those failing are skipped. */
 const CORS_ALLOW_ORIGIN = String.raw`^([a-z]+://(\*\.)?[A-Za-z0-9\-.]*(:\d+)?|\*|null)?$`;
 const CORS_ALLOW_METHODS = String.raw`^([A-Za-z]+,?\s?)+$`;
+/** SizeRegex: proxy-body-size. */
+const SIZE = String.raw`^(?i)\d+[bkmg]?$`;
 // proxy/main.go.
 const PROXY_NEXT_UPSTREAM = String.raw`^((error|timeout|invalid_header|http_500|http_502|http_503|http_504|http_403|http_404|http_429|non_idempotent|off)\s?)+$`;
 
@@ -110,6 +112,7 @@ export const INGRESS_NGINX_ANNOTATION_VALUES: Readonly<Record<string, Annotation
   'proxy-send-timeout': int('Low', { fallsBackTo: 'the configured proxy-send-timeout', meaning: 'the controller default' }),
   'proxy-next-upstream': rule('proxy-next-upstream regex', matches(PROXY_NEXT_UPSTREAM), false, 'Medium', { fallsBackTo: 'the configured proxy-next-upstream', meaning: 'the controller default' }),
   'proxy-next-upstream-tries': int('Low', { fallsBackTo: 'the configured proxy-next-upstream-tries', meaning: 'the controller default' }),
+  'proxy-body-size': rule('SizeRegex', matches(SIZE), true, 'Medium', { fallsBackTo: 'the configured proxy-body-size', meaning: 'the controller default' }),
   'upstream-vhost': rule('ValidateServerName (IsValidRegex)', (v) => goMatch(IS_VALID_REGEX, v.trim()), false, 'Low', REJECTS),
   'permanent-redirect': rule('URLIsValidRegex', matches(URL_IS_VALID), false, 'Medium', REJECTS),
   'permanent-redirect-code': int('Low', REJECTS),

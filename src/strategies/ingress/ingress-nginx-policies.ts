@@ -3,10 +3,11 @@ import { acceptedAnnotationValue, ANNOTATION_PREFIX, corsOriginKept, refusalEffe
 import type { Problem } from '../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../intent/model';
 import { proxyNextUpstream, retryOnProblems } from '../shared/nginx-retries';
+import { nginxSize } from '../shared/nginx-size';
 
 /*
  * The policies of a route (protocol, timeout, retries, host rewrite, redirect, mirror, CORS, rate
- * limit, basic auth, client IP lists) as ingress-nginx annotations, and what those annotations cannot carry.
+ * limit, basic auth, client IP lists, body size limit) as ingress-nginx annotations, and what those annotations cannot carry.
  */
 
 /** The prefix of ingress-nginx's annotations. */
@@ -42,7 +43,14 @@ export function policyAnnotations(route: RouteIntent, intent: ExposureIntent): R
     ...rateLimitAnnotations(route),
     ...basicAuthAnnotations(route),
     ...accessAnnotations(route),
+    // client_max_body_size of the route's locations: in bytes, or k/m/g when whole. In front of an
+    // API gateway, the gateway's largest limit: the controller's default (1m) would refuse first.
+    ...bodySizeAnnotation(route.maxRequestBodyBytes ?? intent.passBodiesUpToBytes),
   };
+}
+
+function bodySizeAnnotation(bytes: number | undefined): Record<string, string> {
+  return bytes === undefined ? {} : { [`${A}proxy-body-size`]: nginxSize(bytes) };
 }
 
 /**

@@ -25,6 +25,7 @@ const INGRESS_NGINX: Capabilities = {
   'ip-allow-list': 'annotation',
   'ip-deny-list': 'annotation',
   'https-redirect-code': 'annotation',
+  'max-request-body': 'annotation',
 };
 
 export const INGRESS_NGINX_ROW: StrategyCapabilities = {

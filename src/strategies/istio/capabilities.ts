@@ -11,6 +11,8 @@ const ISTIO: Capabilities = {
   'rate-limit': 'none',
   // A VirtualService route has no idle timeout of its streams.
   'idle-timeout': 'none',
+  // No VirtualService or Gateway field: Envoy's buffer filter needs an EnvoyFilter, which is not rendered.
+  'max-request-body': 'none',
 };
 
 export const ISTIO_ROW: StrategyCapabilities = {

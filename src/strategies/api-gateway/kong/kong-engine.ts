@@ -1,8 +1,8 @@
-import { Size, SizeRoundingBehavior, Duration } from 'cdk8s';
+import { Size, Duration } from 'cdk8s';
 import { Problem } from '../../../core/errors';
 import { ExposureIntent } from '../../../intent/model';
 import { API_GATEWAY_KONG_ROW } from '../capabilities';
-import { EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, trustedProxiesOption } from '../engine';
+import { defaultMaxBodyKib, EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, trustedProxiesOption } from '../engine';
 import { kongProblems } from './checks';
 import { renderKongConfig } from './kong-config';
 import { KONG_PATHS, KONG_PORTS } from './kong-layout';
@@ -19,7 +19,8 @@ export interface KongEngineOptions {
    */
   readonly image?: string;
   /**
-   * The largest request body accepted (request-size-limiting), at least 1 KiB; larger ones get 413.
+   * The largest request body accepted (request-size-limiting), at least 1 KiB (in whole KiB, rounded
+   * down); larger ones get 413. The gateway-wide default: a declared `maxRequestBody` replaces it for its routes.
    * @default Size.mebibytes(1)
    * @example ApiGatewayEngine.kong({ maxBodySize: Size.mebibytes(8) })
    */
@@ -64,6 +65,10 @@ export class KongEngine implements GatewayEngine {
     ];
   }
 
+  public get defaultMaxBodyBytes(): number {
+    return defaultMaxBodyKib(this.options.maxBodySize) * 1024;
+  }
+
   public check(intent: ExposureIntent): Problem[] {
     return kongProblems(intent);
   }
@@ -72,7 +77,7 @@ export class KongEngine implements GatewayEngine {
     const o = this.options;
     const { config, secrets, initScript } = renderKongConfig(ctx, {
       clusterDomain: o.clusterDomain ?? 'cluster.local',
-      maxBodyKb: (o.maxBodySize ?? Size.mebibytes(1)).toKibibytes({ rounding: SizeRoundingBehavior.FLOOR }),
+      maxBodyKb: defaultMaxBodyKib(o.maxBodySize),
       cacheTtlSeconds: o.cacheTtl?.toSeconds(),
     });
     const tls = ctx.tls !== undefined;

@@ -117,4 +117,4 @@ export type KongPlugin =
     };
   }
   | { readonly name: 'file-log'; readonly config: { readonly path: string; readonly reopen: boolean } }
-  | { readonly name: 'request-size-limiting'; readonly config: { readonly allowed_payload_size: number; readonly size_unit: 'kilobytes' } };
+  | { readonly name: 'request-size-limiting'; readonly config: { readonly allowed_payload_size: number; readonly size_unit: 'megabytes' | 'kilobytes' | 'bytes' } };

@@ -5,7 +5,7 @@ import { KongPlugin, KongTransformerConfig } from './kong-entities';
 /**
  * The plugins of a route's service, in the order Kong's configuration lists them: ip-restriction, authentication
  * (key-auth, basic-auth or jwt, each with an acl of its Secret's consumers), rate-limiting, cors,
- * request- and response-transformer (HSTS with TLS), proxy-cache.
+ * request- and response-transformer (HSTS with TLS), request-size-limiting, proxy-cache.
  */
 export function routePlugins(route: RouteIntent, intent: ExposureIntent, cacheTtlSeconds: number | undefined): KongPlugin[] {
   const plugins: KongPlugin[] = [...(route.access ? [ipRestriction(route.access)] : []), ...authPlugins(route)];
@@ -15,6 +15,8 @@ export function routePlugins(route: RouteIntent, intent: ExposureIntent, cacheTt
   // With TLS every response carries HSTS; a route's own transformer would shadow a global one.
   const responseEdits = route.responseHeaders ?? (intent.tls ? { set: [], add: [], remove: [] } : undefined);
   if (responseEdits) plugins.push({ name: 'response-transformer', config: transformer(responseEdits, intent.tls ? [HSTS] : []) });
+  // On the route's service, it takes the place of the global one for this route.
+  if (route.maxRequestBodyBytes !== undefined) plugins.push(requestSizeLimiting(route.maxRequestBodyBytes));
   if (cacheTtlSeconds !== undefined) {
     plugins.push({ name: 'proxy-cache', config: { strategy: 'memory', cache_ttl: cacheTtlSeconds, request_method: ['GET', 'HEAD'], response_code: [200, 301, 404] } });
   }
@@ -29,6 +31,15 @@ export function globalPlugins(maxBodyKb: number): KongPlugin[] {
     { name: 'file-log', config: { path: '/dev/stdout', reopen: false } },
     { name: 'request-size-limiting', config: { allowed_payload_size: maxBodyKb, size_unit: 'kilobytes' } },
   ];
+}
+
+/**
+ * A body limit in the largest of Kong's units it is a whole number of (kilobytes and megabytes
+ * are powers of 1024 in the plugin); `allowed_payload_size` is an integer.
+ */
+function requestSizeLimiting(bytes: number): KongPlugin {
+  const unit = ([['megabytes', 1024 ** 2], ['kilobytes', 1024], ['bytes', 1]] as const).find(([, per]) => bytes % per === 0)!;
+  return { name: 'request-size-limiting', config: { allowed_payload_size: bytes / unit[1], size_unit: unit[0] } };
 }
 
 /** The credentials plugin, and an acl that admits the consumers of its Secret only. */

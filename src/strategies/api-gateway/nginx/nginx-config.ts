@@ -8,8 +8,8 @@ import { ConfigLines, DOLLAR_VARIABLE } from './nginx-text';
 
 export interface NginxConfigOptions {
   readonly clusterDomain: string;
-  /** `client_max_body_size`, e.g. "1m". */
-  readonly maxBodySize: string;
+  /** `client_max_body_size` of routes without their own `maxRequestBody`, in KiB. */
+  readonly maxBodyKib: number;
   readonly cache?: { readonly ttlSeconds: number; readonly maxSizeMb: number };
   /** The proxies whose X-Forwarded-For gives the client address (normal form); empty: none. */
   readonly trustedProxies: readonly string[];
@@ -36,7 +36,9 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
   const http = httpSettings(out.nested(), options);
   // The routes' maps and upstreams go here; their locations into the route server, below.
   const locations = http.nested().detached();
-  const routing = renderRouting(intent, { clusterDomain: options.clusterDomain, cacheTtlSeconds: options.cache?.ttlSeconds, hsts }, http, locations);
+  const routing = renderRouting(intent, {
+    clusterDomain: options.clusterDomain, cacheTtlSeconds: options.cache?.ttlSeconds, hsts, maxBodyBytes: options.maxBodyKib * 1024,
+  }, http, locations);
   statusServer(http);
   if (tls) httpsRedirectServer(http, serverNames, tls.redirectCode);
   if (intent.hosts.length > 0) otherHostsServer(http, tls);
@@ -74,7 +76,7 @@ function httpSettings(http: ConfigLines, options: NginxConfigOptions): ConfigLin
     'fastcgi_temp_path /tmp/fastcgi_temp;',
     'uwsgi_temp_path /tmp/uwsgi_temp;',
     'scgi_temp_path /tmp/scgi_temp;',
-    `client_max_body_size ${options.maxBodySize};`,
+    `client_max_body_size ${options.maxBodyKib}k;`,
     'limit_req_status 429;',
     'proxy_next_upstream error timeout;',
     // One JSON line per request: the usage data for monitoring and billing.

@@ -3,7 +3,7 @@ import { Problem } from '../../../core/errors';
 import { problemsOf } from '../../../core/validators';
 import { ExposureIntent } from '../../../intent/model';
 import { API_GATEWAY_NGINX_ROW } from '../capabilities';
-import { EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, trustedProxiesOption } from '../engine';
+import { defaultMaxBodyKib, EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, trustedProxiesOption } from '../engine';
 import { nginxProblems } from './checks';
 import { renderNginxConfig } from './nginx-config';
 import { GENERATED_DIR, NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
@@ -20,7 +20,8 @@ export interface NginxEngineOptions {
    */
   readonly image?: string;
   /**
-   * The largest request body accepted, at least 1 KiB; larger ones get 413.
+   * The largest request body accepted, at least 1 KiB (in whole KiB, rounded down); larger ones get 413.
+   * The gateway-wide default: a declared `maxRequestBody` replaces it for its routes.
    * @default Size.mebibytes(1)
    * @example ApiGatewayEngine.nginx({ maxBodySize: Size.mebibytes(8) })
    */
@@ -80,6 +81,10 @@ export class NginxEngine implements GatewayEngine {
     ];
   }
 
+  public get defaultMaxBodyBytes(): number {
+    return defaultMaxBodyKib(this.options.maxBodySize) * 1024;
+  }
+
   public check(intent: ExposureIntent): Problem[] {
     return nginxProblems(intent);
   }
@@ -89,7 +94,7 @@ export class NginxEngine implements GatewayEngine {
     const { config, secrets, initScript } = renderNginxConfig(ctx, {
       clusterDomain: o.clusterDomain ?? 'cluster.local',
       trustedProxies: this.trustedProxies,
-      maxBodySize: `${(o.maxBodySize ?? Size.mebibytes(1)).toKibibytes({ rounding: SizeRoundingBehavior.FLOOR })}k`,
+      maxBodyKib: defaultMaxBodyKib(o.maxBodySize),
       cache: o.cacheTtl === undefined ? undefined : {
         ttlSeconds: o.cacheTtl.toSeconds(),
         maxSizeMb: (o.cacheSize ?? Size.mebibytes(100)).toMebibytes({ rounding: SizeRoundingBehavior.FLOOR }),

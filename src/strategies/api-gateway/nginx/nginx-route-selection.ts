@@ -33,9 +33,9 @@ export function namedGroup(regex: string): string | undefined {
  * string built from request data), the conditions of a route combine into one flag, and
  * `$route_id` picks the first route whose flag is set, in the order of `routes` (most specific
  * first). Writes the maps to `http`; `location /` to `locations`, which jumps to the internal
- * location of the route picked.
+ * location of the route picked (with `bodyLimit`, the largest body any route accepts).
  */
-export function renderRouteSelection(routes: readonly RouteIntent[], http: ConfigLines, locations: ConfigLines): void {
+export function renderRouteSelection(routes: readonly RouteIntent[], http: ConfigLines, locations: ConfigLines, bodyLimit: string | undefined): void {
   routes.forEach((route, i) => conditionMaps(route, i, http));
   // The first route whose flag is 1, in specificity order.
   const flags = routes.map((_r, i) => `$route_${i}`).join('');
@@ -48,6 +48,7 @@ export function renderRouteSelection(routes: readonly RouteIntent[], http: Confi
     'location / {',
     '  # Keep the request path: the jump below replaces $uri.',
     '  set $original_uri $uri;',
+    ...(bodyLimit === undefined ? [] : [`  client_max_body_size ${bodyLimit};`]),
     '  if ($route_id = "") {',
     '    return 404;',
     '  }',

@@ -4,7 +4,7 @@ import { checkLetThrough } from '../engine';
 import { apiKeyMapFile, HSTS_HEADER, htpasswdFile } from './nginx-layout';
 import { proxyDirectives, ProxyTarget, rewritableUriCheck } from './nginx-proxy';
 import { renderRouteSelection } from './nginx-route-selection';
-import { ConfigLines, headerVariable, literalRegex, quote, regexKey, variable } from './nginx-text';
+import { ConfigLines, headerVariable, literalRegex, quote, regexKey, size, variable } from './nginx-text';
 
 /** The Secrets the routing reads: API keys, and basic auth passwords. */
 export interface NginxRouteSecrets {
@@ -19,6 +19,8 @@ export interface NginxRouteOptions {
   readonly cacheTtlSeconds?: number;
   /** Add HSTS to every response (TLS is on). */
   readonly hsts: boolean;
+  /** The engine's body limit (`maxBodySize`), in bytes: routes without their own `maxRequestBody` keep it. */
+  readonly maxBodyBytes: number;
 }
 
 /**
@@ -30,7 +32,11 @@ export interface NginxRouteOptions {
  */
 export function renderRouting(intent: ExposureIntent, options: NginxRouteOptions, http: ConfigLines, locations: ConfigLines): NginxRouteSecrets {
   const routes = orderBySpecificity(intent.routes);
-  renderRouteSelection(routes, http, locations);
+  // nginx checks the body limit of every location a request enters: the selection's must let
+  // through the largest a route accepts, and each route's location then applies its own.
+  const declared = routes.flatMap((r) => (r.maxRequestBodyBytes === undefined ? [] : [r.maxRequestBodyBytes]));
+  const selectionLimit = declared.length === 0 ? undefined : size(Math.max(options.maxBodyBytes, ...declared));
+  renderRouteSelection(routes, http, locations, selectionLimit);
   const writer = new RouteLocations({ intent, clusterDomain: options.clusterDomain, http, locations }, options);
   routes.forEach((route, i) => writer.write(route, i));
   return writer.secrets();
@@ -73,6 +79,7 @@ class RouteLocations {
     if (route.rateLimit) this.rateLimit(route.rateLimit, route.sources.rateLimit!, consumer, location);
     if (route.auth?.kind === 'basic') this.basicAuth(route.auth, location);
     if (route.auth?.kind === 'jwt') checkLetThrough('nginx', 'a JWT, which nginx OSS cannot validate');
+    if (route.maxRequestBodyBytes !== undefined) location.directives.push(`client_max_body_size ${size(route.maxRequestBodyBytes)};`);
     if (route.responseHeaders) location.directives.push(...responseHeaderDirectives(route.responseHeaders));
     if (route.action.kind === 'redirect') {
       this.redirect(route.action, i, location);

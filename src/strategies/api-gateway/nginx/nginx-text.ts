@@ -48,6 +48,9 @@ function escapeQuoted(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 }
 
+/** A size in bytes as nginx reads it: `8m`, `512k`, or bytes. */
+export { nginxSize as size } from '../../shared/nginx-size';
+
 /** A regex for an nginx `~` match of exactly `literal`. */
 export { escapeRegex as literalRegex } from '../../shared/regex';
 
