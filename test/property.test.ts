@@ -124,7 +124,11 @@ const l4Declaration: fc.Arbitrary<Declaration> = fc.record({
 });
 // A generic Ingress expresses hosts, paths and backends only: its declarations carry each policy a
 // third as often, so that a fair share of them is expressible (see the check below).
-const declarations: Record<string, fc.Arbitrary<Declaration>> = { nodePort: l4Declaration, loadBalancer: l4Declaration, ingress: declarationWith(1 / 3) };
+const declarations: Record<string, fc.Arbitrary<Declaration>> = {
+  nodePort: l4Declaration,
+  loadBalancer: l4Declaration,
+  ingress: declarationWith(1 / 3),
+};
 
 function weighted(kinds: BackendKind[], weights: number[], dep: kplus.Deployment) {
   return kinds.map((b, i) => ({ backend: backendOf(b, dep), weight: weights[i] }));
