@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RouteProps } from '../../src';
+import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposureError, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RouteProps } from '../../src';
 import { request, Response, startBackend, TestBackend } from '../support/backends';
 import { startNginxInPod } from '../support/nginx';
 import { secretManifest, simulatePod } from '../support/pod-simulation';
@@ -47,7 +47,16 @@ export interface FuzzRoute {
 }
 export interface FuzzCase {
   readonly routes: readonly FuzzRoute[];
+  /** In the corpus: the case is refused, each line of the error with this text. */
+  readonly refused?: string;
 }
+
+/**
+ * The one refusal declared text meets on this engine: encoded, it is longer than a token nginx
+ * reads (an exact query value is matched in every encoding). Such a case is refused at synth,
+ * not handed to nginx; the unit tests show the limit is nginx's.
+ */
+const TOO_LONG = 'nginx reads at most 4095 bytes per configuration token';
 
 const HOST = 'fuzz.example.com';
 const CORPUS = path.join(__dirname, 'nginx-fuzz-corpus.json');
@@ -201,15 +210,21 @@ async function observe(c: FuzzCase, port: number): Promise<string[]> {
   return problems;
 }
 
-/** Synthesizes the case (every check of the suite), runs its pod's nginx, and observes it. */
-async function run(c: FuzzCase, backend: TestBackend): Promise<string[]> {
+/** Synthesizes the case (every check of the suite), runs its pod's nginx, and observes it; or the refusal of text too long for nginx. */
+async function run(c: FuzzCase, backend: TestBackend): Promise<string[] | { refused: string }> {
   const chart = testChart('fuzz', 'fuzz');
-  new ExposedService(chart, 'api', {
-    strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
-    hosts: [HOST],
-    backend: Backend.fromName('fuzz', 8080),
-    routes: declare(c),
-  });
+  try {
+    new ExposedService(chart, 'api', {
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+      hosts: [HOST],
+      backend: Backend.fromName('fuzz', 8080),
+      routes: declare(c),
+    });
+  } catch (e) {
+    const lines = (e as Error).message.split('\n');
+    if (e instanceof ExposureError && lines.every((line) => line.includes(TOO_LONG))) return { refused: (e as Error).message };
+    throw e;
+  }
   const manifests = synthChecked(chart);
   const pod = await simulatePod({ manifests, secrets: [secretManifest('fuzz-users', { user: 'password' })] });
   try {
@@ -231,12 +246,15 @@ describe('declared text through the real nginx', () => {
 
   const corpus: FuzzCase[] = JSON.parse(fs.readFileSync(CORPUS, 'utf8'));
   test.each(corpus.map((c, i) => [i, c] as const))('corpus case %i', async (_i, c) => {
-    expect(await run(c, backend)).toEqual([]);
+    const outcome = await run(c, backend);
+    if (c.refused === undefined) expect(outcome).toEqual([]);
+    else expect(outcome).toEqual({ refused: expect.stringContaining(c.refused) });
   });
 
   test(`${RUNS} random declarations`, async () => {
     await fc.assert(fc.asyncProperty(fuzzCase, async (c) => {
-      const problems = await run(c, backend).catch((e: Error) => [e.message]);
+      const outcome = await run(c, backend).catch((e: Error) => [e.message]);
+      const problems = Array.isArray(outcome) ? outcome : [];
       if (problems.length > 0) {
         throw new Error(`${problems.join('\n')}\nadd to ${path.basename(CORPUS)}: ${JSON.stringify(c)}\nreplay: FUZZ_SEED=${SEED}`);
       }

@@ -522,3 +522,50 @@ describe('apiGateway strategy, NGINX engine, request body size limit', () => {
     expect(configOf(expose({ hosts: ['api.example.com'], backend: api() })).match(/client_max_body_size [^;]+;/g)).toEqual(['client_max_body_size 1024k;']);
   });
 });
+
+describe('apiGateway strategy, NGINX engine, declared text nginx can read', () => {
+  const NGINX_MAX_TOKEN = 4095;
+  const longestToken = (config: string) => Math.max(...config.split('\n').flatMap((line) => line.match(/"(?:[^"\\]|\\.)*"/g) ?? []).map((t) => Buffer.byteLength(t)));
+  const queryRoute = (value: string) => ({ match: { path: PathMatch.prefix('/a'), queryParams: [QueryParamMatch.exact('q', value)] } });
+
+  test('an exact query value is written as a regex of every encoding: the longest accepted passes nginx -t, one byte more is refused', () => {
+    const props = (n: number): ExposedServiceProps => ({
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }), backend: api(), routes: [queryRoute('x'.repeat(n))],
+    });
+    const accepted = (n: number) => { try { new ExposedService(testChart('test'), 'public', props(n)); return true; } catch { return false; } };
+    // The longest value accepted, by bisection: each "x" is "(?:x|%78)" (9 bytes) in the regex.
+    let [low, high] = [1, 1024];
+    while (high - low > 1) { const mid = Math.floor((low + high) / 2); if (accepted(mid)) low = mid; else high = mid; }
+    const config = configOf(expose({ backend: api(), routes: [queryRoute('x'.repeat(low))] }));
+    const longest = longestToken(config);
+    expect(longest).toBeLessThanOrEqual(NGINX_MAX_TOKEN);
+    expect(longest + 9).toBeGreaterThan(NGINX_MAX_TOKEN);
+    expect(declarationError(props(low + 1)).message).toBe('ExposedService test/public: routes[0].match: nginx reads at most 4095 bytes per configuration token, '
+      + `and the match on query parameter "q" is written as one of ${longest + 9} bytes; shorten it, or use the Kong engine`);
+  });
+
+  test('every declared text that would be too long is reported at once, where it was declared', () => {
+    const dollars = '$'.repeat(500); // each "$" is written "${dollar}" in a string nginx expands
+    const error = declarationError({
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+      backend: api(),
+      routes: [
+        { match: { path: PathMatch.prefix('/a'), headers: [HeaderMatch.exact('x-m', 'a'.repeat(4090))] } },
+        { match: { path: PathMatch.prefix('/b') }, requestHeaders: { set: { 'x-set': dollars }, add: { 'x-add': dollars } }, responseHeaders: { add: { 'x-resp': dollars } } },
+        { match: { path: PathMatch.prefix('/c') }, auth: Auth.basic({ secret: 'users', realm: dollars }) },
+        { match: { path: PathMatch.prefix('/d') }, redirect: { path: `/${'$'.repeat(460)}` } },
+      ],
+    });
+    const line = (field: string, subject: string, bytes: number) =>
+      `ExposedService test/public: ${field}: nginx reads at most 4095 bytes per configuration token, and ${subject} is written as one of ${bytes} bytes; `
+      + 'shorten it, or use the Kong engine';
+    expect(error.message).toBe([
+      line('routes[0].match', 'the match on header "x-m"', 4097),
+      line('routes[1].requestHeaders', 'the value of "x-set"', 4502),
+      line('routes[1].requestHeaders', 'the value of "x-add"', 4517),
+      line('routes[1].responseHeaders', 'the value of "x-resp"', 4502),
+      line('routes[2].auth', 'the realm', 4502),
+      line('routes[3].redirect', 'the redirect target', 4162),
+    ].join('\n'));
+  });
+});

@@ -1,6 +1,8 @@
 import { matchConditions, namedGroup } from './nginx-route-selection';
+import { tokenLengthProblems } from './nginx-token-length';
 import { Problem } from '../../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../../intent/model';
+import { orderBySpecificity } from '../../../intent/precedence';
 import { retryOnProblems } from '../../shared/nginx-retries';
 
 /**
@@ -8,8 +10,10 @@ import { retryOnProblems } from '../../shared/nginx-retries';
  * problem, routes in declaration order, each route's fields in the order its location is written.
  */
 export function nginxProblems(intent: ExposureIntent): Problem[] {
+  const written = orderBySpecificity(intent.routes);
   return intent.routes.flatMap((route) => [
     ...headerNameProblems(route),
+    ...tokenLengthProblems(route, written.indexOf(route)),
     ...queryParamProblems(route),
     ...matchProblems(route),
     ...authProblems(route),

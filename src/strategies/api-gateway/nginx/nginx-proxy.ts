@@ -35,7 +35,7 @@ export function proxyDirectives(route: RouteIntent, action: ForwardIntent, i: nu
     ...timeouts(route),
   ];
   if (route.mirror) proxy.push(mirror(route.mirror, i, target));
-  proxy.push(`proxy_pass ${quote(`http://route_${i}`, ...upstreamUri(route, i, http))};`);
+  proxy.push(`proxy_pass ${proxyPassTarget(route, i, http)};`);
   return proxy;
 }
 
@@ -70,16 +70,29 @@ function upstreamUri(route: RouteIntent, i: number, http: ConfigLines): (string 
   // upstream request line. The route was chosen on the normalized path, so a URI whose raw form
   // differs from it (a dot segment, "//", an encoded "." or an encoded prefix) would be rewritten
   // wrongly (`/api/../x` to `/v2/../x`, outside the target): it gets no rewrite but a 400.
-  const base = target.endsWith('/') && target !== '/' ? target.slice(0, -1) : target;
-  const prefix = value === '/' ? '' : literalRegex(value);
   http.add(`map $request_uri $upstream_uri_${i} {`, '  default "";',
     `  ${regexKey('[^?]*?(?:/\\.\\.?(?:/|\\?|$)|//|%2[Ee])[\\s\\S]*')} "";`,
-    // The prefix itself (with its query): the bare target.
-    `  ${regexKey(`${prefix}(?<bare_${i}>\\?.*)?`)} ${quote(base, variable(`bare_${i}`))};`,
-    // Below the prefix: the target and the rest.
-    `  ${regexKey(`${prefix}(?<rest_${i}>/[^?]*)(?<query_${i}>\\?.*)?`)} ${quote(base === '/' ? '' : base, variable(`rest_${i}`), variable(`query_${i}`))};`,
+    ...prefixRewrites(value, target, i).map(([key, uri]) => `  ${key} ${uri};`),
     '}', '');
   return [variable(`upstream_uri_${i}`)];
+}
+
+/**
+ * The map entries (key, value) of a prefix rewrite of route `i` from `prefix` to `target`: the
+ * prefix itself (with its query) gets the bare target, a path below it the target and the rest.
+ */
+export function prefixRewrites(prefix: string, target: string, i: number): [string, string][] {
+  const base = target.endsWith('/') && target !== '/' ? target.slice(0, -1) : target;
+  const literal = prefix === '/' ? '' : literalRegex(prefix);
+  return [
+    [regexKey(`${literal}(?<bare_${i}>\\?.*)?`), quote(base, variable(`bare_${i}`))],
+    [regexKey(`${literal}(?<rest_${i}>/[^?]*)(?<query_${i}>\\?.*)?`), quote(base === '/' ? '' : base, variable(`rest_${i}`), variable(`query_${i}`))],
+  ];
+}
+
+/** The `proxy_pass` target of route `i`, a string nginx expands. */
+export function proxyPassTarget(route: RouteIntent, i: number, http: ConfigLines): string {
+  return quote(`http://route_${i}`, ...upstreamUri(route, i, http));
 }
 
 /** A prefix rewrite answers 400 where the raw URI is not in the normalized form the route was chosen on. */
@@ -96,10 +109,15 @@ function requestHeaderEdits(route: RouteIntent, i: number, http: ConfigLines): s
     // Appending joins with ", " when the client sent the header, as repeated headers mean.
     const added = `$added_header_${i}_${k}`;
     const sent = headerVariable(h.name);
-    http.add(`map ${sent} ${added} {`, `  "" ${quote(h.value)};`, `  default ${quote(variable(sent.slice(1)), ', ', h.value)};`, '}', '');
+    http.add(`map ${sent} ${added} {`, `  "" ${quote(h.value)};`, `  default ${appendedHeaderValue(h.name, h.value)};`, '}', '');
     lines.push(`proxy_set_header ${h.name} ${added};`);
   });
   return [...lines, ...e.remove.map((name) => `proxy_set_header ${name} "";`)];
+}
+
+/** An appended request header's value when the client sent the header: what it sent, ", ", the declared value. */
+export function appendedHeaderValue(name: string, value: string): string {
+  return quote(variable(headerVariable(name).slice(1)), ', ', value);
 }
 
 function timeouts(route: RouteIntent): string[] {

@@ -5,6 +5,8 @@ import { decodedPathRegex, encodedQueryValueRegex, queryParameterRegex } from '.
 
 /** One condition of a route's match: a request variable, and the regex it must match whole. */
 export interface MatchCondition {
+  /** What is matched, for errors: `the path`, `header "x-a"`. */
+  readonly subject: string;
   readonly variable: string;
   readonly regex: string;
 }
@@ -13,10 +15,10 @@ export interface MatchCondition {
 export function matchConditions(route: RouteIntent): MatchCondition[] {
   const { path, method, headers, queryParams } = route.match;
   return [
-    { variable: '$uri', regex: pathRegex(path) },
-    ...(method ? [{ variable: '$request_method', regex: method }] : []),
-    ...headers.map((h) => ({ variable: headerVariable(h.name), regex: headerValueRegex(h) })),
-    ...queryParams.map((q) => ({ variable: '$args', regex: queryParameterRegex(q.name, queryValueRegex(q)) })),
+    { subject: 'the path', variable: '$uri', regex: pathRegex(path) },
+    ...(method ? [{ subject: 'the method', variable: '$request_method', regex: method }] : []),
+    ...headers.map((h) => ({ subject: `header "${h.name}"`, variable: headerVariable(h.name), regex: headerValueRegex(h) })),
+    ...queryParams.map((q) => ({ subject: `query parameter "${q.name}"`, variable: '$args', regex: queryParameterRegex(q.name, queryValueRegex(q)) })),
   ];
 }
 

@@ -169,14 +169,18 @@ class RouteLocations {
    * the client sent it ($request_uri: not decoded, so no CR/LF can reach Location).
    */
   private redirect(r: RedirectIntent, i: number, location: RouteLocation): void {
-    const target = quote(r.scheme ?? variable('scheme'), '://', r.host ?? variable('host'), r.port === undefined ? '' : `:${r.port}`,
-      r.path ?? variable('request_uri'));
+    const target = redirectTarget(r);
     const { statements, directives } = location;
     // try_files runs after the access checks (rate limit, basic auth); a `return` here would
     // answer before them. The named location only answers, with the route's response headers.
     this.target.locations.block(`location = /__route/${i}`, (body) => body.add('internal;', ...statements, ...directives, `try_files /__redirect__ @redirect_${i};`)).add('');
     this.target.locations.block(`location @redirect_${i}`, (body) => body.add(...directives.filter((d) => d.startsWith('add_header')), `return ${r.statusCode} ${target};`)).add('');
   }
+}
+
+/** The redirect's Location, a string nginx expands: declared parts literal, the rest from the request. */
+export function redirectTarget(r: RedirectIntent): string {
+  return quote(r.scheme ?? variable('scheme'), '://', r.host ?? variable('host'), r.port === undefined ? '' : `:${r.port}`, r.path ?? variable('request_uri'));
 }
 
 /** The name of the http-level object for `key`, created (by `create`) on first use: `<prefix><n>`. */
