@@ -571,3 +571,38 @@ describe('ingress strategy, request body size limit', () => {
       + 'supported by: ingress (ingressNginx), apiGateway (nginx), apiGateway (kong)');
   });
 });
+
+describe('ingress-nginx: WebSockets and idleTimeout', () => {
+  test('idleTimeout is the proxy read and send timeouts (whole seconds) of its route\'s Ingress', () => {
+    const manifests = expose({
+      strategy: nginx(),
+      hosts: ['app.example.com'],
+      backend: httpbin(),
+      routes: [{ match: { path: PathMatch.prefix('/ws') }, idleTimeout: Duration.hours(1) }, { match: { path: PathMatch.prefix('/') } }],
+    });
+    const ingresses = ofKind(manifests, 'Ingress');
+    const ws = ingresses.find((i) => i.spec.rules[0].http.paths[0].path === '/ws')!;
+    expect(ws.metadata.annotations).toEqual(expect.objectContaining({ [`${NGINX}proxy-read-timeout`]: '3600', [`${NGINX}proxy-send-timeout`]: '3600' }));
+    const rest = ingresses.filter((i) => i !== ws);
+    expect(rest.length).toBe(1);
+    expect(rest[0].metadata.annotations?.[`${NGINX}proxy-read-timeout`]).toBeUndefined();
+  });
+
+  test('idleTimeout in milliseconds or with timeout on one route is an error', () => {
+    expect(exposeError({
+      strategy: nginx(),
+      backend: httpbin(),
+      timeout: Duration.seconds(30),
+      routes: [
+        { match: { path: PathMatch.prefix('/ws') }, idleTimeout: Duration.millis(1500), timeout: Duration.seconds(5) },
+        { match: { path: PathMatch.prefix('/sse') }, idleTimeout: Duration.minutes(5) },
+      ],
+    })).toBe([
+      'ExposedService test/public: routes[0].idleTimeout: ingress-nginx timeouts are whole seconds; 1500ms is not',
+      'ExposedService test/public: routes[0].idleTimeout: ingress-nginx\'s proxy-read-timeout and proxy-send-timeout are set by routes[0].timeout too; '
+        + 'declare one of them for this route (a timeout on the other routes, not the exposure)',
+      'ExposedService test/public: routes[1].idleTimeout: ingress-nginx\'s proxy-read-timeout and proxy-send-timeout are set by timeout too; '
+        + 'declare one of them for this route (a timeout on the other routes, not the exposure)',
+    ].join('\n'));
+  });
+});

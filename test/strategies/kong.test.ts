@@ -504,3 +504,30 @@ describe('apiGateway strategy, Kong engine, request body size limit', () => {
     expect(config.plugins.find((p: any) => p.name === 'request-size-limiting').config).toEqual({ allowed_payload_size: 64, size_unit: 'kilobytes' });
   });
 });
+
+describe('Kong engine, WebSockets and idleTimeout', () => {
+  test('idleTimeout is the read and write timeouts of its route\'s service; connecting keeps Kong\'s default', () => {
+    const kong = kongOf(expose({ backend: api(), routes: [{ match: { path: PathMatch.prefix('/ws') }, idleTimeout: Duration.hours(1) }, {}] }));
+    const [ws, other] = kong.services;
+    expect(ws).toEqual(expect.objectContaining({ read_timeout: 3_600_000, write_timeout: 3_600_000 }));
+    expect(ws.connect_timeout).toBeUndefined();
+    expect(other.read_timeout).toBeUndefined();
+    expect(other.write_timeout).toBeUndefined();
+  });
+
+  test('idleTimeout with timeout or retries.perTryTimeout on one route is an error', () => {
+    expect(declarationError({
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() }),
+      backend: api(),
+      routes: [
+        { match: { path: PathMatch.prefix('/ws') }, idleTimeout: Duration.hours(1), timeout: Duration.seconds(5) },
+        { match: { path: PathMatch.prefix('/sse') }, idleTimeout: Duration.minutes(5), retries: { attempts: 2, perTryTimeout: Duration.seconds(1), retryOn: ['connect-failure'] } },
+      ],
+    }).message).toBe([
+      'ExposedService test/public: routes[0].idleTimeout: Kong\'s read_timeout and write_timeout are set by routes[0].timeout too; '
+        + 'declare one of them for this route (a timeout on the other routes, not the exposure)',
+      'ExposedService test/public: routes[1].idleTimeout: Kong\'s read_timeout and write_timeout are set by routes[1].retries.perTryTimeout too; '
+        + 'declare one of them for this route (a timeout on the other routes, not the exposure)',
+    ].join('\n'));
+  });
+});

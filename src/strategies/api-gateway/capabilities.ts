@@ -17,7 +17,6 @@ const API_GATEWAY_KONG: Capabilities = {
   'query-match': 'none',
   'redirect': 'none',
   'mirror': 'none',
-  'idle-timeout': 'none',
 };
 
 export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
@@ -31,5 +30,5 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
 export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
   strategy: 'apiGateway (kong)',
   capabilities: API_GATEWAY_KONG,
-  notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs; client IP lists through `ip-restriction` (behind an L7 front, `trustedProxies`).',
+  notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs; client IP lists through `ip-restriction` (behind an L7 front, `trustedProxies`); WebSocket upgrades pass through, `idleTimeout` as the service\'s read and write timeouts.',
 };

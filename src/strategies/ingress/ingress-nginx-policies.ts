@@ -2,11 +2,12 @@ import { found } from './checks';
 import { acceptedAnnotationValue, ANNOTATION_PREFIX, corsOriginKept, refusalEffect } from './ingress-nginx-annotation-values';
 import type { Problem } from '../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../intent/model';
+import { idleTimeoutConflicts } from '../shared/idle-timeout';
 import { proxyNextUpstream, retryOnProblems } from '../shared/nginx-retries';
 import { nginxSize } from '../shared/nginx-size';
 
 /*
- * The policies of a route (protocol, timeout, retries, host rewrite, redirect, mirror, CORS, rate
+ * The policies of a route (protocol, timeout, idle timeout, retries, host rewrite, redirect, mirror, CORS, rate
  * limit, basic auth, client IP lists, body size limit) as ingress-nginx annotations, and what those annotations cannot carry.
  */
 
@@ -19,7 +20,8 @@ export const A = ANNOTATION_PREFIX;
  */
 export function policyProblems(route: RouteIntent, intent: ExposureIntent): Problem[] {
   return [
-    ...found(wholeSecondsTimeout(route)),
+    ...found(wholeSecondsTimeout(route), wholeSecondsIdleTimeout(route)),
+    ...idleTimeoutConflicts(route, 'ingress-nginx\'s proxy-read-timeout and proxy-send-timeout'),
     ...retryProblems(route),
     ...found(rewriteTargetProblem(route)),
     ...found(fullUrlRedirect(route), redirectTargetProblem(route)),
@@ -72,9 +74,20 @@ function wholeSecondsTimeout(route: RouteIntent): Problem | undefined {
   return { field: route.sources.timeout!, message: `ingress-nginx timeouts are whole seconds; ${ms}ms is not` };
 }
 
+function wholeSecondsIdleTimeout(route: RouteIntent): Problem | undefined {
+  const ms = route.idleTimeoutMs;
+  if (ms === undefined || ms % 1000 === 0) return undefined;
+  return { field: route.sources.idleTimeout!, message: `ingress-nginx timeouts are whole seconds; ${ms}ms is not` };
+}
+
+/**
+ * The time nginx waits between two reads from, or writes to, the backend: `timeout` or
+ * `idleTimeout` (how long a WebSocket may stay silent), one per route (`policyProblems`).
+ */
 function timeoutAnnotations(route: RouteIntent): Record<string, string> {
-  if (route.timeoutMs === undefined) return {};
-  const seconds = String(route.timeoutMs / 1000);
+  const ms = route.idleTimeoutMs ?? route.timeoutMs;
+  if (ms === undefined) return {};
+  const seconds = String(ms / 1000);
   return { [`${A}proxy-read-timeout`]: seconds, [`${A}proxy-send-timeout`]: seconds };
 }
 

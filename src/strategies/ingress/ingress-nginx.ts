@@ -14,6 +14,7 @@ const INGRESS_NGINX: Capabilities = {
   'grpc': 'annotation',
   'weighted-backends': 'annotation',
   'timeout': 'annotation',
+  'idle-timeout': 'annotation',
   'retries': 'annotation',
   'rewrite-path': 'annotation',
   'rewrite-host': 'annotation',

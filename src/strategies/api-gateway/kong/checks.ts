@@ -2,6 +2,7 @@ import { kongPath } from './kong-paths';
 import { Problem } from '../../../core/errors';
 import { ExposureIntent, HeaderEditsIntent, HeaderMatchIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
+import { idleTimeoutConflicts } from '../../shared/idle-timeout';
 import { escapeRegex } from '../../shared/regex';
 
 /**
@@ -17,6 +18,7 @@ export function kongProblems(intent: ExposureIntent): Problem[] {
     ...jwtProblems(route, keyIssuers),
     ...burstProblems(route),
     ...retryProblems(route),
+    ...idleTimeoutConflicts(route, 'Kong\'s read_timeout and write_timeout'),
     ...pathProblems(route),
     ...headerMatchProblems(route),
     ...queryParamProblems(route),

@@ -24,6 +24,8 @@ export function kongService(route: RouteIntent, i: number, count: number, intent
     retries: retries?.attempts ?? 0,
     // Connecting gets the request's bound too, at most Kong's default of 60 s.
     ...(perTry === undefined ? {} : { connect_timeout: Math.min(perTry, 60_000), read_timeout: perTry, write_timeout: perTry }),
+    // The longest silence of a WebSocket or stream: the time between two reads or writes (the checks let it through alone).
+    ...(route.idleTimeoutMs === undefined ? {} : { read_timeout: route.idleTimeoutMs, write_timeout: route.idleTimeoutMs }),
     routes: [kongRoute(route, name, count - i, intent, tlsAtGateway)],
     plugins: plugins.length > 0 ? plugins : undefined,
   };

@@ -3,6 +3,7 @@ import { tokenLengthProblems } from './nginx-token-length';
 import { Problem } from '../../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
+import { idleTimeoutConflicts } from '../../shared/idle-timeout';
 import { retryOnProblems } from '../../shared/nginx-retries';
 
 /**
@@ -20,7 +21,8 @@ export function nginxProblems(intent: ExposureIntent): Problem[] {
     ...hopByHopProblems(route),
     ...responseHeaderProblems(route),
     // A redirect route forwards nothing: the retries and timeouts it inherits are not written.
-    ...(route.action.kind === 'forward' ? [...idleTimeoutProblems(route), ...retryProblems(route)] : []),
+    ...idleTimeoutConflicts(route, 'nginx\'s proxy_read_timeout and proxy_send_timeout'),
+    ...(route.action.kind === 'forward' ? retryProblems(route) : []),
   ]);
 }
 
@@ -30,16 +32,6 @@ function hopByHopProblems(route: RouteIntent): Problem[] {
     field: route.sources.requestHeaders!,
     message: `the NGINX engine sets "${name}" itself (WebSocket upgrades and keep-alive to the backends); remove it from the edits`,
   }));
-}
-
-/** `timeout` and `retries.perTryTimeout` set the read and send timeouts too: one of them per route. */
-function idleTimeoutProblems(route: RouteIntent): Problem[] {
-  if (route.idleTimeoutMs === undefined) return [];
-  const other = route.retries?.perTryTimeoutMs !== undefined ? `${route.sources.retries!}.perTryTimeout` : route.sources.timeout;
-  return other === undefined ? [] : [{
-    field: route.sources.idleTimeout!,
-    message: `nginx's proxy_read_timeout and proxy_send_timeout are set by ${other} too; declare one of them for this route (a timeout on the other routes, not the exposure)`,
-  }];
 }
 
 /**
