@@ -13,6 +13,7 @@ const ISTIO: Capabilities = {
   'idle-timeout': 'none',
   // No VirtualService or Gateway field: Envoy's buffer filter needs an EnvoyFilter, which is not rendered.
   'max-request-body': 'none',
+  'auth-external': 'none',
 };
 
 export const ISTIO_ROW: StrategyCapabilities = {

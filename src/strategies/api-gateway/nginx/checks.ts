@@ -14,6 +14,7 @@ export function nginxProblems(intent: ExposureIntent): Problem[] {
     ...matchProblems(route),
     ...authProblems(route),
     ...hopByHopProblems(route),
+    ...externalAuthHeaderProblems(route),
     ...responseHeaderProblems(route),
     // A redirect route forwards nothing: the retries and timeouts it inherits are not written.
     ...(route.action.kind === 'forward' ? [...idleTimeoutProblems(route), ...retryProblems(route)] : []),
@@ -25,6 +26,16 @@ function hopByHopProblems(route: RouteIntent): Problem[] {
   return editedNames(route.requestHeaders).filter((n) => ['connection', 'upgrade'].includes(n.toLowerCase())).map((name) => ({
     field: route.sources.requestHeaders!,
     message: `the NGINX engine sets "${name}" itself (WebSocket upgrades and keep-alive to the backends); remove it from the edits`,
+  }));
+}
+
+/** A header of the auth answer is set on the request to the backend: the route's request header edits cannot also write it. */
+function externalAuthHeaderProblems(route: RouteIntent): Problem[] {
+  if (route.auth?.kind !== 'external') return [];
+  const edited = new Set(editedNames(route.requestHeaders).map((n) => n.toLowerCase()));
+  return route.auth.responseHeaders.filter((h) => edited.has(h)).map((name) => ({
+    field: `${route.sources.auth!}.responseHeaders`,
+    message: `"${name}" is copied from the auth service's answer and edited by ${route.sources.requestHeaders!} too; keep one`,
   }));
 }
 
@@ -50,6 +61,7 @@ function headerNameProblems(route: RouteIntent): Problem[] {
     [route.sources.requestHeaders, editedNames(route.requestHeaders)],
     [route.sources.responseHeaders, editedNames(route.responseHeaders)],
     [route.sources.auth, route.auth?.kind === 'api-key' ? [route.auth.header] : []],
+    [route.sources.auth, route.auth?.kind === 'external' ? [...route.auth.forwardHeaders, ...route.auth.responseHeaders] : []],
     [route.sources.cors, route.cors ? [...route.cors.allowHeaders, ...route.cors.exposeHeaders] : []],
   ];
   return named.flatMap(([field, names]) => names.filter((n) => !NGINX_HEADER_NAME.test(n)).map((name) => ({
