@@ -22,6 +22,7 @@ const INGRESS_NGINX: Capabilities = {
   'cors': 'annotation',
   'rate-limit': 'annotation',
   'auth-basic': 'annotation',
+  'auth-external': 'annotation',
   'ip-allow-list': 'annotation',
   'ip-deny-list': 'annotation',
   'https-redirect-code': 'annotation',
