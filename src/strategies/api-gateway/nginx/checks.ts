@@ -61,13 +61,21 @@ function headerNameProblems(route: RouteIntent): Problem[] {
     [route.sources.requestHeaders, editedNames(route.requestHeaders)],
     [route.sources.responseHeaders, editedNames(route.responseHeaders)],
     [route.sources.auth, route.auth?.kind === 'api-key' ? [route.auth.header] : []],
-    [route.sources.auth, route.auth?.kind === 'external' ? [...route.auth.forwardHeaders, ...route.auth.responseHeaders] : []],
     [route.sources.cors, route.cors ? [...route.cors.allowHeaders, ...route.cors.exposeHeaders] : []],
   ];
-  return named.flatMap(([field, names]) => names.filter((n) => !NGINX_HEADER_NAME.test(n)).map((name) => ({
-    field: field!,
-    message: `nginx carries header "${name}" only if its name is letters, digits and "-" ("_" reads as "-", "." and "$" as other variables); rename it, or use the Kong engine`,
-  })));
+  const external = route.auth?.kind === 'external' ? [...route.auth.forwardHeaders, ...route.auth.responseHeaders] : [];
+  return [
+    ...named.flatMap(([field, names]) => names.filter((n) => !NGINX_HEADER_NAME.test(n)).map((name) => ({
+      field: field!,
+      message: `nginx carries header "${name}" only if its name is letters, digits and "-" ("_" reads as "-", "." and "$" as other variables); rename it, or use the Kong engine`,
+    }))),
+    // Kong has no external authentication: the other strategies that have it.
+    ...external.filter((n) => !NGINX_HEADER_NAME.test(n)).map((name) => ({
+      field: route.sources.auth!,
+      message: `nginx carries header "${name}" only if its name is letters, digits and "-" ("_" reads as "-", "." and "$" as other variables); `
+        + 'rename it, or use istio or gatewayApi (experimental)',
+    })),
+  ];
 }
 
 const NGINX_HEADER_NAME = /^[A-Za-z0-9-]+$/;
