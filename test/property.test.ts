@@ -259,7 +259,9 @@ describe('random invalid declarations', () => {
               {
                 match: { path: PathMatch.regex(x.regex) },
                 backends: [{ backend: Backend.fromName('a', 80), weight: x.weight }, { backend: Backend.fromName('b', 80), weight: x.weight }],
-                auth: Auth.external({ service: Backend.fromName(x.service, x.port), path: x.path, forwardHeaders: [x.header], responseHeaders: [x.header], signinUrl: x.origin }),
+                auth: Auth.external({
+                  service: Backend.fromName(x.service, x.port), path: x.path, forwardHeaders: [x.header], responseHeaders: [x.header], signinUrl: x.origin,
+                }),
               },
             ],
             timeout: Duration.millis(x.ms),
