@@ -260,7 +260,11 @@ describe('random invalid declarations', () => {
                 match: { path: PathMatch.regex(x.regex) },
                 backends: [{ backend: Backend.fromName('a', 80), weight: x.weight }, { backend: Backend.fromName('b', 80), weight: x.weight }],
                 auth: Auth.external({
-                  service: Backend.fromName(x.service, x.port), path: x.path, forwardHeaders: [x.header], responseHeaders: [x.header], signinUrl: x.origin,
+                  service: Backend.fromName(x.service, x.port),
+                  path: x.path,
+                  signinUrl: x.origin,
+                  forwardHeaders: [x.header],
+                  responseHeaders: [x.header],
                 }),
               },
             ],
