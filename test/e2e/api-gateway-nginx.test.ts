@@ -555,12 +555,13 @@ describe('API gateway, NGINX engine, external authentication', () => {
       backend: Backend.fromName('api', 8080),
       auth: Auth.external({
         service: Backend.fromName('authz', 8080),
-        path: '/check',
+        // A "$" reaches the auth service literally (nginx would read "$v1" as a variable).
+        path: '/check$v1',
         forwardHeaders: ['cookie'],
         responseHeaders: ['x-auth-request-user', 'x-auth-request-email'],
       }),
       routes: [
-        { match: { path: PathMatch.prefix('/app') }, auth: Auth.external({ service: Backend.fromName('authz', 8080), signinUrl: 'https://sso.example.com/start?app=shop' }) },
+        { match: { path: PathMatch.prefix('/app') }, auth: Auth.external({ service: Backend.fromName('authz', 8080), signinUrl: 'https://sso.example.com/start?app=$shop' }) },
         { match: { path: PathMatch.prefix('/') } },
       ],
     }));
@@ -592,7 +593,7 @@ describe('API gateway, NGINX engine, external authentication', () => {
     await send('/orders/7?x=1&y=%2F', { 'authorization': 'Bearer allow', 'cookie': 'session=abc', 'x-other': 'kept-away', 'content-type': 'text/plain' }, 'POST', 'a body');
     expect(auth.received.length - before).toBe(1);
     const check = auth.received[auth.received.length - 1];
-    expect(check.path).toBe('/check/orders/7?x=1&y=%2F');
+    expect(check.path).toBe('/check$v1/orders/7?x=1&y=%2F');
     expect(check.method).toBe('POST');
     expect(check.bodyBytes).toBe(0);
     expect(check.headers).toMatchObject({
@@ -632,7 +633,7 @@ describe('API gateway, NGINX engine, external authentication', () => {
     const before = api.received.length;
     const res = await send('/app/page');
     expect(res.status).toBe(302);
-    expect(res.headers.location).toBe('https://sso.example.com/start?app=shop');
+    expect(res.headers.location).toBe('https://sso.example.com/start?app=$shop');
     expect((await send('/app/page', { authorization: 'Bearer deny' })).status).toBe(403);
     expect(api.received.length).toBe(before);
     // Without a prefix, the auth service gets the client's URI as it is.
