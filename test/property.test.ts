@@ -21,7 +21,7 @@ const STRATEGIES: Record<string, () => ExposureStrategy> = {
   'loadBalancer': () => ExposureStrategy.loadBalancer({ port: 80 }),
   'ingress': () => ExposureStrategy.ingress({ className: 'istio' }),
   'ingress-nginx': () => ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }),
-  'istio': () => ExposureStrategy.istio(),
+  'istio': () => ExposureStrategy.istio({ externalAuthProvider: 'ext-authz' }),
   'gatewayApi': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }),
   'gatewayApi-experimental': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', experimental: true }),
   'apiGateway-nginx': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(10) }) }),
@@ -51,6 +51,19 @@ const access = fc.constantFrom(
   AccessPolicy.allowFrom(['10.0.0.0/8', '2001:db8::/32', '198.51.100.7'], { except: ['10.66.0.0/16'] }),
   AccessPolicy.denyFrom(['203.0.113.0/24', '2001:db8:bad::/48']),
 );
+
+// External authentication: the bare minimum Gateway API takes (a copied header), and every option
+// (a sign-in URL, which Istio and Gateway API refuse); an auth service in another namespace.
+const externalAuths = [
+  Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-auth-user'] }),
+  Auth.external({
+    service: Backend.fromName('oauth2-proxy', 4180, { namespace: 'auth' }),
+    path: '/oauth2/auth',
+    forwardHeaders: ['cookie', 'x-forwarded-uri'],
+    responseHeaders: ['x-auth-request-user', 'x-auth-request-email'],
+    signinUrl: 'https://sso.example.com/oauth2/start?app=shop',
+  }),
+];
 
 // Body limits in each unit a target writes: g/m/k (nginx), megabytes/kilobytes/bytes (Kong).
 const bodyLimit = fc.constantFrom(Size.mebibytes(8), Size.gibibytes(1), Size.kibibytes(64), Size.kibibytes(1.5), Size.kibibytes(0.5));
@@ -87,7 +100,8 @@ const routeWith = (policies: number) => fc.record({
   cors: sometimes(fc.constant<CorsPolicy>({ allowOrigins: ['https://app.example.com'], allowMethods: ['GET'], maxAge: Duration.minutes(10) }), 20 * policies),
   rateLimit: sometimes(fc.constantFrom(RateLimit.perSecond(10), RateLimit.perMinute(60, { burst: 60 })), 15 * policies),
   auth: sometimes(fc.constantFrom(Auth.apiKey({ secret: 'api-keys' }), Auth.basic({ secret: 'admins' }),
-    Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks', publicKeySecret: 'partner-key' })), 15 * policies),
+    Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks', publicKeySecret: 'partner-key' }),
+    ...externalAuths), 15 * policies),
   grpc: sometimes(fc.constant(true), 8 * policies),
   access: sometimes(access, 12 * policies),
   maxRequestBody: sometimes(bodyLimit, 10 * policies),
@@ -242,7 +256,17 @@ describe('random invalid declarations', () => {
             hosts: [x.host],
             routes: [
               { match: { path: PathMatch.prefix(x.path), headers: [HeaderMatch.exact(x.header, 'v')] }, backend: Backend.fromName(x.service, x.port) },
-              { match: { path: PathMatch.regex(x.regex) }, backends: [{ backend: Backend.fromName('a', 80), weight: x.weight }, { backend: Backend.fromName('b', 80), weight: x.weight }] },
+              {
+                match: { path: PathMatch.regex(x.regex) },
+                backends: [{ backend: Backend.fromName('a', 80), weight: x.weight }, { backend: Backend.fromName('b', 80), weight: x.weight }],
+                auth: Auth.external({
+                  service: Backend.fromName(x.service, x.port),
+                  path: x.path,
+                  signinUrl: x.origin,
+                  forwardHeaders: [x.header],
+                  responseHeaders: [x.header],
+                }),
+              },
             ],
             timeout: Duration.millis(x.ms),
             idleTimeout: Duration.millis(x.ms),

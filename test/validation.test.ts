@@ -308,3 +308,76 @@ describe('request body size limits: values', () => {
       .toBe('ExposedService test/public: maxRequestBody: is a string ("8m"); use a cdk8s Size, e.g. Size.mebibytes(8)');
   });
 });
+
+describe('external authentication: values', () => {
+  const authz = () => Backend.fromName('authz', 8080);
+  // On istio, which takes every valid value (the engines refuse some header names): each value's problem is the only one.
+  // On istio, which takes every valid value (the engines refuse some header names), or, for a
+  // sign-in URL and runtime types (an inert basic auth), the NGINX engine: the value's problem is the only one.
+  const authError = (auth: Auth) => declarationError({
+    strategy: ExposureStrategy.istio({ externalAuthProvider: 'authz' }), hosts: ['a.example.com'], backend: httpbin(), auth,
+  }).message;
+  const engineError = (auth: Auth) => declarationError({ strategy: gateway(), backend: httpbin(), auth }).message;
+
+  test.each<[string, Auth, string]>([
+    ['a path without "/"', Auth.external({ service: authz(), path: 'check' }),
+      'auth: path "check" is not a path prefix: "/" and segments of letters, digits, "-._~!$&\'()*+,;=:@" or %XX escapes, with no empty segment or trailing "/" (the client\'s path follows it)'],
+    ['a path with a trailing "/"', Auth.external({ service: authz(), path: '/check/' }),
+      'auth: path "/check/" is not a path prefix: "/" and segments of letters, digits, "-._~!$&\'()*+,;=:@" or %XX escapes, with no empty segment or trailing "/" (the client\'s path follows it)'],
+    ['the path "/"', Auth.external({ service: authz(), path: '/' }),
+      'auth: path "/" is not a path prefix: "/" and segments of letters, digits, "-._~!$&\'()*+,;=:@" or %XX escapes, with no empty segment or trailing "/" (the client\'s path follows it)'],
+    ['a path with a query', Auth.external({ service: authz(), path: '/check?x=1' }),
+      'auth: path "/check?x=1" is not a path prefix: "/" and segments of letters, digits, "-._~!$&\'()*+,;=:@" or %XX escapes, with no empty segment or trailing "/" (the client\'s path follows it)'],
+    ['a path with a bad escape', Auth.external({ service: authz(), path: '/a%zz' }),
+      'auth: path "/a%zz" is not a path prefix: "/" and segments of letters, digits, "-._~!$&\'()*+,;=:@" or %XX escapes, with no empty segment or trailing "/" (the client\'s path follows it)'],
+    ['a path over 1024 characters', Auth.external({ service: authz(), path: `/${'a'.repeat(1024)}` }), 'auth: path is 1025 characters long; use at most 1024'],
+    ['a forwarded header that is no header', Auth.external({ service: authz(), forwardHeaders: ['x user'] }),
+      'auth: forwardHeaders[0]: "x user" is not an HTTP header name; use letters, digits and "-" (RFC 7230 token)'],
+    ['a forwarded header listed twice', Auth.external({ service: authz(), forwardHeaders: ['Cookie', 'cookie'] }),
+      'auth: forwardHeaders[1]: "cookie" is listed twice (header names are case-insensitive)'],
+    ['a forwarded Host', Auth.external({ service: authz(), forwardHeaders: ['host'] }),
+      'auth: forwardHeaders[0]: "host" belongs to the connection or the proxy, which sets it itself; remove it'],
+    ['a copied Content-Length', Auth.external({ service: authz(), responseHeaders: ['content-length'] }),
+      'auth: responseHeaders[0]: "content-length" belongs to the connection or the proxy, which sets it itself; remove it'],
+    ['a response header that is no header', Auth.external({ service: authz(), responseHeaders: ['x-user:'] }),
+      'auth: responseHeaders[0]: "x-user:" is not an HTTP header name; use letters, digits and "-" (RFC 7230 token)'],
+    ['an auth service port of 0', Auth.external({ service: Backend.fromName('authz', 0) }), 'auth.service: port 0 is not a port number; use an integer from 1 to 65535'],
+    ['a gRPC auth service', Auth.external({ service: Backend.fromName('authz', 9090, { protocol: 'grpc' }) }),
+      'auth.service: the auth service speaks gRPC; external authentication sends it HTTP requests: use an HTTP port'],
+  ])('%s', (_name, auth, message) => {
+    expect(authError(auth)).toBe(`ExposedService test/public: ${message}`);
+  });
+
+  test.each<[string, Auth, string]>([
+    ['a sign-in URL that is no URL', Auth.external({ service: authz(), signinUrl: '/oauth2/start' }), 'auth: signinUrl "/oauth2/start" is not an http or https URL'],
+    ['a sign-in URL of another scheme', Auth.external({ service: authz(), signinUrl: 'ftp://sso.example.com/' }), 'auth: signinUrl "ftp://sso.example.com/" is not an http or https URL'],
+    ['a sign-in URL with a space', Auth.external({ service: authz(), signinUrl: 'https://sso.example.com/a b' }),
+      'auth: signinUrl "https://sso.example.com/a b" has a space, control character or one of "<>\\^`{|}; percent-encode it'],
+  ])('%s', (_name, auth, message) => {
+    expect(engineError(auth)).toBe(`ExposedService test/public: ${message}`);
+  });
+
+  test('a route\'s declaration is reported under its field', () => {
+    expect(declarationError({ strategy: gateway(), backend: httpbin(), routes: [{ auth: Auth.external({ service: authz(), path: 'x' }) }] }).message)
+      .toContain('ExposedService test/public: routes[0].auth: path "x" is not a path prefix');
+  });
+
+  test('an auth service that is not a port of its Service names the ports', () => {
+    const chart = testChart();
+    const svc = new kplus.Service(chart, 'authz', { ports: [{ port: 4180 }] });
+    expect(() => new ExposedService(chart, 'public', { strategy: gateway(), backend: httpbin(), auth: Auth.external({ service: Backend.fromService(svc, { port: 80 }) }) }))
+      .toThrow(`ExposedService test/public: auth.service: Service "${svc.name}" has no port 80; its ports are 4180`);
+  });
+
+  test.each<[string, unknown, string]>([
+    ['options that are not an object', 'authz', 'auth: options is a string ("authz"); use an object'],
+    ['a service that is not a Backend', { service: 'authz' }, 'auth: service is a string ("authz"); use Backend.fromName(name, port), Backend.fromService(...) or Backend.fromDeployment(...)'],
+    ['a path that is not a string', { service: Backend.fromName('authz', 8080), path: 1 }, 'auth: path is a number (1); use a string'],
+    ['forwarded headers that are not strings', { service: Backend.fromName('authz', 8080), forwardHeaders: 'cookie' },
+      'auth: forwardHeaders is a string ("cookie"); use an array of strings'],
+    ['response headers that are not strings', { service: Backend.fromName('authz', 8080), responseHeaders: [1] },
+      'auth: responseHeaders is an array; use an array of strings'],
+  ])('runtime types (JavaScript): %s', (_name, options, message) => {
+    expect(engineError(Auth.external(options as any))).toBe(`ExposedService test/public: ${message}`);
+  });
+});

@@ -1,3 +1,4 @@
+import { Backend } from './backend';
 import { SecretRef, secretName, secretRefProblem, secretTypeProblem } from './secret-ref';
 import { describeValue, isPlainObject, notAString } from '../core/runtime-types';
 import { dnsSubdomainProblem, headerNameProblem, problemsOf } from '../core/validators';
@@ -67,11 +68,62 @@ export interface JwtAuthOptions {
   readonly publicKeySecret?: SecretRef;
 }
 
+/** Options for `Auth.external`. */
+export interface ExternalAuthOptions {
+  /**
+   * The auth service (an in-cluster Service speaking HTTP, e.g. oauth2-proxy): every request of
+   * the route is first sent to it, without its body; a 2xx answer lets the request through, 401 or
+   * 403 refuses it. The backend checks apply (the Service and its port must exist).
+   * @example Auth.external({ service: Backend.fromName('oauth2-proxy', 4180) })
+   */
+  readonly service: Backend;
+  /**
+   * A path prefix for the auth requests: the auth service receives this prefix followed by the
+   * client's path and query (`/check` + `/orders?id=1` = `/check/orders?id=1`), as Envoy's
+   * ext_authz and Gateway API's `ExternalAuth` send it. Segments of URL characters, no trailing `/`.
+   * @default - none: the client's path and query as they are
+   * @example Auth.external({ service: Backend.fromName('authz', 8080), path: '/check' })
+   */
+  readonly path?: string;
+  /**
+   * The client request headers the auth service needs (cookies, custom tokens), besides
+   * `Authorization`, which it always receives (and the host, method and path). Case-insensitive.
+   * @default - none beyond Authorization
+   * @example forwardHeaders: ['cookie', 'x-api-token']
+   */
+  readonly forwardHeaders?: string[];
+  /**
+   * Headers of the auth service's 2xx answer copied into the request sent to the backend (the
+   * user's identity, e.g. `x-auth-request-user`). Case-insensitive.
+   * @default - none
+   * @example responseHeaders: ['x-auth-request-user', 'x-auth-request-email']
+   */
+  readonly responseHeaders?: string[];
+  /**
+   * Where a client refused with 401 is redirected (302) to sign in, an http(s) URL (ingress-nginx's
+   * `auth-signin`; the NGINX engine's redirect). Without it, the 401 reaches the client.
+   * @default - none: 401 answers the client
+   * @example signinUrl: 'https://auth.example.com/oauth2/start'
+   */
+  readonly signinUrl?: string;
+}
+
 /** What an Auth declares, with the defaults filled in (internal). */
 export type AuthSpec =
   | { readonly kind: 'api-key'; readonly secretName: string; readonly header: string }
   | { readonly kind: 'basic'; readonly secretName: string; readonly realm: string }
-  | { readonly kind: 'jwt'; readonly issuer: string; readonly jwksUri: string; readonly audiences: readonly string[]; readonly publicKeySecret?: string };
+  | { readonly kind: 'jwt'; readonly issuer: string; readonly jwksUri: string; readonly audiences: readonly string[]; readonly publicKeySecret?: string }
+  | ExternalAuthSpec;
+
+/** What `Auth.external` declares: the auth service still a declared Backend (the intent builder resolves it). */
+export interface ExternalAuthSpec {
+  readonly kind: 'external';
+  readonly service: Backend;
+  readonly path?: string;
+  readonly forwardHeaders: readonly string[];
+  readonly responseHeaders: readonly string[];
+  readonly signinUrl?: string;
+}
 
 /**
  * How clients authenticate. Requests without valid credentials are refused with 401 (Istio
@@ -124,6 +176,26 @@ export class Auth {
       ));
   }
 
+  /**
+   * External authentication (the oauth2-proxy / ext_authz pattern): each request is first sent to
+   * an auth service, and passes only when it answers 2xx. ingress-nginx's `auth-url`, Istio's
+   * `CUSTOM` AuthorizationPolicy (an extension provider of the mesh), Gateway API's `ExternalAuth`
+   * filter (experimental channel), the NGINX engine's `auth_request`.
+   */
+  public static external(options: ExternalAuthOptions): Auth {
+    const types = externalTypeProblems(options);
+    if (types.length > 0) return new Auth(INERT, types);
+    const forwardHeaders = (options.forwardHeaders ?? []).map((h) => h.toLowerCase());
+    const responseHeaders = (options.responseHeaders ?? []).map((h) => h.toLowerCase());
+    return new Auth({ kind: 'external', service: options.service, path: options.path, forwardHeaders, responseHeaders, signinUrl: options.signinUrl },
+      problemsOf(
+        options.path === undefined ? undefined : authPathProblem(options.path),
+        ...headerListProblems(forwardHeaders, 'forwardHeaders'),
+        ...headerListProblems(responseHeaders, 'responseHeaders'),
+        options.signinUrl === undefined ? undefined : signinUrlProblem(options.signinUrl),
+      ));
+  }
+
   /** @internal */
   public readonly _problems: readonly string[];
 
@@ -159,6 +231,63 @@ function optionTypeProblems(options: unknown, fields: Record<string, 'string' | 
     if (problem) problems.push(problem);
   }
   return problems;
+}
+
+/** Auth.external's runtime types: `service` a Backend, the others strings or arrays of strings when set. */
+function externalTypeProblems(options: unknown): string[] {
+  if (!isPlainObject(options)) return [`options is ${describeValue(options)}; use an object`];
+  const o = options as Record<string, unknown>;
+  const problems = o.service instanceof Backend ? [] : [`service is ${describeValue(o.service)}; use Backend.fromName(name, port), Backend.fromService(...) or Backend.fromDeployment(...)`];
+  for (const field of ['path', 'signinUrl']) {
+    const problem = o[field] === undefined ? undefined : notAString(o[field], field);
+    if (problem) problems.push(problem);
+  }
+  for (const field of ['forwardHeaders', 'responseHeaders']) {
+    const value = o[field];
+    if (value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) problems.push(`${field} is ${describeValue(value)}; use an array of strings`);
+  }
+  return problems;
+}
+
+/** Segments of URL path characters (Gateway API's `http.path` grammar), each not empty: no trailing "/". */
+const AUTH_PATH = /^(?:\/(?:[-A-Za-z0-9._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+)+$/;
+
+function authPathProblem(path: string): string | undefined {
+  if (path.length > 1024) return `path is ${path.length} characters long; use at most 1024`;
+  if (AUTH_PATH.test(path)) return undefined;
+  return `path ${JSON.stringify(path)} is not a path prefix: "/" and segments of letters, digits, "-._~!$&'()*+,;=:@" or %XX escapes, `
+    + 'with no empty segment or trailing "/" (the client\'s path follows it)';
+}
+
+/**
+ * Headers every auth request carries or that belong to the connection: the proxies set them
+ * themselves (`host`, `content-length` of the bodiless auth request, hop-by-hop headers).
+ */
+const PROXY_OWNED_HEADERS = ['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'trailer', 'proxy-connection'];
+
+function headerListProblems(names: readonly string[], field: string): (string | undefined)[] {
+  return names.map((name, i) => {
+    const problem = headerNameProblem(name);
+    if (problem) return `${field}[${i}]: ${problem}`;
+    if (PROXY_OWNED_HEADERS.includes(name)) return `${field}[${i}]: "${name}" belongs to the connection or the proxy, which sets it itself; remove it`;
+    if (names.indexOf(name) !== i) return `${field}[${i}]: "${name}" is listed twice (header names are case-insensitive)`;
+    return undefined;
+  });
+}
+
+function signinUrlProblem(url: string): string | undefined {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // reported below
+  }
+  if (parsed === undefined || !(parsed.protocol === 'https:' || parsed.protocol === 'http:') || parsed.host === '') {
+    return `signinUrl ${JSON.stringify(url)} is not an http or https URL`;
+  }
+  // Written as declared: the URL parser would accept (and silently re-encode) spaces and controls.
+  if (/[\s\x00-\x1f\x7f"<>\\^`{|}]/.test(url)) return `signinUrl ${JSON.stringify(url)} has a space, control character or one of "<>\\^\`{|}; percent-encode it`;
+  return undefined;
 }
 
 function httpsUrlProblem(uri: string): string | undefined {

@@ -11,6 +11,7 @@ import {
   headerNameProblem, headerValueProblem, hostnameProblem, methodProblem, originProblem, percentageProblem, portProblem, urlPathProblem,
 } from '../core/validators';
 import { AccessSpec } from '../declaration/access-policy';
+import { Auth } from '../declaration/auth';
 import { Backend } from '../declaration/backend';
 import { ExposureDeclaration } from '../declaration/exposure';
 import { PathMatch } from '../declaration/path-match';
@@ -195,7 +196,7 @@ class IntentBuilder {
       fault: fault === undefined ? undefined : this.fault(fault, sources.fault!),
       cors: cors === undefined ? undefined : this.cors(cors, sources.cors!),
       rateLimit: rateLimit === undefined ? undefined : (this.problems.addAll(sources.rateLimit!, rateLimit._problems), { ...rateLimit._spec }),
-      auth: auth === undefined ? undefined : (this.problems.addAll(sources.auth!, auth._problems), authIntent(auth._spec)),
+      auth: auth === undefined ? undefined : this.auth(auth, sources.auth!),
       access: access === undefined ? undefined : (this.problems.addAll(sources.access!, access._problems), accessIntent(access._spec)),
       maxRequestBodyBytes: maxRequestBody === undefined ? undefined : this.bodySize(maxRequestBody, sources.maxRequestBody!),
       sources,
@@ -351,6 +352,26 @@ class IntentBuilder {
     return backend && { backend, percentage };
   }
 
+  private auth(auth: Auth, field: string): AuthIntent | undefined {
+    this.problems.addAll(field, auth._problems);
+    const spec = auth._spec;
+    if (spec.kind === 'jwt') return { ...spec, audiences: [...spec.audiences] };
+    if (spec.kind !== 'external') return { ...spec };
+    // The auth service is a backend like any other: resolved, checked and listed (Services
+    // provisioned, cross-namespace grants, network policies).
+    const service = this.backend(spec.service, `${field}.service`);
+    if (service === undefined) return undefined;
+    if (service.protocol !== 'http') this.problems.add(`${field}.service`, 'the auth service speaks gRPC; external authentication sends it HTTP requests: use an HTTP port');
+    return {
+      kind: 'external',
+      service,
+      pathPrefix: spec.path,
+      forwardHeaders: [...spec.forwardHeaders],
+      responseHeaders: [...spec.responseHeaders],
+      signinUrl: spec.signinUrl,
+    };
+  }
+
   private fault(f: FaultPolicy, field: string): FaultIntent {
     if (f.abort === undefined && f.delay === undefined) this.problems.add(field, 'sets neither abort nor delay; set one or remove the fault');
     if (f.abort !== undefined) {
@@ -432,10 +453,6 @@ class IntentBuilder {
 
 function hostnameWithoutWildcard(host: string): string | undefined {
   return host.includes('*') ? `"${host}" is a wildcard; a rewrite or redirect needs one host` : hostnameProblem(host);
-}
-
-function authIntent(spec: AuthIntent): AuthIntent {
-  return spec.kind === 'jwt' ? { ...spec, audiences: [...spec.audiences] } : { ...spec };
 }
 
 function accessIntent(spec: AccessSpec): AccessIntent {

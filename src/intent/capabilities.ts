@@ -81,6 +81,8 @@ export const FEATURES = {
   'auth-basic': 'Basic auth (`Auth.basic`)',
   /** Declared by `auth: Auth.jwt(...)`, on the exposure or a route. */
   'auth-jwt': 'JWT (`Auth.jwt`)',
+  /** Declared by `auth: Auth.external(...)`, on the exposure or a route: an auth service checks each request first. */
+  'auth-external': 'External authentication (`Auth.external`)',
   /** Declared by `access: AccessPolicy.allowFrom(...)`, on the exposure or a route. */
   'ip-allow-list': 'Client IP allow list (`AccessPolicy.allowFrom`)',
   /** Declared by `access: AccessPolicy.denyFrom(...)`, or by `except` ranges of an allow list. */

@@ -145,7 +145,26 @@ export interface TlsIntent {
 export type AuthIntent =
   | { readonly kind: 'api-key'; readonly secretName: string; readonly header: string }
   | { readonly kind: 'basic'; readonly secretName: string; readonly realm: string }
-  | { readonly kind: 'jwt'; readonly issuer: string; readonly jwksUri: string; readonly audiences: readonly string[]; readonly publicKeySecret?: string };
+  | { readonly kind: 'jwt'; readonly issuer: string; readonly jwksUri: string; readonly audiences: readonly string[]; readonly publicKeySecret?: string }
+  | ExternalAuthIntent;
+
+/**
+ * External authentication: each request of the route is first sent (without its body) to
+ * `service` at `pathPrefix` + the client's path and query; a 2xx answer lets it through.
+ */
+export interface ExternalAuthIntent {
+  readonly kind: 'external';
+  /** The auth service: one of the intent's backends (its field `auth.service` or `routes[i].auth.service`). */
+  readonly service: BackendIntent;
+  /** Prepended to the client's path; undefined: none. */
+  readonly pathPrefix?: string;
+  /** Client request headers sent to the auth service besides Authorization (lowercase, in declaration order). */
+  readonly forwardHeaders: readonly string[];
+  /** Headers of the auth service's 2xx answer copied into the request to the backend (lowercase). */
+  readonly responseHeaders: readonly string[];
+  /** Where a 401 is redirected (302); undefined: the 401 reaches the client. */
+  readonly signinUrl?: string;
+}
 
 /** A rate limit of a route. */
 export interface RateLimitIntent {

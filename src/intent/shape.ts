@@ -43,7 +43,7 @@ const TRAFFIC_POLICY: Record<string, Field> = {
     maxAge: optional(DURATION),
   })),
   rateLimit: optional({ kind: 'instance', is: (v) => v instanceof RateLimit, use: 'RateLimit.perSecond(n) or RateLimit.perMinute(n)' }),
-  auth: optional({ kind: 'instance', is: (v) => v instanceof Auth, use: 'Auth.apiKey(...), Auth.basic(...) or Auth.jwt(...)' }),
+  auth: optional({ kind: 'instance', is: (v) => v instanceof Auth, use: 'Auth.apiKey(...), Auth.basic(...), Auth.jwt(...) or Auth.external(...)' }),
   access: optional({ kind: 'instance', is: (v) => v instanceof AccessPolicy, use: 'AccessPolicy.allowFrom(ranges) or AccessPolicy.denyFrom(ranges)' }),
   maxRequestBody: optional(SIZE),
 };

@@ -2,6 +2,7 @@ import { X509Certificate } from 'crypto';
 import * as tls from 'tls';
 import { Duration, Size } from 'cdk8s';
 import { AccessPolicy, ApiGatewayEngine, Auth, Backend, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
+import { startAuthService, TestAuthService } from '../support/auth-service';
 import { request, startBackend, TestBackend } from '../support/backends';
 import { RunningNginx, startNginxInPod } from '../support/nginx';
 import { secretManifest, SimulatedPod, simulatePod, tlsSecret } from '../support/pod-simulation';
@@ -533,5 +534,110 @@ describe('API gateway, NGINX engine, request body size limits', () => {
     const over = await post('/small', 4096, { 'transfer-encoding': 'chunked' });
     expect(over.status).toBe(413);
     expect(over.json().error).toBe('request body too large');
+  });
+});
+
+describe('API gateway, NGINX engine, external authentication', () => {
+  let api: TestBackend;
+  let auth: TestAuthService;
+  let pod: SimulatedPod;
+  let nginx: RunningNginx;
+  const HOST_AUTH = 'authn.example.com';
+  const send = (path: string, headers: Record<string, string> = {}, method = 'GET', body?: string) =>
+    request(nginx.ports.http, { host: HOST_AUTH, path, method, headers, body });
+
+  beforeAll(async () => {
+    api = await startBackend('api');
+    auth = await startAuthService();
+    const manifests = gatewayOf((chart) => new ExposedService(chart, 'authn', {
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+      hosts: [HOST_AUTH],
+      backend: Backend.fromName('api', 8080),
+      auth: Auth.external({
+        service: Backend.fromName('authz', 8080),
+        // A "$" reaches the auth service literally (nginx would read "$v1" as a variable).
+        path: '/check$v1',
+        forwardHeaders: ['cookie'],
+        responseHeaders: ['x-auth-request-user', 'x-auth-request-email'],
+      }),
+      routes: [
+        { match: { path: PathMatch.prefix('/app') }, auth: Auth.external({ service: Backend.fromName('authz', 8080), signinUrl: 'https://sso.example.com/start?app=$shop' }) },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    }));
+    pod = await simulatePod({ manifests });
+    nginx = await startNginxInPod(pod, { upstreams: { [fqdn('api')]: `127.0.0.1:${api.port}`, [fqdn('authz')]: `127.0.0.1:${auth.port}` } });
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+    pod?.dispose();
+    await api?.close();
+    await auth?.close();
+  });
+
+  test('a 2xx of the auth service lets the request through: the backend gets the declared headers of its answer, no other', async () => {
+    const before = api.received.length;
+    const res = await send('/orders/7?x=1&y=%2F', { 'authorization': 'Bearer allow', 'x-auth-request-user': 'forged' });
+    expect(res.status).toBe(200);
+    expect(api.received.length - before).toBe(1);
+    const seen = api.received[api.received.length - 1];
+    expect(seen.path).toBe('/orders/7?x=1&y=%2F');
+    expect(seen.headers['x-auth-request-user']).toBe('alice');
+    expect(seen.headers['x-auth-request-email']).toBe('alice@example.com');
+    expect(seen.headers['x-auth-internal']).toBeUndefined();
+  });
+
+  test('the auth service gets the prefix and the URI as sent, the method, Authorization, the declared headers and the original request; no body, no other header', async () => {
+    const before = auth.received.length;
+    await send('/orders/7?x=1&y=%2F', { 'authorization': 'Bearer allow', 'cookie': 'session=abc', 'x-other': 'kept-away', 'content-type': 'text/plain' }, 'POST', 'a body');
+    expect(auth.received.length - before).toBe(1);
+    const check = auth.received[auth.received.length - 1];
+    expect(check.path).toBe('/check$v1/orders/7?x=1&y=%2F');
+    expect(check.method).toBe('POST');
+    expect(check.bodyBytes).toBe(0);
+    expect(check.headers).toMatchObject({
+      'host': HOST_AUTH,
+      'authorization': 'Bearer allow',
+      'cookie': 'session=abc',
+      'x-original-uri': '/orders/7?x=1&y=%2F',
+      'x-original-method': 'POST',
+      'x-forwarded-host': HOST_AUTH,
+      'x-forwarded-proto': 'http',
+      'x-forwarded-for': '127.0.0.1',
+    });
+    expect(check.headers['x-other']).toBeUndefined();
+    expect(check.headers['content-type']).toBeUndefined();
+  });
+
+  test('401 and 403 of the auth service reach the client (JSON); the backend never sees the request', async () => {
+    const before = api.received.length;
+    const unauthenticated = await send('/orders');
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.json()).toMatchObject({ error: 'unauthorized', status: 401 });
+    const forbidden = await send('/orders', { authorization: 'Bearer deny' });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.json()).toMatchObject({ error: 'forbidden', status: 403 });
+    expect(api.received.length).toBe(before);
+  });
+
+  test('any other answer of the auth service is a 500, and the backend never sees the request', async () => {
+    const before = api.received.length;
+    const res = await send('/orders', { authorization: 'Bearer broken' });
+    expect(res.status).toBe(500);
+    expect(res.json()).toMatchObject({ error: 'internal error', status: 500 });
+    expect(api.received.length).toBe(before);
+  });
+
+  test('with signinUrl, a 401 becomes a redirect to it; 403 stays 403', async () => {
+    const before = api.received.length;
+    const res = await send('/app/page');
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('https://sso.example.com/start?app=$shop');
+    expect((await send('/app/page', { authorization: 'Bearer deny' })).status).toBe(403);
+    expect(api.received.length).toBe(before);
+    // Without a prefix, the auth service gets the client's URI as it is.
+    expect((await send('/app/page?q=1', { authorization: 'Bearer allow' })).status).toBe(200);
+    expect(auth.received[auth.received.length - 1].path).toBe('/app/page?q=1');
   });
 });

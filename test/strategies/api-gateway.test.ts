@@ -568,3 +568,79 @@ describe('apiGateway strategy, NGINX engine, declared text nginx can read', () =
     ].join('\n'));
   });
 });
+
+describe('apiGateway strategy, NGINX engine, external authentication', () => {
+  test('auth_request to an internal location proxying a bodiless copy to the auth service; the answer\'s declared headers set upstream; a sign-in redirect for 401', () => {
+    const config = configOf(expose({
+      hosts: ['api.example.com'],
+      backend: api(),
+      routes: [
+        {
+          match: { path: PathMatch.prefix('/app') },
+          auth: Auth.external({
+            service: Backend.fromName('authz', 8080), path: '/check', forwardHeaders: ['Cookie'], responseHeaders: ['x-user'], signinUrl: 'https://sso.example.com/$start',
+          }),
+        },
+        {},
+      ],
+    }));
+    expect(config).toMatch(/upstream auth_0 \{\n\s*server authz\.shop\.svc\.cluster\.local:8080 max_fails=0;\n\s*keepalive 16;\n\s*\}/);
+    const start = config.indexOf('location = /__auth/0 {');
+    const authLocation = config.slice(start, config.indexOf('\n', config.indexOf('proxy_pass "', start)));
+    expect(authLocation.split('\n').map((l) => l.trim()).filter((l) => l !== '')).toEqual([
+      'location = /__auth/0 {',
+      'internal;',
+      'proxy_pass_request_body off;',
+      'proxy_set_header Content-Length "";',
+      'proxy_pass_request_headers off;',
+      'proxy_http_version 1.1;',
+      'proxy_method $request_method;',
+      'proxy_set_header Connection "";',
+      'proxy_set_header Host $host;',
+      'proxy_set_header authorization $http_authorization;',
+      'proxy_set_header cookie $http_cookie;',
+      'proxy_set_header X-Original-URI $request_uri;',
+      'proxy_set_header X-Original-Method $request_method;',
+      'proxy_set_header X-Forwarded-Host $host;',
+      'proxy_set_header X-Forwarded-Proto $scheme;',
+      'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+      'proxy_pass "http://auth_0/check${request_uri}";',
+    ]);
+    const route = config.slice(config.indexOf('location = /__route/0 {'));
+    expect(route).toContain('auth_request /__auth/0;\n');
+    expect(route).toContain('auth_request_set $auth_0_0 $upstream_http_x_user;\n');
+    expect(route).toContain('proxy_set_header x-user $auth_0_0;\n');
+    // The sign-in URL literally ("$" as ${dollar}); the server's other error pages repeated.
+    expect(route).toContain('error_page 401 "https://sso.example.com/${dollar}start";\n');
+    expect(route).toContain('error_page 403 @error_403;\n');
+    // The other route has no auth.
+    expect(config.slice(config.indexOf('location = /__route/1 {'))).not.toContain('auth_request');
+  });
+
+  test.each<[string, Partial<ExposedServiceProps>, string]>([
+    ['an answer header also edited by the route', {
+      backend: api(),
+      routes: [{ auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'] }), requestHeaders: { remove: ['X-User'] } }],
+    }, 'routes[0].auth.responseHeaders: "x-user" is copied from the auth service\'s answer and edited by routes[0].requestHeaders too; keep one'],
+    ['a header name nginx cannot carry', { backend: api(), auth: Auth.external({ service: Backend.fromName('authz', 8080), forwardHeaders: ['x_token'] }) },
+      'auth: nginx carries header "x_token" only if its name is letters, digits and "-" ("_" reads as "-", "." and "$" as other variables); '
+      + 'rename it, or use istio or gatewayApi (experimental)'],
+  ])('refused: %s', (_name, props, message) => {
+    expect(declarationError({ strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }), ...props }).message).toBe(`ExposedService test/public: ${message}`);
+  });
+
+  test('the Kong engine has no external authentication (no bundled plugin of Kong OSS): an error naming the strategies that can', () => {
+    expect(declarationError({
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() }), backend: api(), auth: Auth.external({ service: Backend.fromName('authz', 8080) }),
+    }).message).toBe("ExposedService test/public: auth: 'auth-external' is not supported by apiGateway (kong); "
+      + 'supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx)');
+  });
+
+  test.each([['nodePort', ExposureStrategy.nodePort()], ['loadBalancer', ExposureStrategy.loadBalancer()]])('%s cannot authenticate: an error naming the strategies that can', (name, strategy) => {
+    const chart = testChart('test');
+    const deployment = (id: string, port: number) => new kplus.Deployment(chart, id, { containers: [{ image: 'ghcr.io/acme/x:1', portNumber: port }] });
+    const auth = Auth.external({ service: Backend.fromDeployment(deployment('authz', 4180)) });
+    expect(() => new ExposedService(chart, 'public', { strategy, backend: Backend.fromDeployment(deployment('api', 8080)), auth }))
+      .toThrow(`ExposedService test/public: auth: 'auth-external' is not supported by ${name}; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx)`);
+  });
+});

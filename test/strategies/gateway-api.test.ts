@@ -220,6 +220,43 @@ describe('gatewayApi strategy', () => {
     expect(rules[0].timeouts).toEqual({ request: '10s', backendRequest: '2s' });
   });
 
+  test('experimental channel: external authentication as the ExternalAuth filter (HTTP), first of the rule\'s filters, a ReferenceGrant for an auth service elsewhere', () => {
+    const manifests = expose({
+      hosts: ['a.example.com'],
+      backend: httpbin(),
+      auth: Auth.external({
+        service: Backend.fromName('oauth2-proxy', 4180, { namespace: 'auth' }),
+        path: '/check',
+        forwardHeaders: ['Cookie', 'authorization'],
+        responseHeaders: ['x-auth-request-user'],
+      }),
+      routes: [
+        { match: { path: PathMatch.prefix('/api') }, requestHeaders: { set: { 'x-env': 'prod' } } },
+        { match: { path: PathMatch.prefix('/public') }, auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'] }) },
+      ],
+    }, { ...CLASS, experimental: true });
+    const rules = rulesOf(manifests);
+    expect(rules[0].filters).toEqual([
+      {
+        type: 'ExternalAuth',
+        externalAuth: {
+          protocol: 'HTTP',
+          backendRef: { name: 'oauth2-proxy', namespace: 'auth', port: 4180 },
+          // Authorization is always sent: not listed.
+          http: { path: '/check', allowedHeaders: ['cookie'], allowedResponseHeaders: ['x-auth-request-user'] },
+        },
+      },
+      { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-env', value: 'prod' }] } },
+    ]);
+    expect(rules[1].filters).toEqual([{
+      type: 'ExternalAuth',
+      externalAuth: { protocol: 'HTTP', backendRef: { name: 'authz', port: 8080 }, http: { allowedResponseHeaders: ['x-user'] } },
+    }]);
+    expect(ofKind(manifests, 'ReferenceGrant').map((g) => [g.metadata.namespace, g.spec])).toEqual([
+      ['auth', { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service', name: 'oauth2-proxy' }] }],
+    ]);
+  });
+
   test.each([
     ['retries on the standard channel', { retries: { attempts: 2 } }, CLASS,
       "ExposedService test/public: retries: 'retries' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx), apiGateway (kong)"],
@@ -229,6 +266,21 @@ describe('gatewayApi strategy', () => {
       "ExposedService test/public: rateLimit: 'rate-limit' is not supported by gatewayApi; supported by: ingress (ingressNginx), apiGateway (nginx), apiGateway (kong)"],
     ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, CLASS,
       "ExposedService test/public: auth: 'auth-jwt' is not supported by gatewayApi; supported by: istio, apiGateway (kong)"],
+    ['external authentication on the standard channel', { auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'] }) }, CLASS,
+      "ExposedService test/public: auth: 'auth-external' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx)"],
+    ['external authentication with a sign-in URL', {
+      auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'], signinUrl: 'https://sso.example.com/start' }),
+    }, { ...CLASS, experimental: true },
+    'ExposedService test/public: auth.signinUrl: Gateway API\'s ExternalAuth filter has no sign-in redirect: the auth service\'s own refusal (a 302 to sign in) reaches the client; '
+      + 'remove signinUrl, or use ingress (ingressNginx) or apiGateway'],
+    ['external authentication without response headers', { routes: [{ auth: Auth.external({ service: Backend.fromName('authz', 8080) }) }] }, { ...CLASS, experimental: true },
+      'ExposedService test/public: routes[0].auth.responseHeaders: is empty, and Gateway API\'s ExternalAuth filter then copies every header of the auth service\'s answer '
+      + 'to the backend; list the headers the backend needs'],
+    ['external authentication on a gRPC route', {
+      backend: Backend.fromName('catalog', 9090, { protocol: 'grpc' }),
+      auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'] }),
+    }, { ...CLASS, experimental: true },
+    'ExposedService test/public: auth: GRPCRoute has no ExternalAuth filter; remove it from the gRPC route, or use istio'],
     ['subsets', { backend: Backend.fromName('reviews', 9080, { subset: { name: 'v1', labels: { version: 'v1' } } }) }, CLASS,
       "ExposedService test/public: backend: 'subsets' is not supported by gatewayApi; supported by: istio"],
     ['neither class nor gateway', {}, {},

@@ -606,3 +606,59 @@ describe('ingress-nginx: WebSockets and idleTimeout', () => {
     ].join('\n'));
   });
 });
+
+describe('ingress strategy, external authentication', () => {
+  test('ingress-nginx: auth-url (the prefix and the URI as sent), auth-response-headers and auth-signin, per route in an Ingress of its own', () => {
+    const manifests = expose({
+      strategy: nginx(),
+      hosts: ['shop.example.com'],
+      backend: httpbin(),
+      auth: Auth.external({ service: Backend.fromName('oauth2-proxy', 4180), responseHeaders: ['X-Auth-Request-User', 'x-auth-request-email'] }),
+      routes: [
+        { match: { path: PathMatch.prefix('/api') } },
+        {
+          match: { path: PathMatch.prefix('/app') },
+          auth: Auth.external({ service: Backend.fromName('authz', 8080), path: '/check/v1', forwardHeaders: ['cookie'], signinUrl: 'https://sso.example.com/start?app=shop' }),
+        },
+      ],
+    }, 'shop');
+    expect(ofKind(manifests, 'Ingress').map((i) => [i.spec.rules[0].http.paths.map((p: any) => p.path), i.metadata.annotations])).toEqual([
+      [['/api'], {
+        [`${NGINX}auth-url`]: 'http://oauth2-proxy.shop.svc:4180$request_uri',
+        [`${NGINX}auth-response-headers`]: 'x-auth-request-user,x-auth-request-email',
+      }],
+      [['/app'], {
+        [`${NGINX}auth-url`]: 'http://authz.shop.svc:8080/check/v1$request_uri',
+        [`${NGINX}auth-signin`]: 'https://sso.example.com/start?app=shop',
+      }],
+    ]);
+  });
+
+  test.each([
+    ['a path that auth-url\'s validator refuses', Auth.external({ service: Backend.fromName('authz', 8080), path: '/check%2Fv1' }),
+      'ExposedService test/public: auth.path: ingress-nginx (v1.12+ validates annotations) refuses auth-url with the path "/check%2Fv1" and would reject the whole Ingress; '
+      + 'use letters, digits and "-._~/:,&=", or use istio, gatewayApi or apiGateway'],
+    ['a "$" in the path, which nginx would expand', Auth.external({ service: Backend.fromName('authz', 8080), path: '/check$x' }),
+      'ExposedService test/public: auth.path: ingress-nginx (v1.12+ validates annotations) refuses auth-url with the path "/check$x" and would reject the whole Ingress; '
+      + 'use letters, digits and "-._~/:,&=", or use istio, gatewayApi or apiGateway'],
+    ['a sign-in URL that auth-signin\'s validator refuses', Auth.external({ service: Backend.fromName('authz', 8080), signinUrl: 'https://sso.example.com/start?next=%2F' }),
+      'ExposedService test/public: auth.signinUrl: ingress-nginx (v1.12+ validates annotations) refuses auth-signin "https://sso.example.com/start?next=%2F" and would reject the whole Ingress; '
+      + 'use letters, digits and "-._~/:,?&=" (no "$", which nginx expands, or "%"), or use apiGateway'],
+    ['an answer header with a "."', Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x.user'] }),
+      'ExposedService test/public: auth.responseHeaders: ingress-nginx copies header "x.user" of the auth answer only if its name is letters, digits and "-"; '
+      + 'rename it, or use istio, gatewayApi or apiGateway'],
+  ])('ingress-nginx refuses %s', (_name, auth, message) => {
+    expect(declarationError({ strategy: nginx(), hosts: ['shop.example.com'], backend: httpbin(), auth }, 'shop').message).toBe(message);
+  });
+
+  test('ingress-nginx needs a namespace to qualify the auth service\'s name', () => {
+    expect(declarationError({ strategy: nginx(), backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) }, undefined).message)
+      .toBe('ExposedService test/public: auth.service: ingress-nginx resolves the auth-url host from its own namespace; give the chart a namespace or the auth service one '
+        + '(Backend.fromName(name, port, { namespace }))');
+  });
+
+  test('a generic Ingress cannot authenticate externally: an error naming the strategies that can', () => {
+    expect(exposeError({ strategy: ExposureStrategy.ingress({ className: 'nginx' }), backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) }))
+      .toBe("ExposedService test/public: auth: 'auth-external' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx)");
+  });
+});

@@ -640,3 +640,78 @@ test('istio refuses a request body size limit (no VirtualService or Gateway fiel
   expect(exposeError({ hosts: ['shop.example.com'], backend: httpbin(), maxRequestBody: Size.mebibytes(8) })).toBe(
     "ExposedService test/public: maxRequestBody: 'max-request-body' is not supported by istio; supported by: ingress (ingressNginx), apiGateway (nginx), apiGateway (kong)");
 });
+
+describe('istio strategy, external authentication', () => {
+  const oauth2 = () => Auth.external({ service: Backend.fromName('oauth2-proxy', 4180), forwardHeaders: ['cookie'], responseHeaders: ['x-auth-request-user'] });
+  const PROVIDER = { externalAuthProvider: 'oauth2-proxy' };
+
+  test('for the whole exposure: a CUSTOM AuthorizationPolicy on the gateway workload naming the mesh\'s provider, for the exposure\'s hosts', () => {
+    const manifests = expose({ hosts: ['shop.example.com'], backend: httpbin(), auth: oauth2() },
+      { ...PROVIDER, gateway: IstioGateway.create({ namespace: 'istio-system' }) });
+    const policy = find(manifests, 'AuthorizationPolicy', 'test-public-ext-auth');
+    expect(policy.apiVersion).toBe('security.istio.io/v1');
+    expect(policy.metadata.namespace).toBe('istio-system');
+    expect(policy.spec).toEqual({
+      selector: { matchLabels: { istio: 'ingressgateway' } },
+      action: 'CUSTOM',
+      provider: { name: 'oauth2-proxy' },
+      rules: [{ to: [{ operation: { hosts: ['shop.example.com'] } }] }],
+    });
+    expect(ofKind(manifests, 'AuthorizationPolicy')).toHaveLength(1);
+  });
+
+  test('per route: the requests the VirtualService gives the routes that declare it, less those more specific routes take first', () => {
+    const manifests = expose({
+      hosts: ['shop.example.com'],
+      backend: httpbin(),
+      routes: [
+        { match: { path: PathMatch.prefix('/app') }, auth: oauth2() },
+        { match: { path: PathMatch.exact('/app/health') } },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    }, PROVIDER);
+    expect(find(manifests, 'AuthorizationPolicy', 'test-public-ext-auth').spec.rules).toEqual([
+      { to: [{ operation: { hosts: ['shop.example.com'], paths: ['/app*'], notPaths: ['/app/health'] } }] },
+    ]);
+  });
+
+  test.each<[string, Partial<ExposedServiceProps>, IstioStrategyOptions, string[]]>([
+    ['no extension provider named', { hosts: ['a.example.com'], backend: httpbin(), auth: oauth2() }, {},
+      ['auth: Istio asks an auth service through an extension provider of the mesh (meshConfig.extensionProviders, envoyExtAuthzHttp); '
+        + 'name it with ExposureStrategy.istio({ externalAuthProvider })']],
+    ['no hosts', { backend: httpbin(), auth: oauth2() }, PROVIDER,
+      ['auth: external authentication is enforced on the shared gateway workload by host: without hosts the policy would cover every host it serves; set hosts']],
+    ['a VirtualService bound to the mesh', { hosts: ['a.example.com'], backend: httpbin(), auth: oauth2() }, { ...PROVIDER, bindToMesh: true },
+      ['auth: external authentication is enforced at the gateway only: callers in the mesh would bypass it; remove bindToMesh']],
+    ['an existing Gateway of unknown workload', { hosts: ['a.example.com'], backend: httpbin(), auth: oauth2() },
+      { ...PROVIDER, gateway: IstioGateway.existing({ namespace: 'istio-system', name: 'gw' }) },
+      ['auth: external authentication is enforced by the gateway workload, whose labels are unknown: pass IstioGateway.existing({ ..., selector })']],
+    ['two different auth services', {
+      hosts: ['a.example.com'],
+      backend: httpbin(),
+      auth: oauth2(),
+      routes: [{ match: { path: PathMatch.prefix('/admin') }, auth: Auth.external({ service: Backend.fromName('authz', 8080) }) }, {}],
+    }, PROVIDER, ['auth: declares another auth service or settings than routes[0].auth; the exposure\'s one extension provider checks every request: '
+      + 'declare the same Auth.external, or use ingress (ingressNginx), gatewayApi (experimental) or apiGateway']],
+    ['a sign-in URL', { hosts: ['a.example.com'], backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080), signinUrl: 'https://sso.example.com/' }) },
+      PROVIDER, ['auth.signinUrl: Istio\'s ext_authz has no sign-in redirect: the auth service\'s own refusal (a 302 to sign in) reaches the client; '
+        + 'remove signinUrl, or use ingress (ingressNginx) or apiGateway']],
+    ['a route with a regex path', {
+      hosts: ['a.example.com'], backend: httpbin(), routes: [{ match: { path: PathMatch.regex('/v[0-9]+') }, auth: oauth2() }, {}],
+    }, PROVIDER, ['routes[0].auth: AuthorizationPolicy paths are exact or prefix: a route with its own external authentication cannot have a regex path; '
+      + 'declare it for the exposure, or use a prefix']],
+    ['a route with a header match', {
+      hosts: ['a.example.com'], backend: httpbin(), routes: [{ match: { headers: [HeaderMatch.exact('x-tenant', 'a')] }, auth: oauth2() }, {}],
+    }, PROVIDER, ['routes[0].auth: AuthorizationPolicy cannot scope external authentication to header or query matches; declare it for the exposure, or drop those matches']],
+    ['a more specific route taking requests by a header match', {
+      hosts: ['a.example.com'],
+      backend: httpbin(),
+      routes: [{ match: { path: PathMatch.prefix('/api'), headers: [HeaderMatch.exact('x-tenant', 'a')] } }, { match: { path: PathMatch.prefix('/') }, auth: oauth2() }],
+    }, PROVIDER, ['routes[1].auth: routes[0] matches some of this route\'s requests first (by a regex, header or query match) without this external authentication; '
+      + 'an AuthorizationPolicy cannot exempt them by those matches: give the routes disjoint paths, or the same auth']],
+    ['a provider name with a space', { hosts: ['a.example.com'], backend: httpbin(), auth: oauth2() }, { externalAuthProvider: 'oauth2 proxy' },
+      ['strategy: externalAuthProvider "oauth2 proxy" is not the name of an extension provider; use the name of its meshConfig.extensionProviders entry']],
+  ])('refused: %s', (_name, props, options, messages) => {
+    expect(exposeError(props, options)).toBe(messages.map((m) => `ExposedService test/public: ${m}`).join('\n'));
+  });
+});

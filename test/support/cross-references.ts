@@ -97,6 +97,13 @@ export function crossReferenceProblems(manifests: readonly Manifest[], external:
       if (!tls.secretName) problems.push(`${id(ing)}: TLS without secretName`);
     }
     if (!ing.spec.ingressClassName) problems.push(`${id(ing)}: no ingressClassName`);
+    // ingress-nginx's external auth service, by its qualified in-cluster name.
+    const authUrl: string | undefined = ing.metadata.annotations?.['nginx.ingress.kubernetes.io/auth-url'];
+    if (authUrl !== undefined) {
+      const m = /^http:\/\/([a-z0-9-]+)\.([a-z0-9-]+)\.svc:(\d+)[/$]/.exec(authUrl);
+      if (m === null) problems.push(`${id(ing)}: auth-url ${authUrl} is not http://<service>.<namespace>.svc:<port>/...`);
+      else if (!resolves(m[1], m[2], Number(m[3]))) problems.push(`${id(ing)}: auth-url ${m[1]}.${m[2]}:${m[3]} is no Service port in the output nor a declared external Service`);
+    }
   }
   // A cert-manager Certificate's Secret is used in its namespace: an Istio Gateway credential, or
   // a Secret volume of a pod template (an API gateway terminating TLS).

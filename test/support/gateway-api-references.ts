@@ -1,6 +1,6 @@
 /**
  * Gateway API cross references: parentRefs -> a Gateway listener that accepts the route
- * (sectionName, port, hostname intersection, allowedRoutes namespaces); backendRefs and mirror
+ * (sectionName, port, hostname intersection, allowedRoutes namespaces); backendRefs, mirror and externalAuth
  * refs -> Service ports; a ReferenceGrant wherever a reference crosses namespaces; and a rule
  * that forwards nowhere. The CRDs' CEL rules are the schema check's (schema.ts, cel.ts).
  */
@@ -71,6 +71,7 @@ export function gatewayApiReferenceProblems(manifests: readonly Manifest[], exte
       const filters = rule.filters ?? [];
       refs.forEach((r: any, j: number) => checkRef(`rules[${i}].backendRefs[${j}]`, r));
       filters.filter((f: any) => f.type === 'RequestMirror').forEach((f: any) => checkRef(`rules[${i}] mirror`, f.requestMirror.backendRef));
+      filters.filter((f: any) => f.type === 'ExternalAuth').forEach((f: any) => checkRef(`rules[${i}] externalAuth`, f.externalAuth.backendRef));
       // Not a CEL rule (the API server accepts it): a rule that neither forwards nor redirects serves nothing.
       const redirects = filters.some((f: any) => f.type === 'RequestRedirect');
       if (!redirects && refs.length === 0) problems.push(`${id(route)}: rules[${i}] neither forwards nor redirects`);

@@ -34,6 +34,8 @@ const BasicCharsRegex = MustCompile('^[/' + alphaNumericChars + ']*$');
 const CharsWithSpace = MustCompile('^[/' + alphaNumericChars + ' ]*$');
 const RegexPathWithCapture = MustCompile(String.raw`^/?[` + alphaNumericChars + String.raw`\/\$]*$`);
 const HeadersVariable = MustCompile(String.raw`^[A-Za-z0-9-_, ]*$`);
+const extendedAlphaNumeric = alphaNumericChars + ', ';
+const URLWithNginxVariableRegex = MustCompile('^[' + extendedAlphaNumeric + urlEnabledChars + '$]*$');
 const MaliciousRegex = MustCompile(String.raw`\r|\n`);
 // cors/main.go
 const corsOriginRegexValidator = MustCompile(String.raw`^((((([a-z]+://)?(\*\.)?[A-Za-z0-9\-.]*(:\d+)?,?)|null)+)|\*)?$`);
@@ -128,6 +130,10 @@ const ANNOTATIONS: Readonly<Record<string, AnnotationConfig>> = {
   'auth-secret': config(ValidateRegex(BasicCharsRegex, true, 'BasicCharsRegex'), 'Medium', 'ingress-nginx denies the location (503)'),
   'auth-secret-type': config(ValidateRegex(authSecretTypeRegex, true, 'authSecretTypeRegex'), 'Low', REJECTED),
   'auth-realm': config(ValidateRegex(CharsWithSpace, false, 'CharsWithSpace'), 'Medium', REJECTED),
+  // authreq
+  'auth-url': config(ValidateRegex(URLWithNginxVariableRegex, true, 'URLWithNginxVariableRegex'), 'High', REJECTED),
+  'auth-signin': config(ValidateRegex(URLWithNginxVariableRegex, true, 'URLWithNginxVariableRegex'), 'High', REJECTED),
+  'auth-response-headers': config(ValidateRegex(HeadersVariable, true, 'HeadersVariable'), 'Medium', REJECTED),
   // rewrite
   'rewrite-target': config(ValidateRegex(RegexPathWithCapture, false, 'RegexPathWithCapture'), 'Medium', fallsBack('"" (no rewrite)')),
   'use-regex': config(ValidateBool, 'Low', fallsBack('false')),

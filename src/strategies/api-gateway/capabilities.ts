@@ -14,6 +14,8 @@ const API_GATEWAY_NGINX: Capabilities = {
 const API_GATEWAY_KONG: Capabilities = {
   ...API_GATEWAY_NGINX,
   'auth-jwt': 'native',
+  // No bundled plugin of Kong OSS forwards a request to an auth service (openid-connect is Enterprise).
+  'auth-external': 'none',
   'query-match': 'none',
   'redirect': 'none',
   'mirror': 'none',
@@ -23,12 +25,14 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
   strategy: 'apiGateway (nginx)',
   capabilities: API_GATEWAY_NGINX,
   notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors, '
-    + 'client IP lists (`allow`/`deny` by a `geo` of the client address; behind an L7 front, `trustedProxies`) and per-consumer usage logs; '
+    + 'client IP lists (`allow`/`deny` by a `geo` of the client address; behind an L7 front, `trustedProxies`), '
+    + 'external authentication (`auth_request` to the auth service) and per-consumer usage logs; '
     + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts. nginx OSS cannot validate JWTs.',
 };
 
 export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
   strategy: 'apiGateway (kong)',
   capabilities: API_GATEWAY_KONG,
-  notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs; client IP lists through `ip-restriction` (behind an L7 front, `trustedProxies`); WebSocket upgrades pass through, `idleTimeout` as the service\'s read and write timeouts.',
+  notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs; client IP lists through `ip-restriction` (behind an L7 front, `trustedProxies`); '
+    + 'WebSocket upgrades pass through, `idleTimeout` as the service\'s read and write timeouts; no external authentication (no bundled plugin of Kong OSS forwards requests to an auth service).',
 };

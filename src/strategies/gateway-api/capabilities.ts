@@ -28,8 +28,8 @@ const GATEWAY_API: Capabilities = {
   'cors': 'native',
 };
 
-/** Gateway API, experimental channel: adds retries. */
-const GATEWAY_API_EXPERIMENTAL: Capabilities = { ...GATEWAY_API, retries: 'native' };
+/** Gateway API, experimental channel: adds retries and the ExternalAuth filter. */
+const GATEWAY_API_EXPERIMENTAL: Capabilities = { ...GATEWAY_API, 'retries': 'native', 'auth-external': 'native' };
 
 export const GATEWAY_API_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi',
@@ -41,5 +41,5 @@ export const GATEWAY_API_EXPERIMENTAL_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi (experimental)',
   capabilities: GATEWAY_API_EXPERIMENTAL,
   variantOf: 'gatewayApi',
-  notes: '`gatewayApi({ experimental: true })`: the experimental channel CRDs must be installed in the cluster.',
+  notes: '`gatewayApi({ experimental: true })`: the experimental channel CRDs must be installed in the cluster; retries, and external authentication as the HTTPRoute `ExternalAuth` filter (HTTP).',
 };

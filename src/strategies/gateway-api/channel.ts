@@ -4,20 +4,27 @@ import type * as gatewayApi from '../../../imports/gateway-api-gateway.networkin
 
 /*
  * The Gateway API module of the exposure's channel. Rendering is typed by the standard channel's
- * L1 (its interfaces and enums); the experimental channel adds one field the strategy writes, an
- * HTTPRoute rule's `retry`. Each module's classes serialize only the fields their schema knows, so
+ * L1 (its interfaces and enums); the experimental channel adds what the strategy writes of it, an
+ * HTTPRoute rule's `retry` and its `ExternalAuth` filter. Each module's classes serialize only the fields their schema knows, so
  * the classes constructed are those of the exposure's channel: with `experimental: true` the
  * experimental module's, whose HTTPRoute keeps `retry` (the standard one would drop it).
  */
 
 /**
- * An HTTPRoute rule that may carry the experimental channel's `retry`: written only when the
- * exposure uses that channel (the strategy's check refuses retries on the standard one).
+ * An HTTPRoute rule that may carry the experimental channel's `retry` and `ExternalAuth` filter:
+ * written only when the exposure uses that channel (its capability row and checks refuse them on
+ * the standard one).
  */
-export type HttpRouteRuleWithRetry = gatewayApi.HttpRouteSpecRules & { readonly retry?: experimental.HttpRouteSpecRulesRetry };
+export type HttpRouteRuleWithRetry = Omit<gatewayApi.HttpRouteSpecRules, 'filters'> & {
+  readonly retry?: experimental.HttpRouteSpecRulesRetry;
+  readonly filters?: HttpRouteFilter[];
+};
+
+/** A filter of an HTTPRoute rule: the standard channel's, or the experimental `ExternalAuth`. */
+export type HttpRouteFilter = gatewayApi.HttpRouteSpecRulesFilters | experimental.HttpRouteSpecRulesFilters;
 
 /** HTTPRoute props whose rules may carry `retry`. */
-export interface HttpRoutePropsWithRetry extends gatewayApi.HttpRouteProps {
+export interface HttpRoutePropsWithRetry extends Omit<gatewayApi.HttpRouteProps, 'spec'> {
   readonly spec: Omit<gatewayApi.HttpRouteSpec, 'rules'> & { readonly rules?: HttpRouteRuleWithRetry[] };
 }
 

@@ -45,14 +45,44 @@ function tlsOnExistingGateway(intent: ExposureIntent, options: CheckedOptions): 
 }
 
 function httpRouteProblems(route: RouteIntent, options: CheckedOptions): Problem[] {
-  return [...fractionalMirror(route), ...retries(route, options)];
+  return [...fractionalMirror(route), ...retries(route, options), ...externalAuth(route)];
 }
+
+/**
+ * The ExternalAuth filter has no sign-in redirect (the auth service's own answer reaches the
+ * client), and copies every header of the auth answer when it lists none.
+ */
+function externalAuth(route: RouteIntent): Problem[] {
+  const auth = route.auth;
+  if (auth?.kind !== 'external') return [];
+  const field = sourceOf(route, 'auth');
+  const problems: Problem[] = [];
+  if (auth.signinUrl !== undefined) {
+    problems.push({
+      field: `${field}.signinUrl`,
+      message: 'Gateway API\'s ExternalAuth filter has no sign-in redirect: the auth service\'s own refusal (a 302 to sign in) reaches the client; '
+        + 'remove signinUrl, or use ingress (ingressNginx) or apiGateway',
+    });
+  }
+  if (auth.responseHeaders.length === 0) {
+    problems.push({
+      field: `${field}.responseHeaders`,
+      message: 'is empty, and Gateway API\'s ExternalAuth filter then copies every header of the auth service\'s answer to the backend; list the headers the backend needs',
+    });
+  }
+  if (auth.forwardHeaders.length > 64 || auth.responseHeaders.length > 64) {
+    problems.push({ field, message: 'Gateway API\'s ExternalAuth filter lists at most 64 forwarded and 64 response headers' });
+  }
+  return problems;
+}
+
+const GRPC_LACKS_NAMES: Partial<Record<RoutePolicy, string>> = { timeout: 'timeouts', auth: 'ExternalAuth filter' };
 
 /** GRPCRoute has no field for some policies, and gRPC requests no query or method to match. */
 function grpcRouteProblems(route: RouteIntent): Problem[] {
   const problems: Problem[] = GRPC_ROUTE_LACKS.filter((key) => route.sources[key] !== undefined).map((key) => ({
     field: sourceOf(route, key),
-    message: `GRPCRoute has no ${key === 'timeout' ? 'timeouts' : key}; remove it from the gRPC route, or use istio`,
+    message: `GRPCRoute has no ${GRPC_LACKS_NAMES[key] ?? key}; remove it from the gRPC route, or use istio`,
   }));
   if (route.match.queryParams.length > 0) {
     problems.push({ field: `${route.field}.match.queryParams`, message: 'gRPC requests have no query parameters; match headers instead' });

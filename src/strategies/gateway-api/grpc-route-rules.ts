@@ -6,7 +6,7 @@ import type * as gatewayApi from '../../../imports/gateway-api-gateway.networkin
 import { RouteIntent, routeName } from '../../intent/model';
 
 /** The policies of a route that GRPCRoute has no field for. */
-export const GRPC_ROUTE_LACKS = ['rewrite', 'cors', 'timeout', 'retries'] as const;
+export const GRPC_ROUTE_LACKS = ['rewrite', 'cors', 'timeout', 'retries', 'auth'] as const;
 
 const FILTER_TYPES: HeaderOrMirrorFilterTypes<gatewayApi.GrpcRouteSpecRulesFiltersType> = {
   requestHeaderModifier: enumValue('RequestHeaderModifier'),

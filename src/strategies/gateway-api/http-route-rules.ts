@@ -1,11 +1,12 @@
-import { HttpRouteRuleWithRetry } from './channel';
+import { HttpRouteFilter, HttpRouteRuleWithRetry } from './channel';
 import { enumValue } from './enum-value';
 import { BackendRefOf, headerAndMirrorFilters, HeaderMatchTypes, headerMatches, HeaderOrMirrorFilterTypes, weightedBackendRefs } from './rule-parts';
 import { unexpected } from './unexpected';
+import type * as experimental from '../../../imports/gateway-api-experimental-gateway.networking.k8s.io';
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
 import { HTTP_METHODS } from '../../core/validators';
 import {
-  CorsIntent, MatchIntent, PathMatchIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent, routeName,
+  CorsIntent, ExternalAuthIntent, MatchIntent, PathMatchIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent, routeName,
 } from '../../intent/model';
 
 /** The retry of an HTTPRoute rule (experimental channel). */
@@ -46,7 +47,7 @@ export function renderHttpRouteRules(routes: readonly RouteIntent[], backendRef:
     name: routeName(route),
     matches: [matchOf(route.match)],
     backendRefs: route.action.kind === 'redirect' ? undefined : weightedBackendRefs(route, backendRef),
-    filters: nonEmpty(filtersOf(route, backendRef)),
+    filters: nonEmpty(filtersOf(route, backendRef, experimental)),
     timeouts: timeoutsOf(route),
     retry: route.retries === undefined ? undefined : retryOf(route.retries, experimental),
   }));
@@ -62,14 +63,38 @@ function matchOf(m: MatchIntent): gatewayApi.HttpRouteSpecRulesMatches {
   };
 }
 
-/** The rule's filters, in this order: redirect, rewrite, header edits, mirror, CORS. */
-function filtersOf(route: RouteIntent, backendRef: BackendRefOf): gatewayApi.HttpRouteSpecRulesFilters[] {
-  const filters: gatewayApi.HttpRouteSpecRulesFilters[] = [];
+/** The rule's filters, in this order: external auth (before anything is done with the request), redirect, rewrite, header edits, mirror, CORS. */
+function filtersOf(route: RouteIntent, backendRef: BackendRefOf, experimental: boolean): HttpRouteFilter[] {
+  const filters: HttpRouteFilter[] = [];
+  if (route.auth?.kind === 'external') filters.push(externalAuthFilter(route.auth, backendRef, experimental));
   if (route.action.kind === 'redirect') filters.push({ type: enumValue('RequestRedirect'), requestRedirect: requestRedirect(route.action) });
   if (route.rewrite !== undefined) filters.push({ type: enumValue('URLRewrite'), urlRewrite: urlRewrite(route.rewrite, route.match.path.kind) });
   filters.push(...headerAndMirrorFilters(route, backendRef, FILTER_TYPES));
   if (route.cors) filters.push({ type: enumValue('CORS'), cors: cors(route.cors) });
   return filters;
+}
+
+/**
+ * The experimental `ExternalAuth` filter, over HTTP: the auth service gets Host, method, path,
+ * Content-Length and Authorization always, `allowedHeaders` besides; `allowedResponseHeaders` are
+ * copied to the backend (the checks require them: an empty list would copy every header).
+ */
+function externalAuthFilter(auth: ExternalAuthIntent, backendRef: BackendRefOf, experimental: boolean): experimental.HttpRouteSpecRulesFilters {
+  if (!experimental) unexpected('external authentication on the standard channel');
+  if (auth.signinUrl !== undefined || auth.responseHeaders.length === 0) unexpected('an ExternalAuth filter with a sign-in URL or no response headers');
+  const allowedHeaders = auth.forwardHeaders.filter((h) => h !== 'authorization');
+  return {
+    type: enumValue('ExternalAuth'),
+    externalAuth: {
+      protocol: enumValue('HTTP'),
+      backendRef: backendRef(auth.service),
+      http: {
+        path: auth.pathPrefix,
+        allowedHeaders: allowedHeaders.length === 0 ? undefined : allowedHeaders,
+        allowedResponseHeaders: [...auth.responseHeaders],
+      },
+    },
+  };
 }
 
 function requestRedirect(r: RedirectIntent): gatewayApi.HttpRouteSpecRulesFiltersRequestRedirect {

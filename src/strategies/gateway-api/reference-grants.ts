@@ -16,7 +16,7 @@ export interface CrossNamespaceBackends {
   readonly field: string;
 }
 
-/** The Services the routes reach (forward or mirror to) in other namespaces, by namespace, in the order the routes declare them. */
+/** The Services the routes reach (forward or mirror to, or ask to authenticate) in other namespaces, by namespace, in the order the routes declare them. */
 export function crossNamespaceBackends(intent: ExposureIntent): CrossNamespaceBackends[] {
   const byNamespace = new Map<string, { namespace: string; kinds: Set<string>; names: Set<string>; field: string }>();
   for (const route of intent.routes) {
@@ -33,7 +33,11 @@ export function crossNamespaceBackends(intent: ExposureIntent): CrossNamespaceBa
 }
 
 function backendsOf(route: RouteIntent): BackendIntent[] {
-  return [...(route.action.kind === 'forward' ? route.action.backends.map((b) => b.backend) : []), ...(route.mirror ? [route.mirror.backend] : [])];
+  return [
+    ...(route.action.kind === 'forward' ? route.action.backends.map((b) => b.backend) : []),
+    ...(route.mirror ? [route.mirror.backend] : []),
+    ...(route.auth?.kind === 'external' ? [route.auth.service] : []),
+  ];
 }
 
 /**

@@ -53,7 +53,9 @@ const REGEX_PATH_WITH_CAPTURE = String.raw`^/?[${ALPHA_NUMERIC}\/\$]*$`;
 const BASIC_CHARS = String.raw`^[/${ALPHA_NUMERIC}]*$`;
 /** IsValidRegex (ValidateServerName trims the value first): upstream-vhost, mirror-target. */
 const IS_VALID_REGEX = String.raw`^[/${ALPHA_NUMERIC}\^\$\[\]\(\)\{\}\*\+\?\|&=\\]*$`;
-/** HeadersVariable: cors-allow-headers. */
+/** URLWithNginxVariableRegex (extendedAlphaNumeric: with "," and " "): auth-url, auth-signin. No "%", "!", "'", "(", ")", "*", "+", ";", "@". */
+const URL_WITH_NGINX_VARIABLE = String.raw`^[${ALPHA_NUMERIC}, ,:\?&=$]*$`;
+/** HeadersVariable: cors-allow-headers, auth-response-headers. */
 const HEADERS_VARIABLE = String.raw`^[A-Za-z0-9-_, ]*$`;
 // The CORS parser's own (cors/main.go).
 const CORS_EXPOSE_HEADERS = String.raw`^(([A-Za-z0-9\-\_]+|\*),?\s?)+$`;
@@ -131,6 +133,10 @@ export const INGRESS_NGINX_ANNOTATION_VALUES: Readonly<Record<string, Annotation
   'auth-secret': rule('BasicCharsRegex', matches(BASIC_CHARS), true, 'Medium', { denies: 'the location' }),
   'auth-secret-type': rule('auth-file|auth-map (unanchored)', matches('auth-file|auth-map'), true, 'Low', REJECTS),
   'auth-realm': rule('CharsWithSpace', matches(CHARS_WITH_SPACE), false, 'Medium', REJECTS),
+  // authreq: a refused value fails the Ingress.
+  'auth-url': rule('URLWithNginxVariableRegex', matches(URL_WITH_NGINX_VARIABLE), true, 'High', REJECTS),
+  'auth-signin': rule('URLWithNginxVariableRegex', matches(URL_WITH_NGINX_VARIABLE), true, 'High', REJECTS),
+  'auth-response-headers': rule('HeadersVariable', matches(HEADERS_VARIABLE), true, 'Medium', REJECTS),
   'rewrite-target': rule('RegexPathWithCapture', matches(REGEX_PATH_WITH_CAPTURE), false, 'Medium', { fallsBackTo: '', meaning: 'no rewrite' }),
   'use-regex': bool('Low', { fallsBackTo: 'false', meaning: 'paths read as prefixes' }),
   'ssl-redirect': bool('Low', { fallsBackTo: 'the configured ssl-redirect', meaning: 'the controller default' }),

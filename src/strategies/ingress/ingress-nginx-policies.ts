@@ -1,5 +1,6 @@
 import { found } from './checks';
 import { acceptedAnnotationValue, ANNOTATION_PREFIX, corsOriginKept, refusalEffect } from './ingress-nginx-annotation-values';
+import { externalAuthAnnotations, externalAuthProblems } from './ingress-nginx-external-auth';
 import type { Problem } from '../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../intent/model';
 import { idleTimeoutConflicts } from '../shared/idle-timeout';
@@ -8,7 +9,7 @@ import { nginxSize } from '../shared/nginx-size';
 
 /*
  * The policies of a route (protocol, timeout, idle timeout, retries, host rewrite, redirect, mirror, CORS, rate
- * limit, basic auth, client IP lists, body size limit) as ingress-nginx annotations, and what those annotations cannot carry.
+ * limit, basic auth, external auth, client IP lists, body size limit) as ingress-nginx annotations, and what those annotations cannot carry.
  */
 
 /** The prefix of ingress-nginx's annotations. */
@@ -29,6 +30,7 @@ export function policyProblems(route: RouteIntent, intent: ExposureIntent): Prob
     ...corsValueProblems(route),
     ...found(perClientRateLimit(route), wholeBurstMultiplier(route)),
     ...found(realmProblem(route)),
+    ...externalAuthProblems(route, intent),
   ];
 }
 
@@ -44,6 +46,7 @@ export function policyAnnotations(route: RouteIntent, intent: ExposureIntent): R
     ...corsAnnotations(route),
     ...rateLimitAnnotations(route),
     ...basicAuthAnnotations(route),
+    ...externalAuthAnnotations(route, intent),
     ...accessAnnotations(route),
     // client_max_body_size of the route's locations: in bytes, or k/m/g when whole. In front of an
     // API gateway, the gateway's largest limit: the controller's default (1m) would refuse first.

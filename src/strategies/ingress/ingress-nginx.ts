@@ -23,6 +23,7 @@ const INGRESS_NGINX: Capabilities = {
   'cors': 'annotation',
   'rate-limit': 'annotation',
   'auth-basic': 'annotation',
+  'auth-external': 'annotation',
   'ip-allow-list': 'annotation',
   'ip-deny-list': 'annotation',
   'https-redirect-code': 'annotation',

@@ -1,4 +1,5 @@
 import { accessProblems } from './access-checks';
+import { externalAuthProblems } from './external-auth-checks';
 import { IstioGatewayConfig, passesTlsThrough } from './istio-gateway';
 import { percentages } from './istio-values';
 import { jwtProblems } from './jwt-checks';
@@ -9,6 +10,8 @@ import { ExposureIntent, isCatchAll, RouteIntent, RoutePolicy } from '../../inte
 export interface IstioCheckContext {
   readonly gateway: IstioGatewayConfig;
   readonly bindToMesh: boolean;
+  /** `externalAuthProvider`: the mesh's extension provider for `Auth.external`. */
+  readonly externalAuthProvider?: string;
 }
 
 /**
@@ -27,6 +30,9 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
       : [
         ...jwtProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
         ...accessProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
+        ...externalAuthProblems(intent, {
+          bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined, provider: ctx.externalAuthProvider,
+        }),
       ]),
   ];
 }

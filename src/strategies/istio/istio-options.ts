@@ -129,6 +129,14 @@ export interface IstioStrategyOptions {
    * @example ExposureStrategy.istio({ trafficPolicy: { loadBalancer: 'LEAST_REQUEST' } })
    */
   readonly trafficPolicy?: IstioTrafficPolicy;
+  /**
+   * The name of the mesh's extension provider that checks requests for `Auth.external`: an
+   * `envoyExtAuthzHttp` entry of meshConfig `extensionProviders` whose service, port, path prefix
+   * and headers are those the `Auth.external` declares (the mesh's configuration; see the README).
+   * @default - none: `Auth.external` is an error
+   * @example ExposureStrategy.istio({ externalAuthProvider: 'oauth2-proxy' })
+   */
+  readonly externalAuthProvider?: string;
 }
 
 /** The runtime shape of `IstioStrategyOptions` (a JavaScript caller may pass anything). */
@@ -137,6 +145,7 @@ export const ISTIO_OPTIONS_SHAPE = object('the options of ExposureStrategy.istio
   bindToMesh: optional(BOOLEAN),
   apiVersion: optional(STRING),
   clusterDomain: optional(STRING),
+  externalAuthProvider: optional(STRING),
   trafficPolicy: optional(object('a traffic policy', {
     loadBalancer: optional(STRING),
     connectionPool: optional(object('a connection pool', {

@@ -3,6 +3,7 @@ import { renderAccess } from './access';
 import { ISTIO_ROW } from './capabilities';
 import { checkLetThrough, istioProblems } from './checks';
 import { renderDestinationRules } from './destination-rules';
+import { renderExternalAuth } from './external-auth';
 import { gatewayServers } from './gateway-servers';
 import { renderHttpRoutes } from './http-routes';
 import { IstioGateway, IstioGatewayConfig, passesTlsThrough } from './istio-gateway';
@@ -38,6 +39,8 @@ export interface IstioResources {
   readonly authorizationPolicy?: istioSecurity.AuthorizationPolicy;
   /** With `access`: requests of clients outside the allow list or inside the deny list are denied. */
   readonly ipAccessPolicy?: istioSecurity.AuthorizationPolicy;
+  /** With `Auth.external`: requests are checked by the mesh's extension provider (CUSTOM). */
+  readonly externalAuthPolicy?: istioSecurity.AuthorizationPolicy;
   /** With `Tls.certManager`: the Certificate (in the gateway's namespace for istio). */
   readonly certificate?: certManager.Certificate;
   /** Services the library created for `Backend.fromDeployment` backends. */
@@ -47,7 +50,7 @@ export interface IstioResources {
 /**
  * istio: a Gateway (ports, TLS) and a VirtualService bound to it carrying all L7 routing, plus a
  * DestinationRule per backend Service with subsets or traffic policy, RequestAuthentication +
- * AuthorizationPolicy for JWT, an AuthorizationPolicy for client IP lists, and a cert-manager Certificate for `Tls.certManager`.
+ * AuthorizationPolicy for JWT, an AuthorizationPolicy for client IP lists, a CUSTOM one for external authentication, and a cert-manager Certificate for `Tls.certManager`.
  */
 export class IstioRenderer implements StrategyRenderer {
   public readonly name = ISTIO_ROW.strategy;
@@ -69,6 +72,8 @@ export class IstioRenderer implements StrategyRenderer {
       ...problemsOf(
         version === 'v1' || version === 'v1beta1' ? undefined : `apiVersion "${version}" is not served; use "v1" (Istio 1.22+) or "v1beta1"`,
         options.clusterDomain === undefined ? undefined : dnsSubdomainProblem(options.clusterDomain, 'clusterDomain'),
+        options.externalAuthProvider === undefined || /^\S+$/.test(options.externalAuthProvider) ? undefined
+          : `externalAuthProvider ${JSON.stringify(options.externalAuthProvider)} is not the name of an extension provider; use the name of its meshConfig.extensionProviders entry`,
       ),
       ...trafficPolicyProblems(options.trafficPolicy),
     ];
@@ -81,7 +86,8 @@ export class IstioRenderer implements StrategyRenderer {
   }
 
   public check(intent: ExposureIntent): Problem[] {
-    return istioProblems(intent, { gateway: this.gateway, bindToMesh: this.options.bindToMesh ?? false });
+    const { bindToMesh, externalAuthProvider } = this.options;
+    return istioProblems(intent, { gateway: this.gateway, bindToMesh: bindToMesh ?? false, externalAuthProvider });
   }
 
   public render(scope: Construct, intent: ExposureIntent): IstioResources {
@@ -103,7 +109,8 @@ export class IstioRenderer implements StrategyRenderer {
     const policyContext = { namespace: placement.namespace, selector: this.gateway.selector, apiVersion: this.apiVersion };
     const jwt = renderJwt(scope, intent, policyContext);
     const ipAccessPolicy = renderAccess(scope, intent, policyContext);
-    return { gateway, virtualService, destinationRules, ...jwt, ipAccessPolicy, certificate, backendServices };
+    const externalAuthPolicy = renderExternalAuth(scope, intent, { ...policyContext, provider: this.options.externalAuthProvider });
+    return { gateway, virtualService, destinationRules, ...jwt, ipAccessPolicy, externalAuthPolicy, certificate, backendServices };
   }
 
   /** The Gateway's namespace, and its name as the VirtualService refers to it (`namespace/name` from another namespace). */

@@ -55,6 +55,8 @@ function authPlugins(route: RouteIntent): KongPlugin[] {
     case 'jwt':
       if (auth.publicKeySecret === undefined) checkLetThrough('kong', 'a JWT without a public key');
       return [{ name: 'jwt', config: { key_claim_name: 'iss', claims_to_verify: ['exp'], header_names: ['authorization'] } }, acl(auth.publicKeySecret)];
+    case 'external':
+      return checkLetThrough('kong', 'external authentication, which no bundled plugin of Kong OSS does');
   }
 }
 

@@ -19,6 +19,7 @@ export function nginxProblems(intent: ExposureIntent): Problem[] {
     ...matchProblems(route),
     ...authProblems(route),
     ...hopByHopProblems(route),
+    ...externalAuthHeaderProblems(route),
     ...responseHeaderProblems(route),
     // A redirect route forwards nothing: the retries and timeouts it inherits are not written.
     ...idleTimeoutConflicts(route, 'nginx\'s proxy_read_timeout and proxy_send_timeout'),
@@ -31,6 +32,16 @@ function hopByHopProblems(route: RouteIntent): Problem[] {
   return editedNames(route.requestHeaders).filter((n) => ['connection', 'upgrade'].includes(n.toLowerCase())).map((name) => ({
     field: route.sources.requestHeaders!,
     message: `the NGINX engine sets "${name}" itself (WebSocket upgrades and keep-alive to the backends); remove it from the edits`,
+  }));
+}
+
+/** A header of the auth answer is set on the request to the backend: the route's request header edits cannot also write it. */
+function externalAuthHeaderProblems(route: RouteIntent): Problem[] {
+  if (route.auth?.kind !== 'external') return [];
+  const edited = new Set(editedNames(route.requestHeaders).map((n) => n.toLowerCase()));
+  return route.auth.responseHeaders.filter((h) => edited.has(h)).map((name) => ({
+    field: `${route.sources.auth!}.responseHeaders`,
+    message: `"${name}" is copied from the auth service's answer and edited by ${route.sources.requestHeaders!} too; keep one`,
   }));
 }
 
@@ -48,10 +59,19 @@ function headerNameProblems(route: RouteIntent): Problem[] {
     [route.sources.auth, route.auth?.kind === 'api-key' ? [route.auth.header] : []],
     [route.sources.cors, route.cors ? [...route.cors.allowHeaders, ...route.cors.exposeHeaders] : []],
   ];
-  return named.flatMap(([field, names]) => names.filter((n) => !NGINX_HEADER_NAME.test(n)).map((name) => ({
-    field: field!,
-    message: `nginx carries header "${name}" only if its name is letters, digits and "-" ("_" reads as "-", "." and "$" as other variables); rename it, or use the Kong engine`,
-  })));
+  const external = route.auth?.kind === 'external' ? [...route.auth.forwardHeaders, ...route.auth.responseHeaders] : [];
+  return [
+    ...named.flatMap(([field, names]) => names.filter((n) => !NGINX_HEADER_NAME.test(n)).map((name) => ({
+      field: field!,
+      message: `nginx carries header "${name}" only if its name is letters, digits and "-" ("_" reads as "-", "." and "$" as other variables); rename it, or use the Kong engine`,
+    }))),
+    // Kong has no external authentication: the other strategies that have it.
+    ...external.filter((n) => !NGINX_HEADER_NAME.test(n)).map((name) => ({
+      field: route.sources.auth!,
+      message: `nginx carries header "${name}" only if its name is letters, digits and "-" ("_" reads as "-", "." and "$" as other variables); `
+        + 'rename it, or use istio or gatewayApi (experimental)',
+    })),
+  ];
 }
 
 const NGINX_HEADER_NAME = /^[A-Za-z0-9-]+$/;

@@ -1,6 +1,7 @@
 import { AccessIntent, AuthIntent, CorsIntent, ExposureIntent, HeaderEditsIntent, RedirectIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
 import { checkLetThrough } from '../engine';
+import { externalAuthDirectives } from './nginx-external-auth';
 import { apiKeyMapFile, HSTS_HEADER, htpasswdFile } from './nginx-layout';
 import { proxyDirectives, ProxyTarget, rewritableUriCheck } from './nginx-proxy';
 import { renderRouteSelection } from './nginx-route-selection';
@@ -79,6 +80,7 @@ class RouteLocations {
     if (route.rateLimit) this.rateLimit(route.rateLimit, route.sources.rateLimit!, consumer, location);
     if (route.auth?.kind === 'basic') this.basicAuth(route.auth, location);
     if (route.auth?.kind === 'jwt') checkLetThrough('nginx', 'a JWT, which nginx OSS cannot validate');
+    if (route.auth?.kind === 'external') location.directives.push(...externalAuthDirectives(route.auth, i, this.target));
     if (route.maxRequestBodyBytes !== undefined) location.directives.push(`client_max_body_size ${size(route.maxRequestBodyBytes)};`);
     if (route.responseHeaders) location.directives.push(...responseHeaderDirectives(route.responseHeaders));
     if (route.action.kind === 'redirect') {
