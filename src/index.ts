@@ -27,6 +27,7 @@ export {
   FaultAbort, FaultDelay, FaultPolicy, CorsPolicy, TrafficPolicy,
 } from './declaration/route';
 export { Tls, CertManagerTlsOptions, SecretTlsOptions } from './declaration/tls';
+export { ClientCertificates, ClientCertificateOptions, ConfigMapRef } from './declaration/client-certificates';
 export { RateLimit, RateLimitKey, RateLimitOptions } from './declaration/rate-limit';
 export { Auth, ApiKeyAuthOptions, BasicAuthOptions, JwtAuthOptions } from './declaration/auth';
 export { AccessPolicy, AllowFromOptions } from './declaration/access-policy';

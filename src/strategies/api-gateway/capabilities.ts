@@ -18,6 +18,12 @@ const API_GATEWAY_KONG: Capabilities = {
   'redirect': 'none',
   'mirror': 'none',
   'idle-timeout': 'none',
+  // mtls-auth is a Kong Enterprise plugin.
+  'client-certificates': 'none',
+  'client-certificates-optional': 'none',
+  'client-ca-secret': 'none',
+  'client-ca-config-map': 'none',
+  'client-certificate-depth': 'none',
 };
 
 export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
@@ -25,11 +31,11 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
   capabilities: API_GATEWAY_NGINX,
   notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors, '
     + 'client IP lists (`allow`/`deny` by a `geo` of the client address; behind an L7 front, `trustedProxies`) and per-consumer usage logs; '
-    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts. nginx OSS cannot validate JWTs.',
+    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts; client certificates (`ssl_verify_client`, where the gateway terminates TLS: no front or a Service front) with the identity in `ssl-client-verify`, `ssl-client-subject-dn`, `ssl-client-issuer-dn` and `ssl-client-cert`. nginx OSS cannot validate JWTs.',
 };
 
 export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
   strategy: 'apiGateway (kong)',
   capabilities: API_GATEWAY_KONG,
-  notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs; client IP lists through `ip-restriction` (behind an L7 front, `trustedProxies`).',
+  notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs; client IP lists through `ip-restriction` (behind an L7 front, `trustedProxies`); client certificates need `mtls-auth`, a Kong Enterprise plugin.',
 };
