@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AccessPolicy, ApiGatewayEngine, Auth, Backend, ClientCertificates, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
+  AccessPolicy, ApiGatewayEngine, Auth, Backend, ClientCertificates,
+  ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
   PathMatch, QueryParamMatch, RateLimit, Tls,
 } from '../src';
 import { declarationError, find, synthChecked, testChart } from './support/synth';
@@ -338,7 +339,9 @@ describe('client certificates: values', () => {
 
   test('cert-manager TLS takes client certificates too, checked the same way', () => {
     expect(declarationError({
-      strategy: gateway(), backend: httpbin(), hosts: ['a.example.com'],
+      strategy: gateway(),
+      backend: httpbin(),
+      hosts: ['a.example.com'],
       tls: Tls.certManager({ clusterIssuer: 'le', clientCertificates: ClientCertificates.require({ caSecret: 'ca', verifyDepth: -1 }) }),
     }).message).toBe('ExposedService test/public: tls.clientCertificates: verifyDepth is a number (-1); use a whole number from 1 to 2147483647');
   });
@@ -347,7 +350,9 @@ describe('client certificates: values', () => {
     const chart = testChart('test', 'shop');
     const ca = new kplus.ConfigMap(chart, 'ca', { data: { 'ca.crt': 'x' } });
     new ExposedService(chart, 'public', {
-      strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }), backend: httpbin(), hosts: ['a.example.com'],
+      strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }),
+      backend: httpbin(),
+      hosts: ['a.example.com'],
       tls: Tls.fromSecret('a-tls', { clientCertificates: ClientCertificates.require({ caConfigMap: ca }) }),
     });
     expect(find(synthChecked(chart), 'Gateway').spec.tls.frontend.default.validation.caCertificateRefs).toEqual([{ group: '', kind: 'ConfigMap', name: ca.name }]);

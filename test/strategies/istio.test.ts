@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AccessPolicy, Auth, Backend, ClientCertificates, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch, QueryParamMatch,
+  AccessPolicy, Auth, Backend, ClientCertificates,
+  ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch, QueryParamMatch,
   RateLimit, RouteProps, Tls,
 } from '../../src';
 import { IstioStrategyOptions } from '../../src/strategies/istio/istio';
