@@ -108,6 +108,12 @@ describe('client certificates', () => {
       { name: 'secret-1', secret: { secretName: 'partners-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
   });
 
+  test('NGINX engine: the identity headers are the engine\'s, never a request header edit', () => {
+    const routes = [{ requestHeaders: { set: { 'SSL-Client-Verify': 'SUCCESS' } } }];
+    expect(errorOf(nginxGateway(), { ...base(ClientCertificates.require({ caSecret: 'partners-ca' })), routes })).toBe(
+      'ExposedService test/public: routes[0].requestHeaders: the NGINX engine sets "ssl-client-verify" itself from the verified client certificate; remove it from the edits');
+  });
+
   test('NGINX engine behind an L7 front: TLS ends at the front, refused', () => {
     expect(errorOf(nginxGateway(ExposureStrategy.istio()), base(ClientCertificates.require({ caSecret: 'shop-tls' })))).toBe(
       'ExposedService test/public: tls.clientCertificates: behind istio TLS ends at the front, so the gateway sees no client certificate; '

@@ -14,6 +14,7 @@ export function nginxProblems(intent: ExposureIntent): Problem[] {
     ...matchProblems(route),
     ...authProblems(route),
     ...hopByHopProblems(route),
+    ...clientIdentityProblems(route, intent),
     ...responseHeaderProblems(route),
     // A redirect route forwards nothing: the retries and timeouts it inherits are not written.
     ...(route.action.kind === 'forward' ? [...idleTimeoutProblems(route), ...retryProblems(route)] : []),
@@ -25,6 +26,17 @@ function hopByHopProblems(route: RouteIntent): Problem[] {
   return editedNames(route.requestHeaders).filter((n) => ['connection', 'upgrade'].includes(n.toLowerCase())).map((name) => ({
     field: route.sources.requestHeaders!,
     message: `the NGINX engine sets "${name}" itself (WebSocket upgrades and keep-alive to the backends); remove it from the edits`,
+  }));
+}
+
+/** The identity headers of client certificates are the engine's: an edit would forge or drop who the client is. */
+const CLIENT_IDENTITY_HEADERS = ['ssl-client-verify', 'ssl-client-subject-dn', 'ssl-client-issuer-dn', 'ssl-client-cert'];
+
+function clientIdentityProblems(route: RouteIntent, intent: ExposureIntent): Problem[] {
+  if (intent.tls?.clientCertificates === undefined) return [];
+  return editedNames(route.requestHeaders).filter((n) => CLIENT_IDENTITY_HEADERS.includes(n.toLowerCase())).map((name) => ({
+    field: route.sources.requestHeaders!,
+    message: `the NGINX engine sets "${name}" itself from the verified client certificate; remove it from the edits`,
   }));
 }
 
