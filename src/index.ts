@@ -33,7 +33,7 @@ export { Auth, ApiKeyAuthOptions, BasicAuthOptions, JwtAuthOptions } from './dec
 export { AccessPolicy, AllowFromOptions } from './declaration/access-policy';
 export { SecretRef } from './declaration/secret-ref';
 export {
-  IDeploymentLike, IServiceLike, ISecretLike, IContainerLike, IContainerPortLike, IServicePortLike, IObjectMetadataLike,
+  IDeploymentLike, IServiceLike, ISecretLike, IConfigMapLike, IContainerLike, IContainerPortLike, IServicePortLike, IObjectMetadataLike,
 } from './declaration/cdk8s-plus-objects';
 export { ExternalReference } from './strategies/contract';
 export { NodePortStrategyOptions, LoadBalancerStrategyOptions, ServiceResources } from './strategies/service/service';
