@@ -1,6 +1,8 @@
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  ApiGatewayEngine, Backend, ClientCertificates, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, IstioGateway, Tls,
+  ApiGatewayEngine, Backend, ClientCertificates, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, IstioGateway,
+  PathMatch, Tls,
 } from '../../src';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
 
@@ -35,6 +37,16 @@ describe('client certificates', () => {
     const optional = find(expose(ingressNginx(), base(ClientCertificates.optional({ caSecret: kplus.Secret.fromSecretName(testChart('x'), 's', 'partners-ca') }))), 'Ingress');
     expect(optional.metadata.annotations!['nginx.ingress.kubernetes.io/auth-tls-verify-client']).toBe('optional');
     expect(optional.metadata.annotations!['nginx.ingress.kubernetes.io/auth-tls-verify-depth']).toBeUndefined();
+  });
+
+  test('ingress-nginx: every Ingress of the host carries the verification (routes with policies of their own get Ingresses of their own)', () => {
+    const routes = [{ match: { path: PathMatch.prefix('/slow') }, timeout: Duration.seconds(30) }, { match: { path: PathMatch.prefix('/') } }];
+    const ingresses = ofKind(expose(ingressNginx(), { ...base(ClientCertificates.optional({ caSecret: 'partners-ca' })), routes }), 'Ingress');
+    expect(ingresses.length).toBe(2);
+    for (const ingress of ingresses) {
+      expect(ingress.metadata.annotations!['nginx.ingress.kubernetes.io/auth-tls-secret']).toBe('shop/partners-ca');
+      expect(ingress.metadata.annotations!['nginx.ingress.kubernetes.io/auth-tls-verify-client']).toBe('optional');
+    }
   });
 
   test('ingress-nginx: auth-tls-secret needs a namespace', () => {
