@@ -27,12 +27,13 @@ export {
   FaultAbort, FaultDelay, FaultPolicy, CorsPolicy, TrafficPolicy,
 } from './declaration/route';
 export { Tls, CertManagerTlsOptions, SecretTlsOptions } from './declaration/tls';
+export { ClientCertificates, ClientCertificateOptions, ConfigMapRef } from './declaration/client-certificates';
 export { RateLimit, RateLimitKey, RateLimitOptions } from './declaration/rate-limit';
 export { Auth, ApiKeyAuthOptions, BasicAuthOptions, JwtAuthOptions } from './declaration/auth';
 export { AccessPolicy, AllowFromOptions } from './declaration/access-policy';
 export { SecretRef } from './declaration/secret-ref';
 export {
-  IDeploymentLike, IServiceLike, ISecretLike, IContainerLike, IContainerPortLike, IServicePortLike, IObjectMetadataLike,
+  IDeploymentLike, IServiceLike, ISecretLike, IConfigMapLike, IContainerLike, IContainerPortLike, IServicePortLike, IObjectMetadataLike,
 } from './declaration/cdk8s-plus-objects';
 export { ExternalReference } from './strategies/contract';
 export { NodePortStrategyOptions, LoadBalancerStrategyOptions, ServiceResources } from './strategies/service/service';

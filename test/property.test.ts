@@ -2,7 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
-  AccessPolicy, ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
+  AccessPolicy, ApiGatewayEngine, Auth, Backend, ClientCertificates,
+  ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
   PathMatch, QueryParamMatch, RateLimit, RouteProps, Tls, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
 } from '../src';
 import { hygieneProblems } from './support/hygiene';
@@ -65,6 +66,15 @@ const externalAuths = [
   }),
 ];
 
+// Client certificates: each mode, each kind of CA (the TLS Secret itself and <secret>-cacert, as
+// Istio reads them; a Secret of its own; a ConfigMap), with and without a depth.
+const clientCertificates = fc.constantFrom(
+  ClientCertificates.require({ caSecret: 'shop-tls' }),
+  ClientCertificates.optional({ caSecret: 'shop-tls-cacert' }),
+  ClientCertificates.require({ caConfigMap: 'partners-ca' }),
+  ClientCertificates.optional({ caSecret: 'partners-ca', verifyDepth: 2 }),
+);
+
 // Body limits in each unit a target writes: g/m/k (nginx), megabytes/kilobytes/bytes (Kong).
 const bodyLimit = fc.constantFrom(Size.mebibytes(8), Size.gibibytes(1), Size.kibibytes(64), Size.kibibytes(1.5), Size.kibibytes(0.5));
 
@@ -112,6 +122,7 @@ const declarationWith = (policies: number) => fc.record({
   backend: sometimes(backendKind, 85),
   routes: sometimes(fc.array(routeWith(policies), { minLength: 1, maxLength: 4 }), 70),
   tls: sometimes(fc.constantFrom('secret', 'cert-manager'), 30),
+  clientCertificates: sometimes(clientCertificates, 30 * policies),
   httpsRedirectCode: sometimes(fc.constantFrom(301, 302, 307, 308), 40 * policies),
   timeout: sometimes(seconds, 30 * policies),
   idleTimeout: sometimes(seconds, 5 * policies),
@@ -129,6 +140,7 @@ const l4Declaration: fc.Arbitrary<Declaration> = fc.record({
   backend: sometimes(backendKind, 90),
   routes: sometimes(fc.array(route, { minLength: 1, maxLength: 1 }), 15),
   tls: sometimes(fc.constantFrom('secret', 'cert-manager'), 10),
+  clientCertificates: sometimes(clientCertificates, 10),
   httpsRedirectCode: sometimes(fc.constantFrom(301, 308), 10),
   timeout: sometimes(seconds, 10),
   idleTimeout: sometimes(seconds, 5),
@@ -152,7 +164,8 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
   return {
     hosts: d.hosts,
     backend: d.backend && backendOf(d.backend, dep),
-    tls: d.tls === undefined ? undefined : d.tls === 'secret' ? Tls.fromSecret('shop-tls') : Tls.certManager({ clusterIssuer: 'letsencrypt' }),
+    tls: d.tls === undefined ? undefined : d.tls === 'secret' ? Tls.fromSecret('shop-tls', { clientCertificates: d.clientCertificates })
+      : Tls.certManager({ clusterIssuer: 'letsencrypt', secretName: 'shop-tls', clientCertificates: d.clientCertificates }),
     // A redirect status with TLS (without it, the declaration is an error on every strategy).
     httpsRedirectCode: d.tls === undefined ? undefined : d.httpsRedirectCode,
     timeout: d.timeout,
@@ -247,6 +260,8 @@ describe('random invalid declarations', () => {
         range: anything,
         code: fc.integer({ min: -1, max: 600 }),
         kib: fc.oneof(fc.double(), fc.constantFrom(0, -0, 1e300, Number.NaN)),
+        depth: fc.oneof(fc.integer({ min: -3, max: 5 }), fc.double(), fc.constantFrom(2 ** 31, Number.NaN)),
+        configMap: fc.boolean(),
       }),
       (x) => {
         const chart = testChart('prop', 'shop');
@@ -277,6 +292,10 @@ describe('random invalid declarations', () => {
             auth: Auth.basic({ secret: x.secret }),
             access: AccessPolicy.allowFrom([x.range], { except: [x.range] }),
             maxRequestBody: x.kib < 0 ? undefined : Size.kibibytes(x.kib),
+            tls: Tls.fromSecret(x.secret, {
+              clientCertificates: (x.configMap ? ClientCertificates.optional : ClientCertificates.require)(
+                x.configMap ? { caConfigMap: x.secret, verifyDepth: x.depth } : { caSecret: x.secret, verifyDepth: x.depth }),
+            }),
           });
         } catch (e) {
           expect(e).toBeInstanceOf(ExposureError);

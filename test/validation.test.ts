@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AccessPolicy, ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
+  AccessPolicy, ApiGatewayEngine, Auth, Backend, ClientCertificates,
+  ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
   PathMatch, QueryParamMatch, RateLimit, Tls,
 } from '../src';
 import { declarationError, find, synthChecked, testChart } from './support/synth';
@@ -379,5 +380,54 @@ describe('external authentication: values', () => {
       'auth: responseHeaders is an array; use an array of strings'],
   ])('runtime types (JavaScript): %s', (_name, options, message) => {
     expect(engineError(Auth.external(options as any))).toBe(`ExposedService test/public: ${message}`);
+  });
+});
+
+describe('client certificates: values', () => {
+  // On the NGINX engine, which takes either CA and a depth: each value's problem is the only one.
+  const clientError = (clientCertificates: unknown) => declarationError({
+    strategy: gateway(), backend: httpbin(), hosts: ['a.example.com'], tls: Tls.fromSecret('a-tls', { clientCertificates: clientCertificates as ClientCertificates }),
+  }).message;
+
+  test.each<[string, unknown, string[]]>([
+    ['neither CA', ClientCertificates.require({}), ['neither caSecret nor caConfigMap is set; set the Secret or the ConfigMap with the CA bundle (ca.crt)']],
+    ['both CAs', ClientCertificates.optional({ caSecret: 'a', caConfigMap: 'b' }), ['both caSecret and caConfigMap are set; set one']],
+    ['a CA Secret name that is not DNS', ClientCertificates.require({ caSecret: 'Partners_CA' }),
+      ['caSecret "Partners_CA" is not a DNS-1123 subdomain; use lowercase letters, digits, "-" and "."']],
+    ['an empty ConfigMap name', ClientCertificates.require({ caConfigMap: '' }), ['caConfigMap is empty']],
+    ['a depth of 0', ClientCertificates.require({ caSecret: 'ca', verifyDepth: 0 }), ['verifyDepth is a number (0); use a whole number from 1 to 2147483647']],
+    ['a fractional depth', ClientCertificates.require({ caSecret: 'ca', verifyDepth: 1.5 }), ['verifyDepth is a number (1.5); use a whole number from 1 to 2147483647']],
+    ['a depth beyond an int', ClientCertificates.require({ caSecret: 'ca', verifyDepth: 2 ** 31 }),
+      ['verifyDepth is a number (2147483648); use a whole number from 1 to 2147483647']],
+    ['a depth as a string (JavaScript)', ClientCertificates.require({ caSecret: 'ca', verifyDepth: '2' as any }),
+      ['verifyDepth is a string ("2"); use a whole number from 1 to 2147483647']],
+    ['a number for the Secret (JavaScript)', ClientCertificates.require({ caSecret: 5 as any }), ['caSecret is a number (5); use the Secret\'s name or a cdk8s-plus Secret']],
+    ['an array for the ConfigMap (JavaScript)', ClientCertificates.require({ caConfigMap: ['ca'] as any }),
+      ['caConfigMap is an array; use the ConfigMap\'s name or a cdk8s-plus ConfigMap']],
+    ['no options (JavaScript)', ClientCertificates.require(undefined as any), ['options is undefined; use an object with caSecret or caConfigMap']],
+    ['not a ClientCertificates (JavaScript)', { caSecret: 'ca' }, ['is an object; use ClientCertificates.require(...) or ClientCertificates.optional(...)']],
+  ])('%s', (_name, clientCertificates, messages) => {
+    expect(clientError(clientCertificates)).toBe(messages.map((m) => `ExposedService test/public: tls.clientCertificates: ${m}`).join('\n'));
+  });
+
+  test('cert-manager TLS takes client certificates too, checked the same way', () => {
+    expect(declarationError({
+      strategy: gateway(),
+      backend: httpbin(),
+      hosts: ['a.example.com'],
+      tls: Tls.certManager({ clusterIssuer: 'le', clientCertificates: ClientCertificates.require({ caSecret: 'ca', verifyDepth: -1 }) }),
+    }).message).toBe('ExposedService test/public: tls.clientCertificates: verifyDepth is a number (-1); use a whole number from 1 to 2147483647');
+  });
+
+  test('a cdk8s-plus ConfigMap names the CA', () => {
+    const chart = testChart('test', 'shop');
+    const ca = new kplus.ConfigMap(chart, 'ca', { data: { 'ca.crt': 'x' } });
+    new ExposedService(chart, 'public', {
+      strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }),
+      backend: httpbin(),
+      hosts: ['a.example.com'],
+      tls: Tls.fromSecret('a-tls', { clientCertificates: ClientCertificates.require({ caConfigMap: ca }) }),
+    });
+    expect(find(synthChecked(chart), 'Gateway').spec.tls.frontend.default.validation.caCertificateRefs).toEqual([{ group: '', kind: 'ConfigMap', name: ca.name }]);
   });
 });

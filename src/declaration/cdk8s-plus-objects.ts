@@ -70,3 +70,12 @@ export interface ISecretLike {
   /** The Secret's name (`metadata.name`). */
   readonly name: string;
 }
+
+/**
+ * A ConfigMap of this app: a `ConfigMap` of any cdk8s-plus from cdk8s-plus-27 to -33. The library
+ * writes only its name; it never reads the ConfigMap's data.
+ */
+export interface IConfigMapLike {
+  /** The ConfigMap's name (`metadata.name`). */
+  readonly name: string;
+}

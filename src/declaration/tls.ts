@@ -1,5 +1,6 @@
+import { ClientCertificates, ClientCertificatesSpec } from './client-certificates';
 import { SecretRef, secretName, secretRefProblem, secretTypeProblem } from './secret-ref';
-import { notAnOptionsObject } from '../core/runtime-types';
+import { describeValue, notAnOptionsObject } from '../core/runtime-types';
 import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from '../core/validators';
 
 /** Options for `Tls.certManager`. Exactly one of `issuer` and `clusterIssuer`. */
@@ -24,6 +25,13 @@ export interface CertManagerTlsOptions {
    * @example Tls.certManager({ clusterIssuer: 'letsencrypt', secretName: 'shop-cert' })
    */
   readonly secretName?: string;
+
+  /**
+   * Verify client certificates where TLS terminates (mutual TLS at the edge).
+   * @default - no client certificate is asked for
+   * @example Tls.certManager({ clusterIssuer: 'letsencrypt', clientCertificates: ClientCertificates.require({ caSecret: 'partners-ca' }) })
+   */
+  readonly clientCertificates?: ClientCertificates;
 }
 
 /** Options for `Tls.fromSecret`. */
@@ -35,19 +43,28 @@ export interface SecretTlsOptions {
    * @example Tls.fromSecret('wildcard-tls', { namespace: 'certs' })
    */
   readonly namespace?: string;
+
+  /**
+   * Verify client certificates where TLS terminates (mutual TLS at the edge).
+   * @default - no client certificate is asked for
+   * @example Tls.fromSecret('shop-tls', { clientCertificates: ClientCertificates.require({ caSecret: 'partners-ca' }) })
+   */
+  readonly clientCertificates?: ClientCertificates;
 }
 
 /** Where a Tls takes its certificate from (internal). */
-export type TlsSpec =
+export type TlsSpec = (
   | { readonly kind: 'secret'; readonly secretName: string; readonly secretNamespace?: string }
-  | { readonly kind: 'cert-manager'; readonly issuerKind: 'Issuer' | 'ClusterIssuer'; readonly issuerName: string; readonly secretName?: string };
+  | { readonly kind: 'cert-manager'; readonly issuerKind: 'Issuer' | 'ClusterIssuer'; readonly issuerName: string; readonly secretName?: string }
+) & { readonly clientCertificates?: ClientCertificatesSpec };
 
 /** Where the certificate for the exposure's hosts comes from. TLS needs `hosts`. */
 export abstract class Tls {
   /** A `kubernetes.io/tls` Secret that exists (or that this app declares). */
   public static fromSecret(secret: SecretRef, options: SecretTlsOptions = {}): Tls {
     const types = problemsOf(secretRefProblem(secret), notAnOptionsObject(options, 'options'), secretTypeProblem(secret, 'TLS', 'kubernetes.io/tls'));
-    return new SecretTls(secretName(secret), types.length > 0 ? undefined : options.namespace, types);
+    const valid = types.length === 0;
+    return new SecretTls(secretName(secret), valid ? options.namespace : undefined, valid ? options.clientCertificates : undefined, types);
   }
 
   /** A certificate issued by cert-manager for the exposure's hosts. */
@@ -58,21 +75,33 @@ export abstract class Tls {
   /** @internal */
   public readonly _problems: readonly string[];
 
+  /** The problems of `clientCertificates` (reported under its own field). @internal */
+  public readonly _clientCertificateProblems: readonly string[];
+
   /** What was declared; read by the intent builder. @internal */
   public abstract readonly _spec: TlsSpec;
 
-  protected constructor(problems: string[]) {
+  protected constructor(problems: string[], clientCertificates: unknown) {
     this._problems = problems;
+    this._clientCertificateProblems = clientCertificates === undefined ? []
+      : clientCertificates instanceof ClientCertificates ? clientCertificates._problems
+        : [`is ${describeValue(clientCertificates)}; use ClientCertificates.require(...) or ClientCertificates.optional(...)`];
   }
+}
+
+/** The spec of declared client certificates, when they are valid ones. */
+function clientCertificatesSpec(value: unknown): ClientCertificatesSpec | undefined {
+  return value instanceof ClientCertificates ? value._spec : undefined;
 }
 
 class SecretTls extends Tls {
   public readonly _spec: TlsSpec;
 
-  constructor(name: string, namespace: string | undefined, types: string[]) {
+  constructor(name: string, namespace: string | undefined, clientCertificates: unknown, types: string[]) {
     super(types.length > 0 ? types
-      : problemsOf(dnsSubdomainProblem(name, 'secret name'), namespace === undefined ? undefined : dnsLabelProblem(namespace, 'secret namespace')));
-    this._spec = { kind: 'secret', secretName: name, secretNamespace: namespace };
+      : problemsOf(dnsSubdomainProblem(name, 'secret name'), namespace === undefined ? undefined : dnsLabelProblem(namespace, 'secret namespace')),
+    clientCertificates);
+    this._spec = { kind: 'secret', secretName: name, secretNamespace: namespace, clientCertificates: clientCertificatesSpec(clientCertificates) };
   }
 }
 
@@ -81,7 +110,7 @@ class CertManagerTls extends Tls {
 
   constructor(options: CertManagerTlsOptions) {
     const types = problemsOf(options === undefined ? 'options is undefined; use an object' : notAnOptionsObject(options, 'options'));
-    const { issuer, clusterIssuer, secretName: name } = types.length > 0 ? {} as CertManagerTlsOptions : options;
+    const { issuer, clusterIssuer, secretName: name, clientCertificates } = types.length > 0 ? {} as CertManagerTlsOptions : options;
     const both = issuer !== undefined && clusterIssuer !== undefined;
     const none = issuer === undefined && clusterIssuer === undefined;
     super(types.length > 0 ? types : problemsOf(
@@ -90,9 +119,10 @@ class CertManagerTls extends Tls {
       issuer === undefined ? undefined : dnsSubdomainProblem(issuer, 'issuer'),
       clusterIssuer === undefined ? undefined : dnsSubdomainProblem(clusterIssuer, 'clusterIssuer'),
       name === undefined ? undefined : dnsSubdomainProblem(name, 'secret name'),
-    ));
+    ), clientCertificates);
+    const client = clientCertificatesSpec(clientCertificates);
     this._spec = issuer !== undefined
-      ? { kind: 'cert-manager', issuerKind: 'Issuer', issuerName: issuer, secretName: name }
-      : { kind: 'cert-manager', issuerKind: 'ClusterIssuer', issuerName: clusterIssuer ?? '', secretName: name };
+      ? { kind: 'cert-manager', issuerKind: 'Issuer', issuerName: issuer, secretName: name, clientCertificates: client }
+      : { kind: 'cert-manager', issuerKind: 'ClusterIssuer', issuerName: clusterIssuer ?? '', secretName: name, clientCertificates: client };
   }
 }

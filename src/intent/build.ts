@@ -65,6 +65,7 @@ class IntentBuilder {
     let tls;
     if (props.tls !== undefined) {
       this.problems.addAll('tls', props.tls._problems);
+      this.problems.addAll('tls.clientCertificates', props.tls._clientCertificateProblems);
       if (hosts.length === 0) this.problems.add('tls', 'TLS needs hosts: a certificate is issued and served for names; set hosts');
       tls = this.tls(props.tls, `${name}-tls`, props.httpsRedirectCode);
     }
@@ -92,12 +93,14 @@ class IntentBuilder {
 
   private tls(tls: Tls, defaultSecretName: string, redirectCode: number | undefined): TlsIntent {
     const spec = tls._spec;
+    const clientCertificates = spec.clientCertificates && { ...spec.clientCertificates, ca: { ...spec.clientCertificates.ca } };
     if (spec.kind === 'cert-manager') {
       const certManager = { issuerKind: spec.issuerKind, issuerName: spec.issuerName };
-      return { secretName: spec.secretName ?? defaultSecretName, certManager, redirectCode };
+      return { secretName: spec.secretName ?? defaultSecretName, certManager, redirectCode, clientCertificates };
     }
     // A Secret in the exposure's own namespace is no cross-namespace reference.
-    return { secretName: spec.secretName, secretNamespace: spec.secretNamespace === this.namespace ? undefined : spec.secretNamespace, redirectCode };
+    const secretNamespace = spec.secretNamespace === this.namespace ? undefined : spec.secretNamespace;
+    return { secretName: spec.secretName, secretNamespace, redirectCode, clientCertificates };
   }
 
   private hosts(hosts: string[]): string[] {

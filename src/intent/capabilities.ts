@@ -27,6 +27,16 @@ export const FEATURES = {
   'tls-cert-manager': 'Certificates from cert-manager (`Tls.certManager`)',
   /** Declared by `Tls.fromSecret(name, { namespace })` with another namespace than the exposure's. */
   'cross-namespace-secret': 'TLS Secret in another namespace',
+  /** Declared by `tls: Tls.*({ clientCertificates })`: client certificates verified where TLS terminates. */
+  'client-certificates': 'Client certificates, mutual TLS (`clientCertificates`)',
+  /** Declared by `ClientCertificates.optional(...)`: a client without a certificate is admitted. */
+  'client-certificates-optional': 'Optional client certificates (`ClientCertificates.optional`)',
+  /** Declared by a client CA bundle in a Secret (`caSecret`). */
+  'client-ca-secret': 'Client CA bundle in a Secret (`caSecret`)',
+  /** Declared by a client CA bundle in a ConfigMap (`caConfigMap`). */
+  'client-ca-config-map': 'Client CA bundle in a ConfigMap (`caConfigMap`)',
+  /** Declared by `verifyDepth` of client certificates. */
+  'client-certificate-depth': 'Client certificate chain depth (`verifyDepth`)',
   /** Declared by `httpsRedirectCode`: the status of the redirect from plain HTTP to HTTPS. */
   'https-redirect-code': 'Status of the HTTPS redirect (`httpsRedirectCode`)',
   /** Declared by more than one route, or by one route that does not take every request. */

@@ -23,6 +23,13 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
   if (intent.tls?.certManager) add('tls-cert-manager', 'tls');
   if (intent.tls?.secretNamespace !== undefined) add('cross-namespace-secret', 'tls');
   if (intent.tls?.redirectCode !== undefined) add('https-redirect-code', 'httpsRedirectCode');
+  const client = intent.tls?.clientCertificates;
+  if (client !== undefined) {
+    add('client-certificates', 'tls.clientCertificates');
+    if (client.mode === 'optional') add('client-certificates-optional', 'tls.clientCertificates');
+    add(client.ca.kind === 'secret' ? 'client-ca-secret' : 'client-ca-config-map', `tls.clientCertificates.${client.ca.kind === 'secret' ? 'caSecret' : 'caConfigMap'}`);
+    if (client.verifyDepth !== undefined) add('client-certificate-depth', 'tls.clientCertificates.verifyDepth');
+  }
   if (intent.routes.length > 1 || !intent.routes.every((r) => isCatchAll(r.match))) add('path-routing', 'routes');
 
   for (const route of intent.routes) {

@@ -1,4 +1,4 @@
-import { BackendIntent, backendKey, ExposureIntent } from './model';
+import { BackendIntent, backendKey, ExposureIntent, TlsIntent } from './model';
 
 /** The workload a front routes to: a gateway the exposure deploys. */
 export interface FrontTarget {
@@ -39,7 +39,8 @@ export function frontIntent(intent: ExposureIntent, target: FrontTarget): Exposu
     name: intent.name,
     namespace: intent.namespace,
     hosts: target.l4 ? [] : intent.hosts,
-    tls: target.l4 ? undefined : intent.tls,
+    // Client certificates are the workload's to verify (it refuses them behind an L7 front).
+    tls: target.l4 || intent.tls === undefined ? undefined : withoutClientCertificates(intent.tls),
     routes: [{
       field: 'routes',
       isDefault: true,
@@ -53,4 +54,9 @@ export function frontIntent(intent: ExposureIntent, target: FrontTarget): Exposu
     preserveClientAddress: target.l4 && target.needsClientAddress ? true : undefined,
     passBodiesUpToBytes: target.l4 ? undefined : target.largestBodyBytes,
   };
+}
+
+function withoutClientCertificates(tls: TlsIntent): TlsIntent {
+  const { clientCertificates: _, ...rest } = tls;
+  return rest;
 }

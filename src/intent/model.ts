@@ -139,6 +139,20 @@ export interface TlsIntent {
   readonly certManager?: { readonly issuerKind: 'Issuer' | 'ClusterIssuer'; readonly issuerName: string };
   /** The declared status of the redirect from plain HTTP to HTTPS; unset: the strategy's own. */
   readonly redirectCode?: number;
+  /** Set when client certificates are verified where TLS terminates. */
+  readonly clientCertificates?: ClientCertificatesIntent;
+}
+
+/**
+ * Client certificates verified against a CA bundle (the PEM under `ca.crt` of a Secret or a
+ * ConfigMap in the exposure's namespace). `require`: no valid certificate, no connection;
+ * `optional`: a client without one is admitted, an invalid one refused.
+ */
+export interface ClientCertificatesIntent {
+  readonly mode: 'require' | 'optional';
+  readonly ca: { readonly kind: 'secret' | 'config-map'; readonly name: string };
+  /** nginx's `ssl_verify_depth`; unset: the proxy's own. */
+  readonly verifyDepth?: number;
 }
 
 /** Authentication of a route. */

@@ -1,9 +1,10 @@
 import { X509Certificate } from 'crypto';
 import * as tls from 'tls';
 import { Duration, Size } from 'cdk8s';
-import { AccessPolicy, ApiGatewayEngine, Auth, Backend, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
+import { AccessPolicy, ApiGatewayEngine, Auth, Backend, ClientCertificates, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
 import { startAuthService, TestAuthService } from '../support/auth-service';
 import { request, startBackend, TestBackend } from '../support/backends';
+import { caWithClient } from '../support/client-certificates';
 import { RunningNginx, startNginxInPod } from '../support/nginx';
 import { secretManifest, SimulatedPod, simulatePod, tlsSecret } from '../support/pod-simulation';
 import { Manifest, synthChecked, testChart } from '../support/synth';
@@ -639,5 +640,78 @@ describe('API gateway, NGINX engine, external authentication', () => {
     // Without a prefix, the auth service gets the client's URI as it is.
     expect((await send('/app/page?q=1', { authorization: 'Bearer allow' })).status).toBe(200);
     expect(auth.received[auth.received.length - 1].path).toBe('/app/page?q=1');
+  });
+});
+
+describe.each([
+  ['required, the CA in a ConfigMap', 'require' as const],
+  ['optional, the CA in a Secret', 'optional' as const],
+])('API gateway, NGINX engine, client certificates %s', (_, mode) => {
+  const HOST_MTLS = 'partners.example.com';
+  const partners = caWithClient('partners-ca', 'partner-a', 'Acme');
+  const stranger = caWithClient('other-ca', 'partner-a', 'Acme');
+  let api: TestBackend;
+  let pod: SimulatedPod;
+  let nginx: RunningNginx;
+  const get = (options: { clientCertificate?: { cert: string; key: string }; headers?: Record<string, string> } = {}) =>
+    request(nginx.ports.https, { host: HOST_MTLS, path: '/orders', https: true, ...options });
+
+  beforeAll(async () => {
+    api = await startBackend('api');
+    const ca = mode === 'require' ? { caConfigMap: 'partners-ca' } : { caSecret: 'partners-ca' };
+    const manifests = gatewayOf((chart) => new ExposedService(chart, 'partners', {
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+      hosts: [HOST_MTLS],
+      backend: Backend.fromName('api', 8080),
+      tls: Tls.fromSecret('partners-tls', { clientCertificates: mode === 'require' ? ClientCertificates.require(ca) : ClientCertificates.optional(ca) }),
+    }));
+    // The CA bundle as a user stores it: ca.crt of a ConfigMap or of an Opaque Secret.
+    const caObject = mode === 'require'
+      ? { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'partners-ca', namespace: 'shop' }, data: { 'ca.crt': partners.ca.cert } } as Manifest
+      : secretManifest('partners-ca', { 'ca.crt': partners.ca.cert }, 'Opaque', 'shop');
+    pod = await simulatePod({ manifests, secrets: [tlsSecret('partners-tls', HOST_MTLS), caObject] });
+    nginx = await startNginxInPod(pod, { upstreams: { [fqdn('api')]: `127.0.0.1:${api.port}` } });
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+    pod?.dispose();
+    await api?.close();
+  });
+
+  test('a certificate of the CA reaches the backend, which learns who the client is (a forged identity header is replaced)', async () => {
+    const before = api.received.length;
+    const res = await get({ clientCertificate: partners.client, headers: { 'ssl-client-subject-dn': 'CN=admin', 'ssl-client-verify': 'SUCCESS' } });
+    expect(res.status).toBe(200);
+    const seen = api.received.slice(before)[0].headers;
+    expect(seen['ssl-client-verify']).toBe('SUCCESS');
+    expect(seen['ssl-client-subject-dn']).toBe('O=Acme,CN=partner-a');
+    expect(seen['ssl-client-issuer-dn']).toBe('CN=partners-ca');
+    const forwarded = new X509Certificate(decodeURIComponent(String(seen['ssl-client-cert'])));
+    expect(forwarded.fingerprint256).toBe(new X509Certificate(partners.client.cert).fingerprint256);
+  });
+
+  test('a certificate of another CA gets 400 (JSON) and never reaches the backend', async () => {
+    const before = api.received.length;
+    const res = await get({ clientCertificate: stranger.client });
+    expect(res.status).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'bad request', status: 400 });
+    expect(api.received.length).toBe(before);
+  });
+
+  test(mode === 'require' ? 'no certificate gets 400 (JSON)' : 'no certificate passes without an identity, even a forged one', async () => {
+    const before = api.received.length;
+    const res = await get({ headers: { 'ssl-client-subject-dn': 'CN=admin', 'ssl-client-cert': 'forged' } });
+    if (mode === 'require') {
+      expect(res.status).toBe(400);
+      expect(res.json()).toMatchObject({ error: 'bad request', status: 400 });
+      expect(api.received.length).toBe(before);
+    } else {
+      expect(res.status).toBe(200);
+      const seen = api.received.slice(before)[0].headers;
+      expect(seen['ssl-client-verify']).toBe('NONE');
+      expect(seen['ssl-client-subject-dn']).toBeUndefined();
+      expect(seen['ssl-client-cert']).toBeUndefined();
+    }
   });
 });

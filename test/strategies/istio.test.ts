@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch, QueryParamMatch,
+  AccessPolicy, Auth, Backend, ClientCertificates,
+  ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch, QueryParamMatch,
   RateLimit, RouteProps, Tls,
 } from '../../src';
 import { IstioStrategyOptions } from '../../src/strategies/istio/istio';
@@ -67,9 +68,10 @@ describe('istio strategy', () => {
     ]);
   });
 
-  test('TLS options: MUTUAL, no redirect, a custom selector and the gateway namespace', () => {
-    const manifests = expose({ hosts: ['a.example.com'], backend: httpbin(), tls: Tls.fromSecret('a-mtls') }, {
-      gateway: IstioGateway.create({ tlsMode: 'MUTUAL', httpsRedirect: false, selector: { app: 'edge' }, namespace: 'istio-system' }),
+  test('TLS options: client certificates (MUTUAL), no redirect, a custom selector and the gateway namespace', () => {
+    const tls = Tls.fromSecret('a-mtls', { clientCertificates: ClientCertificates.require({ caSecret: 'a-mtls' }) });
+    const manifests = expose({ hosts: ['a.example.com'], backend: httpbin(), tls }, {
+      gateway: IstioGateway.create({ httpsRedirect: false, selector: { app: 'edge' }, namespace: 'istio-system' }),
     }, 'shop');
     const gateway = find(manifests, 'Gateway');
     expect(gateway.metadata.namespace).toBe('istio-system');

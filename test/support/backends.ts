@@ -63,6 +63,8 @@ export interface RequestOptions {
   readonly headers?: Record<string, string>;
   readonly body?: string;
   readonly https?: boolean;
+  /** A client certificate (PEM) and its key, presented in the TLS handshake. */
+  readonly clientCertificate?: { readonly cert: string; readonly key: string };
 }
 
 export function request(port: number, options: RequestOptions): Promise<Response> {
@@ -77,6 +79,8 @@ export function request(port: number, options: RequestOptions): Promise<Response
       headers: { host: options.host, ...options.headers },
       servername: options.host,
       rejectUnauthorized: false,
+      cert: options.clientCertificate?.cert,
+      key: options.clientCertificate?.key,
       timeout: 15_000,
       agent: false,
     } as http.RequestOptions, (res) => {

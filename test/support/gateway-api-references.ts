@@ -31,6 +31,22 @@ export function gatewayApiReferenceProblems(manifests: readonly Manifest[], exte
   const grants = manifests.filter((m) => m.kind === 'ReferenceGrant');
 
   for (const gw of gateways) {
+    // Core support of client certificate validation: one ConfigMap (ca.crt), granted across namespaces.
+    const validations = [gw.spec.tls?.frontend?.default?.validation, ...(gw.spec.tls?.frontend?.perPort ?? []).map((p: any) => p.tls?.validation)];
+    for (const v of validations.filter((x: any) => x !== undefined)) {
+      const refs = v.caCertificateRefs ?? [];
+      if (refs.length !== 1) problems.push(`${id(gw)}: client validation with ${refs.length} CA references; core support is one ConfigMap`);
+      for (const ref of refs) {
+        if (ref.group !== '' || ref.kind !== 'ConfigMap') problems.push(`${id(gw)}: client CA ${ref.group}/${ref.kind} ${ref.name} is not a core ConfigMap`);
+        const namespace = ref.namespace ?? ns(gw);
+        if (namespace !== ns(gw) && !granted(grants, 'Gateway', ns(gw), 'ConfigMap', ref.name, namespace)) {
+          problems.push(`${id(gw)}: client CA ConfigMap ${namespace}/${ref.name} without a ReferenceGrant`);
+        }
+        const declared = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === ref.name && ns(m) === namespace);
+        if (declared !== undefined && declared.data?.['ca.crt'] === undefined) problems.push(`${id(gw)}: client CA ConfigMap ${ref.name} has no ca.crt`);
+      }
+      if (!(gw.spec.listeners ?? []).some((l: any) => l.protocol === 'HTTPS')) problems.push(`${id(gw)}: client validation without an HTTPS listener`);
+    }
     for (const l of gw.spec.listeners ?? []) {
       for (const ref of l.tls?.certificateRefs ?? []) {
         if (ref.namespace !== undefined && ref.namespace !== ns(gw) && !granted(grants, 'Gateway', ns(gw), 'Secret', ref.name, ref.namespace)) {

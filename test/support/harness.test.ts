@@ -167,6 +167,25 @@ describe('Gateway API checks', () => {
       .toEqual(['HTTPRoute/r: no listener of Gateway gw accepts the route']);
   });
 
+  test('client certificate validation: one core ConfigMap with ca.crt, granted across namespaces, on a Gateway with HTTPS', () => {
+    const https = { name: 'https', protocol: 'HTTPS', port: 443, hostname: 'a.example.com', tls: { mode: 'Terminate', certificateRefs: [{ name: 'cert' }] } };
+    const validating = (refs: any[], l: any = https): Manifest => {
+      const gw = gateway(l);
+      return { ...gw, spec: { ...gw.spec, tls: { frontend: { default: { validation: { caCertificateRefs: refs } } } } } };
+    };
+    const configMap = (data: any): Manifest => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ca', namespace: 'shop' }, data });
+    expect(gatewayApiReferenceProblems([validating([{ group: '', kind: 'ConfigMap', name: 'ca' }])], [], [])).toEqual([]);
+    expect(gatewayApiReferenceProblems([validating([{ group: '', kind: 'ConfigMap', name: 'ca' }]), configMap({ 'ca.crt': 'pem' })], [], [])).toEqual([]);
+    expect(gatewayApiReferenceProblems([validating([{ group: '', kind: 'ConfigMap', name: 'ca' }]), configMap({ 'tls.crt': 'pem' })], [], []))
+      .toEqual(['Gateway/gw: client CA ConfigMap ca has no ca.crt']);
+    expect(gatewayApiReferenceProblems([validating([{ group: '', kind: 'Secret', name: 'ca' }])], [], []))
+      .toEqual(['Gateway/gw: client CA /Secret ca is not a core ConfigMap']);
+    expect(gatewayApiReferenceProblems([validating([{ group: '', kind: 'ConfigMap', name: 'ca', namespace: 'pki' }])], [], []))
+      .toEqual(['Gateway/gw: client CA ConfigMap pki/ca without a ReferenceGrant']);
+    expect(gatewayApiReferenceProblems([validating([{ group: '', kind: 'ConfigMap', name: 'ca' }], listener)], [], []))
+      .toEqual(['Gateway/gw: client validation without an HTTPS listener']);
+  });
+
   test('finds cross-namespace references without a ReferenceGrant', () => {
     const other = route({ backendRefs: [{ name: 'users', namespace: 'team-a', port: 80 }] });
     expect(gatewayApiReferenceProblems([gateway(listener), other], [{ name: 'users', namespace: 'team-a', port: 80 }], []))

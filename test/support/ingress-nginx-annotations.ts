@@ -47,6 +47,8 @@ const validUpstreamAnnotation = MustCompile(String.raw`^((error|timeout|invalid_
 // auth/main.go (unanchored, as upstream)
 const authTypeRegex = MustCompile('basic|digest');
 const authSecretTypeRegex = MustCompile('auth-file|auth-map');
+// authtls/main.go
+const authVerifyClientRegex = MustCompile(String.raw`^(on|off|optional|optional_no_ca)$`);
 
 /** An AnnotationValidator: the error, or undefined when the value passes. */
 type Validator = (value: string) => string | undefined;
@@ -134,6 +136,12 @@ const ANNOTATIONS: Readonly<Record<string, AnnotationConfig>> = {
   'auth-url': config(ValidateRegex(URLWithNginxVariableRegex, true, 'URLWithNginxVariableRegex'), 'High', REJECTED),
   'auth-signin': config(ValidateRegex(URLWithNginxVariableRegex, true, 'URLWithNginxVariableRegex'), 'High', REJECTED),
   'auth-response-headers': config(ValidateRegex(HeadersVariable, true, 'HeadersVariable'), 'Medium', REJECTED),
+  // authtls (k8s.ParseNameNS: a value without exactly one "/" denies the location)
+  'auth-tls-secret': config((v) => ValidateRegex(BasicCharsRegex, true, 'BasicCharsRegex')(v)
+    ?? (v.split('/').length === 2 ? undefined : `invalid format (namespace/name) found in '${v}'`), 'Medium', 'ingress-nginx denies the location (503)'),
+  'auth-tls-verify-client': config(ValidateRegex(authVerifyClientRegex, true, 'authVerifyClientRegex'), 'Medium', fallsBack('"on" (certificates required)')),
+  'auth-tls-verify-depth': config(ValidateInt, 'Low', fallsBack('1')),
+  'auth-tls-pass-certificate-to-upstream': config(ValidateBool, 'Low', fallsBack('false (no ssl-client-cert header)')),
   // rewrite
   'rewrite-target': config(ValidateRegex(RegexPathWithCapture, false, 'RegexPathWithCapture'), 'Medium', fallsBack('"" (no rewrite)')),
   'use-regex': config(ValidateBool, 'Low', fallsBack('false')),

@@ -65,11 +65,18 @@ export function prepareNginx(config: string, options: LocalizeOptions = {}): Pre
     fs.writeFileSync(path.join(dir, 'tls', 'tls.crt'), crt);
     fs.writeFileSync(path.join(dir, 'tls', 'tls.key'), key);
   }
+  // The client CA bundle: any certificate makes a valid bundle for `nginx -t` (the end-to-end
+  // tests mount the real one from the simulated pod).
+  if (config.includes('/etc/nginx/client-ca/')) {
+    fs.mkdirSync(path.join(dir, 'client-ca'));
+    fs.writeFileSync(path.join(dir, 'client-ca', 'ca.crt'), selfSignedCertificate().crt);
+  }
 
   const accessLog = path.join(dir, 'access.log');
   // Paths of the configuration, which always follow white space; /tmp first (the prefix is under it).
   const localized = localize(config.replace(/(?<=\s)\/tmp\//g, `${dir}/tmp/`))
     .replace(/(?<=\s)\/etc\/nginx\/tls\//g, `${dir}/tls/`)
+    .replace(/(?<=\s)\/etc\/nginx\/client-ca\//g, `${dir}/client-ca/`)
     .replace(/(?<=\s)\/var\/cache\/nginx/g, `${dir}/cache`)
     .replace('error_log /dev/stderr warn;', `error_log ${dir}/error.log warn;`)
     .replace('access_log /dev/stdout usage;', `access_log ${accessLog} usage;`)

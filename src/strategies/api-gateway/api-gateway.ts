@@ -72,7 +72,20 @@ export class ApiGatewayRenderer implements StrategyRenderer {
 
   /** What the engine cannot express. A route inheriting a policy repeats its problem: each is told once. */
   public check(intent: ExposureIntent): Problem[] {
-    return distinctProblems([...this.engine.check(intent), ...this.clientAddressProblems(intent)]);
+    return distinctProblems([...this.engine.check(intent), ...this.clientAddressProblems(intent), ...this.clientCertificateProblems(intent)]);
+  }
+
+  /**
+   * A client certificate is verified where TLS terminates: behind an L7 front that is the front,
+   * and the gateway, reached over plain HTTP, sees none.
+   */
+  private clientCertificateProblems(intent: ExposureIntent): Problem[] {
+    const l4 = this.exposedVia === undefined || this.exposedVia.capabilities.tls === 'none';
+    return l4 || intent.tls?.clientCertificates === undefined ? [] : [{
+      field: 'tls.clientCertificates',
+      message: `behind ${this.exposedVia!.name} TLS ends at the front, so the gateway sees no client certificate; `
+        + 'expose the gateway with loadBalancer or nodePort (it then terminates TLS), or declare the exposure with the front\'s strategy itself',
+    }];
   }
 
   /**

@@ -19,6 +19,12 @@ const API_GATEWAY_KONG: Capabilities = {
   'query-match': 'none',
   'redirect': 'none',
   'mirror': 'none',
+  // mtls-auth is a Kong Enterprise plugin.
+  'client-certificates': 'none',
+  'client-certificates-optional': 'none',
+  'client-ca-secret': 'none',
+  'client-ca-config-map': 'none',
+  'client-certificate-depth': 'none',
 };
 
 export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
@@ -27,12 +33,12 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
   notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors, '
     + 'client IP lists (`allow`/`deny` by a `geo` of the client address; behind an L7 front, `trustedProxies`), '
     + 'external authentication (`auth_request` to the auth service) and per-consumer usage logs; '
-    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts. nginx OSS cannot validate JWTs.',
+    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts; client certificates (`ssl_verify_client`, where the gateway terminates TLS: no front or a Service front) with the identity in `ssl-client-verify`, `ssl-client-subject-dn`, `ssl-client-issuer-dn` and `ssl-client-cert`. nginx OSS cannot validate JWTs.',
 };
 
 export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
   strategy: 'apiGateway (kong)',
   capabilities: API_GATEWAY_KONG,
   notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs; client IP lists through `ip-restriction` (behind an L7 front, `trustedProxies`); '
-    + 'WebSocket upgrades pass through, `idleTimeout` as the service\'s read and write timeouts; no external authentication (no bundled plugin of Kong OSS forwards requests to an auth service).',
+    + 'WebSocket upgrades pass through, `idleTimeout` as the service\'s read and write timeouts; no external authentication (no bundled plugin of Kong OSS forwards requests to an auth service); client certificates need `mtls-auth`, a Kong Enterprise plugin.',
 };

@@ -17,10 +17,17 @@ export function backendAddress(backend: BackendIntent, intent: ExposureIntent, c
   return `${namespace === undefined ? backend.name : `${backend.name}.${namespace}.svc.${clusterDomain}`}:${backend.port}`;
 }
 
-/** A Secret the gateway container mounts read-only (API keys, htpasswd files, TLS). */
+/**
+ * A Secret the gateway container mounts read-only (API keys, htpasswd files, TLS), or with
+ * `configMap` a ConfigMap of that name (a client CA bundle).
+ */
 export interface SecretMount {
   readonly secretName: string;
   readonly mountPath: string;
+  /** The object is a ConfigMap. */
+  readonly configMap?: boolean;
+  /** Only these keys are projected (the pod does not start without them); unset: every key. */
+  readonly keys?: readonly string[];
 }
 
 /** Where the gateway terminates TLS, if it does (no L7 strategy in front of it). */

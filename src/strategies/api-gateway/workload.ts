@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Lazy, Names, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EngineConfig } from './engine';
+import { EngineConfig, SecretMount } from './engine';
 import type * as k8s from '../../../imports/k8s';
 import { resourceName } from '../../core/naming';
 import { BOOLEAN, Field, NUMBER, object, optional, required, Shape, SIZE } from '../../core/runtime-shape';
@@ -281,6 +281,12 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
 }
 
 /** The gateway pod: the proxy, and (with credentials) the init container that renders them. */
+/** The volume of a mounted Secret or ConfigMap, projecting only `keys` when set. */
+function mountedVolume(m: SecretMount, name: string): k8s.Volume {
+  const items = m.keys?.map((key) => ({ key, path: key }));
+  return m.configMap ? { name, configMap: { name: m.secretName, items } } : { name, secret: { secretName: m.secretName, items } };
+}
+
 function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabels: Record<string, string>, configMapName: string,
   namespace: string | undefined): k8s.PodSpec {
   const securityContext = containerSecurityContext(config.runAsUser);
@@ -318,7 +324,7 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
     volumes: [
       { name: 'config', configMap: { name: configMapName } },
       ...config.writablePaths.map((_, i) => ({ name: `scratch-${i}`, emptyDir: {} })),
-      ...config.secretMounts.map((m, i) => ({ name: `secret-${i}`, secret: { secretName: m.secretName } })),
+      ...config.secretMounts.map((m, i) => mountedVolume(m, `secret-${i}`)),
       ...(credentials === undefined ? [] : [{ name: 'credentials', emptyDir: { medium: 'Memory' } }]),
     ],
     affinity: spreadOverNodes(podLabels, namespace),

@@ -26,6 +26,9 @@ const GATEWAY_API: Capabilities = {
   'response-headers': 'native',
   'mirror': 'native',
   'cors': 'native',
+  // A created Gateway's spec.tls.frontend.default.validation: a ConfigMap CA, AllowValidOnly.
+  'client-certificates': 'native',
+  'client-ca-config-map': 'native',
 };
 
 /** Gateway API, experimental channel: adds retries and the ExternalAuth filter. */
@@ -34,7 +37,7 @@ const GATEWAY_API_EXPERIMENTAL: Capabilities = { ...GATEWAY_API, 'retries': 'nat
 export const GATEWAY_API_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi',
   capabilities: GATEWAY_API,
-  notes: 'Gateway API `gateway.networking.k8s.io/v1` standard channel (v1.6): Gateway (or a parentRef to an existing one) + HTTPRoute (+ ReferenceGrant `v1beta1` across namespaces); any implementation.',
+  notes: 'Gateway API `gateway.networking.k8s.io/v1` standard channel (v1.6): Gateway (or a parentRef to an existing one) + HTTPRoute (+ ReferenceGrant `v1beta1` across namespaces); any implementation. Client certificates through the created Gateway\'s `spec.tls.frontend.default.validation` (a ConfigMap CA, `AllowValidOnly`; `AllowInsecureFallback` also admits invalid certificates, so optional ones are refused); no header carries the identity in the standard API.',
 };
 
 export const GATEWAY_API_EXPERIMENTAL_ROW: StrategyCapabilities = {

@@ -25,7 +25,7 @@ export function createGateway(scope: Construct, kinds: GatewayApiKinds, intent: 
   const listeners = listenersOf(intent);
   const gateway = new kinds.Gateway(scope, 'Gateway', {
     metadata: { name: intent.name, annotations: certManagerAnnotations(intent) },
-    spec: { gatewayClassName, listeners },
+    spec: { gatewayClassName, listeners, tls: frontendTls(intent) },
   });
   const parents = (protocol: string): ParentRef[] => listeners
     .filter((l) => l.protocol === protocol)
@@ -39,6 +39,28 @@ export function createGateway(scope: Construct, kinds: GatewayApiKinds, intent: 
 export function existingGateway(intent: ExposureIntent, name: string, namespace: string, sectionName?: string): Attachment {
   const parent = { group: GROUP, kind: 'Gateway', name, namespace: namespace !== intent.namespace ? namespace : undefined, sectionName };
   return { routeParents: [parent], httpsRedirectParents: [] };
+}
+
+/**
+ * Client certificates: the Gateway-wide validation of its HTTPS listeners (all the exposure's),
+ * against the ConfigMap's ca.crt (core support: one ConfigMap). AllowValidOnly refuses a client
+ * without a valid certificate; optional certificates are refused by the capability row, since
+ * AllowInsecureFallback also admits invalid ones.
+ */
+function frontendTls(intent: ExposureIntent): gatewayApi.GatewaySpecTls | undefined {
+  const client = intent.tls?.clientCertificates;
+  if (client === undefined) return undefined;
+  if (client.ca.kind !== 'config-map' || client.mode !== 'require') throw new Error('gatewayApi: the capability check let through a client CA it cannot express');
+  return {
+    frontend: {
+      default: {
+        validation: {
+          caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: client.ca.name }],
+          mode: enumValue('AllowValidOnly'),
+        },
+      },
+    },
+  };
 }
 
 /** HTTP :80 per host (or one for every host), and with TLS an HTTPS :443 listener per host. */

@@ -65,6 +65,8 @@ const CORS_ALLOW_ORIGIN = String.raw`^([a-z]+://(\*\.)?[A-Za-z0-9\-.]*(:\d+)?|\*
 const CORS_ALLOW_METHODS = String.raw`^([A-Za-z]+,?\s?)+$`;
 /** SizeRegex: proxy-body-size. */
 const SIZE = String.raw`^(?i)\d+[bkmg]?$`;
+// authtls/main.go.
+const AUTH_TLS_VERIFY_CLIENT = String.raw`^(on|off|optional|optional_no_ca)$`;
 // proxy/main.go.
 const PROXY_NEXT_UPSTREAM = String.raw`^((error|timeout|invalid_header|http_500|http_502|http_503|http_504|http_403|http_404|http_429|non_idempotent|off)\s?)+$`;
 
@@ -143,6 +145,11 @@ export const INGRESS_NGINX_ANNOTATION_VALUES: Readonly<Record<string, Annotation
   'canary': bool('Low', { fallsBackTo: 'false', meaning: 'no canary' }),
   'canary-weight': int('Low', { fallsBackTo: '0', meaning: 'no request to the canary' }),
   'canary-weight-total': int('Low', { fallsBackTo: '100', meaning: 'weights read as percentages' }),
+  // authtls: a secret not of the form namespace/name denies every location of the Ingress.
+  'auth-tls-secret': rule('BasicCharsRegex', matches(BASIC_CHARS), true, 'Medium', { denies: 'the location' }),
+  'auth-tls-verify-client': rule('auth-tls-verify-client regex', matches(AUTH_TLS_VERIFY_CLIENT), true, 'Medium', { fallsBackTo: 'on', meaning: 'client certificates required' }),
+  'auth-tls-verify-depth': int('Low', { fallsBackTo: '1', meaning: 'the client certificate signed by a CA of the bundle' }),
+  'auth-tls-pass-certificate-to-upstream': bool('Low', { fallsBackTo: 'false', meaning: 'no ssl-client-cert header' }),
   // ipallowlist (`allowlist-source-range`, with the alias every release reads) and ipdenylist.
   'whitelist-source-range': rule('ValidateCIDRs', isCidrList, false, 'Medium', REJECTS),
   'denylist-source-range': rule('ValidateCIDRs', isCidrList, false, 'Medium', REJECTS),

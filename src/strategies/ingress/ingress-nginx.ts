@@ -28,13 +28,17 @@ const INGRESS_NGINX: Capabilities = {
   'ip-deny-list': 'annotation',
   'https-redirect-code': 'annotation',
   'max-request-body': 'annotation',
+  'client-certificates': 'annotation',
+  'client-certificates-optional': 'annotation',
+  'client-ca-secret': 'annotation',
+  'client-certificate-depth': 'annotation',
 };
 
 export const INGRESS_NGINX_ROW: StrategyCapabilities = {
   strategy: 'ingress (ingressNginx)',
   capabilities: INGRESS_NGINX,
   variantOf: 'ingress',
-  notes: 'ingress-nginx annotations (`IngressController.ingressNginx()`); the HTTPS redirect answers the controller `http-redirect-code` (308 by default), so only 308 is taken; ingress-nginx was retired in March 2026: `gatewayApi` is the way off it.',
+  notes: 'ingress-nginx annotations (`IngressController.ingressNginx()`); the HTTPS redirect answers the controller `http-redirect-code` (308 by default), so only 308 is taken; client certificates through `auth-tls-*` (the CA from a Secret; the identity in `ssl-client-verify`, `ssl-client-subject-dn`, `ssl-client-issuer-dn` and the URL-encoded PEM in `ssl-client-cert`); ingress-nginx was retired in March 2026: `gatewayApi` is the way off it.',
 };
 
 /**
@@ -53,11 +57,18 @@ export const INGRESS_NGINX_DIALECT: IngressDialect = {
     // ssl-redirect answers the controller's http-redirect-code (ConfigMap; 308 by default) for
     // every Ingress alike: no annotation chooses it per Ingress.
     const code = intent.tls?.redirectCode;
-    return code === undefined || code === 308 ? [] : [{
+    const redirect = code === undefined || code === 308 ? [] : [{
       field: 'httpsRedirectCode',
       message: `ingress-nginx redirects to HTTPS with its controller's http-redirect-code (308 by default) for every Ingress; an Ingress cannot choose ${code}: `
         + 'use 308, or gatewayApi or apiGateway',
     }];
+    // auth-tls-secret is read as namespace/name only (a bare name denies every location).
+    const client = intent.tls?.clientCertificates;
+    const caWithoutNamespace = client === undefined || intent.namespace !== undefined ? [] : [{
+      field: 'tls.clientCertificates.caSecret',
+      message: 'ingress-nginx reads auth-tls-secret as namespace/name; give the chart a namespace',
+    }];
+    return [...redirect, ...caWithoutNamespace];
   },
 
   route(route: RouteIntent, intent: ExposureIntent): IngressPathPlan {
@@ -67,7 +78,7 @@ export const INGRESS_NGINX_DIALECT: IngressDialect = {
 
   exposureAnnotations(intent: ExposureIntent): Record<string, string> {
     // ingress-nginx redirects to HTTPS when an Ingress has TLS; said explicitly, so it shows in review.
-    return accepted(intent.tls ? { [`${A}ssl-redirect`]: 'true' } : {});
+    return accepted({ ...(intent.tls ? { [`${A}ssl-redirect`]: 'true' } : {}), ...clientCertificateAnnotations(intent) });
   },
 
   canaryAnnotations(canaryWeight: number, totalWeight: number): Record<string, string> {
@@ -78,6 +89,23 @@ export const INGRESS_NGINX_DIALECT: IngressDialect = {
     });
   },
 };
+
+/**
+ * Client certificates: the host's server verifies them (`ssl_verify_client on|optional` against the
+ * Secret's ca.crt); every location then sends the backend ssl-client-verify, ssl-client-subject-dn
+ * and ssl-client-issuer-dn, and with pass-certificate-to-upstream ssl-client-cert (the URL-encoded
+ * PEM), each set by the controller over whatever a client sent under those names.
+ */
+function clientCertificateAnnotations(intent: ExposureIntent): Record<string, string> {
+  const client = intent.tls?.clientCertificates;
+  if (client === undefined || intent.namespace === undefined) return {};
+  return {
+    [`${A}auth-tls-secret`]: `${intent.namespace}/${client.ca.name}`,
+    [`${A}auth-tls-verify-client`]: client.mode === 'require' ? 'on' : 'optional',
+    ...(client.verifyDepth === undefined ? {} : { [`${A}auth-tls-verify-depth`]: String(client.verifyDepth) }),
+    [`${A}auth-tls-pass-certificate-to-upstream`]: 'true',
+  };
+}
 
 /** Annotations whose values ingress-nginx (v1.12+) takes as written: the checks refused the others. */
 function accepted(annotations: Record<string, string>): Record<string, string> {

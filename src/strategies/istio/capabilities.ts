@@ -13,6 +13,9 @@ const ISTIO: Capabilities = {
   'idle-timeout': 'none',
   // No VirtualService or Gateway field: Envoy's buffer filter needs an EnvoyFilter, which is not rendered.
   'max-request-body': 'none',
+  // The server's tls reads the CA from a Secret (credentialName's ca.crt or <credentialName>-cacert); no depth setting.
+  'client-ca-config-map': 'none',
+  'client-certificate-depth': 'none',
 };
 
 export const ISTIO_ROW: StrategyCapabilities = {
@@ -20,5 +23,5 @@ export const ISTIO_ROW: StrategyCapabilities = {
   capabilities: ISTIO,
   notes: 'Istio `networking.istio.io/v1` Gateway + VirtualService (+ DestinationRule for subsets and traffic policy); JWT through `security.istio.io/v1` RequestAuthentication + AuthorizationPolicy; '
     + 'the HTTPS redirect is the Gateway\'s `tls.httpsRedirect` (301 only); client IP lists through an AuthorizationPolicy (DENY, `remoteIpBlocks`) on the gateway workload; '
-    + 'external authentication through a `CUSTOM` AuthorizationPolicy naming the mesh\'s extension provider (`externalAuthProvider`); cert-manager through a `Certificate` in the gateway namespace.',
+    + 'external authentication through a `CUSTOM` AuthorizationPolicy naming the mesh\'s extension provider (`externalAuthProvider`); cert-manager through a `Certificate` in the gateway namespace; client certificates as the server\'s `tls.mode` MUTUAL or OPTIONAL_MUTUAL, the CA from the TLS Secret\'s `ca.crt` or the Secret `<TLS Secret>-cacert` (`caSecret` names one of them), the identity in `x-forwarded-client-cert` per the gateway\'s `forwardClientCertDetails`.',
 };

@@ -22,6 +22,7 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
   return [
     ...meshBindingWithoutHosts(intent, ctx.bindToMesh),
     ...tlsOnExistingGateway(intent, ctx.gateway),
+    ...clientCertificateProblems(intent, ctx.gateway),
     ...httpsRedirectCode(intent, ctx.gateway),
     ...intent.routes.flatMap(weightsLostToRounding),
     // Under PASSTHROUGH, JWT is one of the L7 policies refused: no JWT check applies.
@@ -71,6 +72,26 @@ function tlsOnExistingGateway(intent: ExposureIntent, gateway: IstioGatewayConfi
   return gateway.kind !== 'existing' || intent.tls === undefined ? [] : [{
     field: 'tls',
     message: 'an existing Gateway serves its own certificates on its own servers; remove tls, or use IstioGateway.create()',
+  }];
+}
+
+/**
+ * A server's client CA is where Istio reads it: the credential's own `ca.crt`, or the Secret
+ * `<credentialName>-cacert` beside it (in the gateway's namespace). Under PASSTHROUGH the
+ * backend terminates TLS: the gateway sees no client certificate.
+ */
+function clientCertificateProblems(intent: ExposureIntent, gateway: IstioGatewayConfig): Problem[] {
+  const client = intent.tls?.clientCertificates;
+  if (client === undefined || gateway.kind !== 'create') return [];
+  if (gateway.tlsMode === 'PASSTHROUGH') {
+    return [{ field: 'tls.clientCertificates', message: 'with tlsMode PASSTHROUGH the backend terminates TLS, so the gateway sees no client certificate; remove clientCertificates or use SIMPLE' }];
+  }
+  const secret = intent.tls!.secretName;
+  const names = [secret, `${secret}-cacert`];
+  return client.ca.kind !== 'secret' || names.includes(client.ca.name) ? [] : [{
+    field: 'tls.clientCertificates.caSecret',
+    message: `Istio reads the client CA of a Gateway server from its TLS Secret's ca.crt or from the Secret "${secret}-cacert" beside it; `
+      + `name caSecret "${secret}" or "${secret}-cacert" (in the gateway's namespace), not "${client.ca.name}"`,
   }];
 }
 

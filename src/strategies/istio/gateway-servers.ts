@@ -1,4 +1,4 @@
-import { IstioCreatedGatewayConfig, IstioTlsMode } from './istio-gateway';
+import { IstioCreatedGatewayConfig } from './istio-gateway';
 import type * as istioNetworking from '../../../imports/istio-networking.istio.io';
 import { TlsIntent } from '../../intent/model';
 
@@ -19,12 +19,19 @@ export function gatewayServers(gateway: IstioCreatedGatewayConfig, tls: TlsInten
   const https: istioNetworking.GatewaySpecServers = {
     port: { number: 443, name: 'https', protocol: passthrough ? 'TLS' : 'HTTPS' },
     hosts,
-    tls: { mode: tlsModeOf(gateway.tlsMode), credentialName: passthrough ? undefined : tls.secretName },
+    tls: { mode: tlsModeOf(passthrough, tls), credentialName: passthrough ? undefined : tls.secretName },
   };
   return [http, https];
 }
 
-/** The mode as the L1's enum, whose members are these strings. */
-function tlsModeOf(mode: IstioTlsMode): istioNetworking.GatewaySpecServersTlsMode {
+/**
+ * PASSTHROUGH, or terminating: MUTUAL with required client certificates, OPTIONAL_MUTUAL with
+ * optional ones (Envoy then admits a client without a certificate and refuses an invalid one),
+ * SIMPLE without. The CA is the credential's `ca.crt` or the Secret `<credentialName>-cacert`
+ * (the checks hold `caSecret` to one of them). As the L1's enum, whose members are these strings.
+ */
+function tlsModeOf(passthrough: boolean, tls: TlsIntent): istioNetworking.GatewaySpecServersTlsMode {
+  const client = tls.clientCertificates?.mode;
+  const mode = passthrough ? 'PASSTHROUGH' : client === 'require' ? 'MUTUAL' : client === 'optional' ? 'OPTIONAL_MUTUAL' : 'SIMPLE';
   return mode as istioNetworking.GatewaySpecServersTlsMode;
 }

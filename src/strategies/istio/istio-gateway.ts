@@ -4,7 +4,7 @@ import { ExposureIntent } from '../../intent/model';
 import { optionProblems, requiredOptionsProblem } from '../shared/option-shapes';
 
 /** How the Istio Gateway terminates TLS. */
-export type IstioTlsMode = 'SIMPLE' | 'MUTUAL' | 'PASSTHROUGH';
+export type IstioTlsMode = 'SIMPLE' | 'PASSTHROUGH';
 
 /** Options for `IstioGateway.create`. */
 export interface IstioGatewayCreateOptions {
@@ -23,10 +23,10 @@ export interface IstioGatewayCreateOptions {
    */
   readonly namespace?: string;
   /**
-   * SIMPLE terminates TLS; MUTUAL also requires client certificates (the Secret carries
-   * `ca.crt`); PASSTHROUGH forwards the TLS stream by SNI to one backend (no L7 features).
+   * SIMPLE terminates TLS (with the declaration's `clientCertificates`, MUTUAL or
+   * OPTIONAL_MUTUAL); PASSTHROUGH forwards the TLS stream by SNI to one backend (no L7 features).
    * @default 'SIMPLE'
-   * @example IstioGateway.create({ tlsMode: 'MUTUAL' })
+   * @example IstioGateway.create({ tlsMode: 'PASSTHROUGH' })
    */
   readonly tlsMode?: IstioTlsMode;
   /**
@@ -95,7 +95,7 @@ export class IstioGateway {
       httpsRedirect: options.httpsRedirect ?? true,
     }, problemsOf(
       options.namespace === undefined ? undefined : dnsLabelProblem(options.namespace, 'gateway namespace'),
-      ['SIMPLE', 'MUTUAL', 'PASSTHROUGH'].includes(tlsMode) ? undefined : `tlsMode "${tlsMode}" is not a mode; use SIMPLE, MUTUAL or PASSTHROUGH`,
+      tlsModeProblem(tlsMode),
       options.selector !== undefined && Object.keys(options.selector).length === 0 ? 'selector is empty; it would select every gateway workload' : undefined,
     ));
   }
@@ -119,4 +119,13 @@ export class IstioGateway {
     this._config = config;
     this._problems = problems;
   }
+}
+
+/** MUTUAL was a mode of this option; client certificates are declared on the TLS now, for every strategy. */
+function tlsModeProblem(mode: string): string | undefined {
+  if (mode === 'MUTUAL') {
+    return 'tlsMode "MUTUAL" is declared on the TLS now: tls: Tls.fromSecret(secret, { clientCertificates: ClientCertificates.require({ caSecret: secret }) }) '
+      + '(the CA from the Secret\'s ca.crt, as MUTUAL read it); use SIMPLE or PASSTHROUGH here';
+  }
+  return ['SIMPLE', 'PASSTHROUGH'].includes(mode) ? undefined : `tlsMode "${mode}" is not a mode; use SIMPLE or PASSTHROUGH`;
 }

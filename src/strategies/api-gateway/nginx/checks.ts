@@ -20,6 +20,7 @@ export function nginxProblems(intent: ExposureIntent): Problem[] {
     ...authProblems(route),
     ...hopByHopProblems(route),
     ...externalAuthHeaderProblems(route),
+    ...clientIdentityProblems(route, intent),
     ...responseHeaderProblems(route),
     // A redirect route forwards nothing: the retries and timeouts it inherits are not written.
     ...idleTimeoutConflicts(route, 'nginx\'s proxy_read_timeout and proxy_send_timeout'),
@@ -42,6 +43,17 @@ function externalAuthHeaderProblems(route: RouteIntent): Problem[] {
   return route.auth.responseHeaders.filter((h) => edited.has(h)).map((name) => ({
     field: `${route.sources.auth!}.responseHeaders`,
     message: `"${name}" is copied from the auth service's answer and edited by ${route.sources.requestHeaders!} too; keep one`,
+  }));
+}
+
+/** The identity headers of client certificates are the engine's: an edit would forge or drop who the client is. */
+const CLIENT_IDENTITY_HEADERS = ['ssl-client-verify', 'ssl-client-subject-dn', 'ssl-client-issuer-dn', 'ssl-client-cert'];
+
+function clientIdentityProblems(route: RouteIntent, intent: ExposureIntent): Problem[] {
+  if (intent.tls?.clientCertificates === undefined) return [];
+  return editedNames(route.requestHeaders).filter((n) => CLIENT_IDENTITY_HEADERS.includes(n.toLowerCase())).map((name) => ({
+    field: route.sources.requestHeaders!,
+    message: `the NGINX engine sets "${name}" itself from the verified client certificate; remove it from the edits`,
   }));
 }
 

@@ -1,8 +1,8 @@
-import { ExposureIntent } from '../../../intent/model';
+import { ClientCertificatesIntent, ExposureIntent } from '../../../intent/model';
 import { forEachConsumer } from '../credentials';
 import { EngineContext, GatewayTls } from '../engine';
 import { ERROR_PAGE_DIRECTIVES, errorPagesFor } from './nginx-error-pages';
-import { apiKeyMapFile, GENERATED_DIR, HSTS_HEADER, htpasswdFile, NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
+import { apiKeyMapFile, GENERATED_DIR, HSTS_HEADER, htpasswdFile, NGINX_CACHE_DIR, NGINX_CLIENT_CA_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
 import { NginxRouteSecrets, renderRouting } from './nginx-routes';
 import { ConfigLines, DOLLAR_VARIABLE } from './nginx-text';
 
@@ -42,7 +42,8 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
   statusServer(http);
   if (tls) httpsRedirectServer(http, serverNames, tls.redirectCode);
   if (intent.hosts.length > 0) otherHostsServer(http, tls);
-  routeServer(http, { tls, serverNames, hsts, trustedProxies: options.trustedProxies, locations: locations.lines });
+  const clientCertificates = tls ? intent.tls?.clientCertificates : undefined;
+  routeServer(http, { tls, clientCertificates, serverNames, hsts, trustedProxies: options.trustedProxies, locations: locations.lines });
   out.add('}', '');
   return {
     config: out.lines.join('\n'),
@@ -147,6 +148,7 @@ function otherHostsServer(http: ConfigLines, tls: GatewayTls | undefined): void 
 /** The server of the exposure's hosts: its listener, the variables' defaults, the routes' locations, the error pages. */
 interface RouteServer {
   readonly tls?: GatewayTls;
+  readonly clientCertificates?: ClientCertificatesIntent;
   readonly serverNames: string;
   readonly hsts: boolean;
   readonly trustedProxies: readonly string[];
@@ -159,6 +161,7 @@ function routeServer(http: ConfigLines, s: RouteServer): void {
       ...(s.tls
         ? [`listen ${NGINX_PORTS.https} ssl;`, `ssl_certificate ${NGINX_TLS_DIR}/tls.crt;`, `ssl_certificate_key ${NGINX_TLS_DIR}/tls.key;`, 'ssl_protocols TLSv1.2 TLSv1.3;']
         : [`listen ${NGINX_PORTS.http};`]),
+      ...clientVerification(s.clientCertificates),
       `server_name ${s.serverNames};`,
       ...realClientAddress(s.trustedProxies),
       // Defaults for the variables that the routes set and the log and error pages read.
@@ -171,6 +174,22 @@ function routeServer(http: ConfigLines, s: RouteServer): void {
     )
     .append(s.locations)
     .append(errorPagesFor(s.hsts, server)));
+}
+
+/**
+ * Client certificates verified against the mounted CA bundle: `on` refuses a connection without a
+ * valid one, `optional` admits one without a certificate (an invalid one is still refused). nginx
+ * answers a missing certificate with 496 and an invalid one with 495, both 400 to the client: as
+ * the gateway's JSON 400.
+ */
+function clientVerification(client: ClientCertificatesIntent | undefined): string[] {
+  if (client === undefined) return [];
+  return [
+    `ssl_client_certificate ${NGINX_CLIENT_CA_DIR}/ca.crt;`,
+    `ssl_verify_client ${client.mode === 'require' ? 'on' : 'optional'};`,
+    ...(client.verifyDepth === undefined ? [] : [`ssl_verify_depth ${client.verifyDepth};`]),
+    'error_page 495 496 =400 @error_400;',
+  ];
 }
 
 /**

@@ -3,10 +3,10 @@ import { Problem } from '../../../core/errors';
 import { problemsOf } from '../../../core/validators';
 import { ExposureIntent } from '../../../intent/model';
 import { API_GATEWAY_NGINX_ROW } from '../capabilities';
-import { defaultMaxBodyKib, EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, trustedProxiesOption } from '../engine';
+import { defaultMaxBodyKib, EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, SecretMount, trustedProxiesOption } from '../engine';
 import { nginxProblems } from './checks';
 import { renderNginxConfig } from './nginx-config';
-import { GENERATED_DIR, NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
+import { GENERATED_DIR, NGINX_CACHE_DIR, NGINX_CLIENT_CA_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
 
 /** The image the NGINX engine runs unless told otherwise: pinned, unprivileged (uid 101). */
 export const DEFAULT_NGINX_IMAGE = 'nginxinc/nginx-unprivileged:1.28.0-alpine';
@@ -115,8 +115,15 @@ export class NginxEngine implements GatewayEngine {
       secretMounts: [
         ...secrets.map((secretName) => ({ secretName, mountPath: secretDir(secretName) })),
         ...(ctx.tls ? [{ secretName: ctx.tls.secretName, mountPath: NGINX_TLS_DIR }] : []),
+        ...clientCaMount(ctx),
       ],
       runAsUser: 101,
     };
   }
+}
+
+/** The client CA bundle (ca.crt of the Secret or ConfigMap), where the gateway verifies client certificates. */
+function clientCaMount(ctx: EngineContext): SecretMount[] {
+  const ca = ctx.tls === undefined ? undefined : ctx.intent.tls?.clientCertificates?.ca;
+  return ca === undefined ? [] : [{ secretName: ca.name, mountPath: NGINX_CLIENT_CA_DIR, configMap: ca.kind === 'config-map' ? true : undefined, keys: ['ca.crt'] }];
 }

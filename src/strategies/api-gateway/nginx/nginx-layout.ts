@@ -4,6 +4,8 @@ import { HSTS_POLICY } from '../engine';
 export const NGINX_PORTS = { http: 8080, https: 8443, status: 8081 } as const;
 /** Where the certificate the gateway serves is mounted. */
 export const NGINX_TLS_DIR = '/etc/nginx/tls';
+/** Where the CA bundle of client certificates is mounted (its `ca.crt`). */
+export const NGINX_CLIENT_CA_DIR = '/etc/nginx/client-ca';
 export const NGINX_CACHE_DIR = '/var/cache/nginx';
 /** Where the gateway finds a Secret's files (mounted read-only, one directory per Secret). */
 export const secretDir = (secretName: string) => `/etc/nginx/secrets/${secretName}`;

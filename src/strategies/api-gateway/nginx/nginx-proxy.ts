@@ -31,12 +31,30 @@ export function proxyDirectives(route: RouteIntent, action: ForwardIntent, i: nu
     'proxy_set_header X-Forwarded-Proto $scheme;',
     'proxy_set_header X-Forwarded-Host $host;',
     'proxy_set_header X-Request-Id $request_id;',
+    ...clientIdentityHeaders(target.intent),
     ...requestHeaderEdits(route, i, http),
     ...timeouts(route),
   ];
   if (route.mirror) proxy.push(mirror(route.mirror, i, target));
   proxy.push(`proxy_pass ${proxyPassTarget(route, i, http)};`);
   return proxy;
+}
+
+/**
+ * With client certificates, who the client is, under ingress-nginx's header names (a backend
+ * reads the same headers behind either): the verification result (SUCCESS, or NONE without a
+ * certificate when it is optional), the subject and issuer DNs (RFC 2253) and the certificate as
+ * URL-encoded PEM. Set on every request, so a client cannot send its own: an empty value (no
+ * certificate) sends none.
+ */
+function clientIdentityHeaders(intent: ExposureIntent): string[] {
+  if (intent.tls?.clientCertificates === undefined) return [];
+  return [
+    'proxy_set_header ssl-client-verify $ssl_client_verify;',
+    'proxy_set_header ssl-client-subject-dn $ssl_client_s_dn;',
+    'proxy_set_header ssl-client-issuer-dn $ssl_client_i_dn;',
+    'proxy_set_header ssl-client-cert $ssl_client_escaped_cert;',
+  ];
 }
 
 /** An upstream of weighted servers: Services by FQDN, resolved when nginx starts. */
