@@ -1,5 +1,5 @@
 import { Feature } from './capabilities';
-import { backendField, ExposureIntent, isCatchAll } from './model';
+import { backendField, ExposureIntent, isCatchAll, limitsConnections } from './model';
 
 /** A feature the declaration uses, and the field that declares it. */
 export interface DeclaredFeature {
@@ -23,6 +23,8 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
   if (intent.tls?.certManager) add('tls-cert-manager', 'tls');
   if (intent.tls?.secretNamespace !== undefined) add('cross-namespace-secret', 'tls');
   if (intent.tls?.redirectCode !== undefined) add('https-redirect-code', 'httpsRedirectCode');
+  if (limitsConnections(intent.circuitBreaker)) add('connection-limits', 'circuitBreaker');
+  if (intent.circuitBreaker?.consecutiveErrors !== undefined) add('outlier-detection', 'circuitBreaker');
   if (intent.routes.length > 1 || !intent.routes.every((r) => isCatchAll(r.match))) add('path-routing', 'routes');
 
   for (const route of intent.routes) {

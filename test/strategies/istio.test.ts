@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch, QueryParamMatch,
-  RateLimit, RouteProps, Tls,
+  AccessPolicy, Auth, Backend, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch,
+  QueryParamMatch, RateLimit, RouteProps, Tls,
 } from '../../src';
 import { IstioStrategyOptions } from '../../src/strategies/istio/istio';
 import { issuersRequiredByIstio, Request, routeByIngress, routeByVirtualService, virtualServiceEntry } from '../support/routing';
@@ -228,7 +228,8 @@ describe('istio strategy', () => {
     const reviews = new kplus.Service(chart, 'reviews', { ports: [{ port: 9080 }] });
     reviews.selectLabel('app', 'reviews');
     new ExposedService(chart, 'public', {
-      strategy: ExposureStrategy.istio({ trafficPolicy: { loadBalancer: 'LEAST_REQUEST', outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10) } } }),
+      strategy: ExposureStrategy.istio({ trafficPolicy: { loadBalancer: 'LEAST_REQUEST' } }),
+      circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 5, interval: Duration.seconds(10) }),
       hosts: ['bookinfo.example.com'],
       routes: [{
         match: { path: PathMatch.prefix('/reviews') },
@@ -639,4 +640,54 @@ describe('istio strategy, the status of the HTTPS redirect', () => {
 test('istio refuses a request body size limit (no VirtualService or Gateway field; Envoy\'s buffer filter needs an EnvoyFilter), naming the strategies that can', () => {
   expect(exposeError({ hosts: ['shop.example.com'], backend: httpbin(), maxRequestBody: Size.mebibytes(8) })).toBe(
     "ExposedService test/public: maxRequestBody: 'max-request-body' is not supported by istio; supported by: ingress (ingressNginx), apiGateway (nginx), apiGateway (kong)");
+});
+
+describe('istio strategy, circuit breaking', () => {
+  const ALL = CircuitBreaker.of({
+    maxConnections: 100,
+    maxPendingRequests: 50,
+    maxRequests: 1000,
+    consecutiveErrors: 5,
+    interval: Duration.seconds(10),
+    ejectionTime: Duration.millis(1500),
+    maxEjectedPercent: 50,
+  });
+
+  test('a DestinationRule per backend Service: connectionPool limits and outlierDetection, with the Istio-only options beside them', () => {
+    const manifests = expose({
+      hosts: ['shop.example.com'],
+      backend: httpbin(),
+      routes: [{}, { match: { path: PathMatch.prefix('/api') }, backend: Backend.fromName('api', 8080), mirror: { backend: Backend.fromName('shadow', 8080) } }],
+      circuitBreaker: ALL,
+    }, { trafficPolicy: { loadBalancer: 'ROUND_ROBIN', connectionPool: { maxRequestsPerConnection: 10 } } });
+    const rules = ofKind(manifests, 'DestinationRule');
+    // Every backend Service the gateway calls, mirrors included: each is limited on its own.
+    expect(rules.map((r) => r.spec.host)).toEqual(['api', 'httpbin', 'shadow']);
+    for (const rule of rules) {
+      expect(rule.spec.trafficPolicy).toEqual({
+        loadBalancer: { simple: 'ROUND_ROBIN' },
+        connectionPool: { tcp: { maxConnections: 100 }, http: { http1MaxPendingRequests: 50, http2MaxRequests: 1000, maxRequestsPerConnection: 10 } },
+        outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '1.5s', maxEjectionPercent: 50 },
+      });
+    }
+  });
+
+  test('limits alone, or ejection alone, write only their part', () => {
+    const limits = find(expose({ backend: httpbin(), circuitBreaker: CircuitBreaker.of({ maxConnections: 1 }) }), 'DestinationRule');
+    expect(limits.spec.trafficPolicy).toEqual({ connectionPool: { tcp: { maxConnections: 1 } } });
+    const ejection = find(expose({ backend: httpbin(), circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 3 }) }), 'DestinationRule');
+    expect(ejection.spec.trafficPolicy).toEqual({ outlierDetection: { consecutive5xxErrors: 3 } });
+  });
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ['connectionPool.maxConnections', { connectionPool: { maxConnections: 100 } }, 'CircuitBreaker.of({ maxConnections })'],
+    ['connectionPool.http1MaxPendingRequests', { connectionPool: { http1MaxPendingRequests: 50 } }, 'CircuitBreaker.of({ maxPendingRequests })'],
+    ['connectionPool.http2MaxRequests', { connectionPool: { http2MaxRequests: 1000 } }, 'CircuitBreaker.of({ maxRequests })'],
+    ['outlierDetection', { outlierDetection: { consecutive5xxErrors: 5 } }, 'CircuitBreaker.of({ consecutiveErrors, interval, ejectionTime, maxEjectedPercent }) '
+      + '(consecutive5xxErrors, interval, baseEjectionTime and maxEjectionPercent before)'],
+  ])('trafficPolicy.%s moved to circuitBreaker: declaring it is refused with the migration', (field, trafficPolicy, instead) => {
+    const circuitBreaker = CircuitBreaker.of({ maxConnections: 10 });
+    expect(exposeError({ backend: httpbin(), circuitBreaker }, { trafficPolicy: trafficPolicy as never })).toBe(
+      `ExposedService test/public: strategy: trafficPolicy.${field} moved to the exposure's circuitBreaker, the same for every strategy: remove it here and declare circuitBreaker: ${instead}`);
+  });
 });

@@ -26,6 +26,10 @@ const GATEWAY_API: Capabilities = {
   'response-headers': 'native',
   'mirror': 'native',
   'cors': 'native',
+  // No circuit breaking in either channel: XBackendTrafficPolicy (experimental) has only
+  // retryConstraint and sessionPersistence; implementations' own policies are not rendered.
+  'connection-limits': 'none',
+  'outlier-detection': 'none',
 };
 
 /** Gateway API, experimental channel: adds retries. */

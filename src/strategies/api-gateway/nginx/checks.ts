@@ -1,3 +1,4 @@
+import { connectionLimitProblems } from './nginx-connection-limits';
 import { matchConditions, namedGroup } from './nginx-route-selection';
 import { Problem } from '../../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../../intent/model';
@@ -8,7 +9,7 @@ import { retryOnProblems } from '../../shared/nginx-retries';
  * problem, routes in declaration order, each route's fields in the order its location is written.
  */
 export function nginxProblems(intent: ExposureIntent): Problem[] {
-  return intent.routes.flatMap((route) => [
+  return [...intent.routes.flatMap((route) => [
     ...headerNameProblems(route),
     ...queryParamProblems(route),
     ...matchProblems(route),
@@ -17,7 +18,7 @@ export function nginxProblems(intent: ExposureIntent): Problem[] {
     ...responseHeaderProblems(route),
     // A redirect route forwards nothing: the retries and timeouts it inherits are not written.
     ...(route.action.kind === 'forward' ? [...idleTimeoutProblems(route), ...retryProblems(route)] : []),
-  ]);
+  ]), ...connectionLimitProblems(intent)];
 }
 
 /** The engine writes Upgrade and Connection itself: WebSockets pass through, other requests keep the upstream connection alive. */
