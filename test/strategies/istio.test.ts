@@ -679,6 +679,17 @@ describe('istio strategy, circuit breaking', () => {
     expect(ejection.spec.trafficPolicy).toEqual({ outlierDetection: { consecutive5xxErrors: 3 } });
   });
 
+  test('under TLS PASSTHROUGH, connections are limited and ejected (TCP); limits of requests are refused', () => {
+    const passthrough = { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) };
+    const tcp = { hosts: ['db.example.com'], backend: httpbin(), tls: Tls.fromSecret('unused') };
+    const limited = CircuitBreaker.of({ maxConnections: 10, consecutiveErrors: 3 });
+    const rule = find(expose({ ...tcp, circuitBreaker: limited }, passthrough), 'DestinationRule');
+    expect(rule.spec.trafficPolicy).toEqual({ connectionPool: { tcp: { maxConnections: 10 } }, outlierDetection: { consecutive5xxErrors: 3 } });
+    expect(exposeError({ ...tcp, circuitBreaker: CircuitBreaker.of({ maxConnections: 10, maxPendingRequests: 5, maxRequests: 5 }) }, passthrough)).toBe(
+      'ExposedService test/public: circuitBreaker: with tlsMode PASSTHROUGH the gateway proxies TCP and sees no requests: maxPendingRequests and maxRequests cannot apply; '
+        + 'maxConnections and the ejection do (failed connections count as errors)');
+  });
+
   test.each<[string, Record<string, unknown>, string]>([
     ['connectionPool.maxConnections', { connectionPool: { maxConnections: 100 } }, 'CircuitBreaker.of({ maxConnections })'],
     ['connectionPool.http1MaxPendingRequests', { connectionPool: { http1MaxPendingRequests: 50 } }, 'CircuitBreaker.of({ maxPendingRequests })'],
