@@ -685,7 +685,8 @@ describe('istio strategy, circuit breaking', () => {
     const limited = CircuitBreaker.of({ maxConnections: 10, consecutiveErrors: 3 });
     const rule = find(expose({ ...tcp, circuitBreaker: limited }, passthrough), 'DestinationRule');
     expect(rule.spec.trafficPolicy).toEqual({ connectionPool: { tcp: { maxConnections: 10 } }, outlierDetection: { consecutive5xxErrors: 3 } });
-    expect(exposeError({ ...tcp, circuitBreaker: CircuitBreaker.of({ maxConnections: 10, maxPendingRequests: 5, maxRequests: 5 }) }, passthrough)).toBe(
+    const requests = CircuitBreaker.of({ maxConnections: 10, maxPendingRequests: 5, maxRequests: 5 });
+    expect(exposeError({ ...tcp, circuitBreaker: requests }, passthrough)).toBe(
       'ExposedService test/public: circuitBreaker: with tlsMode PASSTHROUGH the gateway proxies TCP and sees no requests: maxPendingRequests and maxRequests cannot apply; '
         + 'maxConnections and the ejection do (failed connections count as errors)');
   });
