@@ -134,9 +134,9 @@ export class IstioRenderer implements StrategyRenderer {
 const LOAD_BALANCERS = ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM', 'PASSTHROUGH'];
 
 /**
- * The values of the traffic policy the DestinationRule schema would refuse (or cdk8s could not
- * render): a load balancer Istio does not have, counts that are not whole numbers of at least 0,
- * a percentage above 100, durations that are not whole positive milliseconds.
+ * The values of the traffic policy the DestinationRule schema would refuse: a load balancer Istio
+ * does not have, a count that is not a whole number of at least 0; and each option that moved to
+ * the exposure's circuitBreaker, with the migration.
  */
 function trafficPolicyProblems(policy: IstioStrategyOptions['trafficPolicy']): string[] {
   if (policy === undefined) return [];
