@@ -31,6 +31,7 @@ export { ClientCertificates, ClientCertificateOptions, ConfigMapRef } from './de
 export { RateLimit, RateLimitKey, RateLimitOptions } from './declaration/rate-limit';
 export { Auth, ApiKeyAuthOptions, BasicAuthOptions, JwtAuthOptions } from './declaration/auth';
 export { AccessPolicy, AllowFromOptions } from './declaration/access-policy';
+export { CircuitBreaker, CircuitBreakerOptions } from './declaration/circuit-breaker';
 export { SecretRef } from './declaration/secret-ref';
 export {
   IDeploymentLike, IServiceLike, ISecretLike, IConfigMapLike, IContainerLike, IContainerPortLike, IServicePortLike, IObjectMetadataLike,
@@ -42,7 +43,7 @@ export { IngressResources } from './strategies/ingress/ingress';
 export {
   IstioGateway, IstioGatewayCreateOptions, IstioGatewayExistingOptions, IstioTlsMode,
 } from './strategies/istio/istio-gateway';
-export { IstioStrategyOptions, IstioTrafficPolicy, IstioConnectionPool, IstioOutlierDetection, IstioResources } from './strategies/istio/istio';
+export { IstioStrategyOptions, IstioTrafficPolicy, IstioConnectionPool, IstioResources } from './strategies/istio/istio';
 export { GatewayApiStrategyOptions, GatewayApiParentRef, GatewayApiResources } from './strategies/gateway-api/gateway-api';
 export { ApiGatewayEngine } from './strategies/api-gateway/api-gateway-engine';
 export { ApiGatewayResources } from './strategies/api-gateway/api-gateway';

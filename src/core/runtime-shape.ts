@@ -116,7 +116,7 @@ function member(field: string, key: string, root: string): string {
 
 
 /** A cdk8s Duration (by shape: an app may load its own copy of cdk8s). */
-function isDuration(value: unknown): boolean {
+export function isDuration(value: unknown): boolean {
   return hasMethod(value, 'toMilliseconds');
 }
 

@@ -1,4 +1,5 @@
 import { Backend } from './backend';
+import { CircuitBreaker } from './circuit-breaker';
 import { RouteProps, TrafficPolicy } from './route';
 import { Tls } from './tls';
 
@@ -43,4 +44,13 @@ export interface ExposureDeclaration extends TrafficPolicy {
    * @example httpsRedirectCode: 308
    */
   readonly httpsRedirectCode?: number;
+
+  /**
+   * Circuit breaking for each backend Service: limits of the connections and requests to it, and
+   * ejection of its failing endpoints. Istio renders all of it (a DestinationRule per backend
+   * Service); the NGINX engine limits connections (`max_conns`); other strategies refuse it.
+   * @default - no limits, no ejection (the proxy's defaults)
+   * @example circuitBreaker: CircuitBreaker.of({ maxConnections: 100, consecutiveErrors: 5, ejectionTime: Duration.seconds(30) })
+   */
+  readonly circuitBreaker?: CircuitBreaker;
 }

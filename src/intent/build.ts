@@ -87,6 +87,8 @@ class IntentBuilder {
       defaultBackend,
       backends: [...this.backends.values()],
       backendFields: this.backendFields,
+      circuitBreaker: props.circuitBreaker === undefined ? undefined
+        : (this.problems.addAll('circuitBreaker', props.circuitBreaker._problems), { ...props.circuitBreaker._spec }),
     };
     return { intent, problems: this.problems.all };
   }

@@ -99,6 +99,10 @@ export const FEATURES = {
   'ip-deny-list': 'Client IP deny list (`AccessPolicy.denyFrom`, `except`)',
   /** Declared by `maxRequestBody`, on the exposure or a route. */
   'max-request-body': 'Request body size limit (`maxRequestBody`)',
+  /** Declared by `circuitBreaker` with `maxConnections`, `maxPendingRequests` or `maxRequests`. */
+  'connection-limits': 'Connection and request limits of each backend, circuit breaking (`circuitBreaker`)',
+  /** Declared by `circuitBreaker` with `consecutiveErrors` (and `interval`, `ejectionTime`, `maxEjectedPercent`). */
+  'outlier-detection': 'Ejection of a backend\'s failing endpoints (`circuitBreaker.consecutiveErrors`)',
 } as const;
 
 /** A feature of the declaration: a key of `FEATURES`. */

@@ -1,5 +1,5 @@
 import { Feature } from './capabilities';
-import { backendField, ExposureIntent, isCatchAll } from './model';
+import { backendField, ExposureIntent, isCatchAll, limitsConnections } from './model';
 
 /** A feature the declaration uses, and the field that declares it. */
 export interface DeclaredFeature {
@@ -30,6 +30,8 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
     add(client.ca.kind === 'secret' ? 'client-ca-secret' : 'client-ca-config-map', `tls.clientCertificates.${client.ca.kind === 'secret' ? 'caSecret' : 'caConfigMap'}`);
     if (client.verifyDepth !== undefined) add('client-certificate-depth', 'tls.clientCertificates.verifyDepth');
   }
+  if (limitsConnections(intent.circuitBreaker)) add('connection-limits', 'circuitBreaker');
+  if (intent.circuitBreaker?.consecutiveErrors !== undefined) add('outlier-detection', 'circuitBreaker');
   if (intent.routes.length > 1 || !intent.routes.every((r) => isCatchAll(r.match))) add('path-routing', 'routes');
 
   for (const route of intent.routes) {

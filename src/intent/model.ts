@@ -43,6 +43,28 @@ export interface ExposureIntent {
    * passes them on up to it and the workload's own limits are the ones a client meets.
    */
   readonly passBodiesUpToBytes?: number;
+  /** Limits of the calls to each backend Service, and ejection of its failing endpoints (`circuitBreaker`). */
+  readonly circuitBreaker?: CircuitBreakerIntent;
+}
+
+/**
+ * Circuit breaking of every backend Service: counts are whole numbers of at least 1 (the percentage
+ * at most 100), durations whole milliseconds of at least 1; the ejection fields only with
+ * `consecutiveErrors`; at least one field is set.
+ */
+export interface CircuitBreakerIntent {
+  readonly maxConnections?: number;
+  readonly maxPendingRequests?: number;
+  readonly maxRequests?: number;
+  readonly consecutiveErrors?: number;
+  readonly intervalMs?: number;
+  readonly ejectionTimeMs?: number;
+  readonly maxEjectedPercent?: number;
+}
+
+/** True when a circuit breaker declares a limit of connections or requests. */
+export function limitsConnections(c: CircuitBreakerIntent | undefined): boolean {
+  return c !== undefined && (c.maxConnections !== undefined || c.maxPendingRequests !== undefined || c.maxRequests !== undefined);
 }
 
 /** One route with the ExposedService-level policies merged in. */

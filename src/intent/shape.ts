@@ -5,6 +5,7 @@ import {
 import { AccessPolicy } from '../declaration/access-policy';
 import { Auth } from '../declaration/auth';
 import { Backend } from '../declaration/backend';
+import { CircuitBreaker } from '../declaration/circuit-breaker';
 import { HeaderMatch } from '../declaration/header-match';
 import { PathMatch } from '../declaration/path-match';
 import { QueryParamMatch } from '../declaration/query-param-match';
@@ -82,6 +83,7 @@ const DECLARATION = object('the props of an ExposedService', {
   routes: optional({ kind: 'array', of: ROUTE }),
   tls: optional({ kind: 'instance', is: (v) => v instanceof Tls, use: 'Tls.fromSecret(secret) or Tls.certManager({ clusterIssuer })' }),
   httpsRedirectCode: optional(NUMBER),
+  circuitBreaker: optional({ kind: 'instance', is: (v) => v instanceof CircuitBreaker, use: 'CircuitBreaker.of({ ... })' }),
 });
 
 /**

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'crypto';
 import * as tls from 'tls';
 import { Duration, Size } from 'cdk8s';
-import { AccessPolicy, ApiGatewayEngine, Auth, Backend, ClientCertificates, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
+import { AccessPolicy, ApiGatewayEngine, Auth, Backend, CircuitBreaker, ClientCertificates, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
 import { startAuthService, TestAuthService } from '../support/auth-service';
 import { request, startBackend, TestBackend } from '../support/backends';
 import { caWithClient } from '../support/client-certificates';
@@ -713,5 +713,54 @@ describe.each([
       expect(seen['ssl-client-subject-dn']).toBeUndefined();
       expect(seen['ssl-client-cert']).toBeUndefined();
     }
+  });
+});
+
+describe('API gateway, NGINX engine, circuit breaking (max_conns)', () => {
+  let slow: TestBackend;
+  let pod: SimulatedPod;
+  let nginx: RunningNginx;
+  const get = (path: string) => request(nginx.ports.http, { host: 'limited.example.com', path });
+
+  beforeAll(async () => {
+    // Each request holds its upstream connection for 1.5 s: concurrent requests pile up.
+    slow = await startBackend('slow', { delayMs: 1500 });
+    const manifests = gatewayOf((chart) => new ExposedService(chart, 'limited', {
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+      hosts: ['limited.example.com'],
+      backend: Backend.fromName('slow', 8080),
+      routes: [{ match: { path: PathMatch.prefix('/a') } }, { match: { path: PathMatch.prefix('/') } }],
+      circuitBreaker: CircuitBreaker.of({ maxConnections: 2 }),
+    }));
+    pod = await simulatePod({ manifests });
+    nginx = await startNginxInPod(pod, { upstreams: { [fqdn('slow')]: `127.0.0.1:${slow.port}` } });
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+    pod?.dispose();
+    await slow?.close();
+  });
+
+  test('requests over the limit get 502 (JSON) at once and never reach the backend; the limit spans both routes to the Service', async () => {
+    const before = slow.received.length;
+    const started = Date.now();
+    // Two requests take both connections (one per route); the next ones, on either route, find none.
+    const held = [get('/a/1'), get('/b/1')];
+    await new Promise((r) => setTimeout(r, 300));
+    const over = await Promise.all([get('/a/2'), get('/b/2'), get('/c/3')]);
+    const overMs = Date.now() - started;
+    expect(over.map((r) => r.status)).toEqual([502, 502, 502]);
+    expect(over[0].headers['content-type']).toBe('application/json');
+    expect(over[0].json()).toEqual({ error: 'bad gateway', status: 502, request_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    // Refused without waiting for a connection: well before the held requests are answered.
+    expect(overMs).toBeLessThan(1200);
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    expect(slow.received.length - before).toBe(2);
+  });
+
+  test('once the held requests are answered, connections are free again', async () => {
+    const answers = await Promise.all([get('/a/again'), get('/again')]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
   });
 });

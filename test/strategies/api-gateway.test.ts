@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AccessPolicy, ApiGatewayEngine, ApiGatewayStrategyOptions, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch,
-  IngressController, PathMatch, QueryParamMatch, RateLimit, Tls,
+  AccessPolicy, ApiGatewayEngine, ApiGatewayStrategyOptions, Auth, Backend, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy,
+  HeaderMatch, IngressController, PathMatch, QueryParamMatch, RateLimit, Tls,
 } from '../../src';
 import { hygieneProblems } from '../support/hygiene';
 import { declarationError, find, Manifest, synthChecked, testChart } from '../support/synth';
@@ -642,5 +642,72 @@ describe('apiGateway strategy, NGINX engine, external authentication', () => {
     const auth = Auth.external({ service: Backend.fromDeployment(deployment('authz', 4180)) });
     expect(() => new ExposedService(chart, 'public', { strategy, backend: Backend.fromDeployment(deployment('api', 8080)), auth }))
       .toThrow(`ExposedService test/public: auth: 'auth-external' is not supported by ${name}; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx)`);
+  });
+});
+
+describe('apiGateway strategy, NGINX engine, circuit breaking', () => {
+  const limit = (n: number) => CircuitBreaker.of({ maxConnections: n });
+  const upstreams = (config: string) => config.match(/upstream \w+ \{[^}]*\}/g) ?? [];
+
+  test('max_conns on each server line, counted across the workers in the upstream\'s zone; routes to the same servers share the upstream', () => {
+    const config = configOf(expose({
+      hosts: ['api.example.com'],
+      backend: api(),
+      routes: [
+        { match: { path: PathMatch.prefix('/v1') } },
+        { match: { path: PathMatch.prefix('/v2') }, backends: [{ backend: Backend.fromName('v2', 8080), weight: 90 }, { backend: Backend.fromName('v3', 8080), weight: 10 }] },
+        { match: { path: PathMatch.prefix('/') }, mirror: { backend: Backend.fromName('shadow', 8080) } },
+      ],
+      circuitBreaker: limit(100),
+    }));
+    expect(upstreams(config)).toEqual([
+      'upstream route_0 {\n    zone route_0 64k;\n    server api.shop.svc.cluster.local:8080 weight=1 max_fails=0 max_conns=100;\n    keepalive 16;\n  }',
+      'upstream route_1 {\n    zone route_1 64k;\n    server v2.shop.svc.cluster.local:8080 weight=90 max_fails=0 max_conns=100;\n'
+        + '    server v3.shop.svc.cluster.local:8080 weight=10 max_fails=0 max_conns=100;\n    keepalive 16;\n  }',
+      'upstream mirror_2 {\n    zone mirror_2 64k;\n    server shadow.shop.svc.cluster.local:8080 weight=1 max_fails=0 max_conns=100;\n    keepalive 16;\n  }',
+    ]);
+    // The catch-all route (the third, selected last) proxies to the first route's upstream: one count for the Service.
+    expect(config.match(/proxy_pass "http:\/\/\w+/g)).toEqual(['proxy_pass "http://route_0', 'proxy_pass "http://route_1', 'proxy_pass "http://route_0']);
+    expect(config).toContain('proxy_pass http://mirror_2$request_uri;');
+  });
+
+  test('maxRequests limits too (one request per upstream connection): the smaller of the two is written', () => {
+    const config = (cb: CircuitBreaker) => upstreams(configOf(expose({ backend: api(), circuitBreaker: cb })))[0];
+    expect(config(CircuitBreaker.of({ maxRequests: 7 }))).toContain('max_conns=7;');
+    expect(config(CircuitBreaker.of({ maxConnections: 50, maxRequests: 7 }))).toContain('max_conns=7;');
+    expect(config(CircuitBreaker.of({ maxConnections: 5, maxRequests: 7 }))).toContain('max_conns=5;');
+  });
+
+  test('without a circuit breaker the upstreams are as before: no zone, no max_conns, one per route', () => {
+    const config = configOf(expose({ backend: api(), routes: [{ match: { path: PathMatch.prefix('/a') } }, {}] }));
+    expect(upstreams(config)).toHaveLength(2);
+    expect(config).not.toMatch(/max_conns|zone route/);
+  });
+
+  test.each<[string, Partial<ExposedServiceProps>, string]>([
+    ['pending requests (no queue in NGINX open source)', { backend: api(), circuitBreaker: CircuitBreaker.of({ maxConnections: 10, maxPendingRequests: 5 }) },
+      'circuitBreaker: NGINX open source has no queue of requests waiting for a connection (queue is NGINX Plus\'s): over the limit a request gets 502 at once; '
+        + 'remove maxPendingRequests, or use istio'],
+    ['a limit with retries (the Service is listed once per try)',
+      { backend: api(), circuitBreaker: limit(10), routes: [{ match: { path: PathMatch.prefix('/a') }, retries: { attempts: 2 } }] },
+      'routes[0].retries: the NGINX engine lists each backend Service once per try (nginx retries only on another server line) and max_conns counts per line, '
+        + 'so with 2 retries circuitBreaker\'s limit would let through 3 times as many connections; remove the retries or the limit, or use istio'],
+    ['a Service alone on one route and weighted on another', {
+      circuitBreaker: limit(10),
+      routes: [{ match: { path: PathMatch.prefix('/a') }, backend: api() },
+        { backends: [{ backend: api(), weight: 50 }, { backend: Backend.fromName('b', 8080), weight: 50 }] }],
+    }, 'circuitBreaker: nginx counts max_conns per upstream, and the Service "api" is in 2 different ones (routes[0], routes[1]: '
+      + 'alone, weighted, or mirrored), so each would get the whole limit; send it the same way from every route, or use istio'],
+  ])('refuses %s', (_, props, message) => {
+    expect(declarationError({ strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }), ...props } as ExposedServiceProps).message)
+      .toBe(`ExposedService test/public: ${message}`);
+  });
+
+  test('refuses ejection of failing endpoints: the engine proxies to the Service\'s one address, which it must not take out', () => {
+    expect(declarationError({
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+      backend: api(),
+      circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 5 }),
+    }).message).toBe("ExposedService test/public: circuitBreaker: 'outlier-detection' is not supported by apiGateway (nginx); supported by: istio");
   });
 });

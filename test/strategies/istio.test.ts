@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AccessPolicy, Auth, Backend, ClientCertificates,
+  AccessPolicy, Auth, Backend, CircuitBreaker, ClientCertificates,
   ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch, QueryParamMatch,
   RateLimit, RouteProps, Tls,
 } from '../../src';
@@ -230,7 +230,8 @@ describe('istio strategy', () => {
     const reviews = new kplus.Service(chart, 'reviews', { ports: [{ port: 9080 }] });
     reviews.selectLabel('app', 'reviews');
     new ExposedService(chart, 'public', {
-      strategy: ExposureStrategy.istio({ trafficPolicy: { loadBalancer: 'LEAST_REQUEST', outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10) } } }),
+      strategy: ExposureStrategy.istio({ trafficPolicy: { loadBalancer: 'LEAST_REQUEST' } }),
+      circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 5, interval: Duration.seconds(10) }),
       hosts: ['bookinfo.example.com'],
       routes: [{
         match: { path: PathMatch.prefix('/reviews') },
@@ -715,5 +716,67 @@ describe('istio strategy, external authentication', () => {
       ['strategy: externalAuthProvider "oauth2 proxy" is not the name of an extension provider; use the name of its meshConfig.extensionProviders entry']],
   ])('refused: %s', (_name, props, options, messages) => {
     expect(exposeError(props, options)).toBe(messages.map((m) => `ExposedService test/public: ${m}`).join('\n'));
+  });
+});
+
+describe('istio strategy, circuit breaking', () => {
+  const ALL = CircuitBreaker.of({
+    maxConnections: 100,
+    maxPendingRequests: 50,
+    maxRequests: 1000,
+    consecutiveErrors: 5,
+    interval: Duration.seconds(10),
+    ejectionTime: Duration.millis(1500),
+    maxEjectedPercent: 50,
+  });
+
+  test('a DestinationRule per backend Service: connectionPool limits and outlierDetection, with the Istio-only options beside them', () => {
+    const manifests = expose({
+      hosts: ['shop.example.com'],
+      backend: httpbin(),
+      routes: [{}, { match: { path: PathMatch.prefix('/api') }, backend: Backend.fromName('api', 8080), mirror: { backend: Backend.fromName('shadow', 8080) } }],
+      circuitBreaker: ALL,
+    }, { trafficPolicy: { loadBalancer: 'ROUND_ROBIN', connectionPool: { maxRequestsPerConnection: 10 } } });
+    const rules = ofKind(manifests, 'DestinationRule');
+    // Every backend Service the gateway calls, mirrors included: each is limited on its own.
+    expect(rules.map((r) => r.spec.host)).toEqual(['api', 'httpbin', 'shadow']);
+    for (const rule of rules) {
+      expect(rule.spec.trafficPolicy).toEqual({
+        loadBalancer: { simple: 'ROUND_ROBIN' },
+        connectionPool: { tcp: { maxConnections: 100 }, http: { http1MaxPendingRequests: 50, http2MaxRequests: 1000, maxRequestsPerConnection: 10 } },
+        outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '1.5s', maxEjectionPercent: 50 },
+      });
+    }
+  });
+
+  test('limits alone, or ejection alone, write only their part', () => {
+    const limits = find(expose({ backend: httpbin(), circuitBreaker: CircuitBreaker.of({ maxConnections: 1 }) }), 'DestinationRule');
+    expect(limits.spec.trafficPolicy).toEqual({ connectionPool: { tcp: { maxConnections: 1 } } });
+    const ejection = find(expose({ backend: httpbin(), circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 3 }) }), 'DestinationRule');
+    expect(ejection.spec.trafficPolicy).toEqual({ outlierDetection: { consecutive5xxErrors: 3 } });
+  });
+
+  test('under TLS PASSTHROUGH, connections are limited and ejected (TCP); limits of requests are refused', () => {
+    const passthrough = { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) };
+    const tcp = { hosts: ['db.example.com'], backend: httpbin(), tls: Tls.fromSecret('unused') };
+    const limited = CircuitBreaker.of({ maxConnections: 10, consecutiveErrors: 3 });
+    const rule = find(expose({ ...tcp, circuitBreaker: limited }, passthrough), 'DestinationRule');
+    expect(rule.spec.trafficPolicy).toEqual({ connectionPool: { tcp: { maxConnections: 10 } }, outlierDetection: { consecutive5xxErrors: 3 } });
+    const requests = CircuitBreaker.of({ maxConnections: 10, maxPendingRequests: 5, maxRequests: 5 });
+    expect(exposeError({ ...tcp, circuitBreaker: requests }, passthrough)).toBe(
+      'ExposedService test/public: circuitBreaker: with tlsMode PASSTHROUGH the gateway proxies TCP and sees no requests: maxPendingRequests and maxRequests cannot apply; '
+        + 'maxConnections and the ejection do (failed connections count as errors)');
+  });
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ['connectionPool.maxConnections', { connectionPool: { maxConnections: 100 } }, 'CircuitBreaker.of({ maxConnections })'],
+    ['connectionPool.http1MaxPendingRequests', { connectionPool: { http1MaxPendingRequests: 50 } }, 'CircuitBreaker.of({ maxPendingRequests })'],
+    ['connectionPool.http2MaxRequests', { connectionPool: { http2MaxRequests: 1000 } }, 'CircuitBreaker.of({ maxRequests })'],
+    ['outlierDetection', { outlierDetection: { consecutive5xxErrors: 5 } }, 'CircuitBreaker.of({ consecutiveErrors, interval, ejectionTime, maxEjectedPercent }) '
+      + '(consecutive5xxErrors, interval, baseEjectionTime and maxEjectionPercent before)'],
+  ])('trafficPolicy.%s moved to circuitBreaker: declaring it is refused with the migration', (field, trafficPolicy, instead) => {
+    const circuitBreaker = CircuitBreaker.of({ maxConnections: 10 });
+    expect(exposeError({ backend: httpbin(), circuitBreaker }, { trafficPolicy: trafficPolicy as never })).toBe(
+      `ExposedService test/public: strategy: trafficPolicy.${field} moved to the exposure's circuitBreaker, the same for every strategy: remove it here and declare circuitBreaker: ${instead}`);
   });
 });

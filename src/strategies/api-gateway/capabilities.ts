@@ -8,6 +8,9 @@ const API_GATEWAY_NGINX: Capabilities = {
   'cross-namespace-secret': 'none',
   'fault': 'none',
   'auth-jwt': 'none',
+  // The engine proxies to each backend Service's one address (kube-proxy balances its pods behind
+  // it): there is no endpoint of its own to eject, and taking the Service out would cut the backend off.
+  'outlier-detection': 'none',
 };
 
 /** An API gateway with the Kong engine (DB-less): JWT and consumer ACLs; no redirects, mirroring or query matches in OSS. */
@@ -25,6 +28,10 @@ const API_GATEWAY_KONG: Capabilities = {
   'client-ca-secret': 'none',
   'client-ca-config-map': 'none',
   'client-certificate-depth': 'none',
+  // A Kong upstream has no connection limit. (Outlier detection, as on the NGINX engine: its
+  // targets are Service addresses, and a passive health check would mark one unhealthy with no
+  // ejection time, until active checks or a restart: an outage, not an ejection.)
+  'connection-limits': 'none',
 };
 
 export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {

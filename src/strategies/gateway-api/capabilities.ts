@@ -29,6 +29,10 @@ const GATEWAY_API: Capabilities = {
   // A created Gateway's spec.tls.frontend.default.validation: a ConfigMap CA, AllowValidOnly.
   'client-certificates': 'native',
   'client-ca-config-map': 'native',
+  // No circuit breaking in either channel: XBackendTrafficPolicy (experimental) has only
+  // retryConstraint and sessionPersistence; implementations' own policies are not rendered.
+  'connection-limits': 'none',
+  'outlier-detection': 'none',
 };
 
 /** Gateway API, experimental channel: adds retries and the ExternalAuth filter. */

@@ -32,6 +32,10 @@ const INGRESS_NGINX: Capabilities = {
   'client-certificates-optional': 'annotation',
   'client-ca-secret': 'annotation',
   'client-certificate-depth': 'annotation',
+  // No circuit breaking: upstream-max-fails and upstream-fail-timeout were removed with the Lua
+  // balancer (kubernetes/ingress-nginx#3207), and no annotation limits connections to a backend.
+  'connection-limits': 'none',
+  'outlier-detection': 'none',
 };
 
 export const INGRESS_NGINX_ROW: StrategyCapabilities = {

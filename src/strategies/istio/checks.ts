@@ -27,7 +27,7 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
     ...intent.routes.flatMap(weightsLostToRounding),
     // Under PASSTHROUGH, JWT is one of the L7 policies refused: no JWT check applies.
     ...(passesTlsThrough(ctx.gateway, intent)
-      ? [...routesUnderPassthrough(intent), ...l7PoliciesUnderPassthrough(intent)]
+      ? [...routesUnderPassthrough(intent), ...l7PoliciesUnderPassthrough(intent), ...requestLimitsUnderPassthrough(intent)]
       : [
         ...jwtProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
         ...accessProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
@@ -124,6 +124,20 @@ const L7_POLICIES: readonly (readonly [keyof RouteIntent, RoutePolicy])[] = [
   // An AuthorizationPolicy scoped by host needs HTTP: under PASSTHROUGH the gateway sees TLS only.
   ['access', 'access'],
 ];
+
+/**
+ * Envoy's TCP proxy opens connections and counts their failures (consecutive errors), but carries
+ * no requests: limits of requests cannot apply.
+ */
+function requestLimitsUnderPassthrough(intent: ExposureIntent): Problem[] {
+  const c = intent.circuitBreaker;
+  const fields = [c?.maxPendingRequests === undefined ? [] : ['maxPendingRequests'], c?.maxRequests === undefined ? [] : ['maxRequests']].flat();
+  return fields.length === 0 ? [] : [{
+    field: 'circuitBreaker',
+    message: `with tlsMode PASSTHROUGH the gateway proxies TCP and sees no requests: ${fields.join(' and ')} cannot apply; `
+      + 'maxConnections and the ejection do (failed connections count as errors)',
+  }];
+}
 
 /** Each L7 policy declared (once per field: routes inherit the exposure's), in declaration order. */
 function l7PoliciesUnderPassthrough(intent: ExposureIntent): Problem[] {

@@ -4,17 +4,17 @@ import { IstioTrafficPolicy } from './istio-options';
 import { duration, IstioNaming } from './istio-values';
 import type * as istioNetworking from '../../../imports/istio-networking.istio.io';
 import { resourceName } from '../../core/naming';
-import { BackendIntent, ExposureIntent } from '../../intent/model';
+import { BackendIntent, CircuitBreakerIntent, ExposureIntent } from '../../intent/model';
 
 /**
  * One DestinationRule per backend Service (by host, in host order) that has subsets, or for every
- * backend Service with a traffic policy.
+ * backend Service with a traffic policy (the Istio options' or the exposure's circuit breaker).
  */
 export function renderDestinationRules(scope: Construct, intent: ExposureIntent, naming: IstioNaming, DestinationRule: IstioNetworkingKinds['DestinationRule'],
   policy: IstioTrafficPolicy | undefined): istioNetworking.DestinationRule[] {
   const byHost = new Map<string, BackendIntent[]>();
   for (const b of intent.backends) byHost.set(naming.host(b), [...(byHost.get(naming.host(b)) ?? []), b]);
-  const trafficPolicy = trafficPolicyOf(policy);
+  const trafficPolicy = trafficPolicyOf(policy, intent.circuitBreaker);
   const rules: istioNetworking.DestinationRule[] = [];
   for (const [host, backends] of [...byHost.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const subsets = subsetsOf(backends);
@@ -35,25 +35,29 @@ function subsetsOf(backends: readonly BackendIntent[]): istioNetworking.Destinat
     .map((s) => ({ name: s.name, labels: { ...s.labels } }));
 }
 
-function trafficPolicyOf(p: IstioTrafficPolicy | undefined): istioNetworking.DestinationRuleSpecTrafficPolicy | undefined {
-  if (p === undefined) return undefined;
-  const o = p.outlierDetection;
-  const c = p.connectionPool;
+/**
+ * The DestinationRule's traffic policy: the exposure's circuit breaker (connection limits and
+ * outlier detection) with the Istio-only options; `undefined` when neither declares anything.
+ */
+function trafficPolicyOf(p: IstioTrafficPolicy | undefined,
+  cb: CircuitBreakerIntent | undefined): istioNetworking.DestinationRuleSpecTrafficPolicy | undefined {
+  if (p === undefined && cb === undefined) return undefined;
+  const perConnection = p?.connectionPool?.maxRequestsPerConnection;
+  const http = cb?.maxPendingRequests === undefined && cb?.maxRequests === undefined && perConnection === undefined ? undefined : {
+    http1MaxPendingRequests: cb?.maxPendingRequests,
+    http2MaxRequests: cb?.maxRequests,
+    maxRequestsPerConnection: perConnection,
+  };
+  const tcp = cb?.maxConnections === undefined ? undefined : { maxConnections: cb.maxConnections };
   return {
-    loadBalancer: p.loadBalancer && { simple: p.loadBalancer as istioNetworking.DestinationRuleSpecTrafficPolicyLoadBalancerSimple },
-    connectionPool: c && {
-      tcp: c.maxConnections === undefined ? undefined : { maxConnections: c.maxConnections },
-      http: c.http1MaxPendingRequests === undefined && c.http2MaxRequests === undefined && c.maxRequestsPerConnection === undefined ? undefined : {
-        http1MaxPendingRequests: c.http1MaxPendingRequests,
-        http2MaxRequests: c.http2MaxRequests,
-        maxRequestsPerConnection: c.maxRequestsPerConnection,
-      },
-    },
-    outlierDetection: o && {
-      consecutive5XxErrors: o.consecutive5xxErrors,
-      interval: o.interval && duration(o.interval.toMilliseconds()),
-      baseEjectionTime: o.baseEjectionTime && duration(o.baseEjectionTime.toMilliseconds()),
-      maxEjectionPercent: o.maxEjectionPercent,
+    loadBalancer: p?.loadBalancer && { simple: p.loadBalancer as istioNetworking.DestinationRuleSpecTrafficPolicyLoadBalancerSimple },
+    connectionPool: tcp === undefined && http === undefined ? undefined : { tcp, http },
+    // Envoy counts 5xx answers and failed connections (reported as 503) alike: "consecutive errors".
+    outlierDetection: cb?.consecutiveErrors === undefined ? undefined : {
+      consecutive5XxErrors: cb.consecutiveErrors,
+      interval: cb.intervalMs === undefined ? undefined : duration(cb.intervalMs),
+      baseEjectionTime: cb.ejectionTimeMs === undefined ? undefined : duration(cb.ejectionTimeMs),
+      maxEjectionPercent: cb.maxEjectedPercent,
     },
   };
 }

@@ -1,37 +1,13 @@
-import { Duration } from 'cdk8s';
 import { IstioGateway } from './istio-gateway';
-import { BOOLEAN, DURATION, NUMBER, object, optional, STRING } from '../../core/runtime-shape';
+import { ANY, BOOLEAN, NUMBER, object, optional, STRING } from '../../core/runtime-shape';
 
 /**
- * Connection limits to each backend (DestinationRule `connectionPool`), enforced by each Envoy
- * that calls the backend: the ingress gateway's pods, and every sidecar in the mesh (a
- * DestinationRule applies to all callers of its host). Requests over a limit fail fast with 503
- * (circuit breaking).
+ * Istio-only settings of the connections to each backend (DestinationRule `connectionPool`). The
+ * limits of connections and requests are the exposure's `circuitBreaker`, whatever the strategy.
  */
 export interface IstioConnectionPool {
   /**
-   * The most TCP connections to the backend Service at once (`tcp.maxConnections`), per calling
-   * Envoy.
-   * @default - Istio's default (no limit)
-   * @example connectionPool: { maxConnections: 100 }
-   */
-  readonly maxConnections?: number;
-  /**
-   * The most HTTP requests queued while they wait for a connection to the backend
-   * (`http.http1MaxPendingRequests`; HTTP/1.1 and HTTP/2 alike).
-   * @default - Istio's default (no limit)
-   * @example connectionPool: { http1MaxPendingRequests: 50 }
-   */
-  readonly http1MaxPendingRequests?: number;
-  /**
-   * The most requests in flight to the backend at once (`http.http2MaxRequests`; HTTP/1.1 and
-   * HTTP/2 alike).
-   * @default - Istio's default (no limit)
-   * @example connectionPool: { http2MaxRequests: 1000 }
-   */
-  readonly http2MaxRequests?: number;
-  /**
-   * The most requests sent over one connection before it is closed (`http.maxRequestsPerConnection`;
+   * The most HTTP requests sent over one connection before it is closed (`http.maxRequestsPerConnection`;
    * 1 turns keep-alive off).
    * @default - Istio's default (no limit)
    * @example connectionPool: { maxRequestsPerConnection: 10 }
@@ -40,40 +16,9 @@ export interface IstioConnectionPool {
 }
 
 /**
- * Ejection of failing endpoints from the load balancing pool (DestinationRule
- * `outlierDetection`): a pod that fails repeatedly gets no requests for a while.
- */
-export interface IstioOutlierDetection {
-  /**
-   * How many 5xx answers in a row eject an endpoint (`consecutive5xxErrors`).
-   * @default - Istio's default (5)
-   * @example outlierDetection: { consecutive5xxErrors: 5 }
-   */
-  readonly consecutive5xxErrors?: number;
-  /**
-   * How often endpoints are scanned for ejection (`interval`).
-   * @default - Istio's default (10s)
-   * @example outlierDetection: { interval: Duration.seconds(10) }
-   */
-  readonly interval?: Duration;
-  /**
-   * How long an endpoint stays ejected the first time (`baseEjectionTime`); each further ejection
-   * multiplies it by the number of times the endpoint was ejected.
-   * @default - Istio's default (30s)
-   * @example outlierDetection: { baseEjectionTime: Duration.seconds(30) }
-   */
-  readonly baseEjectionTime?: Duration;
-  /**
-   * The largest share of the backend's endpoints ejected at once, in percent (`maxEjectionPercent`).
-   * @default - Istio's default (10)
-   * @example outlierDetection: { maxEjectionPercent: 50 }
-   */
-  readonly maxEjectionPercent?: number;
-}
-
-/**
- * Load balancing, connection pool and outlier detection for every backend Service of the exposure,
- * written as the `trafficPolicy` of a DestinationRule per backend Service.
+ * Istio-only load balancing and connection settings for every backend Service of the exposure,
+ * written as the `trafficPolicy` of a DestinationRule per backend Service, with the exposure's
+ * `circuitBreaker` (connection limits and outlier detection).
  */
 export interface IstioTrafficPolicy {
   /**
@@ -84,17 +29,11 @@ export interface IstioTrafficPolicy {
    */
   readonly loadBalancer?: 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'PASSTHROUGH';
   /**
-   * Connection and request limits to each backend (circuit breaking).
-   * @default - Istio's defaults (no limits)
-   * @example trafficPolicy: { connectionPool: { maxConnections: 100 } }
+   * Istio-only settings of the connections to each backend.
+   * @default - Istio's defaults
+   * @example trafficPolicy: { connectionPool: { maxRequestsPerConnection: 10 } }
    */
   readonly connectionPool?: IstioConnectionPool;
-  /**
-   * Ejects failing endpoints from the load balancing pool.
-   * @default - no outlier detection
-   * @example trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5 } }
-   */
-  readonly outlierDetection?: IstioOutlierDetection;
 }
 
 /** Options for `ExposureStrategy.istio`. */
@@ -149,16 +88,29 @@ export const ISTIO_OPTIONS_SHAPE = object('the options of ExposureStrategy.istio
   trafficPolicy: optional(object('a traffic policy', {
     loadBalancer: optional(STRING),
     connectionPool: optional(object('a connection pool', {
-      maxConnections: optional(NUMBER),
-      http1MaxPendingRequests: optional(NUMBER),
-      http2MaxRequests: optional(NUMBER),
       maxRequestsPerConnection: optional(NUMBER),
+      // Moved to the exposure's circuitBreaker: taken here only to say so (see MOVED_TO_CIRCUIT_BREAKER).
+      maxConnections: optional(ANY),
+      http1MaxPendingRequests: optional(ANY),
+      http2MaxRequests: optional(ANY),
     })),
-    outlierDetection: optional(object('an outlier detection', {
-      consecutive5xxErrors: optional(NUMBER),
-      interval: optional(DURATION),
-      baseEjectionTime: optional(DURATION),
-      maxEjectionPercent: optional(NUMBER),
-    })),
+    // Moved to the exposure's circuitBreaker, as above.
+    outlierDetection: optional(ANY),
   })),
 });
+
+/**
+ * The Istio options of earlier 0.x releases that the exposure's `circuitBreaker` declares now, for
+ * every strategy, and what each became: declaring one (a JavaScript caller, or a cast) is refused
+ * with the migration, so the same limit is never declared two ways.
+ */
+export const MOVED_TO_CIRCUIT_BREAKER: readonly { readonly field: string; readonly instead: string }[] = [
+  { field: 'connectionPool.maxConnections', instead: 'CircuitBreaker.of({ maxConnections })' },
+  { field: 'connectionPool.http1MaxPendingRequests', instead: 'CircuitBreaker.of({ maxPendingRequests })' },
+  { field: 'connectionPool.http2MaxRequests', instead: 'CircuitBreaker.of({ maxRequests })' },
+  {
+    field: 'outlierDetection',
+    instead: 'CircuitBreaker.of({ consecutiveErrors, interval, ejectionTime, maxEjectedPercent }) '
+      + '(consecutive5xxErrors, interval, baseEjectionTime and maxEjectionPercent before)',
+  },
+];

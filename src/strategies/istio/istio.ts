@@ -8,7 +8,7 @@ import { gatewayServers } from './gateway-servers';
 import { renderHttpRoutes } from './http-routes';
 import { IstioGateway, IstioGatewayConfig, passesTlsThrough } from './istio-gateway';
 import { IstioApiVersion, IstioNetworkingKinds, networkingKinds } from './istio-kinds';
-import { IstioStrategyOptions } from './istio-options';
+import { IstioStrategyOptions, MOVED_TO_CIRCUIT_BREAKER } from './istio-options';
 import { istioNaming } from './istio-values';
 import { renderJwt } from './jwt';
 import { passthroughRoutes } from './passthrough-routes';
@@ -17,13 +17,14 @@ import type * as istioNetworking from '../../../imports/istio-networking.istio.i
 import type * as istioSecurity from '../../../imports/istio-security.istio.io';
 import type * as k8s from '../../../imports/k8s';
 import { Problem } from '../../core/errors';
+import { isPlainObject } from '../../core/runtime-types';
 import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
 import { ExposureIntent } from '../../intent/model';
 import { claimAllRoutes, ExternalReference, RouteClaims, StrategyRenderer } from '../contract';
 import { provisionBackendServices } from '../shared/backend-services';
 import { certificate as certificateFor } from '../shared/cert-manager';
 
-export { IstioConnectionPool, IstioOutlierDetection, IstioStrategyOptions, IstioTrafficPolicy } from './istio-options';
+export { IstioConnectionPool, IstioStrategyOptions, IstioTrafficPolicy } from './istio-options';
 
 /** What istio synthesizes (escape hatches). */
 export interface IstioResources {
@@ -140,9 +141,9 @@ export class IstioRenderer implements StrategyRenderer {
 const LOAD_BALANCERS = ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM', 'PASSTHROUGH'];
 
 /**
- * The values of the traffic policy the DestinationRule schema would refuse (or cdk8s could not
- * render): a load balancer Istio does not have, counts that are not whole numbers of at least 0,
- * a percentage above 100, durations that are not whole positive milliseconds.
+ * The values of the traffic policy the DestinationRule schema would refuse: a load balancer Istio
+ * does not have, a count that is not a whole number of at least 0; and each option that moved to
+ * the exposure's circuitBreaker, with the migration.
  */
 function trafficPolicyProblems(policy: IstioStrategyOptions['trafficPolicy']): string[] {
   if (policy === undefined) return [];
@@ -150,27 +151,15 @@ function trafficPolicyProblems(policy: IstioStrategyOptions['trafficPolicy']): s
   if (policy.loadBalancer !== undefined && !LOAD_BALANCERS.includes(policy.loadBalancer)) {
     problems.push(`trafficPolicy.loadBalancer "${policy.loadBalancer}" is not an Istio load balancer; use ${LOAD_BALANCERS.join(', ')}`);
   }
-  const counts: [string, number | undefined][] = [
-    ['connectionPool.maxConnections', policy.connectionPool?.maxConnections],
-    ['connectionPool.http1MaxPendingRequests', policy.connectionPool?.http1MaxPendingRequests],
-    ['connectionPool.http2MaxRequests', policy.connectionPool?.http2MaxRequests],
-    ['connectionPool.maxRequestsPerConnection', policy.connectionPool?.maxRequestsPerConnection],
-    ['outlierDetection.consecutive5xxErrors', policy.outlierDetection?.consecutive5xxErrors],
-  ];
-  for (const [field, value] of counts) {
-    // int32 in the DestinationRule schema.
-    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 2_147_483_647)) {
-      problems.push(`trafficPolicy.${field} ${value} is not a count; use a whole number from 0 to 2147483647`);
-    }
+  const count = policy.connectionPool?.maxRequestsPerConnection;
+  // int32 in the DestinationRule schema.
+  if (count !== undefined && (!Number.isInteger(count) || count < 0 || count > 2_147_483_647)) {
+    problems.push(`trafficPolicy.connectionPool.maxRequestsPerConnection ${count} is not a count; use a whole number from 0 to 2147483647`);
   }
-  const percent = policy.outlierDetection?.maxEjectionPercent;
-  if (percent !== undefined && (!Number.isInteger(percent) || percent < 0 || percent > 100)) {
-    problems.push(`trafficPolicy.outlierDetection.maxEjectionPercent ${percent} is not a percentage; use a whole number from 0 to 100`);
-  }
-  for (const field of ['interval', 'baseEjectionTime'] as const) {
-    const ms = policy.outlierDetection?.[field]?.toMilliseconds({ integral: false });
-    if (ms !== undefined && (!Number.isInteger(ms) || ms <= 0)) {
-      problems.push(`trafficPolicy.outlierDetection.${field} of ${ms}ms is not a positive whole number of milliseconds`);
+  for (const { field, instead } of MOVED_TO_CIRCUIT_BREAKER) {
+    const value = field.split('.').reduce<unknown>((o, key) => (isPlainObject(o) ? o[key] : undefined), policy);
+    if (value !== undefined) {
+      problems.push(`trafficPolicy.${field} moved to the exposure's circuitBreaker, the same for every strategy: remove it here and declare circuitBreaker: ${instead}`);
     }
   }
   return problems;

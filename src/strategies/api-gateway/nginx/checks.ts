@@ -1,3 +1,4 @@
+import { connectionLimitProblems } from './nginx-connection-limits';
 import { matchConditions, namedGroup } from './nginx-route-selection';
 import { tokenLengthProblems } from './nginx-token-length';
 import { Problem } from '../../../core/errors';
@@ -12,7 +13,7 @@ import { retryOnProblems } from '../../shared/nginx-retries';
  */
 export function nginxProblems(intent: ExposureIntent): Problem[] {
   const written = orderBySpecificity(intent.routes);
-  return intent.routes.flatMap((route) => [
+  return [...intent.routes.flatMap((route) => [
     ...headerNameProblems(route),
     ...tokenLengthProblems(route, written.indexOf(route)),
     ...queryParamProblems(route),
@@ -25,7 +26,7 @@ export function nginxProblems(intent: ExposureIntent): Problem[] {
     // A redirect route forwards nothing: the retries and timeouts it inherits are not written.
     ...idleTimeoutConflicts(route, 'nginx\'s proxy_read_timeout and proxy_send_timeout'),
     ...(route.action.kind === 'forward' ? retryProblems(route) : []),
-  ]);
+  ]), ...connectionLimitProblems(intent)];
 }
 
 /** The engine writes Upgrade and Connection itself: WebSockets pass through, other requests keep the upstream connection alive. */

@@ -1,6 +1,7 @@
 import { BackendIntent, ExposureIntent, ForwardIntent, MirrorIntent, RouteIntent } from '../../../intent/model';
 import { proxyNextUpstream } from '../../shared/nginx-retries';
 import { backendAddress } from '../engine';
+import { maxConns, serversKey } from './nginx-connection-limits';
 import { ConfigLines, headerVariable, literalRegex, NginxVariable, quote, regexKey, variable } from './nginx-text';
 
 /** Where a forwarding route's proxy is written: upstreams and maps at http level, its mirror's location in the route server. */
@@ -9,6 +10,8 @@ export interface ProxyTarget {
   readonly clusterDomain: string;
   readonly http: ConfigLines;
   readonly locations: ConfigLines;
+  /** The upstreams written with a connection limit, by their servers (`serversKey`), so routes to the same servers share one. */
+  readonly upstreams: Map<string, string>;
 }
 
 /**
@@ -20,7 +23,7 @@ export function proxyDirectives(route: RouteIntent, action: ForwardIntent, i: nu
   // With retries each server is listed once per try: a Service is one address, and nginx only
   // retries on another peer of the upstream.
   const tries = route.retries === undefined ? 1 : route.retries.attempts + 1;
-  http.add(...upstream(`route_${i}`, action.backends.map((b) => [b.backend, b.weight]), target, tries));
+  const name = upstream(`route_${i}`, action.backends.map((b) => [b.backend, b.weight]), target, tries);
   const proxy: string[] = [
     'proxy_http_version 1.1;',
     // An Upgrade (WebSocket) is passed on; other requests keep the upstream connection alive.
@@ -36,7 +39,7 @@ export function proxyDirectives(route: RouteIntent, action: ForwardIntent, i: nu
     ...timeouts(route),
   ];
   if (route.mirror) proxy.push(mirror(route.mirror, i, target));
-  proxy.push(`proxy_pass ${proxyPassTarget(route, i, http)};`);
+  proxy.push(`proxy_pass ${proxyPassTarget(route, i, http, name)};`);
   return proxy;
 }
 
@@ -57,23 +60,39 @@ function clientIdentityHeaders(intent: ExposureIntent): string[] {
   ];
 }
 
-/** An upstream of weighted servers: Services by FQDN, resolved when nginx starts. */
-function upstream(name: string, servers: [BackendIntent, number][], target: ProxyTarget, copies = 1): string[] {
+/**
+ * Writes an upstream of weighted servers (Services by FQDN, resolved when nginx starts) and
+ * returns its name. With the circuit breaker's limit each server line gets `max_conns`, counted
+ * across the worker processes in the upstream's shared `zone`; routes with the same servers then
+ * share one upstream, so the limit spans them (the checks refuse a Service in two different ones).
+ */
+function upstream(name: string, servers: [BackendIntent, number][], target: ProxyTarget, copies = 1): string {
+  const limit = maxConns(target.intent.circuitBreaker);
   // nginx has no weight 0: such a server takes no traffic while it is marked down. max_fails=0:
   // a Service address is never taken out of rotation (kube-proxy balances behind it).
-  const lines = servers.map(([b, weight]) =>
-    `  server ${backendAddress(b, target.intent, target.clusterDomain)}${weight === 0 ? ' down' : ` weight=${weight}`} max_fails=0;`);
-  return [`upstream ${name} {`, ...Array.from({ length: copies }, () => lines).flat(), '  keepalive 16;', '}', ''];
+  const lines = servers.map(([b, weight]) => `  server ${backendAddress(b, target.intent, target.clusterDomain)}`
+    + `${weight === 0 ? ' down' : ` weight=${weight}`} max_fails=0${limit === undefined ? '' : ` max_conns=${limit}`};`);
+  const all = Array.from({ length: copies }, () => lines).flat();
+  if (limit === undefined) {
+    target.http.add(`upstream ${name} {`, ...all, '  keepalive 16;', '}', '');
+    return name;
+  }
+  const key = serversKey(servers);
+  const shared = target.upstreams.get(key);
+  if (shared !== undefined) return shared;
+  target.upstreams.set(key, name);
+  target.http.add(`upstream ${name} {`, `  zone ${name} 64k;`, ...all, '  keepalive 16;', '}', '');
+  return name;
 }
 
 /** A sample of the requests copied to the mirror's upstream by an internal location; the `mirror` directive. */
 function mirror(m: MirrorIntent, i: number, target: ProxyTarget): string {
   const { http, locations } = target;
-  http.add(...upstream(`mirror_${i}`, [[m.backend, 1]], target));
+  const name = upstream(`mirror_${i}`, [[m.backend, 1]], target);
   if (m.percentage < 100) http.add(`split_clients "$request_id" $mirror_sample_${i} {`, `  ${m.percentage}% 1;`, '  * "";', '}', '');
   locations.add(`location = /__mirror/${i} {`, '  internal;',
     ...(m.percentage < 100 ? [`  if ($mirror_sample_${i} = "") {`, '    return 204;', '  }'] : []),
-    '  proxy_set_header Host $host;', `  proxy_pass http://mirror_${i}$request_uri;`, '}', '');
+    '  proxy_set_header Host $host;', `  proxy_pass http://${name}$request_uri;`, '}', '');
   return `mirror /__mirror/${i};`;
 }
 
@@ -109,8 +128,8 @@ export function prefixRewrites(prefix: string, target: string, i: number): [stri
 }
 
 /** The `proxy_pass` target of route `i`, a string nginx expands. */
-export function proxyPassTarget(route: RouteIntent, i: number, http: ConfigLines): string {
-  return quote(`http://route_${i}`, ...upstreamUri(route, i, http));
+export function proxyPassTarget(route: RouteIntent, i: number, http: ConfigLines, upstreamName = `route_${i}`): string {
+  return quote(`http://${upstreamName}`, ...upstreamUri(route, i, http));
 }
 
 /** A prefix rewrite answers 400 where the raw URI is not in the normalized form the route was chosen on. */

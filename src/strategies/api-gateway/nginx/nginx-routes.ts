@@ -38,7 +38,7 @@ export function renderRouting(intent: ExposureIntent, options: NginxRouteOptions
   const declared = routes.flatMap((r) => (r.maxRequestBodyBytes === undefined ? [] : [r.maxRequestBodyBytes]));
   const selectionLimit = declared.length === 0 ? undefined : size(Math.max(options.maxBodyBytes, ...declared));
   renderRouteSelection(routes, http, locations, selectionLimit);
-  const writer = new RouteLocations({ intent, clusterDomain: options.clusterDomain, http, locations }, options);
+  const writer = new RouteLocations({ intent, clusterDomain: options.clusterDomain, http, locations, upstreams: new Map() }, options);
   routes.forEach((route, i) => writer.write(route, i));
   return writer.secrets();
 }
