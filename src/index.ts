@@ -30,6 +30,7 @@ export { Tls, CertManagerTlsOptions, SecretTlsOptions } from './declaration/tls'
 export { RateLimit, RateLimitKey, RateLimitOptions } from './declaration/rate-limit';
 export { Auth, ApiKeyAuthOptions, BasicAuthOptions, JwtAuthOptions } from './declaration/auth';
 export { AccessPolicy, AllowFromOptions } from './declaration/access-policy';
+export { SessionAffinity, CookieAffinityOptions } from './declaration/session-affinity';
 export { SecretRef } from './declaration/secret-ref';
 export {
   IDeploymentLike, IServiceLike, ISecretLike, IContainerLike, IContainerPortLike, IServicePortLike, IObjectMetadataLike,

@@ -87,6 +87,12 @@ export const FEATURES = {
   'ip-deny-list': 'Client IP deny list (`AccessPolicy.denyFrom`, `except`)',
   /** Declared by `maxRequestBody`, on the exposure or a route. */
   'max-request-body': 'Request body size limit (`maxRequestBody`)',
+  /** Declared by `affinity: SessionAffinity.cookie(...)`, on the exposure or a route: a cookie the proxy sets pins the client to a pod. */
+  'affinity-cookie': 'Session affinity by cookie (`SessionAffinity.cookie`)',
+  /** Declared by `affinity: SessionAffinity.header(...)`: a consistent hash of a request header's value. */
+  'affinity-header': 'Session affinity by header (`SessionAffinity.header`)',
+  /** Declared by `affinity: SessionAffinity.clientIp()`: the client address picks the pod. */
+  'affinity-client-ip': 'Session affinity by client IP (`SessionAffinity.clientIp`)',
 } as const;
 
 /** A feature of the declaration: a key of `FEATURES`. */

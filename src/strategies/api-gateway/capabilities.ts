@@ -8,6 +8,11 @@ const API_GATEWAY_NGINX: Capabilities = {
   'cross-namespace-secret': 'none',
   'fault': 'none',
   'auth-jwt': 'none',
+  // The engines reach a backend through its Service's virtual address, where kube-proxy picks the
+  // pod per connection: a hash at the gateway cannot pin a pod.
+  'affinity-cookie': 'none',
+  'affinity-header': 'none',
+  'affinity-client-ip': 'none',
 };
 
 /** An API gateway with the Kong engine (DB-less): JWT and consumer ACLs; no redirects, mirroring or query matches in OSS. */
@@ -25,7 +30,7 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
   capabilities: API_GATEWAY_NGINX,
   notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors, '
     + 'client IP lists (`allow`/`deny` by a `geo` of the client address; behind an L7 front, `trustedProxies`) and per-consumer usage logs; '
-    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts. nginx OSS cannot validate JWTs.',
+    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts. nginx OSS cannot validate JWTs. Session affinity is refused: the engine reaches a backend through its Service address, where kube-proxy picks the pod.',
 };
 
 export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {

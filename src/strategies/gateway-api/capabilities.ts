@@ -28,8 +28,14 @@ const GATEWAY_API: Capabilities = {
   'cors': 'native',
 };
 
-/** Gateway API, experimental channel: adds retries. */
-const GATEWAY_API_EXPERIMENTAL: Capabilities = { ...GATEWAY_API, retries: 'native' };
+/** Gateway API, experimental channel: adds retries and cookie session persistence. */
+const GATEWAY_API_EXPERIMENTAL: Capabilities = {
+  ...GATEWAY_API,
+  'retries': 'native',
+  // A rule's sessionPersistence (type Cookie). Its type Header is a token the gateway issues, not a
+  // hash of a header the client chooses; the client address is not expressible.
+  'affinity-cookie': 'native',
+};
 
 export const GATEWAY_API_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi',
@@ -41,5 +47,5 @@ export const GATEWAY_API_EXPERIMENTAL_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi (experimental)',
   capabilities: GATEWAY_API_EXPERIMENTAL,
   variantOf: 'gatewayApi',
-  notes: '`gatewayApi({ experimental: true })`: the experimental channel CRDs must be installed in the cluster.',
+  notes: '`gatewayApi({ experimental: true })`: the experimental channel CRDs must be installed in the cluster; cookie affinity as the rule\'s `sessionPersistence` (a `path` refused).',
 };

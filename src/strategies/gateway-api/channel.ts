@@ -4,8 +4,8 @@ import type * as gatewayApi from '../../../imports/gateway-api-gateway.networkin
 
 /*
  * The Gateway API module of the exposure's channel. Rendering is typed by the standard channel's
- * L1 (its interfaces and enums); the experimental channel adds one field the strategy writes, an
- * HTTPRoute rule's `retry`. Each module's classes serialize only the fields their schema knows, so
+ * L1 (its interfaces and enums); the experimental channel adds two fields the strategy writes, an
+ * HTTPRoute rule's `retry` and `sessionPersistence`. Each module's classes serialize only the fields their schema knows, so
  * the classes constructed are those of the exposure's channel: with `experimental: true` the
  * experimental module's, whose HTTPRoute keeps `retry` (the standard one would drop it).
  */
@@ -14,7 +14,10 @@ import type * as gatewayApi from '../../../imports/gateway-api-gateway.networkin
  * An HTTPRoute rule that may carry the experimental channel's `retry`: written only when the
  * exposure uses that channel (the strategy's check refuses retries on the standard one).
  */
-export type HttpRouteRuleWithRetry = gatewayApi.HttpRouteSpecRules & { readonly retry?: experimental.HttpRouteSpecRulesRetry };
+export type HttpRouteRuleWithRetry = gatewayApi.HttpRouteSpecRules & {
+  readonly retry?: experimental.HttpRouteSpecRulesRetry;
+  readonly sessionPersistence?: experimental.HttpRouteSpecRulesSessionPersistence;
+};
 
 /** HTTPRoute props whose rules may carry `retry`. */
 export interface HttpRoutePropsWithRetry extends gatewayApi.HttpRouteProps {

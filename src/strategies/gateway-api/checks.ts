@@ -45,7 +45,14 @@ function tlsOnExistingGateway(intent: ExposureIntent, options: CheckedOptions): 
 }
 
 function httpRouteProblems(route: RouteIntent, options: CheckedOptions): Problem[] {
-  return [...fractionalMirror(route), ...retries(route, options)];
+  return [...fractionalMirror(route), ...retries(route, options), ...cookiePath(route)];
+}
+
+/** sessionPersistence has no cookie path: the implementation chooses it. */
+function cookiePath(route: RouteIntent): Problem[] {
+  return route.affinity?.kind === 'cookie' && route.affinity.path !== undefined
+    ? [{ field: sourceOf(route, 'affinity'), message: 'Gateway API\'s sessionPersistence has no cookie path (the implementation sets it); remove path, or use istio or ingress (ingressNginx)' }]
+    : [];
 }
 
 /** GRPCRoute has no field for some policies, and gRPC requests no query or method to match. */

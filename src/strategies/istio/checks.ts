@@ -3,12 +3,15 @@ import { IstioGatewayConfig, passesTlsThrough } from './istio-gateway';
 import { percentages } from './istio-values';
 import { jwtProblems } from './jwt-checks';
 import { Problem } from '../../core/errors';
+import { affinityProblems } from './affinity-checks';
 import { ExposureIntent, isCatchAll, RouteIntent, RoutePolicy } from '../../intent/model';
 
 /** What the Istio checks know of the strategy's options. */
 export interface IstioCheckContext {
   readonly gateway: IstioGatewayConfig;
   readonly bindToMesh: boolean;
+  /** The strategy option `trafficPolicy.loadBalancer`, if set. */
+  readonly loadBalancer?: string;
 }
 
 /**
@@ -21,6 +24,7 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
     ...tlsOnExistingGateway(intent, ctx.gateway),
     ...httpsRedirectCode(intent, ctx.gateway),
     ...intent.routes.flatMap(weightsLostToRounding),
+    ...affinityProblems(intent, { loadBalancer: ctx.loadBalancer, passthrough: passesTlsThrough(ctx.gateway, intent) }),
     // Under PASSTHROUGH, JWT is one of the L7 policies refused: no JWT check applies.
     ...(passesTlsThrough(ctx.gateway, intent)
       ? [...routesUnderPassthrough(intent), ...l7PoliciesUnderPassthrough(intent)]

@@ -81,7 +81,7 @@ export class IstioRenderer implements StrategyRenderer {
   }
 
   public check(intent: ExposureIntent): Problem[] {
-    return istioProblems(intent, { gateway: this.gateway, bindToMesh: this.options.bindToMesh ?? false });
+    return istioProblems(intent, { gateway: this.gateway, bindToMesh: this.options.bindToMesh ?? false, loadBalancer: this.options.trafficPolicy?.loadBalancer });
   }
 
   public render(scope: Construct, intent: ExposureIntent): IstioResources {
