@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
   AccessPolicy, ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
-  PathMatch, QueryParamMatch, RateLimit, RouteProps, Tls, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
+  PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, Tls, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
 } from '../src';
 import { hygieneProblems } from './support/hygiene';
 import { Manifest, synthChecked, testChart } from './support/synth';
@@ -52,6 +52,14 @@ const access = fc.constantFrom(
   AccessPolicy.denyFrom(['203.0.113.0/24', '2001:db8:bad::/48']),
 );
 
+// Each kind of affinity; cookies with and without a lifetime and a path.
+const affinity = fc.constantFrom(
+  SessionAffinity.cookie({ name: 'route', ttl: Duration.hours(8), path: '/' }),
+  SessionAffinity.cookie({ name: 'JSESSION.id' }),
+  SessionAffinity.header('X-User-Id'),
+  SessionAffinity.clientIp(),
+);
+
 // Body limits in each unit a target writes: g/m/k (nginx), megabytes/kilobytes/bytes (Kong).
 const bodyLimit = fc.constantFrom(Size.mebibytes(8), Size.gibibytes(1), Size.kibibytes(64), Size.kibibytes(1.5), Size.kibibytes(0.5));
 
@@ -91,6 +99,7 @@ const routeWith = (policies: number) => fc.record({
   grpc: sometimes(fc.constant(true), 8 * policies),
   access: sometimes(access, 12 * policies),
   maxRequestBody: sometimes(bodyLimit, 10 * policies),
+  affinity: sometimes(affinity, 8 * policies),
 });
 
 const declarationWith = (policies: number) => fc.record({
@@ -104,6 +113,7 @@ const declarationWith = (policies: number) => fc.record({
   rateLimit: sometimes(fc.constant(RateLimit.perSecond(20, { burst: 20 })), 15 * policies),
   access: sometimes(access, 12 * policies),
   maxRequestBody: sometimes(bodyLimit, 10 * policies),
+  affinity: sometimes(affinity, 8 * policies),
 });
 const route = routeWith(1);
 const declaration = declarationWith(1);
@@ -121,6 +131,8 @@ const l4Declaration: fc.Arbitrary<Declaration> = fc.record({
   rateLimit: sometimes(fc.constant(RateLimit.perSecond(20, { burst: 20 })), 5),
   access: sometimes(access, 20),
   maxRequestBody: sometimes(bodyLimit, 5),
+  // Mostly what a Service expresses: the client address.
+  affinity: sometimes(fc.oneof({ weight: 4, arbitrary: fc.constant(SessionAffinity.clientIp()) }, { weight: 1, arbitrary: affinity }), 15),
 });
 // A generic Ingress expresses hosts, paths and backends only: its declarations carry each policy a
 // third as often, so that a fair share of them is expressible (see the check below).
@@ -146,6 +158,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
     rateLimit: d.rateLimit,
     access: d.access,
     maxRequestBody: d.maxRequestBody,
+    affinity: d.affinity,
     routes: d.routes?.map((r) => ({
       match: { path: r.path, headers: r.header && [r.header], queryParams: r.query && [r.query], method: r.method },
       protocol: r.grpc ? 'grpc' : undefined,
@@ -165,6 +178,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
       auth: r.auth,
       access: r.access,
       maxRequestBody: r.maxRequestBody,
+      affinity: r.affinity,
     })),
   };
 }
@@ -233,6 +247,7 @@ describe('random invalid declarations', () => {
         range: anything,
         code: fc.integer({ min: -1, max: 600 }),
         kib: fc.oneof(fc.double(), fc.constantFrom(0, -0, 1e300, Number.NaN)),
+        cookie: anything,
       }),
       (x) => {
         const chart = testChart('prop', 'shop');
@@ -241,7 +256,11 @@ describe('random invalid declarations', () => {
             strategy: ExposureStrategy.istio(),
             hosts: [x.host],
             routes: [
-              { match: { path: PathMatch.prefix(x.path), headers: [HeaderMatch.exact(x.header, 'v')] }, backend: Backend.fromName(x.service, x.port) },
+              {
+                match: { path: PathMatch.prefix(x.path), headers: [HeaderMatch.exact(x.header, 'v')] },
+                backend: Backend.fromName(x.service, x.port),
+                affinity: SessionAffinity.cookie({ name: x.cookie, ttl: Duration.millis(x.ms), path: x.path }),
+              },
               { match: { path: PathMatch.regex(x.regex) }, backends: [{ backend: Backend.fromName('a', 80), weight: x.weight }, { backend: Backend.fromName('b', 80), weight: x.weight }] },
             ],
             timeout: Duration.millis(x.ms),
@@ -253,6 +272,7 @@ describe('random invalid declarations', () => {
             auth: Auth.basic({ secret: x.secret }),
             access: AccessPolicy.allowFrom([x.range], { except: [x.range] }),
             maxRequestBody: x.kib < 0 ? undefined : Size.kibibytes(x.kib),
+            affinity: SessionAffinity.header(x.header),
           });
         } catch (e) {
           expect(e).toBeInstanceOf(ExposureError);
