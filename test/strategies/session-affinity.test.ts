@@ -56,7 +56,9 @@ describe('ingress-nginx', () => {
 
   test('a cookie without a path on a regex location is refused: its default path would be the regex', () => {
     expect(errorOf({
-      strategy: ingressNginx(), hosts: ['shop.example.com'], backend: httpbin(),
+      strategy: ingressNginx(),
+      hosts: ['shop.example.com'],
+      backend: httpbin(),
       routes: [{ match: { path: PathMatch.regex('/v[0-9]+/.*') }, affinity: SessionAffinity.cookie({ name: 'route' }) }],
     })).toBe('ExposedService test/public: routes[0].affinity: ingress-nginx writes routes[0] as a regex location (a regex path or a prefix rewrite), '
       + "and the cookie's default path would be that regex; set the cookie's path, e.g. SessionAffinity.cookie({ name, path: '/' })");
@@ -97,7 +99,8 @@ describe('istio', () => {
   });
 
   test('the strategy\'s other traffic policy stays beside the consistent hash', () => {
-    const manifests = expose({ strategy: istio({ trafficPolicy: { connectionPool: { maxConnections: 10 } } }), backend: httpbin(), affinity: SessionAffinity.clientIp() });
+    const strategy = istio({ trafficPolicy: { connectionPool: { maxConnections: 10 } } });
+    const manifests = expose({ strategy, backend: httpbin(), affinity: SessionAffinity.clientIp() });
     expect(find(manifests, 'DestinationRule').spec.trafficPolicy).toEqual({ loadBalancer: { consistentHash: { useSourceIp: true } }, connectionPool: { tcp: { maxConnections: 10 } } });
   });
 
@@ -109,7 +112,8 @@ describe('istio', () => {
 
   test('two ports of one Service with different affinities are refused: one DestinationRule per Service', () => {
     expect(errorOf({
-      strategy: istio(), hosts: ['shop.example.com'],
+      strategy: istio(),
+      hosts: ['shop.example.com'],
       routes: [
         { match: { path: PathMatch.prefix('/a') }, backend: Backend.fromName('api', 80), affinity: SessionAffinity.clientIp() },
         { match: { path: PathMatch.prefix('/b') }, backend: Backend.fromName('api', 81) },
@@ -192,7 +196,10 @@ describe('API gateway engines', () => {
 describe('every strategy', () => {
   test('routes to one backend must agree on its affinity', () => {
     expect(errorOf({
-      strategy: ExposureStrategy.istio(), hosts: ['shop.example.com'], backend: httpbin(), affinity: SessionAffinity.clientIp(),
+      strategy: ExposureStrategy.istio(),
+      hosts: ['shop.example.com'],
+      backend: httpbin(),
+      affinity: SessionAffinity.clientIp(),
       routes: [{ match: { path: PathMatch.prefix('/a') } }, { match: { path: PathMatch.prefix('/b') }, affinity: SessionAffinity.header('x-user') }],
     })).toBe('ExposedService test/public: routes[1].affinity: reaches backend httpbin:8000 with affinity header x-user, but routes[0] reaches it with affinity client IP; '
       + 'affinity is how one backend\'s pods share requests: declare the same on every route to it');
@@ -200,7 +207,8 @@ describe('every strategy', () => {
 
   test('weighted backends take no affinity: each request draws its backend', () => {
     expect(errorOf({
-      strategy: ExposureStrategy.istio(), affinity: SessionAffinity.clientIp(),
+      strategy: ExposureStrategy.istio(),
+      affinity: SessionAffinity.clientIp(),
       routes: [{ backends: [{ backend: Backend.fromName('v1', 80), weight: 90 }, { backend: Backend.fromName('v2', 80), weight: 10 }] }],
     })).toBe('ExposedService test/public: affinity: routes[0] splits its requests over weighted backends, each drawn per request, so a client would move between them; '
       + 'declare affinity on routes with one backend');
@@ -208,11 +216,16 @@ describe('every strategy', () => {
 
   test('a redirect route takes none of its own; the exposure\'s applies to the forwarding routes only', () => {
     expect(errorOf({
-      strategy: ExposureStrategy.istio(), hosts: ['shop.example.com'], backend: httpbin(),
+      strategy: ExposureStrategy.istio(),
+      hosts: ['shop.example.com'],
+      backend: httpbin(),
       routes: [{ match: { path: PathMatch.prefix('/old') }, redirect: { path: '/new' }, affinity: SessionAffinity.clientIp() }, {}],
     })).toBe('ExposedService test/public: routes[0].affinity: a redirect route forwards nothing; remove it or the redirect');
     const manifests = expose({
-      strategy: ExposureStrategy.istio(), hosts: ['shop.example.com'], backend: httpbin(), affinity: SessionAffinity.clientIp(),
+      strategy: ExposureStrategy.istio(),
+      hosts: ['shop.example.com'],
+      backend: httpbin(),
+      affinity: SessionAffinity.clientIp(),
       routes: [{ match: { path: PathMatch.prefix('/old') }, redirect: { path: '/new' } }, {}],
     });
     expect(find(manifests, 'DestinationRule').spec.trafficPolicy).toEqual({ loadBalancer: { consistentHash: { useSourceIp: true } } });

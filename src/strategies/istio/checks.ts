@@ -1,9 +1,9 @@
 import { accessProblems } from './access-checks';
+import { affinityProblems } from './affinity-checks';
 import { IstioGatewayConfig, passesTlsThrough } from './istio-gateway';
 import { percentages } from './istio-values';
 import { jwtProblems } from './jwt-checks';
 import { Problem } from '../../core/errors';
-import { affinityProblems } from './affinity-checks';
 import { ExposureIntent, isCatchAll, RouteIntent, RoutePolicy } from '../../intent/model';
 
 /** What the Istio checks know of the strategy's options. */

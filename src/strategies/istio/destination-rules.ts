@@ -20,7 +20,8 @@ export function renderDestinationRules(scope: Construct, intent: ExposureIntent,
     const subsets = subsetsOf(backends);
     const affinity = affinities.get(serviceOf(backends[0], intent));
     // The checks refuse the strategy's loadBalancer with an affinity: consistentHash is the whole loadBalancer.
-    const trafficPolicy = affinity === undefined ? trafficPolicyOf(policy) : { ...trafficPolicyOf(policy), loadBalancer: { consistentHash: consistentHash(affinity) } };
+    const trafficPolicy = affinity === undefined ? trafficPolicyOf(policy)
+      : { ...trafficPolicyOf(policy), loadBalancer: { consistentHash: consistentHash(affinity) } };
     if (subsets.length === 0 && trafficPolicy === undefined) continue;
     const suffix = `${backends[0].name}${backends[0].namespace && backends[0].namespace !== intent.namespace ? `-${backends[0].namespace}` : ''}`;
     rules.push(new DestinationRule(scope, `DestinationRule-${suffix}`, {
@@ -35,6 +36,9 @@ export function renderDestinationRules(scope: Construct, intent: ExposureIntent,
 function serviceOf(b: BackendIntent, intent: ExposureIntent): string {
   return `${b.namespace ?? intent.namespace ?? ''}/${b.name}`;
 }
+
+/** A Service as errors name it: `namespace/name`, or `name` when neither the backend nor the exposure has a namespace. */
+const shown = (host: string): string => host.replace(/^\//, '');
 
 /** Where two routes give one Service two affinities (through another port or subset). */
 export interface HostAffinityConflict {
@@ -59,11 +63,14 @@ export function affinityOfHost(intent: ExposureIntent): { byHost: Map<string, Af
     for (const { backend } of route.action.backends) {
       const host = serviceOf(backend, intent);
       const seen = first.get(host);
-      if (seen === undefined) first.set(host, { field, backend: backend.key, affinity: route.affinity });
+      if (seen === undefined) {
+        first.set(host, { field, backend: backend.key, affinity: route.affinity });
+        continue;
+      }
       // Routes to the same port and subset disagreeing are the intent's problem already.
-      else if (seen.backend !== backend.key && describeAffinity(seen.affinity) !== describeAffinity(route.affinity)
-        && !conflicts.some((c) => c.host === host && c.field === field)) {
-        conflicts.push({ host: host.replace(/^\//, ''), field, affinity: route.affinity, otherField: seen.field, otherAffinity: seen.affinity });
+      if (seen.backend !== backend.key && describeAffinity(seen.affinity) !== describeAffinity(route.affinity)
+        && !conflicts.some((c) => c.field === field && c.host === shown(host))) {
+        conflicts.push({ host: shown(host), field, affinity: route.affinity, otherField: seen.field, otherAffinity: seen.affinity });
       }
     }
   }

@@ -81,7 +81,8 @@ export class IstioRenderer implements StrategyRenderer {
   }
 
   public check(intent: ExposureIntent): Problem[] {
-    return istioProblems(intent, { gateway: this.gateway, bindToMesh: this.options.bindToMesh ?? false, loadBalancer: this.options.trafficPolicy?.loadBalancer });
+    const { bindToMesh, trafficPolicy } = this.options;
+    return istioProblems(intent, { gateway: this.gateway, bindToMesh: bindToMesh ?? false, loadBalancer: trafficPolicy?.loadBalancer });
   }
 
   public render(scope: Construct, intent: ExposureIntent): IstioResources {
