@@ -52,30 +52,11 @@ export class SessionAffinity {
    */
   public static cookie(options: CookieAffinityOptions): SessionAffinity {
     if (!isPlainObject(options)) return new SessionAffinity({ kind: 'client-ip' }, [`options is ${describeValue(options)}; use an object such as { name: 'route' }`]);
-    const problems: string[] = [];
     const { name, ttl, path } = options;
-    if (typeof name !== 'string') problems.push(`name is ${describeValue(name)}; use a cookie name such as "route"`);
-    else if (!COOKIE_NAME.test(name)) {
-      problems.push(name.length === 0 ? 'name is empty; use a cookie name such as "route"'
-        : `name ${JSON.stringify(name)} is not a cookie name every strategy writes; use 1 to 128 letters, digits, "-", "_" or "."`);
-    }
-    let ttlSeconds: number | undefined;
-    if (ttl !== undefined) {
-      if (!(ttl instanceof Duration)) problems.push(`ttl is ${describeValue(ttl)}; use a Duration such as Duration.hours(8)`);
-      else {
-        const ms = ttl.toMilliseconds({ integral: false });
-        if (!Number.isFinite(ms) || ms < 1000 || ms % 1000 !== 0 || ms / 1000 > MAX_TTL_SECONDS) {
-          problems.push(`ttl ${ms}ms is not a cookie lifetime; use whole seconds from 1 second to 3650 days (leave it unset for a session cookie)`);
-        } else ttlSeconds = ms / 1000;
-      }
-    }
-    if (path !== undefined) {
-      if (typeof path !== 'string') problems.push(`path is ${describeValue(path)}; use a path such as "/"`);
-      else if (!COOKIE_PATH.test(path) || path.length > 1024) {
-        problems.push(`path ${JSON.stringify(path)} is not a cookie path every strategy writes; use "/" followed by letters, digits, "-", ".", "_", "~" or "/" (at most 1024 characters)`);
-      }
-    }
-    return new SessionAffinity({ kind: 'cookie', name: typeof name === 'string' ? name : '', ttlSeconds, path }, problems);
+    const ttlSeconds = ttl === undefined ? undefined : lifetimeSeconds(ttl);
+    const problems = [cookieNameProblem(name), typeof ttlSeconds === 'string' ? ttlSeconds : undefined, cookiePathProblem(path)]
+      .filter((p): p is string => p !== undefined);
+    return new SessionAffinity({ kind: 'cookie', name: String(name), ttlSeconds: typeof ttlSeconds === 'number' ? ttlSeconds : undefined, path }, problems);
   }
 
   /**
@@ -112,4 +93,30 @@ export class SessionAffinity {
     this._spec = spec;
     this._problems = problems;
   }
+}
+
+function cookieNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string') return `name is ${describeValue(name)}; use a cookie name such as "route"`;
+  if (name.length === 0) return 'name is empty; use a cookie name such as "route"';
+  if (!COOKIE_NAME.test(name)) return `name ${JSON.stringify(name)} is not a cookie name every strategy writes; use 1 to 128 letters, digits, "-", "_" or "."`;
+  return undefined;
+}
+
+/** The lifetime in whole seconds, or the problem. */
+function lifetimeSeconds(ttl: unknown): number | string {
+  if (!(ttl instanceof Duration)) return `ttl is ${describeValue(ttl)}; use a Duration such as Duration.hours(8)`;
+  const ms = ttl.toMilliseconds({ integral: false });
+  if (!Number.isFinite(ms) || ms < 1000 || ms % 1000 !== 0 || ms / 1000 > MAX_TTL_SECONDS) {
+    return `ttl ${ms}ms is not a cookie lifetime; use whole seconds from 1 second to 3650 days (leave it unset for a session cookie)`;
+  }
+  return ms / 1000;
+}
+
+function cookiePathProblem(path: unknown): string | undefined {
+  if (path === undefined) return undefined;
+  if (typeof path !== 'string') return `path is ${describeValue(path)}; use a path such as "/"`;
+  if (!COOKIE_PATH.test(path) || path.length > 1024) {
+    return `path ${JSON.stringify(path)} is not a cookie path every strategy writes; use "/" followed by letters, digits, "-", ".", "_", "~" or "/" (at most 1024 characters)`;
+  }
+  return undefined;
 }
