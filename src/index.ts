@@ -32,6 +32,7 @@ export { RateLimit, RateLimitKey, RateLimitOptions } from './declaration/rate-li
 export { Auth, ApiKeyAuthOptions, BasicAuthOptions, JwtAuthOptions } from './declaration/auth';
 export { AccessPolicy, AllowFromOptions } from './declaration/access-policy';
 export { CircuitBreaker, CircuitBreakerOptions } from './declaration/circuit-breaker';
+export { SessionAffinity, CookieAffinityOptions } from './declaration/session-affinity';
 export { SecretRef } from './declaration/secret-ref';
 export {
   IDeploymentLike, IServiceLike, ISecretLike, IConfigMapLike, IContainerLike, IContainerPortLike, IServicePortLike, IObjectMetadataLike,

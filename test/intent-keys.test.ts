@@ -1,7 +1,9 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ApiGatewayEngine, Auth, Backend, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, Tls } from '../src';
+import {
+  ApiGatewayEngine, Auth, Backend, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, SessionAffinity, Tls,
+} from '../src';
 import { testChart } from './support/synth';
 import { buildIntent } from '../src/intent/build';
 
@@ -34,7 +36,12 @@ describe('the intent', () => {
           retries: { attempts: 2 },
           auth: Auth.jwt({ issuer: 'https://zq-issuer.example.com', jwksUri: 'https://zq-issuer.example.com/jwks' }),
         },
-        { match: { path: PathMatch.exact('/zq-keys') }, auth: Auth.apiKey({ secret: 'zq-keys' }), rateLimit: RateLimit.perSecond(10, { key: 'api-key' }) },
+        {
+          match: { path: PathMatch.exact('/zq-keys') },
+          auth: Auth.apiKey({ secret: 'zq-keys' }),
+          rateLimit: RateLimit.perSecond(10, { key: 'api-key' }),
+          affinity: SessionAffinity.cookie({ name: 'zq-cookie', ttl: Duration.hours(1), path: '/zq-path' }),
+        },
         { match: { path: PathMatch.prefix('/zq-old') }, redirect: { path: '/zq-new' } },
       ],
     };

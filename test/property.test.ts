@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import {
   AccessPolicy, ApiGatewayEngine, Auth, Backend, CircuitBreaker, ClientCertificates,
   ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
-  PathMatch, QueryParamMatch, RateLimit, RouteProps, Tls, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
+  PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, Tls, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
 } from '../src';
 import { hygieneProblems } from './support/hygiene';
 import { Manifest, synthChecked, testChart } from './support/synth';
@@ -75,6 +75,14 @@ const clientCertificates = fc.constantFrom(
   ClientCertificates.optional({ caSecret: 'partners-ca', verifyDepth: 2 }),
 );
 
+// Each kind of affinity; cookies with and without a lifetime and a path.
+const affinity = fc.constantFrom(
+  SessionAffinity.cookie({ name: 'route', ttl: Duration.hours(8), path: '/' }),
+  SessionAffinity.cookie({ name: 'JSESSION.id' }),
+  SessionAffinity.header('X-User-Id'),
+  SessionAffinity.clientIp(),
+);
+
 // Body limits in each unit a target writes: g/m/k (nginx), megabytes/kilobytes/bytes (Kong).
 const bodyLimit = fc.constantFrom(Size.mebibytes(8), Size.gibibytes(1), Size.kibibytes(64), Size.kibibytes(1.5), Size.kibibytes(0.5));
 
@@ -115,6 +123,7 @@ const routeWith = (policies: number) => fc.record({
   grpc: sometimes(fc.constant(true), 8 * policies),
   access: sometimes(access, 12 * policies),
   maxRequestBody: sometimes(bodyLimit, 10 * policies),
+  affinity: sometimes(affinity, 8 * policies),
 });
 
 // Connection limits only (what the NGINX engine renders), ejection only, both, and a queue (Istio only).
@@ -138,6 +147,7 @@ const declarationWith = (policies: number) => fc.record({
   access: sometimes(access, 12 * policies),
   maxRequestBody: sometimes(bodyLimit, 10 * policies),
   circuitBreaker: sometimes(circuitBreaker, 15 * policies),
+  affinity: sometimes(affinity, 8 * policies),
 });
 const route = routeWith(1);
 const declaration = declarationWith(1);
@@ -157,6 +167,8 @@ const l4Declaration: fc.Arbitrary<Declaration> = fc.record({
   access: sometimes(access, 20),
   maxRequestBody: sometimes(bodyLimit, 5),
   circuitBreaker: sometimes(circuitBreaker, 5),
+  // Mostly what a Service expresses: the client address.
+  affinity: sometimes(fc.oneof({ weight: 4, arbitrary: fc.constant(SessionAffinity.clientIp()) }, { weight: 1, arbitrary: affinity }), 15),
 });
 // A generic Ingress expresses hosts, paths and backends only: its declarations carry each policy a
 // third as often, so that a fair share of them is expressible (see the check below).
@@ -184,6 +196,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
     access: d.access,
     maxRequestBody: d.maxRequestBody,
     circuitBreaker: d.circuitBreaker,
+    affinity: d.affinity,
     routes: d.routes?.map((r) => ({
       match: { path: r.path, headers: r.header && [r.header], queryParams: r.query && [r.query], method: r.method },
       protocol: r.grpc ? 'grpc' : undefined,
@@ -203,6 +216,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
       auth: r.auth,
       access: r.access,
       maxRequestBody: r.maxRequestBody,
+      affinity: r.affinity,
     })),
   };
 }
@@ -274,6 +288,7 @@ describe('random invalid declarations', () => {
         depth: fc.oneof(fc.integer({ min: -3, max: 5 }), fc.double(), fc.constantFrom(2 ** 31, Number.NaN)),
         configMap: fc.boolean(),
         count: fc.oneof(fc.double(), fc.integer({ min: -2, max: 2 ** 32 }), fc.constantFrom(undefined, Number.NaN, '5' as unknown as number)),
+        cookie: anything,
       }),
       (x) => {
         const chart = testChart('prop', 'shop');
@@ -282,7 +297,11 @@ describe('random invalid declarations', () => {
             strategy: ExposureStrategy.istio(),
             hosts: [x.host],
             routes: [
-              { match: { path: PathMatch.prefix(x.path), headers: [HeaderMatch.exact(x.header, 'v')] }, backend: Backend.fromName(x.service, x.port) },
+              {
+                match: { path: PathMatch.prefix(x.path), headers: [HeaderMatch.exact(x.header, 'v')] },
+                backend: Backend.fromName(x.service, x.port),
+                affinity: SessionAffinity.cookie({ name: x.cookie, ttl: Duration.millis(x.ms), path: x.path }),
+              },
               {
                 match: { path: PathMatch.regex(x.regex) },
                 backends: [{ backend: Backend.fromName('a', 80), weight: x.weight }, { backend: Backend.fromName('b', 80), weight: x.weight }],
@@ -314,6 +333,7 @@ describe('random invalid declarations', () => {
               interval: Duration.millis(x.ms),
               ejectionTime: x.kib < 0 ? undefined : Duration.millis(x.kib),
             }),
+            affinity: SessionAffinity.header(x.header),
           });
         } catch (e) {
           expect(e).toBeInstanceOf(ExposureError);

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
-import { AccessPolicy, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, PathMatch } from '../src';
+import {
+  AccessPolicy, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, PathMatch, SessionAffinity,
+} from '../src';
 import { testChart } from './support/synth';
 
 /**
@@ -55,6 +57,7 @@ test('README error examples: one per kind of problem, each the real message', ()
       }],
       access: AccessPolicy.denyFrom(['203.0.113.0/24']),
       maxRequestBody: Size.mebibytes(8),
+      affinity: SessionAffinity.cookie({ name: 'route' }),
     }),
   ]);
 });

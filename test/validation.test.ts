@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   AccessPolicy, ApiGatewayEngine, Auth, Backend, CircuitBreaker, ClientCertificates,
   ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
-  PathMatch, QueryParamMatch, RateLimit, Tls,
+  PathMatch, QueryParamMatch, RateLimit, SessionAffinity, Tls,
 } from '../src';
 import { declarationError, find, synthChecked, testChart } from './support/synth';
 
@@ -312,7 +312,6 @@ describe('request body size limits: values', () => {
 
 describe('external authentication: values', () => {
   const authz = () => Backend.fromName('authz', 8080);
-  // On istio, which takes every valid value (the engines refuse some header names): each value's problem is the only one.
   // On istio, which takes every valid value (the engines refuse some header names), or, for a
   // sign-in URL and runtime types (an inert basic auth), the NGINX engine: the value's problem is the only one.
   const authError = (auth: Auth) => declarationError({
@@ -494,5 +493,54 @@ describe('circuit breaking: the strategies that cannot express it', () => {
     const lines = declarationError({ strategy: refusing, backend: httpbin(), circuitBreaker: both }).message.split('\n');
     expect(lines).toContain(`ExposedService test/public: circuitBreaker: 'connection-limits' is not supported by ${name}; supported by: istio, apiGateway (nginx)`);
     expect(lines).toContain(`ExposedService test/public: circuitBreaker: 'outlier-detection' is not supported by ${name}; supported by: istio`);
+  });
+});
+
+describe('session affinity: values', () => {
+  const affinityError = (affinity: SessionAffinity) => declarationError({ strategy: ExposureStrategy.istio(), backend: httpbin(), affinity }).message;
+  const COOKIE_NAME = 'is not a cookie name every strategy writes; use 1 to 128 letters, digits, "-", "_" or "."';
+  const TTL = 'is not a cookie lifetime; use whole seconds from 1 second to 3650 days (leave it unset for a session cookie)';
+  const PATH = 'is not a cookie path every strategy writes; use "/" followed by letters, digits, "-", ".", "_", "~" or "/" (at most 1024 characters)';
+
+  test.each<[string, () => SessionAffinity, string]>([
+    ['an empty cookie name', () => SessionAffinity.cookie({ name: '' }), 'name is empty; use a cookie name such as "route"'],
+    ['a cookie name with "="', () => SessionAffinity.cookie({ name: 'a=b' }), `name "a=b" ${COOKIE_NAME}`],
+    ['a cookie name with a space', () => SessionAffinity.cookie({ name: 'my route' }), `name "my route" ${COOKIE_NAME}`],
+    ['a cookie name with "$"', () => SessionAffinity.cookie({ name: '$route' }), `name "$route" ${COOKIE_NAME}`],
+    ['a cookie name with unicode', () => SessionAffinity.cookie({ name: 'r\u00e9' }), `name "r\u00e9" ${COOKIE_NAME}`],
+    ['a cookie name of 129 characters', () => SessionAffinity.cookie({ name: 'a'.repeat(129) }), `name "${'a'.repeat(129)}" ${COOKIE_NAME}`],
+    ['a ttl of 0', () => SessionAffinity.cookie({ name: 'r', ttl: Duration.seconds(0) }), `ttl 0ms ${TTL}`],
+    ['a ttl below a second', () => SessionAffinity.cookie({ name: 'r', ttl: Duration.millis(500) }), `ttl 500ms ${TTL}`],
+    ['a ttl of a fraction of a second', () => SessionAffinity.cookie({ name: 'r', ttl: Duration.millis(1500) }), `ttl 1500ms ${TTL}`],
+    ['a ttl beyond 3650 days', () => SessionAffinity.cookie({ name: 'r', ttl: Duration.days(3651) }), `ttl 315446400000ms ${TTL}`],
+    ['a ttl of NaN', () => SessionAffinity.cookie({ name: 'r', ttl: Duration.seconds(Number.NaN) }), `ttl NaNms ${TTL}`],
+    ['a relative cookie path', () => SessionAffinity.cookie({ name: 'r', path: 'app' }), `path "app" ${PATH}`],
+    ['a cookie path with ";"', () => SessionAffinity.cookie({ name: 'r', path: '/;Domain=evil' }), `path "/;Domain=evil" ${PATH}`],
+    ['a cookie path with a space', () => SessionAffinity.cookie({ name: 'r', path: '/a b' }), `path "/a b" ${PATH}`],
+    ['an empty header name', () => SessionAffinity.header(''), 'header name is empty; use a header name such as "x-user-id"'],
+    ['a header name with "_"', () => SessionAffinity.header('x_user'), 'header name "x_user" is not one every strategy reads; use 1 to 256 letters, digits or "-"'],
+    ['a header name with ":"', () => SessionAffinity.header('x:user'), 'header name "x:user" is not one every strategy reads; use 1 to 256 letters, digits or "-"'],
+    // JavaScript callers.
+    ['cookie options that are not an object', () => SessionAffinity.cookie('route' as any), 'options is a string ("route"); use an object such as { name: \'route\' }'],
+    ['a cookie name that is not a string', () => SessionAffinity.cookie({ name: 5 as any }), 'name is a number (5); use a cookie name such as "route"'],
+    ['a ttl that is not a Duration', () => SessionAffinity.cookie({ name: 'r', ttl: 3600 as any }), 'ttl is a number (3600); use a Duration such as Duration.hours(8)'],
+    ['a path that is not a string', () => SessionAffinity.cookie({ name: 'r', path: ['/'] as any }), 'path is an array; use a path such as "/"'],
+    ['a header name that is not a string', () => SessionAffinity.header(undefined as any), 'header name is undefined; use a string such as "x-user-id"'],
+  ])('%s', (_name, affinity, message) => {
+    expect(affinityError(affinity())).toBe(`ExposedService test/public: affinity: ${message}`);
+  });
+
+  test('every problem of a cookie at once, under the route\'s field', () => {
+    expect(declarationError({ strategy: ExposureStrategy.istio(), backend: httpbin(), routes: [{ affinity: SessionAffinity.cookie({ name: '', ttl: Duration.millis(1), path: 'x' }) }] }).message)
+      .toBe([
+        'ExposedService test/public: routes[0].affinity: name is empty; use a cookie name such as "route"',
+        `ExposedService test/public: routes[0].affinity: ttl 1ms ${TTL}`,
+        `ExposedService test/public: routes[0].affinity: path "x" ${PATH}`,
+      ].join('\n'));
+  });
+
+  test('affinity that is not a SessionAffinity (JavaScript) is a runtime type error', () => {
+    expect(declarationError({ strategy: ExposureStrategy.istio(), backend: httpbin(), affinity: 'cookie' as any }).message)
+      .toBe('ExposedService test/public: affinity: is a string ("cookie"); use SessionAffinity.cookie({ name }), SessionAffinity.header(name) or SessionAffinity.clientIp()');
   });
 });

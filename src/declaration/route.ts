@@ -6,6 +6,7 @@ import { HeaderMatch } from './header-match';
 import { PathMatch } from './path-match';
 import { QueryParamMatch } from './query-param-match';
 import { RateLimit } from './rate-limit';
+import { SessionAffinity } from './session-affinity';
 
 /** An HTTP method a route can match. */
 export type HttpMethod = 'CONNECT' | 'DELETE' | 'GET' | 'HEAD' | 'OPTIONS' | 'PATCH' | 'POST' | 'PUT' | 'TRACE';
@@ -351,6 +352,15 @@ export interface TrafficPolicy {
    * @example maxRequestBody: Size.mebibytes(8)
    */
   readonly maxRequestBody?: Size;
+  /**
+   * Session affinity: a client's requests keep reaching the same pod of the route's backend (by a
+   * cookie the gateway sets, a request header or the client address). Every route to one backend
+   * declares the same affinity; a route with weighted backends takes none. See the README for
+   * what each strategy renders.
+   * @default - no affinity: each request is balanced on its own
+   * @example affinity: SessionAffinity.cookie({ name: 'route', ttl: Duration.hours(8) })
+   */
+  readonly affinity?: SessionAffinity;
 }
 
 /** One route: requests that match go to a backend, weighted backends, or a redirect. */

@@ -2,8 +2,9 @@ import { Chart, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { resolveBackend } from './backends';
 import {
-  AccessIntent, AuthIntent, BackendIntent, backendKey, CorsIntent, describeMatch, ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent,
-  MatchIntent, MirrorIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent, RoutePolicy, TlsIntent,
+  AccessIntent, AffinityIntent, AuthIntent, BackendIntent, backendKey, CorsIntent, describeAffinity, describeMatch, ExposureIntent, FaultIntent,
+  ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent, RoutePolicy,
+  TlsIntent,
 } from './model';
 import { Problem, Problems } from '../core/errors';
 import { resourceName } from '../core/naming';
@@ -16,6 +17,7 @@ import { Backend } from '../declaration/backend';
 import { ExposureDeclaration } from '../declaration/exposure';
 import { PathMatch } from '../declaration/path-match';
 import { CorsPolicy, FaultPolicy, HeaderEdits, RedirectOptions, RetryPolicy, RewriteOptions, RouteProps } from '../declaration/route';
+import { AffinitySpec } from '../declaration/session-affinity';
 import { Tls } from '../declaration/tls';
 
 const RETRY_ON: readonly RetryCondition[] = ['5xx', 'gateway-error', 'connect-failure', 'reset', 'retriable-4xx'];
@@ -61,6 +63,7 @@ class IntentBuilder {
       this.problems.add('routes', 'is empty; leave it unset for one route taking every request, or declare routes');
     }
     this.checkDuplicateMatches(routes);
+    this.checkAffinityPerBackend(routes);
 
     let tls;
     if (props.tls !== undefined) {
@@ -159,7 +162,7 @@ class IntentBuilder {
     const match = this.match(route, field);
     const action = this.action(route, field, defaultBackend);
     if (action?.kind === 'redirect') {
-      for (const key of ['backend', 'rewrite', 'requestHeaders', 'mirror', 'fault', 'retries', 'timeout', 'idleTimeout'] as const) {
+      for (const key of ['backend', 'rewrite', 'requestHeaders', 'mirror', 'fault', 'retries', 'timeout', 'idleTimeout', 'affinity'] as const) {
         if (route[key] !== undefined) this.problems.add(`${field}.${key}`, 'a redirect route forwards nothing; remove it or the redirect');
       }
     }
@@ -177,6 +180,8 @@ class IntentBuilder {
     const auth = pick('auth');
     const access = pick('access');
     const maxRequestBody = pick('maxRequestBody');
+    // An exposure-level affinity concerns the routes that forward; a redirect has no backend.
+    const affinity = action?.kind === 'redirect' ? undefined : pick('affinity');
     if (action?.kind === 'redirect') sources.redirect = `${field}.redirect`;
 
     const protocol = this.protocol(route, field, action);
@@ -204,8 +209,17 @@ class IntentBuilder {
       auth: auth === undefined ? undefined : this.auth(auth, sources.auth!),
       access: access === undefined ? undefined : (this.problems.addAll(sources.access!, access._problems), accessIntent(access._spec)),
       maxRequestBodyBytes: maxRequestBody === undefined ? undefined : this.bodySize(maxRequestBody, sources.maxRequestBody!),
+      affinity: affinity === undefined ? undefined : (this.problems.addAll(sources.affinity!, affinity._problems), affinityIntent(affinity._spec)),
       sources,
     };
+    if (intent.affinity?.kind === 'cookie' && protocol === 'grpc') {
+      this.problems.add(sources.affinity!, 'gRPC clients keep no cookies, so a cookie cannot make them sticky; use SessionAffinity.header(name) or SessionAffinity.clientIp()');
+    }
+    if (intent.affinity !== undefined && intent.action.kind === 'forward' && intent.action.backends.length > 1) {
+      // The split is drawn per request before any endpoint is chosen: a client would move between backends.
+      this.problems.add(sources.affinity!, `${field} splits its requests over weighted backends, each drawn per request, so a client would move between them; `
+        + 'declare affinity on routes with one backend');
+    }
     if (intent.rateLimit?.key === 'api-key' && intent.auth?.kind !== 'api-key') {
       this.problems.add(sources.rateLimit!, 'key "api-key" counts requests per API key, but the route has no Auth.apiKey; add auth or use key "client-ip"');
     }
@@ -449,6 +463,27 @@ class IntentBuilder {
     }
   }
 
+  /**
+   * Every route reaching a backend declares the same affinity (or none): it is how that backend's
+   * endpoints share requests, one setting per backend on Istio (DestinationRule), ingress-nginx
+   * (its upstream) and the Services.
+   */
+  private checkAffinityPerBackend(routes: RouteIntent[]): void {
+    const first = new Map<string, RouteIntent>();
+    for (const route of routes) {
+      if (route.action.kind !== 'forward') continue;
+      for (const { backend } of route.action.backends) {
+        const other = first.get(backend.key);
+        if (other === undefined) {
+          first.set(backend.key, route);
+        } else if (describeAffinity(other.affinity) !== describeAffinity(route.affinity)) {
+          this.problems.add(route.sources.affinity ?? route.field, `reaches backend ${describe(backend)} with affinity ${describeAffinity(route.affinity)}, `
+            + `but ${other.field} reaches it with affinity ${describeAffinity(other.affinity)}; affinity is how one backend's pods share requests: declare the same on every route to it`);
+        }
+      }
+    }
+  }
+
   private check<T>(field: string, value: T | undefined, problemOf: (v: T) => string | undefined): void {
     if (value === undefined) return;
     const problem = problemOf(value);
@@ -462,6 +497,10 @@ function hostnameWithoutWildcard(host: string): string | undefined {
 
 function accessIntent(spec: AccessSpec): AccessIntent {
   return { allow: spec.allow === undefined ? undefined : [...spec.allow], deny: [...spec.deny] };
+}
+
+function affinityIntent(spec: AffinitySpec): AffinityIntent {
+  return { ...spec };
 }
 
 function duplicatesOf(values: string[]): string[] {

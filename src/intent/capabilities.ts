@@ -103,6 +103,12 @@ export const FEATURES = {
   'connection-limits': 'Connection and request limits of each backend, circuit breaking (`circuitBreaker`)',
   /** Declared by `circuitBreaker` with `consecutiveErrors` (and `interval`, `ejectionTime`, `maxEjectedPercent`). */
   'outlier-detection': 'Ejection of a backend\'s failing endpoints (`circuitBreaker.consecutiveErrors`)',
+  /** Declared by `affinity: SessionAffinity.cookie(...)`, on the exposure or a route: a cookie the proxy sets pins the client to a pod. */
+  'affinity-cookie': 'Session affinity by cookie (`SessionAffinity.cookie`)',
+  /** Declared by `affinity: SessionAffinity.header(...)`: a consistent hash of a request header's value. */
+  'affinity-header': 'Session affinity by header (`SessionAffinity.header`)',
+  /** Declared by `affinity: SessionAffinity.clientIp()`: the client address picks the pod. */
+  'affinity-client-ip': 'Session affinity by client IP (`SessionAffinity.clientIp`)',
 } as const;
 
 /** A feature of the declaration: a key of `FEATURES`. */

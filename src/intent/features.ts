@@ -60,6 +60,7 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
     if (route.access?.allow !== undefined) add('ip-allow-list', sources.access!);
     if ((route.access?.deny.length ?? 0) > 0) add('ip-deny-list', sources.access!);
     if (route.maxRequestBodyBytes !== undefined) add('max-request-body', sources.maxRequestBody!);
+    if (route.affinity !== undefined) add(`affinity-${route.affinity.kind}`, sources.affinity!);
   }
 
   for (const backend of intent.backends) {

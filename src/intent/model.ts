@@ -92,6 +92,8 @@ export interface RouteIntent {
   readonly access?: AccessIntent;
   /** The largest request body accepted, in bytes: a whole number of at least 1. */
   readonly maxRequestBodyBytes?: number;
+  /** How the requests of one client keep reaching one endpoint of the backend (forwarding routes only). */
+  readonly affinity?: AffinityIntent;
   /** Where each policy of this route was declared (`timeout` or `routes[1].timeout`), for errors. */
   readonly sources: Readonly<Partial<Record<RoutePolicy, string>>>;
 }
@@ -221,9 +223,25 @@ export interface AccessIntent {
   readonly deny: readonly string[];
 }
 
+/**
+ * Session affinity of a route: by a cookie the proxy sets (name as declared; `ttlSeconds` unset: a
+ * session cookie), by a request header (name lowercased), or by the client address.
+ */
+export type AffinityIntent =
+  | { readonly kind: 'cookie'; readonly name: string; readonly ttlSeconds?: number; readonly path?: string }
+  | { readonly kind: 'header'; readonly name: string }
+  | { readonly kind: 'client-ip' };
+
+/** An affinity in words, for error messages: `cookie "route"`, `header x-user`, `client IP`, `none`. */
+export function describeAffinity(a: AffinityIntent | undefined): string {
+  if (a === undefined) return 'none';
+  if (a.kind === 'cookie') return `cookie ${JSON.stringify(a.name)}${a.ttlSeconds === undefined ? '' : ` ttl ${a.ttlSeconds}s`}${a.path === undefined ? '' : ` path ${a.path}`}`;
+  return a.kind === 'header' ? `header ${a.name}` : 'client IP';
+}
+
 /** The policies a route can carry. */
 export type RoutePolicy = 'timeout' | 'idleTimeout' | 'retries' | 'rewrite' | 'redirect' | 'requestHeaders' | 'responseHeaders'
-| 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth' | 'access' | 'maxRequestBody' | 'protocol';
+| 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth' | 'access' | 'maxRequestBody' | 'affinity' | 'protocol';
 
 export interface MatchIntent {
   readonly path: PathMatchIntent;

@@ -10,6 +10,7 @@ import { HeaderMatch } from '../declaration/header-match';
 import { PathMatch } from '../declaration/path-match';
 import { QueryParamMatch } from '../declaration/query-param-match';
 import { RateLimit } from '../declaration/rate-limit';
+import { SessionAffinity } from '../declaration/session-affinity';
 import { Tls } from '../declaration/tls';
 
 /*
@@ -47,6 +48,7 @@ const TRAFFIC_POLICY: Record<string, Field> = {
   auth: optional({ kind: 'instance', is: (v) => v instanceof Auth, use: 'Auth.apiKey(...), Auth.basic(...), Auth.jwt(...) or Auth.external(...)' }),
   access: optional({ kind: 'instance', is: (v) => v instanceof AccessPolicy, use: 'AccessPolicy.allowFrom(ranges) or AccessPolicy.denyFrom(ranges)' }),
   maxRequestBody: optional(SIZE),
+  affinity: optional({ kind: 'instance', is: (v) => v instanceof SessionAffinity, use: 'SessionAffinity.cookie({ name }), SessionAffinity.header(name) or SessionAffinity.clientIp()' }),
 };
 
 const ROUTE = object('a route', {

@@ -36,6 +36,10 @@ const RegexPathWithCapture = MustCompile(String.raw`^/?[` + alphaNumericChars + 
 const HeadersVariable = MustCompile(String.raw`^[A-Za-z0-9-_, ]*$`);
 const extendedAlphaNumeric = alphaNumericChars + ', ';
 const URLWithNginxVariableRegex = MustCompile('^[' + extendedAlphaNumeric + urlEnabledChars + '$]*$');
+// sessionaffinity/main.go
+const affinityCookieExpiresRegex = MustCompile(String.raw`(^0|-?[1-9]\d*$)`);
+// upstreamhashby/main.go: specialChars = regexp.QuoteMeta("_${}")
+const hashByRegex = MustCompile(String.raw`^[A-Za-z0-9\-` + quoteMeta('_${}') + ']*$');
 const MaliciousRegex = MustCompile(String.raw`\r|\n`);
 // cors/main.go
 const corsOriginRegexValidator = MustCompile(String.raw`^((((([a-z]+://)?(\*\.)?[A-Za-z0-9\-.]*(:\d+)?,?)|null)+)|\*)?$`);
@@ -161,6 +165,15 @@ const ANNOTATIONS: Readonly<Record<string, AnnotationConfig>> = {
   'whitelist-source-range': config(ValidateCIDRs, 'Medium', REJECTED),
   // ipdenylist
   'denylist-source-range': config(ValidateCIDRs, 'Medium', REJECTED),
+  // sessionaffinity (Parse falls back to its defaults on a refused value)
+  'affinity': config(ValidateOptions(['cookie'], true, true), 'Low', fallsBack('no affinity')),
+  'affinity-mode': config(ValidateOptions(['balanced', 'persistent'], true, true), 'Medium', fallsBack('balanced')),
+  'session-cookie-name': config(ValidateRegex(BasicCharsRegex, true, 'BasicCharsRegex'), 'Medium', fallsBack('INGRESSCOOKIE')),
+  'session-cookie-expires': config(ValidateRegex(affinityCookieExpiresRegex, true, 'affinityCookieExpiresRegex'), 'Medium', fallsBack('no Expires')),
+  'session-cookie-max-age': config(ValidateRegex(affinityCookieExpiresRegex, false, 'affinityCookieExpiresRegex'), 'Medium', fallsBack('no Max-Age')),
+  'session-cookie-path': config(ValidateRegex(URLIsValidRegex, true, 'URLIsValidRegex'), 'Medium', fallsBack('the location path')),
+  // upstreamhashby (Parse returns the validation error)
+  'upstream-hash-by': config(ValidateRegex(hashByRegex, true, 'hashByRegex'), 'High', REJECTED),
   // snippets: ValidateNull, but Critical, above the default risk level High.
   'configuration-snippet': config(() => undefined, 'Critical', REJECTED),
   'server-snippet': config(() => undefined, 'Critical', REJECTED),

@@ -11,6 +11,11 @@ const API_GATEWAY_NGINX: Capabilities = {
   // The engine proxies to each backend Service's one address (kube-proxy balances its pods behind
   // it): there is no endpoint of its own to eject, and taking the Service out would cut the backend off.
   'outlier-detection': 'none',
+  // The engines reach a backend through its Service's virtual address, where kube-proxy picks the
+  // pod per connection: a hash at the gateway cannot pin a pod.
+  'affinity-cookie': 'none',
+  'affinity-header': 'none',
+  'affinity-client-ip': 'none',
 };
 
 /** An API gateway with the Kong engine (DB-less): JWT and consumer ACLs; no redirects, mirroring or query matches in OSS. */
@@ -40,7 +45,7 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
   notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors, '
     + 'client IP lists (`allow`/`deny` by a `geo` of the client address; behind an L7 front, `trustedProxies`), '
     + 'external authentication (`auth_request` to the auth service) and per-consumer usage logs; '
-    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts; client certificates (`ssl_verify_client`, where the gateway terminates TLS: no front or a Service front) with the identity in `ssl-client-verify`, `ssl-client-subject-dn`, `ssl-client-issuer-dn` and `ssl-client-cert`. nginx OSS cannot validate JWTs.',
+    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts; client certificates (`ssl_verify_client`, where the gateway terminates TLS: no front or a Service front) with the identity in `ssl-client-verify`, `ssl-client-subject-dn`, `ssl-client-issuer-dn` and `ssl-client-cert`. nginx OSS cannot validate JWTs. Session affinity is refused: the engine reaches a backend through its Service address, where kube-proxy picks the pod.',
 };
 
 export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {

@@ -35,8 +35,15 @@ const GATEWAY_API: Capabilities = {
   'outlier-detection': 'none',
 };
 
-/** Gateway API, experimental channel: adds retries and the ExternalAuth filter. */
-const GATEWAY_API_EXPERIMENTAL: Capabilities = { ...GATEWAY_API, 'retries': 'native', 'auth-external': 'native' };
+/** Gateway API, experimental channel: adds retries, the ExternalAuth filter and cookie session persistence. */
+const GATEWAY_API_EXPERIMENTAL: Capabilities = {
+  ...GATEWAY_API,
+  'retries': 'native',
+  'auth-external': 'native',
+  // A rule's sessionPersistence (type Cookie). Its type Header is a token the gateway issues, not a
+  // hash of a header the client chooses; the client address is not expressible.
+  'affinity-cookie': 'native',
+};
 
 export const GATEWAY_API_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi',
@@ -48,5 +55,5 @@ export const GATEWAY_API_EXPERIMENTAL_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi (experimental)',
   capabilities: GATEWAY_API_EXPERIMENTAL,
   variantOf: 'gatewayApi',
-  notes: '`gatewayApi({ experimental: true })`: the experimental channel CRDs must be installed in the cluster; retries, and external authentication as the HTTPRoute `ExternalAuth` filter (HTTP).',
+  notes: '`gatewayApi({ experimental: true })`: the experimental channel CRDs must be installed in the cluster; retries, and external authentication as the HTTPRoute `ExternalAuth` filter (HTTP); cookie affinity as the rule\'s `sessionPersistence` (a `path` refused).',
 };

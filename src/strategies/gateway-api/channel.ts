@@ -5,7 +5,7 @@ import type * as gatewayApi from '../../../imports/gateway-api-gateway.networkin
 /*
  * The Gateway API module of the exposure's channel. Rendering is typed by the standard channel's
  * L1 (its interfaces and enums); the experimental channel adds what the strategy writes of it, an
- * HTTPRoute rule's `retry` and its `ExternalAuth` filter. Each module's classes serialize only the fields their schema knows, so
+ * HTTPRoute rule's `retry`, `sessionPersistence` and its `ExternalAuth` filter. Each module's classes serialize only the fields their schema knows, so
  * the classes constructed are those of the exposure's channel: with `experimental: true` the
  * experimental module's, whose HTTPRoute keeps `retry` (the standard one would drop it).
  */
@@ -17,6 +17,7 @@ import type * as gatewayApi from '../../../imports/gateway-api-gateway.networkin
  */
 export type HttpRouteRuleWithRetry = Omit<gatewayApi.HttpRouteSpecRules, 'filters'> & {
   readonly retry?: experimental.HttpRouteSpecRulesRetry;
+  readonly sessionPersistence?: experimental.HttpRouteSpecRulesSessionPersistence;
   readonly filters?: HttpRouteFilter[];
 };
 

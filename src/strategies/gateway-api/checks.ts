@@ -45,7 +45,14 @@ function tlsOnExistingGateway(intent: ExposureIntent, options: CheckedOptions): 
 }
 
 function httpRouteProblems(route: RouteIntent, options: CheckedOptions): Problem[] {
-  return [...fractionalMirror(route), ...retries(route, options), ...externalAuth(route)];
+  return [...fractionalMirror(route), ...retries(route, options), ...externalAuth(route), ...cookiePath(route)];
+}
+
+/** sessionPersistence has no cookie path: the implementation chooses it. */
+function cookiePath(route: RouteIntent): Problem[] {
+  return route.affinity?.kind === 'cookie' && route.affinity.path !== undefined
+    ? [{ field: sourceOf(route, 'affinity'), message: 'Gateway API\'s sessionPersistence has no cookie path (the implementation sets it); remove path, or use istio or ingress (ingressNginx)' }]
+    : [];
 }
 
 /**

@@ -6,11 +6,13 @@ import type * as experimental from '../../../imports/gateway-api-experimental-ga
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
 import { HTTP_METHODS } from '../../core/validators';
 import {
-  CorsIntent, ExternalAuthIntent, MatchIntent, PathMatchIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent, routeName,
+  AffinityIntent, CorsIntent, ExternalAuthIntent, MatchIntent, PathMatchIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent, routeName,
 } from '../../intent/model';
 
 /** The retry of an HTTPRoute rule (experimental channel). */
 type HttpRouteRetry = NonNullable<HttpRouteRuleWithRetry['retry']>;
+/** The session persistence of an HTTPRoute rule (experimental channel). */
+type HttpRouteSessionPersistence = NonNullable<HttpRouteRuleWithRetry['sessionPersistence']>;
 
 const FILTER_TYPES: HeaderOrMirrorFilterTypes<gatewayApi.HttpRouteSpecRulesFiltersType> = {
   requestHeaderModifier: enumValue('RequestHeaderModifier'),
@@ -50,6 +52,7 @@ export function renderHttpRouteRules(routes: readonly RouteIntent[], backendRef:
     filters: nonEmpty(filtersOf(route, backendRef, experimental)),
     timeouts: timeoutsOf(route),
     retry: route.retries === undefined ? undefined : retryOf(route.retries, experimental),
+    sessionPersistence: route.affinity === undefined ? undefined : sessionPersistenceOf(route.affinity, experimental),
   }));
 }
 
@@ -136,6 +139,21 @@ function timeoutsOf(route: RouteIntent): gatewayApi.HttpRouteSpecRulesTimeouts |
   const request = route.timeoutMs === undefined ? undefined : duration(route.timeoutMs);
   const backendRequest = perTry === undefined ? undefined : duration(perTry);
   return request === undefined && backendRequest === undefined ? undefined : { request, backendRequest };
+}
+
+/**
+ * Cookie session persistence: the gateway sets the cookie (sessionName) on the first response.
+ * With a ttl, a Permanent cookie that lifetime (absoluteTimeout); without, a Session cookie.
+ */
+function sessionPersistenceOf(a: AffinityIntent, experimental: boolean): HttpRouteSessionPersistence {
+  if (!experimental) unexpected('session persistence on the standard channel');
+  if (a.kind !== 'cookie' || a.path !== undefined) unexpected(`${a.kind} affinity${a.kind === 'cookie' ? ' with a path' : ''}`);
+  return {
+    sessionName: a.name,
+    type: enumValue('Cookie'),
+    absoluteTimeout: a.ttlSeconds === undefined ? undefined : duration(a.ttlSeconds * 1000),
+    cookieConfig: { lifetimeType: enumValue(a.ttlSeconds === undefined ? 'Session' : 'Permanent') },
+  };
 }
 
 function retryOf(r: RetryIntent, experimental: boolean): HttpRouteRetry {

@@ -63,6 +63,10 @@ const CORS_ALLOW_ORIGIN_LIST = String.raw`^((((([a-z]+://)?(\*\.)?[A-Za-z0-9\-.]
 /** Each origin of a list that passed the validator is checked again; those failing are skipped. */
 const CORS_ALLOW_ORIGIN = String.raw`^([a-z]+://(\*\.)?[A-Za-z0-9\-.]*(:\d+)?|\*|null)?$`;
 const CORS_ALLOW_METHODS = String.raw`^([A-Za-z]+,?\s?)+$`;
+/** The session affinity parser's own (sessionaffinity/main.go): session-cookie-max-age, -expires. Unanchored at the start, as upstream. */
+const AFFINITY_COOKIE_EXPIRES = String.raw`(^0|-?[1-9]\d*$)`;
+/** upstreamhashby/main.go: an nginx variable, text, or both. */
+const HASH_BY = String.raw`^[A-Za-z0-9\-_\$\{\}]*$`;
 /** SizeRegex: proxy-body-size. */
 const SIZE = String.raw`^(?i)\d+[bkmg]?$`;
 // authtls/main.go.
@@ -153,6 +157,16 @@ export const INGRESS_NGINX_ANNOTATION_VALUES: Readonly<Record<string, Annotation
   // ipallowlist (`allowlist-source-range`, with the alias every release reads) and ipdenylist.
   'whitelist-source-range': rule('ValidateCIDRs', isCidrList, false, 'Medium', REJECTS),
   'denylist-source-range': rule('ValidateCIDRs', isCidrList, false, 'Medium', REJECTS),
+  // sessionaffinity: a refused value makes the controller use its default, silently.
+  'affinity': rule('ValidateOptions(cookie)', (v) => v.trim().toLowerCase() === 'cookie', false, 'Low', { fallsBackTo: '', meaning: 'no affinity' }),
+  'affinity-mode': rule('ValidateOptions(balanced, persistent)', (v) => ['balanced', 'persistent'].includes(v.trim().toLowerCase()), false, 'Medium',
+    { fallsBackTo: 'balanced', meaning: 'some sessions move when the backend scales up' }),
+  'session-cookie-name': rule('BasicCharsRegex', matches(BASIC_CHARS), true, 'Medium', { fallsBackTo: 'INGRESSCOOKIE', meaning: 'the default cookie name' }),
+  'session-cookie-max-age': rule('affinityCookieExpiresRegex', matches(AFFINITY_COOKIE_EXPIRES), false, 'Medium', { fallsBackTo: '', meaning: 'a session cookie' }),
+  'session-cookie-expires': rule('affinityCookieExpiresRegex', matches(AFFINITY_COOKIE_EXPIRES), true, 'Medium', { fallsBackTo: '', meaning: 'a session cookie' }),
+  'session-cookie-path': rule('URLIsValidRegex', matches(URL_IS_VALID), true, 'Medium', { fallsBackTo: '', meaning: 'the location path' }),
+  // upstreamhashby: High (it reads nginx variables), within the default risk level.
+  'upstream-hash-by': rule('hashByRegex', matches(HASH_BY), true, 'High', REJECTS),
 };
 
 /** The prefix of ingress-nginx's annotations. */

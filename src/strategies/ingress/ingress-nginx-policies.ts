@@ -2,14 +2,14 @@ import { found } from './checks';
 import { acceptedAnnotationValue, ANNOTATION_PREFIX, corsOriginKept, refusalEffect } from './ingress-nginx-annotation-values';
 import { externalAuthAnnotations, externalAuthProblems } from './ingress-nginx-external-auth';
 import type { Problem } from '../../core/errors';
-import { ExposureIntent, RouteIntent } from '../../intent/model';
+import { AffinityIntent, ExposureIntent, RouteIntent } from '../../intent/model';
 import { idleTimeoutConflicts } from '../shared/idle-timeout';
 import { proxyNextUpstream, retryOnProblems } from '../shared/nginx-retries';
 import { nginxSize } from '../shared/nginx-size';
 
 /*
  * The policies of a route (protocol, timeout, idle timeout, retries, host rewrite, redirect, mirror, CORS, rate
- * limit, basic auth, external auth, client IP lists, body size limit) as ingress-nginx annotations, and what those annotations cannot carry.
+ * limit, basic auth, external auth, client IP lists, body size limit, session affinity) as ingress-nginx annotations, and what those annotations cannot carry.
  */
 
 /** The prefix of ingress-nginx's annotations. */
@@ -51,6 +51,27 @@ export function policyAnnotations(route: RouteIntent, intent: ExposureIntent): R
     // client_max_body_size of the route's locations: in bytes, or k/m/g when whole. In front of an
     // API gateway, the gateway's largest limit: the controller's default (1m) would refuse first.
     ...bodySizeAnnotation(route.maxRequestBodyBytes ?? intent.passBodiesUpToBytes),
+    ...affinityAnnotations(route.affinity),
+  };
+}
+
+/**
+ * Session affinity. A cookie: the controller's sticky balancer sets it on the first response
+ * (its value names the endpoint) and sends requests carrying it to that endpoint while it exists;
+ * `persistent`, so scaling up moves no session (`balanced`, the default, would move some).
+ * Max-Age and Expires both, as ingress-nginx documents for older browsers. A header or the
+ * client address: a consistent hash (upstream-hash-by) of `$http_<name>` or `$remote_addr`.
+ */
+function affinityAnnotations(a: AffinityIntent | undefined): Record<string, string> {
+  if (a === undefined) return {};
+  if (a.kind === 'header') return { [`${A}upstream-hash-by`]: `$http_${a.name.replace(/-/g, '_')}` };
+  if (a.kind === 'client-ip') return { [`${A}upstream-hash-by`]: '$remote_addr' };
+  return {
+    [`${A}affinity`]: 'cookie',
+    [`${A}affinity-mode`]: 'persistent',
+    [`${A}session-cookie-name`]: a.name,
+    ...(a.ttlSeconds === undefined ? {} : { [`${A}session-cookie-max-age`]: String(a.ttlSeconds), [`${A}session-cookie-expires`]: String(a.ttlSeconds) }),
+    ...(a.path === undefined ? {} : { [`${A}session-cookie-path`]: a.path }),
   };
 }
 

@@ -36,6 +36,10 @@ const INGRESS_NGINX: Capabilities = {
   // balancer (kubernetes/ingress-nginx#3207), and no annotation limits connections to a backend.
   'connection-limits': 'none',
   'outlier-detection': 'none',
+  // A cookie the controller sets (affinity: cookie); a header or the client address through upstream-hash-by.
+  'affinity-cookie': 'annotation',
+  'affinity-header': 'annotation',
+  'affinity-client-ip': 'annotation',
 };
 
 export const INGRESS_NGINX_ROW: StrategyCapabilities = {
@@ -55,7 +59,9 @@ export const INGRESS_NGINX_ROW: StrategyCapabilities = {
 export const INGRESS_NGINX_DIALECT: IngressDialect = {
   row: INGRESS_NGINX_ROW,
 
-  check: policyProblems,
+  check(route: RouteIntent, intent: ExposureIntent): Problem[] {
+    return [...policyProblems(route, intent), ...cookiePathOfRegexRoute(route)];
+  },
 
   exposureProblems(intent: ExposureIntent): Problem[] {
     // ssl-redirect answers the controller's http-redirect-code (ConfigMap; 308 by default) for
@@ -109,6 +115,20 @@ function clientCertificateAnnotations(intent: ExposureIntent): Record<string, st
     ...(client.verifyDepth === undefined ? {} : { [`${A}auth-tls-verify-depth`]: String(client.verifyDepth) }),
     [`${A}auth-tls-pass-certificate-to-upstream`]: 'true',
   };
+}
+
+/**
+ * The sticky cookie's path is the location's by default; on a regex location (use-regex) that is
+ * the regex, which no browser matches, so ingress-nginx requires session-cookie-path there.
+ */
+function cookiePathOfRegexRoute(route: RouteIntent): Problem[] {
+  const a = route.affinity;
+  if (a?.kind !== 'cookie' || a.path !== undefined || pathOf(route).annotations[`${A}use-regex`] === undefined) return [];
+  return [{
+    field: route.sources.affinity!,
+    message: `ingress-nginx writes ${route.field} as a regex location (a regex path or a prefix rewrite), and the cookie's default path would be that regex; `
+      + 'set the cookie\'s path, e.g. SessionAffinity.cookie({ name, path: \'/\' })',
+  }];
 }
 
 /** Annotations whose values ingress-nginx (v1.12+) takes as written: the checks refused the others. */

@@ -1,5 +1,6 @@
 import { accessProblems } from './access-checks';
 import { externalAuthProblems } from './external-auth-checks';
+import { affinityProblems } from './affinity-checks';
 import { IstioGatewayConfig, passesTlsThrough } from './istio-gateway';
 import { percentages } from './istio-values';
 import { jwtProblems } from './jwt-checks';
@@ -12,6 +13,8 @@ export interface IstioCheckContext {
   readonly bindToMesh: boolean;
   /** `externalAuthProvider`: the mesh's extension provider for `Auth.external`. */
   readonly externalAuthProvider?: string;
+  /** The strategy option `trafficPolicy.loadBalancer`, if set. */
+  readonly loadBalancer?: string;
 }
 
 /**
@@ -25,6 +28,7 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
     ...clientCertificateProblems(intent, ctx.gateway),
     ...httpsRedirectCode(intent, ctx.gateway),
     ...intent.routes.flatMap(weightsLostToRounding),
+    ...affinityProblems(intent, { loadBalancer: ctx.loadBalancer, passthrough: passesTlsThrough(ctx.gateway, intent) }),
     // Under PASSTHROUGH, JWT is one of the L7 policies refused: no JWT check applies.
     ...(passesTlsThrough(ctx.gateway, intent)
       ? [...routesUnderPassthrough(intent), ...l7PoliciesUnderPassthrough(intent), ...requestLimitsUnderPassthrough(intent)]

@@ -4,20 +4,26 @@ import { IstioTrafficPolicy } from './istio-options';
 import { duration, IstioNaming } from './istio-values';
 import type * as istioNetworking from '../../../imports/istio-networking.istio.io';
 import { resourceName } from '../../core/naming';
-import { BackendIntent, CircuitBreakerIntent, ExposureIntent } from '../../intent/model';
+import { AffinityIntent, BackendIntent, CircuitBreakerIntent, describeAffinity, ExposureIntent } from '../../intent/model';
 
 /**
- * One DestinationRule per backend Service (by host, in host order) that has subsets, or for every
- * backend Service with a traffic policy (the Istio options' or the exposure's circuit breaker).
+ * One DestinationRule per backend Service (by host, in host order) that has subsets or session
+ * affinity, or for every backend Service with a traffic policy (the Istio options' or the
+ * exposure's circuit breaker).
  */
 export function renderDestinationRules(scope: Construct, intent: ExposureIntent, naming: IstioNaming, DestinationRule: IstioNetworkingKinds['DestinationRule'],
   policy: IstioTrafficPolicy | undefined): istioNetworking.DestinationRule[] {
   const byHost = new Map<string, BackendIntent[]>();
   for (const b of intent.backends) byHost.set(naming.host(b), [...(byHost.get(naming.host(b)) ?? []), b]);
-  const trafficPolicy = trafficPolicyOf(policy, intent.circuitBreaker);
+  const common = trafficPolicyOf(policy, intent.circuitBreaker);
+  const affinities = affinityOfHost(intent).byHost;
   const rules: istioNetworking.DestinationRule[] = [];
   for (const [host, backends] of [...byHost.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const subsets = subsetsOf(backends);
+    const affinity = affinities.get(serviceOf(backends[0], intent));
+    // The checks refuse the strategy's loadBalancer with an affinity: consistentHash is the whole loadBalancer.
+    const trafficPolicy = affinity === undefined ? common
+      : { ...common, loadBalancer: { consistentHash: consistentHash(affinity) } };
     if (subsets.length === 0 && trafficPolicy === undefined) continue;
     const suffix = `${backends[0].name}${backends[0].namespace && backends[0].namespace !== intent.namespace ? `-${backends[0].namespace}` : ''}`;
     rules.push(new DestinationRule(scope, `DestinationRule-${suffix}`, {
@@ -26,6 +32,65 @@ export function renderDestinationRules(scope: Construct, intent: ExposureIntent,
     }));
   }
   return rules;
+}
+
+/** A Service as the DestinationRule's host names it: namespace and name. */
+function serviceOf(b: BackendIntent, intent: ExposureIntent): string {
+  return `${b.namespace ?? intent.namespace ?? ''}/${b.name}`;
+}
+
+/** A Service as errors name it: `namespace/name`, or `name` when neither the backend nor the exposure has a namespace. */
+const shown = (host: string): string => host.replace(/^\//, '');
+
+/** Where two routes give one Service two affinities (through another port or subset). */
+export interface HostAffinityConflict {
+  readonly host: string;
+  readonly field: string;
+  readonly affinity?: AffinityIntent;
+  readonly otherField: string;
+  readonly otherAffinity?: AffinityIntent;
+}
+
+/**
+ * The affinity of each Service the routes forward to (`namespace/name`), from the first route
+ * reaching it, and the routes that reach it with another one. The intent already gives every
+ * route to one backend (port, subset) the same affinity; a DestinationRule is per Service.
+ */
+export function affinityOfHost(intent: ExposureIntent): { byHost: Map<string, AffinityIntent>; conflicts: HostAffinityConflict[] } {
+  const first = new Map<string, { field: string; backend: string; affinity?: AffinityIntent }>();
+  const conflicts: HostAffinityConflict[] = [];
+  for (const route of intent.routes) {
+    if (route.action.kind !== 'forward') continue;
+    const field = route.sources.affinity ?? route.field;
+    for (const { backend } of route.action.backends) {
+      const host = serviceOf(backend, intent);
+      const seen = first.get(host);
+      if (seen === undefined) {
+        first.set(host, { field, backend: backend.key, affinity: route.affinity });
+        continue;
+      }
+      // Routes to the same port and subset disagreeing are the intent's problem already.
+      if (seen.backend !== backend.key && describeAffinity(seen.affinity) !== describeAffinity(route.affinity)
+        && !conflicts.some((c) => c.field === field && c.host === shown(host))) {
+        conflicts.push({ host: shown(host), field, affinity: route.affinity, otherField: seen.field, otherAffinity: seen.affinity });
+      }
+    }
+  }
+  const byHost = new Map<string, AffinityIntent>();
+  for (const [host, { affinity }] of first) if (affinity !== undefined) byHost.set(host, affinity);
+  return { byHost, conflicts };
+}
+
+/**
+ * Envoy's consistent hash. A cookie with a ttl is set by the gateway when the request has none
+ * (ttl 0s: a session cookie); without a ttl Envoy would only hash a cookie the client already has.
+ */
+function consistentHash(a: AffinityIntent): istioNetworking.DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash {
+  switch (a.kind) {
+    case 'cookie': return { httpCookie: { name: a.name, path: a.path, ttl: `${a.ttlSeconds ?? 0}s` } };
+    case 'header': return { httpHeaderName: a.name };
+    case 'client-ip': return { useSourceIp: true };
+  }
 }
 
 /** The distinct subsets of one host's backends, by name. */

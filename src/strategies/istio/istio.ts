@@ -87,8 +87,8 @@ export class IstioRenderer implements StrategyRenderer {
   }
 
   public check(intent: ExposureIntent): Problem[] {
-    const { bindToMesh, externalAuthProvider } = this.options;
-    return istioProblems(intent, { gateway: this.gateway, bindToMesh: bindToMesh ?? false, externalAuthProvider });
+    const { bindToMesh, externalAuthProvider, trafficPolicy } = this.options;
+    return istioProblems(intent, { gateway: this.gateway, bindToMesh: bindToMesh ?? false, externalAuthProvider, loadBalancer: trafficPolicy?.loadBalancer });
   }
 
   public render(scope: Construct, intent: ExposureIntent): IstioResources {

@@ -152,6 +152,8 @@ export class ServiceRenderer implements StrategyRenderer {
         loadBalancerClass: options.loadBalancerClass,
         // The client's source address reaches the pods only from a node that runs one of them.
         externalTrafficPolicy: options.externalTrafficPolicy ?? (intent.preserveClientAddress ? 'Local' : undefined),
+        // The capability row lets client IP affinity through alone: kube-proxy's own, for 3 hours (its default) after the last connection.
+        sessionAffinity: route.affinity === undefined ? undefined : 'ClientIP',
       },
     });
     return { service };
