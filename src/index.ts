@@ -27,6 +27,7 @@ export {
   FaultAbort, FaultDelay, FaultPolicy, CorsPolicy, TrafficPolicy,
 } from './declaration/route';
 export { Tls, CertManagerTlsOptions, SecretTlsOptions } from './declaration/tls';
+export { BackendTls, VerifiedBackendTlsOptions, UnverifiedBackendTlsOptions } from './declaration/backend-tls';
 export { RateLimit, RateLimitKey, RateLimitOptions } from './declaration/rate-limit';
 export { Auth, ApiKeyAuthOptions, BasicAuthOptions, JwtAuthOptions } from './declaration/auth';
 export { AccessPolicy, AllowFromOptions } from './declaration/access-policy';

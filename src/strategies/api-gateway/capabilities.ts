@@ -18,6 +18,8 @@ const API_GATEWAY_KONG: Capabilities = {
   'redirect': 'none',
   'mirror': 'none',
   'idle-timeout': 'none',
+  // A ca_certificates entity holds the CA's PEM itself, which the library never inlines.
+  'backend-tls': 'none',
 };
 
 export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {

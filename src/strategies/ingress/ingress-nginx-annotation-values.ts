@@ -140,6 +140,11 @@ export const INGRESS_NGINX_ANNOTATION_VALUES: Readonly<Record<string, Annotation
   // ipallowlist (`allowlist-source-range`, with the alias every release reads) and ipdenylist.
   'whitelist-source-range': rule('ValidateCIDRs', isCidrList, false, 'Medium', REJECTS),
   'denylist-source-range': rule('ValidateCIDRs', isCidrList, false, 'Medium', REJECTS),
+  // proxyssl: read only with proxy-ssl-secret (`namespace/name`, the Ingress's own namespace).
+  'proxy-ssl-secret': rule('BasicCharsRegex', matches(BASIC_CHARS), true, 'Medium', { fallsBackTo: '', meaning: 'no verification of the backend' }),
+  'proxy-ssl-verify': rule('proxySSLOnOffRegex', matches('^(on|off)$'), true, 'Low', { fallsBackTo: 'off', meaning: 'no verification of the backend' }),
+  'proxy-ssl-name': rule('ValidateServerName (IsValidRegex)', (v) => goMatch(IS_VALID_REGEX, v.trim()), false, 'High', { fallsBackTo: '', meaning: 'the upstream name' }),
+  'proxy-ssl-server-name': rule('proxySSLOnOffRegex', matches('^(on|off)$'), true, 'Low', { fallsBackTo: 'off', meaning: 'no SNI' }),
 };
 
 /** The prefix of ingress-nginx's annotations. */

@@ -1,4 +1,5 @@
 import { found } from './checks';
+import { backendProtocolAnnotations, backendTlsProblems } from './ingress-nginx-backend-tls';
 import { acceptedAnnotationValue, ANNOTATION_PREFIX, corsOriginKept, refusalEffect } from './ingress-nginx-annotation-values';
 import type { Problem } from '../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../intent/model';
@@ -27,13 +28,14 @@ export function policyProblems(route: RouteIntent, intent: ExposureIntent): Prob
     ...corsValueProblems(route),
     ...found(perClientRateLimit(route), wholeBurstMultiplier(route)),
     ...found(realmProblem(route)),
+    ...backendTlsProblems(route, intent),
   ];
 }
 
 /** The annotations of a route's policies; the route passed `policyProblems`. */
 export function policyAnnotations(route: RouteIntent, intent: ExposureIntent): Record<string, string> {
   return {
-    ...(route.protocol === 'grpc' ? { [`${A}backend-protocol`]: 'GRPC' } : {}),
+    ...backendProtocolAnnotations(route, intent),
     ...timeoutAnnotations(route),
     ...retryAnnotations(route),
     ...(route.rewrite?.host !== undefined ? { [`${A}upstream-vhost`]: route.rewrite.host } : {}),

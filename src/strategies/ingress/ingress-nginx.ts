@@ -26,6 +26,8 @@ const INGRESS_NGINX: Capabilities = {
   'ip-deny-list': 'annotation',
   'https-redirect-code': 'annotation',
   'max-request-body': 'annotation',
+  'backend-tls': 'annotation',
+  'backend-tls-unverified': 'annotation',
 };
 
 export const INGRESS_NGINX_ROW: StrategyCapabilities = {

@@ -1,3 +1,4 @@
+import { backendTlsProblems } from './nginx-backend-tls';
 import { matchConditions, namedGroup } from './nginx-route-selection';
 import { Problem } from '../../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../../intent/model';
@@ -8,6 +9,10 @@ import { retryOnProblems } from '../../shared/nginx-retries';
  * problem, routes in declaration order, each route's fields in the order its location is written.
  */
 export function nginxProblems(intent: ExposureIntent): Problem[] {
+  return [...routeProblems(intent), ...backendTlsProblems(intent)];
+}
+
+function routeProblems(intent: ExposureIntent): Problem[] {
   return intent.routes.flatMap((route) => [
     ...headerNameProblems(route),
     ...queryParamProblems(route),

@@ -2,6 +2,7 @@ import { ExposureIntent } from '../../../intent/model';
 import { forEachConsumer } from '../credentials';
 import { EngineContext, GatewayTls } from '../engine';
 import { ERROR_PAGE_DIRECTIVES, errorPagesFor } from './nginx-error-pages';
+import { backendCaSecrets } from './nginx-backend-tls';
 import { apiKeyMapFile, GENERATED_DIR, HSTS_HEADER, htpasswdFile, NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
 import { NginxRouteSecrets, renderRouting } from './nginx-routes';
 import { ConfigLines, DOLLAR_VARIABLE } from './nginx-text';
@@ -46,7 +47,7 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
   out.add('}', '');
   return {
     config: out.lines.join('\n'),
-    secrets: [...new Set([...routing.apiKeySecrets, ...routing.basicAuthSecrets])].sort(),
+    secrets: [...new Set([...routing.apiKeySecrets, ...routing.basicAuthSecrets, ...backendCaSecrets(intent)])].sort(),
     initScript: credentialsScript(routing),
   };
 }

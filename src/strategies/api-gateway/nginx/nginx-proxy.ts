@@ -1,6 +1,7 @@
 import { BackendIntent, ExposureIntent, ForwardIntent, MirrorIntent, RouteIntent } from '../../../intent/model';
 import { proxyNextUpstream } from '../../shared/nginx-retries';
 import { backendAddress } from '../engine';
+import { proxySslDirectives, upstreamScheme } from './nginx-backend-tls';
 import { ConfigLines, headerVariable, literalRegex, NginxVariable, quote, regexKey, variable } from './nginx-text';
 
 /** Where a forwarding route's proxy is written: upstreams and maps at http level, its mirror's location in the route server. */
@@ -34,8 +35,10 @@ export function proxyDirectives(route: RouteIntent, action: ForwardIntent, i: nu
     ...requestHeaderEdits(route, i, http),
     ...timeouts(route),
   ];
+  const backends = action.backends.map((b) => b.backend);
+  proxy.push(...proxySslDirectives(backends[0].tls));
   if (route.mirror) proxy.push(mirror(route.mirror, i, target));
-  proxy.push(`proxy_pass ${quote(`http://route_${i}`, ...upstreamUri(route, i, http))};`);
+  proxy.push(`proxy_pass ${quote(`${upstreamScheme(backends)}://route_${i}`, ...upstreamUri(route, i, http))};`);
   return proxy;
 }
 
@@ -55,7 +58,8 @@ function mirror(m: MirrorIntent, i: number, target: ProxyTarget): string {
   if (m.percentage < 100) http.add(`split_clients "$request_id" $mirror_sample_${i} {`, `  ${m.percentage}% 1;`, '  * "";', '}', '');
   locations.add(`location = /__mirror/${i} {`, '  internal;',
     ...(m.percentage < 100 ? [`  if ($mirror_sample_${i} = "") {`, '    return 204;', '  }'] : []),
-    '  proxy_set_header Host $host;', `  proxy_pass http://mirror_${i}$request_uri;`, '}', '');
+    '  proxy_set_header Host $host;', ...proxySslDirectives(m.backend.tls).map((line) => `  ${line}`),
+    `  proxy_pass ${upstreamScheme([m.backend])}://mirror_${i}$request_uri;`, '}', '');
   return `mirror /__mirror/${i};`;
 }
 
