@@ -2,8 +2,8 @@ import { Chart, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { resolveBackend } from './backends';
 import {
-  AccessIntent, AuthIntent, BackendIntent, backendKey, CorsIntent, describeBackendTls, describeMatch, ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent,
-  MatchIntent, MirrorIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent, RoutePolicy, TlsIntent,
+  AccessIntent, AuthIntent, BackendIntent, backendKey, CorsIntent, describeBackendTls, describeMatch, ExposureIntent, FaultIntent, ForwardIntent,
+  HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent, RoutePolicy, TlsIntent,
 } from './model';
 import { Problem, Problems } from '../core/errors';
 import { resourceName } from '../core/naming';

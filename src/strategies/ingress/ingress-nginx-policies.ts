@@ -1,6 +1,6 @@
 import { found } from './checks';
-import { backendProtocolAnnotations, backendTlsProblems } from './ingress-nginx-backend-tls';
 import { acceptedAnnotationValue, ANNOTATION_PREFIX, corsOriginKept, refusalEffect } from './ingress-nginx-annotation-values';
+import { backendProtocolAnnotations, backendTlsProblems } from './ingress-nginx-backend-tls';
 import type { Problem } from '../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../intent/model';
 import { proxyNextUpstream, retryOnProblems } from '../shared/nginx-retries';

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
+import { checkLetThrough } from './checks';
 import type { IstioNetworkingKinds } from './istio-kinds';
 import { IstioTrafficPolicy } from './istio-options';
 import { duration, IstioNaming } from './istio-values';
-import { checkLetThrough } from './checks';
 import type * as istioNetworking from '../../../imports/istio-networking.istio.io';
 import { resourceName } from '../../core/naming';
 import { BackendIntent, BackendTlsIntent, ExposureIntent } from '../../intent/model';

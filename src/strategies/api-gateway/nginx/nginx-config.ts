@@ -1,8 +1,8 @@
 import { ExposureIntent } from '../../../intent/model';
 import { forEachConsumer } from '../credentials';
 import { EngineContext, GatewayTls } from '../engine';
-import { ERROR_PAGE_DIRECTIVES, errorPagesFor } from './nginx-error-pages';
 import { backendCaSecrets } from './nginx-backend-tls';
+import { ERROR_PAGE_DIRECTIVES, errorPagesFor } from './nginx-error-pages';
 import { apiKeyMapFile, GENERATED_DIR, HSTS_HEADER, htpasswdFile, NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
 import { NginxRouteSecrets, renderRouting } from './nginx-routes';
 import { ConfigLines, DOLLAR_VARIABLE } from './nginx-text';
