@@ -41,7 +41,8 @@ export interface BackendTlsSpec {
 export abstract class BackendTls {
   /**
    * Verify the certificate against the CA certificate(s) in key `ca.crt` of a Secret in the
-   * exposure's namespace (ingress-nginx, Istio, the NGINX engine; Gateway API takes ConfigMaps).
+   * exposure's namespace (ingress-nginx, the NGINX engine; Istio reads it from the namespace of
+   * the gateway proxy, as for `Tls.fromSecret`; Gateway API takes ConfigMaps).
    */
   public static fromSecret(secret: SecretRef, options: VerifiedBackendTlsOptions): BackendTls {
     const problems = problemsOf(secretRefProblem(secret, 'CA secret'), secretTypeProblem(secret, 'a backend TLS CA'));
