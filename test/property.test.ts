@@ -2,8 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
-  AccessPolicy, ApiGatewayEngine, Auth, Backend, BackendTls, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
-  PathMatch, QueryParamMatch, RateLimit, RouteProps, Tls, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
+  AccessPolicy, ApiGatewayEngine, Auth, Backend, BackendTls, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch,
+  IngressController, PathMatch, QueryParamMatch, RateLimit, RouteProps, Tls, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
 } from '../src';
 import { hygieneProblems } from './support/hygiene';
 import { Manifest, synthChecked, testChart } from './support/synth';

@@ -160,7 +160,9 @@ describe('Gateway API checks', () => {
 
   test('BackendTLSPolicy: its CEL rules, a Service target of its namespace, a CA', () => {
     const policy = (validation: any, target = 'web'): Manifest => ({
-      apiVersion: `${G}/v1`, kind: 'BackendTLSPolicy', metadata: { name: 'p', namespace: 'shop' },
+      apiVersion: `${G}/v1`,
+      kind: 'BackendTLSPolicy',
+      metadata: { name: 'p', namespace: 'shop' },
       spec: { targetRefs: [{ group: '', kind: 'Service', name: target }], validation },
     });
     const ca = { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'ca' }] };
