@@ -85,6 +85,7 @@ describe('TLS to the backend', () => {
         [`${A}backend-protocol`]: 'HTTPS',
         [`${A}proxy-ssl-secret`]: 'shop/payments-ca',
         [`${A}proxy-ssl-verify`]: 'on',
+        [`${A}proxy-ssl-verify-depth`]: '100',
         [`${A}proxy-ssl-name`]: 'payments.shop.internal',
         [`${A}proxy-ssl-server-name`]: 'on',
       }));

@@ -151,6 +151,7 @@ const ANNOTATIONS: Readonly<Record<string, AnnotationConfig>> = {
   'proxy-ssl-secret': config(ValidateRegex(BasicCharsRegex, true, 'BasicCharsRegex'), 'Medium', 'ingress-nginx ignores every proxy-ssl annotation'),
   'proxy-ssl-verify': config(ValidateRegex(proxySSLOnOffRegex, true, 'proxySSLOnOffRegex'), 'Low', fallsBack('off (no verification)')),
   'proxy-ssl-name': config(ValidateServerName, 'High', fallsBack('"" (the upstream name)')),
+  'proxy-ssl-verify-depth': config(ValidateInt, 'Low', fallsBack('1 (no intermediate CA)')),
   'proxy-ssl-server-name': config(ValidateRegex(proxySSLOnOffRegex, true, 'proxySSLOnOffRegex'), 'Low', fallsBack('off (no SNI)')),
   // ipdenylist
   'denylist-source-range': config(ValidateCIDRs, 'Medium', REJECTED),

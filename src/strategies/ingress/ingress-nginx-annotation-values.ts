@@ -144,6 +144,7 @@ export const INGRESS_NGINX_ANNOTATION_VALUES: Readonly<Record<string, Annotation
   'proxy-ssl-secret': rule('BasicCharsRegex', matches(BASIC_CHARS), true, 'Medium', { fallsBackTo: '', meaning: 'no verification of the backend' }),
   'proxy-ssl-verify': rule('proxySSLOnOffRegex', matches('^(on|off)$'), true, 'Low', { fallsBackTo: 'off', meaning: 'no verification of the backend' }),
   'proxy-ssl-name': rule('ValidateServerName (IsValidRegex)', (v) => goMatch(IS_VALID_REGEX, v.trim()), false, 'High', { fallsBackTo: '', meaning: 'the upstream name' }),
+  'proxy-ssl-verify-depth': int('Low', { fallsBackTo: '1', meaning: 'no intermediate CA' }),
   'proxy-ssl-server-name': rule('proxySSLOnOffRegex', matches('^(on|off)$'), true, 'Low', { fallsBackTo: 'off', meaning: 'no SNI' }),
 };
 

@@ -63,6 +63,8 @@ export function backendProtocolAnnotations(route: RouteIntent, intent: ExposureI
     ...protocol,
     [`${A}proxy-ssl-secret`]: `${intent.namespace}/${ca.name}`,
     [`${A}proxy-ssl-verify`]: 'on',
+    // The controller's default depth (1) refuses a certificate issued by an intermediate CA; OpenSSL's is 100.
+    [`${A}proxy-ssl-verify-depth`]: '100',
     [`${A}proxy-ssl-name`]: tls.serverName,
     [`${A}proxy-ssl-server-name`]: 'on',
   };
