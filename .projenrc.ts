@@ -136,6 +136,8 @@ const bundles: Record<string, string[]> = {
     'gateway-api/standard/gateway.networking.k8s.io_grpcroutes.yaml@v1',
     // ReferenceGrant is written as v1beta1, which every Gateway API release serves.
     'gateway-api/standard/gateway.networking.k8s.io_referencegrants.yaml@v1,v1beta1',
+    // TLS to backends; standard since v1.4.
+    'gateway-api/standard/gateway.networking.k8s.io_backendtlspolicies.yaml@v1',
   ],
   // The experimental channel (retries) for `gatewayApi({ experimental: true })`.
   'gateway-api-experimental': [
@@ -143,6 +145,7 @@ const bundles: Record<string, string[]> = {
     'gateway-api/experimental/gateway.networking.k8s.io_httproutes.yaml@v1',
     'gateway-api/experimental/gateway.networking.k8s.io_grpcroutes.yaml@v1',
     'gateway-api/experimental/gateway.networking.k8s.io_referencegrants.yaml@v1,v1beta1',
+    'gateway-api/experimental/gateway.networking.k8s.io_backendtlspolicies.yaml@v1',
   ],
   'cert-manager': ['cert-manager/cert-manager.io_certificates.yaml@v1'],
 };

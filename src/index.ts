@@ -28,6 +28,7 @@ export {
 } from './declaration/route';
 export { Tls, CertManagerTlsOptions, SecretTlsOptions } from './declaration/tls';
 export { ClientCertificates, ClientCertificateOptions, ConfigMapRef } from './declaration/client-certificates';
+export { BackendTls, VerifiedBackendTlsOptions, UnverifiedBackendTlsOptions } from './declaration/backend-tls';
 export { RateLimit, RateLimitKey, RateLimitOptions } from './declaration/rate-limit';
 export { Auth, ApiKeyAuthOptions, BasicAuthOptions, JwtAuthOptions } from './declaration/auth';
 export { AccessPolicy, AllowFromOptions } from './declaration/access-policy';

@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
-  AccessPolicy, ApiGatewayEngine, Auth, Backend, CircuitBreaker, ClientCertificates,
+  AccessPolicy, ApiGatewayEngine, Auth, Backend, BackendTls, CircuitBreaker, ClientCertificates,
   ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
   PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, Tls, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
 } from '../src';
@@ -33,16 +33,24 @@ const STRATEGIES: Record<string, () => ExposureStrategy> = {
 };
 
 /** A backend by kind: built inside the chart, where the Deployment lives. */
-type BackendKind = 'deployment' | 'api' | 'api-v2' | 'qa-shadow' | 'grpc';
+type BackendKind = 'deployment' | 'api' | 'api-v2' | 'qa-shadow' | 'grpc' | 'tls-secret' | 'tls-config-map' | 'tls-unverified' | 'grpc-tls';
 const backendOf = (kind: BackendKind, dep: kplus.Deployment): Backend => ({
   'deployment': () => Backend.fromDeployment(dep),
   'api': () => Backend.fromName('api', 8080),
   'api-v2': () => Backend.fromName('api-v2', 8080),
   'qa-shadow': () => Backend.fromName('shadow', 9090, { namespace: 'qa' }),
   'grpc': () => Backend.fromName('catalog', 9090, { protocol: 'grpc' }),
+  'tls-secret': () => Backend.fromName('payments', 8443, { tls: BackendTls.fromSecret('payments-ca', { serverName: 'payments.shop.internal' }) }),
+  'tls-config-map': () => Backend.fromName('ledger', 8443, { tls: BackendTls.fromConfigMap('ledger-ca', { serverName: 'ledger.shop.internal' }) }),
+  'tls-unverified': () => Backend.fromName('legacy', 8443, { tls: BackendTls.unverified() }),
+  'grpc-tls': () => Backend.fromName('inventory', 9443, { protocol: 'grpc', tls: BackendTls.systemCertificates({ serverName: 'inventory.shop.internal' }) }),
 }[kind])();
 
-const backendKind = fc.constantFrom<BackendKind>('deployment', 'deployment', 'api', 'api-v2', 'qa-shadow', 'grpc');
+// Backends with TLS one time in ten: each strategy refuses some of the CA sources.
+const backendKind = fc.oneof(
+  { weight: 9, arbitrary: fc.constantFrom<BackendKind>('deployment', 'deployment', 'api', 'api-v2', 'qa-shadow', 'grpc') },
+  { weight: 1, arbitrary: fc.constantFrom<BackendKind>('tls-secret', 'tls-config-map', 'tls-unverified', 'grpc-tls') },
+);
 /** `arb` in `percent` of the cases, undefined otherwise. */
 const sometimes = <T>(arb: fc.Arbitrary<T>, percent: number): fc.Arbitrary<T | undefined> =>
   fc.oneof({ weight: Math.round(percent), arbitrary: arb }, { weight: 100 - Math.round(percent), arbitrary: fc.constant(undefined) });
@@ -313,6 +321,9 @@ describe('random invalid declarations', () => {
                   responseHeaders: [x.header],
                 }),
               },
+              { match: { path: PathMatch.prefix('/tls') }, backend: Backend.fromName('tls', 8443, { tls: BackendTls.fromSecret(x.secret, { serverName: x.host }) }) },
+              { match: { path: PathMatch.prefix('/tls-cm') }, backend: Backend.fromName('tls-cm', 8443, { tls: BackendTls.fromConfigMap(x.secret, { serverName: x.header }) }) },
+              { match: { path: PathMatch.prefix('/tls-none') }, backend: Backend.fromName('tls-none', 8443, { tls: BackendTls.unverified({ serverName: x.origin }) }) },
             ],
             timeout: Duration.millis(x.ms),
             idleTimeout: Duration.millis(x.ms),

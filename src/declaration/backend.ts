@@ -1,3 +1,4 @@
+import { BackendTls } from './backend-tls';
 import { IDeploymentLike, IServiceLike } from './cdk8s-plus-objects';
 
 /**
@@ -29,6 +30,14 @@ export interface BackendProtocolOptions {
    * @example Backend.fromName('catalog', 9090, { protocol: 'grpc' })
    */
   readonly protocol?: BackendProtocol;
+
+  /**
+   * TLS from the proxy to the backend: HTTPS, or gRPC over TLS with `protocol: 'grpc'`, and how the
+   * backend's certificate is verified.
+   * @default - plain text to the backend
+   * @example Backend.fromName('payments', 8443, { tls: BackendTls.fromSecret('payments-ca', { serverName: 'payments.shop.svc' }) })
+   */
+  readonly tls?: BackendTls;
 }
 
 /** Options for `Backend.fromService`. */

@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { BackendIntent, backendKey } from './model';
+import { BackendIntent, backendKey, BackendTlsIntent } from './model';
 import { describeValue, isPlainObject, notANumber, notAString } from '../core/runtime-types';
 import { dnsLabelProblem, portProblem, problemsOf, serviceNameProblem } from '../core/validators';
 import { BackendSpec, BackendSubset } from '../declaration/backend';
+import { BackendTls } from '../declaration/backend-tls';
 
 /** What a declared Backend resolves to, with the problems found on the way. */
 export interface ResolvedBackend {
@@ -43,7 +44,7 @@ function resolveService({ service, options }: Extract<BackendSpec, { origin: 'se
   if (!ports.includes(port)) {
     return { problems: [`Service "${service.name}" has no port ${port}; its ports are ${ports.join(', ') || '(none)'}`] };
   }
-  const problems = [...subsetProblems(options.subset), ...protocolProblems(options.protocol)];
+  const problems = [...subsetProblems(options.subset), ...protocolProblems(options.protocol), ...tlsProblems(options.tls)];
   if (problems.length > 0) return { problems };
   const namespace = service.metadata.namespace;
   return {
@@ -51,6 +52,7 @@ function resolveService({ service, options }: Extract<BackendSpec, { origin: 'se
     intent: {
       subset: copySubset(options.subset),
       protocol: options.protocol ?? 'http',
+      tls: tlsOf(options.tls),
       key: backendKey(service.name, namespace, port, options.subset),
       name: service.name,
       namespace,
@@ -69,7 +71,7 @@ function resolveDeployment({ deployment, options }: Extract<BackendSpec, { origi
     return { problems: [`Deployment "${deployment.name}" has ${containerPorts.length === 0 ? 'no container ports' : `container ports ${containerPorts.join(', ')}`}; pass { port }`] };
   }
   const targetPort = options.targetPort ?? port;
-  const problems = [...problemsOf(portProblem(port), portProblem(targetPort, 'targetPort')), ...protocolProblems(options.protocol)];
+  const problems = [...problemsOf(portProblem(port), portProblem(targetPort, 'targetPort')), ...protocolProblems(options.protocol), ...tlsProblems(options.tls)];
   if (problems.length === 0 && containerPorts.length > 0 && !containerPorts.includes(targetPort)) {
     problems.push(`Deployment "${deployment.name}" has no container port ${targetPort}; its container ports are ${containerPorts.join(', ')} (set targetPort to one of them)`);
   }
@@ -87,6 +89,7 @@ function resolveDeployment({ deployment, options }: Extract<BackendSpec, { origi
       podLabels: () => ({ ...deployment.matchLabels }),
       deployment,
       protocol: options.protocol ?? 'http',
+      tls: tlsOf(options.tls),
     },
   };
 }
@@ -98,7 +101,7 @@ function resolveName({ name, port, options }: Extract<BackendSpec, { origin: 'na
     portProblem(port),
     namespace === undefined ? undefined : dnsLabelProblem(namespace, 'namespace'),
   );
-  problems.push(...subsetProblems(options.subset), ...protocolProblems(options.protocol));
+  problems.push(...subsetProblems(options.subset), ...protocolProblems(options.protocol), ...tlsProblems(options.tls));
   if (problems.length > 0) return { problems };
   return {
     problems: [],
@@ -110,6 +113,7 @@ function resolveName({ name, port, options }: Extract<BackendSpec, { origin: 'na
       origin: 'name',
       subset: copySubset(options.subset),
       protocol: options.protocol ?? 'http',
+      tls: tlsOf(options.tls),
     },
   };
 }
@@ -131,6 +135,9 @@ function typeProblems(spec: BackendSpec): string[] {
   const o = spec.options as Record<string, unknown>;
   for (const field of ['port', 'targetPort'] as const) if (o[field] !== undefined) problems.push(...problemsOf(notANumber(o[field], field)));
   for (const field of ['protocol', 'namespace'] as const) if (o[field] !== undefined) problems.push(...problemsOf(notAString(o[field], field)));
+  if (o.tls !== undefined && !(o.tls instanceof BackendTls)) {
+    problems.push(`tls is ${describeValue(o.tls)}; use BackendTls.fromSecret(...), .fromConfigMap(...), .systemCertificates(...) or .unverified()`);
+  }
   const subset = o.subset as Record<string, unknown> | undefined;
   if (subset !== undefined) {
     const labels = isPlainObject(subset) ? subset.labels : undefined;
@@ -174,6 +181,17 @@ function isDeploymentLike(value: unknown): boolean {
 
 function protocolProblems(protocol: string | undefined): string[] {
   return protocol === undefined || protocol === 'http' || protocol === 'grpc' ? [] : [`protocol "${protocol}" is not a protocol; use "http" or "grpc"`];
+}
+
+/** The problems of a BackendTls, each under `tls`. */
+function tlsProblems(tls: BackendTls | undefined): string[] {
+  return (tls?._problems ?? []).map((p) => `tls: ${p}`);
+}
+
+function tlsOf(tls: BackendTls | undefined): BackendTlsIntent | undefined {
+  if (tls === undefined) return undefined;
+  const { ca, serverName } = tls._spec;
+  return { ca: ca && { ...ca }, serverName };
 }
 
 function subsetProblems(subset: BackendSubset | undefined): string[] {

@@ -2,9 +2,9 @@ import { Chart, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { resolveBackend } from './backends';
 import {
-  AccessIntent, AffinityIntent, AuthIntent, BackendIntent, backendKey, CorsIntent, describeAffinity, describeMatch, ExposureIntent, FaultIntent,
-  ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent, RoutePolicy,
-  TlsIntent,
+  AccessIntent, AffinityIntent, AuthIntent, BackendIntent, backendKey, CorsIntent, describeAffinity, describeBackendTls, describeMatch, ExposureIntent,
+  FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent,
+  RoutePolicy, TlsIntent,
 } from './model';
 import { Problem, Problems } from '../core/errors';
 import { resourceName } from '../core/naming';
@@ -137,6 +137,10 @@ class IntentBuilder {
       if (targetPortsDiffer || existing.protocol !== normalised.protocol) {
         this.problems.add(field, `port ${normalised.port} of "${normalised.name}" goes to target port ${normalised.targetPort} (${normalised.protocol}), `
           + `but ${this.backendFields.get(existing.key)} declared it with target port ${existing.targetPort} (${existing.protocol}); use another port, or the same target and protocol`);
+      } else if (describeBackendTls(existing.tls) !== describeBackendTls(normalised.tls)) {
+        // One Service port speaks TLS or not, with one certificate.
+        this.problems.add(`${field}.tls`, `port ${normalised.port} of "${normalised.name}" is declared with ${describeBackendTls(normalised.tls)}, `
+          + `but ${this.backendFields.get(existing.key)} declared it with ${describeBackendTls(existing.tls)}; declare the same tls`);
       }
       return existing;
     }

@@ -61,6 +61,10 @@ export const FEATURES = {
   'subsets': 'Version subsets of a backend (`subset`)',
   /** Declared by a route of `protocol: 'grpc'`, or whose backends are. */
   'grpc': 'gRPC routes (`protocol: \'grpc\'`)',
+  /** Declared by a backend's `tls` that verifies the certificate (`BackendTls.fromSecret`, `.fromConfigMap`, `.systemCertificates`). */
+  'backend-tls': 'TLS to the backend, verified (`BackendTls`)',
+  /** Declared by a backend's `tls: BackendTls.unverified()`: encrypted, the certificate not verified. */
+  'backend-tls-unverified': 'TLS to the backend, unverified (`BackendTls.unverified`)',
   /** Declared by `timeout`, on the exposure or a route. */
   'timeout': 'Request timeout (`timeout`)',
   /** Declared by `idleTimeout`, on the exposure or a route: how long a WebSocket or stream may stay silent. */

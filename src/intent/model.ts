@@ -144,6 +144,27 @@ export interface BackendIntent {
   readonly subset?: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
   /** The application protocol. */
   readonly protocol: 'http' | 'grpc';
+  /** TLS to the backend; unset: plain text. */
+  readonly tls?: BackendTlsIntent;
+}
+
+/**
+ * TLS from the proxy to a backend. `ca` unset: the certificate is not verified. A Secret or a
+ * ConfigMap is in the exposure's namespace, its CA certificate(s) in key `ca.crt`.
+ */
+export interface BackendTlsIntent {
+  readonly ca?: { readonly kind: 'secret' | 'config-map'; readonly name: string } | { readonly kind: 'system' };
+  /** The name sent as SNI and, with `ca`, verified in the certificate; always set with `ca`. */
+  readonly serverName?: string;
+}
+
+/** TLS to a backend in words, for error messages and conflicts: `verified by Secret "ca" as api.svc`. */
+export function describeBackendTls(tls: BackendTlsIntent | undefined): string {
+  if (tls === undefined) return 'plain text';
+  const ca = tls.ca;
+  const by = ca === undefined ? 'unverified' : ca.kind === 'system' ? 'verified by the system CAs'
+    : `verified by ${ca.kind === 'secret' ? 'Secret' : 'ConfigMap'} "${ca.name}"`;
+  return `TLS ${by}${tls.serverName === undefined ? '' : ` as ${tls.serverName}`}`;
 }
 
 /**

@@ -1,10 +1,11 @@
 import { X509Certificate } from 'crypto';
 import * as tls from 'tls';
 import { Duration, Size } from 'cdk8s';
-import { AccessPolicy, ApiGatewayEngine, Auth, Backend, CircuitBreaker, ClientCertificates, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
+import { AccessPolicy, ApiGatewayEngine, Auth, Backend, BackendTls, CircuitBreaker, ClientCertificates, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
 import { startAuthService, TestAuthService } from '../support/auth-service';
 import { request, startBackend, TestBackend } from '../support/backends';
 import { caWithClient } from '../support/client-certificates';
+import { HttpsBackend, issueCertificate, startHttpsBackend, testCa } from '../support/https-backend';
 import { RunningNginx, startNginxInPod } from '../support/nginx';
 import { secretManifest, SimulatedPod, simulatePod, tlsSecret } from '../support/pod-simulation';
 import { Manifest, synthChecked, testChart } from '../support/synth';
@@ -762,5 +763,65 @@ describe('API gateway, NGINX engine, circuit breaking (max_conns)', () => {
   test('once the held requests are answered, connections are free again', async () => {
     const answers = await Promise.all([get('/a/again'), get('/again')]);
     expect(answers.map((r) => r.status)).toEqual([200, 200]);
+  });
+});
+
+describe('API gateway, NGINX engine, TLS to the backend', () => {
+  const SERVER_NAME = 'secure.shop.internal';
+  let backend: HttpsBackend;
+  let pod: SimulatedPod;
+  let nginx: RunningNginx;
+
+  beforeAll(async () => {
+    const ca = testCa('Shop Test CA');
+    const otherCa = testCa('Other Test CA');
+    backend = await startHttpsBackend(issueCertificate(ca, SERVER_NAME));
+    const manifests = gatewayOf((chart) => new ExposedService(chart, 'tls-backends', {
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+      hosts: [HOST],
+      routes: [
+        { match: { path: PathMatch.prefix('/verified') }, backend: Backend.fromName('secure', 8443, { tls: BackendTls.fromSecret('shop-ca', { serverName: SERVER_NAME }) }) },
+        { match: { path: PathMatch.prefix('/wrong-ca') }, backend: Backend.fromName('wrong-ca', 8443, { tls: BackendTls.fromSecret('other-ca', { serverName: SERVER_NAME }) }) },
+        { match: { path: PathMatch.prefix('/wrong-name') }, backend: Backend.fromName('wrong-name', 8443, { tls: BackendTls.fromSecret('shop-ca', { serverName: 'other.shop.internal' }) }) },
+        { match: { path: PathMatch.prefix('/unverified') }, backend: Backend.fromName('unverified', 8443, { tls: BackendTls.unverified() }) },
+      ],
+    }));
+    // The CA Secrets as a user creates them: the CA certificate in key ca.crt.
+    pod = await simulatePod({ manifests, secrets: [secretManifest('shop-ca', { 'ca.crt': ca.crt }), secretManifest('other-ca', { 'ca.crt': otherCa.crt })] });
+    const address = `127.0.0.1:${backend.port}`;
+    const upstream = (name: string) => `${name}.shop.svc.cluster.local:8443`;
+    nginx = await startNginxInPod(pod, { upstreams: Object.fromEntries(['secure', 'wrong-ca', 'wrong-name', 'unverified'].map((n) => [upstream(n), address])) });
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+    pod?.dispose();
+    await backend?.close();
+  });
+
+  test('with the CA of the Secret, the request reaches the backend over TLS, with the declared server name', async () => {
+    const res = await request(nginx.ports.http, { host: HOST, path: '/verified/orders' });
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ backend: 'https', path: '/verified/orders', servername: SERVER_NAME, encrypted: true });
+  });
+
+  test('a certificate of another CA fails verification: 502, and the backend never answers', async () => {
+    const before = backend.received.length;
+    const res = await request(nginx.ports.http, { host: HOST, path: '/wrong-ca/orders' });
+    expect(res.status).toBe(502);
+    expect(backend.received.length).toBe(before);
+  });
+
+  test('a certificate for another name fails verification: 502, and the backend never answers', async () => {
+    const before = backend.received.length;
+    const res = await request(nginx.ports.http, { host: HOST, path: '/wrong-name/orders' });
+    expect(res.status).toBe(502);
+    expect(backend.received.length).toBe(before);
+  });
+
+  test('unverified TLS passes, encrypted, without a server name', async () => {
+    const res = await request(nginx.ports.http, { host: HOST, path: '/unverified/x' });
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ backend: 'https', path: '/unverified/x', servername: false, encrypted: true });
   });
 });

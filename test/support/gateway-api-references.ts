@@ -93,6 +93,23 @@ export function gatewayApiReferenceProblems(manifests: readonly Manifest[], exte
       if (!redirects && refs.length === 0) problems.push(`${id(route)}: rules[${i}] neither forwards nor redirects`);
     });
   }
+  for (const policy of manifests.filter((m) => m.kind === 'BackendTLSPolicy' && m.apiVersion.startsWith(GATEWAY_API))) {
+    // targetRefs are local: a Service of the policy's namespace, some port of it reached by a route.
+    for (const ref of policy.spec.targetRefs ?? []) {
+      const service = manifests.some((s) => s.kind === 'Service' && s.metadata.name === ref.name && ns(s) === ns(policy))
+        || external.some((e) => e.name === ref.name && (e.namespace ?? '') === ns(policy));
+      if (ref.kind !== 'Service' || (ref.group ?? '') !== '' || !service) {
+        problems.push(`${id(policy)}: target ${ref.kind} ${ns(policy)}/${ref.name} is no Service in the output nor a declared external Service`);
+      }
+    }
+    const v = policy.spec.validation ?? {};
+    for (const ref of v.caCertificateRefs ?? []) {
+      if (ref.kind !== 'ConfigMap' || ref.group !== '') problems.push(`${id(policy)}: caCertificateRefs ${ref.group}/${ref.kind} is no ConfigMap`);
+    }
+    if ((v.caCertificateRefs ?? []).length === 0 && v.wellKnownCACertificates !== 'System') {
+      problems.push(`${id(policy)}: neither caCertificateRefs nor wellKnownCACertificates: System`);
+    }
+  }
   return problems;
 }
 

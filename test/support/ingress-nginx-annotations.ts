@@ -48,6 +48,8 @@ const corsMethodsRegex = MustCompile(String.raw`^([A-Za-z]+,?\s?)+$`);
 const corsExposeHeadersRegex = MustCompile(String.raw`^(([A-Za-z0-9\-\_]+|\*),?\s?)+$`);
 // proxy/main.go
 const validUpstreamAnnotation = MustCompile(String.raw`^((error|timeout|invalid_header|http_500|http_502|http_503|http_504|http_403|http_404|http_429|non_idempotent|off)\s?)+$`);
+// proxyssl/main.go
+const proxySSLOnOffRegex = MustCompile('^(on|off)$');
 // auth/main.go (unanchored, as upstream)
 const authTypeRegex = MustCompile('basic|digest');
 const authSecretTypeRegex = MustCompile('auth-file|auth-map');
@@ -163,6 +165,12 @@ const ANNOTATIONS: Readonly<Record<string, AnnotationConfig>> = {
   'canary-by-header-pattern': config(ValidateRegex(IsValidRegex, false, 'IsValidRegex'), 'Medium', fallsBack('"" (no routing by header pattern)')),
   // ipallowlist (whitelist-source-range is its alias)
   'whitelist-source-range': config(ValidateCIDRs, 'Medium', REJECTED),
+  // proxyssl (Parse reads the others only when proxy-ssl-secret is set and resolves)
+  'proxy-ssl-secret': config(ValidateRegex(BasicCharsRegex, true, 'BasicCharsRegex'), 'Medium', 'ingress-nginx ignores every proxy-ssl annotation'),
+  'proxy-ssl-verify': config(ValidateRegex(proxySSLOnOffRegex, true, 'proxySSLOnOffRegex'), 'Low', fallsBack('off (no verification)')),
+  'proxy-ssl-name': config(ValidateServerName, 'High', fallsBack('"" (the upstream name)')),
+  'proxy-ssl-verify-depth': config(ValidateInt, 'Low', fallsBack('1 (no intermediate CA)')),
+  'proxy-ssl-server-name': config(ValidateRegex(proxySSLOnOffRegex, true, 'proxySSLOnOffRegex'), 'Low', fallsBack('off (no SNI)')),
   // ipdenylist
   'denylist-source-range': config(ValidateCIDRs, 'Medium', REJECTED),
   // sessionaffinity (Parse falls back to its defaults on a refused value)
@@ -209,9 +217,23 @@ export function ingressNginxAnnotationProblem(name: string, value: unknown): str
 
 /** Every ingress-nginx annotation of every Ingress that the controller would refuse, replace or drop. */
 export function ingressNginxAnnotationProblems(manifests: readonly Manifest[]): string[] {
-  return manifests.filter((m) => m.kind === 'Ingress').flatMap((ing) => Object.entries(ing.metadata.annotations ?? {})
-    .filter(([name]) => name.startsWith(PREFIX))
-    .map(([name, value]) => ingressNginxAnnotationProblem(name, value))
-    .filter((p): p is string => p !== undefined)
-    .map((p) => `Ingress/${ing.metadata.name}: ${p}`));
+  return manifests.filter((m) => m.kind === 'Ingress').flatMap((ing) => [
+    ...Object.entries(ing.metadata.annotations ?? {})
+      .filter(([name]) => name.startsWith(PREFIX))
+      .map(([name, value]) => ingressNginxAnnotationProblem(name, value)),
+    proxySslProblem(ing.metadata.annotations ?? {}, ing.metadata.namespace),
+  ].filter((p): p is string => p !== undefined).map((p) => `Ingress/${ing.metadata.name}: ${p}`));
+}
+
+/**
+ * proxyssl Parse: without proxy-ssl-secret every other proxy-ssl annotation is ignored; the
+ * Secret is `namespace/name` (ParseNameNS) in the Ingress's own namespace, or the location is denied.
+ */
+function proxySslProblem(annotations: Record<string, string>, namespace: string | undefined): string | undefined {
+  const secret = annotations[`${PREFIX}proxy-ssl-secret`];
+  const others = Object.keys(annotations).filter((a) => a.startsWith(`${PREFIX}proxy-ssl-`) && a !== `${PREFIX}proxy-ssl-secret`);
+  if (secret === undefined) return others.length > 0 ? `${others.join(', ')} without proxy-ssl-secret: ingress-nginx ignores them` : undefined;
+  const [ns, name, extra] = secret.split('/');
+  if (name === undefined || extra !== undefined || ns === '' || name === '') return `proxy-ssl-secret ${JSON.stringify(secret)} is not namespace/name: ingress-nginx denies the location`;
+  return ns === (namespace ?? 'default') ? undefined : `proxy-ssl-secret ${secret} is in another namespace than the Ingress: ingress-nginx denies the location`;
 }

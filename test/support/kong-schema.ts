@@ -20,6 +20,7 @@ const SERVICE: Record<string, FieldType> = {
   connect_timeout: 'number',
   read_timeout: 'number',
   write_timeout: 'number',
+  tls_verify: 'boolean',
   routes: 'record',
   plugins: 'record',
   tags: 'string[]',

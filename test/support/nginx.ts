@@ -60,6 +60,11 @@ export function prepareNginx(config: string, options: LocalizeOptions = {}): Pre
   // `nginx -t` needs the files the init container renders to exist: empty here (the end-to-end
   // tests run nginx on the simulated pod, with the files rendered from Secrets).
   for (const [, file] of config.matchAll(/\/etc\/nginx\/generated\/([A-Za-z0-9._-]+)/g)) fs.writeFileSync(path.join(dir, 'generated', file), '');
+  // A CA certificate (any: nginx -t only loads it) where a location verifies its backends.
+  for (const [, name] of config.matchAll(/\/etc\/nginx\/secrets\/([a-z0-9.-]+)\/ca\.crt/g)) {
+    fs.mkdirSync(path.join(dir, 'secrets', name), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'secrets', name, 'ca.crt'), selfSignedCertificate().crt);
+  }
   if (config.includes('/etc/nginx/tls/')) {
     const { crt, key } = selfSignedCertificate();
     fs.writeFileSync(path.join(dir, 'tls', 'tls.crt'), crt);

@@ -28,6 +28,7 @@ const EXPERIMENTAL_CRD_FILES = [
   'gateway-api/experimental/gateway.networking.k8s.io_httproutes.yaml',
   'gateway-api/experimental/gateway.networking.k8s.io_grpcroutes.yaml',
   'gateway-api/experimental/gateway.networking.k8s.io_referencegrants.yaml',
+  'gateway-api/experimental/gateway.networking.k8s.io_backendtlspolicies.yaml',
 ];
 
 /** Which Gateway API channel's CRDs the cluster has. */
@@ -45,6 +46,7 @@ const CRD_FILES = [
   'gateway-api/standard/gateway.networking.k8s.io_httproutes.yaml',
   'gateway-api/standard/gateway.networking.k8s.io_grpcroutes.yaml',
   'gateway-api/standard/gateway.networking.k8s.io_referencegrants.yaml',
+  'gateway-api/standard/gateway.networking.k8s.io_backendtlspolicies.yaml',
   'kong/custom-resource-definitions.yaml',
   'cert-manager/cert-manager.io_certificates.yaml',
   'cert-manager/cert-manager.io_issuers.yaml',

@@ -37,6 +37,8 @@ const API_GATEWAY_KONG: Capabilities = {
   // targets are Service addresses, and a passive health check would mark one unhealthy with no
   // ejection time, until active checks or a restart: an outage, not an ejection.)
   'connection-limits': 'none',
+  // A ca_certificates entity holds the CA's PEM itself, which the library never inlines.
+  'backend-tls': 'none',
 };
 
 export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {

@@ -18,6 +18,8 @@ const GATEWAY_API: Capabilities = {
   'backend-by-name': 'native',
   'cross-namespace-backend': 'native',
   'grpc': 'native',
+  // BackendTLSPolicy (standard since v1.4); it always verifies the certificate.
+  'backend-tls': 'native',
   'timeout': 'native',
   'rewrite-path': 'native',
   'rewrite-host': 'native',

@@ -39,6 +39,7 @@ export interface GatewayApiKinds {
   readonly HttpRoute: new (scope: Construct, id: string, props: HttpRoutePropsWithRetry) => gatewayApi.HttpRoute;
   readonly GrpcRoute: typeof gatewayApi.GrpcRoute;
   readonly ReferenceGrantV1Beta1: typeof gatewayApi.ReferenceGrantV1Beta1;
+  readonly BackendTlsPolicy: typeof gatewayApi.BackendTlsPolicy;
 }
 
 /** Loads the channel's module: only apps that use this strategy pay for a Gateway API L1 module. */

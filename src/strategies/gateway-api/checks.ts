@@ -1,3 +1,4 @@
+import { backendTlsProblems } from './backend-tls-policies';
 import { parseGrpcPath } from './grpc-path';
 import { GRPC_ROUTE_LACKS } from './grpc-route-rules';
 import { crossNamespaceBackends } from './reference-grants';
@@ -23,6 +24,7 @@ export function gatewayApiProblems(intent: ExposureIntent, options: CheckedOptio
     ...tlsOnExistingGateway(intent, options),
     ...intent.routes.flatMap((route) => route.protocol === 'grpc' ? grpcRouteProblems(route) : httpRouteProblems(route, options)),
     ...referenceGrantsWithoutNamespace(intent, options),
+    ...backendTlsProblems(intent),
   ]);
 }
 

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { renderBackendTlsPolicies } from './backend-tls-policies';
 import { GATEWAY_API_EXPERIMENTAL_ROW, GATEWAY_API_ROW } from './capabilities';
 import { GatewayApiKinds, loadGatewayApiKinds } from './channel';
 import { gatewayApiProblems } from './checks';
@@ -74,6 +75,8 @@ export interface GatewayApiResources {
   readonly grpcRoute?: gatewayApi.GrpcRoute;
   /** With TLS: the HTTPRoute on the :80 listeners that redirects to HTTPS. */
   readonly httpsRedirectRoute?: gatewayApi.HttpRoute;
+  /** BackendTLSPolicies for the backend Services with `tls`. */
+  readonly backendTlsPolicies?: readonly gatewayApi.BackendTlsPolicy[];
   /** ReferenceGrants for references into other namespaces. */
   readonly referenceGrants?: readonly gatewayApi.ReferenceGrantV1Beta1[];
   /** Services the library created for `Backend.fromDeployment` backends. */
@@ -128,7 +131,8 @@ export class GatewayApiRenderer implements StrategyRenderer {
     const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental);
     const httpsRedirectRoute = httpsRedirectParents.length === 0 ? undefined : renderHttpsRedirectRoute(scope, kinds, intent, httpsRedirectParents);
     const referenceGrants = renderReferenceGrants(scope, kinds, intent);
-    return { gateway, httpRoute, grpcRoute, httpsRedirectRoute, referenceGrants, backendServices };
+    const backendTlsPolicies = renderBackendTlsPolicies(scope, kinds, intent);
+    return { gateway, httpRoute, grpcRoute, httpsRedirectRoute, referenceGrants, backendTlsPolicies, backendServices };
   }
 
   /** The Gateway the routes attach to: one created for the exposure, or an existing one (the check refuses TLS there). */

@@ -167,6 +167,12 @@ export const INGRESS_NGINX_ANNOTATION_VALUES: Readonly<Record<string, Annotation
   'session-cookie-path': rule('URLIsValidRegex', matches(URL_IS_VALID), true, 'Medium', { fallsBackTo: '', meaning: 'the location path' }),
   // upstreamhashby: High (it reads nginx variables), within the default risk level.
   'upstream-hash-by': rule('hashByRegex', matches(HASH_BY), true, 'High', REJECTS),
+  // proxyssl: read only with proxy-ssl-secret (`namespace/name`, the Ingress's own namespace).
+  'proxy-ssl-secret': rule('BasicCharsRegex', matches(BASIC_CHARS), true, 'Medium', { fallsBackTo: '', meaning: 'no verification of the backend' }),
+  'proxy-ssl-verify': rule('proxySSLOnOffRegex', matches('^(on|off)$'), true, 'Low', { fallsBackTo: 'off', meaning: 'no verification of the backend' }),
+  'proxy-ssl-name': rule('ValidateServerName (IsValidRegex)', (v) => goMatch(IS_VALID_REGEX, v.trim()), false, 'High', { fallsBackTo: '', meaning: 'the upstream name' }),
+  'proxy-ssl-verify-depth': int('Low', { fallsBackTo: '1', meaning: 'no intermediate CA' }),
+  'proxy-ssl-server-name': rule('proxySSLOnOffRegex', matches('^(on|off)$'), true, 'Low', { fallsBackTo: 'off', meaning: 'no SNI' }),
 };
 
 /** The prefix of ingress-nginx's annotations. */

@@ -1,6 +1,7 @@
 import { found } from './checks';
 import { acceptedAnnotationValue, ANNOTATION_PREFIX, corsOriginKept, refusalEffect } from './ingress-nginx-annotation-values';
 import { externalAuthAnnotations, externalAuthProblems } from './ingress-nginx-external-auth';
+import { backendProtocolAnnotations, backendTlsProblems } from './ingress-nginx-backend-tls';
 import type { Problem } from '../../core/errors';
 import { AffinityIntent, ExposureIntent, RouteIntent } from '../../intent/model';
 import { idleTimeoutConflicts } from '../shared/idle-timeout';
@@ -31,13 +32,14 @@ export function policyProblems(route: RouteIntent, intent: ExposureIntent): Prob
     ...found(perClientRateLimit(route), wholeBurstMultiplier(route)),
     ...found(realmProblem(route)),
     ...externalAuthProblems(route, intent),
+    ...backendTlsProblems(route, intent),
   ];
 }
 
 /** The annotations of a route's policies; the route passed `policyProblems`. */
 export function policyAnnotations(route: RouteIntent, intent: ExposureIntent): Record<string, string> {
   return {
-    ...(route.protocol === 'grpc' ? { [`${A}backend-protocol`]: 'GRPC' } : {}),
+    ...backendProtocolAnnotations(route, intent),
     ...timeoutAnnotations(route),
     ...retryAnnotations(route),
     ...(route.rewrite?.host !== undefined ? { [`${A}upstream-vhost`]: route.rewrite.host } : {}),

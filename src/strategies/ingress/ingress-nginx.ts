@@ -40,6 +40,8 @@ const INGRESS_NGINX: Capabilities = {
   'affinity-cookie': 'annotation',
   'affinity-header': 'annotation',
   'affinity-client-ip': 'annotation',
+  'backend-tls': 'annotation',
+  'backend-tls-unverified': 'annotation',
 };
 
 export const INGRESS_NGINX_ROW: StrategyCapabilities = {

@@ -5,7 +5,7 @@ import { IstioGatewayConfig, passesTlsThrough } from './istio-gateway';
 import { percentages } from './istio-values';
 import { jwtProblems } from './jwt-checks';
 import { Problem } from '../../core/errors';
-import { ExposureIntent, isCatchAll, RouteIntent, RoutePolicy } from '../../intent/model';
+import { BackendIntent, backendField, describeBackendTls, ExposureIntent, isCatchAll, RouteIntent, RoutePolicy } from '../../intent/model';
 
 /** What the Istio checks know of the strategy's options. */
 export interface IstioCheckContext {
@@ -29,6 +29,7 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
     ...httpsRedirectCode(intent, ctx.gateway),
     ...intent.routes.flatMap(weightsLostToRounding),
     ...affinityProblems(intent, { loadBalancer: ctx.loadBalancer, passthrough: passesTlsThrough(ctx.gateway, intent) }),
+    ...backendTlsProblems(intent),
     // Under PASSTHROUGH, JWT is one of the L7 policies refused: no JWT check applies.
     ...(passesTlsThrough(ctx.gateway, intent)
       ? [...routesUnderPassthrough(intent), ...l7PoliciesUnderPassthrough(intent), ...requestLimitsUnderPassthrough(intent)]
@@ -55,6 +56,37 @@ function weightsLostToRounding(route: RouteIntent): Problem[] {
     field: `${route.field}.backends[${i}].weight`,
     message: `weight ${b.weight} of ${total} is less than the 1% Istio can route (its weights are whole percentages); give it at least 1% of the total, or 0 to send it nothing`,
   }] : []));
+}
+
+/**
+ * TLS to backends in a DestinationRule: a CA from a Secret (`credentialName`) or the proxy's
+ * system CAs; a ConfigMap is not something a DestinationRule reads. One TLS setting per port of a
+ * Service: two subsets of one port with different TLS cannot be told apart.
+ */
+function backendTlsProblems(intent: ExposureIntent): Problem[] {
+  const problems: Problem[] = [];
+  const byPort = new Map<string, BackendIntent>();
+  for (const backend of intent.backends) {
+    const field = backendField(intent, backend);
+    if (backend.tls?.ca?.kind === 'config-map') {
+      problems.push({
+        field,
+        message: `istio reads a backend's CA from a Secret (DestinationRule credentialName), not from ConfigMap "${backend.tls.ca.name}"; `
+          + 'use BackendTls.fromSecret(...) or BackendTls.systemCertificates(...)',
+      });
+    }
+    const port = `${backend.namespace ?? ''}/${backend.name}:${backend.port}`;
+    const other = byPort.get(port);
+    if (other !== undefined && describeBackendTls(other.tls) !== describeBackendTls(backend.tls)) {
+      problems.push({
+        field,
+        message: `port ${backend.port} of "${backend.name}" has one TLS setting in a DestinationRule; ${backendField(intent, other)} declared it with `
+          + `${describeBackendTls(other.tls)}, this backend with ${describeBackendTls(backend.tls)}: declare the same tls`,
+      });
+    }
+    if (other === undefined) byPort.set(port, backend);
+  }
+  return problems;
 }
 
 /**

@@ -1,15 +1,16 @@
 import { Construct } from 'constructs';
+import { checkLetThrough } from './checks';
 import type { IstioNetworkingKinds } from './istio-kinds';
 import { IstioTrafficPolicy } from './istio-options';
 import { duration, IstioNaming } from './istio-values';
 import type * as istioNetworking from '../../../imports/istio-networking.istio.io';
 import { resourceName } from '../../core/naming';
-import { AffinityIntent, BackendIntent, CircuitBreakerIntent, describeAffinity, ExposureIntent } from '../../intent/model';
+import { AffinityIntent, BackendIntent, BackendTlsIntent, CircuitBreakerIntent, describeAffinity, ExposureIntent } from '../../intent/model';
 
 /**
- * One DestinationRule per backend Service (by host, in host order) that has subsets or session
- * affinity, or for every backend Service with a traffic policy (the Istio options' or the
- * exposure's circuit breaker).
+ * One DestinationRule per backend Service (by host, in host order) that has subsets, session
+ * affinity or a port with TLS to the backend, or for every backend Service with a traffic policy
+ * (the Istio options' or the exposure's circuit breaker).
  */
 export function renderDestinationRules(scope: Construct, intent: ExposureIntent, naming: IstioNaming, DestinationRule: IstioNetworkingKinds['DestinationRule'],
   policy: IstioTrafficPolicy | undefined): istioNetworking.DestinationRule[] {
@@ -24,11 +25,12 @@ export function renderDestinationRules(scope: Construct, intent: ExposureIntent,
     // The checks refuse the strategy's loadBalancer with an affinity: consistentHash is the whole loadBalancer.
     const trafficPolicy = affinity === undefined ? common
       : { ...common, loadBalancer: { consistentHash: consistentHash(affinity) } };
-    if (subsets.length === 0 && trafficPolicy === undefined) continue;
+    const tlsPorts = tlsPortsOf(backends);
+    if (subsets.length === 0 && trafficPolicy === undefined && tlsPorts.length === 0) continue;
     const suffix = `${backends[0].name}${backends[0].namespace && backends[0].namespace !== intent.namespace ? `-${backends[0].namespace}` : ''}`;
     rules.push(new DestinationRule(scope, `DestinationRule-${suffix}`, {
       metadata: { name: resourceName(scope, suffix) },
-      spec: { host, subsets: subsets.length > 0 ? subsets : undefined, trafficPolicy },
+      spec: { host, subsets: subsets.length > 0 ? subsets : undefined, trafficPolicy: withTlsPorts(trafficPolicy, tlsPorts) },
     }));
   }
   return rules;
@@ -91,6 +93,50 @@ function consistentHash(a: AffinityIntent): istioNetworking.DestinationRuleSpecT
     case 'header': return { httpHeaderName: a.name };
     case 'client-ip': return { useSourceIp: true };
   }
+}
+
+/** The ports of one host's backends with TLS, by port number (the checks made each port's TLS one). */
+function tlsPortsOf(backends: readonly BackendIntent[]): { readonly port: number; readonly tls: BackendTlsIntent }[] {
+  return [...new Map(backends.flatMap((b) => (b.tls ? [[b.port, b.tls] as const] : []))).entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([port, tls]) => ({ port, tls }));
+}
+
+/**
+ * The traffic policy with one port-level setting per TLS port. Port-level settings replace the
+ * destination-level ones for their port (Istio does not merge them), so each repeats them.
+ */
+function withTlsPorts(policy: istioNetworking.DestinationRuleSpecTrafficPolicy | undefined,
+  ports: readonly { readonly port: number; readonly tls: BackendTlsIntent }[]): istioNetworking.DestinationRuleSpecTrafficPolicy | undefined {
+  if (ports.length === 0) return policy;
+  return {
+    ...policy,
+    // The same fields, under port-level type names (trafficPolicyOf sets no enum of connectionPool).
+    portLevelSettings: ports.map(({ port, tls }) => ({
+      port: { number: port },
+      loadBalancer: policy?.loadBalancer,
+      connectionPool: policy?.connectionPool,
+      outlierDetection: policy?.outlierDetection,
+      tls: clientTls(tls),
+    }) as istioNetworking.DestinationRuleSpecTrafficPolicyPortLevelSettings),
+  };
+}
+
+/**
+ * TLS to the backend (SIMPLE: the proxy is the TLS client). The CA Secret is read by the proxy,
+ * from its own namespace; with the system CAs Istio verifies against the proxy's OS trust store
+ * (VERIFY_CERTIFICATE_AT_CLIENT, on by default). Unverified: insecureSkipVerify.
+ */
+function clientTls(tls: BackendTlsIntent): istioNetworking.DestinationRuleSpecTrafficPolicyPortLevelSettingsTls {
+  const ca = tls.ca;
+  if (ca?.kind === 'config-map') throw checkLetThrough('a CA in a ConfigMap');
+  return {
+    mode: 'SIMPLE' as istioNetworking.DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode,
+    credentialName: ca?.kind === 'secret' ? ca.name : undefined,
+    sni: tls.serverName,
+    subjectAltNames: ca !== undefined && tls.serverName !== undefined ? [tls.serverName] : undefined,
+    insecureSkipVerify: ca === undefined ? true : undefined,
+  };
 }
 
 /** The distinct subsets of one host's backends, by name. */

@@ -1,6 +1,6 @@
 import { kongPath } from './kong-paths';
 import { Problem } from '../../../core/errors';
-import { ExposureIntent, HeaderEditsIntent, HeaderMatchIntent, RouteIntent } from '../../../intent/model';
+import { backendField, describeBackendTls, ExposureIntent, HeaderEditsIntent, HeaderMatchIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
 import { idleTimeoutConflicts } from '../../shared/idle-timeout';
 import { escapeRegex } from '../../shared/regex';
@@ -24,7 +24,35 @@ export function kongProblems(intent: ExposureIntent): Problem[] {
     ...queryParamProblems(route),
     ...headerEditProblems(route.requestHeaders, route.sources.requestHeaders, true),
     ...headerEditProblems(route.responseHeaders, route.sources.responseHeaders, false),
+    ...backendTlsProblems(route, intent),
   ]);
+}
+
+/**
+ * A Kong service speaks one protocol to its upstream's targets, and sends the upstream's host as
+ * the TLS server name: no other name can be declared.
+ */
+function backendTlsProblems(route: RouteIntent, intent: ExposureIntent): Problem[] {
+  if (route.action.kind !== 'forward') return [];
+  const backends = route.action.backends.map((b) => b.backend);
+  const problems: Problem[] = [];
+  const differ = backends.find((b) => describeBackendTls(b.tls) !== describeBackendTls(backends[0].tls));
+  if (differ !== undefined) {
+    problems.push({
+      field: `${route.field}.backends`,
+      message: `a Kong service speaks one protocol to its targets; the route's backends are declared with ${describeBackendTls(backends[0].tls)} and ${describeBackendTls(differ.tls)}: `
+        + 'declare the same tls, or use istio',
+    });
+  }
+  for (const backend of backends) {
+    if (backend.tls?.serverName !== undefined && backend.tls.ca === undefined) {
+      problems.push({
+        field: backendField(intent, backend),
+        message: 'Kong sends its upstream\'s host as the TLS server name; it cannot send serverName: remove it, or use the nginx engine',
+      });
+    }
+  }
+  return problems;
 }
 
 function redirectProblems(route: RouteIntent): Problem[] {

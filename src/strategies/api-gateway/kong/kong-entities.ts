@@ -20,7 +20,9 @@ export interface KongService {
   /** The upstream's name. */
   readonly host: string;
   readonly port: number;
-  readonly protocol: 'http';
+  /** `https`: TLS to the backends, unverified (`tls_verify: false`). */
+  readonly protocol: 'http' | 'https';
+  readonly tls_verify?: boolean;
   /** Prepended to what the route leaves of the path (a rewrite, with `strip_path`). */
   readonly path?: string;
   readonly retries: number;

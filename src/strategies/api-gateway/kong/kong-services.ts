@@ -19,7 +19,8 @@ export function kongService(route: RouteIntent, i: number, count: number, intent
     name,
     host: upstreamName(i),
     port: forwarded(route).backends[0].backend.port,
-    protocol: 'http',
+    // Unverified TLS only: the checks refuse a CA (Kong's ca_certificates hold the PEM itself).
+    ...(forwarded(route).backends[0].backend.tls === undefined ? { protocol: 'http' as const } : { protocol: 'https' as const, tls_verify: false }),
     path: route.rewrite?.path,
     retries: retries?.attempts ?? 0,
     // Connecting gets the request's bound too, at most Kong's default of 60 s.

@@ -1,4 +1,5 @@
 import { connectionLimitProblems } from './nginx-connection-limits';
+import { backendTlsProblems } from './nginx-backend-tls';
 import { matchConditions, namedGroup } from './nginx-route-selection';
 import { tokenLengthProblems } from './nginx-token-length';
 import { Problem } from '../../../core/errors';
@@ -12,8 +13,12 @@ import { retryOnProblems } from '../../shared/nginx-retries';
  * problem, routes in declaration order, each route's fields in the order its location is written.
  */
 export function nginxProblems(intent: ExposureIntent): Problem[] {
+  return [...routeProblems(intent), ...connectionLimitProblems(intent), ...backendTlsProblems(intent)];
+}
+
+function routeProblems(intent: ExposureIntent): Problem[] {
   const written = orderBySpecificity(intent.routes);
-  return [...intent.routes.flatMap((route) => [
+  return intent.routes.flatMap((route) => [
     ...headerNameProblems(route),
     ...tokenLengthProblems(route, written.indexOf(route)),
     ...queryParamProblems(route),
@@ -26,7 +31,7 @@ export function nginxProblems(intent: ExposureIntent): Problem[] {
     // A redirect route forwards nothing: the retries and timeouts it inherits are not written.
     ...idleTimeoutConflicts(route, 'nginx\'s proxy_read_timeout and proxy_send_timeout'),
     ...(route.action.kind === 'forward' ? retryProblems(route) : []),
-  ]), ...connectionLimitProblems(intent)];
+  ]);
 }
 
 /** The engine writes Upgrade and Connection itself: WebSockets pass through, other requests keep the upstream connection alive. */

@@ -1,6 +1,7 @@
 import { ClientCertificatesIntent, ExposureIntent } from '../../../intent/model';
 import { forEachConsumer } from '../credentials';
 import { EngineContext, GatewayTls } from '../engine';
+import { backendCaSecrets } from './nginx-backend-tls';
 import { ERROR_PAGE_DIRECTIVES, errorPagesFor } from './nginx-error-pages';
 import { apiKeyMapFile, GENERATED_DIR, HSTS_HEADER, htpasswdFile, NGINX_CACHE_DIR, NGINX_CLIENT_CA_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
 import { NginxRouteSecrets, renderRouting } from './nginx-routes';
@@ -47,7 +48,7 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
   out.add('}', '');
   return {
     config: out.lines.join('\n'),
-    secrets: [...new Set([...routing.apiKeySecrets, ...routing.basicAuthSecrets])].sort(),
+    secrets: [...new Set([...routing.apiKeySecrets, ...routing.basicAuthSecrets, ...backendCaSecrets(intent)])].sort(),
     initScript: credentialsScript(routing),
   };
 }

@@ -2,6 +2,7 @@ import { BackendIntent, ExposureIntent, ForwardIntent, MirrorIntent, RouteIntent
 import { proxyNextUpstream } from '../../shared/nginx-retries';
 import { backendAddress } from '../engine';
 import { maxConns, serversKey } from './nginx-connection-limits';
+import { proxySslDirectives, upstreamScheme } from './nginx-backend-tls';
 import { ConfigLines, headerVariable, literalRegex, NginxVariable, quote, regexKey, variable } from './nginx-text';
 
 /** Where a forwarding route's proxy is written: upstreams and maps at http level, its mirror's location in the route server. */
@@ -38,6 +39,8 @@ export function proxyDirectives(route: RouteIntent, action: ForwardIntent, i: nu
     ...requestHeaderEdits(route, i, http),
     ...timeouts(route),
   ];
+  const backends = action.backends.map((b) => b.backend);
+  proxy.push(...proxySslDirectives(backends[0].tls));
   if (route.mirror) proxy.push(mirror(route.mirror, i, target));
   proxy.push(`proxy_pass ${proxyPassTarget(route, i, http, name)};`);
   return proxy;
@@ -92,7 +95,8 @@ function mirror(m: MirrorIntent, i: number, target: ProxyTarget): string {
   if (m.percentage < 100) http.add(`split_clients "$request_id" $mirror_sample_${i} {`, `  ${m.percentage}% 1;`, '  * "";', '}', '');
   locations.add(`location = /__mirror/${i} {`, '  internal;',
     ...(m.percentage < 100 ? [`  if ($mirror_sample_${i} = "") {`, '    return 204;', '  }'] : []),
-    '  proxy_set_header Host $host;', `  proxy_pass http://${name}$request_uri;`, '}', '');
+    '  proxy_set_header Host $host;', ...proxySslDirectives(m.backend.tls).map((line) => `  ${line}`),
+    `  proxy_pass ${upstreamScheme([m.backend])}://${name}$request_uri;`, '}', '');
   return `mirror /__mirror/${i};`;
 }
 
@@ -127,9 +131,10 @@ export function prefixRewrites(prefix: string, target: string, i: number): [stri
   ];
 }
 
-/** The `proxy_pass` target of route `i`, a string nginx expands. */
+/** The `proxy_pass` target of route `i`, a string nginx expands: https to backends with TLS. */
 export function proxyPassTarget(route: RouteIntent, i: number, http: ConfigLines, upstreamName = `route_${i}`): string {
-  return quote(`http://${upstreamName}`, ...upstreamUri(route, i, http));
+  const scheme = route.action.kind === 'forward' ? upstreamScheme(route.action.backends.map((b) => b.backend)) : 'http';
+  return quote(`${scheme}://${upstreamName}`, ...upstreamUri(route, i, http));
 }
 
 /** A prefix rewrite answers 400 where the raw URI is not in the normalized form the route was chosen on. */
