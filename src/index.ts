@@ -30,6 +30,8 @@ export { Tls, CertManagerTlsOptions, SecretTlsOptions } from './declaration/tls'
 export { RateLimit, RateLimitKey, RateLimitOptions } from './declaration/rate-limit';
 export { Auth, ApiKeyAuthOptions, BasicAuthOptions, JwtAuthOptions } from './declaration/auth';
 export { AccessPolicy, AllowFromOptions } from './declaration/access-policy';
+export { TlsPassthrough, TlsPassthroughOptions } from './declaration/tls-passthrough';
+export { TcpPort } from './declaration/tcp-port';
 export { SecretRef } from './declaration/secret-ref';
 export {
   IDeploymentLike, IServiceLike, ISecretLike, IContainerLike, IContainerPortLike, IServicePortLike, IObjectMetadataLike,

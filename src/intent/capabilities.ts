@@ -87,6 +87,10 @@ export const FEATURES = {
   'ip-deny-list': 'Client IP deny list (`AccessPolicy.denyFrom`, `except`)',
   /** Declared by `maxRequestBody`, on the exposure or a route. */
   'max-request-body': 'Request body size limit (`maxRequestBody`)',
+  /** Declared by `passthrough`: TLS streams forwarded by SNI hostname, not decrypted. */
+  'tls-passthrough': 'TLS passthrough by SNI (`passthrough`)',
+  /** Declared by `tcp`: raw TCP ports, each to one backend. */
+  'tcp': 'TCP ports (`tcp`)',
 } as const;
 
 /** A feature of the declaration: a key of `FEATURES`. */

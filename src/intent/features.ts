@@ -53,6 +53,8 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
     if (route.maxRequestBodyBytes !== undefined) add('max-request-body', sources.maxRequestBody!);
   }
 
+  for (const stream of intent.streams) add(stream.kind, stream.field);
+
   for (const backend of intent.backends) {
     const field = backendField(intent, backend);
     if (backend.origin === 'name') add('backend-by-name', field);

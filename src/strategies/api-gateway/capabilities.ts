@@ -8,6 +8,8 @@ const API_GATEWAY_NGINX: Capabilities = {
   'cross-namespace-secret': 'none',
   'fault': 'none',
   'auth-jwt': 'none',
+  'tls-passthrough': 'none',
+  'tcp': 'none',
 };
 
 /** An API gateway with the Kong engine (DB-less): JWT and consumer ACLs; no redirects, mirroring or query matches in OSS. */

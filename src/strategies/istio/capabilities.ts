@@ -13,6 +13,8 @@ const ISTIO: Capabilities = {
   'idle-timeout': 'none',
   // No VirtualService or Gateway field: Envoy's buffer filter needs an EnvoyFilter, which is not rendered.
   'max-request-body': 'none',
+  'tls-passthrough': 'none',
+  'tcp': 'none',
 };
 
 export const ISTIO_ROW: StrategyCapabilities = {
