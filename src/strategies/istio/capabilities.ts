@@ -13,13 +13,13 @@ const ISTIO: Capabilities = {
   'idle-timeout': 'none',
   // No VirtualService or Gateway field: Envoy's buffer filter needs an EnvoyFilter, which is not rendered.
   'max-request-body': 'none',
-  'tls-passthrough': 'none',
-  'tcp': 'none',
 };
 
 export const ISTIO_ROW: StrategyCapabilities = {
   strategy: 'istio',
   capabilities: ISTIO,
   notes: 'Istio `networking.istio.io/v1` Gateway + VirtualService (+ DestinationRule for subsets and traffic policy); JWT through `security.istio.io/v1` RequestAuthentication + AuthorizationPolicy; '
-    + 'the HTTPS redirect is the Gateway\'s `tls.httpsRedirect` (301 only); client IP lists through an AuthorizationPolicy (DENY, `remoteIpBlocks`) on the gateway workload; cert-manager through a `Certificate` in the gateway namespace.',
+    + 'the HTTPS redirect is the Gateway\'s `tls.httpsRedirect` (301 only); client IP lists through an AuthorizationPolicy (DENY, `remoteIpBlocks`) on the gateway workload; cert-manager through a `Certificate` in the gateway namespace; '
+    + 'TLS passthrough as a Gateway server of protocol TLS (mode PASSTHROUGH) and a VirtualService `tls` route by `sniHosts`, TCP as a server of protocol TCP and a `tcp` route by port '
+    + '(the gateway workload\'s Service must expose those ports).',
 };

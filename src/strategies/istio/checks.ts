@@ -1,9 +1,9 @@
 import { accessProblems } from './access-checks';
-import { IstioGatewayConfig, passesTlsThrough } from './istio-gateway';
+import { IstioGatewayConfig } from './istio-gateway';
 import { percentages } from './istio-values';
 import { jwtProblems } from './jwt-checks';
 import { Problem } from '../../core/errors';
-import { ExposureIntent, isCatchAll, RouteIntent, RoutePolicy } from '../../intent/model';
+import { ExposureIntent, RouteIntent } from '../../intent/model';
 
 /** What the Istio checks know of the strategy's options. */
 export interface IstioCheckContext {
@@ -13,7 +13,7 @@ export interface IstioCheckContext {
 
 /**
  * Every problem Istio cannot express in `intent` beyond its capability row: the hosts, the TLS,
- * then the routes (with a PASSTHROUGH gateway, which sees no HTTP) or their JWT.
+ * the weights, the streams, then the routes' JWT and access lists.
  */
 export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): Problem[] {
   return [
@@ -21,13 +21,9 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
     ...tlsOnExistingGateway(intent, ctx.gateway),
     ...httpsRedirectCode(intent, ctx.gateway),
     ...intent.routes.flatMap(weightsLostToRounding),
-    // Under PASSTHROUGH, JWT is one of the L7 policies refused: no JWT check applies.
-    ...(passesTlsThrough(ctx.gateway, intent)
-      ? [...routesUnderPassthrough(intent), ...l7PoliciesUnderPassthrough(intent)]
-      : [
-        ...jwtProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
-        ...accessProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
-      ]),
+    ...streamsInTheMesh(intent, ctx.bindToMesh),
+    ...jwtProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
+    ...accessProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
   ];
 }
 
@@ -81,27 +77,13 @@ function httpsRedirectCode(intent: ExposureIntent, gateway: IstioGatewayConfig):
   }];
 }
 
-/** PASSTHROUGH routes by host only: one catch-all route to a backend (or weighted backends). */
-function routesUnderPassthrough(intent: ExposureIntent): Problem[] {
-  const route = intent.routes[0];
-  return intent.routes.length === 1 && isCatchAll(route.match) && route.action.kind === 'forward' ? [] : [{
-    field: 'routes',
-    message: 'with tlsMode PASSTHROUGH the gateway does not decrypt, so it routes by host only: declare no routes, one backend (or weighted backends)',
-  }];
-}
-
-/** The L7 policies a route may carry, as the intent holds them and as they are declared. */
-const L7_POLICIES: readonly (readonly [keyof RouteIntent, RoutePolicy])[] = [
-  ['timeoutMs', 'timeout'], ['retries', 'retries'], ['rewrite', 'rewrite'], ['requestHeaders', 'requestHeaders'],
-  ['responseHeaders', 'responseHeaders'], ['mirror', 'mirror'], ['fault', 'fault'], ['cors', 'cors'], ['auth', 'auth'],
-  // An AuthorizationPolicy scoped by host needs HTTP: under PASSTHROUGH the gateway sees TLS only.
-  ['access', 'access'],
-];
-
-/** Each L7 policy declared (once per field: routes inherit the exposure's), in declaration order. */
-function l7PoliciesUnderPassthrough(intent: ExposureIntent): Problem[] {
-  const fields = intent.routes.flatMap((route) => L7_POLICIES
-    .filter(([key]) => route[key] !== undefined)
-    .map(([, policy]) => route.sources[policy] ?? route.field));
-  return [...new Set(fields)].map((field) => ({ field, message: 'with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply' }));
+/**
+ * The `tls` and `tcp` routes of a VirtualService bound to the mesh too would take the
+ * connections of every workload in the mesh to those ports: streams are the Gateway's only.
+ */
+function streamsInTheMesh(intent: ExposureIntent, bindToMesh: boolean): Problem[] {
+  return !bindToMesh ? [] : intent.streams.map((s) => ({
+    field: s.field,
+    message: 'a VirtualService bound to the mesh would route every mesh workload\'s connections to this port; remove bindToMesh, or declare the stream in an exposure of its own',
+  }));
 }

@@ -1,30 +1,50 @@
 import { IstioCreatedGatewayConfig, IstioTlsMode } from './istio-gateway';
 import type * as istioNetworking from '../../../imports/istio-networking.istio.io';
-import { TlsIntent } from '../../intent/model';
+import { ExposureIntent, passthroughStreams, tcpStreams } from '../../intent/model';
 
 /**
- * The servers of a created Gateway: HTTP :80 for the hosts (a redirect to HTTPS with TLS, unless
- * turned off), and with TLS an HTTPS :443 server that terminates it with the credential, or a
- * TLS :443 server that passes it through.
+ * The servers of a created Gateway: with HTTP routes, HTTP :80 for the hosts (a redirect to HTTPS
+ * with TLS, unless turned off) and with TLS an HTTPS :443 server that terminates it with the
+ * credential; a TLS server per passthrough port (its SNI hostnames, mode PASSTHROUGH) and a TCP
+ * server per TCP port.
  */
-export function gatewayServers(gateway: IstioCreatedGatewayConfig, tls: TlsIntent | undefined,
-  hosts: string[]): istioNetworking.GatewaySpecServers[] {
+export function gatewayServers(gateway: IstioCreatedGatewayConfig, intent: ExposureIntent): istioNetworking.GatewaySpecServers[] {
+  return [...httpServers(gateway, intent), ...streamServers(intent)];
+}
+
+function httpServers(gateway: IstioCreatedGatewayConfig, intent: ExposureIntent): istioNetworking.GatewaySpecServers[] {
+  if (intent.routes.length === 0) return [];
+  const tls = intent.tls;
+  const hosts = intent.hosts.length > 0 ? [...intent.hosts] : ['*'];
   const http: istioNetworking.GatewaySpecServers = {
     port: { number: 80, name: 'http', protocol: 'HTTP' },
     hosts,
     tls: tls && gateway.httpsRedirect ? { httpsRedirect: true } : undefined,
   };
   if (tls === undefined) return [http];
-  const passthrough = gateway.tlsMode === 'PASSTHROUGH';
   const https: istioNetworking.GatewaySpecServers = {
-    port: { number: 443, name: 'https', protocol: passthrough ? 'TLS' : 'HTTPS' },
+    port: { number: 443, name: 'https', protocol: 'HTTPS' },
     hosts,
-    tls: { mode: tlsModeOf(gateway.tlsMode), credentialName: passthrough ? undefined : tls.secretName },
+    tls: { mode: tlsModeOf(gateway.tlsMode), credentialName: tls.secretName },
   };
   return [http, https];
 }
 
+/** One server per stream port: the SNI hostnames passed through on it, or every host of a TCP port. */
+function streamServers(intent: ExposureIntent): istioNetworking.GatewaySpecServers[] {
+  const passthrough = passthroughStreams(intent);
+  const ports = [...new Set(passthrough.map((s) => s.port))].sort((a, b) => a - b);
+  return [
+    ...ports.map((port) => ({
+      port: { number: port, name: `tls-${port}`, protocol: 'TLS' },
+      hosts: passthrough.filter((s) => s.port === port).map((s) => s.host),
+      tls: { mode: tlsModeOf('PASSTHROUGH') },
+    })),
+    ...tcpStreams(intent).map((s) => ({ port: { number: s.port, name: `tcp-${s.port}`, protocol: 'TCP' }, hosts: ['*'] })),
+  ];
+}
+
 /** The mode as the L1's enum, whose members are these strings. */
-function tlsModeOf(mode: IstioTlsMode): istioNetworking.GatewaySpecServersTlsMode {
+function tlsModeOf(mode: IstioTlsMode | 'PASSTHROUGH'): istioNetworking.GatewaySpecServersTlsMode {
   return mode as istioNetworking.GatewaySpecServersTlsMode;
 }

@@ -1,10 +1,9 @@
 import { BOOLEAN, object, optional, required, STRING, STRING_RECORD } from '../../core/runtime-shape';
 import { dnsLabelProblem, problemsOf } from '../../core/validators';
-import { ExposureIntent } from '../../intent/model';
 import { optionProblems, requiredOptionsProblem } from '../shared/option-shapes';
 
 /** How the Istio Gateway terminates TLS. */
-export type IstioTlsMode = 'SIMPLE' | 'MUTUAL' | 'PASSTHROUGH';
+export type IstioTlsMode = 'SIMPLE' | 'MUTUAL';
 
 /** Options for `IstioGateway.create`. */
 export interface IstioGatewayCreateOptions {
@@ -24,7 +23,7 @@ export interface IstioGatewayCreateOptions {
   readonly namespace?: string;
   /**
    * SIMPLE terminates TLS; MUTUAL also requires client certificates (the Secret carries
-   * `ca.crt`); PASSTHROUGH forwards the TLS stream by SNI to one backend (no L7 features).
+   * `ca.crt`). TLS forwarded undecrypted by SNI is declared with the exposure's `passthrough`.
    * @default 'SIMPLE'
    * @example IstioGateway.create({ tlsMode: 'MUTUAL' })
    */
@@ -65,14 +64,6 @@ export type IstioGatewayConfig =
 /** A Gateway the library creates (internal). */
 export type IstioCreatedGatewayConfig = Extract<IstioGatewayConfig, { kind: 'create' }>;
 
-/**
- * Whether the Gateway passes the exposure's TLS stream through to the backend by SNI (a created
- * Gateway in tlsMode PASSTHROUGH, with TLS): it sees no HTTP then.
- */
-export function passesTlsThrough(gateway: IstioGatewayConfig, intent: ExposureIntent): boolean {
-  return gateway.kind === 'create' && intent.tls !== undefined && gateway.tlsMode === 'PASSTHROUGH';
-}
-
 const CREATE_OPTIONS = object('the options of IstioGateway.create', {
   selector: optional(STRING_RECORD), namespace: optional(STRING), tlsMode: optional(STRING), httpsRedirect: optional(BOOLEAN),
 });
@@ -95,7 +86,7 @@ export class IstioGateway {
       httpsRedirect: options.httpsRedirect ?? true,
     }, problemsOf(
       options.namespace === undefined ? undefined : dnsLabelProblem(options.namespace, 'gateway namespace'),
-      ['SIMPLE', 'MUTUAL', 'PASSTHROUGH'].includes(tlsMode) ? undefined : `tlsMode "${tlsMode}" is not a mode; use SIMPLE, MUTUAL or PASSTHROUGH`,
+      tlsModeProblem(tlsMode),
       options.selector !== undefined && Object.keys(options.selector).length === 0 ? 'selector is empty; it would select every gateway workload' : undefined,
     ));
   }
@@ -119,4 +110,12 @@ export class IstioGateway {
     this._config = config;
     this._problems = problems;
   }
+}
+
+/** SIMPLE or MUTUAL; PASSTHROUGH moved into the declaration, and the error says how to declare it. */
+function tlsModeProblem(mode: string): string | undefined {
+  if (mode === 'PASSTHROUGH') {
+    return 'tlsMode "PASSTHROUGH" is declared on the exposure now: remove tlsMode and tls, and declare passthrough: [TlsPassthrough.host(host, backend)] for each host';
+  }
+  return ['SIMPLE', 'MUTUAL'].includes(mode) ? undefined : `tlsMode "${mode}" is not a mode; use SIMPLE or MUTUAL (TLS passthrough: the exposure's passthrough)`;
 }
