@@ -1,7 +1,10 @@
 import { Capabilities, every, StrategyCapabilities } from '../../intent/capabilities';
 
-/** A Service routes L4 connections to one backend's pods: nothing else (gRPC is just TCP to it). */
-const SERVICE: Capabilities = { ...every('none'), grpc: 'native' };
+/**
+ * A Service routes L4 connections to one backend's pods: nothing else (gRPC is just TCP to it).
+ * TCP ports are Service ports; a port carrying TLS is one of them, but routing by SNI is not.
+ */
+const SERVICE: Capabilities = { ...every('none'), 'grpc': 'native', 'tcp': 'native' };
 
 /**
  * A LoadBalancer also restricts its clients (`loadBalancerSourceRanges`, enforced by the cloud's
@@ -9,9 +12,14 @@ const SERVICE: Capabilities = { ...every('none'), grpc: 'native' };
  */
 const LOAD_BALANCER: Capabilities = { ...SERVICE, 'ip-allow-list': 'native' };
 
-export const NODE_PORT_ROW: StrategyCapabilities = { strategy: 'nodePort', capabilities: SERVICE };
+export const NODE_PORT_ROW: StrategyCapabilities = {
+  strategy: 'nodePort',
+  capabilities: SERVICE,
+  notes: 'TCP ports as more ports of the one Service, to the same backend\'s pods; no routing by SNI (a TLS port to one backend is a TCP port).',
+};
 export const LOAD_BALANCER_ROW: StrategyCapabilities = {
   strategy: 'loadBalancer',
   capabilities: LOAD_BALANCER,
-  notes: 'Client IP allow lists as `loadBalancerSourceRanges` (enforced by the load balancer; no deny list).',
+  notes: 'Client IP allow lists as `loadBalancerSourceRanges` (enforced by the load balancer; no deny list). '
+    + 'TCP ports as more ports of the one Service, to the same backend\'s pods; no routing by SNI (a TLS port to one backend is a TCP port).',
 };
