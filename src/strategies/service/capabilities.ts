@@ -4,7 +4,7 @@ import { Capabilities, every, StrategyCapabilities } from '../../intent/capabili
  * A Service routes L4 connections to one backend's pods: nothing else (gRPC is just TCP to it).
  * TCP ports are Service ports; a port carrying TLS is one of them, but routing by SNI is not.
  */
-const SERVICE: Capabilities = { ...every('none'), 'grpc': 'native', 'tcp': 'native' };
+const SERVICE: Capabilities = { ...every('none'), grpc: 'native', tcp: 'native' };
 
 /**
  * A LoadBalancer also restricts its clients (`loadBalancerSourceRanges`, enforced by the cloud's

@@ -125,7 +125,9 @@ export class ServiceRenderer implements StrategyRenderer {
     const route = intent.routes[0];
     const forward = route?.action.kind === 'forward' && route.action.backends.length === 1 ? route.action.backends[0].backend : undefined;
     return [
-      ...(forward ? [{ field: backendField(intent, forward), port: this.options.port ?? forward.port, backend: forward, protocol: forward.protocol }] : []),
+      ...(forward ? [{
+        field: backendField(intent, forward), port: this.options.port ?? forward.port, backend: forward, protocol: forward.protocol,
+      }] : []),
       ...tcpStreams(intent).map((s) => ({ field: s.field, port: s.port, backend: s.backend, protocol: `tcp-${s.port}` })),
     ];
   }
@@ -138,8 +140,11 @@ export class ServiceRenderer implements StrategyRenderer {
     const pods = (b: BackendIntent) => `${b.namespace ?? ''}/${b.name}`;
     for (const p of ports.slice(1)) {
       if (pods(p.backend) !== pods(first.backend) || p.backend.subset !== undefined) {
-        problems.push({ field: `${p.field}.backend`, message: `a ${this.name} Service selects the pods of one backend, and ${first.field} is "${first.backend.name}"; `
-          + 'declare this port in an exposure of its own, or send it to the same backend' });
+        problems.push({
+          field: `${p.field}.backend`,
+          message: `a ${this.name} Service selects the pods of one backend, and ${first.field} is "${first.backend.name}"; `
+          + 'declare this port in an exposure of its own, or send it to the same backend',
+        });
       } else if (p.port === first.port) {
         problems.push({ field: `${p.field}.port`, message: `${p.port} is the Service port of ${first.field} already; use another port` });
       }
@@ -151,8 +156,11 @@ export class ServiceRenderer implements StrategyRenderer {
       problems.push({ field: 'strategy', message: `nodePort names one port, and the Service has ${ports.length}; remove nodePort (Kubernetes allocates one per port)` });
     }
     if (intent.routes[0]?.access?.allow !== undefined) {
-      problems.push({ field: intent.routes[0].sources.access!, message: 'loadBalancerSourceRanges would restrict every port of the Service, the TCP ports too; '
-        + 'declare the TCP ports in an exposure of their own' });
+      problems.push({
+        field: intent.routes[0].sources.access!,
+        message: 'loadBalancerSourceRanges would restrict every port of the Service, the TCP ports too; '
+        + 'declare the TCP ports in an exposure of their own',
+      });
     }
     return problems;
   }
