@@ -26,6 +26,9 @@ const GATEWAY_API: Capabilities = {
   'response-headers': 'native',
   'mirror': 'native',
   'cors': 'native',
+  // TLSRoute and TCPRoute are standard (v1) since Gateway API v1.5 and v1.6.
+  'tls-passthrough': 'native',
+  'tcp': 'native',
 };
 
 /** Gateway API, experimental channel: adds retries. */
@@ -34,7 +37,8 @@ const GATEWAY_API_EXPERIMENTAL: Capabilities = { ...GATEWAY_API, retries: 'nativ
 export const GATEWAY_API_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi',
   capabilities: GATEWAY_API,
-  notes: 'Gateway API `gateway.networking.k8s.io/v1` standard channel (v1.6): Gateway (or a parentRef to an existing one) + HTTPRoute (+ ReferenceGrant `v1beta1` across namespaces); any implementation.',
+  notes: 'Gateway API `gateway.networking.k8s.io/v1` standard channel (v1.6): Gateway (or a parentRef to an existing one) + HTTPRoute (+ ReferenceGrant `v1beta1` across namespaces); any implementation. '
+    + 'TLS passthrough as a TLSRoute on a TLS listener in mode Passthrough, TCP as a TCPRoute on a TCP listener (`v1`: Gateway API v1.6+; the implementation must support them).',
 };
 
 export const GATEWAY_API_EXPERIMENTAL_ROW: StrategyCapabilities = {
