@@ -34,6 +34,11 @@ export interface IngressDialect {
   /** Annotations on every Ingress of the exposure (e.g. HTTPS redirect with TLS). */
   exposureAnnotations(intent: ExposureIntent): Record<string, string>;
   /**
+   * The annotations of the Ingress that passes one host's TLS through to its backend (one per
+   * `passthrough` entry); undefined: the controller cannot (its row says `none`).
+   */
+  readonly passthroughAnnotations?: Readonly<Record<string, string>>;
+  /**
    * The annotations of a canary Ingress that takes `canaryWeight` of `totalWeight` of the
    * route's requests.
    */

@@ -4,7 +4,7 @@ import { refusedAnnotations } from './ingress-nginx-annotation-values';
 import { A, policyAnnotations, policyProblems } from './ingress-nginx-policies';
 import { Problem } from '../../core/errors';
 import { Capabilities, StrategyCapabilities } from '../../intent/capabilities';
-import { ExposureIntent, RouteIntent } from '../../intent/model';
+import { ExposureIntent, passthroughStreams, RouteIntent } from '../../intent/model';
 import { escapeRegex } from '../shared/regex';
 
 /** ingress-nginx: the spec plus what its annotations carry. */
@@ -26,13 +26,16 @@ const INGRESS_NGINX: Capabilities = {
   'ip-deny-list': 'annotation',
   'https-redirect-code': 'annotation',
   'max-request-body': 'annotation',
+  // ssl-passthrough; raw TCP is the controller's tcp-services ConfigMap, cluster-wide, not the exposure's.
+  'tls-passthrough': 'annotation',
 };
 
 export const INGRESS_NGINX_ROW: StrategyCapabilities = {
   strategy: 'ingress (ingressNginx)',
   capabilities: INGRESS_NGINX,
   variantOf: 'ingress',
-  notes: 'ingress-nginx annotations (`IngressController.ingressNginx()`); the HTTPS redirect answers the controller `http-redirect-code` (308 by default), so only 308 is taken; ingress-nginx was retired in March 2026: `gatewayApi` is the way off it.',
+  notes: 'ingress-nginx annotations (`IngressController.ingressNginx()`); the HTTPS redirect answers the controller `http-redirect-code` (308 by default), so only 308 is taken; ingress-nginx was retired in March 2026: `gatewayApi` is the way off it. '
+    + 'TLS passthrough as an Ingress per host with `ssl-passthrough` on :443 (the controller needs `--enable-ssl-passthrough`); TCP ports are the controller\'s cluster-wide `tcp-services` ConfigMap, not rendered.',
 };
 
 /**
@@ -51,12 +54,14 @@ export const INGRESS_NGINX_DIALECT: IngressDialect = {
     // ssl-redirect answers the controller's http-redirect-code (ConfigMap; 308 by default) for
     // every Ingress alike: no annotation chooses it per Ingress.
     const code = intent.tls?.redirectCode;
-    return code === undefined || code === 308 ? [] : [{
+    return [...(code === undefined || code === 308 ? [] : [{
       field: 'httpsRedirectCode',
       message: `ingress-nginx redirects to HTTPS with its controller's http-redirect-code (308 by default) for every Ingress; an Ingress cannot choose ${code}: `
         + 'use 308, or gatewayApi or apiGateway',
-    }];
+    }]), ...passthroughProblems(intent)];
   },
+
+  passthroughAnnotations: { [`${A}ssl-passthrough`]: 'true' },
 
   route(route: RouteIntent, intent: ExposureIntent): IngressPathPlan {
     const { path, pathType, annotations } = pathOf(route);
@@ -76,6 +81,18 @@ export const INGRESS_NGINX_DIALECT: IngressDialect = {
     });
   },
 };
+
+/**
+ * ingress-nginx passes TLS through on its HTTPS port (443) only, looking the SNI hostname up
+ * exactly, and then for the whole host (its HTTP routes on 443 too).
+ */
+function passthroughProblems(intent: ExposureIntent): Problem[] {
+  return passthroughStreams(intent).flatMap((s) => [
+    ...(s.port === 443 ? [] : [{ field: `${s.field}.port`, message: `ingress-nginx passes TLS through on its HTTPS port only; use 443, or istio or gatewayApi for ${s.port}` }]),
+    ...(!s.host.startsWith('*.') ? [] : [{ field: `${s.field}.host`, message: 'ingress-nginx passes TLS through by the exact SNI hostname; list the hostnames, or use istio or gatewayApi for a wildcard' }]),
+    ...(!intent.hosts.includes(s.host) ? [] : [{ field: `${s.field}.host`, message: `ingress-nginx would pass the whole host "${s.host}" through, its HTTP routes too; use another hostname` }]),
+  ]);
+}
 
 /** Annotations whose values ingress-nginx (v1.12+) takes as written: the checks refused the others. */
 function accepted(annotations: Record<string, string>): Record<string, string> {
