@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch, RateLimit, TcpPort, Tls,
-  TlsPassthrough,
+  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch, RateLimit, TcpPort,
+  Tls, TlsPassthrough,
 } from '../../src';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
 
