@@ -59,7 +59,8 @@ const bodyLimit = fc.constantFrom(Size.mebibytes(8), Size.gibibytes(1), Size.kib
 const passthroughs = fc.array(fc.record({
   host: fc.constantFrom('db.example.com', '*.mq.example.com', 'a.example.com'), port: fc.constantFrom(undefined, 443, 8443), b: backendKind,
 }), { minLength: 1, maxLength: 2 });
-const tcpPorts = (kinds: fc.Arbitrary<BackendKind>) => fc.array(fc.record({ port: fc.constantFrom(5432, 6379, 80), b: kinds }), { minLength: 1, maxLength: 2 });
+const tcpPorts = (kinds: fc.Arbitrary<BackendKind>) =>
+  fc.array(fc.record({ port: fc.constantFrom(5432, 6379, 80), b: kinds }), { minLength: 1, maxLength: 2 });
 
 /**
  * A route; `policies` scales how often each traffic policy is declared (1: as often as written),
