@@ -134,6 +134,8 @@ const bundles: Record<string, string[]> = {
     'gateway-api/standard/gateway.networking.k8s.io_gateways.yaml@v1',
     'gateway-api/standard/gateway.networking.k8s.io_httproutes.yaml@v1',
     'gateway-api/standard/gateway.networking.k8s.io_grpcroutes.yaml@v1',
+    'gateway-api/standard/gateway.networking.k8s.io_tlsroutes.yaml@v1',
+    'gateway-api/standard/gateway.networking.k8s.io_tcproutes.yaml@v1',
     // ReferenceGrant is written as v1beta1, which every Gateway API release serves.
     'gateway-api/standard/gateway.networking.k8s.io_referencegrants.yaml@v1,v1beta1',
     // TLS to backends; standard since v1.4.
@@ -144,6 +146,8 @@ const bundles: Record<string, string[]> = {
     'gateway-api/experimental/gateway.networking.k8s.io_gateways.yaml@v1',
     'gateway-api/experimental/gateway.networking.k8s.io_httproutes.yaml@v1',
     'gateway-api/experimental/gateway.networking.k8s.io_grpcroutes.yaml@v1',
+    'gateway-api/experimental/gateway.networking.k8s.io_tlsroutes.yaml@v1',
+    'gateway-api/experimental/gateway.networking.k8s.io_tcproutes.yaml@v1',
     'gateway-api/experimental/gateway.networking.k8s.io_referencegrants.yaml@v1,v1beta1',
     'gateway-api/experimental/gateway.networking.k8s.io_backendtlspolicies.yaml@v1',
   ],

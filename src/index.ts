@@ -34,6 +34,8 @@ export { Auth, ApiKeyAuthOptions, BasicAuthOptions, JwtAuthOptions } from './dec
 export { AccessPolicy, AllowFromOptions } from './declaration/access-policy';
 export { CircuitBreaker, CircuitBreakerOptions } from './declaration/circuit-breaker';
 export { SessionAffinity, CookieAffinityOptions } from './declaration/session-affinity';
+export { TlsPassthrough, TlsPassthroughOptions } from './declaration/tls-passthrough';
+export { TcpPort } from './declaration/tcp-port';
 export { SecretRef } from './declaration/secret-ref';
 export {
   IDeploymentLike, IServiceLike, ISecretLike, IConfigMapLike, IContainerLike, IContainerPortLike, IServicePortLike, IObjectMetadataLike,

@@ -1,7 +1,7 @@
 import { Testing, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ApiGatewayEngine, Backend, ExposedService, ExposureError, ExposureStrategy, IstioGateway, PathMatch } from '../src';
+import { ApiGatewayEngine, Backend, ExposedService, ExposureError, ExposureStrategy, IstioGateway, PathMatch, TcpPort, TlsPassthrough } from '../src';
 import { ofKind, synthChecked } from './support/synth';
 
 /** Two exposures in one app; returns the error of the second, if any. */
@@ -51,6 +51,22 @@ describe('conflicts across ExposedServices', () => {
       .toBe('ExposedService team-a/shop-v2: routes: host shop.example.com with path prefix / on Istio gateway workload {"istio":"ingressgateway"} is already claimed by ExposedService team-a/shop; give one of them another host or path');
     expect(both({ strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }), hosts: ['shop.example.com'], backend: web() },
       { strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }), hosts: ['shop.example.com'], backend: web() })).toBeUndefined();
+  });
+
+  test('streams on one gateway workload: a TCP port is one exposure\'s; a passthrough port is shared by hostname', () => {
+    const istio = () => ExposureStrategy.istio();
+    const db = () => Backend.fromName('db', 5432);
+    expect(both({ strategy: istio(), tcp: [TcpPort.of(5432, db())] }, { strategy: istio(), tcp: [TcpPort.of(5432, db())] })!.message)
+      .toBe('ExposedService team-a/shop-v2: tcp[0].port: port 5432 on Istio gateway workload {"istio":"ingressgateway"} is already claimed by ExposedService team-a/shop (a TCP port); '
+        + 'give one of them another port');
+    expect(both({ strategy: istio(), passthrough: [TlsPassthrough.host('db.example.com', db(), { port: 5432 })] }, { strategy: istio(), tcp: [TcpPort.of(5432, db())] })!.message)
+      .toBe('ExposedService team-a/shop-v2: tcp[0].port: port 5432 on Istio gateway workload {"istio":"ingressgateway"} is already claimed by ExposedService team-a/shop (TLS passthrough); '
+        + 'give one of them another port');
+    expect(both({ strategy: istio(), passthrough: [TlsPassthrough.host('db.example.com', db())] }, { strategy: istio(), passthrough: [TlsPassthrough.host('db.example.com', db())] })!.message)
+      .toBe('ExposedService team-a/shop-v2: passthrough[0].host: "db.example.com" on port 443 of Istio gateway workload {"istio":"ingressgateway"} is already passed through by '
+        + 'ExposedService team-a/shop; give one of them another host or port');
+    expect(both({ strategy: istio(), passthrough: [TlsPassthrough.host('db.example.com', db())] },
+      { strategy: istio(), passthrough: [TlsPassthrough.host('mq.example.com', db())] })).toBeUndefined();
   });
 
   test('Gateway API: routes on one existing Gateway conflict', () => {

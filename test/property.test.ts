@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import {
   AccessPolicy, ApiGatewayEngine, Auth, Backend, BackendTls, CircuitBreaker, ClientCertificates,
   ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
-  PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, Tls, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
+  PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, TcpPort, Tls, TlsPassthrough, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
 } from '../src';
 import { hygieneProblems } from './support/hygiene';
 import { Manifest, synthChecked, testChart } from './support/synth';
@@ -94,6 +94,13 @@ const affinity = fc.constantFrom(
 // Body limits in each unit a target writes: g/m/k (nginx), megabytes/kilobytes/bytes (Kong).
 const bodyLimit = fc.constantFrom(Size.mebibytes(8), Size.gibibytes(1), Size.kibibytes(64), Size.kibibytes(1.5), Size.kibibytes(0.5));
 
+// Streams: SNI hostnames (one a host of the routes, one a wildcard) on the default or another port; TCP ports, 80 among them.
+const passthroughs = fc.array(fc.record({
+  host: fc.constantFrom('db.example.com', '*.mq.example.com', 'a.example.com'), port: fc.constantFrom(undefined, 443, 8443), b: backendKind,
+}), { minLength: 1, maxLength: 2 });
+const tcpPorts = (kinds: fc.Arbitrary<BackendKind>) =>
+  fc.array(fc.record({ port: fc.constantFrom(5432, 6379, 80), b: kinds }), { minLength: 1, maxLength: 2 });
+
 /**
  * A route; `policies` scales how often each traffic policy is declared (1: as often as written),
  * so a strategy that expresses few of them still meets declarations it can express.
@@ -156,6 +163,8 @@ const declarationWith = (policies: number) => fc.record({
   maxRequestBody: sometimes(bodyLimit, 10 * policies),
   circuitBreaker: sometimes(circuitBreaker, 15 * policies),
   affinity: sometimes(affinity, 8 * policies),
+  passthrough: sometimes(passthroughs, 12 * policies),
+  tcp: sometimes(tcpPorts(backendKind), 12 * policies),
 });
 const route = routeWith(1);
 const declaration = declarationWith(1);
@@ -177,6 +186,9 @@ const l4Declaration: fc.Arbitrary<Declaration> = fc.record({
   circuitBreaker: sometimes(circuitBreaker, 5),
   // Mostly what a Service expresses: the client address.
   affinity: sometimes(fc.oneof({ weight: 4, arbitrary: fc.constant(SessionAffinity.clientIp()) }, { weight: 1, arbitrary: affinity }), 15),
+  passthrough: sometimes(passthroughs, 5),
+  // Mostly to the pods of the Deployment, which a Service can add ports for.
+  tcp: sometimes(tcpPorts(fc.constantFrom<BackendKind>('deployment', 'deployment', 'deployment', 'api')), 20),
 });
 // A generic Ingress expresses hosts, paths and backends only: its declarations carry each policy a
 // third as often, so that a fair share of them is expressible (see the check below).
@@ -205,6 +217,8 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
     maxRequestBody: d.maxRequestBody,
     circuitBreaker: d.circuitBreaker,
     affinity: d.affinity,
+    passthrough: d.passthrough?.map((p) => TlsPassthrough.host(p.host, backendOf(p.b, dep), { port: p.port })),
+    tcp: d.tcp?.map((t) => TcpPort.of(t.port, backendOf(t.b, dep))),
     routes: d.routes?.map((r) => ({
       match: { path: r.path, headers: r.header && [r.header], queryParams: r.query && [r.query], method: r.method },
       protocol: r.grpc ? 'grpc' : undefined,
@@ -345,6 +359,8 @@ describe('random invalid declarations', () => {
               ejectionTime: x.kib < 0 ? undefined : Duration.millis(x.kib),
             }),
             affinity: SessionAffinity.header(x.header),
+            passthrough: [TlsPassthrough.host(x.host, Backend.fromName(x.service, x.port), { port: x.port })],
+            tcp: [TcpPort.of(x.port, Backend.fromName(x.service, x.port))],
           });
         } catch (e) {
           expect(e).toBeInstanceOf(ExposureError);

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   AccessPolicy, ApiGatewayEngine, Auth, Backend, CircuitBreaker, ClientCertificates,
   ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
-  PathMatch, QueryParamMatch, RateLimit, SessionAffinity, Tls,
+  PathMatch, QueryParamMatch, RateLimit, SessionAffinity, TcpPort, Tls, TlsPassthrough,
 } from '../src';
 import { declarationError, find, synthChecked, testChart } from './support/synth';
 
@@ -542,5 +542,58 @@ describe('session affinity: values', () => {
   test('affinity that is not a SessionAffinity (JavaScript) is a runtime type error', () => {
     expect(declarationError({ strategy: ExposureStrategy.istio(), backend: httpbin(), affinity: 'cookie' as any }).message)
       .toBe('ExposedService test/public: affinity: is a string ("cookie"); use SessionAffinity.cookie({ name }), SessionAffinity.header(name) or SessionAffinity.clientIp()');
+  });
+});
+
+describe('TLS passthrough and TCP ports: values', () => {
+  const istio = () => ExposureStrategy.istio();
+  const db = () => Backend.fromName('db', 5432);
+  const error = (props: Partial<ExposedServiceProps>) => declarationError({ strategy: istio(), ...props }).message;
+
+  test.each<[string, Partial<ExposedServiceProps>, string[]]>([
+    ['an empty passthrough list', { backend: httpbin(), passthrough: [] }, ['passthrough: is empty; leave it unset, or declare TlsPassthrough.host(...)']],
+    ['an empty tcp list', { backend: httpbin(), tcp: [] }, ['tcp: is empty; leave it unset, or declare TcpPort.of(...)']],
+    ['a passthrough host that is no hostname', { passthrough: [TlsPassthrough.host('DB.example.com', db())] },
+      ['passthrough[0].host: "DB.example.com" has uppercase letters; hostnames are lowercase: "db.example.com"']],
+    ['a passthrough port out of range', { passthrough: [TlsPassthrough.host('db.example.com', db(), { port: 0 })] },
+      ['passthrough[0].port: port 0 is not a port number; use an integer from 1 to 65535']],
+    ['a TCP port out of range', { tcp: [TcpPort.of(70000, db())] }, ['tcp[0].port: port 70000 is not a port number; use an integer from 1 to 65535']],
+    ['a host passed through twice on a port', { passthrough: [TlsPassthrough.host('db.example.com', db()), TlsPassthrough.host('db.example.com', httpbin())] },
+      ['passthrough[1].host: "db.example.com" on port 443 is passed through by passthrough[0] already; a hostname goes to one backend']],
+    ['a TCP port taken twice', { tcp: [TcpPort.of(5432, db()), TcpPort.of(5432, httpbin())] },
+      ['tcp[1].port: 5432 is the port of tcp[0] already; a TCP port takes every connection to it: use another port']],
+    ['a TCP port on a passthrough port', { passthrough: [TlsPassthrough.host('db.example.com', db(), { port: 8443 })], tcp: [TcpPort.of(8443, db())] },
+      ['tcp[0].port: 8443 is the port of passthrough[0] already; a TCP port takes every connection to it: use another port']],
+    ['a TCP port on the HTTP routes\' port', { backend: httpbin(), tcp: [TcpPort.of(80, db())] }, ['tcp[0].port: 80 is a port of the HTTP routes (80); use another port']],
+    ['a TCP port on the HTTPS port', { hosts: ['a.example.com'], backend: httpbin(), tls: Tls.fromSecret('a'), tcp: [TcpPort.of(443, db())] },
+      ['tcp[0].port: 443 is a port of the HTTP routes (80 and 443); use another port']],
+    ['a passthrough on the plain HTTP port', { backend: httpbin(), passthrough: [TlsPassthrough.host('db.example.com', db(), { port: 80 })] },
+      ['passthrough[0].port: 80 is the plain HTTP port of the routes; use 443 or another port']],
+    ['a passthrough host the routes terminate', { hosts: ['a.example.com'], backend: httpbin(), tls: Tls.fromSecret('a'), passthrough: [TlsPassthrough.host('a.example.com', db())] },
+      ['passthrough[0].host: "a.example.com" is in hosts, whose TLS the routes terminate on port 443; a hostname is either terminated or passed through']],
+    ['a gRPC backend of a stream', { tcp: [TcpPort.of(9090, Backend.fromName('api', 9090, { protocol: 'grpc' }))] },
+      ['tcp[0].backend: is declared with protocol "grpc", and a stream is forwarded as bytes without HTTP routing; remove protocol']],
+    ['hosts, tls and policies without HTTP routes', {
+      hosts: ['a.example.com'], tls: Tls.fromSecret('a'), timeout: Duration.seconds(5), access: AccessPolicy.denyFrom(['10.0.0.0/8']), tcp: [TcpPort.of(5432, db())],
+    }, [
+      'timeout: applies to HTTP routes, and the exposure declares none (streams are forwarded as bytes); remove it, or declare backend or routes',
+      'access: applies to HTTP routes, and the exposure declares none (streams are forwarded as bytes); remove it, or declare backend or routes',
+      'hosts: names the hosts of HTTP routes, and the exposure declares none; remove hosts, or declare backend or routes',
+      'tls: terminates TLS for HTTP routes, and the exposure declares none; remove tls (passthrough backends terminate their own), or declare backend or routes',
+    ]],
+  ])('%s', (_name, props, messages) => {
+    expect(error(props)).toBe(messages.map((m) => `ExposedService test/public: ${m}`).join('\n'));
+  });
+
+  test('runtime types (JavaScript): the lists, the factories\' arguments', () => {
+    expect(error({ passthrough: 'db.example.com' as any })).toBe('ExposedService test/public: passthrough: is a string ("db.example.com"); use an array');
+    expect(error({ tcp: [5432] as any })).toBe('ExposedService test/public: tcp[0]: is a number (5432); use TcpPort.of(port, backend)');
+    expect(error({ tcp: [TcpPort.of('5432' as any, db())] })).toBe('ExposedService test/public: tcp[0]: port is a string ("5432"); use a port number');
+    expect(error({ tcp: [TcpPort.of(5432, 'db' as any)] })).toBe(
+      'ExposedService test/public: tcp[0]: backend is a string ("db"); use Backend.fromName(name, port), Backend.fromService(...) or Backend.fromDeployment(...)');
+    expect(error({ passthrough: [TlsPassthrough.host(5 as any, db())] })).toBe('ExposedService test/public: passthrough[0]: host is a number (5); use a hostname such as "db.example.com"');
+    expect(error({ passthrough: [TlsPassthrough.host('db.example.com', db(), 443 as any)] })).toBe('ExposedService test/public: passthrough[0]: options is a number (443); use an object');
+    expect(error({ passthrough: [TlsPassthrough.host('db.example.com', db(), { port: '443' as any })] })).toBe(
+      'ExposedService test/public: passthrough[0]: port is a string ("443"); use a port number');
   });
 });

@@ -1,7 +1,9 @@
 import { Backend } from './backend';
 import { CircuitBreaker } from './circuit-breaker';
 import { RouteProps, TrafficPolicy } from './route';
+import { TcpPort } from './tcp-port';
 import { Tls } from './tls';
+import { TlsPassthrough } from './tls-passthrough';
 
 /** What an exposure declares, whatever the strategy: hosts, routes, backends, TLS and policies. */
 export interface ExposureDeclaration extends TrafficPolicy {
@@ -23,7 +25,8 @@ export interface ExposureDeclaration extends TrafficPolicy {
    * Routes. When several match a request, the most specific wins: exact path over prefix, longer
    * prefix over shorter, then method, headers and query parameters (the Ingress and Gateway API
    * precedence; the Istio rendering orders routes so).
-   * @default - one route taking every request (PathMatch.prefix('/')) to `backend`
+   * @default - one route taking every request (PathMatch.prefix('/')) to `backend`; none when
+   * only `passthrough` or `tcp` is declared (and no `backend`)
    * @example routes: [{ match: { path: PathMatch.prefix('/api') }, backend: Backend.fromName('api', 8080) }]
    */
   readonly routes?: RouteProps[];
@@ -53,4 +56,19 @@ export interface ExposureDeclaration extends TrafficPolicy {
    * @example circuitBreaker: CircuitBreaker.of({ maxConnections: 100, consecutiveErrors: 5, ejectionTime: Duration.seconds(30) })
    */
   readonly circuitBreaker?: CircuitBreaker;
+
+  /**
+   * TLS streams forwarded by SNI hostname to backends that terminate TLS themselves (the exposure
+   * does not decrypt them). May coexist with HTTP `routes` where the strategy can serve both.
+   * @default - none
+   * @example passthrough: [TlsPassthrough.host('db.example.com', Backend.fromName('db', 5432))]
+   */
+  readonly passthrough?: TlsPassthrough[];
+
+  /**
+   * Raw TCP ports, each forwarded to one backend.
+   * @default - none
+   * @example tcp: [TcpPort.of(5432, Backend.fromName('postgres', 5432))]
+   */
+  readonly tcp?: TcpPort[];
 }

@@ -4,7 +4,7 @@ import { resolveBackend } from './backends';
 import {
   AccessIntent, AffinityIntent, AuthIntent, BackendIntent, backendKey, CorsIntent, describeAffinity, describeBackendTls, describeMatch, ExposureIntent,
   FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent,
-  RoutePolicy, TlsIntent,
+  RoutePolicy, StreamIntent, TlsIntent,
 } from './model';
 import { Problem, Problems } from '../core/errors';
 import { resourceName } from '../core/naming';
@@ -16,7 +16,7 @@ import { Auth } from '../declaration/auth';
 import { Backend } from '../declaration/backend';
 import { ExposureDeclaration } from '../declaration/exposure';
 import { PathMatch } from '../declaration/path-match';
-import { CorsPolicy, FaultPolicy, HeaderEdits, RedirectOptions, RetryPolicy, RewriteOptions, RouteProps } from '../declaration/route';
+import { CorsPolicy, FaultPolicy, HeaderEdits, RedirectOptions, RetryPolicy, RewriteOptions, RouteProps, TrafficPolicy } from '../declaration/route';
 import { AffinitySpec } from '../declaration/session-affinity';
 import { Tls } from '../declaration/tls';
 
@@ -25,6 +25,13 @@ const DEFAULT_RETRY_ON: readonly RetryCondition[] = ['connect-failure', 'gateway
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
 const HTTPS_REDIRECT_CODES = [301, 302, 307, 308];
 const MAX_DURATION_MS = 99_999 * 3_600_000;
+/** The exposure-level defaults of the HTTP routes (`TrafficPolicy`). */
+const TRAFFIC_POLICY_KEYS = [
+  'timeout', 'idleTimeout', 'retries', 'cors', 'rateLimit', 'auth', 'access', 'maxRequestBody', 'affinity',
+] as const satisfies readonly (keyof TrafficPolicy)[];
+// Fails to compile when TrafficPolicy gains a policy this list lacks: it would be dropped silently.
+const everyTrafficPolicy: [Exclude<keyof TrafficPolicy, typeof TRAFFIC_POLICY_KEYS[number]>] extends [never] ? true : never = true;
+void everyTrafficPolicy;
 
 /** The intent of a declaration, and every problem found in it. */
 export interface BuiltIntent {
@@ -56,8 +63,11 @@ class IntentBuilder {
     const name = resourceName(this.scope);
     const hosts = this.hosts(props.hosts ?? []);
     const defaultBackend = props.backend === undefined ? undefined : this.backend(props.backend, 'backend');
+    const streams = this.streams(props);
+    // An exposure of streams only has no HTTP route, unless it declares a backend for one.
+    const streamsOnly = (props.passthrough !== undefined || props.tcp !== undefined) && props.backend === undefined;
     const routes = props.routes === undefined
-      ? [this.route({}, 'routes', true, defaultBackend)]
+      ? (streamsOnly ? [] : [this.route({}, 'routes', true, defaultBackend)])
       : props.routes.map((r, i) => this.route(r, `routes[${i}]`, false, defaultBackend));
     if (props.routes !== undefined && props.routes.length === 0) {
       this.problems.add('routes', 'is empty; leave it unset for one route taking every request, or declare routes');
@@ -80,6 +90,17 @@ class IntentBuilder {
       this.problems.add('httpsRedirectCode', 'plain HTTP is redirected to HTTPS only with TLS; set tls, or remove httpsRedirectCode');
     }
 
+    if (routes.length === 0) {
+      // An exposure-level policy is the default of the HTTP routes: with none, it would apply to nothing.
+      for (const key of TRAFFIC_POLICY_KEYS.filter((k) => props[k] !== undefined)) {
+        this.problems.add(key, 'applies to HTTP routes, and the exposure declares none (streams are forwarded as bytes); remove it, or declare backend or routes');
+      }
+      if (hosts.length > 0) this.problems.add('hosts', 'names the hosts of HTTP routes, and the exposure declares none; remove hosts, or declare backend or routes');
+      if (props.tls !== undefined) this.problems.add('tls', 'terminates TLS for HTTP routes, and the exposure declares none; remove tls (passthrough backends terminate their own), or declare backend or routes');
+    } else {
+      this.checkStreamsAgainstRoutes(streams, hosts, props.tls !== undefined);
+    }
+
     const intent: ExposureIntent = {
       path: this.scope.node.path,
       name,
@@ -87,6 +108,7 @@ class IntentBuilder {
       hosts,
       tls,
       routes,
+      streams,
       defaultBackend,
       backends: [...this.backends.values()],
       backendFields: this.backendFields,
@@ -94,6 +116,69 @@ class IntentBuilder {
         : (this.problems.addAll('circuitBreaker', props.circuitBreaker._problems), { ...props.circuitBreaker._spec }),
     };
     return { intent, problems: this.problems.all };
+  }
+
+  /** The passthrough and TCP streams, checked: ports, hosts, backends, and no two on one port and host. */
+  private streams(props: ExposureDeclaration): StreamIntent[] {
+    const streams: StreamIntent[] = [];
+    if (props.passthrough !== undefined && props.passthrough.length === 0) this.problems.add('passthrough', 'is empty; leave it unset, or declare TlsPassthrough.host(...)');
+    if (props.tcp !== undefined && props.tcp.length === 0) this.problems.add('tcp', 'is empty; leave it unset, or declare TcpPort.of(...)');
+    const seen = new Map<string, string>();
+    (props.passthrough ?? []).forEach((p, i) => {
+      const field = `passthrough[${i}]`;
+      this.problems.addAll(field, p._problems);
+      if (p._problems.length > 0) return;
+      const { host, port } = p._spec;
+      this.check(`${field}.host`, host, hostnameProblem);
+      this.check(`${field}.port`, port, (v) => portProblem(v));
+      const backend = this.streamBackend(p._spec.backend, `${field}.backend`);
+      const key = `${port} ${host}`;
+      const first = seen.get(key);
+      if (first !== undefined) this.problems.add(`${field}.host`, `"${host}" on port ${port} is passed through by ${first} already; a hostname goes to one backend`);
+      else seen.set(key, field);
+      if (backend) streams.push({ kind: 'tls-passthrough', field, host, port, backend });
+    });
+    const passthroughPorts = new Map(streams.map((s) => [s.port, s.field]));
+    const tcpPorts = new Map<number, string>();
+    (props.tcp ?? []).forEach((t, i) => {
+      const field = `tcp[${i}]`;
+      this.problems.addAll(field, t._problems);
+      if (t._problems.length > 0) return;
+      const port = t._spec.port;
+      this.check(`${field}.port`, port, (v) => portProblem(v));
+      const backend = this.streamBackend(t._spec.backend, `${field}.backend`);
+      const other = tcpPorts.get(port) ?? passthroughPorts.get(port);
+      if (other !== undefined) this.problems.add(`${field}.port`, `${port} is the port of ${other} already; a TCP port takes every connection to it: use another port`);
+      else tcpPorts.set(port, field);
+      if (backend) streams.push({ kind: 'tcp', field, port, backend });
+    });
+    return streams;
+  }
+
+  /** A stream's backend: any Service port; a stream is bytes, so no gRPC routing applies to it. */
+  private streamBackend(backend: Backend, field: string): BackendIntent | undefined {
+    const intent = this.backend(backend, field);
+    if (intent?.protocol === 'grpc') this.problems.add(field, 'is declared with protocol "grpc", and a stream is forwarded as bytes without HTTP routing; remove protocol');
+    return intent;
+  }
+
+  /**
+   * HTTP routes listen on 80 (and 443 with TLS): a TCP port takes every connection, so it cannot
+   * share them; a passthrough shares 443 with HTTPS by SNI, for hostnames the routes do not serve.
+   */
+  private checkStreamsAgainstRoutes(streams: StreamIntent[], hosts: string[], tls: boolean): void {
+    const httpPorts = tls ? [80, 443] : [80];
+    for (const s of streams) {
+      if (s.kind === 'tcp' && httpPorts.includes(s.port)) {
+        this.problems.add(`${s.field}.port`, `${s.port} is a port of the HTTP routes (80${tls ? ' and 443' : ''}); use another port`);
+      }
+      if (s.kind === 'tls-passthrough' && s.port === 80) {
+        this.problems.add(`${s.field}.port`, '80 is the plain HTTP port of the routes; use 443 or another port');
+      }
+      if (s.kind === 'tls-passthrough' && tls && s.port === 443 && hosts.includes(s.host)) {
+        this.problems.add(`${s.field}.host`, `"${s.host}" is in hosts, whose TLS the routes terminate on port 443; a hostname is either terminated or passed through`);
+      }
+    }
   }
 
   private tls(tls: Tls, defaultSecretName: string, redirectCode: number | undefined): TlsIntent {

@@ -113,6 +113,10 @@ export const FEATURES = {
   'affinity-header': 'Session affinity by header (`SessionAffinity.header`)',
   /** Declared by `affinity: SessionAffinity.clientIp()`: the client address picks the pod. */
   'affinity-client-ip': 'Session affinity by client IP (`SessionAffinity.clientIp`)',
+  /** Declared by `passthrough`: TLS streams forwarded by SNI hostname, not decrypted. */
+  'tls-passthrough': 'TLS passthrough by SNI (`passthrough`)',
+  /** Declared by `tcp`: raw TCP ports, each to one backend. */
+  'tcp': 'TCP ports (`tcp`)',
 } as const;
 
 /** A feature of the declaration: a key of `FEATURES`. */

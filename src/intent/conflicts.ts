@@ -15,7 +15,8 @@ const claimsByApp = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
  * Fails when another ExposedService of the same app already claims one of these hosts and
- * matches in the same scope: the controller would merge or drop one of them, silently.
+ * matches, or one of its stream ports or passthrough hostnames, in the same scope: the controller
+ * would merge or drop one of them, silently.
  */
 export function registerClaims(scope: IConstruct, intent: ExposureIntent, claims: Claims | undefined): void {
   if (claims === undefined) return;
@@ -41,8 +42,41 @@ export function registerClaims(scope: IConstruct, intent: ExposureIntent, claims
       keys.push(key);
     }
   }
-  throwIfProblems(scope, problems);
+  const streams = streamClaims(claims.scope, intent, owners);
+  throwIfProblems(scope, [...problems, ...streams.problems]);
   for (const key of keys) owners.set(key, intent.path);
+  for (const [key, value] of streams.entries) owners.set(key, value);
+}
+
+/**
+ * The streams' claims in the shared scope: a TCP port takes every connection to it, so it is
+ * one exposure's; a passthrough port is shared by SNI hostname, each hostname one exposure's.
+ */
+function streamClaims(scope: string, intent: ExposureIntent, owners: Map<string, string>): { problems: Problem[]; entries: [string, string][] } {
+  const problems: Problem[] = [];
+  const entries: [string, string][] = [];
+  for (const s of intent.streams) {
+    const portKey = `${scope}\nport\n${s.port}`;
+    const [owner, kind] = (owners.get(portKey) ?? '').split('\n');
+    if (owner && owner !== intent.path && (kind === 'tcp' || s.kind === 'tcp')) {
+      problems.push({
+        field: `${s.field}.port`,
+        message: `port ${s.port} on ${scope} is already claimed by ExposedService ${owner} (${kind === 'tcp' ? 'a TCP port' : 'TLS passthrough'}); give one of them another port`,
+      });
+    }
+    entries.push([portKey, `${intent.path}\n${s.kind}`]);
+    if (s.kind !== 'tls-passthrough') continue;
+    const hostKey = `${scope}\nsni\n${s.port}\n${s.host}`;
+    const hostOwner = owners.get(hostKey);
+    if (hostOwner !== undefined && hostOwner !== intent.path) {
+      problems.push({
+        field: `${s.field}.host`,
+        message: `"${s.host}" on port ${s.port} of ${scope} is already passed through by ExposedService ${hostOwner}; give one of them another host or port`,
+      });
+    }
+    entries.push([hostKey, intent.path]);
+  }
+  return { problems, entries };
 }
 
 // Per app: which ExposedService created each object, by API group, kind, namespace and name.

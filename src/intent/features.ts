@@ -63,6 +63,8 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
     if (route.affinity !== undefined) add(`affinity-${route.affinity.kind}`, sources.affinity!);
   }
 
+  for (const stream of intent.streams) add(stream.kind, stream.field);
+
   for (const backend of intent.backends) {
     const field = backendField(intent, backend);
     if (backend.origin === 'name') add('backend-by-name', field);

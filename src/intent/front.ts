@@ -49,6 +49,7 @@ export function frontIntent(intent: ExposureIntent, target: FrontTarget): Exposu
       action: { kind: 'forward', backends: [{ backend, weight: 1 }] },
       sources: {},
     }],
+    streams: [],
     backends: [backend],
     backendFields: new Map([[backend.key, 'exposedVia']]),
     preserveClientAddress: target.l4 && target.needsClientAddress ? true : undefined,

@@ -20,8 +20,13 @@ export interface ExposureIntent {
   readonly namespace?: string;
   readonly hosts: readonly string[];
   readonly tls?: TlsIntent;
-  /** In declaration order; the default route when none was declared. */
+  /**
+   * In declaration order; the default route when none was declared, or none at all when the
+   * exposure declares only streams (`passthrough`, `tcp`) and no backend.
+   */
   readonly routes: readonly RouteIntent[];
+  /** TLS passthrough by SNI hostname and raw TCP ports, in declaration order (passthrough first). */
+  readonly streams: readonly StreamIntent[];
   /** The ExposedService-level backend, if declared. */
   readonly defaultBackend?: BackendIntent;
   /** Every distinct backend the exposure sends traffic to (routes, weighted, mirrors), by key. */
@@ -96,6 +101,29 @@ export interface RouteIntent {
   readonly affinity?: AffinityIntent;
   /** Where each policy of this route was declared (`timeout` or `routes[1].timeout`), for errors. */
   readonly sources: Readonly<Partial<Record<RoutePolicy, string>>>;
+}
+
+/**
+ * A stream the exposure forwards without reading it: a TLS connection by its SNI hostname
+ * (`tls-passthrough`, the backend terminates TLS), or every connection to a TCP port (`tcp`).
+ */
+export type StreamIntent =
+  | { readonly kind: 'tls-passthrough'; readonly field: string; readonly host: string; readonly port: number; readonly backend: BackendIntent }
+  | { readonly kind: 'tcp'; readonly field: string; readonly port: number; readonly backend: BackendIntent };
+
+/** The streams' ports, each once, ascending. */
+export function streamPorts(intent: ExposureIntent): number[] {
+  return [...new Set(intent.streams.map((s) => s.port))].sort((a, b) => a - b);
+}
+
+/** The TLS passthrough streams of the intent. */
+export function passthroughStreams(intent: ExposureIntent): Extract<StreamIntent, { kind: 'tls-passthrough' }>[] {
+  return intent.streams.filter((s): s is Extract<StreamIntent, { kind: 'tls-passthrough' }> => s.kind === 'tls-passthrough');
+}
+
+/** The TCP streams of the intent. */
+export function tcpStreams(intent: ExposureIntent): Extract<StreamIntent, { kind: 'tcp' }>[] {
+  return intent.streams.filter((s): s is Extract<StreamIntent, { kind: 'tcp' }> => s.kind === 'tcp');
 }
 
 /** A class of failures that retries apply to. */

@@ -11,7 +11,9 @@ import { PathMatch } from '../declaration/path-match';
 import { QueryParamMatch } from '../declaration/query-param-match';
 import { RateLimit } from '../declaration/rate-limit';
 import { SessionAffinity } from '../declaration/session-affinity';
+import { TcpPort } from '../declaration/tcp-port';
 import { Tls } from '../declaration/tls';
+import { TlsPassthrough } from '../declaration/tls-passthrough';
 
 /*
  * The runtime shape of a declaration (see core/runtime-shape.ts): checked before the intent
@@ -86,6 +88,8 @@ const DECLARATION = object('the props of an ExposedService', {
   tls: optional({ kind: 'instance', is: (v) => v instanceof Tls, use: 'Tls.fromSecret(secret) or Tls.certManager({ clusterIssuer })' }),
   httpsRedirectCode: optional(NUMBER),
   circuitBreaker: optional({ kind: 'instance', is: (v) => v instanceof CircuitBreaker, use: 'CircuitBreaker.of({ ... })' }),
+  passthrough: optional({ kind: 'array', of: { kind: 'instance', is: (v) => v instanceof TlsPassthrough, use: 'TlsPassthrough.host(host, backend)' } }),
+  tcp: optional({ kind: 'array', of: { kind: 'instance', is: (v) => v instanceof TcpPort, use: 'TcpPort.of(port, backend)' } }),
 });
 
 /**

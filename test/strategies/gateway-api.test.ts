@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch, QueryParamMatch,
-  RateLimit, Tls,
+  RateLimit, TcpPort, Tls, TlsPassthrough,
 } from '../../src';
 import { GatewayApiStrategyOptions } from '../../src/strategies/gateway-api/gateway-api';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
@@ -533,5 +533,66 @@ describe('gatewayApi strategy, request body size limit', () => {
       routes: [{ match: { path: PathMatch.prefix('/upload') }, maxRequestBody: Size.mebibytes(64) }, {}],
     }, options)).toBe(`ExposedService test/public: routes[0].maxRequestBody: 'max-request-body' is not supported by ${name}; `
       + 'supported by: ingress (ingressNginx), apiGateway (nginx), apiGateway (kong)');
+  });
+});
+
+describe('gatewayApi strategy, TLS passthrough and TCP', () => {
+  const db = () => Backend.fromName('db', 5432);
+  const pg = () => Backend.fromName('pg', 5432, { namespace: 'data' });
+
+  test.each([['standard', CLASS], ['experimental', { ...CLASS, experimental: true }]] as const)(
+    '%s channel: TLSRoute and TCPRoute v1 on listeners of their own, next to HTTPS routes', (_channel, options) => {
+      const manifests = expose({
+        hosts: ['shop.example.com'],
+        backend: httpbin(),
+        tls: Tls.fromSecret('shop-tls'),
+        passthrough: [TlsPassthrough.host('db.example.com', db())],
+        tcp: [TcpPort.of(5432, pg())],
+      }, options);
+      const listeners = find(manifests, 'Gateway').spec.listeners;
+      expect(listeners.slice(2)).toEqual([
+        {
+          name: 'tls-0',
+          protocol: 'TLS',
+          port: 443,
+          hostname: 'db.example.com',
+          tls: { mode: 'Passthrough' },
+          allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: 'gateway.networking.k8s.io', kind: 'TLSRoute' }] },
+        },
+        { name: 'tcp-5432', protocol: 'TCP', port: 5432, allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: 'gateway.networking.k8s.io', kind: 'TCPRoute' }] } },
+      ]);
+      const tlsRoute = find(manifests, 'TLSRoute');
+      expect(tlsRoute.apiVersion).toBe('gateway.networking.k8s.io/v1');
+      expect(tlsRoute.spec).toEqual({
+        parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'test-public', sectionName: 'tls-0' }],
+        hostnames: ['db.example.com'],
+        rules: [{ backendRefs: [{ name: 'db', port: 5432 }] }],
+      });
+      const tcpRoute = find(manifests, 'TCPRoute');
+      expect(tcpRoute.apiVersion).toBe('gateway.networking.k8s.io/v1');
+      expect(tcpRoute.spec).toEqual({
+        parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'test-public', sectionName: 'tcp-5432' }],
+        rules: [{ backendRefs: [{ name: 'pg', namespace: 'data', port: 5432 }] }],
+      });
+      // The backend in another namespace is granted to the TCPRoute.
+      expect(find(manifests, 'ReferenceGrant').spec.from).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'TCPRoute', namespace: 'shop' }]);
+    });
+
+  test('streams only: no HTTP listener nor HTTPRoute', () => {
+    const manifests = expose({ passthrough: [TlsPassthrough.host('db.example.com', db(), { port: 8443 })] });
+    expect(manifests.map((m) => m.kind)).toEqual(['Gateway', 'TLSRoute']);
+    expect(find(manifests, 'Gateway').spec.listeners.map((l: any) => `${l.name} ${l.protocol} ${l.port}`)).toEqual(['tls-0 TLS 8443']);
+  });
+
+  test('an existing Gateway: the streams attach by port, the HTTP routes by sectionName', () => {
+    const manifests = expose({ backend: httpbin(), tcp: [TcpPort.of(5432, db())] }, { gateway: { name: 'public', namespace: 'infra', sectionName: 'http' } });
+    expect(find(manifests, 'HTTPRoute').spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'infra', sectionName: 'http' }]);
+    expect(find(manifests, 'TCPRoute').spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'infra', port: 5432 }]);
+  });
+
+  test('more listeners than a Gateway holds is an error', () => {
+    const tcp = Array.from({ length: 60 }, (_, i) => TcpPort.of(10000 + i, db()));
+    expect(exposeError({ hosts: ['a.example.com', 'b.example.com', 'c.example.com'], backend: httpbin(), tls: Tls.fromSecret('t'), tcp })).toBe(
+      'ExposedService test/public: tcp: needs 66 listeners on the Gateway with the HTTP ones, and a Gateway has at most 64; split the exposure');
   });
 });

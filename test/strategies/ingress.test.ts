@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch, RateLimit, Tls,
+  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch, RateLimit, TcpPort,
+  Tls, TlsPassthrough,
 } from '../../src';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
 
@@ -660,5 +661,47 @@ describe('ingress strategy, external authentication', () => {
   test('a generic Ingress cannot authenticate externally: an error naming the strategies that can', () => {
     expect(exposeError({ strategy: ExposureStrategy.ingress({ className: 'nginx' }), backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) }))
       .toBe("ExposedService test/public: auth: 'auth-external' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx)");
+  });
+});
+
+describe('ingress strategy, TLS passthrough and TCP', () => {
+  const db = () => Backend.fromName('db', 5432);
+
+  test('ingress-nginx: an Ingress per passthrough host with ssl-passthrough, next to the routes\' Ingress', () => {
+    const manifests = expose({
+      strategy: nginx(),
+      hosts: ['shop.example.com'],
+      backend: httpbin(),
+      passthrough: [TlsPassthrough.host('db.example.com', db())],
+    });
+    const ingresses = ofKind(manifests, 'Ingress');
+    expect(ingresses.map((i) => i.metadata.name)).toEqual(['test-public', 'test-public-passthrough-0']);
+    expect(ingresses[1].metadata.annotations).toEqual({ [`${NGINX}ssl-passthrough`]: 'true' });
+    expect(ingresses[1].spec).toEqual({
+      ingressClassName: 'nginx',
+      rules: [{ host: 'db.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'db', port: { number: 5432 } } } }] } }],
+    });
+  });
+
+  test('ingress-nginx refuses another port, a wildcard, a host of the routes; TCP (the controller\'s tcp-services ConfigMap) is refused', () => {
+    expect(exposeError({
+      strategy: nginx(),
+      hosts: ['shop.example.com'],
+      backend: httpbin(),
+      passthrough: [TlsPassthrough.host('db.example.com', db(), { port: 8443 }), TlsPassthrough.host('*.mq.example.com', db()), TlsPassthrough.host('shop.example.com', db())],
+    })).toBe([
+      'ExposedService test/public: passthrough[0].port: ingress-nginx passes TLS through on its HTTPS port only; use 443, or istio or gatewayApi for 8443',
+      'ExposedService test/public: passthrough[1].host: ingress-nginx passes TLS through by the exact SNI hostname; list the hostnames, or use istio or gatewayApi for a wildcard',
+      'ExposedService test/public: passthrough[2].host: ingress-nginx would pass the whole host "shop.example.com" through, its HTTP routes too; use another hostname',
+    ].join('\n'));
+    expect(exposeError({ strategy: nginx(), tcp: [TcpPort.of(5432, db())] })).toBe(
+      'ExposedService test/public: tcp[0]: \'tcp\' is not supported by ingress (ingressNginx); supported by: nodePort, loadBalancer, istio, gatewayApi');
+  });
+
+  test('a generic Ingress refuses both', () => {
+    expect(exposeError({ strategy: ExposureStrategy.ingress({ className: 'traefik' }), passthrough: [TlsPassthrough.host('db.example.com', db())], tcp: [TcpPort.of(5432, db())] })).toBe([
+      'ExposedService test/public: passthrough[0]: \'tls-passthrough\' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi',
+      'ExposedService test/public: tcp[0]: \'tcp\' is not supported by ingress; supported by: nodePort, loadBalancer, istio, gatewayApi',
+    ].join('\n'));
   });
 });

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   AccessPolicy, Auth, Backend, CircuitBreaker, ClientCertificates,
   ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch, QueryParamMatch,
-  RateLimit, RouteProps, Tls,
+  RateLimit, RouteProps, TcpPort, Tls, TlsPassthrough,
 } from '../../src';
 import { IstioStrategyOptions } from '../../src/strategies/istio/istio';
 import { issuersRequiredByIstio, Request, routeByIngress, routeByVirtualService, virtualServiceEntry } from '../support/routing';
@@ -85,13 +85,52 @@ describe('istio strategy', () => {
     expect(vs.spec.gateways).toEqual(['istio-system/test-public']);
   });
 
-  test('TLS PASSTHROUGH: the gateway routes the TLS stream by SNI', () => {
-    const manifests = expose({ hosts: ['db.example.com'], backend: httpbin(), tls: Tls.fromSecret('unused') }, { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) });
-    expect(find(manifests, 'Gateway').spec.servers[1]).toEqual({ port: { number: 443, name: 'https', protocol: 'TLS' }, hosts: ['db.example.com'], tls: { mode: 'PASSTHROUGH' } });
-    expect(find(manifests, 'VirtualService').spec.tls).toEqual([{
-      match: [{ port: 443, sniHosts: ['db.example.com'] }],
-      route: [{ destination: { host: 'httpbin', port: { number: 8000 } } }],
-    }]);
+  test('TLS passthrough: a TLS server in mode PASSTHROUGH and a tls route by SNI; no HTTP server without routes', () => {
+    const manifests = expose({ passthrough: [TlsPassthrough.host('db.example.com', httpbin()), TlsPassthrough.host('*.mq.example.com', Backend.fromName('mq', 5671))] });
+    expect(find(manifests, 'Gateway').spec.servers).toEqual([
+      { port: { number: 443, name: 'tls-443', protocol: 'TLS' }, hosts: ['db.example.com', '*.mq.example.com'], tls: { mode: 'PASSTHROUGH' } },
+    ]);
+    const vs = find(manifests, 'VirtualService');
+    expect(vs.spec.hosts).toEqual(['db.example.com', '*.mq.example.com']);
+    expect(vs.spec.http).toBeUndefined();
+    expect(vs.spec.tls).toEqual([
+      { match: [{ port: 443, sniHosts: ['db.example.com'] }], route: [{ destination: { host: 'httpbin', port: { number: 8000 } } }] },
+      { match: [{ port: 443, sniHosts: ['*.mq.example.com'] }], route: [{ destination: { host: 'mq', port: { number: 5671 } } }] },
+    ]);
+  });
+
+  test('TCP ports and passthrough next to HTTPS routes: one Gateway, one VirtualService', () => {
+    const manifests = expose({
+      hosts: ['shop.example.com'],
+      backend: httpbin(),
+      tls: Tls.fromSecret('shop-tls'),
+      passthrough: [TlsPassthrough.host('db.example.com', Backend.fromName('db', 5432))],
+      tcp: [TcpPort.of(5432, Backend.fromName('pg', 5432)), TcpPort.of(6379, Backend.fromName('redis', 6379))],
+    });
+    expect(find(manifests, 'Gateway').spec.servers).toEqual([
+      { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop.example.com'], tls: { httpsRedirect: true } },
+      { port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['shop.example.com'], tls: { mode: 'SIMPLE', credentialName: 'shop-tls' } },
+      { port: { number: 443, name: 'tls-443', protocol: 'TLS' }, hosts: ['db.example.com'], tls: { mode: 'PASSTHROUGH' } },
+      { port: { number: 5432, name: 'tcp-5432', protocol: 'TCP' }, hosts: ['*'] },
+      { port: { number: 6379, name: 'tcp-6379', protocol: 'TCP' }, hosts: ['*'] },
+    ]);
+    const vs = find(manifests, 'VirtualService');
+    expect(vs.spec.hosts).toEqual(['shop.example.com', 'db.example.com']);
+    expect(vs.spec.http).toHaveLength(1);
+    expect(vs.spec.tls).toEqual([{ match: [{ port: 443, sniHosts: ['db.example.com'] }], route: [{ destination: { host: 'db', port: { number: 5432 } } }] }]);
+    expect(vs.spec.tcp).toEqual([
+      { match: [{ port: 5432 }], route: [{ destination: { host: 'pg', port: { number: 5432 } } }] },
+      { match: [{ port: 6379 }], route: [{ destination: { host: 'redis', port: { number: 6379 } } }] },
+    ]);
+  });
+
+  test('TCP only: the VirtualService takes every host of its TCP servers; an existing Gateway is bound to', () => {
+    const own = expose({ tcp: [TcpPort.of(5432, Backend.fromName('pg', 5432))] });
+    expect(find(own, 'VirtualService').spec.hosts).toEqual(['*']);
+    const existing = expose({ tcp: [TcpPort.of(5432, Backend.fromName('pg', 5432))] },
+      { gateway: IstioGateway.existing({ namespace: 'istio-ingress', name: 'public' }) });
+    expect(ofKind(existing, 'Gateway')).toEqual([]);
+    expect(find(existing, 'VirtualService').spec.gateways).toEqual(['istio-ingress/public']);
   });
 
   test('an existing Gateway: none is created, the VirtualService binds to it and to the mesh', () => {
@@ -420,12 +459,15 @@ describe('istio strategy', () => {
       ],
     }, {}, 'ExposedService test/public: routes[1].auth: routes[0] matches some of this route\'s requests first (by a regex, header or query match) without requiring its JWT; '
       + 'an AuthorizationPolicy cannot exempt them by those matches: give the routes disjoint paths, or the same auth'],
-    ['routes with PASSTHROUGH', { hosts: ['a.example.com'], tls: Tls.fromSecret('x'), routes: [{ match: { path: PathMatch.prefix('/a') } }] },
-      { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) },
-      'ExposedService test/public: routes: with tlsMode PASSTHROUGH the gateway does not decrypt, so it routes by host only: declare no routes, one backend (or weighted backends)'],
-    ['a timeout with PASSTHROUGH', { hosts: ['a.example.com'], tls: Tls.fromSecret('x'), timeout: Duration.seconds(1) },
-      { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) },
-      'ExposedService test/public: timeout: with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply'],
+    ['tlsMode PASSTHROUGH (declared on the exposure now)', { hosts: ['a.example.com'], backend: httpbin(), tls: Tls.fromSecret('x') },
+      { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' as any }) },
+      'ExposedService test/public: strategy: tlsMode "PASSTHROUGH" is declared on the exposure now: remove tlsMode and tls, '
+        + 'and declare passthrough: [TlsPassthrough.host(host, backend)] for each host'],
+    ['an unknown tlsMode', { backend: httpbin() }, { gateway: IstioGateway.create({ tlsMode: 'STRICT' as any }) },
+      'ExposedService test/public: strategy: tlsMode "STRICT" is not a mode; use SIMPLE (client certificates: the TLS\'s clientCertificates; TLS passthrough: the exposure\'s passthrough)'],
+    ['a stream bound to the mesh', { hosts: ['a.example.com'], backend: httpbin(), tcp: [TcpPort.of(5432, Backend.fromName('pg', 5432))] }, { bindToMesh: true },
+      'ExposedService test/public: tcp[0]: a VirtualService bound to the mesh would route every mesh workload\'s connections to this port; '
+        + 'remove bindToMesh, or declare the stream in an exposure of its own'],
     ['a bad gateway namespace', {}, { gateway: IstioGateway.create({ namespace: 'Istio_System' }) },
       'ExposedService test/public: strategy: gateway namespace "Istio_System" is not a DNS-1123 label; use lowercase letters, digits and "-"'],
     ['an empty selector', {}, { gateway: IstioGateway.create({ selector: {} }) },
@@ -476,25 +518,6 @@ describe('istio reports every problem it cannot express at once', () => {
       'routes[2].auth: issuer https://id.example.com is declared with another jwksUri or audiences elsewhere; a gateway has one rule per issuer',
       'routes[2].auth: routes[1] matches some of this route\'s requests first (by a regex, header or query match) without requiring its JWT; '
         + 'an AuthorizationPolicy cannot exempt them by those matches: give the routes disjoint paths, or the same auth',
-    ));
-  });
-
-  test('PASSTHROUGH: the routes, and every L7 policy once, each where it was declared (JWT among them, not checked further)', () => {
-    expect(exposeError({
-      backend: httpbin(),
-      hosts: ['a.example.com'],
-      tls: Tls.fromSecret('a-tls'),
-      timeout: Duration.seconds(1),
-      routes: [
-        { match: { path: PathMatch.prefix('/a') }, retries: { attempts: 2 } },
-        { match: { path: PathMatch.regex('/b.*') }, fault: { abort: { httpStatus: 503, percentage: 1 } }, auth: jwt() },
-      ],
-    }, { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) })).toBe(lines(
-      'routes: with tlsMode PASSTHROUGH the gateway does not decrypt, so it routes by host only: declare no routes, one backend (or weighted backends)',
-      'timeout: with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply',
-      'routes[0].retries: with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply',
-      'routes[1].fault: with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply',
-      'routes[1].auth: with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply',
     ));
   });
 });
@@ -606,9 +629,6 @@ describe('istio strategy, client IP access lists', () => {
       routes: [{ match: { path: PathMatch.prefix('/api'), headers: [HeaderMatch.exact('x-tenant', 'a')] } }, { match: { path: PathMatch.prefix('/') }, access: internal }],
     }, {}, ['routes[1].access: routes[0] matches some of this route\'s requests first (by a regex, header or query match) with another client IP list; '
       + 'an AuthorizationPolicy cannot exempt them by those matches: give the routes disjoint paths, or the same list']],
-    ['a PASSTHROUGH gateway', { hosts: ['a.example.com'], backend: httpbin(), tls: Tls.fromSecret('a-tls'), access: internal },
-      { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) },
-      ['access: with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply']],
   ])('refused: %s', (_name, props, options, messages) => {
     expect(exposeError(props, options)).toBe(messages.map((m) => `ExposedService test/public: ${m}`).join('\n'));
   });
@@ -756,16 +776,21 @@ describe('istio strategy, circuit breaking', () => {
     expect(ejection.spec.trafficPolicy).toEqual({ outlierDetection: { consecutive5xxErrors: 3 } });
   });
 
-  test('under TLS PASSTHROUGH, connections are limited and ejected (TCP); limits of requests are refused', () => {
-    const passthrough = { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) };
-    const tcp = { hosts: ['db.example.com'], backend: httpbin(), tls: Tls.fromSecret('unused') };
+  test('a Service reached by streams only: connections are limited and ejected (TCP); limits of requests are refused', () => {
+    const streams = { passthrough: [TlsPassthrough.host('db.example.com', Backend.fromName('db', 5432))], tcp: [TcpPort.of(6379, Backend.fromName('cache', 6379))] };
     const limited = CircuitBreaker.of({ maxConnections: 10, consecutiveErrors: 3 });
-    const rule = find(expose({ ...tcp, circuitBreaker: limited }, passthrough), 'DestinationRule');
-    expect(rule.spec.trafficPolicy).toEqual({ connectionPool: { tcp: { maxConnections: 10 } }, outlierDetection: { consecutive5xxErrors: 3 } });
+    const rules = ofKind(expose({ ...streams, circuitBreaker: limited }), 'DestinationRule');
+    expect(rules.map((r) => [r.spec.host, r.spec.trafficPolicy])).toEqual([
+      ['cache', { connectionPool: { tcp: { maxConnections: 10 } }, outlierDetection: { consecutive5xxErrors: 3 } }],
+      ['db', { connectionPool: { tcp: { maxConnections: 10 } }, outlierDetection: { consecutive5xxErrors: 3 } }],
+    ]);
     const requests = CircuitBreaker.of({ maxConnections: 10, maxPendingRequests: 5, maxRequests: 5 });
-    expect(exposeError({ ...tcp, circuitBreaker: requests }, passthrough)).toBe(
-      'ExposedService test/public: circuitBreaker: with tlsMode PASSTHROUGH the gateway proxies TCP and sees no requests: maxPendingRequests and maxRequests cannot apply; '
-        + 'maxConnections and the ejection do (failed connections count as errors)');
+    expect(exposeError({ ...streams, circuitBreaker: requests })).toBe(
+      'ExposedService test/public: circuitBreaker: Service "db" is reached by streams only, which the gateway proxies as TCP without requests: '
+        + 'maxPendingRequests and maxRequests cannot apply to it; maxConnections and the ejection do (failed connections count as errors)');
+    // A Service the HTTP routes reach too takes them: its HTTP requests are limited.
+    expect(ofKind(expose({ backend: Backend.fromName('db', 8080), passthrough: streams.passthrough, hosts: ['app.example.com'], circuitBreaker: requests }),
+      'DestinationRule')).toHaveLength(1);
   });
 
   test.each<[string, Record<string, unknown>, string]>([

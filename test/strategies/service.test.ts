@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { AccessPolicy, Backend, ExposedService, ExposureStrategy, PathMatch, Tls } from '../../src';
+import { AccessPolicy, Backend, ExposedService, ExposureStrategy, PathMatch, TcpPort, Tls, TlsPassthrough } from '../../src';
 import { declarationError, find, ofKind, synthChecked, testChart } from '../support/synth';
 
 function api(chart: ReturnType<typeof testChart>, ports = [8080]): kplus.Deployment {
@@ -173,4 +173,65 @@ test('request body size limits: nodePort and loadBalancer refuse them, naming th
     expect(declarationError({ strategy, backend: Backend.fromName('api', 8080), maxRequestBody: Size.mebibytes(8) }).message).toContain(
       `ExposedService test/public: maxRequestBody: 'max-request-body' is not supported by ${name}; supported by: ingress (ingressNginx), apiGateway (nginx), apiGateway (kong)`);
   }
+});
+
+describe('TCP ports on a Service', () => {
+  test('nodePort: the route\'s port and the TCP ports, to the same pods', () => {
+    const chart = testChart('shop');
+    const dep = api(chart, [8080, 5432]);
+    new ExposedService(chart, 'public', {
+      strategy: ExposureStrategy.nodePort(),
+      backend: Backend.fromDeployment(dep, { port: 8080 }),
+      tcp: [TcpPort.of(15432, Backend.fromDeployment(dep, { port: 5432 }))],
+    });
+    const svc = find(synthChecked(chart), 'Service');
+    expect(svc.spec.ports).toEqual([
+      { name: 'http', protocol: 'TCP', port: 8080, targetPort: 8080 },
+      { name: 'tcp-15432', protocol: 'TCP', port: 15432, targetPort: 5432 },
+    ]);
+  });
+
+  test('loadBalancer: TCP ports only (a TLS port to one backend is a TCP port)', () => {
+    const chart = testChart('shop');
+    const dep = api(chart, [5432, 6432]);
+    new ExposedService(chart, 'db', {
+      strategy: ExposureStrategy.loadBalancer(),
+      tcp: [TcpPort.of(5432, Backend.fromDeployment(dep, { port: 5432 })), TcpPort.of(6432, Backend.fromDeployment(dep, { port: 6432 }))],
+    });
+    const svc = find(synthChecked(chart), 'Service');
+    expect(svc.spec.type).toBe('LoadBalancer');
+    expect(svc.spec.ports).toEqual([
+      { name: 'tcp-5432', protocol: 'TCP', port: 5432, targetPort: 5432 },
+      { name: 'tcp-6432', protocol: 'TCP', port: 6432, targetPort: 6432 },
+    ]);
+  });
+
+  test('refused: another backend\'s pods, a port taken, port or nodePort that name no single port, an allow list over TCP ports, SNI routing', () => {
+    const chart = testChart();
+    const dep = api(chart, [8080, 5432]);
+    const other = new kplus.Deployment(chart, 'other', { containers: [{ image: 'pg:16', portNumber: 5432, securityContext: { ensureNonRoot: false } }] });
+    const error = (strategy: ExposureStrategy, props: object) => {
+      try {
+        new ExposedService(chart, `x${Math.floor(chart.node.children.length)}`, { strategy, ...props });
+      } catch (e) {
+        return (e as Error).message.replace(/test\/x\d+/g, 'test/x');
+      }
+      return 'no error';
+    };
+    const web = Backend.fromDeployment(dep, { port: 8080 });
+    const pg = Backend.fromDeployment(dep, { port: 5432 });
+    expect(error(ExposureStrategy.nodePort(), { backend: web, tcp: [TcpPort.of(5432, Backend.fromDeployment(other))] })).toBe(
+      'ExposedService test/x: tcp[0].backend: a nodePort Service selects the pods of one backend, and backend is "test-api-c855049c"; '
+      + 'declare this port in an exposure of its own, or send it to the same backend');
+    expect(error(ExposureStrategy.nodePort(), { backend: web, tcp: [TcpPort.of(8080, pg)] })).toBe(
+      'ExposedService test/x: tcp[0].port: 8080 is the Service port of backend already; use another port');
+    expect(error(ExposureStrategy.nodePort({ port: 80 }), { tcp: [TcpPort.of(5432, pg)] })).toBe(
+      'ExposedService test/x: strategy: port is the Service port of the HTTP route, and the exposure declares none (each TcpPort names its own port); remove port');
+    expect(error(ExposureStrategy.nodePort({ nodePort: 30080 }), { backend: web, tcp: [TcpPort.of(5432, pg)] })).toBe(
+      'ExposedService test/x: strategy: nodePort names one port, and the Service has 2; remove nodePort (Kubernetes allocates one per port)');
+    expect(error(ExposureStrategy.loadBalancer(), { backend: web, access: AccessPolicy.allowFrom(['10.0.0.0/8']), tcp: [TcpPort.of(5432, pg)] })).toBe(
+      'ExposedService test/x: access: loadBalancerSourceRanges would restrict every port of the Service, the TCP ports too; declare the TCP ports in an exposure of their own');
+    expect(error(ExposureStrategy.loadBalancer(), { passthrough: [TlsPassthrough.host('db.example.com', pg)] })).toBe(
+      'ExposedService test/x: passthrough[0]: \'tls-passthrough\' is not supported by loadBalancer; supported by: ingress (ingressNginx), istio, gatewayApi');
+  });
 });

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  ApiGatewayEngine, Backend, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, IstioGateway, PathMatch, SessionAffinity, Tls,
+  ApiGatewayEngine, Backend, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, PathMatch, SessionAffinity, TlsPassthrough,
 } from '../../src';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
 
@@ -125,12 +125,11 @@ describe('istio', () => {
       + '(another port or subset); Istio holds one load balancer per Service (its DestinationRule): declare the same affinity');
   });
 
-  test('under PASSTHROUGH only the client address can be hashed', () => {
-    const passthrough = istio({ gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' }) });
-    expect(errorOf({ strategy: passthrough, hosts: ['shop.example.com'], tls: Tls.fromSecret('shop-tls'), backend: httpbin(), affinity: SessionAffinity.header('x-user') })).toBe(
-      'ExposedService test/public: affinity: with tlsMode PASSTHROUGH the gateway sees no HTTP, so no header to hash; use SessionAffinity.clientIp()');
-    const manifests = expose({ strategy: passthrough, hosts: ['shop.example.com'], tls: Tls.fromSecret('shop-tls'), backend: httpbin(), affinity: SessionAffinity.clientIp() });
-    expect(find(manifests, 'DestinationRule').spec.trafficPolicy).toEqual({ loadBalancer: { consistentHash: { useSourceIp: true } } });
+  test('streams carry no HTTP: affinity without HTTP routes is refused', () => {
+    expect(errorOf({
+      strategy: istio(), passthrough: [TlsPassthrough.host('db.example.com', Backend.fromName('db', 5432))], affinity: SessionAffinity.clientIp(),
+    })).toBe('ExposedService test/public: affinity: applies to HTTP routes, and the exposure declares none (streams are forwarded as bytes); '
+      + 'remove it, or declare backend or routes');
   });
 });
 

@@ -15,8 +15,9 @@
  *   else `failed rule: RULE`, as the API server words it. An evaluation error is a failure too.
  * - Transition rules (those that read `oldSelf`) need the stored object: they are skipped and
  *   counted.
- * - Functions beyond standard CEL: only the Kubernetes ones the vendored rules use (`split` of the
- *   strings extension, `url()` with `getScheme()`), plus Go's duration syntax for `duration()`.
+ * - Functions beyond standard CEL: only the Kubernetes ones the vendored rules use (`split` and
+ *   `substring` of the strings extension, `url()` with `getScheme()`, `isIP()`), plus Go's
+ *   duration syntax for `duration()`.
  *   A rule that names any other function, or that the evaluator cannot parse or plan, is listed
  *   as unsupported and fails every value it applies to: the harness never skips a rule it cannot
  *   run.
@@ -73,7 +74,8 @@ function lib(): Evaluator {
   const env = cel.celEnv({
     variables: { self: CelScalar.DYN },
     funcs: [
-      ...ext.strings.filter((f) => f.name === 'split'),
+      ...ext.strings.filter((f) => f.name === 'split' || f.name === 'substring'),
+      cel.celFunc('isIP', [CelScalar.STRING], CelScalar.BOOL, own(k8sIsIp)),
       cel.celFunc('duration', [CelScalar.STRING], cel.objectType(wkt.DurationSchema), own(goDuration)),
       cel.celFunc('url', [CelScalar.STRING], url, own((s: string) => cel.celMap(new Map([['scheme', k8sUrl(s)]])))),
       cel.celMethod('getScheme', url, [], CelScalar.STRING, function (this: Cel.CelMap) {
@@ -125,6 +127,18 @@ export interface CelNode {
 
 // ---------------------------------------------------------------------------------------------
 // The Kubernetes functions the vendored rules use.
+
+/**
+ * Kubernetes' `isIP(string)`: an IPv4 or IPv6 address as `netip.ParseAddr` reads it, without a
+ * zone (`fe80::1%eth0`); IPv4 octets with leading zeros are not addresses.
+ */
+function k8sIsIp(s: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const net: typeof import('net') = require('net');
+  if (s.includes('%')) return false;
+  if (net.isIPv4(s)) return s.split('.').every((o) => /^(0|[1-9][0-9]{0,2})$/.test(o));
+  return net.isIPv6(s);
+}
 
 /** Go's `time.ParseDuration`, which cel-go's `duration(string)` uses ("" and a lone sign are errors). */
 function goDuration(orig: string) {

@@ -56,7 +56,7 @@ export function gatewayApiReferenceProblems(manifests: readonly Manifest[], exte
     }
   }
 
-  for (const route of manifests.filter((m) => (m.kind === 'HTTPRoute' || m.kind === 'GRPCRoute') && m.apiVersion.startsWith(GATEWAY_API))) {
+  for (const route of manifests.filter((m) => ROUTE_KINDS.includes(m.kind) && m.apiVersion.startsWith(GATEWAY_API))) {
     const hosts: string[] = route.spec.hostnames ?? [];
     for (const parent of route.spec.parentRefs ?? []) {
       const gwNamespace = parent.namespace ?? ns(route);
@@ -69,6 +69,7 @@ export function gatewayApiReferenceProblems(manifests: readonly Manifest[], exte
         (parent.sectionName === undefined || l.name === parent.sectionName)
         && (parent.port === undefined || l.port === parent.port)
         && intersects(l.hostname, hosts)
+        && acceptsKind(l, route.kind)
         && allows(l, gw, route));
       if (accepting.length === 0) problems.push(`${id(route)}: no listener of Gateway ${parent.name}${parent.sectionName ? `/${parent.sectionName}` : ''} accepts the route`);
     }
@@ -111,6 +112,25 @@ export function gatewayApiReferenceProblems(manifests: readonly Manifest[], exte
     }
   }
   return problems;
+}
+
+/** The route kinds the check follows. */
+const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute'];
+
+/**
+ * A listener accepts the kinds of its protocol (Gateway API's defaults: HTTP and HTTPS take
+ * HTTPRoute and GRPCRoute; TLS in mode Passthrough takes TLSRoute; TCP takes TCPRoute), narrowed
+ * by its allowedRoutes.kinds when set.
+ */
+function acceptsKind(listener: any, kind: string): boolean {
+  const byProtocol: Record<string, string[]> = {
+    HTTP: ['HTTPRoute', 'GRPCRoute'],
+    HTTPS: ['HTTPRoute', 'GRPCRoute'],
+    TLS: (listener.tls?.mode ?? 'Terminate') === 'Passthrough' ? ['TLSRoute'] : [],
+    TCP: ['TCPRoute'],
+  };
+  const kinds: string[] | undefined = listener.allowedRoutes?.kinds?.map((k: any) => k.kind);
+  return (byProtocol[listener.protocol] ?? []).includes(kind) && (kinds === undefined || kinds.includes(kind));
 }
 
 function allows(listener: any, gw: Manifest, route: Manifest): boolean {

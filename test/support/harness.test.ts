@@ -223,6 +223,34 @@ describe('Gateway API checks', () => {
     expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), route({})], [], []))
       .toEqual(['HTTPRoute/r: rules[0] neither forwards nor redirects']);
   });
+
+  test('a listener accepts the route kinds of its protocol: TLSRoute on TLS Passthrough, TCPRoute on TCP', () => {
+    const passthrough = { name: 'tls', protocol: 'TLS', port: 443, hostname: 'a.example.com', tls: { mode: 'Passthrough' } };
+    const tcp = { name: 'tcp', protocol: 'TCP', port: 5432 };
+    const stream = (kind: string, sectionName: string): Manifest => ({
+      apiVersion: `${G}/v1`, kind, metadata: { name: 'r', namespace: 'shop' }, spec: { parentRefs: [{ name: 'gw', sectionName }], rules: [toWeb] },
+    });
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(passthrough), stream('TLSRoute', 'tls')], [], [])).toEqual([]);
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(tcp), stream('TCPRoute', 'tcp')], [], [])).toEqual([]);
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(tcp), stream('TLSRoute', 'tcp')], [], [])).toEqual(['TLSRoute/r: no listener of Gateway gw/tcp accepts the route']);
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), stream('TCPRoute', 'http')], [], [])).toEqual(['TCPRoute/r: no listener of Gateway gw/http accepts the route']);
+    expect(gatewayApiReferenceProblems([dep, svc, gateway({ ...passthrough, tls: { mode: 'Terminate' } }), stream('TLSRoute', 'tls')], [], []))
+      .toEqual(['TLSRoute/r: no listener of Gateway gw/tls accepts the route']);
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(passthrough), route(toWeb, { parent: { sectionName: 'tls' } })], [], []))
+      .toEqual(['HTTPRoute/r: no listener of Gateway gw/tls accepts the route']);
+    const toNothing = { ...stream('TCPRoute', 'tcp'), spec: { parentRefs: [{ name: 'gw', sectionName: 'tcp' }], rules: [{ backendRefs: [{ name: 'db', port: 5432 }] }] } };
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(tcp), toNothing], [], []))
+      .toEqual(['TCPRoute/r: rules[0].backendRefs[0] db:5432 is no Service port in the output nor a declared external Service']);
+  });
+
+  test('TLSRoute hostnames: no IP address (Kubernetes isIP), wildcards only as a leading label', () => {
+    const tlsRoute = (hostnames: string[]): Manifest => ({
+      apiVersion: `${G}/v1`, kind: 'TLSRoute', metadata: { name: 'r' }, spec: { parentRefs: [{ name: 'gw' }], hostnames, rules: [toWeb] },
+    });
+    expect(schemaProblems([tlsRoute(['db.example.com', '*.example.com'])])).toEqual([]);
+    expect(schemaProblems([tlsRoute(['10.0.0.1'])]).map((p) => p.replace(/ \(rule: [^]*\)$/, ''))).toContain('TLSRoute/r: spec.hostnames: Hostnames cannot contain an IP');
+    expect(schemaProblems([tlsRoute(['a.*.example.com'])])).not.toEqual([]);
+  });
 });
 
 describe('CEL rules of the CRDs (x-kubernetes-validations)', () => {
@@ -236,8 +264,8 @@ describe('CEL rules of the CRDs (x-kubernetes-validations)', () => {
     schemaProblems(manifests, channel).map((p) => p.replace(/ \(rule: [^]*\)$/, ''));
 
   test('every rule of every CRD compiles: none is skipped but the transition rules', () => {
-    expect(celRuleReport()).toEqual({ compiled: 127, transitionRules: 9, unsupported: [] });
-    expect(celRuleCount()).toBe(127);
+    expect(celRuleReport()).toEqual({ compiled: 130, transitionRules: 9, unsupported: [] });
+    expect(celRuleCount()).toBe(130);
   });
 
   test('a failure names the object, the field, the message and the rule', () => {

@@ -152,6 +152,8 @@ const ANNOTATIONS: Readonly<Record<string, AnnotationConfig>> = {
   'rewrite-target': config(ValidateRegex(RegexPathWithCapture, false, 'RegexPathWithCapture'), 'Medium', fallsBack('"" (no rewrite)')),
   'use-regex': config(ValidateBool, 'Low', fallsBack('false')),
   'ssl-redirect': config(ValidateBool, 'Low', fallsBack('the default')),
+  // sslpassthrough
+  'ssl-passthrough': config(ValidateBool, 'Low', fallsBack('false (TLS terminated by the controller)')),
   'force-ssl-redirect': config(ValidateBool, 'Medium', fallsBack('the default')),
   'app-root': config(ValidateRegex(RegexPathWithCapture, false, 'RegexPathWithCapture'), 'Medium', fallsBack('no app root')),
   // xforwardedprefix

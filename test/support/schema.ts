@@ -27,6 +27,8 @@ const EXPERIMENTAL_CRD_FILES = [
   'gateway-api/experimental/gateway.networking.k8s.io_gateways.yaml',
   'gateway-api/experimental/gateway.networking.k8s.io_httproutes.yaml',
   'gateway-api/experimental/gateway.networking.k8s.io_grpcroutes.yaml',
+  'gateway-api/experimental/gateway.networking.k8s.io_tlsroutes.yaml',
+  'gateway-api/experimental/gateway.networking.k8s.io_tcproutes.yaml',
   'gateway-api/experimental/gateway.networking.k8s.io_referencegrants.yaml',
   'gateway-api/experimental/gateway.networking.k8s.io_backendtlspolicies.yaml',
 ];
@@ -45,6 +47,8 @@ const CRD_FILES = [
   'gateway-api/standard/gateway.networking.k8s.io_gateways.yaml',
   'gateway-api/standard/gateway.networking.k8s.io_httproutes.yaml',
   'gateway-api/standard/gateway.networking.k8s.io_grpcroutes.yaml',
+  'gateway-api/standard/gateway.networking.k8s.io_tlsroutes.yaml',
+  'gateway-api/standard/gateway.networking.k8s.io_tcproutes.yaml',
   'gateway-api/standard/gateway.networking.k8s.io_referencegrants.yaml',
   'gateway-api/standard/gateway.networking.k8s.io_backendtlspolicies.yaml',
   'kong/custom-resource-definitions.yaml',

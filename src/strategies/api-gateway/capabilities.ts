@@ -16,6 +16,8 @@ const API_GATEWAY_NGINX: Capabilities = {
   'affinity-cookie': 'none',
   'affinity-header': 'none',
   'affinity-client-ip': 'none',
+  'tls-passthrough': 'none',
+  'tcp': 'none',
 };
 
 /** An API gateway with the Kong engine (DB-less): JWT and consumer ACLs; no redirects, mirroring or query matches in OSS. */

@@ -35,6 +35,9 @@ const GATEWAY_API: Capabilities = {
   // retryConstraint and sessionPersistence; implementations' own policies are not rendered.
   'connection-limits': 'none',
   'outlier-detection': 'none',
+  // TLSRoute and TCPRoute are standard (v1) since Gateway API v1.5 and v1.6.
+  'tls-passthrough': 'native',
+  'tcp': 'native',
 };
 
 /** Gateway API, experimental channel: adds retries, the ExternalAuth filter and cookie session persistence. */
@@ -50,7 +53,8 @@ const GATEWAY_API_EXPERIMENTAL: Capabilities = {
 export const GATEWAY_API_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi',
   capabilities: GATEWAY_API,
-  notes: 'Gateway API `gateway.networking.k8s.io/v1` standard channel (v1.6): Gateway (or a parentRef to an existing one) + HTTPRoute (+ ReferenceGrant `v1beta1` across namespaces); any implementation. Client certificates through the created Gateway\'s `spec.tls.frontend.default.validation` (a ConfigMap CA, `AllowValidOnly`; `AllowInsecureFallback` also admits invalid certificates, so optional ones are refused); no header carries the identity in the standard API.',
+  notes: 'Gateway API `gateway.networking.k8s.io/v1` standard channel (v1.6): Gateway (or a parentRef to an existing one) + HTTPRoute (+ ReferenceGrant `v1beta1` across namespaces); any implementation. Client certificates through the created Gateway\'s `spec.tls.frontend.default.validation` (a ConfigMap CA, `AllowValidOnly`; `AllowInsecureFallback` also admits invalid certificates, so optional ones are refused); no header carries the identity in the standard API. '
+    + 'TLS passthrough as a TLSRoute on a TLS listener in mode Passthrough, TCP as a TCPRoute on a TCP listener (`v1`: Gateway API v1.6+; the implementation must support them).',
 };
 
 export const GATEWAY_API_EXPERIMENTAL_ROW: StrategyCapabilities = {

@@ -38,6 +38,8 @@ export interface GatewayApiKinds {
   readonly Gateway: typeof gatewayApi.Gateway;
   readonly HttpRoute: new (scope: Construct, id: string, props: HttpRoutePropsWithRetry) => gatewayApi.HttpRoute;
   readonly GrpcRoute: typeof gatewayApi.GrpcRoute;
+  readonly TlsRoute: typeof gatewayApi.TlsRoute;
+  readonly TcpRoute: typeof gatewayApi.TcpRoute;
   readonly ReferenceGrantV1Beta1: typeof gatewayApi.ReferenceGrantV1Beta1;
   readonly BackendTlsPolicy: typeof gatewayApi.BackendTlsPolicy;
 }

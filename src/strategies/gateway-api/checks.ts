@@ -21,6 +21,7 @@ export interface CheckedOptions {
 export function gatewayApiProblems(intent: ExposureIntent, options: CheckedOptions): Problem[] {
   return distinctProblems([
     ...hostLimits(intent),
+    ...listenerLimit(intent, options),
     ...tlsOnExistingGateway(intent, options),
     ...intent.routes.flatMap((route) => route.protocol === 'grpc' ? grpcRouteProblems(route) : httpRouteProblems(route, options)),
     ...referenceGrantsWithoutNamespace(intent, options),
@@ -36,6 +37,17 @@ function hostLimits(intent: ExposureIntent): Problem[] {
   return intent.hosts.length <= 16 ? [] : [{
     field: 'hosts',
     message: `${intent.hosts.length} hosts; a Gateway API route lists at most 16 hostnames: split the exposure, or use a wildcard host`,
+  }];
+}
+
+/** A Gateway has at most 64 listeners (the CRD's maxItems): the HTTP ones and one per stream. */
+function listenerLimit(intent: ExposureIntent, options: CheckedOptions): Problem[] {
+  if (options.existingGateway || intent.streams.length === 0) return [];
+  const http = intent.routes.length === 0 ? 0 : Math.max(1, intent.hosts.length) * (intent.tls ? 2 : 1);
+  const total = http + intent.streams.length;
+  return total <= 64 ? [] : [{
+    field: intent.streams[0].field.replace(/\[\d+\]$/, ''),
+    message: `needs ${total} listeners on the Gateway with the HTTP ones, and a Gateway has at most 64; split the exposure`,
   }];
 }
 

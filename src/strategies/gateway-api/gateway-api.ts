@@ -6,6 +6,7 @@ import { gatewayApiProblems } from './checks';
 import { Attachment, createGateway, existingGateway, GROUP } from './gateway';
 import { renderReferenceGrants } from './reference-grants';
 import { renderHttpsRedirectRoute, renderRoutes } from './routes';
+import { renderStreamRoutes } from './stream-routes';
 import { unexpected } from './unexpected';
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
 import type * as k8s from '../../../imports/k8s';
@@ -29,7 +30,7 @@ export interface GatewayApiParentRef {
    */
   readonly namespace: string;
   /**
-   * The listener to attach to.
+   * The listener the HTTP routes attach to (`passthrough` and `tcp` routes attach by their port).
    * @default - every listener of the Gateway that accepts the route
    * @example gateway: { name: 'public', namespace: 'infra', sectionName: 'https' }
    */
@@ -77,6 +78,10 @@ export interface GatewayApiResources {
   readonly httpsRedirectRoute?: gatewayApi.HttpRoute;
   /** BackendTLSPolicies for the backend Services with `tls`. */
   readonly backendTlsPolicies?: readonly gatewayApi.BackendTlsPolicy[];
+  /** A TLSRoute per `passthrough` entry. */
+  readonly tlsRoutes?: readonly gatewayApi.TlsRoute[];
+  /** A TCPRoute per `tcp` port. */
+  readonly tcpRoutes?: readonly gatewayApi.TcpRoute[];
   /** ReferenceGrants for references into other namespaces. */
   readonly referenceGrants?: readonly gatewayApi.ReferenceGrantV1Beta1[];
   /** Services the library created for `Backend.fromDeployment` backends. */
@@ -86,7 +91,8 @@ export interface GatewayApiResources {
 /**
  * gatewayApi: Gateway API `gateway.networking.k8s.io/v1`. A Gateway with an HTTP :80 listener per
  * host (and HTTPS :443 listeners with TLS), or a parentRef to an existing Gateway; an HTTPRoute
- * with the routes; with TLS, a second HTTPRoute on the :80 listeners that redirects to HTTPS; and
+ * with the routes; with TLS, a second HTTPRoute on the :80 listeners that redirects to HTTPS; a
+ * TLSRoute per passthrough and a TCPRoute per TCP port (on listeners of their own); and
  * ReferenceGrants (`v1beta1`, served by every Gateway API release) where references cross namespaces.
  */
 export class GatewayApiRenderer implements StrategyRenderer {
@@ -127,12 +133,13 @@ export class GatewayApiRenderer implements StrategyRenderer {
     // Loaded here: only apps that use this strategy pay for the Gateway API L1 module.
     const kinds = loadGatewayApiKinds(this.experimental);
     const backendServices = provisionBackendServices(intent.backends);
-    const { gateway, routeParents, httpsRedirectParents } = this.attach(scope, kinds, intent);
+    const { gateway, routeParents, httpsRedirectParents, streamParents } = this.attach(scope, kinds, intent);
     const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental);
     const httpsRedirectRoute = httpsRedirectParents.length === 0 ? undefined : renderHttpsRedirectRoute(scope, kinds, intent, httpsRedirectParents);
+    const { tlsRoutes, tcpRoutes } = renderStreamRoutes(scope, kinds, intent, streamParents);
     const referenceGrants = renderReferenceGrants(scope, kinds, intent);
     const backendTlsPolicies = renderBackendTlsPolicies(scope, kinds, intent);
-    return { gateway, httpRoute, grpcRoute, httpsRedirectRoute, referenceGrants, backendTlsPolicies, backendServices };
+    return { gateway, httpRoute, grpcRoute, httpsRedirectRoute, tlsRoutes, tcpRoutes, referenceGrants, backendTlsPolicies, backendServices };
   }
 
   /** The Gateway the routes attach to: one created for the exposure, or an existing one (the check refuses TLS there). */

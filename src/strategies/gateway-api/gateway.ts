@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { GatewayApiKinds } from './channel';
 import { enumValue } from './enum-value';
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
-import { ExposureIntent } from '../../intent/model';
+import { ExposureIntent, StreamIntent } from '../../intent/model';
 import { certManagerAnnotations } from '../shared/cert-manager';
 
 /** The API group of Gateway API. */
@@ -18,6 +18,8 @@ export interface Attachment {
   readonly routeParents: ParentRef[];
   /** With TLS, the HTTP listeners: their route redirects to HTTPS. */
   readonly httpsRedirectParents: ParentRef[];
+  /** The listener of each stream (`passthrough[0]`, `tcp[1]`): by sectionName on a created Gateway, by port on an existing one. */
+  readonly streamParents: ReadonlyMap<string, ParentRef>;
 }
 
 /** A Gateway of `gatewayClassName` for the exposure alone, with its listeners. */
@@ -27,18 +29,20 @@ export function createGateway(scope: Construct, kinds: GatewayApiKinds, intent: 
     metadata: { name: intent.name, annotations: certManagerAnnotations(intent) },
     spec: { gatewayClassName, listeners, tls: frontendTls(intent) },
   });
-  const parents = (protocol: string): ParentRef[] => listeners
-    .filter((l) => l.protocol === protocol)
-    .map((l) => ({ group: GROUP, kind: 'Gateway', name: intent.name, sectionName: l.name }));
+  const parent = (sectionName: string): ParentRef => ({ group: GROUP, kind: 'Gateway', name: intent.name, sectionName });
+  const parents = (protocol: string): ParentRef[] => listeners.filter((l) => l.protocol === protocol).map((l) => parent(l.name));
+  const streamParents = new Map(intent.streams.map((s) => [s.field, parent(streamListenerName(intent, s))]));
   return intent.tls
-    ? { gateway, routeParents: parents('HTTPS'), httpsRedirectParents: parents('HTTP') }
-    : { gateway, routeParents: parents('HTTP'), httpsRedirectParents: [] };
+    ? { gateway, routeParents: parents('HTTPS'), httpsRedirectParents: parents('HTTP'), streamParents }
+    : { gateway, routeParents: parents('HTTP'), httpsRedirectParents: [], streamParents };
 }
 
 /** An existing Gateway (one listener of it with `sectionName`): its namespace is set when it is not the routes'. */
 export function existingGateway(intent: ExposureIntent, name: string, namespace: string, sectionName?: string): Attachment {
-  const parent = { group: GROUP, kind: 'Gateway', name, namespace: namespace !== intent.namespace ? namespace : undefined, sectionName };
-  return { routeParents: [parent], httpsRedirectParents: [] };
+  const parent = { group: GROUP, kind: 'Gateway', name, namespace: namespace !== intent.namespace ? namespace : undefined };
+  // sectionName is the HTTP routes' listener; each stream attaches to the listeners of its port.
+  const streamParents = new Map(intent.streams.map((s) => [s.field, { ...parent, port: s.port }]));
+  return { routeParents: [{ ...parent, sectionName }], httpsRedirectParents: [], streamParents };
 }
 
 /**
@@ -63,8 +67,17 @@ function frontendTls(intent: ExposureIntent): gatewayApi.GatewaySpecTls | undefi
   };
 }
 
-/** HTTP :80 per host (or one for every host), and with TLS an HTTPS :443 listener per host. */
+/**
+ * With routes, HTTP :80 per host (or one for every host), and with TLS an HTTPS :443 listener per
+ * host; a TLS listener in mode Passthrough per passthrough (its port and hostname) and a TCP
+ * listener per TCP port, each taking its own route kind only.
+ */
 function listenersOf(intent: ExposureIntent): gatewayApi.GatewaySpecListeners[] {
+  return [...httpListeners(intent), ...streamListeners(intent)];
+}
+
+function httpListeners(intent: ExposureIntent): gatewayApi.GatewaySpecListeners[] {
+  if (intent.routes.length === 0) return [];
   // Routes come from the exposure's own namespace only.
   const allowedRoutes: gatewayApi.GatewaySpecListenersAllowedRoutes = { namespaces: { from: enumValue('Same') } };
   if (intent.hosts.length === 0) return [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes }];
@@ -80,4 +93,26 @@ function listenersOf(intent: ExposureIntent): gatewayApi.GatewaySpecListeners[] 
       allowedRoutes,
     }))),
   ];
+}
+
+function streamListeners(intent: ExposureIntent): gatewayApi.GatewaySpecListeners[] {
+  const allowedRoutes = (kind: string): gatewayApi.GatewaySpecListenersAllowedRoutes => ({ namespaces: { from: enumValue('Same') }, kinds: [{ group: GROUP, kind }] });
+  return intent.streams.map((s) => (s.kind === 'tls-passthrough' ? {
+    name: streamListenerName(intent, s),
+    protocol: 'TLS',
+    port: s.port,
+    hostname: s.host,
+    tls: { mode: enumValue('Passthrough') },
+    allowedRoutes: allowedRoutes('TLSRoute'),
+  } : {
+    name: streamListenerName(intent, s),
+    protocol: 'TCP',
+    port: s.port,
+    allowedRoutes: allowedRoutes('TCPRoute'),
+  }));
+}
+
+/** A stream's listener: `tls-0` for passthrough[0], `tcp-5432` for a TCP port. */
+function streamListenerName(intent: ExposureIntent, stream: StreamIntent): string {
+  return stream.kind === 'tcp' ? `tcp-${stream.port}` : `tls-${intent.streams.indexOf(stream)}`;
 }

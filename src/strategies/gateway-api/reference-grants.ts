@@ -16,7 +16,10 @@ export interface CrossNamespaceBackends {
   readonly field: string;
 }
 
-/** The Services the routes reach (forward or mirror to, or ask to authenticate) in other namespaces, by namespace, in the order the routes declare them. */
+/**
+ * The Services the routes reach (forward or mirror to, or ask to authenticate) and the streams'
+ * backends in other namespaces, by namespace, in declaration order.
+ */
 export function crossNamespaceBackends(intent: ExposureIntent): CrossNamespaceBackends[] {
   const byNamespace = new Map<string, { namespace: string; kinds: Set<string>; names: Set<string>; field: string }>();
   for (const route of intent.routes) {
@@ -28,6 +31,15 @@ export function crossNamespaceBackends(intent: ExposureIntent): CrossNamespaceBa
       entry.names.add(b.name);
       byNamespace.set(namespace, entry);
     }
+  }
+  for (const s of intent.streams) {
+    const b = s.backend;
+    if (b.namespace === undefined || b.namespace === intent.namespace) continue;
+    const entry = byNamespace.get(b.namespace)
+      ?? { namespace: b.namespace, kinds: new Set<string>(), names: new Set<string>(), field: backendField(intent, b) };
+    entry.kinds.add(s.kind === 'tcp' ? 'TCPRoute' : 'TLSRoute');
+    entry.names.add(b.name);
+    byNamespace.set(b.namespace, entry);
   }
   return [...byNamespace.values()];
 }

@@ -23,6 +23,11 @@ export interface IngressDialect {
   /** The controller's row in the capability matrix. */
   readonly row: StrategyCapabilities;
   /**
+   * The annotations of the Ingress that passes one host's TLS through to its backend (one per
+   * `passthrough` entry); undefined: the controller cannot (its row says `none`).
+   */
+  readonly passthroughAnnotations?: Readonly<Record<string, string>>;
+  /**
    * What the controller cannot express in one route beyond its row, every problem in the order
    * of the route's fields. Runs on routes whose features the row allows.
    */

@@ -146,6 +146,7 @@ export const INGRESS_NGINX_ANNOTATION_VALUES: Readonly<Record<string, Annotation
   'rewrite-target': rule('RegexPathWithCapture', matches(REGEX_PATH_WITH_CAPTURE), false, 'Medium', { fallsBackTo: '', meaning: 'no rewrite' }),
   'use-regex': bool('Low', { fallsBackTo: 'false', meaning: 'paths read as prefixes' }),
   'ssl-redirect': bool('Low', { fallsBackTo: 'the configured ssl-redirect', meaning: 'the controller default' }),
+  'ssl-passthrough': bool('Low', { fallsBackTo: 'false', meaning: 'TLS terminated by the controller' }),
   'canary': bool('Low', { fallsBackTo: 'false', meaning: 'no canary' }),
   'canary-weight': int('Low', { fallsBackTo: '0', meaning: 'no request to the canary' }),
   'canary-weight-total': int('Low', { fallsBackTo: '100', meaning: 'weights read as percentages' }),

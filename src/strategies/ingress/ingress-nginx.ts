@@ -4,7 +4,7 @@ import { refusedAnnotations } from './ingress-nginx-annotation-values';
 import { A, policyAnnotations, policyProblems } from './ingress-nginx-policies';
 import { Problem } from '../../core/errors';
 import { Capabilities, StrategyCapabilities } from '../../intent/capabilities';
-import { ExposureIntent, RouteIntent } from '../../intent/model';
+import { ExposureIntent, passthroughStreams, RouteIntent } from '../../intent/model';
 import { escapeRegex } from '../shared/regex';
 
 /** ingress-nginx: the spec plus what its annotations carry. */
@@ -42,13 +42,16 @@ const INGRESS_NGINX: Capabilities = {
   'affinity-client-ip': 'annotation',
   'backend-tls': 'annotation',
   'backend-tls-unverified': 'annotation',
+  // ssl-passthrough; raw TCP is the controller's tcp-services ConfigMap, cluster-wide, not the exposure's.
+  'tls-passthrough': 'annotation',
 };
 
 export const INGRESS_NGINX_ROW: StrategyCapabilities = {
   strategy: 'ingress (ingressNginx)',
   capabilities: INGRESS_NGINX,
   variantOf: 'ingress',
-  notes: 'ingress-nginx annotations (`IngressController.ingressNginx()`); the HTTPS redirect answers the controller `http-redirect-code` (308 by default), so only 308 is taken; client certificates through `auth-tls-*` (the CA from a Secret; the identity in `ssl-client-verify`, `ssl-client-subject-dn`, `ssl-client-issuer-dn` and the URL-encoded PEM in `ssl-client-cert`); ingress-nginx was retired in March 2026: `gatewayApi` is the way off it.',
+  notes: 'ingress-nginx annotations (`IngressController.ingressNginx()`); the HTTPS redirect answers the controller `http-redirect-code` (308 by default), so only 308 is taken; client certificates through `auth-tls-*` (the CA from a Secret; the identity in `ssl-client-verify`, `ssl-client-subject-dn`, `ssl-client-issuer-dn` and the URL-encoded PEM in `ssl-client-cert`); ingress-nginx was retired in March 2026: `gatewayApi` is the way off it. '
+    + 'TLS passthrough as an Ingress per host with `ssl-passthrough` on :443 (the controller needs `--enable-ssl-passthrough`); TCP ports are the controller\'s cluster-wide `tcp-services` ConfigMap, not rendered.',
 };
 
 /**
@@ -80,8 +83,10 @@ export const INGRESS_NGINX_DIALECT: IngressDialect = {
       field: 'tls.clientCertificates.caSecret',
       message: 'ingress-nginx reads auth-tls-secret as namespace/name; give the chart a namespace',
     }];
-    return [...redirect, ...caWithoutNamespace];
+    return [...redirect, ...caWithoutNamespace, ...passthroughProblems(intent)];
   },
+
+  passthroughAnnotations: { [`${A}ssl-passthrough`]: 'true' },
 
   route(route: RouteIntent, intent: ExposureIntent): IngressPathPlan {
     const { path, pathType, annotations } = pathOf(route);
@@ -131,6 +136,18 @@ function cookiePathOfRegexRoute(route: RouteIntent): Problem[] {
     message: `ingress-nginx writes ${route.field} as a regex location (a regex path or a prefix rewrite), and the cookie's default path would be that regex; `
       + 'set the cookie\'s path, e.g. SessionAffinity.cookie({ name, path: \'/\' })',
   }];
+}
+
+/**
+ * ingress-nginx passes TLS through on its HTTPS port (443) only, looking the SNI hostname up
+ * exactly, and then for the whole host (its HTTP routes on 443 too).
+ */
+function passthroughProblems(intent: ExposureIntent): Problem[] {
+  return passthroughStreams(intent).flatMap((s) => [
+    ...(s.port === 443 ? [] : [{ field: `${s.field}.port`, message: `ingress-nginx passes TLS through on its HTTPS port only; use 443, or istio or gatewayApi for ${s.port}` }]),
+    ...(!s.host.startsWith('*.') ? [] : [{ field: `${s.field}.host`, message: 'ingress-nginx passes TLS through by the exact SNI hostname; list the hostnames, or use istio or gatewayApi for a wildcard' }]),
+    ...(!intent.hosts.includes(s.host) ? [] : [{ field: `${s.field}.host`, message: `ingress-nginx would pass the whole host "${s.host}" through, its HTTP routes too; use another hostname` }]),
+  ]);
 }
 
 /** Annotations whose values ingress-nginx (v1.12+) takes as written: the checks refused the others. */

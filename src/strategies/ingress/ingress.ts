@@ -6,7 +6,7 @@ import type * as k8s from '../../../imports/k8s';
 import { distinctProblems, Problem } from '../../core/errors';
 import { resourceName } from '../../core/naming';
 import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
-import { BackendIntent, ExposureIntent } from '../../intent/model';
+import { BackendIntent, ExposureIntent, passthroughStreams } from '../../intent/model';
 import { claimAllRoutes, RouteClaims, StrategyRenderer } from '../contract';
 import { provisionBackendServices } from '../shared/backend-services';
 import { certManagerAnnotations } from '../shared/cert-manager';
@@ -70,8 +70,23 @@ export class IngressRenderer implements StrategyRenderer {
         ...(i === 0 ? certManagerAnnotations(intent) : {}),
       }, plan.paths, plan.defaultBackend)),
       ...canaries.map((canary) => this.ingress(scope, intent, canary.suffix, canary.annotations, [canary.path])),
+      ...this.passthroughIngresses(scope, intent),
     ];
     return { ingress: ingresses[0], ingresses, backendServices };
+  }
+
+  /** One Ingress per passthrough host, its one path to the backend (the controller passes the whole host through). */
+  private passthroughIngresses(scope: Construct, intent: ExposureIntent): k8s.KubeIngress[] {
+    const annotations = this.dialect.passthroughAnnotations;
+    const streams = passthroughStreams(intent);
+    if (streams.length > 0 && annotations === undefined) throw new Error(`${this.name}: the capability check let passthrough through`);
+    return streams.map((s) => new (kube().KubeIngress)(scope, `Ingress-${s.field}`, {
+      metadata: { name: resourceName(scope, s.field.replace(/\[(\d+)\]/, '-$1')), annotations: { ...annotations } },
+      spec: {
+        ingressClassName: this.className,
+        rules: [{ host: s.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: ingressBackend(s.backend) }] } }],
+      },
+    }));
   }
 
   /** One Ingress: `suffix` names the ones after the first (`<name>-1`, `<name>-canary-2`). */

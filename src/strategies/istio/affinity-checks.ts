@@ -6,7 +6,7 @@ import { describeAffinity, ExposureIntent } from '../../intent/model';
  * Istio writes a route's affinity as the `loadBalancer.consistentHash` of its backend's
  * DestinationRule: one per Service host, which every route and port to that Service shares.
  */
-export function affinityProblems(intent: ExposureIntent, ctx: { readonly loadBalancer?: string; readonly passthrough: boolean }): Problem[] {
+export function affinityProblems(intent: ExposureIntent, ctx: { readonly loadBalancer?: string }): Problem[] {
   const problems: Problem[] = [];
   const { byHost, conflicts } = affinityOfHost(intent);
   for (const c of conflicts) {
@@ -25,12 +25,6 @@ export function affinityProblems(intent: ExposureIntent, ctx: { readonly loadBal
         message: `Istio writes affinity as the DestinationRule's loadBalancer.consistentHash, and the strategy option trafficPolicy.loadBalancer "${ctx.loadBalancer}" `
           + 'sets the same loadBalancer; remove one of them',
       });
-    }
-  }
-  if (ctx.passthrough) {
-    // Without decrypting, the gateway reads no cookie or header; the client address it has.
-    for (const [field, kind] of declared) {
-      if (kind !== 'client-ip') problems.push({ field, message: `with tlsMode PASSTHROUGH the gateway sees no HTTP, so no ${kind} to hash; use SessionAffinity.clientIp()` });
     }
   }
   return problems;

@@ -1,11 +1,11 @@
 import { accessProblems } from './access-checks';
 import { externalAuthProblems } from './external-auth-checks';
 import { affinityProblems } from './affinity-checks';
-import { IstioGatewayConfig, passesTlsThrough } from './istio-gateway';
+import { IstioGatewayConfig } from './istio-gateway';
 import { percentages } from './istio-values';
 import { jwtProblems } from './jwt-checks';
 import { Problem } from '../../core/errors';
-import { BackendIntent, backendField, describeBackendTls, ExposureIntent, isCatchAll, RouteIntent, RoutePolicy } from '../../intent/model';
+import { BackendIntent, backendField, describeBackendTls, ExposureIntent, RouteIntent } from '../../intent/model';
 
 /** What the Istio checks know of the strategy's options. */
 export interface IstioCheckContext {
@@ -19,7 +19,7 @@ export interface IstioCheckContext {
 
 /**
  * Every problem Istio cannot express in `intent` beyond its capability row: the hosts, the TLS,
- * then the routes (with a PASSTHROUGH gateway, which sees no HTTP) or their JWT.
+ * the weights, the streams, then the routes' JWT and access lists.
  */
 export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): Problem[] {
   return [
@@ -28,18 +28,15 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
     ...clientCertificateProblems(intent, ctx.gateway),
     ...httpsRedirectCode(intent, ctx.gateway),
     ...intent.routes.flatMap(weightsLostToRounding),
-    ...affinityProblems(intent, { loadBalancer: ctx.loadBalancer, passthrough: passesTlsThrough(ctx.gateway, intent) }),
+    ...affinityProblems(intent, { loadBalancer: ctx.loadBalancer }),
     ...backendTlsProblems(intent),
-    // Under PASSTHROUGH, JWT is one of the L7 policies refused: no JWT check applies.
-    ...(passesTlsThrough(ctx.gateway, intent)
-      ? [...routesUnderPassthrough(intent), ...l7PoliciesUnderPassthrough(intent), ...requestLimitsUnderPassthrough(intent)]
-      : [
-        ...jwtProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
-        ...accessProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
-        ...externalAuthProblems(intent, {
-          bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined, provider: ctx.externalAuthProvider,
-        }),
-      ]),
+    ...streamsInTheMesh(intent, ctx.bindToMesh),
+    ...requestLimitsOnStreams(intent),
+    ...jwtProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
+    ...accessProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
+    ...externalAuthProblems(intent, {
+      bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined, provider: ctx.externalAuthProvider,
+    }),
   ];
 }
 
@@ -113,15 +110,11 @@ function tlsOnExistingGateway(intent: ExposureIntent, gateway: IstioGatewayConfi
 
 /**
  * A server's client CA is where Istio reads it: the credential's own `ca.crt`, or the Secret
- * `<credentialName>-cacert` beside it (in the gateway's namespace). Under PASSTHROUGH the
- * backend terminates TLS: the gateway sees no client certificate.
+ * `<credentialName>-cacert` beside it (in the gateway's namespace).
  */
 function clientCertificateProblems(intent: ExposureIntent, gateway: IstioGatewayConfig): Problem[] {
   const client = intent.tls?.clientCertificates;
   if (client === undefined || gateway.kind !== 'create') return [];
-  if (gateway.tlsMode === 'PASSTHROUGH') {
-    return [{ field: 'tls.clientCertificates', message: 'with tlsMode PASSTHROUGH the backend terminates TLS, so the gateway sees no client certificate; remove clientCertificates or use SIMPLE' }];
-  }
   const secret = intent.tls!.secretName;
   const names = [secret, `${secret}-cacert`];
   return client.ca.kind !== 'secret' || names.includes(client.ca.name) ? [] : [{
@@ -144,41 +137,35 @@ function httpsRedirectCode(intent: ExposureIntent, gateway: IstioGatewayConfig):
   }];
 }
 
-/** PASSTHROUGH routes by host only: one catch-all route to a backend (or weighted backends). */
-function routesUnderPassthrough(intent: ExposureIntent): Problem[] {
-  const route = intent.routes[0];
-  return intent.routes.length === 1 && isCatchAll(route.match) && route.action.kind === 'forward' ? [] : [{
-    field: 'routes',
-    message: 'with tlsMode PASSTHROUGH the gateway does not decrypt, so it routes by host only: declare no routes, one backend (or weighted backends)',
-  }];
+/**
+ * The `tls` and `tcp` routes of a VirtualService bound to the mesh too would take the
+ * connections of every workload in the mesh to those ports: streams are the Gateway's only.
+ */
+function streamsInTheMesh(intent: ExposureIntent, bindToMesh: boolean): Problem[] {
+  return !bindToMesh ? [] : intent.streams.map((s) => ({
+    field: s.field,
+    message: 'a VirtualService bound to the mesh would route every mesh workload\'s connections to this port; remove bindToMesh, or declare the stream in an exposure of its own',
+  }));
 }
-
-/** The L7 policies a route may carry, as the intent holds them and as they are declared. */
-const L7_POLICIES: readonly (readonly [keyof RouteIntent, RoutePolicy])[] = [
-  ['timeoutMs', 'timeout'], ['retries', 'retries'], ['rewrite', 'rewrite'], ['requestHeaders', 'requestHeaders'],
-  ['responseHeaders', 'responseHeaders'], ['mirror', 'mirror'], ['fault', 'fault'], ['cors', 'cors'], ['auth', 'auth'],
-  // An AuthorizationPolicy scoped by host needs HTTP: under PASSTHROUGH the gateway sees TLS only.
-  ['access', 'access'],
-];
 
 /**
- * Envoy's TCP proxy opens connections and counts their failures (consecutive errors), but carries
- * no requests: limits of requests cannot apply.
+ * A DestinationRule is per Service: one that only the streams reach is proxied as TCP, where
+ * Envoy opens connections and counts their failures (consecutive errors) but carries no requests,
+ * so limits of requests would be written and never apply.
  */
-function requestLimitsUnderPassthrough(intent: ExposureIntent): Problem[] {
+function requestLimitsOnStreams(intent: ExposureIntent): Problem[] {
   const c = intent.circuitBreaker;
   const fields = [c?.maxPendingRequests === undefined ? [] : ['maxPendingRequests'], c?.maxRequests === undefined ? [] : ['maxRequests']].flat();
-  return fields.length === 0 ? [] : [{
+  if (fields.length === 0) return [];
+  const service = (b: BackendIntent) => `${b.namespace ?? intent.namespace ?? ''}/${b.name}`;
+  const http = new Set(intent.routes.flatMap((r) => [
+    ...(r.action.kind === 'forward' ? r.action.backends.map((b) => service(b.backend)) : []),
+    ...(r.mirror ? [service(r.mirror.backend)] : []),
+  ]));
+  const tcpOnly = [...new Set(intent.streams.map((s) => service(s.backend)).filter((s) => !http.has(s)))];
+  return tcpOnly.length === 0 ? [] : [{
     field: 'circuitBreaker',
-    message: `with tlsMode PASSTHROUGH the gateway proxies TCP and sees no requests: ${fields.join(' and ')} cannot apply; `
+    message: `Service "${tcpOnly[0].replace(/^\//, '')}" is reached by streams only, which the gateway proxies as TCP without requests: ${fields.join(' and ')} cannot apply to it; `
       + 'maxConnections and the ejection do (failed connections count as errors)',
   }];
-}
-
-/** Each L7 policy declared (once per field: routes inherit the exposure's), in declaration order. */
-function l7PoliciesUnderPassthrough(intent: ExposureIntent): Problem[] {
-  const fields = intent.routes.flatMap((route) => L7_POLICIES
-    .filter(([key]) => route[key] !== undefined)
-    .map(([, policy]) => route.sources[policy] ?? route.field));
-  return [...new Set(fields)].map((field) => ({ field, message: 'with tlsMode PASSTHROUGH the gateway sees no HTTP: L7 policies cannot apply' }));
 }

@@ -1,10 +1,9 @@
 import { BOOLEAN, object, optional, required, STRING, STRING_RECORD } from '../../core/runtime-shape';
 import { dnsLabelProblem, problemsOf } from '../../core/validators';
-import { ExposureIntent } from '../../intent/model';
 import { optionProblems, requiredOptionsProblem } from '../shared/option-shapes';
 
 /** How the Istio Gateway terminates TLS. */
-export type IstioTlsMode = 'SIMPLE' | 'PASSTHROUGH';
+export type IstioTlsMode = 'SIMPLE';
 
 /** Options for `IstioGateway.create`. */
 export interface IstioGatewayCreateOptions {
@@ -23,10 +22,11 @@ export interface IstioGatewayCreateOptions {
    */
   readonly namespace?: string;
   /**
-   * SIMPLE terminates TLS (with the declaration's `clientCertificates`, MUTUAL or
-   * OPTIONAL_MUTUAL); PASSTHROUGH forwards the TLS stream by SNI to one backend (no L7 features).
+   * SIMPLE terminates TLS, the only mode: client certificates are declared on the TLS
+   * (`clientCertificates`: MUTUAL or OPTIONAL_MUTUAL), TLS forwarded undecrypted by SNI with the
+   * exposure's `passthrough`.
    * @default 'SIMPLE'
-   * @example IstioGateway.create({ tlsMode: 'PASSTHROUGH' })
+   * @example IstioGateway.create({ tlsMode: 'SIMPLE' })
    */
   readonly tlsMode?: IstioTlsMode;
   /**
@@ -64,14 +64,6 @@ export type IstioGatewayConfig =
 
 /** A Gateway the library creates (internal). */
 export type IstioCreatedGatewayConfig = Extract<IstioGatewayConfig, { kind: 'create' }>;
-
-/**
- * Whether the Gateway passes the exposure's TLS stream through to the backend by SNI (a created
- * Gateway in tlsMode PASSTHROUGH, with TLS): it sees no HTTP then.
- */
-export function passesTlsThrough(gateway: IstioGatewayConfig, intent: ExposureIntent): boolean {
-  return gateway.kind === 'create' && intent.tls !== undefined && gateway.tlsMode === 'PASSTHROUGH';
-}
 
 const CREATE_OPTIONS = object('the options of IstioGateway.create', {
   selector: optional(STRING_RECORD), namespace: optional(STRING), tlsMode: optional(STRING), httpsRedirect: optional(BOOLEAN),
@@ -121,11 +113,14 @@ export class IstioGateway {
   }
 }
 
-/** MUTUAL was a mode of this option; client certificates are declared on the TLS now, for every strategy. */
+/** SIMPLE; MUTUAL and PASSTHROUGH moved into the declaration, and the errors say how to declare them. */
 function tlsModeProblem(mode: string): string | undefined {
   if (mode === 'MUTUAL') {
     return 'tlsMode "MUTUAL" is declared on the TLS now: tls: Tls.fromSecret(secret, { clientCertificates: ClientCertificates.require({ caSecret: secret }) }) '
-      + '(the CA from the Secret\'s ca.crt, as MUTUAL read it); use SIMPLE or PASSTHROUGH here';
+      + '(the CA from the Secret\'s ca.crt, as MUTUAL read it); remove tlsMode';
   }
-  return ['SIMPLE', 'PASSTHROUGH'].includes(mode) ? undefined : `tlsMode "${mode}" is not a mode; use SIMPLE or PASSTHROUGH`;
+  if (mode === 'PASSTHROUGH') {
+    return 'tlsMode "PASSTHROUGH" is declared on the exposure now: remove tlsMode and tls, and declare passthrough: [TlsPassthrough.host(host, backend)] for each host';
+  }
+  return mode === 'SIMPLE' ? undefined : `tlsMode "${mode}" is not a mode; use SIMPLE (client certificates: the TLS's clientCertificates; TLS passthrough: the exposure's passthrough)`;
 }

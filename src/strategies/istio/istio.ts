@@ -6,12 +6,12 @@ import { renderDestinationRules } from './destination-rules';
 import { renderExternalAuth } from './external-auth';
 import { gatewayServers } from './gateway-servers';
 import { renderHttpRoutes } from './http-routes';
-import { IstioGateway, IstioGatewayConfig, passesTlsThrough } from './istio-gateway';
+import { IstioGateway, IstioGatewayConfig } from './istio-gateway';
 import { IstioApiVersion, IstioNetworkingKinds, networkingKinds } from './istio-kinds';
 import { IstioStrategyOptions, MOVED_TO_CIRCUIT_BREAKER } from './istio-options';
 import { istioNaming } from './istio-values';
 import { renderJwt } from './jwt';
-import { passthroughRoutes } from './passthrough-routes';
+import { streamRoutes, virtualServiceHosts } from './stream-routes';
 import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
 import type * as istioNetworking from '../../../imports/istio-networking.istio.io';
 import type * as istioSecurity from '../../../imports/istio-security.istio.io';
@@ -49,7 +49,8 @@ export interface IstioResources {
 }
 
 /**
- * istio: a Gateway (ports, TLS) and a VirtualService bound to it carrying all L7 routing, plus a
+ * istio: a Gateway (ports, TLS, passthrough and TCP servers) and a VirtualService bound to it
+ * carrying all L7 routing and the `tls`/`tcp` routes of the streams, plus a
  * DestinationRule per backend Service with subsets or traffic policy, RequestAuthentication +
  * AuthorizationPolicy for JWT, an AuthorizationPolicy for client IP lists, a CUSTOM one for external authentication, and a cert-manager Certificate for `Tls.certManager`.
  */
@@ -96,14 +97,14 @@ export class IstioRenderer implements StrategyRenderer {
     const backendServices = provisionBackendServices(intent.backends);
     const naming = istioNaming(this.options.clusterDomain);
     const placement = this.gatewayPlacement(intent);
-    const hosts = intent.hosts.length > 0 ? [...intent.hosts] : ['*'];
-    const { gateway, certificate } = this.renderGateway(scope, intent, kinds, placement.namespace, hosts);
+    const { gateway, certificate } = this.renderGateway(scope, intent, kinds, placement.namespace);
     const virtualService = new kinds.VirtualService(scope, 'VirtualService', {
       metadata: { name: intent.name },
       spec: {
-        hosts,
+        hosts: virtualServiceHosts(intent),
         gateways: this.options.bindToMesh ? [placement.ref, 'mesh'] : [placement.ref],
-        ...(passesTlsThrough(this.gateway, intent) ? { tls: passthroughRoutes(intent, naming) } : { http: renderHttpRoutes(intent, naming) }),
+        http: intent.routes.length === 0 ? undefined : renderHttpRoutes(intent, naming),
+        ...streamRoutes(intent, naming),
       },
     });
     const destinationRules = renderDestinationRules(scope, intent, naming, kinds.DestinationRule, this.options.trafficPolicy);
@@ -123,8 +124,8 @@ export class IstioRenderer implements StrategyRenderer {
   }
 
   /** A created Gateway for the hosts, and the Certificate of its credential (cert-manager issues it where Istio reads it). */
-  private renderGateway(scope: Construct, intent: ExposureIntent, kinds: IstioNetworkingKinds, namespace: string | undefined,
-    hosts: string[]): Pick<IstioResources, 'gateway' | 'certificate'> {
+  private renderGateway(scope: Construct, intent: ExposureIntent, kinds: IstioNetworkingKinds,
+    namespace: string | undefined): Pick<IstioResources, 'gateway' | 'certificate'> {
     const gw = this.gateway;
     if (gw.kind === 'existing') {
       if (intent.tls !== undefined) throw checkLetThrough('TLS on an existing Gateway');
@@ -132,7 +133,7 @@ export class IstioRenderer implements StrategyRenderer {
     }
     const gateway = new kinds.Gateway(scope, 'Gateway', {
       metadata: { name: intent.name, namespace },
-      spec: { selector: { ...gw.selector }, servers: gatewayServers(gw, intent.tls, hosts) },
+      spec: { selector: { ...gw.selector }, servers: gatewayServers(gw, intent) },
     });
     return { gateway, certificate: intent.tls?.certManager ? certificateFor(scope, intent, namespace) : undefined };
   }

@@ -5,7 +5,7 @@ import type * as k8s from '../../../imports/k8s';
 import { Problem } from '../../core/errors';
 import { NUMBER, object, optional, STRING, STRING_RECORD } from '../../core/runtime-shape';
 import { portProblem, problemsOf } from '../../core/validators';
-import { ExposureIntent } from '../../intent/model';
+import { BackendIntent, backendField, ExposureIntent, tcpStreams } from '../../intent/model';
 import { StrategyRenderer } from '../contract';
 import { kube } from '../shared/kube';
 import { optionProblems } from '../shared/option-shapes';
@@ -105,15 +105,64 @@ export class ServiceRenderer implements StrategyRenderer {
   }
 
   /**
-   * The capability row says the rest (one catch-all route to one backend whose pods are known):
-   * a front whose workload compares client addresses cannot let nodes replace them.
+   * The capability row says the rest (at most one catch-all route to one backend whose pods are
+   * known, and TCP ports): a front whose workload compares client addresses cannot let nodes
+   * replace them; one Service selects the pods of one backend, on distinct ports.
    */
   public check(intent: ExposureIntent): Problem[] {
-    return intent.preserveClientAddress && this.options.externalTrafficPolicy === 'Cluster' ? [{
-      field: 'exposedVia',
-      message: 'externalTrafficPolicy "Cluster" lets nodes replace the client\'s address with their own, and the access lists behind it compare it; '
-        + 'use "Local" or leave it unset',
-    }] : [];
+    return [
+      ...(intent.preserveClientAddress && this.options.externalTrafficPolicy === 'Cluster' ? [{
+        field: 'exposedVia',
+        message: 'externalTrafficPolicy "Cluster" lets nodes replace the client\'s address with their own, and the access lists behind it compare it; '
+          + 'use "Local" or leave it unset',
+      }] : []),
+      ...this.portProblems(intent),
+    ];
+  }
+
+  /** The Service's ports, each with the field that declared it: the route's first, then the TCP ports. */
+  private ports(intent: ExposureIntent): { field: string; port: number; backend: BackendIntent; protocol: string }[] {
+    const route = intent.routes[0];
+    const forward = route?.action.kind === 'forward' && route.action.backends.length === 1 ? route.action.backends[0].backend : undefined;
+    return [
+      ...(forward ? [{
+        field: backendField(intent, forward), port: this.options.port ?? forward.port, backend: forward, protocol: forward.protocol,
+      }] : []),
+      ...tcpStreams(intent).map((s) => ({ field: s.field, port: s.port, backend: s.backend, protocol: `tcp-${s.port}` })),
+    ];
+  }
+
+  private portProblems(intent: ExposureIntent): Problem[] {
+    if (intent.streams.length === 0) return [];
+    const ports = this.ports(intent);
+    const problems: Problem[] = [];
+    const first = ports[0];
+    const pods = (b: BackendIntent) => `${b.namespace ?? ''}/${b.name}`;
+    for (const p of ports.slice(1)) {
+      if (pods(p.backend) !== pods(first.backend) || p.backend.subset !== undefined) {
+        problems.push({
+          field: `${p.field}.backend`,
+          message: `a ${this.name} Service selects the pods of one backend, and ${first.field} is "${first.backend.name}"; `
+          + 'declare this port in an exposure of its own, or send it to the same backend',
+        });
+      } else if (p.port === first.port) {
+        problems.push({ field: `${p.field}.port`, message: `${p.port} is the Service port of ${first.field} already; use another port` });
+      }
+    }
+    if (intent.routes.length === 0 && this.options.port !== undefined) {
+      problems.push({ field: 'strategy', message: 'port is the Service port of the HTTP route, and the exposure declares none (each TcpPort names its own port); remove port' });
+    }
+    if (this.options.nodePort !== undefined && ports.length > 1) {
+      problems.push({ field: 'strategy', message: `nodePort names one port, and the Service has ${ports.length}; remove nodePort (Kubernetes allocates one per port)` });
+    }
+    if (intent.routes[0]?.access?.allow !== undefined) {
+      problems.push({
+        field: intent.routes[0].sources.access!,
+        message: 'loadBalancerSourceRanges would restrict every port of the Service, the TCP ports too; '
+        + 'declare the TCP ports in an exposure of their own',
+      });
+    }
+    return problems;
   }
 
   /** A Service of its own: nothing shared. */
@@ -122,13 +171,13 @@ export class ServiceRenderer implements StrategyRenderer {
   }
 
   public render(scope: Construct, intent: ExposureIntent): ServiceResources {
-    // The capability check left one catch-all route forwarding to one backend whose pods are known.
+    // The checks left at most one catch-all route forwarding to one backend, and TCP ports to the same pods.
     const route = intent.routes[0];
-    if (route.action.kind !== 'forward' || route.action.backends.length !== 1) {
+    if (route !== undefined && (route.action.kind !== 'forward' || route.action.backends.length !== 1)) {
       throw new Error(`${this.name}: the capability check let a route through that is not a single forward`);
     }
-    const backend = route.action.backends[0].backend;
-    const podLabels = backend.podLabels!;
+    const ports = this.ports(intent);
+    const podLabels = ports[0].backend.podLabels!;
     const options = this.options;
     const annotations = options.annotations === undefined ? undefined : sortedRecord(options.annotations);
     const { IntOrString, KubeService } = kube();
@@ -138,22 +187,22 @@ export class ServiceRenderer implements StrategyRenderer {
         type: this.name === 'nodePort' ? 'NodePort' : 'LoadBalancer',
         // Read at synth: a Service's selector may still change after this declaration.
         selector: Lazy.any({ produce: () => sortedRecord(podLabels()) }),
-        ports: [{
-          name: backend.protocol,
+        ports: ports.map(({ port, backend, protocol }) => ({
+          name: protocol,
           // Lets load balancers and meshes speak HTTP/2 cleartext to gRPC pods.
-          appProtocol: backend.protocol === 'grpc' ? 'kubernetes.io/h2c' : undefined,
+          appProtocol: protocol === 'grpc' ? 'kubernetes.io/h2c' : undefined,
           protocol: 'TCP',
-          port: options.port ?? backend.port,
+          port,
           targetPort: IntOrString.fromNumber(backend.targetPort ?? backend.port),
           nodePort: options.nodePort,
-        }],
+        })),
         // The capability row refuses deny lists and a nodePort's allow list: what is left is an allow list of a LoadBalancer.
-        loadBalancerSourceRanges: route.access?.allow === undefined ? undefined : [...route.access.allow],
+        loadBalancerSourceRanges: route?.access?.allow === undefined ? undefined : [...route.access.allow],
         loadBalancerClass: options.loadBalancerClass,
         // The client's source address reaches the pods only from a node that runs one of them.
         externalTrafficPolicy: options.externalTrafficPolicy ?? (intent.preserveClientAddress ? 'Local' : undefined),
         // The capability row lets client IP affinity through alone: kube-proxy's own, for 3 hours (its default) after the last connection.
-        sessionAffinity: route.affinity === undefined ? undefined : 'ClientIP',
+        sessionAffinity: route?.affinity === undefined ? undefined : 'ClientIP',
       },
     });
     return { service };
