@@ -210,7 +210,7 @@ class IntentBuilder {
     return intent;
   }
 
-  /** A route is gRPC when declared so, or when all its backends speak gRPC; never a mix. */
+  /** A route is gRPC when declared so, or when all its backends speak gRPC; never a mix. h2c backends are HTTP backends. */
   private protocol(route: RouteProps, field: string, action: ForwardIntent | RedirectIntent | undefined): 'http' | 'grpc' {
     if (route.protocol !== undefined && route.protocol !== 'http' && route.protocol !== 'grpc') {
       this.problems.add(`${field}.protocol`, `"${route.protocol}" is not a protocol; use "http" or "grpc"`);
@@ -222,6 +222,9 @@ class IntentBuilder {
       this.problems.add(field, 'mixes gRPC and HTTP backends; a route speaks one protocol');
     } else if (route.protocol === 'http' && grpc > 0) {
       this.problems.add(`${field}.protocol`, 'is "http" but the backends speak gRPC; remove protocol or make them agree');
+    } else if (route.protocol === 'grpc' && backends.some((b) => b.protocol === 'h2c')) {
+      // h2c backends speak HTTP/2 that is not gRPC: their routes are HTTP routes.
+      this.problems.add(`${field}.protocol`, 'is "grpc" but the backends are declared "h2c" (HTTP/2 that is not gRPC); declare them "grpc" or remove protocol');
     }
     const protocol = route.protocol ?? (backends.length > 0 && grpc === backends.length ? 'grpc' : 'http');
     if (protocol === 'grpc' && action?.kind === 'redirect') this.problems.add(`${field}.redirect`, 'gRPC clients do not follow redirects; forward the route');

@@ -1,7 +1,10 @@
 import { Capabilities, every, StrategyCapabilities } from '../../intent/capabilities';
 
-/** A Service routes L4 connections to one backend's pods: nothing else (gRPC is just TCP to it). */
-const SERVICE: Capabilities = { ...every('none'), grpc: 'native' };
+/**
+ * A Service routes L4 connections to one backend's pods: nothing else (gRPC and h2c are just TCP
+ * to it; its port's `appProtocol: kubernetes.io/h2c` tells load balancers and meshes which HTTP).
+ */
+const SERVICE: Capabilities = { ...every('none'), 'grpc': 'native', 'h2c': 'native' };
 
 /**
  * A LoadBalancer also restricts its clients (`loadBalancerSourceRanges`, enforced by the cloud's

@@ -139,9 +139,10 @@ export class ServiceRenderer implements StrategyRenderer {
         // Read at synth: a Service's selector may still change after this declaration.
         selector: Lazy.any({ produce: () => sortedRecord(podLabels()) }),
         ports: [{
-          name: backend.protocol,
-          // Lets load balancers and meshes speak HTTP/2 cleartext to gRPC pods.
-          appProtocol: backend.protocol === 'grpc' ? 'kubernetes.io/h2c' : undefined,
+          // Istio's protocol name: http2 for h2c.
+          name: backend.protocol === 'h2c' ? 'http2' : backend.protocol,
+          // Lets load balancers and meshes speak HTTP/2 cleartext to gRPC and h2c pods.
+          appProtocol: backend.protocol === 'http' ? undefined : 'kubernetes.io/h2c',
           protocol: 'TCP',
           port: options.port ?? backend.port,
           targetPort: IntOrString.fromNumber(backend.targetPort ?? backend.port),
