@@ -19,5 +19,5 @@ export const ISTIO_ROW: StrategyCapabilities = {
   strategy: 'istio',
   capabilities: ISTIO,
   notes: 'Istio `networking.istio.io/v1` Gateway + VirtualService (+ DestinationRule for subsets and traffic policy); JWT through `security.istio.io/v1` RequestAuthentication + AuthorizationPolicy; '
-    + 'the HTTPS redirect is the Gateway\'s `tls.httpsRedirect` (301 only); client IP lists through an AuthorizationPolicy (DENY, `remoteIpBlocks`) on the gateway workload; cert-manager through a `Certificate` in the gateway namespace.',
+    + 'the HTTPS redirect is the Gateway\'s `tls.httpsRedirect` (301 only); h2c backends as the DestinationRule\'s port-level `h2UpgradePolicy: UPGRADE`; client IP lists through an AuthorizationPolicy (DENY, `remoteIpBlocks`) on the gateway workload; cert-manager through a `Certificate` in the gateway namespace.',
 };
