@@ -4,7 +4,7 @@ import { Capabilities, every, StrategyCapabilities } from '../../intent/capabili
  * A Service routes L4 connections to one backend's pods: nothing else (gRPC and h2c are just TCP
  * to it; its port's `appProtocol: kubernetes.io/h2c` tells load balancers and meshes which HTTP).
  */
-const SERVICE: Capabilities = { ...every('none'), 'grpc': 'native', 'h2c': 'native' };
+const SERVICE: Capabilities = { ...every('none'), grpc: 'native', h2c: 'native' };
 
 /**
  * A LoadBalancer also restricts its clients (`loadBalancerSourceRanges`, enforced by the cloud's
