@@ -33,7 +33,8 @@ const STRATEGIES: Record<string, () => ExposureStrategy> = {
 };
 
 /** A backend by kind: built inside the chart, where the Deployment lives. */
-type BackendKind = 'deployment' | 'api' | 'api-v2' | 'qa-shadow' | 'grpc' | 'tls-secret' | 'tls-config-map' | 'tls-unverified' | 'grpc-tls';
+type BackendKind = 'deployment' | 'api' | 'api-v2' | 'qa-shadow' | 'grpc' | 'tls-secret' | 'tls-config-map' | 'tls-unverified' | 'grpc-tls'
+  | 'h2c' | 'deployment-h2c';
 const backendOf = (kind: BackendKind, dep: kplus.Deployment): Backend => ({
   'deployment': () => Backend.fromDeployment(dep),
   'api': () => Backend.fromName('api', 8080),
@@ -44,12 +45,16 @@ const backendOf = (kind: BackendKind, dep: kplus.Deployment): Backend => ({
   'tls-config-map': () => Backend.fromName('ledger', 8443, { tls: BackendTls.fromConfigMap('ledger-ca', { serverName: 'ledger.shop.internal' }) }),
   'tls-unverified': () => Backend.fromName('legacy', 8443, { tls: BackendTls.unverified() }),
   'grpc-tls': () => Backend.fromName('inventory', 9443, { protocol: 'grpc', tls: BackendTls.systemCertificates({ serverName: 'inventory.shop.internal' }) }),
+  'h2c': () => Backend.fromName('stream', 8080, { protocol: 'h2c' }),
+  'deployment-h2c': () => Backend.fromDeployment(dep, { protocol: 'h2c' }),
 }[kind])();
 
-// Backends with TLS one time in ten: each strategy refuses some of the CA sources.
+// Backends with TLS one time in ten: each strategy refuses some of the CA sources. h2c backends
+// one time in ten: by name (refused by Gateway API) or a Deployment (its created Service says h2c).
 const backendKind = fc.oneof(
-  { weight: 9, arbitrary: fc.constantFrom<BackendKind>('deployment', 'deployment', 'api', 'api-v2', 'qa-shadow', 'grpc') },
+  { weight: 8, arbitrary: fc.constantFrom<BackendKind>('deployment', 'deployment', 'api', 'api-v2', 'qa-shadow', 'grpc') },
   { weight: 1, arbitrary: fc.constantFrom<BackendKind>('tls-secret', 'tls-config-map', 'tls-unverified', 'grpc-tls') },
+  { weight: 1, arbitrary: fc.constantFrom<BackendKind>('h2c', 'deployment-h2c') },
 );
 /** `arb` in `percent` of the cases, undefined otherwise. */
 const sometimes = <T>(arb: fc.Arbitrary<T>, percent: number): fc.Arbitrary<T | undefined> =>
@@ -299,6 +304,7 @@ describe('random invalid declarations', () => {
         port: fc.integer({ min: -10, max: 70000 }),
         weight: fc.integer({ min: -3, max: 3 }),
         header: anything,
+        protocol: fc.oneof(anything, fc.constantFrom('h2c', 'H2C', 'http2', 'grpc')),
         origin: anything,
         ms: fc.integer({ min: 0, max: 5000 }),
         attempts: fc.integer({ min: -2, max: 200 }),
@@ -338,6 +344,7 @@ describe('random invalid declarations', () => {
               { match: { path: PathMatch.prefix('/tls') }, backend: Backend.fromName('tls', 8443, { tls: BackendTls.fromSecret(x.secret, { serverName: x.host }) }) },
               { match: { path: PathMatch.prefix('/tls-cm') }, backend: Backend.fromName('tls-cm', 8443, { tls: BackendTls.fromConfigMap(x.secret, { serverName: x.header }) }) },
               { match: { path: PathMatch.prefix('/tls-none') }, backend: Backend.fromName('tls-none', 8443, { tls: BackendTls.unverified({ serverName: x.origin }) }) },
+              { match: { path: PathMatch.prefix('/h2c') }, backend: Backend.fromName('h2c', 8080, { protocol: x.protocol as 'h2c', tls: x.code % 2 === 0 ? BackendTls.unverified() : undefined }) },
             ],
             timeout: Duration.millis(x.ms),
             idleTimeout: Duration.millis(x.ms),

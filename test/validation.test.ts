@@ -573,6 +573,8 @@ describe('TLS passthrough and TCP ports: values', () => {
       ['passthrough[0].host: "a.example.com" is in hosts, whose TLS the routes terminate on port 443; a hostname is either terminated or passed through']],
     ['a gRPC backend of a stream', { tcp: [TcpPort.of(9090, Backend.fromName('api', 9090, { protocol: 'grpc' }))] },
       ['tcp[0].backend: is declared with protocol "grpc", and a stream is forwarded as bytes without HTTP routing; remove protocol']],
+    ['an h2c backend of a passthrough', { passthrough: [TlsPassthrough.host('db.example.com', Backend.fromName('api', 8080, { protocol: 'h2c' }))] },
+      ['passthrough[0].backend: is declared with protocol "h2c", and a stream is forwarded as bytes without HTTP routing; remove protocol']],
     ['hosts, tls and policies without HTTP routes', {
       hosts: ['a.example.com'], tls: Tls.fromSecret('a'), timeout: Duration.seconds(5), access: AccessPolicy.denyFrom(['10.0.0.0/8']), tcp: [TcpPort.of(5432, db())],
     }, [

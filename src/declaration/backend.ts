@@ -18,14 +18,20 @@ export interface BackendSubset {
   readonly labels: Record<string, string>;
 }
 
-/** The application protocol a backend speaks. */
-export type BackendProtocol = 'http' | 'grpc';
+/**
+ * The application protocol a backend speaks: `http` (HTTP/1.1), `grpc`, or `h2c` (HTTP/2 without
+ * TLS, by prior knowledge, for backends that speak nothing else).
+ */
+export type BackendProtocol = 'http' | 'grpc' | 'h2c';
 
 /** Options shared by every `Backend` factory. */
 export interface BackendProtocolOptions {
   /**
    * The application protocol: `grpc` makes the routes to this backend gRPC routes (GRPCRoute on
    * Gateway API, `backend-protocol: GRPC` on ingress-nginx, `grpc-` port names on created Services).
+   * `h2c` keeps them HTTP routes and speaks HTTP/2 without TLS to the backend (a DestinationRule's
+   * `h2UpgradePolicy: UPGRADE` on Istio, `appProtocol: kubernetes.io/h2c` on created Services);
+   * it takes no `tls`: HTTP/2 over TLS is `http` with `tls`, as the proxy negotiates it.
    * @default 'http'
    * @example Backend.fromName('catalog', 9090, { protocol: 'grpc' })
    */

@@ -44,7 +44,7 @@ function resolveService({ service, options }: Extract<BackendSpec, { origin: 'se
   if (!ports.includes(port)) {
     return { problems: [`Service "${service.name}" has no port ${port}; its ports are ${ports.join(', ') || '(none)'}`] };
   }
-  const problems = [...subsetProblems(options.subset), ...protocolProblems(options.protocol), ...tlsProblems(options.tls)];
+  const problems = [...subsetProblems(options.subset), ...protocolProblems(options.protocol, options.tls), ...tlsProblems(options.tls)];
   if (problems.length > 0) return { problems };
   const namespace = service.metadata.namespace;
   return {
@@ -71,7 +71,7 @@ function resolveDeployment({ deployment, options }: Extract<BackendSpec, { origi
     return { problems: [`Deployment "${deployment.name}" has ${containerPorts.length === 0 ? 'no container ports' : `container ports ${containerPorts.join(', ')}`}; pass { port }`] };
   }
   const targetPort = options.targetPort ?? port;
-  const problems = [...problemsOf(portProblem(port), portProblem(targetPort, 'targetPort')), ...protocolProblems(options.protocol), ...tlsProblems(options.tls)];
+  const problems = [...problemsOf(portProblem(port), portProblem(targetPort, 'targetPort')), ...protocolProblems(options.protocol, options.tls), ...tlsProblems(options.tls)];
   if (problems.length === 0 && containerPorts.length > 0 && !containerPorts.includes(targetPort)) {
     problems.push(`Deployment "${deployment.name}" has no container port ${targetPort}; its container ports are ${containerPorts.join(', ')} (set targetPort to one of them)`);
   }
@@ -101,7 +101,7 @@ function resolveName({ name, port, options }: Extract<BackendSpec, { origin: 'na
     portProblem(port),
     namespace === undefined ? undefined : dnsLabelProblem(namespace, 'namespace'),
   );
-  problems.push(...subsetProblems(options.subset), ...protocolProblems(options.protocol), ...tlsProblems(options.tls));
+  problems.push(...subsetProblems(options.subset), ...protocolProblems(options.protocol, options.tls), ...tlsProblems(options.tls));
   if (problems.length > 0) return { problems };
   return {
     problems: [],
@@ -179,8 +179,14 @@ function isDeploymentLike(value: unknown): boolean {
     && value.containers.every((c) => isPlainObject(c) && Array.isArray(c.ports) && c.ports.every((p) => isPlainObject(p) && isPort(p.number)));
 }
 
-function protocolProblems(protocol: string | undefined): string[] {
-  return protocol === undefined || protocol === 'http' || protocol === 'grpc' ? [] : [`protocol "${protocol}" is not a protocol; use "http" or "grpc"`];
+function protocolProblems(protocol: string | undefined, tls: BackendTls | undefined): string[] {
+  if (protocol !== undefined && protocol !== 'http' && protocol !== 'grpc' && protocol !== 'h2c') {
+    return [`protocol "${protocol}" is not a protocol; use "http", "grpc" or "h2c"`];
+  }
+  // h2c is HTTP/2 in clear text: over TLS, HTTP/2 is what the proxy and the backend negotiate (ALPN).
+  return protocol === 'h2c' && tls !== undefined
+    ? ['protocol "h2c" is HTTP/2 without TLS, and tls is declared; for HTTP over TLS declare protocol "http" (HTTP/2 is then negotiated where the proxy offers it)']
+    : [];
 }
 
 /** The problems of a BackendTls, each under `tls`. */

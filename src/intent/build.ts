@@ -155,10 +155,12 @@ class IntentBuilder {
     return streams;
   }
 
-  /** A stream's backend: any Service port; a stream is bytes, so no gRPC routing applies to it. */
+  /** A stream's backend: any Service port; a stream is bytes, so no gRPC or HTTP/2 applies to it. */
   private streamBackend(backend: Backend, field: string): BackendIntent | undefined {
     const intent = this.backend(backend, field);
-    if (intent?.protocol === 'grpc') this.problems.add(field, 'is declared with protocol "grpc", and a stream is forwarded as bytes without HTTP routing; remove protocol');
+    if (intent !== undefined && intent.protocol !== 'http') {
+      this.problems.add(field, `is declared with protocol "${intent.protocol}", and a stream is forwarded as bytes without HTTP routing; remove protocol`);
+    }
     return intent;
   }
 
@@ -315,7 +317,7 @@ class IntentBuilder {
     return intent;
   }
 
-  /** A route is gRPC when declared so, or when all its backends speak gRPC; never a mix. */
+  /** A route is gRPC when declared so, or when all its backends speak gRPC; never a mix. h2c backends are HTTP backends. */
   private protocol(route: RouteProps, field: string, action: ForwardIntent | RedirectIntent | undefined): 'http' | 'grpc' {
     if (route.protocol !== undefined && route.protocol !== 'http' && route.protocol !== 'grpc') {
       this.problems.add(`${field}.protocol`, `"${route.protocol}" is not a protocol; use "http" or "grpc"`);
@@ -327,6 +329,9 @@ class IntentBuilder {
       this.problems.add(field, 'mixes gRPC and HTTP backends; a route speaks one protocol');
     } else if (route.protocol === 'http' && grpc > 0) {
       this.problems.add(`${field}.protocol`, 'is "http" but the backends speak gRPC; remove protocol or make them agree');
+    } else if (route.protocol === 'grpc' && backends.some((b) => b.protocol === 'h2c')) {
+      // h2c backends speak HTTP/2 that is not gRPC: their routes are HTTP routes.
+      this.problems.add(`${field}.protocol`, 'is "grpc" but the backends are declared "h2c" (HTTP/2 that is not gRPC); declare them "grpc" or remove protocol');
     }
     const protocol = route.protocol ?? (backends.length > 0 && grpc === backends.length ? 'grpc' : 'http');
     if (protocol === 'grpc' && action?.kind === 'redirect') this.problems.add(`${field}.redirect`, 'gRPC clients do not follow redirects; forward the route');

@@ -61,6 +61,8 @@ export const FEATURES = {
   'subsets': 'Version subsets of a backend (`subset`)',
   /** Declared by a route of `protocol: 'grpc'`, or whose backends are. */
   'grpc': 'gRPC routes (`protocol: \'grpc\'`)',
+  /** Declared by a backend of `protocol: 'h2c'`: HTTP/2 without TLS (prior knowledge) to it, its routes HTTP routes. */
+  'h2c': 'HTTP/2 cleartext to the backend (`protocol: \'h2c\'`)',
   /** Declared by a backend's `tls` that verifies the certificate (`BackendTls.fromSecret`, `.fromConfigMap`, `.systemCertificates`). */
   'backend-tls': 'TLS to the backend, verified (`BackendTls`)',
   /** Declared by a backend's `tls: BackendTls.unverified()`: encrypted, the certificate not verified. */

@@ -70,6 +70,7 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
     if (backend.origin === 'name') add('backend-by-name', field);
     if (backend.namespace !== intent.namespace) add('cross-namespace-backend', field);
     if (backend.subset !== undefined) add('subsets', field);
+    if (backend.protocol === 'h2c') add('h2c', field);
     if (backend.tls !== undefined) add(backend.tls.ca === undefined ? 'backend-tls-unverified' : 'backend-tls', field);
   }
   return [...found.values()];

@@ -170,8 +170,8 @@ export interface BackendIntent {
   readonly deployment?: DeploymentOfBackend;
   /** A version subset of the pods (Istio DestinationRule subset). */
   readonly subset?: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
-  /** The application protocol. */
-  readonly protocol: 'http' | 'grpc';
+  /** The application protocol: HTTP/1.1, gRPC, or HTTP/2 without TLS by prior knowledge (`h2c`). */
+  readonly protocol: 'http' | 'grpc' | 'h2c';
   /** TLS to the backend; unset: plain text. */
   readonly tls?: BackendTlsIntent;
 }

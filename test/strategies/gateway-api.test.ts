@@ -470,7 +470,7 @@ describe('gRPC routes', () => {
     ['a gRPC redirect', { routes: [{ protocol: 'grpc', redirect: { scheme: 'https' } }] },
       'ExposedService test/public: routes[0].redirect: gRPC clients do not follow redirects; forward the route'],
     ['an unknown protocol', { backend: Backend.fromName('b', 80, { protocol: 'h3' as any }) },
-      'ExposedService test/public: backend: protocol "h3" is not a protocol; use "http" or "grpc"'],
+      'ExposedService test/public: backend: protocol "h3" is not a protocol; use "http", "grpc" or "h2c"'],
   ] as [string, Partial<ExposedServiceProps>, string][])('%s is an error', (_name, props, message) => {
     expect(() => new ExposedService(testChart(), 'public', { strategy: ExposureStrategy.gatewayApi(CLASS), ...props })).toThrow(message);
   });

@@ -5,6 +5,9 @@ const API_GATEWAY_NGINX: Capabilities = {
   ...every('native'),
   'subsets': 'none',
   'grpc': 'none',
+  // proxy_pass speaks HTTP/1.x to backends in nginx 1.28 (proxy_http_version 2 is mainline 1.29.4+),
+  // and grpc_pass speaks gRPC only. Kong (3.9, OpenResty) has no such service protocol either.
+  'h2c': 'none',
   'cross-namespace-secret': 'none',
   'fault': 'none',
   'auth-jwt': 'none',

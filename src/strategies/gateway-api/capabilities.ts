@@ -18,6 +18,9 @@ const GATEWAY_API: Capabilities = {
   'backend-by-name': 'native',
   'cross-namespace-backend': 'native',
   'grpc': 'native',
+  // GEP-1911: the Service port's appProtocol kubernetes.io/h2c, on the Services the library creates;
+  // a Service it does not create is refused by the checks (a route cannot declare it).
+  'h2c': 'native',
   // BackendTLSPolicy (standard since v1.4); it always verifies the certificate.
   'backend-tls': 'native',
   'timeout': 'native',

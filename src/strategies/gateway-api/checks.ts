@@ -1,6 +1,7 @@
 import { backendTlsProblems } from './backend-tls-policies';
 import { parseGrpcPath } from './grpc-path';
 import { GRPC_ROUTE_LACKS } from './grpc-route-rules';
+import { h2cBackendProblems } from './h2c-backends';
 import { crossNamespaceBackends } from './reference-grants';
 import { distinctProblems, Problem } from '../../core/errors';
 import { ExposureIntent, RouteIntent, RoutePolicy } from '../../intent/model';
@@ -26,6 +27,7 @@ export function gatewayApiProblems(intent: ExposureIntent, options: CheckedOptio
     ...intent.routes.flatMap((route) => route.protocol === 'grpc' ? grpcRouteProblems(route) : httpRouteProblems(route, options)),
     ...referenceGrantsWithoutNamespace(intent, options),
     ...backendTlsProblems(intent),
+    ...h2cBackendProblems(intent),
   ]);
 }
 

@@ -10,6 +10,8 @@ export const INGRESS_GENERIC: Capabilities = {
   'path-routing': 'native',
   'path-exact': 'native',
   'backend-by-name': 'native',
+  // The Ingress spec has no backend protocol; ingress-nginx's backend-protocol has no H2C either
+  // (HTTP, HTTPS, AUTO_HTTP, GRPC, GRPCS, FCGI): 'h2c' stays 'none' in both rows.
 };
 
 export const INGRESS_GENERIC_ROW: StrategyCapabilities = {

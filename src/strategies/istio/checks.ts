@@ -58,7 +58,8 @@ function weightsLostToRounding(route: RouteIntent): Problem[] {
 /**
  * TLS to backends in a DestinationRule: a CA from a Secret (`credentialName`) or the proxy's
  * system CAs; a ConfigMap is not something a DestinationRule reads. One TLS setting per port of a
- * Service: two subsets of one port with different TLS cannot be told apart.
+ * Service: two subsets of one port with different TLS cannot be told apart, nor with and without
+ * h2c (the port's h2UpgradePolicy).
  */
 function backendTlsProblems(intent: ExposureIntent): Problem[] {
   const problems: Problem[] = [];
@@ -79,6 +80,13 @@ function backendTlsProblems(intent: ExposureIntent): Problem[] {
         field,
         message: `port ${backend.port} of "${backend.name}" has one TLS setting in a DestinationRule; ${backendField(intent, other)} declared it with `
           + `${describeBackendTls(other.tls)}, this backend with ${describeBackendTls(backend.tls)}: declare the same tls`,
+      });
+    }
+    if (other !== undefined && (other.protocol === 'h2c') !== (backend.protocol === 'h2c')) {
+      problems.push({
+        field,
+        message: `port ${backend.port} of "${backend.name}" has one HTTP version in a DestinationRule; ${backendField(intent, other)} declared it `
+          + `"${other.protocol}", this backend "${backend.protocol}": declare the same protocol`,
       });
     }
     if (other === undefined) byPort.set(port, backend);

@@ -9,8 +9,8 @@ import { AffinityIntent, BackendIntent, BackendTlsIntent, CircuitBreakerIntent, 
 
 /**
  * One DestinationRule per backend Service (by host, in host order) that has subsets, session
- * affinity or a port with TLS to the backend, or for every backend Service with a traffic policy
- * (the Istio options' or the exposure's circuit breaker).
+ * affinity or a port with TLS to the backend or h2c, or for every backend Service with a traffic
+ * policy (the Istio options' or the exposure's circuit breaker).
  */
 export function renderDestinationRules(scope: Construct, intent: ExposureIntent, naming: IstioNaming, DestinationRule: IstioNetworkingKinds['DestinationRule'],
   policy: IstioTrafficPolicy | undefined): istioNetworking.DestinationRule[] {
@@ -25,12 +25,12 @@ export function renderDestinationRules(scope: Construct, intent: ExposureIntent,
     // The checks refuse the strategy's loadBalancer with an affinity: consistentHash is the whole loadBalancer.
     const trafficPolicy = affinity === undefined ? common
       : { ...common, loadBalancer: { consistentHash: consistentHash(affinity) } };
-    const tlsPorts = tlsPortsOf(backends);
-    if (subsets.length === 0 && trafficPolicy === undefined && tlsPorts.length === 0) continue;
+    const ports = portsOf(backends);
+    if (subsets.length === 0 && trafficPolicy === undefined && ports.length === 0) continue;
     const suffix = `${backends[0].name}${backends[0].namespace && backends[0].namespace !== intent.namespace ? `-${backends[0].namespace}` : ''}`;
     rules.push(new DestinationRule(scope, `DestinationRule-${suffix}`, {
       metadata: { name: resourceName(scope, suffix) },
-      spec: { host, subsets: subsets.length > 0 ? subsets : undefined, trafficPolicy: withTlsPorts(trafficPolicy, tlsPorts) },
+      spec: { host, subsets: subsets.length > 0 ? subsets : undefined, trafficPolicy: withPortSettings(trafficPolicy, ports) },
     }));
   }
   return rules;
@@ -95,30 +95,53 @@ function consistentHash(a: AffinityIntent): istioNetworking.DestinationRuleSpecT
   }
 }
 
-/** The ports of one host's backends with TLS, by port number (the checks made each port's TLS one). */
-function tlsPortsOf(backends: readonly BackendIntent[]): { readonly port: number; readonly tls: BackendTlsIntent }[] {
-  return [...new Map(backends.flatMap((b) => (b.tls ? [[b.port, b.tls] as const] : []))).entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([port, tls]) => ({ port, tls }));
+/** A port of one host that needs a port-level setting: TLS to it, or HTTP/2 without TLS (never both). */
+interface PortSetting {
+  readonly port: number;
+  readonly tls?: BackendTlsIntent;
+  readonly h2c: boolean;
+}
+
+/** The ports of one host's backends with TLS or h2c, by port number (the checks made each port's setting one). */
+function portsOf(backends: readonly BackendIntent[]): PortSetting[] {
+  return [...new Map(backends.flatMap((b) => (b.tls !== undefined || b.protocol === 'h2c'
+    ? [[b.port, { port: b.port, tls: b.tls, h2c: b.protocol === 'h2c' }] as const] : []))).values()]
+    .sort((a, b) => a.port - b.port);
 }
 
 /**
- * The traffic policy with one port-level setting per TLS port. Port-level settings replace the
- * destination-level ones for their port (Istio does not merge them), so each repeats them.
+ * The traffic policy with one port-level setting per TLS or h2c port. Port-level settings replace
+ * the destination-level ones for their port (Istio does not merge them), so each repeats them.
  */
-function withTlsPorts(policy: istioNetworking.DestinationRuleSpecTrafficPolicy | undefined,
-  ports: readonly { readonly port: number; readonly tls: BackendTlsIntent }[]): istioNetworking.DestinationRuleSpecTrafficPolicy | undefined {
+function withPortSettings(policy: istioNetworking.DestinationRuleSpecTrafficPolicy | undefined,
+  ports: readonly PortSetting[]): istioNetworking.DestinationRuleSpecTrafficPolicy | undefined {
   if (ports.length === 0) return policy;
   return {
     ...policy,
     // The same fields, under port-level type names (trafficPolicyOf sets no enum of connectionPool).
-    portLevelSettings: ports.map(({ port, tls }) => ({
+    portLevelSettings: ports.map(({ port, tls, h2c }) => ({
       port: { number: port },
       loadBalancer: policy?.loadBalancer,
-      connectionPool: policy?.connectionPool,
+      connectionPool: h2c ? withH2Upgrade(policy?.connectionPool) : policy?.connectionPool,
       outlierDetection: policy?.outlierDetection,
-      tls: clientTls(tls),
+      tls: tls && clientTls(tls),
     }) as istioNetworking.DestinationRuleSpecTrafficPolicyPortLevelSettings),
+  };
+}
+
+/**
+ * HTTP/2 by prior knowledge to an h2c port: `h2UpgradePolicy: UPGRADE` gives the proxy's cluster
+ * HTTP/2 options whatever the port's declared protocol, and whatever the client spoke.
+ * (`useClientProtocol` would send HTTP/1.1 requests as HTTP/1.1, which an h2c backend refuses.)
+ */
+function withH2Upgrade(pool: istioNetworking.DestinationRuleSpecTrafficPolicyConnectionPool | undefined):
+istioNetworking.DestinationRuleSpecTrafficPolicyConnectionPool {
+  return {
+    ...pool,
+    http: {
+      ...pool?.http,
+      h2UpgradePolicy: 'UPGRADE' as istioNetworking.DestinationRuleSpecTrafficPolicyConnectionPoolHttpH2UpgradePolicy,
+    },
   };
 }
 

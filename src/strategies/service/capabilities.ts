@@ -1,12 +1,14 @@
 import { Capabilities, every, StrategyCapabilities } from '../../intent/capabilities';
 
 /**
- * A Service routes L4 connections to one backend's pods: nothing else (gRPC is just TCP to it).
+ * A Service routes L4 connections to one backend's pods: nothing else (gRPC and h2c are just TCP
+ * to it; its port's `appProtocol: kubernetes.io/h2c` tells load balancers and meshes which HTTP).
  * TCP ports are Service ports; a port carrying TLS is one of them, but routing by SNI is not.
  */
 const SERVICE: Capabilities = {
   ...every('none'),
   'grpc': 'native',
+  'h2c': 'native',
   'tcp': 'native',
   // kube-proxy keeps a client address on one pod (sessionAffinity: ClientIP); it reads no cookie or header.
   'affinity-client-ip': 'native',

@@ -188,9 +188,10 @@ export class ServiceRenderer implements StrategyRenderer {
         // Read at synth: a Service's selector may still change after this declaration.
         selector: Lazy.any({ produce: () => sortedRecord(podLabels()) }),
         ports: ports.map(({ port, backend, protocol }) => ({
-          name: protocol,
-          // Lets load balancers and meshes speak HTTP/2 cleartext to gRPC pods.
-          appProtocol: protocol === 'grpc' ? 'kubernetes.io/h2c' : undefined,
+          // Istio's protocol name: http2 for h2c.
+          name: protocol === 'h2c' ? 'http2' : protocol,
+          // Lets load balancers and meshes speak HTTP/2 cleartext to gRPC and h2c pods.
+          appProtocol: protocol === 'grpc' || protocol === 'h2c' ? 'kubernetes.io/h2c' : undefined,
           protocol: 'TCP',
           port,
           targetPort: IntOrString.fromNumber(backend.targetPort ?? backend.port),
