@@ -4,6 +4,7 @@ import { Problem } from '../../core/errors';
 import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
 import { Capabilities } from '../../intent/capabilities';
 import { BackendIntent, ExposureIntent } from '../../intent/model';
+import { PodAddresses } from './pod-addresses';
 
 /** The HSTS policy both engines send with every response when the exposure has TLS (a year, subdomains). */
 export const HSTS_POLICY = 'max-age=31536000; includeSubDomains';
@@ -35,6 +36,8 @@ export interface EngineContext {
   readonly intent: ExposureIntent;
   /** Set when the gateway itself terminates TLS. */
   readonly tls?: GatewayTls;
+  /** The headless Services of the backends of routes with session affinity, by backend key. */
+  readonly podAddresses?: ReadonlyMap<string, PodAddresses>;
 }
 
 /** An engine's container and configuration for one exposure (internal). */

@@ -3,6 +3,7 @@ import { Problem } from '../../../core/errors';
 import { ExposureIntent, HeaderEditsIntent, HeaderMatchIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
 import { escapeRegex } from '../../shared/regex';
+import { podAddressProblems } from '../pod-addresses';
 
 /**
  * What the Kong engine cannot express in an intent: every problem, routes in declaration order.
@@ -22,7 +23,14 @@ export function kongProblems(intent: ExposureIntent): Problem[] {
     ...queryParamProblems(route),
     ...headerEditProblems(route.requestHeaders, route.sources.requestHeaders, true),
     ...headerEditProblems(route.responseHeaders, route.sources.responseHeaders, false),
-  ]);
+    ...cookieLifetimeProblems(route),
+  ]).concat(podAddressProblems(intent, 'kong'));
+}
+
+/** Kong's upstream sets its cookie with a path but no lifetime: a session cookie. */
+function cookieLifetimeProblems(route: RouteIntent): Problem[] {
+  return route.affinity?.kind !== 'cookie' || route.affinity.ttlSeconds === undefined ? []
+    : [{ field: `${route.sources.affinity!}.ttl`, message: 'Kong sets its affinity cookie without a lifetime (a session cookie); remove ttl, or use ingress (ingressNginx) or istio' }];
 }
 
 function redirectProblems(route: RouteIntent): Problem[] {
