@@ -2,7 +2,8 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import {
-  ApiGatewayEngine, ApiGatewayStrategyOptions, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, IstioGateway, PathMatch, SessionAffinity, Tls,
+  ApiGatewayEngine, ApiGatewayStrategyOptions, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, IstioGateway,
+  PathMatch, SessionAffinity, Tls,
 } from '../../src';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
 
@@ -189,7 +190,8 @@ describe('nodePort and loadBalancer', () => {
 
 describe('API gateway engines', () => {
   test('nginx refuses affinity: its hash over one name\'s addresses does not pin a pod', () => {
-    expect(errorOf({ strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }), backend: httpbin(), affinity: SessionAffinity.clientIp() })).toBe(
+    const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() });
+    expect(errorOf({ strategy, backend: httpbin(), affinity: SessionAffinity.clientIp() })).toBe(
       'ExposedService test/public: affinity: \'affinity-client-ip\' is not supported by apiGateway (nginx); '
       + 'supported by: nodePort, loadBalancer, ingress (ingressNginx), istio, apiGateway (kong)');
   });

@@ -1,10 +1,10 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { PodAddresses } from './pod-addresses';
 import { parseCidr } from '../../core/cidr';
 import { Problem } from '../../core/errors';
 import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
 import { Capabilities } from '../../intent/capabilities';
 import { BackendIntent, ExposureIntent } from '../../intent/model';
-import { PodAddresses } from './pod-addresses';
 
 /** The HSTS policy both engines send with every response when the exposure has TLS (a year, subdomains). */
 export const HSTS_POLICY = 'max-age=31536000; includeSubDomains';

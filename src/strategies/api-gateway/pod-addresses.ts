@@ -1,8 +1,8 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as k8s from '../../../imports/k8s';
-import { resourceName } from '../../core/naming';
 import { Problem } from '../../core/errors';
+import { resourceName } from '../../core/naming';
 import { BackendIntent, describeAffinity, ExposureIntent } from '../../intent/model';
 import { kube } from '../shared/kube';
 
