@@ -256,7 +256,10 @@ describe('Kong engine', () => {
     const chart2 = testChart('shop', 'shop');
     const api = new kplus.Deployment(chart2, 'api', { containers: [{ image: 'ghcr.io/acme/api:1.0.0', portNumber: 8080 }] });
     new ExposedService(chart2, 'public', { strategy: kong(), backend: Backend.fromDeployment(api), affinity: SessionAffinity.clientIp() });
-    const [upstream] = kongOf(synthChecked(chart2)).upstreams;
+    const manifests2 = synthChecked(chart2);
+    // The default front (a LoadBalancer Service) keeps the client's address for the hash.
+    expect(find(manifests2, 'Service', 'shop-public').spec.externalTrafficPolicy).toBe('Local');
+    const [upstream] = kongOf(manifests2).upstreams;
     expect(upstream).toEqual({
       name: 'upstream-0', algorithm: 'consistent-hashing', hash_on: 'ip', targets: [{ target: `shop-public-${api.name}-8080-pods.shop.svc.cluster.local:8080`, weight: 1 }],
     });
