@@ -265,7 +265,7 @@ const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)
 
 describe('random valid declarations x every strategy', () => {
   test.each(Object.keys(STRATEGIES))('%s', (name) => {
-    const stats = { accepted: 0, rejected: 0 };
+    const stats = { accepted: 0, rejected: 0, podAddressServices: 0 };
     fc.assert(fc.property(declarations[name] ?? declaration, (d) => {
       const result = attempt(STRATEGIES[name], d);
       if (result instanceof ExposureError) {
@@ -279,6 +279,11 @@ describe('random valid declarations x every strategy', () => {
         expect(m.metadata.name).toMatch(DNS1123);
         expect(m.metadata.name!.length).toBeLessThanOrEqual(m.kind === 'Service' || m.kind === 'Deployment' ? 63 : 253);
       }
+      // A headless Service (Kong's session affinity) selects pods: the Service of a Deployment or its own.
+      for (const headless of result.filter((m) => m.kind === 'Service' && m.spec.clusterIP === 'None')) {
+        stats.podAddressServices++;
+        expect(Object.keys(headless.spec.selector ?? {}).length).toBeGreaterThan(0);
+      }
       // Generated gateway workloads pass the kube-linter default checks.
       expect(hygieneProblems(result.filter((m) => m.kind === 'Deployment' && m.metadata.name!.endsWith('-gateway')))).toEqual([]);
       // The same program gives byte-identical YAML.
@@ -288,6 +293,8 @@ describe('random valid declarations x every strategy', () => {
     // Not vacuous: a fair share of random declarations is expressible by every strategy.
     if (process.env.PROPERTY_DEBUG) console.log(name, stats);
     expect(stats.accepted).toBeGreaterThanOrEqual(20);
+    // The Kong engine renders session affinity for some of them (a Deployment backend, no cookie lifetime).
+    if (name === 'apiGateway-kong') expect(stats.podAddressServices).toBeGreaterThan(0);
   });
 });
 

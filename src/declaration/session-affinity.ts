@@ -17,7 +17,7 @@ export interface CookieAffinityOptions {
   readonly ttl?: Duration;
   /**
    * The cookie's `Path`: `/` followed by letters, digits, `-`, `.`, `_`, `~` or `/`.
-   * @default - the strategy's own (ingress-nginx: the Ingress path; Istio: none, so the request's directory)
+   * @default - the strategy's own (ingress-nginx: the Ingress path; Istio: none, so the request's directory; Kong: `/`)
    * @example SessionAffinity.cookie({ name: 'route', path: '/' })
    */
   readonly path?: string;

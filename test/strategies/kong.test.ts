@@ -421,6 +421,25 @@ describe('the Kong configuration check', () => {
       'upstreams[u]: target ghost.shop.svc.cluster.local:80 is no Service port in the output nor a declared external Service',
     ]);
   });
+
+  test('finds a hash Kong would not apply: without its header or cookie, under an algorithm that does not hash, with a bad cookie path', () => {
+    const config = YAML.stringify({
+      _format_version: '3.0',
+      services: [],
+      upstreams: [
+        { name: 'a', algorithm: 'consistent-hashing', hash_on: 'header', targets: [] },
+        { name: 'b', hash_on: 'cookie', hash_on_cookie: 'route', hash_on_cookie_path: 'shop', targets: [] },
+        { name: 'c', algorithm: 'consistent-hashing', hash_on: 'sticky', hash_on_header: 'x user', targets: [] },
+      ],
+    });
+    expect(kongConfigProblems(config, [], 'shop', [])).toEqual([
+      'upstreams[a]: hash_on header without hash_on_header',
+      'upstreams[b]: hash_on cookie with algorithm round-robin, which does not hash',
+      'upstreams[b]: hash_on_cookie_path is not a path',
+      'upstreams[c]: field "hash_on" is not one of none, consumer, ip, header, cookie, path, query_arg, uri_capture: "sticky"',
+      'upstreams[c]: hash_on_header is not a header name',
+    ]);
+  });
 });
 
 describe('apiGateway strategy, Kong engine, client IP access lists', () => {

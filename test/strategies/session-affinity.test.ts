@@ -1,7 +1,9 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import * as YAML from 'yaml';
 import {
-  ApiGatewayEngine, Backend, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, PathMatch, SessionAffinity, TlsPassthrough,
+  ApiGatewayEngine, ApiGatewayStrategyOptions, Backend, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController,
+  PathMatch, SessionAffinity, TlsPassthrough,
 } from '../../src';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
 
@@ -67,11 +69,11 @@ describe('ingress-nginx', () => {
   test('a generic Ingress refuses every affinity, naming the strategies that can', () => {
     const generic = ExposureStrategy.ingress({ className: 'traefik' });
     expect(errorOf({ strategy: generic, backend: httpbin(), affinity: cookie() })).toBe(
-      "ExposedService test/public: affinity: 'affinity-cookie' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (experimental)");
+      "ExposedService test/public: affinity: 'affinity-cookie' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (kong)");
     expect(errorOf({ strategy: generic, backend: httpbin(), affinity: SessionAffinity.header('x-user') })).toBe(
-      "ExposedService test/public: affinity: 'affinity-header' is not supported by ingress; supported by: ingress (ingressNginx), istio");
+      "ExposedService test/public: affinity: 'affinity-header' is not supported by ingress; supported by: ingress (ingressNginx), istio, apiGateway (kong)");
     expect(errorOf({ strategy: generic, backend: httpbin(), affinity: SessionAffinity.clientIp() })).toBe(
-      "ExposedService test/public: affinity: 'affinity-client-ip' is not supported by ingress; supported by: nodePort, loadBalancer, ingress (ingressNginx), istio");
+      "ExposedService test/public: affinity: 'affinity-client-ip' is not supported by ingress; supported by: nodePort, loadBalancer, ingress (ingressNginx), istio, apiGateway (kong)");
   });
 });
 
@@ -154,16 +156,16 @@ describe('gatewayApi', () => {
 
   test('the standard channel refuses it, naming the experimental channel', () => {
     expect(errorOf({ strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }), backend: httpbin(), affinity: SessionAffinity.cookie({ name: 'route' }) })).toBe(
-      "ExposedService test/public: affinity: 'affinity-cookie' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental)");
+      "ExposedService test/public: affinity: 'affinity-cookie' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (kong)");
   });
 
   test('a cookie path, a header and the client address are refused', () => {
     expect(errorOf({ strategy: experimental(), backend: httpbin(), affinity: cookie() })).toBe(
       "ExposedService test/public: affinity: Gateway API's sessionPersistence has no cookie path (the implementation sets it); remove path, or use istio or ingress (ingressNginx)");
     expect(errorOf({ strategy: experimental(), backend: httpbin(), affinity: SessionAffinity.header('x-user') })).toBe(
-      "ExposedService test/public: affinity: 'affinity-header' is not supported by gatewayApi (experimental); supported by: ingress (ingressNginx), istio");
+      "ExposedService test/public: affinity: 'affinity-header' is not supported by gatewayApi (experimental); supported by: ingress (ingressNginx), istio, apiGateway (kong)");
     expect(errorOf({ strategy: experimental(), backend: httpbin(), affinity: SessionAffinity.clientIp() })).toBe(
-      "ExposedService test/public: affinity: 'affinity-client-ip' is not supported by gatewayApi (experimental); supported by: nodePort, loadBalancer, ingress (ingressNginx), istio");
+      "ExposedService test/public: affinity: 'affinity-client-ip' is not supported by gatewayApi (experimental); supported by: nodePort, loadBalancer, ingress (ingressNginx), istio, apiGateway (kong)");
   });
 });
 
@@ -189,9 +191,117 @@ describe('nodePort and loadBalancer', () => {
 });
 
 describe('API gateway engines', () => {
-  test.each([['nginx', ApiGatewayEngine.nginx()], ['kong', ApiGatewayEngine.kong()]])('%s refuses affinity: it reaches backends through their Service address', (name, engine) => {
-    expect(errorOf({ strategy: ExposureStrategy.apiGateway({ engine }), backend: httpbin(), affinity: SessionAffinity.clientIp() })).toBe(
-      `ExposedService test/public: affinity: 'affinity-client-ip' is not supported by apiGateway (${name}); supported by: nodePort, loadBalancer, ingress (ingressNginx), istio`);
+  test('nginx refuses affinity: its hash over one name\'s addresses does not pin a pod', () => {
+    const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() });
+    expect(errorOf({ strategy, backend: httpbin(), affinity: SessionAffinity.clientIp() })).toBe(
+      'ExposedService test/public: affinity: \'affinity-client-ip\' is not supported by apiGateway (nginx); '
+      + 'supported by: nodePort, loadBalancer, ingress (ingressNginx), istio, apiGateway (kong)');
+  });
+});
+
+describe('Kong engine', () => {
+  const kong = (props: Partial<ApiGatewayStrategyOptions> = {}) => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong(), ...props });
+  const kongOf = (manifests: Manifest[]) => YAML.parse(find(manifests, 'ConfigMap').data['kong.yml'], { version: '1.1' });
+
+  test('a cookie: a consistent-hashing upstream on the cookie, its target a headless Service of the Deployment\'s pods on their port', () => {
+    const chart = testChart('shop', 'shop');
+    const orders = new kplus.Deployment(chart, 'orders', { containers: [{ image: 'ghcr.io/acme/orders:3.1.0', portNumber: 8080 }] });
+    new ExposedService(chart, 'public', {
+      strategy: kong(), backend: Backend.fromDeployment(orders, { port: 80, targetPort: 8080 }), affinity: SessionAffinity.cookie({ name: 'route', path: '/shop' }),
+    });
+    const manifests = synthChecked(chart);
+    // Named after the exposure, the backend and the port.
+    const pods = find(manifests, 'Service', `shop-public-${orders.name}-8080-pods`);
+    expect(pods.metadata.namespace).toBe('shop');
+    expect(pods.spec).toEqual({
+      clusterIP: 'None',
+      ports: [{ name: 'http-8080', port: 8080, targetPort: 8080 }],
+      selector: find(manifests, 'Deployment', orders.name).spec.selector.matchLabels,
+    });
+    expect(kongOf(manifests).upstreams).toEqual([{
+      name: 'upstream-0',
+      algorithm: 'consistent-hashing',
+      hash_on: 'cookie',
+      hash_on_cookie: 'route',
+      hash_on_cookie_path: '/shop',
+      targets: [{ target: `shop-public-${orders.name}-8080-pods.shop.svc.cluster.local:8080`, weight: 1 }],
+    }]);
+    // The Deployment's own Service stays as it is: other strategies and routes reach it.
+    expect(find(manifests, 'Service', orders.name).spec.type).toBe('ClusterIP');
+  });
+
+  test('a header and the client address per route, over a Service\'s pods (its selector, its target port); a route without affinity keeps the Service', () => {
+    const chart = testChart('shop', 'shop');
+    const cartPods = new kplus.Deployment(chart, 'cart-pods', { containers: [{ image: 'ghcr.io/acme/cart:2.0.0', portNumber: 9000 }] });
+    const cart = new kplus.Service(chart, 'cart', { selector: cartPods, ports: [{ port: 80, targetPort: 9000 }] });
+    new ExposedService(chart, 'public', {
+      strategy: kong(),
+      hosts: ['shop.example.com'],
+      routes: [
+        { match: { path: PathMatch.prefix('/cart') }, backend: Backend.fromService(cart), affinity: SessionAffinity.header('X-User-Id') },
+        { match: { path: PathMatch.prefix('/basket') }, backend: Backend.fromService(cart), affinity: SessionAffinity.header('x-user-id') },
+        { match: { path: PathMatch.prefix('/') }, backend: httpbin() },
+      ],
+    });
+    const manifests = synthChecked(chart);
+    // One headless Service for the two routes to the backend.
+    expect(ofKind(manifests, 'Service').filter((svc) => svc.spec.clusterIP === 'None').map((svc) => [svc.metadata.name, svc.spec.selector, svc.spec.ports])).toEqual([
+      [`shop-public-${cart.name}-9000-pods`, find(manifests, 'Service', cart.name).spec.selector, [{ name: 'http-9000', port: 9000, targetPort: 9000 }]],
+    ]);
+    const upstreams = kongOf(manifests).upstreams.map((u: any) => ({ ...u, name: undefined }));
+    expect(upstreams).toEqual(expect.arrayContaining([
+      { algorithm: 'consistent-hashing', hash_on: 'header', hash_on_header: 'x-user-id', targets: [{ target: `shop-public-${cart.name}-9000-pods.shop.svc.cluster.local:9000`, weight: 1 }] },
+      { targets: [{ target: 'httpbin.shop.svc.cluster.local:8000', weight: 1 }] },
+    ]));
+    expect(upstreams).toHaveLength(3);
+
+    const chart2 = testChart('shop', 'shop');
+    const api = new kplus.Deployment(chart2, 'api', { containers: [{ image: 'ghcr.io/acme/api:1.0.0', portNumber: 8080 }] });
+    new ExposedService(chart2, 'public', { strategy: kong(), backend: Backend.fromDeployment(api), affinity: SessionAffinity.clientIp() });
+    const manifests2 = synthChecked(chart2);
+    // The default front (a LoadBalancer Service) keeps the client's address for the hash.
+    expect(find(manifests2, 'Service', 'shop-public').spec.externalTrafficPolicy).toBe('Local');
+    const [upstream] = kongOf(manifests2).upstreams;
+    expect(upstream).toEqual({
+      name: 'upstream-0', algorithm: 'consistent-hashing', hash_on: 'ip', targets: [{ target: `shop-public-${api.name}-8080-pods.shop.svc.cluster.local:8080`, weight: 1 }],
+    });
+  });
+
+  test('Backend.fromName is refused: the library does not know its pods', () => {
+    expect(errorOf({ strategy: kong(), backend: httpbin(), affinity: SessionAffinity.header('x-user') })).toBe(
+      'ExposedService test/public: affinity: apiGateway (kong) hashes header x-user over the pods of backend "httpbin", through a headless Service the library creates '
+      + 'with the pods\' labels; Backend.fromName names a Service, not its pods: declare the backend with Backend.fromService or Backend.fromDeployment');
+  });
+
+  test('a Service without a selector is refused', () => {
+    const chart = testChart('test');
+    const external = new kplus.Service(chart, 'legacy', { ports: [{ port: 80 }] });
+    expect(() => {
+      new ExposedService(chart, 'public', { strategy: kong(), backend: Backend.fromService(external), affinity: SessionAffinity.clientIp() });
+      synthChecked(chart);
+    }).toThrow(`ExposedService test/public: affinity: apiGateway (kong) hashes client IP over the pods of backend "${external.name}", through a headless Service `
+      + `with the same selector; Service "${external.name}" has no selector: give it one, or declare the backend with Backend.fromDeployment`);
+  });
+
+  test('a cookie lifetime is refused: Kong sets a session cookie', () => {
+    const chart = testChart('test');
+    const api = new kplus.Deployment(chart, 'api', { containers: [{ image: 'ghcr.io/acme/api:1.0.0', portNumber: 8080 }] });
+    expect(() => {
+      new ExposedService(chart, 'public', { strategy: kong(), backend: Backend.fromDeployment(api), routes: [{ match: { path: PathMatch.prefix('/') }, affinity: cookie() }] });
+      synthChecked(chart);
+    }).toThrow('ExposedService test/public: routes[0].affinity.ttl: Kong sets its affinity cookie without a lifetime (a session cookie); remove ttl, or use ingress (ingressNginx) or istio');
+  });
+
+  test('client IP affinity behind an L7 front needs trustedProxies, as access lists do', () => {
+    const chart = testChart('test');
+    const api = new kplus.Deployment(chart, 'api', { containers: [{ image: 'ghcr.io/acme/api:1.0.0', portNumber: 8080 }] });
+    expect(() => {
+      new ExposedService(chart, 'public', {
+        strategy: kong({ exposedVia: ingressNginx() }), hosts: ['shop.example.com'], backend: Backend.fromDeployment(api), affinity: SessionAffinity.clientIp(),
+      });
+      synthChecked(chart);
+    }).toThrow('ExposedService test/public: affinity: behind ingress (ingressNginx) the gateway sees the front\'s address, not the client\'s; set the engine\'s trustedProxies '
+      + 'to the addresses the front connects from (its pods\' network), so that the client address comes from X-Forwarded-For');
   });
 });
 

@@ -44,7 +44,36 @@ const ROUTE: Record<string, FieldType> = {
   plugins: 'record',
   tags: 'string[]',
 };
-const UPSTREAM: Record<string, FieldType> = { name: 'string', targets: 'record', host_header: 'string', algorithm: ['round-robin', 'consistent-hashing', 'least-connections', 'latency'], slots: 'number' };
+const HASH_ON = ['none', 'consumer', 'ip', 'header', 'cookie', 'path', 'query_arg', 'uri_capture'] as const;
+const UPSTREAM: Record<string, FieldType> = {
+  name: 'string',
+  targets: 'record',
+  host_header: 'string',
+  algorithm: ['round-robin', 'consistent-hashing', 'least-connections', 'latency'],
+  slots: 'number',
+  hash_on: HASH_ON,
+  hash_fallback: HASH_ON,
+  hash_on_header: 'string',
+  hash_on_cookie: 'string',
+  hash_on_cookie_path: 'string',
+};
+
+/**
+ * The upstream's entity checks on hashing: a header or cookie hash names it; a hash is read by
+ * the consistent-hashing balancer only (any other algorithm balances without it); the cookie path
+ * is a path.
+ */
+function hashProblems(where: string, u: any): string[] {
+  const problems: string[] = [];
+  const hashOn = u.hash_on ?? 'none';
+  if (hashOn === 'header' && u.hash_on_header === undefined) problems.push(`${where}: hash_on header without hash_on_header`);
+  if (hashOn === 'cookie' && u.hash_on_cookie === undefined) problems.push(`${where}: hash_on cookie without hash_on_cookie`);
+  if (hashOn !== 'none' && u.algorithm !== 'consistent-hashing') problems.push(`${where}: hash_on ${hashOn} with algorithm ${u.algorithm ?? 'round-robin'}, which does not hash`);
+  if (u.hash_on_cookie_path !== undefined && !String(u.hash_on_cookie_path).startsWith('/')) problems.push(`${where}: hash_on_cookie_path is not a path`);
+  if (u.hash_on_header !== undefined && !/^[A-Za-z0-9_-]+$/.test(u.hash_on_header)) problems.push(`${where}: hash_on_header is not a header name`);
+  if (u.hash_on_cookie !== undefined && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(u.hash_on_cookie)) problems.push(`${where}: hash_on_cookie is not a cookie name`);
+  return problems;
+}
 const TARGET: Record<string, FieldType> = { target: 'string', weight: 'number' };
 
 /** Bundled plugins and their config fields. */
@@ -168,7 +197,7 @@ export function kongConfigProblems(config: string, manifests: readonly Manifest[
   });
   checkPlugins('plugins', doc.plugins);
   for (const [name, u] of upstreams) {
-    problems.push(...typeProblems(`upstreams[${name}]`, u, UPSTREAM));
+    problems.push(...typeProblems(`upstreams[${name}]`, u, UPSTREAM), ...hashProblems(`upstreams[${name}]`, u));
     for (const t of u.targets ?? []) {
       problems.push(...typeProblems(`upstreams[${name}].targets`, t, TARGET));
       const m = /^([^.:]+)(?:\.([^.]+)\.svc\.[^:]+)?:(\d+)$/.exec(t.target);

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { GatewayEngine } from './engine';
+import { renderPodAddressServices } from './pod-addresses';
 import { GatewayWorkload, GatewayWorkloadOptions, renderGatewayWorkload, workloadProblems } from './workload';
 import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
 import type * as k8s from '../../../imports/k8s';
@@ -28,6 +29,8 @@ export interface ApiGatewayResources {
   readonly certificate?: certManager.Certificate;
   /** Services the library created for `Backend.fromDeployment` backends. */
   readonly backendServices?: readonly k8s.KubeService[];
+  /** With session affinity (Kong): a headless Service per backend, through which the gateway reaches its pods one by one. */
+  readonly podAddressServices?: readonly k8s.KubeService[];
 }
 
 /** The default front of a gateway: a strategy on `port` (a LoadBalancer Service). */
@@ -90,14 +93,14 @@ export class ApiGatewayRenderer implements StrategyRenderer {
 
   /**
    * Behind an L7 front (ingress, istio, gatewayApi) every connection comes from the front's pods:
-   * access lists would compare their address, not the client's, unless the engine believes the
-   * front's X-Forwarded-For (`trustedProxies`). Behind a Service the connection's address is the
+   * access lists would compare their address, not the client's, and client IP affinity would hash
+   * it, unless the engine believes the front's X-Forwarded-For (`trustedProxies`). Behind a Service the connection's address is the
    * client's (`externalTrafficPolicy: Local`, rendered by the front).
    */
   private clientAddressProblems(intent: ExposureIntent): Problem[] {
     const l4 = this.exposedVia === undefined || this.exposedVia.capabilities.tls === 'none';
     if (l4 || this.engine.trustedProxies.length > 0) return [];
-    return [...new Set(intent.routes.filter((r) => r.access !== undefined).map((r) => r.sources.access!))].map((field) => ({
+    return [...new Set(clientAddressFields(intent))].map((field) => ({
       field,
       message: `behind ${this.exposedVia!.name} the gateway sees the front's address, not the client's; set the engine's trustedProxies to the addresses `
         + 'the front connects from (its pods\' network), so that the client address comes from X-Forwarded-For',
@@ -115,7 +118,7 @@ export class ApiGatewayRenderer implements StrategyRenderer {
         port,
         l4,
         podLabels: () => ({ ...this.workloads.get(scope)!.podLabels }),
-        needsClientAddress: intent.routes.some((r) => r.access !== undefined),
+        needsClientAddress: clientAddressFields(intent).length > 0,
         largestBodyBytes: Math.max(this.engine.defaultMaxBodyBytes, ...intent.routes.map((r) => r.maxRequestBodyBytes ?? 0)),
       },
     };
@@ -126,7 +129,8 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     const l4Front = this.exposedVia === undefined || this.exposedVia.capabilities.tls === 'none';
     const tlsAtGateway = intent.tls !== undefined && l4Front;
     const tls = tlsAtGateway ? { secretName: intent.tls!.secretName, redirectCode: intent.tls!.redirectCode ?? 301 } : undefined;
-    const config = this.engine.configure({ intent, tls });
+    const podAddresses = renderPodAddressServices(scope, intent);
+    const config = this.engine.configure({ intent, tls, podAddresses: podAddresses.byBackend });
     const backendServices = provisionBackendServices(intent.backends);
     // cert-manager issues the certificate the gateway serves, into the Secret it mounts.
     const certificate = tlsAtGateway && intent.tls!.certManager ? certificateFor(scope, intent) : undefined;
@@ -137,6 +141,7 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     return {
       certificate,
       backendServices,
+      podAddressServices: podAddresses.services.length > 0 ? podAddresses.services : undefined,
       gatewayDeployment: workload.deployment,
       gatewayService: workload.service,
       gatewayConfig: workload.configMap,
@@ -147,3 +152,11 @@ export class ApiGatewayRenderer implements StrategyRenderer {
   }
 }
 
+
+/** Where the exposure declares what reads the client address: access lists, client IP affinity. */
+function clientAddressFields(intent: ExposureIntent): string[] {
+  return intent.routes.flatMap((r) => [
+    ...(r.access !== undefined ? [r.sources.access!] : []),
+    ...(r.affinity?.kind === 'client-ip' ? [r.sources.affinity!] : []),
+  ]);
+}

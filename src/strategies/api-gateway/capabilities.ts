@@ -14,8 +14,12 @@ const API_GATEWAY_NGINX: Capabilities = {
   // The engine proxies to each backend Service's one address (kube-proxy balances its pods behind
   // it): there is no endpoint of its own to eject, and taking the Service out would cut the backend off.
   'outlier-detection': 'none',
-  // The engines reach a backend through its Service's virtual address, where kube-proxy picks the
-  // pod per connection: a hash at the gateway cannot pin a pod.
+  // Pinning a pod takes the pods' addresses: a Service's virtual address hides them (kube-proxy
+  // picks the pod per connection). nginx OSS gets them only as one `server` name resolving to
+  // several addresses, and then `hash ... consistent` places its ring points by that name, so the
+  // addresses behind it take turns (ngx_http_upstream_hash_module: peers of one server share its
+  // points); plain `hash` pins by position in the order each gateway pod resolved the name, which
+  // differs between gateway pods and moves most clients when a pod comes or goes.
   'affinity-cookie': 'none',
   'affinity-header': 'none',
   'affinity-client-ip': 'none',
@@ -29,6 +33,11 @@ const API_GATEWAY_KONG: Capabilities = {
   'auth-jwt': 'native',
   // No bundled plugin of Kong OSS forwards a request to an auth service (openid-connect is Enterprise).
   'auth-external': 'none',
+  // Kong's consistent-hashing upstream places each resolved address on its ring by address and
+  // port, so every gateway pod builds the same ring: its target is a headless Service of the pods.
+  'affinity-cookie': 'native',
+  'affinity-header': 'native',
+  'affinity-client-ip': 'native',
   'query-match': 'none',
   'redirect': 'none',
   'mirror': 'none',
@@ -52,12 +61,16 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
   notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors, '
     + 'client IP lists (`allow`/`deny` by a `geo` of the client address; behind an L7 front, `trustedProxies`), '
     + 'external authentication (`auth_request` to the auth service) and per-consumer usage logs; '
-    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts; client certificates (`ssl_verify_client`, where the gateway terminates TLS: no front or a Service front) with the identity in `ssl-client-verify`, `ssl-client-subject-dn`, `ssl-client-issuer-dn` and `ssl-client-cert`. nginx OSS cannot validate JWTs. Session affinity is refused: the engine reaches a backend through its Service address, where kube-proxy picks the pod.',
+    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts; client certificates (`ssl_verify_client`, where the gateway terminates TLS: no front or a Service front) with the identity in `ssl-client-verify`, `ssl-client-subject-dn`, `ssl-client-issuer-dn` and `ssl-client-cert`. nginx OSS cannot validate JWTs. '
+    + 'Session affinity is refused: nginx OSS hashes only over `server` entries, and a backend\'s pods are one name '
+    + 'resolving to several addresses, which take turns under `hash ... consistent` (a plain `hash` pins by each gateway pod\'s own resolution order).',
 };
 
 export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
   strategy: 'apiGateway (kong)',
   capabilities: API_GATEWAY_KONG,
   notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs; client IP lists through `ip-restriction` (behind an L7 front, `trustedProxies`); '
-    + 'WebSocket upgrades pass through, `idleTimeout` as the service\'s read and write timeouts; no external authentication (no bundled plugin of Kong OSS forwards requests to an auth service); client certificates need `mtls-auth`, a Kong Enterprise plugin.',
+    + 'WebSocket upgrades pass through, `idleTimeout` as the service\'s read and write timeouts; no external authentication (no bundled plugin of Kong OSS forwards requests to an auth service); client certificates need `mtls-auth`, a Kong Enterprise plugin; '
+    + 'session affinity as a consistent-hashing upstream (`hash_on` cookie, header or ip) whose target is a headless Service of the backend\'s pods, '
+    + 'created by the library (the backend must be `Backend.fromService` or `Backend.fromDeployment`; the cookie is a session cookie).',
 };

@@ -1,4 +1,5 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { PodAddresses } from './pod-addresses';
 import { parseCidr } from '../../core/cidr';
 import { Problem } from '../../core/errors';
 import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
@@ -42,6 +43,8 @@ export interface EngineContext {
   readonly intent: ExposureIntent;
   /** Set when the gateway itself terminates TLS. */
   readonly tls?: GatewayTls;
+  /** The headless Services of the backends of routes with session affinity, by backend key. */
+  readonly podAddresses?: ReadonlyMap<string, PodAddresses>;
 }
 
 /** An engine's container and configuration for one exposure (internal). */

@@ -4,6 +4,7 @@ import { backendField, describeBackendTls, ExposureIntent, HeaderEditsIntent, He
 import { orderBySpecificity } from '../../../intent/precedence';
 import { idleTimeoutConflicts } from '../../shared/idle-timeout';
 import { escapeRegex } from '../../shared/regex';
+import { podAddressProblems } from '../pod-addresses';
 
 /**
  * What the Kong engine cannot express in an intent: every problem, routes in declaration order.
@@ -25,7 +26,14 @@ export function kongProblems(intent: ExposureIntent): Problem[] {
     ...headerEditProblems(route.requestHeaders, route.sources.requestHeaders, true),
     ...headerEditProblems(route.responseHeaders, route.sources.responseHeaders, false),
     ...backendTlsProblems(route, intent),
-  ]);
+    ...cookieLifetimeProblems(route),
+  ]).concat(podAddressProblems(intent, 'kong'));
+}
+
+/** Kong's upstream sets its cookie with a path but no lifetime: a session cookie. */
+function cookieLifetimeProblems(route: RouteIntent): Problem[] {
+  return route.affinity?.kind !== 'cookie' || route.affinity.ttlSeconds === undefined ? []
+    : [{ field: `${route.sources.affinity!}.ttl`, message: 'Kong sets its affinity cookie without a lifetime (a session cookie); remove ttl, or use ingress (ingressNginx) or istio' }];
 }
 
 /**

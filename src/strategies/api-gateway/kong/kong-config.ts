@@ -35,7 +35,7 @@ export function renderKongConfig(ctx: EngineContext, options: KongConfigOptions)
     _transform: true,
     services: routes.map((route, i) =>
       kongService(route, i, routes.length, intent, ctx.tls !== undefined, routePlugins(route, intent, options.cacheTtlSeconds))),
-    upstreams: routes.map((route, i) => kongUpstream(route, i, intent, options.clusterDomain)),
+    upstreams: routes.map((route, i) => kongUpstream(route, i, intent, options.clusterDomain, ctx.podAddresses ?? new Map())),
     plugins: globalPlugins(options.maxBodyKb),
   };
   const secrets = consumerSecrets(routes);

@@ -49,10 +49,18 @@ export interface KongRoute {
   readonly https_redirect_status_code?: number;
 }
 
-/** Weighted targets (`host:port`) of a service. */
+/**
+ * Weighted targets (`host:port`) of a service. With a hash (`hash_on`), a consistent-hashing ring
+ * of every address the targets resolve to.
+ */
 export interface KongUpstream {
   readonly name: string;
   readonly host_header?: string;
+  readonly algorithm?: 'consistent-hashing';
+  readonly hash_on?: 'cookie' | 'header' | 'ip';
+  readonly hash_on_cookie?: string;
+  readonly hash_on_cookie_path?: string;
+  readonly hash_on_header?: string;
   readonly targets: readonly { readonly target: string; readonly weight: number }[];
 }
 

@@ -1,6 +1,7 @@
-import { ExposureIntent, ForwardIntent, HeaderMatchIntent, PathMatchIntent, RouteIntent, routeName } from '../../../intent/model';
+import { AffinityIntent, ExposureIntent, ForwardIntent, HeaderMatchIntent, PathMatchIntent, RouteIntent, routeName } from '../../../intent/model';
 import { escapeRegex } from '../../shared/regex';
 import { backendAddress, checkLetThrough } from '../engine';
+import { PodAddresses } from '../pod-addresses';
 import { headerMatchProblem } from './checks';
 import { KongPlugin, KongRoute, KongService, KongUpstream } from './kong-entities';
 import { kongPath } from './kong-paths';
@@ -32,13 +33,43 @@ export function kongService(route: RouteIntent, i: number, count: number, intent
   };
 }
 
-/** The upstream of route `i`: its backends as weighted targets, the rewritten Host if any. */
-export function kongUpstream(route: RouteIntent, i: number, intent: ExposureIntent, clusterDomain: string): KongUpstream {
+/**
+ * The upstream of route `i`: its backends as weighted targets, the rewritten Host if any. With
+ * session affinity, a consistent-hashing ring over the backend's pods: its target is their
+ * headless Service, which Kong resolves to every pod address (again when the records' TTL ends).
+ */
+export function kongUpstream(route: RouteIntent, i: number, intent: ExposureIntent, clusterDomain: string,
+  podAddresses: ReadonlyMap<string, PodAddresses>): KongUpstream {
+  const backends = forwarded(route).backends;
+  if (route.affinity === undefined) {
+    return {
+      name: upstreamName(i),
+      host_header: route.rewrite?.host,
+      targets: backends.map((b) => ({ target: backendAddress(b.backend, intent, clusterDomain), weight: b.weight })),
+    };
+  }
+  // One backend: the intent refuses affinity with weighted backends.
+  const { backend, weight } = backends[0];
+  const pods = podAddresses.get(backend.key) ?? checkLetThrough('kong', `affinity to ${backend.key} without a headless Service`);
   return {
     name: upstreamName(i),
     host_header: route.rewrite?.host,
-    targets: forwarded(route).backends.map((b) => ({ target: backendAddress(b.backend, intent, clusterDomain), weight: b.weight })),
+    algorithm: 'consistent-hashing',
+    ...hashOn(route.affinity),
+    targets: [{ target: backendAddress({ ...backend, name: pods.name, namespace: pods.namespace, port: pods.port }, intent, clusterDomain), weight }],
   };
+}
+
+/** What Kong hashes: a cookie it sets when the request has none (path `/` unless declared), a header, the client address. */
+function hashOn(affinity: AffinityIntent): Pick<KongUpstream, 'hash_on' | 'hash_on_cookie' | 'hash_on_cookie_path' | 'hash_on_header'> {
+  switch (affinity.kind) {
+    case 'cookie':
+      return { hash_on: 'cookie', hash_on_cookie: affinity.name, hash_on_cookie_path: affinity.path };
+    case 'header':
+      return { hash_on: 'header', hash_on_header: affinity.name };
+    case 'client-ip':
+      return { hash_on: 'ip' };
+  }
 }
 
 function upstreamName(i: number): string {
