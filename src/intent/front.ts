@@ -1,4 +1,4 @@
-import { BackendIntent, backendKey, ExposureIntent } from './model';
+import { BackendIntent, backendKey, ExposureIntent, StreamIntent } from './model';
 
 /** The workload a front routes to: a gateway the exposure deploys. */
 export interface FrontTarget {
@@ -20,38 +20,65 @@ export interface FrontTarget {
 
 /**
  * The intent of the strategy in front of a workload the exposure deploys (the API gateway's
- * `exposedVia`): the exposure's hosts and TLS (unless the front is L4), and one route taking every
- * request to the workload. Built here, so the front is checked and rendered like any exposure.
+ * `exposedVia`): the exposure's hosts and TLS (unless the front is L4), one route taking every
+ * request to the workload (when the exposure has HTTP routes), and its streams, each to the
+ * workload on the stream's own port (see `frontStreams`). Built here, so the front is checked and
+ * rendered like any exposure.
  */
 export function frontIntent(intent: ExposureIntent, target: FrontTarget): ExposureIntent {
-  const backend: BackendIntent = {
-    key: backendKey(target.name, intent.namespace, target.port),
-    name: target.name,
-    namespace: intent.namespace,
-    port: target.port,
-    targetPort: target.port,
-    origin: 'deployment',
-    podLabels: target.podLabels,
-    protocol: 'http',
-  };
+  const backend = workloadBackend(intent, target, target.port);
+  const streams = frontStreams(intent, target);
+  const streamBackends = [...new Map(streams.map((s) => [s.backend.key, s.backend])).values()];
+  const http = intent.routes.length > 0;
   return {
     path: intent.path,
     name: intent.name,
     namespace: intent.namespace,
     hosts: target.l4 ? [] : intent.hosts,
     tls: target.l4 ? undefined : intent.tls,
-    routes: [{
+    routes: http ? [{
       field: 'routes',
       isDefault: true,
       protocol: 'http',
       match: { path: { kind: 'prefix', value: '/' }, headers: [], queryParams: [] },
       action: { kind: 'forward', backends: [{ backend, weight: 1 }] },
       sources: {},
-    }],
-    streams: [],
-    backends: [backend],
-    backendFields: new Map([[backend.key, 'exposedVia']]),
+    }] : [],
+    streams,
+    backends: [...http ? [backend] : [], ...streamBackends],
+    backendFields: new Map([...http ? [backend] : [], ...streamBackends].map((b) => [b.key, 'exposedVia'])),
     preserveClientAddress: target.l4 && target.needsClientAddress ? true : undefined,
     passBodiesUpToBytes: target.l4 ? undefined : target.largestBodyBytes,
   };
+}
+
+/** The workload's Service on `port`, as the front's backend. */
+function workloadBackend(intent: ExposureIntent, target: FrontTarget, port: number): BackendIntent {
+  return {
+    key: backendKey(target.name, intent.namespace, port),
+    name: target.name,
+    namespace: intent.namespace,
+    port,
+    targetPort: port,
+    origin: 'deployment',
+    podLabels: target.podLabels,
+    protocol: 'http',
+  };
+}
+
+/**
+ * The streams as the front forwards them to the workload, which serves each on its declared port
+ * and routes it further. An L7 front keeps them as declared (a passthrough hostname is passed
+ * through by SNI to the workload); an L4 front (a Service) cannot read SNI, so each passthrough
+ * port is a TCP port to the workload, which reads SNI itself. Fields stay the declared ones, so
+ * what a front cannot express is reported where it was declared.
+ */
+function frontStreams(intent: ExposureIntent, target: FrontTarget): StreamIntent[] {
+  const toWorkload = (port: number) => workloadBackend(intent, target, port);
+  if (!target.l4) return intent.streams.map((s) => ({ ...s, backend: toWorkload(s.port) }));
+  const byPort = new Map<number, StreamIntent>();
+  for (const s of intent.streams) {
+    if (!byPort.has(s.port)) byPort.set(s.port, { kind: 'tcp', field: s.field, port: s.port, backend: toWorkload(s.port) });
+  }
+  return [...byPort.values()];
 }

@@ -37,6 +37,23 @@ export interface PreparedNginx {
 // A port nothing listens on: upstreams the test does not serve fail fast (502).
 const CLOSED = '127.0.0.1:9';
 
+/** Where Debian's libnginx-mod-stream installs ngx_stream_module. */
+const DEBIAN_STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
+let streamModuleIsDynamic: boolean | undefined;
+
+/**
+ * The configuration as the test's nginx runs it: the generated one has no `load_module`, since
+ * the pinned image (nginx.org's build) has ngx_stream_module built in; Debian's nginx builds it as
+ * a module, loaded here first (`load_module` must precede every other directive).
+ */
+function withStreamModule(config: string): string {
+  if (!/^stream \{$/m.test(config)) return config;
+  streamModuleIsDynamic ??= /--with-stream=dynamic/.test(spawnSync('nginx', ['-V'], { encoding: 'utf8' }).stderr ?? '');
+  if (!streamModuleIsDynamic) return config;
+  if (!fs.existsSync(DEBIAN_STREAM_MODULE)) throw new Error(`nginx's stream module is not installed (apt-get install -y libnginx-mod-stream): ${DEBIAN_STREAM_MODULE}`);
+  return `load_module ${DEBIAN_STREAM_MODULE};\n${config}`;
+}
+
 let tlsFiles: { crt: string; key: string } | undefined;
 
 /** A self-signed certificate for the HTTPS listener (made once per run with openssl). */
@@ -68,7 +85,7 @@ export function prepareNginx(config: string, options: LocalizeOptions = {}): Pre
 
   const accessLog = path.join(dir, 'access.log');
   // Paths of the configuration, which always follow white space; /tmp first (the prefix is under it).
-  const localized = localize(config.replace(/(?<=\s)\/tmp\//g, `${dir}/tmp/`))
+  const localized = localize(withStreamModule(config).replace(/(?<=\s)\/tmp\//g, `${dir}/tmp/`))
     .replace(/(?<=\s)\/etc\/nginx\/tls\//g, `${dir}/tls/`)
     .replace(/(?<=\s)\/var\/cache\/nginx/g, `${dir}/cache`)
     .replace('error_log /dev/stderr warn;', `error_log ${dir}/error.log warn;`)
@@ -151,7 +168,7 @@ export async function startNginxInPod(pod: SimulatedPod,
   const declared = new Map<number, string>((spec.ports ?? []).map((p: { containerPort: number; name: string }) => [p.containerPort, p.name]));
   const loopback = new Map<number, number>();
   for (const port of declared.keys()) loopback.set(port, await freePort());
-  const localized = config
+  const localized = withStreamModule(config)
     .replace(/^(\s*listen\s+)(?:\S+:)?(\d+)\b/gm, (_m, lead: string, port: string) => {
       const free = loopback.get(Number(port));
       if (free === undefined) throw new Error(`${configPath}: listen ${port} is not a containerPort of ${container}`);

@@ -30,8 +30,8 @@ export interface ApiGatewayResources {
   readonly backendServices?: readonly k8s.KubeService[];
 }
 
-/** The default front of a gateway: a strategy on `port` (a LoadBalancer Service). */
-export type DefaultFront = (port: number) => StrategyRenderer;
+/** The default front of a gateway: a strategy on `port` (a LoadBalancer Service); without HTTP routes, none. */
+export type DefaultFront = (port?: number) => StrategyRenderer;
 
 /**
  * apiGateway: deploys an API gateway (the engine's proxy, configured for the intent), exposed by
@@ -95,8 +95,9 @@ export class ApiGatewayRenderer implements StrategyRenderer {
   public front(scope: Construct, intent: ExposureIntent): Front {
     const l4 = this.exposedVia === undefined || this.exposedVia.capabilities.tls === 'none';
     const port = intent.tls !== undefined && l4 ? this.engine.ports.https : this.engine.ports.http;
+    const httpPort = intent.routes.length === 0 ? undefined : port === this.engine.ports.https ? 443 : 80;
     return {
-      renderer: this.exposedVia ?? this.defaultFront(port === this.engine.ports.https ? 443 : 80),
+      renderer: this.exposedVia ?? this.defaultFront(httpPort),
       target: {
         name: resourceName(scope, 'gateway'),
         port,
@@ -119,7 +120,8 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     const certificate = tlsAtGateway && intent.tls!.certManager ? certificateFor(scope, intent) : undefined;
     const port = tlsAtGateway ? config.httpsPort : config.httpPort;
     // An L7 front routes to the gateway by Service name; an L4 front is itself the gateway's Service.
-    const workload = renderGatewayWorkload(scope, intent, config, this.workload, l4Front ? undefined : port);
+    const service = l4Front ? undefined : { httpPort: intent.routes.length === 0 ? undefined : port };
+    const workload = renderGatewayWorkload(scope, intent, config, this.workload, service);
     this.workloads.set(scope, workload);
     return {
       certificate,

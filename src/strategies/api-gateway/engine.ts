@@ -3,7 +3,7 @@ import { parseCidr } from '../../core/cidr';
 import { Problem } from '../../core/errors';
 import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
 import { Capabilities } from '../../intent/capabilities';
-import { BackendIntent, ExposureIntent } from '../../intent/model';
+import { BackendIntent, ExposureIntent, passthroughStreams, streamPorts } from '../../intent/model';
 
 /** The HSTS policy both engines send with every response when the exposure has TLS (a year, subdomains). */
 export const HSTS_POLICY = 'max-age=31536000; includeSubDomains';
@@ -37,6 +37,22 @@ export interface EngineContext {
   readonly tls?: GatewayTls;
 }
 
+/**
+ * A port on which the gateway forwards streams (TLS passthrough by SNI, or TCP): the declared port,
+ * on the container and on the gateway's Service alike. Named `tls-<port>` or `tcp-<port>`: Istio
+ * reads a Service port's protocol from its name.
+ */
+export interface StreamListener {
+  readonly port: number;
+  readonly name: string;
+}
+
+/** The intent's stream ports, ascending, each named for what it carries. */
+export function streamListeners(intent: ExposureIntent): StreamListener[] {
+  const passthrough = new Set(passthroughStreams(intent).map((s) => s.port));
+  return streamPorts(intent).map((port) => ({ port, name: `${passthrough.has(port) ? 'tls' : 'tcp'}-${port}` }));
+}
+
 /** An engine's container and configuration for one exposure (internal). */
 export interface EngineConfig {
   readonly image: string;
@@ -51,6 +67,8 @@ export interface EngineConfig {
   readonly httpsPort: number;
   /** Internal port for health checks and metrics: never exposed by the Service. */
   readonly statusPort: number;
+  /** The ports of the exposure's streams (TLS passthrough, TCP), when the engine renders them. */
+  readonly streamListeners?: readonly StreamListener[];
   readonly healthPath: string;
   /** Directories the engine writes to (emptyDirs under a read-only root filesystem). */
   readonly writablePaths: readonly string[];

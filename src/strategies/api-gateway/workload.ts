@@ -211,6 +211,12 @@ export function workloadProblems(options: GatewayWorkloadOptions): string[] {
   return problems;
 }
 
+/** The ports of the gateway's ClusterIP Service, for a front that routes to it by name. */
+export interface GatewayServicePorts {
+  /** The port of HTTP traffic, when the exposure has HTTP routes. */
+  readonly httpPort?: number;
+}
+
 /** The label that selects the gateway's pods (cdk8s-plus's convention, kept so selectors never change). */
 const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
 
@@ -219,13 +225,14 @@ const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
  * filesystem with emptyDirs where the engine writes, no privilege escalation, all capabilities
  * dropped, seccomp RuntimeDefault, resources, probes on the internal status port, pods spread
  * across nodes, a PodDisruptionBudget, and a checksum of the configuration so pods roll when it
- * changes. `servicePort`: also a ClusterIP Service on that port, for fronts that route by name.
+ * changes. `service`: also a ClusterIP Service on its HTTP port and the streams' ports, for fronts
+ * that route by name.
  *
  * Built from the typed L1s directly: the workload is fixed, so cdk8s-plus's L2s (lazy specs,
  * volume and container objects, JSON patches for what they cannot express) only added synth time.
  */
 export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, config: EngineConfig,
-  options: GatewayWorkloadOptions, servicePort?: number): GatewayWorkload {
+  options: GatewayWorkloadOptions, service?: GatewayServicePorts): GatewayWorkload {
   const { KubeConfigMap, KubeDeployment, KubeService, KubePodDisruptionBudget, KubeHorizontalPodAutoscalerV2 } = kube();
   const name = resourceName(scope, 'gateway');
   const configMap = new KubeConfigMap(scope, 'GatewayConfig', {
@@ -258,11 +265,15 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
   });
   podLabels[ADDRESS_LABEL] = Names.toLabelValue(deployment);
 
-  const service = servicePort === undefined ? undefined : new KubeService(scope, 'GatewayService', {
+  const ports = [
+    ...service?.httpPort === undefined ? [] : [{ name: `http-${service.httpPort}`, port: service.httpPort }],
+    ...config.streamListeners ?? [],
+  ];
+  const gatewayService = service === undefined ? undefined : new KubeService(scope, 'GatewayService', {
     metadata: { name },
     spec: {
       externalIPs: [],
-      ports: [{ name: `http-${servicePort}`, port: servicePort, targetPort: kube().IntOrString.fromNumber(servicePort) }],
+      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: kube().IntOrString.fromNumber(p.port) })),
       selector: podLabels,
       type: 'ClusterIP',
     },
@@ -277,7 +288,7 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
   });
 
   const networkPolicies = options.isolateBackends ? isolateBackends(scope, intent, podLabels) : [];
-  return { name, podLabels, deployment, configMap, service, podDisruptionBudget, autoscaler, networkPolicies };
+  return { name, podLabels, deployment, configMap, service: gatewayService, podDisruptionBudget, autoscaler, networkPolicies };
 }
 
 /** The gateway pod: the proxy, and (with credentials) the init container that renders them. */
@@ -313,6 +324,7 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
       runAsNonRoot: true,
       runAsUser: config.runAsUser,
       seccompProfile: { type: 'RuntimeDefault' },
+      sysctls: lowPortsSysctl(config),
     },
     initContainers: init && [init],
     volumes: [
@@ -328,6 +340,17 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
     hostNetwork: false,
     terminationGracePeriodSeconds: 30,
   };
+}
+
+/**
+ * A stream on a port below 1024 (443, say) is served on that port by a user without privilege:
+ * the pod's network namespace lets unprivileged processes bind from the lowest such port on
+ * (`net.ipv4.ip_unprivileged_port_start`, a namespaced sysctl Kubernetes counts as safe, allowed
+ * by the baseline and restricted Pod Security Standards), rather than granting a capability.
+ */
+function lowPortsSysctl(config: EngineConfig): k8s.Sysctl[] | undefined {
+  const lowest = Math.min(...(config.streamListeners ?? []).map((l) => l.port));
+  return lowest < 1024 ? [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(lowest) }] : undefined;
 }
 
 /** Every container of the gateway pod: non-root, read-only root filesystem, no privilege, no capability. */
@@ -363,6 +386,7 @@ function gatewayContainer(config: EngineConfig, options: GatewayWorkloadOptions,
       { containerPort: config.httpPort, name: 'http' },
       { containerPort: config.httpsPort, name: 'https' },
       { containerPort: config.statusPort, name: 'status' },
+      ...(config.streamListeners ?? []).map((l) => ({ containerPort: l.port, name: l.name })),
     ],
     volumeMounts: [
       { name: 'config', mountPath: config.configDir, readOnly: true },

@@ -1,14 +1,16 @@
 import { matchConditions, namedGroup } from './nginx-route-selection';
+import { streamProblems } from './stream-checks';
 import { Problem } from '../../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../../intent/model';
 import { retryOnProblems } from '../../shared/nginx-retries';
 
 /**
  * What the NGINX engine cannot express in an intent that its capability row accepts: every
- * problem, routes in declaration order, each route's fields in the order its location is written.
+ * problem, routes in declaration order, each route's fields in the order its location is written,
+ * then the streams.
  */
 export function nginxProblems(intent: ExposureIntent): Problem[] {
-  return intent.routes.flatMap((route) => [
+  return [...intent.routes.flatMap((route) => [
     ...headerNameProblems(route),
     ...queryParamProblems(route),
     ...matchProblems(route),
@@ -17,7 +19,7 @@ export function nginxProblems(intent: ExposureIntent): Problem[] {
     ...responseHeaderProblems(route),
     // A redirect route forwards nothing: the retries and timeouts it inherits are not written.
     ...(route.action.kind === 'forward' ? [...idleTimeoutProblems(route), ...retryProblems(route)] : []),
-  ]);
+  ]), ...streamProblems(intent)];
 }
 
 /** The engine writes Upgrade and Connection itself: WebSockets pass through, other requests keep the upstream connection alive. */

@@ -4,6 +4,7 @@ import { EngineContext, GatewayTls } from '../engine';
 import { ERROR_PAGE_DIRECTIVES, errorPagesFor } from './nginx-error-pages';
 import { apiKeyMapFile, GENERATED_DIR, HSTS_HEADER, htpasswdFile, NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
 import { NginxRouteSecrets, renderRouting } from './nginx-routes';
+import { renderStreams } from './nginx-stream';
 import { ConfigLines, DOLLAR_VARIABLE } from './nginx-text';
 
 export interface NginxConfigOptions {
@@ -24,26 +25,28 @@ export interface NginxConfig {
 
 /**
  * The whole nginx.conf for one exposure: the main context, then in `http` its settings, the
- * routes' maps and upstreams, the status server, (with TLS) the redirect of plain HTTP, (with
- * hosts) the server for other hosts, and the route server.
+ * status server and (with HTTP routes) the HTTP servers; then (with streams) the `stream` block.
  */
 export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOptions): NginxConfig {
   const { intent, tls } = ctx;
   const hsts = intent.tls !== undefined;
   const serverNames = intent.hosts.length > 0 ? intent.hosts.join(' ') : '_';
+  // An exposure of streams only has no HTTP server: nothing listens on the HTTP ports.
+  const http = intent.routes.length > 0;
 
   const out = mainContext(intent);
-  const http = httpSettings(out.nested(), options);
+  const httpContext = httpSettings(out.nested(), options);
   // The routes' maps and upstreams go here; their locations into the route server, below.
-  const locations = http.nested().detached();
-  const routing = renderRouting(intent, {
+  const locations = httpContext.nested().detached();
+  const routing = http ? renderRouting(intent, {
     clusterDomain: options.clusterDomain, cacheTtlSeconds: options.cache?.ttlSeconds, hsts, maxBodyBytes: options.maxBodyKib * 1024,
-  }, http, locations);
-  statusServer(http);
-  if (tls) httpsRedirectServer(http, serverNames, tls.redirectCode);
-  if (intent.hosts.length > 0) otherHostsServer(http, tls);
-  routeServer(http, { tls, serverNames, hsts, trustedProxies: options.trustedProxies, locations: locations.lines });
+  }, httpContext, locations) : { apiKeySecrets: [], basicAuthSecrets: [] };
+  statusServer(httpContext);
+  if (http && tls) httpsRedirectServer(httpContext, serverNames, tls.redirectCode);
+  if (http && intent.hosts.length > 0) otherHostsServer(httpContext, tls);
+  if (http) routeServer(httpContext, { tls, serverNames, hsts, trustedProxies: options.trustedProxies, locations: locations.lines });
   out.add('}', '');
+  renderStreams(out, intent, options.clusterDomain);
   return {
     config: out.lines.join('\n'),
     secrets: [...new Set([...routing.apiKeySecrets, ...routing.basicAuthSecrets])].sort(),

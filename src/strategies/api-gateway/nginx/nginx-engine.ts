@@ -3,7 +3,7 @@ import { Problem } from '../../../core/errors';
 import { problemsOf } from '../../../core/validators';
 import { ExposureIntent } from '../../../intent/model';
 import { API_GATEWAY_NGINX_ROW } from '../capabilities';
-import { defaultMaxBodyKib, EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, trustedProxiesOption } from '../engine';
+import { defaultMaxBodyKib, EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, streamListeners, trustedProxiesOption } from '../engine';
 import { nginxProblems } from './checks';
 import { renderNginxConfig } from './nginx-config';
 import { GENERATED_DIR, NGINX_CACHE_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
@@ -108,6 +108,7 @@ export class NginxEngine implements GatewayEngine {
       httpPort: NGINX_PORTS.http,
       httpsPort: NGINX_PORTS.https,
       statusPort: NGINX_PORTS.status,
+      streamListeners: streamListeners(ctx.intent),
       healthPath: '/healthz',
       writablePaths: ['/tmp', NGINX_CACHE_DIR],
       initScript,

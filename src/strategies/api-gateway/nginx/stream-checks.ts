@@ -1,0 +1,30 @@
+import { NGINX_PORTS } from './nginx-layout';
+import { Problem } from '../../../core/errors';
+import { ExposureIntent, passthroughStreams } from '../../../intent/model';
+
+/** The gateway's own listeners, by port: a stream listens on its declared port of the same pod. */
+const OWN_LISTENERS: ReadonlyMap<number, string> = new Map([
+  [NGINX_PORTS.http, 'HTTP'],
+  [NGINX_PORTS.https, 'HTTPS'],
+  [NGINX_PORTS.status, 'status'],
+]);
+
+/**
+ * Words a `map` reads as its own parameters even when quoted: a passthrough hostname spelled like
+ * one would not be a key.
+ */
+const MAP_KEYWORDS = ['default', 'hostnames', 'include', 'volatile'];
+
+/** What the NGINX engine cannot express of the streams: a port of its own listeners, a hostname its `map` reads as a keyword. */
+export function streamProblems(intent: ExposureIntent): Problem[] {
+  const ports = intent.streams.filter((s) => OWN_LISTENERS.has(s.port)).map((s) => ({
+    field: `${s.field}.port`,
+    message: `${s.port} is the port of the NGINX engine's ${OWN_LISTENERS.get(s.port)} listener (HTTP ${NGINX_PORTS.http}, HTTPS ${NGINX_PORTS.https}, `
+      + `status ${NGINX_PORTS.status}), and the gateway listens for each stream on its declared port; use another port`,
+  }));
+  const keywords = passthroughStreams(intent).filter((s) => MAP_KEYWORDS.includes(s.host)).map((s) => ({
+    field: `${s.field}.host`,
+    message: `nginx's map of SNI hostnames reads "${s.host}" as a keyword, not a hostname; use a fully qualified hostname, or another strategy`,
+  }));
+  return [...ports, ...keywords];
+}
