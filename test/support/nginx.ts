@@ -134,6 +134,8 @@ export function freePort(): Promise<number> {
 export interface RunningNginx {
   /** The loopback ports of the container's ports named http, https and status. */
   readonly ports: NginxPorts;
+  /** The loopback port of the container's port of that name (`tls-443`, `tcp-5432`: its streams). */
+  portOf(name: string): number;
   readonly process: SandboxProcess;
   /** The JSON usage log lines so far (the container's stdout, as `kubectl logs` shows it). */
   usageLog(): Record<string, unknown>[];
@@ -215,7 +217,7 @@ export async function startNginxInPod(pod: SimulatedPod,
     }
     return undefined;
   };
-  return { ports, process: child, usageLog, logLine, stop };
+  return { ports, portOf: byName, process: child, usageLog, logLine, stop };
 }
 
 function readError(dir: string): string {

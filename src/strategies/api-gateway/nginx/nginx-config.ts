@@ -35,7 +35,7 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
   const http = intent.routes.length > 0;
 
   const out = mainContext(intent);
-  const httpContext = httpSettings(out.nested(), options);
+  const httpContext = httpSettings(out.nested(), options, http);
   // The routes' maps and upstreams go here; their locations into the route server, below.
   const locations = httpContext.nested().detached();
   const routing = http ? renderRouting(intent, {
@@ -69,9 +69,9 @@ function mainContext(intent: ExposureIntent): ConfigLines {
   );
 }
 
-/** The http-level settings: temp paths, the body limit, the usage log, the response cache. */
-function httpSettings(http: ConfigLines, options: NginxConfigOptions): ConfigLines {
-  http.add(
+/** The http-level settings: temp paths, the body limit, (with routes) the usage log, the response cache. */
+function httpSettings(out: ConfigLines, options: NginxConfigOptions, http: boolean): ConfigLines {
+  out.add(
     'default_type application/octet-stream;',
     'server_tokens off;',
     'client_body_temp_path /tmp/client_temp;',
@@ -82,11 +82,14 @@ function httpSettings(http: ConfigLines, options: NginxConfigOptions): ConfigLin
     `client_max_body_size ${options.maxBodyKib}k;`,
     'limit_req_status 429;',
     'proxy_next_upstream error timeout;',
-    // One JSON line per request: the usage data for monitoring and billing.
-    "log_format usage escape=json '{\"time\":\"$time_iso8601\",\"consumer\":\"$consumer$remote_user\",\"route\":\"$route_name\","
-      + '"method":"$request_method","host":"$host","uri":"$request_uri","status":$status,"request_time":$request_time,'
-      + "\"upstream_time\":\"$upstream_response_time\",\"bytes_sent\":$bytes_sent,\"request_length\":$request_length,\"request_id\":\"$request_id\"}';",
-    'access_log /dev/stdout usage;',
+    // One JSON line per request: the usage data for monitoring and billing (the route server
+    // defines the variables it reads; without routes, the status server's requests are not logged).
+    ...(http ? [
+      "log_format usage escape=json '{\"time\":\"$time_iso8601\",\"consumer\":\"$consumer$remote_user\",\"route\":\"$route_name\","
+        + '"method":"$request_method","host":"$host","uri":"$request_uri","status":$status,"request_time":$request_time,'
+        + "\"upstream_time\":\"$upstream_response_time\",\"bytes_sent\":$bytes_sent,\"request_length\":$request_length,\"request_id\":\"$request_id\"}';",
+      'access_log /dev/stdout usage;',
+    ] : ['access_log off;']),
     // Declared text is written with each "$" as ${dollar}: it reaches clients and backends as declared.
     ...DOLLAR_VARIABLE.split('\n'),
     // WebSockets: a request to upgrade sends "Connection: upgrade" upstream; any other sends no
@@ -97,9 +100,9 @@ function httpSettings(http: ConfigLines, options: NginxConfigOptions): ConfigLin
     '}',
   );
   if (options.cache) {
-    http.add(`proxy_cache_path ${NGINX_CACHE_DIR}/responses levels=1:2 keys_zone=responses:10m max_size=${options.cache.maxSizeMb}m inactive=10m use_temp_path=off;`);
+    out.add(`proxy_cache_path ${NGINX_CACHE_DIR}/responses levels=1:2 keys_zone=responses:10m max_size=${options.cache.maxSizeMb}m inactive=10m use_temp_path=off;`);
   }
-  return http.add('');
+  return out.add('');
 }
 
 function statusServer(http: ConfigLines): void {
