@@ -16,6 +16,8 @@ export interface FrontTarget {
   readonly needsClientAddress: boolean;
   /** The largest request body the workload accepts on any route, in bytes. */
   readonly largestBodyBytes: number;
+  /** The workload's port for a stream declared on `port` (its Service maps one to the other). */
+  readonly streamTargetPort: (port: number) => number;
 }
 
 /**
@@ -52,14 +54,14 @@ export function frontIntent(intent: ExposureIntent, target: FrontTarget): Exposu
   };
 }
 
-/** The workload's Service on `port`, as the front's backend. */
-function workloadBackend(intent: ExposureIntent, target: FrontTarget, port: number): BackendIntent {
+/** The workload's Service on `port` (its pods' `targetPort`), as the front's backend. */
+function workloadBackend(intent: ExposureIntent, target: FrontTarget, port: number, targetPort = port): BackendIntent {
   return {
     key: backendKey(target.name, intent.namespace, port),
     name: target.name,
     namespace: intent.namespace,
     port,
-    targetPort: port,
+    targetPort,
     origin: 'deployment',
     podLabels: target.podLabels,
     protocol: 'http',
@@ -68,13 +70,13 @@ function workloadBackend(intent: ExposureIntent, target: FrontTarget, port: numb
 
 /**
  * The streams as the front forwards them to the workload, which serves each on its declared port
- * and routes it further. An L7 front keeps them as declared (a passthrough hostname is passed
+ * of its Service (`streamTargetPort` of its pods) and routes it further. An L7 front keeps them as declared (a passthrough hostname is passed
  * through by SNI to the workload); an L4 front (a Service) cannot read SNI, so each passthrough
  * port is a TCP port to the workload, which reads SNI itself. Fields stay the declared ones, so
  * what a front cannot express is reported where it was declared.
  */
 function frontStreams(intent: ExposureIntent, target: FrontTarget): StreamIntent[] {
-  const toWorkload = (port: number) => workloadBackend(intent, target, port);
+  const toWorkload = (port: number) => workloadBackend(intent, target, port, target.streamTargetPort(port));
   if (!target.l4) return intent.streams.map((s) => ({ ...s, backend: toWorkload(s.port) }));
   const byPort = new Map<number, StreamIntent>();
   for (const s of intent.streams) {

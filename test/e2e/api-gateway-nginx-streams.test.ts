@@ -32,8 +32,9 @@ describe('API gateway, NGINX engine: TLS passthrough and TCP ports on the real n
       tcp: [TcpPort.of(5432, Backend.fromName('pg', 5432))],
     });
     const manifests = synthChecked(chart);
-    // What the test runs is what was synthesized: the ports the front forwards are the gateway's.
-    expect(find(manifests, 'Service', 'shop-data').spec.ports.map((p: any) => [p.port, p.targetPort])).toEqual([[443, 443], [5432, 5432]]);
+    // The ports the front forwards are the gateway's container ports (443, below 1024, served on 10443).
+    expect(find(manifests, 'Service', 'shop-data').spec.ports.map((p: any) => [p.name, p.port, p.targetPort])).toEqual([['tcp-443', 443, 10443], ['tcp-5432', 5432, 5432]]);
+    expect(find(manifests, 'Deployment').spec.template.spec.containers[0].ports.slice(3)).toEqual([{ containerPort: 10443, name: 'tls-443' }, { containerPort: 5432, name: 'tcp-5432' }]);
     pod = await simulatePod({ manifests });
     nginx = await startNginxInPod(pod, {
       upstreams: {

@@ -134,9 +134,9 @@ export function freePort(): Promise<number> {
 export interface RunningNginx {
   /** The loopback ports of the container's ports named http, https and status. */
   readonly ports: NginxPorts;
+  readonly process: SandboxProcess;
   /** The loopback port of the container's port of that name (`tls-443`, `tcp-5432`: its streams). */
   portOf(name: string): number;
-  readonly process: SandboxProcess;
   /** The JSON usage log lines so far (the container's stdout, as `kubectl logs` shows it). */
   usageLog(): Record<string, unknown>[];
   /** The first usage log line that matches, waiting for it (nginx logs after it answers); bounded. */

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { GatewayEngine } from './engine';
+import { GatewayEngine, streamContainerPort } from './engine';
 import { GatewayWorkload, GatewayWorkloadOptions, renderGatewayWorkload, workloadProblems } from './workload';
 import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
 import type * as k8s from '../../../imports/k8s';
@@ -104,6 +104,7 @@ export class ApiGatewayRenderer implements StrategyRenderer {
         l4,
         podLabels: () => ({ ...this.workloads.get(scope)!.podLabels }),
         needsClientAddress: intent.routes.some((r) => r.access !== undefined),
+        streamTargetPort: streamContainerPort,
         largestBodyBytes: Math.max(this.engine.defaultMaxBodyBytes, ...intent.routes.map((r) => r.maxRequestBodyBytes ?? 0)),
       },
     };

@@ -38,19 +38,31 @@ export interface EngineContext {
 }
 
 /**
- * A port on which the gateway forwards streams (TLS passthrough by SNI, or TCP): the declared port,
- * on the container and on the gateway's Service alike. Named `tls-<port>` or `tcp-<port>`: Istio
- * reads a Service port's protocol from its name.
+ * A port on which the gateway forwards streams (TLS passthrough by SNI, or TCP): the declared port
+ * on the gateway's Service, `containerPort` in the container. Named `tls-<port>` or `tcp-<port>`:
+ * Istio reads a Service port's protocol from its name.
  */
 export interface StreamListener {
   readonly port: number;
+  readonly containerPort: number;
   readonly name: string;
 }
+
+/**
+ * What the gateway container listens on for a stream declared on `port`: the gateway runs without
+ * privilege, so a port below 1024 is served on `port + 10000` (443 on 10443) and its Service maps
+ * the declared port to it; other ports as declared.
+ */
+export function streamContainerPort(port: number): number {
+  return port < 1024 ? port + UNPRIVILEGED_PORT_OFFSET : port;
+}
+
+export const UNPRIVILEGED_PORT_OFFSET = 10000;
 
 /** The intent's stream ports, ascending, each named for what it carries. */
 export function streamListeners(intent: ExposureIntent): StreamListener[] {
   const passthrough = new Set(passthroughStreams(intent).map((s) => s.port));
-  return streamPorts(intent).map((port) => ({ port, name: `${passthrough.has(port) ? 'tls' : 'tcp'}-${port}` }));
+  return streamPorts(intent).map((port) => ({ port, containerPort: streamContainerPort(port), name: `${passthrough.has(port) ? 'tls' : 'tcp'}-${port}` }));
 }
 
 /** An engine's container and configuration for one exposure (internal). */

@@ -266,14 +266,14 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
   podLabels[ADDRESS_LABEL] = Names.toLabelValue(deployment);
 
   const ports = [
-    ...service?.httpPort === undefined ? [] : [{ name: `http-${service.httpPort}`, port: service.httpPort }],
+    ...service?.httpPort === undefined ? [] : [{ name: `http-${service.httpPort}`, port: service.httpPort, containerPort: service.httpPort }],
     ...config.streamListeners ?? [],
   ];
   const gatewayService = service === undefined ? undefined : new KubeService(scope, 'GatewayService', {
     metadata: { name },
     spec: {
       externalIPs: [],
-      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: kube().IntOrString.fromNumber(p.port) })),
+      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: kube().IntOrString.fromNumber(p.containerPort) })),
       selector: podLabels,
       type: 'ClusterIP',
     },
@@ -324,7 +324,6 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
       runAsNonRoot: true,
       runAsUser: config.runAsUser,
       seccompProfile: { type: 'RuntimeDefault' },
-      sysctls: lowPortsSysctl(config),
     },
     initContainers: init && [init],
     volumes: [
@@ -340,17 +339,6 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
     hostNetwork: false,
     terminationGracePeriodSeconds: 30,
   };
-}
-
-/**
- * A stream on a port below 1024 (443, say) is served on that port by a user without privilege:
- * the pod's network namespace lets unprivileged processes bind from the lowest such port on
- * (`net.ipv4.ip_unprivileged_port_start`, a namespaced sysctl Kubernetes counts as safe, allowed
- * by the baseline and restricted Pod Security Standards), rather than granting a capability.
- */
-function lowPortsSysctl(config: EngineConfig): k8s.Sysctl[] | undefined {
-  const lowest = Math.min(...(config.streamListeners ?? []).map((l) => l.port));
-  return lowest < 1024 ? [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(lowest) }] : undefined;
 }
 
 /** Every container of the gateway pod: non-root, read-only root filesystem, no privilege, no capability. */
@@ -386,7 +374,7 @@ function gatewayContainer(config: EngineConfig, options: GatewayWorkloadOptions,
       { containerPort: config.httpPort, name: 'http' },
       { containerPort: config.httpsPort, name: 'https' },
       { containerPort: config.statusPort, name: 'status' },
-      ...(config.streamListeners ?? []).map((l) => ({ containerPort: l.port, name: l.name })),
+      ...(config.streamListeners ?? []).map((l) => ({ containerPort: l.containerPort, name: l.name })),
     ],
     volumeMounts: [
       { name: 'config', mountPath: config.configDir, readOnly: true },

@@ -1,5 +1,5 @@
 import { BackendIntent, ExposureIntent, passthroughStreams, streamPorts, tcpStreams } from '../../../intent/model';
-import { backendAddress } from '../engine';
+import { backendAddress, streamContainerPort } from '../engine';
 import { ConfigLines, quoteKey } from './nginx-text';
 
 /** The upstream of connections whose SNI names no passthrough hostname: its one server is down, so nginx closes them. */
@@ -8,7 +8,7 @@ export const UNKNOWN_SNI_UPSTREAM = 'unknown_sni';
 /**
  * The exposure's streams, in nginx's `stream` context (ngx_stream_module: built into the official
  * images; Debian's nginx loads it from libnginx-mod-stream): a server per port, listening on the
- * declared port. A passthrough port reads the ClientHello's SNI (`ssl_preread`, nothing is
+ * declared port (below 1024, on port + 10000: see `streamContainerPort`). A passthrough port reads the ClientHello's SNI (`ssl_preread`, nothing is
  * decrypted) and a `map` of its hostnames picks the upstream; a hostname it does not list goes to
  * an upstream whose only server is down, so the connection is closed without reaching a backend.
  * A TCP port forwards every connection to its backend. Backends are Services by FQDN, resolved
@@ -26,20 +26,22 @@ export function renderStreams(out: ConfigLines, intent: ExposureIntent, clusterD
   const passthrough = passthroughStreams(intent);
   const servers = new ConfigLines();
   for (const port of streamPorts(intent)) {
+    const listen = streamContainerPort(port);
+    const where = listen === port ? `port ${port}` : `port ${port} (the Service's; ${listen} in the container)`;
     const tcp = tcpStreams(intent).find((s) => s.port === port);
     servers.add('');
     if (tcp !== undefined) {
-      servers.add(`# ${tcp.field}: TCP port ${port}.`);
-      servers.block('server', (server) => server.add(`listen ${port};`, `proxy_pass ${upstreamOf(tcp.backend)};`));
+      servers.add(`# ${tcp.field}: TCP on ${where}.`);
+      servers.block('server', (server) => server.add(`listen ${listen};`, `proxy_pass ${upstreamOf(tcp.backend)};`));
       continue;
     }
     // Exact names first, then the longest wildcard: map's `hostnames` order, as server_name's.
     const hosts = passthrough.filter((s) => s.port === port);
     const variable = `$passthrough_${port}`;
-    servers.add(`# ${hosts.map((s) => s.field).join(', ')}: TLS on port ${port}, passed through by SNI hostname; other names are closed.`);
+    servers.add(`# ${hosts.map((s) => s.field).join(', ')}: TLS on ${where}, passed through by SNI hostname; other names are closed.`);
     servers.block(`map $ssl_preread_server_name ${variable}`, (map) => map.add(
       'hostnames;', `default ${UNKNOWN_SNI_UPSTREAM};`, ...hosts.map((s) => `${quoteKey(s.host)} ${upstreamOf(s.backend)};`)));
-    servers.block('server', (server) => server.add(`listen ${port};`, 'ssl_preread on;', `proxy_pass ${variable};`));
+    servers.block('server', (server) => server.add(`listen ${listen};`, 'ssl_preread on;', `proxy_pass ${variable};`));
   }
   out.block('stream', (stream) => {
     stream.add('# TLS passthrough and TCP ports: forwarded as bytes, never decrypted.');
