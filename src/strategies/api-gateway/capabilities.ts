@@ -29,7 +29,7 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
   notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors, '
     + 'client IP lists (`allow`/`deny` by a `geo` of the client address; behind an L7 front, `trustedProxies`) and per-consumer usage logs; '
     + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts. '
-    + 'TLS passthrough and TCP ports in a `stream` block (`ssl_preread` picks the backend by SNI; other names are closed), each on its declared port of the gateway, '
+    + 'TLS passthrough and TCP ports in a `stream` block (`ssl_preread` picks the backend by SNI; other names are closed), each on its declared port of the gateway\'s Service (a port below 1024 served on port + 10000 in the unprivileged container), '
     + 'which its front forwards (istio, gatewayApi: by SNI and port; ingress-nginx: ssl-passthrough on 443; loadBalancer, nodePort: as TCP ports). nginx OSS cannot validate JWTs.',
 };
 
