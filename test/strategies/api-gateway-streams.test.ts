@@ -1,5 +1,6 @@
 import {
-  ApiGatewayEngine, ApiGatewayStrategyOptions, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, TcpPort, Tls, TlsPassthrough,
+  ApiGatewayEngine, ApiGatewayStrategyOptions, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, TcpPort, Tls,
+  TlsPassthrough,
 } from '../../src';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
 
