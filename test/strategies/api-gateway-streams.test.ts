@@ -1,3 +1,4 @@
+import * as kplus from 'cdk8s-plus-27';
 import {
   ApiGatewayEngine, ApiGatewayStrategyOptions, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, TcpPort, Tls,
   TlsPassthrough,
@@ -130,6 +131,28 @@ describe('apiGateway strategy, NGINX engine: TLS passthrough and TCP ports', () 
       [['*.mq.example.com'], [{ name: 'shop-data-gateway', port: 443 }]],
     ]);
     expect(refs('TCPRoute')).toEqual([[undefined, [{ name: 'shop-data-gateway', port: 5432 }]]]);
+  });
+
+  test('streams only, behind istio or gatewayApi: the front has no HTTP server or route, the gateway Service only the stream ports', () => {
+    const istio = expose({ passthrough: [TlsPassthrough.host('db.example.com', db())] }, { exposedVia: ExposureStrategy.istio() });
+    expect(servicePorts(find(istio, 'Service', 'shop-data-gateway'))).toEqual([['tls-443', 443, 10443]]);
+    expect(find(istio, 'Gateway').spec.servers.map((s: any) => s.port.protocol)).toEqual(['TLS']);
+    expect(find(istio, 'VirtualService').spec.http).toBeUndefined();
+    const gatewayApi = expose({ tcp: [TcpPort.of(5432, pg())] }, { exposedVia: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }) });
+    expect(servicePorts(find(gatewayApi, 'Service', 'shop-data-gateway'))).toEqual([['tcp-5432', 5432, 5432]]);
+    expect(ofKind(gatewayApi, 'HTTPRoute')).toEqual([]);
+    expect(find(gatewayApi, 'Gateway').spec.listeners.map((l: any) => [l.protocol, l.port])).toEqual([['TCP', 5432]]);
+  });
+
+  test('isolateBackends: the streams\' Deployment backends accept the gateway on their ports', () => {
+    const chart = testChart('shop', 'shop');
+    const dep = new kplus.Deployment(chart, 'pg', { containers: [{ image: 'postgres:16.4', portNumber: 5432 }] });
+    new ExposedService(chart, 'data', {
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), isolateBackends: true }),
+      tcp: [TcpPort.of(15432, Backend.fromDeployment(dep))],
+    });
+    const policy = find(synthChecked(chart), 'NetworkPolicy');
+    expect(policy.spec.ingress[0].ports).toEqual([{ port: 5432, protocol: 'TCP' }]);
   });
 
   test('behind ingress-nginx: passthrough on 443 as an ssl-passthrough Ingress to the gateway Service; TCP ports refused as on ingress-nginx', () => {

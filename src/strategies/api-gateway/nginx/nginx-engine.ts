@@ -14,7 +14,9 @@ export const DEFAULT_NGINX_IMAGE = 'nginxinc/nginx-unprivileged:1.28.0-alpine';
 /** Options for `ApiGatewayEngine.nginx`. */
 export interface NginxEngineOptions {
   /**
-   * The NGINX image: an unprivileged build listening on high ports, pinned by tag or digest.
+   * The NGINX image: an unprivileged build listening on high ports, pinned by tag or digest. TLS
+   * passthrough and TCP ports need its stream module with `ssl_preread` built in (the official
+   * images have it; the configuration loads no module).
    * @default 'nginxinc/nginx-unprivileged:1.28.0-alpine'
    * @example ApiGatewayEngine.nginx({ image: 'nginxinc/nginx-unprivileged:1.28.0-alpine' })
    */
