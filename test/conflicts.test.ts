@@ -72,7 +72,8 @@ describe('conflicts across ExposedServices', () => {
   test('streams of an API gateway claim its front\'s ports and hostnames, as the front\'s own would', () => {
     const db = () => Backend.fromName('db', 5432);
     const gateway = () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), exposedVia: ExposureStrategy.istio() });
-    expect(both({ strategy: ExposureStrategy.istio(), tcp: [TcpPort.of(5432, db())] }, { strategy: gateway(), tcp: [TcpPort.of(5432, db())] })!.message)
+    const error = both({ strategy: ExposureStrategy.istio(), tcp: [TcpPort.of(5432, db())] }, { strategy: gateway(), tcp: [TcpPort.of(5432, db())] });
+    expect(error!.message)
       .toBe('ExposedService team-a/shop-v2: tcp[0].port: port 5432 on Istio gateway workload {"istio":"ingressgateway"} is already claimed by ExposedService team-a/shop (a TCP port); '
         + 'give one of them another port');
     expect(both({ strategy: gateway(), passthrough: [TlsPassthrough.host('db.example.com', db())] },
