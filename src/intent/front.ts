@@ -70,10 +70,11 @@ function workloadBackend(intent: ExposureIntent, target: FrontTarget, port: numb
 
 /**
  * The streams as the front forwards them to the workload, which serves each on its declared port
- * of its Service (`streamTargetPort` of its pods) and routes it further. An L7 front keeps them as declared (a passthrough hostname is passed
- * through by SNI to the workload); an L4 front (a Service) cannot read SNI, so each passthrough
- * port is a TCP port to the workload, which reads SNI itself. Fields stay the declared ones, so
- * what a front cannot express is reported where it was declared.
+ * of its Service (`streamTargetPort` of its pods) and routes it further. An L7 front keeps them as
+ * declared (a passthrough hostname is passed through by SNI to the workload); an L4 front (a
+ * Service) cannot read SNI, so each passthrough port is a TCP port to the workload, which reads
+ * SNI itself. Fields stay the declared ones, so what a front cannot express is reported where it
+ * was declared.
  */
 function frontStreams(intent: ExposureIntent, target: FrontTarget): StreamIntent[] {
   const toWorkload = (port: number) => workloadBackend(intent, target, port, target.streamTargetPort(port));

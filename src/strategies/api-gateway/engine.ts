@@ -48,21 +48,27 @@ export interface StreamListener {
   readonly name: string;
 }
 
+/** How much higher than declared the gateway container serves a stream port below 1024. */
+export const UNPRIVILEGED_PORT_OFFSET = 10000;
+
 /**
  * What the gateway container listens on for a stream declared on `port`: the gateway runs without
- * privilege, so a port below 1024 is served on `port + 10000` (443 on 10443) and its Service maps
- * the declared port to it; other ports as declared.
+ * privilege (binding below 1024 would take a capability or a sysctl), so a port below 1024 is
+ * served on `port + 10000` (443 on 10443) and its Service maps the declared port to it; other
+ * ports as declared.
  */
 export function streamContainerPort(port: number): number {
   return port < 1024 ? port + UNPRIVILEGED_PORT_OFFSET : port;
 }
 
-export const UNPRIVILEGED_PORT_OFFSET = 10000;
-
 /** The intent's stream ports, ascending, each named for what it carries. */
 export function streamListeners(intent: ExposureIntent): StreamListener[] {
   const passthrough = new Set(passthroughStreams(intent).map((s) => s.port));
-  return streamPorts(intent).map((port) => ({ port, containerPort: streamContainerPort(port), name: `${passthrough.has(port) ? 'tls' : 'tcp'}-${port}` }));
+  return streamPorts(intent).map((port) => ({
+    port,
+    containerPort: streamContainerPort(port),
+    name: `${passthrough.has(port) ? 'tls' : 'tcp'}-${port}`,
+  }));
 }
 
 /** An engine's container and configuration for one exposure (internal). */

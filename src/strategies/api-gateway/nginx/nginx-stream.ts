@@ -8,11 +8,13 @@ export const UNKNOWN_SNI_UPSTREAM = 'unknown_sni';
 /**
  * The exposure's streams, in nginx's `stream` context (ngx_stream_module: built into the official
  * images; Debian's nginx loads it from libnginx-mod-stream): a server per port, listening on the
- * declared port (below 1024, on port + 10000: see `streamContainerPort`). A passthrough port reads the ClientHello's SNI (`ssl_preread`, nothing is
- * decrypted) and a `map` of its hostnames picks the upstream; a hostname it does not list goes to
- * an upstream whose only server is down, so the connection is closed without reaching a backend.
- * A TCP port forwards every connection to its backend. Backends are Services by FQDN, resolved
- * when nginx starts, as the HTTP routes' are. Nothing when the exposure has no streams.
+ * declared port (below 1024, on port + 10000: see `streamContainerPort`). A passthrough port reads
+ * the ClientHello's SNI (`ssl_preread`, nothing is decrypted) and a `map` of its hostnames picks
+ * the upstream; a hostname it does not list, or none, goes to an upstream whose only server is
+ * down, so the connection is closed without reaching a backend. A TCP port forwards every
+ * connection to its backend. Backends are Services by FQDN, resolved when nginx starts, as the
+ * HTTP routes' are; hostnames are written by the one encoder (`quoteKey`). Nothing when the
+ * exposure has no streams.
  */
 export function renderStreams(out: ConfigLines, intent: ExposureIntent, clusterDomain: string): void {
   if (intent.streams.length === 0) return;
