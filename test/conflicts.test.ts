@@ -69,6 +69,17 @@ describe('conflicts across ExposedServices', () => {
       { strategy: istio(), passthrough: [TlsPassthrough.host('mq.example.com', db())] })).toBeUndefined();
   });
 
+  test('streams of an API gateway claim its front\'s ports and hostnames, as the front\'s own would', () => {
+    const db = () => Backend.fromName('db', 5432);
+    const gateway = () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), exposedVia: ExposureStrategy.istio() });
+    const error = both({ strategy: ExposureStrategy.istio(), tcp: [TcpPort.of(5432, db())] }, { strategy: gateway(), tcp: [TcpPort.of(5432, db())] });
+    expect(error!.message)
+      .toBe('ExposedService team-a/shop-v2: tcp[0].port: port 5432 on Istio gateway workload {"istio":"ingressgateway"} is already claimed by ExposedService team-a/shop (a TCP port); '
+        + 'give one of them another port');
+    expect(both({ strategy: gateway(), passthrough: [TlsPassthrough.host('db.example.com', db())] },
+      { strategy: gateway(), passthrough: [TlsPassthrough.host('mq.example.com', db())] })).toBeUndefined();
+  });
+
   test('Gateway API: routes on one existing Gateway conflict', () => {
     const shared = () => ExposureStrategy.gatewayApi({ gateway: { name: 'public', namespace: 'infra' } });
     expect(both({ strategy: shared(), hosts: ['shop.example.com'], backend: web(), routes: [{ match: { path: PathMatch.exact('/login') } }] },

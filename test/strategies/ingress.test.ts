@@ -695,13 +695,13 @@ describe('ingress strategy, TLS passthrough and TCP', () => {
       'ExposedService test/public: passthrough[2].host: ingress-nginx would pass the whole host "shop.example.com" through, its HTTP routes too; use another hostname',
     ].join('\n'));
     expect(exposeError({ strategy: nginx(), tcp: [TcpPort.of(5432, db())] })).toBe(
-      'ExposedService test/public: tcp[0]: \'tcp\' is not supported by ingress (ingressNginx); supported by: nodePort, loadBalancer, istio, gatewayApi');
+      'ExposedService test/public: tcp[0]: \'tcp\' is not supported by ingress (ingressNginx); supported by: nodePort, loadBalancer, istio, gatewayApi, apiGateway (nginx)');
   });
 
   test('a generic Ingress refuses both', () => {
     expect(exposeError({ strategy: ExposureStrategy.ingress({ className: 'traefik' }), passthrough: [TlsPassthrough.host('db.example.com', db())], tcp: [TcpPort.of(5432, db())] })).toBe([
-      'ExposedService test/public: passthrough[0]: \'tls-passthrough\' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi',
-      'ExposedService test/public: tcp[0]: \'tcp\' is not supported by ingress; supported by: nodePort, loadBalancer, istio, gatewayApi',
+      'ExposedService test/public: passthrough[0]: \'tls-passthrough\' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx)',
+      'ExposedService test/public: tcp[0]: \'tcp\' is not supported by ingress; supported by: nodePort, loadBalancer, istio, gatewayApi, apiGateway (nginx)',
     ].join('\n'));
   });
 });

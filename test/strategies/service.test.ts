@@ -232,6 +232,6 @@ describe('TCP ports on a Service', () => {
     expect(error(ExposureStrategy.loadBalancer(), { backend: web, access: AccessPolicy.allowFrom(['10.0.0.0/8']), tcp: [TcpPort.of(5432, pg)] })).toBe(
       'ExposedService test/x: access: loadBalancerSourceRanges would restrict every port of the Service, the TCP ports too; declare the TCP ports in an exposure of their own');
     expect(error(ExposureStrategy.loadBalancer(), { passthrough: [TlsPassthrough.host('db.example.com', pg)] })).toBe(
-      'ExposedService test/x: passthrough[0]: \'tls-passthrough\' is not supported by loadBalancer; supported by: ingress (ingressNginx), istio, gatewayApi');
+      'ExposedService test/x: passthrough[0]: \'tls-passthrough\' is not supported by loadBalancer; supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx)');
   });
 });

@@ -37,6 +37,23 @@ export interface PreparedNginx {
 // A port nothing listens on: upstreams the test does not serve fail fast (502).
 const CLOSED = '127.0.0.1:9';
 
+/** Where Debian's libnginx-mod-stream installs ngx_stream_module. */
+const DEBIAN_STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
+let streamModuleIsDynamic: boolean | undefined;
+
+/**
+ * The configuration as the test's nginx runs it: the generated one has no `load_module`, since
+ * the pinned image (nginx.org's build) has ngx_stream_module built in; Debian's nginx builds it as
+ * a module, loaded here first (`load_module` must precede every other directive).
+ */
+function withStreamModule(config: string): string {
+  if (!/^stream \{$/m.test(config)) return config;
+  streamModuleIsDynamic ??= /--with-stream=dynamic/.test(spawnSync('nginx', ['-V'], { encoding: 'utf8' }).stderr ?? '');
+  if (!streamModuleIsDynamic) return config;
+  if (!fs.existsSync(DEBIAN_STREAM_MODULE)) throw new Error(`nginx's stream module is not installed (apt-get install -y libnginx-mod-stream): ${DEBIAN_STREAM_MODULE}`);
+  return `load_module ${DEBIAN_STREAM_MODULE};\n${config}`;
+}
+
 let tlsFiles: { crt: string; key: string } | undefined;
 
 /** A self-signed certificate for the HTTPS listener (made once per run with openssl). */
@@ -79,7 +96,7 @@ export function prepareNginx(config: string, options: LocalizeOptions = {}): Pre
 
   const accessLog = path.join(dir, 'access.log');
   // Paths of the configuration, which always follow white space; /tmp first (the prefix is under it).
-  const localized = localize(config.replace(/(?<=\s)\/tmp\//g, `${dir}/tmp/`))
+  const localized = localize(withStreamModule(config).replace(/(?<=\s)\/tmp\//g, `${dir}/tmp/`))
     .replace(/(?<=\s)\/etc\/nginx\/tls\//g, `${dir}/tls/`)
     .replace(/(?<=\s)\/etc\/nginx\/client-ca\//g, `${dir}/client-ca/`)
     .replace(/(?<=\s)\/var\/cache\/nginx/g, `${dir}/cache`)
@@ -130,6 +147,8 @@ export interface RunningNginx {
   /** The loopback ports of the container's ports named http, https and status. */
   readonly ports: NginxPorts;
   readonly process: SandboxProcess;
+  /** The loopback port of the container's port of that name (`tls-443`, `tcp-5432`: its streams). */
+  portOf(name: string): number;
   /** The JSON usage log lines so far (the container's stdout, as `kubectl logs` shows it). */
   usageLog(): Record<string, unknown>[];
   /** The first usage log line that matches, waiting for it (nginx logs after it answers); bounded. */
@@ -163,7 +182,7 @@ export async function startNginxInPod(pod: SimulatedPod,
   const declared = new Map<number, string>((spec.ports ?? []).map((p: { containerPort: number; name: string }) => [p.containerPort, p.name]));
   const loopback = new Map<number, number>();
   for (const port of declared.keys()) loopback.set(port, await freePort());
-  const localized = config
+  const localized = withStreamModule(config)
     .replace(/^(\s*listen\s+)(?:\S+:)?(\d+)\b/gm, (_m, lead: string, port: string) => {
       const free = loopback.get(Number(port));
       if (free === undefined) throw new Error(`${configPath}: listen ${port} is not a containerPort of ${container}`);
@@ -210,7 +229,7 @@ export async function startNginxInPod(pod: SimulatedPod,
     }
     return undefined;
   };
-  return { ports, process: child, usageLog, logLine, stop };
+  return { ports, portOf: byName, process: child, usageLog, logLine, stop };
 }
 
 function readError(dir: string): string {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { GatewayEngine } from './engine';
+import { GatewayEngine, streamContainerPort } from './engine';
 import { renderPodAddressServices } from './pod-addresses';
 import { GatewayWorkload, GatewayWorkloadOptions, renderGatewayWorkload, workloadProblems } from './workload';
 import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
@@ -33,8 +33,8 @@ export interface ApiGatewayResources {
   readonly podAddressServices?: readonly k8s.KubeService[];
 }
 
-/** The default front of a gateway: a strategy on `port` (a LoadBalancer Service). */
-export type DefaultFront = (port: number) => StrategyRenderer;
+/** The default front of a gateway: a strategy on `port` (a LoadBalancer Service); without HTTP routes, none. */
+export type DefaultFront = (port?: number) => StrategyRenderer;
 
 /**
  * apiGateway: deploys an API gateway (the engine's proxy, configured for the intent), exposed by
@@ -111,14 +111,16 @@ export class ApiGatewayRenderer implements StrategyRenderer {
   public front(scope: Construct, intent: ExposureIntent): Front {
     const l4 = this.exposedVia === undefined || this.exposedVia.capabilities.tls === 'none';
     const port = intent.tls !== undefined && l4 ? this.engine.ports.https : this.engine.ports.http;
+    const httpPort = intent.routes.length === 0 ? undefined : port === this.engine.ports.https ? 443 : 80;
     return {
-      renderer: this.exposedVia ?? this.defaultFront(port === this.engine.ports.https ? 443 : 80),
+      renderer: this.exposedVia ?? this.defaultFront(httpPort),
       target: {
         name: resourceName(scope, 'gateway'),
         port,
         l4,
         podLabels: () => ({ ...this.workloads.get(scope)!.podLabels }),
         needsClientAddress: clientAddressFields(intent).length > 0,
+        streamTargetPort: streamContainerPort,
         largestBodyBytes: Math.max(this.engine.defaultMaxBodyBytes, ...intent.routes.map((r) => r.maxRequestBodyBytes ?? 0)),
       },
     };
@@ -136,7 +138,8 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     const certificate = tlsAtGateway && intent.tls!.certManager ? certificateFor(scope, intent) : undefined;
     const port = tlsAtGateway ? config.httpsPort : config.httpPort;
     // An L7 front routes to the gateway by Service name; an L4 front is itself the gateway's Service.
-    const workload = renderGatewayWorkload(scope, intent, config, this.workload, l4Front ? undefined : port);
+    const service = l4Front ? undefined : { httpPort: intent.routes.length === 0 ? undefined : port };
+    const workload = renderGatewayWorkload(scope, intent, config, this.workload, service);
     this.workloads.set(scope, workload);
     return {
       certificate,

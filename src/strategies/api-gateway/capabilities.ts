@@ -23,8 +23,6 @@ const API_GATEWAY_NGINX: Capabilities = {
   'affinity-cookie': 'none',
   'affinity-header': 'none',
   'affinity-client-ip': 'none',
-  'tls-passthrough': 'none',
-  'tcp': 'none',
 };
 
 /** An API gateway with the Kong engine (DB-less): JWT and consumer ACLs; no redirects, mirroring or query matches in OSS. */
@@ -53,6 +51,9 @@ const API_GATEWAY_KONG: Capabilities = {
   'connection-limits': 'none',
   // A ca_certificates entity holds the CA's PEM itself, which the library never inlines.
   'backend-tls': 'none',
+  // Kong OSS routes streams (stream_listen, tcp/tls routes), which this engine does not render yet.
+  'tls-passthrough': 'none',
+  'tcp': 'none',
 };
 
 export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
@@ -61,7 +62,9 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
   notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors, '
     + 'client IP lists (`allow`/`deny` by a `geo` of the client address; behind an L7 front, `trustedProxies`), '
     + 'external authentication (`auth_request` to the auth service) and per-consumer usage logs; '
-    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts; client certificates (`ssl_verify_client`, where the gateway terminates TLS: no front or a Service front) with the identity in `ssl-client-verify`, `ssl-client-subject-dn`, `ssl-client-issuer-dn` and `ssl-client-cert`. nginx OSS cannot validate JWTs. '
+    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts; client certificates (`ssl_verify_client`, where the gateway terminates TLS: no front or a Service front) with the identity in `ssl-client-verify`, `ssl-client-subject-dn`, `ssl-client-issuer-dn` and `ssl-client-cert`. '
+    + 'TLS passthrough and TCP ports in a `stream` block (`ssl_preread` picks the backend by SNI; other names are closed), each on its declared port of the gateway\'s Service (a port below 1024 served on port + 10000 in the unprivileged container), '
+    + 'which its front forwards (istio, gatewayApi: by SNI and port; ingress-nginx: ssl-passthrough on 443; loadBalancer, nodePort: as TCP ports). nginx OSS cannot validate JWTs. '
     + 'Session affinity is refused: nginx OSS hashes only over `server` entries, and a backend\'s pods are one name '
     + 'resolving to several addresses, which take turns under `hash ... consistent` (a plain `hash` pins by each gateway pod\'s own resolution order).',
 };
@@ -72,5 +75,6 @@ export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
   notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs; client IP lists through `ip-restriction` (behind an L7 front, `trustedProxies`); '
     + 'WebSocket upgrades pass through, `idleTimeout` as the service\'s read and write timeouts; no external authentication (no bundled plugin of Kong OSS forwards requests to an auth service); client certificates need `mtls-auth`, a Kong Enterprise plugin; '
     + 'session affinity as a consistent-hashing upstream (`hash_on` cookie, header or ip) whose target is a headless Service of the backend\'s pods, '
-    + 'created by the library (the backend must be `Backend.fromService` or `Backend.fromDeployment`; the cookie is a session cookie).',
+    + 'created by the library (the backend must be `Backend.fromService` or `Backend.fromDeployment`; the cookie is a session cookie). '
+    + 'No TLS passthrough or TCP ports: Kong OSS has stream routes, which this engine does not render; use the NGINX engine.',
 };

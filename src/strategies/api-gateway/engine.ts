@@ -4,7 +4,7 @@ import { parseCidr } from '../../core/cidr';
 import { Problem } from '../../core/errors';
 import { dnsSubdomainProblem, problemsOf } from '../../core/validators';
 import { Capabilities } from '../../intent/capabilities';
-import { BackendIntent, ExposureIntent } from '../../intent/model';
+import { BackendIntent, ExposureIntent, passthroughStreams, streamPorts } from '../../intent/model';
 
 /** The HSTS policy both engines send with every response when the exposure has TLS (a year, subdomains). */
 export const HSTS_POLICY = 'max-age=31536000; includeSubDomains';
@@ -47,6 +47,40 @@ export interface EngineContext {
   readonly podAddresses?: ReadonlyMap<string, PodAddresses>;
 }
 
+/**
+ * A port on which the gateway forwards streams (TLS passthrough by SNI, or TCP): the declared port
+ * on the gateway's Service, `containerPort` in the container. Named `tls-<port>` or `tcp-<port>`:
+ * Istio reads a Service port's protocol from its name.
+ */
+export interface StreamListener {
+  readonly port: number;
+  readonly containerPort: number;
+  readonly name: string;
+}
+
+/** How much higher than declared the gateway container serves a stream port below 1024. */
+export const UNPRIVILEGED_PORT_OFFSET = 10000;
+
+/**
+ * What the gateway container listens on for a stream declared on `port`: the gateway runs without
+ * privilege (binding below 1024 would take a capability or a sysctl), so a port below 1024 is
+ * served on `port + 10000` (443 on 10443) and its Service maps the declared port to it; other
+ * ports as declared.
+ */
+export function streamContainerPort(port: number): number {
+  return port < 1024 ? port + UNPRIVILEGED_PORT_OFFSET : port;
+}
+
+/** The intent's stream ports, ascending, each named for what it carries. */
+export function streamListeners(intent: ExposureIntent): StreamListener[] {
+  const passthrough = new Set(passthroughStreams(intent).map((s) => s.port));
+  return streamPorts(intent).map((port) => ({
+    port,
+    containerPort: streamContainerPort(port),
+    name: `${passthrough.has(port) ? 'tls' : 'tcp'}-${port}`,
+  }));
+}
+
 /** An engine's container and configuration for one exposure (internal). */
 export interface EngineConfig {
   readonly image: string;
@@ -61,6 +95,8 @@ export interface EngineConfig {
   readonly httpsPort: number;
   /** Internal port for health checks and metrics: never exposed by the Service. */
   readonly statusPort: number;
+  /** The ports of the exposure's streams (TLS passthrough, TCP), when the engine renders them. */
+  readonly streamListeners?: readonly StreamListener[];
   readonly healthPath: string;
   /** Directories the engine writes to (emptyDirs under a read-only root filesystem). */
   readonly writablePaths: readonly string[];

@@ -211,6 +211,12 @@ export function workloadProblems(options: GatewayWorkloadOptions): string[] {
   return problems;
 }
 
+/** The ports of the gateway's ClusterIP Service, for a front that routes to it by name. */
+export interface GatewayServicePorts {
+  /** The port of HTTP traffic, when the exposure has HTTP routes. */
+  readonly httpPort?: number;
+}
+
 /** The label that selects the gateway's pods (cdk8s-plus's convention, kept so selectors never change). */
 const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
 
@@ -219,13 +225,14 @@ const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
  * filesystem with emptyDirs where the engine writes, no privilege escalation, all capabilities
  * dropped, seccomp RuntimeDefault, resources, probes on the internal status port, pods spread
  * across nodes, a PodDisruptionBudget, and a checksum of the configuration so pods roll when it
- * changes. `servicePort`: also a ClusterIP Service on that port, for fronts that route by name.
+ * changes. `service`: also a ClusterIP Service on its HTTP port and the streams' ports, for fronts
+ * that route by name.
  *
  * Built from the typed L1s directly: the workload is fixed, so cdk8s-plus's L2s (lazy specs,
  * volume and container objects, JSON patches for what they cannot express) only added synth time.
  */
 export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, config: EngineConfig,
-  options: GatewayWorkloadOptions, servicePort?: number): GatewayWorkload {
+  options: GatewayWorkloadOptions, service?: GatewayServicePorts): GatewayWorkload {
   const { KubeConfigMap, KubeDeployment, KubeService, KubePodDisruptionBudget, KubeHorizontalPodAutoscalerV2 } = kube();
   const name = resourceName(scope, 'gateway');
   const configMap = new KubeConfigMap(scope, 'GatewayConfig', {
@@ -258,11 +265,15 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
   });
   podLabels[ADDRESS_LABEL] = Names.toLabelValue(deployment);
 
-  const service = servicePort === undefined ? undefined : new KubeService(scope, 'GatewayService', {
+  const ports = [
+    ...service?.httpPort === undefined ? [] : [{ name: `http-${service.httpPort}`, port: service.httpPort, containerPort: service.httpPort }],
+    ...config.streamListeners ?? [],
+  ];
+  const gatewayService = service === undefined ? undefined : new KubeService(scope, 'GatewayService', {
     metadata: { name },
     spec: {
       externalIPs: [],
-      ports: [{ name: `http-${servicePort}`, port: servicePort, targetPort: kube().IntOrString.fromNumber(servicePort) }],
+      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: kube().IntOrString.fromNumber(p.containerPort) })),
       selector: podLabels,
       type: 'ClusterIP',
     },
@@ -277,7 +288,7 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
   });
 
   const networkPolicies = options.isolateBackends ? isolateBackends(scope, intent, podLabels) : [];
-  return { name, podLabels, deployment, configMap, service, podDisruptionBudget, autoscaler, networkPolicies };
+  return { name, podLabels, deployment, configMap, service: gatewayService, podDisruptionBudget, autoscaler, networkPolicies };
 }
 
 /** The gateway pod: the proxy, and (with credentials) the init container that renders them. */
@@ -369,6 +380,7 @@ function gatewayContainer(config: EngineConfig, options: GatewayWorkloadOptions,
       { containerPort: config.httpPort, name: 'http' },
       { containerPort: config.httpsPort, name: 'https' },
       { containerPort: config.statusPort, name: 'status' },
+      ...(config.streamListeners ?? []).map((l) => ({ containerPort: l.containerPort, name: l.name })),
     ],
     volumeMounts: [
       { name: 'config', mountPath: config.configDir, readOnly: true },

@@ -2,6 +2,7 @@ import { connectionLimitProblems } from './nginx-connection-limits';
 import { backendTlsProblems } from './nginx-backend-tls';
 import { matchConditions, namedGroup } from './nginx-route-selection';
 import { tokenLengthProblems } from './nginx-token-length';
+import { streamProblems } from './stream-checks';
 import { Problem } from '../../../core/errors';
 import { ExposureIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
@@ -10,10 +11,11 @@ import { retryOnProblems } from '../../shared/nginx-retries';
 
 /**
  * What the NGINX engine cannot express in an intent that its capability row accepts: every
- * problem, routes in declaration order, each route's fields in the order its location is written.
+ * problem, routes in declaration order, each route's fields in the order its location is written,
+ * then the streams.
  */
 export function nginxProblems(intent: ExposureIntent): Problem[] {
-  return [...routeProblems(intent), ...connectionLimitProblems(intent), ...backendTlsProblems(intent)];
+  return [...routeProblems(intent), ...connectionLimitProblems(intent), ...backendTlsProblems(intent), ...streamProblems(intent)];
 }
 
 function routeProblems(intent: ExposureIntent): Problem[] {

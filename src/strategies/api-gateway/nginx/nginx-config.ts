@@ -5,6 +5,7 @@ import { backendCaSecrets } from './nginx-backend-tls';
 import { ERROR_PAGE_DIRECTIVES, errorPagesFor } from './nginx-error-pages';
 import { apiKeyMapFile, GENERATED_DIR, HSTS_HEADER, htpasswdFile, NGINX_CACHE_DIR, NGINX_CLIENT_CA_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
 import { NginxRouteSecrets, renderRouting } from './nginx-routes';
+import { renderStreams } from './nginx-stream';
 import { ConfigLines, DOLLAR_VARIABLE } from './nginx-text';
 
 export interface NginxConfigOptions {
@@ -25,27 +26,29 @@ export interface NginxConfig {
 
 /**
  * The whole nginx.conf for one exposure: the main context, then in `http` its settings, the
- * routes' maps and upstreams, the status server, (with TLS) the redirect of plain HTTP, (with
- * hosts) the server for other hosts, and the route server.
+ * status server and (with HTTP routes) the HTTP servers; then (with streams) the `stream` block.
  */
 export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOptions): NginxConfig {
   const { intent, tls } = ctx;
   const hsts = intent.tls !== undefined;
   const serverNames = intent.hosts.length > 0 ? intent.hosts.join(' ') : '_';
+  // An exposure of streams only has no HTTP server: nothing listens on the HTTP ports.
+  const http = intent.routes.length > 0;
 
   const out = mainContext(intent);
-  const http = httpSettings(out.nested(), options);
+  const httpContext = httpSettings(out.nested(), options, http);
   // The routes' maps and upstreams go here; their locations into the route server, below.
-  const locations = http.nested().detached();
-  const routing = renderRouting(intent, {
+  const locations = httpContext.nested().detached();
+  const routing = http ? renderRouting(intent, {
     clusterDomain: options.clusterDomain, cacheTtlSeconds: options.cache?.ttlSeconds, hsts, maxBodyBytes: options.maxBodyKib * 1024,
-  }, http, locations);
-  statusServer(http);
-  if (tls) httpsRedirectServer(http, serverNames, tls.redirectCode);
-  if (intent.hosts.length > 0) otherHostsServer(http, tls);
+  }, httpContext, locations) : { apiKeySecrets: [], basicAuthSecrets: [] };
+  statusServer(httpContext);
+  if (http && tls) httpsRedirectServer(httpContext, serverNames, tls.redirectCode);
+  if (http && intent.hosts.length > 0) otherHostsServer(httpContext, tls);
   const clientCertificates = tls ? intent.tls?.clientCertificates : undefined;
-  routeServer(http, { tls, clientCertificates, serverNames, hsts, trustedProxies: options.trustedProxies, locations: locations.lines });
+  if (http) routeServer(httpContext, { tls, clientCertificates, serverNames, hsts, trustedProxies: options.trustedProxies, locations: locations.lines });
   out.add('}', '');
+  renderStreams(out, intent, options.clusterDomain);
   return {
     config: out.lines.join('\n'),
     secrets: [...new Set([...routing.apiKeySecrets, ...routing.basicAuthSecrets, ...backendCaSecrets(intent)])].sort(),
@@ -68,9 +71,9 @@ function mainContext(intent: ExposureIntent): ConfigLines {
   );
 }
 
-/** The http-level settings: temp paths, the body limit, the usage log, the response cache. */
-function httpSettings(http: ConfigLines, options: NginxConfigOptions): ConfigLines {
-  http.add(
+/** The http-level settings: temp paths, the body limit, (with routes) the usage log, the response cache. */
+function httpSettings(out: ConfigLines, options: NginxConfigOptions, http: boolean): ConfigLines {
+  out.add(
     'default_type application/octet-stream;',
     'server_tokens off;',
     'client_body_temp_path /tmp/client_temp;',
@@ -81,11 +84,14 @@ function httpSettings(http: ConfigLines, options: NginxConfigOptions): ConfigLin
     `client_max_body_size ${options.maxBodyKib}k;`,
     'limit_req_status 429;',
     'proxy_next_upstream error timeout;',
-    // One JSON line per request: the usage data for monitoring and billing.
-    "log_format usage escape=json '{\"time\":\"$time_iso8601\",\"consumer\":\"$consumer$remote_user\",\"route\":\"$route_name\","
-      + '"method":"$request_method","host":"$host","uri":"$request_uri","status":$status,"request_time":$request_time,'
-      + "\"upstream_time\":\"$upstream_response_time\",\"bytes_sent\":$bytes_sent,\"request_length\":$request_length,\"request_id\":\"$request_id\"}';",
-    'access_log /dev/stdout usage;',
+    // One JSON line per request: the usage data for monitoring and billing (the route server
+    // defines the variables it reads; without routes, the status server's requests are not logged).
+    ...(http ? [
+      "log_format usage escape=json '{\"time\":\"$time_iso8601\",\"consumer\":\"$consumer$remote_user\",\"route\":\"$route_name\","
+        + '"method":"$request_method","host":"$host","uri":"$request_uri","status":$status,"request_time":$request_time,'
+        + "\"upstream_time\":\"$upstream_response_time\",\"bytes_sent\":$bytes_sent,\"request_length\":$request_length,\"request_id\":\"$request_id\"}';",
+      'access_log /dev/stdout usage;',
+    ] : ['access_log off;']),
     // Declared text is written with each "$" as ${dollar}: it reaches clients and backends as declared.
     ...DOLLAR_VARIABLE.split('\n'),
     // WebSockets: a request to upgrade sends "Connection: upgrade" upstream; any other sends no
@@ -96,9 +102,9 @@ function httpSettings(http: ConfigLines, options: NginxConfigOptions): ConfigLin
     '}',
   );
   if (options.cache) {
-    http.add(`proxy_cache_path ${NGINX_CACHE_DIR}/responses levels=1:2 keys_zone=responses:10m max_size=${options.cache.maxSizeMb}m inactive=10m use_temp_path=off;`);
+    out.add(`proxy_cache_path ${NGINX_CACHE_DIR}/responses levels=1:2 keys_zone=responses:10m max_size=${options.cache.maxSizeMb}m inactive=10m use_temp_path=off;`);
   }
-  return http.add('');
+  return out.add('');
 }
 
 function statusServer(http: ConfigLines): void {

@@ -3,7 +3,7 @@ import { Problem } from '../../../core/errors';
 import { problemsOf } from '../../../core/validators';
 import { ExposureIntent } from '../../../intent/model';
 import { API_GATEWAY_NGINX_ROW } from '../capabilities';
-import { defaultMaxBodyKib, EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, SecretMount, trustedProxiesOption } from '../engine';
+import { defaultMaxBodyKib, EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, SecretMount, streamListeners, trustedProxiesOption } from '../engine';
 import { nginxProblems } from './checks';
 import { renderNginxConfig } from './nginx-config';
 import { GENERATED_DIR, NGINX_CACHE_DIR, NGINX_CLIENT_CA_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
@@ -14,7 +14,9 @@ export const DEFAULT_NGINX_IMAGE = 'nginxinc/nginx-unprivileged:1.28.0-alpine';
 /** Options for `ApiGatewayEngine.nginx`. */
 export interface NginxEngineOptions {
   /**
-   * The NGINX image: an unprivileged build listening on high ports, pinned by tag or digest.
+   * The NGINX image: an unprivileged build listening on high ports, pinned by tag or digest. TLS
+   * passthrough and TCP ports need its stream module with `ssl_preread` built in (the official
+   * images have it; the configuration loads no module).
    * @default 'nginxinc/nginx-unprivileged:1.28.0-alpine'
    * @example ApiGatewayEngine.nginx({ image: 'nginxinc/nginx-unprivileged:1.28.0-alpine' })
    */
@@ -108,6 +110,7 @@ export class NginxEngine implements GatewayEngine {
       httpPort: NGINX_PORTS.http,
       httpsPort: NGINX_PORTS.https,
       statusPort: NGINX_PORTS.status,
+      streamListeners: streamListeners(ctx.intent),
       healthPath: '/healthz',
       writablePaths: ['/tmp', NGINX_CACHE_DIR],
       initScript,
