@@ -30,7 +30,7 @@ export { Tls, CertManagerTlsOptions, SecretTlsOptions } from './declaration/tls'
 export { ClientCertificates, ClientCertificateOptions, ConfigMapRef } from './declaration/client-certificates';
 export { BackendTls, VerifiedBackendTlsOptions, UnverifiedBackendTlsOptions } from './declaration/backend-tls';
 export { RateLimit, RateLimitKey, RateLimitOptions } from './declaration/rate-limit';
-export { Auth, ApiKeyAuthOptions, BasicAuthOptions, JwtAuthOptions } from './declaration/auth';
+export { Auth, ApiKeyAuthOptions, BasicAuthOptions, ExternalAuthOptions, JwtAuthOptions } from './declaration/auth';
 export { AccessPolicy, AllowFromOptions } from './declaration/access-policy';
 export { CircuitBreaker, CircuitBreakerOptions } from './declaration/circuit-breaker';
 export { SessionAffinity, CookieAffinityOptions } from './declaration/session-affinity';

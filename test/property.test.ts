@@ -4,7 +4,8 @@ import * as fc from 'fast-check';
 import {
   AccessPolicy, ApiGatewayEngine, Auth, Backend, BackendTls, CircuitBreaker, ClientCertificates,
   ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
-  PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, TcpPort, Tls, TlsPassthrough, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
+  PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, TcpPort, Tls, TlsPassthrough,
+  HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
 } from '../src';
 import { hygieneProblems } from './support/hygiene';
 import { Manifest, synthChecked, testChart } from './support/synth';
@@ -276,8 +277,8 @@ test('the Kong engine renders random session affinities on a Deployment backend 
     SessionAffinity.cookie({ name: 'route' }), SessionAffinity.cookie({ name: 'JSESSION.id', path: '/app' }),
     SessionAffinity.header('X-User-Id'), SessionAffinity.clientIp(),
   );
-  fc.assert(fc.property(declarationWith(0), kongAffinity, (d, affinity) => {
-    const result = attempt(STRATEGIES['apiGateway-kong'], { ...d, hosts: d.hosts.length > 0 ? d.hosts : ['a.example.com'], backend: 'deployment', routes: undefined, affinity });
+  fc.assert(fc.property(declarationWith(0), kongAffinity, (d, pinned) => {
+    const result = attempt(STRATEGIES['apiGateway-kong'], { ...d, hosts: d.hosts.length > 0 ? d.hosts : ['a.example.com'], backend: 'deployment', routes: undefined, affinity: pinned });
     expect(result instanceof ExposureError ? result.message : 'rendered').toBe('rendered');
     const headless = (result as Manifest[]).filter((m) => m.kind === 'Service' && m.spec.clusterIP === 'None');
     expect(headless).toHaveLength(1);

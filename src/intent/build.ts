@@ -2,9 +2,9 @@ import { Chart, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { resolveBackend } from './backends';
 import {
-  AccessIntent, AffinityIntent, AuthIntent, BackendIntent, backendKey, CorsIntent, describeAffinity, describeBackendTls, describeMatch, ExposureIntent,
-  FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent,
-  RoutePolicy, StreamIntent, TlsIntent,
+  AccessIntent, AffinityIntent, AuthIntent, BackendIntent, backendKey, CorsIntent, describeAffinity, describeBackendTls, describeMatch,
+  ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent, RetryCondition, RetryIntent,
+  RewriteIntent, RouteIntent, RoutePolicy, StreamIntent, TlsIntent,
 } from './model';
 import { Problem, Problems } from '../core/errors';
 import { resourceName } from '../core/naming';

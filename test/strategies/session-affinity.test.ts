@@ -102,7 +102,8 @@ describe('istio', () => {
 
   test('the strategy\'s other traffic policy and the circuit breaker stay beside the consistent hash', () => {
     const strategy = istio({ trafficPolicy: { connectionPool: { maxRequestsPerConnection: 10 } } });
-    const manifests = expose({ strategy, backend: httpbin(), affinity: SessionAffinity.clientIp(), circuitBreaker: CircuitBreaker.of({ maxConnections: 20 }) });
+    const circuitBreaker = CircuitBreaker.of({ maxConnections: 20 });
+    const manifests = expose({ strategy, backend: httpbin(), affinity: SessionAffinity.clientIp(), circuitBreaker });
     expect(find(manifests, 'DestinationRule').spec.trafficPolicy).toEqual({
       loadBalancer: { consistentHash: { useSourceIp: true } },
       connectionPool: { tcp: { maxConnections: 20 }, http: { maxRequestsPerConnection: 10 } },

@@ -6,7 +6,8 @@ import type * as experimental from '../../../imports/gateway-api-experimental-ga
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
 import { HTTP_METHODS } from '../../core/validators';
 import {
-  AffinityIntent, CorsIntent, ExternalAuthIntent, MatchIntent, PathMatchIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent, RouteIntent, routeName,
+  AffinityIntent, CorsIntent, ExternalAuthIntent, MatchIntent, PathMatchIntent, RedirectIntent, RetryCondition, RetryIntent, RewriteIntent,
+  RouteIntent, routeName,
 } from '../../intent/model';
 
 /** The retry of an HTTPRoute rule (experimental channel). */

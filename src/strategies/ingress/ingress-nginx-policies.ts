@@ -1,7 +1,7 @@
 import { found } from './checks';
 import { acceptedAnnotationValue, ANNOTATION_PREFIX, corsOriginKept, refusalEffect } from './ingress-nginx-annotation-values';
-import { externalAuthAnnotations, externalAuthProblems } from './ingress-nginx-external-auth';
 import { backendProtocolAnnotations, backendTlsProblems } from './ingress-nginx-backend-tls';
+import { externalAuthAnnotations, externalAuthProblems } from './ingress-nginx-external-auth';
 import type { Problem } from '../../core/errors';
 import { AffinityIntent, ExposureIntent, RouteIntent } from '../../intent/model';
 import { idleTimeoutConflicts } from '../shared/idle-timeout';

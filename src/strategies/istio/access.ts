@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { accessOf, accessRoutes, oneAccessForEveryRoute } from './access-routes';
-import { checkLetThrough } from './checks';
+import { checkLetThrough } from './check-let-through';
 import { IstioApiVersion, securityKinds } from './istio-kinds';
 import { operationsOf, RuleTo } from './jwt-routes';
 import type * as istioSecurity from '../../../imports/istio-security.istio.io';

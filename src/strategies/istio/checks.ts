@@ -1,6 +1,6 @@
 import { accessProblems } from './access-checks';
-import { externalAuthProblems } from './external-auth-checks';
 import { affinityProblems } from './affinity-checks';
+import { externalAuthProblems } from './external-auth-checks';
 import { IstioGatewayConfig } from './istio-gateway';
 import { percentages } from './istio-values';
 import { jwtProblems } from './jwt-checks';
@@ -92,14 +92,6 @@ function backendTlsProblems(intent: ExposureIntent): Problem[] {
     if (other === undefined) byPort.set(port, backend);
   }
   return problems;
-}
-
-/**
- * A state the checks exclude, reached in rendering: a bug of the library, never a mistake of the
- * declaration (those are problems, reported before anything renders).
- */
-export function checkLetThrough(what: string): Error {
-  return new Error(`istio: the check let through ${what}`);
 }
 
 function meshBindingWithoutHosts(intent: ExposureIntent, bindToMesh: boolean): Problem[] {

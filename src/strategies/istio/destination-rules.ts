@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkLetThrough } from './checks';
+import { checkLetThrough } from './check-let-through';
 import type { IstioNetworkingKinds } from './istio-kinds';
 import { IstioTrafficPolicy } from './istio-options';
 import { duration, IstioNaming } from './istio-values';

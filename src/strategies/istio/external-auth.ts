@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkLetThrough } from './checks';
+import { checkLetThrough } from './check-let-through';
 import { externalAuthOf, externalAuthRoutes, oneExternalAuthForEveryRoute } from './external-auth-routes';
 import { IstioApiVersion, securityKinds } from './istio-kinds';
 import { operationsOf } from './jwt-routes';

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { renderAccess } from './access';
 import { ISTIO_ROW } from './capabilities';
-import { checkLetThrough, istioProblems } from './checks';
+import { checkLetThrough } from './check-let-through';
+import { istioProblems } from './checks';
 import { renderDestinationRules } from './destination-rules';
 import { renderExternalAuth } from './external-auth';
 import { gatewayServers } from './gateway-servers';
@@ -89,7 +90,9 @@ export class IstioRenderer implements StrategyRenderer {
 
   public check(intent: ExposureIntent): Problem[] {
     const { bindToMesh, externalAuthProvider, trafficPolicy } = this.options;
-    return istioProblems(intent, { gateway: this.gateway, bindToMesh: bindToMesh ?? false, externalAuthProvider, loadBalancer: trafficPolicy?.loadBalancer });
+    return istioProblems(intent, {
+      gateway: this.gateway, bindToMesh: bindToMesh ?? false, externalAuthProvider, loadBalancer: trafficPolicy?.loadBalancer,
+    });
   }
 
   public render(scope: Construct, intent: ExposureIntent): IstioResources {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkLetThrough } from './checks';
+import { checkLetThrough } from './check-let-through';
 import { IstioApiVersion, securityKinds } from './istio-kinds';
 import { issuerOf, JwtRoute, jwtRoutes, jwtRuleOf, oneIssuerForEveryRoute, operationsOf } from './jwt-routes';
 import type * as istioSecurity from '../../../imports/istio-security.istio.io';

@@ -1,5 +1,5 @@
-import { connectionLimitProblems } from './nginx-connection-limits';
 import { backendTlsProblems } from './nginx-backend-tls';
+import { connectionLimitProblems } from './nginx-connection-limits';
 import { matchConditions, namedGroup } from './nginx-route-selection';
 import { tokenLengthProblems } from './nginx-token-length';
 import { streamProblems } from './stream-checks';

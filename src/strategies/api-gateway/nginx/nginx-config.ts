@@ -46,7 +46,9 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
   if (http && tls) httpsRedirectServer(httpContext, serverNames, tls.redirectCode);
   if (http && intent.hosts.length > 0) otherHostsServer(httpContext, tls);
   const clientCertificates = tls ? intent.tls?.clientCertificates : undefined;
-  if (http) routeServer(httpContext, { tls, clientCertificates, serverNames, hsts, trustedProxies: options.trustedProxies, locations: locations.lines });
+  if (http) {
+    routeServer(httpContext, { tls, clientCertificates, serverNames, hsts, trustedProxies: options.trustedProxies, locations: locations.lines });
+  }
   out.add('}', '');
   renderStreams(out, intent, options.clusterDomain);
   return {

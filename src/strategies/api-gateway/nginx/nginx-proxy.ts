@@ -1,8 +1,8 @@
 import { BackendIntent, ExposureIntent, ForwardIntent, MirrorIntent, RouteIntent } from '../../../intent/model';
 import { proxyNextUpstream } from '../../shared/nginx-retries';
 import { backendAddress } from '../engine';
-import { maxConns, serversKey } from './nginx-connection-limits';
 import { proxySslDirectives, upstreamScheme } from './nginx-backend-tls';
+import { maxConns, serversKey } from './nginx-connection-limits';
 import { ConfigLines, headerVariable, literalRegex, NginxVariable, quote, regexKey, variable } from './nginx-text';
 
 /** Where a forwarding route's proxy is written: upstreams and maps at http level, its mirror's location in the route server. */
