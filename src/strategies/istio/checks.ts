@@ -32,12 +32,32 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
     ...backendTlsProblems(intent),
     ...streamsInTheMesh(intent, ctx.bindToMesh),
     ...requestLimitsOnStreams(intent),
+    ...workloadNamespaceUnknown(intent, ctx.gateway),
     ...jwtProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
     ...accessProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
     ...externalAuthProblems(intent, {
       bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined, provider: ctx.externalAuthProvider,
     }),
   ];
+}
+
+/**
+ * JWT, client IP lists and external authentication are policies on the gateway workload
+ * (RequestAuthentication, AuthorizationPolicy), which Istio applies to the pods their selector
+ * matches in their own namespace only. They are written in the Gateway's namespace; a Gateway
+ * created in the exposure's namespace by default, while its pods run elsewhere (the shared ingress
+ * gateway runs in istio-system), would route every request and check none. So the namespace of
+ * the gateway workload must be said.
+ */
+function workloadNamespaceUnknown(intent: ExposureIntent, gateway: IstioGatewayConfig): Problem[] {
+  if (gateway.kind !== 'create' || gateway.namespace !== undefined) return [];
+  const route = intent.routes.find((r) => r.access !== undefined || r.auth?.kind === 'jwt' || r.auth?.kind === 'external');
+  if (route === undefined) return [];
+  return [{
+    field: route.access !== undefined && !(route.auth?.kind === 'jwt' || route.auth?.kind === 'external') ? route.sources.access! : route.sources.auth!,
+    message: 'Istio applies gateway policies to the gateway pods of their own namespace, the Gateway\'s: say where the gateway workload runs, '
+      + 'IstioGateway.create({ namespace: \'istio-system\' }) for the shared ingress gateway',
+  }];
 }
 
 /**
