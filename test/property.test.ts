@@ -4,7 +4,8 @@ import * as fc from 'fast-check';
 import {
   AccessPolicy, ApiGatewayEngine, Auth, Backend, BackendTls, CircuitBreaker, ClientCertificates,
   ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController, IstioGateway,
-  PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, TcpPort, Tls, TlsPassthrough, HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
+  PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, TcpPort, Tls, TlsPassthrough, HeaderEdits, FaultPolicy, CorsPolicy,
+  RewriteOptions,
 } from '../src';
 import { hygieneProblems } from './support/hygiene';
 import { Manifest, synthChecked, testChart } from './support/synth';

@@ -318,7 +318,9 @@ describe('external authentication: values', () => {
   // auth), the NGINX engine: the value's problem is the only one.
   const authError = (auth: Auth) => declarationError({
     strategy: ExposureStrategy.istio({ externalAuthProvider: 'authz', gateway: IstioGateway.create({ namespace: 'istio-system' }) }),
-    hosts: ['a.example.com'], backend: httpbin(), auth,
+    hosts: ['a.example.com'],
+    backend: httpbin(),
+    auth,
   }).message;
   const engineError = (auth: Auth) => declarationError({ strategy: gateway(), backend: httpbin(), auth }).message;
 

@@ -745,6 +745,68 @@ describe('istio strategy, external authentication', () => {
   });
 });
 
+describe('istio strategy, the namespace of the gateway workload', () => {
+  // Istio matches a RequestAuthentication's or AuthorizationPolicy's selector against the pods of
+  // the policy's own namespace (every namespace from the root namespace). The policies go in the
+  // Gateway's namespace: a created Gateway must say it, or they would miss the shared gateway's pods.
+  const jwt = () => Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' });
+  const ext = () => Auth.external({ service: Backend.fromName('oauth2-proxy', 4180) });
+  const internal = AccessPolicy.allowFrom(['10.0.0.0/8']);
+  const PROVIDER = { externalAuthProvider: 'oauth2-proxy' };
+  const refusal = (field: string) => `ExposedService test/public: ${field}: Istio applies a gateway policy to the pods of the policy's own namespace, `
+    + 'the Gateway\'s (or of every namespace from the root namespace): say where the gateway workload runs, '
+    + 'IstioGateway.create({ namespace: \'istio-system\' }) for the shared ingress gateway';
+  const HOSTS = { hosts: ['a.example.com'], backend: httpbin() };
+
+  test.each<[string, Partial<ExposedServiceProps>, string]>([
+    ['JWT', { ...HOSTS, auth: jwt() }, 'auth'],
+    ['a client IP list', { ...HOSTS, access: internal }, 'access'],
+    ['external authentication', { ...HOSTS, auth: ext() }, 'auth'],
+    ['a route\'s client IP list', { ...HOSTS, routes: [{ match: { path: PathMatch.prefix('/admin') }, access: internal }, {}] }, 'routes[0].access'],
+    ['a route\'s JWT', { ...HOSTS, routes: [{}, { match: { path: PathMatch.prefix('/admin') }, auth: jwt() }] }, 'routes[1].auth'],
+  ])('%s on a Gateway created without a namespace is refused', (_name, props, field) => {
+    expect(exposeError(props, { ...PROVIDER, gateway: IstioGateway.create() })).toBe(refusal(field));
+    // The default gateway is the same created Gateway.
+    expect(exposeError(props, PROVIDER)).toBe(refusal(field));
+  });
+
+  test('reported with every other problem at once', () => {
+    expect(exposeError({ backend: httpbin(), auth: jwt(), access: internal }, { bindToMesh: true })).toBe([
+      'hosts: a VirtualService bound to the mesh needs hosts: in the mesh, "*" would capture every service; set hosts',
+      refusal('auth').replace('ExposedService test/public: ', ''),
+      'auth: JWT is enforced on the shared gateway workload by host: without hosts the policy would cover every host it serves; set hosts',
+      'auth: JWT is enforced at the gateway only: callers in the mesh would bypass it; remove bindToMesh or secure the workloads with their own policies',
+      'access: client IP lists are enforced on the shared gateway workload by host: without hosts the policy would cover every host it serves; set hosts',
+      'access: client IP lists are enforced at the gateway only: callers in the mesh would bypass them; remove bindToMesh',
+    ].map((p) => `ExposedService test/public: ${p}`).join('\n'));
+  });
+
+  test('a Gateway created without a namespace and no gateway policy is unaffected', () => {
+    const manifests = expose({ ...HOSTS, tls: Tls.fromSecret('a-tls') }, {}, 'shop');
+    expect(find(manifests, 'Gateway').metadata.namespace).toBe('shop');
+    expect(ofKind(manifests, 'AuthorizationPolicy')).toEqual([]);
+  });
+
+  test.each<[string, IstioStrategyOptions, string, Record<string, string>]>([
+    ['created in the exposure\'s namespace, said (a gateway workload of its own there)',
+      { gateway: IstioGateway.create({ namespace: 'shop', selector: { app: 'shop-gateway' } }) }, 'shop', { app: 'shop-gateway' }],
+    ['created in istio-system', SHARED_GATEWAY, 'istio-system', { istio: 'ingressgateway' }],
+    ['existing, with the labels of its workload',
+      { gateway: IstioGateway.existing({ namespace: 'istio-ingress', name: 'public', selector: { istio: 'public' } }) }, 'istio-ingress', { istio: 'public' }],
+  ])('a Gateway %s: every policy goes in its namespace', (_name, options, namespace, labels) => {
+    const manifests = expose({ ...HOSTS, routes: [{ match: { path: PathMatch.prefix('/admin') }, auth: jwt(), access: internal }, { auth: ext() }] },
+      { ...PROVIDER, ...options }, 'shop');
+    const policies = [...ofKind(manifests, 'RequestAuthentication'), ...ofKind(manifests, 'AuthorizationPolicy')];
+    expect(policies.map((p) => `${p.kind} ${p.metadata.name} ${p.metadata.namespace}`)).toEqual([
+      `RequestAuthentication test-public ${namespace}`,
+      `AuthorizationPolicy test-public-require-jwt ${namespace}`,
+      `AuthorizationPolicy test-public-ip-access ${namespace}`,
+      `AuthorizationPolicy test-public-ext-auth ${namespace}`,
+    ]);
+    for (const p of policies) expect(p.spec.selector).toEqual({ matchLabels: labels });
+  });
+});
+
 describe('istio strategy, circuit breaking', () => {
   const ALL = CircuitBreaker.of({
     maxConnections: 100,
