@@ -77,7 +77,8 @@ describe('loading the library', () => {
 
   test('an Istio exposure loads the Istio networking module, and more only for the features that need it', () => {
     expect(importsLoadedBy(exposeWith('e.ExposureStrategy.istio()'))).toEqual(['istio-networking.istio.io.ts']);
-    expect(importsLoadedBy(exposeWith('e.ExposureStrategy.istio()',
+    // JWT on the shared ingress gateway, whose namespace it needs.
+    expect(importsLoadedBy(exposeWith("e.ExposureStrategy.istio({ gateway: e.IstioGateway.create({ namespace: 'istio-system' }) })",
       ", tls: e.Tls.certManager({ issuer: 'ca' }), auth: e.Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' })")))
       .toEqual(['cert-manager-cert-manager.io.ts', 'istio-networking.istio.io.ts', 'istio-security.istio.io.ts']);
   }, 60_000);

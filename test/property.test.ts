@@ -3,9 +3,9 @@ import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
   AccessPolicy, ApiGatewayEngine, Auth, Backend, BackendTls, CircuitBreaker, ClientCertificates,
-  ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
-  PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, TcpPort, Tls, TlsPassthrough,
-  HeaderEdits, FaultPolicy, CorsPolicy, RewriteOptions,
+  ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController, IstioGateway,
+  PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, TcpPort, Tls, TlsPassthrough, HeaderEdits, FaultPolicy, CorsPolicy,
+  RewriteOptions,
 } from '../src';
 import { hygieneProblems } from './support/hygiene';
 import { Manifest, synthChecked, testChart } from './support/synth';
@@ -23,7 +23,9 @@ const STRATEGIES: Record<string, () => ExposureStrategy> = {
   'loadBalancer': () => ExposureStrategy.loadBalancer({ port: 80 }),
   'ingress': () => ExposureStrategy.ingress({ className: 'istio' }),
   'ingress-nginx': () => ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }),
-  'istio': () => ExposureStrategy.istio({ externalAuthProvider: 'ext-authz' }),
+  // The gateway workload's namespace declared: without it JWT, client IP lists and external
+  // authentication are refused, and the generator would never see their policies rendered.
+  'istio': () => ExposureStrategy.istio({ externalAuthProvider: 'ext-authz', gateway: IstioGateway.create({ namespace: 'istio-system' }) }),
   'gatewayApi': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }),
   'gatewayApi-experimental': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', experimental: true }),
   'apiGateway-nginx': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(10) }) }),

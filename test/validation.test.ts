@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   AccessPolicy, ApiGatewayEngine, Auth, Backend, CircuitBreaker, ClientCertificates,
-  ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController,
+  ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController, IstioGateway,
   PathMatch, QueryParamMatch, RateLimit, SessionAffinity, TcpPort, Tls, TlsPassthrough,
 } from '../src';
 import { declarationError, find, synthChecked, testChart } from './support/synth';
@@ -163,10 +163,11 @@ const CASES: [string, Partial<ExposedServiceProps>, string][] = [
 ];
 
 describe('bad input', () => {
-  // Each bad value is declared on a strategy that expresses its feature (istio, or the NGINX engine
-  // for rate limits and API-gateway auth), so the value's problem is the only one.
+  // Each bad value is declared on a strategy that expresses its feature (istio, its gateway
+  // workload's namespace declared for the JWT policies, or the NGINX engine for rate limits and
+  // API-gateway auth), so the value's problem is the only one.
   test.each(CASES)('%s', (_name, props, message) => {
-    const error = declarationError({ strategy: ExposureStrategy.istio(), ...props });
+    const error = declarationError({ strategy: ExposureStrategy.istio({ gateway: IstioGateway.create({ namespace: 'istio-system' }) }), ...props });
     expect(error).toBeInstanceOf(ExposureError);
     expect(error.message).toBe(`ExposedService test/public: ${message}`);
   });
@@ -312,10 +313,14 @@ describe('request body size limits: values', () => {
 
 describe('external authentication: values', () => {
   const authz = () => Backend.fromName('authz', 8080);
-  // On istio, which takes every valid value (the engines refuse some header names), or, for a
-  // sign-in URL and runtime types (an inert basic auth), the NGINX engine: the value's problem is the only one.
+  // On istio (on the shared gateway, its namespace declared), which takes every valid value (the
+  // engines refuse some header names), or, for a sign-in URL and runtime types (an inert basic
+  // auth), the NGINX engine: the value's problem is the only one.
   const authError = (auth: Auth) => declarationError({
-    strategy: ExposureStrategy.istio({ externalAuthProvider: 'authz' }), hosts: ['a.example.com'], backend: httpbin(), auth,
+    strategy: ExposureStrategy.istio({ externalAuthProvider: 'authz', gateway: IstioGateway.create({ namespace: 'istio-system' }) }),
+    hosts: ['a.example.com'],
+    backend: httpbin(),
+    auth,
   }).message;
   const engineError = (auth: Auth) => declarationError({ strategy: gateway(), backend: httpbin(), auth }).message;
 

@@ -22,6 +22,9 @@ function exposeError(props: Partial<ExposedServiceProps>, options: IstioStrategy
 }
 
 const httpOf = (manifests: Manifest[]) => find(manifests, 'VirtualService').spec.http;
+// Gateway policies (JWT, client IP lists, external authentication) go in the namespace of the
+// gateway workload, which a created Gateway must say: the shared ingress gateway's.
+const SHARED_GATEWAY: IstioStrategyOptions = { gateway: IstioGateway.create({ namespace: 'istio-system' }) };
 
 describe('istio strategy', () => {
   test('the article example, field for field', () => {
@@ -332,7 +335,7 @@ describe('istio strategy', () => {
       hosts: ['api.example.com'],
       backend: httpbin(),
       auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks' }),
-    }), 'AuthorizationPolicy');
+    }, SHARED_GATEWAY), 'AuthorizationPolicy');
     expect(policy.spec.rules).toEqual([{ from: [{ source: { notRequestPrincipals: ['https://id.example.com/*'] } }], to: [{ operation: { hosts: ['api.example.com'] } }] }]);
   });
 
@@ -350,7 +353,7 @@ describe('istio strategy', () => {
       { match: { path: PathMatch.prefix('/') }, auth: b },
       { match: { path: PathMatch.prefix('/'), method: 'GET' } },
     ];
-    const manifests = expose({ hosts: ['api.example.com'], backend: httpbin(), routes });
+    const manifests = expose({ hosts: ['api.example.com'], backend: httpbin(), routes }, SHARED_GATEWAY);
     const policy = find(manifests, 'AuthorizationPolicy');
     const principal = (iss: string) => [{ source: { notRequestPrincipals: [`${iss}/*`] } }];
     const hosts = ['api.example.com'];
@@ -410,7 +413,7 @@ describe('istio strategy', () => {
       hosts: ['a.example.com'],
       routes: [{ backend: Backend.fromName('reviews', 9080, { subset: { name: 'v2', labels: { version: 'v2' } } }) }],
       auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks' }),
-    }, { apiVersion: 'v1beta1' });
+    }, { ...SHARED_GATEWAY, apiVersion: 'v1beta1' });
     expect(manifests.map((m) => `${m.apiVersion} ${m.kind}`)).toEqual([
       'networking.istio.io/v1beta1 Gateway',
       'networking.istio.io/v1beta1 VirtualService',
@@ -440,9 +443,9 @@ describe('istio strategy', () => {
     ['a Secret on an existing gateway', { hosts: ['a.example.com'], tls: Tls.fromSecret('a-tls') },
       { gateway: IstioGateway.existing({ namespace: 'istio-system', name: 'gw' }) },
       'ExposedService test/public: tls: an existing Gateway serves its own certificates on its own servers; remove tls, or use IstioGateway.create()'],
-    ['JWT without hosts', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, {},
+    ['JWT without hosts', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, SHARED_GATEWAY,
       'ExposedService test/public: auth: JWT is enforced on the shared gateway workload by host: without hosts the policy would cover every host it serves; set hosts'],
-    ['JWT with the mesh bound', { hosts: ['a.example.com'], auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, { bindToMesh: true },
+    ['JWT with the mesh bound', { hosts: ['a.example.com'], auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, { ...SHARED_GATEWAY, bindToMesh: true },
       'ExposedService test/public: auth: JWT is enforced at the gateway only: callers in the mesh would bypass it; remove bindToMesh or secure the workloads with their own policies'],
     ['JWT on an existing gateway of unknown workload', { hosts: ['a.example.com'], auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) },
       { gateway: IstioGateway.existing({ namespace: 'istio-system', name: 'gw' }) },
@@ -450,14 +453,14 @@ describe('istio strategy', () => {
     ['JWT on a regex route', {
       hosts: ['a.example.com'],
       routes: [{ match: { path: PathMatch.regex('/a.*') }, auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, {}],
-    }, {}, 'ExposedService test/public: routes[0].auth: AuthorizationPolicy paths are exact or prefix: a JWT route cannot have a regex path; use the service-level auth or a prefix'],
+    }, SHARED_GATEWAY, 'ExposedService test/public: routes[0].auth: AuthorizationPolicy paths are exact or prefix: a JWT route cannot have a regex path; use the service-level auth or a prefix'],
     ['a route without JWT before a JWT route, by a header match', {
       hosts: ['a.example.com'],
       routes: [
         { match: { path: PathMatch.prefix('/a'), headers: [HeaderMatch.exact('x-public', 'yes')] } },
         { match: { path: PathMatch.prefix('/') }, auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) },
       ],
-    }, {}, 'ExposedService test/public: routes[1].auth: routes[0] matches some of this route\'s requests first (by a regex, header or query match) without requiring its JWT; '
+    }, SHARED_GATEWAY, 'ExposedService test/public: routes[1].auth: routes[0] matches some of this route\'s requests first (by a regex, header or query match) without requiring its JWT; '
       + 'an AuthorizationPolicy cannot exempt them by those matches: give the routes disjoint paths, or the same auth'],
     ['tlsMode PASSTHROUGH (declared on the exposure now)', { hosts: ['a.example.com'], backend: httpbin(), tls: Tls.fromSecret('x') },
       { gateway: IstioGateway.create({ tlsMode: 'PASSTHROUGH' as any }) },
@@ -493,7 +496,7 @@ describe('istio reports every problem it cannot express at once', () => {
   const jwt = (jwksUri = 'https://id.example.com/k') => Auth.jwt({ issuer: 'https://id.example.com', jwksUri });
 
   test('a mesh binding without hosts, and JWT that needs hosts and no mesh', () => {
-    expect(exposeError({ backend: httpbin(), auth: jwt() }, { bindToMesh: true })).toBe(lines(
+    expect(exposeError({ backend: httpbin(), auth: jwt() }, { ...SHARED_GATEWAY, bindToMesh: true })).toBe(lines(
       'hosts: a VirtualService bound to the mesh needs hosts: in the mesh, "*" would capture every service; set hosts',
       'auth: JWT is enforced on the shared gateway workload by host: without hosts the policy would cover every host it serves; set hosts',
       'auth: JWT is enforced at the gateway only: callers in the mesh would bypass it; remove bindToMesh or secure the workloads with their own policies',
@@ -592,7 +595,7 @@ describe('istio strategy, client IP access lists', () => {
         { match: { path: PathMatch.prefix('/'), method: 'POST' }, access: AccessPolicy.denyFrom(['203.0.113.0/24']) },
         { match: { path: PathMatch.prefix('/') } },
       ],
-    });
+    }, SHARED_GATEWAY);
     expect(find(manifests, 'AuthorizationPolicy', 'test-public-ip-access').spec.rules).toEqual([
       {
         from: [{ source: { notRemoteIpBlocks: ['10.0.0.0/8', '2001:db8::/32'] } }, { source: { remoteIpBlocks: ['10.66.0.0/16'] } }],
@@ -630,11 +633,13 @@ describe('istio strategy, client IP access lists', () => {
     }, {}, ['routes[1].access: routes[0] matches some of this route\'s requests first (by a regex, header or query match) with another client IP list; '
       + 'an AuthorizationPolicy cannot exempt them by those matches: give the routes disjoint paths, or the same list']],
   ])('refused: %s', (_name, props, options, messages) => {
-    expect(exposeError(props, options)).toBe(messages.map((m) => `ExposedService test/public: ${m}`).join('\n'));
+    // On the shared gateway, its namespace declared, unless the case names another Gateway: the case's problem is the only one.
+    expect(exposeError(props, { ...SHARED_GATEWAY, ...options })).toBe(messages.map((m) => `ExposedService test/public: ${m}`).join('\n'));
   });
 
   test('one list for every route (inherited) needs no route told apart: a regex route is fine', () => {
-    const manifests = expose({ hosts: ['a.example.com'], backend: httpbin(), access: internal, routes: [{ match: { path: PathMatch.regex('/v[0-9]+') } }, {}] });
+    const manifests = expose({ hosts: ['a.example.com'], backend: httpbin(), access: internal, routes: [{ match: { path: PathMatch.regex('/v[0-9]+') } }, {}] },
+      SHARED_GATEWAY);
     expect(find(manifests, 'AuthorizationPolicy').spec.rules[0].to).toEqual([{ operation: { hosts: ['a.example.com'] } }]);
   });
 });
@@ -692,7 +697,7 @@ describe('istio strategy, external authentication', () => {
         { match: { path: PathMatch.exact('/app/health') } },
         { match: { path: PathMatch.prefix('/') } },
       ],
-    }, PROVIDER);
+    }, { ...PROVIDER, ...SHARED_GATEWAY });
     expect(find(manifests, 'AuthorizationPolicy', 'test-public-ext-auth').spec.rules).toEqual([
       { to: [{ operation: { hosts: ['shop.example.com'], paths: ['/app*'], notPaths: ['/app/health'] } }] },
     ]);
@@ -735,7 +740,70 @@ describe('istio strategy, external authentication', () => {
     ['a provider name with a space', { hosts: ['a.example.com'], backend: httpbin(), auth: oauth2() }, { externalAuthProvider: 'oauth2 proxy' },
       ['strategy: externalAuthProvider "oauth2 proxy" is not the name of an extension provider; use the name of its meshConfig.extensionProviders entry']],
   ])('refused: %s', (_name, props, options, messages) => {
-    expect(exposeError(props, options)).toBe(messages.map((m) => `ExposedService test/public: ${m}`).join('\n'));
+    // On the shared gateway, its namespace declared, unless the case names another Gateway: the case's problem is the only one.
+    expect(exposeError(props, { ...SHARED_GATEWAY, ...options })).toBe(messages.map((m) => `ExposedService test/public: ${m}`).join('\n'));
+  });
+});
+
+describe('istio strategy, the namespace of the gateway workload', () => {
+  // Istio matches a RequestAuthentication's or AuthorizationPolicy's selector against the pods of
+  // the policy's own namespace (every namespace from the root namespace). The policies go in the
+  // Gateway's namespace: a created Gateway must say it, or they would miss the shared gateway's pods.
+  const jwt = () => Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' });
+  const ext = () => Auth.external({ service: Backend.fromName('oauth2-proxy', 4180) });
+  const internal = AccessPolicy.allowFrom(['10.0.0.0/8']);
+  const PROVIDER = { externalAuthProvider: 'oauth2-proxy' };
+  const refusal = (field: string) => `ExposedService test/public: ${field}: Istio applies a gateway policy to the pods of the policy's own namespace, `
+    + 'the Gateway\'s (or of every namespace from the root namespace): say where the gateway workload runs, '
+    + 'IstioGateway.create({ namespace: \'istio-system\' }) for the shared ingress gateway';
+  const HOSTS = { hosts: ['a.example.com'], backend: httpbin() };
+
+  test.each<[string, Partial<ExposedServiceProps>, string]>([
+    ['JWT', { ...HOSTS, auth: jwt() }, 'auth'],
+    ['a client IP list', { ...HOSTS, access: internal }, 'access'],
+    ['external authentication', { ...HOSTS, auth: ext() }, 'auth'],
+    ['a route\'s client IP list', { ...HOSTS, routes: [{ match: { path: PathMatch.prefix('/admin') }, access: internal }, {}] }, 'routes[0].access'],
+    ['a route\'s JWT', { ...HOSTS, routes: [{}, { match: { path: PathMatch.prefix('/admin') }, auth: jwt() }] }, 'routes[1].auth'],
+  ])('%s on a Gateway created without a namespace is refused', (_name, props, field) => {
+    expect(exposeError(props, { ...PROVIDER, gateway: IstioGateway.create() })).toBe(refusal(field));
+    // The default gateway is the same created Gateway.
+    expect(exposeError(props, PROVIDER)).toBe(refusal(field));
+  });
+
+  test('reported with every other problem at once', () => {
+    expect(exposeError({ backend: httpbin(), auth: jwt(), access: internal }, { bindToMesh: true })).toBe([
+      'hosts: a VirtualService bound to the mesh needs hosts: in the mesh, "*" would capture every service; set hosts',
+      refusal('auth').replace('ExposedService test/public: ', ''),
+      'auth: JWT is enforced on the shared gateway workload by host: without hosts the policy would cover every host it serves; set hosts',
+      'auth: JWT is enforced at the gateway only: callers in the mesh would bypass it; remove bindToMesh or secure the workloads with their own policies',
+      'access: client IP lists are enforced on the shared gateway workload by host: without hosts the policy would cover every host it serves; set hosts',
+      'access: client IP lists are enforced at the gateway only: callers in the mesh would bypass them; remove bindToMesh',
+    ].map((p) => `ExposedService test/public: ${p}`).join('\n'));
+  });
+
+  test('a Gateway created without a namespace and no gateway policy is unaffected', () => {
+    const manifests = expose({ ...HOSTS, tls: Tls.fromSecret('a-tls') }, {}, 'shop');
+    expect(find(manifests, 'Gateway').metadata.namespace).toBe('shop');
+    expect(ofKind(manifests, 'AuthorizationPolicy')).toEqual([]);
+  });
+
+  test.each<[string, IstioStrategyOptions, string, Record<string, string>]>([
+    ['created in the exposure\'s namespace, said (a gateway workload of its own there)',
+      { gateway: IstioGateway.create({ namespace: 'shop', selector: { app: 'shop-gateway' } }) }, 'shop', { app: 'shop-gateway' }],
+    ['created in istio-system', SHARED_GATEWAY, 'istio-system', { istio: 'ingressgateway' }],
+    ['existing, with the labels of its workload',
+      { gateway: IstioGateway.existing({ namespace: 'istio-ingress', name: 'public', selector: { istio: 'public' } }) }, 'istio-ingress', { istio: 'public' }],
+  ])('a Gateway %s: every policy goes in its namespace', (_name, options, namespace, labels) => {
+    const manifests = expose({ ...HOSTS, routes: [{ match: { path: PathMatch.prefix('/admin') }, auth: jwt(), access: internal }, { auth: ext() }] },
+      { ...PROVIDER, ...options }, 'shop');
+    const policies = [...ofKind(manifests, 'RequestAuthentication'), ...ofKind(manifests, 'AuthorizationPolicy')];
+    expect(policies.map((p) => `${p.kind} ${p.metadata.name} ${p.metadata.namespace}`)).toEqual([
+      `RequestAuthentication test-public ${namespace}`,
+      `AuthorizationPolicy test-public-require-jwt ${namespace}`,
+      `AuthorizationPolicy test-public-ip-access ${namespace}`,
+      `AuthorizationPolicy test-public-ext-auth ${namespace}`,
+    ]);
+    for (const p of policies) expect(p.spec.selector).toEqual({ matchLabels: labels });
   });
 });
 

@@ -25,5 +25,7 @@ export const ISTIO_ROW: StrategyCapabilities = {
     + 'the HTTPS redirect is the Gateway\'s `tls.httpsRedirect` (301 only); h2c backends as the DestinationRule\'s port-level `h2UpgradePolicy: UPGRADE`; client IP lists through an AuthorizationPolicy (DENY, `remoteIpBlocks`) on the gateway workload; session affinity as the backend DestinationRule\'s `loadBalancer.consistentHash`; '
     + 'external authentication through a `CUSTOM` AuthorizationPolicy naming the mesh\'s extension provider (`externalAuthProvider`); cert-manager through a `Certificate` in the gateway namespace; client certificates as the server\'s `tls.mode` MUTUAL or OPTIONAL_MUTUAL, the CA from the TLS Secret\'s `ca.crt` or the Secret `<TLS Secret>-cacert` (`caSecret` names one of them), the identity in `x-forwarded-client-cert` per the gateway\'s `forwardClientCertDetails`. '
     + 'TLS passthrough as a Gateway server of protocol TLS (mode PASSTHROUGH) and a VirtualService `tls` route by `sniHosts`, TCP as a server of protocol TCP and a `tcp` route by port '
-    + '(the gateway workload\'s Service must expose those ports).',
+    + '(the gateway workload\'s Service must expose those ports). '
+    + 'The JWT, client IP list and external authentication policies live in the Gateway\'s namespace, and Istio applies them to the gateway pods of that namespace only '
+    + '(every namespace from the root namespace): with them a created Gateway must name the namespace where its workload runs.',
 };

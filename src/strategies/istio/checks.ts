@@ -32,12 +32,33 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
     ...backendTlsProblems(intent),
     ...streamsInTheMesh(intent, ctx.bindToMesh),
     ...requestLimitsOnStreams(intent),
+    ...workloadNamespaceUnknown(intent, ctx.gateway),
     ...jwtProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
     ...accessProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
     ...externalAuthProblems(intent, {
       bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined, provider: ctx.externalAuthProvider,
     }),
   ];
+}
+
+/**
+ * JWT, client IP lists and external authentication are policies on the gateway workload
+ * (RequestAuthentication, AuthorizationPolicy). Istio matches their selector against the
+ * workloads of the policy's own namespace only, or of every namespace when the policy is in the
+ * mesh's root namespace (istio-system by default). They are written in the Gateway's namespace;
+ * a Gateway created in the exposure's namespace by default, while its pods run elsewhere (the
+ * shared ingress gateway runs in istio-system), would route every request and check none. So the
+ * namespace of the gateway workload must be said. An existing Gateway names its namespace.
+ */
+function workloadNamespaceUnknown(intent: ExposureIntent, gateway: IstioGatewayConfig): Problem[] {
+  if (gateway.kind !== 'create' || gateway.namespace !== undefined) return [];
+  const route = intent.routes.find((r) => r.access !== undefined || r.auth?.kind === 'jwt' || r.auth?.kind === 'external');
+  if (route === undefined) return [];
+  return [{
+    field: route.access !== undefined && !(route.auth?.kind === 'jwt' || route.auth?.kind === 'external') ? route.sources.access! : route.sources.auth!,
+    message: 'Istio applies a gateway policy to the pods of the policy\'s own namespace, the Gateway\'s (or of every namespace from the root namespace): '
+      + 'say where the gateway workload runs, IstioGateway.create({ namespace: \'istio-system\' }) for the shared ingress gateway',
+  }];
 }
 
 /**

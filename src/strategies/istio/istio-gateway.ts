@@ -16,8 +16,10 @@ export interface IstioGatewayCreateOptions {
   /**
    * Namespace of the Gateway and of the TLS credential. Istio reads `credentialName` Secrets from
    * the gateway workload's namespace (istio-system for the shared ingress gateway), so the
-   * Secret, or cert-manager's Certificate, must live there.
-   * @default - the exposure's namespace
+   * Secret, or cert-manager's Certificate, must live there. The policies of JWT, client IP lists
+   * and external authentication go there too, and Istio applies them to the gateway pods of
+   * that namespace only: with any of them, this namespace must be declared.
+   * @default - the exposure's namespace (JWT, client IP lists and external authentication are then an error)
    * @example IstioGateway.create({ namespace: 'istio-system' })
    */
   readonly namespace?: string;
