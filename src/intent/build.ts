@@ -161,6 +161,11 @@ class IntentBuilder {
     if (intent !== undefined && intent.protocol !== 'http') {
       this.problems.add(field, `is declared with protocol "${intent.protocol}", and a stream is forwarded as bytes without HTTP routing; remove protocol`);
     }
+    // A passthrough carries the client's own TLS to the backend, and a TCP port its bytes: TLS
+    // started by the proxy would wrap them a second time.
+    if (intent?.tls !== undefined) {
+      this.problems.add(field, 'is declared with tls, and a stream is forwarded as the client sent it (a passthrough keeps the client\'s TLS end to end); remove tls');
+    }
     return intent;
   }
 
@@ -474,7 +479,7 @@ class IntentBuilder {
     // provisioned, cross-namespace grants, network policies).
     const service = this.backend(spec.service, `${field}.service`);
     if (service === undefined) return undefined;
-    if (service.protocol !== 'http') this.problems.add(`${field}.service`, 'the auth service speaks gRPC; external authentication sends it HTTP requests: use an HTTP port');
+    if (service.protocol !== 'http') this.problems.add(`${field}.service`, `the auth service is declared with protocol "${service.protocol}"; external authentication sends it HTTP/1.1 requests: use an HTTP port`);
     return {
       kind: 'external',
       service,

@@ -32,6 +32,7 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
     ...backendTlsProblems(intent),
     ...streamsInTheMesh(intent, ctx.bindToMesh),
     ...requestLimitsOnStreams(intent),
+    ...accessListsWithStreams(intent),
     ...workloadNamespaceUnknown(intent, ctx.gateway),
     ...jwtProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
     ...accessProblems(intent, { bindToMesh: ctx.bindToMesh, workloadKnown: ctx.gateway.selector !== undefined }),
@@ -188,5 +189,20 @@ function requestLimitsOnStreams(intent: ExposureIntent): Problem[] {
     field: 'circuitBreaker',
     message: `Service "${tcpOnly[0].replace(/^\//, '')}" is reached by streams only, which the gateway proxies as TCP without requests: ${fields.join(' and ')} cannot apply to it; `
       + 'maxConnections and the ejection do (failed connections count as errors)',
+  }];
+}
+
+/**
+ * A client IP list is a DENY AuthorizationPolicy on the gateway workload, scoped by the HTTP
+ * hosts; on TCP connections Istio ignores HTTP-only fields, so the deny would reach the streams
+ * (this exposure's and others on the same gateway) too.
+ */
+function accessListsWithStreams(intent: ExposureIntent): Problem[] {
+  if (intent.streams.length === 0) return [];
+  const route = intent.routes.find((r) => r.access !== undefined);
+  return route === undefined ? [] : [{
+    field: route.sources.access!,
+    message: 'Istio enforces client IP lists on the gateway workload, and on its TCP connections an AuthorizationPolicy cannot be scoped by host: '
+      + 'the list would apply to the streams too; declare the streams in an exposure of their own',
   }];
 }

@@ -162,6 +162,12 @@ export class ServiceRenderer implements StrategyRenderer {
         + 'declare the TCP ports in an exposure of their own',
       });
     }
+    if (intent.routes[0]?.affinity !== undefined) {
+      problems.push({
+        field: intent.routes[0].sources.affinity!,
+        message: 'sessionAffinity: ClientIP would pin every port of the Service, the TCP ports too; declare the TCP ports in an exposure of their own',
+      });
+    }
     return problems;
   }
 

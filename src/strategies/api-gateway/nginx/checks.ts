@@ -15,7 +15,10 @@ import { retryOnProblems } from '../../shared/nginx-retries';
  * then the streams.
  */
 export function nginxProblems(intent: ExposureIntent): Problem[] {
-  return [...routeProblems(intent), ...connectionLimitProblems(intent), ...backendTlsProblems(intent), ...streamProblems(intent)];
+  return [
+    ...routeProblems(intent), ...connectionLimitProblems(intent), ...backendTlsProblems(intent),
+    ...streamProblems(intent), ...streamConnectionLimits(intent),
+  ];
 }
 
 function routeProblems(intent: ExposureIntent): Problem[] {
@@ -47,6 +50,13 @@ function hopByHopProblems(route: RouteIntent): Problem[] {
 /** A header of the auth answer is set on the request to the backend: the route's request header edits cannot also write it. */
 function externalAuthHeaderProblems(route: RouteIntent): Problem[] {
   if (route.auth?.kind !== 'external') return [];
+  // The auth subrequest is proxied over plain HTTP: TLS to the auth service is not written.
+  if (route.auth.service.tls !== undefined) {
+    return [{
+      field: `${route.sources.auth!}.service`,
+      message: 'the NGINX engine calls the auth service over plain HTTP; remove tls, or use gatewayApi (experimental)',
+    }];
+  }
   const edited = new Set(editedNames(route.requestHeaders).map((n) => n.toLowerCase()));
   return route.auth.responseHeaders.filter((h) => edited.has(h)).map((name) => ({
     field: `${route.sources.auth!}.responseHeaders`,
@@ -155,4 +165,12 @@ function responseHeaderProblems(route: RouteIntent): Problem[] {
 function retryProblems(route: RouteIntent): Problem[] {
   const retries = route.retries;
   return retries === undefined || retries.attempts === 0 ? [] : retryOnProblems(retries, route.sources.retries!, 'nginx');
+}
+
+/** The stream block's upstreams carry no max_conns: a limit would hold for the HTTP routes and not for the streams. */
+function streamConnectionLimits(intent: ExposureIntent): Problem[] {
+  return intent.circuitBreaker === undefined || intent.streams.length === 0 ? [] : [{
+    field: 'circuitBreaker',
+    message: 'the NGINX engine limits the connections of its HTTP routes, not of the passthrough and tcp streams; declare the streams in an exposure of their own, or use istio',
+  }];
 }
