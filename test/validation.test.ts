@@ -348,7 +348,7 @@ describe('external authentication: values', () => {
       'auth: responseHeaders[0]: "x-user:" is not an HTTP header name; use letters, digits and "-" (RFC 7230 token)'],
     ['an auth service port of 0', Auth.external({ service: Backend.fromName('authz', 0) }), 'auth.service: port 0 is not a port number; use an integer from 1 to 65535'],
     ['a gRPC auth service', Auth.external({ service: Backend.fromName('authz', 9090, { protocol: 'grpc' }) }),
-      'auth.service: the auth service speaks gRPC; external authentication sends it HTTP requests: use an HTTP port'],
+      'auth.service: the auth service is declared with protocol "grpc"; external authentication sends it HTTP/1.1 requests: use an HTTP port'],
   ])('%s', (_name, auth, message) => {
     expect(authError(auth)).toBe(`ExposedService test/public: ${message}`);
   });

@@ -26,6 +26,13 @@ export function externalAuthProblems(route: RouteIntent, intent: ExposureIntent)
       message: 'ingress-nginx resolves the auth-url host from its own namespace; give the chart a namespace or the auth service one (Backend.fromName(name, port, { namespace }))',
     });
   }
+  // auth-url is plain http: the controller has no annotation to verify an auth service's certificate.
+  if (auth.service.tls !== undefined) {
+    problems.push({
+      field: `${field}.service`,
+      message: 'ingress-nginx calls the auth service over plain HTTP (auth-url) and cannot verify its certificate; remove tls, or use gatewayApi (experimental)',
+    });
+  }
   const prefix = auth.pathPrefix ?? '';
   // The prefix is written before $request_uri: a "$" of it would be read as a variable.
   if (prefix.includes('$') || !acceptedAnnotationValue('auth-url', `http://authz.shop.svc:80${prefix}$request_uri`)) {
