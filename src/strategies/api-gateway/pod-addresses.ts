@@ -4,6 +4,7 @@ import type * as k8s from '../../../imports/k8s';
 import { Problem } from '../../core/errors';
 import { resourceName } from '../../core/naming';
 import { BackendIntent, describeAffinity, ExposureIntent } from '../../intent/model';
+import { portNamePrefix } from '../shared/backend-services';
 import { kube } from '../shared/kube';
 
 /**
@@ -81,7 +82,7 @@ export function renderPodAddressServices(scope: Construct, intent: ExposureInten
       metadata: { name, namespace },
       spec: {
         clusterIp: 'None',
-        ports: [{ name: `${backend.protocol}-${port}`, port, targetPort: kube().IntOrString.fromNumber(port) }],
+        ports: [{ name: `${portNamePrefix(backend)}-${port}`, port, targetPort: kube().IntOrString.fromNumber(port) }],
         selector: Lazy.any({ produce: () => ({ ...podLabels() }) }),
       },
     }));

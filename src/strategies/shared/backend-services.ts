@@ -60,7 +60,7 @@ export function provisionBackendServices(backends: readonly BackendIntent[]): k8
  * Istio's protocol prefix of a port: http2 for h2c, https for HTTP over TLS, tls (opaque TLS) for
  * gRPC over TLS (h2c is never declared with TLS).
  */
-function portNamePrefix(backend: BackendIntent): string {
+export function portNamePrefix(backend: BackendIntent): string {
   if (backend.tls === undefined) return backend.protocol === 'h2c' ? 'http2' : backend.protocol;
   return backend.protocol === 'grpc' ? 'tls' : 'https';
 }
