@@ -91,6 +91,16 @@ describe('gatewayApi on Envoy Gateway', () => {
     });
     expect(find(manifests, 'BackendTrafficPolicy').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: 'test-public' }]);
     expect(find(manifests, 'BackendTrafficPolicy').metadata.name).toBe('test-public-grpc');
+    const jwt = expose({
+      backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }),
+      auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys' }),
+    });
+    expect(find(jwt, 'SecurityPolicy').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: 'test-public' }]);
+    // External authentication stays HTTPRoute's filter (experimental channel), which GRPCRoute lacks.
+    expect(exposeError({
+      backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }),
+      auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'] }),
+    }, { ...EG, experimental: true })).toBe('ExposedService test/public: auth: GRPCRoute has no ExternalAuth filter; remove it from the gRPC route, or use istio');
   });
 
   test('on the experimental channel too: retries on the HTTPRoute, the policies beside it', () => {

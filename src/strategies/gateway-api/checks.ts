@@ -1,6 +1,6 @@
 import { backendTlsProblems } from './backend-tls-policies';
 import { parseGrpcPath } from './grpc-path';
-import { GRPC_ROUTE_LACKS } from './grpc-route-rules';
+import { grpcRouteLacks } from './grpc-route-rules';
 import { h2cBackendProblems } from './h2c-backends';
 import { crossNamespaceBackends } from './reference-grants';
 import { distinctProblems, Problem } from '../../core/errors';
@@ -103,7 +103,7 @@ const GRPC_LACKS_NAMES: Partial<Record<RoutePolicy, string>> = { timeout: 'timeo
 
 /** GRPCRoute has no field for some policies, and gRPC requests no query or method to match. */
 function grpcRouteProblems(route: RouteIntent): Problem[] {
-  const problems: Problem[] = GRPC_ROUTE_LACKS.filter((key) => route.sources[key] !== undefined).map((key) => ({
+  const problems: Problem[] = grpcRouteLacks(route).map((key) => ({
     field: sourceOf(route, key),
     message: `GRPCRoute has no ${GRPC_LACKS_NAMES[key] ?? key}; remove it from the gRPC route, or use istio`,
   }));
