@@ -1,5 +1,5 @@
+import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type * as envoyGateway from '../../../../imports/envoy-gateway-gateway.envoyproxy.io';
 import type { Problem } from '../../../core/errors';
 import type { StrategyCapabilities } from '../../../intent/capabilities';
 import type { ExposureIntent, RouteIntent } from '../../../intent/model';
@@ -34,10 +34,14 @@ export interface GatewayApiImplementation {
   render(scope: Construct, intent: ExposureIntent, targets: readonly PolicyTargetRoute[]): GatewayImplementationResources;
 }
 
-/** What an implementation synthesizes beside the standard objects (escape hatches). */
+/**
+ * What an implementation synthesizes beside the standard objects (escape hatches). Typed as
+ * `ApiObject` (patch them with `addJsonPatch`): the implementations' L1 typings are large, and an
+ * app that never uses them should not type-check them.
+ */
 export interface GatewayImplementationResources {
   /** Envoy Gateway's BackendTrafficPolicies (rate limits, body size). */
-  readonly backendTrafficPolicies?: readonly envoyGateway.BackendTrafficPolicy[];
+  readonly backendTrafficPolicies?: readonly ApiObject[];
   /** Envoy Gateway's SecurityPolicies (client IP lists, basic auth, JWT). */
-  readonly securityPolicies?: readonly envoyGateway.SecurityPolicy[];
+  readonly securityPolicies?: readonly ApiObject[];
 }
