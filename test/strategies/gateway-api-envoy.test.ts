@@ -106,7 +106,16 @@ describe('gatewayApi on Envoy Gateway', () => {
   test('on the experimental channel too: retries on the HTTPRoute, the policies beside it', () => {
     const manifests = expose({ backend: httpbin(), retries: { attempts: 2 }, rateLimit: RateLimit.perSecond(1) }, { ...EG, experimental: true });
     expect(find(manifests, 'HTTPRoute').spec.rules[0].retry).toBeDefined();
-    expect(find(manifests, 'BackendTrafficPolicy').spec.rateLimit).toEqual(perClient(1, 'Second'));
+    expect(find(manifests, 'BackendTrafficPolicy').spec).toEqual({ targetRefs: [HTTP_ROUTE], rateLimit: perClient(1, 'Second') });
+  });
+
+  test('on the standard channel, retries as the BackendTrafficPolicy\'s retry, the per-try timeout the rule\'s backendRequest', () => {
+    const manifests = expose({ backend: httpbin(), timeout: Duration.seconds(10), retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: ['5xx', 'reset'] } });
+    expect(find(manifests, 'BackendTrafficPolicy').spec).toEqual({ targetRefs: [HTTP_ROUTE], retry: { numRetries: 3, retryOn: { triggers: ['5xx', 'reset'] } } });
+    const rule = find(manifests, 'HTTPRoute').spec.rules[0];
+    expect([rule.retry, rule.timeouts]).toEqual([undefined, { request: '10s', backendRequest: '2s' }]);
+    // No retries at all is expressible too.
+    expect(find(expose({ backend: httpbin(), retries: { attempts: 0 } }), 'BackendTrafficPolicy').spec.retry).toEqual({ numRetries: 0, retryOn: { triggers: expect.any(Array) } });
   });
 
   test('the escape hatches hold the policies', () => {

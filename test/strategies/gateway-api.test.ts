@@ -259,7 +259,7 @@ describe('gatewayApi strategy', () => {
 
   test.each([
     ['retries on the standard channel', { retries: { attempts: 2 } }, CLASS,
-      "ExposedService test/public: retries: 'retries' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx), apiGateway (kong)"],
+      "ExposedService test/public: retries: 'retries' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)"],
     ['fault injection', { routes: [{ fault: { abort: { httpStatus: 503, percentage: 1 } } }] }, CLASS,
       "ExposedService test/public: routes[0].fault: 'fault' is not supported by gatewayApi; supported by: istio"],
     ['rate limits', { rateLimit: RateLimit.perSecond(10, { burst: 10 }) }, CLASS,

@@ -12,6 +12,8 @@ export interface CheckedOptions {
   readonly existingGateway: boolean;
   /** The experimental channel. */
   readonly experimental: boolean;
+  /** On the standard channel, the implementation's policy carries retries (Envoy Gateway's BackendTrafficPolicy). */
+  readonly retriesByPolicy?: boolean;
 }
 
 /**
@@ -129,9 +131,9 @@ function retries(route: RouteIntent, options: CheckedOptions): Problem[] {
   const r = route.retries;
   if (r === undefined) return [];
   const field = sourceOf(route, 'retries');
-  if (!options.experimental) return [{ field, message: 'retries need the Gateway API experimental channel' }];
   const problems: Problem[] = [];
-  if (r.attempts === 0) {
+  if (!options.experimental && !options.retriesByPolicy) return [{ field, message: 'retries need the Gateway API experimental channel' }];
+  if (options.experimental && r.attempts === 0) {
     problems.push({ field: `${field}.attempts`, message: 'Gateway API cannot switch retries off (attempts is at least 1); leave retries unset' });
   }
   if (r.perTryTimeoutMs !== undefined && route.timeoutMs !== undefined && r.perTryTimeoutMs > route.timeoutMs) {

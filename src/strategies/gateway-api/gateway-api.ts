@@ -136,6 +136,11 @@ export class GatewayApiRenderer implements StrategyRenderer {
     );
   }
 
+  /** On the standard channel, the implementation's policy carries the routes' retries. */
+  private get retriesByPolicy(): boolean {
+    return !this.experimental && this.implementation?.retriesByPolicy === true;
+  }
+
   /** An existing Gateway is shared; a created one belongs to this exposure alone. */
   public claims(intent: ExposureIntent): RouteClaims | undefined {
     const gateway = this.options.gateway;
@@ -144,8 +149,10 @@ export class GatewayApiRenderer implements StrategyRenderer {
 
   public check(intent: ExposureIntent): Problem[] {
     return [
-      ...gatewayApiProblems(intent, { existingGateway: this.options.gateway !== undefined, experimental: this.experimental }),
-      ...this.implementation?.check(intent) ?? [],
+      ...gatewayApiProblems(intent, {
+        existingGateway: this.options.gateway !== undefined, experimental: this.experimental, retriesByPolicy: this.retriesByPolicy,
+      }),
+      ...this.implementation?.check(intent, this.experimental) ?? [],
     ];
   }
 
@@ -154,12 +161,12 @@ export class GatewayApiRenderer implements StrategyRenderer {
     const kinds = loadGatewayApiKinds(this.experimental);
     const backendServices = provisionBackendServices(intent.backends);
     const { gateway, routeParents, httpsRedirectParents, streamParents } = this.attach(scope, kinds, intent);
-    const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental);
+    const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental, this.retriesByPolicy);
     const httpsRedirectRoute = httpsRedirectParents.length === 0 ? undefined : renderHttpsRedirectRoute(scope, kinds, intent, httpsRedirectParents);
     const { tlsRoutes, tcpRoutes } = renderStreamRoutes(scope, kinds, intent, streamParents);
     const referenceGrants = renderReferenceGrants(scope, kinds, intent);
     const backendTlsPolicies = renderBackendTlsPolicies(scope, kinds, intent);
-    const implementation = this.implementation?.render(scope, intent, policyTargets(intent, httpRoute, grpcRoute));
+    const implementation = this.implementation?.render(scope, intent, policyTargets(intent, httpRoute, grpcRoute), this.experimental);
     return {
       gateway, httpRoute, grpcRoute, httpsRedirectRoute, tlsRoutes, tcpRoutes, referenceGrants, backendTlsPolicies, backendServices, implementation,
     };

@@ -18,6 +18,8 @@ const ENVOY_GATEWAY_POLICIES: Partial<Record<Feature, Support>> = {
   'auth-basic': 'native',
   // SecurityPolicy jwt: a provider with a remote JWKS.
   'auth-jwt': 'native',
+  // BackendTrafficPolicy retry on the standard channel (the experimental one has the rule's retry).
+  'retries': 'native',
 };
 
 /** The union of two rows' capabilities: the channel and the implementation are orthogonal options. */
@@ -35,7 +37,8 @@ const NOTES = 'Envoy Gateway (`GatewayImplementation.envoyGateway()`, its CRDs v
   + 'a limit per API key refused); the body size as `requestBuffer.limit` (the request is buffered, 413 above it; not on gRPC routes); client IP lists as a SecurityPolicy `authorization` '
   + '(`clientCIDRs`; the address Envoy sees: its Service keeps the client\'s with `externalTrafficPolicy: Local`, its default; behind an L7 proxy set the Gateway\'s ClientTrafficPolicy '
   + '`clientIPDetection`); basic auth as `basicAuth.users`, whose Secret holds an htpasswd file under the key `.htpasswd` (SHA hashes; ingress-nginx reads the same file under `auth`; '
-  + 'no realm of the exposure\'s choosing); JWT as a `jwt` provider with a remote JWKS.';
+  + 'no realm of the exposure\'s choosing); JWT as a `jwt` provider with a remote JWKS; on the standard channel, retries as `retry` '
+  + '(`numRetries`, the conditions as `retryOn.triggers`; the per-try timeout the rule\'s `timeouts.backendRequest`).';
 
 export const GATEWAY_API_ENVOY_GATEWAY_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi (envoyGateway)',

@@ -3,7 +3,7 @@ import { EnvoyGatewayKinds } from './envoy-gateway-kinds';
 import { GatewayImplementationResources, PolicyTargetRoute } from './implementation';
 import type * as envoyGateway from '../../../../imports/envoy-gateway-gateway.envoyproxy.io';
 import { dnsName } from '../../../core/naming';
-import { AccessIntent, AuthIntent, RateLimitIntent, RouteIntent, routeName } from '../../../intent/model';
+import { AccessIntent, AuthIntent, RateLimitIntent, RetryIntent, RouteIntent, routeName } from '../../../intent/model';
 import { enumValue } from '../enum-value';
 import { unexpected } from '../unexpected';
 
@@ -30,8 +30,8 @@ interface Attached<Spec> {
  * same settings, else one per rule that carries any (targeting the rule by `sectionName`).
  */
 export function renderEnvoyGatewayPolicies(
-  scope: Construct, kinds: EnvoyGatewayKinds, targets: readonly PolicyTargetRoute[]): GatewayImplementationResources {
-  const traffic = targets.flatMap((t) => attach(t, (r) => trafficSpecOf(r, kinds)));
+  scope: Construct, kinds: EnvoyGatewayKinds, targets: readonly PolicyTargetRoute[], retries: boolean): GatewayImplementationResources {
+  const traffic = targets.flatMap((t) => attach(t, (r) => trafficSpecOf(r, kinds, retries)));
   const security = targets.flatMap((t) => attach(t, securitySpecOf));
   const backendTrafficPolicies = traffic.map((p) => new kinds.BackendTrafficPolicy(scope, `BackendTrafficPolicy${p.suffix}`, {
     metadata: { name: policyName(p) },
@@ -68,14 +68,26 @@ function policyName<Spec>(p: Attached<Spec>): string {
   return dnsName(`${p.targetRef.name}${p.suffix}`, 253);
 }
 
-function trafficSpecOf(route: RouteIntent, kinds: EnvoyGatewayKinds): TrafficSpec | undefined {
-  if (route.rateLimit === undefined && route.maxRequestBodyBytes === undefined) return undefined;
+function trafficSpecOf(route: RouteIntent, kinds: EnvoyGatewayKinds, retries: boolean): TrafficSpec | undefined {
+  const retry = retries && route.retries !== undefined ? retryOf(route.retries) : undefined;
+  if (route.rateLimit === undefined && route.maxRequestBodyBytes === undefined && retry === undefined) return undefined;
   return {
+    retry,
     rateLimit: route.rateLimit === undefined ? undefined : { local: { rules: rateLimitRules(route.rateLimit) } },
     // A whole number of bytes (the checks refused nothing here: the intent's is at least 1).
     requestBuffer: route.maxRequestBodyBytes === undefined ? undefined
       : { limit: kinds.BackendTrafficPolicySpecRequestBufferLimit.fromNumber(route.maxRequestBodyBytes) },
   };
+}
+
+/**
+ * Retries on the standard channel: the number of retries and the intent's conditions, which are
+ * Envoy's own `retry_on` triggers. The per-try timeout stays the HTTPRoute rule's
+ * `timeouts.backendRequest`, as on the experimental channel.
+ */
+function retryOf(r: RetryIntent): envoyGateway.BackendTrafficPolicySpecRetry {
+  type Trigger = envoyGateway.BackendTrafficPolicySpecRetryRetryOnTriggers;
+  return { numRetries: r.attempts, retryOn: { triggers: r.retryOn.map((on) => enumValue<Trigger>(on)) } };
 }
 
 /**

@@ -26,12 +26,14 @@ export interface PolicyTargetRoute {
 export interface GatewayApiImplementation {
   /** The implementation's name in the strategy's name: `gatewayApi (envoyGateway)`. */
   readonly name: string;
+  /** True when the implementation's policies carry retries on the standard channel (the experimental one has the rule's `retry`). */
+  readonly retriesByPolicy: boolean;
   /** The capability row of the implementation on the standard channel, or on the experimental one. */
   row(experimental: boolean): StrategyCapabilities;
   /** What the implementation cannot express of an intent its row admits, every problem once. */
-  check(intent: ExposureIntent): Problem[];
+  check(intent: ExposureIntent, experimental: boolean): Problem[];
   /** The implementation's policy objects for the routes, which the standard renderer created. */
-  render(scope: Construct, intent: ExposureIntent, targets: readonly PolicyTargetRoute[]): GatewayImplementationResources;
+  render(scope: Construct, intent: ExposureIntent, targets: readonly PolicyTargetRoute[], experimental: boolean): GatewayImplementationResources;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface GatewayApiImplementation {
  * app that never uses them should not type-check them.
  */
 export interface GatewayImplementationResources {
-  /** Envoy Gateway's BackendTrafficPolicies (rate limits, body size). */
+  /** Envoy Gateway's BackendTrafficPolicies (rate limits, body size, retries on the standard channel). */
   readonly backendTrafficPolicies?: readonly ApiObject[];
   /** Envoy Gateway's SecurityPolicies (client IP lists, basic auth, JWT). */
   readonly securityPolicies?: readonly ApiObject[];
