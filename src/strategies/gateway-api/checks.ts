@@ -126,7 +126,7 @@ function fractionalMirror(route: RouteIntent): Problem[] {
     : [{ field: `${sourceOf(route, 'mirror')}.percentage`, message: `Gateway API mirrors a whole percentage; ${p} is not` }];
 }
 
-/** Retries are on the experimental channel, with at least one attempt and a per-try timeout within the timeout. */
+/** Retries are on the experimental channel (at least one attempt) or an implementation's policy, with a per-try timeout within the timeout. */
 function retries(route: RouteIntent, options: CheckedOptions): Problem[] {
   const r = route.retries;
   if (r === undefined) return [];
