@@ -152,6 +152,11 @@ const bundles: Record<string, string[]> = {
     'gateway-api/experimental/gateway.networking.k8s.io_backendtlspolicies.yaml@v1',
   ],
   'cert-manager': ['cert-manager/cert-manager.io_certificates.yaml@v1'],
+  // The policies `GatewayImplementation.envoyGateway()` renders beside the HTTPRoute.
+  'envoy-gateway': [
+    'envoy-gateway/gateway.envoyproxy.io_backendtrafficpolicies.yaml@v1alpha1',
+    'envoy-gateway/gateway.envoyproxy.io_securitypolicies.yaml@v1alpha1',
+  ],
 };
 /** The core kinds the strategies write (GROUP/VERSION/KIND). */
 const K8S_KINDS = [

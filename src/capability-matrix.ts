@@ -6,6 +6,7 @@
 import { capabilityTable, StrategyCapabilities } from './intent/capabilities';
 import { API_GATEWAY_KONG_ROW, API_GATEWAY_NGINX_ROW } from './strategies/api-gateway/capabilities';
 import { GATEWAY_API_EXPERIMENTAL_ROW, GATEWAY_API_ROW } from './strategies/gateway-api/capabilities';
+import { GATEWAY_API_ENVOY_GATEWAY_EXPERIMENTAL_ROW, GATEWAY_API_ENVOY_GATEWAY_ROW } from './strategies/gateway-api/implementations/envoy-gateway-capabilities';
 import { INGRESS_GENERIC_ROW } from './strategies/ingress/generic';
 import { INGRESS_NGINX_ROW } from './strategies/ingress/ingress-nginx';
 import { ISTIO_ROW } from './strategies/istio/capabilities';
@@ -32,6 +33,10 @@ export const CAPABILITY_MATRIX = {
   gatewayApi: GATEWAY_API_ROW,
   /** `ExposureStrategy.gatewayApi({ ..., experimental: true })`: the standard channel plus retries. */
   gatewayApiExperimental: GATEWAY_API_EXPERIMENTAL_ROW,
+  /** `ExposureStrategy.gatewayApi({ ..., implementation: GatewayImplementation.envoyGateway() })`: plus Envoy Gateway's policies. */
+  gatewayApiEnvoyGateway: GATEWAY_API_ENVOY_GATEWAY_ROW,
+  /** Envoy Gateway on the experimental channel: both. */
+  gatewayApiEnvoyGatewayExperimental: GATEWAY_API_ENVOY_GATEWAY_EXPERIMENTAL_ROW,
   /** `ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() })`. */
   apiGatewayNginx: API_GATEWAY_NGINX_ROW,
   /** `ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() })`. */

@@ -82,4 +82,11 @@ describe('loading the library', () => {
       ", tls: e.Tls.certManager({ issuer: 'ca' }), auth: e.Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' })")))
       .toEqual(['cert-manager-cert-manager.io.ts', 'istio-networking.istio.io.ts', 'istio-security.istio.io.ts']);
   }, 60_000);
+
+  test('an Envoy Gateway exposure loads the Envoy Gateway module only when it renders one of its policies', () => {
+    const eg = "e.ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: e.GatewayImplementation.envoyGateway() })";
+    expect(importsLoadedBy(exposeWith(eg))).toEqual(['gateway-api-gateway.networking.k8s.io.ts']);
+    expect(importsLoadedBy(exposeWith(eg, ', rateLimit: e.RateLimit.perSecond(10)')))
+      .toEqual(['envoy-gateway-gateway.envoyproxy.io.ts', 'gateway-api-gateway.networking.k8s.io.ts']);
+  }, 60_000);
 });

@@ -1,5 +1,7 @@
-import { Duration } from 'cdk8s';
-import { Backend, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, PathMatch, Tls } from '../src';
+import { Duration, Size } from 'cdk8s';
+import {
+  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch, Tls,
+} from '../src';
 import { handleByGatewayApi, handleByIngressNginx, HttpRequest } from './support/routing';
 import { Manifest, synthChecked, testChart } from './support/synth';
 
@@ -89,6 +91,22 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
       const expected = handleByIngressNginx(nginx, request);
       expect([request, handleByGatewayApi(gatewayApi, request)]).toEqual([request, expected]);
     }
+  });
+
+  // With the policies ingress-nginx users rely on (basic auth, an IP allow list, a body size), the
+  // same declaration moves to Envoy Gateway: the routing is the same, the policies its own objects.
+  test.each(DECLARATIONS)('%s, with basic auth, an IP allow list and a body size, on Envoy Gateway', (_name, declared, requests) => {
+    const props = { ...declared, auth: Auth.basic({ secret: 'admins' }), access: AccessPolicy.allowFrom(['10.0.0.0/8']), maxRequestBody: Size.mebibytes(16) };
+    const nginx = render(props, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
+    const envoy = render(props, ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }));
+    for (const request of requests) {
+      expect([request, handleByGatewayApi(envoy, request)]).toEqual([request, handleByIngressNginx(nginx, request)]);
+    }
+    const policies = envoy.filter((m) => m.apiVersion === 'gateway.envoyproxy.io/v1alpha1');
+    expect(policies.map((m) => [m.kind, m.spec.targetRefs])).toEqual([
+      ['BackendTrafficPolicy', [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-public' }]],
+      ['SecurityPolicy', [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-public' }]],
+    ]);
   });
 
   test('the models see what they should (a rewrite, a canary share, a redirect)', () => {

@@ -95,6 +95,8 @@ describe('values of the wrong type are errors naming the field', () => {
       'strategy: gateway options is undefined; use an object'],
     ['a misspelled Gateway API option', () => ({ strategy: ExposureStrategy.gatewayApi({ gatewayClasName: 'eg' } as never), backend: api() }),
       'strategy: options.gatewayClasName is not a field of the options of ExposureStrategy.gatewayApi; did you mean gatewayClassName?'],
+    ['a Gateway API implementation given by name', () => ({ strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: 'envoy' as never }), backend: api() }),
+      'strategy: options.implementation is a string ("envoy"); use GatewayImplementation.envoyGateway()'],
   ])('%s', (_, props, message) => {
     const error = declare(props());
     expect(error).toBeInstanceOf(ExposureError);

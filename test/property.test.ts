@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
   AccessPolicy, ApiGatewayEngine, Auth, Backend, BackendTls, CircuitBreaker, ClientCertificates,
-  ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IngressController, IstioGateway,
+  ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayImplementation, HeaderMatch, IngressController, IstioGateway,
   PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, TcpPort, Tls, TlsPassthrough, HeaderEdits, FaultPolicy, CorsPolicy,
   RewriteOptions,
 } from '../src';
@@ -28,6 +28,10 @@ const STRATEGIES: Record<string, () => ExposureStrategy> = {
   'istio': () => ExposureStrategy.istio({ externalAuthProvider: 'ext-authz', gateway: IstioGateway.create({ namespace: 'istio-system' }) }),
   'gatewayApi': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }),
   'gatewayApi-experimental': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', experimental: true }),
+  'gatewayApi-envoyGateway': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }),
+  'gatewayApi-envoyGateway-experimental': () => ExposureStrategy.gatewayApi({
+    gatewayClassName: 'eg', experimental: true, implementation: GatewayImplementation.envoyGateway(),
+  }),
   'apiGateway-nginx': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(10) }) }),
   'apiGateway-kong': () => ExposureStrategy.apiGateway({
     engine: ApiGatewayEngine.kong({ trustedProxies: ['10.244.0.0/16'] }),
@@ -290,7 +294,7 @@ test('the Kong engine renders random session affinities on a Deployment backend 
 
 describe('random valid declarations x every strategy', () => {
   test.each(Object.keys(STRATEGIES))('%s', (name) => {
-    const stats = { accepted: 0, rejected: 0, podAddressServices: 0, streams: 0 };
+    const stats = { accepted: 0, rejected: 0, podAddressServices: 0, streams: 0, implementationPolicies: 0 };
     fc.assert(fc.property(declarations[name] ?? declaration, (d) => {
       const result = attempt(STRATEGIES[name], d);
       if (result instanceof ExposureError) {
@@ -301,6 +305,7 @@ describe('random valid declarations x every strategy', () => {
       }
       stats.accepted++;
       if (d.passthrough !== undefined || d.tcp !== undefined) stats.streams++;
+      if (result.some((m) => m.apiVersion.startsWith('gateway.envoyproxy.io/'))) stats.implementationPolicies++;
       for (const m of result) {
         expect(m.metadata.name).toMatch(DNS1123);
         expect(m.metadata.name!.length).toBeLessThanOrEqual(m.kind === 'Service' || m.kind === 'Deployment' ? 63 : 253);
@@ -319,6 +324,9 @@ describe('random valid declarations x every strategy', () => {
     // Not vacuous: a fair share of random declarations is expressible by every strategy.
     if (process.env.PROPERTY_DEBUG) console.log(name, stats);
     expect(stats.accepted).toBeGreaterThanOrEqual(20);
+    // Envoy Gateway renders the policies of a fair share of what it accepts; no other strategy writes its kinds.
+    if (name.includes('envoyGateway')) expect(stats.implementationPolicies).toBeGreaterThanOrEqual(3);
+    else expect(stats.implementationPolicies).toBe(0);
     if (STREAMING.includes(name)) streamsRendered.set(name, stats.streams);
   });
 

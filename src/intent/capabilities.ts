@@ -148,13 +148,28 @@ export interface StrategyCapabilities {
 
 /**
  * The strategies that express `feature` (natively or through annotations); a variant is named
- * only when its base strategy cannot.
+ * only when no strategy it refines can: its base, and the other variants of the same base whose
+ * every feature it has (a variant combining two options refines each of them).
  */
 export function strategiesSupporting(feature: Feature, rows: readonly StrategyCapabilities[]): string[] {
   const supports = (s: StrategyCapabilities) => s.capabilities[feature] !== 'none';
   return rows
-    .filter((s) => supports(s) && !rows.some((base) => base.strategy === s.variantOf && supports(base)))
+    .filter((s) => supports(s) && !rows.some((other) => refines(s, other, rows) && supports(other)))
     .map((s) => s.strategy);
+}
+
+/** The strategy a variant refines, through its chain of `variantOf`. */
+function rootOf(s: StrategyCapabilities, rows: readonly StrategyCapabilities[]): string {
+  const base = rows.find((r) => r.strategy === s.variantOf);
+  return base === undefined ? s.variantOf ?? s.strategy : rootOf(base, rows);
+}
+
+/** True when `variant` refines `other`: `other` is its base, or a variant of the same root with no feature `variant` lacks. */
+function refines(variant: StrategyCapabilities, other: StrategyCapabilities, rows: readonly StrategyCapabilities[]): boolean {
+  if (variant.variantOf === undefined || variant === other) return false;
+  if (other.strategy === variant.variantOf) return true;
+  return other.variantOf !== undefined && rootOf(other, rows) === rootOf(variant, rows)
+    && (Object.keys(FEATURES) as Feature[]).every((f) => other.capabilities[f] === 'none' || variant.capabilities[f] !== 'none');
 }
 
 const SYMBOL: Record<Support, string> = { native: 'yes', annotation: 'A', none: '-' };

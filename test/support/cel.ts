@@ -15,8 +15,9 @@
  *   else `failed rule: RULE`, as the API server words it. An evaluation error is a failure too.
  * - Transition rules (those that read `oldSelf`) need the stored object: they are skipped and
  *   counted.
- * - Functions beyond standard CEL: only the Kubernetes ones the vendored rules use (`split` and
- *   `substring` of the strings extension, `url()` with `getScheme()`, `isIP()`), plus Go's
+ * - Functions beyond standard CEL: only the Kubernetes ones the vendored rules use (`split`,
+ *   `substring`, `lowerAscii` and `upperAscii` of the strings extension, `url()` with
+ *   `getScheme()`, `isIP()`), plus Go's
  *   duration syntax for `duration()`.
  *   A rule that names any other function, or that the evaluator cannot parse or plan, is listed
  *   as unsupported and fails every value it applies to: the harness never skips a rule it cannot
@@ -74,7 +75,7 @@ function lib(): Evaluator {
   const env = cel.celEnv({
     variables: { self: CelScalar.DYN },
     funcs: [
-      ...ext.strings.filter((f) => f.name === 'split' || f.name === 'substring'),
+      ...ext.strings.filter((f) => ['split', 'substring', 'lowerAscii', 'upperAscii'].includes(f.name)),
       cel.celFunc('isIP', [CelScalar.STRING], CelScalar.BOOL, own(k8sIsIp)),
       cel.celFunc('duration', [CelScalar.STRING], cel.objectType(wkt.DurationSchema), own(goDuration)),
       cel.celFunc('url', [CelScalar.STRING], url, own((s: string) => cel.celMap(new Map([['scheme', k8sUrl(s)]])))),

@@ -2,7 +2,9 @@
  * Gateway API cross references: parentRefs -> a Gateway listener that accepts the route
  * (sectionName, port, hostname intersection, allowedRoutes namespaces); backendRefs, mirror and externalAuth
  * refs -> Service ports; a ReferenceGrant wherever a reference crosses namespaces; and a rule
- * that forwards nowhere. The CRDs' CEL rules are the schema check's (schema.ts, cel.ts).
+ * that forwards nowhere; implementation policies (Envoy Gateway's) -> a route or Gateway of the output
+ * in the policy's namespace, and the named rule or listener of it (`sectionName`); basic auth -> a
+ * Secret with `.htpasswd` when the output declares it. The CRDs' CEL rules are the schema check's (schema.ts, cel.ts).
  */
 import { ExternalService, ns, serviceResolves } from './cross-references';
 import { Manifest } from './schema';
@@ -109,6 +111,42 @@ export function gatewayApiReferenceProblems(manifests: readonly Manifest[], exte
     }
     if ((v.caCertificateRefs ?? []).length === 0 && v.wellKnownCACertificates !== 'System') {
       problems.push(`${id(policy)}: neither caCertificateRefs nor wellKnownCACertificates: System`);
+    }
+  }
+  problems.push(...envoyGatewayPolicyProblems(manifests));
+  return problems;
+}
+
+const ENVOY_GATEWAY = 'gateway.envoyproxy.io/';
+
+/**
+ * Each Envoy Gateway policy's targetRefs resolve, in the policy's namespace, to a route (its rule
+ * named `sectionName`) or a Gateway (its listener); at most one policy of a kind attaches to one
+ * target; a basic auth Secret of the output has the key `.htpasswd`.
+ */
+function envoyGatewayPolicyProblems(manifests: readonly Manifest[]): string[] {
+  const problems: string[] = [];
+  const policies = manifests.filter((m) => m.apiVersion.startsWith(ENVOY_GATEWAY));
+  const attached = new Set<string>();
+  for (const policy of policies) {
+    const id = `${policy.kind}/${policy.metadata.name}`;
+    for (const ref of policy.spec.targetRefs ?? []) {
+      const target = manifests.find((m) => m.kind === ref.kind && m.apiVersion.startsWith(ref.group + '/') && m.metadata.name === ref.name && ns(m) === ns(policy));
+      const where = `${ref.kind} ${ns(policy)}/${ref.name}${ref.sectionName ? `/${ref.sectionName}` : ''}`;
+      if (target === undefined) {
+        problems.push(`${id}: target ${where} is not in the output`);
+        continue;
+      }
+      const sections: string[] = ref.kind === 'Gateway' ? (target.spec.listeners ?? []).map((l: any) => l.name) : (target.spec.rules ?? []).map((r: any) => r.name);
+      if (ref.sectionName !== undefined && !sections.includes(ref.sectionName)) problems.push(`${id}: target ${where}: no such ${ref.kind === 'Gateway' ? 'listener' : 'rule'}`);
+      const key = `${policy.kind} -> ${where}`;
+      if (attached.has(key)) problems.push(`${id}: a second ${key}`);
+      attached.add(key);
+    }
+    const users = policy.kind === 'SecurityPolicy' ? policy.spec.basicAuth?.users : undefined;
+    const secret = users === undefined ? undefined : manifests.find((m) => m.kind === 'Secret' && m.metadata.name === users.name && ns(m) === (users.namespace ?? ns(policy)));
+    if (secret !== undefined && secret.data?.['.htpasswd'] === undefined && secret.stringData?.['.htpasswd'] === undefined) {
+      problems.push(`${id}: basic auth Secret ${secret.metadata.name} has no key .htpasswd`);
     }
   }
   return problems;

@@ -55,6 +55,8 @@ const CRD_FILES = [
   'cert-manager/cert-manager.io_certificates.yaml',
   'cert-manager/cert-manager.io_issuers.yaml',
   'cert-manager/cert-manager.io_clusterissuers.yaml',
+  'envoy-gateway/gateway.envoyproxy.io_backendtrafficpolicies.yaml',
+  'envoy-gateway/gateway.envoyproxy.io_securitypolicies.yaml',
 ];
 
 export interface Manifest {

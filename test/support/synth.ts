@@ -25,7 +25,7 @@ export function declaredExistingGateways(root: IConstruct, apiGroup: 'networking
 
 /** The experimental channel when any exposure under `root` uses it. */
 function gatewayApiChannel(root: IConstruct) {
-  return exposedServices(root).some((e) => e.strategyName === 'gatewayApi (experimental)') ? 'experimental' : 'standard';
+  return exposedServices(root).some((e) => /^gatewayApi \(.*experimental\)$/.test(e.strategyName)) ? 'experimental' : 'standard';
 }
 
 function exposedServices(root: IConstruct): ExposedService[] {

@@ -1,7 +1,7 @@
 import { Capabilities, every, StrategyCapabilities } from '../../intent/capabilities';
 
 /** Gateway API, standard channel: routing and header edits are core or extended features. */
-const GATEWAY_API: Capabilities = {
+export const GATEWAY_API: Capabilities = {
   ...every('none'),
   'hosts': 'native',
   'tls': 'native',
@@ -44,7 +44,7 @@ const GATEWAY_API: Capabilities = {
 };
 
 /** Gateway API, experimental channel: adds retries, the ExternalAuth filter and cookie session persistence. */
-const GATEWAY_API_EXPERIMENTAL: Capabilities = {
+export const GATEWAY_API_EXPERIMENTAL: Capabilities = {
   ...GATEWAY_API,
   'retries': 'native',
   'auth-external': 'native',

@@ -1,6 +1,6 @@
 import { backendTlsProblems } from './backend-tls-policies';
 import { parseGrpcPath } from './grpc-path';
-import { GRPC_ROUTE_LACKS } from './grpc-route-rules';
+import { grpcRouteLacks } from './grpc-route-rules';
 import { h2cBackendProblems } from './h2c-backends';
 import { crossNamespaceBackends } from './reference-grants';
 import { distinctProblems, Problem } from '../../core/errors';
@@ -12,6 +12,8 @@ export interface CheckedOptions {
   readonly existingGateway: boolean;
   /** The experimental channel. */
   readonly experimental: boolean;
+  /** On the standard channel, the implementation's policy carries retries (Envoy Gateway's BackendTrafficPolicy). */
+  readonly retriesByPolicy?: boolean;
 }
 
 /**
@@ -103,7 +105,7 @@ const GRPC_LACKS_NAMES: Partial<Record<RoutePolicy, string>> = { timeout: 'timeo
 
 /** GRPCRoute has no field for some policies, and gRPC requests no query or method to match. */
 function grpcRouteProblems(route: RouteIntent): Problem[] {
-  const problems: Problem[] = GRPC_ROUTE_LACKS.filter((key) => route.sources[key] !== undefined).map((key) => ({
+  const problems: Problem[] = grpcRouteLacks(route).map((key) => ({
     field: sourceOf(route, key),
     message: `GRPCRoute has no ${GRPC_LACKS_NAMES[key] ?? key}; remove it from the gRPC route, or use istio`,
   }));
@@ -124,14 +126,14 @@ function fractionalMirror(route: RouteIntent): Problem[] {
     : [{ field: `${sourceOf(route, 'mirror')}.percentage`, message: `Gateway API mirrors a whole percentage; ${p} is not` }];
 }
 
-/** Retries are on the experimental channel, with at least one attempt and a per-try timeout within the timeout. */
+/** Retries are on the experimental channel (at least one attempt) or an implementation's policy, with a per-try timeout within the timeout. */
 function retries(route: RouteIntent, options: CheckedOptions): Problem[] {
   const r = route.retries;
   if (r === undefined) return [];
   const field = sourceOf(route, 'retries');
-  if (!options.experimental) return [{ field, message: 'retries need the Gateway API experimental channel' }];
   const problems: Problem[] = [];
-  if (r.attempts === 0) {
+  if (!options.experimental && !options.retriesByPolicy) return [{ field, message: 'retries need the Gateway API experimental channel' }];
+  if (options.experimental && r.attempts === 0) {
     problems.push({ field: `${field}.attempts`, message: 'Gateway API cannot switch retries off (attempts is at least 1); leave retries unset' });
   }
   if (r.perTryTimeoutMs !== undefined && route.timeoutMs !== undefined && r.perTryTimeoutMs > route.timeoutMs) {

@@ -4,6 +4,8 @@ import { GATEWAY_API_EXPERIMENTAL_ROW, GATEWAY_API_ROW } from './capabilities';
 import { GatewayApiKinds, loadGatewayApiKinds } from './channel';
 import { gatewayApiProblems } from './checks';
 import { Attachment, createGateway, existingGateway, GROUP } from './gateway';
+import { GatewayImplementation } from './gateway-implementation';
+import { GatewayApiImplementation, GatewayImplementationResources, PolicyTargetRoute } from './implementations/implementation';
 import { renderReferenceGrants } from './reference-grants';
 import { renderHttpsRedirectRoute, renderRoutes } from './routes';
 import { renderStreamRoutes } from './stream-routes';
@@ -57,6 +59,15 @@ export interface GatewayApiStrategyOptions {
    * @example ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', experimental: true })
    */
   readonly experimental?: boolean;
+  /**
+   * The implementation behind the GatewayClass, whose own policies carry what standard Gateway
+   * API has no field for: `GatewayImplementation.envoyGateway()` renders rate limits, the body
+   * size, client IP lists, basic auth and JWT as Envoy Gateway policies attached to the routes.
+   * Independent of the channel (`experimental`).
+   * @default - the standard API only: any implementation, and those features refused
+   * @example ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() })
+   */
+  readonly implementation?: GatewayImplementation;
 }
 
 /** The runtime shape of `GatewayApiStrategyOptions` (a JavaScript caller may pass anything). */
@@ -64,6 +75,7 @@ export const GATEWAY_API_OPTIONS_SHAPE = object('the options of ExposureStrategy
   gatewayClassName: optional(STRING),
   gateway: optional(object('a Gateway reference', { name: required(STRING), namespace: required(STRING), sectionName: optional(STRING) })),
   experimental: optional(BOOLEAN),
+  implementation: optional({ kind: 'instance', is: (v) => v instanceof GatewayImplementation, use: 'GatewayImplementation.envoyGateway()' }),
 });
 
 /** What gatewayApi synthesizes (escape hatches). */
@@ -86,6 +98,8 @@ export interface GatewayApiResources {
   readonly referenceGrants?: readonly gatewayApi.ReferenceGrantV1Beta1[];
   /** Services the library created for `Backend.fromDeployment` backends. */
   readonly backendServices?: readonly k8s.KubeService[];
+  /** The implementation's policy objects (`implementation`), e.g. Envoy Gateway's BackendTrafficPolicies and SecurityPolicies. */
+  readonly implementation?: GatewayImplementationResources;
 }
 
 /**
@@ -101,10 +115,13 @@ export class GatewayApiRenderer implements StrategyRenderer {
   public readonly problems: readonly string[];
   public readonly references: readonly ExternalReference[];
   private readonly experimental: boolean;
+  private readonly implementation?: GatewayApiImplementation;
 
   constructor(private readonly options: GatewayApiStrategyOptions) {
     this.experimental = options.experimental ?? false;
-    const row = this.experimental ? GATEWAY_API_EXPERIMENTAL_ROW : GATEWAY_API_ROW;
+    this.implementation = options.implementation?._implementation;
+    const standardRow = this.experimental ? GATEWAY_API_EXPERIMENTAL_ROW : GATEWAY_API_ROW;
+    const row = this.implementation?.row(this.experimental) ?? standardRow;
     this.name = row.strategy;
     this.capabilities = row.capabilities;
     const { gatewayClassName, gateway } = options;
@@ -119,6 +136,11 @@ export class GatewayApiRenderer implements StrategyRenderer {
     );
   }
 
+  /** On the standard channel, the implementation's policy carries the routes' retries. */
+  private get retriesByPolicy(): boolean {
+    return !this.experimental && this.implementation?.retriesByPolicy === true;
+  }
+
   /** An existing Gateway is shared; a created one belongs to this exposure alone. */
   public claims(intent: ExposureIntent): RouteClaims | undefined {
     const gateway = this.options.gateway;
@@ -126,7 +148,12 @@ export class GatewayApiRenderer implements StrategyRenderer {
   }
 
   public check(intent: ExposureIntent): Problem[] {
-    return gatewayApiProblems(intent, { existingGateway: this.options.gateway !== undefined, experimental: this.experimental });
+    return [
+      ...gatewayApiProblems(intent, {
+        existingGateway: this.options.gateway !== undefined, experimental: this.experimental, retriesByPolicy: this.retriesByPolicy,
+      }),
+      ...this.implementation?.check(intent, this.experimental) ?? [],
+    ];
   }
 
   public render(scope: Construct, intent: ExposureIntent): GatewayApiResources {
@@ -134,12 +161,15 @@ export class GatewayApiRenderer implements StrategyRenderer {
     const kinds = loadGatewayApiKinds(this.experimental);
     const backendServices = provisionBackendServices(intent.backends);
     const { gateway, routeParents, httpsRedirectParents, streamParents } = this.attach(scope, kinds, intent);
-    const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental);
+    const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental, this.retriesByPolicy);
     const httpsRedirectRoute = httpsRedirectParents.length === 0 ? undefined : renderHttpsRedirectRoute(scope, kinds, intent, httpsRedirectParents);
     const { tlsRoutes, tcpRoutes } = renderStreamRoutes(scope, kinds, intent, streamParents);
     const referenceGrants = renderReferenceGrants(scope, kinds, intent);
     const backendTlsPolicies = renderBackendTlsPolicies(scope, kinds, intent);
-    return { gateway, httpRoute, grpcRoute, httpsRedirectRoute, tlsRoutes, tcpRoutes, referenceGrants, backendTlsPolicies, backendServices };
+    const implementation = this.implementation?.render(scope, intent, policyTargets(intent, httpRoute, grpcRoute), this.experimental);
+    return {
+      gateway, httpRoute, grpcRoute, httpsRedirectRoute, tlsRoutes, tcpRoutes, referenceGrants, backendTlsPolicies, backendServices, implementation,
+    };
   }
 
   /** The Gateway the routes attach to: one created for the exposure, or an existing one (the check refuses TLS there). */
@@ -149,4 +179,13 @@ export class GatewayApiRenderer implements StrategyRenderer {
     if (intent.tls !== undefined) unexpected('tls on an existing Gateway');
     return existingGateway(intent, gateway.name, gateway.namespace, gateway.sectionName);
   }
+}
+
+/** The route objects an implementation's policies attach to, with their routes in rule order. */
+function policyTargets(intent: ExposureIntent, httpRoute?: gatewayApi.HttpRoute, grpcRoute?: gatewayApi.GrpcRoute): PolicyTargetRoute[] {
+  const routesOf = (protocol: 'http' | 'grpc') => intent.routes.filter((r) => r.protocol === protocol);
+  return [
+    ...httpRoute === undefined ? [] : [{ kind: 'HTTPRoute' as const, name: httpRoute.name, routes: routesOf('http') }],
+    ...grpcRoute === undefined ? [] : [{ kind: 'GRPCRoute' as const, name: grpcRoute.name, routes: routesOf('grpc') }],
+  ];
 }

@@ -8,6 +8,16 @@ import { RouteIntent, routeName } from '../../intent/model';
 /** The policies of a route that GRPCRoute has no field for. */
 export const GRPC_ROUTE_LACKS = ['rewrite', 'cors', 'timeout', 'retries', 'auth'] as const;
 
+/**
+ * The policies the gRPC route declares that GRPCRoute has no field for. Its auth is lacking only
+ * when external (the ExternalAuth filter is HTTPRoute's): basic auth and JWT are an
+ * implementation's policies, attached to the GRPCRoute, and the capability row refuses them
+ * without one.
+ */
+export function grpcRouteLacks(route: RouteIntent): (typeof GRPC_ROUTE_LACKS)[number][] {
+  return GRPC_ROUTE_LACKS.filter((key) => route.sources[key] !== undefined && (key !== 'auth' || route.auth?.kind === 'external'));
+}
+
 const FILTER_TYPES: HeaderOrMirrorFilterTypes<gatewayApi.GrpcRouteSpecRulesFiltersType> = {
   requestHeaderModifier: enumValue('RequestHeaderModifier'),
   responseHeaderModifier: enumValue('ResponseHeaderModifier'),
@@ -25,7 +35,7 @@ const HEADER_MATCH_TYPES: HeaderMatchTypes<gatewayApi.GrpcRouteSpecRulesMatchesH
  */
 export function renderGrpcRouteRules(routes: readonly RouteIntent[], backendRef: BackendRefOf): gatewayApi.GrpcRouteSpecRules[] {
   return routes.map((route) => {
-    const lacking = GRPC_ROUTE_LACKS.find((key) => route.sources[key] !== undefined);
+    const lacking = grpcRouteLacks(route)[0];
     if (lacking !== undefined) unexpected(`${route.field}: ${lacking} on a gRPC route`);
     if (route.match.queryParams.length > 0 || route.match.method !== undefined) unexpected(`${route.field}.match: a query or method match on a gRPC route`);
     const filters = headerAndMirrorFilters(route, backendRef, FILTER_TYPES);

@@ -43,16 +43,19 @@ const RETRY_CODES: Record<RetryCondition, number[]> = {
 /**
  * The HTTPRoute rules of the routes, in declaration order (Gateway API orders matches by its own
  * precedence: exact path, longest prefix, method, headers, query parameters). A rule carries
- * `retry` only on the experimental channel (`experimental`), whose HTTPRoute class keeps it.
+ * `retry` only on the experimental channel (`experimental`), whose HTTPRoute class keeps it;
+ * with `retriesByPolicy` (standard channel) an implementation's policy carries the retries.
  */
-export function renderHttpRouteRules(routes: readonly RouteIntent[], backendRef: BackendRefOf, experimental: boolean): HttpRouteRuleWithRetry[] {
+export function renderHttpRouteRules(
+  routes: readonly RouteIntent[], backendRef: BackendRefOf, experimental: boolean, retriesByPolicy = false): HttpRouteRuleWithRetry[] {
   return routes.map((route) => ({
     name: routeName(route),
     matches: [matchOf(route.match)],
     backendRefs: route.action.kind === 'redirect' ? undefined : weightedBackendRefs(route, backendRef),
     filters: nonEmpty(filtersOf(route, backendRef, experimental)),
     timeouts: timeoutsOf(route),
-    retry: route.retries === undefined ? undefined : retryOf(route.retries, experimental),
+    // Retries by an implementation's policy (standard channel) are not the rule's.
+    retry: route.retries === undefined || retriesByPolicy ? undefined : retryOf(route.retries, experimental),
     sessionPersistence: route.affinity === undefined ? undefined : sessionPersistenceOf(route.affinity, experimental),
   }));
 }

@@ -17,7 +17,7 @@ export interface Routes {
 
 /** The HTTPRoute and the GRPCRoute of the exposure's routes, each only when it has rules. */
 export function renderRoutes(
-  scope: Construct, kinds: GatewayApiKinds, intent: ExposureIntent, parentRefs: ParentRef[], experimental: boolean): Routes {
+  scope: Construct, kinds: GatewayApiKinds, intent: ExposureIntent, parentRefs: ParentRef[], experimental: boolean, retriesByPolicy = false): Routes {
   const hostnames = hostnamesOf(intent);
   // Backends in the routes' namespace are referenced without one.
   const backendRef: BackendRefOf = (b) => ({ name: b.name, namespace: b.namespace !== intent.namespace ? b.namespace : undefined, port: b.port });
@@ -25,7 +25,7 @@ export function renderRoutes(
   const grpcRoutes = intent.routes.filter((r) => r.protocol === 'grpc');
   const httpRoute = httpRoutes.length === 0 ? undefined : new kinds.HttpRoute(scope, 'HTTPRoute', {
     metadata: { name: intent.name },
-    spec: { parentRefs, hostnames, rules: renderHttpRouteRules(httpRoutes, backendRef, experimental) },
+    spec: { parentRefs, hostnames, rules: renderHttpRouteRules(httpRoutes, backendRef, experimental, retriesByPolicy) },
   });
   const grpcRoute = grpcRoutes.length === 0 ? undefined : new kinds.GrpcRoute(scope, 'GRPCRoute', {
     metadata: { name: intent.name },

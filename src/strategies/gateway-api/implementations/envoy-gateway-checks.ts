@@ -1,0 +1,66 @@
+import { Problem } from '../../../core/errors';
+import { ExposureIntent, RouteIntent, RoutePolicy } from '../../../intent/model';
+
+/** The realm `Auth.basic` declares when none is given: Envoy Gateway announces its own. */
+const DEFAULT_REALM = 'Authentication required';
+/** A JWT provider of a SecurityPolicy lists at most 8 audiences (the CRD's maxItems). */
+const MAX_AUDIENCES = 8;
+/** An issuer and a JWKS URI are at most 253 characters (the CRD's maxLength). */
+const MAX_JWT_TEXT = 253;
+
+/**
+ * What Envoy Gateway's policies cannot express of an intent its row admits: every problem, in
+ * the order of the routes and their fields.
+ */
+export function envoyGatewayProblems(intent: ExposureIntent): Problem[] {
+  return intent.routes.flatMap((route) => [...rateLimitProblems(route), ...bodySizeProblems(route), ...authProblems(route)]);
+}
+
+/**
+ * A local rate limit refills a bucket of the rate each second or minute, one bucket per client
+ * address; nothing counts per API key (Envoy Gateway's API keys are not rendered).
+ */
+function rateLimitProblems(route: RouteIntent): Problem[] {
+  const r = route.rateLimit;
+  if (r === undefined) return [];
+  const field = sourceOf(route, 'rateLimit');
+  const problems: Problem[] = [];
+  if (r.key !== 'client-ip') {
+    problems.push({ field: `${field}.key`, message: 'Envoy Gateway counts a rate limit per client address, not per API key; use key "client-ip", or apiGateway' });
+  }
+  if (r.burst > 0) {
+    problems.push({ field: `${field}.burst`, message: 'Envoy Gateway\'s local rate limit admits the rate at once each second or minute and has no burst above it; set burst to 0' });
+  }
+  return problems;
+}
+
+/** Envoy Gateway limits the body by buffering the whole request, which stalls a gRPC stream. */
+function bodySizeProblems(route: RouteIntent): Problem[] {
+  return route.protocol === 'grpc' && route.maxRequestBodyBytes !== undefined
+    ? [{ field: sourceOf(route, 'maxRequestBody'), message: 'Envoy Gateway limits the body by buffering the whole request, which stalls gRPC streams; remove it from the gRPC route' }]
+    : [];
+}
+
+function authProblems(route: RouteIntent): Problem[] {
+  const auth = route.auth;
+  const field = sourceOf(route, 'auth');
+  if (auth?.kind === 'basic' && auth.realm !== DEFAULT_REALM) {
+    return [{ field: `${field}.realm`, message: 'Envoy Gateway\'s basicAuth announces no realm of the exposure\'s choosing; remove realm' }];
+  }
+  if (auth?.kind !== 'jwt') return [];
+  const problems: Problem[] = [];
+  if (auth.publicKeySecret !== undefined) {
+    problems.push({ field: `${field}.publicKeySecret`, message: 'Envoy Gateway fetches the keys from jwksUri; remove publicKeySecret' });
+  }
+  if (auth.audiences.length > MAX_AUDIENCES) {
+    problems.push({ field: `${field}.audiences`, message: `Envoy Gateway takes at most ${MAX_AUDIENCES} audiences per JWT provider` });
+  }
+  if (auth.issuer.length > MAX_JWT_TEXT) problems.push({ field: `${field}.issuer`, message: `Envoy Gateway takes an issuer of at most ${MAX_JWT_TEXT} characters` });
+  if (auth.jwksUri.length > MAX_JWT_TEXT) problems.push({ field: `${field}.jwksUri`, message: `Envoy Gateway takes a JWKS URI of at most ${MAX_JWT_TEXT} characters` });
+  return problems;
+}
+
+/** Where the route's policy was declared (`rateLimit`, or `routes[1].rateLimit`). */
+function sourceOf(route: RouteIntent, policy: RoutePolicy): string {
+  return route.sources[policy] ?? `${route.field}.${policy}`;
+}

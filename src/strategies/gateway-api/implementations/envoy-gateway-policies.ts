@@ -1,0 +1,139 @@
+import type { Construct } from 'constructs';
+import { EnvoyGatewayKinds } from './envoy-gateway-kinds';
+import { GatewayImplementationResources, PolicyTargetRoute } from './implementation';
+import type * as envoyGateway from '../../../../imports/envoy-gateway-gateway.envoyproxy.io';
+import { dnsName } from '../../../core/naming';
+import { AccessIntent, AuthIntent, RateLimitIntent, RetryIntent, RouteIntent, routeName } from '../../../intent/model';
+import { enumValue } from '../enum-value';
+import { unexpected } from '../unexpected';
+
+/** The group of the route objects a policy targets. */
+const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+/** Every client address, IPv4 and IPv6: a `Distinct` source range of each gives every client its own bucket. */
+const EVERY_CLIENT = ['0.0.0.0/0', '::/0'];
+
+type TrafficSpec = Omit<envoyGateway.BackendTrafficPolicySpec, 'targetRefs'>;
+type SecuritySpec = Omit<envoyGateway.SecurityPolicySpec, 'targetRefs'>;
+type TargetRef = envoyGateway.BackendTrafficPolicySpecTargetRefs & envoyGateway.SecurityPolicySpecTargetRefs;
+
+/** A policy's spec and where it attaches: a whole route object, or one named rule of it. */
+interface Attached<Spec> {
+  readonly spec: Spec;
+  readonly targetRef: TargetRef;
+  /** The suffix of the policy's name and construct id: empty for a whole route object. */
+  readonly suffix: string;
+}
+
+/**
+ * Envoy Gateway's policies for the routes: a BackendTrafficPolicy (rate limit, body size) and a
+ * SecurityPolicy (client IP lists, basic auth, JWT) per route object when all its rules carry the
+ * same settings, else one per rule that carries any (targeting the rule by `sectionName`).
+ */
+export function renderEnvoyGatewayPolicies(
+  scope: Construct, kinds: EnvoyGatewayKinds, targets: readonly PolicyTargetRoute[], retries: boolean): GatewayImplementationResources {
+  const traffic = targets.flatMap((t) => attach(t, (r) => trafficSpecOf(r, kinds, retries)));
+  const security = targets.flatMap((t) => attach(t, securitySpecOf));
+  const backendTrafficPolicies = traffic.map((p) => new kinds.BackendTrafficPolicy(scope, `BackendTrafficPolicy${p.suffix}`, {
+    metadata: { name: policyName(p) },
+    spec: { targetRefs: [p.targetRef], ...p.spec },
+  }));
+  const securityPolicies = security.map((p) => new kinds.SecurityPolicy(scope, `SecurityPolicy${p.suffix}`, {
+    metadata: { name: policyName(p) },
+    spec: { targetRefs: [p.targetRef], ...p.spec },
+  }));
+  return {
+    backendTrafficPolicies: backendTrafficPolicies.length === 0 ? undefined : backendTrafficPolicies,
+    securityPolicies: securityPolicies.length === 0 ? undefined : securityPolicies,
+  };
+}
+
+/** The policies of one route object: one for all its rules when they agree, else one per rule that has a spec. */
+function attach<Spec>(target: PolicyTargetRoute, specOf: (route: RouteIntent) => Spec | undefined): Attached<Spec>[] {
+  const specs = target.routes.map(specOf);
+  const kindSuffix = target.kind === 'GRPCRoute' ? '-grpc' : '';
+  const whole = { group: GATEWAY_API_GROUP, kind: target.kind, name: target.name };
+  const first = specs[0];
+  if (first !== undefined && specs.every((s) => s !== undefined && JSON.stringify(s) === JSON.stringify(first))) {
+    return [{ spec: first, targetRef: whole, suffix: kindSuffix }];
+  }
+  return target.routes.flatMap((route, i) => {
+    const spec = specs[i];
+    const sectionName = routeName(route);
+    return spec === undefined ? [] : [{ spec, targetRef: { ...whole, sectionName }, suffix: `${kindSuffix}-${sectionName}` }];
+  });
+}
+
+/** The policy's name: the route object's, with the rule's name when it targets one rule. */
+function policyName<Spec>(p: Attached<Spec>): string {
+  return dnsName(`${p.targetRef.name}${p.suffix}`, 253);
+}
+
+function trafficSpecOf(route: RouteIntent, kinds: EnvoyGatewayKinds, retries: boolean): TrafficSpec | undefined {
+  const retry = retries && route.retries !== undefined ? retryOf(route.retries) : undefined;
+  if (route.rateLimit === undefined && route.maxRequestBodyBytes === undefined && retry === undefined) return undefined;
+  return {
+    retry,
+    rateLimit: route.rateLimit === undefined ? undefined : { local: { rules: rateLimitRules(route.rateLimit) } },
+    // A whole number of bytes (the checks refused nothing here: the intent's is at least 1).
+    requestBuffer: route.maxRequestBodyBytes === undefined ? undefined
+      : { limit: kinds.BackendTrafficPolicySpecRequestBufferLimit.fromNumber(route.maxRequestBodyBytes) },
+  };
+}
+
+/**
+ * Retries on the standard channel: the number of retries and the intent's conditions, which are
+ * Envoy's own `retry_on` triggers. The per-try timeout stays the HTTPRoute rule's
+ * `timeouts.backendRequest`, as on the experimental channel.
+ */
+function retryOf(r: RetryIntent): envoyGateway.BackendTrafficPolicySpecRetry {
+  type Trigger = envoyGateway.BackendTrafficPolicySpecRetryRetryOnTriggers;
+  return { numRetries: r.attempts, retryOn: { triggers: r.retryOn.map((on) => enumValue<Trigger>(on)) } };
+}
+
+/**
+ * A bucket per client address: one rule per address family, each a `Distinct` source range over
+ * every address (a request matches the rule of its own family only).
+ */
+function rateLimitRules(r: RateLimitIntent): envoyGateway.BackendTrafficPolicySpecRateLimitLocalRules[] {
+  if (r.key !== 'client-ip' || r.burst !== 0) unexpected(`a rate limit by ${r.key} with burst ${r.burst}`);
+  return EVERY_CLIENT.map((value) => ({
+    clientSelectors: [{ sourceCidr: { type: enumValue('Distinct'), value } }],
+    limit: { requests: r.requests, unit: r.per === 'second' ? enumValue('Second') : enumValue('Minute') },
+  }));
+}
+
+function securitySpecOf(route: RouteIntent): SecuritySpec | undefined {
+  const authorization = route.access === undefined ? undefined : authorizationOf(route.access);
+  const auth = authOf(route.auth);
+  return authorization === undefined && auth === undefined ? undefined : { authorization, ...auth };
+}
+
+/**
+ * The client IP lists: the first rule that matches decides, so a denied range (always inside an
+ * allowed one) is listed before the allowed ones; without an allow list, every other client passes.
+ */
+function authorizationOf(access: AccessIntent): envoyGateway.SecurityPolicySpecAuthorization {
+  type Action = envoyGateway.SecurityPolicySpecAuthorizationRulesAction;
+  const deny = access.deny.length === 0 ? [] : [{ action: enumValue<Action>('Deny'), principal: { clientCidRs: [...access.deny] } }];
+  const allow = access.allow === undefined ? [] : [{ action: enumValue<Action>('Allow'), principal: { clientCidRs: [...access.allow] } }];
+  return { defaultAction: access.allow === undefined ? enumValue('Allow') : enumValue('Deny'), rules: [...deny, ...allow] };
+}
+
+/** Basic auth (the Secret's `.htpasswd`) and JWT (a remote JWKS); other kinds are not Envoy Gateway's here. */
+function authOf(auth: AuthIntent | undefined): Pick<SecuritySpec, 'basicAuth' | 'jwt'> | undefined {
+  if (auth === undefined || auth.kind === 'external') return undefined;
+  if (auth.kind === 'basic') return { basicAuth: { users: { name: auth.secretName } } };
+  if (auth.kind === 'jwt') {
+    return {
+      jwt: {
+        providers: [{
+          name: 'jwt',
+          issuer: auth.issuer,
+          audiences: auth.audiences.length === 0 ? undefined : [...auth.audiences],
+          remoteJwks: { uri: auth.jwksUri },
+        }],
+      },
+    };
+  }
+  return unexpected(`auth ${auth.kind} on Envoy Gateway`);
+}

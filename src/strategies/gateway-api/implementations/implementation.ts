@@ -1,0 +1,49 @@
+import type { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { Problem } from '../../../core/errors';
+import type { StrategyCapabilities } from '../../../intent/capabilities';
+import type { ExposureIntent, RouteIntent } from '../../../intent/model';
+
+/**
+ * A route object the implementation's policies attach to (GEP-713 policy attachment): its kind,
+ * its name, and its routes in rule order (each rule named by `routeName`).
+ */
+export interface PolicyTargetRoute {
+  readonly kind: 'HTTPRoute' | 'GRPCRoute';
+  readonly name: string;
+  readonly routes: readonly RouteIntent[];
+}
+
+/**
+ * What a Gateway API implementation adds to the standard API (internal): the policy objects of
+ * its own API group for what the declaration holds beyond the standard HTTPRoute.
+ *
+ * An implementation is one file of `implementations/` (`<implementation>.ts`) holding this object,
+ * with its capability rows in `<implementation>-capabilities.ts` (plain data that `.projenrc.ts`
+ * loads: no cdk8s or constructs import but `import type`); registering it takes its rows in
+ * `src/capability-matrix.ts` and a `GatewayImplementation` factory that selects it.
+ */
+export interface GatewayApiImplementation {
+  /** The implementation's name in the strategy's name: `gatewayApi (envoyGateway)`. */
+  readonly name: string;
+  /** True when the implementation's policies carry retries on the standard channel (the experimental one has the rule's `retry`). */
+  readonly retriesByPolicy: boolean;
+  /** The capability row of the implementation on the standard channel, or on the experimental one. */
+  row(experimental: boolean): StrategyCapabilities;
+  /** What the implementation cannot express of an intent its row admits, every problem once. */
+  check(intent: ExposureIntent, experimental: boolean): Problem[];
+  /** The implementation's policy objects for the routes, which the standard renderer created. */
+  render(scope: Construct, intent: ExposureIntent, targets: readonly PolicyTargetRoute[], experimental: boolean): GatewayImplementationResources;
+}
+
+/**
+ * What an implementation synthesizes beside the standard objects (escape hatches). Typed as
+ * `ApiObject` (patch them with `addJsonPatch`): the implementations' L1 typings are large, and an
+ * app that never uses them should not type-check them.
+ */
+export interface GatewayImplementationResources {
+  /** Envoy Gateway's BackendTrafficPolicies (rate limits, body size, retries on the standard channel). */
+  readonly backendTrafficPolicies?: readonly ApiObject[];
+  /** Envoy Gateway's SecurityPolicies (client IP lists, basic auth, JWT). */
+  readonly securityPolicies?: readonly ApiObject[];
+}
