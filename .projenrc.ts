@@ -157,6 +157,18 @@ const bundles: Record<string, string[]> = {
     'envoy-gateway/gateway.envoyproxy.io_backendtrafficpolicies.yaml@v1alpha1',
     'envoy-gateway/gateway.envoyproxy.io_securitypolicies.yaml@v1alpha1',
   ],
+  // The policies and the filter `GatewayImplementation.nginxGatewayFabric()` renders.
+  'nginx-gateway-fabric': [
+    'nginx-gateway-fabric/gateway.nginx.org_ratelimitpolicies.yaml@v1alpha1',
+    'nginx-gateway-fabric/gateway.nginx.org_clientsettingspolicies.yaml@v1alpha1',
+    'nginx-gateway-fabric/gateway.nginx.org_authenticationfilters.yaml@v1alpha1',
+    'nginx-gateway-fabric/gateway.nginx.org_upstreamsettingspolicies.yaml@v1alpha1',
+    'nginx-gateway-fabric/gateway.nginx.org_proxysettingspolicies.yaml@v1alpha1',
+  ],
+  // The Middleware `GatewayImplementation.traefik()` references from HTTPRoute rules (ExtensionRef).
+  'traefik': ['traefik/kubernetes-crd-definition-v1.yml@v1alpha1#Middleware'],
+  // The plugins and consumers `GatewayImplementation.kong()` renders (Kong Ingress Controller).
+  'kong': ['kong/custom-resource-definitions.yaml@v1#KongPlugin,KongConsumer'],
 };
 /** The core kinds the strategies write (GROUP/VERSION/KIND). */
 const K8S_KINDS = [

@@ -57,6 +57,12 @@ const CRD_FILES = [
   'cert-manager/cert-manager.io_clusterissuers.yaml',
   'envoy-gateway/gateway.envoyproxy.io_backendtrafficpolicies.yaml',
   'envoy-gateway/gateway.envoyproxy.io_securitypolicies.yaml',
+  'nginx-gateway-fabric/gateway.nginx.org_ratelimitpolicies.yaml',
+  'nginx-gateway-fabric/gateway.nginx.org_clientsettingspolicies.yaml',
+  'nginx-gateway-fabric/gateway.nginx.org_authenticationfilters.yaml',
+  'nginx-gateway-fabric/gateway.nginx.org_upstreamsettingspolicies.yaml',
+  'nginx-gateway-fabric/gateway.nginx.org_proxysettingspolicies.yaml',
+  'traefik/kubernetes-crd-definition-v1.yml',
 ];
 
 export interface Manifest {
