@@ -3,7 +3,8 @@
  * (sectionName, port, hostname intersection, allowedRoutes namespaces); backendRefs, mirror and externalAuth
  * refs -> Service ports; a ReferenceGrant wherever a reference crosses namespaces; and a rule
  * that forwards nowhere; implementation policies (Envoy Gateway's) -> a route or Gateway of the output
- * in the policy's namespace, and the named rule or listener of it (`sectionName`); basic auth -> a
+ * in the policy's namespace, and the named rule or listener of it (`sectionName`); ExtensionRef filters -> an
+ * object of that group, kind and name in the route's namespace; basic auth -> a
  * Secret with `.htpasswd` when the output declares it. The CRDs' CEL rules are the schema check's (schema.ts, cel.ts).
  */
 import { ExternalService, ns, serviceResolves } from './cross-references';
@@ -91,6 +92,12 @@ export function gatewayApiReferenceProblems(manifests: readonly Manifest[], exte
       refs.forEach((r: any, j: number) => checkRef(`rules[${i}].backendRefs[${j}]`, r));
       filters.filter((f: any) => f.type === 'RequestMirror').forEach((f: any) => checkRef(`rules[${i}] mirror`, f.requestMirror.backendRef));
       filters.filter((f: any) => f.type === 'ExternalAuth').forEach((f: any) => checkRef(`rules[${i}] externalAuth`, f.externalAuth.backendRef));
+      // An ExtensionRef names a filter object of the implementation's group in the route's namespace (local reference).
+      for (const f of filters.filter((x: any) => x.type === 'ExtensionRef')) {
+        const { group, kind, name } = f.extensionRef;
+        const target = manifests.find((m) => m.kind === kind && m.apiVersion.split('/')[0] === group && m.metadata.name === name && ns(m) === ns(route));
+        if (target === undefined) problems.push(`${id(route)}: rules[${i}] ExtensionRef ${group}/${kind} ${name} is not in the output`);
+      }
       // Not a CEL rule (the API server accepts it): a rule that neither forwards nor redirects serves nothing.
       const redirects = filters.some((f: any) => f.type === 'RequestRedirect');
       if (!redirects && refs.length === 0) problems.push(`${id(route)}: rules[${i}] neither forwards nor redirects`);

@@ -178,6 +178,18 @@ describe('Gateway API checks', () => {
     ]);
   });
 
+  test('an ExtensionRef filter names an object of its group, kind and name in the route\'s namespace', () => {
+    const filtered = route({ ...toWeb, filters: [{ type: 'ExtensionRef', extensionRef: { group: 'traefik.io', kind: 'Middleware', name: 'limit' } }] });
+    const middleware = (name: string, namespace = 'shop'): Manifest => ({
+      apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', metadata: { name, namespace }, spec: { rateLimit: { average: 10 } },
+    });
+    expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), filtered, middleware('limit')], [], [])).toEqual([]);
+    for (const wrong of [middleware('other'), middleware('limit', 'infra')]) {
+      expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), filtered, wrong], [], []))
+        .toEqual(['HTTPRoute/r: rules[0] ExtensionRef traefik.io/Middleware limit is not in the output']);
+    }
+  });
+
   test('finds routes no listener accepts: hostname, sectionName, namespace', () => {
     expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), route(toWeb, { hostnames: ['b.example.com'] })], [], []))
       .toEqual(['HTTPRoute/r: no listener of Gateway gw accepts the route']);

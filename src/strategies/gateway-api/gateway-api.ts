@@ -15,7 +15,7 @@ import type * as k8s from '../../../imports/k8s';
 import { Problem } from '../../core/errors';
 import { BOOLEAN, object, optional, required, STRING } from '../../core/runtime-shape';
 import { dnsLabelProblem, dnsSubdomainProblem, problemsOf } from '../../core/validators';
-import { ExposureIntent } from '../../intent/model';
+import { ExposureIntent, RouteIntent } from '../../intent/model';
 import { claimAllRoutes, ExternalReference, RouteClaims, StrategyRenderer } from '../contract';
 import { provisionBackendServices } from '../shared/backend-services';
 
@@ -161,14 +161,18 @@ export class GatewayApiRenderer implements StrategyRenderer {
     const kinds = loadGatewayApiKinds(this.experimental);
     const backendServices = provisionBackendServices(intent.backends);
     const { gateway, routeParents, httpsRedirectParents, streamParents } = this.attach(scope, kinds, intent);
-    const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental, this.retriesByPolicy);
+    const implementation = this.implementation;
+    const extensionRefs = implementation?.extensionRefs === undefined ? undefined
+      : (route: RouteIntent) => implementation.extensionRefs!(intent, route, this.experimental);
+    const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental, this.retriesByPolicy, extensionRefs);
     const httpsRedirectRoute = httpsRedirectParents.length === 0 ? undefined : renderHttpsRedirectRoute(scope, kinds, intent, httpsRedirectParents);
     const { tlsRoutes, tcpRoutes } = renderStreamRoutes(scope, kinds, intent, streamParents);
     const referenceGrants = renderReferenceGrants(scope, kinds, intent);
     const backendTlsPolicies = renderBackendTlsPolicies(scope, kinds, intent);
-    const implementation = this.implementation?.render(scope, intent, policyTargets(intent, httpRoute, grpcRoute), this.experimental);
+    const policies = implementation?.render(scope, intent, policyTargets(intent, httpRoute, grpcRoute), this.experimental);
     return {
-      gateway, httpRoute, grpcRoute, httpsRedirectRoute, tlsRoutes, tcpRoutes, referenceGrants, backendTlsPolicies, backendServices, implementation,
+      gateway, httpRoute, grpcRoute, httpsRedirectRoute, tlsRoutes, tcpRoutes, referenceGrants, backendTlsPolicies, backendServices,
+      implementation: policies,
     };
   }
 

@@ -1,6 +1,6 @@
 import { enumValue } from './enum-value';
 import { parseGrpcPath } from './grpc-path';
-import { BackendRefOf, headerAndMirrorFilters, HeaderMatchTypes, headerMatches, HeaderOrMirrorFilterTypes, weightedBackendRefs } from './rule-parts';
+import { BackendRefOf, extensionRefFilters, ExtensionRefsOf, headerAndMirrorFilters, HeaderMatchTypes, headerMatches, HeaderOrMirrorFilterTypes, weightedBackendRefs } from './rule-parts';
 import { unexpected } from './unexpected';
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
 import { RouteIntent, routeName } from '../../intent/model';
@@ -31,14 +31,19 @@ const HEADER_MATCH_TYPES: HeaderMatchTypes<gatewayApi.GrpcRouteSpecRulesMatchesH
 /**
  * The GRPCRoute rules of gRPC routes: a method match (see parseGrpcPath) and header matches, the
  * backends, header edits and mirroring. GRPCRoute has no rewrites, redirects, CORS, timeouts or
- * retries, and gRPC requests no query parameters or methods: the check refuses them.
+ * retries, and gRPC requests no query parameters or methods: the check refuses them. The
+ * implementation's filter objects (`extensionRefs`) come first, as on HTTPRoute rules.
  */
-export function renderGrpcRouteRules(routes: readonly RouteIntent[], backendRef: BackendRefOf): gatewayApi.GrpcRouteSpecRules[] {
+export function renderGrpcRouteRules(
+  routes: readonly RouteIntent[], backendRef: BackendRefOf, extensionRefs: ExtensionRefsOf = () => []): gatewayApi.GrpcRouteSpecRules[] {
   return routes.map((route) => {
     const lacking = grpcRouteLacks(route)[0];
     if (lacking !== undefined) unexpected(`${route.field}: ${lacking} on a gRPC route`);
     if (route.match.queryParams.length > 0 || route.match.method !== undefined) unexpected(`${route.field}.match: a query or method match on a gRPC route`);
-    const filters = headerAndMirrorFilters(route, backendRef, FILTER_TYPES);
+    const filters = [
+      ...extensionRefFilters(route, extensionRefs, enumValue<gatewayApi.GrpcRouteSpecRulesFiltersType>('ExtensionRef')),
+      ...headerAndMirrorFilters(route, backendRef, FILTER_TYPES),
+    ];
     const method = methodMatch(route);
     const headers = headerMatches(route.match, HEADER_MATCH_TYPES);
     return {

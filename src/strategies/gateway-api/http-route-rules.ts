@@ -1,6 +1,6 @@
 import { HttpRouteFilter, HttpRouteRuleWithRetry } from './channel';
 import { enumValue } from './enum-value';
-import { BackendRefOf, headerAndMirrorFilters, HeaderMatchTypes, headerMatches, HeaderOrMirrorFilterTypes, weightedBackendRefs } from './rule-parts';
+import { BackendRefOf, extensionRefFilters, ExtensionRefsOf, headerAndMirrorFilters, HeaderMatchTypes, headerMatches, HeaderOrMirrorFilterTypes, weightedBackendRefs } from './rule-parts';
 import { unexpected } from './unexpected';
 import type * as experimental from '../../../imports/gateway-api-experimental-gateway.networking.k8s.io';
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
@@ -44,15 +44,17 @@ const RETRY_CODES: Record<RetryCondition, number[]> = {
  * The HTTPRoute rules of the routes, in declaration order (Gateway API orders matches by its own
  * precedence: exact path, longest prefix, method, headers, query parameters). A rule carries
  * `retry` only on the experimental channel (`experimental`), whose HTTPRoute class keeps it;
- * with `retriesByPolicy` (standard channel) an implementation's policy carries the retries.
+ * with `retriesByPolicy` (standard channel) an implementation's policy carries the retries;
+ * `extensionRefs` are the implementation's filter objects of each rule.
  */
 export function renderHttpRouteRules(
-  routes: readonly RouteIntent[], backendRef: BackendRefOf, experimental: boolean, retriesByPolicy = false): HttpRouteRuleWithRetry[] {
+  routes: readonly RouteIntent[], backendRef: BackendRefOf, experimental: boolean, retriesByPolicy = false,
+  extensionRefs: ExtensionRefsOf = () => []): HttpRouteRuleWithRetry[] {
   return routes.map((route) => ({
     name: routeName(route),
     matches: [matchOf(route.match)],
     backendRefs: route.action.kind === 'redirect' ? undefined : weightedBackendRefs(route, backendRef),
-    filters: nonEmpty(filtersOf(route, backendRef, experimental)),
+    filters: nonEmpty(filtersOf(route, backendRef, experimental, extensionRefs)),
     timeouts: timeoutsOf(route),
     // Retries by an implementation's policy (standard channel) are not the rule's.
     retry: route.retries === undefined || retriesByPolicy ? undefined : retryOf(route.retries, experimental),
@@ -70,9 +72,13 @@ function matchOf(m: MatchIntent): gatewayApi.HttpRouteSpecRulesMatches {
   };
 }
 
-/** The rule's filters, in this order: external auth (before anything is done with the request), redirect, rewrite, header edits, mirror, CORS. */
-function filtersOf(route: RouteIntent, backendRef: BackendRefOf, experimental: boolean): HttpRouteFilter[] {
-  const filters: HttpRouteFilter[] = [];
+/**
+ * The rule's filters, in this order: the implementation's (client IP lists, authentication, rate
+ * limits) and external auth, before anything is done with the request; redirect, rewrite, header
+ * edits, mirror, CORS.
+ */
+function filtersOf(route: RouteIntent, backendRef: BackendRefOf, experimental: boolean, extensionRefs: ExtensionRefsOf): HttpRouteFilter[] {
+  const filters: HttpRouteFilter[] = extensionRefFilters(route, extensionRefs, enumValue<gatewayApi.HttpRouteSpecRulesFiltersType>('ExtensionRef'));
   if (route.auth?.kind === 'external') filters.push(externalAuthFilter(route.auth, backendRef, experimental));
   if (route.action.kind === 'redirect') filters.push({ type: enumValue('RequestRedirect'), requestRedirect: requestRedirect(route.action) });
   if (route.rewrite !== undefined) filters.push({ type: enumValue('URLRewrite'), urlRewrite: urlRewrite(route.rewrite, route.match.path.kind) });

@@ -4,7 +4,7 @@ import { enumValue } from './enum-value';
 import { ParentRef } from './gateway';
 import { renderGrpcRouteRules } from './grpc-route-rules';
 import { renderHttpRouteRules } from './http-route-rules';
-import { BackendRefOf } from './rule-parts';
+import { BackendRefOf, ExtensionRefsOf } from './rule-parts';
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
 import { resourceName } from '../../core/naming';
 import { ExposureIntent } from '../../intent/model';
@@ -15,9 +15,13 @@ export interface Routes {
   readonly grpcRoute?: gatewayApi.GrpcRoute;
 }
 
-/** The HTTPRoute and the GRPCRoute of the exposure's routes, each only when it has rules. */
+/**
+ * The HTTPRoute and the GRPCRoute of the exposure's routes, each only when it has rules (both named
+ * after the exposure); `extensionRefs` are the implementation's filter objects of each rule.
+ */
 export function renderRoutes(
-  scope: Construct, kinds: GatewayApiKinds, intent: ExposureIntent, parentRefs: ParentRef[], experimental: boolean, retriesByPolicy = false): Routes {
+  scope: Construct, kinds: GatewayApiKinds, intent: ExposureIntent, parentRefs: ParentRef[], experimental: boolean, retriesByPolicy = false,
+  extensionRefs: ExtensionRefsOf = () => []): Routes {
   const hostnames = hostnamesOf(intent);
   // Backends in the routes' namespace are referenced without one.
   const backendRef: BackendRefOf = (b) => ({ name: b.name, namespace: b.namespace !== intent.namespace ? b.namespace : undefined, port: b.port });
@@ -25,11 +29,11 @@ export function renderRoutes(
   const grpcRoutes = intent.routes.filter((r) => r.protocol === 'grpc');
   const httpRoute = httpRoutes.length === 0 ? undefined : new kinds.HttpRoute(scope, 'HTTPRoute', {
     metadata: { name: intent.name },
-    spec: { parentRefs, hostnames, rules: renderHttpRouteRules(httpRoutes, backendRef, experimental, retriesByPolicy) },
+    spec: { parentRefs, hostnames, rules: renderHttpRouteRules(httpRoutes, backendRef, experimental, retriesByPolicy, extensionRefs) },
   });
   const grpcRoute = grpcRoutes.length === 0 ? undefined : new kinds.GrpcRoute(scope, 'GRPCRoute', {
     metadata: { name: intent.name },
-    spec: { parentRefs, hostnames, rules: renderGrpcRouteRules(grpcRoutes, backendRef) },
+    spec: { parentRefs, hostnames, rules: renderGrpcRouteRules(grpcRoutes, backendRef, extensionRefs) },
   });
   return { httpRoute, grpcRoute };
 }

@@ -65,6 +65,24 @@ export function headerMatches<T>(match: MatchIntent, types: HeaderMatchTypes<T>)
   }));
 }
 
+/**
+ * A filter object of an implementation's own API group that a rule references by an `ExtensionRef`
+ * filter (a Traefik Middleware, a KongPlugin); the implementation creates the object.
+ */
+export interface ExtensionRef {
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** The ExtensionRef filters of a route's rule: none without an implementation that renders them. */
+export type ExtensionRefsOf = (route: RouteIntent) => readonly ExtensionRef[];
+
+/** The rule's ExtensionRef filters, with the route kind's value of the filter type. */
+export function extensionRefFilters<T>(route: RouteIntent, refsOf: ExtensionRefsOf, type: T): { type: T; extensionRef: ExtensionRef }[] {
+  return refsOf(route).map((ref) => ({ type, extensionRef: { group: ref.group, kind: ref.kind, name: ref.name } }));
+}
+
 /** The header modifier and mirror filters, in this order. */
 export function headerAndMirrorFilters<T>(
   route: RouteIntent, backendRef: BackendRefOf, types: HeaderOrMirrorFilterTypes<T>): HeaderOrMirrorFilter<T>[] {

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { Problem } from '../../../core/errors';
 import type { StrategyCapabilities } from '../../../intent/capabilities';
 import type { ExposureIntent, RouteIntent } from '../../../intent/model';
+import type { ExtensionRef } from '../rule-parts';
 
 /**
  * A route object the implementation's policies attach to (GEP-713 policy attachment): its kind,
@@ -32,6 +33,13 @@ export interface GatewayApiImplementation {
   row(experimental: boolean): StrategyCapabilities;
   /** What the implementation cannot express of an intent its row admits, every problem once. */
   check(intent: ExposureIntent, experimental: boolean): Problem[];
+  /**
+   * The filter objects of the implementation's own kind that a route's rule references by
+   * `ExtensionRef` filters (Traefik's Middlewares, Kong's KongPlugins), first among the rule's
+   * filters; `render` creates them under the same names. None when the implementation attaches
+   * policies only (Envoy Gateway).
+   */
+  extensionRefs?(intent: ExposureIntent, route: RouteIntent, experimental: boolean): readonly ExtensionRef[];
   /** The implementation's policy objects for the routes, which the standard renderer created. */
   render(scope: Construct, intent: ExposureIntent, targets: readonly PolicyTargetRoute[], experimental: boolean): GatewayImplementationResources;
 }
