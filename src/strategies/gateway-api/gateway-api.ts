@@ -170,10 +170,8 @@ export class GatewayApiRenderer implements StrategyRenderer {
     const referenceGrants = renderReferenceGrants(scope, kinds, intent);
     const backendTlsPolicies = renderBackendTlsPolicies(scope, kinds, intent);
     const policies = implementation?.render(scope, intent, policyTargets(intent, httpRoute, grpcRoute), this.experimental);
-    return {
-      gateway, httpRoute, grpcRoute, httpsRedirectRoute, tlsRoutes, tcpRoutes, referenceGrants, backendTlsPolicies, backendServices,
-      implementation: policies,
-    };
+    const routes = { httpRoute, grpcRoute, httpsRedirectRoute, tlsRoutes, tcpRoutes };
+    return { gateway, ...routes, referenceGrants, backendTlsPolicies, backendServices, implementation: policies };
   }
 
   /** The Gateway the routes attach to: one created for the exposure, or an existing one (the check refuses TLS there). */
