@@ -97,6 +97,12 @@ project.package.addField('files', [
   // The pages of the generated L1 namespaces (1.6 MB, derived from the CRDs) stay in the
   // repository; their types ship in lib/imports/*.d.ts with the same TSDoc.
   '!docs/api/cdk8s-expose/namespaces/',
+  // The Gateway API implementations' L1 typings (1.5 MB): their objects are typed ApiObject in the
+  // public API, so no app's type check reads them; their JavaScript ships (loaded lazily).
+  '!lib/imports/envoy-gateway-gateway.envoyproxy.io.d.ts',
+  '!lib/imports/traefik-traefik.io.d.ts',
+  '!lib/imports/nginx-gateway-fabric-gateway.nginx.org.d.ts',
+  '!lib/imports/kong-configuration.konghq.com.d.ts',
 ]);
 project.package.addField('exports', {
   '.': { types: './lib/src/index.d.ts', default: './lib/src/index.js' },

@@ -271,6 +271,27 @@ describe('the published package', () => {
     expect(missing).toEqual([]);
   });
 
+  test('ships every typing an app\'s type check reads from index.d.ts, and no L1 typings it never reads', () => {
+    const shipped = new Set(files());
+    const read = new Set<string>();
+    const missing: string[] = [];
+    const queue = ['lib/src/index.d.ts'];
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (read.has(file)) continue;
+      read.add(file);
+      const text = fs.readFileSync(path.join(unpacked, 'package', file), 'utf8');
+      for (const [, spec] of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)["'](\.\.?\/[^"']+)["']/g)) {
+        const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec!));
+        const found = [`${target}.d.ts`, `${target}/index.d.ts`].find((t) => shipped.has(t));
+        if (found === undefined) missing.push(`${file}: ${spec}`);
+        else queue.push(found);
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(files().filter((f) => /^lib\/imports\/.+\.d\.ts$/.test(f) && !read.has(f))).toEqual([]);
+  });
+
   test('is under 5 MB unpacked', () => {
     expect(packed.unpackedSize).toBeLessThan(5_000_000);
   });
@@ -290,7 +311,9 @@ describe('the published package', () => {
     expect(pkg.repository).toEqual({ type: 'git', url: 'git+https://github.com/cdk8s-expose/cdk8s-expose.git' });
     expect(pkg.homepage).toBe('https://github.com/cdk8s-expose/cdk8s-expose#readme');
     expect(pkg.keywords).toEqual(expect.arrayContaining(['cdk8s', 'kubernetes']));
-    expect(pkg.files).toEqual(['lib/**/*.js', 'lib/**/*.d.ts', 'README.md', 'LICENSE', 'CHANGELOG.md', 'docs/api/', '!docs/api/cdk8s-expose/namespaces/']);
+    expect(pkg.files).toEqual(['lib/**/*.js', 'lib/**/*.d.ts', 'README.md', 'LICENSE', 'CHANGELOG.md', 'docs/api/', '!docs/api/cdk8s-expose/namespaces/',
+      ...['envoy-gateway-gateway.envoyproxy.io', 'traefik-traefik.io', 'nginx-gateway-fabric-gateway.nginx.org', 'kong-configuration.konghq.com']
+        .map((l1) => `!lib/imports/${l1}.d.ts`)]);
   });
 });
 
