@@ -70,7 +70,7 @@ export class ExposedService extends Construct {
       ...built.problems,
       // A strategy whose options are wrong is not the one the user meant: what it lacks is moot.
       ...(renderer.problems.length > 0 ? [] : strategyProblems(renderer, intent, renderer.name)),
-      ...(front && fronted && front.renderer.problems.length === 0 ? strategyProblems(front.renderer, fronted, `${front.renderer.name} (exposedVia)`) : []),
+      ...(front && fronted && front.renderer.problems.length === 0 ? strategyProblems(front.renderer, fronted, `${front.renderer.name} (exposedVia)`, FRONT_ROWS) : []),
     ]);
     registerClaims(this, intent, front && fronted ? frontClaims(front, fronted) : renderer.claims(intent));
     // The ClusterIP Service of Deployment backends is shared: its ports must agree across exposures.
@@ -88,9 +88,15 @@ export class ExposedService extends Construct {
   }
 }
 
-/** What `renderer` cannot express in `intent`: its capability row, then its own checks. */
-function strategyProblems(renderer: StrategyRenderer, intent: ExposureIntent, name: string): Problem[] {
-  const unsupported = capabilityProblems(intent, name, renderer.capabilities, CAPABILITY_ROWS);
+/** The strategies an API gateway's front can be: every one but the API gateway itself. */
+const FRONT_ROWS = CAPABILITY_ROWS.filter((row) => !row.strategy.startsWith('apiGateway'));
+
+/**
+ * What `renderer` cannot express in `intent`: its capability row, then its own checks. A refusal
+ * names the strategies of `alternatives` that can (for a front, those that can be one).
+ */
+function strategyProblems(renderer: StrategyRenderer, intent: ExposureIntent, name: string, alternatives = CAPABILITY_ROWS): Problem[] {
+  const unsupported = capabilityProblems(intent, name, renderer.capabilities, alternatives);
   // A strategy's own checks assume the features it lacks were refused.
   return unsupported.length > 0 ? unsupported : renderer.check(intent);
 }

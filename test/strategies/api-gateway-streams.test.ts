@@ -162,15 +162,15 @@ describe('apiGateway strategy, NGINX engine: TLS passthrough and TCP ports', () 
     expect(passthrough.spec.rules[0].host).toBe('db.example.com');
     expect(passthrough.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'shop-data-gateway', port: { number: 443 } });
     expect(error({ tcp: [TcpPort.of(5432, pg())] }, { exposedVia: ingressNginx() })).toBe(
-      'ExposedService test/public: tcp[0]: \'tcp\' is not supported by ingress (ingressNginx) (exposedVia); supported by: nodePort, loadBalancer, istio, gatewayApi, apiGateway (nginx)');
+      'ExposedService test/public: tcp[0]: \'tcp\' is not supported by ingress (ingressNginx) (exposedVia); supported by: nodePort, loadBalancer, istio, gatewayApi');
   });
 });
 
 describe('apiGateway strategy: streams refused', () => {
-  test('a front that cannot forward them: the usual error, naming the strategies that can', () => {
+  test('a front that cannot forward them: the usual error, naming the fronts that can (an API gateway is none)', () => {
     expect(error({ passthrough: [TlsPassthrough.host('db.example.com', db())] }, { exposedVia: ExposureStrategy.ingress({ className: 'traefik' }) })).toBe(
       'ExposedService test/public: passthrough[0]: \'tls-passthrough\' is not supported by ingress (exposedVia); '
-      + 'supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx)');
+      + 'supported by: ingress (ingressNginx), istio, gatewayApi');
   });
 
   test('a stream port of the engine\'s own listeners, or where a port below 1024 is served', () => {
