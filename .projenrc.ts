@@ -71,7 +71,8 @@ const project = new typescript.TypeScriptProject({
     devdirs: ['test', 'examples', '.projenrc.ts'],
     ignorePatterns: ['imports/', 'lib/', 'node_modules/', '*.d.ts', '*.js'],
   },
-  gitignore: ['.crd-bundles/', 'examples/**/dist/', '.jest-results.json'],
+  // node_modules as a file too: a worktree links the main checkout's.
+  gitignore: ['.crd-bundles/', 'examples/**/dist/', '.jest-results.json', '/node_modules'],
   // What the package ships is the `files` allow-list below, not an ignore list.
   npmignoreEnabled: false,
   github: false,
