@@ -6,14 +6,9 @@ import { ExposureIntent, RouteIntent, RoutePolicy } from '../../../intent/model'
  * order of the routes and their fields.
  */
 export function traefikProblems(intent: ExposureIntent): Problem[] {
-  return intent.routes.flatMap((route) => [...rateLimitProblems(route), ...bodySizeProblems(route), ...retryProblems(route)]);
-}
-
-/** Traefik authenticates no API keys, so a limit per key has nothing to count by. */
-function rateLimitProblems(route: RouteIntent): Problem[] {
-  return route.rateLimit !== undefined && route.rateLimit.key !== 'client-ip'
-    ? [{ field: `${sourceOf(route, 'rateLimit')}.key`, message: 'Traefik counts a rate limit per client address and authenticates no API keys; use key "client-ip", or apiGateway' }]
-    : [];
+  // A rate limit per API key needs Auth.apiKey on the route, which the capability row refuses
+  // (Traefik authenticates no API keys): every limit that reaches here counts per client address.
+  return intent.routes.flatMap((route) => [...bodySizeProblems(route), ...retryProblems(route)]);
 }
 
 /** The buffering middleware reads the whole request before forwarding it, which stalls a gRPC stream. */
