@@ -136,8 +136,10 @@ function traefikMiddlewareProblems(manifests: readonly Manifest[]): string[] {
   const routes = manifests.filter((m) => ROUTE_KINDS.includes(m.kind) && m.apiVersion.startsWith(GATEWAY_API));
   for (const middleware of manifests.filter((m) => m.kind === 'Middleware' && m.apiVersion.startsWith('traefik.io/'))) {
     const id = `Middleware/${middleware.metadata.name}`;
-    const referenced = routes.some((route) => ns(route) === ns(middleware) && (route.spec.rules ?? []).some((rule: any) => (rule.filters ?? []).some((f: any) =>
-      f.type === 'ExtensionRef' && f.extensionRef.group === 'traefik.io' && f.extensionRef.kind === 'Middleware' && f.extensionRef.name === middleware.metadata.name)));
+    const refersToIt = (f: any) => f.type === 'ExtensionRef' && f.extensionRef.group === 'traefik.io' && f.extensionRef.kind === 'Middleware'
+      && f.extensionRef.name === middleware.metadata.name;
+    const referenced = routes.some((route) => ns(route) === ns(middleware)
+      && (route.spec.rules ?? []).some((rule: any) => (rule.filters ?? []).some(refersToIt)));
     if (!referenced) problems.push(`${id}: no route rule references it`);
     const secretName = middleware.spec.basicAuth?.secret;
     const secret = secretName === undefined ? undefined : manifests.find((m) => m.kind === 'Secret' && m.metadata.name === secretName && ns(m) === ns(middleware));
