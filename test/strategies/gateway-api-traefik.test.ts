@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, Size } from 'cdk8s';
 import {
   AccessPolicy, Auth, Backend, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, PathMatch, RateLimit,
 } from '../../src';
@@ -126,6 +126,20 @@ describe('gatewayApi on Traefik', () => {
     expect(find(experimental, 'Middleware').spec.retry.attempts).toBe(3);
     // No retries is Traefik's default: no Middleware.
     expect(ofKind(expose({ backend: httpbin(), retries: { attempts: 0 } }, { ...TRAEFIK, experimental: true }), 'Middleware')).toEqual([]);
+  });
+
+  test('basic auth reads ingress-nginx\'s Secret when the htpasswd file is its only key; the checks refuse one Traefik cannot read', () => {
+    const withSecret = (data: Record<string, string>) => {
+      const chart = testChart('test', 'shop');
+      new ApiObject(chart, 'admins', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'admins' }, type: 'Opaque', stringData: data });
+      new ExposedService(chart, 'public', { strategy: ExposureStrategy.gatewayApi(TRAEFIK), backend: httpbin(), auth: Auth.basic({ secret: 'admins' }) });
+      return () => synthChecked(chart);
+    };
+    const htpasswd = 'admin:{SHA}0DPiKuNIrrVmD8IUCuw1hQxNqZc=';
+    expect(find(withSecret({ auth: htpasswd })(), 'Middleware').spec.basicAuth.secret).toBe('admins');
+    // A Secret serving ingress-nginx (`auth`) and Envoy Gateway (`.htpasswd`) has two keys, which Traefik refuses to read.
+    expect(withSecret({ 'auth': htpasswd, '.htpasswd': htpasswd })).toThrow(
+      'Middleware/test-public-basic-auth: basic auth Secret admins has 2 keys; Traefik reads htpasswd lines from its only key');
   });
 
   test('the escape hatches hold the Middlewares', () => {
