@@ -33,7 +33,7 @@ const NOTES = 'Traefik (`GatewayImplementation.traefik()`, Traefik v3.x with its
   + 'it), a bucket per client address (`sourceCriterion.ipStrategy` of depth 0: the connection\'s address, never X-Forwarded-For), counted by each Traefik replica (a limit per API key '
   + 'refused); client IP allow lists as `ipAllowList.sourceRange` (the same address; 403 outside it; no deny list); basic auth as `basicAuth.secret` with the realm, the Secret\'s only '
   + 'data key holding htpasswd lines (ingress-nginx\'s Secret with its file under `auth` and nothing else serves both) or a `kubernetes.io/basic-auth` Secret of one user; the body size '
-  + 'as `buffering.maxRequestBodyBytes` (413 above it; the request is buffered, so not on gRPC routes); retries as `retry` on both channels (`attempts` the tries: retries + 1; the '
+  + 'as `buffering.maxRequestBodyBytes` (413 above it; the request and the response are buffered, so not on gRPC routes); retries as `retry` on both channels (`attempts` the tries: retries + 1; the '
   + 'conditions as `status` codes, a connection failure as the network-error retry; `reset` only with `5xx` or `gateway-error`, as the 502 Traefik answers). External authentication, '
   + 'JWT, API keys and circuit breaking stay refused.';
 
