@@ -89,4 +89,11 @@ describe('loading the library', () => {
     expect(importsLoadedBy(exposeWith(eg, ', rateLimit: e.RateLimit.perSecond(10)')))
       .toEqual(['envoy-gateway-gateway.envoyproxy.io.ts', 'gateway-api-gateway.networking.k8s.io.ts']);
   }, 60_000);
+
+  test('a Traefik exposure loads the Traefik module only when it renders a Middleware', () => {
+    const traefik = "e.ExposureStrategy.gatewayApi({ gatewayClassName: 'traefik', implementation: e.GatewayImplementation.traefik() })";
+    expect(importsLoadedBy(exposeWith(traefik))).toEqual(['gateway-api-gateway.networking.k8s.io.ts']);
+    expect(importsLoadedBy(exposeWith(traefik, ', rateLimit: e.RateLimit.perSecond(10)')))
+      .toEqual(['gateway-api-gateway.networking.k8s.io.ts', 'traefik-traefik.io.ts']);
+  }, 60_000);
 });

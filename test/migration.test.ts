@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import {
-  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch, Tls,
+  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch, RateLimit,
+  Tls,
 } from '../src';
 import { handleByGatewayApi, handleByIngressNginx, HttpRequest } from './support/routing';
 import { Manifest, synthChecked, testChart } from './support/synth';
@@ -107,6 +108,32 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
       ['BackendTrafficPolicy', [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-public' }]],
       ['SecurityPolicy', [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-public' }]],
     ]);
+  });
+
+  // With a rate limit too (ingress-nginx's burst is the rate: multiplier 1), the same declaration
+  // moves to Traefik: the routing is the same, each policy a Middleware every rule references.
+  test.each(DECLARATIONS)('%s, with a rate limit, basic auth, an IP allow list and a body size, on Traefik', (_name, declared, requests) => {
+    const props = {
+      ...declared,
+      rateLimit: RateLimit.perSecond(20, { burst: 20 }),
+      auth: Auth.basic({ secret: 'admins' }),
+      access: AccessPolicy.allowFrom(['10.0.0.0/8']),
+      maxRequestBody: Size.mebibytes(16),
+    };
+    const nginx = render(props, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
+    const traefik = render(props, ExposureStrategy.gatewayApi({ gatewayClassName: 'traefik', implementation: GatewayImplementation.traefik() }));
+    for (const request of requests) {
+      expect([request, handleByGatewayApi(traefik, request)]).toEqual([request, handleByIngressNginx(nginx, request)]);
+    }
+    const names = ['shop-public-ip-allow-list', 'shop-public-basic-auth', 'shop-public-rate-limit', 'shop-public-body-size'];
+    expect(traefik.filter((m) => m.kind === 'Middleware').map((m) => m.metadata.name)).toEqual(names);
+    const routes = traefik.filter((m) => m.kind === 'HTTPRoute' && m.metadata.name === 'shop-public');
+    for (const rule of routes[0].spec.rules) {
+      expect(rule.filters.filter((f: any) => f.type === 'ExtensionRef').map((f: any) => f.extensionRef.name)).toEqual(names);
+    }
+    expect(traefik.find((m) => m.metadata.name === 'shop-public-rate-limit')!.spec.rateLimit).toEqual({
+      average: 20, period: '1s', burst: 21, sourceCriterion: { ipStrategy: { depth: 0 } },
+    });
   });
 
   test('the models see what they should (a rewrite, a canary share, a redirect)', () => {

@@ -24,8 +24,9 @@ export interface ApiKeyAuthOptions {
 export interface BasicAuthOptions {
   /**
    * The Secret with the users (never inlined). Its format depends on who reads it: for
-   * ingress-nginx, an htpasswd file under the key `auth`; for the API gateway engines, one data key
-   * per user, its value the password (the engines hash or render it at pod start).
+   * ingress-nginx, an htpasswd file under the key `auth` (Traefik reads it too when it is the
+   * Secret's only key); for the API gateway engines, one data key per user, its value the password
+   * (the engines hash or render it at pod start).
    * @example Auth.basic({ secret: 'admins' })
    */
   readonly secret: SecretRef;

@@ -11,6 +11,7 @@ import { build as ingress } from '../../examples/ingress/app';
 import { build as istio } from '../../examples/istio/app';
 import { build as migration } from '../../examples/migration/app';
 import { build as service } from '../../examples/service/app';
+import { build as traefik } from '../../examples/traefik/app';
 import { find, ofKind, synthChecked } from '../support/synth';
 
 /** Builds an example app the way `cdk8s synth` does, and checks every manifest. */
@@ -24,7 +25,7 @@ describe('examples', () => {
   // App-repo style: one snapshot of each app's manifests, reviewed like code.
   test.each([
     ['service', service], ['ingress', ingress], ['istio', istio], ['gateway-api', gatewayApi], ['api-gateway', apiGateway], ['migration', migration],
-    ['envoy-gateway', envoyGateway],
+    ['envoy-gateway', envoyGateway], ['traefik', traefik],
   ] as [string, (app: App) => unknown][])('%s synthesizes valid manifests', (_name, build) => {
     expect(synth(build)).toMatchSnapshot();
   });
@@ -53,6 +54,15 @@ describe('examples', () => {
     const manifests = synth(migration);
     expect(ofKind(manifests, 'Ingress').length).toBeGreaterThan(1);
     expect(find(manifests, 'HTTPRoute', 'gateway-api-shop').spec.rules.map((r: any) => r.name)).toEqual(['routes-0', 'routes-1', 'routes-2']);
+  });
+
+  test('traefik: each rule references its Middlewares, the body size shared by all', () => {
+    const rules = find(synth(traefik), 'HTTPRoute', 'shop-shop').spec.rules;
+    expect(rules.map((r: any) => r.filters.map((f: any) => f.extensionRef.name))).toEqual([
+      ['shop-shop-routes-0-rate-limit', 'shop-shop-body-size'],
+      ['shop-shop-routes-1-ip-allow-list', 'shop-shop-routes-1-basic-auth', 'shop-shop-body-size'],
+      ['shop-shop-body-size'],
+    ]);
   });
 
   test('every example runs with `cdk8s synth`', () => {

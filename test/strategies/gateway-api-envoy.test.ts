@@ -142,9 +142,11 @@ describe('gatewayApi on Envoy Gateway', () => {
       'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi (envoyGateway); supported by: apiGateway (nginx), apiGateway (kong)');
   });
 
-  test('the standard API names Envoy Gateway among the strategies that can', () => {
+  test('the standard API names the implementations that can (the least refined of them: Envoy Gateway\'s row refines Traefik\'s)', () => {
     expect(exposeError({ backend: httpbin(), rateLimit: RateLimit.perSecond(10) }, { gatewayClassName: 'eg' })).toBe(
-      'ExposedService test/public: rateLimit: \'rate-limit\' is not supported by gatewayApi; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)');
+      'ExposedService test/public: rateLimit: \'rate-limit\' is not supported by gatewayApi; supported by: ingress (ingressNginx), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)');
+    expect(exposeError({ backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys' }) }, { gatewayClassName: 'eg' })).toBe(
+      'ExposedService test/public: auth: \'auth-jwt\' is not supported by gatewayApi; supported by: istio, gatewayApi (envoyGateway), apiGateway (kong)');
   });
 
   test('an ingress-nginx exposure with basic auth, an IP allow list and a body size moves to Envoy Gateway by the strategy alone', () => {

@@ -510,7 +510,7 @@ describe('ingress strategy, client IP access lists', () => {
       backend: httpbin(),
       routes: [{ access: AccessPolicy.allowFrom(['10.0.0.0/8'], { except: ['10.1.0.0/16'] }) }],
     })).toBe([
-      "ExposedService test/public: routes[0].access: 'ip-allow-list' is not supported by ingress; supported by: loadBalancer, ingress (ingressNginx), istio, gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)",
+      "ExposedService test/public: routes[0].access: 'ip-allow-list' is not supported by ingress; supported by: loadBalancer, ingress (ingressNginx), istio, gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)",
       "ExposedService test/public: routes[0].access: 'ip-deny-list' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)",
     ].join('\n'));
   });
@@ -569,7 +569,7 @@ describe('ingress strategy, request body size limit', () => {
       backend: httpbin(),
       routes: [{ maxRequestBody: Size.mebibytes(8) }],
     })).toBe("ExposedService test/public: routes[0].maxRequestBody: 'max-request-body' is not supported by ingress; "
-      + 'supported by: ingress (ingressNginx), gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)');
+      + 'supported by: ingress (ingressNginx), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)');
   });
 });
 

@@ -171,7 +171,7 @@ describe('service strategies, the status of the HTTPS redirect', () => {
 test('request body size limits: nodePort and loadBalancer refuse them, naming the strategies that can', () => {
   for (const [strategy, name] of [[ExposureStrategy.nodePort(), 'nodePort'], [ExposureStrategy.loadBalancer(), 'loadBalancer']] as const) {
     expect(declarationError({ strategy, backend: Backend.fromName('api', 8080), maxRequestBody: Size.mebibytes(8) }).message).toContain(
-      `ExposedService test/public: maxRequestBody: 'max-request-body' is not supported by ${name}; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)`);
+      `ExposedService test/public: maxRequestBody: 'max-request-body' is not supported by ${name}; supported by: ingress (ingressNginx), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)`);
   }
 });
 

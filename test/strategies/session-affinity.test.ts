@@ -69,7 +69,7 @@ describe('ingress-nginx', () => {
   test('a generic Ingress refuses every affinity, naming the strategies that can', () => {
     const generic = ExposureStrategy.ingress({ className: 'traefik' });
     expect(errorOf({ strategy: generic, backend: httpbin(), affinity: cookie() })).toBe(
-      "ExposedService test/public: affinity: 'affinity-cookie' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (kong)");
+      "ExposedService test/public: affinity: 'affinity-cookie' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (traefik, experimental), apiGateway (kong)");
     expect(errorOf({ strategy: generic, backend: httpbin(), affinity: SessionAffinity.header('x-user') })).toBe(
       "ExposedService test/public: affinity: 'affinity-header' is not supported by ingress; supported by: ingress (ingressNginx), istio, apiGateway (kong)");
     expect(errorOf({ strategy: generic, backend: httpbin(), affinity: SessionAffinity.clientIp() })).toBe(
@@ -157,7 +157,7 @@ describe('gatewayApi', () => {
 
   test('the standard channel refuses it, naming the experimental channel', () => {
     expect(errorOf({ strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }), backend: httpbin(), affinity: SessionAffinity.cookie({ name: 'route' }) })).toBe(
-      "ExposedService test/public: affinity: 'affinity-cookie' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (kong)");
+      "ExposedService test/public: affinity: 'affinity-cookie' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (traefik, experimental), apiGateway (kong)");
   });
 
   test('a cookie path, a header and the client address are refused', () => {

@@ -5,7 +5,8 @@
  * that forwards nowhere; implementation policies (Envoy Gateway's) -> a route or Gateway of the output
  * in the policy's namespace, and the named rule or listener of it (`sectionName`); ExtensionRef filters -> an
  * object of that group, kind and name in the route's namespace; basic auth -> a
- * Secret with `.htpasswd` when the output declares it. The CRDs' CEL rules are the schema check's (schema.ts, cel.ts).
+ * Secret with `.htpasswd` (Envoy Gateway) or of one key of htpasswd lines (Traefik) when the output declares it;
+ * each Traefik Middleware referenced by a rule. The CRDs' CEL rules are the schema check's (schema.ts, cel.ts).
  */
 import { ExternalService, ns, serviceResolves } from './cross-references';
 import { Manifest } from './schema';
@@ -121,6 +122,35 @@ export function gatewayApiReferenceProblems(manifests: readonly Manifest[], exte
     }
   }
   problems.push(...envoyGatewayPolicyProblems(manifests));
+  problems.push(...traefikMiddlewareProblems(manifests));
+  return problems;
+}
+
+/**
+ * Each Traefik Middleware of the output is referenced by some route rule of its namespace (an
+ * ExtensionRef), and a basic auth Secret of the output is one Traefik reads: a
+ * `kubernetes.io/basic-auth` Secret (username, password), or one data key of htpasswd lines.
+ */
+function traefikMiddlewareProblems(manifests: readonly Manifest[]): string[] {
+  const problems: string[] = [];
+  const routes = manifests.filter((m) => ROUTE_KINDS.includes(m.kind) && m.apiVersion.startsWith(GATEWAY_API));
+  for (const middleware of manifests.filter((m) => m.kind === 'Middleware' && m.apiVersion.startsWith('traefik.io/'))) {
+    const id = `Middleware/${middleware.metadata.name}`;
+    const refersToIt = (f: any) => f.type === 'ExtensionRef' && f.extensionRef.group === 'traefik.io' && f.extensionRef.kind === 'Middleware'
+      && f.extensionRef.name === middleware.metadata.name;
+    const referenced = routes.some((route) => ns(route) === ns(middleware)
+      && (route.spec.rules ?? []).some((rule: any) => (rule.filters ?? []).some(refersToIt)));
+    if (!referenced) problems.push(`${id}: no route rule references it`);
+    const secretName = middleware.spec.basicAuth?.secret;
+    const secret = secretName === undefined ? undefined : manifests.find((m) => m.kind === 'Secret' && m.metadata.name === secretName && ns(m) === ns(middleware));
+    if (secret === undefined) continue;
+    const keys = [...Object.keys(secret.data ?? {}), ...Object.keys(secret.stringData ?? {})];
+    if (secret.type === 'kubernetes.io/basic-auth') {
+      if (!keys.includes('username') || !keys.includes('password')) problems.push(`${id}: basic auth Secret ${secretName} of type kubernetes.io/basic-auth without username and password`);
+    } else if (keys.length !== 1) {
+      problems.push(`${id}: basic auth Secret ${secretName} has ${keys.length} keys; Traefik reads htpasswd lines from its only key`);
+    }
+  }
   return problems;
 }
 

@@ -185,9 +185,24 @@ describe('Gateway API checks', () => {
     });
     expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), filtered, middleware('limit')], [], [])).toEqual([]);
     for (const wrong of [middleware('other'), middleware('limit', 'infra')]) {
-      expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), filtered, wrong], [], []))
-        .toEqual(['HTTPRoute/r: rules[0] ExtensionRef traefik.io/Middleware limit is not in the output']);
+      expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), filtered, wrong], [], [])).toEqual([
+        'HTTPRoute/r: rules[0] ExtensionRef traefik.io/Middleware limit is not in the output',
+        `Middleware/${wrong.metadata.name}: no route rule references it`,
+      ]);
     }
+  });
+
+  test('a Traefik basic auth Secret of the output is one Traefik reads: one key of htpasswd lines, or a basic-auth Secret', () => {
+    const filtered = route({ ...toWeb, filters: [{ type: 'ExtensionRef', extensionRef: { group: 'traefik.io', kind: 'Middleware', name: 'auth' } }] });
+    const auth: Manifest = { apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', metadata: { name: 'auth', namespace: 'shop' }, spec: { basicAuth: { secret: 'admins' } } };
+    const secret = (fields: Record<string, unknown>): Manifest => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'admins', namespace: 'shop' }, ...fields });
+    const problems = (s: Manifest) => gatewayApiReferenceProblems([dep, svc, gateway(listener), filtered, auth, s], [], []);
+    expect(problems(secret({ stringData: { auth: 'admin:{SHA}x' } }))).toEqual([]);
+    expect(problems(secret({ type: 'kubernetes.io/basic-auth', stringData: { username: 'admin', password: 'x' } }))).toEqual([]);
+    expect(problems(secret({ stringData: { 'auth': 'admin:{SHA}x', '.htpasswd': 'admin:{SHA}x' } })))
+      .toEqual(['Middleware/auth: basic auth Secret admins has 2 keys; Traefik reads htpasswd lines from its only key']);
+    expect(problems(secret({ type: 'kubernetes.io/basic-auth', stringData: { username: 'admin' } })))
+      .toEqual(['Middleware/auth: basic auth Secret admins of type kubernetes.io/basic-auth without username and password']);
   });
 
   test('finds routes no listener accepts: hostname, sectionName, namespace', () => {

@@ -133,7 +133,7 @@ function retries(route: RouteIntent, options: CheckedOptions): Problem[] {
   const field = sourceOf(route, 'retries');
   const problems: Problem[] = [];
   if (!options.experimental && !options.retriesByPolicy) return [{ field, message: 'retries need the Gateway API experimental channel' }];
-  if (options.experimental && r.attempts === 0) {
+  if (options.experimental && !options.retriesByPolicy && r.attempts === 0) {
     problems.push({ field: `${field}.attempts`, message: 'Gateway API cannot switch retries off (attempts is at least 1); leave retries unset' });
   }
   if (r.perTryTimeoutMs !== undefined && route.timeoutMs !== undefined && r.perTryTimeoutMs > route.timeoutMs) {

@@ -62,7 +62,9 @@ export interface GatewayApiStrategyOptions {
   /**
    * The implementation behind the GatewayClass, whose own policies carry what standard Gateway
    * API has no field for: `GatewayImplementation.envoyGateway()` renders rate limits, the body
-   * size, client IP lists, basic auth and JWT as Envoy Gateway policies attached to the routes.
+   * size, client IP lists, basic auth and JWT as Envoy Gateway policies attached to the routes;
+   * `GatewayImplementation.traefik()` client IP allow lists, basic auth, rate limits, the body
+   * size and retries as Traefik Middlewares the route rules reference.
    * Independent of the channel (`experimental`).
    * @default - the standard API only: any implementation, and those features refused
    * @example ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() })
@@ -75,7 +77,7 @@ export const GATEWAY_API_OPTIONS_SHAPE = object('the options of ExposureStrategy
   gatewayClassName: optional(STRING),
   gateway: optional(object('a Gateway reference', { name: required(STRING), namespace: required(STRING), sectionName: optional(STRING) })),
   experimental: optional(BOOLEAN),
-  implementation: optional({ kind: 'instance', is: (v) => v instanceof GatewayImplementation, use: 'GatewayImplementation.envoyGateway()' }),
+  implementation: optional({ kind: 'instance', is: (v) => v instanceof GatewayImplementation, use: 'GatewayImplementation.envoyGateway() or GatewayImplementation.traefik()' }),
 });
 
 /** What gatewayApi synthesizes (escape hatches). */
@@ -98,7 +100,7 @@ export interface GatewayApiResources {
   readonly referenceGrants?: readonly gatewayApi.ReferenceGrantV1Beta1[];
   /** Services the library created for `Backend.fromDeployment` backends. */
   readonly backendServices?: readonly k8s.KubeService[];
-  /** The implementation's policy objects (`implementation`), e.g. Envoy Gateway's BackendTrafficPolicies and SecurityPolicies. */
+  /** The implementation's policy objects (`implementation`), e.g. Envoy Gateway's BackendTrafficPolicies and SecurityPolicies, Traefik's Middlewares. */
   readonly implementation?: GatewayImplementationResources;
 }
 
@@ -136,9 +138,10 @@ export class GatewayApiRenderer implements StrategyRenderer {
     );
   }
 
-  /** On the standard channel, the implementation's policy carries the routes' retries. */
+  /** The implementation's policy carries the routes' retries: on the standard channel, or on both when it ignores the rule's `retry`. */
   private get retriesByPolicy(): boolean {
-    return !this.experimental && this.implementation?.retriesByPolicy === true;
+    const implementation = this.implementation;
+    return implementation?.retriesByPolicy === true && (!this.experimental || implementation.retriesByPolicyOnExperimental === true);
   }
 
   /** An existing Gateway is shared; a created one belongs to this exposure alone. */

@@ -1,5 +1,6 @@
 import { ENVOY_GATEWAY } from './implementations/envoy-gateway';
 import { GatewayApiImplementation } from './implementations/implementation';
+import { TRAEFIK } from './implementations/traefik';
 
 /**
  * The Gateway API implementation behind the GatewayClass, and so which of its own policy objects
@@ -14,6 +15,15 @@ export class GatewayImplementation {
    */
   public static envoyGateway(): GatewayImplementation {
     return new GatewayImplementation(ENVOY_GATEWAY);
+  }
+
+  /**
+   * Traefik v3 (`traefik.io/v1alpha1` Middlewares, CRDs of v3.7) with its Gateway API provider:
+   * client IP allow lists, basic auth, rate limits, the body size and retries as Middlewares the
+   * route rules reference by `ExtensionRef` filters.
+   */
+  public static traefik(): GatewayImplementation {
+    return new GatewayImplementation(TRAEFIK);
   }
 
   /** @internal */

@@ -29,6 +29,8 @@ export interface GatewayApiImplementation {
   readonly name: string;
   /** True when the implementation's policies carry retries on the standard channel (the experimental one has the rule's `retry`). */
   readonly retriesByPolicy: boolean;
+  /** True when the policies carry retries on the experimental channel too (the implementation ignores the rule's `retry`). */
+  readonly retriesByPolicyOnExperimental?: boolean;
   /** The capability row of the implementation on the standard channel, or on the experimental one. */
   row(experimental: boolean): StrategyCapabilities;
   /** What the implementation cannot express of an intent its row admits, every problem once. */
@@ -54,4 +56,6 @@ export interface GatewayImplementationResources {
   readonly backendTrafficPolicies?: readonly ApiObject[];
   /** Envoy Gateway's SecurityPolicies (client IP lists, basic auth, JWT). */
   readonly securityPolicies?: readonly ApiObject[];
+  /** Traefik's Middlewares (client IP allow lists, basic auth, rate limits, body size, retries), referenced by the rules' ExtensionRef filters. */
+  readonly middlewares?: readonly ApiObject[];
 }
