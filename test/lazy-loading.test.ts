@@ -89,4 +89,11 @@ describe('loading the library', () => {
     expect(importsLoadedBy(exposeWith(eg, ', rateLimit: e.RateLimit.perSecond(10)')))
       .toEqual(['envoy-gateway-gateway.envoyproxy.io.ts', 'gateway-api-gateway.networking.k8s.io.ts']);
   }, 60_000);
+
+  test('an NGINX Gateway Fabric exposure loads its module only when it renders one of its objects', () => {
+    const ngf = "e.ExposureStrategy.gatewayApi({ gatewayClassName: 'nginx', implementation: e.GatewayImplementation.nginxGatewayFabric() })";
+    expect(importsLoadedBy(exposeWith(ngf))).toEqual(['gateway-api-gateway.networking.k8s.io.ts']);
+    expect(importsLoadedBy(exposeWith(ngf, ", auth: e.Auth.basic({ secret: 'admins' })")))
+      .toEqual(['gateway-api-gateway.networking.k8s.io.ts', 'nginx-gateway-fabric-gateway.nginx.org.ts']);
+  }, 60_000);
 });

@@ -144,7 +144,7 @@ describe('gatewayApi on Envoy Gateway', () => {
 
   test('the standard API names Envoy Gateway among the strategies that can', () => {
     expect(exposeError({ backend: httpbin(), rateLimit: RateLimit.perSecond(10) }, { gatewayClassName: 'eg' })).toBe(
-      'ExposedService test/public: rateLimit: \'rate-limit\' is not supported by gatewayApi; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)');
+      'ExposedService test/public: rateLimit: \'rate-limit\' is not supported by gatewayApi; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (nginxGatewayFabric), apiGateway (nginx), apiGateway (kong)');
   });
 
   test('an ingress-nginx exposure with basic auth, an IP allow list and a body size moves to Envoy Gateway by the strategy alone', () => {

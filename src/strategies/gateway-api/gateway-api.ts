@@ -62,8 +62,9 @@ export interface GatewayApiStrategyOptions {
   /**
    * The implementation behind the GatewayClass, whose own policies carry what standard Gateway
    * API has no field for: `GatewayImplementation.envoyGateway()` renders rate limits, the body
-   * size, client IP lists, basic auth and JWT as Envoy Gateway policies attached to the routes.
-   * Independent of the channel (`experimental`).
+   * size, client IP lists, basic auth and JWT as Envoy Gateway policies attached to the routes;
+   * `GatewayImplementation.nginxGatewayFabric()` rate limits, the body size, basic auth and affinity
+   * by header or client address as NGINX Gateway Fabric's. Independent of the channel (`experimental`).
    * @default - the standard API only: any implementation, and those features refused
    * @example ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() })
    */
@@ -75,7 +76,7 @@ export const GATEWAY_API_OPTIONS_SHAPE = object('the options of ExposureStrategy
   gatewayClassName: optional(STRING),
   gateway: optional(object('a Gateway reference', { name: required(STRING), namespace: required(STRING), sectionName: optional(STRING) })),
   experimental: optional(BOOLEAN),
-  implementation: optional({ kind: 'instance', is: (v) => v instanceof GatewayImplementation, use: 'GatewayImplementation.envoyGateway()' }),
+  implementation: optional({ kind: 'instance', is: (v) => v instanceof GatewayImplementation, use: 'GatewayImplementation.envoyGateway() or .nginxGatewayFabric()' }),
 });
 
 /** What gatewayApi synthesizes (escape hatches). */
@@ -133,6 +134,7 @@ export class GatewayApiRenderer implements StrategyRenderer {
       gateway === undefined ? undefined : dnsSubdomainProblem(gateway.name, 'gateway name'),
       gateway === undefined ? undefined : dnsLabelProblem(gateway.namespace, 'gateway namespace'),
       gateway?.sectionName === undefined ? undefined : dnsLabelProblem(gateway.sectionName, 'sectionName'),
+      ...options.implementation?._problems ?? [],
     );
   }
 

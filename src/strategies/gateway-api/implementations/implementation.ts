@@ -54,4 +54,12 @@ export interface GatewayImplementationResources {
   readonly backendTrafficPolicies?: readonly ApiObject[];
   /** Envoy Gateway's SecurityPolicies (client IP lists, basic auth, JWT). */
   readonly securityPolicies?: readonly ApiObject[];
+  /** NGINX Gateway Fabric's RateLimitPolicies (a rate limit per route object). */
+  readonly rateLimitPolicies?: readonly ApiObject[];
+  /** NGINX Gateway Fabric's ClientSettingsPolicies (the body size per route object). */
+  readonly clientSettingsPolicies?: readonly ApiObject[];
+  /** NGINX Gateway Fabric's AuthenticationFilters (basic auth of a rule, referenced by ExtensionRef). */
+  readonly authenticationFilters?: readonly ApiObject[];
+  /** NGINX Gateway Fabric's UpstreamSettingsPolicies (affinity by a hash, on a backend Service). */
+  readonly upstreamSettingsPolicies?: readonly ApiObject[];
 }
