@@ -7,6 +7,7 @@ import { build as apiGateway } from '../../examples/api-gateway/app';
 import { build as environments, ENVIRONMENTS, Environment } from '../../examples/environments/app';
 import { build as envoyGateway } from '../../examples/envoy-gateway/app';
 import { build as gatewayApi } from '../../examples/gateway-api/app';
+import { build as nginxGatewayFabric } from '../../examples/nginx-gateway-fabric/app';
 import { build as ingress } from '../../examples/ingress/app';
 import { build as istio } from '../../examples/istio/app';
 import { build as migration } from '../../examples/migration/app';
@@ -24,7 +25,7 @@ describe('examples', () => {
   // App-repo style: one snapshot of each app's manifests, reviewed like code.
   test.each([
     ['service', service], ['ingress', ingress], ['istio', istio], ['gateway-api', gatewayApi], ['api-gateway', apiGateway], ['migration', migration],
-    ['envoy-gateway', envoyGateway],
+    ['envoy-gateway', envoyGateway], ['nginx-gateway-fabric', nginxGatewayFabric],
   ] as [string, (app: App) => unknown][])('%s synthesizes valid manifests', (_name, build) => {
     expect(synth(build)).toMatchSnapshot();
   });
