@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import {
-  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch, RateLimit, Tls,
+  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch, RateLimit,
+  Tls,
 } from '../src';
 import { handleByGatewayApi, handleByIngressNginx, HttpRequest } from './support/routing';
 import { declarationError, Manifest, synthChecked, testChart } from './support/synth';
@@ -127,9 +128,13 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
     // An AuthenticationFilter per rule, each referenced first by its rule.
     const rules = ngf.find((m) => m.kind === 'HTTPRoute' && m.metadata.name === 'shop-public')!.spec.rules;
     expect(rules.map((r: any) => r.filters[0].extensionRef.name)).toEqual(objects.filter((m) => m.kind === 'AuthenticationFilter').map((m) => m.metadata.name));
-    expect(declarationError({ ...props, access: AccessPolicy.allowFrom(['10.0.0.0/8']), strategy: ExposureStrategy.gatewayApi({
-      gatewayClassName: 'nginx', implementation: GatewayImplementation.nginxGatewayFabric(),
-    }) }).message).toBe('ExposedService test/public: access: \'ip-allow-list\' is not supported by gatewayApi (nginxGatewayFabric); supported by: loadBalancer, '
+    expect(declarationError({
+      ...props,
+      access: AccessPolicy.allowFrom(['10.0.0.0/8']),
+      strategy: ExposureStrategy.gatewayApi({
+        gatewayClassName: 'nginx', implementation: GatewayImplementation.nginxGatewayFabric(),
+      }),
+    }).message).toBe('ExposedService test/public: access: \'ip-allow-list\' is not supported by gatewayApi (nginxGatewayFabric); supported by: loadBalancer, '
       + 'ingress (ingressNginx), istio, gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)');
   });
 

@@ -7,10 +7,10 @@ import { build as apiGateway } from '../../examples/api-gateway/app';
 import { build as environments, ENVIRONMENTS, Environment } from '../../examples/environments/app';
 import { build as envoyGateway } from '../../examples/envoy-gateway/app';
 import { build as gatewayApi } from '../../examples/gateway-api/app';
-import { build as nginxGatewayFabric } from '../../examples/nginx-gateway-fabric/app';
 import { build as ingress } from '../../examples/ingress/app';
 import { build as istio } from '../../examples/istio/app';
 import { build as migration } from '../../examples/migration/app';
+import { build as nginxGatewayFabric } from '../../examples/nginx-gateway-fabric/app';
 import { build as service } from '../../examples/service/app';
 import { find, ofKind, synthChecked } from '../support/synth';
 
