@@ -54,6 +54,18 @@ describe('gatewayApi on NGINX Gateway Fabric', () => {
     expect(find(expose({ backend: httpbin(), maxRequestBody: Size.kibibytes(1536) }), 'ClientSettingsPolicy').spec.body).toEqual({ maxSize: '1536k' });
   });
 
+  test('the timeout as a ProxySettingsPolicy on the whole route object (NGINX Gateway Fabric ignores the rule\'s timeouts): nginx\'s proxy timeouts', () => {
+    expect(find(expose({ backend: httpbin(), timeout: Duration.minutes(5) }), 'ProxySettingsPolicy')).toEqual({
+      apiVersion: 'gateway.nginx.org/v1alpha1',
+      kind: 'ProxySettingsPolicy',
+      metadata: { name: 'test-public', namespace: 'shop' },
+      spec: { targetRefs: [HTTP_ROUTE], timeout: { connect: '1m', read: '5m', send: '5m' } },
+    });
+    expect(find(expose({ backend: httpbin(), timeout: Duration.millis(1500) }), 'ProxySettingsPolicy').spec.timeout).toEqual({ connect: '1500ms', read: '1500ms', send: '1500ms' });
+    expect(exposeError({ backend: httpbin(), timeout: Duration.millis(12_345) })).toBe(
+      'ExposedService test/public: timeout: NGINX Gateway Fabric takes a duration of at most 4 digits in one unit (ms, s, m or h); 12345ms is not one');
+  });
+
   test('basic auth as an AuthenticationFilter referenced first among the rule\'s filters, with the declared realm', () => {
     const manifests = expose({
       backend: httpbin(),

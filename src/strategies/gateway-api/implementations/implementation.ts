@@ -58,6 +58,8 @@ export interface GatewayImplementationResources {
   readonly rateLimitPolicies?: readonly ApiObject[];
   /** NGINX Gateway Fabric's ClientSettingsPolicies (the body size per route object). */
   readonly clientSettingsPolicies?: readonly ApiObject[];
+  /** NGINX Gateway Fabric's ProxySettingsPolicies (the timeout per route object: its HTTPRoute rules' timeouts are ignored). */
+  readonly proxySettingsPolicies?: readonly ApiObject[];
   /** NGINX Gateway Fabric's AuthenticationFilters (basic auth of a rule, referenced by ExtensionRef). */
   readonly authenticationFilters?: readonly ApiObject[];
   /** NGINX Gateway Fabric's UpstreamSettingsPolicies (affinity by a hash, on a backend Service). */

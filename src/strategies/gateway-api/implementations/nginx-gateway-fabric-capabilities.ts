@@ -7,6 +7,8 @@ import { GATEWAY_API, GATEWAY_API_EXPERIMENTAL } from '../capabilities';
  * AuthenticationFilter of a rule (ExtensionRef), UpstreamSettingsPolicy targeting a Service.
  */
 const NGINX_GATEWAY_FABRIC_POLICIES: Partial<Record<Feature, Support>> = {
+  // NGINX Gateway Fabric ignores a rule's timeouts: ProxySettingsPolicy timeout (nginx's proxy timeouts).
+  'timeout': 'native',
   // RateLimitPolicy rateLimit.local: nginx's limit_req, a zone keyed by the client address.
   'rate-limit': 'native',
   // ClientSettingsPolicy body.maxSize: nginx's client_max_body_size, 413 above it.
@@ -37,6 +39,8 @@ const NOTES = 'NGINX Gateway Fabric (`GatewayImplementation.nginxGatewayFabric()
   + '(or on its one route) and a body size is the same on every route of a route object. Rate limits as `rateLimit.local.rules` of nginx\'s `limit_req`: '
   + 'key `$binary_remote_addr`, the declared burst as `burst` with `noDelay`, 429 as `rejectCode`; counted by each NGINX data-plane replica, in one zone per route object '
   + '(a limit per API key refused: NGINX Gateway Fabric does not authenticate API keys). The body size as `body.maxSize` (nginx\'s size syntax, at most 4 digits). '
+  + 'The timeout as a ProxySettingsPolicy `timeout` (`read` and `send`, nginx\'s time between two reads or writes of the backend, as ingress-nginx and the NGINX engine; '
+  + '`connect` at most 60s), one for all the routes of a protocol: NGINX Gateway Fabric ignores an HTTPRoute rule\'s `timeouts`. '
   + 'Basic auth as an AuthenticationFilter of type Basic on each rule (ExtensionRef) with the declared realm; its Secret is of type `nginx.org/htpasswd` with an htpasswd file under the key `auth` '
   + '(ingress-nginx\'s key; the API gateway engines read one key per user, Envoy Gateway `.htpasswd`). '
   + 'Affinity by header or client address as an UpstreamSettingsPolicy on the backend Service: `hash consistent` over `$http_<header>` or `$remote_addr` (a hash, not a sticky cookie: '

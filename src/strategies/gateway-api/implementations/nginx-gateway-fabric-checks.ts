@@ -1,3 +1,4 @@
+import { ngfDuration } from './nginx-gateway-fabric-duration';
 import { Problem } from '../../../core/errors';
 import { AffinityIntent, describeAffinity, ExposureIntent, RouteIntent, RoutePolicy } from '../../../intent/model';
 import { nginxSize } from '../../shared/nginx-size';
@@ -24,6 +25,7 @@ export function nginxGatewayFabricProblems(intent: ExposureIntent, options: Ngin
   return [
     ...rateLimitProblems(intent),
     ...bodySizeProblems(intent),
+    ...timeoutProblems(intent),
     ...affinityProblems(intent, options),
   ];
 }
@@ -79,6 +81,32 @@ function bodySizeProblems(intent: ExposureIntent): Problem[] {
     const size = nginxSize(bytes);
     if (!NGF_SIZE.test(size)) {
       problems.push({ field, message: `NGINX Gateway Fabric takes a size of at most 4 digits and a unit (k, m or g); ${bytes} bytes is ${size} in nginx's syntax: round it` });
+    }
+  }
+  return problems;
+}
+
+/**
+ * NGINX Gateway Fabric ignores a rule's `timeouts`; a ProxySettingsPolicy on the whole route object
+ * sets nginx's proxy timeouts instead (as the NGINX engine does): one timeout for all the routes
+ * of a protocol, in at most 4 digits of one unit (the CRD's `Duration`).
+ */
+function timeoutProblems(intent: ExposureIntent): Problem[] {
+  const problems: Problem[] = [];
+  for (const protocol of ['http', 'grpc'] as const) {
+    const routes = intent.routes.filter((r) => r.protocol === protocol);
+    const declared = routes.filter((r) => r.timeoutMs !== undefined);
+    if (declared.length === 0 || routes.every((r) => r.timeoutMs === declared[0].timeoutMs)) continue;
+    problems.push(...[...new Set(declared.map((r) => sourceOf(r, 'timeout')))].map((field) => ({
+      field,
+      message: 'NGINX Gateway Fabric ignores a rule\'s timeouts and sets nginx\'s proxy timeouts by a ProxySettingsPolicy on a whole HTTPRoute or GRPCRoute: '
+        + `declare one timeout for all the routes of a protocol (on the exposure); or ${PER_RULE}`,
+    })));
+  }
+  const fields = new Map(intent.routes.filter((r) => r.timeoutMs !== undefined).map((r) => [sourceOf(r, 'timeout'), r.timeoutMs!]));
+  for (const [field, ms] of fields) {
+    if (ngfDuration(ms) === undefined) {
+      problems.push({ field, message: `NGINX Gateway Fabric takes a duration of at most 4 digits in one unit (ms, s, m or h); ${ms}ms is not one` });
     }
   }
   return problems;

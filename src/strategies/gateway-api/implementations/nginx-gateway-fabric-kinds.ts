@@ -4,6 +4,7 @@ import type * as ngf from '../../../../imports/nginx-gateway-fabric-gateway.ngin
 export interface NginxGatewayFabricKinds {
   readonly RateLimitPolicy: typeof ngf.RateLimitPolicy;
   readonly ClientSettingsPolicy: typeof ngf.ClientSettingsPolicy;
+  readonly ProxySettingsPolicy: typeof ngf.ProxySettingsPolicy;
   readonly UpstreamSettingsPolicy: typeof ngf.UpstreamSettingsPolicy;
   readonly AuthenticationFilter: typeof ngf.AuthenticationFilter;
 }

@@ -1,6 +1,7 @@
 import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { GatewayImplementationResources, PolicyTargetRoute } from './implementation';
+import { ngfDuration } from './nginx-gateway-fabric-duration';
 import { NginxGatewayFabricKinds } from './nginx-gateway-fabric-kinds';
 import type * as ngf from '../../../../imports/nginx-gateway-fabric-gateway.nginx.org';
 import { dnsName } from '../../../core/naming';
@@ -15,6 +16,8 @@ import { unexpected } from '../unexpected';
 const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 /** The group of NGINX Gateway Fabric's filters. */
 const NGF_GROUP = 'gateway.nginx.org';
+/** nginx's own connect timeout, the most a connect timeout is given (its docs: it usually cannot exceed 75 s). */
+const MAX_CONNECT_MS = 60_000;
 /** The status of a request over the limit, as the other strategies answer (nginx's own default is 503). */
 const TOO_MANY_REQUESTS = 429;
 
@@ -32,7 +35,7 @@ function filterName(intent: ExposureIntent, route: RouteIntent): string {
 }
 
 /**
- * NGINX Gateway Fabric's objects: a RateLimitPolicy and a ClientSettingsPolicy per route object
+ * NGINX Gateway Fabric's objects: a RateLimitPolicy, a ClientSettingsPolicy and a ProxySettingsPolicy per route object
  * (the checks admitted only limits that cover a whole object), an AuthenticationFilter per rule with
  * basic auth, an UpstreamSettingsPolicy per backend Service with an affinity by hash.
  */
@@ -50,6 +53,13 @@ export function renderNginxGatewayFabricObjects(
     return bytes === undefined ? [] : [new kinds.ClientSettingsPolicy(scope, `ClientSettingsPolicy${suffixOf(t)}`, {
       metadata: { name: policyName(t) },
       spec: { targetRef: targetRefOf(t), body: { maxSize: nginxSize(bytes) } },
+    })];
+  });
+  const proxySettingsPolicies = targets.flatMap((t) => {
+    const ms = wholeObject(t, (r) => r.timeoutMs);
+    return ms === undefined ? [] : [new kinds.ProxySettingsPolicy(scope, `ProxySettingsPolicy${suffixOf(t)}`, {
+      metadata: { name: policyName(t) },
+      spec: { targetRefs: [targetRefOf(t)], timeout: proxyTimeouts(ms) },
     })];
   });
   const authenticationFilters = targets.flatMap((t) => t.routes).flatMap((route) => {
@@ -76,6 +86,7 @@ export function renderNginxGatewayFabricObjects(
   return {
     rateLimitPolicies: orNone(rateLimitPolicies),
     clientSettingsPolicies: orNone(clientSettingsPolicies),
+    proxySettingsPolicies: orNone(proxySettingsPolicies),
     authenticationFilters: orNone(authenticationFilters),
     upstreamSettingsPolicies: orNone(upstreamSettingsPolicies),
   };
@@ -83,7 +94,8 @@ export function renderNginxGatewayFabricObjects(
 
 /** True when the implementation renders an object for the intent. */
 export function rendersAny(intent: ExposureIntent): boolean {
-  return intent.routes.some((r) => r.rateLimit !== undefined || r.maxRequestBodyBytes !== undefined || r.auth?.kind === 'basic' || hashed(r.affinity) !== undefined);
+  return intent.routes.some((r) => r.rateLimit !== undefined || r.maxRequestBodyBytes !== undefined || r.timeoutMs !== undefined
+    || r.auth?.kind === 'basic' || hashed(r.affinity) !== undefined);
 }
 
 function orNone(objects: ApiObject[]): ApiObject[] | undefined {
@@ -122,6 +134,15 @@ function rateLimitRule(r: RateLimitIntent): ngf.RateLimitPolicySpecRateLimitLoca
     burst: r.burst > 0 ? r.burst : undefined,
     noDelay: r.burst > 0 ? true : undefined,
   };
+}
+
+/**
+ * The timeout as the NGINX engine writes it: between two reads from or writes to the backend
+ * (ingress-nginx's proxy-read-timeout too), and connecting, at most nginx's own 60 s.
+ */
+function proxyTimeouts(ms: number): ngf.ProxySettingsPolicySpecTimeout {
+  const of = (d: number) => ngfDuration(d) ?? unexpected(`the duration ${d}ms`);
+  return { connect: of(Math.min(ms, MAX_CONNECT_MS)), read: of(ms), send: of(ms) };
 }
 
 type HashAffinity = Exclude<AffinityIntent, { kind: 'cookie' }>;
