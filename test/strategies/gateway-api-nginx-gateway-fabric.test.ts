@@ -211,13 +211,14 @@ describe('gatewayApi on NGINX Gateway Fabric', () => {
     ]);
   });
 
-  test('client IP lists, external auth, circuit breaking and retries have no NGINX Gateway Fabric object: refused, naming what can', () => {
+  test('client IP lists, external auth, circuit breaking, retries and regex paths: refused, naming what can', () => {
     const errors = [
       exposeError({ backend: httpbin(), access: AccessPolicy.allowFrom(['10.0.0.0/8']) }),
       exposeError({ backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) }, { ...NGF, experimental: true }),
       exposeError({ backend: httpbin(), circuitBreaker: CircuitBreaker.of({ maxConnections: 100 }) }),
       exposeError({ backend: httpbin(), retries: { attempts: 2 } }),
       exposeError({ backend: httpbin(), retries: { attempts: 2 } }, { ...NGF, experimental: true }),
+      exposeError({ routes: [{ match: { path: PathMatch.regex('/items/[0-9]+') }, backend: httpbin() }] }),
     ];
     expect(errors).toEqual([
       'ExposedService test/public: access: \'ip-allow-list\' is not supported by gatewayApi (nginxGatewayFabric); supported by: loadBalancer, ingress (ingressNginx), istio, '
@@ -229,6 +230,8 @@ describe('gatewayApi on NGINX Gateway Fabric', () => {
       + 'gatewayApi (experimental), gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)',
       'ExposedService test/public: retries: \'retries\' is not supported by gatewayApi (nginxGatewayFabric, experimental); supported by: ingress (ingressNginx), istio, '
       + 'gatewayApi (experimental), gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)',
+      'ExposedService test/public: routes[0].match.path: \'path-regex\' is not supported by gatewayApi (nginxGatewayFabric); supported by: ingress (ingressNginx), istio, '
+      + 'gatewayApi, apiGateway (nginx), apiGateway (kong)',
     ]);
   });
 });

@@ -21,10 +21,13 @@ const NGINX_GATEWAY_FABRIC_POLICIES: Partial<Record<Feature, Support>> = {
 };
 
 /**
- * What the experimental channel's HTTPRoute has and NGINX Gateway Fabric v2.6 does not implement:
- * a rule's `retry` and the `ExternalAuth` filter. (Its ProxySettingsPolicy has no retries either.)
+ * What the HTTPRoute has and NGINX Gateway Fabric v2.6 does not implement: a regex path match, and
+ * on the experimental channel a rule's `retry` and the `ExternalAuth` filter (its ProxySettingsPolicy
+ * has no retries either).
  */
 const NOT_IMPLEMENTED: Partial<Record<Feature, Support>> = {
+  // HTTPRoute path matches of type PathPrefix and Exact only (its Gateway API compatibility page).
+  'path-regex': 'none',
   'retries': 'none',
   'auth-external': 'none',
 };
@@ -46,7 +49,8 @@ const NOTES = 'NGINX Gateway Fabric (`GatewayImplementation.nginxGatewayFabric()
   + 'Affinity by header or client address as an UpstreamSettingsPolicy on the backend Service: `hash consistent` over `$http_<header>` or `$remote_addr` (a hash, not a sticky cookie: '
   + 'a client keeps its endpoint while the endpoints do not change, and a change moves few clients); the Service must not be reached with another affinity. '
   + 'JWT is refused: the AuthenticationFilter\'s JWT needs NGINX Plus and checks neither the issuer nor the audiences. '
-  + 'Client IP lists, external authentication, API keys and circuit breaking have no NGINX Gateway Fabric object (its SnippetsFilter is raw nginx and not used).';
+  + 'Client IP lists, external authentication, API keys and circuit breaking have no NGINX Gateway Fabric object (its SnippetsFilter is raw nginx and not used); '
+  + 'a regex path match is refused (it matches paths by prefix or exactly only).';
 
 export const GATEWAY_API_NGINX_GATEWAY_FABRIC_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi (nginxGatewayFabric)',
