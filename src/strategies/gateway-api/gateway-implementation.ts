@@ -37,9 +37,10 @@ export class GatewayImplementation {
 
   /**
    * NGINX Gateway Fabric (`gateway.nginx.org/v1alpha1`, CRDs of v2.6): rate limits as a
-   * RateLimitPolicy and the body size as a ClientSettingsPolicy targeting the HTTPRoute (or
-   * GRPCRoute), basic auth as an AuthenticationFilter on each rule (ExtensionRef), affinity by
-   * header or client address as an UpstreamSettingsPolicy on the backend Service.
+   * RateLimitPolicy, the body size as a ClientSettingsPolicy and the timeout as a
+   * ProxySettingsPolicy, each targeting the whole HTTPRoute (or GRPCRoute); basic auth as an
+   * AuthenticationFilter on each rule (ExtensionRef); affinity by header or client address as an
+   * UpstreamSettingsPolicy on the backend Service.
    */
   public static nginxGatewayFabric(options: NginxGatewayFabricOptions = {}): GatewayImplementation {
     const types = optionProblems(options, NGINX_GATEWAY_FABRIC_OPTIONS, 'implementation options');
