@@ -39,11 +39,12 @@ export function nginxGatewayFabricProblems(intent: ExposureIntent, options: Ngin
 function rateLimitProblems(intent: ExposureIntent): Problem[] {
   const limited = intent.routes.filter((r) => r.rateLimit !== undefined);
   if (limited.length === 0) return [];
-  const problems: Problem[] = limited.filter((r) => r.rateLimit!.key !== 'client-ip').map((r) => ({
-    field: `${sourceOf(r, 'rateLimit')}.key`,
+  const sources = [...new Set(limited.map((r) => sourceOf(r, 'rateLimit')))];
+  const perKey = new Set(limited.filter((r) => r.rateLimit!.key !== 'client-ip').map((r) => sourceOf(r, 'rateLimit')));
+  const problems: Problem[] = [...perKey].map((field) => ({
+    field: `${field}.key`,
     message: 'NGINX Gateway Fabric does not authenticate API keys, so it counts a rate limit per client address only; use key "client-ip", or apiGateway',
   }));
-  const sources = [...new Set(limited.map((r) => sourceOf(r, 'rateLimit')))];
   const protocol = limited[0].protocol;
   const oneObject = sources.length === 1
     && intent.routes.every((r) => (r.protocol === protocol) === (r.rateLimit !== undefined));
