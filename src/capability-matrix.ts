@@ -8,6 +8,9 @@ import { API_GATEWAY_KONG_ROW, API_GATEWAY_NGINX_ROW } from './strategies/api-ga
 import { GATEWAY_API_EXPERIMENTAL_ROW, GATEWAY_API_ROW } from './strategies/gateway-api/capabilities';
 import { GATEWAY_API_ENVOY_GATEWAY_EXPERIMENTAL_ROW, GATEWAY_API_ENVOY_GATEWAY_ROW } from './strategies/gateway-api/implementations/envoy-gateway-capabilities';
 import { GATEWAY_API_TRAEFIK_EXPERIMENTAL_ROW, GATEWAY_API_TRAEFIK_ROW } from './strategies/gateway-api/implementations/traefik-capabilities';
+import {
+  GATEWAY_API_NGINX_GATEWAY_FABRIC_EXPERIMENTAL_ROW, GATEWAY_API_NGINX_GATEWAY_FABRIC_ROW,
+} from './strategies/gateway-api/implementations/nginx-gateway-fabric-capabilities';
 import { INGRESS_GENERIC_ROW } from './strategies/ingress/generic';
 import { INGRESS_NGINX_ROW } from './strategies/ingress/ingress-nginx';
 import { ISTIO_ROW } from './strategies/istio/capabilities';
@@ -42,6 +45,10 @@ export const CAPABILITY_MATRIX = {
   gatewayApiTraefik: GATEWAY_API_TRAEFIK_ROW,
   /** Traefik on the experimental channel: both, as far as Traefik implements the channel. */
   gatewayApiTraefikExperimental: GATEWAY_API_TRAEFIK_EXPERIMENTAL_ROW,
+  /** `ExposureStrategy.gatewayApi({ ..., implementation: GatewayImplementation.nginxGatewayFabric() })`: plus NGINX Gateway Fabric's policies and filters. */
+  gatewayApiNginxGatewayFabric: GATEWAY_API_NGINX_GATEWAY_FABRIC_ROW,
+  /** NGINX Gateway Fabric on the experimental channel. */
+  gatewayApiNginxGatewayFabricExperimental: GATEWAY_API_NGINX_GATEWAY_FABRIC_EXPERIMENTAL_ROW,
   /** `ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() })`. */
   apiGatewayNginx: API_GATEWAY_NGINX_ROW,
   /** `ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() })`. */

@@ -95,5 +95,12 @@ describe('loading the library', () => {
     expect(importsLoadedBy(exposeWith(traefik))).toEqual(['gateway-api-gateway.networking.k8s.io.ts']);
     expect(importsLoadedBy(exposeWith(traefik, ', rateLimit: e.RateLimit.perSecond(10)')))
       .toEqual(['gateway-api-gateway.networking.k8s.io.ts', 'traefik-traefik.io.ts']);
+  });
+
+  test('an NGINX Gateway Fabric exposure loads its module only when it renders one of its objects', () => {
+    const ngf = "e.ExposureStrategy.gatewayApi({ gatewayClassName: 'nginx', implementation: e.GatewayImplementation.nginxGatewayFabric() })";
+    expect(importsLoadedBy(exposeWith(ngf))).toEqual(['gateway-api-gateway.networking.k8s.io.ts']);
+    expect(importsLoadedBy(exposeWith(ngf, ", auth: e.Auth.basic({ secret: 'admins' })")))
+      .toEqual(['gateway-api-gateway.networking.k8s.io.ts', 'nginx-gateway-fabric-gateway.nginx.org.ts']);
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import {
   Tls,
 } from '../src';
 import { handleByGatewayApi, handleByIngressNginx, HttpRequest } from './support/routing';
-import { Manifest, synthChecked, testChart } from './support/synth';
+import { declarationError, Manifest, synthChecked, testChart } from './support/synth';
 
 /**
  * Moving off ingress-nginx by one prop: for each declaration, the ingress-nginx rendering and the
@@ -134,6 +134,54 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
     expect(traefik.find((m) => m.metadata.name === 'shop-public-rate-limit')!.spec.rateLimit).toEqual({
       average: 20, period: '1s', burst: 21, sourceCriterion: { ipStrategy: { depth: 0 } },
     });
+  });
+
+  // On NGINX Gateway Fabric, a rate limit (nginx's limit_req, the burst as ingress-nginx's), basic
+  // auth and a body size move by the strategy alone; an IP allow list has no NGINX Gateway Fabric object.
+  // (Timeouts that differ between routes are refused there: below.)
+  const oneTimeout = DECLARATIONS.filter(([name]) => name !== 'timeouts, service-level and per route');
+  test.each(oneTimeout)('%s, with a rate limit, basic auth and a body size, on NGINX Gateway Fabric', (_name, declared, requests) => {
+    const props = { ...declared, rateLimit: RateLimit.perSecond(10, { burst: 50 }), auth: Auth.basic({ secret: 'admins' }), maxRequestBody: Size.mebibytes(16) };
+    const nginx = render(props, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
+    const ngf = render(props, ExposureStrategy.gatewayApi({ gatewayClassName: 'nginx', implementation: GatewayImplementation.nginxGatewayFabric() }));
+    for (const request of requests) {
+      expect([request, handleByGatewayApi(ngf, request)]).toEqual([request, handleByIngressNginx(nginx, request)]);
+    }
+    const target = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-public' };
+    const objects = ngf.filter((m) => m.apiVersion === 'gateway.nginx.org/v1alpha1');
+    expect(objects.filter((m) => m.kind !== 'AuthenticationFilter').map((m) => [m.kind, m.spec])).toEqual([
+      ['RateLimitPolicy', { targetRefs: [target], rateLimit: { rejectCode: 429, local: { rules: [{ key: '$binary_remote_addr', rate: '10r/s', burst: 50, noDelay: true }] } } }],
+      ['ClientSettingsPolicy', { targetRef: target, body: { maxSize: '16m' } }],
+    ]);
+    // An AuthenticationFilter per rule, each referenced first by its rule.
+    const rules = ngf.find((m) => m.kind === 'HTTPRoute' && m.metadata.name === 'shop-public')!.spec.rules;
+    expect(rules.map((r: any) => r.filters[0].extensionRef.name)).toEqual(objects.filter((m) => m.kind === 'AuthenticationFilter').map((m) => m.metadata.name));
+    expect(declarationError({
+      ...props,
+      access: AccessPolicy.allowFrom(['10.0.0.0/8']),
+      strategy: ExposureStrategy.gatewayApi({
+        gatewayClassName: 'nginx', implementation: GatewayImplementation.nginxGatewayFabric(),
+      }),
+    }).message).toBe('ExposedService test/public: access: \'ip-allow-list\' is not supported by gatewayApi (nginxGatewayFabric); supported by: loadBalancer, '
+      + 'ingress (ingressNginx), istio, gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)');
+  });
+
+  test('on NGINX Gateway Fabric, one timeout per route object (a ProxySettingsPolicy: it ignores the rules\' timeouts)', () => {
+    const [, perRoute] = DECLARATIONS[3];
+    const ngf = ExposureStrategy.gatewayApi({ gatewayClassName: 'nginx', implementation: GatewayImplementation.nginxGatewayFabric() });
+    expect(declarationError({ ...perRoute, strategy: ngf }).message).toBe('ExposedService test/public: routes[0].timeout: NGINX Gateway Fabric ignores a rule\'s timeouts '
+      + 'and sets nginx\'s proxy timeouts by a ProxySettingsPolicy on a whole HTTPRoute or GRPCRoute: declare one timeout for all the routes of a protocol '
+      + '(on the exposure); or use gatewayApi with envoyGateway, or apiGateway\n'
+      + 'ExposedService test/public: timeout: NGINX Gateway Fabric ignores a rule\'s timeouts and sets nginx\'s proxy timeouts by a ProxySettingsPolicy on a whole HTTPRoute or GRPCRoute: '
+      + 'declare one timeout for all the routes of a protocol (on the exposure); or use gatewayApi with envoyGateway, or apiGateway');
+    const [, , requests] = DECLARATIONS[3];
+    const exposureWide = { ...perRoute, routes: undefined };
+    const nginx = render(exposureWide, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
+    const policies = render(exposureWide, ngf);
+    for (const request of requests) expect([request, handleByGatewayApi(policies, request)]).toEqual([request, handleByIngressNginx(nginx, request)]);
+    expect(policies.filter((m) => m.kind === 'ProxySettingsPolicy').map((m) => m.spec)).toEqual([{
+      targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-public' }], timeout: { connect: '30s', read: '30s', send: '30s' },
+    }]);
   });
 
   test('the models see what they should (a rewrite, a canary share, a redirect)', () => {

@@ -3,8 +3,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
-  ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, HeaderMatch, IstioGateway, PathMatch,
-  QueryParamMatch, RateLimit, Tls,
+  ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayImplementation, HeaderMatch,
+  IstioGateway, PathMatch, QueryParamMatch, RateLimit, Tls,
 } from '../src';
 import { testChart } from './support/synth';
 
@@ -96,7 +96,11 @@ describe('values of the wrong type are errors naming the field', () => {
     ['a misspelled Gateway API option', () => ({ strategy: ExposureStrategy.gatewayApi({ gatewayClasName: 'eg' } as never), backend: api() }),
       'strategy: options.gatewayClasName is not a field of the options of ExposureStrategy.gatewayApi; did you mean gatewayClassName?'],
     ['a Gateway API implementation given by name', () => ({ strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: 'envoy' as never }), backend: api() }),
-      'strategy: options.implementation is a string ("envoy"); use GatewayImplementation.envoyGateway() or GatewayImplementation.traefik()'],
+      'strategy: options.implementation is a string ("envoy"); use GatewayImplementation.envoyGateway(), .traefik() or .nginxGatewayFabric()'],
+    ['an NGINX Gateway Fabric option of the wrong type', () => ({
+      strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'nginx', implementation: GatewayImplementation.nginxGatewayFabric({ nginxPlus: 'yes' as never }) }),
+      backend: api(),
+    }), 'strategy: implementation options.nginxPlus is a string ("yes"); use true or false'],
   ])('%s', (_, props, message) => {
     const error = declare(props());
     expect(error).toBeInstanceOf(ExposureError);

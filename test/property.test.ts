@@ -36,6 +36,10 @@ const STRATEGIES: Record<string, () => ExposureStrategy> = {
   'gatewayApi-traefik-experimental': () => ExposureStrategy.gatewayApi({
     gatewayClassName: 'traefik', experimental: true, implementation: GatewayImplementation.traefik(),
   }),
+  'gatewayApi-nginxGatewayFabric': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'nginx', implementation: GatewayImplementation.nginxGatewayFabric() }),
+  'gatewayApi-nginxGatewayFabric-plus-experimental': () => ExposureStrategy.gatewayApi({
+    gatewayClassName: 'nginx', experimental: true, implementation: GatewayImplementation.nginxGatewayFabric({ nginxPlus: true }),
+  }),
   'apiGateway-nginx': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(10) }) }),
   'apiGateway-kong': () => ExposureStrategy.apiGateway({
     engine: ApiGatewayEngine.kong({ trustedProxies: ['10.244.0.0/16'] }),
@@ -298,7 +302,7 @@ test('the Kong engine renders random session affinities on a Deployment backend 
 
 describe('random valid declarations x every strategy', () => {
   test.each(Object.keys(STRATEGIES))('%s', (name) => {
-    const stats = { accepted: 0, rejected: 0, podAddressServices: 0, streams: 0, implementationPolicies: 0, traefikMiddlewares: 0 };
+    const stats = { accepted: 0, rejected: 0, podAddressServices: 0, streams: 0, implementationPolicies: 0, traefikMiddlewares: 0, nginxGatewayFabricObjects: 0 };
     fc.assert(fc.property(declarations[name] ?? declaration, (d) => {
       const result = attempt(STRATEGIES[name], d);
       if (result instanceof ExposureError) {
@@ -311,6 +315,7 @@ describe('random valid declarations x every strategy', () => {
       if (d.passthrough !== undefined || d.tcp !== undefined) stats.streams++;
       if (result.some((m) => m.apiVersion.startsWith('gateway.envoyproxy.io/'))) stats.implementationPolicies++;
       if (result.some((m) => m.apiVersion.startsWith('traefik.io/'))) stats.traefikMiddlewares++;
+      if (result.some((m) => m.apiVersion.startsWith('gateway.nginx.org/'))) stats.nginxGatewayFabricObjects++;
       for (const m of result) {
         expect(m.metadata.name).toMatch(DNS1123);
         expect(m.metadata.name!.length).toBeLessThanOrEqual(m.kind === 'Service' || m.kind === 'Deployment' ? 63 : 253);
@@ -335,6 +340,9 @@ describe('random valid declarations x every strategy', () => {
     // Traefik renders Middlewares for a fair share of what it accepts; no other strategy writes them.
     if (name.includes('traefik')) expect(stats.traefikMiddlewares).toBeGreaterThanOrEqual(3);
     else expect(stats.traefikMiddlewares).toBe(0);
+    // NGINX Gateway Fabric's objects likewise, by it alone.
+    if (name.includes('nginxGatewayFabric')) expect(stats.nginxGatewayFabricObjects).toBeGreaterThanOrEqual(3);
+    else expect(stats.nginxGatewayFabricObjects).toBe(0);
     if (STREAMING.includes(name)) streamsRendered.set(name, stats.streams);
   });
 

@@ -144,12 +144,17 @@ export interface StrategyCapabilities {
    * variant only for features its base cannot express.
    */
   readonly variantOf?: string;
+  /**
+   * The other variants this one combines with its base (a Gateway API implementation on the
+   * experimental channel combines the channel's row): errors name it only for features none of
+   * them can express. Variants of one base are otherwise alternatives, each named.
+   */
+  readonly combines?: readonly string[];
 }
 
 /**
  * The strategies that express `feature` (natively or through annotations); a variant is named
- * only when no strategy it refines can: its base, and the other variants of the same base whose
- * every feature it has (a variant combining two options refines each of them).
+ * only when no strategy it refines can: its base, and the variants it combines (`combines`).
  */
 export function strategiesSupporting(feature: Feature, rows: readonly StrategyCapabilities[]): string[] {
   const supports = (s: StrategyCapabilities) => s.capabilities[feature] !== 'none';
@@ -158,18 +163,10 @@ export function strategiesSupporting(feature: Feature, rows: readonly StrategyCa
     .map((s) => s.strategy);
 }
 
-/** The strategy a variant refines, through its chain of `variantOf`. */
-function rootOf(s: StrategyCapabilities, rows: readonly StrategyCapabilities[]): string {
-  const base = rows.find((r) => r.strategy === s.variantOf);
-  return base === undefined ? s.variantOf ?? s.strategy : rootOf(base, rows);
-}
-
-/** True when `variant` refines `other`: `other` is its base, or a variant of the same root with no feature `variant` lacks. */
+/** True when `variant` refines `other`: `other` is its base or a variant it combines, or one they refine. */
 function refines(variant: StrategyCapabilities, other: StrategyCapabilities, rows: readonly StrategyCapabilities[]): boolean {
-  if (variant.variantOf === undefined || variant === other) return false;
-  if (other.strategy === variant.variantOf) return true;
-  return other.variantOf !== undefined && rootOf(other, rows) === rootOf(variant, rows)
-    && (Object.keys(FEATURES) as Feature[]).every((f) => other.capabilities[f] === 'none' || variant.capabilities[f] !== 'none');
+  const parents = [variant.variantOf, ...variant.combines ?? []].flatMap((name) => rows.filter((r) => r.strategy === name && r !== variant));
+  return parents.some((parent) => parent === other || refines(parent, other, rows));
 }
 
 const SYMBOL: Record<Support, string> = { native: 'yes', annotation: 'A', none: '-' };

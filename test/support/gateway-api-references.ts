@@ -6,7 +6,9 @@
  * in the policy's namespace, and the named rule or listener of it (`sectionName`); ExtensionRef filters -> an
  * object of that group, kind and name in the route's namespace; basic auth -> a
  * Secret with `.htpasswd` (Envoy Gateway) or of one key of htpasswd lines (Traefik) when the output declares it;
- * each Traefik Middleware referenced by a rule. The CRDs' CEL rules are the schema check's (schema.ts, cel.ts).
+ * each Traefik Middleware referenced by a rule; NGINX Gateway Fabric's policies -> a route
+ * or a Service of the output, its AuthenticationFilter's Secret of type `nginx.org/htpasswd` with
+ * the key `auth`. The CRDs' CEL rules are the schema check's (schema.ts, cel.ts).
  */
 import { ExternalService, ns, serviceResolves } from './cross-references';
 import { Manifest } from './schema';
@@ -122,6 +124,7 @@ export function gatewayApiReferenceProblems(manifests: readonly Manifest[], exte
     }
   }
   problems.push(...envoyGatewayPolicyProblems(manifests));
+  problems.push(...nginxGatewayFabricProblems(manifests, external));
   problems.push(...traefikMiddlewareProblems(manifests));
   return problems;
 }
@@ -184,6 +187,42 @@ function envoyGatewayPolicyProblems(manifests: readonly Manifest[]): string[] {
     const secret = users === undefined ? undefined : manifests.find((m) => m.kind === 'Secret' && m.metadata.name === users.name && ns(m) === (users.namespace ?? ns(policy)));
     if (secret !== undefined && secret.data?.['.htpasswd'] === undefined && secret.stringData?.['.htpasswd'] === undefined) {
       problems.push(`${id}: basic auth Secret ${secret.metadata.name} has no key .htpasswd`);
+    }
+  }
+  return problems;
+}
+
+const NGINX_GATEWAY_FABRIC = 'gateway.nginx.org/';
+
+/**
+ * NGINX Gateway Fabric: each policy's targetRefs (ClientSettingsPolicy's one targetRef) resolve in
+ * the policy's namespace, to a route or Gateway of the output (they take no sectionName), or for
+ * an UpstreamSettingsPolicy to a core Service of the output or a declared external one; at most
+ * one policy of a kind attaches to one target; an AuthenticationFilter's basic auth Secret, when
+ * the output declares it, is of type `nginx.org/htpasswd` with the htpasswd file under `auth`.
+ */
+function nginxGatewayFabricProblems(manifests: readonly Manifest[], external: readonly ExternalService[]): string[] {
+  const problems: string[] = [];
+  const attached = new Set<string>();
+  for (const policy of manifests.filter((m) => m.apiVersion.startsWith(NGINX_GATEWAY_FABRIC))) {
+    const id = `${policy.kind}/${policy.metadata.name}`;
+    const refs: any[] = policy.spec.targetRefs ?? (policy.spec.targetRef === undefined ? [] : [policy.spec.targetRef]);
+    for (const ref of refs) {
+      const where = `${ref.kind} ${ns(policy)}/${ref.name}`;
+      if (ref.sectionName !== undefined) problems.push(`${id}: target ${where} has a sectionName, which NGINX Gateway Fabric's policies do not take`);
+      const found = ref.kind === 'Service'
+        ? (ref.group === '' || ref.group === 'core') && (manifests.some((m) => m.kind === 'Service' && m.metadata.name === ref.name && ns(m) === ns(policy))
+          || external.some((e) => e.name === ref.name && (e.namespace ?? '') === ns(policy)))
+        : manifests.some((m) => m.kind === ref.kind && m.apiVersion.startsWith(ref.group + '/') && m.metadata.name === ref.name && ns(m) === ns(policy));
+      if (!found) problems.push(`${id}: target ${where} is not in the output${ref.kind === 'Service' ? ' nor a declared external Service' : ''}`);
+      const key = `${policy.kind} -> ${where}`;
+      if (attached.has(key)) problems.push(`${id}: a second ${key}`);
+      attached.add(key);
+    }
+    const basic = policy.kind === 'AuthenticationFilter' ? policy.spec.basic : undefined;
+    const secret = basic === undefined ? undefined : manifests.find((m) => m.kind === 'Secret' && m.metadata.name === basic.secretRef.name && ns(m) === ns(policy));
+    if (secret !== undefined && ((secret.data?.auth ?? secret.stringData?.auth) === undefined || secret.type !== 'nginx.org/htpasswd')) {
+      problems.push(`${id}: basic auth Secret ${secret.metadata.name} is not of type nginx.org/htpasswd with the key auth`);
     }
   }
   return problems;

@@ -205,6 +205,45 @@ describe('Gateway API checks', () => {
       .toEqual(['Middleware/auth: basic auth Secret admins of type kubernetes.io/basic-auth without username and password']);
   });
 
+  test('NGINX Gateway Fabric: policies target a route or Service of the output, once, without sectionName; the basic auth Secret\'s type and key', () => {
+    const N = 'gateway.nginx.org/v1alpha1';
+    const rateLimit = (targetRef: any, name = 'p'): Manifest => ({
+      apiVersion: N,
+      kind: 'RateLimitPolicy',
+      metadata: { name, namespace: 'shop' },
+      spec: { targetRefs: [targetRef], rateLimit: { local: { rules: [{ key: '$binary_remote_addr', rate: '1r/s' }] } } },
+    });
+    const upstream = (name: string): Manifest => ({
+      apiVersion: N,
+      kind: 'UpstreamSettingsPolicy',
+      metadata: { name: 'u', namespace: 'shop' },
+      spec: { targetRefs: [{ group: '', kind: 'Service', name }], loadBalancingMethod: 'hash consistent', hashMethodKey: '$remote_addr' },
+    });
+    const toRoute = { group: G, kind: 'HTTPRoute', name: 'r' };
+    const base = [dep, svc, gateway(listener), route(toWeb)];
+    expect(gatewayApiReferenceProblems([...base, rateLimit(toRoute), upstream('web')], [], [])).toEqual([]);
+    expect(gatewayApiReferenceProblems([...base, rateLimit({ ...toRoute, name: 'gone' }), upstream('gone')], [], [])).toEqual([
+      'RateLimitPolicy/p: target HTTPRoute shop/gone is not in the output',
+      'UpstreamSettingsPolicy/u: target Service shop/gone is not in the output nor a declared external Service',
+    ]);
+    expect(gatewayApiReferenceProblems([...base, rateLimit({ ...toRoute, sectionName: 'x' }), rateLimit(toRoute, 'q')], [], [])).toEqual([
+      'RateLimitPolicy/p: target HTTPRoute shop/r has a sectionName, which NGINX Gateway Fabric\'s policies do not take',
+      'RateLimitPolicy/q: a second RateLimitPolicy -> HTTPRoute shop/r',
+    ]);
+    const filter: Manifest = {
+      apiVersion: N,
+      kind: 'AuthenticationFilter',
+      metadata: { name: 'f', namespace: 'shop' },
+      spec: { type: 'Basic', basic: { secretRef: { name: 'admins' }, realm: 'Shop' } },
+    };
+    const secret = (type: string, key: string): Manifest => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'admins', namespace: 'shop' }, type, data: { [key]: 'eA==' } });
+    expect(gatewayApiReferenceProblems([...base, filter, secret('nginx.org/htpasswd', 'auth')], [], [])).toEqual([]);
+    for (const wrong of [secret('Opaque', 'auth'), secret('nginx.org/htpasswd', '.htpasswd')]) {
+      expect(gatewayApiReferenceProblems([...base, filter, wrong], [], []))
+        .toEqual(['AuthenticationFilter/f: basic auth Secret admins is not of type nginx.org/htpasswd with the key auth']);
+    }
+  });
+
   test('finds routes no listener accepts: hostname, sectionName, namespace', () => {
     expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), route(toWeb, { hostnames: ['b.example.com'] })], [], []))
       .toEqual(['HTTPRoute/r: no listener of Gateway gw accepts the route']);

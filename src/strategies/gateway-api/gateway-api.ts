@@ -64,8 +64,9 @@ export interface GatewayApiStrategyOptions {
    * API has no field for: `GatewayImplementation.envoyGateway()` renders rate limits, the body
    * size, client IP lists, basic auth and JWT as Envoy Gateway policies attached to the routes;
    * `GatewayImplementation.traefik()` client IP allow lists, basic auth, rate limits, the body
-   * size and retries as Traefik Middlewares the route rules reference.
-   * Independent of the channel (`experimental`).
+   * size and retries as Traefik Middlewares the route rules reference;
+   * `GatewayImplementation.nginxGatewayFabric()` rate limits, the body size, basic auth and affinity
+   * by header or client address as NGINX Gateway Fabric's. Independent of the channel (`experimental`).
    * @default - the standard API only: any implementation, and those features refused
    * @example ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() })
    */
@@ -77,7 +78,10 @@ export const GATEWAY_API_OPTIONS_SHAPE = object('the options of ExposureStrategy
   gatewayClassName: optional(STRING),
   gateway: optional(object('a Gateway reference', { name: required(STRING), namespace: required(STRING), sectionName: optional(STRING) })),
   experimental: optional(BOOLEAN),
-  implementation: optional({ kind: 'instance', is: (v) => v instanceof GatewayImplementation, use: 'GatewayImplementation.envoyGateway() or GatewayImplementation.traefik()' }),
+  implementation: optional({
+    kind: 'instance', is: (v) => v instanceof GatewayImplementation,
+    use: 'GatewayImplementation.envoyGateway(), .traefik() or .nginxGatewayFabric()',
+  }),
 });
 
 /** What gatewayApi synthesizes (escape hatches). */
@@ -135,6 +139,7 @@ export class GatewayApiRenderer implements StrategyRenderer {
       gateway === undefined ? undefined : dnsSubdomainProblem(gateway.name, 'gateway name'),
       gateway === undefined ? undefined : dnsLabelProblem(gateway.namespace, 'gateway namespace'),
       gateway?.sectionName === undefined ? undefined : dnsLabelProblem(gateway.sectionName, 'sectionName'),
+      ...options.implementation?._problems ?? [],
     );
   }
 

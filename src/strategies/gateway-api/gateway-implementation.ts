@@ -1,6 +1,25 @@
 import { ENVOY_GATEWAY } from './implementations/envoy-gateway';
 import { GatewayApiImplementation } from './implementations/implementation';
+import { nginxGatewayFabric } from './implementations/nginx-gateway-fabric';
 import { TRAEFIK } from './implementations/traefik';
+import { BOOLEAN, object, optional } from '../../core/runtime-shape';
+import { optionProblems } from '../shared/option-shapes';
+
+/** Options for `GatewayImplementation.nginxGatewayFabric`. */
+export interface NginxGatewayFabricOptions {
+  /**
+   * The data plane is NGINX Plus (NGINX Gateway Fabric installed with `nginx.plus: true`): a cookie
+   * affinity is rendered on the experimental channel (the rule's `sessionPersistence`, which NGINX
+   * Gateway Fabric renders as NGINX Plus's sticky cookie). JWT stays refused: NGINX Gateway
+   * Fabric v2.6's JWT filter checks neither the issuer nor the audiences.
+   * @default false
+   * @example GatewayImplementation.nginxGatewayFabric({ nginxPlus: true })
+   */
+  readonly nginxPlus?: boolean;
+}
+
+/** The runtime shape of `NginxGatewayFabricOptions` (a JavaScript caller may pass anything). */
+const NGINX_GATEWAY_FABRIC_OPTIONS = object('the options of GatewayImplementation.nginxGatewayFabric', { nginxPlus: optional(BOOLEAN) });
 
 /**
  * The Gateway API implementation behind the GatewayClass, and so which of its own policy objects
@@ -26,10 +45,26 @@ export class GatewayImplementation {
     return new GatewayImplementation(TRAEFIK);
   }
 
+  /**
+   * NGINX Gateway Fabric (`gateway.nginx.org/v1alpha1`, CRDs of v2.6): rate limits as a
+   * RateLimitPolicy, the body size as a ClientSettingsPolicy and the timeout as a
+   * ProxySettingsPolicy, each targeting the whole HTTPRoute (or GRPCRoute); basic auth as an
+   * AuthenticationFilter on each rule (ExtensionRef); affinity by header or client address as an
+   * UpstreamSettingsPolicy on the backend Service.
+   */
+  public static nginxGatewayFabric(options: NginxGatewayFabricOptions = {}): GatewayImplementation {
+    const types = optionProblems(options, NGINX_GATEWAY_FABRIC_OPTIONS, 'implementation options');
+    // Reported at synth under `strategy`, as the strategies' own option problems.
+    return new GatewayImplementation(nginxGatewayFabric(types.length === 0 && options.nginxPlus === true), types);
+  }
+
   /** @internal */
   public readonly _implementation: GatewayApiImplementation;
+  /** @internal The problems of the options the implementation was given. */
+  public readonly _problems: readonly string[];
 
-  private constructor(implementation: GatewayApiImplementation) {
+  private constructor(implementation: GatewayApiImplementation, problems: readonly string[] = []) {
     this._implementation = implementation;
+    this._problems = problems;
   }
 }

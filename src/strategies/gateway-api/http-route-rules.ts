@@ -58,7 +58,8 @@ export function renderHttpRouteRules(
     timeouts: timeoutsOf(route),
     // Retries by an implementation's policy (standard channel) are not the rule's.
     retry: route.retries === undefined || retriesByPolicy ? undefined : retryOf(route.retries, experimental),
-    sessionPersistence: route.affinity === undefined ? undefined : sessionPersistenceOf(route.affinity, experimental),
+    // A cookie only: an affinity by hash is an implementation's policy on the Service (NGINX Gateway Fabric's).
+    sessionPersistence: route.affinity?.kind === 'cookie' ? sessionPersistenceOf(route.affinity, experimental) : undefined,
   }));
 }
 

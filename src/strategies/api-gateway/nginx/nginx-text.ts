@@ -55,9 +55,7 @@ export { nginxSize as size } from '../../shared/nginx-size';
 export { escapeRegex as literalRegex } from '../../shared/regex';
 
 /** The nginx variable of a request header: `$http_x_api_key`. */
-export function headerVariable(name: string): string {
-  return `$http_${name.toLowerCase().replace(/-/g, '_')}`;
-}
+export { headerVariable } from '../../shared/nginx-variable';
 
 /**
  * Lines of nginx configuration, indented as they are added: a block's writer adds at its depth

@@ -51,5 +51,6 @@ export const GATEWAY_API_ENVOY_GATEWAY_EXPERIMENTAL_ROW: StrategyCapabilities = 
   strategy: 'gatewayApi (envoyGateway, experimental)',
   capabilities: combined(GATEWAY_API_EXPERIMENTAL, ENVOY_GATEWAY_POLICIES),
   variantOf: 'gatewayApi (envoyGateway)',
+  combines: ['gatewayApi (experimental)'],
   notes: '`gatewayApi({ experimental: true, implementation: GatewayImplementation.envoyGateway() })`: both, the experimental channel\'s features on its HTTPRoute and Envoy Gateway\'s policies.',
 };

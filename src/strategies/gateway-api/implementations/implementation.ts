@@ -58,4 +58,14 @@ export interface GatewayImplementationResources {
   readonly securityPolicies?: readonly ApiObject[];
   /** Traefik's Middlewares (client IP allow lists, basic auth, rate limits, body size, retries), referenced by the rules' ExtensionRef filters. */
   readonly middlewares?: readonly ApiObject[];
+  /** NGINX Gateway Fabric's RateLimitPolicies (a rate limit per route object). */
+  readonly rateLimitPolicies?: readonly ApiObject[];
+  /** NGINX Gateway Fabric's ClientSettingsPolicies (the body size per route object). */
+  readonly clientSettingsPolicies?: readonly ApiObject[];
+  /** NGINX Gateway Fabric's ProxySettingsPolicies (the timeout per route object: its HTTPRoute rules' timeouts are ignored). */
+  readonly proxySettingsPolicies?: readonly ApiObject[];
+  /** NGINX Gateway Fabric's AuthenticationFilters (basic auth of a rule, referenced by ExtensionRef). */
+  readonly authenticationFilters?: readonly ApiObject[];
+  /** NGINX Gateway Fabric's UpstreamSettingsPolicies (affinity by a hash, on a backend Service). */
+  readonly upstreamSettingsPolicies?: readonly ApiObject[];
 }

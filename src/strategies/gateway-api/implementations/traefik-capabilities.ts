@@ -48,6 +48,7 @@ export const GATEWAY_API_TRAEFIK_EXPERIMENTAL_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi (traefik, experimental)',
   capabilities: withMiddlewares(GATEWAY_API_EXPERIMENTAL),
   variantOf: 'gatewayApi (traefik)',
+  combines: ['gatewayApi (experimental)'],
   notes: '`gatewayApi({ experimental: true, implementation: GatewayImplementation.traefik() })`: the experimental channel\'s features, '
     + 'and its Middlewares; retries stay the `retry` Middleware (Traefik does not implement the rule\'s `retry`), and the `ExternalAuth` filter is refused (Traefik does not implement it).',
 };
