@@ -9,7 +9,7 @@ export interface RateLimitOptions {
    * Requests accepted above the rate in a burst before requests are rejected with 429 (the NGINX
    * engine's `limit_req burst`, served without delay). ingress-nginx takes a whole multiple of the
    * rate, at least 1 (`limit-burst-multiplier`); the Kong engine counts fixed windows and takes
-   * none (0).
+   * none (0); Envoy Gateway's local limit admits the whole rate at once and takes the rate.
    * @default 0 - no request above the rate is accepted
    * @example RateLimit.perSecond(10, { burst: 20 })
    */

@@ -35,7 +35,7 @@ describe('gatewayApi on Envoy Gateway', () => {
   });
 
   test('exposure-wide policies attach to the whole HTTPRoute: a rate limit per client address and the body size', () => {
-    const manifests = expose({ backend: httpbin(), rateLimit: RateLimit.perSecond(10), maxRequestBody: Size.mebibytes(8) });
+    const manifests = expose({ backend: httpbin(), rateLimit: RateLimit.perSecond(10, { burst: 10 }), maxRequestBody: Size.mebibytes(8) });
     expect(ofKind(manifests, 'BackendTrafficPolicy')).toEqual([{
       apiVersion: 'gateway.envoyproxy.io/v1alpha1',
       kind: 'BackendTrafficPolicy',
@@ -71,7 +71,7 @@ describe('gatewayApi on Envoy Gateway', () => {
     const manifests = expose({
       backend: httpbin(),
       routes: [
-        { match: { path: PathMatch.prefix('/api') }, rateLimit: RateLimit.perMinute(600) },
+        { match: { path: PathMatch.prefix('/api') }, rateLimit: RateLimit.perMinute(600, { burst: 600 }) },
         { match: { path: PathMatch.prefix('/admin') }, access: AccessPolicy.allowFrom(['10.0.0.0/8']) },
         {},
       ],
@@ -87,7 +87,7 @@ describe('gatewayApi on Envoy Gateway', () => {
 
   test('a gRPC route\'s policies target the GRPCRoute', () => {
     const manifests = expose({
-      routes: [{ match: { path: PathMatch.prefix('/shop.Cart/') }, backends: [{ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }) }], rateLimit: RateLimit.perSecond(5) }],
+      routes: [{ match: { path: PathMatch.prefix('/shop.Cart/') }, backends: [{ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }) }], rateLimit: RateLimit.perSecond(5, { burst: 5 }) }],
     });
     expect(find(manifests, 'BackendTrafficPolicy').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: 'test-public' }]);
     expect(find(manifests, 'BackendTrafficPolicy').metadata.name).toBe('test-public-grpc');
@@ -104,7 +104,8 @@ describe('gatewayApi on Envoy Gateway', () => {
   });
 
   test('on the experimental channel too: retries on the HTTPRoute, the policies beside it', () => {
-    const manifests = expose({ backend: httpbin(), retries: { attempts: 2 }, rateLimit: RateLimit.perSecond(1) }, { ...EG, experimental: true });
+    const declared = { backend: httpbin(), retries: { attempts: 2 }, rateLimit: RateLimit.perSecond(1, { burst: 1 }) };
+    const manifests = expose(declared, { ...EG, experimental: true });
     expect(find(manifests, 'HTTPRoute').spec.rules[0].retry).toBeDefined();
     expect(find(manifests, 'BackendTrafficPolicy').spec).toEqual({ targetRefs: [HTTP_ROUTE], rateLimit: perClient(1, 'Second') });
   });
@@ -120,15 +121,18 @@ describe('gatewayApi on Envoy Gateway', () => {
 
   test('the escape hatches hold the policies', () => {
     const chart = testChart('test', 'shop');
-    const e = new ExposedService(chart, 'public', { strategy: ExposureStrategy.gatewayApi(EG), backend: httpbin(), rateLimit: RateLimit.perSecond(1), auth: Auth.basic({ secret: 'admins' }) });
+    const e = new ExposedService(chart, 'public', { strategy: ExposureStrategy.gatewayApi(EG), backend: httpbin(), rateLimit: RateLimit.perSecond(1, { burst: 1 }), auth: Auth.basic({ secret: 'admins' }) });
     const resources = e.resources as any;
     expect(resources.implementation.backendTrafficPolicies.map((p: any) => p.name)).toEqual(['test-public']);
     expect(resources.implementation.securityPolicies.map((p: any) => p.name)).toEqual(['test-public']);
   });
 
   test('refuses what Envoy Gateway cannot express, with the usual errors', () => {
+    // The bucket holds the whole rate: a burst of the rate, no other (nor none).
     expect(exposeError({ backend: httpbin(), rateLimit: RateLimit.perSecond(10, { burst: 20 }) })).toBe(
-      'ExposedService test/public: rateLimit.burst: Envoy Gateway\'s local rate limit admits the rate at once each second or minute and has no burst above it; set burst to 0');
+      'ExposedService test/public: rateLimit.burst: Envoy Gateway\'s local rate limit admits the whole rate at once each second; set burst to 10');
+    expect(exposeError({ backend: httpbin(), routes: [{ match: { path: PathMatch.prefix('/api') }, rateLimit: RateLimit.perMinute(600) }] })).toBe(
+      'ExposedService test/public: routes[0].rateLimit.burst: Envoy Gateway\'s local rate limit admits the whole rate at once each minute; set burst to 600');
     expect(exposeError({ backend: httpbin(), auth: Auth.basic({ secret: 'admins', realm: 'Shop' }) })).toBe(
       'ExposedService test/public: auth.realm: Envoy Gateway\'s basicAuth announces no realm of the exposure\'s choosing; remove realm');
     expect(exposeError({ backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys', publicKeySecret: 'keys' }) })).toBe(
@@ -173,13 +177,19 @@ describe('gatewayApi on Envoy Gateway', () => {
       authorization: { defaultAction: 'Deny', rules: [{ action: 'Allow', principal: { clientCIDRs: ['10.0.0.0/8'] } }] },
       basicAuth: { users: { name: 'admins' } },
     });
-    // A rate limit does not move unchanged: ingress-nginx bursts at least the rate (limit-burst-multiplier),
-    // Envoy Gateway refills a bucket of the rate each second and takes no burst; the error names the field.
+    // A rate limit moves too: ingress-nginx's multiplier 1 is a burst of the rate, which is Envoy Gateway's bucket.
     const nginxRateLimit = RateLimit.perSecond(20, { burst: 20 });
-    expect(declarationError({ ...declaration(nginxRateLimit), strategy: ExposureStrategy.gatewayApi(EG) }).message).toBe(
-      'ExposedService test/public: rateLimit.burst: Envoy Gateway\'s local rate limit admits the rate at once each second or minute and has no burst above it; set burst to 0');
+    const annotations = (() => {
+      const chart = testChart('nginx', 'shop');
+      new ExposedService(chart, 'shop', { ...declaration(nginxRateLimit), strategy: ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }) });
+      return find(synthChecked(chart), 'Ingress').metadata.annotations ?? {};
+    })();
+    expect([annotations['nginx.ingress.kubernetes.io/limit-rps'], annotations['nginx.ingress.kubernetes.io/limit-burst-multiplier']]).toEqual(['20', '1']);
     const limited = testChart('limited', 'shop');
-    new ExposedService(limited, 'shop', { ...declaration(RateLimit.perSecond(20)), strategy: ExposureStrategy.gatewayApi(EG) });
+    new ExposedService(limited, 'shop', { ...declaration(nginxRateLimit), strategy: ExposureStrategy.gatewayApi(EG) });
     expect(find(synthChecked(limited), 'BackendTrafficPolicy').spec.rateLimit).toEqual(perClient(20, 'Second'));
+    // A larger multiplier has no equal: the error names the field and the burst that moves.
+    expect(declarationError({ ...declaration(RateLimit.perSecond(20, { burst: 40 })), strategy: ExposureStrategy.gatewayApi(EG) }).message).toBe(
+      'ExposedService test/public: rateLimit.burst: Envoy Gateway\'s local rate limit admits the whole rate at once each second; set burst to 20');
   });
 });

@@ -7,7 +7,7 @@ import { GATEWAY_API, GATEWAY_API_EXPERIMENTAL } from '../capabilities';
  * auth and JWT. Each targets the HTTPRoute (or GRPCRoute), or one rule of it by `sectionName`.
  */
 const ENVOY_GATEWAY_POLICIES: Partial<Record<Feature, Support>> = {
-  // BackendTrafficPolicy rateLimit.local: a bucket per client address (sourceCIDR Distinct).
+  // BackendTrafficPolicy rateLimit.local: a bucket of the whole rate per client address (sourceCIDR Distinct); burst = rate.
   'rate-limit': 'native',
   // BackendTrafficPolicy requestBuffer.limit: 413 above it.
   'max-request-body': 'native',
@@ -33,8 +33,9 @@ function combined(base: Capabilities, extra: Partial<Record<Feature, Support>>):
 
 const NOTES = 'Envoy Gateway (`GatewayImplementation.envoyGateway()`, its CRDs v1.9): the standard HTTPRoute, plus `gateway.envoyproxy.io/v1alpha1` policies that target the HTTPRoute '
   + '(or one rule of it by `sectionName`, Gateway API v1.6 names each rule): rate limits as a BackendTrafficPolicy `rateLimit.local` with a bucket per client address '
-  + '(`sourceCIDR` of type `Distinct` over `0.0.0.0/0` and `::/0`, Envoy Gateway v1.4+), counted by each Envoy replica and refilled each second or minute (no burst above the rate; '
-  + 'a limit per API key refused); the body size as `requestBuffer.limit` (the request is buffered, 413 above it; not on gRPC routes); client IP lists as a SecurityPolicy `authorization` '
+  + '(`sourceCIDR` of type `Distinct` over `0.0.0.0/0` and `::/0`, Envoy Gateway v1.4+), counted by each Envoy replica and refilled whole each second or minute, so a client may send the whole rate at once: '
+  + '`burst` must equal the rate (within one request: nginx\'s count admits one more; an ingress-nginx limit of multiplier 1 moves unchanged); a limit per API key refused); '
+  + 'the body size as `requestBuffer.limit` (the request is buffered, 413 above it; not on gRPC routes); client IP lists as a SecurityPolicy `authorization` '
   + '(`clientCIDRs`; the address Envoy sees: its Service keeps the client\'s with `externalTrafficPolicy: Local`, its default; behind an L7 proxy set the Gateway\'s ClientTrafficPolicy '
   + '`clientIPDetection`); basic auth as `basicAuth.users`, whose Secret holds an htpasswd file under the key `.htpasswd` (SHA hashes; ingress-nginx reads the same file under `auth`; '
   + 'no realm of the exposure\'s choosing); JWT as a `jwt` provider with a remote JWKS; on the standard channel, retries as `retry` '

@@ -17,8 +17,9 @@ export function envoyGatewayProblems(intent: ExposureIntent): Problem[] {
 }
 
 /**
- * A local rate limit refills a bucket of the rate each second or minute, one bucket per client
- * address; nothing counts per API key (Envoy Gateway's API keys are not rendered).
+ * A local rate limit refills a bucket of the whole rate each second or minute, one bucket per
+ * client address: a client may send the whole rate at once, which is the declared burst equal to
+ * the rate (within one request: nginx's count admits one more). Nothing counts per API key.
  */
 function rateLimitProblems(route: RouteIntent): Problem[] {
   const r = route.rateLimit;
@@ -28,8 +29,8 @@ function rateLimitProblems(route: RouteIntent): Problem[] {
   if (r.key !== 'client-ip') {
     problems.push({ field: `${field}.key`, message: 'Envoy Gateway counts a rate limit per client address, not per API key; use key "client-ip", or apiGateway' });
   }
-  if (r.burst > 0) {
-    problems.push({ field: `${field}.burst`, message: 'Envoy Gateway\'s local rate limit admits the rate at once each second or minute and has no burst above it; set burst to 0' });
+  if (r.burst !== r.requests) {
+    problems.push({ field: `${field}.burst`, message: `Envoy Gateway's local rate limit admits the whole rate at once each ${r.per}; set burst to ${r.requests}` });
   }
   return problems;
 }

@@ -92,10 +92,11 @@ function retryOf(r: RetryIntent): envoyGateway.BackendTrafficPolicySpecRetry {
 
 /**
  * A bucket per client address: one rule per address family, each a `Distinct` source range over
- * every address (a request matches the rule of its own family only).
+ * every address (a request matches the rule of its own family only). The bucket holds the whole
+ * rate, which is the declared burst (the checks admit a burst equal to the rate only).
  */
 function rateLimitRules(r: RateLimitIntent): envoyGateway.BackendTrafficPolicySpecRateLimitLocalRules[] {
-  if (r.key !== 'client-ip' || r.burst !== 0) unexpected(`a rate limit by ${r.key} with burst ${r.burst}`);
+  if (r.key !== 'client-ip' || r.burst !== r.requests) unexpected(`a rate limit by ${r.key} with burst ${r.burst}`);
   return EVERY_CLIENT.map((value) => ({
     clientSelectors: [{ sourceCidr: { type: enumValue('Distinct'), value } }],
     limit: { requests: r.requests, unit: r.per === 'second' ? enumValue('Second') : enumValue('Minute') },
