@@ -1,4 +1,5 @@
 import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import {
   AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch, RateLimit,
 } from '../../src';
@@ -65,6 +66,40 @@ describe('gatewayApi on Envoy Gateway', () => {
       targetRefs: [HTTP_ROUTE],
       jwt: { providers: [{ name: 'jwt', issuer: 'https://id.example.com', audiences: ['shop'], remoteJWKS: { uri: 'https://id.example.com/keys' } }] },
     });
+  });
+
+  test('API keys as apiKeyAuth: the Secret the API gateway engines read (a data key per consumer, the client id), the declared header', () => {
+    const chart = testChart('test', 'shop');
+    const keys = new kplus.Secret(chart, 'keys', { stringData: { alice: 'k-alice', bob: 'k-bob' } });
+    new ExposedService(chart, 'public', { strategy: ExposureStrategy.gatewayApi(EG), backend: httpbin(), auth: Auth.apiKey({ secret: keys, header: 'X-Client-Key' }) });
+    const manifests = synthChecked(chart);
+    expect(find(manifests, 'SecurityPolicy').spec).toEqual({
+      targetRefs: [HTTP_ROUTE],
+      apiKeyAuth: { credentialRefs: [{ name: keys.name }], extractFrom: [{ headers: ['x-client-key'] }] },
+    });
+    expect(ofKind(manifests, 'BackendTrafficPolicy')).toEqual([]);
+  });
+
+  test('a rate limit per API key counts per client id, the header the API key auth sets', () => {
+    const manifests = expose({
+      backend: httpbin(),
+      auth: Auth.apiKey({ secret: 'api-consumers' }),
+      routes: [
+        { match: { path: PathMatch.prefix('/api') }, rateLimit: RateLimit.perMinute(600, { burst: 600, key: 'api-key' }) },
+        { match: { path: PathMatch.prefix('/') }, rateLimit: RateLimit.perSecond(5, { burst: 5 }) },
+      ],
+    });
+    expect(ofKind(manifests, 'BackendTrafficPolicy').map((p) => [p.spec.targetRefs[0].sectionName, p.spec.rateLimit])).toEqual([
+      ['routes-0', { local: { rules: [{ clientSelectors: [{ headers: [{ name: 'x-consumer-username', type: 'Distinct' }] }], limit: { requests: 600, unit: 'Minute' } }] } }],
+      ['routes-1', perClient(5, 'Second')],
+    ]);
+    // The client id is passed on only where a limit counts by it.
+    expect(ofKind(manifests, 'SecurityPolicy').map((p) => [p.spec.targetRefs[0].sectionName, p.spec.apiKeyAuth])).toEqual([
+      ['routes-0', { credentialRefs: [{ name: 'api-consumers' }], extractFrom: [{ headers: ['x-api-key'] }], forwardClientIDHeader: 'x-consumer-username' }],
+      ['routes-1', { credentialRefs: [{ name: 'api-consumers' }], extractFrom: [{ headers: ['x-api-key'] }] }],
+    ]);
+    expect(exposeError({ backend: httpbin(), auth: Auth.apiKey({ secret: 'keys' }), rateLimit: RateLimit.perSecond(5, { key: 'api-key' }) })).toBe(
+      'ExposedService test/public: rateLimit.burst: Envoy Gateway\'s local rate limit admits the whole rate at once each second; set burst to 5');
   });
 
   test('policies that differ between routes attach to each rule by its name (sectionName)', () => {
@@ -142,8 +177,8 @@ describe('gatewayApi on Envoy Gateway', () => {
     expect(exposeError({
       routes: [{ match: { path: PathMatch.prefix('/shop.Cart/') }, backends: [{ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }) }], maxRequestBody: Size.mebibytes(1) }],
     })).toBe('ExposedService test/public: routes[0].maxRequestBody: Envoy Gateway limits the body by buffering the whole request, which stalls gRPC streams; remove it from the gRPC route');
-    expect(exposeError({ backend: httpbin(), auth: Auth.apiKey({ secret: 'keys' }) })).toBe(
-      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi (envoyGateway); supported by: apiGateway (nginx), apiGateway (kong)');
+    expect(exposeError({ backend: httpbin(), auth: Auth.apiKey({ secret: 'keys' }) }, { gatewayClassName: 'eg' })).toBe(
+      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi; supported by: gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)');
   });
 
   test('the standard API names Envoy Gateway among the strategies that can', () => {

@@ -3,8 +3,8 @@ import { GATEWAY_API, GATEWAY_API_EXPERIMENTAL } from '../capabilities';
 
 /**
  * What Envoy Gateway's own policies (`gateway.envoyproxy.io/v1alpha1`) add to the standard API:
- * BackendTrafficPolicy for rate limits and body size, SecurityPolicy for client IP lists, basic
- * auth and JWT. Each targets the HTTPRoute (or GRPCRoute), or one rule of it by `sectionName`.
+ * BackendTrafficPolicy for rate limits and body size, SecurityPolicy for client IP lists, API
+ * keys, basic auth and JWT. Each targets the HTTPRoute (or GRPCRoute), or one rule of it by `sectionName`.
  */
 const ENVOY_GATEWAY_POLICIES: Partial<Record<Feature, Support>> = {
   // BackendTrafficPolicy rateLimit.local: a bucket of the whole rate per client address (sourceCIDR Distinct); burst = rate.
@@ -14,6 +14,8 @@ const ENVOY_GATEWAY_POLICIES: Partial<Record<Feature, Support>> = {
   // SecurityPolicy authorization: rules of clientCIDRs, the first that matches decides.
   'ip-allow-list': 'native',
   'ip-deny-list': 'native',
+  // SecurityPolicy apiKeyAuth: the Secret's data keys are the client ids, as the API gateway engines read it.
+  'auth-api-key': 'native',
   // SecurityPolicy basicAuth: an htpasswd file in the Secret's key `.htpasswd`.
   'auth-basic': 'native',
   // SecurityPolicy jwt: a provider with a remote JWKS.
@@ -34,11 +36,12 @@ function combined(base: Capabilities, extra: Partial<Record<Feature, Support>>):
 const NOTES = 'Envoy Gateway (`GatewayImplementation.envoyGateway()`, its CRDs v1.9): the standard HTTPRoute, plus `gateway.envoyproxy.io/v1alpha1` policies that target the HTTPRoute '
   + '(or one rule of it by `sectionName`, Gateway API v1.6 names each rule): rate limits as a BackendTrafficPolicy `rateLimit.local` with a bucket per client address '
   + '(`sourceCIDR` of type `Distinct` over `0.0.0.0/0` and `::/0`, Envoy Gateway v1.4+), counted by each Envoy replica and refilled whole each second or minute, so a client may send the whole rate at once: '
-  + '`burst` must equal the rate (within one request: nginx\'s count admits one more; an ingress-nginx limit of multiplier 1 moves unchanged); a limit per API key refused); '
-  + 'the body size as `requestBuffer.limit` (the request is buffered, 413 above it; not on gRPC routes); client IP lists as a SecurityPolicy `authorization` '
+  + '`burst` must equal the rate (within one request: nginx\'s count admits one more; an ingress-nginx limit of multiplier 1 moves unchanged); a limit per API key counts per client id, the header `x-consumer-username` that the API key auth sets '
+  + '(a `Distinct` header selector, which the backend sees too); the body size as `requestBuffer.limit` (the request is buffered, 413 above it; not on gRPC routes); client IP lists as a SecurityPolicy `authorization` '
   + '(`clientCIDRs`; the address Envoy sees: its Service keeps the client\'s with `externalTrafficPolicy: Local`, its default; behind an L7 proxy set the Gateway\'s ClientTrafficPolicy '
   + '`clientIPDetection`); basic auth as `basicAuth.users`, whose Secret holds an htpasswd file under the key `.htpasswd` (SHA hashes; ingress-nginx reads the same file under `auth`; '
-  + 'no realm of the exposure\'s choosing); JWT as a `jwt` provider with a remote JWKS; on the standard channel, retries as `retry` '
+  + 'no realm of the exposure\'s choosing); JWT as a `jwt` provider with a remote JWKS; API keys as `apiKeyAuth`: its Secret is the one the API gateway engines read (Opaque, one data key per consumer, '
+  + 'its value the key; Envoy Gateway calls the data key the client id), the key read from the declared header and passed on to the backend; on the standard channel, retries as `retry` '
   + '(`numRetries`, the conditions as `retryOn.triggers`; the per-try timeout the rule\'s `timeouts.backendRequest`).';
 
 export const GATEWAY_API_ENVOY_GATEWAY_ROW: StrategyCapabilities = {

@@ -18,17 +18,15 @@ export function envoyGatewayProblems(intent: ExposureIntent): Problem[] {
 
 /**
  * A local rate limit refills a bucket of the whole rate each second or minute, one bucket per
- * client address: a client may send the whole rate at once, which is the declared burst equal to
- * the rate (within one request: nginx's count admits one more). Nothing counts per API key.
+ * client address or per API key's client id: a client may send the whole rate at once, which is
+ * the declared burst equal to the rate (within one request: nginx's count admits one more). A
+ * limit per API key needs the route's `Auth.apiKey`, which the intent builder checked.
  */
 function rateLimitProblems(route: RouteIntent): Problem[] {
   const r = route.rateLimit;
   if (r === undefined) return [];
   const field = sourceOf(route, 'rateLimit');
   const problems: Problem[] = [];
-  if (r.key !== 'client-ip') {
-    problems.push({ field: `${field}.key`, message: 'Envoy Gateway counts a rate limit per client address, not per API key; use key "client-ip", or apiGateway' });
-  }
   if (r.burst !== r.requests) {
     problems.push({ field: `${field}.burst`, message: `Envoy Gateway's local rate limit admits the whole rate at once each ${r.per}; set burst to ${r.requests}` });
   }

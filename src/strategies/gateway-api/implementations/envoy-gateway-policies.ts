@@ -11,6 +11,12 @@ import { unexpected } from '../unexpected';
 const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 /** Every client address, IPv4 and IPv6: a `Distinct` source range of each gives every client its own bucket. */
 const EVERY_CLIENT = ['0.0.0.0/0', '::/0'];
+/**
+ * The request header in which Envoy Gateway's API key auth passes the client id (the Secret's data
+ * key of the matching API key) on: a rate limit per API key counts per value of it. Kong's key-auth
+ * passes the same name in the same header; the authentication replaces a header the client sent.
+ */
+export const ENVOY_GATEWAY_CLIENT_ID_HEADER = 'x-consumer-username';
 
 type TrafficSpec = Omit<envoyGateway.BackendTrafficPolicySpec, 'targetRefs'>;
 type SecuritySpec = Omit<envoyGateway.SecurityPolicySpec, 'targetRefs'>;
@@ -73,7 +79,7 @@ function trafficSpecOf(route: RouteIntent, kinds: EnvoyGatewayKinds, retries: bo
   if (route.rateLimit === undefined && route.maxRequestBodyBytes === undefined && retry === undefined) return undefined;
   return {
     retry,
-    rateLimit: route.rateLimit === undefined ? undefined : { local: { rules: rateLimitRules(route.rateLimit) } },
+    rateLimit: route.rateLimit === undefined ? undefined : { local: { rules: rateLimitRules(route.rateLimit, route.auth) } },
     // A whole number of bytes (the checks refused nothing here: the intent's is at least 1).
     requestBuffer: route.maxRequestBodyBytes === undefined ? undefined
       : { limit: kinds.BackendTrafficPolicySpecRequestBufferLimit.fromNumber(route.maxRequestBodyBytes) },
@@ -92,20 +98,23 @@ function retryOf(r: RetryIntent): envoyGateway.BackendTrafficPolicySpecRetry {
 
 /**
  * A bucket per client address: one rule per address family, each a `Distinct` source range over
- * every address (a request matches the rule of its own family only). The bucket holds the whole
- * rate, which is the declared burst (the checks admit a burst equal to the rate only).
+ * every address (a request matches the rule of its own family only). Per API key: a bucket per
+ * value of the client id header that the API key auth sets (it runs before the rate limit, and
+ * only authenticated requests get that far). The bucket holds the whole rate, which is the
+ * declared burst (the checks admit a burst equal to the rate only).
  */
-function rateLimitRules(r: RateLimitIntent): envoyGateway.BackendTrafficPolicySpecRateLimitLocalRules[] {
-  if (r.key !== 'client-ip' || r.burst !== r.requests) unexpected(`a rate limit by ${r.key} with burst ${r.burst}`);
-  return EVERY_CLIENT.map((value) => ({
-    clientSelectors: [{ sourceCidr: { type: enumValue('Distinct'), value } }],
-    limit: { requests: r.requests, unit: r.per === 'second' ? enumValue('Second') : enumValue('Minute') },
-  }));
+function rateLimitRules(r: RateLimitIntent, auth: AuthIntent | undefined): envoyGateway.BackendTrafficPolicySpecRateLimitLocalRules[] {
+  if (r.burst !== r.requests || (r.key === 'api-key' && auth?.kind !== 'api-key')) unexpected(`a rate limit by ${r.key} with burst ${r.burst}, auth ${auth?.kind}`);
+  const limit = { requests: r.requests, unit: r.per === 'second' ? enumValue<LimitUnit>('Second') : enumValue<LimitUnit>('Minute') };
+  if (r.key === 'api-key') return [{ clientSelectors: [{ headers: [{ name: ENVOY_GATEWAY_CLIENT_ID_HEADER, type: enumValue('Distinct') }] }], limit }];
+  return EVERY_CLIENT.map((value) => ({ clientSelectors: [{ sourceCidr: { type: enumValue('Distinct'), value } }], limit }));
 }
+
+type LimitUnit = envoyGateway.BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit;
 
 function securitySpecOf(route: RouteIntent): SecuritySpec | undefined {
   const authorization = route.access === undefined ? undefined : authorizationOf(route.access);
-  const auth = authOf(route.auth);
+  const auth = authOf(route.auth, route.rateLimit?.key === 'api-key');
   return authorization === undefined && auth === undefined ? undefined : { authorization, ...auth };
 }
 
@@ -120,9 +129,22 @@ function authorizationOf(access: AccessIntent): envoyGateway.SecurityPolicySpecA
   return { defaultAction: access.allow === undefined ? enumValue('Allow') : enumValue('Deny'), rules: [...deny, ...allow] };
 }
 
-/** Basic auth (the Secret's `.htpasswd`) and JWT (a remote JWKS); other kinds are not Envoy Gateway's here. */
-function authOf(auth: AuthIntent | undefined): Pick<SecuritySpec, 'basicAuth' | 'jwt'> | undefined {
+/**
+ * API keys (the Secret's data keys are the client ids, their values the keys, as the API gateway
+ * engines read them), basic auth (the Secret's `.htpasswd`) and JWT (a remote JWKS); external
+ * authentication is rendered elsewhere. The client id is passed on only for a rate limit per key.
+ */
+function authOf(auth: AuthIntent | undefined, limitPerKey: boolean): Pick<SecuritySpec, 'apiKeyAuth' | 'basicAuth' | 'jwt'> | undefined {
   if (auth === undefined || auth.kind === 'external') return undefined;
+  if (auth.kind === 'api-key') {
+    return {
+      apiKeyAuth: {
+        credentialRefs: [{ name: auth.secretName }],
+        extractFrom: [{ headers: [auth.header] }],
+        forwardClientIdHeader: limitPerKey ? ENVOY_GATEWAY_CLIENT_ID_HEADER : undefined,
+      },
+    };
+  }
   if (auth.kind === 'basic') return { basicAuth: { users: { name: auth.secretName } } };
   if (auth.kind === 'jwt') {
     return {
@@ -136,5 +158,5 @@ function authOf(auth: AuthIntent | undefined): Pick<SecuritySpec, 'basicAuth' | 
       },
     };
   }
-  return unexpected(`auth ${auth.kind} on Envoy Gateway`);
+  return unexpected(`auth ${(auth as AuthIntent).kind} on Envoy Gateway`);
 }

@@ -25,5 +25,5 @@ export const ENVOY_GATEWAY: GatewayApiImplementation = {
 /** True when the route carries what a policy of Envoy Gateway renders (retries only on the standard channel). */
 function hasPolicy(route: PolicyTargetRoute['routes'][number], experimental: boolean): boolean {
   return route.rateLimit !== undefined || route.maxRequestBodyBytes !== undefined || route.access !== undefined
-    || route.auth?.kind === 'basic' || route.auth?.kind === 'jwt' || (!experimental && route.retries !== undefined);
+    || route.auth?.kind === 'api-key' || route.auth?.kind === 'basic' || route.auth?.kind === 'jwt' || (!experimental && route.retries !== undefined);
 }

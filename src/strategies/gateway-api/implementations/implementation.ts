@@ -52,6 +52,6 @@ export interface GatewayApiImplementation {
 export interface GatewayImplementationResources {
   /** Envoy Gateway's BackendTrafficPolicies (rate limits, body size, retries on the standard channel). */
   readonly backendTrafficPolicies?: readonly ApiObject[];
-  /** Envoy Gateway's SecurityPolicies (client IP lists, basic auth, JWT). */
+  /** Envoy Gateway's SecurityPolicies (client IP lists, API keys, basic auth, JWT). */
   readonly securityPolicies?: readonly ApiObject[];
 }
