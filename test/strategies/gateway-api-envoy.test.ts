@@ -154,6 +154,30 @@ describe('gatewayApi on Envoy Gateway', () => {
     expect(find(expose({ backend: httpbin(), retries: { attempts: 0 } }), 'BackendTrafficPolicy').spec.retry).toEqual({ numRetries: 0, retryOn: { triggers: expect.any(Array) } });
   });
 
+  test('on the standard channel, external authentication as the SecurityPolicy\'s extAuth; the experimental channel keeps the ExternalAuth filter', () => {
+    const declared = {
+      backend: httpbin(),
+      auth: Auth.external({
+        service: Backend.fromName('oauth2-proxy', 4180), path: '/oauth2/auth', forwardHeaders: ['Cookie', 'Authorization'], responseHeaders: ['X-Auth-Request-User'],
+      }),
+    };
+    const manifests = expose(declared);
+    expect(find(manifests, 'SecurityPolicy').spec).toEqual({
+      targetRefs: [HTTP_ROUTE],
+      extAuth: {
+        headersToExtAuth: ['cookie'],
+        http: { backendRefs: [{ name: 'oauth2-proxy', port: 4180 }], path: '/oauth2/auth', headersToBackend: ['x-auth-request-user'] },
+      },
+    });
+    expect(find(manifests, 'HTTPRoute').spec.rules[0].filters).toBeUndefined();
+    // No response header declared: none copied (the policy's default), unlike the filter, which then copies every one.
+    const none = expose({ backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) });
+    expect(find(none, 'SecurityPolicy').spec.extAuth).toEqual({ http: { backendRefs: [{ name: 'authz', port: 8080 }] } });
+    const experimental = expose(declared, { ...EG, experimental: true });
+    expect(find(experimental, 'HTTPRoute').spec.rules[0].filters.map((f: any) => f.type)).toEqual(['ExternalAuth']);
+    expect(ofKind(experimental, 'SecurityPolicy')).toEqual([]);
+  });
+
   test('the escape hatches hold the policies', () => {
     const chart = testChart('test', 'shop');
     const e = new ExposedService(chart, 'public', { strategy: ExposureStrategy.gatewayApi(EG), backend: httpbin(), rateLimit: RateLimit.perSecond(1, { burst: 1 }), auth: Auth.basic({ secret: 'admins' }) });
@@ -177,6 +201,16 @@ describe('gatewayApi on Envoy Gateway', () => {
     expect(exposeError({
       routes: [{ match: { path: PathMatch.prefix('/shop.Cart/') }, backends: [{ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }) }], maxRequestBody: Size.mebibytes(1) }],
     })).toBe('ExposedService test/public: routes[0].maxRequestBody: Envoy Gateway limits the body by buffering the whole request, which stalls gRPC streams; remove it from the gRPC route');
+    expect(exposeError({
+      backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'], signinUrl: 'https://sso.example.com/start' }),
+    })).toBe('ExposedService test/public: auth.signinUrl: Envoy Gateway\'s extAuth has no sign-in redirect: the auth service\'s own refusal (a 302 to sign in) reaches the client; '
+      + 'remove signinUrl, or use ingress (ingressNginx) or apiGateway');
+    const otherNamespace = { strategy: ExposureStrategy.gatewayApi(EG), backend: httpbin(), routes: [{ auth: Auth.external({ service: Backend.fromName('authz', 8080, { namespace: 'auth' }) }) }] };
+    expect(declarationError(otherNamespace, 'shop').message).toBe(
+      'ExposedService test/public: routes[0].auth.service: Envoy Gateway\'s extAuth reaches a Service of namespace "auth" only with a ReferenceGrant from SecurityPolicy, '
+      + 'which is not rendered; run the auth service in the exposure\'s namespace, or use gatewayApi({ experimental: true })');
+    expect(exposeError({ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) })).toBe(
+      'ExposedService test/public: auth: GRPCRoute has no ExternalAuth filter; remove it from the gRPC route, or use istio');
     expect(exposeError({ backend: httpbin(), auth: Auth.apiKey({ secret: 'keys' }) }, { gatewayClassName: 'eg' })).toBe(
       'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi; supported by: gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)');
   });

@@ -63,7 +63,8 @@ function tlsOnExistingGateway(intent: ExposureIntent, options: CheckedOptions): 
 }
 
 function httpRouteProblems(route: RouteIntent, options: CheckedOptions): Problem[] {
-  return [...fractionalMirror(route), ...retries(route, options), ...externalAuth(route), ...cookiePath(route)];
+  // On the standard channel external authentication is an implementation's policy, which checks it.
+  return [...fractionalMirror(route), ...retries(route, options), ...(options.experimental ? externalAuth(route) : []), ...cookiePath(route)];
 }
 
 /** sessionPersistence has no cookie path: the implementation chooses it. */

@@ -20,6 +20,8 @@ const ENVOY_GATEWAY_POLICIES: Partial<Record<Feature, Support>> = {
   'auth-basic': 'native',
   // SecurityPolicy jwt: a provider with a remote JWKS.
   'auth-jwt': 'native',
+  // SecurityPolicy extAuth on the standard channel (the experimental one keeps the HTTPRoute's ExternalAuth filter).
+  'auth-external': 'native',
   // BackendTrafficPolicy retry on the standard channel (the experimental one has the rule's retry).
   'retries': 'native',
 };
@@ -42,7 +44,9 @@ const NOTES = 'Envoy Gateway (`GatewayImplementation.envoyGateway()`, its CRDs v
   + '`clientIPDetection`); basic auth as `basicAuth.users`, whose Secret holds an htpasswd file under the key `.htpasswd` (SHA hashes; ingress-nginx reads the same file under `auth`; '
   + 'no realm of the exposure\'s choosing); JWT as a `jwt` provider with a remote JWKS; API keys as `apiKeyAuth`: its Secret is the one the API gateway engines read (Opaque, one data key per consumer, '
   + 'its value the key; Envoy Gateway calls the data key the client id), the key read from the declared header and passed on to the backend; on the standard channel, retries as `retry` '
-  + '(`numRetries`, the conditions as `retryOn.triggers`; the per-try timeout the rule\'s `timeouts.backendRequest`).';
+  + '(`numRetries`, the conditions as `retryOn.triggers`; the per-try timeout the rule\'s `timeouts.backendRequest`) and external authentication as `extAuth.http` '
+  + '(the auth Service in the exposure\'s namespace, `path` the prefix, `headersToExtAuth` the forwarded headers, `headersToBackend` the response headers, none when none are declared; '
+  + 'no sign-in redirect: the auth service\'s own refusal reaches the client; not on gRPC routes).';
 
 export const GATEWAY_API_ENVOY_GATEWAY_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi (envoyGateway)',
@@ -55,5 +59,5 @@ export const GATEWAY_API_ENVOY_GATEWAY_EXPERIMENTAL_ROW: StrategyCapabilities = 
   strategy: 'gatewayApi (envoyGateway, experimental)',
   capabilities: combined(GATEWAY_API_EXPERIMENTAL, ENVOY_GATEWAY_POLICIES),
   variantOf: 'gatewayApi (envoyGateway)',
-  notes: '`gatewayApi({ experimental: true, implementation: GatewayImplementation.envoyGateway() })`: both, the experimental channel\'s features on its HTTPRoute and Envoy Gateway\'s policies.',
+  notes: '`gatewayApi({ experimental: true, implementation: GatewayImplementation.envoyGateway() })`: both, the experimental channel\'s features on its HTTPRoute (retries and the ExternalAuth filter stay there) and Envoy Gateway\'s policies.',
 };

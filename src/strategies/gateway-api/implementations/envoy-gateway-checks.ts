@@ -12,8 +12,39 @@ const MAX_JWT_TEXT = 253;
  * What Envoy Gateway's policies cannot express of an intent its row admits: every problem, in
  * the order of the routes and their fields.
  */
-export function envoyGatewayProblems(intent: ExposureIntent): Problem[] {
-  return intent.routes.flatMap((route) => [...rateLimitProblems(route), ...bodySizeProblems(route), ...authProblems(route)]);
+export function envoyGatewayProblems(intent: ExposureIntent, experimental: boolean): Problem[] {
+  return intent.routes.flatMap((route) => [
+    ...rateLimitProblems(route), ...bodySizeProblems(route), ...authProblems(route), ...(experimental ? [] : externalAuthProblems(intent, route)),
+  ]);
+}
+
+/**
+ * On the standard channel, external authentication is the SecurityPolicy's `extAuth`: Envoy's
+ * ext_authz answers a refusal with the auth service's own answer (no redirect of its choosing),
+ * and reaches a Service of another namespace only with a ReferenceGrant from SecurityPolicy,
+ * which is not rendered (the experimental channel's filter has the HTTPRoute's).
+ */
+function externalAuthProblems(intent: ExposureIntent, route: RouteIntent): Problem[] {
+  const auth = route.auth;
+  if (auth?.kind !== 'external' || route.protocol !== 'http') return [];
+  const field = sourceOf(route, 'auth');
+  const problems: Problem[] = [];
+  if (auth.signinUrl !== undefined) {
+    problems.push({
+      field: `${field}.signinUrl`,
+      message: 'Envoy Gateway\'s extAuth has no sign-in redirect: the auth service\'s own refusal (a 302 to sign in) reaches the client; '
+        + 'remove signinUrl, or use ingress (ingressNginx) or apiGateway',
+    });
+  }
+  const namespace = auth.service.namespace;
+  if (namespace !== undefined && namespace !== intent.namespace) {
+    problems.push({
+      field: `${field}.service`,
+      message: `Envoy Gateway's extAuth reaches a Service of namespace "${namespace}" only with a ReferenceGrant from SecurityPolicy, which is not rendered; `
+        + 'run the auth service in the exposure\'s namespace, or use gatewayApi({ experimental: true })',
+    });
+  }
+  return problems;
 }
 
 /**

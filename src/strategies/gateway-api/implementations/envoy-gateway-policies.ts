@@ -3,7 +3,7 @@ import { EnvoyGatewayKinds } from './envoy-gateway-kinds';
 import { GatewayImplementationResources, PolicyTargetRoute } from './implementation';
 import type * as envoyGateway from '../../../../imports/envoy-gateway-gateway.envoyproxy.io';
 import { dnsName } from '../../../core/naming';
-import { AccessIntent, AuthIntent, RateLimitIntent, RetryIntent, RouteIntent, routeName } from '../../../intent/model';
+import { AccessIntent, AuthIntent, ExternalAuthIntent, RateLimitIntent, RetryIntent, RouteIntent, routeName } from '../../../intent/model';
 import { enumValue } from '../enum-value';
 import { unexpected } from '../unexpected';
 
@@ -31,14 +31,16 @@ interface Attached<Spec> {
 }
 
 /**
- * Envoy Gateway's policies for the routes: a BackendTrafficPolicy (rate limit, body size) and a
- * SecurityPolicy (client IP lists, basic auth, JWT) per route object when all its rules carry the
- * same settings, else one per rule that carries any (targeting the rule by `sectionName`).
+ * Envoy Gateway's policies for the routes: a BackendTrafficPolicy (rate limit, body size, and on
+ * the standard channel retries) and a SecurityPolicy (client IP lists, API keys, basic auth, JWT,
+ * and on the standard channel external authentication) per route object when all its rules carry
+ * the same settings, else one per rule that carries any (targeting the rule by `sectionName`).
+ * The experimental channel keeps the HTTPRoute's own retry and ExternalAuth filter.
  */
 export function renderEnvoyGatewayPolicies(
-  scope: Construct, kinds: EnvoyGatewayKinds, targets: readonly PolicyTargetRoute[], retries: boolean): GatewayImplementationResources {
-  const traffic = targets.flatMap((t) => attach(t, (r) => trafficSpecOf(r, kinds, retries)));
-  const security = targets.flatMap((t) => attach(t, securitySpecOf));
+  scope: Construct, kinds: EnvoyGatewayKinds, targets: readonly PolicyTargetRoute[], standardChannel: boolean): GatewayImplementationResources {
+  const traffic = targets.flatMap((t) => attach(t, (r) => trafficSpecOf(r, kinds, standardChannel)));
+  const security = targets.flatMap((t) => attach(t, (r) => securitySpecOf(r, standardChannel)));
   const backendTrafficPolicies = traffic.map((p) => new kinds.BackendTrafficPolicy(scope, `BackendTrafficPolicy${p.suffix}`, {
     metadata: { name: policyName(p) },
     spec: { targetRefs: [p.targetRef], ...p.spec },
@@ -112,9 +114,10 @@ function rateLimitRules(r: RateLimitIntent, auth: AuthIntent | undefined): envoy
 
 type LimitUnit = envoyGateway.BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit;
 
-function securitySpecOf(route: RouteIntent): SecuritySpec | undefined {
+function securitySpecOf(route: RouteIntent, standardChannel: boolean): SecuritySpec | undefined {
   const authorization = route.access === undefined ? undefined : authorizationOf(route.access);
-  const auth = authOf(route.auth, route.rateLimit?.key === 'api-key');
+  const auth = route.auth?.kind === 'external' ? (standardChannel ? { extAuth: extAuthOf(route.auth) } : undefined)
+    : authOf(route.auth, route.rateLimit?.key === 'api-key');
   return authorization === undefined && auth === undefined ? undefined : { authorization, ...auth };
 }
 
@@ -130,9 +133,29 @@ function authorizationOf(access: AccessIntent): envoyGateway.SecurityPolicySpecA
 }
 
 /**
+ * External authentication over HTTP, as the experimental ExternalAuth filter does it: the auth
+ * service gets Host, method, path (after `path`, the declared prefix), Content-Length and
+ * Authorization always, `headersToExtAuth` besides, never the body; a 2xx lets the request through
+ * with `headersToBackend` copied from the answer (none when none is declared), any other answer
+ * reaches the client. The Service is in the exposure's namespace (the checks refuse another).
+ */
+function extAuthOf(auth: ExternalAuthIntent): envoyGateway.SecurityPolicySpecExtAuth {
+  if (auth.signinUrl !== undefined) unexpected('extAuth with a sign-in URL');
+  const headersToExtAuth = auth.forwardHeaders.filter((h) => h !== 'authorization');
+  return {
+    headersToExtAuth: headersToExtAuth.length === 0 ? undefined : headersToExtAuth,
+    http: {
+      backendRefs: [{ name: auth.service.name, port: auth.service.port }],
+      path: auth.pathPrefix,
+      headersToBackend: auth.responseHeaders.length === 0 ? undefined : [...auth.responseHeaders],
+    },
+  };
+}
+
+/**
  * API keys (the Secret's data keys are the client ids, their values the keys, as the API gateway
  * engines read them), basic auth (the Secret's `.htpasswd`) and JWT (a remote JWKS); external
- * authentication is rendered elsewhere. The client id is passed on only for a rate limit per key.
+ * authentication is `extAuthOf`'s. The client id is passed on only for a rate limit per key.
  */
 function authOf(auth: AuthIntent | undefined, limitPerKey: boolean): Pick<SecuritySpec, 'apiKeyAuth' | 'basicAuth' | 'jwt'> | undefined {
   if (auth === undefined || auth.kind === 'external') return undefined;
