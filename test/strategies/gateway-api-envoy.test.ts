@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch, RateLimit,
+  AccessPolicy, Auth, Backend, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch,
+  RateLimit,
 } from '../../src';
 import { GatewayApiStrategyOptions } from '../../src/strategies/gateway-api/gateway-api';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
@@ -176,6 +177,49 @@ describe('gatewayApi on Envoy Gateway', () => {
     const experimental = expose(declared, { ...EG, experimental: true });
     expect(find(experimental, 'HTTPRoute').spec.rules[0].filters.map((f: any) => f.type)).toEqual(['ExternalAuth']);
     expect(ofKind(experimental, 'SecurityPolicy')).toEqual([]);
+  });
+
+  test('circuit breaking as the BackendTrafficPolicy\'s circuitBreaker and healthCheck.passive, in every policy of the route object', () => {
+    const circuitBreaker = CircuitBreaker.of({
+      maxConnections: 100, maxPendingRequests: 50, maxRequests: 1000,
+      consecutiveErrors: 5, interval: Duration.seconds(10), ejectionTime: Duration.millis(90_500), maxEjectedPercent: 50,
+    });
+    const manifests = expose({ backend: httpbin(), circuitBreaker });
+    expect(find(manifests, 'BackendTrafficPolicy').spec).toEqual({
+      targetRefs: [HTTP_ROUTE],
+      circuitBreaker: { maxConnections: 100, maxPendingRequests: 50, maxParallelRequests: 1000 },
+      healthCheck: { passive: { consecutive5XxErrors: 5, interval: '10s', baseEjectionTime: '1m30s500ms', maxEjectionPercent: 50 } },
+    });
+    // With a rule's own rate limit, each rule's policy carries the exposure's circuit breaker.
+    const perRule = expose({
+      circuitBreaker: CircuitBreaker.of({ maxConnections: 10 }),
+      routes: [
+        { match: { path: PathMatch.prefix('/api') }, backend: Backend.fromName('api', 8080), rateLimit: RateLimit.perSecond(5, { burst: 5 }) },
+        { match: { path: PathMatch.prefix('/') }, backend: httpbin() },
+      ],
+    });
+    expect(ofKind(perRule, 'BackendTrafficPolicy').map((p) => [p.spec.targetRefs[0].sectionName, p.spec.circuitBreaker, p.spec.rateLimit !== undefined])).toEqual([
+      ['routes-0', { maxConnections: 10 }, true],
+      ['routes-1', { maxConnections: 10 }, false],
+    ]);
+    expect(find(expose({ backend: httpbin(), circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 3 }) }), 'BackendTrafficPolicy').spec).toEqual({
+      targetRefs: [HTTP_ROUTE], healthCheck: { passive: { consecutive5XxErrors: 3 } },
+    });
+  });
+
+  test('a circuit breaker only where each Service is the one backend of one rule (Envoy Gateway counts per rule)', () => {
+    const prefix = 'ExposedService test/public: circuitBreaker: Envoy Gateway applies a circuit breaker to each route rule\'s backends together (one Envoy cluster per rule): ';
+    const circuitBreaker = CircuitBreaker.of({ maxConnections: 10 });
+    expect(exposeError({ circuitBreaker, backend: httpbin(), routes: [{ match: { path: PathMatch.prefix('/api') } }, { match: { path: PathMatch.prefix('/') } }] })).toBe(
+      `${prefix}Service "httpbin" is reached by 2 rules (routes[0], routes[1]), each of which would have limits of its own; route it from one rule`);
+    expect(exposeError({
+      circuitBreaker,
+      routes: [{ match: { path: PathMatch.prefix('/') }, backends: [{ backend: Backend.fromName('v1', 80), weight: 90 }, { backend: Backend.fromName('v2', 80), weight: 10 }] }],
+    })).toBe(`${prefix}routes[0] splits between 2 Services (v1, v2), which would share its limits; declare it on exposures of one backend each`);
+    expect(exposeError({ circuitBreaker, backend: httpbin(), routes: [{ mirror: { backend: Backend.fromName('shadow', 80) } }] })).toBe(
+      `${prefix}the exposure calls a mirror, whose Envoy cluster the BackendTrafficPolicy does not configure; remove it, or use istio`);
+    expect(exposeError({ circuitBreaker, backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) })).toBe(
+      `${prefix}the exposure calls the external auth service, whose Envoy cluster the BackendTrafficPolicy does not configure; remove it, or use istio`);
   });
 
   test('the escape hatches hold the policies', () => {

@@ -22,6 +22,9 @@ const ENVOY_GATEWAY_POLICIES: Partial<Record<Feature, Support>> = {
   'auth-jwt': 'native',
   // SecurityPolicy extAuth on the standard channel (the experimental one keeps the HTTPRoute's ExternalAuth filter).
   'auth-external': 'native',
+  // BackendTrafficPolicy circuitBreaker and healthCheck.passive, where each Service is the one backend of one rule.
+  'connection-limits': 'native',
+  'outlier-detection': 'native',
   // BackendTrafficPolicy retry on the standard channel (the experimental one has the rule's retry).
   'retries': 'native',
 };
@@ -46,7 +49,10 @@ const NOTES = 'Envoy Gateway (`GatewayImplementation.envoyGateway()`, its CRDs v
   + 'its value the key; Envoy Gateway calls the data key the client id), the key read from the declared header and passed on to the backend; on the standard channel, retries as `retry` '
   + '(`numRetries`, the conditions as `retryOn.triggers`; the per-try timeout the rule\'s `timeouts.backendRequest`) and external authentication as `extAuth.http` '
   + '(the auth Service in the exposure\'s namespace, `path` the prefix, `headersToExtAuth` the forwarded headers, `headersToBackend` the response headers, none when none are declared; '
-  + 'no sign-in redirect: the auth service\'s own refusal reaches the client; not on gRPC routes).';
+  + 'no sign-in redirect: the auth service\'s own refusal reaches the client; not on gRPC routes). '
+  + 'Circuit breaking as `circuitBreaker` (`maxConnections`, `maxPendingRequests`, `maxRequests` as `maxParallelRequests`; undeclared ones keep Envoy\'s 1024) and the ejection as '
+  + '`healthCheck.passive` (`consecutive5XxErrors`, failed connections counted alike; `interval`, `baseEjectionTime`, `maxEjectionPercent`; Envoy Gateway\'s own defaults 3s, 30s, 10 %), '
+  + 'counted per Envoy replica and per route rule: each Service must be the one backend of one rule (no mirror, stream or external auth service beside it).';
 
 export const GATEWAY_API_ENVOY_GATEWAY_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi (envoyGateway)',

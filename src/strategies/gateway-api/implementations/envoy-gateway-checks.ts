@@ -1,3 +1,4 @@
+import { circuitBreakerProblems } from './envoy-gateway-circuit-breaker';
 import { Problem } from '../../../core/errors';
 import { ExposureIntent, RouteIntent, RoutePolicy } from '../../../intent/model';
 
@@ -13,9 +14,12 @@ const MAX_JWT_TEXT = 253;
  * the order of the routes and their fields.
  */
 export function envoyGatewayProblems(intent: ExposureIntent, experimental: boolean): Problem[] {
-  return intent.routes.flatMap((route) => [
-    ...rateLimitProblems(route), ...bodySizeProblems(route), ...authProblems(route), ...(experimental ? [] : externalAuthProblems(intent, route)),
-  ]);
+  return [
+    ...intent.routes.flatMap((route) => [
+      ...rateLimitProblems(route), ...bodySizeProblems(route), ...authProblems(route), ...(experimental ? [] : externalAuthProblems(intent, route)),
+    ]),
+    ...circuitBreakerProblems(intent),
+  ];
 }
 
 /**

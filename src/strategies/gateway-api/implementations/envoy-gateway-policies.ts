@@ -1,9 +1,10 @@
 import type { Construct } from 'constructs';
+import { circuitBreakerSpec } from './envoy-gateway-circuit-breaker';
 import { EnvoyGatewayKinds } from './envoy-gateway-kinds';
 import { GatewayImplementationResources, PolicyTargetRoute } from './implementation';
 import type * as envoyGateway from '../../../../imports/envoy-gateway-gateway.envoyproxy.io';
 import { dnsName } from '../../../core/naming';
-import { AccessIntent, AuthIntent, ExternalAuthIntent, RateLimitIntent, RetryIntent, RouteIntent, routeName } from '../../../intent/model';
+import { AccessIntent, AuthIntent, ExposureIntent, ExternalAuthIntent, RateLimitIntent, RetryIntent, RouteIntent, routeName } from '../../../intent/model';
 import { enumValue } from '../enum-value';
 import { unexpected } from '../unexpected';
 
@@ -20,6 +21,8 @@ export const ENVOY_GATEWAY_CLIENT_ID_HEADER = 'x-consumer-username';
 
 type TrafficSpec = Omit<envoyGateway.BackendTrafficPolicySpec, 'targetRefs'>;
 type SecuritySpec = Omit<envoyGateway.SecurityPolicySpec, 'targetRefs'>;
+/** The exposure's settings of every backend: the circuit breaker (the same in each policy). */
+type BackendSettings = ReturnType<typeof circuitBreakerSpec>;
 type TargetRef = envoyGateway.BackendTrafficPolicySpecTargetRefs & envoyGateway.SecurityPolicySpecTargetRefs;
 
 /** A policy's spec and where it attaches: a whole route object, or one named rule of it. */
@@ -38,8 +41,10 @@ interface Attached<Spec> {
  * The experimental channel keeps the HTTPRoute's own retry and ExternalAuth filter.
  */
 export function renderEnvoyGatewayPolicies(
-  scope: Construct, kinds: EnvoyGatewayKinds, targets: readonly PolicyTargetRoute[], standardChannel: boolean): GatewayImplementationResources {
-  const traffic = targets.flatMap((t) => attach(t, (r) => trafficSpecOf(r, kinds, standardChannel)));
+  scope: Construct, kinds: EnvoyGatewayKinds, intent: ExposureIntent, targets: readonly PolicyTargetRoute[],
+  standardChannel: boolean): GatewayImplementationResources {
+  const breaker = circuitBreakerSpec(intent.circuitBreaker);
+  const traffic = targets.flatMap((t) => attach(t, (r) => trafficSpecOf(r, kinds, standardChannel, breaker)));
   const security = targets.flatMap((t) => attach(t, (r) => securitySpecOf(r, standardChannel)));
   const backendTrafficPolicies = traffic.map((p) => new kinds.BackendTrafficPolicy(scope, `BackendTrafficPolicy${p.suffix}`, {
     metadata: { name: policyName(p) },
@@ -76,10 +81,12 @@ function policyName<Spec>(p: Attached<Spec>): string {
   return dnsName(`${p.targetRef.name}${p.suffix}`, 253);
 }
 
-function trafficSpecOf(route: RouteIntent, kinds: EnvoyGatewayKinds, retries: boolean): TrafficSpec | undefined {
+function trafficSpecOf(route: RouteIntent, kinds: EnvoyGatewayKinds, retries: boolean, breaker: BackendSettings): TrafficSpec | undefined {
   const retry = retries && route.retries !== undefined ? retryOf(route.retries) : undefined;
-  if (route.rateLimit === undefined && route.maxRequestBodyBytes === undefined && retry === undefined) return undefined;
+  const nothing = route.rateLimit === undefined && route.maxRequestBodyBytes === undefined && retry === undefined;
+  if (nothing && Object.keys(breaker).length === 0) return undefined;
   return {
+    ...breaker,
     retry,
     rateLimit: route.rateLimit === undefined ? undefined : { local: { rules: rateLimitRules(route.rateLimit, route.auth) } },
     // A whole number of bytes (the checks refused nothing here: the intent's is at least 1).

@@ -15,10 +15,10 @@ export const ENVOY_GATEWAY: GatewayApiImplementation = {
   row: (experimental) => experimental ? GATEWAY_API_ENVOY_GATEWAY_EXPERIMENTAL_ROW : GATEWAY_API_ENVOY_GATEWAY_ROW,
   retriesByPolicy: true,
   check: (intent: ExposureIntent, experimental: boolean) => envoyGatewayProblems(intent, experimental),
-  render(scope: Construct, _intent: ExposureIntent, targets: readonly PolicyTargetRoute[], experimental: boolean): GatewayImplementationResources {
-    const policies = targets.some((t) => t.routes.some((r) => hasPolicy(r, experimental)));
+  render(scope: Construct, intent: ExposureIntent, targets: readonly PolicyTargetRoute[], experimental: boolean): GatewayImplementationResources {
+    const policies = intent.circuitBreaker !== undefined || targets.some((t) => t.routes.some((r) => hasPolicy(r, experimental)));
     // Loaded only when a policy is rendered: the Envoy Gateway L1 module is large.
-    return policies ? renderEnvoyGatewayPolicies(scope, loadEnvoyGatewayKinds(), targets, !experimental) : {};
+    return policies ? renderEnvoyGatewayPolicies(scope, loadEnvoyGatewayKinds(), intent, targets, !experimental) : {};
   },
 };
 
