@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AccessPolicy, Auth, Backend, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch,
-  RateLimit,
+  AccessPolicy, Auth, Backend, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController,
+  PathMatch, RateLimit,
 } from '../../src';
 import { GatewayApiStrategyOptions } from '../../src/strategies/gateway-api/gateway-api';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
@@ -181,8 +181,13 @@ describe('gatewayApi on Envoy Gateway', () => {
 
   test('circuit breaking as the BackendTrafficPolicy\'s circuitBreaker and healthCheck.passive, in every policy of the route object', () => {
     const circuitBreaker = CircuitBreaker.of({
-      maxConnections: 100, maxPendingRequests: 50, maxRequests: 1000,
-      consecutiveErrors: 5, interval: Duration.seconds(10), ejectionTime: Duration.millis(90_500), maxEjectedPercent: 50,
+      maxConnections: 100,
+      maxPendingRequests: 50,
+      maxRequests: 1000,
+      consecutiveErrors: 5,
+      interval: Duration.seconds(10),
+      ejectionTime: Duration.millis(90_500),
+      maxEjectedPercent: 50,
     });
     const manifests = expose({ backend: httpbin(), circuitBreaker });
     expect(find(manifests, 'BackendTrafficPolicy').spec).toEqual({
