@@ -158,15 +158,25 @@ export function strategiesSupporting(feature: Feature, rows: readonly StrategyCa
     .map((s) => s.strategy);
 }
 
+/** True when `row` is a variant of `ancestor`, through its chain of `variantOf`. */
+function descendsFrom(row: StrategyCapabilities, ancestor: StrategyCapabilities, rows: readonly StrategyCapabilities[]): boolean {
+  const base = rows.find((r) => r.strategy === row.variantOf);
+  return base !== undefined && (base === ancestor || descendsFrom(base, ancestor, rows));
+}
+
 /** The strategy a variant refines, through its chain of `variantOf`. */
 function rootOf(s: StrategyCapabilities, rows: readonly StrategyCapabilities[]): string {
   const base = rows.find((r) => r.strategy === s.variantOf);
   return base === undefined ? s.variantOf ?? s.strategy : rootOf(base, rows);
 }
 
-/** True when `variant` refines `other`: `other` is its base, or a variant of the same root with no feature `variant` lacks. */
+/**
+ * True when `variant` refines `other`: `other` is its base, or a variant of the same root with no
+ * feature `variant` lacks, other than a variant of `variant` itself (two rows of the same features
+ * would otherwise refine each other, and neither be named).
+ */
 function refines(variant: StrategyCapabilities, other: StrategyCapabilities, rows: readonly StrategyCapabilities[]): boolean {
-  if (variant.variantOf === undefined || variant === other) return false;
+  if (variant.variantOf === undefined || variant === other || descendsFrom(other, variant, rows)) return false;
   if (other.strategy === variant.variantOf) return true;
   return other.variantOf !== undefined && rootOf(other, rows) === rootOf(variant, rows)
     && (Object.keys(FEATURES) as Feature[]).every((f) => other.capabilities[f] === 'none' || variant.capabilities[f] !== 'none');

@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   AccessPolicy, Auth, Backend, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController,
-  PathMatch, RateLimit,
+  PathMatch, RateLimit, SessionAffinity,
 } from '../../src';
 import { GatewayApiStrategyOptions } from '../../src/strategies/gateway-api/gateway-api';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
@@ -225,6 +225,22 @@ describe('gatewayApi on Envoy Gateway', () => {
       `${prefix}the exposure calls a mirror, whose Envoy cluster the BackendTrafficPolicy does not configure; remove it, or use istio`);
     expect(exposeError({ circuitBreaker, backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) })).toBe(
       `${prefix}the exposure calls the external auth service, whose Envoy cluster the BackendTrafficPolicy does not configure; remove it, or use istio`);
+  });
+
+  test('affinity as the BackendTrafficPolicy\'s consistent hash: a cookie Envoy generates, a header, the client address', () => {
+    const affinity = (a: SessionAffinity, options: GatewayApiStrategyOptions = EG) => ofKind(expose({ backend: httpbin(), affinity: a }, options), 'BackendTrafficPolicy')
+      .map((p) => p.spec.loadBalancer);
+    expect(affinity(SessionAffinity.cookie({ name: 'route' }))).toEqual([{ type: 'ConsistentHash', consistentHash: { type: 'Cookie', cookie: { name: 'route', ttl: '0s' } } }]);
+    expect(affinity(SessionAffinity.cookie({ name: 'route', ttl: Duration.hours(8), path: '/shop' }))).toEqual([{
+      type: 'ConsistentHash', consistentHash: { type: 'Cookie', cookie: { name: 'route', ttl: '8h', attributes: { Path: '/shop' } } },
+    }]);
+    expect(affinity(SessionAffinity.header('X-User'))).toEqual([{ type: 'ConsistentHash', consistentHash: { type: 'Header', header: { name: 'x-user' } } }]);
+    expect(affinity(SessionAffinity.clientIp())).toEqual([{ type: 'ConsistentHash', consistentHash: { type: 'SourceIP' } }]);
+    // The experimental channel keeps a cookie as the rule's sessionPersistence; the others are the policy's there too.
+    const experimental = expose({ backend: httpbin(), affinity: SessionAffinity.cookie({ name: 'route' }) }, { ...EG, experimental: true });
+    expect([find(experimental, 'HTTPRoute').spec.rules[0].sessionPersistence.sessionName, ofKind(experimental, 'BackendTrafficPolicy')]).toEqual(['route', []]);
+    expect(affinity(SessionAffinity.clientIp(), { ...EG, experimental: true })).toEqual([{ type: 'ConsistentHash', consistentHash: { type: 'SourceIP' } }]);
+    expect(find(expose({ backend: httpbin(), affinity: SessionAffinity.clientIp() }), 'HTTPRoute').spec.rules[0].sessionPersistence).toBeUndefined();
   });
 
   test('the escape hatches hold the policies', () => {

@@ -259,7 +259,7 @@ describe('gatewayApi strategy', () => {
 
   test.each([
     ['retries on the standard channel', { retries: { attempts: 2 } }, CLASS,
-      "ExposedService test/public: retries: 'retries' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)"],
+      "ExposedService test/public: retries: 'retries' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx), apiGateway (kong)"],
     ['fault injection', { routes: [{ fault: { abort: { httpStatus: 503, percentage: 1 } } }] }, CLASS,
       "ExposedService test/public: routes[0].fault: 'fault' is not supported by gatewayApi; supported by: istio"],
     ['rate limits', { rateLimit: RateLimit.perSecond(10, { burst: 10 }) }, CLASS,
@@ -267,7 +267,7 @@ describe('gatewayApi strategy', () => {
     ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, CLASS,
       "ExposedService test/public: auth: 'auth-jwt' is not supported by gatewayApi; supported by: istio, gatewayApi (envoyGateway), apiGateway (kong)"],
     ['external authentication on the standard channel', { auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'] }) }, CLASS,
-      "ExposedService test/public: auth: 'auth-external' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), apiGateway (nginx)"],
+      "ExposedService test/public: auth: 'auth-external' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx)"],
     ['external authentication with a sign-in URL', {
       auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'], signinUrl: 'https://sso.example.com/start' }),
     }, { ...CLASS, experimental: true },

@@ -63,8 +63,9 @@ function tlsOnExistingGateway(intent: ExposureIntent, options: CheckedOptions): 
 }
 
 function httpRouteProblems(route: RouteIntent, options: CheckedOptions): Problem[] {
-  // On the standard channel external authentication is an implementation's policy, which checks it.
-  return [...fractionalMirror(route), ...retries(route, options), ...(options.experimental ? externalAuth(route) : []), ...cookiePath(route)];
+  // On the standard channel external authentication and affinity are an implementation's policy, which checks them.
+  const experimental = options.experimental ? [...externalAuth(route), ...cookiePath(route)] : [];
+  return [...fractionalMirror(route), ...retries(route, options), ...experimental];
 }
 
 /** sessionPersistence has no cookie path: the implementation chooses it. */

@@ -58,7 +58,8 @@ export function renderHttpRouteRules(
     timeouts: timeoutsOf(route),
     // Retries by an implementation's policy (standard channel) are not the rule's.
     retry: route.retries === undefined || retriesByPolicy ? undefined : retryOf(route.retries, experimental),
-    sessionPersistence: route.affinity === undefined ? undefined : sessionPersistenceOf(route.affinity, experimental),
+    // Other affinities, and any on the standard channel, are an implementation's policy.
+    sessionPersistence: route.affinity?.kind === 'cookie' && experimental ? sessionPersistenceOf(route.affinity, experimental) : undefined,
   }));
 }
 

@@ -25,6 +25,11 @@ const ENVOY_GATEWAY_POLICIES: Partial<Record<Feature, Support>> = {
   // BackendTrafficPolicy circuitBreaker and healthCheck.passive, where each Service is the one backend of one rule.
   'connection-limits': 'native',
   'outlier-detection': 'native',
+  // BackendTrafficPolicy loadBalancer ConsistentHash (Cookie, Header, SourceIP) over a rule of one backend; on the
+  // experimental channel a cookie on an HTTPRoute stays the rule's sessionPersistence.
+  'affinity-cookie': 'native',
+  'affinity-header': 'native',
+  'affinity-client-ip': 'native',
   // BackendTrafficPolicy retry on the standard channel (the experimental one has the rule's retry).
   'retries': 'native',
 };
@@ -52,7 +57,9 @@ const NOTES = 'Envoy Gateway (`GatewayImplementation.envoyGateway()`, its CRDs v
   + 'no sign-in redirect: the auth service\'s own refusal reaches the client; not on gRPC routes). '
   + 'Circuit breaking as `circuitBreaker` (`maxConnections`, `maxPendingRequests`, `maxRequests` as `maxParallelRequests`; undeclared ones keep Envoy\'s 1024) and the ejection as '
   + '`healthCheck.passive` (`consecutive5XxErrors`, failed connections counted alike; `interval`, `baseEjectionTime`, `maxEjectionPercent`; Envoy Gateway\'s own defaults 3s, 30s, 10 %), '
-  + 'counted per Envoy replica and per route rule: each Service must be the one backend of one rule (no mirror, stream or external auth service beside it).';
+  + 'counted per Envoy replica and per route rule: each Service must be the one backend of one rule (no mirror, stream or external auth service beside it). '
+  + 'Affinity as `loadBalancer` `ConsistentHash` of type `Cookie` (`name`, `ttl`, `0s` for a session cookie, the path as the cookie\'s `Path` attribute; Envoy generates the cookie when the '
+  + 'request has none), `Header` or `SourceIP`: Envoy\'s hash over the endpoints of the rule\'s one backend, so a client stays on its pod while the set of pods is stable.';
 
 export const GATEWAY_API_ENVOY_GATEWAY_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi (envoyGateway)',
@@ -65,5 +72,5 @@ export const GATEWAY_API_ENVOY_GATEWAY_EXPERIMENTAL_ROW: StrategyCapabilities = 
   strategy: 'gatewayApi (envoyGateway, experimental)',
   capabilities: combined(GATEWAY_API_EXPERIMENTAL, ENVOY_GATEWAY_POLICIES),
   variantOf: 'gatewayApi (envoyGateway)',
-  notes: '`gatewayApi({ experimental: true, implementation: GatewayImplementation.envoyGateway() })`: both, the experimental channel\'s features on its HTTPRoute (retries and the ExternalAuth filter stay there) and Envoy Gateway\'s policies.',
+  notes: '`gatewayApi({ experimental: true, implementation: GatewayImplementation.envoyGateway() })`: both, the experimental channel\'s features on its HTTPRoute (retries, the ExternalAuth filter and cookie affinity as `sessionPersistence` stay there) and Envoy Gateway\'s policies.',
 };

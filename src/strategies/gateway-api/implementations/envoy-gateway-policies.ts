@@ -1,10 +1,11 @@
 import type { Construct } from 'constructs';
-import { circuitBreakerSpec } from './envoy-gateway-circuit-breaker';
+import { affinityByPolicy } from './envoy-gateway-affinity';
+import { circuitBreakerSpec, envoyGatewayDuration } from './envoy-gateway-circuit-breaker';
 import { EnvoyGatewayKinds } from './envoy-gateway-kinds';
 import { GatewayImplementationResources, PolicyTargetRoute } from './implementation';
 import type * as envoyGateway from '../../../../imports/envoy-gateway-gateway.envoyproxy.io';
 import { dnsName } from '../../../core/naming';
-import { AccessIntent, AuthIntent, ExposureIntent, ExternalAuthIntent, RateLimitIntent, RetryIntent, RouteIntent, routeName } from '../../../intent/model';
+import { AccessIntent, AffinityIntent, AuthIntent, ExposureIntent, ExternalAuthIntent, RateLimitIntent, RetryIntent, RouteIntent, routeName } from '../../../intent/model';
 import { enumValue } from '../enum-value';
 import { unexpected } from '../unexpected';
 
@@ -83,16 +84,40 @@ function policyName<Spec>(p: Attached<Spec>): string {
 
 function trafficSpecOf(route: RouteIntent, kinds: EnvoyGatewayKinds, retries: boolean, breaker: BackendSettings): TrafficSpec | undefined {
   const retry = retries && route.retries !== undefined ? retryOf(route.retries) : undefined;
-  const nothing = route.rateLimit === undefined && route.maxRequestBodyBytes === undefined && retry === undefined;
+  const loadBalancer = affinityByPolicy(route, retries) ? consistentHashOf(route.affinity!) : undefined;
+  const nothing = route.rateLimit === undefined && route.maxRequestBodyBytes === undefined && retry === undefined && loadBalancer === undefined;
   if (nothing && Object.keys(breaker).length === 0) return undefined;
   return {
     ...breaker,
+    loadBalancer,
     retry,
     rateLimit: route.rateLimit === undefined ? undefined : { local: { rules: rateLimitRules(route.rateLimit, route.auth) } },
     // A whole number of bytes (the checks refused nothing here: the intent's is at least 1).
     requestBuffer: route.maxRequestBodyBytes === undefined ? undefined
       : { limit: kinds.BackendTrafficPolicySpecRequestBufferLimit.fromNumber(route.maxRequestBodyBytes) },
   };
+}
+
+/**
+ * Affinity as Envoy's consistent hash over the endpoints of the rule's one backend (a cookie
+ * Envoy generates when the request has none, a header, or the client address): a client stays on
+ * its endpoint while the set of endpoints is stable; when pods come or go, about the share of
+ * clients of those pods move. A cookie without ttl is a session cookie (ttl 0s: Envoy generates
+ * no cookie without a ttl); its path an attribute of the generated cookie.
+ */
+function consistentHashOf(a: AffinityIntent): envoyGateway.BackendTrafficPolicySpecLoadBalancer {
+  type HashType = envoyGateway.BackendTrafficPolicySpecLoadBalancerConsistentHashType;
+  const hash: envoyGateway.BackendTrafficPolicySpecLoadBalancerConsistentHash = a.kind === 'cookie'
+    ? {
+      type: enumValue<HashType>('Cookie'),
+      cookie: {
+        name: a.name,
+        ttl: a.ttlSeconds === undefined ? '0s' : envoyGatewayDuration(a.ttlSeconds * 1000),
+        attributes: a.path === undefined ? undefined : { Path: a.path },
+      },
+    }
+    : a.kind === 'header' ? { type: enumValue<HashType>('Header'), header: { name: a.name } } : { type: enumValue<HashType>('SourceIP') };
+  return { type: enumValue('ConsistentHash'), consistentHash: hash };
 }
 
 /**

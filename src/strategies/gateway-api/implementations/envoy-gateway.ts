@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { affinityByPolicy } from './envoy-gateway-affinity';
 import { GATEWAY_API_ENVOY_GATEWAY_EXPERIMENTAL_ROW, GATEWAY_API_ENVOY_GATEWAY_ROW } from './envoy-gateway-capabilities';
 import { envoyGatewayProblems } from './envoy-gateway-checks';
 import { loadEnvoyGatewayKinds } from './envoy-gateway-kinds';
@@ -25,5 +26,5 @@ export const ENVOY_GATEWAY: GatewayApiImplementation = {
 /** True when the route carries what a policy of Envoy Gateway renders (retries and external authentication only on the standard channel). */
 function hasPolicy(route: PolicyTargetRoute['routes'][number], experimental: boolean): boolean {
   return route.rateLimit !== undefined || route.maxRequestBodyBytes !== undefined || route.access !== undefined
-    || route.auth?.kind === 'api-key' || route.auth?.kind === 'basic' || route.auth?.kind === 'jwt' || (!experimental && (route.retries !== undefined || route.auth?.kind === 'external'));
+    || route.auth?.kind === 'api-key' || route.auth?.kind === 'basic' || route.auth?.kind === 'jwt' || (!experimental && (route.retries !== undefined || route.auth?.kind === 'external')) || affinityByPolicy(route, !experimental);
 }
