@@ -17,7 +17,7 @@ export interface RateLimitOptions {
 
   /**
    * What requests are counted per: the client address, or the consumer of the API key (needs
-   * `Auth.apiKey`; the API gateway engines only).
+   * `Auth.apiKey`; the API gateway engines and Envoy Gateway only).
    * @default 'client-ip'
    * @example RateLimit.perMinute(600, { key: 'api-key' })
    */
