@@ -86,7 +86,7 @@ describe('loading the library', () => {
   test('an Envoy Gateway exposure loads the Envoy Gateway module only when it renders one of its policies', () => {
     const eg = "e.ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: e.GatewayImplementation.envoyGateway() })";
     expect(importsLoadedBy(exposeWith(eg))).toEqual(['gateway-api-gateway.networking.k8s.io.ts']);
-    expect(importsLoadedBy(exposeWith(eg, ', rateLimit: e.RateLimit.perSecond(10)')))
+    expect(importsLoadedBy(exposeWith(eg, ', rateLimit: e.RateLimit.perSecond(10, { burst: 10 })')))
       .toEqual(['envoy-gateway-gateway.envoyproxy.io.ts', 'gateway-api-gateway.networking.k8s.io.ts']);
   }, 60_000);
 

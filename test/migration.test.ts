@@ -94,16 +94,28 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
     }
   });
 
-  // With the policies ingress-nginx users rely on (basic auth, an IP allow list, a body size), the
-  // same declaration moves to Envoy Gateway: the routing is the same, the policies its own objects.
-  test.each(DECLARATIONS)('%s, with basic auth, an IP allow list and a body size, on Envoy Gateway', (_name, declared, requests) => {
-    const props = { ...declared, auth: Auth.basic({ secret: 'admins' }), access: AccessPolicy.allowFrom(['10.0.0.0/8']), maxRequestBody: Size.mebibytes(16) };
+  // With the policies ingress-nginx users rely on (basic auth, an IP allow list, a body size, a rate
+  // limit of burst multiplier 1, which is Envoy Gateway's bucket of the whole rate), the same
+  // declaration moves to Envoy Gateway: the routing is the same, the policies its own objects.
+  test.each(DECLARATIONS)('%s, with basic auth, an IP allow list, a body size and a rate limit, on Envoy Gateway', (_name, declared, requests) => {
+    const props = {
+      ...declared,
+      auth: Auth.basic({ secret: 'admins' }),
+      access: AccessPolicy.allowFrom(['10.0.0.0/8']),
+      maxRequestBody: Size.mebibytes(16),
+      rateLimit: RateLimit.perSecond(20, { burst: 20 }),
+    };
     const nginx = render(props, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
     const envoy = render(props, ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }));
     for (const request of requests) {
       expect([request, handleByGatewayApi(envoy, request)]).toEqual([request, handleByIngressNginx(nginx, request)]);
     }
+    // The canary Ingresses of a weighted backend carry the canary's annotations only (ingress-nginx merges the primary's).
+    const annotations = nginx.filter((m) => m.kind === 'Ingress').map((m) => m.metadata.annotations ?? {}).filter((a) => a['nginx.ingress.kubernetes.io/canary'] === undefined);
+    expect(annotations.length).toBeGreaterThan(0);
+    for (const a of annotations) expect([a['nginx.ingress.kubernetes.io/limit-rps'], a['nginx.ingress.kubernetes.io/limit-burst-multiplier']]).toEqual(['20', '1']);
     const policies = envoy.filter((m) => m.apiVersion === 'gateway.envoyproxy.io/v1alpha1');
+    expect(policies[0].spec.rateLimit.local.rules.map((r: any) => r.limit)).toEqual([{ requests: 20, unit: 'Second' }, { requests: 20, unit: 'Second' }]);
     expect(policies.map((m) => [m.kind, m.spec.targetRefs])).toEqual([
       ['BackendTrafficPolicy', [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-public' }]],
       ['SecurityPolicy', [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-public' }]],

@@ -489,15 +489,15 @@ describe('circuit breaking: the strategies that cannot express it', () => {
     ['ingress', ExposureStrategy.ingress({ className: 'nginx' })],
     // upstream-max-fails and upstream-fail-timeout were removed with the Lua balancer (kubernetes/ingress-nginx#3207).
     ['ingress (ingressNginx)', ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() })],
-    // XBackendTrafficPolicy (experimental) has retryConstraint and sessionPersistence only.
+    // XBackendTrafficPolicy (experimental) has retryConstraint and sessionPersistence only (Envoy Gateway's own policy has it).
     ['gatewayApi', ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' })],
     ['gatewayApi (experimental)', ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', experimental: true })],
     // No connection limit on a Kong upstream; passive health checks have no ejection time.
     ['apiGateway (kong)', ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() })],
   ])('%s refuses limits and ejection, naming the strategies that can', (name, refusing) => {
     const lines = declarationError({ strategy: refusing, backend: httpbin(), circuitBreaker: both }).message.split('\n');
-    expect(lines).toContain(`ExposedService test/public: circuitBreaker: 'connection-limits' is not supported by ${name}; supported by: istio, apiGateway (nginx)`);
-    expect(lines).toContain(`ExposedService test/public: circuitBreaker: 'outlier-detection' is not supported by ${name}; supported by: istio`);
+    expect(lines).toContain(`ExposedService test/public: circuitBreaker: 'connection-limits' is not supported by ${name}; supported by: istio, gatewayApi (envoyGateway), apiGateway (nginx)`);
+    expect(lines).toContain(`ExposedService test/public: circuitBreaker: 'outlier-detection' is not supported by ${name}; supported by: istio, gatewayApi (envoyGateway)`);
   });
 });
 

@@ -13,7 +13,8 @@ export function build(app: App): Chart {
     maxRequestBody: Size.mebibytes(16),
     routes: [
       // Per route: a rate limit per client address, attached to the rule `routes-0` by sectionName.
-      { match: { path: PathMatch.prefix('/api') }, backend: Backend.fromName('api', 8080), rateLimit: RateLimit.perSecond(20) },
+      // Envoy Gateway's bucket holds the whole rate: a client may send 20 at once (burst = rate).
+      { match: { path: PathMatch.prefix('/api') }, backend: Backend.fromName('api', 8080), rateLimit: RateLimit.perSecond(20, { burst: 20 }) },
       // Basic auth (the Secret's `.htpasswd`) and the office network only.
       { match: { path: PathMatch.prefix('/admin') }, auth: Auth.basic({ secret: 'admins' }), access: AccessPolicy.allowFrom(['10.0.0.0/8']) },
       { match: { path: PathMatch.prefix('/') } },

@@ -134,7 +134,8 @@ export interface ExternalAuthSpec {
 export class Auth {
   /**
    * An API key in a request header, checked against the keys in a Secret (API gateway engines:
-   * an nginx `map` of keys to consumers, or Kong's `key-auth` with an `acl`).
+   * an nginx `map` of keys to consumers, or Kong's `key-auth` with an `acl`; Envoy Gateway's
+   * `apiKeyAuth`, whose client ids are the Secret's data keys).
    */
   public static apiKey(options: ApiKeyAuthOptions): Auth {
     const types = optionTypeProblems(options, { header: 'string' });

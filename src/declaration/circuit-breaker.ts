@@ -27,7 +27,7 @@ export interface CircuitBreakerOptions {
   /**
    * How many 5xx answers (or failed connections) in a row take an endpoint (a pod) of the
    * backend out of the load balancing for `ejectionTime`. Needs a proxy that balances over the
-   * pods themselves (Istio).
+   * pods themselves (Istio, Envoy Gateway).
    * @default - no ejection
    * @example CircuitBreaker.of({ consecutiveErrors: 5, ejectionTime: Duration.seconds(30) })
    */

@@ -9,7 +9,7 @@ export interface RateLimitOptions {
    * Requests accepted above the rate in a burst before requests are rejected with 429 (the NGINX
    * engine's `limit_req burst`, served without delay). ingress-nginx takes a whole multiple of the
    * rate, at least 1 (`limit-burst-multiplier`); the Kong engine counts fixed windows and takes
-   * none (0).
+   * none (0); Envoy Gateway's local limit admits the whole rate at once and takes the rate.
    * @default 0 - no request above the rate is accepted
    * @example RateLimit.perSecond(10, { burst: 20 })
    */
@@ -17,7 +17,7 @@ export interface RateLimitOptions {
 
   /**
    * What requests are counted per: the client address, or the consumer of the API key (needs
-   * `Auth.apiKey`; the API gateway engines only).
+   * `Auth.apiKey`; the API gateway engines and Envoy Gateway only).
    * @default 'client-ip'
    * @example RateLimit.perMinute(600, { key: 'api-key' })
    */

@@ -708,6 +708,6 @@ describe('apiGateway strategy, NGINX engine, circuit breaking', () => {
       strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
       backend: api(),
       circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 5 }),
-    }).message).toBe("ExposedService test/public: circuitBreaker: 'outlier-detection' is not supported by apiGateway (nginx); supported by: istio");
+    }).message).toBe("ExposedService test/public: circuitBreaker: 'outlier-detection' is not supported by apiGateway (nginx); supported by: istio, gatewayApi (envoyGateway)");
   });
 });

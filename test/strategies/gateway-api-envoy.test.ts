@@ -1,6 +1,8 @@
 import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import {
-  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch, RateLimit,
+  AccessPolicy, Auth, Backend, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController,
+  PathMatch, RateLimit, SessionAffinity,
 } from '../../src';
 import { GatewayApiStrategyOptions } from '../../src/strategies/gateway-api/gateway-api';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
@@ -35,7 +37,7 @@ describe('gatewayApi on Envoy Gateway', () => {
   });
 
   test('exposure-wide policies attach to the whole HTTPRoute: a rate limit per client address and the body size', () => {
-    const manifests = expose({ backend: httpbin(), rateLimit: RateLimit.perSecond(10), maxRequestBody: Size.mebibytes(8) });
+    const manifests = expose({ backend: httpbin(), rateLimit: RateLimit.perSecond(10, { burst: 10 }), maxRequestBody: Size.mebibytes(8) });
     expect(ofKind(manifests, 'BackendTrafficPolicy')).toEqual([{
       apiVersion: 'gateway.envoyproxy.io/v1alpha1',
       kind: 'BackendTrafficPolicy',
@@ -67,11 +69,45 @@ describe('gatewayApi on Envoy Gateway', () => {
     });
   });
 
+  test('API keys as apiKeyAuth: the Secret the API gateway engines read (a data key per consumer, the client id), the declared header', () => {
+    const chart = testChart('test', 'shop');
+    const keys = new kplus.Secret(chart, 'keys', { stringData: { alice: 'k-alice', bob: 'k-bob' } });
+    new ExposedService(chart, 'public', { strategy: ExposureStrategy.gatewayApi(EG), backend: httpbin(), auth: Auth.apiKey({ secret: keys, header: 'X-Client-Key' }) });
+    const manifests = synthChecked(chart);
+    expect(find(manifests, 'SecurityPolicy').spec).toEqual({
+      targetRefs: [HTTP_ROUTE],
+      apiKeyAuth: { credentialRefs: [{ name: keys.name }], extractFrom: [{ headers: ['x-client-key'] }] },
+    });
+    expect(ofKind(manifests, 'BackendTrafficPolicy')).toEqual([]);
+  });
+
+  test('a rate limit per API key counts per client id, the header the API key auth sets', () => {
+    const manifests = expose({
+      backend: httpbin(),
+      auth: Auth.apiKey({ secret: 'api-consumers' }),
+      routes: [
+        { match: { path: PathMatch.prefix('/api') }, rateLimit: RateLimit.perMinute(600, { burst: 600, key: 'api-key' }) },
+        { match: { path: PathMatch.prefix('/') }, rateLimit: RateLimit.perSecond(5, { burst: 5 }) },
+      ],
+    });
+    expect(ofKind(manifests, 'BackendTrafficPolicy').map((p) => [p.spec.targetRefs[0].sectionName, p.spec.rateLimit])).toEqual([
+      ['routes-0', { local: { rules: [{ clientSelectors: [{ headers: [{ name: 'x-consumer-username', type: 'Distinct' }] }], limit: { requests: 600, unit: 'Minute' } }] } }],
+      ['routes-1', perClient(5, 'Second')],
+    ]);
+    // The client id is passed on only where a limit counts by it.
+    expect(ofKind(manifests, 'SecurityPolicy').map((p) => [p.spec.targetRefs[0].sectionName, p.spec.apiKeyAuth])).toEqual([
+      ['routes-0', { credentialRefs: [{ name: 'api-consumers' }], extractFrom: [{ headers: ['x-api-key'] }], forwardClientIDHeader: 'x-consumer-username' }],
+      ['routes-1', { credentialRefs: [{ name: 'api-consumers' }], extractFrom: [{ headers: ['x-api-key'] }] }],
+    ]);
+    expect(exposeError({ backend: httpbin(), auth: Auth.apiKey({ secret: 'keys' }), rateLimit: RateLimit.perSecond(5, { key: 'api-key' }) })).toBe(
+      'ExposedService test/public: rateLimit.burst: Envoy Gateway\'s local rate limit admits the whole rate at once each second; set burst to 5');
+  });
+
   test('policies that differ between routes attach to each rule by its name (sectionName)', () => {
     const manifests = expose({
       backend: httpbin(),
       routes: [
-        { match: { path: PathMatch.prefix('/api') }, rateLimit: RateLimit.perMinute(600) },
+        { match: { path: PathMatch.prefix('/api') }, rateLimit: RateLimit.perMinute(600, { burst: 600 }) },
         { match: { path: PathMatch.prefix('/admin') }, access: AccessPolicy.allowFrom(['10.0.0.0/8']) },
         {},
       ],
@@ -87,7 +123,7 @@ describe('gatewayApi on Envoy Gateway', () => {
 
   test('a gRPC route\'s policies target the GRPCRoute', () => {
     const manifests = expose({
-      routes: [{ match: { path: PathMatch.prefix('/shop.Cart/') }, backends: [{ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }) }], rateLimit: RateLimit.perSecond(5) }],
+      routes: [{ match: { path: PathMatch.prefix('/shop.Cart/') }, backends: [{ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }) }], rateLimit: RateLimit.perSecond(5, { burst: 5 }) }],
     });
     expect(find(manifests, 'BackendTrafficPolicy').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: 'test-public' }]);
     expect(find(manifests, 'BackendTrafficPolicy').metadata.name).toBe('test-public-grpc');
@@ -104,7 +140,8 @@ describe('gatewayApi on Envoy Gateway', () => {
   });
 
   test('on the experimental channel too: retries on the HTTPRoute, the policies beside it', () => {
-    const manifests = expose({ backend: httpbin(), retries: { attempts: 2 }, rateLimit: RateLimit.perSecond(1) }, { ...EG, experimental: true });
+    const declared = { backend: httpbin(), retries: { attempts: 2 }, rateLimit: RateLimit.perSecond(1, { burst: 1 }) };
+    const manifests = expose(declared, { ...EG, experimental: true });
     expect(find(manifests, 'HTTPRoute').spec.rules[0].retry).toBeDefined();
     expect(find(manifests, 'BackendTrafficPolicy').spec).toEqual({ targetRefs: [HTTP_ROUTE], rateLimit: perClient(1, 'Second') });
   });
@@ -118,17 +155,108 @@ describe('gatewayApi on Envoy Gateway', () => {
     expect(find(expose({ backend: httpbin(), retries: { attempts: 0 } }), 'BackendTrafficPolicy').spec.retry).toEqual({ numRetries: 0, retryOn: { triggers: expect.any(Array) } });
   });
 
+  test('on the standard channel, external authentication as the SecurityPolicy\'s extAuth; the experimental channel keeps the ExternalAuth filter', () => {
+    const declared = {
+      backend: httpbin(),
+      auth: Auth.external({
+        service: Backend.fromName('oauth2-proxy', 4180), path: '/oauth2/auth', forwardHeaders: ['Cookie', 'Authorization'], responseHeaders: ['X-Auth-Request-User'],
+      }),
+    };
+    const manifests = expose(declared);
+    expect(find(manifests, 'SecurityPolicy').spec).toEqual({
+      targetRefs: [HTTP_ROUTE],
+      extAuth: {
+        headersToExtAuth: ['cookie'],
+        http: { backendRefs: [{ name: 'oauth2-proxy', port: 4180 }], path: '/oauth2/auth', headersToBackend: ['x-auth-request-user'] },
+      },
+    });
+    expect(find(manifests, 'HTTPRoute').spec.rules[0].filters).toBeUndefined();
+    // No response header declared: none copied (the policy's default), unlike the filter, which then copies every one.
+    const none = expose({ backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) });
+    expect(find(none, 'SecurityPolicy').spec.extAuth).toEqual({ http: { backendRefs: [{ name: 'authz', port: 8080 }] } });
+    const experimental = expose(declared, { ...EG, experimental: true });
+    expect(find(experimental, 'HTTPRoute').spec.rules[0].filters.map((f: any) => f.type)).toEqual(['ExternalAuth']);
+    expect(ofKind(experimental, 'SecurityPolicy')).toEqual([]);
+  });
+
+  test('circuit breaking as the BackendTrafficPolicy\'s circuitBreaker and healthCheck.passive, in every policy of the route object', () => {
+    const circuitBreaker = CircuitBreaker.of({
+      maxConnections: 100,
+      maxPendingRequests: 50,
+      maxRequests: 1000,
+      consecutiveErrors: 5,
+      interval: Duration.seconds(10),
+      ejectionTime: Duration.millis(90_500),
+      maxEjectedPercent: 50,
+    });
+    const manifests = expose({ backend: httpbin(), circuitBreaker });
+    expect(find(manifests, 'BackendTrafficPolicy').spec).toEqual({
+      targetRefs: [HTTP_ROUTE],
+      circuitBreaker: { maxConnections: 100, maxPendingRequests: 50, maxParallelRequests: 1000 },
+      healthCheck: { passive: { consecutive5XxErrors: 5, interval: '10s', baseEjectionTime: '1m30s500ms', maxEjectionPercent: 50 } },
+    });
+    // With a rule's own rate limit, each rule's policy carries the exposure's circuit breaker.
+    const perRule = expose({
+      circuitBreaker: CircuitBreaker.of({ maxConnections: 10 }),
+      routes: [
+        { match: { path: PathMatch.prefix('/api') }, backend: Backend.fromName('api', 8080), rateLimit: RateLimit.perSecond(5, { burst: 5 }) },
+        { match: { path: PathMatch.prefix('/') }, backend: httpbin() },
+      ],
+    });
+    expect(ofKind(perRule, 'BackendTrafficPolicy').map((p) => [p.spec.targetRefs[0].sectionName, p.spec.circuitBreaker, p.spec.rateLimit !== undefined])).toEqual([
+      ['routes-0', { maxConnections: 10 }, true],
+      ['routes-1', { maxConnections: 10 }, false],
+    ]);
+    expect(find(expose({ backend: httpbin(), circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 3 }) }), 'BackendTrafficPolicy').spec).toEqual({
+      targetRefs: [HTTP_ROUTE], healthCheck: { passive: { consecutive5XxErrors: 3 } },
+    });
+  });
+
+  test('a circuit breaker only where each Service is the one backend of one rule (Envoy Gateway counts per rule)', () => {
+    const prefix = 'ExposedService test/public: circuitBreaker: Envoy Gateway applies a circuit breaker to each route rule\'s backends together (one Envoy cluster per rule): ';
+    const circuitBreaker = CircuitBreaker.of({ maxConnections: 10 });
+    expect(exposeError({ circuitBreaker, backend: httpbin(), routes: [{ match: { path: PathMatch.prefix('/api') } }, { match: { path: PathMatch.prefix('/') } }] })).toBe(
+      `${prefix}Service "httpbin" is reached by 2 rules (routes[0], routes[1]), each of which would have limits of its own; route it from one rule`);
+    expect(exposeError({
+      circuitBreaker,
+      routes: [{ match: { path: PathMatch.prefix('/') }, backends: [{ backend: Backend.fromName('v1', 80), weight: 90 }, { backend: Backend.fromName('v2', 80), weight: 10 }] }],
+    })).toBe(`${prefix}routes[0] splits between 2 Services (v1, v2), which would share its limits; declare it on exposures of one backend each`);
+    expect(exposeError({ circuitBreaker, backend: httpbin(), routes: [{ mirror: { backend: Backend.fromName('shadow', 80) } }] })).toBe(
+      `${prefix}the exposure calls a mirror, whose Envoy cluster the BackendTrafficPolicy does not configure; remove it, or use istio`);
+    expect(exposeError({ circuitBreaker, backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) })).toBe(
+      `${prefix}the exposure calls the external auth service, whose Envoy cluster the BackendTrafficPolicy does not configure; remove it, or use istio`);
+  });
+
+  test('affinity as the BackendTrafficPolicy\'s consistent hash: a cookie Envoy generates, a header, the client address', () => {
+    const affinity = (a: SessionAffinity, options: GatewayApiStrategyOptions = EG) => ofKind(expose({ backend: httpbin(), affinity: a }, options), 'BackendTrafficPolicy')
+      .map((p) => p.spec.loadBalancer);
+    expect(affinity(SessionAffinity.cookie({ name: 'route' }))).toEqual([{ type: 'ConsistentHash', consistentHash: { type: 'Cookie', cookie: { name: 'route', ttl: '0s' } } }]);
+    expect(affinity(SessionAffinity.cookie({ name: 'route', ttl: Duration.hours(8), path: '/shop' }))).toEqual([{
+      type: 'ConsistentHash', consistentHash: { type: 'Cookie', cookie: { name: 'route', ttl: '8h', attributes: { Path: '/shop' } } },
+    }]);
+    expect(affinity(SessionAffinity.header('X-User'))).toEqual([{ type: 'ConsistentHash', consistentHash: { type: 'Header', header: { name: 'x-user' } } }]);
+    expect(affinity(SessionAffinity.clientIp())).toEqual([{ type: 'ConsistentHash', consistentHash: { type: 'SourceIP' } }]);
+    // The experimental channel keeps a cookie as the rule's sessionPersistence; the others are the policy's there too.
+    const experimental = expose({ backend: httpbin(), affinity: SessionAffinity.cookie({ name: 'route' }) }, { ...EG, experimental: true });
+    expect([find(experimental, 'HTTPRoute').spec.rules[0].sessionPersistence.sessionName, ofKind(experimental, 'BackendTrafficPolicy')]).toEqual(['route', []]);
+    expect(affinity(SessionAffinity.clientIp(), { ...EG, experimental: true })).toEqual([{ type: 'ConsistentHash', consistentHash: { type: 'SourceIP' } }]);
+    expect(find(expose({ backend: httpbin(), affinity: SessionAffinity.clientIp() }), 'HTTPRoute').spec.rules[0].sessionPersistence).toBeUndefined();
+  });
+
   test('the escape hatches hold the policies', () => {
     const chart = testChart('test', 'shop');
-    const e = new ExposedService(chart, 'public', { strategy: ExposureStrategy.gatewayApi(EG), backend: httpbin(), rateLimit: RateLimit.perSecond(1), auth: Auth.basic({ secret: 'admins' }) });
+    const e = new ExposedService(chart, 'public', { strategy: ExposureStrategy.gatewayApi(EG), backend: httpbin(), rateLimit: RateLimit.perSecond(1, { burst: 1 }), auth: Auth.basic({ secret: 'admins' }) });
     const resources = e.resources as any;
     expect(resources.implementation.backendTrafficPolicies.map((p: any) => p.name)).toEqual(['test-public']);
     expect(resources.implementation.securityPolicies.map((p: any) => p.name)).toEqual(['test-public']);
   });
 
   test('refuses what Envoy Gateway cannot express, with the usual errors', () => {
+    // The bucket holds the whole rate: a burst of the rate, no other (nor none).
     expect(exposeError({ backend: httpbin(), rateLimit: RateLimit.perSecond(10, { burst: 20 }) })).toBe(
-      'ExposedService test/public: rateLimit.burst: Envoy Gateway\'s local rate limit admits the rate at once each second or minute and has no burst above it; set burst to 0');
+      'ExposedService test/public: rateLimit.burst: Envoy Gateway\'s local rate limit admits the whole rate at once each second; set burst to 10');
+    expect(exposeError({ backend: httpbin(), routes: [{ match: { path: PathMatch.prefix('/api') }, rateLimit: RateLimit.perMinute(600) }] })).toBe(
+      'ExposedService test/public: routes[0].rateLimit.burst: Envoy Gateway\'s local rate limit admits the whole rate at once each minute; set burst to 600');
     expect(exposeError({ backend: httpbin(), auth: Auth.basic({ secret: 'admins', realm: 'Shop' }) })).toBe(
       'ExposedService test/public: auth.realm: Envoy Gateway\'s basicAuth announces no realm of the exposure\'s choosing; remove realm');
     expect(exposeError({ backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys', publicKeySecret: 'keys' }) })).toBe(
@@ -138,8 +266,18 @@ describe('gatewayApi on Envoy Gateway', () => {
     expect(exposeError({
       routes: [{ match: { path: PathMatch.prefix('/shop.Cart/') }, backends: [{ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }) }], maxRequestBody: Size.mebibytes(1) }],
     })).toBe('ExposedService test/public: routes[0].maxRequestBody: Envoy Gateway limits the body by buffering the whole request, which stalls gRPC streams; remove it from the gRPC route');
-    expect(exposeError({ backend: httpbin(), auth: Auth.apiKey({ secret: 'keys' }) })).toBe(
-      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi (envoyGateway); supported by: apiGateway (nginx), apiGateway (kong)');
+    expect(exposeError({
+      backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'], signinUrl: 'https://sso.example.com/start' }),
+    })).toBe('ExposedService test/public: auth.signinUrl: Envoy Gateway\'s extAuth has no sign-in redirect: the auth service\'s own refusal (a 302 to sign in) reaches the client; '
+      + 'remove signinUrl, or use ingress (ingressNginx) or apiGateway');
+    const otherNamespace = { strategy: ExposureStrategy.gatewayApi(EG), backend: httpbin(), routes: [{ auth: Auth.external({ service: Backend.fromName('authz', 8080, { namespace: 'auth' }) }) }] };
+    expect(declarationError(otherNamespace, 'shop').message).toBe(
+      'ExposedService test/public: routes[0].auth.service: Envoy Gateway\'s extAuth reaches a Service of namespace "auth" only with a ReferenceGrant from SecurityPolicy, '
+      + 'which is not rendered; run the auth service in the exposure\'s namespace, or use gatewayApi({ experimental: true })');
+    expect(exposeError({ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) })).toBe(
+      'ExposedService test/public: auth: GRPCRoute has no ExternalAuth filter; remove it from the gRPC route, or use istio');
+    expect(exposeError({ backend: httpbin(), auth: Auth.apiKey({ secret: 'keys' }) }, { gatewayClassName: 'eg' })).toBe(
+      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi; supported by: gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)');
   });
 
   test('the standard API names the implementations that can (the least refined of them: Envoy Gateway\'s row refines Traefik\'s)', () => {
@@ -175,13 +313,19 @@ describe('gatewayApi on Envoy Gateway', () => {
       authorization: { defaultAction: 'Deny', rules: [{ action: 'Allow', principal: { clientCIDRs: ['10.0.0.0/8'] } }] },
       basicAuth: { users: { name: 'admins' } },
     });
-    // A rate limit does not move unchanged: ingress-nginx bursts at least the rate (limit-burst-multiplier),
-    // Envoy Gateway refills a bucket of the rate each second and takes no burst; the error names the field.
+    // A rate limit moves too: ingress-nginx's multiplier 1 is a burst of the rate, which is Envoy Gateway's bucket.
     const nginxRateLimit = RateLimit.perSecond(20, { burst: 20 });
-    expect(declarationError({ ...declaration(nginxRateLimit), strategy: ExposureStrategy.gatewayApi(EG) }).message).toBe(
-      'ExposedService test/public: rateLimit.burst: Envoy Gateway\'s local rate limit admits the rate at once each second or minute and has no burst above it; set burst to 0');
+    const annotations = (() => {
+      const chart = testChart('nginx', 'shop');
+      new ExposedService(chart, 'shop', { ...declaration(nginxRateLimit), strategy: ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }) });
+      return find(synthChecked(chart), 'Ingress').metadata.annotations ?? {};
+    })();
+    expect([annotations['nginx.ingress.kubernetes.io/limit-rps'], annotations['nginx.ingress.kubernetes.io/limit-burst-multiplier']]).toEqual(['20', '1']);
     const limited = testChart('limited', 'shop');
-    new ExposedService(limited, 'shop', { ...declaration(RateLimit.perSecond(20)), strategy: ExposureStrategy.gatewayApi(EG) });
+    new ExposedService(limited, 'shop', { ...declaration(nginxRateLimit), strategy: ExposureStrategy.gatewayApi(EG) });
     expect(find(synthChecked(limited), 'BackendTrafficPolicy').spec.rateLimit).toEqual(perClient(20, 'Second'));
+    // A larger multiplier has no equal: the error names the field and the burst that moves.
+    expect(declarationError({ ...declaration(RateLimit.perSecond(20, { burst: 40 })), strategy: ExposureStrategy.gatewayApi(EG) }).message).toBe(
+      'ExposedService test/public: rateLimit.burst: Envoy Gateway\'s local rate limit admits the whole rate at once each second; set burst to 20');
   });
 });

@@ -347,7 +347,7 @@ describe('ingress strategy, ingress-nginx controller', () => {
     ['a burst that is no multiple of the rate', { rateLimit: RateLimit.perMinute(10, { burst: 15 }) },
       'ExposedService test/public: rateLimit.burst: ingress-nginx bursts are a whole multiple (at least 1) of the rate (limit-burst-multiplier); set burst to 10, 20, ...'],
     ['a rate limit per API key', { rateLimit: RateLimit.perSecond(10, { burst: 10, key: 'api-key' }), auth: Auth.apiKey({ secret: 'keys' }) },
-      "ExposedService test/public: auth: 'auth-api-key' is not supported by ingress (ingressNginx); supported by: apiGateway (nginx), apiGateway (kong)"],
+      "ExposedService test/public: auth: 'auth-api-key' is not supported by ingress (ingressNginx); supported by: gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)"],
     ['a mirror in another namespace', { routes: [{ mirror: { backend: Backend.fromName('shadow', 8080, { namespace: 'test' }) } }] },
       "ExposedService test/public: routes[0].mirror.backend: 'cross-namespace-backend' is not supported by ingress (ingressNginx); supported by: istio, gatewayApi, apiGateway (nginx), apiGateway (kong)"],
     ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks' }) },

@@ -425,7 +425,7 @@ describe('istio strategy', () => {
 
   test.each([
     ['API keys', { auth: Auth.apiKey({ secret: 'keys' }) },
-      "ExposedService test/public: auth: 'auth-api-key' is not supported by istio; supported by: apiGateway (nginx), apiGateway (kong)"],
+      "ExposedService test/public: auth: 'auth-api-key' is not supported by istio; supported by: gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)"],
     ['basic auth', { auth: Auth.basic({ secret: 'users' }) },
       "ExposedService test/public: auth: 'auth-basic' is not supported by istio; supported by: ingress (ingressNginx), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)"],
     ['rate limits', { rateLimit: RateLimit.perSecond(10) },

@@ -162,7 +162,8 @@ const ENVOY_GATEWAY = 'gateway.envoyproxy.io/';
 /**
  * Each Envoy Gateway policy's targetRefs resolve, in the policy's namespace, to a route (its rule
  * named `sectionName`) or a Gateway (its listener); at most one policy of a kind attaches to one
- * target; a basic auth Secret of the output has the key `.htpasswd`.
+ * target; a basic auth Secret of the output has the key `.htpasswd`; an API key Secret of the
+ * output is Opaque with a key per client id (the consumer's name) and a non-empty value (its key).
  */
 function envoyGatewayPolicyProblems(manifests: readonly Manifest[]): string[] {
   const problems: string[] = [];
@@ -187,6 +188,11 @@ function envoyGatewayPolicyProblems(manifests: readonly Manifest[]): string[] {
     const secret = users === undefined ? undefined : manifests.find((m) => m.kind === 'Secret' && m.metadata.name === users.name && ns(m) === (users.namespace ?? ns(policy)));
     if (secret !== undefined && secret.data?.['.htpasswd'] === undefined && secret.stringData?.['.htpasswd'] === undefined) {
       problems.push(`${id}: basic auth Secret ${secret.metadata.name} has no key .htpasswd`);
+    }
+    const credentials = policy.kind === 'SecurityPolicy' ? policy.spec.apiKeyAuth?.credentialRefs ?? [] : [];
+    for (const ref of credentials) {
+      const keys = manifests.find((m) => m.kind === 'Secret' && m.metadata.name === ref.name && ns(m) === (ref.namespace ?? ns(policy)));
+      if (keys !== undefined) problems.push(...apiKeySecretProblems(id, keys));
     }
   }
   return problems;
@@ -226,6 +232,15 @@ function nginxGatewayFabricProblems(manifests: readonly Manifest[], external: re
     }
   }
   return problems;
+}
+
+/** Envoy Gateway reads an Opaque Secret, each data key a client id and its value that client's API key. */
+function apiKeySecretProblems(id: string, secret: Manifest): string[] {
+  const where = `${id}: API key Secret ${secret.metadata.name}`;
+  if ((secret.type ?? 'Opaque') !== 'Opaque') return [`${where} is of type ${secret.type}, not Opaque`];
+  const entries = [...Object.entries(secret.data ?? {}), ...Object.entries(secret.stringData ?? {})];
+  if (entries.length === 0) return [`${where} has no client ids`];
+  return entries.filter(([, value]) => value === '').map(([client]) => `${where}: client ${client} has an empty key`);
 }
 
 /** The route kinds the check follows. */

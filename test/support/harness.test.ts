@@ -244,6 +244,26 @@ describe('Gateway API checks', () => {
     }
   });
 
+  test('Envoy Gateway: the Secrets of the output that a SecurityPolicy reads have its format', () => {
+    const policy = (spec: any): Manifest => ({
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'SecurityPolicy',
+      metadata: { name: 'p', namespace: 'shop' },
+      spec: { targetRefs: [{ group: G, kind: 'HTTPRoute', name: 'r' }], ...spec },
+    });
+    const secret = (extra: any): Manifest => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'keys', namespace: 'shop' }, ...extra });
+    const apiKeys = policy({ apiKeyAuth: { credentialRefs: [{ name: 'keys' }], extractFrom: [{ headers: ['x-api-key'] }] } });
+    const base = [dep, svc, gateway(listener), route(toWeb)];
+    expect(gatewayApiReferenceProblems([...base, apiKeys], [], [])).toEqual([]);
+    expect(gatewayApiReferenceProblems([...base, apiKeys, secret({ stringData: { alice: 'k1' } })], [], [])).toEqual([]);
+    expect(gatewayApiReferenceProblems([...base, apiKeys, secret({ type: 'kubernetes.io/basic-auth', stringData: { username: 'a', password: 'b' } })], [], []))
+      .toEqual(['SecurityPolicy/p: API key Secret keys is of type kubernetes.io/basic-auth, not Opaque']);
+    expect(gatewayApiReferenceProblems([...base, apiKeys, secret({})], [], [])).toEqual(['SecurityPolicy/p: API key Secret keys has no client ids']);
+    expect(gatewayApiReferenceProblems([...base, apiKeys, secret({ stringData: { alice: '' } })], [], [])).toEqual(['SecurityPolicy/p: API key Secret keys: client alice has an empty key']);
+    const basic = policy({ basicAuth: { users: { name: 'keys' } } });
+    expect(gatewayApiReferenceProblems([...base, basic, secret({ stringData: { auth: 'alice:{SHA}x' } })], [], [])).toEqual(['SecurityPolicy/p: basic auth Secret keys has no key .htpasswd']);
+  });
+
   test('finds routes no listener accepts: hostname, sectionName, namespace', () => {
     expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), route(toWeb, { hostnames: ['b.example.com'] })], [], []))
       .toEqual(['HTTPRoute/r: no listener of Gateway gw accepts the route']);

@@ -63,7 +63,9 @@ function tlsOnExistingGateway(intent: ExposureIntent, options: CheckedOptions): 
 }
 
 function httpRouteProblems(route: RouteIntent, options: CheckedOptions): Problem[] {
-  return [...fractionalMirror(route), ...retries(route, options), ...externalAuth(route), ...cookiePath(route)];
+  // On the standard channel external authentication and affinity are an implementation's policy, which checks them.
+  const experimental = options.experimental ? [...externalAuth(route), ...cookiePath(route)] : [];
+  return [...fractionalMirror(route), ...retries(route, options), ...experimental];
 }
 
 /** sessionPersistence has no cookie path: the implementation chooses it. */

@@ -58,8 +58,9 @@ export function renderHttpRouteRules(
     timeouts: timeoutsOf(route),
     // Retries by an implementation's policy (standard channel) are not the rule's.
     retry: route.retries === undefined || retriesByPolicy ? undefined : retryOf(route.retries, experimental),
-    // A cookie only: an affinity by hash is an implementation's policy on the Service (NGINX Gateway Fabric's).
-    sessionPersistence: route.affinity?.kind === 'cookie' ? sessionPersistenceOf(route.affinity, experimental) : undefined,
+    // A cookie on the experimental channel only: other affinities, and any on the standard channel, are an
+    // implementation's policy (Envoy Gateway's on the route, NGINX Gateway Fabric's on the Service).
+    sessionPersistence: route.affinity?.kind === 'cookie' && experimental ? sessionPersistenceOf(route.affinity, experimental) : undefined,
   }));
 }
 
@@ -75,12 +76,13 @@ function matchOf(m: MatchIntent): gatewayApi.HttpRouteSpecRulesMatches {
 
 /**
  * The rule's filters, in this order: the implementation's (client IP lists, authentication, rate
- * limits) and external auth, before anything is done with the request; redirect, rewrite, header
- * edits, mirror, CORS.
+ * limits) and external auth (the experimental channel's filter; on the standard channel an
+ * implementation's policy carries it), before anything is done with the request; redirect,
+ * rewrite, header edits, mirror, CORS.
  */
 function filtersOf(route: RouteIntent, backendRef: BackendRefOf, experimental: boolean, extensionRefs: ExtensionRefsOf): HttpRouteFilter[] {
   const filters: HttpRouteFilter[] = extensionRefFilters(route, extensionRefs, enumValue<gatewayApi.HttpRouteSpecRulesFiltersType>('ExtensionRef'));
-  if (route.auth?.kind === 'external') filters.push(externalAuthFilter(route.auth, backendRef, experimental));
+  if (route.auth?.kind === 'external' && experimental) filters.push(externalAuthFilter(route.auth, backendRef, experimental));
   if (route.action.kind === 'redirect') filters.push({ type: enumValue('RequestRedirect'), requestRedirect: requestRedirect(route.action) });
   if (route.rewrite !== undefined) filters.push({ type: enumValue('URLRewrite'), urlRewrite: urlRewrite(route.rewrite, route.match.path.kind) });
   filters.push(...headerAndMirrorFilters(route, backendRef, FILTER_TYPES));

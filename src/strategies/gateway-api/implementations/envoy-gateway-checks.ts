@@ -1,3 +1,4 @@
+import { circuitBreakerProblems } from './envoy-gateway-circuit-breaker';
 import { Problem } from '../../../core/errors';
 import { ExposureIntent, RouteIntent, RoutePolicy } from '../../../intent/model';
 
@@ -12,24 +13,57 @@ const MAX_JWT_TEXT = 253;
  * What Envoy Gateway's policies cannot express of an intent its row admits: every problem, in
  * the order of the routes and their fields.
  */
-export function envoyGatewayProblems(intent: ExposureIntent): Problem[] {
-  return intent.routes.flatMap((route) => [...rateLimitProblems(route), ...bodySizeProblems(route), ...authProblems(route)]);
+export function envoyGatewayProblems(intent: ExposureIntent, experimental: boolean): Problem[] {
+  return [
+    ...intent.routes.flatMap((route) => [
+      ...rateLimitProblems(route), ...bodySizeProblems(route), ...authProblems(route), ...(experimental ? [] : externalAuthProblems(intent, route)),
+    ]),
+    ...circuitBreakerProblems(intent),
+  ];
 }
 
 /**
- * A local rate limit refills a bucket of the rate each second or minute, one bucket per client
- * address; nothing counts per API key (Envoy Gateway's API keys are not rendered).
+ * On the standard channel, external authentication is the SecurityPolicy's `extAuth`: Envoy's
+ * ext_authz answers a refusal with the auth service's own answer (no redirect of its choosing),
+ * and reaches a Service of another namespace only with a ReferenceGrant from SecurityPolicy,
+ * which is not rendered (the experimental channel's filter has the HTTPRoute's).
+ */
+function externalAuthProblems(intent: ExposureIntent, route: RouteIntent): Problem[] {
+  const auth = route.auth;
+  if (auth?.kind !== 'external' || route.protocol !== 'http') return [];
+  const field = sourceOf(route, 'auth');
+  const problems: Problem[] = [];
+  if (auth.signinUrl !== undefined) {
+    problems.push({
+      field: `${field}.signinUrl`,
+      message: 'Envoy Gateway\'s extAuth has no sign-in redirect: the auth service\'s own refusal (a 302 to sign in) reaches the client; '
+        + 'remove signinUrl, or use ingress (ingressNginx) or apiGateway',
+    });
+  }
+  const namespace = auth.service.namespace;
+  if (namespace !== undefined && namespace !== intent.namespace) {
+    problems.push({
+      field: `${field}.service`,
+      message: `Envoy Gateway's extAuth reaches a Service of namespace "${namespace}" only with a ReferenceGrant from SecurityPolicy, which is not rendered; `
+        + 'run the auth service in the exposure\'s namespace, or use gatewayApi({ experimental: true })',
+    });
+  }
+  return problems;
+}
+
+/**
+ * A local rate limit refills a bucket of the whole rate each second or minute, one bucket per
+ * client address or per API key's client id: a client may send the whole rate at once, which is
+ * the declared burst equal to the rate (within one request: nginx's count admits one more). A
+ * limit per API key needs the route's `Auth.apiKey`, which the intent builder checked.
  */
 function rateLimitProblems(route: RouteIntent): Problem[] {
   const r = route.rateLimit;
   if (r === undefined) return [];
   const field = sourceOf(route, 'rateLimit');
   const problems: Problem[] = [];
-  if (r.key !== 'client-ip') {
-    problems.push({ field: `${field}.key`, message: 'Envoy Gateway counts a rate limit per client address, not per API key; use key "client-ip", or apiGateway' });
-  }
-  if (r.burst > 0) {
-    problems.push({ field: `${field}.burst`, message: 'Envoy Gateway\'s local rate limit admits the rate at once each second or minute and has no burst above it; set burst to 0' });
+  if (r.burst !== r.requests) {
+    problems.push({ field: `${field}.burst`, message: `Envoy Gateway's local rate limit admits the whole rate at once each ${r.per}; set burst to ${r.requests}` });
   }
   return problems;
 }

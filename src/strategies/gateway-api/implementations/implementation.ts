@@ -54,7 +54,7 @@ export interface GatewayApiImplementation {
 export interface GatewayImplementationResources {
   /** Envoy Gateway's BackendTrafficPolicies (rate limits, body size, retries on the standard channel). */
   readonly backendTrafficPolicies?: readonly ApiObject[];
-  /** Envoy Gateway's SecurityPolicies (client IP lists, basic auth, JWT). */
+  /** Envoy Gateway's SecurityPolicies (client IP lists, API keys, basic auth, JWT). */
   readonly securityPolicies?: readonly ApiObject[];
   /** Traefik's Middlewares (client IP allow lists, basic auth, rate limits, body size, retries), referenced by the rules' ExtensionRef filters. */
   readonly middlewares?: readonly ApiObject[];
