@@ -168,6 +168,8 @@ function rootOf(s: StrategyCapabilities, rows: readonly StrategyCapabilities[]):
 function refines(variant: StrategyCapabilities, other: StrategyCapabilities, rows: readonly StrategyCapabilities[]): boolean {
   if (variant.variantOf === undefined || variant === other) return false;
   if (other.strategy === variant.variantOf) return true;
+  // A variant of this one refines it, not the other way (even with the same features).
+  if (other.variantOf === variant.strategy) return false;
   return other.variantOf !== undefined && rootOf(other, rows) === rootOf(variant, rows)
     && (Object.keys(FEATURES) as Feature[]).every((f) => other.capabilities[f] === 'none' || variant.capabilities[f] !== 'none');
 }

@@ -139,12 +139,12 @@ describe('gatewayApi on Envoy Gateway', () => {
       routes: [{ match: { path: PathMatch.prefix('/shop.Cart/') }, backends: [{ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }) }], maxRequestBody: Size.mebibytes(1) }],
     })).toBe('ExposedService test/public: routes[0].maxRequestBody: Envoy Gateway limits the body by buffering the whole request, which stalls gRPC streams; remove it from the gRPC route');
     expect(exposeError({ backend: httpbin(), auth: Auth.apiKey({ secret: 'keys' }) })).toBe(
-      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi (envoyGateway); supported by: apiGateway (nginx), apiGateway (kong)');
+      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi (envoyGateway); supported by: gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
   });
 
   test('the standard API names Envoy Gateway among the strategies that can', () => {
     expect(exposeError({ backend: httpbin(), rateLimit: RateLimit.perSecond(10) }, { gatewayClassName: 'eg' })).toBe(
-      'ExposedService test/public: rateLimit: \'rate-limit\' is not supported by gatewayApi; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)');
+      'ExposedService test/public: rateLimit: \'rate-limit\' is not supported by gatewayApi; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
   });
 
   test('an ingress-nginx exposure with basic auth, an IP allow list and a body size moves to Envoy Gateway by the strategy alone', () => {

@@ -62,7 +62,8 @@ export interface GatewayApiStrategyOptions {
   /**
    * The implementation behind the GatewayClass, whose own policies carry what standard Gateway
    * API has no field for: `GatewayImplementation.envoyGateway()` renders rate limits, the body
-   * size, client IP lists, basic auth and JWT as Envoy Gateway policies attached to the routes.
+   * size, client IP lists, basic auth and JWT as Envoy Gateway policies attached to the routes;
+   * `GatewayImplementation.kong()` renders them, API keys and CORS as KongPlugins of the rules.
    * Independent of the channel (`experimental`).
    * @default - the standard API only: any implementation, and those features refused
    * @example ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() })
@@ -75,7 +76,7 @@ export const GATEWAY_API_OPTIONS_SHAPE = object('the options of ExposureStrategy
   gatewayClassName: optional(STRING),
   gateway: optional(object('a Gateway reference', { name: required(STRING), namespace: required(STRING), sectionName: optional(STRING) })),
   experimental: optional(BOOLEAN),
-  implementation: optional({ kind: 'instance', is: (v) => v instanceof GatewayImplementation, use: 'GatewayImplementation.envoyGateway()' }),
+  implementation: optional({ kind: 'instance', is: (v) => v instanceof GatewayImplementation, use: 'GatewayImplementation.envoyGateway() or .kong()' }),
 });
 
 /** What gatewayApi synthesizes (escape hatches). */
@@ -164,7 +165,9 @@ export class GatewayApiRenderer implements StrategyRenderer {
     const implementation = this.implementation;
     const extensionRefs = implementation?.extensionRefs === undefined ? undefined
       : (route: RouteIntent) => implementation.extensionRefs!(intent, route, this.experimental);
-    const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental, this.retriesByPolicy, extensionRefs);
+    const corsByImplementation = implementation?.corsByImplementation === true;
+    const { httpRoute, grpcRoute } = renderRoutes(
+      scope, kinds, intent, routeParents, this.experimental, this.retriesByPolicy, extensionRefs, corsByImplementation);
     const httpsRedirectRoute = httpsRedirectParents.length === 0 ? undefined : renderHttpsRedirectRoute(scope, kinds, intent, httpsRedirectParents);
     const { tlsRoutes, tcpRoutes } = renderStreamRoutes(scope, kinds, intent, streamParents);
     const referenceGrants = renderReferenceGrants(scope, kinds, intent);

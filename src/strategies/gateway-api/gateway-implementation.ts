@@ -1,5 +1,6 @@
 import { ENVOY_GATEWAY } from './implementations/envoy-gateway';
 import { GatewayApiImplementation } from './implementations/implementation';
+import { KONG } from './implementations/kong';
 
 /**
  * The Gateway API implementation behind the GatewayClass, and so which of its own policy objects
@@ -14,6 +15,17 @@ export class GatewayImplementation {
    */
   public static envoyGateway(): GatewayImplementation {
     return new GatewayImplementation(ENVOY_GATEWAY);
+  }
+
+  /**
+   * The Kong Ingress Controller 3.x with Kong Gateway 3.x OSS (`configuration.konghq.com/v1`):
+   * rate limits, client IP lists, the body size, CORS, API keys, basic auth and JWT as KongPlugins
+   * that each HTTPRoute rule references by `ExtensionRef` filters, and a KongConsumer per
+   * credential Secret. The Secrets are read as KIC reads them: labelled `konghq.com/credential`,
+   * one credential each (see the README).
+   */
+  public static kong(): GatewayImplementation {
+    return new GatewayImplementation(KONG);
   }
 
   /** @internal */
