@@ -32,6 +32,8 @@ const STRATEGIES: Record<string, () => ExposureStrategy> = {
   'gatewayApi-envoyGateway-experimental': () => ExposureStrategy.gatewayApi({
     gatewayClassName: 'eg', experimental: true, implementation: GatewayImplementation.envoyGateway(),
   }),
+  'gatewayApi-kong': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'kong', implementation: GatewayImplementation.kong() }),
+  'gatewayApi-kong-experimental': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'kong', experimental: true, implementation: GatewayImplementation.kong() }),
   'apiGateway-nginx': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(10) }) }),
   'apiGateway-kong': () => ExposureStrategy.apiGateway({
     engine: ApiGatewayEngine.kong({ trustedProxies: ['10.244.0.0/16'] }),
@@ -211,6 +213,10 @@ const declarations: Record<string, fc.Arbitrary<Declaration>> = {
   // The Kong engine refuses client certificates, external authentication, circuit breaking, streams
   // and verified TLS to backends: half as many policies keep its accepted share fair (about 60 in 400).
   'apiGateway-kong': declarationWith(1 / 2),
+  // The Kong Ingress Controller refuses timeouts, mirrors, retries, client certificates and external
+  // authentication: half as many policies keep its accepted share fair too.
+  'gatewayApi-kong': declarationWith(1 / 2),
+  'gatewayApi-kong-experimental': declarationWith(1 / 2),
 };
 
 function weighted(kinds: BackendKind[], weights: number[], dep: kplus.Deployment) {
@@ -294,7 +300,7 @@ test('the Kong engine renders random session affinities on a Deployment backend 
 
 describe('random valid declarations x every strategy', () => {
   test.each(Object.keys(STRATEGIES))('%s', (name) => {
-    const stats = { accepted: 0, rejected: 0, podAddressServices: 0, streams: 0, implementationPolicies: 0 };
+    const stats = { accepted: 0, rejected: 0, podAddressServices: 0, streams: 0, implementationPolicies: 0, kongPlugins: 0 };
     fc.assert(fc.property(declarations[name] ?? declaration, (d) => {
       const result = attempt(STRATEGIES[name], d);
       if (result instanceof ExposureError) {
@@ -306,6 +312,7 @@ describe('random valid declarations x every strategy', () => {
       stats.accepted++;
       if (d.passthrough !== undefined || d.tcp !== undefined) stats.streams++;
       if (result.some((m) => m.apiVersion.startsWith('gateway.envoyproxy.io/'))) stats.implementationPolicies++;
+      if (result.some((m) => m.kind === 'KongPlugin')) stats.kongPlugins++;
       for (const m of result) {
         expect(m.metadata.name).toMatch(DNS1123);
         expect(m.metadata.name!.length).toBeLessThanOrEqual(m.kind === 'Service' || m.kind === 'Deployment' ? 63 : 253);
@@ -327,6 +334,9 @@ describe('random valid declarations x every strategy', () => {
     // Envoy Gateway renders the policies of a fair share of what it accepts; no other strategy writes its kinds.
     if (name.includes('envoyGateway')) expect(stats.implementationPolicies).toBeGreaterThanOrEqual(3);
     else expect(stats.implementationPolicies).toBe(0);
+    // So does Kong with its KongPlugins (the Kong engine writes its plugins into kong.yml).
+    if (name.startsWith('gatewayApi-kong')) expect(stats.kongPlugins).toBeGreaterThanOrEqual(3);
+    else expect(stats.kongPlugins).toBe(0);
     if (STREAMING.includes(name)) streamsRendered.set(name, stats.streams);
   });
 
