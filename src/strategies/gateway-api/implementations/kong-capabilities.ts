@@ -42,7 +42,7 @@ function withKong(base: Capabilities): Capabilities {
 
 const NOTES = 'Kong Ingress Controller 3.x with Kong Gateway 3.x OSS (`GatewayImplementation.kong()`): the standard HTTPRoute, plus KongPlugins (`configuration.konghq.com/v1`) that each rule '
   + 'references by `ExtensionRef` filters (one KongPlugin per plugin for the whole route object when all its rules agree, else one per rule): rate limits as `rate-limiting` with `policy: local` '
-  + '(counted by each Kong replica, per client address, or per consumer for key "api-key" with `Auth.apiKey`; a window of a second or a minute admits the whole rate at once: declare burst equal to the rate, '
+  + '(counted by each Kong replica and each rule, per client address, or per consumer for key "api-key" with `Auth.apiKey`; a window of a second or a minute admits the whole rate at once: declare burst equal to the rate, '
   + 'within one request what nginx\'s count admits); client IP lists as `ip-restriction`; the body size as `request-size-limiting`; CORS as the `cors` plugin (KIC ignores the CORS filter); '
   + '`Auth.apiKey`, `Auth.basic`, `Auth.jwt` as `key-auth`, `basic-auth`, `jwt` with an `acl` that admits only a KongConsumer of the route\'s Secret. The consumer reads the Secret as KIC does: '
   + 'labelled `konghq.com/credential` (`key-auth`, `basic-auth`, `jwt`), one credential per Secret (`key`; `username` and `password`; `key` = the issuer, `algorithm` RS256, `rsa_public_key`), '
