@@ -1,7 +1,8 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch, RateLimit,
+  AccessPolicy, Auth, Backend, BackendTls, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch,
+  RateLimit, TcpPort, TlsPassthrough,
 } from '../../src';
 import { GatewayApiStrategyOptions } from '../../src/strategies/gateway-api/gateway-api';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
@@ -208,6 +209,16 @@ describe('gatewayApi on Kong (Kong Ingress Controller)', () => {
     expect(exposeError({ backend: httpbin(), routes: [{ mirror: { backend: Backend.fromName('shadow', 80) } }] })).toMatch(/^ExposedService test\/public: routes\[0\].mirror: 'mirror' is not supported by gatewayApi \(kong\); /);
     expect(exposeError({ backend: httpbin(), retries: { attempts: 2 } }, { ...KONG, experimental: true })).toMatch(
       /^ExposedService test\/public: retries: 'retries' is not supported by gatewayApi \(kong, experimental\); /);
+  });
+
+  test('refuses the v1 kinds KIC 3.x does not read: BackendTLSPolicy, TLSRoute, TCPRoute', () => {
+    const tls = BackendTls.fromConfigMap('payments-ca', { serverName: 'payments.shop.internal' });
+    expect(exposeError({ backend: Backend.fromName('payments', 8443, { tls }) })).toBe('ExposedService test/public: backend: \'backend-tls\' is not supported by gatewayApi (kong); '
+      + 'supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx)');
+    expect(exposeError({ passthrough: [TlsPassthrough.host('db.example.com', Backend.fromName('db', 5432))] })).toBe(
+      'ExposedService test/public: passthrough[0]: \'tls-passthrough\' is not supported by gatewayApi (kong); supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx)');
+    expect(exposeError({ tcp: [TcpPort.of(5432, Backend.fromName('db', 5432))] })).toBe(
+      'ExposedService test/public: tcp[0]: \'tcp\' is not supported by gatewayApi (kong); supported by: nodePort, loadBalancer, istio, gatewayApi, apiGateway (nginx)');
   });
 
   test('the standard API names Kong among the strategies that can', () => {

@@ -33,6 +33,11 @@ const KONG_PLUGINS: Partial<Record<Feature, Support>> = {
   // The Gateway's frontend client certificate validation is not among KIC's Gateway API features.
   'client-certificates': 'none',
   'client-ca-config-map': 'none',
+  // KIC 3.x reads BackendTLSPolicy v1alpha3 and TLSRoute and TCPRoute v1alpha2 (behind its
+  // GatewayAlpha feature gate); the library writes the v1 kinds, which it would not see.
+  'backend-tls': 'none',
+  'tls-passthrough': 'none',
+  'tcp': 'none',
 };
 
 /** The row's capabilities: the channel's, with Kong's plugins and without what KIC does not implement. */
@@ -47,7 +52,8 @@ const NOTES = 'Kong Ingress Controller 3.x with Kong Gateway 3.x OSS (`GatewayIm
   + '`Auth.apiKey`, `Auth.basic`, `Auth.jwt` as `key-auth`, `basic-auth`, `jwt` with an `acl` that admits only a KongConsumer of the route\'s Secret. The consumer reads the Secret as KIC does: '
   + 'labelled `konghq.com/credential` (`key-auth`, `basic-auth`, `jwt`), one credential per Secret (`key`; `username` and `password`; `key` = the issuer, `algorithm` RS256, `rsa_public_key`), '
   + 'not the API gateway\'s one key per consumer; the KongConsumer carries `kubernetes.io/ingress.class: kong`. Refused: external authentication (no bundled plugin), mirrors, retries, affinity and '
-  + 'circuit breaking (KongUpstreamPolicy is not rendered), timeouts (KIC bounds each read, not the request), client certificates.';
+  + 'circuit breaking (KongUpstreamPolicy is not rendered), timeouts (KIC bounds each read, not the request), client certificates; TLS to backends, TLS passthrough and TCP '
+  + '(KIC 3.x reads BackendTLSPolicy v1alpha3, TLSRoute and TCPRoute v1alpha2, the library writes v1).';
 
 export const GATEWAY_API_KONG_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi (kong)',
