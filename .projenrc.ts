@@ -181,6 +181,8 @@ const bundles: Record<string, string[]> = {
 const K8S_KINDS = [
   'v1/Service', 'v1/ConfigMap', 'apps/v1/Deployment', 'networking.k8s.io/v1/Ingress', 'networking.k8s.io/v1/NetworkPolicy',
   'policy/v1/PodDisruptionBudget', 'autoscaling/v2/HorizontalPodAutoscaler',
+  // The acl group of a KongConsumer (Gateway API on Kong): a Secret that holds a group name only.
+  'v1/Secret',
 ];
 const importTask = project.addTask('import', {
   description: 'Regenerate the L1 classes in imports/ from the schemas vendored in imports/crds/ (offline)',

@@ -7,6 +7,7 @@ import { capabilityTable, StrategyCapabilities } from './intent/capabilities';
 import { API_GATEWAY_KONG_ROW, API_GATEWAY_NGINX_ROW } from './strategies/api-gateway/capabilities';
 import { GATEWAY_API_EXPERIMENTAL_ROW, GATEWAY_API_ROW } from './strategies/gateway-api/capabilities';
 import { GATEWAY_API_ENVOY_GATEWAY_EXPERIMENTAL_ROW, GATEWAY_API_ENVOY_GATEWAY_ROW } from './strategies/gateway-api/implementations/envoy-gateway-capabilities';
+import { GATEWAY_API_KONG_EXPERIMENTAL_ROW, GATEWAY_API_KONG_ROW } from './strategies/gateway-api/implementations/kong-capabilities';
 import { GATEWAY_API_TRAEFIK_EXPERIMENTAL_ROW, GATEWAY_API_TRAEFIK_ROW } from './strategies/gateway-api/implementations/traefik-capabilities';
 import {
   GATEWAY_API_NGINX_GATEWAY_FABRIC_EXPERIMENTAL_ROW, GATEWAY_API_NGINX_GATEWAY_FABRIC_ROW,
@@ -49,6 +50,10 @@ export const CAPABILITY_MATRIX = {
   gatewayApiNginxGatewayFabric: GATEWAY_API_NGINX_GATEWAY_FABRIC_ROW,
   /** NGINX Gateway Fabric on the experimental channel. */
   gatewayApiNginxGatewayFabricExperimental: GATEWAY_API_NGINX_GATEWAY_FABRIC_EXPERIMENTAL_ROW,
+  /** `ExposureStrategy.gatewayApi({ ..., implementation: GatewayImplementation.kong() })`: plus KongPlugins and KongConsumers of the Kong Ingress Controller. */
+  gatewayApiKong: GATEWAY_API_KONG_ROW,
+  /** Kong on the experimental channel. */
+  gatewayApiKongExperimental: GATEWAY_API_KONG_EXPERIMENTAL_ROW,
   /** `ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() })`. */
   apiGatewayNginx: API_GATEWAY_NGINX_ROW,
   /** `ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() })`. */

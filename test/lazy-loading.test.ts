@@ -102,5 +102,14 @@ describe('loading the library', () => {
     expect(importsLoadedBy(exposeWith(ngf))).toEqual(['gateway-api-gateway.networking.k8s.io.ts']);
     expect(importsLoadedBy(exposeWith(ngf, ", auth: e.Auth.basic({ secret: 'admins' })")))
       .toEqual(['gateway-api-gateway.networking.k8s.io.ts', 'nginx-gateway-fabric-gateway.nginx.org.ts']);
+  });
+
+  test('a Kong exposure loads the Kong module only when it renders a KongPlugin, and the core module for a consumer\'s acl Secret', () => {
+    const kong = "e.ExposureStrategy.gatewayApi({ gatewayClassName: 'kong', implementation: e.GatewayImplementation.kong() })";
+    expect(importsLoadedBy(exposeWith(kong))).toEqual(['gateway-api-gateway.networking.k8s.io.ts']);
+    expect(importsLoadedBy(exposeWith(kong, ', rateLimit: e.RateLimit.perSecond(10, { burst: 10 })')))
+      .toEqual(['gateway-api-gateway.networking.k8s.io.ts', 'kong-configuration.konghq.com.ts']);
+    expect(importsLoadedBy(exposeWith(kong, ", auth: e.Auth.basic({ secret: 'admins' })")))
+      .toEqual(['gateway-api-gateway.networking.k8s.io.ts', 'k8s.ts', 'kong-configuration.konghq.com.ts']);
   }, 60_000);
 });

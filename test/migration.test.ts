@@ -196,6 +196,40 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
     }]);
   });
 
+  // With a rate limit too (ingress-nginx's burst is a multiple of the rate: the rate itself here),
+  // the same declaration moves to Kong: the routing is the same, the policies KongPlugins of the rules.
+  // The Kong Ingress Controller bounds each read of a route's service, not the request: timeouts are refused.
+  const withoutTimeouts = DECLARATIONS.filter(([, declared]) => !JSON.stringify(declared).includes('timeout'));
+  test.each(withoutTimeouts)('%s, with a rate limit, basic auth, an IP allow list and a body size, on Kong', (_name, declared, requests) => {
+    const props = {
+      ...declared,
+      rateLimit: RateLimit.perSecond(20, { burst: 20 }),
+      auth: Auth.basic({ secret: 'admins' }),
+      access: AccessPolicy.allowFrom(['10.0.0.0/8']),
+      maxRequestBody: Size.mebibytes(16),
+    };
+    const nginx = render(props, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
+    const kong = render(props, ExposureStrategy.gatewayApi({ gatewayClassName: 'kong', implementation: GatewayImplementation.kong() }));
+    for (const request of requests) {
+      expect([request, handleByGatewayApi(kong, request)]).toEqual([request, handleByIngressNginx(nginx, request)]);
+    }
+    const plugins = kong.filter((m) => m.kind === 'KongPlugin').map((m) => m.plugin);
+    expect(plugins).toEqual(['ip-restriction', 'basic-auth', 'acl', 'rate-limiting', 'request-size-limiting']);
+    const routes = kong.filter((m) => m.kind === 'HTTPRoute' && m.metadata.name === 'shop-public');
+    for (const rule of routes[0].spec.rules) {
+      expect(rule.filters.slice(0, 5).map((f: any) => f.extensionRef.name)).toEqual(plugins.map((p) => `shop-public-${p}`));
+    }
+  });
+
+  test('timeouts do not move to Kong: the Kong Ingress Controller bounds each read, not the request', () => {
+    const [, timeouts] = DECLARATIONS[3];
+    expect(declarationError({ ...timeouts, strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'kong', implementation: GatewayImplementation.kong() }) }).message)
+      .toBe('ExposedService test/public: routes[0].timeout: \'timeout\' is not supported by gatewayApi (kong); '
+        + 'supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx), apiGateway (kong)\n'
+        + 'ExposedService test/public: timeout: \'timeout\' is not supported by gatewayApi (kong); '
+        + 'supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx), apiGateway (kong)');
+  });
+
   test('the models see what they should (a rewrite, a canary share, a redirect)', () => {
     const [, rewrites, requests] = DECLARATIONS[2];
     const nginx = render(rewrites, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));

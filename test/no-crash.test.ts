@@ -96,7 +96,7 @@ describe('values of the wrong type are errors naming the field', () => {
     ['a misspelled Gateway API option', () => ({ strategy: ExposureStrategy.gatewayApi({ gatewayClasName: 'eg' } as never), backend: api() }),
       'strategy: options.gatewayClasName is not a field of the options of ExposureStrategy.gatewayApi; did you mean gatewayClassName?'],
     ['a Gateway API implementation given by name', () => ({ strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: 'envoy' as never }), backend: api() }),
-      'strategy: options.implementation is a string ("envoy"); use GatewayImplementation.envoyGateway(), .traefik() or .nginxGatewayFabric()'],
+      'strategy: options.implementation is a string ("envoy"); use GatewayImplementation.envoyGateway(), .traefik(), .nginxGatewayFabric() or .kong()'],
     ['an NGINX Gateway Fabric option of the wrong type', () => ({
       strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'nginx', implementation: GatewayImplementation.nginxGatewayFabric({ nginxPlus: 'yes' as never }) }),
       backend: api(),

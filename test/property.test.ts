@@ -40,6 +40,8 @@ const STRATEGIES: Record<string, () => ExposureStrategy> = {
   'gatewayApi-nginxGatewayFabric-plus-experimental': () => ExposureStrategy.gatewayApi({
     gatewayClassName: 'nginx', experimental: true, implementation: GatewayImplementation.nginxGatewayFabric({ nginxPlus: true }),
   }),
+  'gatewayApi-kong': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'kong', implementation: GatewayImplementation.kong() }),
+  'gatewayApi-kong-experimental': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'kong', experimental: true, implementation: GatewayImplementation.kong() }),
   'apiGateway-nginx': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(10) }) }),
   'apiGateway-kong': () => ExposureStrategy.apiGateway({
     engine: ApiGatewayEngine.kong({ trustedProxies: ['10.244.0.0/16'] }),
@@ -219,6 +221,10 @@ const declarations: Record<string, fc.Arbitrary<Declaration>> = {
   // The Kong engine refuses client certificates, external authentication, circuit breaking, streams
   // and verified TLS to backends: half as many policies keep its accepted share fair (about 60 in 400).
   'apiGateway-kong': declarationWith(1 / 2),
+  // The Kong Ingress Controller refuses timeouts, mirrors, retries, client certificates and external
+  // authentication: half as many policies keep its accepted share fair too.
+  'gatewayApi-kong': declarationWith(1 / 2),
+  'gatewayApi-kong-experimental': declarationWith(1 / 2),
 };
 
 function weighted(kinds: BackendKind[], weights: number[], dep: kplus.Deployment) {
@@ -302,7 +308,7 @@ test('the Kong engine renders random session affinities on a Deployment backend 
 
 describe('random valid declarations x every strategy', () => {
   test.each(Object.keys(STRATEGIES))('%s', (name) => {
-    const stats = { accepted: 0, rejected: 0, podAddressServices: 0, streams: 0, implementationPolicies: 0, traefikMiddlewares: 0, nginxGatewayFabricObjects: 0 };
+    const stats = { accepted: 0, rejected: 0, podAddressServices: 0, streams: 0, implementationPolicies: 0, traefikMiddlewares: 0, nginxGatewayFabricObjects: 0, kongPlugins: 0 };
     // The fields of Envoy Gateway's policies that random declarations reach.
     const policyFields = new Set<string>();
     fc.assert(fc.property(declarations[name] ?? declaration, (d) => {
@@ -319,6 +325,7 @@ describe('random valid declarations x every strategy', () => {
       if (result.some((m) => m.apiVersion.startsWith('traefik.io/'))) stats.traefikMiddlewares++;
       if (result.some((m) => m.apiVersion.startsWith('gateway.nginx.org/'))) stats.nginxGatewayFabricObjects++;
       for (const m of result.filter((r) => r.apiVersion.startsWith('gateway.envoyproxy.io/'))) Object.keys(m.spec).forEach((k) => policyFields.add(k));
+      if (result.some((m) => m.kind === 'KongPlugin')) stats.kongPlugins++;
       for (const m of result) {
         expect(m.metadata.name).toMatch(DNS1123);
         expect(m.metadata.name!.length).toBeLessThanOrEqual(m.kind === 'Service' || m.kind === 'Deployment' ? 63 : 253);
@@ -351,6 +358,9 @@ describe('random valid declarations x every strategy', () => {
     // NGINX Gateway Fabric's objects likewise, by it alone.
     if (name.includes('nginxGatewayFabric')) expect(stats.nginxGatewayFabricObjects).toBeGreaterThanOrEqual(3);
     else expect(stats.nginxGatewayFabricObjects).toBe(0);
+    // So does Kong with its KongPlugins (the Kong engine writes its plugins into kong.yml).
+    if (name.startsWith('gatewayApi-kong')) expect(stats.kongPlugins).toBeGreaterThanOrEqual(3);
+    else expect(stats.kongPlugins).toBe(0);
     if (STREAMING.includes(name)) streamsRendered.set(name, stats.streams);
   });
 

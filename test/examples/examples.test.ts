@@ -9,6 +9,7 @@ import { build as envoyGateway } from '../../examples/envoy-gateway/app';
 import { build as gatewayApi } from '../../examples/gateway-api/app';
 import { build as ingress } from '../../examples/ingress/app';
 import { build as istio } from '../../examples/istio/app';
+import { build as kongGatewayApi } from '../../examples/kong-gateway-api/app';
 import { build as migration } from '../../examples/migration/app';
 import { build as nginxGatewayFabric } from '../../examples/nginx-gateway-fabric/app';
 import { build as service } from '../../examples/service/app';
@@ -26,7 +27,7 @@ describe('examples', () => {
   // App-repo style: one snapshot of each app's manifests, reviewed like code.
   test.each([
     ['service', service], ['ingress', ingress], ['istio', istio], ['gateway-api', gatewayApi], ['api-gateway', apiGateway], ['migration', migration],
-    ['envoy-gateway', envoyGateway], ['traefik', traefik], ['nginx-gateway-fabric', nginxGatewayFabric],
+    ['envoy-gateway', envoyGateway], ['traefik', traefik], ['nginx-gateway-fabric', nginxGatewayFabric], ['kong-gateway-api', kongGatewayApi],
   ] as [string, (app: App) => unknown][])('%s synthesizes valid manifests', (_name, build) => {
     expect(synth(build)).toMatchSnapshot();
   });
@@ -64,6 +65,18 @@ describe('examples', () => {
       ['shop-shop-routes-1-ip-allow-list', 'shop-shop-routes-1-basic-auth', 'shop-shop-body-size'],
       ['shop-shop-body-size'],
     ]);
+  });
+
+  test('kong-gateway-api: each rule references its KongPlugins, the body size one for all', () => {
+    const manifests = synth(kongGatewayApi);
+    const refs = find(manifests, 'HTTPRoute', 'shop-shop').spec.rules.map((r: any) => r.filters.map((f: any) => f.extensionRef.name));
+    expect(refs).toEqual([
+      ['shop-shop-routes-0-rate-limiting', 'shop-shop-request-size-limiting'],
+      ['shop-shop-routes-1-key-auth', 'shop-shop-routes-1-acl', 'shop-shop-routes-1-rate-limiting', 'shop-shop-request-size-limiting'],
+      ['shop-shop-routes-2-ip-restriction', 'shop-shop-routes-2-basic-auth', 'shop-shop-routes-2-acl', 'shop-shop-request-size-limiting'],
+      ['shop-shop-request-size-limiting'],
+    ]);
+    expect(ofKind(manifests, 'KongConsumer').map((c) => c.credentials)).toEqual([['partner-key', 'shop-shop-partner-key-acl'], ['admins', 'shop-shop-admins-acl']]);
   });
 
   test('every example runs with `cdk8s synth`', () => {

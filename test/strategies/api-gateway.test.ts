@@ -214,7 +214,7 @@ describe('apiGateway strategy, NGINX engine', () => {
 
   test.each([
     ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, {},
-      "ExposedService shop/api: auth: 'auth-jwt' is not supported by apiGateway (nginx); supported by: istio, gatewayApi (envoyGateway), apiGateway (kong)"],
+      "ExposedService shop/api: auth: 'auth-jwt' is not supported by apiGateway (nginx); supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (kong)"],
     ['fault injection', { routes: [{ fault: { abort: { httpStatus: 503, percentage: 5 } } }] }, {},
       "ExposedService shop/api: routes[0].fault: 'fault' is not supported by apiGateway (nginx); supported by: istio"],
     ['an API gateway in front of an API gateway', {}, { exposedVia: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }) },

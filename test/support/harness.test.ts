@@ -4,6 +4,7 @@ import { gatewayApiReferenceProblems } from './gateway-api-references';
 import { hygieneProblems } from './hygiene';
 import { ingressNginxAnnotationProblems } from './ingress-nginx-annotations';
 import { istioReferenceProblems } from './istio-references';
+import { kongIngressControllerProblems } from './kong-schema';
 import { celRuleCount, celRuleReport, Manifest, schemaProblems } from './schema';
 import { manifestProblems, testChart } from './synth';
 
@@ -529,6 +530,42 @@ describe('CEL rules of the CRDs (x-kubernetes-validations)', () => {
         .toEqual(['spec.b: the harness cannot evaluate this rule: no function <receiver>.isFoo/0 (rule: self.isFoo())']);
       expect(set.stats()).toEqual({ compiled: 0, transitionRules: 1, unsupported: ['self.isFoo(): no function <receiver>.isFoo/0'] });
     });
+  });
+});
+
+describe('Kong Ingress Controller checks', () => {
+  const plugin = (name: string, config: object): Manifest => ({ apiVersion: 'configuration.konghq.com/v1', kind: 'KongPlugin', metadata: { name }, plugin: name, config });
+  const consumer = (credentials: string[], annotations: Record<string, string> = { 'kubernetes.io/ingress.class': 'kong' }): Manifest => ({
+    apiVersion: 'configuration.konghq.com/v1', kind: 'KongConsumer', metadata: { name: 'c', annotations }, username: 'c', credentials,
+  });
+  const secret = (name: string, stringData: Record<string, string>, kind?: string): Manifest => ({
+    apiVersion: 'v1', kind: 'Secret', metadata: { name, labels: kind === undefined ? undefined : { 'konghq.com/credential': kind } }, stringData,
+  });
+
+  test('a KongPlugin\'s config passes the model of Kong\'s bundled plugins that kong.yml is checked with', () => {
+    expect(kongIngressControllerProblems([plugin('rate-limiting', { second: 5, policy: 'local', limit_by: 'ip' })])).toEqual([]);
+    expect(kongIngressControllerProblems([plugin('rate-limiting', { seconds: 5, policy: 'global' }), plugin('oidc', {})])).toEqual([
+      'KongPlugin/rate-limiting (rate-limiting).config: unknown field "seconds"',
+      'KongPlugin/rate-limiting (rate-limiting).config: field "policy" is not one of local, cluster, redis: "global"',
+      'KongPlugin/oidc: "oidc" is not a bundled plugin the library uses',
+    ]);
+  });
+
+  test('a KongConsumer has the ingress class, and each credential Secret of the output the label and keys KIC reads', () => {
+    const good = [consumer(['keys', 'users', 'issuer', 'group']), secret('keys', { key: 'k' }, 'key-auth'), secret('users', { username: 'u', password: 'p' }, 'basic-auth'),
+      secret('issuer', { key: 'https://id.example.com', algorithm: 'RS256', rsa_public_key: 'pem' }, 'jwt'), secret('group', { group: 'g' }, 'acl')];
+    expect(kongIngressControllerProblems(good)).toEqual([]);
+    // A Secret the output does not declare is the app's to create.
+    expect(kongIngressControllerProblems([consumer(['elsewhere'])])).toEqual([]);
+    expect(kongIngressControllerProblems([consumer(['a', 'b', 'c', 'd'], {}), secret('a', { alice: 'p' }), secret('b', { alice: 'p' }, 'basic-auth'),
+      secret('c', { key: 'k', algorithm: 'HS256' }, 'jwt'), secret('d', { key: 'k', extra: 'x' }, 'key-auth')])).toEqual([
+      'KongConsumer/c: no kubernetes.io/ingress.class annotation: KIC ignores it',
+      'KongConsumer/c: credential Secret a has no konghq.com/credential label of a kind KIC reads (key-auth, basic-auth, jwt, acl)',
+      'KongConsumer/c: basic-auth credential Secret b has no key username, password',
+      'KongConsumer/c: basic-auth credential Secret b has keys KIC does not read: alice',
+      'KongConsumer/c: jwt credential Secret c has no rsa_public_key (RS256)',
+      'KongConsumer/c: key-auth credential Secret d has keys KIC does not read: extra',
+    ]);
   });
 });
 

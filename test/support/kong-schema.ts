@@ -209,8 +209,62 @@ export function kongConfigProblems(config: string, manifests: readonly Manifest[
   return problems;
 }
 
-/** Problems of every Kong configuration ConfigMap in the output. */
+/** Problems of every Kong configuration ConfigMap in the output, and of the Kong Ingress Controller's objects. */
 export function kongProblems(manifests: readonly Manifest[], external: readonly ExternalService[]): string[] {
-  return manifests.filter((m) => m.kind === 'ConfigMap' && m.data?.['kong.yml'] !== undefined)
-    .flatMap((m) => kongConfigProblems(m.data['kong.yml'], manifests, ns(m), external).map((p) => `ConfigMap/${m.metadata.name}: kong.yml: ${p}`));
+  return [
+    ...manifests.filter((m) => m.kind === 'ConfigMap' && m.data?.['kong.yml'] !== undefined)
+      .flatMap((m) => kongConfigProblems(m.data['kong.yml'], manifests, ns(m), external).map((p) => `ConfigMap/${m.metadata.name}: kong.yml: ${p}`)),
+    ...kongIngressControllerProblems(manifests),
+  ];
+}
+
+const KONG_GROUP = 'configuration.konghq.com/';
+
+/**
+ * The keys the Kong Ingress Controller (3.x) reads from a credential Secret, by the kind its
+ * `konghq.com/credential` label names: required, then optional.
+ */
+export const CREDENTIAL_KEYS: Record<string, { readonly required: readonly string[]; readonly optional: readonly string[] }> = {
+  'key-auth': { required: ['key'], optional: ['ttl', 'tags'] },
+  'basic-auth': { required: ['username', 'password'], optional: ['tags'] },
+  'jwt': { required: ['key', 'algorithm'], optional: ['rsa_public_key', 'secret', 'tags'] },
+  'acl': { required: ['group'], optional: ['tags'] },
+};
+
+/**
+ * KongPlugins: a bundled plugin the library uses, its config passing the same model as kong.yml's
+ * (the CRD keeps `config` open: Kong's own plugin schemas are not vendored). KongConsumers: the
+ * ingress class KIC loads them by, a username, and each credential Secret the output declares
+ * labelled `konghq.com/credential` with the keys KIC reads for that kind (an RS256 jwt with its
+ * `rsa_public_key`).
+ */
+export function kongIngressControllerProblems(manifests: readonly Manifest[]): string[] {
+  const problems: string[] = [];
+  for (const m of manifests.filter((x) => x.apiVersion.startsWith(KONG_GROUP))) {
+    const id = `${m.kind}/${m.metadata.name}`;
+    if (m.kind === 'KongPlugin') {
+      const fields = PLUGINS[m.plugin];
+      if (fields === undefined) problems.push(`${id}: "${m.plugin}" is not a bundled plugin the library uses`);
+      else problems.push(...typeProblems(`${id} (${m.plugin}).config`, m.config ?? {}, fields));
+    }
+    if (m.kind !== 'KongConsumer') continue;
+    if (m.metadata.annotations?.['kubernetes.io/ingress.class'] === undefined) problems.push(`${id}: no kubernetes.io/ingress.class annotation: KIC ignores it`);
+    for (const name of m.credentials ?? []) {
+      const secret = manifests.find((x) => x.kind === 'Secret' && x.metadata.name === name && ns(x) === ns(m));
+      if (secret === undefined) continue;
+      const kind = secret.metadata.labels?.['konghq.com/credential'];
+      const keys = CREDENTIAL_KEYS[kind ?? ''];
+      if (keys === undefined) {
+        problems.push(`${id}: credential Secret ${name} has no konghq.com/credential label of a kind KIC reads (${Object.keys(CREDENTIAL_KEYS).join(', ')})`);
+        continue;
+      }
+      const data = { ...secret.data, ...secret.stringData };
+      const missing = keys.required.filter((k) => data[k] === undefined);
+      if (missing.length > 0) problems.push(`${id}: ${kind} credential Secret ${name} has no key ${missing.join(', ')}`);
+      const unknown = Object.keys(data).filter((k) => !keys.required.includes(k) && !keys.optional.includes(k));
+      if (unknown.length > 0) problems.push(`${id}: ${kind} credential Secret ${name} has keys KIC does not read: ${unknown.join(', ')}`);
+      if (kind === 'jwt' && data.rsa_public_key === undefined) problems.push(`${id}: jwt credential Secret ${name} has no rsa_public_key (RS256)`);
+    }
+  }
+  return problems;
 }

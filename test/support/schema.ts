@@ -98,7 +98,9 @@ function closeObjects(schema: any): any {
 }
 
 class SchemaRegistry {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  // Patterns are Go RE2, which takes escapes JavaScript's unicode mode refuses (KongConsumer's `\-`
+  // outside a class); no vendored pattern uses a unicode property class.
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly schemas = new Map<string, object>();
   /** Each CRD version's schema as published, for its CEL rules. */

@@ -66,7 +66,9 @@ export interface GatewayApiStrategyOptions {
    * `GatewayImplementation.traefik()` client IP allow lists, basic auth, rate limits, the body
    * size and retries as Traefik Middlewares the route rules reference;
    * `GatewayImplementation.nginxGatewayFabric()` rate limits, the body size, basic auth and affinity
-   * by header or client address as NGINX Gateway Fabric's. Independent of the channel (`experimental`).
+   * by header or client address as NGINX Gateway Fabric's;
+   * `GatewayImplementation.kong()` rate limits, client IP lists, the body size, API keys, basic
+   * auth, JWT and CORS as KongPlugins of the rules. Independent of the channel (`experimental`).
    * @default - the standard API only: any implementation, and those features refused
    * @example ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() })
    */
@@ -80,7 +82,7 @@ export const GATEWAY_API_OPTIONS_SHAPE = object('the options of ExposureStrategy
   experimental: optional(BOOLEAN),
   implementation: optional({
     kind: 'instance', is: (v) => v instanceof GatewayImplementation,
-    use: 'GatewayImplementation.envoyGateway(), .traefik() or .nginxGatewayFabric()',
+    use: 'GatewayImplementation.envoyGateway(), .traefik(), .nginxGatewayFabric() or .kong()',
   }),
 });
 
@@ -172,7 +174,9 @@ export class GatewayApiRenderer implements StrategyRenderer {
     const implementation = this.implementation;
     const extensionRefs = implementation?.extensionRefs === undefined ? undefined
       : (route: RouteIntent) => implementation.extensionRefs!(intent, route, this.experimental);
-    const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental, this.retriesByPolicy, extensionRefs);
+    const corsByImplementation = implementation?.corsByImplementation === true;
+    const { httpRoute, grpcRoute } = renderRoutes(
+      scope, kinds, intent, routeParents, this.experimental, this.retriesByPolicy, extensionRefs, corsByImplementation);
     const httpsRedirectRoute = httpsRedirectParents.length === 0 ? undefined : renderHttpsRedirectRoute(scope, kinds, intent, httpsRedirectParents);
     const { tlsRoutes, tcpRoutes } = renderStreamRoutes(scope, kinds, intent, streamParents);
     const referenceGrants = renderReferenceGrants(scope, kinds, intent);

@@ -1,5 +1,6 @@
 import { ENVOY_GATEWAY } from './implementations/envoy-gateway';
 import { GatewayApiImplementation } from './implementations/implementation';
+import { KONG } from './implementations/kong';
 import { nginxGatewayFabric } from './implementations/nginx-gateway-fabric';
 import { TRAEFIK } from './implementations/traefik';
 import { BOOLEAN, object, optional } from '../../core/runtime-shape';
@@ -56,6 +57,17 @@ export class GatewayImplementation {
     const types = optionProblems(options, NGINX_GATEWAY_FABRIC_OPTIONS, 'implementation options');
     // Reported at synth under `strategy`, as the strategies' own option problems.
     return new GatewayImplementation(nginxGatewayFabric(types.length === 0 && options.nginxPlus === true), types);
+  }
+
+  /**
+   * The Kong Ingress Controller 3.x with Kong Gateway 3.x OSS (`configuration.konghq.com/v1`):
+   * rate limits, client IP lists, the body size, CORS, API keys, basic auth and JWT as KongPlugins
+   * that each HTTPRoute rule references by `ExtensionRef` filters, and a KongConsumer per
+   * credential Secret. The Secrets are read as KIC reads them: labelled `konghq.com/credential`,
+   * one credential each (see the README).
+   */
+  public static kong(): GatewayImplementation {
+    return new GatewayImplementation(KONG);
   }
 
   /** @internal */

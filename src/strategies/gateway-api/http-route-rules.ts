@@ -45,16 +45,17 @@ const RETRY_CODES: Record<RetryCondition, number[]> = {
  * precedence: exact path, longest prefix, method, headers, query parameters). A rule carries
  * `retry` only on the experimental channel (`experimental`), whose HTTPRoute class keeps it;
  * with `retriesByPolicy` (standard channel) an implementation's policy carries the retries;
- * `extensionRefs` are the implementation's filter objects of each rule.
+ * `extensionRefs` are the implementation's filter objects of each rule; with `corsByImplementation`
+ * they carry CORS too, and the rule has no CORS filter.
  */
 export function renderHttpRouteRules(
   routes: readonly RouteIntent[], backendRef: BackendRefOf, experimental: boolean, retriesByPolicy = false,
-  extensionRefs: ExtensionRefsOf = () => []): HttpRouteRuleWithRetry[] {
+  extensionRefs: ExtensionRefsOf = () => [], corsByImplementation = false): HttpRouteRuleWithRetry[] {
   return routes.map((route) => ({
     name: routeName(route),
     matches: [matchOf(route.match)],
     backendRefs: route.action.kind === 'redirect' ? undefined : weightedBackendRefs(route, backendRef),
-    filters: nonEmpty(filtersOf(route, backendRef, experimental, extensionRefs)),
+    filters: nonEmpty(filtersOf(route, backendRef, experimental, extensionRefs, corsByImplementation)),
     timeouts: timeoutsOf(route),
     // Retries by an implementation's policy (standard channel) are not the rule's.
     retry: route.retries === undefined || retriesByPolicy ? undefined : retryOf(route.retries, experimental),
@@ -80,13 +81,15 @@ function matchOf(m: MatchIntent): gatewayApi.HttpRouteSpecRulesMatches {
  * implementation's policy carries it), before anything is done with the request; redirect,
  * rewrite, header edits, mirror, CORS.
  */
-function filtersOf(route: RouteIntent, backendRef: BackendRefOf, experimental: boolean, extensionRefs: ExtensionRefsOf): HttpRouteFilter[] {
+function filtersOf(
+  route: RouteIntent, backendRef: BackendRefOf, experimental: boolean, extensionRefs: ExtensionRefsOf,
+  corsByImplementation: boolean): HttpRouteFilter[] {
   const filters: HttpRouteFilter[] = extensionRefFilters(route, extensionRefs, enumValue<gatewayApi.HttpRouteSpecRulesFiltersType>('ExtensionRef'));
   if (route.auth?.kind === 'external' && experimental) filters.push(externalAuthFilter(route.auth, backendRef, experimental));
   if (route.action.kind === 'redirect') filters.push({ type: enumValue('RequestRedirect'), requestRedirect: requestRedirect(route.action) });
   if (route.rewrite !== undefined) filters.push({ type: enumValue('URLRewrite'), urlRewrite: urlRewrite(route.rewrite, route.match.path.kind) });
   filters.push(...headerAndMirrorFilters(route, backendRef, FILTER_TYPES));
-  if (route.cors) filters.push({ type: enumValue('CORS'), cors: cors(route.cors) });
+  if (route.cors && !corsByImplementation) filters.push({ type: enumValue('CORS'), cors: cors(route.cors) });
   return filters;
 }
 

@@ -31,6 +31,8 @@ export interface GatewayApiImplementation {
   readonly retriesByPolicy: boolean;
   /** True when the policies carry retries on the experimental channel too (the implementation ignores the rule's `retry`). */
   readonly retriesByPolicyOnExperimental?: boolean;
+  /** True when the implementation's own objects carry CORS instead of HTTPRoute's CORS filter, which it does not implement. */
+  readonly corsByImplementation?: boolean;
   /** The capability row of the implementation on the standard channel, or on the experimental one. */
   row(experimental: boolean): StrategyCapabilities;
   /** What the implementation cannot express of an intent its row admits, every problem once. */
@@ -68,4 +70,10 @@ export interface GatewayImplementationResources {
   readonly authenticationFilters?: readonly ApiObject[];
   /** NGINX Gateway Fabric's UpstreamSettingsPolicies (affinity by a hash, on a backend Service). */
   readonly upstreamSettingsPolicies?: readonly ApiObject[];
+  /** Kong's KongPlugins, which the HTTPRoute's rules reference by ExtensionRef filters (IP lists, authentication, rate limits, CORS, body size). */
+  readonly kongPlugins?: readonly ApiObject[];
+  /** Kong's KongConsumers, one per credential Secret (`Auth.apiKey`, `Auth.basic`, `Auth.jwt`). */
+  readonly kongConsumers?: readonly ApiObject[];
+  /** The `acl` credential Secrets (`konghq.com/credential: acl`) that put each KongConsumer in the group its routes admit. */
+  readonly kongAclSecrets?: readonly ApiObject[];
 }
