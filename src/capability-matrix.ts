@@ -7,6 +7,7 @@ import { capabilityTable, StrategyCapabilities } from './intent/capabilities';
 import { API_GATEWAY_KONG_ROW, API_GATEWAY_NGINX_ROW } from './strategies/api-gateway/capabilities';
 import { GATEWAY_API_EXPERIMENTAL_ROW, GATEWAY_API_ROW } from './strategies/gateway-api/capabilities';
 import { GATEWAY_API_ENVOY_GATEWAY_EXPERIMENTAL_ROW, GATEWAY_API_ENVOY_GATEWAY_ROW } from './strategies/gateway-api/implementations/envoy-gateway-capabilities';
+import { GATEWAY_API_ISTIO_EXPERIMENTAL_ROW, GATEWAY_API_ISTIO_ROW } from './strategies/gateway-api/implementations/istio-capabilities';
 import { INGRESS_GENERIC_ROW } from './strategies/ingress/generic';
 import { INGRESS_NGINX_ROW } from './strategies/ingress/ingress-nginx';
 import { ISTIO_ROW } from './strategies/istio/capabilities';
@@ -37,6 +38,10 @@ export const CAPABILITY_MATRIX = {
   gatewayApiEnvoyGateway: GATEWAY_API_ENVOY_GATEWAY_ROW,
   /** Envoy Gateway on the experimental channel: both. */
   gatewayApiEnvoyGatewayExperimental: GATEWAY_API_ENVOY_GATEWAY_EXPERIMENTAL_ROW,
+  /** `ExposureStrategy.gatewayApi({ ..., implementation: GatewayImplementation.istio() })`: plus Istio's security policies on the Gateway. */
+  gatewayApiIstio: GATEWAY_API_ISTIO_ROW,
+  /** Istio on the experimental channel: both. */
+  gatewayApiIstioExperimental: GATEWAY_API_ISTIO_EXPERIMENTAL_ROW,
   /** `ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() })`. */
   apiGatewayNginx: API_GATEWAY_NGINX_ROW,
   /** `ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() })`. */

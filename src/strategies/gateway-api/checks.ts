@@ -14,6 +14,8 @@ export interface CheckedOptions {
   readonly experimental: boolean;
   /** On the standard channel, the implementation's policy carries retries (Envoy Gateway's BackendTrafficPolicy). */
   readonly retriesByPolicy?: boolean;
+  /** The implementation's policy carries external authentication (Istio's CUSTOM AuthorizationPolicy), not the rule's ExternalAuth filter. */
+  readonly externalAuthByPolicy?: boolean;
 }
 
 /**
@@ -63,7 +65,7 @@ function tlsOnExistingGateway(intent: ExposureIntent, options: CheckedOptions): 
 }
 
 function httpRouteProblems(route: RouteIntent, options: CheckedOptions): Problem[] {
-  return [...fractionalMirror(route), ...retries(route, options), ...externalAuth(route), ...cookiePath(route)];
+  return [...fractionalMirror(route), ...retries(route, options), ...(options.externalAuthByPolicy ? [] : externalAuth(route)), ...cookiePath(route)];
 }
 
 /** sessionPersistence has no cookie path: the implementation chooses it. */

@@ -5,7 +5,7 @@ import { GatewayApiKinds, loadGatewayApiKinds } from './channel';
 import { gatewayApiProblems } from './checks';
 import { Attachment, createGateway, existingGateway, GROUP } from './gateway';
 import { GatewayImplementation } from './gateway-implementation';
-import { GatewayApiImplementation, GatewayImplementationResources, PolicyTargetRoute } from './implementations/implementation';
+import { GatewayApiImplementation, GatewayImplementationResources, PolicyTargetGateway, PolicyTargetRoute } from './implementations/implementation';
 import { renderReferenceGrants } from './reference-grants';
 import { renderHttpsRedirectRoute, renderRoutes } from './routes';
 import { renderStreamRoutes } from './stream-routes';
@@ -62,8 +62,9 @@ export interface GatewayApiStrategyOptions {
   /**
    * The implementation behind the GatewayClass, whose own policies carry what standard Gateway
    * API has no field for: `GatewayImplementation.envoyGateway()` renders rate limits, the body
-   * size, client IP lists, basic auth and JWT as Envoy Gateway policies attached to the routes.
-   * Independent of the channel (`experimental`).
+   * size, client IP lists, basic auth and JWT as Envoy Gateway policies attached to the routes;
+   * `GatewayImplementation.istio()` JWT, client IP lists and external authentication as Istio
+   * security policies attached to the Gateway. Independent of the channel (`experimental`).
    * @default - the standard API only: any implementation, and those features refused
    * @example ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() })
    */
@@ -75,7 +76,7 @@ export const GATEWAY_API_OPTIONS_SHAPE = object('the options of ExposureStrategy
   gatewayClassName: optional(STRING),
   gateway: optional(object('a Gateway reference', { name: required(STRING), namespace: required(STRING), sectionName: optional(STRING) })),
   experimental: optional(BOOLEAN),
-  implementation: optional({ kind: 'instance', is: (v) => v instanceof GatewayImplementation, use: 'GatewayImplementation.envoyGateway()' }),
+  implementation: optional({ kind: 'instance', is: (v) => v instanceof GatewayImplementation, use: 'GatewayImplementation.envoyGateway() or GatewayImplementation.istio()' }),
 });
 
 /** What gatewayApi synthesizes (escape hatches). */
@@ -133,12 +134,23 @@ export class GatewayApiRenderer implements StrategyRenderer {
       gateway === undefined ? undefined : dnsSubdomainProblem(gateway.name, 'gateway name'),
       gateway === undefined ? undefined : dnsLabelProblem(gateway.namespace, 'gateway namespace'),
       gateway?.sectionName === undefined ? undefined : dnsLabelProblem(gateway.sectionName, 'sectionName'),
-    );
+    ).concat(this.implementation?.problems ?? []);
   }
 
   /** On the standard channel, the implementation's policy carries the routes' retries. */
   private get retriesByPolicy(): boolean {
     return !this.experimental && this.implementation?.retriesByPolicy === true;
+  }
+
+  /** The implementation's policy objects carry external authentication (not the rule's ExternalAuth filter). */
+  private get externalAuthByPolicy(): boolean {
+    return this.implementation?.externalAuthByPolicy === true;
+  }
+
+  /** The Gateway the routes attach to: an existing one, or the one created under the exposure's name. */
+  private targetGateway(intent: ExposureIntent): PolicyTargetGateway {
+    const gateway = this.options.gateway;
+    return gateway === undefined ? { name: intent.name, existing: false } : { name: gateway.name, namespace: gateway.namespace, existing: true };
   }
 
   /** An existing Gateway is shared; a created one belongs to this exposure alone. */
@@ -150,9 +162,12 @@ export class GatewayApiRenderer implements StrategyRenderer {
   public check(intent: ExposureIntent): Problem[] {
     return [
       ...gatewayApiProblems(intent, {
-        existingGateway: this.options.gateway !== undefined, experimental: this.experimental, retriesByPolicy: this.retriesByPolicy,
+        existingGateway: this.options.gateway !== undefined,
+        experimental: this.experimental,
+        retriesByPolicy: this.retriesByPolicy,
+        externalAuthByPolicy: this.externalAuthByPolicy,
       }),
-      ...this.implementation?.check(intent, this.experimental) ?? [],
+      ...this.implementation?.check(intent, this.experimental, this.targetGateway(intent)) ?? [],
     ];
   }
 
@@ -164,12 +179,12 @@ export class GatewayApiRenderer implements StrategyRenderer {
     const implementation = this.implementation;
     const extensionRefs = implementation?.extensionRefs === undefined ? undefined
       : (route: RouteIntent) => implementation.extensionRefs!(intent, route, this.experimental);
-    const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental, this.retriesByPolicy, extensionRefs);
+    const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental, this.retriesByPolicy, extensionRefs, this.externalAuthByPolicy);
     const httpsRedirectRoute = httpsRedirectParents.length === 0 ? undefined : renderHttpsRedirectRoute(scope, kinds, intent, httpsRedirectParents);
     const { tlsRoutes, tcpRoutes } = renderStreamRoutes(scope, kinds, intent, streamParents);
     const referenceGrants = renderReferenceGrants(scope, kinds, intent);
     const backendTlsPolicies = renderBackendTlsPolicies(scope, kinds, intent);
-    const policies = implementation?.render(scope, intent, policyTargets(intent, httpRoute, grpcRoute), this.experimental);
+    const policies = implementation?.render(scope, intent, policyTargets(intent, httpRoute, grpcRoute), this.experimental, this.targetGateway(intent));
     const routes = { httpRoute, grpcRoute, httpsRedirectRoute, tlsRoutes, tcpRoutes };
     return { gateway, ...routes, referenceGrants, backendTlsPolicies, backendServices, implementation: policies };
   }

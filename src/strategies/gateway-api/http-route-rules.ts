@@ -45,16 +45,17 @@ const RETRY_CODES: Record<RetryCondition, number[]> = {
  * precedence: exact path, longest prefix, method, headers, query parameters). A rule carries
  * `retry` only on the experimental channel (`experimental`), whose HTTPRoute class keeps it;
  * with `retriesByPolicy` (standard channel) an implementation's policy carries the retries;
- * `extensionRefs` are the implementation's filter objects of each rule.
+ * `extensionRefs` are the implementation's filter objects of each rule; with `externalAuthByPolicy`
+ * an implementation's policy carries external authentication (Istio's CUSTOM AuthorizationPolicy).
  */
 export function renderHttpRouteRules(
   routes: readonly RouteIntent[], backendRef: BackendRefOf, experimental: boolean, retriesByPolicy = false,
-  extensionRefs: ExtensionRefsOf = () => []): HttpRouteRuleWithRetry[] {
+  extensionRefs: ExtensionRefsOf = () => [], externalAuthByPolicy = false): HttpRouteRuleWithRetry[] {
   return routes.map((route) => ({
     name: routeName(route),
     matches: [matchOf(route.match)],
     backendRefs: route.action.kind === 'redirect' ? undefined : weightedBackendRefs(route, backendRef),
-    filters: nonEmpty(filtersOf(route, backendRef, experimental, extensionRefs)),
+    filters: nonEmpty(filtersOf(route, backendRef, experimental, extensionRefs, externalAuthByPolicy)),
     timeouts: timeoutsOf(route),
     // Retries by an implementation's policy (standard channel) are not the rule's.
     retry: route.retries === undefined || retriesByPolicy ? undefined : retryOf(route.retries, experimental),
@@ -77,9 +78,10 @@ function matchOf(m: MatchIntent): gatewayApi.HttpRouteSpecRulesMatches {
  * limits) and external auth, before anything is done with the request; redirect, rewrite, header
  * edits, mirror, CORS.
  */
-function filtersOf(route: RouteIntent, backendRef: BackendRefOf, experimental: boolean, extensionRefs: ExtensionRefsOf): HttpRouteFilter[] {
+function filtersOf(route: RouteIntent, backendRef: BackendRefOf, experimental: boolean, extensionRefs: ExtensionRefsOf,
+  externalAuthByPolicy: boolean): HttpRouteFilter[] {
   const filters: HttpRouteFilter[] = extensionRefFilters(route, extensionRefs, enumValue<gatewayApi.HttpRouteSpecRulesFiltersType>('ExtensionRef'));
-  if (route.auth?.kind === 'external') filters.push(externalAuthFilter(route.auth, backendRef, experimental));
+  if (route.auth?.kind === 'external' && !externalAuthByPolicy) filters.push(externalAuthFilter(route.auth, backendRef, experimental));
   if (route.action.kind === 'redirect') filters.push({ type: enumValue('RequestRedirect'), requestRedirect: requestRedirect(route.action) });
   if (route.rewrite !== undefined) filters.push({ type: enumValue('URLRewrite'), urlRewrite: urlRewrite(route.rewrite, route.match.path.kind) });
   filters.push(...headerAndMirrorFilters(route, backendRef, FILTER_TYPES));

@@ -17,11 +17,12 @@ export interface Routes {
 
 /**
  * The HTTPRoute and the GRPCRoute of the exposure's routes, each only when it has rules (both named
- * after the exposure); `extensionRefs` are the implementation's filter objects of each rule.
+ * after the exposure); `extensionRefs` are the implementation's filter objects of each rule; with
+ * `externalAuthByPolicy` the implementation's policy carries external authentication, not the rule.
  */
 export function renderRoutes(
   scope: Construct, kinds: GatewayApiKinds, intent: ExposureIntent, parentRefs: ParentRef[], experimental: boolean, retriesByPolicy = false,
-  extensionRefs: ExtensionRefsOf = () => []): Routes {
+  extensionRefs: ExtensionRefsOf = () => [], externalAuthByPolicy = false): Routes {
   const hostnames = hostnamesOf(intent);
   // Backends in the routes' namespace are referenced without one.
   const backendRef: BackendRefOf = (b) => ({ name: b.name, namespace: b.namespace !== intent.namespace ? b.namespace : undefined, port: b.port });
@@ -29,7 +30,7 @@ export function renderRoutes(
   const grpcRoutes = intent.routes.filter((r) => r.protocol === 'grpc');
   const httpRoute = httpRoutes.length === 0 ? undefined : new kinds.HttpRoute(scope, 'HTTPRoute', {
     metadata: { name: intent.name },
-    spec: { parentRefs, hostnames, rules: renderHttpRouteRules(httpRoutes, backendRef, experimental, retriesByPolicy, extensionRefs) },
+    spec: { parentRefs, hostnames, rules: renderHttpRouteRules(httpRoutes, backendRef, experimental, retriesByPolicy, extensionRefs, externalAuthByPolicy) },
   });
   const grpcRoute = grpcRoutes.length === 0 ? undefined : new kinds.GrpcRoute(scope, 'GRPCRoute', {
     metadata: { name: intent.name },
