@@ -179,12 +179,14 @@ export class GatewayApiRenderer implements StrategyRenderer {
     const implementation = this.implementation;
     const extensionRefs = implementation?.extensionRefs === undefined ? undefined
       : (route: RouteIntent) => implementation.extensionRefs!(intent, route, this.experimental);
-    const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental, this.retriesByPolicy, extensionRefs, this.externalAuthByPolicy);
+    const { httpRoute, grpcRoute } = renderRoutes(
+      scope, kinds, intent, routeParents, this.experimental, this.retriesByPolicy, extensionRefs, this.externalAuthByPolicy);
     const httpsRedirectRoute = httpsRedirectParents.length === 0 ? undefined : renderHttpsRedirectRoute(scope, kinds, intent, httpsRedirectParents);
     const { tlsRoutes, tcpRoutes } = renderStreamRoutes(scope, kinds, intent, streamParents);
     const referenceGrants = renderReferenceGrants(scope, kinds, intent);
     const backendTlsPolicies = renderBackendTlsPolicies(scope, kinds, intent);
-    const policies = implementation?.render(scope, intent, policyTargets(intent, httpRoute, grpcRoute), this.experimental, this.targetGateway(intent));
+    const targets = policyTargets(intent, httpRoute, grpcRoute);
+    const policies = implementation?.render(scope, intent, targets, this.experimental, this.targetGateway(intent));
     const routes = { httpRoute, grpcRoute, httpsRedirectRoute, tlsRoutes, tcpRoutes };
     return { gateway, ...routes, referenceGrants, backendTlsPolicies, backendServices, implementation: policies };
   }

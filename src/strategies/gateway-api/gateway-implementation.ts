@@ -48,8 +48,13 @@ export class GatewayImplementation {
     const notAnObject = options === undefined ? undefined : requiredOptionsProblem(options, WHAT);
     const problems = notAnObject !== undefined ? [notAnObject] : optionProblems(options, ISTIO_IMPLEMENTATION_OPTIONS_SHAPE, WHAT);
     const provider = problems.length === 0 ? options?.externalAuthProvider : undefined;
-    if (provider === '') problems.push(`${WHAT}.externalAuthProvider is empty; name the mesh's extension provider`);
-    return new GatewayImplementation(istioImplementation(provider === '' ? undefined : provider, problems));
+    // A name of meshConfig.extensionProviders: no spaces, and not empty (as the istio strategy's option).
+    const named = provider === undefined || /^\S+$/.test(provider);
+    if (!named) {
+      problems.push(`${WHAT}.externalAuthProvider ${JSON.stringify(provider)} is not the name of an extension provider; `
+        + 'use the name of its meshConfig.extensionProviders entry');
+    }
+    return new GatewayImplementation(istioImplementation(named ? provider : undefined, problems));
   }
 
   /** @internal */

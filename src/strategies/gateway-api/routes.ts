@@ -30,7 +30,11 @@ export function renderRoutes(
   const grpcRoutes = intent.routes.filter((r) => r.protocol === 'grpc');
   const httpRoute = httpRoutes.length === 0 ? undefined : new kinds.HttpRoute(scope, 'HTTPRoute', {
     metadata: { name: intent.name },
-    spec: { parentRefs, hostnames, rules: renderHttpRouteRules(httpRoutes, backendRef, experimental, retriesByPolicy, extensionRefs, externalAuthByPolicy) },
+    spec: {
+      parentRefs,
+      hostnames,
+      rules: renderHttpRouteRules(httpRoutes, backendRef, experimental, retriesByPolicy, extensionRefs, externalAuthByPolicy),
+    },
   });
   const grpcRoute = grpcRoutes.length === 0 ? undefined : new kinds.GrpcRoute(scope, 'GRPCRoute', {
     metadata: { name: intent.name },
