@@ -89,4 +89,11 @@ describe('loading the library', () => {
     expect(importsLoadedBy(exposeWith(eg, ', rateLimit: e.RateLimit.perSecond(10)')))
       .toEqual(['envoy-gateway-gateway.envoyproxy.io.ts', 'gateway-api-gateway.networking.k8s.io.ts']);
   }, 60_000);
+
+  test('an Istio Gateway API exposure loads the Istio security module only when it renders one of its policies, never the networking one', () => {
+    const istio = "e.ExposureStrategy.gatewayApi({ gatewayClassName: 'istio', implementation: e.GatewayImplementation.istio() })";
+    expect(importsLoadedBy(exposeWith(istio))).toEqual(['gateway-api-gateway.networking.k8s.io.ts']);
+    expect(importsLoadedBy(exposeWith(istio, ", access: e.AccessPolicy.denyFrom(['203.0.113.0/24'])")))
+      .toEqual(['gateway-api-gateway.networking.k8s.io.ts', 'istio-security.istio.io.ts']);
+  }, 60_000);
 });
