@@ -96,7 +96,10 @@ describe('values of the wrong type are errors naming the field', () => {
     ['a misspelled Gateway API option', () => ({ strategy: ExposureStrategy.gatewayApi({ gatewayClasName: 'eg' } as never), backend: api() }),
       'strategy: options.gatewayClasName is not a field of the options of ExposureStrategy.gatewayApi; did you mean gatewayClassName?'],
     ['a Gateway API implementation given by name', () => ({ strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: 'envoy' as never }), backend: api() }),
-      'strategy: options.implementation is a string ("envoy"); use GatewayImplementation.envoyGateway()'],
+      'strategy: options.implementation is a string ("envoy"); use GatewayImplementation.envoyGateway() or GatewayImplementation.istio()'],
+    ['an Istio implementation option of the wrong type', () => ({
+      strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'istio', implementation: GatewayImplementation.istio({ externalAuthProvider: 5 } as never) }), backend: api(),
+    }), 'strategy: implementation.externalAuthProvider is a number (5); use a string'],
   ])('%s', (_, props, message) => {
     const error = declare(props());
     expect(error).toBeInstanceOf(ExposureError);

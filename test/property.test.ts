@@ -32,6 +32,11 @@ const STRATEGIES: Record<string, () => ExposureStrategy> = {
   'gatewayApi-envoyGateway-experimental': () => ExposureStrategy.gatewayApi({
     gatewayClassName: 'eg', experimental: true, implementation: GatewayImplementation.envoyGateway(),
   }),
+  // The mesh's extension provider named: without it external authentication is refused.
+  'gatewayApi-istio': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'istio', implementation: GatewayImplementation.istio({ externalAuthProvider: 'ext-authz' }) }),
+  'gatewayApi-istio-experimental': () => ExposureStrategy.gatewayApi({
+    gatewayClassName: 'istio', experimental: true, implementation: GatewayImplementation.istio({ externalAuthProvider: 'ext-authz' }),
+  }),
   'apiGateway-nginx': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(10) }) }),
   'apiGateway-kong': () => ExposureStrategy.apiGateway({
     engine: ApiGatewayEngine.kong({ trustedProxies: ['10.244.0.0/16'] }),
@@ -211,6 +216,10 @@ const declarations: Record<string, fc.Arbitrary<Declaration>> = {
   // The Kong engine refuses client certificates, external authentication, circuit breaking, streams
   // and verified TLS to backends: half as many policies keep its accepted share fair (about 60 in 400).
   'apiGateway-kong': declarationWith(1 / 2),
+  // Istio on Gateway API refuses rate limits, the body size, basic auth and API keys, which random
+  // routes carry beside its JWT and IP lists: half as many policies let some of its own through.
+  'gatewayApi-istio': declarationWith(1 / 2),
+  'gatewayApi-istio-experimental': declarationWith(1 / 2),
 };
 
 function weighted(kinds: BackendKind[], weights: number[], dep: kplus.Deployment) {
@@ -294,7 +303,7 @@ test('the Kong engine renders random session affinities on a Deployment backend 
 
 describe('random valid declarations x every strategy', () => {
   test.each(Object.keys(STRATEGIES))('%s', (name) => {
-    const stats = { accepted: 0, rejected: 0, podAddressServices: 0, streams: 0, implementationPolicies: 0 };
+    const stats = { accepted: 0, rejected: 0, podAddressServices: 0, streams: 0, envoyGatewayPolicies: 0, istioGatewayPolicies: 0 };
     fc.assert(fc.property(declarations[name] ?? declaration, (d) => {
       const result = attempt(STRATEGIES[name], d);
       if (result instanceof ExposureError) {
@@ -305,7 +314,9 @@ describe('random valid declarations x every strategy', () => {
       }
       stats.accepted++;
       if (d.passthrough !== undefined || d.tcp !== undefined) stats.streams++;
-      if (result.some((m) => m.apiVersion.startsWith('gateway.envoyproxy.io/'))) stats.implementationPolicies++;
+      if (result.some((m) => m.apiVersion.startsWith('gateway.envoyproxy.io/'))) stats.envoyGatewayPolicies++;
+      // Istio's policies attached to a Gateway API Gateway (the istio strategy's select the gateway workload instead).
+      if (result.some((m) => m.apiVersion.startsWith('security.istio.io/') && m.spec?.targetRefs !== undefined)) stats.istioGatewayPolicies++;
       for (const m of result) {
         expect(m.metadata.name).toMatch(DNS1123);
         expect(m.metadata.name!.length).toBeLessThanOrEqual(m.kind === 'Service' || m.kind === 'Deployment' ? 63 : 253);
@@ -324,9 +335,11 @@ describe('random valid declarations x every strategy', () => {
     // Not vacuous: a fair share of random declarations is expressible by every strategy.
     if (process.env.PROPERTY_DEBUG) console.log(name, stats);
     expect(stats.accepted).toBeGreaterThanOrEqual(20);
-    // Envoy Gateway renders the policies of a fair share of what it accepts; no other strategy writes its kinds.
-    if (name.includes('envoyGateway')) expect(stats.implementationPolicies).toBeGreaterThanOrEqual(3);
-    else expect(stats.implementationPolicies).toBe(0);
+    // Each implementation renders its policies for a fair share of what it accepts; no other strategy writes them.
+    if (name.includes('envoyGateway')) expect(stats.envoyGatewayPolicies).toBeGreaterThanOrEqual(3);
+    else expect(stats.envoyGatewayPolicies).toBe(0);
+    if (name.startsWith('gatewayApi-istio')) expect(stats.istioGatewayPolicies).toBeGreaterThanOrEqual(3);
+    else expect(stats.istioGatewayPolicies).toBe(0);
     if (STREAMING.includes(name)) streamsRendered.set(name, stats.streams);
   });
 
