@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import {
-  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch, RateLimit, Tls,
+  AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch, RateLimit,
+  Tls,
 } from '../src';
 import { handleByGatewayApi, handleByIngressNginx, HttpRequest } from './support/routing';
 import { declarationError, Manifest, synthChecked, testChart } from './support/synth';
