@@ -9,6 +9,7 @@ import { build as envoyGateway } from '../../examples/envoy-gateway/app';
 import { build as gatewayApi } from '../../examples/gateway-api/app';
 import { build as ingress } from '../../examples/ingress/app';
 import { build as istio } from '../../examples/istio/app';
+import { build as istioGatewayApi } from '../../examples/istio-gateway-api/app';
 import { build as migration } from '../../examples/migration/app';
 import { build as service } from '../../examples/service/app';
 import { find, ofKind, synthChecked } from '../support/synth';
@@ -24,7 +25,7 @@ describe('examples', () => {
   // App-repo style: one snapshot of each app's manifests, reviewed like code.
   test.each([
     ['service', service], ['ingress', ingress], ['istio', istio], ['gateway-api', gatewayApi], ['api-gateway', apiGateway], ['migration', migration],
-    ['envoy-gateway', envoyGateway],
+    ['envoy-gateway', envoyGateway], ['istio-gateway-api', istioGatewayApi],
   ] as [string, (app: App) => unknown][])('%s synthesizes valid manifests', (_name, build) => {
     expect(synth(build)).toMatchSnapshot();
   });
