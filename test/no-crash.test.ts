@@ -3,8 +3,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
-  ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayImplementation, HeaderMatch, IstioGateway,
-  PathMatch, QueryParamMatch, RateLimit, Tls,
+  ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayImplementation, HeaderMatch,
+  IstioGateway, PathMatch, QueryParamMatch, RateLimit, Tls,
 } from '../src';
 import { testChart } from './support/synth';
 
