@@ -121,6 +121,16 @@ describe('gatewayApi on Istio', () => {
     }
   });
 
+  test('a policy of every route covers the gRPC routes too (by host): JWT and external authentication beside a GRPCRoute', () => {
+    const grpc = { match: { path: PathMatch.prefix('/shop.Cart') }, backends: [{ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }) }] };
+    for (const auth of [jwt(), oauth2()]) {
+      const manifests = expose({ hosts: ['shop.example.com'], backend: httpbin(), auth, routes: [grpc, {}] });
+      expect(ofKind(manifests, 'GRPCRoute')).toHaveLength(1);
+      expect(find(manifests, 'GRPCRoute').spec.rules[0].filters).toBeUndefined();
+      expect(find(manifests, 'AuthorizationPolicy').spec.rules.map((r: any) => r.to)).toEqual([[{ operation: { hosts: ['shop.example.com'] } }]]);
+    }
+  });
+
   test('on an existing Gateway, the policies are written in its namespace, targeting it by name', () => {
     const manifests = expose({
       hosts: ['shop.example.com'], backend: httpbin(), auth: jwt(), access: AccessPolicy.allowFrom(['10.0.0.0/8']),

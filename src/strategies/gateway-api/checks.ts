@@ -28,7 +28,7 @@ export function gatewayApiProblems(intent: ExposureIntent, options: CheckedOptio
     ...hostLimits(intent),
     ...listenerLimit(intent, options),
     ...tlsOnExistingGateway(intent, options),
-    ...intent.routes.flatMap((route) => route.protocol === 'grpc' ? grpcRouteProblems(route) : httpRouteProblems(route, options)),
+    ...intent.routes.flatMap((route) => route.protocol === 'grpc' ? grpcRouteProblems(route, options) : httpRouteProblems(route, options)),
     ...referenceGrantsWithoutNamespace(intent, options),
     ...backendTlsProblems(intent),
     ...h2cBackendProblems(intent),
@@ -105,9 +105,13 @@ function externalAuth(route: RouteIntent): Problem[] {
 
 const GRPC_LACKS_NAMES: Partial<Record<RoutePolicy, string>> = { timeout: 'timeouts', auth: 'ExternalAuth filter' };
 
-/** GRPCRoute has no field for some policies, and gRPC requests no query or method to match. */
-function grpcRouteProblems(route: RouteIntent): Problem[] {
-  const problems: Problem[] = grpcRouteLacks(route).map((key) => ({
+/**
+ * GRPCRoute has no field for some policies, and gRPC requests no query or method to match; an
+ * implementation's policy that carries external authentication (on the Gateway) needs no filter.
+ */
+function grpcRouteProblems(route: RouteIntent, options: CheckedOptions): Problem[] {
+  const lacks = grpcRouteLacks(route).filter((key) => !(key === 'auth' && options.externalAuthByPolicy));
+  const problems: Problem[] = lacks.map((key) => ({
     field: sourceOf(route, key),
     message: `GRPCRoute has no ${GRPC_LACKS_NAMES[key] ?? key}; remove it from the gRPC route, or use istio`,
   }));

@@ -38,7 +38,7 @@ export function renderRoutes(
   });
   const grpcRoute = grpcRoutes.length === 0 ? undefined : new kinds.GrpcRoute(scope, 'GRPCRoute', {
     metadata: { name: intent.name },
-    spec: { parentRefs, hostnames, rules: renderGrpcRouteRules(grpcRoutes, backendRef, extensionRefs) },
+    spec: { parentRefs, hostnames, rules: renderGrpcRouteRules(grpcRoutes, backendRef, extensionRefs, externalAuthByPolicy) },
   });
   return { httpRoute, grpcRoute };
 }
