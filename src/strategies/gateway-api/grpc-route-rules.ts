@@ -35,7 +35,8 @@ const HEADER_MATCH_TYPES: HeaderMatchTypes<gatewayApi.GrpcRouteSpecRulesMatchesH
  * implementation's filter objects (`extensionRefs`) come first, as on HTTPRoute rules.
  */
 export function renderGrpcRouteRules(
-  routes: readonly RouteIntent[], backendRef: BackendRefOf, extensionRefs: ExtensionRefsOf = () => [], externalAuthByPolicy = false): gatewayApi.GrpcRouteSpecRules[] {
+  routes: readonly RouteIntent[], backendRef: BackendRefOf, extensionRefs: ExtensionRefsOf = () => [],
+  externalAuthByPolicy = false): gatewayApi.GrpcRouteSpecRules[] {
   return routes.map((route) => {
     // External authentication by an implementation's policy (on the Gateway) is not the rule's.
     const lacking = grpcRouteLacks(route).filter((key) => !(key === 'auth' && externalAuthByPolicy))[0];
