@@ -12,6 +12,7 @@ import { GATEWAY_API_TRAEFIK_EXPERIMENTAL_ROW, GATEWAY_API_TRAEFIK_ROW } from '.
 import {
   GATEWAY_API_NGINX_GATEWAY_FABRIC_EXPERIMENTAL_ROW, GATEWAY_API_NGINX_GATEWAY_FABRIC_ROW,
 } from './strategies/gateway-api/implementations/nginx-gateway-fabric-capabilities';
+import { GATEWAY_API_ISTIO_EXPERIMENTAL_ROW, GATEWAY_API_ISTIO_ROW } from './strategies/gateway-api/implementations/istio-capabilities';
 import { INGRESS_GENERIC_ROW } from './strategies/ingress/generic';
 import { INGRESS_NGINX_ROW } from './strategies/ingress/ingress-nginx';
 import { ISTIO_ROW } from './strategies/istio/capabilities';
@@ -54,6 +55,10 @@ export const CAPABILITY_MATRIX = {
   gatewayApiKong: GATEWAY_API_KONG_ROW,
   /** Kong on the experimental channel. */
   gatewayApiKongExperimental: GATEWAY_API_KONG_EXPERIMENTAL_ROW,
+  /** `ExposureStrategy.gatewayApi({ ..., implementation: GatewayImplementation.istio() })`: plus Istio's security policies on the Gateway. */
+  gatewayApiIstio: GATEWAY_API_ISTIO_ROW,
+  /** Istio on the experimental channel: both. */
+  gatewayApiIstioExperimental: GATEWAY_API_ISTIO_EXPERIMENTAL_ROW,
   /** `ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() })`. */
   apiGatewayNginx: API_GATEWAY_NGINX_ROW,
   /** `ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() })`. */

@@ -49,7 +49,7 @@ export {
 } from './strategies/istio/istio-gateway';
 export { IstioStrategyOptions, IstioTrafficPolicy, IstioConnectionPool, IstioResources } from './strategies/istio/istio';
 export { GatewayApiStrategyOptions, GatewayApiParentRef, GatewayApiResources } from './strategies/gateway-api/gateway-api';
-export { GatewayImplementation, NginxGatewayFabricOptions } from './strategies/gateway-api/gateway-implementation';
+export { GatewayImplementation, IstioImplementationOptions, NginxGatewayFabricOptions } from './strategies/gateway-api/gateway-implementation';
 export { GatewayImplementationResources } from './strategies/gateway-api/implementations/implementation';
 export { ApiGatewayEngine } from './strategies/api-gateway/api-gateway-engine';
 export { ApiGatewayResources } from './strategies/api-gateway/api-gateway';

@@ -111,5 +111,12 @@ describe('loading the library', () => {
       .toEqual(['gateway-api-gateway.networking.k8s.io.ts', 'kong-configuration.konghq.com.ts']);
     expect(importsLoadedBy(exposeWith(kong, ", auth: e.Auth.basic({ secret: 'admins' })")))
       .toEqual(['gateway-api-gateway.networking.k8s.io.ts', 'k8s.ts', 'kong-configuration.konghq.com.ts']);
+  });
+
+  test('an Istio Gateway API exposure loads the Istio security module only when it renders one of its policies, never the networking one', () => {
+    const istio = "e.ExposureStrategy.gatewayApi({ gatewayClassName: 'istio', implementation: e.GatewayImplementation.istio() })";
+    expect(importsLoadedBy(exposeWith(istio))).toEqual(['gateway-api-gateway.networking.k8s.io.ts']);
+    expect(importsLoadedBy(exposeWith(istio, ", access: e.AccessPolicy.denyFrom(['203.0.113.0/24'])")))
+      .toEqual(['gateway-api-gateway.networking.k8s.io.ts', 'istio-security.istio.io.ts']);
   }, 60_000);
 });

@@ -230,6 +230,40 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
         + 'supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx), apiGateway (kong)');
   });
 
+  // On Istio the IP allow list moves too (an AuthorizationPolicy on the Gateway); rate limits, basic
+  // auth and the body size have no Istio policy for Gateway API routes, and are refused by name.
+  const ISTIO = () => ExposureStrategy.gatewayApi({ gatewayClassName: 'istio', implementation: GatewayImplementation.istio() });
+  test.each(DECLARATIONS)('%s, with an IP allow list, on Istio', (_name, declared, requests) => {
+    const props = { ...declared, access: AccessPolicy.allowFrom(['10.0.0.0/8']) };
+    const nginx = render(props, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
+    const istio = render(props, ISTIO());
+    for (const request of requests) {
+      expect([request, handleByGatewayApi(istio, request)]).toEqual([request, handleByIngressNginx(nginx, request)]);
+    }
+    const policies = istio.filter((m) => m.apiVersion === 'security.istio.io/v1');
+    expect(policies.map((m) => [m.kind, m.metadata.namespace, m.spec.targetRefs, m.spec.action, m.spec.rules[0].from])).toEqual([
+      ['AuthorizationPolicy', 'shop', [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shop-public' }], 'DENY', [{ source: { notRemoteIpBlocks: ['10.0.0.0/8'] } }]],
+    ]);
+  });
+
+  test('an ingress-nginx declaration with a rate limit, basic auth and a body size is refused on Istio, each by name', () => {
+    const [, declared] = DECLARATIONS[0];
+    const props = {
+      ...declared,
+      strategy: ISTIO(),
+      rateLimit: RateLimit.perSecond(10, { burst: 10 }),
+      auth: Auth.basic({ secret: 'admins' }),
+      access: AccessPolicy.allowFrom(['10.0.0.0/8']),
+      maxRequestBody: Size.mebibytes(16),
+    };
+    const can = 'supported by: ingress (ingressNginx), gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)';
+    expect(declarationError(props).message).toBe([
+      `ExposedService test/public: rateLimit: 'rate-limit' is not supported by gatewayApi (istio); ${can}`,
+      `ExposedService test/public: auth: 'auth-basic' is not supported by gatewayApi (istio); ${can}`,
+      `ExposedService test/public: maxRequestBody: 'max-request-body' is not supported by gatewayApi (istio); ${can}`,
+    ].join('\n'));
+  });
+
   test('the models see what they should (a rewrite, a canary share, a redirect)', () => {
     const [, rewrites, requests] = DECLARATIONS[2];
     const nginx = render(rewrites, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));

@@ -96,11 +96,14 @@ describe('values of the wrong type are errors naming the field', () => {
     ['a misspelled Gateway API option', () => ({ strategy: ExposureStrategy.gatewayApi({ gatewayClasName: 'eg' } as never), backend: api() }),
       'strategy: options.gatewayClasName is not a field of the options of ExposureStrategy.gatewayApi; did you mean gatewayClassName?'],
     ['a Gateway API implementation given by name', () => ({ strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: 'envoy' as never }), backend: api() }),
-      'strategy: options.implementation is a string ("envoy"); use GatewayImplementation.envoyGateway(), .traefik(), .nginxGatewayFabric() or .kong()'],
+      'strategy: options.implementation is a string ("envoy"); use GatewayImplementation.envoyGateway(), .traefik(), .nginxGatewayFabric(), .kong() or .istio()'],
     ['an NGINX Gateway Fabric option of the wrong type', () => ({
       strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'nginx', implementation: GatewayImplementation.nginxGatewayFabric({ nginxPlus: 'yes' as never }) }),
       backend: api(),
     }), 'strategy: implementation options.nginxPlus is a string ("yes"); use true or false'],
+    ['an Istio implementation option of the wrong type', () => ({
+      strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'istio', implementation: GatewayImplementation.istio({ externalAuthProvider: 5 } as never) }), backend: api(),
+    }), 'strategy: implementation.externalAuthProvider is a number (5); use a string'],
   ])('%s', (_, props, message) => {
     const error = declare(props());
     expect(error).toBeInstanceOf(ExposureError);

@@ -42,6 +42,11 @@ const STRATEGIES: Record<string, () => ExposureStrategy> = {
   }),
   'gatewayApi-kong': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'kong', implementation: GatewayImplementation.kong() }),
   'gatewayApi-kong-experimental': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'kong', experimental: true, implementation: GatewayImplementation.kong() }),
+  // The mesh's extension provider named: without it external authentication is refused.
+  'gatewayApi-istio': () => ExposureStrategy.gatewayApi({ gatewayClassName: 'istio', implementation: GatewayImplementation.istio({ externalAuthProvider: 'ext-authz' }) }),
+  'gatewayApi-istio-experimental': () => ExposureStrategy.gatewayApi({
+    gatewayClassName: 'istio', experimental: true, implementation: GatewayImplementation.istio({ externalAuthProvider: 'ext-authz' }),
+  }),
   'apiGateway-nginx': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(10) }) }),
   'apiGateway-kong': () => ExposureStrategy.apiGateway({
     engine: ApiGatewayEngine.kong({ trustedProxies: ['10.244.0.0/16'] }),
@@ -212,6 +217,8 @@ const l4Declaration: fc.Arbitrary<Declaration> = fc.record({
   // Mostly to the pods of the Deployment, which a Service can add ports for.
   tcp: sometimes(tcpPorts(fc.constantFrom<BackendKind>('deployment', 'deployment', 'deployment', 'api')), 20),
 });
+const istioDeclaration: fc.Arbitrary<Declaration> = fc.tuple(declarationWith(1 / 2), sometimes(access, 30))
+  .map(([d, exposureAccess]) => ({ ...d, access: d.access ?? exposureAccess }));
 // A generic Ingress expresses hosts, paths and backends only: its declarations carry each policy a
 // third as often, so that a fair share of them is expressible (see the check below).
 const declarations: Record<string, fc.Arbitrary<Declaration>> = {
@@ -225,6 +232,11 @@ const declarations: Record<string, fc.Arbitrary<Declaration>> = {
   // authentication: half as many policies keep its accepted share fair too.
   'gatewayApi-kong': declarationWith(1 / 2),
   'gatewayApi-kong-experimental': declarationWith(1 / 2),
+  // Istio on Gateway API refuses rate limits, the body size, basic auth, API keys and the random
+  // JWT (its publicKeySecret), which routes carry beside its IP lists: half as many policies, and an
+  // exposure-wide IP list more often, let a fair share of its own policies through.
+  'gatewayApi-istio': istioDeclaration,
+  'gatewayApi-istio-experimental': istioDeclaration,
 };
 
 function weighted(kinds: BackendKind[], weights: number[], dep: kplus.Deployment) {
@@ -308,7 +320,7 @@ test('the Kong engine renders random session affinities on a Deployment backend 
 
 describe('random valid declarations x every strategy', () => {
   test.each(Object.keys(STRATEGIES))('%s', (name) => {
-    const stats = { accepted: 0, rejected: 0, podAddressServices: 0, streams: 0, implementationPolicies: 0, traefikMiddlewares: 0, nginxGatewayFabricObjects: 0, kongPlugins: 0 };
+    const stats = { accepted: 0, rejected: 0, podAddressServices: 0, streams: 0, implementationPolicies: 0, traefikMiddlewares: 0, nginxGatewayFabricObjects: 0, kongPlugins: 0, istioGatewayPolicies: 0 };
     // The fields of Envoy Gateway's policies that random declarations reach.
     const policyFields = new Set<string>();
     fc.assert(fc.property(declarations[name] ?? declaration, (d) => {
@@ -326,6 +338,8 @@ describe('random valid declarations x every strategy', () => {
       if (result.some((m) => m.apiVersion.startsWith('gateway.nginx.org/'))) stats.nginxGatewayFabricObjects++;
       for (const m of result.filter((r) => r.apiVersion.startsWith('gateway.envoyproxy.io/'))) Object.keys(m.spec).forEach((k) => policyFields.add(k));
       if (result.some((m) => m.kind === 'KongPlugin')) stats.kongPlugins++;
+      if (result.some((m) => m.apiVersion.startsWith('security.istio.io/') && m.spec?.targetRefs !== undefined)) stats.istioGatewayPolicies++;
+
       for (const m of result) {
         expect(m.metadata.name).toMatch(DNS1123);
         expect(m.metadata.name!.length).toBeLessThanOrEqual(m.kind === 'Service' || m.kind === 'Deployment' ? 63 : 253);
@@ -361,6 +375,8 @@ describe('random valid declarations x every strategy', () => {
     // So does Kong with its KongPlugins (the Kong engine writes its plugins into kong.yml).
     if (name.startsWith('gatewayApi-kong')) expect(stats.kongPlugins).toBeGreaterThanOrEqual(3);
     else expect(stats.kongPlugins).toBe(0);
+    if (name.startsWith('gatewayApi-istio')) expect(stats.istioGatewayPolicies).toBeGreaterThanOrEqual(3);
+    else expect(stats.istioGatewayPolicies).toBe(0);
     if (STREAMING.includes(name)) streamsRendered.set(name, stats.streams);
   });
 

@@ -10,6 +10,7 @@ import { build as gatewayApi } from '../../examples/gateway-api/app';
 import { build as ingress } from '../../examples/ingress/app';
 import { build as istio } from '../../examples/istio/app';
 import { build as kongGatewayApi } from '../../examples/kong-gateway-api/app';
+import { build as istioGatewayApi } from '../../examples/istio-gateway-api/app';
 import { build as migration } from '../../examples/migration/app';
 import { build as nginxGatewayFabric } from '../../examples/nginx-gateway-fabric/app';
 import { build as service } from '../../examples/service/app';
@@ -27,7 +28,7 @@ describe('examples', () => {
   // App-repo style: one snapshot of each app's manifests, reviewed like code.
   test.each([
     ['service', service], ['ingress', ingress], ['istio', istio], ['gateway-api', gatewayApi], ['api-gateway', apiGateway], ['migration', migration],
-    ['envoy-gateway', envoyGateway], ['traefik', traefik], ['nginx-gateway-fabric', nginxGatewayFabric], ['kong-gateway-api', kongGatewayApi],
+    ['envoy-gateway', envoyGateway], ['traefik', traefik], ['nginx-gateway-fabric', nginxGatewayFabric], ['kong-gateway-api', kongGatewayApi], ['istio-gateway-api', istioGatewayApi],
   ] as [string, (app: App) => unknown][])('%s synthesizes valid manifests', (_name, build) => {
     expect(synth(build)).toMatchSnapshot();
   });

@@ -267,7 +267,7 @@ describe('gatewayApi strategy', () => {
     ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, CLASS,
       "ExposedService test/public: auth: 'auth-jwt' is not supported by gatewayApi; supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (kong)"],
     ['external authentication on the standard channel', { auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'] }) }, CLASS,
-      "ExposedService test/public: auth: 'auth-external' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx)"],
+      "ExposedService test/public: auth: 'auth-external' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (istio), apiGateway (nginx)"],
     ['external authentication with a sign-in URL', {
       auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'], signinUrl: 'https://sso.example.com/start' }),
     }, { ...CLASS, experimental: true },

@@ -660,7 +660,7 @@ describe('ingress strategy, external authentication', () => {
 
   test('a generic Ingress cannot authenticate externally: an error naming the strategies that can', () => {
     expect(exposeError({ strategy: ExposureStrategy.ingress({ className: 'nginx' }), backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) }))
-      .toBe("ExposedService test/public: auth: 'auth-external' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx)");
+      .toBe("ExposedService test/public: auth: 'auth-external' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (istio), apiGateway (nginx)");
   });
 });
 

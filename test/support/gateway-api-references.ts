@@ -8,7 +8,8 @@
  * Secret with `.htpasswd` (Envoy Gateway) or of one key of htpasswd lines (Traefik) when the output declares it;
  * each Traefik Middleware referenced by a rule; NGINX Gateway Fabric's policies -> a route
  * or a Service of the output, its AuthenticationFilter's Secret of type `nginx.org/htpasswd` with
- * the key `auth`. The CRDs' CEL rules are the schema check's (schema.ts, cel.ts).
+ * the key `auth`; Istio's AuthorizationPolicy and RequestAuthentication by targetRefs -> a Gateway of the
+ * output or a declared existing one, in the policy's namespace. The CRDs' CEL rules are the schema check's (schema.ts, cel.ts).
  */
 import { ExternalService, ns, serviceResolves } from './cross-references';
 import { Manifest } from './schema';
@@ -126,6 +127,7 @@ export function gatewayApiReferenceProblems(manifests: readonly Manifest[], exte
   problems.push(...envoyGatewayPolicyProblems(manifests));
   problems.push(...nginxGatewayFabricProblems(manifests, external));
   problems.push(...traefikMiddlewareProblems(manifests));
+  problems.push(...istioPolicyTargetProblems(manifests, externalGateways));
   return problems;
 }
 
@@ -152,6 +154,35 @@ function traefikMiddlewareProblems(manifests: readonly Manifest[]): string[] {
       if (!keys.includes('username') || !keys.includes('password')) problems.push(`${id}: basic auth Secret ${secretName} of type kubernetes.io/basic-auth without username and password`);
     } else if (keys.length !== 1) {
       problems.push(`${id}: basic auth Secret ${secretName} has ${keys.length} keys; Traefik reads htpasswd lines from its only key`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Istio's security policies that attach by `targetRefs` (Istio 1.22+): each target is a Gateway
+ * API Gateway of the output or a declared existing one, in the policy's own namespace (Istio
+ * attaches a Gateway's policies from its namespace only; the CRD refuses a `namespace` in the
+ * reference), with no `selector` beside it.
+ */
+function istioPolicyTargetProblems(manifests: readonly Manifest[], externalGateways: readonly string[]): string[] {
+  const problems: string[] = [];
+  const policies = manifests.filter((m) => (m.kind === 'AuthorizationPolicy' || m.kind === 'RequestAuthentication')
+    && m.apiVersion.startsWith('security.istio.io/') && m.spec?.targetRefs !== undefined);
+  for (const policy of policies) {
+    const id = `${policy.kind}/${policy.metadata.name}`;
+    if (policy.spec.selector !== undefined) problems.push(`${id}: both targetRefs and selector`);
+    for (const ref of policy.spec.targetRefs) {
+      const where = `${ref.kind} ${ns(policy)}/${ref.name}`;
+      if (ref.group !== 'gateway.networking.k8s.io' || ref.kind !== 'Gateway') {
+        problems.push(`${id}: target ${ref.group}/${ref.kind} is not a Gateway API Gateway`);
+        continue;
+      }
+      if (ref.namespace !== undefined) problems.push(`${id}: target ${where} names a namespace; Istio attaches from the Gateway's own`);
+      const inOutput = manifests.some((m) => m.kind === 'Gateway' && m.apiVersion.startsWith(GATEWAY_API) && m.metadata.name === ref.name && ns(m) === ns(policy));
+      if (!inOutput && !externalGateways.includes(`${ns(policy)}/${ref.name}`)) {
+        problems.push(`${id}: target ${where} is no Gateway of the output nor a declared existing one in the policy's namespace`);
+      }
     }
   }
   return problems;

@@ -265,6 +265,33 @@ describe('Gateway API checks', () => {
     expect(gatewayApiReferenceProblems([...base, basic, secret({ stringData: { auth: 'alice:{SHA}x' } })], [], [])).toEqual(['SecurityPolicy/p: basic auth Secret keys has no key .htpasswd']);
   });
 
+  test('Istio policies by targetRefs: a Gateway API Gateway of the output or a declared existing one, in the policy\'s namespace', () => {
+    const policy = (namespace: string, ref: any = { group: G, kind: 'Gateway', name: 'gw' }, extra: any = {}): Manifest => ({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'p', namespace },
+      spec: { targetRefs: [ref], action: 'DENY', rules: [{ from: [{ source: { remoteIpBlocks: ['203.0.113.0/24'] } }] }], ...extra },
+    });
+    const routed = [dep, svc, gateway(listener), route(toWeb)];
+    expect(gatewayApiReferenceProblems([...routed, policy('shop')], [], [])).toEqual([]);
+    expect(gatewayApiReferenceProblems([...routed, policy('infra')], [], ['infra/gw'])).toEqual([]);
+    expect(gatewayApiReferenceProblems([...routed, policy('infra')], [], [])).toEqual([
+      'AuthorizationPolicy/p: target Gateway infra/gw is no Gateway of the output nor a declared existing one in the policy\'s namespace',
+    ]);
+    expect(gatewayApiReferenceProblems([...routed, policy('shop', { group: G, kind: 'Gateway', name: 'gw', namespace: 'shop' })], [], [])).toEqual([
+      'AuthorizationPolicy/p: target Gateway shop/gw names a namespace; Istio attaches from the Gateway\'s own',
+    ]);
+    expect(gatewayApiReferenceProblems([...routed, policy('shop', { group: G, kind: 'HTTPRoute', name: 'r' })], [], [])).toEqual([
+      `AuthorizationPolicy/p: target ${G}/HTTPRoute is not a Gateway API Gateway`,
+    ]);
+    expect(gatewayApiReferenceProblems([...routed, policy('shop', undefined, { selector: { matchLabels: { istio: 'ingressgateway' } } })], [], [])).toEqual([
+      'AuthorizationPolicy/p: both targetRefs and selector',
+    ]);
+    // The CRD refuses both, and a namespace in the reference (its CEL rules).
+    expect(schemaProblems([policy('shop', { group: G, kind: 'Gateway', name: 'gw', namespace: 'shop' })], 'standard').map((p) => p.replace(/ \(rule: [^]*\)$/, '')))
+      .toEqual(['AuthorizationPolicy/p: spec.targetRefs[0].namespace: cross namespace referencing is not currently supported']);
+  });
+
   test('finds routes no listener accepts: hostname, sectionName, namespace', () => {
     expect(gatewayApiReferenceProblems([dep, svc, gateway(listener), route(toWeb, { hostnames: ['b.example.com'] })], [], []))
       .toEqual(['HTTPRoute/r: no listener of Gateway gw accepts the route']);

@@ -91,7 +91,8 @@ export function istioReferenceProblems(manifests: readonly Manifest[], external:
   }
 
   // JWT policies select the workload of a Gateway in their namespace (or of an existing one).
-  for (const policy of manifests.filter((m) => m.kind === 'RequestAuthentication' || m.kind === 'AuthorizationPolicy')) {
+  // Policies by targetRefs (to a Gateway API Gateway) are gateway-api-references.ts'.
+  for (const policy of manifests.filter((m) => (m.kind === 'RequestAuthentication' || m.kind === 'AuthorizationPolicy') && m.spec?.targetRefs === undefined)) {
     const labels = policy.spec.selector?.matchLabels ?? {};
     const selects = gateways.some((g) => ns(g) === ns(policy) && Object.entries(labels).every(([k, v]) => g.spec.selector?.[k] === v));
     if (!selects && externalGateways.length === 0) problems.push(`${id(policy)}: selector ${JSON.stringify(labels)} matches no Gateway's workload in its namespace`);

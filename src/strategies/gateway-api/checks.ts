@@ -14,6 +14,8 @@ export interface CheckedOptions {
   readonly experimental: boolean;
   /** On the standard channel, the implementation's policy carries retries (Envoy Gateway's BackendTrafficPolicy). */
   readonly retriesByPolicy?: boolean;
+  /** The implementation's policy carries external authentication (Istio's CUSTOM AuthorizationPolicy), not the rule's ExternalAuth filter. */
+  readonly externalAuthByPolicy?: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export function gatewayApiProblems(intent: ExposureIntent, options: CheckedOptio
     ...hostLimits(intent),
     ...listenerLimit(intent, options),
     ...tlsOnExistingGateway(intent, options),
-    ...intent.routes.flatMap((route) => route.protocol === 'grpc' ? grpcRouteProblems(route) : httpRouteProblems(route, options)),
+    ...intent.routes.flatMap((route) => route.protocol === 'grpc' ? grpcRouteProblems(route, options) : httpRouteProblems(route, options)),
     ...referenceGrantsWithoutNamespace(intent, options),
     ...backendTlsProblems(intent),
     ...h2cBackendProblems(intent),
@@ -63,8 +65,10 @@ function tlsOnExistingGateway(intent: ExposureIntent, options: CheckedOptions): 
 }
 
 function httpRouteProblems(route: RouteIntent, options: CheckedOptions): Problem[] {
-  // On the standard channel external authentication and affinity are an implementation's policy, which checks them.
-  const experimental = options.experimental ? [...externalAuth(route), ...cookiePath(route)] : [];
+  // On the standard channel external authentication and affinity are an implementation's policy, which checks them;
+  // Istio's policy carries external authentication on both channels.
+  const externalAuthFilter = options.externalAuthByPolicy ? [] : externalAuth(route);
+  const experimental = options.experimental ? [...externalAuthFilter, ...cookiePath(route)] : [];
   return [...fractionalMirror(route), ...retries(route, options), ...experimental];
 }
 
@@ -105,9 +109,13 @@ function externalAuth(route: RouteIntent): Problem[] {
 
 const GRPC_LACKS_NAMES: Partial<Record<RoutePolicy, string>> = { timeout: 'timeouts', auth: 'ExternalAuth filter' };
 
-/** GRPCRoute has no field for some policies, and gRPC requests no query or method to match. */
-function grpcRouteProblems(route: RouteIntent): Problem[] {
-  const problems: Problem[] = grpcRouteLacks(route).map((key) => ({
+/**
+ * GRPCRoute has no field for some policies, and gRPC requests no query or method to match; an
+ * implementation's policy that carries external authentication (on the Gateway) needs no filter.
+ */
+function grpcRouteProblems(route: RouteIntent, options: CheckedOptions): Problem[] {
+  const lacks = grpcRouteLacks(route).filter((key) => !(key === 'auth' && options.externalAuthByPolicy));
+  const problems: Problem[] = lacks.map((key) => ({
     field: sourceOf(route, key),
     message: `GRPCRoute has no ${GRPC_LACKS_NAMES[key] ?? key}; remove it from the gRPC route, or use istio`,
   }));

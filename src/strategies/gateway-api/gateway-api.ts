@@ -5,7 +5,7 @@ import { GatewayApiKinds, loadGatewayApiKinds } from './channel';
 import { gatewayApiProblems } from './checks';
 import { Attachment, createGateway, existingGateway, GROUP } from './gateway';
 import { GatewayImplementation } from './gateway-implementation';
-import { GatewayApiImplementation, GatewayImplementationResources, PolicyTargetRoute } from './implementations/implementation';
+import { GatewayApiImplementation, GatewayImplementationResources, PolicyTargetGateway, PolicyTargetRoute } from './implementations/implementation';
 import { renderReferenceGrants } from './reference-grants';
 import { renderHttpsRedirectRoute, renderRoutes } from './routes';
 import { renderStreamRoutes } from './stream-routes';
@@ -68,7 +68,9 @@ export interface GatewayApiStrategyOptions {
    * `GatewayImplementation.nginxGatewayFabric()` rate limits, the body size, basic auth and affinity
    * by header or client address as NGINX Gateway Fabric's;
    * `GatewayImplementation.kong()` rate limits, client IP lists, the body size, API keys, basic
-   * auth, JWT and CORS as KongPlugins of the rules. Independent of the channel (`experimental`).
+   * auth, JWT and CORS as KongPlugins of the rules.;
+   * `GatewayImplementation.istio()` JWT, client IP lists and external authentication as Istio
+   * security policies attached to the Gateway. Independent of the channel (`experimental`).
    * @default - the standard API only: any implementation, and those features refused
    * @example ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() })
    */
@@ -82,7 +84,7 @@ export const GATEWAY_API_OPTIONS_SHAPE = object('the options of ExposureStrategy
   experimental: optional(BOOLEAN),
   implementation: optional({
     kind: 'instance', is: (v) => v instanceof GatewayImplementation,
-    use: 'GatewayImplementation.envoyGateway(), .traefik(), .nginxGatewayFabric() or .kong()',
+    use: 'GatewayImplementation.envoyGateway(), .traefik(), .nginxGatewayFabric(), .kong() or .istio()',
   }),
 });
 
@@ -151,6 +153,17 @@ export class GatewayApiRenderer implements StrategyRenderer {
     return implementation?.retriesByPolicy === true && (!this.experimental || implementation.retriesByPolicyOnExperimental === true);
   }
 
+  /** The implementation's policy objects carry external authentication (not the rule's ExternalAuth filter). */
+  private get externalAuthByPolicy(): boolean {
+    return this.implementation?.externalAuthByPolicy === true;
+  }
+
+  /** The Gateway the routes attach to: an existing one, or the one created under the exposure's name. */
+  private targetGateway(intent: ExposureIntent): PolicyTargetGateway {
+    const gateway = this.options.gateway;
+    return gateway === undefined ? { name: intent.name, existing: false } : { name: gateway.name, namespace: gateway.namespace, existing: true };
+  }
+
   /** An existing Gateway is shared; a created one belongs to this exposure alone. */
   public claims(intent: ExposureIntent): RouteClaims | undefined {
     const gateway = this.options.gateway;
@@ -160,9 +173,12 @@ export class GatewayApiRenderer implements StrategyRenderer {
   public check(intent: ExposureIntent): Problem[] {
     return [
       ...gatewayApiProblems(intent, {
-        existingGateway: this.options.gateway !== undefined, experimental: this.experimental, retriesByPolicy: this.retriesByPolicy,
+        existingGateway: this.options.gateway !== undefined,
+        experimental: this.experimental,
+        retriesByPolicy: this.retriesByPolicy,
+        externalAuthByPolicy: this.externalAuthByPolicy,
       }),
-      ...this.implementation?.check(intent, this.experimental) ?? [],
+      ...this.implementation?.check(intent, this.experimental, this.targetGateway(intent)) ?? [],
     ];
   }
 
@@ -174,14 +190,15 @@ export class GatewayApiRenderer implements StrategyRenderer {
     const implementation = this.implementation;
     const extensionRefs = implementation?.extensionRefs === undefined ? undefined
       : (route: RouteIntent) => implementation.extensionRefs!(intent, route, this.experimental);
-    const corsByImplementation = implementation?.corsByImplementation === true;
-    const { httpRoute, grpcRoute } = renderRoutes(
-      scope, kinds, intent, routeParents, this.experimental, this.retriesByPolicy, extensionRefs, corsByImplementation);
+    const { httpRoute, grpcRoute } = renderRoutes(scope, kinds, intent, routeParents, this.experimental, this.retriesByPolicy, extensionRefs, {
+      corsByImplementation: implementation?.corsByImplementation === true, externalAuthByPolicy: this.externalAuthByPolicy,
+    });
     const httpsRedirectRoute = httpsRedirectParents.length === 0 ? undefined : renderHttpsRedirectRoute(scope, kinds, intent, httpsRedirectParents);
     const { tlsRoutes, tcpRoutes } = renderStreamRoutes(scope, kinds, intent, streamParents);
     const referenceGrants = renderReferenceGrants(scope, kinds, intent);
     const backendTlsPolicies = renderBackendTlsPolicies(scope, kinds, intent);
-    const policies = implementation?.render(scope, intent, policyTargets(intent, httpRoute, grpcRoute), this.experimental);
+    const targets = policyTargets(intent, httpRoute, grpcRoute);
+    const policies = implementation?.render(scope, intent, targets, this.experimental, this.targetGateway(intent));
     const routes = { httpRoute, grpcRoute, httpsRedirectRoute, tlsRoutes, tcpRoutes };
     return { gateway, ...routes, referenceGrants, backendTlsPolicies, backendServices, implementation: policies };
   }

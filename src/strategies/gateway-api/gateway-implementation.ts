@@ -1,10 +1,11 @@
 import { ENVOY_GATEWAY } from './implementations/envoy-gateway';
 import { GatewayApiImplementation } from './implementations/implementation';
+import { istioImplementation } from './implementations/istio';
 import { KONG } from './implementations/kong';
 import { nginxGatewayFabric } from './implementations/nginx-gateway-fabric';
 import { TRAEFIK } from './implementations/traefik';
-import { BOOLEAN, object, optional } from '../../core/runtime-shape';
-import { optionProblems } from '../shared/option-shapes';
+import { BOOLEAN, object, optional, STRING } from '../../core/runtime-shape';
+import { optionProblems, requiredOptionsProblem } from '../shared/option-shapes';
 
 /** Options for `GatewayImplementation.nginxGatewayFabric`. */
 export interface NginxGatewayFabricOptions {
@@ -21,6 +22,24 @@ export interface NginxGatewayFabricOptions {
 
 /** The runtime shape of `NginxGatewayFabricOptions` (a JavaScript caller may pass anything). */
 const NGINX_GATEWAY_FABRIC_OPTIONS = object('the options of GatewayImplementation.nginxGatewayFabric', { nginxPlus: optional(BOOLEAN) });
+
+/** Options for `GatewayImplementation.istio`. */
+export interface IstioImplementationOptions {
+  /**
+   * The mesh's extension provider that asks the auth service of `Auth.external`: the name of an
+   * `envoyExtAuthzHttp` entry of meshConfig `extensionProviders` whose service, port, path prefix
+   * and headers are those the `Auth.external` declares (the mesh's configuration; see the README).
+   * @default - none: `Auth.external` is an error
+   * @example GatewayImplementation.istio({ externalAuthProvider: 'oauth2-proxy' })
+   */
+  readonly externalAuthProvider?: string;
+}
+
+/** The runtime shape of `IstioImplementationOptions` (a JavaScript caller may pass anything). */
+const ISTIO_IMPLEMENTATION_OPTIONS_SHAPE = object('the options of GatewayImplementation.istio', { externalAuthProvider: optional(STRING) });
+
+/** Where the problems of an implementation's options are reported: under the strategy's option. */
+const WHAT = 'implementation';
 
 /**
  * The Gateway API implementation behind the GatewayClass, and so which of its own policy objects
@@ -68,6 +87,26 @@ export class GatewayImplementation {
    */
   public static kong(): GatewayImplementation {
     return new GatewayImplementation(KONG);
+  }
+
+  /**
+   * Istio (`security.istio.io/v1`, Istio 1.22+): JWT as a RequestAuthentication and an
+   * AuthorizationPolicy, client IP lists as an AuthorizationPolicy on the client's address,
+   * external authentication as a CUSTOM AuthorizationPolicy naming the mesh's extension provider;
+   * each targets the Gateway (`targetRefs`) in its namespace, scoped to the exposure's hosts and
+   * the routes' paths. Istio has no policy for rate limits, the body size, basic auth or API keys.
+   */
+  public static istio(options: IstioImplementationOptions = {}): GatewayImplementation {
+    const notAnObject = options === undefined ? undefined : requiredOptionsProblem(options, WHAT);
+    const problems = notAnObject !== undefined ? [notAnObject] : optionProblems(options, ISTIO_IMPLEMENTATION_OPTIONS_SHAPE, WHAT);
+    const provider = problems.length === 0 ? options?.externalAuthProvider : undefined;
+    // A name of meshConfig.extensionProviders: no spaces, and not empty (as the istio strategy's option).
+    const named = provider === undefined || /^\S+$/.test(provider);
+    if (!named) {
+      problems.push(`${WHAT}.externalAuthProvider ${JSON.stringify(provider)} is not the name of an extension provider; `
+        + 'use the name of its meshConfig.extensionProviders entry');
+    }
+    return new GatewayImplementation(istioImplementation(named ? provider : undefined), problems);
   }
 
   /** @internal */

@@ -35,9 +35,11 @@ const HEADER_MATCH_TYPES: HeaderMatchTypes<gatewayApi.GrpcRouteSpecRulesMatchesH
  * implementation's filter objects (`extensionRefs`) come first, as on HTTPRoute rules.
  */
 export function renderGrpcRouteRules(
-  routes: readonly RouteIntent[], backendRef: BackendRefOf, extensionRefs: ExtensionRefsOf = () => []): gatewayApi.GrpcRouteSpecRules[] {
+  routes: readonly RouteIntent[], backendRef: BackendRefOf, extensionRefs: ExtensionRefsOf = () => [],
+  externalAuthByPolicy = false): gatewayApi.GrpcRouteSpecRules[] {
   return routes.map((route) => {
-    const lacking = grpcRouteLacks(route)[0];
+    // External authentication by an implementation's policy (on the Gateway) is not the rule's.
+    const lacking = grpcRouteLacks(route).filter((key) => !(key === 'auth' && externalAuthByPolicy))[0];
     if (lacking !== undefined) unexpected(`${route.field}: ${lacking} on a gRPC route`);
     if (route.match.queryParams.length > 0 || route.match.method !== undefined) unexpected(`${route.field}.match: a query or method match on a gRPC route`);
     const filters = [

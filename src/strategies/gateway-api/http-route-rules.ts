@@ -1,6 +1,6 @@
 import { HttpRouteFilter, HttpRouteRuleWithRetry } from './channel';
 import { enumValue } from './enum-value';
-import { BackendRefOf, extensionRefFilters, ExtensionRefsOf, headerAndMirrorFilters, HeaderMatchTypes, headerMatches, HeaderOrMirrorFilterTypes, weightedBackendRefs } from './rule-parts';
+import { BackendRefOf, ByImplementation, extensionRefFilters, ExtensionRefsOf, headerAndMirrorFilters, HeaderMatchTypes, headerMatches, HeaderOrMirrorFilterTypes, weightedBackendRefs } from './rule-parts';
 import { unexpected } from './unexpected';
 import type * as experimental from '../../../imports/gateway-api-experimental-gateway.networking.k8s.io';
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
@@ -45,17 +45,18 @@ const RETRY_CODES: Record<RetryCondition, number[]> = {
  * precedence: exact path, longest prefix, method, headers, query parameters). A rule carries
  * `retry` only on the experimental channel (`experimental`), whose HTTPRoute class keeps it;
  * with `retriesByPolicy` (standard channel) an implementation's policy carries the retries;
- * `extensionRefs` are the implementation's filter objects of each rule; with `corsByImplementation`
- * they carry CORS too, and the rule has no CORS filter.
+ * `extensionRefs` are the implementation's filter objects of each rule; `byImplementation` says
+ * what the implementation carries instead of the rule: CORS (no CORS filter) or external
+ * authentication (Istio's CUSTOM AuthorizationPolicy, no ExternalAuth filter).
  */
 export function renderHttpRouteRules(
   routes: readonly RouteIntent[], backendRef: BackendRefOf, experimental: boolean, retriesByPolicy = false,
-  extensionRefs: ExtensionRefsOf = () => [], corsByImplementation = false): HttpRouteRuleWithRetry[] {
+  extensionRefs: ExtensionRefsOf = () => [], byImplementation: ByImplementation = {}): HttpRouteRuleWithRetry[] {
   return routes.map((route) => ({
     name: routeName(route),
     matches: [matchOf(route.match)],
     backendRefs: route.action.kind === 'redirect' ? undefined : weightedBackendRefs(route, backendRef),
-    filters: nonEmpty(filtersOf(route, backendRef, experimental, extensionRefs, corsByImplementation)),
+    filters: nonEmpty(filtersOf(route, backendRef, experimental, extensionRefs, byImplementation)),
     timeouts: timeoutsOf(route),
     // Retries by an implementation's policy (standard channel) are not the rule's.
     retry: route.retries === undefined || retriesByPolicy ? undefined : retryOf(route.retries, experimental),
@@ -83,13 +84,15 @@ function matchOf(m: MatchIntent): gatewayApi.HttpRouteSpecRulesMatches {
  */
 function filtersOf(
   route: RouteIntent, backendRef: BackendRefOf, experimental: boolean, extensionRefs: ExtensionRefsOf,
-  corsByImplementation: boolean): HttpRouteFilter[] {
+  byImplementation: ByImplementation): HttpRouteFilter[] {
   const filters: HttpRouteFilter[] = extensionRefFilters(route, extensionRefs, enumValue<gatewayApi.HttpRouteSpecRulesFiltersType>('ExtensionRef'));
-  if (route.auth?.kind === 'external' && experimental) filters.push(externalAuthFilter(route.auth, backendRef, experimental));
+  if (route.auth?.kind === 'external' && experimental && !byImplementation.externalAuthByPolicy) {
+    filters.push(externalAuthFilter(route.auth, backendRef, experimental));
+  }
   if (route.action.kind === 'redirect') filters.push({ type: enumValue('RequestRedirect'), requestRedirect: requestRedirect(route.action) });
   if (route.rewrite !== undefined) filters.push({ type: enumValue('URLRewrite'), urlRewrite: urlRewrite(route.rewrite, route.match.path.kind) });
   filters.push(...headerAndMirrorFilters(route, backendRef, FILTER_TYPES));
-  if (route.cors && !corsByImplementation) filters.push({ type: enumValue('CORS'), cors: cors(route.cors) });
+  if (route.cors && !byImplementation.corsByImplementation) filters.push({ type: enumValue('CORS'), cors: cors(route.cors) });
   return filters;
 }
 

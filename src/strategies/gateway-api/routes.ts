@@ -4,7 +4,7 @@ import { enumValue } from './enum-value';
 import { ParentRef } from './gateway';
 import { renderGrpcRouteRules } from './grpc-route-rules';
 import { renderHttpRouteRules } from './http-route-rules';
-import { BackendRefOf, ExtensionRefsOf } from './rule-parts';
+import { BackendRefOf, ByImplementation, ExtensionRefsOf } from './rule-parts';
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
 import { resourceName } from '../../core/naming';
 import { ExposureIntent } from '../../intent/model';
@@ -17,12 +17,12 @@ export interface Routes {
 
 /**
  * The HTTPRoute and the GRPCRoute of the exposure's routes, each only when it has rules (both named
- * after the exposure); `extensionRefs` are the implementation's filter objects of each rule (which carry
- * CORS with `corsByImplementation`).
+ * after the exposure); `extensionRefs` are the implementation's filter objects of each rule, and
+ * `byImplementation` what the implementation carries instead of the rules.
  */
 export function renderRoutes(
   scope: Construct, kinds: GatewayApiKinds, intent: ExposureIntent, parentRefs: ParentRef[], experimental: boolean, retriesByPolicy = false,
-  extensionRefs: ExtensionRefsOf = () => [], corsByImplementation = false): Routes {
+  extensionRefs: ExtensionRefsOf = () => [], byImplementation: ByImplementation = {}): Routes {
   const hostnames = hostnamesOf(intent);
   // Backends in the routes' namespace are referenced without one.
   const backendRef: BackendRefOf = (b) => ({ name: b.name, namespace: b.namespace !== intent.namespace ? b.namespace : undefined, port: b.port });
@@ -33,12 +33,12 @@ export function renderRoutes(
     spec: {
       parentRefs,
       hostnames,
-      rules: renderHttpRouteRules(httpRoutes, backendRef, experimental, retriesByPolicy, extensionRefs, corsByImplementation),
+      rules: renderHttpRouteRules(httpRoutes, backendRef, experimental, retriesByPolicy, extensionRefs, byImplementation),
     },
   });
   const grpcRoute = grpcRoutes.length === 0 ? undefined : new kinds.GrpcRoute(scope, 'GRPCRoute', {
     metadata: { name: intent.name },
-    spec: { parentRefs, hostnames, rules: renderGrpcRouteRules(grpcRoutes, backendRef, extensionRefs) },
+    spec: { parentRefs, hostnames, rules: renderGrpcRouteRules(grpcRoutes, backendRef, extensionRefs, byImplementation.externalAuthByPolicy) },
   });
   return { httpRoute, grpcRoute };
 }

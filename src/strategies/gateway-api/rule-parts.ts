@@ -78,6 +78,14 @@ export interface ExtensionRef {
 /** The ExtensionRef filters of a route's rule: none without an implementation that renders them. */
 export type ExtensionRefsOf = (route: RouteIntent) => readonly ExtensionRef[];
 
+/** What an implementation carries instead of the HTTPRoute rules' own filters. */
+export interface ByImplementation {
+  /** CORS, as the implementation's filter objects (Kong: the rule's CORS filter is not implemented). */
+  readonly corsByImplementation?: boolean;
+  /** External authentication, as the implementation's policy (Istio's CUSTOM AuthorizationPolicy) on both channels. */
+  readonly externalAuthByPolicy?: boolean;
+}
+
 /** The rule's ExtensionRef filters, with the route kind's value of the filter type. */
 export function extensionRefFilters<T>(route: RouteIntent, refsOf: ExtensionRefsOf, type: T): { type: T; extensionRef: ExtensionRef }[] {
   return refsOf(route).map((ref) => ({ type, extensionRef: { group: ref.group, kind: ref.kind, name: ref.name } }));

@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
-import { accessOf, accessRoutes, oneAccessForEveryRoute } from './access-routes';
 import { checkLetThrough } from './check-let-through';
 import { IstioApiVersion, securityKinds } from './istio-kinds';
-import { operationsOf, RuleTo } from './jwt-routes';
 import type * as istioSecurity from '../../../imports/istio-security.istio.io';
 import { resourceName } from '../../core/naming';
-import { AccessIntent, ExposureIntent, RouteIntent } from '../../intent/model';
-import { orderBySpecificity } from '../../intent/precedence';
+import { ExposureIntent } from '../../intent/model';
+import { accessRoutes } from '../shared/access-routes';
+import { accessDenyRules } from '../shared/istio-authorization-rules';
+import { policyPaths } from '../shared/jwt-routes';
 
 /** Where the client IP policy goes: the gateway workload's namespace and labels. */
 export interface AccessRenderContext {
@@ -32,21 +32,10 @@ export function renderAccess(scope: Construct, intent: ExposureIntent, ctx: Acce
   const security = securityKinds(ctx.apiVersion);
   return new security.AuthorizationPolicy(scope, 'IpAccessPolicy', {
     metadata: { name: resourceName(scope, 'ip-access'), namespace: ctx.namespace },
-    spec: { selector: { matchLabels: { ...ctx.selector } }, action: security.AuthorizationPolicySpecAction.DENY, rules: denyRules(intent, routes) },
+    spec: {
+      selector: { matchLabels: { ...ctx.selector } },
+      action: security.AuthorizationPolicySpecAction.DENY,
+      rules: accessDenyRules(intent, routes, policyPaths),
+    },
   });
-}
-
-function denyRules(intent: ExposureIntent, routes: readonly RouteIntent[]): istioSecurity.AuthorizationPolicySpecRules[] {
-  if (oneAccessForEveryRoute(intent)) return [{ from: refusedClients(routes[0].access!), to: [{ operation: { hosts: [...intent.hosts] } }] }];
-  const ordered = orderBySpecificity(intent.routes);
-  return routes.map((r) => ({ from: refusedClients(r.access!), to: operationsOf(r, ordered, intent.hosts, accessOf) as RuleTo[] }))
-    .filter((rule) => rule.to.length > 0);
-}
-
-/** The sources a DENY rule refuses (either matches): outside the allow list, inside the deny list. */
-function refusedClients(a: AccessIntent): istioSecurity.AuthorizationPolicySpecRulesFrom[] {
-  return [
-    ...(a.allow !== undefined ? [{ source: { notRemoteIpBlocks: [...a.allow] } }] : []),
-    ...(a.deny.length > 0 ? [{ source: { remoteIpBlocks: [...a.deny] } }] : []),
-  ];
 }

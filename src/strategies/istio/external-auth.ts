@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import { checkLetThrough } from './check-let-through';
-import { externalAuthOf, externalAuthRoutes, oneExternalAuthForEveryRoute } from './external-auth-routes';
 import { IstioApiVersion, securityKinds } from './istio-kinds';
-import { operationsOf } from './jwt-routes';
 import type * as istioSecurity from '../../../imports/istio-security.istio.io';
 import { resourceName } from '../../core/naming';
 import { ExposureIntent } from '../../intent/model';
-import { orderBySpecificity } from '../../intent/precedence';
+import { externalAuthRoutes } from '../shared/external-auth-routes';
+import { externalAuthRules } from '../shared/istio-authorization-rules';
+import { policyPaths } from '../shared/jwt-routes';
 
 /** Where the external auth policy goes: the gateway workload's namespace and labels, and the mesh's provider. */
 export interface ExternalAuthRenderContext {
@@ -30,11 +30,8 @@ export function renderExternalAuth(scope: Construct, intent: ExposureIntent,
   if (ctx.selector === undefined || ctx.provider === undefined) {
     throw checkLetThrough('external authentication without a provider or on a gateway workload of unknown labels');
   }
-  const ordered = orderBySpecificity(intent.routes);
   const security = securityKinds(ctx.apiVersion);
-  const rules: istioSecurity.AuthorizationPolicySpecRules[] = oneExternalAuthForEveryRoute(intent)
-    ? [{ to: [{ operation: { hosts: [...intent.hosts] } }] }]
-    : routes.map((r) => ({ to: operationsOf(r, ordered, intent.hosts, externalAuthOf) })).filter((rule) => rule.to.length > 0);
+  const rules = externalAuthRules(intent, routes, policyPaths);
   return new security.AuthorizationPolicy(scope, 'ExternalAuthPolicy', {
     metadata: { name: resourceName(scope, 'ext-auth'), namespace: ctx.namespace },
     spec: {

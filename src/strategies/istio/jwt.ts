@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
 import { checkLetThrough } from './check-let-through';
 import { IstioApiVersion, securityKinds } from './istio-kinds';
-import { issuerOf, JwtRoute, jwtRoutes, jwtRuleOf, oneIssuerForEveryRoute, operationsOf } from './jwt-routes';
 import type * as istioSecurity from '../../../imports/istio-security.istio.io';
 import { resourceName } from '../../core/naming';
-import { ExposureIntent, RouteIntent } from '../../intent/model';
-import { orderBySpecificity } from '../../intent/precedence';
+import { ExposureIntent } from '../../intent/model';
+import { jwtDenyRules, requestAuthenticationRules } from '../shared/istio-authorization-rules';
+import { jwtRoutes, policyPaths } from '../shared/jwt-routes';
 
 export interface JwtRenderContext {
   /** Namespace of the gateway workload's policies. */
@@ -34,31 +34,11 @@ export function renderJwt(scope: Construct, intent: ExposureIntent, ctx: JwtRend
   const selector = { matchLabels: { ...ctx.selector } };
   const requestAuthentication = new security.RequestAuthentication(scope, 'RequestAuthentication', {
     metadata: { name: intent.name, namespace: ctx.namespace },
-    spec: { selector, jwtRules: jwtRules(routes) },
+    spec: { selector, jwtRules: requestAuthenticationRules(routes) },
   });
   const authorizationPolicy = new security.AuthorizationPolicy(scope, 'AuthorizationPolicy', {
     metadata: { name: resourceName(scope, 'require-jwt'), namespace: ctx.namespace },
-    spec: { selector, action: security.AuthorizationPolicySpecAction.DENY, rules: denyRules(intent, routes) },
+    spec: { selector, action: security.AuthorizationPolicySpecAction.DENY, rules: jwtDenyRules(intent, routes, policyPaths) },
   });
   return { requestAuthentication, authorizationPolicy };
-}
-
-/** One rule per issuer, in the order the routes first declare them (the checks refused two rules of one issuer). */
-function jwtRules(routes: readonly JwtRoute[]): istioSecurity.RequestAuthenticationSpecJwtRules[] {
-  const issuers = new Map<string, istioSecurity.RequestAuthenticationSpecJwtRules>();
-  for (const r of routes) issuers.set(r.auth.issuer, jwtRuleOf(r));
-  return [...issuers.values()];
-}
-
-/**
- * DENY a route's requests that carry no token of its issuer (a token of another issuer on the
- * shared gateway is a request principal too). One rule for the hosts when every route requires
- * the same issuer; otherwise one per JWT route, scoped to the requests the VirtualService gives
- * it (none for a route that the routes before it shadow: an empty `to` matches every request).
- */
-function denyRules(intent: ExposureIntent, routes: readonly JwtRoute[]): istioSecurity.AuthorizationPolicySpecRules[] {
-  const from = (r: RouteIntent) => [{ source: { notRequestPrincipals: [`${issuerOf(r)}/*`] } }];
-  if (oneIssuerForEveryRoute(intent, routes)) return [{ from: from(routes[0]), to: [{ operation: { hosts: [...intent.hosts] } }] }];
-  const ordered = orderBySpecificity(intent.routes);
-  return routes.map((r) => ({ from: from(r), to: operationsOf(r, ordered, intent.hosts, issuerOf) })).filter((rule) => rule.to.length > 0);
 }

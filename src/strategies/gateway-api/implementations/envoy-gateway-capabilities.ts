@@ -1,4 +1,5 @@
-import { Capabilities, Feature, StrategyCapabilities, Support } from '../../../intent/capabilities';
+import { combined } from './combined-capabilities';
+import { Feature, StrategyCapabilities, Support } from '../../../intent/capabilities';
 import { GATEWAY_API, GATEWAY_API_EXPERIMENTAL } from '../capabilities';
 
 /**
@@ -33,15 +34,6 @@ const ENVOY_GATEWAY_POLICIES: Partial<Record<Feature, Support>> = {
   // BackendTrafficPolicy retry on the standard channel (the experimental one has the rule's retry).
   'retries': 'native',
 };
-
-/** The union of two rows' capabilities: the channel and the implementation are orthogonal options. */
-function combined(base: Capabilities, extra: Partial<Record<Feature, Support>>): Capabilities {
-  const out = { ...base } as Record<Feature, Support>;
-  for (const [feature, support] of Object.entries(extra) as [Feature, Support][]) {
-    if (support !== 'none') out[feature] = support;
-  }
-  return out;
-}
 
 const NOTES = 'Envoy Gateway (`GatewayImplementation.envoyGateway()`, its CRDs v1.9): the standard HTTPRoute, plus `gateway.envoyproxy.io/v1alpha1` policies that target the HTTPRoute '
   + '(or one rule of it by `sectionName`, Gateway API v1.6 names each rule): rate limits as a BackendTrafficPolicy `rateLimit.local` with a bucket per client address '

@@ -16,6 +16,18 @@ export interface PolicyTargetRoute {
 }
 
 /**
+ * The Gateway the routes attach to, which an implementation's policies may target (Istio's
+ * security policies, which attach to a Gateway only, in its own namespace).
+ */
+export interface PolicyTargetGateway {
+  readonly name: string;
+  /** Its namespace; undefined for the Gateway the exposure creates (in the routes' namespace). */
+  readonly namespace?: string;
+  /** An existing Gateway, which other exposures share. */
+  readonly existing: boolean;
+}
+
+/**
  * What a Gateway API implementation adds to the standard API (internal): the policy objects of
  * its own API group for what the declaration holds beyond the standard HTTPRoute.
  *
@@ -33,10 +45,12 @@ export interface GatewayApiImplementation {
   readonly retriesByPolicyOnExperimental?: boolean;
   /** True when the implementation's own objects carry CORS instead of HTTPRoute's CORS filter, which it does not implement. */
   readonly corsByImplementation?: boolean;
+  /** True when the implementation's policy carries external authentication on both channels (no rule's ExternalAuth filter). */
+  readonly externalAuthByPolicy?: boolean;
   /** The capability row of the implementation on the standard channel, or on the experimental one. */
   row(experimental: boolean): StrategyCapabilities;
   /** What the implementation cannot express of an intent its row admits, every problem once. */
-  check(intent: ExposureIntent, experimental: boolean): Problem[];
+  check(intent: ExposureIntent, experimental: boolean, gateway: PolicyTargetGateway): Problem[];
   /**
    * The filter objects of the implementation's own kind that a route's rule references by
    * `ExtensionRef` filters (Traefik's Middlewares, Kong's KongPlugins), first among the rule's
@@ -44,8 +58,9 @@ export interface GatewayApiImplementation {
    * policies only (Envoy Gateway).
    */
   extensionRefs?(intent: ExposureIntent, route: RouteIntent, experimental: boolean): readonly ExtensionRef[];
-  /** The implementation's policy objects for the routes, which the standard renderer created. */
-  render(scope: Construct, intent: ExposureIntent, targets: readonly PolicyTargetRoute[], experimental: boolean): GatewayImplementationResources;
+  /** The implementation's policy objects for the routes (and the Gateway), which the standard renderer created or attached to. */
+  render(scope: Construct, intent: ExposureIntent, targets: readonly PolicyTargetRoute[], experimental: boolean,
+    gateway: PolicyTargetGateway): GatewayImplementationResources;
 }
 
 /**
@@ -76,4 +91,8 @@ export interface GatewayImplementationResources {
   readonly kongConsumers?: readonly ApiObject[];
   /** The `acl` credential Secrets (`konghq.com/credential: acl`) that put each KongConsumer in the group its routes admit. */
   readonly kongAclSecrets?: readonly ApiObject[];
+  /** Istio's RequestAuthentication (JWT), targeting the Gateway. */
+  readonly requestAuthentications?: readonly ApiObject[];
+  /** Istio's AuthorizationPolicies (JWT required, client IP lists, external authentication), targeting the Gateway. */
+  readonly authorizationPolicies?: readonly ApiObject[];
 }

@@ -62,16 +62,34 @@ export function matchesBeyondPathAndMethod(route: RouteIntent): boolean {
   return route.match.path.kind === 'regex' || route.match.headers.length > 0 || route.match.queryParams.length > 0;
 }
 
+/** A route's paths as an AuthorizationPolicy matches them (undefined: every path), the way the routes' data plane matches them. */
+export type PolicyPathsOf = (route: RouteIntent) => string[] | undefined;
+
 /**
  * A route's paths as an AuthorizationPolicy matches them, the way the VirtualService routes them:
  * exact; a prefix as a string prefix (`/api*`: `/apis` too), or element-wise (`/api`, `/api/*`)
  * when a rewrite split it; undefined for `/` (every path). Not for regexes.
  */
-export function policyPaths(route: RouteIntent): string[] | undefined {
+export const policyPaths: PolicyPathsOf = (route) => {
   const { kind, value } = route.match.path;
   if (kind === 'exact') return [value];
   if (value === '/') return undefined;
   return route.rewrite?.path !== undefined ? [value, `${value}/*`] : [`${value}*`];
+};
+
+/**
+ * A route's paths as an AuthorizationPolicy matches them, the way an HTTPRoute matches them:
+ * exact; a `PathPrefix` element-wise (`/api`, `/api/*`: not `/apis`); undefined for `/`.
+ */
+export const elementWisePolicyPaths: PolicyPathsOf = (route) => {
+  const { kind, value } = route.match.path;
+  if (kind === 'exact') return [value];
+  return value === '/' ? undefined : [value, `${value}/*`];
+};
+
+/** The hosts of an AuthorizationPolicy operation: none (every host) for an exposure without hosts on a Gateway of its own. */
+export function operationHosts(hosts: readonly string[]): string[] | undefined {
+  return hosts.length > 0 ? [...hosts] : undefined;
 }
 
 /** Whether two routes can match one request: their paths overlap and their methods agree. */
@@ -117,16 +135,16 @@ export type RuleTo = istioSecurity.AuthorizationPolicySpecRulesTo;
  * other methods, minus those for every method. Empty when the routes before it take everything.
  */
 export function operationsOf(route: RouteIntent, ordered: readonly RouteIntent[], hosts: readonly string[],
-  policyOf: (r: RouteIntent) => string | undefined): RuleTo[] {
+  policyOf: (r: RouteIntent) => string | undefined, pathsOf: PolicyPathsOf = policyPaths): RuleTo[] {
   if (matchesBeyondPathAndMethod(route)) throw new Error(`istio: the check let through a policy route (${route.field}) matched by a regex, header or query`);
   const before = routesTakingFirst(route, ordered, policyOf).map((other) => {
     if (matchesBeyondPathAndMethod(other)) throw new Error(`istio: the check let through ${other.field} shadowing a policy route by a regex, header or query`);
     // `*`: every path (a route on `/`).
-    return { paths: policyPaths(other) ?? ['*'], method: other.match.method };
+    return { paths: pathsOf(other) ?? ['*'], method: other.match.method };
   });
   const takenFor = (m: string | undefined) => [...new Set(before.filter((b) => b.method === undefined || b.method === m).flatMap((b) => b.paths))];
   const operation = (methods: string[] | undefined, notMethods: string[] | undefined, notPaths: string[]): RuleTo[] => (notPaths.includes('*') ? [] : [{
-    operation: { hosts: [...hosts], paths: policyPaths(route), notPaths: notPaths.length > 0 ? notPaths : undefined, methods, notMethods },
+    operation: { hosts: operationHosts(hosts), paths: pathsOf(route), notPaths: notPaths.length > 0 ? notPaths : undefined, methods, notMethods },
   }]);
   const method = route.match.method;
   if (method !== undefined) return operation([method], undefined, takenFor(method));
