@@ -290,6 +290,20 @@ describe('GatewayApiGateway: conflicts across exposures, naming both', () => {
       + 'give one of them another host or port');
   });
 
+  test('a hostname of port 443 is terminated or passed through, not both', () => {
+    const db = () => Backend.fromName('db', 5432);
+    expect(lastError([
+      ['data', 'a', { hosts: ['db.example.com'], backend: web(), tls: Tls.fromSecret('db-tls') }],
+      ['data', 'b', { passthrough: [TlsPassthrough.host('db.example.com', db())] }],
+    ])).toBe('ExposedService data/b: passthrough[0].host: "db.example.com" on port 443 of Gateway data/eg terminates TLS for ExposedService data/a; '
+      + 'give one of them another host or port');
+    expect(lastError([
+      ['data', 'a', { passthrough: [TlsPassthrough.host('db.example.com', db())] }],
+      ['data', 'b', { hosts: ['db.example.com'], backend: web(), tls: Tls.fromSecret('db-tls') }],
+    ])).toBe('ExposedService data/b: hosts: host db.example.com on port 443 of Gateway data/eg is passed through undecrypted by ExposedService data/a; '
+      + 'give one of them another host');
+  });
+
   test('listener names that meet: construct paths a/b and a-b', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'shop', { namespace: 'shop' });

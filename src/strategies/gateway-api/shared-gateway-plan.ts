@@ -4,7 +4,7 @@ import { frontendTls, GROUP } from './gateway';
 import { GatewayApiGatewayConfig } from './gateway-api-gateway';
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
 import { Problem } from '../../core/errors';
-import { ExposureIntent, StreamIntent, TlsIntent } from '../../intent/model';
+import { ExposureIntent, passthroughStreams, StreamIntent, TlsIntent } from '../../intent/model';
 import { certManagerAnnotations } from '../shared/cert-manager';
 
 /*
@@ -43,6 +43,8 @@ export interface SharedGatewayState {
   readonly hosts: Map<string, HostListeners>;
   /** The protocol family each port takes, and the first exposure that declared it. */
   readonly ports: Map<number, { readonly owner: string; readonly family: PortFamily }>;
+  /** The hostnames passed through undecrypted, by `port host`, and the exposure that declared each. */
+  readonly passedThrough: Map<string, string>;
   /** Each listener name, and the exposure that created it. */
   readonly names: Map<string, string>;
   /** The Gateway-wide settings of TLS, set by the first exposure that terminates TLS on it. */
@@ -96,16 +98,23 @@ export function registerOnSharedGateway(scope: IConstruct, intent: ExposureInten
     }];
   }
   const state: SharedGatewayState = states.get(config)
-    ?? { config, namespace, first: intent.path, hosts: new Map(), ports: new Map(), names: new Map(), plans: new Map() };
-  const { plan, problems } = planOn(state, intent);
+    ?? { config, namespace, first: intent.path, hosts: new Map(), ports: new Map(), passedThrough: new Map(), names: new Map(), plans: new Map() };
+  const { plan, hosts, problems } = planOn(state, intent);
   if (problems.length > 0) return problems;
   states.set(config, state);
-  commit(state, intent, plan);
+  commit(state, intent, plan, hosts);
   return [];
 }
 
+/** What the exposure would add: its plan, the hosts whose listeners it creates, and the conflicts; changes nothing. */
+interface Planned {
+  readonly plan: SharedGatewayPlan;
+  readonly hosts: [string, HostListeners][];
+  readonly problems: Problem[];
+}
+
 /** The plan of the exposure on the shared Gateway, and the conflicts; changes nothing. */
-function planOn(state: SharedGatewayState, intent: ExposureIntent): { plan: SharedGatewayPlan; problems: Problem[] } {
+function planOn(state: SharedGatewayState, intent: ExposureIntent): Planned {
   const where = sharedGatewayWhere(state.config, state.namespace);
   const problems: Problem[] = [];
   if (intent.namespace !== state.namespace && state.config.namespace === undefined) {
@@ -115,7 +124,7 @@ function planOn(state: SharedGatewayState, intent: ExposureIntent): { plan: Shar
         + `that of ExposedService ${state.first} (the first to attach to it); to attach exposures of other namespaces, `
         + 'set its namespace: GatewayApiGateway.create({ gatewayClassName, namespace })',
     });
-    return { plan: emptyPlan(state), problems };
+    return { plan: emptyPlan(state), hosts: [], problems };
   }
   const allowedRoutes = (kind?: string): gatewayApi.GatewaySpecListenersAllowedRoutes => ({
     namespaces: intent.namespace === state.namespace ? { from: enumValue('Same') }
@@ -123,6 +132,7 @@ function planOn(state: SharedGatewayState, intent: ExposureIntent): { plan: Shar
     kinds: kind === undefined ? undefined : [{ group: GROUP, kind }],
   });
   const listeners: gatewayApi.GatewaySpecListeners[] = [];
+  const created: [string, HostListeners][] = [];
   const routeSections: string[] = [];
   const redirectSections: string[] = [];
   const tls = intent.tls;
@@ -154,10 +164,13 @@ function planOn(state: SharedGatewayState, intent: ExposureIntent): { plan: Shar
       const http = { name: `${intent.name}-http${suffix}`, protocol: 'HTTP', port: 80, hostname: host, allowedRoutes: allowedRoutes() };
       listeners.push(http);
       (tls === undefined ? routeSections : redirectSections).push(http.name);
-      if (tls === undefined || host === undefined) continue;
+      // TLS needs hosts (the intent's check): every HTTPS listener has a hostname.
+      const https = tls === undefined || host === undefined ? undefined : `${intent.name}-https${suffix}`;
+      created.push([host ?? '*', { owner: intent.path, namespace: intent.namespace, tls: ours, http: http.name, https }]);
+      if (tls === undefined || https === undefined) continue;
       const secretNamespace = tls.secretNamespace ?? intent.namespace;
       listeners.push({
-        name: `${intent.name}-https${suffix}`,
+        name: https,
         protocol: 'HTTPS',
         port: 443,
         hostname: host,
@@ -167,7 +180,7 @@ function planOn(state: SharedGatewayState, intent: ExposureIntent): { plan: Shar
         },
         allowedRoutes: allowedRoutes(),
       });
-      routeSections.push(`${intent.name}-https${suffix}`);
+      routeSections.push(https);
     }
   }
   const streamSections = new Map<string, string>();
@@ -178,7 +191,7 @@ function planOn(state: SharedGatewayState, intent: ExposureIntent): { plan: Shar
       ? { name, protocol: 'TLS', port: s.port, hostname: s.host, tls: { mode: enumValue('Passthrough') }, allowedRoutes: allowedRoutes('TLSRoute') }
       : { name, protocol: 'TCP', port: s.port, allowedRoutes: allowedRoutes('TCPRoute') });
   }
-  problems.push(...portProblems(state, intent, where), ...nameProblems(state, intent, listeners, where), ...tlsWideProblems(state, intent, where));
+  problems.push(...portProblems(state, intent, where), ...sniProblems(state, intent, where), ...nameProblems(state, intent, listeners, where), ...tlsWideProblems(state, intent, where));
   const total = state.names.size + listeners.length;
   if (total > 64) {
     problems.push({
@@ -188,6 +201,7 @@ function planOn(state: SharedGatewayState, intent: ExposureIntent): { plan: Shar
     });
   }
   return {
+    hosts: created,
     plan: {
       namespace: state.namespace,
       listeners,
@@ -206,18 +220,11 @@ function emptyPlan(state: SharedGatewayState): SharedGatewayPlan {
 }
 
 /** Records the exposure's hosts, ports, listener names and TLS settings, and its plan to render. */
-function commit(state: SharedGatewayState, intent: ExposureIntent, plan: SharedGatewayPlan): void {
-  const tls = describeTls(intent.tls, intent.namespace);
-  if (intent.routes.length > 0) {
-    const hosts = intent.hosts.length > 0 ? intent.hosts.map((h, i) => ({ host: h, suffix: `-${i}` })) : [{ host: '*', suffix: '' }];
-    for (const { host, suffix } of hosts) {
-      if (state.hosts.has(host)) continue;
-      const https = intent.tls !== undefined && host !== '*' ? `${intent.name}-https${suffix}` : undefined;
-      state.hosts.set(host, { owner: intent.path, namespace: intent.namespace, tls, http: `${intent.name}-http${suffix}`, https });
-    }
-  }
+function commit(state: SharedGatewayState, intent: ExposureIntent, plan: SharedGatewayPlan, hosts: [string, HostListeners][]): void {
+  for (const [host, entry] of hosts) state.hosts.set(host, entry);
   for (const [port, family] of portFamilies(intent)) if (!state.ports.has(port)) state.ports.set(port, { owner: intent.path, family });
   for (const l of plan.listeners) state.names.set(l.name, intent.path);
+  for (const s of passthroughStreams(intent)) state.passedThrough.set(`${s.port} ${s.host}`, intent.path);
   if (intent.tls !== undefined && state.tlsWide === undefined) {
     state.tlsWide = { owner: intent.path, clientCertificates: describeClientCertificates(intent.tls), issuer: describeIssuer(intent.tls) };
   }
@@ -244,6 +251,32 @@ function portProblems(state: SharedGatewayState, intent: ExposureIntent, where: 
       field: stream === undefined ? (port === 443 ? 'tls' : 'hosts') : `${stream.field}.port`,
       message: `port ${port} on Gateway ${where} takes ${taken.family} for ExposedService ${taken.owner}, and this exposure declares ${family} on it; `
         + 'give one of them another port',
+    });
+  }
+  return problems;
+}
+
+/**
+ * HTTPS and TLS passthrough share port 443 by hostname: one hostname is either terminated (an
+ * HTTPS listener) or passed through, never both (the Gateway would pick one of the listeners).
+ */
+function sniProblems(state: SharedGatewayState, intent: ExposureIntent, where: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const s of passthroughStreams(intent)) {
+    const https = s.port === 443 ? state.hosts.get(s.host) : undefined;
+    if (https?.https === undefined || https.owner === intent.path) continue;
+    problems.push({
+      field: `${s.field}.host`,
+      message: `"${s.host}" on port 443 of Gateway ${where} terminates TLS for ExposedService ${https.owner}; give one of them another host or port`,
+    });
+  }
+  if (intent.tls === undefined) return problems;
+  for (const host of intent.hosts) {
+    const owner = state.passedThrough.get(`443 ${host}`);
+    if (owner === undefined || owner === intent.path) continue;
+    problems.push({
+      field: 'hosts',
+      message: `host ${host} on port 443 of Gateway ${where} is passed through undecrypted by ExposedService ${owner}; give one of them another host`,
     });
   }
   return problems;
