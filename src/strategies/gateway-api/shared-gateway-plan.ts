@@ -191,7 +191,12 @@ function planOn(state: SharedGatewayState, intent: ExposureIntent): Planned {
       ? { name, protocol: 'TLS', port: s.port, hostname: s.host, tls: { mode: enumValue('Passthrough') }, allowedRoutes: allowedRoutes('TLSRoute') }
       : { name, protocol: 'TCP', port: s.port, allowedRoutes: allowedRoutes('TCPRoute') });
   }
-  problems.push(...portProblems(state, intent, where), ...sniProblems(state, intent, where), ...nameProblems(state, intent, listeners, where), ...tlsWideProblems(state, intent, where));
+  problems.push(
+    ...portProblems(state, intent, where),
+    ...sniProblems(state, intent, where),
+    ...nameProblems(state, intent, listeners, where),
+    ...tlsWideProblems(state, intent, where),
+  );
   const total = state.names.size + listeners.length;
   if (total > 64) {
     problems.push({
