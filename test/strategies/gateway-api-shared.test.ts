@@ -185,7 +185,7 @@ describe('GatewayApiGateway: one Gateway that many exposures share', () => {
     expect(find(manifests, 'HTTPRoute', 'shop-api').spec.rules[0].backendRefs[0].name).toBe('shop-api-gateway');
   });
 
-  test('the Gateway is in the chart of the first exposure; exposures of other charts of its namespace attach to it', () => {
+  test('the Gateway is under the first exposure, in its chart; exposures of other charts of its namespace attach to it', () => {
     const app = Testing.app();
     const gateway = GatewayApiGateway.create({ gatewayClassName: 'eg' });
     const a = new Chart(app, 'a', { namespace: 'shop' });
@@ -312,6 +312,16 @@ describe('GatewayApiGateway: conflicts across exposures, naming both', () => {
     expect(() => new ExposedService(new Construct(chart, 'api'), 'v1', { strategy, hosts: ['b.example.com'], backend: web() })).toThrow(new ExposureError(
       'ExposedService shop/api/v1: id: the listeners it adds to Gateway shop/eg have the names of those ExposedService shop/api-v1 added '
       + '(names are made of the construct path, so "a/b" and "a-b" meet); give one of them another id'));
+  });
+
+  test('a shared Gateway and an exposure\'s own Gateway of one name', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new ExposedService(chart, 'a', { strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }), hosts: ['a.example.com'], backend: web() });
+    expect(() => new ExposedService(chart, 'b', {
+      strategy: ExposureStrategy.gatewayApi({ gateway: GatewayApiGateway.create({ gatewayClassName: 'eg', name: 'shop-a' }) }), hosts: ['b.example.com'], backend: web(),
+    })).toThrow(new ExposureError('ExposedService shop/b: id: the Gateway "shop-a" in namespace shop it creates has the name of the one ExposedService shop/a creates, '
+      + 'and one would replace the other when applied; give one of them another id (names are made of the construct path, so "a/b" and "a-b" meet)'));
   });
 
   test('two GatewayApiGateways of one namespace and name', () => {

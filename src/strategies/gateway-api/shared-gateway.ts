@@ -1,4 +1,3 @@
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayApiKinds } from './channel';
 import { Attachment, GROUP, ParentRef } from './gateway';
@@ -19,7 +18,7 @@ interface GrowingSpec {
 const gateways = new WeakMap<object, { readonly gateway: gatewayApi.Gateway; readonly spec: GrowingSpec }>();
 
 /**
- * Attaches the exposure to the shared Gateway: creates it (in the chart of the first exposure),
+ * Attaches the exposure to the shared Gateway: creates it (under the first exposure),
  * adds the listeners the exposure registered, and returns where its routes attach.
  */
 export function attachSharedGateway(scope: Construct, kinds: GatewayApiKinds, intent: ExposureIntent, config: GatewayApiGatewayConfig): Attachment {
@@ -28,8 +27,8 @@ export function attachSharedGateway(scope: Construct, kinds: GatewayApiKinds, in
   let created = gateways.get(state);
   if (created === undefined) {
     const spec: GrowingSpec = { gatewayClassName: config.gatewayClassName, listeners: [] };
-    const id = `GatewayApiGateway-${state.namespace ?? ''}-${config.name}`;
-    const gateway = new kinds.Gateway(Chart.of(scope), id, { metadata: { name: config.name, namespace: state.namespace }, spec });
+    // Under the first exposure (in its chart): its object names are checked with the exposure's.
+    const gateway = new kinds.Gateway(scope, 'SharedGateway', { metadata: { name: config.name, namespace: state.namespace }, spec });
     created = { gateway, spec };
     gateways.set(state, created);
   }
