@@ -73,6 +73,8 @@ export class ExposedService extends Construct {
       ...(front && fronted && front.renderer.problems.length === 0 ? strategyProblems(front.renderer, fronted, `${front.renderer.name} (exposedVia)`, FRONT_ROWS) : []),
     ]);
     registerClaims(this, intent, front && fronted ? frontClaims(front, fronted) : renderer.claims(intent));
+    // What the exposure adds to an object shared across exposures (a shared Gateway's listeners).
+    throwIfProblems(this, front && fronted ? front.renderer.share?.(this, fronted) ?? [] : renderer.share?.(this, intent) ?? []);
     // The ClusterIP Service of Deployment backends is shared: its ports must agree across exposures.
     if (!renderer.selectsPods) registerDeploymentPorts(this, intent);
     this.resources = render(this, renderer, intent, front, fronted);

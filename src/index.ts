@@ -49,6 +49,7 @@ export {
 } from './strategies/istio/istio-gateway';
 export { IstioStrategyOptions, IstioTrafficPolicy, IstioConnectionPool, IstioResources } from './strategies/istio/istio';
 export { GatewayApiStrategyOptions, GatewayApiParentRef, GatewayApiResources } from './strategies/gateway-api/gateway-api';
+export { GatewayApiGateway, GatewayApiGatewayCreateOptions } from './strategies/gateway-api/gateway-api-gateway';
 export { GatewayImplementation, IstioImplementationOptions, NginxGatewayFabricOptions } from './strategies/gateway-api/gateway-implementation';
 export { GatewayImplementationResources } from './strategies/gateway-api/implementations/implementation';
 export { ApiGatewayEngine } from './strategies/api-gateway/api-gateway-engine';

@@ -3,8 +3,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
-  ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayImplementation, HeaderMatch,
-  IstioGateway, PathMatch, QueryParamMatch, RateLimit, Tls,
+  ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayApiGateway, GatewayImplementation,
+  HeaderMatch, IstioGateway, PathMatch, QueryParamMatch, RateLimit, Tls,
 } from '../src';
 import { testChart } from './support/synth';
 
@@ -203,6 +203,7 @@ describe('arbitrary values into every strategy factory', () => {
     (v) => ExposureStrategy.istio({ trafficPolicy: v as never }),
     (v) => ExposureStrategy.gatewayApi(v as never),
     (v) => ExposureStrategy.gatewayApi({ gateway: v as never }),
+    (v) => ExposureStrategy.gatewayApi({ gateway: GatewayApiGateway.create(v as never) }),
     (v) => ExposureStrategy.apiGateway(v as never),
     (v) => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(v as never) }),
     (v) => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong(v as never) }),

@@ -1,9 +1,10 @@
-import { Duration, Size } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
   AccessPolicy, ApiGatewayEngine, Auth, Backend, BackendTls, CircuitBreaker, ClientCertificates,
-  ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayImplementation, HeaderMatch, IngressController, IstioGateway,
+  ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayApiGateway, GatewayImplementation, HeaderMatch, IngressController,
+  IstioGateway,
   PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, TcpPort, Tls, TlsPassthrough, HeaderEdits, FaultPolicy, CorsPolicy,
   RewriteOptions,
 } from '../src';
@@ -47,6 +48,8 @@ const STRATEGIES: Record<string, () => ExposureStrategy> = {
   'gatewayApi-istio-experimental': () => ExposureStrategy.gatewayApi({
     gatewayClassName: 'istio', experimental: true, implementation: GatewayImplementation.istio({ externalAuthProvider: 'ext-authz' }),
   }),
+  // A Gateway shared across exposures, in another namespace: listeners admit the routes by namespace name.
+  'gatewayApi-shared': () => ExposureStrategy.gatewayApi({ gateway: GatewayApiGateway.create({ gatewayClassName: 'eg', namespace: 'infra' }) }),
   'apiGateway-nginx': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(10) }) }),
   'apiGateway-kong': () => ExposureStrategy.apiGateway({
     engine: ApiGatewayEngine.kong({ trustedProxies: ['10.244.0.0/16'] }),
@@ -386,6 +389,60 @@ describe('random valid declarations x every strategy', () => {
     if (streamsRendered.size < STREAMING.length) return; // a filtered run (-t)
     expect([...streamsRendered.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
+});
+
+// Several random exposures on one shared Gateway, of two namespaces: each attaches, or fails with
+// an ExposureError naming it (a conflict with an earlier one); what attached passes every check
+// (listener names unique, one listener per port, protocol and hostname: the Gateway's CEL rules).
+test('random exposures on one shared Gateway render one valid Gateway, or fail with an ExposureError naming the exposure', () => {
+  type Placed = [Declaration, string];
+  /** Declares the exposures in order in a fresh app, up to the first refused; the app, and the refusal. */
+  const declareAll = (exposures: Placed[]): { app: ReturnType<typeof Testing.app>; refused?: [number, ExposureError] } => {
+    const app = Testing.app();
+    const gateway = GatewayApiGateway.create({ gatewayClassName: 'eg', namespace: 'infra' });
+    const charts = new Map<string, Chart>();
+    for (const [i, [d, namespace]] of exposures.entries()) {
+      const chart = charts.get(namespace) ?? new Chart(app, namespace, { namespace });
+      charts.set(namespace, chart);
+      const dep = new kplus.Deployment(chart, `api-${i}`, { containers: [{ image: 'ghcr.io/acme/api:1.4.2', portNumber: 8080 }] });
+      try {
+        new ExposedService(chart, `e${i}`, { strategy: ExposureStrategy.gatewayApi({ gateway }), ...propsOf(d, dep) });
+      } catch (e) {
+        if (e instanceof ExposureError) return { app, refused: [i, e] };
+        throw e;
+      }
+    }
+    return { app };
+  };
+  const stats = { attached: 0, refused: 0, shared: 0 };
+  // Each exposure's hosts in one of three domains: some exposures meet on a host, others not.
+  const placed = fc.tuple(declarationWith(1 / 3), fc.constantFrom('shop', 'blog'), fc.constantFrom('', '2', '3'))
+    .map(([d, namespace, domain]): Placed => [{ ...d, hosts: d.hosts.map((h) => h.replace('example', `example${domain}`)) }, namespace]);
+  fc.assert(fc.property(fc.array(placed, { minLength: 2, maxLength: 5 }), (declared) => {
+    // Those the strategy expresses alone: what is refused below is a conflict between exposures.
+    const exposures = declared.filter((one) => declareAll([one]).refused === undefined);
+    const first = declareAll(exposures);
+    let attached = exposures;
+    if (first.refused !== undefined) {
+      const [i, error] = first.refused;
+      for (const line of error.message.split('\n')) expect(line).toMatch(new RegExp(`^ExposedService ${exposures[i][1]}/e${i}: [\\w.[\\]-]+: \\S.*$`));
+      stats.refused++;
+      if (process.env.PROPERTY_DEBUG) console.log(error.message);
+      expect(error.message).toMatch(/already claimed|already passed through|on Gateway|GatewayApiGateway/);
+      attached = exposures.slice(0, i);
+    }
+    // What attached before the refusal (the refused one may have left claims) renders alone.
+    const { app, refused } = declareAll(attached);
+    expect(refused).toBeUndefined();
+    const manifests = synthChecked(app);
+    stats.attached += attached.length;
+    if (attached.length >= 2) stats.shared++;
+    expect(manifests.filter((m) => m.kind === 'Gateway')).toHaveLength(attached.length > 0 ? 1 : 0);
+  }), { numRuns: 200 });
+  if (process.env.PROPERTY_DEBUG) console.log(stats);
+  // Not vacuous: many apps share the Gateway among several exposures, and conflicts are met.
+  expect(stats.shared).toBeGreaterThanOrEqual(15);
+  expect(stats.refused).toBeGreaterThanOrEqual(5);
 });
 
 describe('random invalid declarations', () => {

@@ -11,7 +11,9 @@ export type Shape =
   | { readonly kind: 'array'; readonly of: Shape }
   | { readonly kind: 'record'; readonly of: Shape }
   | { readonly kind: 'object'; readonly what: string; readonly fields: Readonly<Record<string, Field>> }
-  | { readonly kind: 'instance'; readonly is: (value: unknown) => boolean; readonly use: string };
+  | { readonly kind: 'instance'; readonly is: (value: unknown) => boolean; readonly use: string }
+  /** An instance, or else an object of `otherwise`'s shape (a value object, or a plain reference). */
+  | { readonly kind: 'instance-or-object'; readonly is: (value: unknown) => boolean; readonly use: string; readonly otherwise: Extract<Shape, { kind: 'object' }> };
 
 /** A field of an object shape. */
 export interface Field {
@@ -29,7 +31,7 @@ export const STRINGS: Shape = { kind: 'array', of: STRING };
 export const STRING_RECORD: Shape = { kind: 'record', of: STRING };
 export const optional = (shape: Shape): Field => ({ shape });
 export const required = (shape: Shape): Field => ({ shape, required: true });
-export const object = (what: string, fields: Record<string, Field>): Shape => ({ kind: 'object', what, fields });
+export const object = (what: string, fields: Record<string, Field>): Extract<Shape, { kind: 'object' }> => ({ kind: 'object', what, fields });
 
 /**
  * Every member of `value` whose runtime type is not what `shape` takes, and every member an
@@ -64,6 +66,11 @@ function check(value: unknown, shape: Shape, field: string, problems: Problem[],
       return;
     case 'instance':
       if (!shape.is(value)) problem(`is ${describeValue(value)}; use ${shape.use}`);
+      return;
+    case 'instance-or-object':
+      if (shape.is(value)) return;
+      if (isPlainObject(value)) checkObject(value, shape.otherwise, field, problems, root);
+      else problem(`is ${describeValue(value)}; use ${shape.use} or ${shape.otherwise.what}`);
       return;
     case 'array':
       if (!Array.isArray(value)) {

@@ -39,6 +39,12 @@ export interface StrategyRenderer {
    * same host and match in one scope. `undefined` when the exposure has a listener of its own.
    */
   claims(intent: ExposureIntent): RouteClaims | undefined;
+  /**
+   * Registers what the exposure adds to an object it shares with other exposures of the app
+   * (the listeners of a shared Gateway) and returns every conflict with what they added; the
+   * exposure registers nothing when there is one. Runs after the checks and the claims.
+   */
+  share?(scope: Construct, intent: ExposureIntent): Problem[];
   /** Renders the intent, and only the intent, into L1 objects under `scope`; checks have passed. */
   render(scope: Construct, intent: ExposureIntent): object;
   /**

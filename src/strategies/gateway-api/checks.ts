@@ -1,4 +1,5 @@
 import { backendTlsProblems } from './backend-tls-policies';
+import { GatewayApiGatewayConfig } from './gateway-api-gateway';
 import { parseGrpcPath } from './grpc-path';
 import { grpcRouteLacks } from './grpc-route-rules';
 import { h2cBackendProblems } from './h2c-backends';
@@ -10,6 +11,8 @@ import { ExposureIntent, RouteIntent, RoutePolicy } from '../../intent/model';
 export interface CheckedOptions {
   /** Attached to an existing Gateway rather than creating one. */
   readonly existingGateway: boolean;
+  /** Attached to a Gateway shared with other exposures (`GatewayApiGateway`). */
+  readonly sharedGateway?: GatewayApiGatewayConfig;
   /** The experimental channel. */
   readonly experimental: boolean;
   /** On the standard channel, the implementation's policy carries retries (Envoy Gateway's BackendTrafficPolicy). */
@@ -28,6 +31,7 @@ export function gatewayApiProblems(intent: ExposureIntent, options: CheckedOptio
     ...hostLimits(intent),
     ...listenerLimit(intent, options),
     ...tlsOnExistingGateway(intent, options),
+    ...sharedGatewayInOtherNamespace(intent, options.sharedGateway),
     ...intent.routes.flatMap((route) => route.protocol === 'grpc' ? grpcRouteProblems(route, options) : httpRouteProblems(route, options)),
     ...referenceGrantsWithoutNamespace(intent, options),
     ...backendTlsProblems(intent),
@@ -62,6 +66,35 @@ function tlsOnExistingGateway(intent: ExposureIntent, options: CheckedOptions): 
   return options.existingGateway && intent.tls !== undefined
     ? [{ field: 'tls', message: 'an existing Gateway terminates TLS on its own listeners; remove tls and attach to its HTTPS listener (gateway.sectionName)' }]
     : [];
+}
+
+/**
+ * A shared Gateway in another namespace admits the exposure's routes by the name of its
+ * namespace, and reads the client CA (a ConfigMap without namespace) and cert-manager's Secrets
+ * (gateway-shim issues them in the Gateway's namespace) from its own namespace.
+ */
+function sharedGatewayInOtherNamespace(intent: ExposureIntent, gateway: GatewayApiGatewayConfig | undefined): Problem[] {
+  if (gateway?.namespace === undefined || gateway.namespace === intent.namespace) return [];
+  const where = `GatewayApiGateway "${gateway.name}" is in namespace ${gateway.namespace}`;
+  if (intent.namespace === undefined) {
+    return [{ field: 'strategy', message: `${where} and admits the routes of another namespace by its name: give the chart a namespace` }];
+  }
+  const problems: Problem[] = [];
+  if (intent.tls?.clientCertificates !== undefined) {
+    problems.push({
+      field: 'tls.clientCertificates',
+      message: `${where}, where it reads the client CA, and the CA is in namespace ${intent.namespace}; `
+        + `declare the exposure in namespace ${gateway.namespace}, or attach it to a GatewayApiGateway of namespace ${intent.namespace}`,
+    });
+  }
+  if (intent.tls?.certManager !== undefined) {
+    problems.push({
+      field: 'tls',
+      message: `${where}, and cert-manager issues its listeners' Secrets there, not in namespace ${intent.tls.secretNamespace ?? intent.namespace}; `
+        + `use Tls.fromSecret, or attach the exposure to a GatewayApiGateway of namespace ${intent.namespace}`,
+    });
+  }
+  return problems;
 }
 
 function httpRouteProblems(route: RouteIntent, options: CheckedOptions): Problem[] {

@@ -4,10 +4,13 @@ import { GATEWAY_API_EXPERIMENTAL_ROW, GATEWAY_API_ROW } from './capabilities';
 import { GatewayApiKinds, loadGatewayApiKinds } from './channel';
 import { gatewayApiProblems } from './checks';
 import { Attachment, createGateway, existingGateway, GROUP } from './gateway';
+import { GatewayApiGateway, GatewayApiGatewayConfig } from './gateway-api-gateway';
 import { GatewayImplementation } from './gateway-implementation';
 import { GatewayApiImplementation, GatewayImplementationResources, PolicyTargetGateway, PolicyTargetRoute } from './implementations/implementation';
 import { renderReferenceGrants } from './reference-grants';
 import { renderHttpsRedirectRoute, renderRoutes } from './routes';
+import { attachSharedGateway } from './shared-gateway';
+import { registerOnSharedGateway, sharedGatewayWhere } from './shared-gateway-plan';
 import { renderStreamRoutes } from './stream-routes';
 import { unexpected } from './unexpected';
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
@@ -48,11 +51,13 @@ export interface GatewayApiStrategyOptions {
    */
   readonly gatewayClassName?: string;
   /**
-   * Attach to an existing Gateway and create none.
+   * The Gateway the routes attach to: a `GatewayApiGateway.create(...)` that many exposures
+   * share (the one load balancer of them; each adds its hosts' listeners), or an existing
+   * Gateway (`{ name, namespace }`), of which the library creates nothing.
    * @default - none; then `gatewayClassName` is required
-   * @example ExposureStrategy.gatewayApi({ gateway: { name: 'public', namespace: 'infra' } })
+   * @example ExposureStrategy.gatewayApi({ gateway: GatewayApiGateway.create({ gatewayClassName: 'eg', namespace: 'infra' }) })
    */
-  readonly gateway?: GatewayApiParentRef;
+  readonly gateway?: GatewayApiGateway | GatewayApiParentRef;
   /**
    * Use the experimental channel (retries). The cluster must have the experimental CRDs.
    * @default false
@@ -80,7 +85,12 @@ export interface GatewayApiStrategyOptions {
 /** The runtime shape of `GatewayApiStrategyOptions` (a JavaScript caller may pass anything). */
 export const GATEWAY_API_OPTIONS_SHAPE = object('the options of ExposureStrategy.gatewayApi', {
   gatewayClassName: optional(STRING),
-  gateway: optional(object('a Gateway reference', { name: required(STRING), namespace: required(STRING), sectionName: optional(STRING) })),
+  gateway: optional({
+    kind: 'instance-or-object',
+    is: (v) => v instanceof GatewayApiGateway,
+    use: 'GatewayApiGateway.create(...)',
+    otherwise: object('a Gateway reference', { name: required(STRING), namespace: required(STRING), sectionName: optional(STRING) }),
+  }),
   experimental: optional(BOOLEAN),
   implementation: optional({
     kind: 'instance', is: (v) => v instanceof GatewayImplementation,
@@ -90,7 +100,7 @@ export const GATEWAY_API_OPTIONS_SHAPE = object('the options of ExposureStrategy
 
 /** What gatewayApi synthesizes (escape hatches). */
 export interface GatewayApiResources {
-  /** The Gateway (unless attached to an existing one). */
+  /** The Gateway (unless attached to an existing one): with `GatewayApiGateway`, the one the exposures share. */
   readonly gateway?: gatewayApi.Gateway;
   /** The HTTPRoute with the routes. */
   readonly httpRoute?: gatewayApi.HttpRoute;
@@ -126,6 +136,10 @@ export class GatewayApiRenderer implements StrategyRenderer {
   public readonly references: readonly ExternalReference[];
   private readonly experimental: boolean;
   private readonly implementation?: GatewayApiImplementation;
+  /** The Gateway shared with other exposures (`GatewayApiGateway`). */
+  private readonly shared?: GatewayApiGatewayConfig;
+  /** An existing Gateway. */
+  private readonly existing?: GatewayApiParentRef;
 
   constructor(private readonly options: GatewayApiStrategyOptions) {
     this.experimental = options.experimental ?? false;
@@ -135,16 +149,22 @@ export class GatewayApiRenderer implements StrategyRenderer {
     this.name = row.strategy;
     this.capabilities = row.capabilities;
     const { gatewayClassName, gateway } = options;
-    this.references = gateway ? [{ apiGroup: GROUP, kind: 'Gateway', name: gateway.name, namespace: gateway.namespace }] : [];
-    this.problems = problemsOf(
-      gatewayClassName === undefined && gateway === undefined ? 'set gatewayClassName (to create a Gateway) or gateway (to attach to an existing one)' : undefined,
-      gatewayClassName !== undefined && gateway !== undefined ? 'set gatewayClassName or gateway, not both' : undefined,
-      gatewayClassName === undefined ? undefined : dnsSubdomainProblem(gatewayClassName, 'gatewayClassName'),
-      gateway === undefined ? undefined : dnsSubdomainProblem(gateway.name, 'gateway name'),
-      gateway === undefined ? undefined : dnsLabelProblem(gateway.namespace, 'gateway namespace'),
-      gateway?.sectionName === undefined ? undefined : dnsLabelProblem(gateway.sectionName, 'sectionName'),
+    this.shared = gateway instanceof GatewayApiGateway ? gateway._config : undefined;
+    this.existing = gateway instanceof GatewayApiGateway ? undefined : gateway;
+    const existing = this.existing;
+    this.references = existing ? [{ apiGroup: GROUP, kind: 'Gateway', name: existing.name, namespace: existing.namespace }] : [];
+    this.problems = [
+      ...problemsOf(
+        gatewayClassName === undefined && gateway === undefined ? 'set gatewayClassName (to create a Gateway) or gateway (to attach to an existing one)' : undefined,
+        gatewayClassName !== undefined && gateway !== undefined ? 'set gatewayClassName or gateway, not both' : undefined,
+        gatewayClassName === undefined ? undefined : dnsSubdomainProblem(gatewayClassName, 'gatewayClassName'),
+        existing === undefined ? undefined : dnsSubdomainProblem(existing.name, 'gateway name'),
+        existing === undefined ? undefined : dnsLabelProblem(existing.namespace, 'gateway namespace'),
+        existing?.sectionName === undefined ? undefined : dnsLabelProblem(existing.sectionName, 'sectionName'),
+      ),
+      ...gateway instanceof GatewayApiGateway ? gateway._problems : [],
       ...options.implementation?._problems ?? [],
-    );
+    ];
   }
 
   /** The implementation's policy carries the routes' retries: on the standard channel, or on both when it ignores the rule's `retry`. */
@@ -158,22 +178,28 @@ export class GatewayApiRenderer implements StrategyRenderer {
     return this.implementation?.externalAuthByPolicy === true;
   }
 
-  /** The Gateway the routes attach to: an existing one, or the one created under the exposure's name. */
+  /**
+   * The Gateway the routes attach to: the one created under the exposure's name, or one other
+   * exposures share (an existing one, or a GatewayApiGateway, in the first exposure's namespace by default).
+   */
   private targetGateway(intent: ExposureIntent): PolicyTargetGateway {
-    const gateway = this.options.gateway;
-    return gateway === undefined ? { name: intent.name, existing: false } : { name: gateway.name, namespace: gateway.namespace, existing: true };
+    const { existing, shared } = this;
+    if (shared !== undefined) return { name: shared.name, namespace: shared.namespace ?? intent.namespace, existing: true };
+    return existing === undefined ? { name: intent.name, existing: false } : { name: existing.name, namespace: existing.namespace, existing: true };
   }
 
-  /** An existing Gateway is shared; a created one belongs to this exposure alone. */
+  /** An existing Gateway and a GatewayApiGateway are shared; a Gateway of `gatewayClassName` belongs to this exposure alone. */
   public claims(intent: ExposureIntent): RouteClaims | undefined {
-    const gateway = this.options.gateway;
-    return gateway === undefined ? undefined : claimAllRoutes(`Gateway ${gateway.namespace}/${gateway.name}`, intent);
+    const { existing, shared } = this;
+    if (shared !== undefined) return claimAllRoutes(`Gateway ${sharedGatewayWhere(shared, shared.namespace ?? intent.namespace)}`, intent);
+    return existing === undefined ? undefined : claimAllRoutes(`Gateway ${existing.namespace}/${existing.name}`, intent);
   }
 
   public check(intent: ExposureIntent): Problem[] {
     return [
       ...gatewayApiProblems(intent, {
-        existingGateway: this.options.gateway !== undefined,
+        existingGateway: this.existing !== undefined,
+        sharedGateway: this.shared,
         experimental: this.experimental,
         retriesByPolicy: this.retriesByPolicy,
         externalAuthByPolicy: this.externalAuthByPolicy,
@@ -182,11 +208,16 @@ export class GatewayApiRenderer implements StrategyRenderer {
     ];
   }
 
+  /** The listeners the exposure adds to a GatewayApiGateway, and their conflicts with those of the app's other exposures. */
+  public share(scope: Construct, intent: ExposureIntent): Problem[] {
+    return this.shared === undefined ? [] : registerOnSharedGateway(scope, intent, this.shared);
+  }
+
   public render(scope: Construct, intent: ExposureIntent): GatewayApiResources {
     // Loaded here: only apps that use this strategy pay for the Gateway API L1 module.
     const kinds = loadGatewayApiKinds(this.experimental);
     const backendServices = provisionBackendServices(intent.backends);
-    const { gateway, routeParents, httpsRedirectParents, streamParents } = this.attach(scope, kinds, intent);
+    const { gateway, routeParents, httpsRedirectParents, streamParents, gatewayNamespace } = this.attach(scope, kinds, intent);
     const implementation = this.implementation;
     const extensionRefs = implementation?.extensionRefs === undefined ? undefined
       : (route: RouteIntent) => implementation.extensionRefs!(intent, route, this.experimental);
@@ -195,7 +226,7 @@ export class GatewayApiRenderer implements StrategyRenderer {
     });
     const httpsRedirectRoute = httpsRedirectParents.length === 0 ? undefined : renderHttpsRedirectRoute(scope, kinds, intent, httpsRedirectParents);
     const { tlsRoutes, tcpRoutes } = renderStreamRoutes(scope, kinds, intent, streamParents);
-    const referenceGrants = renderReferenceGrants(scope, kinds, intent);
+    const referenceGrants = renderReferenceGrants(scope, kinds, intent, gatewayNamespace ?? intent.namespace);
     const backendTlsPolicies = renderBackendTlsPolicies(scope, kinds, intent);
     const targets = policyTargets(intent, httpRoute, grpcRoute);
     const policies = implementation?.render(scope, intent, targets, this.experimental, this.targetGateway(intent));
@@ -203,12 +234,14 @@ export class GatewayApiRenderer implements StrategyRenderer {
     return { gateway, ...routes, referenceGrants, backendTlsPolicies, backendServices, implementation: policies };
   }
 
-  /** The Gateway the routes attach to: one created for the exposure, or an existing one (the check refuses TLS there). */
+  /** The Gateway the routes attach to: one created for the exposure, the shared one, or an existing one (the check refuses TLS there). */
   private attach(scope: Construct, kinds: GatewayApiKinds, intent: ExposureIntent): Attachment {
-    const { gatewayClassName, gateway } = this.options;
-    if (gateway === undefined) return createGateway(scope, kinds, intent, gatewayClassName ?? unexpected('neither gatewayClassName nor gateway'));
+    const { existing, shared } = this;
+    if (shared !== undefined) return attachSharedGateway(scope, kinds, intent, shared);
+    const { gatewayClassName } = this.options;
+    if (existing === undefined) return createGateway(scope, kinds, intent, gatewayClassName ?? unexpected('neither gatewayClassName nor gateway'));
     if (intent.tls !== undefined) unexpected('tls on an existing Gateway');
-    return existingGateway(intent, gateway.name, gateway.namespace, gateway.sectionName);
+    return existingGateway(intent, existing.name, existing.namespace, existing.sectionName);
   }
 }
 

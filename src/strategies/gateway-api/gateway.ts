@@ -20,6 +20,8 @@ export interface Attachment {
   readonly httpsRedirectParents: ParentRef[];
   /** The listener of each stream (`passthrough[0]`, `tcp[1]`): by sectionName on a created Gateway, by port on an existing one. */
   readonly streamParents: ReadonlyMap<string, ParentRef>;
+  /** The Gateway's namespace when it is not necessarily the exposure's (a shared Gateway). */
+  readonly gatewayNamespace?: string;
 }
 
 /** A Gateway of `gatewayClassName` for the exposure alone, with its listeners. */
@@ -51,7 +53,7 @@ export function existingGateway(intent: ExposureIntent, name: string, namespace:
  * without a valid certificate; optional certificates are refused by the capability row, since
  * AllowInsecureFallback also admits invalid ones.
  */
-function frontendTls(intent: ExposureIntent): gatewayApi.GatewaySpecTls | undefined {
+export function frontendTls(intent: ExposureIntent): gatewayApi.GatewaySpecTls | undefined {
   const client = intent.tls?.clientCertificates;
   if (client === undefined) return undefined;
   if (client.ca.kind !== 'config-map' || client.mode !== 'require') throw new Error('gatewayApi: the capability check let through a client CA it cannot express');

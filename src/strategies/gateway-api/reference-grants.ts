@@ -54,15 +54,21 @@ function backendsOf(route: RouteIntent): BackendIntent[] {
 
 /**
  * ReferenceGrants in the namespaces the Gateway and the routes reach into: one for the TLS
- * Secret (from the Gateway), one per backend namespace (from the routes), by namespace.
+ * Secret (from the Gateway, in `gatewayNamespace`) when it lives elsewhere, one per backend
+ * namespace (from the routes), by namespace.
  */
-export function renderReferenceGrants(scope: Construct, kinds: GatewayApiKinds, intent: ExposureIntent): gatewayApi.ReferenceGrantV1Beta1[] {
+export function renderReferenceGrants(scope: Construct, kinds: GatewayApiKinds, intent: ExposureIntent,
+  gatewayNamespace: string | undefined): gatewayApi.ReferenceGrantV1Beta1[] {
   const grants: gatewayApi.ReferenceGrantV1Beta1[] = [];
   const tls = intent.tls;
-  if (tls?.secretNamespace !== undefined) {
+  const secretNamespace = tls?.secretNamespace ?? intent.namespace;
+  if (tls !== undefined && secretNamespace !== undefined && secretNamespace !== gatewayNamespace) {
     grants.push(new kinds.ReferenceGrantV1Beta1(scope, 'ReferenceGrant-tls', {
-      metadata: { name: resourceName(scope, 'tls'), namespace: tls.secretNamespace },
-      spec: { from: [grantee(intent, 'Gateway')], to: [{ group: '', kind: 'Secret', name: tls.secretName }] },
+      metadata: { name: resourceName(scope, 'tls'), namespace: secretNamespace },
+      spec: {
+        from: [{ group: GROUP, kind: 'Gateway', namespace: gatewayNamespace ?? unexpected('a ReferenceGrant from a Gateway of no namespace') }],
+        to: [{ group: '', kind: 'Secret', name: tls.secretName }],
+      },
     }));
   }
   for (const { namespace, kinds: routeKinds, names } of crossNamespaceBackends(intent).sort((a, b) => a.namespace.localeCompare(b.namespace))) {
