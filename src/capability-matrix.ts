@@ -7,12 +7,12 @@ import { capabilityTable, StrategyCapabilities } from './intent/capabilities';
 import { API_GATEWAY_KONG_ROW, API_GATEWAY_NGINX_ROW } from './strategies/api-gateway/capabilities';
 import { GATEWAY_API_EXPERIMENTAL_ROW, GATEWAY_API_ROW } from './strategies/gateway-api/capabilities';
 import { GATEWAY_API_ENVOY_GATEWAY_EXPERIMENTAL_ROW, GATEWAY_API_ENVOY_GATEWAY_ROW } from './strategies/gateway-api/implementations/envoy-gateway-capabilities';
+import { GATEWAY_API_ISTIO_EXPERIMENTAL_ROW, GATEWAY_API_ISTIO_ROW } from './strategies/gateway-api/implementations/istio-capabilities';
 import { GATEWAY_API_KONG_EXPERIMENTAL_ROW, GATEWAY_API_KONG_ROW } from './strategies/gateway-api/implementations/kong-capabilities';
-import { GATEWAY_API_TRAEFIK_EXPERIMENTAL_ROW, GATEWAY_API_TRAEFIK_ROW } from './strategies/gateway-api/implementations/traefik-capabilities';
 import {
   GATEWAY_API_NGINX_GATEWAY_FABRIC_EXPERIMENTAL_ROW, GATEWAY_API_NGINX_GATEWAY_FABRIC_ROW,
 } from './strategies/gateway-api/implementations/nginx-gateway-fabric-capabilities';
-import { GATEWAY_API_ISTIO_EXPERIMENTAL_ROW, GATEWAY_API_ISTIO_ROW } from './strategies/gateway-api/implementations/istio-capabilities';
+import { GATEWAY_API_TRAEFIK_EXPERIMENTAL_ROW, GATEWAY_API_TRAEFIK_ROW } from './strategies/gateway-api/implementations/traefik-capabilities';
 import { INGRESS_GENERIC_ROW } from './strategies/ingress/generic';
 import { INGRESS_NGINX_ROW } from './strategies/ingress/ingress-nginx';
 import { ISTIO_ROW } from './strategies/istio/capabilities';

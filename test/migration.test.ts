@@ -174,8 +174,7 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
       strategy: ExposureStrategy.gatewayApi({
         gatewayClassName: 'nginx', implementation: GatewayImplementation.nginxGatewayFabric(),
       }),
-    }).message).toBe('ExposedService test/public: access: \'ip-allow-list\' is not supported by gatewayApi (nginxGatewayFabric); supported by: loadBalancer, '
-      + 'ingress (ingressNginx), istio, gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)');
+    }).message).toBe('ExposedService test/public: access: \'ip-allow-list\' is not supported by gatewayApi (nginxGatewayFabric); supported by: loadBalancer, ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)');
   });
 
   test('on NGINX Gateway Fabric, one timeout per route object (a ProxySettingsPolicy: it ignores the rules\' timeouts)', () => {
@@ -256,7 +255,9 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
       access: AccessPolicy.allowFrom(['10.0.0.0/8']),
       maxRequestBody: Size.mebibytes(16),
     };
-    const can = 'supported by: ingress (ingressNginx), gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)';
+    // The implementations that can, each named (no one refines another).
+    const can = 'supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (nginxGatewayFabric), gatewayApi (kong), '
+      + 'apiGateway (nginx), apiGateway (kong)';
     expect(declarationError(props).message).toBe([
       `ExposedService test/public: rateLimit: 'rate-limit' is not supported by gatewayApi (istio); ${can}`,
       `ExposedService test/public: auth: 'auth-basic' is not supported by gatewayApi (istio); ${can}`,

@@ -323,7 +323,17 @@ test('the Kong engine renders random session affinities on a Deployment backend 
 
 describe('random valid declarations x every strategy', () => {
   test.each(Object.keys(STRATEGIES))('%s', (name) => {
-    const stats = { accepted: 0, rejected: 0, podAddressServices: 0, streams: 0, implementationPolicies: 0, traefikMiddlewares: 0, nginxGatewayFabricObjects: 0, kongPlugins: 0, istioGatewayPolicies: 0 };
+    const stats = {
+      accepted: 0,
+      rejected: 0,
+      podAddressServices: 0,
+      streams: 0,
+      implementationPolicies: 0,
+      traefikMiddlewares: 0,
+      nginxGatewayFabricObjects: 0,
+      kongPlugins: 0,
+      istioGatewayPolicies: 0,
+    };
     // The fields of Envoy Gateway's policies that random declarations reach.
     const policyFields = new Set<string>();
     fc.assert(fc.property(declarations[name] ?? declaration, (d) => {

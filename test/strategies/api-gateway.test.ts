@@ -214,7 +214,7 @@ describe('apiGateway strategy, NGINX engine', () => {
 
   test.each([
     ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, {},
-      "ExposedService shop/api: auth: 'auth-jwt' is not supported by apiGateway (nginx); supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (kong)"],
+      "ExposedService shop/api: auth: 'auth-jwt' is not supported by apiGateway (nginx); supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (kong)"],
     ['fault injection', { routes: [{ fault: { abort: { httpStatus: 503, percentage: 5 } } }] }, {},
       "ExposedService shop/api: routes[0].fault: 'fault' is not supported by apiGateway (nginx); supported by: istio"],
     ['an API gateway in front of an API gateway', {}, { exposedVia: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }) },
@@ -633,7 +633,7 @@ describe('apiGateway strategy, NGINX engine, external authentication', () => {
     expect(declarationError({
       strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() }), backend: api(), auth: Auth.external({ service: Backend.fromName('authz', 8080) }),
     }).message).toBe("ExposedService test/public: auth: 'auth-external' is not supported by apiGateway (kong); "
-      + 'supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (istio), apiGateway (nginx)');
+      + 'supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), gatewayApi (istio), apiGateway (nginx)');
   });
 
   test.each([['nodePort', ExposureStrategy.nodePort()], ['loadBalancer', ExposureStrategy.loadBalancer()]])('%s cannot authenticate: an error naming the strategies that can', (name, strategy) => {
@@ -641,7 +641,7 @@ describe('apiGateway strategy, NGINX engine, external authentication', () => {
     const deployment = (id: string, port: number) => new kplus.Deployment(chart, id, { containers: [{ image: 'ghcr.io/acme/x:1', portNumber: port }] });
     const auth = Auth.external({ service: Backend.fromDeployment(deployment('authz', 4180)) });
     expect(() => new ExposedService(chart, 'public', { strategy, backend: Backend.fromDeployment(deployment('api', 8080)), auth }))
-      .toThrow(`ExposedService test/public: auth: 'auth-external' is not supported by ${name}; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (istio), apiGateway (nginx)`);
+      .toThrow(`ExposedService test/public: auth: 'auth-external' is not supported by ${name}; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), gatewayApi (istio), apiGateway (nginx)`);
   });
 });
 

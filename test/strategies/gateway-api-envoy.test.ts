@@ -277,14 +277,14 @@ describe('gatewayApi on Envoy Gateway', () => {
     expect(exposeError({ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) })).toBe(
       'ExposedService test/public: auth: GRPCRoute has no ExternalAuth filter; remove it from the gRPC route, or use istio');
     expect(exposeError({ backend: httpbin(), auth: Auth.apiKey({ secret: 'keys' }) }, { gatewayClassName: 'eg' })).toBe(
-      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi; supported by: gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)');
+      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi; supported by: gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
   });
 
   test('the standard API names the implementations that can (the least refined of them: Envoy Gateway\'s row refines Traefik\'s)', () => {
     expect(exposeError({ backend: httpbin(), rateLimit: RateLimit.perSecond(10) }, { gatewayClassName: 'eg' })).toBe(
-      'ExposedService test/public: rateLimit: \'rate-limit\' is not supported by gatewayApi; supported by: ingress (ingressNginx), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)');
+      'ExposedService test/public: rateLimit: \'rate-limit\' is not supported by gatewayApi; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (nginxGatewayFabric), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
     expect(exposeError({ backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys' }) }, { gatewayClassName: 'eg' })).toBe(
-      'ExposedService test/public: auth: \'auth-jwt\' is not supported by gatewayApi; supported by: istio, gatewayApi (envoyGateway), apiGateway (kong)');
+      'ExposedService test/public: auth: \'auth-jwt\' is not supported by gatewayApi; supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (kong)');
   });
 
   test('an ingress-nginx exposure with basic auth, an IP allow list and a body size moves to Envoy Gateway by the strategy alone', () => {

@@ -150,8 +150,7 @@ describe('gatewayApi on Istio', () => {
     const manifests = expose({ hosts: ['shop.example.com'], backend: httpbin(), retries }, { ...ISTIO, experimental: true });
     expect(find(manifests, 'HTTPRoute').spec.rules[0].retry).toBeDefined();
     expect(exposeError({ hosts: ['shop.example.com'], backend: httpbin(), retries })).toBe(
-      'ExposedService test/public: retries: \'retries\' is not supported by gatewayApi (istio); supported by: ingress (ingressNginx), istio, '
-      + 'gatewayApi (experimental), gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)');
+      'ExposedService test/public: retries: \'retries\' is not supported by gatewayApi (istio); supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)');
   });
 
   test.each<[string, Partial<ExposedServiceProps>, GatewayApiStrategyOptions, string[]]>([
@@ -196,16 +195,18 @@ describe('gatewayApi on Istio', () => {
     expect(exposeError(props, options)).toBe(messages.map((m) => `ExposedService test/public: ${m}`).join('\n'));
   });
 
-  const ENVOY_AND_API_GATEWAYS = 'gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)';
+  // Every implementation that can is named, and the API gateway engines.
+  const THOSE_THAT_CAN = 'ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (nginxGatewayFabric), gatewayApi (kong), '
+    + 'apiGateway (nginx), apiGateway (kong)';
   test.each<[string, Partial<ExposedServiceProps>, string]>([
     ['rate limits', { rateLimit: RateLimit.perSecond(10) },
-      `rateLimit: 'rate-limit' is not supported by gatewayApi (istio); supported by: ingress (ingressNginx), ${ENVOY_AND_API_GATEWAYS}`],
+      `rateLimit: 'rate-limit' is not supported by gatewayApi (istio); supported by: ${THOSE_THAT_CAN}`],
     ['the body size', { maxRequestBody: Size.mebibytes(8) },
-      `maxRequestBody: 'max-request-body' is not supported by gatewayApi (istio); supported by: ingress (ingressNginx), ${ENVOY_AND_API_GATEWAYS}`],
+      `maxRequestBody: 'max-request-body' is not supported by gatewayApi (istio); supported by: ${THOSE_THAT_CAN}`],
     ['basic auth', { auth: Auth.basic({ secret: 'admins' }) },
-      `auth: 'auth-basic' is not supported by gatewayApi (istio); supported by: ingress (ingressNginx), ${ENVOY_AND_API_GATEWAYS}`],
+      `auth: 'auth-basic' is not supported by gatewayApi (istio); supported by: ${THOSE_THAT_CAN}`],
     ['API keys', { auth: Auth.apiKey({ secret: 'keys' }) },
-      'auth: \'auth-api-key\' is not supported by gatewayApi (istio); supported by: apiGateway (nginx), apiGateway (kong)'],
+      'auth: \'auth-api-key\' is not supported by gatewayApi (istio); supported by: gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)'],
   ])('refused, naming the strategies and implementations that can: %s', (_name, props, message) => {
     expect(exposeError({ hosts: ['a.example.com'], backend: httpbin(), ...props })).toBe(`ExposedService test/public: ${message}`);
   });

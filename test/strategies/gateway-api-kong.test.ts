@@ -204,7 +204,7 @@ describe('gatewayApi on Kong (Kong Ingress Controller)', () => {
 
   test('refuses what KIC does not implement or Kong OSS lacks, naming the strategies that can', () => {
     expect(exposeError({ backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) }, { ...KONG, experimental: true })).toBe(
-      'ExposedService test/public: auth: \'auth-external\' is not supported by gatewayApi (kong, experimental); supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx)');
+      'ExposedService test/public: auth: \'auth-external\' is not supported by gatewayApi (kong, experimental); supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), gatewayApi (istio), apiGateway (nginx)');
     expect(exposeError({ backend: httpbin(), timeout: Duration.seconds(30) })).toMatch(/^ExposedService test\/public: timeout: 'timeout' is not supported by gatewayApi \(kong\); supported by: /);
     expect(exposeError({ backend: httpbin(), routes: [{ mirror: { backend: Backend.fromName('shadow', 80) } }] })).toMatch(/^ExposedService test\/public: routes\[0\].mirror: 'mirror' is not supported by gatewayApi \(kong\); /);
     expect(exposeError({ backend: httpbin(), retries: { attempts: 2 } }, { ...KONG, experimental: true })).toMatch(
@@ -223,7 +223,7 @@ describe('gatewayApi on Kong (Kong Ingress Controller)', () => {
 
   test('the standard API names Kong among the strategies that can', () => {
     expect(exposeError({ backend: httpbin(), auth: Auth.apiKey({ secret: 'keys' }) }, { gatewayClassName: 'kong' })).toBe(
-      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi; supported by: gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
+      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi; supported by: gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
   });
 
   test('an ingress-nginx exposure with a rate limit, basic auth, an IP allow list and a body size moves to Kong by the strategy alone', () => {

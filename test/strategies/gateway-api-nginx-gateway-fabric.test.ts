@@ -178,10 +178,10 @@ describe('gatewayApi on NGINX Gateway Fabric', () => {
       'ExposedService test/public: maxRequestBody: NGINX Gateway Fabric takes a size of at most 4 digits and a unit (k, m or g); 12641280 bytes is 12345k in nginx\'s syntax: round it');
     // A limit per API key needs the API key auth, which NGINX Gateway Fabric does not have: refused by its row.
     expect(exposeError({ backend: httpbin(), rateLimit: RateLimit.perSecond(10, { key: 'api-key' }), auth: Auth.apiKey({ secret: 'keys' }) })).toBe(
-      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi (nginxGatewayFabric); supported by: apiGateway (nginx), apiGateway (kong)');
+      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi (nginxGatewayFabric); supported by: gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
     // JWT is refused with or without NGINX Plus: v2.6's JWT filter checks neither the issuer nor the audiences.
     const jwt = Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys' });
-    const jwtError = 'ExposedService test/public: auth: \'auth-jwt\' is not supported by gatewayApi (nginxGatewayFabric); supported by: istio, gatewayApi (envoyGateway), apiGateway (kong)';
+    const jwtError = 'ExposedService test/public: auth: \'auth-jwt\' is not supported by gatewayApi (nginxGatewayFabric); supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (kong)';
     expect([exposeError({ backend: httpbin(), auth: jwt }), exposeError({ backend: httpbin(), auth: jwt }, PLUS)]).toEqual([jwtError, jwtError]);
   });
 
@@ -202,8 +202,7 @@ describe('gatewayApi on NGINX Gateway Fabric', () => {
       exposeError({ ...cookie, tls: Tls.fromSecret('shop-tls') }, { ...NGF, experimental: true }),
       exposeError(cookie, { ...PLUS, experimental: true }),
     ]).toEqual([
-      'ExposedService test/public: affinity: \'affinity-cookie\' is not supported by gatewayApi (nginxGatewayFabric); supported by: ingress (ingressNginx), istio, '
-      + 'gatewayApi (experimental), gatewayApi (nginxGatewayFabric, experimental), apiGateway (kong)',
+      'ExposedService test/public: affinity: \'affinity-cookie\' is not supported by gatewayApi (nginxGatewayFabric); supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), apiGateway (kong)',
       'ExposedService test/public: affinity: NGINX Gateway Fabric renders a cookie affinity (sessionPersistence) with NGINX Plus only: '
       + 'set GatewayImplementation.nginxGatewayFabric({ nginxPlus: true }), or use SessionAffinity.header or SessionAffinity.clientIp',
       'ExposedService test/public: affinity: NGINX Gateway Fabric\'s session cookie is Secure, which a browser keeps over HTTPS only: '
@@ -221,17 +220,12 @@ describe('gatewayApi on NGINX Gateway Fabric', () => {
       exposeError({ routes: [{ match: { path: PathMatch.regex('/items/[0-9]+') }, backend: httpbin() }] }),
     ];
     expect(errors).toEqual([
-      'ExposedService test/public: access: \'ip-allow-list\' is not supported by gatewayApi (nginxGatewayFabric); supported by: loadBalancer, ingress (ingressNginx), istio, '
-      + 'gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)',
-      'ExposedService test/public: auth: \'auth-external\' is not supported by gatewayApi (nginxGatewayFabric, experimental); supported by: ingress (ingressNginx), istio, '
-      + 'gatewayApi (experimental), apiGateway (nginx)',
-      'ExposedService test/public: circuitBreaker: \'connection-limits\' is not supported by gatewayApi (nginxGatewayFabric); supported by: istio, apiGateway (nginx)',
-      'ExposedService test/public: retries: \'retries\' is not supported by gatewayApi (nginxGatewayFabric); supported by: ingress (ingressNginx), istio, '
-      + 'gatewayApi (experimental), gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)',
-      'ExposedService test/public: retries: \'retries\' is not supported by gatewayApi (nginxGatewayFabric, experimental); supported by: ingress (ingressNginx), istio, '
-      + 'gatewayApi (experimental), gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)',
-      'ExposedService test/public: routes[0].match.path: \'path-regex\' is not supported by gatewayApi (nginxGatewayFabric); supported by: ingress (ingressNginx), istio, '
-      + 'gatewayApi, apiGateway (nginx), apiGateway (kong)',
+      'ExposedService test/public: access: \'ip-allow-list\' is not supported by gatewayApi (nginxGatewayFabric); supported by: loadBalancer, ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)',
+      'ExposedService test/public: auth: \'auth-external\' is not supported by gatewayApi (nginxGatewayFabric, experimental); supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), gatewayApi (istio), apiGateway (nginx)',
+      'ExposedService test/public: circuitBreaker: \'connection-limits\' is not supported by gatewayApi (nginxGatewayFabric); supported by: istio, gatewayApi (envoyGateway), apiGateway (nginx)',
+      'ExposedService test/public: retries: \'retries\' is not supported by gatewayApi (nginxGatewayFabric); supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)',
+      'ExposedService test/public: retries: \'retries\' is not supported by gatewayApi (nginxGatewayFabric, experimental); supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)',
+      'ExposedService test/public: routes[0].match.path: \'path-regex\' is not supported by gatewayApi (nginxGatewayFabric); supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx), apiGateway (kong)',
     ]);
   });
 });

@@ -159,8 +159,8 @@ describe('GatewayApiGateway: one Gateway that many exposures share', () => {
     const chart = new Chart(app, 'shop', { namespace: 'shop' });
     const gateway = GatewayApiGateway.create({ gatewayClassName: 'eg' });
     const strategy = ExposureStrategy.gatewayApi({ gateway, implementation: GatewayImplementation.envoyGateway() });
-    new ExposedService(chart, 'a', { strategy, hosts: ['a.example.com'], backend: web(), rateLimit: RateLimit.perSecond(10) });
-    new ExposedService(chart, 'b', { strategy, hosts: ['b.example.com'], backend: web(), rateLimit: RateLimit.perSecond(5) });
+    new ExposedService(chart, 'a', { strategy, hosts: ['a.example.com'], backend: web(), rateLimit: RateLimit.perSecond(10, { burst: 10 }) });
+    new ExposedService(chart, 'b', { strategy, hosts: ['b.example.com'], backend: web(), rateLimit: RateLimit.perSecond(5, { burst: 5 }) });
     const manifests = synthChecked(app);
     expect(ofKind(manifests, 'Gateway')).toHaveLength(1);
     expect(ofKind(manifests, 'BackendTrafficPolicy').map((p) => p.spec.targetRefs)).toEqual([

@@ -153,7 +153,7 @@ describe('gatewayApi on Traefik', () => {
   test('refuses what Traefik cannot express, with the usual errors', () => {
     // A limit per API key needs Auth.apiKey, which Traefik does not authenticate.
     expect(exposeError({ backend: httpbin(), rateLimit: RateLimit.perSecond(10, { key: 'api-key' }), auth: Auth.apiKey({ secret: 'keys' }) })).toBe(
-      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi (traefik); supported by: apiGateway (nginx), apiGateway (kong)');
+      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi (traefik); supported by: gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
     expect(exposeError({
       routes: [{ match: { path: PathMatch.prefix('/shop.Cart/') }, backends: [{ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }) }], maxRequestBody: Size.mebibytes(1) }],
     })).toBe('ExposedService test/public: routes[0].maxRequestBody: Traefik limits the body by buffering the whole request, which stalls gRPC streams; remove it from the gRPC route');
@@ -162,25 +162,25 @@ describe('gatewayApi on Traefik', () => {
     expect(exposeError({ backend: httpbin(), retries: { attempts: 2, retryOn: ['connect-failure', 'reset'] } })).toBe(
       'ExposedService test/public: retries.retryOn: Traefik retries a connection reset after the request was sent only as the 502 it answers; add gateway-error or 5xx, or remove reset');
     expect(exposeError({ backend: httpbin(), access: AccessPolicy.denyFrom(['203.0.113.0/24']) })).toBe(
-      'ExposedService test/public: access: \'ip-deny-list\' is not supported by gatewayApi (traefik); supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)');
+      'ExposedService test/public: access: \'ip-deny-list\' is not supported by gatewayApi (traefik); supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)');
     expect(exposeError({ backend: httpbin(), access: AccessPolicy.allowFrom(['10.0.0.0/8'], { except: ['10.66.0.0/16'] }) })).toBe(
-      'ExposedService test/public: access: \'ip-deny-list\' is not supported by gatewayApi (traefik); supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)');
+      'ExposedService test/public: access: \'ip-deny-list\' is not supported by gatewayApi (traefik); supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)');
     expect(exposeError({ backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys' }) })).toBe(
-      'ExposedService test/public: auth: \'auth-jwt\' is not supported by gatewayApi (traefik); supported by: istio, gatewayApi (envoyGateway), apiGateway (kong)');
+      'ExposedService test/public: auth: \'auth-jwt\' is not supported by gatewayApi (traefik); supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (kong)');
     expect(exposeError({ backend: httpbin(), auth: Auth.apiKey({ secret: 'keys' }) })).toBe(
-      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi (traefik); supported by: apiGateway (nginx), apiGateway (kong)');
+      'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi (traefik); supported by: gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
     for (const experimental of [false, true]) {
       expect(exposeError({ backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'] }) }, { ...TRAEFIK, experimental }))
         .toBe(`ExposedService test/public: auth: 'auth-external' is not supported by gatewayApi (traefik${experimental ? ', experimental' : ''}); `
-          + 'supported by: ingress (ingressNginx), istio, gatewayApi (experimental), apiGateway (nginx)');
+          + 'supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), gatewayApi (istio), apiGateway (nginx)');
     }
     // inFlightReq counts the requests of one source (per replica, before the route), not those to a backend Service: no exact mapping.
     expect(exposeError({ backend: httpbin(), circuitBreaker: CircuitBreaker.of({ maxRequests: 100 }) })).toBe(
-      'ExposedService test/public: circuitBreaker: \'connection-limits\' is not supported by gatewayApi (traefik); supported by: istio, apiGateway (nginx)');
+      'ExposedService test/public: circuitBreaker: \'connection-limits\' is not supported by gatewayApi (traefik); supported by: istio, gatewayApi (envoyGateway), apiGateway (nginx)');
   });
 
   test('the standard API names Traefik among the strategies that can', () => {
     expect(exposeError({ backend: httpbin(), rateLimit: RateLimit.perSecond(10) }, { gatewayClassName: 'traefik' })).toBe(
-      'ExposedService test/public: rateLimit: \'rate-limit\' is not supported by gatewayApi; supported by: ingress (ingressNginx), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)');
+      'ExposedService test/public: rateLimit: \'rate-limit\' is not supported by gatewayApi; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (nginxGatewayFabric), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
   });
 });

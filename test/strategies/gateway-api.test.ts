@@ -259,15 +259,15 @@ describe('gatewayApi strategy', () => {
 
   test.each([
     ['retries on the standard channel', { retries: { attempts: 2 } }, CLASS,
-      "ExposedService test/public: retries: 'retries' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)"],
+      "ExposedService test/public: retries: 'retries' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)"],
     ['fault injection', { routes: [{ fault: { abort: { httpStatus: 503, percentage: 1 } } }] }, CLASS,
       "ExposedService test/public: routes[0].fault: 'fault' is not supported by gatewayApi; supported by: istio"],
     ['rate limits', { rateLimit: RateLimit.perSecond(10, { burst: 10 }) }, CLASS,
-      "ExposedService test/public: rateLimit: 'rate-limit' is not supported by gatewayApi; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (nginxGatewayFabric), apiGateway (nginx), apiGateway (kong)"],
+      "ExposedService test/public: rateLimit: 'rate-limit' is not supported by gatewayApi; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (nginxGatewayFabric), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)"],
     ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, CLASS,
-      "ExposedService test/public: auth: 'auth-jwt' is not supported by gatewayApi; supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (kong)"],
+      "ExposedService test/public: auth: 'auth-jwt' is not supported by gatewayApi; supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (kong)"],
     ['external authentication on the standard channel', { auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'] }) }, CLASS,
-      "ExposedService test/public: auth: 'auth-external' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (istio), apiGateway (nginx)"],
+      "ExposedService test/public: auth: 'auth-external' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), gatewayApi (istio), apiGateway (nginx)"],
     ['external authentication with a sign-in URL', {
       auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'], signinUrl: 'https://sso.example.com/start' }),
     }, { ...CLASS, experimental: true },
@@ -489,9 +489,9 @@ describe('gatewayApi strategy, client IP access lists', () => {
       routes: [{ match: { path: PathMatch.prefix('/admin') }, access: AccessPolicy.allowFrom(['10.0.0.0/8'], { except: ['10.66.0.0/16'] }) }, {}],
     }, options)).toBe([
       `ExposedService test/public: routes[0].access: 'ip-allow-list' is not supported by ${name}; `
-        + 'supported by: loadBalancer, ingress (ingressNginx), istio, gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)',
+        + 'supported by: loadBalancer, ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)',
       `ExposedService test/public: routes[0].access: 'ip-deny-list' is not supported by ${name}; `
-        + 'supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)',
+        + 'supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)',
     ].join('\n'));
   });
 });
@@ -532,7 +532,7 @@ describe('gatewayApi strategy, request body size limit', () => {
       backend: Backend.fromName('web', 80),
       routes: [{ match: { path: PathMatch.prefix('/upload') }, maxRequestBody: Size.mebibytes(64) }, {}],
     }, options)).toBe(`ExposedService test/public: routes[0].maxRequestBody: 'max-request-body' is not supported by ${name}; `
-      + 'supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (nginxGatewayFabric), apiGateway (nginx), apiGateway (kong)');
+      + 'supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (nginxGatewayFabric), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
   });
 });
 

@@ -347,11 +347,11 @@ describe('ingress strategy, ingress-nginx controller', () => {
     ['a burst that is no multiple of the rate', { rateLimit: RateLimit.perMinute(10, { burst: 15 }) },
       'ExposedService test/public: rateLimit.burst: ingress-nginx bursts are a whole multiple (at least 1) of the rate (limit-burst-multiplier); set burst to 10, 20, ...'],
     ['a rate limit per API key', { rateLimit: RateLimit.perSecond(10, { burst: 10, key: 'api-key' }), auth: Auth.apiKey({ secret: 'keys' }) },
-      "ExposedService test/public: auth: 'auth-api-key' is not supported by ingress (ingressNginx); supported by: gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)"],
+      "ExposedService test/public: auth: 'auth-api-key' is not supported by ingress (ingressNginx); supported by: gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)"],
     ['a mirror in another namespace', { routes: [{ mirror: { backend: Backend.fromName('shadow', 8080, { namespace: 'test' }) } }] },
       "ExposedService test/public: routes[0].mirror.backend: 'cross-namespace-backend' is not supported by ingress (ingressNginx); supported by: istio, gatewayApi, apiGateway (nginx), apiGateway (kong)"],
     ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks' }) },
-      "ExposedService test/public: auth: 'auth-jwt' is not supported by ingress (ingressNginx); supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (kong)"],
+      "ExposedService test/public: auth: 'auth-jwt' is not supported by ingress (ingressNginx); supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (kong)"],
     ['a redirect without host', { routes: [{ redirect: { scheme: 'https' } }] },
       'ExposedService test/public: routes[0].redirect: ingress-nginx redirects to a full URL (permanent-redirect annotation); set redirect.scheme and redirect.host'],
     ['a redirect keeping the request\'s path', { routes: [{ redirect: { scheme: 'https', host: 'new.example.com' } }] },
@@ -510,8 +510,8 @@ describe('ingress strategy, client IP access lists', () => {
       backend: httpbin(),
       routes: [{ access: AccessPolicy.allowFrom(['10.0.0.0/8'], { except: ['10.1.0.0/16'] }) }],
     })).toBe([
-      "ExposedService test/public: routes[0].access: 'ip-allow-list' is not supported by ingress; supported by: loadBalancer, ingress (ingressNginx), istio, gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)",
-      "ExposedService test/public: routes[0].access: 'ip-deny-list' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)",
+      "ExposedService test/public: routes[0].access: 'ip-allow-list' is not supported by ingress; supported by: loadBalancer, ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)",
+      "ExposedService test/public: routes[0].access: 'ip-deny-list' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)",
     ].join('\n'));
   });
 });
@@ -569,7 +569,7 @@ describe('ingress strategy, request body size limit', () => {
       backend: httpbin(),
       routes: [{ maxRequestBody: Size.mebibytes(8) }],
     })).toBe("ExposedService test/public: routes[0].maxRequestBody: 'max-request-body' is not supported by ingress; "
-      + 'supported by: ingress (ingressNginx), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)');
+      + 'supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (nginxGatewayFabric), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
   });
 });
 
@@ -660,7 +660,7 @@ describe('ingress strategy, external authentication', () => {
 
   test('a generic Ingress cannot authenticate externally: an error naming the strategies that can', () => {
     expect(exposeError({ strategy: ExposureStrategy.ingress({ className: 'nginx' }), backend: httpbin(), auth: Auth.external({ service: Backend.fromName('authz', 8080) }) }))
-      .toBe("ExposedService test/public: auth: 'auth-external' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (istio), apiGateway (nginx)");
+      .toBe("ExposedService test/public: auth: 'auth-external' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), gatewayApi (istio), apiGateway (nginx)");
   });
 });
 

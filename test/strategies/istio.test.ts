@@ -425,11 +425,11 @@ describe('istio strategy', () => {
 
   test.each([
     ['API keys', { auth: Auth.apiKey({ secret: 'keys' }) },
-      "ExposedService test/public: auth: 'auth-api-key' is not supported by istio; supported by: gatewayApi (envoyGateway), apiGateway (nginx), apiGateway (kong)"],
+      "ExposedService test/public: auth: 'auth-api-key' is not supported by istio; supported by: gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)"],
     ['basic auth', { auth: Auth.basic({ secret: 'users' }) },
-      "ExposedService test/public: auth: 'auth-basic' is not supported by istio; supported by: ingress (ingressNginx), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)"],
+      "ExposedService test/public: auth: 'auth-basic' is not supported by istio; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (nginxGatewayFabric), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)"],
     ['rate limits', { rateLimit: RateLimit.perSecond(10) },
-      "ExposedService test/public: rateLimit: 'rate-limit' is not supported by istio; supported by: ingress (ingressNginx), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)"],
+      "ExposedService test/public: rateLimit: 'rate-limit' is not supported by istio; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (nginxGatewayFabric), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)"],
   ] as [string, Partial<ExposedServiceProps>, string][])('%s are capability errors', (_name, extra, message) => {
     expect(exposeError({ hosts: ['a.example.com'], backend: httpbin(), ...extra })).toBe(message);
   });
@@ -666,7 +666,7 @@ describe('istio strategy, the status of the HTTPS redirect', () => {
 
 test('istio refuses a request body size limit (no VirtualService or Gateway field; Envoy\'s buffer filter needs an EnvoyFilter), naming the strategies that can', () => {
   expect(exposeError({ hosts: ['shop.example.com'], backend: httpbin(), maxRequestBody: Size.mebibytes(8) })).toBe(
-    "ExposedService test/public: maxRequestBody: 'max-request-body' is not supported by istio; supported by: ingress (ingressNginx), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)");
+    "ExposedService test/public: maxRequestBody: 'max-request-body' is not supported by istio; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (nginxGatewayFabric), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)");
 });
 
 describe('istio strategy, external authentication', () => {

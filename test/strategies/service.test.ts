@@ -143,7 +143,7 @@ describe('client IP access lists on a Service', () => {
       backend: Backend.fromName('api', 8080),
       access: AccessPolicy.allowFrom(['10.0.0.0/8'], { except: ['10.1.0.0/16'] }),
     }).message).toBe([
-      'ExposedService test/public: access: \'ip-deny-list\' is not supported by loadBalancer; supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)',
+      'ExposedService test/public: access: \'ip-deny-list\' is not supported by loadBalancer; supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)',
       // A Service known by name only has no pods to select: reported with the access list's problem.
       'ExposedService test/public: backend: \'backend-by-name\' is not supported by loadBalancer; supported by: ingress, istio, gatewayApi, apiGateway (nginx), apiGateway (kong)',
     ].join('\n'));
@@ -151,7 +151,7 @@ describe('client IP access lists on a Service', () => {
       strategy: ExposureStrategy.nodePort(),
       backend: Backend.fromName('api', 8080),
       access: AccessPolicy.denyFrom(['203.0.113.0/24']),
-    }).message).toContain("ExposedService test/public: access: 'ip-deny-list' is not supported by nodePort; supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)");
+    }).message).toContain("ExposedService test/public: access: 'ip-deny-list' is not supported by nodePort; supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)");
   });
 });
 
@@ -171,7 +171,7 @@ describe('service strategies, the status of the HTTPS redirect', () => {
 test('request body size limits: nodePort and loadBalancer refuse them, naming the strategies that can', () => {
   for (const [strategy, name] of [[ExposureStrategy.nodePort(), 'nodePort'], [ExposureStrategy.loadBalancer(), 'loadBalancer']] as const) {
     expect(declarationError({ strategy, backend: Backend.fromName('api', 8080), maxRequestBody: Size.mebibytes(8) }).message).toContain(
-      `ExposedService test/public: maxRequestBody: 'max-request-body' is not supported by ${name}; supported by: ingress (ingressNginx), gatewayApi (traefik), apiGateway (nginx), apiGateway (kong)`);
+      `ExposedService test/public: maxRequestBody: 'max-request-body' is not supported by ${name}; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (nginxGatewayFabric), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)`);
   }
 });
 

@@ -69,11 +69,11 @@ describe('ingress-nginx', () => {
   test('a generic Ingress refuses every affinity, naming the strategies that can', () => {
     const generic = ExposureStrategy.ingress({ className: 'traefik' });
     expect(errorOf({ strategy: generic, backend: httpbin(), affinity: cookie() })).toBe(
-      "ExposedService test/public: affinity: 'affinity-cookie' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (traefik, experimental), apiGateway (kong)");
+      "ExposedService test/public: affinity: 'affinity-cookie' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), apiGateway (kong)");
     expect(errorOf({ strategy: generic, backend: httpbin(), affinity: SessionAffinity.header('x-user') })).toBe(
-      "ExposedService test/public: affinity: 'affinity-header' is not supported by ingress; supported by: ingress (ingressNginx), istio, apiGateway (kong)");
+      "ExposedService test/public: affinity: 'affinity-header' is not supported by ingress; supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (nginxGatewayFabric), apiGateway (kong)");
     expect(errorOf({ strategy: generic, backend: httpbin(), affinity: SessionAffinity.clientIp() })).toBe(
-      "ExposedService test/public: affinity: 'affinity-client-ip' is not supported by ingress; supported by: nodePort, loadBalancer, ingress (ingressNginx), istio, apiGateway (kong)");
+      "ExposedService test/public: affinity: 'affinity-client-ip' is not supported by ingress; supported by: nodePort, loadBalancer, ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (nginxGatewayFabric), apiGateway (kong)");
   });
 });
 
@@ -157,16 +157,16 @@ describe('gatewayApi', () => {
 
   test('the standard channel refuses it, naming the experimental channel', () => {
     expect(errorOf({ strategy: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }), backend: httpbin(), affinity: SessionAffinity.cookie({ name: 'route' }) })).toBe(
-      "ExposedService test/public: affinity: 'affinity-cookie' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (traefik, experimental), apiGateway (kong)");
+      "ExposedService test/public: affinity: 'affinity-cookie' is not supported by gatewayApi; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), apiGateway (kong)");
   });
 
   test('a cookie path, a header and the client address are refused', () => {
     expect(errorOf({ strategy: experimental(), backend: httpbin(), affinity: cookie() })).toBe(
       "ExposedService test/public: affinity: Gateway API's sessionPersistence has no cookie path (the implementation sets it); remove path, or use istio or ingress (ingressNginx)");
     expect(errorOf({ strategy: experimental(), backend: httpbin(), affinity: SessionAffinity.header('x-user') })).toBe(
-      "ExposedService test/public: affinity: 'affinity-header' is not supported by gatewayApi (experimental); supported by: ingress (ingressNginx), istio, apiGateway (kong)");
+      "ExposedService test/public: affinity: 'affinity-header' is not supported by gatewayApi (experimental); supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (nginxGatewayFabric), apiGateway (kong)");
     expect(errorOf({ strategy: experimental(), backend: httpbin(), affinity: SessionAffinity.clientIp() })).toBe(
-      "ExposedService test/public: affinity: 'affinity-client-ip' is not supported by gatewayApi (experimental); supported by: nodePort, loadBalancer, ingress (ingressNginx), istio, apiGateway (kong)");
+      "ExposedService test/public: affinity: 'affinity-client-ip' is not supported by gatewayApi (experimental); supported by: nodePort, loadBalancer, ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (nginxGatewayFabric), apiGateway (kong)");
   });
 });
 
@@ -185,9 +185,9 @@ describe('nodePort and loadBalancer', () => {
     const chart = testChart('shop');
     const props = { strategy: ExposureStrategy.loadBalancer(), backend: Backend.fromDeployment(api(chart)) };
     expect(() => new ExposedService(chart, 'a', { ...props, affinity: cookie() })).toThrow(
-      "ExposedService shop/a: affinity: 'affinity-cookie' is not supported by loadBalancer; supported by: ingress (ingressNginx), istio, gatewayApi (experimental)");
+      "ExposedService shop/a: affinity: 'affinity-cookie' is not supported by loadBalancer; supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), apiGateway (kong)");
     expect(() => new ExposedService(chart, 'b', { ...props, affinity: SessionAffinity.header('x-user') })).toThrow(
-      "ExposedService shop/b: affinity: 'affinity-header' is not supported by loadBalancer; supported by: ingress (ingressNginx), istio");
+      "ExposedService shop/b: affinity: 'affinity-header' is not supported by loadBalancer; supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (nginxGatewayFabric), apiGateway (kong)");
   });
 });
 
@@ -196,7 +196,7 @@ describe('API gateway engines', () => {
     const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() });
     expect(errorOf({ strategy, backend: httpbin(), affinity: SessionAffinity.clientIp() })).toBe(
       'ExposedService test/public: affinity: \'affinity-client-ip\' is not supported by apiGateway (nginx); '
-      + 'supported by: nodePort, loadBalancer, ingress (ingressNginx), istio, apiGateway (kong)');
+      + 'supported by: nodePort, loadBalancer, ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (nginxGatewayFabric), apiGateway (kong)');
   });
 });
 

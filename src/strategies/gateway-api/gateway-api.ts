@@ -93,7 +93,8 @@ export const GATEWAY_API_OPTIONS_SHAPE = object('the options of ExposureStrategy
   }),
   experimental: optional(BOOLEAN),
   implementation: optional({
-    kind: 'instance', is: (v) => v instanceof GatewayImplementation,
+    kind: 'instance',
+    is: (v) => v instanceof GatewayImplementation,
     use: 'GatewayImplementation.envoyGateway(), .traefik(), .nginxGatewayFabric(), .kong() or .istio()',
   }),
 });
