@@ -124,7 +124,9 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
 
   // With a rate limit too (ingress-nginx's burst is the rate: multiplier 1), the same declaration
   // moves to Traefik: the routing is the same, each policy a Middleware every rule references.
-  test.each(DECLARATIONS)('%s, with a rate limit, basic auth, an IP allow list and a body size, on Traefik', (_name, declared, requests) => {
+  // (Traefik's provider ignores a rule's timeouts, which are refused there.)
+  const untimed = DECLARATIONS.filter(([, declared]) => !JSON.stringify(declared).includes('timeout'));
+  test.each(untimed)('%s, with a rate limit, basic auth, an IP allow list and a body size, on Traefik', (_name, declared, requests) => {
     const props = {
       ...declared,
       rateLimit: RateLimit.perSecond(20, { burst: 20 }),

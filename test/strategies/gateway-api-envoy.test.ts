@@ -146,11 +146,17 @@ describe('gatewayApi on Envoy Gateway', () => {
     expect(find(manifests, 'BackendTrafficPolicy').spec).toEqual({ targetRefs: [HTTP_ROUTE], rateLimit: perClient(1, 'Second') });
   });
 
-  test('on the standard channel, retries as the BackendTrafficPolicy\'s retry, the per-try timeout the rule\'s backendRequest', () => {
-    const manifests = expose({ backend: httpbin(), timeout: Duration.seconds(10), retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: ['5xx', 'reset'] } });
+  test('on the standard channel, retries as the BackendTrafficPolicy\'s retry; a per-try timeout refused on both channels', () => {
+    const manifests = expose({ backend: httpbin(), timeout: Duration.seconds(10), retries: { attempts: 3, retryOn: ['5xx', 'reset'] } });
     expect(find(manifests, 'BackendTrafficPolicy').spec).toEqual({ targetRefs: [HTTP_ROUTE], retry: { numRetries: 3, retryOn: { triggers: ['5xx', 'reset'] } } });
     const rule = find(manifests, 'HTTPRoute').spec.rules[0];
-    expect([rule.retry, rule.timeouts]).toEqual([undefined, { request: '10s', backendRequest: '2s' }]);
+    expect([rule.retry, rule.timeouts]).toEqual([undefined, { request: '10s' }]);
+    // Envoy Gateway reads a rule's backendRequest as the whole request's timeout (a per-try timeout needs a retry backoff).
+    const perTry = { backend: httpbin(), timeout: Duration.seconds(10), retries: { attempts: 3, perTryTimeout: Duration.seconds(2) } };
+    for (const experimental of [false, true]) {
+      expect(exposeError(perTry, { ...EG, experimental })).toBe('ExposedService test/public: retries.perTryTimeout: Envoy Gateway takes the rule\'s per-try timeout '
+        + '(timeouts.backendRequest) as the whole request\'s timeout; remove perTryTimeout, or use istio or apiGateway');
+    }
     // No retries at all is expressible too.
     expect(find(expose({ backend: httpbin(), retries: { attempts: 0 } }), 'BackendTrafficPolicy').spec.retry).toEqual({ numRetries: 0, retryOn: { triggers: expect.any(Array) } });
   });

@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import {
   AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, HeaderMatch, PathMatch, RateLimit,
-  TcpPort,
+  SessionAffinity, TcpPort,
 } from '../../src';
 import { GatewayApiStrategyOptions } from '../../src/strategies/gateway-api/gateway-api';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
@@ -143,6 +143,12 @@ describe('gatewayApi on Istio', () => {
       ['AuthorizationPolicy', 'test-public-require-jwt', 'infra', EXISTING_GATEWAY],
       ['AuthorizationPolicy', 'test-public-ip-access', 'infra', EXISTING_GATEWAY],
     ]);
+  });
+
+  test('cookie affinity: Istio does not implement the experimental rule\'s sessionPersistence, so it is refused', () => {
+    expect(exposeError({ hosts: ['shop.example.com'], backend: httpbin(), affinity: SessionAffinity.cookie({ name: 'sid' }) }, { ...ISTIO, experimental: true })).toBe(
+      'ExposedService test/public: affinity: \'affinity-cookie\' is not supported by gatewayApi (istio, experimental); '
+      + 'supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), apiGateway (kong)');
   });
 
   test('retries: the rule\'s retry on the experimental channel; Istio has no retry policy for the standard one', () => {

@@ -1,8 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ApiGatewayEngine, Backend, ClientCertificates, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayApiGateway,
-  GatewayImplementation, PathMatch, RateLimit, TcpPort, Tls, TlsPassthrough,
+  AccessPolicy, ApiGatewayEngine, Backend, ClientCertificates, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy,
+  GatewayApiGateway, GatewayImplementation, PathMatch, RateLimit, TcpPort, Tls, TlsPassthrough,
 } from '../../src';
 import { find, Manifest, ofKind, synthChecked } from '../support/synth';
 
@@ -332,6 +332,34 @@ describe('GatewayApiGateway: conflicts across exposures, naming both', () => {
       strategy: ExposureStrategy.gatewayApi({ gateway: GatewayApiGateway.create({ gatewayClassName: 'eg' }) }), hosts: ['b.example.com'], backend: web(),
     })).toThrow(new ExposureError('ExposedService shop/b: strategy: GatewayApiGateway "shop/eg" has the namespace and name of another GatewayApiGateway, '
       + 'which ExposedService shop/a attaches to; give one of them another name'));
+  });
+
+  test('one implementation runs a shared Gateway: every exposure on it declares the same', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const gateway = GatewayApiGateway.create({ gatewayClassName: 'eg' });
+    const on = (implementation?: GatewayImplementation) => ExposureStrategy.gatewayApi({ gateway, implementation });
+    new ExposedService(chart, 'a', { strategy: on(GatewayImplementation.envoyGateway()), hosts: ['a.example.com'], backend: web() });
+    expect(() => new ExposedService(chart, 'b', { strategy: on(GatewayImplementation.traefik()), hosts: ['b.example.com'], backend: web() })).toThrow(new ExposureError(
+      'ExposedService shop/b: strategy: GatewayApiGateway "shop/eg" is run by the implementation of ExposedService shop/a (envoyGateway), not traefik; '
+      + 'declare the same implementation on every exposure of one Gateway'));
+    expect(() => new ExposedService(chart, 'c', { strategy: on(), hosts: ['c.example.com'], backend: web() })).toThrow(new ExposureError(
+      'ExposedService shop/c: strategy: GatewayApiGateway "shop/eg" is run by the implementation of ExposedService shop/a (envoyGateway), not the standard API only; '
+      + 'declare the same implementation on every exposure of one Gateway'));
+  });
+
+  test('Istio\'s policies on a shared Gateway are refused: they would hold for every exposure on it', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const strategy = ExposureStrategy.gatewayApi({ gateway: GatewayApiGateway.create({ gatewayClassName: 'istio' }), implementation: GatewayImplementation.istio() });
+    expect(() => new ExposedService(chart, 'api', {
+      strategy, hosts: ['shop.example.com'], backend: web(), access: AccessPolicy.allowFrom(['10.0.0.0/8']),
+    })).toThrow(new ExposureError('ExposedService shop/api: access: Istio applies client IP lists to the whole Gateway, and other exposures of the app share this '
+      + 'GatewayApiGateway (their routes and streams would be checked too); use gatewayClassName (a Gateway of the exposure\'s own)'));
+    // Without policies, Istio runs the shared Gateway as any implementation.
+    const other = Testing.app();
+    new ExposedService(new Chart(other, 'shop', { namespace: 'shop' }), 'web', { strategy, hosts: ['shop.example.com'], backend: web() });
+    expect(ofKind(synthChecked(other), 'Gateway')).toHaveLength(1);
   });
 
   test('a Gateway has at most 64 listeners', () => {

@@ -1,6 +1,7 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
 import {
   AccessPolicy, Auth, Backend, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, PathMatch, RateLimit,
+  SessionAffinity,
 } from '../../src';
 import { GatewayApiStrategyOptions } from '../../src/strategies/gateway-api/gateway-api';
 import { declarationError, find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
@@ -157,7 +158,13 @@ describe('gatewayApi on Traefik', () => {
     expect(exposeError({
       routes: [{ match: { path: PathMatch.prefix('/shop.Cart/') }, backends: [{ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }) }], maxRequestBody: Size.mebibytes(1) }],
     })).toBe('ExposedService test/public: routes[0].maxRequestBody: Traefik limits the body by buffering the whole request, which stalls gRPC streams; remove it from the gRPC route');
-    expect(exposeError({ backend: httpbin(), timeout: Duration.seconds(10), retries: { attempts: 2, perTryTimeout: Duration.seconds(2) } })).toBe(
+    expect(exposeError({ backend: httpbin(), affinity: SessionAffinity.cookie({ name: 'sid' }) }, { ...TRAEFIK, experimental: true })).toBe(
+      'ExposedService test/public: affinity: \'affinity-cookie\' is not supported by gatewayApi (traefik, experimental); '
+      + 'supported by: ingress (ingressNginx), istio, gatewayApi (experimental), gatewayApi (envoyGateway), apiGateway (kong)');
+    // Its provider accepts a rule's timeouts and ignores them: refused, as the experimental sessionPersistence is.
+    expect(exposeError({ backend: httpbin(), timeout: Duration.seconds(10) })).toBe('ExposedService test/public: timeout: \'timeout\' is not supported by gatewayApi (traefik); '
+      + 'supported by: ingress (ingressNginx), istio, gatewayApi, apiGateway (nginx), apiGateway (kong)');
+    expect(exposeError({ backend: httpbin(), retries: { attempts: 2, perTryTimeout: Duration.seconds(2) } })).toBe(
       'ExposedService test/public: retries.perTryTimeout: Traefik\'s retry has no timeout per try (its timeout bounds all tries); remove perTryTimeout, or use istio');
     expect(exposeError({ backend: httpbin(), retries: { attempts: 2, retryOn: ['connect-failure', 'reset'] } })).toBe(
       'ExposedService test/public: retries.retryOn: Traefik retries a connection reset after the request was sent only as the 502 it answers; add gateway-error or 5xx, or remove reset');

@@ -185,7 +185,7 @@ export class GatewayApiRenderer implements StrategyRenderer {
    */
   private targetGateway(intent: ExposureIntent): PolicyTargetGateway {
     const { existing, shared } = this;
-    if (shared !== undefined) return { name: shared.name, namespace: shared.namespace ?? intent.namespace, existing: true };
+    if (shared !== undefined) return { name: shared.name, namespace: shared.namespace ?? intent.namespace, existing: true, sharedInApp: true };
     return existing === undefined ? { name: intent.name, existing: false } : { name: existing.name, namespace: existing.namespace, existing: true };
   }
 
@@ -211,7 +211,7 @@ export class GatewayApiRenderer implements StrategyRenderer {
 
   /** The listeners the exposure adds to a GatewayApiGateway, and their conflicts with those of the app's other exposures. */
   public share(scope: Construct, intent: ExposureIntent): Problem[] {
-    return this.shared === undefined ? [] : registerOnSharedGateway(scope, intent, this.shared);
+    return this.shared === undefined ? [] : registerOnSharedGateway(scope, intent, this.shared, this.implementation?.name);
   }
 
   public render(scope: Construct, intent: ExposureIntent): GatewayApiResources {

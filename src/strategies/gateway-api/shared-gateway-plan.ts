@@ -39,6 +39,8 @@ export interface SharedGatewayState {
   readonly namespace?: string;
   /** The exposure that attached first: the Gateway lives in its chart. */
   readonly first: string;
+  /** The implementation of the first exposure (`none`: the standard API only), which every other must use. */
+  readonly implementation: string;
   /** Each host's listeners: by hostname (`*`: no hostname), the exposure that created them and what they are. */
   readonly hosts: Map<string, HostListeners>;
   /** The protocol family each port takes, and the first exposure that declared it. */
@@ -81,7 +83,8 @@ export function sharedGatewayWhere(config: GatewayApiGatewayConfig, namespace: s
  * The listeners the exposure adds to the shared Gateway, and every conflict with what the
  * app's other exposures added; registers the plan when there is none.
  */
-export function registerOnSharedGateway(scope: IConstruct, intent: ExposureIntent, config: GatewayApiGatewayConfig): Problem[] {
+export function registerOnSharedGateway(
+  scope: IConstruct, intent: ExposureIntent, config: GatewayApiGatewayConfig, implementation = 'none'): Problem[] {
   const root = scope.node.root;
   let states = statesByApp.get(root);
   if (states === undefined) {
@@ -97,8 +100,17 @@ export function registerOnSharedGateway(scope: IConstruct, intent: ExposureInten
         + `which ExposedService ${clash.first} attaches to; give one of them another name`,
     }];
   }
-  const state: SharedGatewayState = states.get(config)
-    ?? { config, namespace, first: intent.path, hosts: new Map(), ports: new Map(), passedThrough: new Map(), names: new Map(), plans: new Map() };
+  const empty = { hosts: new Map(), ports: new Map(), passedThrough: new Map(), names: new Map(), plans: new Map() };
+  const state: SharedGatewayState = states.get(config) ?? { config, namespace, first: intent.path, implementation, ...empty };
+  // One controller runs the Gateway: another implementation's objects would be ignored.
+  if (state.implementation !== implementation) {
+    return [{
+      field: 'strategy',
+      message: `GatewayApiGateway "${sharedGatewayWhere(config, namespace)}" is run by the implementation of ExposedService ${state.first} `
+        + `(${state.implementation === 'none' ? 'the standard API only' : state.implementation}), not ${implementation === 'none' ? 'the standard API only' : implementation}; `
+        + 'declare the same implementation on every exposure of one Gateway',
+    }];
+  }
   const { plan, hosts, problems } = planOn(state, intent);
   if (problems.length > 0) return problems;
   states.set(config, state);

@@ -17,6 +17,7 @@ export function envoyGatewayProblems(intent: ExposureIntent, experimental: boole
   return [
     ...intent.routes.flatMap((route) => [
       ...rateLimitProblems(route), ...bodySizeProblems(route), ...authProblems(route), ...(experimental ? [] : externalAuthProblems(intent, route)),
+      ...perTryTimeoutProblems(route),
     ]),
     ...circuitBreakerProblems(intent),
   ];
@@ -97,4 +98,15 @@ function authProblems(route: RouteIntent): Problem[] {
 /** Where the route's policy was declared (`rateLimit`, or `routes[1].rateLimit`). */
 function sourceOf(route: RouteIntent, policy: RoutePolicy): string {
   return route.sources[policy] ?? `${route.field}.${policy}`;
+}
+
+/**
+ * Envoy Gateway reads a rule's `timeouts.backendRequest` as the whole route's timeout unless the
+ * rule's retry has a backoff (which is not rendered), so a per-try timeout would cut the request.
+ */
+function perTryTimeoutProblems(route: RouteIntent): Problem[] {
+  return route.retries?.perTryTimeoutMs === undefined ? [] : [{
+    field: `${sourceOf(route, 'retries')}.perTryTimeout`,
+    message: 'Envoy Gateway takes the rule\'s per-try timeout (timeouts.backendRequest) as the whole request\'s timeout; remove perTryTimeout, or use istio or apiGateway',
+  }];
 }

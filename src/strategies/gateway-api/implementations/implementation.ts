@@ -25,6 +25,8 @@ export interface PolicyTargetGateway {
   readonly namespace?: string;
   /** An existing Gateway, which other exposures share. */
   readonly existing: boolean;
+  /** A GatewayApiGateway, which other exposures of the app share (their hosts, paths and streams). */
+  readonly sharedInApp?: boolean;
 }
 
 /**

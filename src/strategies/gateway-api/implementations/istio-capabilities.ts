@@ -37,7 +37,8 @@ export const GATEWAY_API_ISTIO_ROW: StrategyCapabilities = {
 
 export const GATEWAY_API_ISTIO_EXPERIMENTAL_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi (istio, experimental)',
-  capabilities: combined(GATEWAY_API_EXPERIMENTAL, ISTIO_POLICIES),
+  // Istio does not implement the experimental rule's sessionPersistence (istio/istio#55839): refused, not dropped.
+  capabilities: { ...combined(GATEWAY_API_EXPERIMENTAL, ISTIO_POLICIES), 'affinity-cookie': 'none' },
   variantOf: 'gatewayApi (istio)',
   combines: ['gatewayApi (experimental)'],
   notes: '`gatewayApi({ experimental: true, implementation: GatewayImplementation.istio() })`: both, the experimental channel\'s features on its HTTPRoute '

@@ -31,6 +31,15 @@ export function istioProblems(intent: ExposureIntent, gateway: PolicyTargetGatew
     { what: 'external authentication', routes: externalAuthRoutes(intent), everyRoute: oneExternalAuthForEveryRoute(intent), field: (r) => r.sources.auth! },
   ];
   const used = kinds.filter((k) => k.routes.length > 0);
+  // A policy on the Gateway holds for every exposure the app attaches to it: other exposures'
+  // paths of the same host, and their TCP and TLS streams, which a DENY policy closes.
+  if (gateway.sharedInApp === true) {
+    return used.map((k) => ({
+      field: k.field(k.routes[0]!),
+      message: `Istio applies ${k.what} to the whole Gateway, and other exposures of the app share this GatewayApiGateway (their routes and streams would be `
+        + 'checked too); use gatewayClassName (a Gateway of the exposure\'s own)',
+    }));
+  }
   return [
     ...streamsBesidePolicies(intent, used),
     ...used.flatMap((k) => [...withoutHosts(intent, gateway, k), ...perRouteWithGrpc(intent, k)]),

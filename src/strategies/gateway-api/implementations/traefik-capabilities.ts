@@ -20,6 +20,10 @@ const TRAEFIK_MIDDLEWARES: Partial<Record<Feature, Support>> = {
   // Traefik's Gateway API provider implements no ExternalAuth filter, and its forwardAuth calls one
   // fixed address (the client's path only in X-Forwarded-Uri), not the declared prefix + the path.
   'auth-external': 'none',
+  // Its Gateway API provider accepts an HTTPRoute rule's timeouts and ignores them (traefik/traefik#11902).
+  'timeout': 'none',
+  // ...and the experimental rule's sessionPersistence (traefik/traefik#11243).
+  'affinity-cookie': 'none',
 };
 
 /** The channel's row with the middlewares' features: Traefik's own entries win (it lacks some of the experimental channel's). */
@@ -35,7 +39,7 @@ const NOTES = 'Traefik (`GatewayImplementation.traefik()`, Traefik v3.x with its
   + 'data key holding htpasswd lines (ingress-nginx\'s Secret with its file under `auth` and nothing else serves both) or a `kubernetes.io/basic-auth` Secret of one user; the body size '
   + 'as `buffering.maxRequestBodyBytes` (413 above it; the request and the response are buffered, so not on gRPC routes); retries as `retry` on both channels (`attempts` the tries: retries + 1; the '
   + 'conditions as `status` codes, a connection failure as the network-error retry; `reset` only with `5xx` or `gateway-error`, as the 502 Traefik answers). External authentication, '
-  + 'JWT, API keys and circuit breaking stay refused.';
+  + 'JWT, API keys and circuit breaking stay refused, as do timeouts and cookie affinity (`sessionPersistence`), which its provider accepts and ignores.';
 
 export const GATEWAY_API_TRAEFIK_ROW: StrategyCapabilities = {
   strategy: 'gatewayApi (traefik)',
