@@ -44,7 +44,7 @@ const NOTES = 'Envoy Gateway (`GatewayImplementation.envoyGateway()`, its CRDs v
   + '`clientIPDetection`); basic auth as `basicAuth.users`, whose Secret holds an htpasswd file under the key `.htpasswd` (SHA hashes; ingress-nginx reads the same file under `auth`; '
   + 'no realm of the exposure\'s choosing); JWT as a `jwt` provider with a remote JWKS; API keys as `apiKeyAuth`: its Secret is the one the API gateway engines read (Opaque, one data key per consumer, '
   + 'its value the key; Envoy Gateway calls the data key the client id), the key read from the declared header and passed on to the backend; on the standard channel, retries as `retry` '
-  + '(`numRetries`, the conditions as `retryOn.triggers`; the per-try timeout the rule\'s `timeouts.backendRequest`) and external authentication as `extAuth.http` '
+  + '(`numRetries`, the conditions as `retryOn.triggers`; a per-try timeout refused: Envoy Gateway reads the rule\'s `timeouts.backendRequest` as the whole request\'s) and external authentication as `extAuth.http` '
   + '(the auth Service in the exposure\'s namespace, `path` the prefix, `headersToExtAuth` the forwarded headers, `headersToBackend` the response headers, none when none are declared; '
   + 'no sign-in redirect: the auth service\'s own refusal reaches the client; not on gRPC routes). '
   + 'Circuit breaking as `circuitBreaker` (`maxConnections`, `maxPendingRequests`, `maxRequests` as `maxParallelRequests`; undeclared ones keep Envoy\'s 1024) and the ejection as '
