@@ -5,7 +5,7 @@ import { grpcRouteLacks } from './grpc-route-rules';
 import { h2cBackendProblems } from './h2c-backends';
 import { crossNamespaceBackends } from './reference-grants';
 import { distinctProblems, Problem } from '../../core/errors';
-import { ExposureIntent, RouteIntent, RoutePolicy } from '../../intent/model';
+import { ExposureIntent, policyField, RouteIntent, RoutePolicy } from '../../intent/model';
 
 /** What the checks read of the strategy's options. */
 export interface CheckedOptions {
@@ -108,7 +108,7 @@ function httpRouteProblems(route: RouteIntent, options: CheckedOptions): Problem
 /** sessionPersistence has no cookie path: the implementation chooses it. */
 function cookiePath(route: RouteIntent): Problem[] {
   return route.affinity?.kind === 'cookie' && route.affinity.path !== undefined
-    ? [{ field: sourceOf(route, 'affinity'), message: 'Gateway API\'s sessionPersistence has no cookie path (the implementation sets it); remove path, or use istio or ingress (ingressNginx)' }]
+    ? [{ field: policyField(route, 'affinity'), message: 'Gateway API\'s sessionPersistence has no cookie path (the implementation sets it); remove path, or use istio or ingress (ingressNginx)' }]
     : [];
 }
 
@@ -119,7 +119,7 @@ function cookiePath(route: RouteIntent): Problem[] {
 function externalAuth(route: RouteIntent): Problem[] {
   const auth = route.auth;
   if (auth?.kind !== 'external') return [];
-  const field = sourceOf(route, 'auth');
+  const field = policyField(route, 'auth');
   const problems: Problem[] = [];
   if (auth.signinUrl !== undefined) {
     problems.push({
@@ -149,7 +149,7 @@ const GRPC_LACKS_NAMES: Partial<Record<RoutePolicy, string>> = { timeout: 'timeo
 function grpcRouteProblems(route: RouteIntent, options: CheckedOptions): Problem[] {
   const lacks = grpcRouteLacks(route).filter((key) => !(key === 'auth' && options.externalAuthByPolicy));
   const problems: Problem[] = lacks.map((key) => ({
-    field: sourceOf(route, key),
+    field: policyField(route, key),
     message: `GRPCRoute has no ${GRPC_LACKS_NAMES[key] ?? key}; remove it from the gRPC route, or use istio`,
   }));
   if (route.match.queryParams.length > 0) {
@@ -166,14 +166,14 @@ function grpcRouteProblems(route: RouteIntent, options: CheckedOptions): Problem
 function fractionalMirror(route: RouteIntent): Problem[] {
   const p = route.mirror?.percentage;
   return p === undefined || p === 100 || Number.isInteger(p) ? []
-    : [{ field: `${sourceOf(route, 'mirror')}.percentage`, message: `Gateway API mirrors a whole percentage; ${p} is not` }];
+    : [{ field: `${policyField(route, 'mirror')}.percentage`, message: `Gateway API mirrors a whole percentage; ${p} is not` }];
 }
 
 /** Retries are on the experimental channel (at least one attempt) or an implementation's policy, with a per-try timeout within the timeout. */
 function retries(route: RouteIntent, options: CheckedOptions): Problem[] {
   const r = route.retries;
   if (r === undefined) return [];
-  const field = sourceOf(route, 'retries');
+  const field = policyField(route, 'retries');
   const problems: Problem[] = [];
   if (!options.experimental && !options.retriesByPolicy) return [{ field, message: 'retries need the Gateway API experimental channel' }];
   if (options.experimental && !options.retriesByPolicy && r.attempts === 0) {
@@ -194,8 +194,4 @@ function referenceGrantsWithoutNamespace(intent: ExposureIntent, options: Checke
   return [...tlsSecret, ...crossNamespaceBackends(intent).map(({ field }) => ({ field, message }))];
 }
 
-/** Where the route's policy was declared (`timeout`, or `routes[1].timeout`). */
-function sourceOf(route: RouteIntent, policy: RoutePolicy): string {
-  return route.sources[policy] ?? `${route.field}.${policy}`;
-}
 

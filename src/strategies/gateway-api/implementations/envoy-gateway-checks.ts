@@ -1,6 +1,6 @@
 import { circuitBreakerProblems } from './envoy-gateway-circuit-breaker';
 import { Problem } from '../../../core/errors';
-import { ExposureIntent, RouteIntent, RoutePolicy } from '../../../intent/model';
+import { ExposureIntent, policyField, RouteIntent } from '../../../intent/model';
 
 /** The realm `Auth.basic` declares when none is given: Envoy Gateway announces its own. */
 const DEFAULT_REALM = 'Authentication required';
@@ -32,7 +32,7 @@ export function envoyGatewayProblems(intent: ExposureIntent, experimental: boole
 function externalAuthProblems(intent: ExposureIntent, route: RouteIntent): Problem[] {
   const auth = route.auth;
   if (auth?.kind !== 'external' || route.protocol !== 'http') return [];
-  const field = sourceOf(route, 'auth');
+  const field = policyField(route, 'auth');
   const problems: Problem[] = [];
   if (auth.signinUrl !== undefined) {
     problems.push({
@@ -61,7 +61,7 @@ function externalAuthProblems(intent: ExposureIntent, route: RouteIntent): Probl
 function rateLimitProblems(route: RouteIntent): Problem[] {
   const r = route.rateLimit;
   if (r === undefined) return [];
-  const field = sourceOf(route, 'rateLimit');
+  const field = policyField(route, 'rateLimit');
   const problems: Problem[] = [];
   if (r.burst !== r.requests) {
     problems.push({ field: `${field}.burst`, message: `Envoy Gateway's local rate limit admits the whole rate at once each ${r.per}; set burst to ${r.requests}` });
@@ -72,13 +72,13 @@ function rateLimitProblems(route: RouteIntent): Problem[] {
 /** Envoy Gateway limits the body by buffering the whole request, which stalls a gRPC stream. */
 function bodySizeProblems(route: RouteIntent): Problem[] {
   return route.protocol === 'grpc' && route.maxRequestBodyBytes !== undefined
-    ? [{ field: sourceOf(route, 'maxRequestBody'), message: 'Envoy Gateway limits the body by buffering the whole request, which stalls gRPC streams; remove it from the gRPC route' }]
+    ? [{ field: policyField(route, 'maxRequestBody'), message: 'Envoy Gateway limits the body by buffering the whole request, which stalls gRPC streams; remove it from the gRPC route' }]
     : [];
 }
 
 function authProblems(route: RouteIntent): Problem[] {
   const auth = route.auth;
-  const field = sourceOf(route, 'auth');
+  const field = policyField(route, 'auth');
   if (auth?.kind === 'basic' && auth.realm !== DEFAULT_REALM) {
     return [{ field: `${field}.realm`, message: 'Envoy Gateway\'s basicAuth announces no realm of the exposure\'s choosing; remove realm' }];
   }
@@ -95,10 +95,6 @@ function authProblems(route: RouteIntent): Problem[] {
   return problems;
 }
 
-/** Where the route's policy was declared (`rateLimit`, or `routes[1].rateLimit`). */
-function sourceOf(route: RouteIntent, policy: RoutePolicy): string {
-  return route.sources[policy] ?? `${route.field}.${policy}`;
-}
 
 /**
  * Envoy Gateway reads a rule's `timeouts.backendRequest` as the whole route's timeout unless the
@@ -106,7 +102,7 @@ function sourceOf(route: RouteIntent, policy: RoutePolicy): string {
  */
 function perTryTimeoutProblems(route: RouteIntent): Problem[] {
   return route.retries?.perTryTimeoutMs === undefined ? [] : [{
-    field: `${sourceOf(route, 'retries')}.perTryTimeout`,
+    field: `${policyField(route, 'retries')}.perTryTimeout`,
     message: 'Envoy Gateway takes the rule\'s per-try timeout (timeouts.backendRequest) as the whole request\'s timeout; remove perTryTimeout, or use istio or apiGateway',
   }];
 }

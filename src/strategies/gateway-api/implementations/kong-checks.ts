@@ -1,5 +1,5 @@
 import { Problem } from '../../../core/errors';
-import { AuthIntent, ExposureIntent, RouteIntent, RoutePolicy } from '../../../intent/model';
+import { AuthIntent, ExposureIntent, policyField, RouteIntent, RoutePolicy } from '../../../intent/model';
 
 /** The route policies a KongPlugin carries. */
 const PLUGIN_POLICIES: readonly RoutePolicy[] = ['access', 'auth', 'rateLimit', 'maxRequestBody'];
@@ -20,7 +20,7 @@ export function kongProblems(intent: ExposureIntent): Problem[] {
 function grpcProblems(route: RouteIntent): Problem[] {
   if (route.protocol !== 'grpc') return [];
   return PLUGIN_POLICIES.filter((p) => declared(route, p)).map((p) => ({
-    field: sourceOf(route, p),
+    field: policyField(route, p),
     message: 'the Kong Ingress Controller applies KongPlugins to HTTPRoute rules (ExtensionRef), not to GRPCRoute rules; remove it from the gRPC route, or use apiGateway',
   }));
 }
@@ -42,7 +42,7 @@ function declared(route: RouteIntent, policy: RoutePolicy): boolean {
 function burstProblems(route: RouteIntent): Problem[] {
   const r = route.rateLimit;
   return r === undefined || r.burst === r.requests ? []
-    : [{ field: `${sourceOf(route, 'rateLimit')}.burst`, message: `Kong's rate-limiting admits the whole rate at once in each ${r.per}, no more and no less; set burst to ${r.requests}` }];
+    : [{ field: `${policyField(route, 'rateLimit')}.burst`, message: `Kong's rate-limiting admits the whole rate at once in each ${r.per}, no more and no less; set burst to ${r.requests}` }];
 }
 
 /**
@@ -61,7 +61,7 @@ function jwtKeyIssuers(routes: readonly RouteIntent[]): ReadonlyMap<string, stri
 function jwtProblems(route: RouteIntent, keyIssuers: ReadonlyMap<string, string>): Problem[] {
   const auth = route.auth;
   if (auth?.kind !== 'jwt') return [];
-  const field = sourceOf(route, 'auth');
+  const field = policyField(route, 'auth');
   const problems: Problem[] = [];
   const issuer = auth.publicKeySecret === undefined ? undefined : keyIssuers.get(auth.publicKeySecret);
   if (issuer !== undefined && issuer !== auth.issuer) {
@@ -96,7 +96,7 @@ function credentialKindProblems(routes: readonly RouteIntent[]): Problem[] {
       kinds.set(credential.secret, credential.type);
     } else if (first !== credential.type) {
       problems.push({
-        field: sourceOf(route, 'auth'),
+        field: policyField(route, 'auth'),
         message: `Secret "${credential.secret}" is already a ${first} credential; the Kong Ingress Controller reads a Secret as one kind (label konghq.com/credential): use another Secret`,
       });
     }
@@ -104,7 +104,3 @@ function credentialKindProblems(routes: readonly RouteIntent[]): Problem[] {
   return problems;
 }
 
-/** Where the route's policy was declared (`rateLimit`, or `routes[1].rateLimit`). */
-function sourceOf(route: RouteIntent, policy: RoutePolicy): string {
-  return route.sources[policy] ?? `${route.field}.${policy}`;
-}

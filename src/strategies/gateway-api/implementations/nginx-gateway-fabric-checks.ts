@@ -1,6 +1,6 @@
 import { ngfDuration } from './nginx-gateway-fabric-duration';
 import { Problem } from '../../../core/errors';
-import { AffinityIntent, describeAffinity, ExposureIntent, RouteIntent, RoutePolicy } from '../../../intent/model';
+import { AffinityIntent, describeAffinity, ExposureIntent, policyField, RouteIntent } from '../../../intent/model';
 import { nginxSize } from '../../shared/nginx-size';
 
 /** A size NGINX Gateway Fabric's CRDs admit: at most 4 digits and an optional unit (`Size`). */
@@ -39,8 +39,8 @@ export function nginxGatewayFabricProblems(intent: ExposureIntent, options: Ngin
 function rateLimitProblems(intent: ExposureIntent): Problem[] {
   const limited = intent.routes.filter((r) => r.rateLimit !== undefined);
   if (limited.length === 0) return [];
-  const sources = [...new Set(limited.map((r) => sourceOf(r, 'rateLimit')))];
-  const perKey = new Set(limited.filter((r) => r.rateLimit!.key !== 'client-ip').map((r) => sourceOf(r, 'rateLimit')));
+  const sources = [...new Set(limited.map((r) => policyField(r, 'rateLimit')))];
+  const perKey = new Set(limited.filter((r) => r.rateLimit!.key !== 'client-ip').map((r) => policyField(r, 'rateLimit')));
   const problems: Problem[] = [...perKey].map((field) => ({
     field: `${field}.key`,
     message: 'NGINX Gateway Fabric does not authenticate API keys, so it counts a rate limit per client address only; use key "client-ip", or apiGateway',
@@ -70,14 +70,14 @@ function bodySizeProblems(intent: ExposureIntent): Problem[] {
     const declared = routes.filter((r) => r.maxRequestBodyBytes !== undefined);
     if (declared.length === 0) continue;
     if (routes.some((r) => r.maxRequestBodyBytes !== declared[0].maxRequestBodyBytes)) {
-      problems.push(...[...new Set(declared.map((r) => sourceOf(r, 'maxRequestBody')))].map((field) => ({
+      problems.push(...[...new Set(declared.map((r) => policyField(r, 'maxRequestBody')))].map((field) => ({
         field,
         message: 'NGINX Gateway Fabric attaches a ClientSettingsPolicy to a whole HTTPRoute or GRPCRoute (no rule by sectionName): '
           + `declare one body size for all the routes of a protocol (on the exposure); or ${PER_RULE}`,
       })));
     }
   }
-  const fields = new Map(intent.routes.filter((r) => r.maxRequestBodyBytes !== undefined).map((r) => [sourceOf(r, 'maxRequestBody'), r.maxRequestBodyBytes!]));
+  const fields = new Map(intent.routes.filter((r) => r.maxRequestBodyBytes !== undefined).map((r) => [policyField(r, 'maxRequestBody'), r.maxRequestBodyBytes!]));
   for (const [field, bytes] of fields) {
     const size = nginxSize(bytes);
     if (!NGF_SIZE.test(size)) {
@@ -98,13 +98,13 @@ function timeoutProblems(intent: ExposureIntent): Problem[] {
     const routes = intent.routes.filter((r) => r.protocol === protocol);
     const declared = routes.filter((r) => r.timeoutMs !== undefined);
     if (declared.length === 0 || routes.every((r) => r.timeoutMs === declared[0].timeoutMs)) continue;
-    problems.push(...[...new Set(declared.map((r) => sourceOf(r, 'timeout')))].map((field) => ({
+    problems.push(...[...new Set(declared.map((r) => policyField(r, 'timeout')))].map((field) => ({
       field,
       message: 'NGINX Gateway Fabric ignores a rule\'s timeouts and sets nginx\'s proxy timeouts by a ProxySettingsPolicy on a whole HTTPRoute or GRPCRoute: '
         + `declare one timeout for all the routes of a protocol (on the exposure); or ${PER_RULE}`,
     })));
   }
-  const fields = new Map(intent.routes.filter((r) => r.timeoutMs !== undefined).map((r) => [sourceOf(r, 'timeout'), r.timeoutMs!]));
+  const fields = new Map(intent.routes.filter((r) => r.timeoutMs !== undefined).map((r) => [policyField(r, 'timeout'), r.timeoutMs!]));
   for (const [field, ms] of fields) {
     if (ngfDuration(ms) === undefined) {
       problems.push({ field, message: `NGINX Gateway Fabric takes a duration of at most 4 digits in one unit (ms, s, m or h); ${ms}ms is not one` });
@@ -124,7 +124,7 @@ function affinityProblems(intent: ExposureIntent, options: NginxGatewayFabricChe
   for (const route of intent.routes) {
     const a = route.affinity;
     if (a === undefined) continue;
-    const field = sourceOf(route, 'affinity');
+    const field = policyField(route, 'affinity');
     if (a.kind === 'cookie' && !options.nginxPlus) {
       problems.push({
         field,
@@ -141,7 +141,7 @@ function affinityProblems(intent: ExposureIntent, options: NginxGatewayFabricChe
   for (const route of intent.routes) {
     const a = route.affinity;
     if (a === undefined || a.kind === 'cookie' || route.action.kind !== 'forward') continue;
-    const field = sourceOf(route, 'affinity');
+    const field = policyField(route, 'affinity');
     for (const service of new Set(servicesOf(route, intent.namespace))) {
       const ports = route.action.backends.filter((b) => serviceOf(b.backend, intent.namespace) === service).map((b) => b.backend.port);
       const other = otherUse(intent, service, a, ports);
@@ -179,7 +179,3 @@ function otherUse(intent: ExposureIntent, service: string, a: AffinityIntent, po
   return stream === undefined ? undefined : `${stream.field} (a ${stream.kind} stream)`;
 }
 
-/** Where the route's policy was declared (`rateLimit`, or `routes[1].rateLimit`). */
-function sourceOf(route: RouteIntent, policy: RoutePolicy): string {
-  return route.sources[policy] ?? `${route.field}.${policy}`;
-}

@@ -1,5 +1,5 @@
 import { Problem } from '../../../core/errors';
-import { ExposureIntent, RouteIntent, RoutePolicy } from '../../../intent/model';
+import { ExposureIntent, policyField, RouteIntent } from '../../../intent/model';
 
 /**
  * What Traefik's Middlewares cannot express of an intent its row admits: every problem, in the
@@ -14,7 +14,7 @@ export function traefikProblems(intent: ExposureIntent): Problem[] {
 /** The buffering middleware reads the whole request before forwarding it, which stalls a gRPC stream. */
 function bodySizeProblems(route: RouteIntent): Problem[] {
   return route.protocol === 'grpc' && route.maxRequestBodyBytes !== undefined
-    ? [{ field: sourceOf(route, 'maxRequestBody'), message: 'Traefik limits the body by buffering the whole request, which stalls gRPC streams; remove it from the gRPC route' }]
+    ? [{ field: policyField(route, 'maxRequestBody'), message: 'Traefik limits the body by buffering the whole request, which stalls gRPC streams; remove it from the gRPC route' }]
     : [];
 }
 
@@ -26,7 +26,7 @@ function bodySizeProblems(route: RouteIntent): Problem[] {
 function retryProblems(route: RouteIntent): Problem[] {
   const r = route.retries;
   if (r === undefined || r.attempts === 0) return [];
-  const field = sourceOf(route, 'retries');
+  const field = policyField(route, 'retries');
   const problems: Problem[] = [];
   if (r.perTryTimeoutMs !== undefined) {
     problems.push({ field: `${field}.perTryTimeout`, message: 'Traefik\'s retry has no timeout per try (its timeout bounds all tries); remove perTryTimeout, or use istio' });
@@ -40,7 +40,3 @@ function retryProblems(route: RouteIntent): Problem[] {
   return problems;
 }
 
-/** Where the route's policy was declared (`rateLimit`, or `routes[1].rateLimit`). */
-function sourceOf(route: RouteIntent, policy: RoutePolicy): string {
-  return route.sources[policy] ?? `${route.field}.${policy}`;
-}
