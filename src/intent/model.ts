@@ -369,12 +369,12 @@ export function backendField(intent: ExposureIntent, backend: BackendIntent): st
   return field;
 }
 
-/** The route's name in generated objects: `routes-1`, or `default` for the default route. */
 /** Where a route's policy was declared (`rateLimit`, or `routes[1].rateLimit`), for error messages. */
 export function policyField(route: RouteIntent, policy: RoutePolicy): string {
   return route.sources[policy] ?? `${route.field}.${policy}`;
 }
 
+/** The route's name in generated objects: `routes-1`, or `default` for the default route. */
 export function routeName(route: RouteIntent): string {
   return route.field === 'routes' ? 'default' : route.field.replace(/\[(\d+)\]/, '-$1');
 }

@@ -77,7 +77,7 @@ describe('examples', () => {
       ['shop-shop-routes-2-ip-restriction', 'shop-shop-routes-2-basic-auth', 'shop-shop-routes-2-acl', 'shop-shop-request-size-limiting'],
       ['shop-shop-request-size-limiting'],
     ]);
-    expect(ofKind(manifests, 'KongConsumer').map((c) => c.credentials)).toEqual([['partner-key', 'shop-shop-partner-key-acl'], ['admins', 'shop-shop-admins-acl']]);
+    expect(ofKind(manifests, 'KongConsumer').map((c) => c.credentials)).toEqual([['partner-key', 'partner-key-acl'], ['admins', 'admins-acl']]);
   });
 
   test('every example runs with `cdk8s synth`', () => {

@@ -1,4 +1,4 @@
-import { ApiObject, Duration, Size } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   AccessPolicy, Auth, Backend, BackendTls, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch,
@@ -107,21 +107,21 @@ describe('gatewayApi on Kong (Kong Ingress Controller)', () => {
     const manifests = synthChecked(chart);
     expect(plugins(manifests)).toEqual([
       ['test-public-key-auth', 'key-auth', { key_names: ['x-api-key'], hide_credentials: true }],
-      ['test-public-acl', 'acl', { allow: ['shop/test-public-partner-key'], hide_groups_header: true }],
+      ['test-public-acl', 'acl', { allow: ['shop/partner-key'], hide_groups_header: true }],
       ['test-public-rate-limiting', 'rate-limiting', { minute: 100, policy: 'local', limit_by: 'consumer', error_code: 429 }],
     ]);
     expect(ofKind(manifests, 'KongConsumer')).toEqual([{
       apiVersion: 'configuration.konghq.com/v1',
       kind: 'KongConsumer',
-      metadata: { name: 'test-public-partner-key', namespace: 'shop', annotations: { 'kubernetes.io/ingress.class': 'kong' } },
-      username: 'shop/test-public-partner-key',
-      credentials: ['partner-key', 'test-public-partner-key-acl'],
+      metadata: { name: 'partner-key', namespace: 'shop', annotations: { 'kubernetes.io/ingress.class': 'kong' } },
+      username: 'shop/partner-key',
+      credentials: ['partner-key', 'partner-key-acl'],
     }]);
-    expect(find(manifests, 'Secret', 'test-public-partner-key-acl')).toEqual({
+    expect(find(manifests, 'Secret', 'partner-key-acl')).toEqual({
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: 'test-public-partner-key-acl', namespace: 'shop', labels: { 'konghq.com/credential': 'acl' } },
-      stringData: { group: 'shop/test-public-partner-key' },
+      metadata: { name: 'partner-key-acl', namespace: 'shop', labels: { 'konghq.com/credential': 'acl' } },
+      stringData: { group: 'shop/partner-key' },
     });
   });
 
@@ -139,14 +139,14 @@ describe('gatewayApi on Kong (Kong Ingress Controller)', () => {
     });
     expect(plugins(manifests)).toEqual([
       ['test-public-routes-0-basic-auth', 'basic-auth', { hide_credentials: true, realm: 'Shop' }],
-      ['test-public-routes-0-acl', 'acl', { allow: ['shop/test-public-admins'], hide_groups_header: true }],
+      ['test-public-routes-0-acl', 'acl', { allow: ['shop/admins'], hide_groups_header: true }],
       ['test-public-routes-1-jwt', 'jwt', { key_claim_name: 'iss', claims_to_verify: ['exp'], header_names: ['authorization'] }],
-      ['test-public-routes-1-acl', 'acl', { allow: ['shop/test-public-id-key'], hide_groups_header: true }],
+      ['test-public-routes-1-acl', 'acl', { allow: ['shop/id-key'], hide_groups_header: true }],
       ['test-public-routes-1-cors', 'cors', { origins: ['https://shop.example.com'], methods: ['GET'], credentials: false, max_age: 600, preflight_continue: false }],
     ]);
     expect(ofKind(manifests, 'KongConsumer').map((c) => [c.metadata.name, c.username, c.credentials])).toEqual([
-      ['test-public-admins', 'shop/test-public-admins', ['admins', 'test-public-admins-acl']],
-      ['test-public-id-key', 'shop/test-public-id-key', ['id-key', 'test-public-id-key-acl']],
+      ['admins', 'shop/admins', ['admins', 'admins-acl']],
+      ['id-key', 'shop/id-key', ['id-key', 'id-key-acl']],
     ]);
     const rules = find(manifests, 'HTTPRoute').spec.rules;
     expect(rules[1].filters).toEqual([ref('test-public-routes-1-jwt'), ref('test-public-routes-1-acl'), ref('test-public-routes-1-cors')]);
@@ -157,8 +157,50 @@ describe('gatewayApi on Kong (Kong Ingress Controller)', () => {
     const e = new ExposedService(chart, 'public', { strategy: ExposureStrategy.gatewayApi(KONG), backend: httpbin(), auth: Auth.basic({ secret: 'admins' }) });
     const implementation = (e.resources as any).implementation;
     expect(implementation.kongPlugins.map((p: any) => p.name)).toEqual(['test-public-basic-auth', 'test-public-acl']);
-    expect(implementation.kongConsumers.map((p: any) => p.name)).toEqual(['test-public-admins']);
-    expect(implementation.kongAclSecrets.map((p: any) => p.name)).toEqual(['test-public-admins-acl']);
+    expect(implementation.kongConsumers.map((p: any) => p.name)).toEqual(['admins']);
+    expect(implementation.kongAclSecrets.map((p: any) => p.name)).toEqual(['admins-acl']);
+  });
+
+  test('exposures of an app that name one credential Secret share its KongConsumer, which the first creates: Kong gives a credential one consumer', () => {
+    const app = Testing.app();
+    const first = new Chart(app, 'first', { namespace: 'shop' });
+    const second = new Chart(app, 'second', { namespace: 'shop' });
+    new ExposedService(first, 'orders', { strategy: ExposureStrategy.gatewayApi(KONG), backend: httpbin(), auth: Auth.apiKey({ secret: 'partner-key' }) });
+    new ExposedService(second, 'invoices', { strategy: ExposureStrategy.gatewayApi(KONG), backend: httpbin(), auth: Auth.apiKey({ secret: 'partner-key' }) });
+    const [ofFirst, ofSecond] = [synthChecked(first), synthChecked(second)];
+    expect(ofKind(ofFirst, 'KongConsumer').map((c) => [c.metadata.name, c.username, c.credentials])).toEqual([['partner-key', 'shop/partner-key', ['partner-key', 'partner-key-acl']]]);
+    expect(ofKind(ofFirst, 'Secret').map((s) => s.metadata.name)).toEqual(['partner-key-acl']);
+    expect(ofKind(ofSecond, 'KongConsumer')).toEqual([]);
+    expect(ofKind(ofSecond, 'Secret')).toEqual([]);
+    // Both admit the one consumer.
+    expect(plugins(ofSecond)).toEqual([
+      ['first-orders-key-auth', 'key-auth', { key_names: ['x-api-key'], hide_credentials: true }],
+      ['first-orders-acl', 'acl', { allow: ['shop/partner-key'], hide_groups_header: true }],
+    ].map(([, plugin, config]) => [`second-invoices-${plugin}`, plugin, config]));
+    // Of other namespaces, two Secrets and two consumers.
+    const other = new Chart(app, 'other', { namespace: 'billing' });
+    new ExposedService(other, 'invoices', { strategy: ExposureStrategy.gatewayApi(KONG), backend: httpbin(), auth: Auth.apiKey({ secret: 'partner-key' }) });
+    expect(ofKind(synthChecked(other), 'KongConsumer').map((c) => c.username)).toEqual(['billing/partner-key']);
+  });
+
+  test('exposures of an app must read a credential Secret as one kind, and a JWT key as one issuer\'s', () => {
+    const errorOf = (auth: Auth) => {
+      const chart = testChart('test', 'shop');
+      new ExposedService(chart, 'orders', { strategy: ExposureStrategy.gatewayApi(KONG), backend: httpbin(), auth: Auth.basic({ secret: 'creds' }) });
+      new ExposedService(chart, 'keys', { strategy: ExposureStrategy.gatewayApi(KONG), backend: httpbin(), auth: Auth.jwt({ issuer: 'https://a.example.com', jwksUri: 'https://a.example.com/k', publicKeySecret: 'key' }) });
+      try {
+        new ExposedService(chart, 'invoices', { strategy: ExposureStrategy.gatewayApi(KONG), backend: httpbin(), routes: [{ match: { path: PathMatch.prefix('/') }, auth }] });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(errorOf(Auth.apiKey({ secret: 'creds' }))).toBe('ExposedService test/invoices: routes[0].auth: Secret "creds" is the basic-auth credential of ExposedService test/orders, '
+      + 'and a Secret is one KongConsumer\'s credential (label konghq.com/credential): use another Secret');
+    expect(errorOf(Auth.jwt({ issuer: 'https://b.example.com', jwksUri: 'https://b.example.com/k', publicKeySecret: 'key' }))).toBe(
+      'ExposedService test/invoices: routes[0].auth: Secret "key" is the jwt key of issuer https://a.example.com of ExposedService test/keys, '
+      + 'and a Secret is one KongConsumer\'s credential (label konghq.com/credential): use another Secret');
+    expect(errorOf(Auth.basic({ secret: 'creds', realm: 'Invoices' }))).toBe('no error');
   });
 
   test('a credential Secret the output declares must be as KIC reads it: the label and the keys of its kind', () => {
@@ -166,11 +208,11 @@ describe('gatewayApi on Kong (Kong Ingress Controller)', () => {
     // The API gateway's format (a key per consumer) is not KIC's.
     secret(chart, 'admins', { alice: 's3cret' });
     new ExposedService(chart, 'public', { strategy: ExposureStrategy.gatewayApi(KONG), backend: httpbin(), auth: Auth.basic({ secret: 'admins' }) });
-    expect(() => synthChecked(chart)).toThrow('KongConsumer/test-public-admins: credential Secret admins has no konghq.com/credential label of a kind KIC reads');
+    expect(() => synthChecked(chart)).toThrow('KongConsumer/admins: credential Secret admins has no konghq.com/credential label of a kind KIC reads');
     const labelled = testChart('test', 'shop');
     secret(labelled, 'admins', { alice: 's3cret' }, { 'konghq.com/credential': 'basic-auth' });
     new ExposedService(labelled, 'public', { strategy: ExposureStrategy.gatewayApi(KONG), backend: httpbin(), auth: Auth.basic({ secret: 'admins' }) });
-    expect(() => synthChecked(labelled)).toThrow('KongConsumer/test-public-admins: basic-auth credential Secret admins has no key username, password');
+    expect(() => synthChecked(labelled)).toThrow('KongConsumer/admins: basic-auth credential Secret admins has no key username, password');
   });
 
   test('refuses what Kong cannot express, with the usual errors', () => {

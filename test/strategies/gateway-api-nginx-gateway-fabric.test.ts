@@ -210,6 +210,32 @@ describe('gatewayApi on NGINX Gateway Fabric', () => {
     ]);
   });
 
+  test('exposures of an app that reach one Service must agree on its affinity; the first creates its UpstreamSettingsPolicy', () => {
+    const errorOf = (...affinities: (SessionAffinity | undefined)[]) => {
+      const chart = testChart('test', 'shop');
+      try {
+        affinities.forEach((affinity, i) => new ExposedService(chart, `e${i}`, { strategy: ExposureStrategy.gatewayApi(NGF), backend: httpbin(), affinity }));
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return ofKind(synthChecked(chart), 'UpstreamSettingsPolicy').map((p) => [p.metadata.name, p.spec.hashMethodKey]);
+    };
+    expect(errorOf(SessionAffinity.clientIp(), SessionAffinity.clientIp())).toEqual([['test-e0-httpbin', '$remote_addr']]);
+    expect(errorOf(SessionAffinity.header('x-user'), SessionAffinity.clientIp())).toBe(
+      'ExposedService test/e1: affinity: NGINX Gateway Fabric sets the affinity on the whole Service (UpstreamSettingsPolicy), and ExposedService test/e0 '
+      + 'reaches Service shop/httpbin with affinity header x-user (affinity), with affinity client IP here: give every route to it the same affinity');
+    // The policy would hash the other exposure's requests too.
+    expect(errorOf(undefined, SessionAffinity.clientIp())).toBe(
+      'ExposedService test/e1: affinity: NGINX Gateway Fabric sets the affinity on the whole Service (UpstreamSettingsPolicy), and ExposedService test/e0 '
+      + 'reaches Service shop/httpbin without an affinity (backend), with affinity client IP here: give every route to it the same affinity');
+    expect(errorOf(undefined, undefined)).toEqual([]);
+    // A Service of the same name in another namespace is another Service.
+    const chart = testChart('test', 'shop');
+    new ExposedService(chart, 'e0', { strategy: ExposureStrategy.gatewayApi(NGF), backend: httpbin(), affinity: SessionAffinity.clientIp() });
+    new ExposedService(chart, 'e1', { strategy: ExposureStrategy.gatewayApi(NGF), backend: Backend.fromName('httpbin', 8000, { namespace: 'lab' }) });
+    expect(ofKind(synthChecked(chart), 'UpstreamSettingsPolicy').map((p) => p.metadata.name)).toEqual(['test-e0-httpbin']);
+  });
+
   test('client IP lists, external auth, circuit breaking, retries and regex paths: refused, naming what can', () => {
     const errors = [
       exposeError({ backend: httpbin(), access: AccessPolicy.allowFrom(['10.0.0.0/8']) }),

@@ -209,9 +209,15 @@ export class GatewayApiRenderer implements StrategyRenderer {
     ];
   }
 
-  /** The listeners the exposure adds to a GatewayApiGateway, and their conflicts with those of the app's other exposures. */
+  /**
+   * The listeners the exposure adds to a GatewayApiGateway, and what its implementation's objects
+   * share with the app's other exposures: their conflicts with what those registered.
+   */
   public share(scope: Construct, intent: ExposureIntent): Problem[] {
-    return this.shared === undefined ? [] : registerOnSharedGateway(scope, intent, this.shared, this.implementation?.name);
+    return [
+      ...this.shared === undefined ? [] : registerOnSharedGateway(scope, intent, this.shared, this.implementation?.name),
+      ...this.implementation?.share?.(scope, intent) ?? [],
+    ];
   }
 
   public render(scope: Construct, intent: ExposureIntent): GatewayApiResources {

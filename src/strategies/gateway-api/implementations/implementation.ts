@@ -1,5 +1,5 @@
 import type { ApiObject } from 'cdk8s';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import type { Problem } from '../../../core/errors';
 import type { StrategyCapabilities } from '../../../intent/capabilities';
 import type { ExposureIntent, RouteIntent } from '../../../intent/model';
@@ -60,6 +60,13 @@ export interface GatewayApiImplementation {
    * policies only (Envoy Gateway).
    */
   extensionRefs?(intent: ExposureIntent, route: RouteIntent, experimental: boolean): readonly ExtensionRef[];
+  /**
+   * What the exposure's objects share with the other exposures of the app that use the
+   * implementation (a KongConsumer of one credential Secret, the UpstreamSettingsPolicy of one
+   * Service): the conflicts with what they registered, or none, and then it is registered. Runs
+   * after `check`, before `render`.
+   */
+  share?(scope: IConstruct, intent: ExposureIntent): Problem[];
   /** The implementation's policy objects for the routes (and the Gateway), which the standard renderer created or attached to. */
   render(scope: Construct, intent: ExposureIntent, targets: readonly PolicyTargetRoute[], experimental: boolean,
     gateway: PolicyTargetGateway): GatewayImplementationResources;

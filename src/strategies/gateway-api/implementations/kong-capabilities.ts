@@ -51,7 +51,8 @@ const NOTES = 'Kong Ingress Controller 3.x with Kong Gateway 3.x OSS (`GatewayIm
   + 'within one request what nginx\'s count admits); client IP lists as `ip-restriction`; the body size as `request-size-limiting`; CORS as the `cors` plugin (KIC ignores the CORS filter); '
   + '`Auth.apiKey`, `Auth.basic`, `Auth.jwt` as `key-auth`, `basic-auth`, `jwt` with an `acl` that admits only a KongConsumer of the route\'s Secret. The consumer reads the Secret as KIC does: '
   + 'labelled `konghq.com/credential` (`key-auth`, `basic-auth`, `jwt`), one credential per Secret (`key`; `username` and `password`; `key` = the issuer, `algorithm` RS256, `rsa_public_key`), '
-  + 'not the API gateway\'s one key per consumer; the KongConsumer carries `kubernetes.io/ingress.class: kong`. Refused: external authentication (no bundled plugin), mirrors, retries, affinity and '
+  + 'not the API gateway\'s one key per consumer; the KongConsumer, named after the Secret, carries `kubernetes.io/ingress.class: kong`; '
+  + 'the exposures of an app that name one Secret share its KongConsumer (the first creates it; Kong gives a credential one consumer). Refused: external authentication (no bundled plugin), mirrors, retries, affinity and '
   + 'circuit breaking (KongUpstreamPolicy is not rendered), timeouts (KIC bounds each read, not the request), client certificates; TLS to backends, TLS passthrough and TCP '
   + '(KIC 3.x reads BackendTLSPolicy v1alpha3, TLSRoute and TCPRoute v1alpha2, the library writes v1).';
 

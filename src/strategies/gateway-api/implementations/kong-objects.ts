@@ -2,8 +2,9 @@ import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { GatewayImplementationResources } from './implementation';
 import { credentialOf } from './kong-checks';
+import { consumerOf, createsConsumer } from './kong-consumers';
 import { KongKinds } from './kong-kinds';
-import { consumerOf, kongPluginsByRoute, NamedKongPlugin } from './kong-plugins';
+import { kongPluginsByRoute, NamedKongPlugin } from './kong-plugins';
 import { ExposureIntent } from '../../../intent/model';
 import { kube } from '../../shared/kube';
 
@@ -15,7 +16,7 @@ const INGRESS_CLASS = { 'kubernetes.io/ingress.class': 'kong' };
 /**
  * The KongPlugins the HTTPRoute's rules reference, once each; a KongConsumer per credential Secret
  * (the user's Secret, read as KIC reads it) in the acl group its routes admit, and that group as an
- * `acl` credential Secret (a name, no key material).
+ * `acl` credential Secret (a name, no key material), unless another exposure of the app created them.
  */
 export function renderKongObjects(scope: Construct, kinds: KongKinds, intent: ExposureIntent): GatewayImplementationResources {
   const plugins = new Map<string, NamedKongPlugin>();
@@ -28,7 +29,8 @@ export function renderKongObjects(scope: Construct, kinds: KongKinds, intent: Ex
   const secrets = [...new Set(intent.routes.flatMap((r) => credentialOf(r.auth)?.secret ?? []))];
   const kongConsumers: ApiObject[] = [];
   const kongAclSecrets: ApiObject[] = [];
-  for (const secret of secrets) {
+  // Another exposure of the app that names the Secret may have created its consumer.
+  for (const secret of secrets.filter((s) => createsConsumer(scope, intent, s))) {
     const consumer = consumerOf(intent, secret);
     kongAclSecrets.push(new (kube().KubeSecret)(scope, `KongAcl-${secret}`, {
       metadata: { name: consumer.aclSecret, labels: { [CREDENTIAL_LABEL]: 'acl' } },

@@ -6,6 +6,7 @@ import {
 import type { ExtensionRef } from '../rule-parts';
 import { unexpected } from '../unexpected';
 import { credentialOf } from './kong-checks';
+import { consumerOf } from './kong-consumers';
 
 /** The API group and kind of KongPlugin, as an ExtensionRef names them. */
 export const KONG_PLUGIN_GROUP = 'configuration.konghq.com';
@@ -77,13 +78,4 @@ function authPlugins(intent: ExposureIntent, route: RouteIntent) {
     case 'jwt': return [jwtPlugin(), aclPlugin(group)];
     default: return unexpected(`auth ${auth.kind} on Kong`);
   }
-}
-
-/**
- * The KongConsumer of a credential Secret: named after the exposure and the Secret; its username
- * (cluster-wide in Kong) carries the namespace, and is the acl group the routes of the Secret admit.
- */
-export function consumerOf(intent: ExposureIntent, secret: string): { readonly name: string; readonly username: string; readonly aclSecret: string } {
-  const name = dnsName(`${intent.name}-${secret}`, 253);
-  return { name, username: intent.namespace === undefined ? name : `${intent.namespace}/${name}`, aclSecret: dnsName(`${name}-acl`, 253) };
 }

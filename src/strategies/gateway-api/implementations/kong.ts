@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { GatewayApiImplementation, GatewayImplementationResources } from './implementation';
 import { GATEWAY_API_KONG_EXPERIMENTAL_ROW, GATEWAY_API_KONG_ROW } from './kong-capabilities';
 import { kongProblems } from './kong-checks';
+import { registerKongCredentials } from './kong-consumers';
 import { loadKongKinds } from './kong-kinds';
 import { renderKongObjects } from './kong-objects';
 import { kongExtensionRefs } from './kong-plugins';
@@ -18,6 +19,7 @@ export const KONG: GatewayApiImplementation = {
   corsByImplementation: true,
   check: (intent: ExposureIntent) => kongProblems(intent),
   extensionRefs: (intent, route) => kongExtensionRefs(intent, route),
+  share: (scope, intent) => registerKongCredentials(scope, intent),
   render(scope: Construct, intent: ExposureIntent): GatewayImplementationResources {
     const plugins = intent.routes.some((r) => r.access !== undefined || r.auth !== undefined || r.rateLimit !== undefined
       || r.cors !== undefined || r.maxRequestBodyBytes !== undefined);

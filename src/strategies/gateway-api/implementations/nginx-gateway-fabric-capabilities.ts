@@ -47,7 +47,7 @@ const NOTES = 'NGINX Gateway Fabric (`GatewayImplementation.nginxGatewayFabric()
   + 'Basic auth as an AuthenticationFilter of type Basic on each rule (ExtensionRef) with the declared realm; its Secret is of type `nginx.org/htpasswd` with an htpasswd file under the key `auth` '
   + '(ingress-nginx\'s key; the API gateway engines read one key per user, Envoy Gateway `.htpasswd`). '
   + 'Affinity by header or client address as an UpstreamSettingsPolicy on the backend Service: `hash consistent` over `$http_<header>` or `$remote_addr` (a hash, not a sticky cookie: '
-  + 'a client keeps its endpoint while the endpoints do not change, and a change moves few clients); the Service must not be reached with another affinity. '
+  + 'a client keeps its endpoint while the endpoints do not change, and a change moves few clients); the Service must not be reached with another affinity, by the exposure or another of the app (the first creates the one policy). '
   + 'JWT is refused: the AuthenticationFilter\'s JWT needs NGINX Plus and checks neither the issuer nor the audiences. '
   + 'Client IP lists, external authentication, API keys and circuit breaking have no NGINX Gateway Fabric object (its SnippetsFilter is raw nginx and not used); '
   + 'a regex path match is refused (it matches paths by prefix or exactly only).';

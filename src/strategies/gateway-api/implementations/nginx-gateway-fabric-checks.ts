@@ -116,7 +116,7 @@ function timeoutProblems(intent: ExposureIntent): Problem[] {
 /**
  * Affinity by a hash is set on the backend Service (UpstreamSettingsPolicy), so it holds for every
  * route to that Service: each route and stream of the exposure that reaches it must declare the
- * same. (Another exposure's routes to the Service cannot be seen here.) A cookie is NGINX Plus's
+ * same (the exposures of the app: nginx-gateway-fabric-services.ts). A cookie is NGINX Plus's
  * sticky cookie, Secure: only with `nginxPlus` and over HTTPS.
  */
 function affinityProblems(intent: ExposureIntent, options: NginxGatewayFabricCheckOptions): Problem[] {

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { GatewayImplementationResources, PolicyTargetRoute } from './implementation';
 import { ngfDuration } from './nginx-gateway-fabric-duration';
 import { NginxGatewayFabricKinds } from './nginx-gateway-fabric-kinds';
+import { createsUpstreamSettings } from './nginx-gateway-fabric-services';
 import type * as ngf from '../../../../imports/nginx-gateway-fabric-gateway.nginx.org';
 import { dnsName } from '../../../core/naming';
 import { AffinityIntent, BackendIntent, ExposureIntent, RateLimitIntent, RouteIntent, routeName } from '../../../intent/model';
@@ -70,19 +71,21 @@ export function renderNginxGatewayFabricObjects(
       spec: { type: enumValue('Basic'), basic: { secretRef: { name: auth.secretName }, realm: auth.realm } },
     })];
   });
-  const upstreamSettingsPolicies = hashedServices(intent).map(({ backend, affinity }) =>
-    new kinds.UpstreamSettingsPolicy(scope, `UpstreamSettingsPolicy-${serviceId(backend, intent)}`, {
-      metadata: {
-        name: dnsName(`${intent.name}-${backend.name}`, 253),
-        // The policy and its Service share a namespace (a targetRef is local).
-        namespace: backend.namespace !== intent.namespace ? backend.namespace : undefined,
-      },
-      spec: {
-        targetRefs: [{ group: '', kind: 'Service', name: backend.name }],
-        loadBalancingMethod: enumValue<ngf.UpstreamSettingsPolicySpecLoadBalancingMethod>('hash consistent'),
-        hashMethodKey: hashKeyOf(affinity),
-      },
-    }));
+  // Another exposure of the app that reaches the Service with the same affinity may have created its policy.
+  const upstreamSettingsPolicies = hashedServices(intent).filter(({ backend }) => createsUpstreamSettings(scope, intent, backend))
+    .map(({ backend, affinity }) =>
+      new kinds.UpstreamSettingsPolicy(scope, `UpstreamSettingsPolicy-${serviceId(backend, intent)}`, {
+        metadata: {
+          name: dnsName(`${intent.name}-${backend.name}`, 253),
+          // The policy and its Service share a namespace (a targetRef is local).
+          namespace: backend.namespace !== intent.namespace ? backend.namespace : undefined,
+        },
+        spec: {
+          targetRefs: [{ group: '', kind: 'Service', name: backend.name }],
+          loadBalancingMethod: enumValue<ngf.UpstreamSettingsPolicySpecLoadBalancingMethod>('hash consistent'),
+          hashMethodKey: hashKeyOf(affinity),
+        },
+      }));
   return {
     rateLimitPolicies: orNone(rateLimitPolicies),
     clientSettingsPolicies: orNone(clientSettingsPolicies),

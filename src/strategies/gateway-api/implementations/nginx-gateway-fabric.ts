@@ -4,6 +4,7 @@ import { GATEWAY_API_NGINX_GATEWAY_FABRIC_EXPERIMENTAL_ROW, GATEWAY_API_NGINX_GA
 import { nginxGatewayFabricProblems } from './nginx-gateway-fabric-checks';
 import { loadNginxGatewayFabricKinds } from './nginx-gateway-fabric-kinds';
 import { authenticationFilterRefs, renderNginxGatewayFabricObjects, rendersAny } from './nginx-gateway-fabric-policies';
+import { registerNginxGatewayFabricServices } from './nginx-gateway-fabric-services';
 import { ExposureIntent, RouteIntent } from '../../../intent/model';
 
 /**
@@ -18,6 +19,7 @@ export function nginxGatewayFabric(nginxPlus: boolean): GatewayApiImplementation
     retriesByPolicy: false,
     check: (intent: ExposureIntent, experimental: boolean) => nginxGatewayFabricProblems(intent, { experimental, nginxPlus }),
     extensionRefs: (intent: ExposureIntent, route: RouteIntent) => authenticationFilterRefs(intent, route),
+    share: (scope, intent) => registerNginxGatewayFabricServices(scope, intent),
     render(scope: Construct, intent: ExposureIntent, targets: readonly PolicyTargetRoute[]): GatewayImplementationResources {
       // Loaded only when an object is rendered: the L1 module is large.
       return rendersAny(intent) ? renderNginxGatewayFabricObjects(scope, loadNginxGatewayFabricKinds(), intent, targets) : {};
