@@ -300,6 +300,14 @@ function attempt(strategy: () => ExposureStrategy, d: Declaration): Manifest[] |
   return synthChecked(chart);
 }
 
+/**
+ * The seed of the properties whose counts check that the generator is not vacuous (a fair share
+ * accepted, each implementation's objects met): fixed, so that CI does not fail on a sample that
+ * was merely unlucky. PROPERTY_SEED=<n> runs another sample, PROPERTY_SEED=random a new one (its
+ * seed is printed by fast-check on failure).
+ */
+const SEED = process.env.PROPERTY_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.PROPERTY_SEED ?? 20261203);
+
 const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const STREAMING = ['nodePort', 'istio', 'gatewayApi', 'gatewayApi-experimental', 'apiGateway-nginx'];
@@ -367,7 +375,8 @@ describe('random valid declarations x every strategy', () => {
       // The same program gives byte-identical YAML.
       const again = attempt(STRATEGIES[name], d) as Manifest[];
       expect(JSON.stringify(again)).toBe(JSON.stringify(result));
-    }), { numRuns: 400 });
+    // Another sample per strategy, the same on every run.
+    }), { numRuns: 400, seed: SEED + Object.keys(STRATEGIES).indexOf(name) });
     // Not vacuous: a fair share of random declarations is expressible by every strategy.
     if (process.env.PROPERTY_DEBUG || process.env.PROPERTY_STATS) console.log(name, stats, [...policyFields].sort());
     expect(stats.accepted).toBeGreaterThanOrEqual(20);
@@ -448,7 +457,7 @@ test('random exposures on one shared Gateway render one valid Gateway, or fail w
     stats.attached += attached.length;
     if (attached.length >= 2) stats.shared++;
     expect(manifests.filter((m) => m.kind === 'Gateway')).toHaveLength(attached.length > 0 ? 1 : 0);
-  }), { numRuns: 200 });
+  }), { numRuns: 200, seed: SEED });
   if (process.env.PROPERTY_DEBUG) console.log(stats);
   // Not vacuous: many apps share the Gateway among several exposures, and conflicts are met.
   expect(stats.shared).toBeGreaterThanOrEqual(15);
