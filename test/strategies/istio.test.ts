@@ -473,6 +473,8 @@ describe('istio strategy', () => {
         + 'remove bindToMesh, or declare the stream in an exposure of its own'],
     ['a bad gateway namespace', {}, { gateway: IstioGateway.create({ namespace: 'Istio_System' }) },
       'ExposedService test/public: strategy: gateway namespace "Istio_System" is not a DNS-1123 label; use lowercase letters, digits and "-"'],
+    ['a bad workload namespace of an existing Gateway', {}, { gateway: IstioGateway.existing({ namespace: 'shop', name: 'public', workloadNamespace: 'Istio_System' }) },
+      'ExposedService test/public: strategy: workloadNamespace "Istio_System" is not a DNS-1123 label; use lowercase letters, digits and "-"'],
     ['an empty selector', {}, { gateway: IstioGateway.create({ selector: {} }) },
       'ExposedService test/public: strategy: selector is empty; it would select every gateway workload'],
     ['an unknown apiVersion', {}, { apiVersion: 'v1alpha3' as any },
@@ -793,7 +795,10 @@ describe('istio strategy, the namespace of the gateway workload', () => {
     ['created in istio-system', SHARED_GATEWAY, 'istio-system', { istio: 'ingressgateway' }],
     ['existing, with the labels of its workload',
       { gateway: IstioGateway.existing({ namespace: 'istio-ingress', name: 'public', selector: { istio: 'public' } }) }, 'istio-ingress', { istio: 'public' }],
-  ])('a Gateway %s: every policy goes in its namespace', (_name, options, namespace, labels) => {
+    ['existing in the app\'s namespace, its workload said to run in istio-system (the policies go there, where Istio applies them)',
+      { gateway: IstioGateway.existing({ namespace: 'shop', name: 'public', selector: { istio: 'ingressgateway' }, workloadNamespace: 'istio-system' }) },
+      'istio-system', { istio: 'ingressgateway' }],
+  ])('a Gateway %s: every policy goes in the namespace of its workload', (_name, options, namespace, labels) => {
     const manifests = expose({ ...HOSTS, routes: [{ match: { path: PathMatch.prefix('/admin') }, auth: jwt(), access: internal }, { auth: ext() }] },
       { ...PROVIDER, ...options }, 'shop');
     const policies = [...ofKind(manifests, 'RequestAuthentication'), ...ofKind(manifests, 'AuthorizationPolicy')];

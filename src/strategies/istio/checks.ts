@@ -49,7 +49,8 @@ export function istioProblems(intent: ExposureIntent, ctx: IstioCheckContext): P
  * mesh's root namespace (istio-system by default). They are written in the Gateway's namespace;
  * a Gateway created in the exposure's namespace by default, while its pods run elsewhere (the
  * shared ingress gateway runs in istio-system), would route every request and check none. So the
- * namespace of the gateway workload must be said. An existing Gateway names its namespace.
+ * namespace of the gateway workload must be said. An existing Gateway's workload runs in its
+ * namespace, or in the `workloadNamespace` it is given.
  */
 function workloadNamespaceUnknown(intent: ExposureIntent, gateway: IstioGatewayConfig): Problem[] {
   if (gateway.kind !== 'create' || gateway.namespace !== undefined) return [];

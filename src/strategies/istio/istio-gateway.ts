@@ -57,12 +57,26 @@ export interface IstioGatewayExistingOptions {
    * @example IstioGateway.existing({ namespace: 'istio-ingress', name: 'public', selector: { istio: 'ingressgateway' } })
    */
   readonly selector?: Record<string, string>;
+  /**
+   * The namespace the gateway workload (the pods `selector` selects) runs in, where the JWT, client
+   * IP and external authentication policies are written: Istio applies a gateway policy to the pods
+   * of the policy's own namespace only. A Gateway may live apart from its workload (Istio's Gateway
+   * selects pods in any namespace), e.g. in the app's namespace while the shared ingress gateway
+   * runs in istio-system.
+   * @default - the Gateway's namespace
+   * @example IstioGateway.existing({ namespace: 'shop', name: 'public', selector: { istio: 'ingressgateway' }, workloadNamespace: 'istio-system' })
+   */
+  readonly workloadNamespace?: string;
 }
 
 /** The Gateway in the intent-to-Istio rendering (internal). */
 export type IstioGatewayConfig =
   | { readonly kind: 'create'; readonly selector: Readonly<Record<string, string>>; readonly namespace?: string; readonly tlsMode: IstioTlsMode; readonly httpsRedirect: boolean }
-  | { readonly kind: 'existing'; readonly namespace: string; readonly name: string; readonly selector?: Readonly<Record<string, string>> };
+  | {
+    readonly kind: 'existing'; readonly namespace: string; readonly name: string; readonly selector?: Readonly<Record<string, string>>;
+    /** Where its workload runs (the policies' namespace). */
+    readonly workloadNamespace: string;
+  };
 
 /** A Gateway the library creates (internal). */
 export type IstioCreatedGatewayConfig = Extract<IstioGatewayConfig, { kind: 'create' }>;
@@ -71,7 +85,7 @@ const CREATE_OPTIONS = object('the options of IstioGateway.create', {
   selector: optional(STRING_RECORD), namespace: optional(STRING), tlsMode: optional(STRING), httpsRedirect: optional(BOOLEAN),
 });
 const EXISTING_OPTIONS = object('the options of IstioGateway.existing', {
-  namespace: required(STRING), name: required(STRING), selector: optional(STRING_RECORD),
+  namespace: required(STRING), name: required(STRING), selector: optional(STRING_RECORD), workloadNamespace: optional(STRING),
 });
 
 /** The Istio Gateway a VirtualService binds to: one the library creates, or an existing one. */
@@ -98,9 +112,15 @@ export class IstioGateway {
   public static existing(options: IstioGatewayExistingOptions): IstioGateway {
     const types = problemsOf(requiredOptionsProblem(options, 'gateway options'));
     if (types.length === 0) types.push(...optionProblems(options, EXISTING_OPTIONS, 'gateway options'));
-    if (types.length > 0) return new IstioGateway({ kind: 'existing', namespace: '', name: '' }, types);
-    return new IstioGateway({ kind: 'existing', namespace: options.namespace, name: options.name, selector: options.selector && { ...options.selector } },
-      problemsOf(dnsLabelProblem(options.namespace, 'gateway namespace'), dnsLabelProblem(options.name, 'gateway name')));
+    if (types.length > 0) return new IstioGateway({ kind: 'existing', namespace: '', name: '', workloadNamespace: '' }, types);
+    const workloadNamespace = options.workloadNamespace ?? options.namespace;
+    return new IstioGateway({
+      kind: 'existing', namespace: options.namespace, name: options.name, selector: options.selector && { ...options.selector }, workloadNamespace,
+    }, problemsOf(
+      dnsLabelProblem(options.namespace, 'gateway namespace'),
+      dnsLabelProblem(options.name, 'gateway name'),
+      options.workloadNamespace === undefined ? undefined : dnsLabelProblem(options.workloadNamespace, 'workloadNamespace'),
+    ));
   }
 
   /** @internal */

@@ -111,7 +111,9 @@ export class IstioRenderer implements StrategyRenderer {
       },
     });
     const destinationRules = renderDestinationRules(scope, intent, naming, kinds.DestinationRule, this.options.trafficPolicy);
-    const policyContext = { namespace: placement.namespace, selector: this.gateway.selector, apiVersion: this.apiVersion };
+    // The policies go where the gateway workload runs: a created Gateway's namespace, or the one an existing Gateway's workload is said to run in.
+    const policyNamespace = this.gateway.kind === 'existing' ? this.gateway.workloadNamespace : placement.namespace;
+    const policyContext = { namespace: policyNamespace, selector: this.gateway.selector, apiVersion: this.apiVersion };
     const jwt = renderJwt(scope, intent, policyContext);
     const ipAccessPolicy = renderAccess(scope, intent, policyContext);
     const externalAuthPolicy = renderExternalAuth(scope, intent, { ...policyContext, provider: this.options.externalAuthProvider });
