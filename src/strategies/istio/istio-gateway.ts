@@ -73,7 +73,10 @@ export interface IstioGatewayExistingOptions {
 export type IstioGatewayConfig =
   | { readonly kind: 'create'; readonly selector: Readonly<Record<string, string>>; readonly namespace?: string; readonly tlsMode: IstioTlsMode; readonly httpsRedirect: boolean }
   | {
-    readonly kind: 'existing'; readonly namespace: string; readonly name: string; readonly selector?: Readonly<Record<string, string>>;
+    readonly kind: 'existing';
+    readonly namespace: string;
+    readonly name: string;
+    readonly selector?: Readonly<Record<string, string>>;
     /** Where its workload runs (the policies' namespace). */
     readonly workloadNamespace: string;
   };
