@@ -169,7 +169,7 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
     ['JWT without a public key', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) },
       "ExposedService test/public: auth: Kong's jwt plugin verifies with the issuer's public key, not a JWKS URI: set Auth.jwt({ ..., publicKeySecret })"],
     ['JWT audiences', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k', audiences: ['api'], publicKeySecret: 'k' }) },
-      "ExposedService test/public: auth.audiences: Kong's jwt plugin does not check audiences; remove them or use istio"],
+      "ExposedService test/public: auth.audiences: Kong's jwt plugin does not check audiences; remove them, or use istio or the NGINX engine"],
   ] as [string, Partial<ExposedServiceProps>, string][])('%s is an error', (_name, props, message) => {
     const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() });
     expect(declarationError({ strategy, backend: api(), ...props }).message).toBe(message);
@@ -195,7 +195,7 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
       ],
     });
     expect(error.message).toBe([
-      "ExposedService test/public: routes[0].auth.audiences: Kong's jwt plugin does not check audiences; remove them or use istio",
+      "ExposedService test/public: routes[0].auth.audiences: Kong's jwt plugin does not check audiences; remove them, or use istio or the NGINX engine",
       "ExposedService test/public: rateLimit.burst: Kong's rate-limiting counts fixed windows and has no burst; set burst to 0",
       'ExposedService test/public: routes[1].auth: publicKeySecret "key" is already the key of issuer https://a.example.com; one Secret per issuer',
       'ExposedService test/public: routes[1].retries.retryOn: Kong retries connection failures only; set retryOn to ["connect-failure", "reset"]',

@@ -11,6 +11,8 @@ export const NGINX_CLIENT_CA_DIR = '/etc/nginx/client-ca';
 export const NGINX_CACHE_DIR = '/var/cache/nginx';
 /** Where the gateway finds a Secret's files (mounted read-only, one directory per Secret). */
 export const secretDir = (secretName: string) => `/etc/nginx/secrets/${secretName}`;
+/** Where the gateway finds a JWT issuer's JWKS (a Secret's or a ConfigMap's `jwks.json`). */
+export const jwksDir = (kind: 'secret' | 'config-map', name: string) => `/etc/nginx/jwks/${kind}/${name}`;
 /** Where the init container writes the credentials it renders from the Secrets (in memory). */
 export const GENERATED_DIR = '/etc/nginx/generated';
 export const apiKeyMapFile = (secretName: string) => `${GENERATED_DIR}/${secretName}.keys.map`;

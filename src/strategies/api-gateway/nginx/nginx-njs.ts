@@ -1,4 +1,5 @@
 import { NGINX_CONFIG_DIR } from './nginx-layout';
+import { JWT_NJS_SOURCE } from './njs-jwt';
 import { ExposureIntent } from '../../../intent/model';
 
 /**
@@ -16,6 +17,9 @@ export interface NjsModule {
   readonly source: string;
 }
 
+/** The JWT check (`Auth.jwt`): `jwt.verify`, the content of the auth subrequest. */
+export const JWT_NJS: NjsModule = { name: 'jwt', file: 'jwt.js', source: JWT_NJS_SOURCE };
+
 /**
  * Where the pinned image (nginx.org's build, `nginx-module-njs` installed) has the module: its
  * `modules` directory under the /etc/nginx prefix (a link to /usr/lib/nginx/modules). Written as an
@@ -29,9 +33,8 @@ export const NJS_MODULE_FILE = '/etc/nginx/modules/ngx_http_js_module.so';
  */
 export function njsModulesOf(intent: ExposureIntent): NjsModule[] {
   const needed: (NjsModule | undefined)[] = [
-    // Features add their module here.
+    intent.routes.some((r) => r.auth?.kind === 'jwt') ? JWT_NJS : undefined,
   ];
-  void intent;
   return needed.filter((m): m is NjsModule => m !== undefined);
 }
 
