@@ -62,6 +62,7 @@ describe('Auth.jwt on the NGINX engine', () => {
     expect(blockOf(config, 'location = /__jwt/1 {')).toEqual([
       'location = /__jwt/1 {',
       'internal;',
+      'set $route_name "routes[1]";',
       'set $jwt_jwks /etc/nginx/jwks/secret/id-jwks/jwks.json;',
       'set $jwt_issuer "https://id.example.com";',
       // Declared text literally: a "$" is ${dollar}, quotes escaped.

@@ -31,10 +31,14 @@ export function jwksSources(intent: ExposureIntent): NonNullable<JwtAuth['jwks']
  * (the route's error pages otherwise the server's); a JWKS the gateway cannot read is its JSON 500.
  *
  * Writes the internal location (the route server); returns the directives of the route's location.
+ * `routeName` is the route's `$route_name`, as its location sets it.
  */
-export function jwtDirectives(auth: JwtAuth, i: number, locations: ConfigLines): string[] {
+export function jwtDirectives(auth: JwtAuth, i: number, routeName: string, locations: ConfigLines): string[] {
   locations.block(`location = /__jwt/${i}`, (body) => body.add(
     'internal;',
+    // A subrequest shares the request's variables and runs the server's rewrite phase again,
+    // which resets $route_name for the usage log: set back here ($consumer is set after it).
+    `set $route_name ${routeName};`,
     // What jwt.verify reads: declared text reaches njs literally (the audiences as a JSON array).
     `set $jwt_jwks ${jwksFile(auth.jwks!)};`,
     `set $jwt_issuer ${quote(auth.issuer)};`,

@@ -71,8 +71,9 @@ class RouteLocations {
 
   /** Route `i` (in specificity order): its policies, then its redirect or its proxy. */
   public write(route: RouteIntent, i: number): void {
+    const routeName = quote(route.field === 'routes' ? 'default' : route.field);
     const location: RouteLocation = {
-      statements: [`set $route_name ${quote(route.field === 'routes' ? 'default' : route.field)};`],
+      statements: [`set $route_name ${routeName};`],
       directives: this.options.hsts ? [HSTS_HEADER] : [],
     };
     // The client address first: a refused client gets 403 before anything else answers (a CORS preflight included).
@@ -81,7 +82,7 @@ class RouteLocations {
     const consumer = route.auth?.kind === 'api-key' ? this.apiKeyAuth(route.auth, location) : undefined;
     if (route.rateLimit) this.rateLimit(route.rateLimit, route.sources.rateLimit!, consumer, location);
     if (route.auth?.kind === 'basic') this.basicAuth(route.auth, location);
-    if (route.auth?.kind === 'jwt') this.jwtAuth(route.auth, i, location);
+    if (route.auth?.kind === 'jwt') this.jwtAuth(route.auth, i, routeName, location);
     if (route.auth?.kind === 'external') location.directives.push(...externalAuthDirectives(route.auth, i, this.target));
     if (route.maxRequestBodyBytes !== undefined) location.directives.push(`client_max_body_size ${size(route.maxRequestBodyBytes)};`);
     if (route.responseHeaders) location.directives.push(...responseHeaderDirectives(route.responseHeaders));
@@ -169,11 +170,11 @@ class RouteLocations {
   }
 
   /** The token verified by njs; the subject the consumer. The JSON 401 with its challenge is written once. */
-  private jwtAuth(auth: Extract<AuthIntent, { kind: 'jwt' }>, i: number, location: RouteLocation): void {
+  private jwtAuth(auth: Extract<AuthIntent, { kind: 'jwt' }>, i: number, routeName: string, location: RouteLocation): void {
     if (auth.jwks === undefined) checkLetThrough('nginx', 'a JWT without a JWKS Secret or ConfigMap');
     if (!this.jwtErrorPageWritten) jwtErrorPage(this.target.locations, this.options.hsts);
     this.jwtErrorPageWritten = true;
-    location.directives.push(...jwtDirectives(auth, i, this.target.locations));
+    location.directives.push(...jwtDirectives(auth, i, routeName, this.target.locations));
   }
 
   /**
