@@ -162,6 +162,7 @@ describe('arbitrary values into every entry point', () => {
       (a) => ({ auth: Auth.apiKey(a as never) }),
       (a) => ({ auth: Auth.basic(a as never) }),
       (a) => ({ auth: Auth.jwt(a as never) }),
+      (a, b) => ({ auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks', jwksSecret: a, jwksConfigMap: b } as never) }),
       (a, b) => ({ rateLimit: RateLimit.perSecond(a as never, b as never) }),
       (a, b) => ({ rateLimit: RateLimit.perMinute(a as never, b as never) }),
     ];

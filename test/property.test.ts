@@ -163,7 +163,8 @@ const routeWith = (policies: number) => fc.record({
   cors: sometimes(fc.constant<CorsPolicy>({ allowOrigins: ['https://app.example.com'], allowMethods: ['GET'], maxAge: Duration.minutes(10) }), 20 * policies),
   rateLimit: sometimes(fc.constantFrom(RateLimit.perSecond(10), RateLimit.perMinute(60, { burst: 60 })), 15 * policies),
   auth: sometimes(fc.constantFrom(Auth.apiKey({ secret: 'api-keys' }), Auth.basic({ secret: 'admins' }),
-    Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks', publicKeySecret: 'partner-key' }),
+    // The keys for every engine: the URI (Istio, Envoy Gateway), the public key (Kong), the JWKS (the NGINX engine).
+    Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks', publicKeySecret: 'partner-key', jwksSecret: 'partner-jwks' }),
     ...externalAuths), 15 * policies),
   grpc: sometimes(fc.constant(true), 8 * policies),
   access: sometimes(access, 12 * policies),

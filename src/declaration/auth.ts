@@ -1,4 +1,5 @@
 import { Backend } from './backend';
+import { ConfigMapRef, configMapNameOf } from './client-certificates';
 import { SecretRef, secretName, secretRefProblem, secretTypeProblem } from './secret-ref';
 import { describeValue, isPlainObject, notAString } from '../core/runtime-types';
 import { dnsSubdomainProblem, headerNameProblem, problemsOf } from '../core/validators';
@@ -67,6 +68,28 @@ export interface JwtAuthOptions {
    * @example publicKeySecret: 'id-provider-key'
    */
   readonly publicKeySecret?: SecretRef;
+  /**
+   * A Secret holding the issuer's JSON Web Key Set (the document at `jwksUri`) under the key
+   * `jwks.json`, for the NGINX engine, which verifies tokens with its RS256 (RSA) and ES256 (EC
+   * P-256) keys, mounted: nothing is fetched at request time, and a changed Secret is read on the
+   * next request once the kubelet has updated the mount. Set it or `jwksConfigMap`, not both.
+   * @default - none: the NGINX engine then needs `jwksConfigMap`
+   * @example Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/.well-known/jwks.json', jwksSecret: 'id-provider-jwks' })
+   */
+  readonly jwksSecret?: SecretRef;
+  /**
+   * A ConfigMap holding the issuer's JSON Web Key Set under the key `jwks.json` (public keys need
+   * no Secret), for the NGINX engine, as `jwksSecret`.
+   * @default - none: the NGINX engine then needs `jwksSecret`
+   * @example Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/.well-known/jwks.json', jwksConfigMap: 'id-provider-jwks' })
+   */
+  readonly jwksConfigMap?: ConfigMapRef;
+}
+
+/** Where the NGINX engine finds a JWT issuer's JWKS (`jwks.json` of a Secret or a ConfigMap). */
+export interface JwksSource {
+  readonly kind: 'secret' | 'config-map';
+  readonly name: string;
 }
 
 /** Options for `Auth.external`. */
@@ -113,7 +136,14 @@ export interface ExternalAuthOptions {
 export type AuthSpec =
   | { readonly kind: 'api-key'; readonly secretName: string; readonly header: string }
   | { readonly kind: 'basic'; readonly secretName: string; readonly realm: string }
-  | { readonly kind: 'jwt'; readonly issuer: string; readonly jwksUri: string; readonly audiences: readonly string[]; readonly publicKeySecret?: string }
+  | {
+    readonly kind: 'jwt';
+    readonly issuer: string;
+    readonly jwksUri: string;
+    readonly audiences: readonly string[];
+    readonly publicKeySecret?: string;
+    readonly jwks?: JwksSource;
+  }
   | ExternalAuthSpec;
 
 /** What `Auth.external` declares: the auth service still a declared Backend (the intent builder resolves it). */
@@ -161,17 +191,28 @@ export class Auth {
 
   /**
    * A JWT bearer token (`Authorization: Bearer ...`) signed by the issuer's keys: Istio's
-   * RequestAuthentication and AuthorizationPolicy on the gateway workload, or Kong's `jwt` plugin
-   * with the issuer's public key (`publicKeySecret`).
+   * RequestAuthentication and AuthorizationPolicy on the gateway workload (keys from `jwksUri`),
+   * Kong's `jwt` plugin with the issuer's public key (`publicKeySecret`), or the NGINX engine's
+   * njs check with the issuer's JWKS (`jwksSecret` or `jwksConfigMap`). One declaration with all
+   * three renders on each.
    */
   public static jwt(options: JwtAuthOptions): Auth {
-    const types = optionTypeProblems(options, { issuer: 'string', jwksUri: 'string', audiences: 'strings', publicKeySecret: 'secret' }, false);
+    const types = optionTypeProblems(options, { issuer: 'string', jwksUri: 'string', audiences: 'strings', publicKeySecret: 'secret', jwksSecret: 'secret' }, false);
+    const configMapRef = isPlainObject(options) ? (options as { jwksConfigMap?: unknown }).jwksConfigMap : undefined;
+    const configMap = configMapRef === undefined ? undefined : configMapNameOf(configMapRef);
+    if (configMapRef !== undefined && configMap === undefined) types.push(`jwksConfigMap is ${describeValue(configMapRef)}; use the ConfigMap's name or a cdk8s-plus ConfigMap`);
     if (types.length > 0) return new Auth(INERT, types);
     const audiences = [...(options.audiences ?? [])];
     const publicKeySecret = options.publicKeySecret === undefined ? undefined : secretName(options.publicKeySecret);
-    return new Auth({ kind: 'jwt', issuer: options.issuer, jwksUri: options.jwksUri, audiences, publicKeySecret },
+    const jwksSecret = options.jwksSecret === undefined ? undefined : secretName(options.jwksSecret);
+    const jwks: JwksSource | undefined = jwksSecret !== undefined ? { kind: 'secret', name: jwksSecret }
+      : configMap !== undefined ? { kind: 'config-map', name: configMap } : undefined;
+    return new Auth({ kind: 'jwt', issuer: options.issuer, jwksUri: options.jwksUri, audiences, publicKeySecret, ...(jwks ? { jwks } : {}) },
       problemsOf(
         publicKeySecret === undefined ? undefined : dnsSubdomainProblem(publicKeySecret, 'publicKeySecret'),
+        jwksSecret !== undefined && configMap !== undefined ? 'both jwksSecret and jwksConfigMap are set; set one' : undefined,
+        jwksSecret === undefined ? undefined : dnsSubdomainProblem(jwksSecret, 'jwksSecret'),
+        configMap === undefined ? undefined : dnsSubdomainProblem(configMap, 'jwksConfigMap'),
         options.issuer.trim() === '' ? 'issuer is empty; use the iss claim of the tokens' : undefined,
         httpsUrlProblem(options.jwksUri),
         audiences.some((a) => a.trim() === '') ? 'audiences has an empty entry' : undefined,

@@ -109,7 +109,8 @@ class DeclaredClientCertificates extends ClientCertificates {
   }
 }
 
-function configMapNameOf(ref: unknown): string | undefined {
+/** The name of a ConfigMapRef; undefined when it is neither a name nor an object with one. */
+export function configMapNameOf(ref: unknown): string | undefined {
   if (typeof ref === 'string') return ref;
   const name = (ref as { name?: unknown } | null | undefined)?.name;
   return typeof ref === 'object' && typeof name === 'string' ? name : undefined;

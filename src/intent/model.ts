@@ -232,7 +232,15 @@ export interface ClientCertificatesIntent {
 export type AuthIntent =
   | { readonly kind: 'api-key'; readonly secretName: string; readonly header: string }
   | { readonly kind: 'basic'; readonly secretName: string; readonly realm: string }
-  | { readonly kind: 'jwt'; readonly issuer: string; readonly jwksUri: string; readonly audiences: readonly string[]; readonly publicKeySecret?: string }
+  | {
+    readonly kind: 'jwt';
+    readonly issuer: string;
+    readonly jwksUri: string;
+    readonly audiences: readonly string[];
+    readonly publicKeySecret?: string;
+    /** The JWKS the NGINX engine verifies with (`jwks.json` of this Secret or ConfigMap). */
+    readonly jwks?: { readonly kind: 'secret' | 'config-map'; readonly name: string };
+  }
   | ExternalAuthIntent;
 
 /**

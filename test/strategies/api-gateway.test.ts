@@ -213,8 +213,12 @@ describe('apiGateway strategy, NGINX engine', () => {
   });
 
   test.each([
-    ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, {},
-      "ExposedService shop/api: auth: 'auth-jwt' is not supported by apiGateway (nginx); supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (kong)"],
+    ['a JWT without a JWKS Secret or ConfigMap', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) }, {},
+      'ExposedService shop/api: auth: the NGINX engine verifies tokens with the issuer\'s JWKS mounted from a Secret or ConfigMap, not fetched from jwksUri: '
+      + 'set Auth.jwt({ ..., jwksSecret }) or jwksConfigMap'],
+    ['a JWT route editing the consumer header', {
+      auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k', jwksSecret: 'jwks' }), routes: [{ requestHeaders: { set: { 'X-Consumer-Username': 'x' } } }],
+    }, {}, 'ExposedService shop/api: routes[0].requestHeaders: the NGINX engine sets "x-consumer-username" to the token\'s subject on routes with Auth.jwt; remove it from the edits'],
     ['fault injection', { routes: [{ fault: { abort: { httpStatus: 503, percentage: 5 } } }] }, {},
       "ExposedService shop/api: routes[0].fault: 'fault' is not supported by apiGateway (nginx); supported by: istio"],
     ['an API gateway in front of an API gateway', {}, { exposedVia: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }) },

@@ -267,6 +267,8 @@ describe('gatewayApi on Envoy Gateway', () => {
       'ExposedService test/public: auth.realm: Envoy Gateway\'s basicAuth announces no realm of the exposure\'s choosing; remove realm');
     expect(exposeError({ backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys', publicKeySecret: 'keys' }) })).toBe(
       'ExposedService test/public: auth.publicKeySecret: Envoy Gateway fetches the keys from jwksUri; remove publicKeySecret');
+    expect(exposeError({ backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys', jwksConfigMap: 'keys' }) })).toBe(
+      'ExposedService test/public: auth.jwksConfigMap: Envoy Gateway fetches the keys from jwksUri; remove jwksConfigMap');
     expect(exposeError({ backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys', audiences: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] }) })).toBe(
       'ExposedService test/public: auth.audiences: Envoy Gateway takes at most 8 audiences per JWT provider');
     expect(exposeError({
@@ -290,7 +292,7 @@ describe('gatewayApi on Envoy Gateway', () => {
     expect(exposeError({ backend: httpbin(), rateLimit: RateLimit.perSecond(10) }, { gatewayClassName: 'eg' })).toBe(
       'ExposedService test/public: rateLimit: \'rate-limit\' is not supported by gatewayApi; supported by: ingress (ingressNginx), gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (nginxGatewayFabric), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
     expect(exposeError({ backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys' }) }, { gatewayClassName: 'eg' })).toBe(
-      'ExposedService test/public: auth: \'auth-jwt\' is not supported by gatewayApi; supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (kong)');
+      'ExposedService test/public: auth: \'auth-jwt\' is not supported by gatewayApi; supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)');
   });
 
   test('an ingress-nginx exposure with basic auth, an IP allow list and a body size moves to Envoy Gateway by the strategy alone', () => {

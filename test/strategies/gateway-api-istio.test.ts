@@ -182,6 +182,8 @@ describe('gatewayApi on Istio', () => {
       + 'declare it for the exposure (every route), or the gRPC routes in an exposure of their own']],
     ['a public key Secret', { hosts: ['a.example.com'], backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys', publicKeySecret: 'keys' }) },
       ISTIO, ['auth.publicKeySecret: Istio fetches the keys from jwksUri; remove publicKeySecret']],
+    ['a JWKS Secret (the NGINX engine\'s)', { hosts: ['a.example.com'], backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys', jwksSecret: 'keys' }) },
+      ISTIO, ['auth.jwksSecret: Istio fetches the keys from jwksUri; remove jwksSecret']],
     ['a JWT route with a regex path', { hosts: ['a.example.com'], backend: httpbin(), routes: [{ match: { path: PathMatch.regex('/v[0-9]+') }, auth: jwt() }, {}] }, ISTIO,
       ['routes[0].auth: AuthorizationPolicy paths are exact or prefix: a JWT route cannot have a regex path; use the service-level auth or a prefix']],
     ['a client IP list of a route with a header match', {

@@ -181,7 +181,7 @@ describe('gatewayApi on NGINX Gateway Fabric', () => {
       'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi (nginxGatewayFabric); supported by: gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
     // JWT is refused with or without NGINX Plus: v2.6's JWT filter checks neither the issuer nor the audiences.
     const jwt = Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys' });
-    const jwtError = 'ExposedService test/public: auth: \'auth-jwt\' is not supported by gatewayApi (nginxGatewayFabric); supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (kong)';
+    const jwtError = 'ExposedService test/public: auth: \'auth-jwt\' is not supported by gatewayApi (nginxGatewayFabric); supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)';
     expect([exposeError({ backend: httpbin(), auth: jwt }), exposeError({ backend: httpbin(), auth: jwt }, PLUS)]).toEqual([jwtError, jwtError]);
   });
 

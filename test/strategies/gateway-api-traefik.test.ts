@@ -173,7 +173,7 @@ describe('gatewayApi on Traefik', () => {
     expect(exposeError({ backend: httpbin(), access: AccessPolicy.allowFrom(['10.0.0.0/8'], { except: ['10.66.0.0/16'] }) })).toBe(
       'ExposedService test/public: access: \'ip-deny-list\' is not supported by gatewayApi (traefik); supported by: ingress (ingressNginx), istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)');
     expect(exposeError({ backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys' }) })).toBe(
-      'ExposedService test/public: auth: \'auth-jwt\' is not supported by gatewayApi (traefik); supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (kong)');
+      'ExposedService test/public: auth: \'auth-jwt\' is not supported by gatewayApi (traefik); supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)');
     expect(exposeError({ backend: httpbin(), auth: Auth.apiKey({ secret: 'keys' }) })).toBe(
       'ExposedService test/public: auth: \'auth-api-key\' is not supported by gatewayApi (traefik); supported by: gatewayApi (envoyGateway), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)');
     for (const experimental of [false, true]) {

@@ -351,7 +351,7 @@ describe('ingress strategy, ingress-nginx controller', () => {
     ['a mirror in another namespace', { routes: [{ mirror: { backend: Backend.fromName('shadow', 8080, { namespace: 'test' }) } }] },
       "ExposedService test/public: routes[0].mirror.backend: 'cross-namespace-backend' is not supported by ingress (ingressNginx); supported by: istio, gatewayApi, apiGateway (nginx), apiGateway (kong)"],
     ['JWT', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks' }) },
-      "ExposedService test/public: auth: 'auth-jwt' is not supported by ingress (ingressNginx); supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (kong)"],
+      "ExposedService test/public: auth: 'auth-jwt' is not supported by ingress (ingressNginx); supported by: istio, gatewayApi (envoyGateway), gatewayApi (kong), gatewayApi (istio), apiGateway (nginx), apiGateway (kong)"],
     ['a redirect without host', { routes: [{ redirect: { scheme: 'https' } }] },
       'ExposedService test/public: routes[0].redirect: ingress-nginx redirects to a full URL (permanent-redirect annotation); set redirect.scheme and redirect.host'],
     ['a redirect keeping the request\'s path', { routes: [{ redirect: { scheme: 'https', host: 'new.example.com' } }] },

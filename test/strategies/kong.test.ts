@@ -169,7 +169,7 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
     ['JWT without a public key', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k' }) },
       "ExposedService test/public: auth: Kong's jwt plugin verifies with the issuer's public key, not a JWKS URI: set Auth.jwt({ ..., publicKeySecret })"],
     ['JWT audiences', { auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/k', audiences: ['api'], publicKeySecret: 'k' }) },
-      "ExposedService test/public: auth.audiences: Kong's jwt plugin does not check audiences; remove them or use istio"],
+      "ExposedService test/public: auth.audiences: Kong's jwt plugin does not check audiences; remove them, or use istio or the NGINX engine"],
   ] as [string, Partial<ExposedServiceProps>, string][])('%s is an error', (_name, props, message) => {
     const strategy = ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong() });
     expect(declarationError({ strategy, backend: api(), ...props }).message).toBe(message);
@@ -195,7 +195,7 @@ describe('apiGateway strategy, Kong engine (DB-less)', () => {
       ],
     });
     expect(error.message).toBe([
-      "ExposedService test/public: routes[0].auth.audiences: Kong's jwt plugin does not check audiences; remove them or use istio",
+      "ExposedService test/public: routes[0].auth.audiences: Kong's jwt plugin does not check audiences; remove them, or use istio or the NGINX engine",
       "ExposedService test/public: rateLimit.burst: Kong's rate-limiting counts fixed windows and has no burst; set burst to 0",
       'ExposedService test/public: routes[1].auth: publicKeySecret "key" is already the key of issuer https://a.example.com; one Secret per issuer',
       'ExposedService test/public: routes[1].retries.retryOn: Kong retries connection failures only; set retryOn to ["connect-failure", "reset"]',
@@ -340,14 +340,19 @@ interface NormalizedRoute {
   readonly rewrite?: string;
 }
 
-function normalizeKong(config: any): Record<string, NormalizedRoute> {
+/**
+ * Kong's routes, policies normalized. A JWT route admits the consumer of its Secret (acl), whose
+ * credential's key is the issuer: the init script of the pod (`initScript`) appends it at start.
+ */
+function normalizeKong(config: any, initScript = ''): Record<string, NormalizedRoute> {
+  const issuers = Object.fromEntries([...initScript.matchAll(/'jwt-([^']+)' '([^']*)'/g)].map(([, secret, issuer]) => [secret, issuer]));
   return Object.fromEntries(config.services.map((s: any) => {
     const plugin = (name: string) => s.plugins?.find((p: any) => p.name === name)?.config;
     const acl = plugin('acl')?.allow[0];
     const rl = plugin('rate-limiting');
     return [s.name, {
       backends: config.upstreams.find((u: any) => u.name === s.host).targets.map((t: any) => `${t.target}=${t.weight}`).sort(),
-      auth: plugin('key-auth') ? `api-key:${acl}` : plugin('basic-auth') ? `basic:${acl}` : undefined,
+      auth: plugin('key-auth') ? `api-key:${acl}` : plugin('basic-auth') ? `basic:${acl}` : plugin('jwt') ? `jwt:${issuers[acl]}` : undefined,
       rateLimit: rl ? `${rl.second ?? rl.minute}/${rl.second ? 'second' : 'minute'}/${rl.limit_by === 'consumer' ? 'api-key' : 'client-ip'}` : undefined,
       timeoutMs: s.read_timeout,
       rewrite: s.routes[0].strip_path ? s.path : undefined,
@@ -365,6 +370,9 @@ function normalizeNginx(config: string): Record<string, NormalizedRoute> {
     const name = /set \$route_name "([^"]+)";/.exec(body)![1].replace(/\[(\d+)\]/, '-$1');
     const apiKey = /if \((\$api_consumer_\d+) = ""\)/.exec(body);
     const basic = /generated\/(\S+)\.htpasswd;/.exec(body);
+    // A JWT route's check: the issuer its auth subrequest's location sets.
+    const jwt = /auth_request \/__jwt\/(\d+);/.exec(body);
+    const issuer = jwt ? new RegExp(`location = /__jwt/${jwt[1]} \\{[^}]*set \\$jwt_issuer "([^"]+)";`).exec(config)![1] : undefined;
     const zone = /limit_req zone=(\w+)/.exec(body);
     const timeout = /proxy_read_timeout (\d+)ms;/.exec(body);
     // The prefix rewrite's target: the value of the map entry for the bare prefix, "<target>${bare_<i>}".
@@ -372,7 +380,7 @@ function normalizeNginx(config: string): Record<string, NormalizedRoute> {
     const fullRewrite = /proxy_pass "http:\/\/route_\d+(\/[^$"]*)\$\{is_args\}/.exec(body);
     return [name, {
       backends: upstreams[`route_${i}`],
-      auth: apiKey ? `api-key:${keyMaps[apiKey[1]]}` : basic ? `basic:${basic[1]}` : undefined,
+      auth: apiKey ? `api-key:${keyMaps[apiKey[1]]}` : basic ? `basic:${basic[1]}` : issuer ? `jwt:${issuer}` : undefined,
       rateLimit: zone ? zones[zone[1]] : undefined,
       timeoutMs: timeout ? Number(timeout[1]) : undefined,
       rewrite: rewriteMap ? rewriteMap[1] : fullRewrite?.[1],
@@ -393,11 +401,25 @@ describe('the same declaration under ApiGatewayEngine.nginx() and ApiGatewayEngi
       ],
     }],
     ['a client-ip limit per minute', { backend: api(), rateLimit: RateLimit.perMinute(120) }],
+    // One JWT declaration for both engines: Kong reads publicKeySecret, the NGINX engine jwksSecret.
+    ['JWT routes beside public ones', {
+      hosts: ['api.example.com'],
+      backend: api(),
+      routes: [
+        {
+          match: { path: PathMatch.prefix('/orders') },
+          auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks', publicKeySecret: 'id-key', jwksSecret: 'id-jwks' }),
+          rateLimit: RateLimit.perSecond(5),
+        },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    }],
   ];
 
   test.each(DECLARATIONS)('%s: equivalent routing and policy', (_name, props) => {
     const nginx = normalizeNginx(find(expose(props, ApiGatewayEngine.nginx()), 'ConfigMap').data['nginx.conf']);
-    const kong = normalizeKong(kongOf(expose(props, ApiGatewayEngine.kong())));
+    const kongManifests = expose(props, ApiGatewayEngine.kong());
+    const kong = normalizeKong(kongOf(kongManifests), gateway(kongManifests).initContainers?.[0]?.command?.[2]);
     expect(Object.keys(kong).sort()).toEqual(Object.keys(nginx).sort());
     expect(kong).toEqual(nginx);
   });

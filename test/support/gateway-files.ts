@@ -56,7 +56,7 @@ export function filesReadBy(container: Json, env: Readonly<Record<string, string
 // Directives whose first argument is a file nginx reads (at start, or on every request).
 const READ_FILES = new Set([
   'ssl_certificate', 'ssl_certificate_key', 'ssl_trusted_certificate', 'ssl_client_certificate', 'ssl_crl', 'ssl_dhparam',
-  'ssl_password_file', 'ssl_session_ticket_key', 'ssl_stapling_file', 'auth_basic_user_file', 'load_module',
+  'ssl_password_file', 'ssl_session_ticket_key', 'ssl_stapling_file', 'auth_basic_user_file',
   ...['proxy', 'grpc', 'uwsgi'].flatMap((p) => ['certificate', 'certificate_key', 'trusted_certificate', 'crl', 'password_file'].map((f) => `${p}_ssl_${f}`)),
 ]);
 // Directives whose first argument is a directory nginx creates (one level) and writes to.
@@ -119,6 +119,9 @@ function nginxFiles(args: readonly string[], view: FileView): PodFiles {
           if (data) add({ path: file, access: 'read-file', by });
           else walkFile(file, by, context);
         }
+      } else if (d.name === 'load_module' && first !== undefined) {
+        // A relative module path is nginx's prefix's (`load_module modules/x.so` -> /etc/nginx/modules/x.so).
+        add({ path: writePath(first), access: 'read-file', by });
       } else if (READ_FILES.has(d.name) && first !== undefined) {
         if (!/^(data|engine|stderr|syslog):/.test(first)) add({ path: readPath(first), access: 'read-file', by });
       } else if (d.name === 'js_import' && d.args.length > 0) {

@@ -236,6 +236,16 @@ describe('pod simulation: the files the main container reads', () => {
     expect(error.problems).toEqual(['container gateway: /etc/nginx/conf/absent.crt: does not exist (more.conf:1 ssl_certificate)']);
   });
 
+  test('a module is found under nginx\'s prefix, and njs modules next to the configuration', async () => {
+    const conf = 'load_module modules/ngx_http_js_module.so;\nevents {}\nhttp { js_path /etc/nginx/conf/; js_import jwt from jwt.js; js_import other.js; }\n';
+    const manifests = [nginx(), { ...nginxConf(conf), data: { 'nginx.conf': conf, 'jwt.js': 'export default {};\n' } } as Manifest];
+    const error = await simulatePod({ manifests }).catch((e) => e);
+    expect(error.problems).toEqual([
+      'container gateway: /etc/nginx/modules/ngx_http_js_module.so (nginx.conf:1 load_module) is on no volume, and the image is not known to have it',
+      'container gateway: /etc/nginx/conf/other.js: does not exist (nginx.conf:3 js_import)',
+    ]);
+  });
+
   test('a file the container cannot read is refused', async () => {
     const conf = 'events {}\nhttp { server { listen 8080; ssl_certificate /etc/nginx/tls/k1; } }\n';
     const manifests = [nginx([{ name: 'tls', mountPath: '/etc/nginx/tls' }]), nginxConf(conf)];

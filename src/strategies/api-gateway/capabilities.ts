@@ -1,6 +1,6 @@
 import { Capabilities, every, StrategyCapabilities } from '../../intent/capabilities';
 
-/** An API gateway with the NGINX (OSS) engine: all routing plus API policy; no JWT, no fault injection. */
+/** An API gateway with the NGINX (OSS) engine: all routing plus API policy (JWTs through njs); no fault injection. */
 const API_GATEWAY_NGINX: Capabilities = {
   ...every('native'),
   'subsets': 'none',
@@ -10,7 +10,6 @@ const API_GATEWAY_NGINX: Capabilities = {
   'h2c': 'none',
   'cross-namespace-secret': 'none',
   'fault': 'none',
-  'auth-jwt': 'none',
   // The engine proxies to each backend Service's one address (kube-proxy balances its pods behind
   // it): there is no endpoint of its own to eject, and taking the Service out would cut the backend off.
   'outlier-detection': 'none',
@@ -62,9 +61,12 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
   notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors, '
     + 'client IP lists (`allow`/`deny` by a `geo` of the client address; behind an L7 front, `trustedProxies`), '
     + 'external authentication (`auth_request` to the auth service) and per-consumer usage logs; '
+    + 'JWTs (`Auth.jwt` with `jwksSecret` or `jwksConfigMap`) verified by a generated njs module (`auth_request` to it) against the mounted JWKS: RS256 and ES256 keys picked by `kid`, '
+    + '`alg` must be the key\'s (`none` and others refused), `iss`, `aud` (when declared), `exp` (required) and `nbf` with 60 s of clock skew, `sub` (required) the consumer, '
+    + 'sent to the backend as `X-Consumer-Username` and logged; a refusal is the JSON 401 with `WWW-Authenticate: Bearer`; '
     + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts; client certificates (`ssl_verify_client`, where the gateway terminates TLS: no front or a Service front) with the identity in `ssl-client-verify`, `ssl-client-subject-dn`, `ssl-client-issuer-dn` and `ssl-client-cert`. '
     + 'TLS passthrough and TCP ports in a `stream` block (`ssl_preread` picks the backend by SNI; other names are closed), each on its declared port of the gateway\'s Service (a port below 1024 served on port + 10000 in the unprivileged container), '
-    + 'which its front forwards (istio, gatewayApi: by SNI and port; ingress-nginx: ssl-passthrough on 443; loadBalancer, nodePort: as TCP ports). nginx OSS cannot validate JWTs. '
+    + 'which its front forwards (istio, gatewayApi: by SNI and port; ingress-nginx: ssl-passthrough on 443; loadBalancer, nodePort: as TCP ports). '
     + 'Session affinity is refused: nginx OSS hashes only over `server` entries, and a backend\'s pods are one name '
     + 'resolving to several addresses, which take turns under `hash ... consistent` (a plain `hash` pins by each gateway pod\'s own resolution order).',
 };
@@ -72,7 +74,7 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
 export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
   strategy: 'apiGateway (kong)',
   capabilities: API_GATEWAY_KONG,
-  notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs; client IP lists through `ip-restriction` (behind an L7 front, `trustedProxies`); '
+  notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine (JWTs with the issuer\'s public key, `publicKeySecret`), plus consumer ACLs; client IP lists through `ip-restriction` (behind an L7 front, `trustedProxies`); '
     + 'WebSocket upgrades pass through, `idleTimeout` as the service\'s read and write timeouts; no external authentication (no bundled plugin of Kong OSS forwards requests to an auth service); client certificates need `mtls-auth`, a Kong Enterprise plugin; '
     + 'session affinity as a consistent-hashing upstream (`hash_on` cookie, header or ip) whose target is a headless Service of the backend\'s pods, '
     + 'created by the library (the backend must be `Backend.fromService` or `Backend.fromDeployment`; the cookie is a session cookie). '

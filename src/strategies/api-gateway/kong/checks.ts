@@ -95,7 +95,7 @@ function jwtProblems(route: RouteIntent, keyIssuers: ReadonlyMap<string, string>
   if (issuer !== undefined && issuer !== auth.issuer) {
     problems.push({ field, message: `publicKeySecret "${auth.publicKeySecret}" is already the key of issuer ${issuer}; one Secret per issuer` });
   }
-  if (auth.audiences.length > 0) problems.push({ field: `${field}.audiences`, message: 'Kong\'s jwt plugin does not check audiences; remove them or use istio' });
+  if (auth.audiences.length > 0) problems.push({ field: `${field}.audiences`, message: 'Kong\'s jwt plugin does not check audiences; remove them, or use istio or the NGINX engine' });
   if (auth.publicKeySecret === undefined) {
     problems.push({ field, message: 'Kong\'s jwt plugin verifies with the issuer\'s public key, not a JWKS URI: set Auth.jwt({ ..., publicKeySecret })' });
   }

@@ -1,5 +1,6 @@
 import { backendTlsProblems } from './nginx-backend-tls';
 import { connectionLimitProblems } from './nginx-connection-limits';
+import { CONSUMER_HEADER } from './nginx-jwt';
 import { matchConditions, namedGroup } from './nginx-route-selection';
 import { tokenLengthProblems } from './nginx-token-length';
 import { streamProblems } from './stream-checks';
@@ -144,9 +145,26 @@ function matchProblems(route: RouteIntent): Problem[] {
   return [...named, ...bytewise];
 }
 
-/** The capability row refuses JWTs already (`auth-jwt`); the engine says why, should the row change. */
+/**
+ * A JWT is verified against the issuer's JWKS the gateway mounts (it fetches nothing at request
+ * time), and the subject is sent to the backend as X-Consumer-Username: the route's request header
+ * edits cannot also write it.
+ */
 function authProblems(route: RouteIntent): Problem[] {
-  return route.auth?.kind === 'jwt' ? [{ field: route.sources.auth!, message: 'nginx OSS cannot validate JWTs' }] : [];
+  if (route.auth?.kind !== 'jwt') return [];
+  const field = route.sources.auth!;
+  const consumer = CONSUMER_HEADER.toLowerCase();
+  return [
+    ...(route.auth.jwks === undefined ? [{
+      field,
+      message: 'the NGINX engine verifies tokens with the issuer\'s JWKS mounted from a Secret or ConfigMap, not fetched from jwksUri: '
+        + 'set Auth.jwt({ ..., jwksSecret }) or jwksConfigMap',
+    }] : []),
+    ...editedNames(route.requestHeaders).filter((n) => n.toLowerCase() === consumer).map((name) => ({
+      field: route.sources.requestHeaders!,
+      message: `the NGINX engine sets "${name}" to the token's subject on routes with Auth.jwt; remove it from the edits`,
+    })),
+  ];
 }
 
 /** nginx writes Server and Date itself, after every module. */

@@ -22,6 +22,20 @@ export const ERROR_PAGE_DIRECTIVES = Object.keys(ERRORS).map((code) => `error_pa
 const errorPageBlocks = new Map<boolean, readonly string[]>();
 
 /**
+ * The body of a named location that answers `code` as the gateway's JSON error; `headers`
+ * (`add_header ... always;`) come before the answer.
+ */
+export function errorPageBody(code: number, hsts: boolean, headers: readonly string[] = []): string[] {
+  return [
+    'default_type application/json;',
+    ...(hsts ? [HSTS_HEADER] : []),
+    ...(code === 429 ? ['add_header Retry-After $retry_after always;'] : []),
+    ...headers,
+    `return ${code} '{"error":"${ERRORS[code]}","status":${code},"request_id":"$request_id"}\\n';`,
+  ];
+}
+
+/**
  * The named locations that answer the gateway's own errors as JSON, indented for `server`'s body
  * (the route server's, at the same depth in every configuration: the cache is by HSTS only).
  */
@@ -29,14 +43,7 @@ export function errorPagesFor(hsts: boolean, server: ConfigLines): readonly stri
   let block = errorPageBlocks.get(hsts);
   if (block === undefined) {
     const pages = server.detached();
-    for (const [code, message] of Object.entries(ERRORS)) {
-      pages.block(`location @error_${code}`, (page) => page.add(
-        'default_type application/json;',
-        ...(hsts ? [HSTS_HEADER] : []),
-        ...(code === '429' ? ['add_header Retry-After $retry_after always;'] : []),
-        `return ${code} '{"error":"${message}","status":${code},"request_id":"$request_id"}\\n';`,
-      ));
-    }
+    for (const code of Object.keys(ERRORS)) pages.block(`location @error_${code}`, (page) => page.add(...errorPageBody(Number(code), hsts)));
     block = pages.lines;
     errorPageBlocks.set(hsts, block);
   }

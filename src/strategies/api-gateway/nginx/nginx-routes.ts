@@ -2,6 +2,7 @@ import { AccessIntent, AuthIntent, CorsIntent, ExposureIntent, HeaderEditsIntent
 import { orderBySpecificity } from '../../../intent/precedence';
 import { checkLetThrough } from '../engine';
 import { externalAuthDirectives } from './nginx-external-auth';
+import { jwtDirectives, jwtErrorPage } from './nginx-jwt';
 import { apiKeyMapFile, HSTS_HEADER, htpasswdFile } from './nginx-layout';
 import { proxyDirectives, ProxyTarget, rewritableUriCheck } from './nginx-proxy';
 import { renderRouteSelection } from './nginx-route-selection';
@@ -64,13 +65,15 @@ class RouteLocations {
   private readonly accessLists = new Map<string, string>();
   private readonly apiKeySecrets = new Set<string>();
   private readonly basicAuthSecrets = new Set<string>();
+  private jwtErrorPageWritten = false;
 
   constructor(private readonly target: ProxyTarget, private readonly options: NginxRouteOptions) {}
 
   /** Route `i` (in specificity order): its policies, then its redirect or its proxy. */
   public write(route: RouteIntent, i: number): void {
+    const routeName = quote(route.field === 'routes' ? 'default' : route.field);
     const location: RouteLocation = {
-      statements: [`set $route_name ${quote(route.field === 'routes' ? 'default' : route.field)};`],
+      statements: [`set $route_name ${routeName};`],
       directives: this.options.hsts ? [HSTS_HEADER] : [],
     };
     // The client address first: a refused client gets 403 before anything else answers (a CORS preflight included).
@@ -79,7 +82,7 @@ class RouteLocations {
     const consumer = route.auth?.kind === 'api-key' ? this.apiKeyAuth(route.auth, location) : undefined;
     if (route.rateLimit) this.rateLimit(route.rateLimit, route.sources.rateLimit!, consumer, location);
     if (route.auth?.kind === 'basic') this.basicAuth(route.auth, location);
-    if (route.auth?.kind === 'jwt') checkLetThrough('nginx', 'a JWT, which nginx OSS cannot validate');
+    if (route.auth?.kind === 'jwt') this.jwtAuth(route.auth, i, routeName, location);
     if (route.auth?.kind === 'external') location.directives.push(...externalAuthDirectives(route.auth, i, this.target));
     if (route.maxRequestBodyBytes !== undefined) location.directives.push(`client_max_body_size ${size(route.maxRequestBodyBytes)};`);
     if (route.responseHeaders) location.directives.push(...responseHeaderDirectives(route.responseHeaders));
@@ -164,6 +167,14 @@ class RouteLocations {
     // auth_basic's WWW-Authenticate header survives the JSON error page.
     location.directives.push(`auth_basic ${quote(auth.realm)};`, `auth_basic_user_file ${htpasswdFile(auth.secretName)};`);
     this.basicAuthSecrets.add(auth.secretName);
+  }
+
+  /** The token verified by njs; the subject the consumer. The JSON 401 with its challenge is written once. */
+  private jwtAuth(auth: Extract<AuthIntent, { kind: 'jwt' }>, i: number, routeName: string, location: RouteLocation): void {
+    if (auth.jwks === undefined) checkLetThrough('nginx', 'a JWT without a JWKS Secret or ConfigMap');
+    if (!this.jwtErrorPageWritten) jwtErrorPage(this.target.locations, this.options.hsts);
+    this.jwtErrorPageWritten = true;
+    location.directives.push(...jwtDirectives(auth, i, routeName, this.target.locations));
   }
 
   /**

@@ -87,6 +87,11 @@ function authProblems(route: RouteIntent): Problem[] {
   if (auth.publicKeySecret !== undefined) {
     problems.push({ field: `${field}.publicKeySecret`, message: 'Envoy Gateway fetches the keys from jwksUri; remove publicKeySecret' });
   }
+  if (auth.jwks !== undefined) {
+    // The NGINX engine's mounted JWKS.
+    const option = auth.jwks.kind === 'secret' ? 'jwksSecret' : 'jwksConfigMap';
+    problems.push({ field: `${field}.${option}`, message: `Envoy Gateway fetches the keys from jwksUri; remove ${option}` });
+  }
   if (auth.audiences.length > MAX_AUDIENCES) {
     problems.push({ field: `${field}.audiences`, message: `Envoy Gateway takes at most ${MAX_AUDIENCES} audiences per JWT provider` });
   }

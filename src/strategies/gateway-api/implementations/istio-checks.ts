@@ -88,11 +88,14 @@ function streamsBesidePolicies(intent: ExposureIntent, used: readonly PolicyKind
   }];
 }
 
-/** RequestAuthentication fetches the keys from jwksUri; a public key Secret (Kong's) is not Istio's. */
+/** RequestAuthentication fetches the keys from jwksUri; a public key Secret (Kong's) or a mounted JWKS (the NGINX engine's) is not Istio's. */
 function publicKeyProblems(route: RouteIntent): Problem[] {
-  return route.auth?.kind === 'jwt' && route.auth.publicKeySecret !== undefined
-    ? [{ field: `${authField(route)}.publicKeySecret`, message: 'Istio fetches the keys from jwksUri; remove publicKeySecret' }]
-    : [];
+  if (route.auth?.kind !== 'jwt') return [];
+  const jwks = route.auth.jwks === undefined ? undefined : route.auth.jwks.kind === 'secret' ? 'jwksSecret' : 'jwksConfigMap';
+  return [
+    ...(route.auth.publicKeySecret !== undefined ? [{ field: `${authField(route)}.publicKeySecret`, message: 'Istio fetches the keys from jwksUri; remove publicKeySecret' }] : []),
+    ...(jwks !== undefined ? [{ field: `${authField(route)}.${jwks}`, message: `Istio fetches the keys from jwksUri; remove ${jwks}` }] : []),
+  ];
 }
 
 /** A CUSTOM AuthorizationPolicy names the mesh's extension provider, which the implementation's option says. */
