@@ -54,6 +54,23 @@ function withStreamModule(config: string): string {
   return `load_module ${DEBIAN_STREAM_MODULE};\n${config}`;
 }
 
+/** Where the pinned image has njs (`load_module` of the generated configuration), and where Debian's libnginx-mod-http-js installs it. */
+const IMAGE_NJS_MODULE = '/etc/nginx/modules/ngx_http_js_module.so';
+const DEBIAN_NJS_MODULE = '/usr/lib/nginx/modules/ngx_http_js_module.so';
+
+/** The configuration as the test's nginx runs it: the image's njs module path is Debian's here. */
+function withNjsModule(config: string): string {
+  const line = `load_module ${IMAGE_NJS_MODULE};`;
+  if (!config.includes(line)) return config;
+  if (!fs.existsSync(DEBIAN_NJS_MODULE)) throw new Error(`nginx's njs module is not installed (apt-get install -y libnginx-mod-http-js): ${DEBIAN_NJS_MODULE}`);
+  return config.replace(line, `load_module ${DEBIAN_NJS_MODULE};`);
+}
+
+/** The modules the test's nginx loads in place of the image's: stream and njs. */
+function withModules(config: string): string {
+  return withStreamModule(withNjsModule(config));
+}
+
 let tlsFiles: { crt: string; key: string } | undefined;
 
 /** A self-signed certificate for the HTTPS listener (made once per run with openssl). */
@@ -67,13 +84,19 @@ function selfSignedCertificate(): { crt: string; key: string } {
   return tlsFiles;
 }
 
-export function prepareNginx(config: string, options: LocalizeOptions = {}): PreparedNginx {
+/**
+ * The configuration in a temporary prefix. `files` are the other files of its ConfigMap (the njs
+ * modules), written next to it: the configuration directory (`js_path /etc/nginx/conf/`) is the prefix.
+ */
+export function prepareNginx(config: string, options: LocalizeOptions = {}, files: Readonly<Record<string, string>> = {}): PreparedNginx {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-expose-nginx-'));
   const ports = options.ports ?? { http: 18080, https: 18443, status: 18081 };
   for (const sub of ['tmp', 'cache', 'secrets', 'tls', 'generated']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text, { mode: 0o644 });
   const localize = (text: string) => text
     .replace(/(?<=[\s>])\/etc\/nginx\/secrets\//g, `${dir}/secrets/`)
-    .replace(/(?<=[\s>])\/etc\/nginx\/generated/g, `${dir}/generated`);
+    .replace(/(?<=[\s>])\/etc\/nginx\/generated/g, `${dir}/generated`)
+    .replace(/^(\s*js_path )\/etc\/nginx\/conf\//gm, `$1${dir}/`);
   // `nginx -t` needs the files the init container renders to exist: empty here (the end-to-end
   // tests run nginx on the simulated pod, with the files rendered from Secrets).
   for (const [, file] of config.matchAll(/\/etc\/nginx\/generated\/([A-Za-z0-9._-]+)/g)) fs.writeFileSync(path.join(dir, 'generated', file), '');
@@ -96,7 +119,7 @@ export function prepareNginx(config: string, options: LocalizeOptions = {}): Pre
 
   const accessLog = path.join(dir, 'access.log');
   // Paths of the configuration, which always follow white space; /tmp first (the prefix is under it).
-  const localized = localize(withStreamModule(config).replace(/(?<=\s)\/tmp\//g, `${dir}/tmp/`))
+  const localized = localize(withModules(config).replace(/(?<=\s)\/tmp\//g, `${dir}/tmp/`))
     .replace(/(?<=\s)\/etc\/nginx\/tls\//g, `${dir}/tls/`)
     .replace(/(?<=\s)\/etc\/nginx\/client-ca\//g, `${dir}/client-ca/`)
     .replace(/(?<=\s)\/var\/cache\/nginx/g, `${dir}/cache`)
@@ -116,9 +139,13 @@ export function prepareNginx(config: string, options: LocalizeOptions = {}): Pre
   return { dir, configPath, accessLog, ports };
 }
 
-/** `nginx -t` on a generated configuration: the problems nginx reports, empty when it accepts it. */
-export function nginxConfigProblems(config: string): string[] {
-  const prepared = prepareNginx(config);
+/**
+ * `nginx -t` on a generated configuration, with the other files of its ConfigMap (njs modules,
+ * which nginx compiles at load: this is their parser check): the problems nginx reports, empty
+ * when it accepts it.
+ */
+export function nginxConfigProblems(config: string, files: Readonly<Record<string, string>> = {}): string[] {
+  const prepared = prepareNginx(config, {}, files);
   try {
     const result = spawnSync('nginx', ['-t', '-q', '-p', prepared.dir, '-e', path.join(prepared.dir, 'error.log'), '-c', prepared.configPath],
       { encoding: 'utf8', timeout: 20_000 });
@@ -182,7 +209,7 @@ export async function startNginxInPod(pod: SimulatedPod,
   const declared = new Map<number, string>((spec.ports ?? []).map((p: { containerPort: number; name: string }) => [p.containerPort, p.name]));
   const loopback = new Map<number, number>();
   for (const port of declared.keys()) loopback.set(port, await freePort());
-  const localized = withStreamModule(config)
+  const localized = withModules(config)
     .replace(/^(\s*listen\s+)(?:\S+:)?(\d+)\b/gm, (_m, lead: string, port: string) => {
       const free = loopback.get(Number(port));
       if (free === undefined) throw new Error(`${configPath}: listen ${port} is not a containerPort of ${container}`);

@@ -45,8 +45,13 @@ export function manifestProblems(root: App | Chart, manifests: readonly Manifest
     ...ingressNginxAnnotationProblems(manifests),
     // Every nginx configuration an API gateway carries must pass `nginx -t` on the real nginx.
     ...manifests.filter((m) => m.kind === 'ConfigMap' && m.data?.['nginx.conf'] !== undefined)
-      .flatMap((m) => nginxConfigProblems(m.data['nginx.conf']).map((p) => `ConfigMap/${m.metadata.name}: nginx -t: ${p}`)),
+      .flatMap((m) => nginxConfigProblems(m.data['nginx.conf'], otherFiles(m.data)).map((p) => `ConfigMap/${m.metadata.name}: nginx -t: ${p}`)),
   ];
+}
+
+/** The files of a gateway's ConfigMap besides nginx.conf (its njs modules). */
+function otherFiles(data: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(data).filter(([name]) => name !== 'nginx.conf'));
 }
 
 /**

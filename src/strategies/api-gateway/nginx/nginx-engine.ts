@@ -6,7 +6,7 @@ import { API_GATEWAY_NGINX_ROW } from '../capabilities';
 import { defaultMaxBodyKib, EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, SecretMount, streamListeners, trustedProxiesOption } from '../engine';
 import { nginxProblems } from './checks';
 import { renderNginxConfig } from './nginx-config';
-import { GENERATED_DIR, NGINX_CACHE_DIR, NGINX_CLIENT_CA_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
+import { GENERATED_DIR, NGINX_CACHE_DIR, NGINX_CONFIG_DIR, NGINX_CLIENT_CA_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
 
 /** The image the NGINX engine runs unless told otherwise: pinned, unprivileged (uid 101). */
 export const DEFAULT_NGINX_IMAGE = 'nginxinc/nginx-unprivileged:1.28.0-alpine';
@@ -93,7 +93,7 @@ export class NginxEngine implements GatewayEngine {
 
   public configure(ctx: EngineContext): EngineConfig {
     const o = this.options;
-    const { config, secrets, initScript } = renderNginxConfig(ctx, {
+    const { config, secrets, initScript, njsFiles } = renderNginxConfig(ctx, {
       clusterDomain: o.clusterDomain ?? 'cluster.local',
       trustedProxies: this.trustedProxies,
       maxBodyKib: defaultMaxBodyKib(o.maxBodySize),
@@ -104,9 +104,9 @@ export class NginxEngine implements GatewayEngine {
     });
     return {
       image: o.image ?? DEFAULT_NGINX_IMAGE,
-      files: { 'nginx.conf': config },
-      configDir: '/etc/nginx/conf',
-      args: ['nginx', '-c', '/etc/nginx/conf/nginx.conf', '-g', 'daemon off;'],
+      files: { 'nginx.conf': config, ...njsFiles },
+      configDir: NGINX_CONFIG_DIR,
+      args: ['nginx', '-c', `${NGINX_CONFIG_DIR}/nginx.conf`, '-g', 'daemon off;'],
       httpPort: NGINX_PORTS.http,
       httpsPort: NGINX_PORTS.https,
       statusPort: NGINX_PORTS.status,

@@ -2,6 +2,8 @@ import { HSTS_POLICY } from '../engine';
 
 /** The ports of the NGINX engine (the unprivileged image listens on high ports). */
 export const NGINX_PORTS = { http: 8080, https: 8443, status: 8081 } as const;
+/** Where the engine's ConfigMap (nginx.conf, the njs modules) is mounted. */
+export const NGINX_CONFIG_DIR = '/etc/nginx/conf';
 /** Where the certificate the gateway serves is mounted. */
 export const NGINX_TLS_DIR = '/etc/nginx/tls';
 /** Where the CA bundle of client certificates is mounted (its `ca.crt`). */
