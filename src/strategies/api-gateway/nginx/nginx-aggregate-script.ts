@@ -120,3 +120,4 @@ function compose(r) {
 
 export default { compose };
 `;
+

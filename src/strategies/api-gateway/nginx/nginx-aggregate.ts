@@ -1,5 +1,6 @@
 import { AggregateIntent, AggregatePartIntent, RouteIntent } from '../../../intent/model';
 import { proxySslDirectives, upstreamScheme } from './nginx-backend-tls';
+import { AGGREGATE_NJS_MODULE } from './nginx-njs';
 import { clientIdentityHeaders, ProxyTarget, upstream } from './nginx-proxy';
 import { quote, quoteKey } from './nginx-text';
 
@@ -10,8 +11,6 @@ import { quote, quoteKey } from './nginx-text';
  * timeouts, so the parts reuse nginx's upstreams, keep-alive and TLS settings.
  */
 
-/** The name of the njs module of aggregate routes (its `js_import` name and file). */
-export const AGGREGATE_MODULE = 'aggregate';
 /** The largest answer of a part that the gateway reads (`subrequest_output_buffer_size`); a larger one fails the part. */
 export const PART_BODY_LIMIT = '1m';
 
@@ -28,7 +27,7 @@ export function aggregateDirectives(route: RouteIntent, action: AggregateIntent,
   action.parts.forEach((part, k) => partProxy(route, part, i, k, target));
   return {
     statements: [`set $aggregate_parts ${aggregatePartsValue(action, i)};`],
-    directives: [`js_content ${AGGREGATE_MODULE}.compose;`],
+    directives: [`js_content ${AGGREGATE_NJS_MODULE.name}.compose;`],
   };
 }
 

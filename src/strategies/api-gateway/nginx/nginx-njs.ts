@@ -1,3 +1,4 @@
+import { AGGREGATE_SCRIPT } from './nginx-aggregate-script';
 import { NGINX_CONFIG_DIR } from './nginx-layout';
 import { ExposureIntent } from '../../../intent/model';
 
@@ -23,6 +24,9 @@ export interface NjsModule {
  */
 export const NJS_MODULE_FILE = '/etc/nginx/modules/ngx_http_js_module.so';
 
+/** The njs module of aggregate routes (`aggregate`): `aggregate.compose` answers them. */
+export const AGGREGATE_NJS_MODULE: NjsModule = { name: 'aggregate', file: 'aggregate.js', source: AGGREGATE_SCRIPT };
+
 /**
  * The njs modules an exposure needs, each once, in a fixed order: one line per feature that runs
  * as njs. Empty: the configuration loads no module (and is what it was before njs).
@@ -30,8 +34,8 @@ export const NJS_MODULE_FILE = '/etc/nginx/modules/ngx_http_js_module.so';
 export function njsModulesOf(intent: ExposureIntent): NjsModule[] {
   const needed: (NjsModule | undefined)[] = [
     // Features add their module here.
+    intent.routes.some((r) => r.action.kind === 'aggregate') ? AGGREGATE_NJS_MODULE : undefined,
   ];
-  void intent;
   return needed.filter((m): m is NjsModule => m !== undefined);
 }
 
