@@ -2,7 +2,8 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  AggregatePart, ApiGatewayEngine, Auth, Backend, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, SessionAffinity, Tls,
+  AggregatePart,
+  ApiGatewayEngine, Auth, Backend, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, SessionAffinity, Tls,
 } from '../src';
 import { testChart } from './support/synth';
 import { buildIntent } from '../src/intent/build';

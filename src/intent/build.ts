@@ -3,7 +3,8 @@ import { IConstruct } from 'constructs';
 import { aggregatePath, partNameProblem } from './aggregate';
 import { resolveBackend } from './backends';
 import {
-  AccessIntent, AffinityIntent, AggregateIntent, AggregatePartIntent, AuthIntent, BackendIntent, backendKey, CorsIntent, describeAffinity, describeBackendTls, describeMatch,
+  AccessIntent, AffinityIntent, AggregateIntent, AggregatePartIntent,
+  AuthIntent, BackendIntent, backendKey, CorsIntent, describeAffinity, describeBackendTls, describeMatch,
   ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent, RetryCondition, RetryIntent,
   RewriteIntent, RouteIntent, RoutePolicy, StreamIntent, TlsIntent,
 } from './model';

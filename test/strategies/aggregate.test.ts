@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import {
-  AggregatePart, ApiGatewayEngine, Auth, Backend, BackendTls, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController,
-  PathMatch,
+  AggregatePart, ApiGatewayEngine, Auth, Backend, BackendTls, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation,
+  IngressController, PathMatch,
 } from '../../src';
 import { AGGREGATE_SCRIPT } from '../../src/strategies/api-gateway/nginx/nginx-aggregate-script';
 import { declarationError, find, Manifest, synthChecked, testChart } from '../support/synth';

@@ -1,8 +1,8 @@
-import { AggregateIntent, AggregatePartIntent, RouteIntent } from '../../../intent/model';
 import { proxySslDirectives, upstreamScheme } from './nginx-backend-tls';
 import { AGGREGATE_NJS_MODULE } from './nginx-njs';
 import { clientIdentityHeaders, ProxyTarget, upstream } from './nginx-proxy';
 import { quote, quoteKey } from './nginx-text';
+import { AggregateIntent, AggregatePartIntent, RouteIntent } from '../../../intent/model';
 
 /*
  * Aggregate routes on the NGINX engine: the route's location answers with njs (`js_content
@@ -23,7 +23,8 @@ export function partLocation(i: number, k: number): string {
  * The last directives of aggregate route `i`'s location: its parts as JSON in `$aggregate_parts`
  * (a rewrite-phase statement), and the njs handler. Writes each part's upstream and location.
  */
-export function aggregateDirectives(route: RouteIntent, action: AggregateIntent, i: number, target: ProxyTarget): { statements: string[]; directives: string[] } {
+export function aggregateDirectives(route: RouteIntent, action: AggregateIntent, i: number, target: ProxyTarget):
+{ statements: string[]; directives: string[] } {
   action.parts.forEach((part, k) => partProxy(route, part, i, k, target));
   return {
     statements: [`set $aggregate_parts ${aggregatePartsValue(action, i)};`],
