@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import {
-  AggregatePart, ApiGatewayEngine, Auth, Backend, BackendTls, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation,
-  IngressController, PathMatch,
+  AggregatePart, ApiGatewayEngine, Auth, Backend, BackendTls, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy,
+  GatewayImplementation, IngressController, PathMatch,
 } from '../../src';
 import { AGGREGATE_SCRIPT } from '../../src/strategies/api-gateway/nginx/nginx-aggregate-script';
 import { declarationError, find, Manifest, synthChecked, testChart } from '../support/synth';
@@ -86,6 +86,25 @@ describe('aggregate routes on the NGINX engine', () => {
     const text: string = find(secure, 'ConfigMap').data['nginx.conf'];
     expect(text).toContain('proxy_pass https://aggregate_0_0$aggregate_uri$is_args$args;');
     expect(text).toContain('proxy_ssl_trusted_certificate /etc/nginx/secrets/users-ca/ca.crt;');
+  });
+
+  test('with a circuit breaker, a part shares the upstream (and its max_conns) of the routes to its Service alone', () => {
+    const limited = gatewayManifests({
+      circuitBreaker: CircuitBreaker.of({ maxConnections: 10 }),
+      routes: [dashboard({ user: AggregatePart.required(users(), { path: '/me' }) }), { match: { path: PathMatch.prefix('/users') }, backend: users() }],
+    });
+    const text: string = find(limited, 'ConfigMap').data['nginx.conf'];
+    expect(text.match(/server users\.shop\.svc\.cluster\.local:8080 weight=1 max_fails=0 max_conns=10;/g)).toHaveLength(1);
+    expect(text).toContain('proxy_pass http://aggregate_0_0$aggregate_uri$is_args$args;');
+    expect(text).toContain('proxy_pass "http://aggregate_0_0${request_uri}";');
+  });
+
+  test('with a circuit breaker, a part\'s Service in a weighted split too is refused: each upstream would get the whole limit', () => {
+    expect(errorOf({
+      circuitBreaker: CircuitBreaker.of({ maxConnections: 10 }),
+      routes: [dashboard({ user: AggregatePart.required(users(), { path: '/me' }) }), { match: { path: PathMatch.prefix('/users') }, backends: [{ backend: users() }, { backend: orders() }] }],
+    }).split('\n')).toContain('ExposedService test/public: circuitBreaker: nginx counts max_conns per upstream, and the Service "users" is in 2 different ones '
+      + '(routes[0].aggregate.user.backend, routes[1]: alone, weighted, or mirrored), so each would get the whole limit; send it the same way from every route, or use istio');
   });
 
   test('no aggregate route: no njs module, the configuration as before', () => {
