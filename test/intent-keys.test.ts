@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
+  AggregatePart,
   ApiGatewayEngine, Auth, Backend, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, QueryParamMatch, RateLimit, SessionAffinity, Tls,
 } from '../src';
 import { testChart } from './support/synth';
@@ -43,6 +44,7 @@ describe('the intent', () => {
           affinity: SessionAffinity.cookie({ name: 'zq-cookie', ttl: Duration.hours(1), path: '/zq-path' }),
         },
         { match: { path: PathMatch.prefix('/zq-old') }, redirect: { path: '/zq-new' } },
+        { match: { path: PathMatch.exact('/zq-dashboard') }, aggregate: { 'zq-part': AggregatePart.optional(Backend.fromName('zq-part', 8080), { path: '/zq/{query.zq_q}/{header.x-zq-h}' }) } },
       ],
     };
     // Every policy in one intent: the intent is strategy-neutral (what a strategy can express is checked after).
@@ -53,7 +55,7 @@ describe('the intent', () => {
     expect(keys.size).toBeGreaterThan(40);
     expect([...keys].filter((k) => k.includes('zq'))).toEqual([]);
     // The backends are there, and their fields are found by key.
-    expect(intent.backends.map((b) => b.name).sort()).toEqual(['zq-canary', 'zq-chart-zq-deployment-c8fb9474', 'zq-chart-zq-service-c8cd84c5', 'zq-mirror']);
+    expect(intent.backends.map((b) => b.name).sort()).toEqual(['zq-canary', 'zq-chart-zq-deployment-c8fb9474', 'zq-chart-zq-service-c8cd84c5', 'zq-mirror', 'zq-part']);
     expect(intent.backendFields.get(intent.backends.find((b) => b.name === 'zq-mirror')!.key)).toBe('routes[0].mirror.backend');
   });
 });

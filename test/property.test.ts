@@ -2,7 +2,7 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
-  AccessPolicy, ApiGatewayEngine, Auth, Backend, BackendTls, CircuitBreaker, ClientCertificates,
+  AccessPolicy, AggregatePart, ApiGatewayEngine, Auth, Backend, BackendTls, CircuitBreaker, ClientCertificates,
   ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayApiGateway, GatewayImplementation, HeaderMatch, IngressController,
   IstioGateway,
   PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, TcpPort, Tls, TlsPassthrough, HeaderEdits, FaultPolicy, CorsPolicy,
@@ -142,12 +142,22 @@ const routeWith = (policies: number) => fc.record({
   query: sometimes(fc.constantFrom(QueryParamMatch.exact('debug', '1'), QueryParamMatch.regex('v', '[0-9]+')), 15),
   method: sometimes(fc.constantFrom<'GET' | 'POST'>('GET', 'POST'), 15),
   action: fc.oneof(
-    fc.constant({ kind: 'inherit' as const }),
-    backendKind.map((b) => ({ kind: 'backend' as const, b })),
-    fc.tuple(fc.uniqueArray(backendKind, { minLength: 2, maxLength: 3 }), fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 3, maxLength: 3 }))
-      .map(([bs, ws]) => ({ kind: 'weighted' as const, bs, ws })),
+    { weight: 10, arbitrary: fc.constant({ kind: 'inherit' as const }) },
+    { weight: 10, arbitrary: backendKind.map((b) => ({ kind: 'backend' as const, b })) },
+    {
+      weight: 10,
+      arbitrary: fc.tuple(
+        fc.uniqueArray(backendKind, { minLength: 2, maxLength: 3 }),
+        fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 3, maxLength: 3 }),
+      ).map(([bs, ws]) => ({ kind: 'weighted' as const, bs, ws })),
+    },
     // ingress-nginx (v1.12+) redirects only to a declared path.
-    fc.boolean().map((keepPath) => ({ kind: 'redirect' as const, keepPath })),
+    { weight: 10, arbitrary: fc.boolean().map((keepPath) => ({ kind: 'redirect' as const, keepPath })) },
+    // Aggregation (the NGINX engine only): rare, and rarer with fewer policies, so the other strategies keep a fair accepted share.
+    {
+      weight: Math.max(1, Math.round(5 * policies)),
+      arbitrary: fc.tuple(backendKind, fc.boolean()).map(([b, required]) => ({ kind: 'aggregate' as const, b, required })),
+    },
   ),
   timeout: sometimes(fc.oneof(seconds, fc.constant(Duration.millis(1500))), 30 * policies),
   idleTimeout: sometimes(fc.oneof(seconds, fc.constant(Duration.hours(1))), 10 * policies),
@@ -247,6 +257,14 @@ function weighted(kinds: BackendKind[], weights: number[], dep: kplus.Deployment
   return kinds.map((b, i) => ({ backend: backendOf(b, dep), weight: weights[i] }));
 }
 
+/** The route's policies that only a forwarding route takes. */
+const FORWARDING_ONLY = ['method', 'grpc', 'rewrite', 'requestHeaders', 'mirror', 'fault', 'retries', 'idleTimeout', 'affinity'] as const;
+
+/** An aggregate route calls its parts itself: the forwarding policies it refuses are left out. */
+function withoutForwarding<R extends { action: { kind: string } }>(r: R): R {
+  return r.action.kind !== 'aggregate' ? r : { ...r, ...Object.fromEntries(FORWARDING_ONLY.map((k) => [k, undefined])) };
+}
+
 function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProps, 'strategy'> {
   return {
     hosts: d.hosts,
@@ -264,12 +282,16 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
     affinity: d.affinity,
     passthrough: d.passthrough?.map((p) => TlsPassthrough.host(p.host, backendOf(p.b, dep), { port: p.port })),
     tcp: d.tcp?.map((t) => TcpPort.of(t.port, backendOf(t.b, dep))),
-    routes: d.routes?.map((r) => ({
+    routes: d.routes?.map(withoutForwarding).map((r) => ({
       match: { path: r.path, headers: r.header && [r.header], queryParams: r.query && [r.query], method: r.method },
       protocol: r.grpc ? 'grpc' : undefined,
       backend: r.action.kind === 'backend' ? backendOf(r.action.b, dep) : undefined,
       backends: r.action.kind === 'weighted' ? weighted(r.action.bs, r.action.ws, dep) : undefined,
       redirect: r.action.kind === 'redirect' ? { scheme: 'https' as const, host: 'www.example.com', path: r.action.keepPath ? undefined : '/moved' } : undefined,
+      aggregate: r.action.kind === 'aggregate' ? {
+        'user': AggregatePart.required(Backend.fromName('users', 8080), { path: '/users/{query.user}', timeout: Duration.seconds(2) }),
+        'top-items': (r.action.required ? AggregatePart.required : AggregatePart.optional)(backendOf(r.action.b, dep), { path: '/top?region={header.x-region}&n=5' }),
+      } : undefined,
       timeout: r.timeout,
       idleTimeout: r.idleTimeout,
       retries: r.retries,
@@ -330,6 +352,26 @@ test('the Kong engine renders random session affinities on a Deployment backend 
   }), { numRuns: 40 });
 });
 
+// Aggregate routes are a few of the random routes: these declare one always, among random others.
+test('the NGINX engine renders random aggregate routes (the njs module beside nginx.conf), or refuses them with an ExposureError', () => {
+  let rendered = 0;
+  const aggregateRoute = fc.record({ b: backendKind, required: fc.boolean(), timeout: sometimes(seconds, 50) });
+  fc.assert(fc.property(declarationWith(1 / 2), aggregateRoute, (d, a) => {
+    const routes = [...(d.routes ?? []), { ...d.routes?.[0] ?? {}, path: PathMatch.exact('/dashboard'), action: { kind: 'aggregate' as const, b: a.b, required: a.required } }];
+    const result = attempt(STRATEGIES['apiGateway-nginx'], { ...d, routes: routes as Declaration['routes'] });
+    if (result instanceof ExposureError) {
+      for (const line of result.message.split('\n')) expect(line).toMatch(/^ExposedService prop\/public: [\w.[\]-]+: \S.*$/);
+      return;
+    }
+    rendered++;
+    const config = result.find((m) => m.kind === 'ConfigMap' && m.data?.['nginx.conf'] !== undefined)!;
+    expect(Object.keys(config.data).sort()).toEqual(['aggregate.js', 'nginx.conf']);
+    expect(config.data['nginx.conf']).toContain('js_content aggregate.compose;');
+  }), { numRuns: 100 });
+  if (process.env.PROPERTY_STATS) console.log('aggregate routes rendered', rendered);
+  expect(rendered).toBeGreaterThanOrEqual(10);
+});
+
 describe('random valid declarations x every strategy', () => {
   test.each(Object.keys(STRATEGIES))('%s', (name) => {
     const stats = {
@@ -342,6 +384,7 @@ describe('random valid declarations x every strategy', () => {
       nginxGatewayFabricObjects: 0,
       kongPlugins: 0,
       istioGatewayPolicies: 0,
+      aggregates: 0,
     };
     // The fields of Envoy Gateway's policies that random declarations reach.
     const policyFields = new Set<string>();
@@ -360,6 +403,7 @@ describe('random valid declarations x every strategy', () => {
       if (result.some((m) => m.apiVersion.startsWith('gateway.nginx.org/'))) stats.nginxGatewayFabricObjects++;
       for (const m of result.filter((r) => r.apiVersion.startsWith('gateway.envoyproxy.io/'))) Object.keys(m.spec).forEach((k) => policyFields.add(k));
       if (result.some((m) => m.kind === 'KongPlugin')) stats.kongPlugins++;
+      if (result.some((m) => m.kind === 'ConfigMap' && m.data?.['aggregate.js'] !== undefined)) stats.aggregates++;
       if (result.some((m) => m.apiVersion.startsWith('security.istio.io/') && m.spec?.targetRefs !== undefined)) stats.istioGatewayPolicies++;
 
       for (const m of result) {
@@ -400,6 +444,8 @@ describe('random valid declarations x every strategy', () => {
     else expect(stats.kongPlugins).toBe(0);
     if (name.startsWith('gatewayApi-istio')) expect(stats.istioGatewayPolicies).toBeGreaterThanOrEqual(3);
     else expect(stats.istioGatewayPolicies).toBe(0);
+    // Only the NGINX engine composes answers (see the test of its random aggregate routes below).
+    if (name !== 'apiGateway-nginx') expect(stats.aggregates).toBe(0);
     if (STREAMING.includes(name)) streamsRendered.set(name, stats.streams);
   });
 
@@ -521,6 +567,13 @@ describe('random invalid declarations', () => {
               { match: { path: PathMatch.prefix('/tls-cm') }, backend: Backend.fromName('tls-cm', 8443, { tls: BackendTls.fromConfigMap(x.secret, { serverName: x.header }) }) },
               { match: { path: PathMatch.prefix('/tls-none') }, backend: Backend.fromName('tls-none', 8443, { tls: BackendTls.unverified({ serverName: x.origin }) }) },
               { match: { path: PathMatch.prefix('/h2c') }, backend: Backend.fromName('h2c', 8080, { protocol: x.protocol as 'h2c', tls: x.code % 2 === 0 ? BackendTls.unverified() : undefined }) },
+              {
+                match: { path: PathMatch.exact('/dashboard') },
+                aggregate: {
+                  [x.service]: AggregatePart.required(Backend.fromName(x.service, x.port), { path: x.path, timeout: Duration.millis(x.ms) }),
+                  part: AggregatePart.optional(Backend.fromName('b', 80), { path: `/p/{header.${x.header}}?q={query.${x.cookie}}` }),
+                },
+              },
             ],
             timeout: Duration.millis(x.ms),
             idleTimeout: Duration.millis(x.ms),

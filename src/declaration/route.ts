@@ -1,5 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { AccessPolicy } from './access-policy';
+import { AggregatePart } from './aggregate-part';
 import { Auth } from './auth';
 import { Backend } from './backend';
 import { HeaderMatch } from './header-match';
@@ -430,4 +431,16 @@ export interface RouteProps extends TrafficPolicy {
    * @example fault: { abort: { httpStatus: 503, percentage: 1 } }
    */
   readonly fault?: FaultPolicy;
+  /**
+   * Compose the answer from several backends (API composition): the gateway calls every part in
+   * parallel with GET and answers one JSON object whose members, named after the parts, are
+   * their JSON answers; failed optional parts are named under `errors` (`{ "status": 503 }`, or
+   * `{ "error": "timeout" }`), a failed required part fails the request (the gateway's JSON
+   * 502). One client request costs one hop to the gateway and one call to each part. Instead of
+   * `backend`, `backends` or `redirect`; only the NGINX engine of `apiGateway` renders it (njs).
+   * Part names are 1 to 63 letters, digits, `_` or `-`, starting with a letter; `errors` is taken.
+   * @default - no aggregation: the route forwards to its backend
+   * @example aggregate: { user: AggregatePart.required(Backend.fromName('users', 8080), { path: '/users/{query.user}' }) }
+   */
+  readonly aggregate?: Record<string, AggregatePart>;
 }

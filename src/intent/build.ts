@@ -1,8 +1,10 @@
 import { Chart, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { aggregatePath, partNameProblem } from './aggregate';
 import { resolveBackend } from './backends';
 import {
-  AccessIntent, AffinityIntent, AuthIntent, BackendIntent, backendKey, CorsIntent, describeAffinity, describeBackendTls, describeMatch,
+  AccessIntent, AffinityIntent, AggregateIntent, AggregatePartIntent,
+  AuthIntent, BackendIntent, backendKey, CorsIntent, describeAffinity, describeBackendTls, describeMatch,
   ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent, RetryCondition, RetryIntent,
   RewriteIntent, RouteIntent, RoutePolicy, StreamIntent, TlsIntent,
 } from './model';
@@ -25,6 +27,8 @@ const DEFAULT_RETRY_ON: readonly RetryCondition[] = ['connect-failure', 'gateway
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
 const HTTPS_REDIRECT_CODES = [301, 302, 307, 308];
 const MAX_DURATION_MS = 99_999 * 3_600_000;
+/** The most parts an aggregate route calls per request. */
+const MAX_AGGREGATE_PARTS = 16;
 /** The exposure-level defaults of the HTTP routes (`TrafficPolicy`). */
 const TRAFFIC_POLICY_KEYS = [
   'timeout', 'idleTimeout', 'retries', 'cors', 'rateLimit', 'auth', 'access', 'maxRequestBody', 'affinity',
@@ -256,7 +260,7 @@ class IntentBuilder {
     };
 
     const match = this.match(route, field);
-    const action = this.action(route, field, defaultBackend);
+    const action = route.aggregate !== undefined ? this.aggregate(route, field) : this.action(route, field, defaultBackend);
     if (action?.kind === 'redirect') {
       for (const key of ['backend', 'rewrite', 'requestHeaders', 'mirror', 'fault', 'retries', 'timeout', 'idleTimeout', 'affinity'] as const) {
         if (route[key] !== undefined) this.problems.add(`${field}.${key}`, 'a redirect route forwards nothing; remove it or the redirect');
@@ -276,8 +280,9 @@ class IntentBuilder {
     const auth = pick('auth');
     const access = pick('access');
     const maxRequestBody = pick('maxRequestBody');
-    // An exposure-level affinity concerns the routes that forward; a redirect has no backend.
-    const affinity = action?.kind === 'redirect' ? undefined : pick('affinity');
+    // An exposure-level affinity concerns the routes that forward; a redirect has no backend, and
+    // an aggregate route balances no client over its parts.
+    const affinity = action?.kind === 'redirect' || action?.kind === 'aggregate' ? undefined : pick('affinity');
     if (action?.kind === 'redirect') sources.redirect = `${field}.redirect`;
 
     const protocol = this.protocol(route, field, action);
@@ -322,8 +327,53 @@ class IntentBuilder {
     return intent;
   }
 
+  /**
+   * An aggregate route's parts (see `AggregatePart`), in declaration order. The route calls them
+   * itself: it takes no backend, redirect, rewrite, header edits, mirror, fault, retries, idle
+   * timeout, affinity or gRPC, and answers GET (and HEAD).
+   */
+  private aggregate(route: RouteProps, field: string): AggregateIntent | undefined {
+    const declared = (['backend', 'backends', 'redirect'] as const).filter((k) => route[k] !== undefined);
+    if (declared.length > 0) {
+      this.problems.add(field, `sets aggregate and ${declared.join(' and ')}; an aggregate route calls its parts: remove ${declared.join(' and ')}`);
+    }
+    for (const key of ['rewrite', 'requestHeaders', 'mirror', 'fault', 'retries', 'idleTimeout', 'affinity'] as const) {
+      if (route[key] !== undefined) this.problems.add(`${field}.${key}`, 'an aggregate route calls each part on its own path and answers itself; remove it or the aggregate');
+    }
+    if (route.protocol === 'grpc') this.problems.add(`${field}.protocol`, 'an aggregate route composes JSON answers of HTTP parts; remove protocol or the aggregate');
+    const method = route.match?.method;
+    if (method !== undefined && method !== 'GET' && method !== 'HEAD') {
+      this.problems.add(`${field}.match.method`, `is ${method}, and an aggregate route answers GET and HEAD (its parts are called with GET); match GET, or leave method unset`);
+    }
+    const entries = Object.entries(route.aggregate!);
+    if (entries.length === 0) {
+      this.problems.add(`${field}.aggregate`, 'is empty; declare at least one part, e.g. { user: AggregatePart.required(backend, { path: \'/users/{query.user}\' }) }');
+      return undefined;
+    }
+    if (entries.length > MAX_AGGREGATE_PARTS) {
+      this.problems.add(`${field}.aggregate`, `has ${entries.length} parts; at most ${MAX_AGGREGATE_PARTS} (each request calls every one)`);
+    }
+    const parts: AggregatePartIntent[] = [];
+    for (const [name, part] of entries) {
+      const partField = `${field}.aggregate.${name}`;
+      this.check(`${field}.aggregate`, name, partNameProblem);
+      this.problems.addAll(partField, part._problems);
+      if (part._problems.length > 0) continue;
+      const spec = part._spec;
+      const path = aggregatePath(spec.path);
+      this.problems.addAll(`${partField}.path`, path.problems);
+      const backend = this.backend(spec.backend, `${partField}.backend`);
+      if (backend !== undefined && backend.protocol !== 'http') {
+        this.problems.add(`${partField}.backend`, `is declared with protocol "${backend.protocol}"; a part is called with HTTP/1.1 GET and answers JSON: use an HTTP port`);
+      }
+      const timeoutMs = spec.timeout === undefined ? undefined : this.duration(spec.timeout, `${partField}.timeout`);
+      if (backend !== undefined) parts.push({ name, field: partField, backend, required: spec.required, path: path.pieces, timeoutMs });
+    }
+    return { kind: 'aggregate', parts };
+  }
+
   /** A route is gRPC when declared so, or when all its backends speak gRPC; never a mix. h2c backends are HTTP backends. */
-  private protocol(route: RouteProps, field: string, action: ForwardIntent | RedirectIntent | undefined): 'http' | 'grpc' {
+  private protocol(route: RouteProps, field: string, action: ForwardIntent | RedirectIntent | AggregateIntent | undefined): 'http' | 'grpc' {
     if (route.protocol !== undefined && route.protocol !== 'http' && route.protocol !== 'grpc') {
       this.problems.add(`${field}.protocol`, `"${route.protocol}" is not a protocol; use "http" or "grpc"`);
       return 'http';

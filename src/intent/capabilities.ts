@@ -115,6 +115,8 @@ export const FEATURES = {
   'affinity-header': 'Session affinity by header (`SessionAffinity.header`)',
   /** Declared by `affinity: SessionAffinity.clientIp()`: the client address picks the pod. */
   'affinity-client-ip': 'Session affinity by client IP (`SessionAffinity.clientIp`)',
+  /** Declared by a route's `aggregate`: one answer composed of several backends' answers, called in parallel. */
+  'aggregation': 'Request aggregation, API composition (`aggregate`)',
   /** Declared by `passthrough`: TLS streams forwarded by SNI hostname, not decrypted. */
   'tls-passthrough': 'TLS passthrough by SNI (`passthrough`)',
   /** Declared by `tcp`: raw TCP ports, each to one backend. */

@@ -44,6 +44,7 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
     if (match.method !== undefined) add('method-match', `${f}.match.method`);
     if (route.action.kind === 'forward' && route.action.backends.length > 1) add('weighted-backends', `${f}.backends`);
     if (route.action.kind === 'redirect') add('redirect', sources.redirect!);
+    if (route.action.kind === 'aggregate') add('aggregation', `${f}.aggregate`);
     if (route.protocol === 'grpc') add('grpc', sources.protocol!);
     if (route.timeoutMs !== undefined) add('timeout', sources.timeout!);
     if (route.idleTimeoutMs !== undefined) add('idle-timeout', sources.idleTimeout!);

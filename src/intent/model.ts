@@ -81,7 +81,7 @@ export interface RouteIntent {
   /** The application protocol of the route. */
   readonly protocol: 'http' | 'grpc';
   readonly match: MatchIntent;
-  readonly action: ForwardIntent | RedirectIntent;
+  readonly action: ForwardIntent | RedirectIntent | AggregateIntent;
   readonly timeoutMs?: number;
   /** The longest silence on the connection to the backend (`idleTimeout`). */
   readonly idleTimeoutMs?: number;
@@ -312,6 +312,38 @@ export interface ForwardIntent {
   /** One entry for a single backend; weights are relative and not all 0. */
   readonly backends: readonly { readonly backend: BackendIntent; readonly weight: number }[];
 }
+
+/**
+ * A route answering one JSON object composed of its parts' answers (`aggregate`), in declaration
+ * order: each part's backend called with GET on its path, the parts in parallel.
+ */
+export interface AggregateIntent {
+  readonly kind: 'aggregate';
+  readonly parts: readonly AggregatePartIntent[];
+}
+
+/** One part of an aggregate route. */
+export interface AggregatePartIntent {
+  /** Its member in the answer: 1 to 63 letters, digits, `_` or `-`, starting with a letter; never `errors`. */
+  readonly name: string;
+  /** `routes[i].aggregate.<name>`, for errors. */
+  readonly field: string;
+  readonly backend: BackendIntent;
+  /** When it fails: the request fails (true), or it is reported under `errors` (false). */
+  readonly required: boolean;
+  /**
+   * The path and query requested, in pieces: text as declared (a valid URL path, then optionally
+   * `?` and a query), and values of the client request, percent-encoded where they are put.
+   */
+  readonly path: readonly AggregatePathPiece[];
+  /** Connect and read timeout, whole milliseconds; unset: nginx's own. */
+  readonly timeoutMs?: number;
+}
+
+/** A piece of a part's path: literal text, or the value of a query parameter (name as declared) or a request header (name lowercased). */
+export type AggregatePathPiece =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'query' | 'header'; readonly name: string };
 
 export interface RedirectIntent {
   readonly kind: 'redirect';

@@ -3,6 +3,7 @@ import {
   ANY, BOOLEAN, DURATION, Field, NUMBER, object, optional, required, Shape, shapeProblems as problemsOfShape, SIZE, STRING, STRINGS,
 } from '../core/runtime-shape';
 import { AccessPolicy } from '../declaration/access-policy';
+import { AggregatePart } from '../declaration/aggregate-part';
 import { Auth } from '../declaration/auth';
 import { Backend } from '../declaration/backend';
 import { CircuitBreaker } from '../declaration/circuit-breaker';
@@ -71,6 +72,7 @@ const ROUTE = object('a route', {
   requestHeaders: optional(HEADER_EDITS),
   responseHeaders: optional(HEADER_EDITS),
   mirror: optional(object('a mirror policy', { backend: required(BACKEND), percentage: optional(NUMBER) })),
+  aggregate: optional({ kind: 'record', of: { kind: 'instance', is: (v) => v instanceof AggregatePart, use: 'AggregatePart.required(backend, { path }) or AggregatePart.optional(backend, { path })' } }),
   fault: optional(object('a fault policy', {
     abort: optional(object('a fault abort', { httpStatus: required(NUMBER), percentage: required(NUMBER) })),
     delay: optional(object('a fault delay', { fixedDelay: required(DURATION), percentage: required(NUMBER) })),

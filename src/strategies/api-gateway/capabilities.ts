@@ -53,6 +53,8 @@ const API_GATEWAY_KONG: Capabilities = {
   // Kong OSS routes streams (stream_listen, tcp/tls routes), which this engine does not render yet.
   'tls-passthrough': 'none',
   'tcp': 'none',
+  // No bundled plugin of Kong OSS calls several services for one request.
+  'aggregation': 'none',
 };
 
 export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {

@@ -62,6 +62,7 @@ function routeBackends(route: RouteIntent, intent: ExposureIntent): WeightedBack
     if (intent.defaultBackend === undefined) throw new Error('ingress: the check let through a redirect without the exposure\'s backend');
     return [{ backend: intent.defaultBackend, weight: 1 }];
   }
+  if (route.action.kind === 'aggregate') throw new Error('ingress: the check let through an aggregate route');
   const backends = route.action.backends;
   if (backends.length > 2) throw new Error(`ingress: the check let through a route split between ${backends.length} backends`);
   return backends;

@@ -16,6 +16,8 @@ const ISTIO: Capabilities = {
   // The server's tls reads the CA from a Secret (credentialName's ca.crt or <credentialName>-cacert); no depth setting.
   'client-ca-config-map': 'none',
   'client-certificate-depth': 'none',
+  // A VirtualService routes each request to one destination: composing answers is an API gateway's.
+  'aggregation': 'none',
 };
 
 export const ISTIO_ROW: StrategyCapabilities = {

@@ -47,6 +47,8 @@ export function connectionLimitProblems(intent: ExposureIntent): Problem[] {
     upstreamsOf.set(backend.key, entry);
   };
   for (const route of intent.routes) {
+    // Each part of an aggregate route is proxied to an upstream of its Service alone, never retried.
+    if (route.action.kind === 'aggregate') route.action.parts.forEach((p) => note(p.backend, `${p.field}.backend`, serversKey([[p.backend, 1]])));
     if (route.action.kind !== 'forward') continue;
     const servers = route.action.backends.map((b) => [b.backend, b.weight] as const);
     for (const { backend } of route.action.backends) note(backend, route.field, serversKey(servers));

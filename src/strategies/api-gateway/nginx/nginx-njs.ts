@@ -1,3 +1,4 @@
+import { AGGREGATE_SCRIPT } from './nginx-aggregate-script';
 import { NGINX_CONFIG_DIR } from './nginx-layout';
 import { JWT_NJS_SOURCE } from './njs-jwt';
 import { ExposureIntent } from '../../../intent/model';
@@ -27,13 +28,18 @@ export const JWT_NJS: NjsModule = { name: 'jwt', file: 'jwt.js', source: JWT_NJS
  */
 export const NJS_MODULE_FILE = '/etc/nginx/modules/ngx_http_js_module.so';
 
+/** The njs module of aggregate routes (`aggregate`): `aggregate.compose` answers them. */
+export const AGGREGATE_NJS_MODULE: NjsModule = { name: 'aggregate', file: 'aggregate.js', source: AGGREGATE_SCRIPT };
+
 /**
  * The njs modules an exposure needs, each once, in a fixed order: one line per feature that runs
  * as njs. Empty: the configuration loads no module (and is what it was before njs).
  */
 export function njsModulesOf(intent: ExposureIntent): NjsModule[] {
   const needed: (NjsModule | undefined)[] = [
+    // Features add their module here.
     intent.routes.some((r) => r.auth?.kind === 'jwt') ? JWT_NJS : undefined,
+    intent.routes.some((r) => r.action.kind === 'aggregate') ? AGGREGATE_NJS_MODULE : undefined,
   ];
   return needed.filter((m): m is NjsModule => m !== undefined);
 }

@@ -53,7 +53,7 @@ export function proxyDirectives(route: RouteIntent, action: ForwardIntent, i: nu
  * URL-encoded PEM. Set on every request, so a client cannot send its own: an empty value (no
  * certificate) sends none.
  */
-function clientIdentityHeaders(intent: ExposureIntent): string[] {
+export function clientIdentityHeaders(intent: ExposureIntent): string[] {
   if (intent.tls?.clientCertificates === undefined) return [];
   return [
     'proxy_set_header ssl-client-verify $ssl_client_verify;',
@@ -69,7 +69,7 @@ function clientIdentityHeaders(intent: ExposureIntent): string[] {
  * across the worker processes in the upstream's shared `zone`; routes with the same servers then
  * share one upstream, so the limit spans them (the checks refuse a Service in two different ones).
  */
-function upstream(name: string, servers: [BackendIntent, number][], target: ProxyTarget, copies = 1): string {
+export function upstream(name: string, servers: [BackendIntent, number][], target: ProxyTarget, copies = 1): string {
   const limit = maxConns(target.intent.circuitBreaker);
   // nginx has no weight 0: such a server takes no traffic while it is marked down. max_fails=0:
   // a Service address is never taken out of rotation (kube-proxy balances behind it).

@@ -1,6 +1,7 @@
 import { AccessIntent, AuthIntent, CorsIntent, ExposureIntent, HeaderEditsIntent, RedirectIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
 import { checkLetThrough } from '../engine';
+import { aggregateDirectives } from './nginx-aggregate';
 import { externalAuthDirectives } from './nginx-external-auth';
 import { jwtDirectives, jwtErrorPage } from './nginx-jwt';
 import { apiKeyMapFile, HSTS_HEADER, htpasswdFile } from './nginx-layout';
@@ -88,6 +89,11 @@ class RouteLocations {
     if (route.responseHeaders) location.directives.push(...responseHeaderDirectives(route.responseHeaders));
     if (route.action.kind === 'redirect') {
       this.redirect(route.action, i, location);
+    } else if (route.action.kind === 'aggregate') {
+      // Not cached: a part's path may take request headers, which the cache key does not hold.
+      const aggregate = aggregateDirectives(route, route.action, i, this.target);
+      this.target.locations.block(`location = /__route/${i}`, (body) => body.add(
+        'internal;', ...location.statements, ...aggregate.statements, ...location.directives, ...aggregate.directives)).add('');
     } else {
       if (this.options.cacheTtlSeconds !== undefined) location.directives.push(...cacheDirectives(this.options.cacheTtlSeconds));
       const proxy = proxyDirectives(route, route.action, i, this.target);

@@ -1,3 +1,4 @@
+import { aggregatePartsValue } from './nginx-aggregate';
 import { appendedHeaderValue, prefixRewrites, proxyPassTarget } from './nginx-proxy';
 import { matchConditions } from './nginx-route-selection';
 import { redirectTarget } from './nginx-routes';
@@ -65,6 +66,7 @@ function declaredTokens(route: RouteIntent, i: number): DeclaredToken[] {
       tokens.push(...prefixRewrites(route.match.path.value, r.path, i).flat().map((token) => ({ field: s.rewrite!, subject: 'the path rewrite', token })));
     }
   }
+  if (action.kind === 'aggregate') tokens.push({ field: `${route.field}.aggregate`, subject: 'the list of parts (names and paths)', token: aggregatePartsValue(action, i) });
   const auth = route.auth;
   if (auth?.kind === 'basic') tokens.push({ field: s.auth!, subject: 'the realm', token: quote(auth.realm) });
   if (auth?.kind === 'api-key') tokens.push(...headerNames(s.auth, [auth.header]));
