@@ -115,6 +115,13 @@ export const FEATURES = {
   'affinity-header': 'Session affinity by header (`SessionAffinity.header`)',
   /** Declared by `affinity: SessionAffinity.clientIp()`: the client address picks the pod. */
   'affinity-client-ip': 'Session affinity by client IP (`SessionAffinity.clientIp`)',
+  /**
+   * Declared by `deprecation`, on the exposure or a route: the `Deprecation`, `Sunset` and `Link`
+   * response headers, written as response header edits.
+   */
+  'deprecation': 'Deprecation and sunset headers (`deprecation`)',
+  /** Declared by `deprecation: Deprecation.of({ retire: true })`: 410 Gone after the sunset, decided at each request. */
+  'deprecation-retire': 'Retirement after the sunset, 410 Gone (`retire`)',
   /** Declared by `passthrough`: TLS streams forwarded by SNI hostname, not decrypted. */
   'tls-passthrough': 'TLS passthrough by SNI (`passthrough`)',
   /** Declared by `tcp`: raw TCP ports, each to one backend. */

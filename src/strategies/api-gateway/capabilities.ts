@@ -54,6 +54,9 @@ const API_GATEWAY_KONG: Capabilities = {
   // Kong OSS routes streams (stream_listen, tcp/tls routes), which this engine does not render yet.
   'tls-passthrough': 'none',
   'tcp': 'none',
+  // No bundled plugin answers by the date: only Lua of the serverless pre-function, which the
+  // library does not generate (and which the cluster's untrusted_lua setting may turn off).
+  'deprecation-retire': 'none',
 };
 
 export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {

@@ -16,6 +16,8 @@ const ISTIO: Capabilities = {
   // The server's tls reads the CA from a Secret (credentialName's ca.crt or <credentialName>-cacert); no depth setting.
   'client-ca-config-map': 'none',
   'client-certificate-depth': 'none',
+  // The headers are the route's response header edits; a VirtualService cannot answer by the date.
+  'deprecation-retire': 'none',
 };
 
 export const ISTIO_ROW: StrategyCapabilities = {
