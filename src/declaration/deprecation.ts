@@ -71,7 +71,8 @@ export class Deprecation {
   public readonly _spec: DeprecationSpec;
 
   private constructor(options: DeprecationOptions) {
-    if (!isPlainObject(options)) {
+    // A Date is an object too: Deprecation.of(sunset) is the likely slip.
+    if (!isPlainObject(options) || options instanceof Date) {
       this._problems = [`options is ${describeValue(options)}; use an object such as { since: new Date('2026-01-01T00:00:00Z'), sunset: new Date('2026-07-01T00:00:00Z') }`];
       this._spec = { sinceSeconds: 0, sunsetSeconds: 0, retire: false };
       return;
