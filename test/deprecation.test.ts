@@ -1,7 +1,8 @@
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import {
-  ApiGatewayEngine, Backend, Deprecation, DeprecationOptions, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, PathMatch,
+  ApiGatewayEngine, Backend, Deprecation, DeprecationOptions, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch,
+  RouteProps,
 } from '../src';
 import { declarationError, find, Manifest, synthChecked, testChart } from './support/synth';
 import { HTTP_DATE_END_SECONDS, imfFixdate, structuredFieldDate } from '../src/core/http-dates';
@@ -258,5 +259,40 @@ describe('Deprecation: the headers on each strategy, on the deprecated route onl
     expect(config.match(/if \(\$sunset_passed_0\) \{\n\s+return 410;\n\s+\}/g)).toHaveLength(2);
     expect(config).toContain('error_page 410 @error_410;');
     expect(config).toContain('return 410 \'{"error":"gone","status":410,"request_id":"$request_id"}\\n\';');
+  });
+});
+
+describe('README: versioned APIs', () => {
+  // The README's example, retire aside (the NGINX engine's only).
+  const routes = (retire: boolean): RouteProps[] => [
+    {
+      match: { path: PathMatch.prefix('/v1') },
+      backend: Backend.fromName('api-v1', 8080),
+      rewrite: { path: '/' },
+      deprecation: Deprecation.of({ since: SINCE, sunset: SUNSET, link: LINK, retire }),
+    },
+    { match: { path: PathMatch.prefix('/v2') }, backend: Backend.fromName('api-v2', 8080), rewrite: { path: '/' } },
+    { match: { path: PathMatch.prefix('/orders'), headers: [HeaderMatch.exact('api-version', '1')] }, backend: Backend.fromName('api-v1', 8080),
+      deprecation: Deprecation.of({ since: SINCE, sunset: SUNSET }) },
+    { match: { path: PathMatch.prefix('/orders') }, backend: Backend.fromName('api-v2', 8080) },
+  ];
+
+  test('on Istio: the version header\'s route before the path\'s, each deprecated route with its headers', () => {
+    const http = find(expose(istio(), { hosts: ['api.example.com'], routes: routes(false) }), 'VirtualService').spec.http;
+    // A rewritten prefix is two Istio routes (the prefix itself, and below it, each with its rewrite).
+    expect(http.map((h: any) => [h.match.map((m: any) => m.uri), h.match[0].headers ?? {}, h.route[0].destination.host, h.headers?.response.set.sunset]))
+      .toEqual([
+        [[{ prefix: '/orders' }], { 'api-version': { exact: '1' } }, 'api-v1.shop.svc.cluster.local', HEADERS.sunset],
+        [[{ prefix: '/orders' }], {}, 'api-v2.shop.svc.cluster.local', undefined],
+        [[{ exact: '/v1' }], {}, 'api-v1.shop.svc.cluster.local', HEADERS.sunset],
+        [[{ prefix: '/v1/' }], {}, 'api-v1.shop.svc.cluster.local', HEADERS.sunset],
+        [[{ exact: '/v2' }], {}, 'api-v2.shop.svc.cluster.local', undefined],
+        [[{ prefix: '/v2/' }], {}, 'api-v2.shop.svc.cluster.local', undefined],
+      ]);
+  });
+
+  test('on the NGINX engine, with /v1 retired after its sunset', () => {
+    const config: string = find(expose(nginx(), { hosts: ['api.example.com'], routes: routes(true) }), 'ConfigMap').data['nginx.conf'];
+    expect(config.match(/return 410;/g)).toHaveLength(1);
   });
 });
