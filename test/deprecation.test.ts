@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import {
-  ApiGatewayEngine, Backend, Deprecation, DeprecationOptions, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController, PathMatch,
-  RouteProps,
+  ApiGatewayEngine, Backend, Deprecation, DeprecationOptions, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, IngressController,
+  PathMatch, RouteProps,
 } from '../src';
 import { declarationError, find, Manifest, synthChecked, testChart } from './support/synth';
 import { HTTP_DATE_END_SECONDS, imfFixdate, structuredFieldDate } from '../src/core/http-dates';
@@ -147,7 +147,7 @@ describe('Deprecation values', () => {
     expect(error({
       backend: v1(),
       deprecation: deprecated(),
-      routes: [{ responseHeaders: { set: { Sunset: 'tomorrow', 'x-served-by': 'gw' }, add: { link: '<https://example.com>; rel="help"' }, remove: ['deprecation'] } }],
+      routes: [{ responseHeaders: { set: { 'Sunset': 'tomorrow', 'x-served-by': 'gw' }, add: { link: '<https://example.com>; rel="help"' }, remove: ['deprecation'] } }],
     })).toBe([
       'ExposedService test/public: routes[0].responseHeaders.set: "sunset" is a header of deprecation (Deprecation, Sunset and its Link); remove it from the edits, or the deprecation',
       'ExposedService test/public: routes[0].responseHeaders.add: "link" is a header of deprecation (Deprecation, Sunset and its Link); remove it from the edits, or the deprecation',
@@ -272,15 +272,21 @@ describe('README: versioned APIs', () => {
       deprecation: Deprecation.of({ since: SINCE, sunset: SUNSET, link: LINK, retire }),
     },
     { match: { path: PathMatch.prefix('/v2') }, backend: Backend.fromName('api-v2', 8080), rewrite: { path: '/' } },
-    { match: { path: PathMatch.prefix('/orders'), headers: [HeaderMatch.exact('api-version', '1')] }, backend: Backend.fromName('api-v1', 8080),
-      deprecation: Deprecation.of({ since: SINCE, sunset: SUNSET }) },
+    {
+      match: { path: PathMatch.prefix('/orders'), headers: [HeaderMatch.exact('api-version', '1')] },
+      backend: Backend.fromName('api-v1', 8080),
+      deprecation: Deprecation.of({ since: SINCE, sunset: SUNSET }),
+    },
     { match: { path: PathMatch.prefix('/orders') }, backend: Backend.fromName('api-v2', 8080) },
   ];
 
   test('on Istio: the version header\'s route before the path\'s, each deprecated route with its headers', () => {
     const http = find(expose(istio(), { hosts: ['api.example.com'], routes: routes(false) }), 'VirtualService').spec.http;
     // A rewritten prefix is two Istio routes (the prefix itself, and below it, each with its rewrite).
-    expect(http.map((h: any) => [h.match.map((m: any) => m.uri), h.match[0].headers ?? {}, h.route[0].destination.host, h.headers?.response.set.sunset]))
+    const summary = (h: any) => [
+      h.match.map((m: any) => m.uri), h.match[0].headers ?? {}, h.route[0].destination.host, h.headers?.response.set.sunset,
+    ];
+    expect(http.map(summary))
       .toEqual([
         [[{ prefix: '/orders' }], { 'api-version': { exact: '1' } }, 'api-v1.shop.svc.cluster.local', HEADERS.sunset],
         [[{ prefix: '/orders' }], {}, 'api-v2.shop.svc.cluster.local', undefined],

@@ -124,13 +124,19 @@ const affinity = fc.constantFrom(
 // Deprecations: headers only, with a link, retired (the NGINX engine only), and invalid ones
 // (a sunset before the deprecation, milliseconds, a relative link): reported, never a crash.
 const deprecation = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(
-    Deprecation.of({ since: new Date('2026-01-01T00:00:00Z'), sunset: new Date('2026-07-01T00:00:00Z') }),
-    Deprecation.of({ since: new Date('2026-01-01T00:00:00Z'), sunset: new Date('2026-07-01T00:00:00Z'), link: 'https://developer.example.com/v2?from=v1&x=$1' }),
-    Deprecation.of({ since: new Date('2000-01-01T00:00:00Z'), sunset: new Date('2001-01-01T00:00:00Z'), retire: true }),
-  ) },
-  { weight: 1, arbitrary: fc.tuple(fc.date(), fc.date(), fc.constantFrom(undefined, '/docs', 'https://example.com/a b')).map(([since, sunset, link]) =>
-    Deprecation.of({ since, sunset, link })) },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      Deprecation.of({ since: new Date('2026-01-01T00:00:00Z'), sunset: new Date('2026-07-01T00:00:00Z') }),
+      Deprecation.of({ since: new Date('2026-01-01T00:00:00Z'), sunset: new Date('2026-07-01T00:00:00Z'), link: 'https://developer.example.com/v2?from=v1&x=$1' }),
+      Deprecation.of({ since: new Date('2000-01-01T00:00:00Z'), sunset: new Date('2001-01-01T00:00:00Z'), retire: true }),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.date(), fc.date(), fc.constantFrom(undefined, '/docs', 'https://example.com/a b')).map(([since, sunset, link]) =>
+      Deprecation.of({ since, sunset, link })),
+  },
 );
 
 // Body limits in each unit a target writes: g/m/k (nginx), megabytes/kilobytes/bytes (Kong).

@@ -3,9 +3,9 @@ import { IConstruct } from 'constructs';
 import { resolveBackend } from './backends';
 import { DEPRECATION_HEADER_NAMES, withDeprecationHeaders } from './deprecation-headers';
 import {
-  AccessIntent, AffinityIntent, AuthIntent, BackendIntent, backendKey, CorsIntent, DeprecationIntent, describeAffinity, describeBackendTls, describeMatch,
-  ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent, RetryCondition, RetryIntent,
-  RewriteIntent, RouteIntent, RoutePolicy, StreamIntent, TlsIntent,
+  AccessIntent, AffinityIntent, AuthIntent, BackendIntent, backendKey, CorsIntent, DeprecationIntent, describeAffinity, describeBackendTls,
+  describeMatch, ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent, RetryCondition,
+  RetryIntent, RewriteIntent, RouteIntent, RoutePolicy, StreamIntent, TlsIntent,
 } from './model';
 import { Problem, Problems } from '../core/errors';
 import { resourceName } from '../core/naming';

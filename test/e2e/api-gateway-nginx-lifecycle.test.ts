@@ -19,7 +19,7 @@ const SETUP_SECONDS = 15;
 const fqdn = (name: string) => `${name}.shop.svc.cluster.local:8080`;
 // The backend of v1 announces a sunset of its own and links to its next page: the gateway's
 // Deprecation and Sunset replace its own (a response carries one of each), its links stay.
-const BACKEND_HEADERS = { 'sunset': 'Thu, 01 Jan 2099 00:00:00 GMT', 'deprecation': '@0', 'link': '<https://api.example.com/v1/items?page=2>; rel="next"' };
+const BACKEND_HEADERS = { sunset: 'Thu, 01 Jan 2099 00:00:00 GMT', deprecation: '@0', link: '<https://api.example.com/v1/items?page=2>; rel="next"' };
 
 /** The field lines of `name` (case-insensitive) as received, in order. */
 function fields(res: Response, name: string): string[] {

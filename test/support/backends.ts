@@ -13,7 +13,9 @@ export interface TestBackend {
   close(): Promise<void>;
 }
 
-export async function startBackend(name: string, options: { delayMs?: number; headers?: Readonly<Record<string, string>> } = {}): Promise<TestBackend> {
+/** `headers`: response headers the backend sends besides its own. */
+export async function startBackend(name: string,
+  options: { delayMs?: number; headers?: Readonly<Record<string, string>> } = {}): Promise<TestBackend> {
   const received: TestBackend['received'] = [];
   const timers = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {

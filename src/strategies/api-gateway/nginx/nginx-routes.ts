@@ -1,10 +1,10 @@
+import { renderAtOrAfter } from './nginx-clock';
 import { AccessIntent, AuthIntent, CorsIntent, ExposureIntent, HeaderEditsIntent, RedirectIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
 import { checkLetThrough } from '../engine';
 import { externalAuthDirectives } from './nginx-external-auth';
 import { apiKeyMapFile, HSTS_HEADER, htpasswdFile } from './nginx-layout';
 import { proxyDirectives, ProxyTarget, rewritableUriCheck } from './nginx-proxy';
-import { renderAtOrAfter } from './nginx-clock';
 import { renderRouteSelection } from './nginx-route-selection';
 import { ConfigLines, headerVariable, literalRegex, quote, regexKey, size, variable } from './nginx-text';
 
