@@ -171,10 +171,9 @@ describe('Deprecation: the strategies that cannot express it', () => {
   test.each<[string, ExposureStrategy]>([
     ['istio', istio()],
     ['gatewayApi', gatewayApi()],
-    ['apiGateway (kong)', kong()],
-  ])('%s cannot answer by the date: retire is an error naming the engine that can', (name, strategy) => {
+  ])('%s cannot answer by the date: retire is an error naming the engines that can', (name, strategy) => {
     expect(error({ ...versioned(deprecated({ retire: true })) }, strategy))
-      .toBe(`ExposedService test/public: routes[0].deprecation.retire: 'deprecation-retire' is not supported by ${name}; supported by: apiGateway (nginx)`);
+      .toBe(`ExposedService test/public: routes[0].deprecation.retire: 'deprecation-retire' is not supported by ${name}; supported by: apiGateway (nginx), apiGateway (kong)`);
   });
 });
 
@@ -226,6 +225,23 @@ describe('Deprecation: the headers on each strategy, on the deprecated route onl
     ].join('\n'));
     expect(location(1)).not.toMatch(/deprecation|sunset|link/);
     expect(config).not.toContain('$msec');
+  });
+
+  test('the Kong engine retires after the sunset: a pre-function comparing Kong\'s clock, Kong\'s JSON error, the sandbox written in the environment', () => {
+    const manifests = expose(kong(), versioned(deprecated({ retire: true })));
+    const config = YAML.parse(find(manifests, 'ConfigMap').data['kong.yml'], { version: '1.1' });
+    const plugins = config.services.find((s: any) => s.name === 'routes-0').plugins;
+    expect(plugins[0]).toEqual({
+      name: 'pre-function',
+      config: { access: ['return function() if ngx.time() >= 1782864000 then return kong.response.error(410, "Gone") end end'] },
+    });
+    expect(plugins.map((p: any) => p.name)).toEqual(['pre-function', 'response-transformer']);
+    expect(config.services.find((s: any) => s.name === 'routes-1').plugins).toBeUndefined();
+    const env = find(manifests, 'Deployment').spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: 'KONG_UNTRUSTED_LUA', value: 'sandbox' });
+    // Without retire, no Lua and the environment as before.
+    const plain = expose(kong(), versioned(deprecated()));
+    expect(find(plain, 'Deployment').spec.template.spec.containers[0].env.map((e: any) => e.name)).not.toContain('KONG_UNTRUSTED_LUA');
   });
 
   test('on the exposure, every route is deprecated; a route\'s own deprecation wins; declared response headers stay beside it', () => {
