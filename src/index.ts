@@ -34,6 +34,7 @@ export { Auth, ApiKeyAuthOptions, BasicAuthOptions, ExternalAuthOptions, JwtAuth
 export { AccessPolicy, AllowFromOptions } from './declaration/access-policy';
 export { CircuitBreaker, CircuitBreakerOptions } from './declaration/circuit-breaker';
 export { SessionAffinity, CookieAffinityOptions } from './declaration/session-affinity';
+export { Deprecation, DeprecationOptions } from './declaration/deprecation';
 export { TlsPassthrough, TlsPassthroughOptions } from './declaration/tls-passthrough';
 export { TcpPort } from './declaration/tcp-port';
 export { AggregatePart, AggregatePartOptions } from './declaration/aggregate-part';

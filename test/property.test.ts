@@ -2,7 +2,7 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
-  AccessPolicy, AggregatePart, ApiGatewayEngine, Auth, Backend, BackendTls, CircuitBreaker, ClientCertificates,
+  AccessPolicy, AggregatePart, ApiGatewayEngine, Auth, Backend, BackendTls, CircuitBreaker, ClientCertificates, Deprecation,
   ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayApiGateway, GatewayImplementation, HeaderMatch, IngressController,
   IstioGateway,
   PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, TcpPort, Tls, TlsPassthrough, HeaderEdits, FaultPolicy, CorsPolicy,
@@ -121,6 +121,24 @@ const affinity = fc.constantFrom(
   SessionAffinity.clientIp(),
 );
 
+// Deprecations: headers only, with a link, retired (the NGINX engine only), and invalid ones
+// (a sunset before the deprecation, milliseconds, a relative link): reported, never a crash.
+const deprecation = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      Deprecation.of({ since: new Date('2026-01-01T00:00:00Z'), sunset: new Date('2026-07-01T00:00:00Z') }),
+      Deprecation.of({ since: new Date('2026-01-01T00:00:00Z'), sunset: new Date('2026-07-01T00:00:00Z'), link: 'https://developer.example.com/v2?from=v1&x=$1' }),
+      Deprecation.of({ since: new Date('2000-01-01T00:00:00Z'), sunset: new Date('2001-01-01T00:00:00Z'), retire: true }),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.date(), fc.date(), fc.constantFrom(undefined, '/docs', 'https://example.com/a b')).map(([since, sunset, link]) =>
+      Deprecation.of({ since, sunset, link })),
+  },
+);
+
 // Body limits in each unit a target writes: g/m/k (nginx), megabytes/kilobytes/bytes (Kong).
 const bodyLimit = fc.constantFrom(Size.mebibytes(8), Size.gibibytes(1), Size.kibibytes(64), Size.kibibytes(1.5), Size.kibibytes(0.5));
 
@@ -180,6 +198,7 @@ const routeWith = (policies: number) => fc.record({
   access: sometimes(access, 12 * policies),
   maxRequestBody: sometimes(bodyLimit, 10 * policies),
   affinity: sometimes(affinity, 8 * policies),
+  deprecation: sometimes(deprecation, 8 * policies),
 });
 
 // Connection limits only (what the NGINX engine renders), ejection only, both, and a queue (Istio only).
@@ -204,6 +223,7 @@ const declarationWith = (policies: number) => fc.record({
   maxRequestBody: sometimes(bodyLimit, 10 * policies),
   circuitBreaker: sometimes(circuitBreaker, 15 * policies),
   affinity: sometimes(affinity, 8 * policies),
+  deprecation: sometimes(deprecation, 5 * policies),
   passthrough: sometimes(passthroughs, 12 * policies),
   tcp: sometimes(tcpPorts(backendKind), 12 * policies),
 });
@@ -227,6 +247,7 @@ const l4Declaration: fc.Arbitrary<Declaration> = fc.record({
   circuitBreaker: sometimes(circuitBreaker, 5),
   // Mostly what a Service expresses: the client address.
   affinity: sometimes(fc.oneof({ weight: 4, arbitrary: fc.constant(SessionAffinity.clientIp()) }, { weight: 1, arbitrary: affinity }), 15),
+  deprecation: sometimes(deprecation, 3),
   passthrough: sometimes(passthroughs, 5),
   // Mostly to the pods of the Deployment, which a Service can add ports for.
   tcp: sometimes(tcpPorts(fc.constantFrom<BackendKind>('deployment', 'deployment', 'deployment', 'api')), 20),
@@ -280,6 +301,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
     maxRequestBody: d.maxRequestBody,
     circuitBreaker: d.circuitBreaker,
     affinity: d.affinity,
+    deprecation: d.deprecation,
     passthrough: d.passthrough?.map((p) => TlsPassthrough.host(p.host, backendOf(p.b, dep), { port: p.port })),
     tcp: d.tcp?.map((t) => TcpPort.of(t.port, backendOf(t.b, dep))),
     routes: d.routes?.map(withoutForwarding).map((r) => ({
@@ -306,6 +328,7 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
       access: r.access,
       maxRequestBody: r.maxRequestBody,
       affinity: r.affinity,
+      deprecation: r.deprecation,
     })),
   };
 }

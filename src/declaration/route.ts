@@ -3,6 +3,7 @@ import { AccessPolicy } from './access-policy';
 import { AggregatePart } from './aggregate-part';
 import { Auth } from './auth';
 import { Backend } from './backend';
+import { Deprecation } from './deprecation';
 import { HeaderMatch } from './header-match';
 import { PathMatch } from './path-match';
 import { QueryParamMatch } from './query-param-match';
@@ -362,6 +363,16 @@ export interface TrafficPolicy {
    * @example affinity: SessionAffinity.cookie({ name: 'route', ttl: Duration.hours(8) })
    */
   readonly affinity?: SessionAffinity;
+  /**
+   * The route (or, on the exposure, every route: an API version) is deprecated: each response
+   * carries `Deprecation` (RFC 9745), `Sunset` (RFC 8594) and, with `link`, `Link: <link>;
+   * rel="deprecation"`, written as response header edits (so the route's `responseHeaders` cannot
+   * also edit those names). With `retire`, the API gateway engines answer 410 Gone after the
+   * sunset. Strategies that cannot edit response headers refuse it.
+   * @default - not deprecated
+   * @example deprecation: Deprecation.of({ since: new Date('2026-01-01T00:00:00Z'), sunset: new Date('2026-07-01T00:00:00Z'), link: 'https://developer.example.com/v2' })
+   */
+  readonly deprecation?: Deprecation;
 }
 
 /** One route: requests that match go to a backend, weighted backends, or a redirect. */

@@ -2,9 +2,10 @@ import { Chart, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { aggregatePath, partNameProblem } from './aggregate';
 import { resolveBackend } from './backends';
+import { DEPRECATION_HEADER_NAMES, withDeprecationHeaders } from './deprecation-headers';
 import {
   AccessIntent, AffinityIntent, AggregateIntent, AggregatePartIntent,
-  AuthIntent, BackendIntent, backendKey, CorsIntent, describeAffinity, describeBackendTls, describeMatch,
+  AuthIntent, BackendIntent, backendKey, CorsIntent, DeprecationIntent, describeAffinity, describeBackendTls, describeMatch,
   ExposureIntent, FaultIntent, ForwardIntent, HeaderEditsIntent, MatchIntent, MirrorIntent, RedirectIntent, RetryCondition, RetryIntent,
   RewriteIntent, RouteIntent, RoutePolicy, StreamIntent, TlsIntent,
 } from './model';
@@ -16,6 +17,7 @@ import {
 import { AccessSpec } from '../declaration/access-policy';
 import { Auth } from '../declaration/auth';
 import { Backend } from '../declaration/backend';
+import { Deprecation } from '../declaration/deprecation';
 import { ExposureDeclaration } from '../declaration/exposure';
 import { PathMatch } from '../declaration/path-match';
 import { CorsPolicy, FaultPolicy, HeaderEdits, RedirectOptions, RetryPolicy, RewriteOptions, RouteProps, TrafficPolicy } from '../declaration/route';
@@ -32,6 +34,7 @@ const MAX_AGGREGATE_PARTS = 16;
 /** The exposure-level defaults of the HTTP routes (`TrafficPolicy`). */
 const TRAFFIC_POLICY_KEYS = [
   'timeout', 'idleTimeout', 'retries', 'cors', 'rateLimit', 'auth', 'access', 'maxRequestBody', 'affinity',
+  'deprecation',
 ] as const satisfies readonly (keyof TrafficPolicy)[];
 // Fails to compile when TrafficPolicy gains a policy this list lacks: it would be dropped silently.
 const everyTrafficPolicy: [Exclude<keyof TrafficPolicy, typeof TRAFFIC_POLICY_KEYS[number]>] extends [never] ? true : never = true;
@@ -284,6 +287,7 @@ class IntentBuilder {
     // an aggregate route balances no client over its parts.
     const affinity = action?.kind === 'redirect' || action?.kind === 'aggregate' ? undefined : pick('affinity');
     if (action?.kind === 'redirect') sources.redirect = `${field}.redirect`;
+    const deprecation = pick('deprecation');
 
     const protocol = this.protocol(route, field, action);
     if (protocol === 'grpc') {
@@ -302,7 +306,7 @@ class IntentBuilder {
       retries: retries === undefined ? undefined : this.retries(retries, sources.retries!),
       rewrite: rewrite === undefined ? undefined : this.rewrite(rewrite, sources.rewrite!),
       requestHeaders: requestHeaders === undefined ? undefined : this.headerEdits(requestHeaders, sources.requestHeaders!),
-      responseHeaders: responseHeaders === undefined ? undefined : this.headerEdits(responseHeaders, sources.responseHeaders!),
+      ...this.responseHeaders(responseHeaders, deprecation, sources),
       mirror: mirror === undefined ? undefined : this.mirror(mirror, sources.mirror!),
       fault: fault === undefined ? undefined : this.fault(fault, sources.fault!),
       cors: cors === undefined ? undefined : this.cors(cors, sources.cors!),
@@ -511,6 +515,31 @@ class IntentBuilder {
     }
     if (set.length + add.length + remove.length === 0) this.problems.add(field, 'edits nothing; set, add or remove a header, or remove the edit');
     return { set, add, remove };
+  }
+
+  /**
+   * The route's response header edits: the declared ones, and a deprecation's headers (see
+   * `deprecationHeaders`), which the declared edits cannot also write. Without declared edits, the
+   * deprecation is where the edits come from (`sources.responseHeaders`).
+   */
+  private responseHeaders(declared: HeaderEdits | undefined, deprecation: Deprecation | undefined,
+    sources: Partial<Record<RoutePolicy, string>>): Pick<RouteIntent, 'responseHeaders' | 'deprecation'> {
+    const edits = declared === undefined ? undefined : this.headerEdits(declared, sources.responseHeaders!);
+    if (deprecation === undefined) return { responseHeaders: edits };
+    const field = sources.deprecation!;
+    this.problems.addAll(field, deprecation._problems);
+    const intent: DeprecationIntent = { ...deprecation._spec };
+    if (edits !== undefined) {
+      const kinds = [['set', edits.set.map((h) => h.name)], ['add', edits.add.map((h) => h.name)], ['remove', edits.remove]] as const;
+      for (const [kind, names] of kinds) {
+        names.filter((n) => (DEPRECATION_HEADER_NAMES as readonly string[]).includes(n)).forEach((n) => this.problems.add(`${sources.responseHeaders!}.${kind}`,
+          `"${n}" is a header of ${field} (Deprecation, Sunset and its Link); remove it from the edits, or the deprecation`));
+      }
+    } else {
+      sources.responseHeaders = field;
+    }
+    // A deprecation with problems writes no headers: its dates are not known.
+    return { responseHeaders: deprecation._problems.length > 0 ? edits : withDeprecationHeaders(edits, intent), deprecation: intent };
   }
 
   private mirror(m: { backend: Backend; percentage?: number }, field: string): MirrorIntent | undefined {

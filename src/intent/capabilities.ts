@@ -117,6 +117,13 @@ export const FEATURES = {
   'affinity-client-ip': 'Session affinity by client IP (`SessionAffinity.clientIp`)',
   /** Declared by a route's `aggregate`: one answer composed of several backends' answers, called in parallel. */
   'aggregation': 'Request aggregation, API composition (`aggregate`)',
+  /**
+   * Declared by `deprecation`, on the exposure or a route: the `Deprecation`, `Sunset` and `Link`
+   * response headers, written as response header edits.
+   */
+  'deprecation': 'Deprecation and sunset headers (`deprecation`)',
+  /** Declared by `deprecation: Deprecation.of({ retire: true })`: 410 Gone after the sunset, decided at each request. */
+  'deprecation-retire': 'Retirement after the sunset, 410 Gone (`retire`)',
   /** Declared by `passthrough`: TLS streams forwarded by SNI hostname, not decrypted. */
   'tls-passthrough': 'TLS passthrough by SNI (`passthrough`)',
   /** Declared by `tcp`: raw TCP ports, each to one backend. */

@@ -52,7 +52,8 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
     if (route.rewrite?.path !== undefined) add('rewrite-path', `${sources.rewrite!}.path`);
     if (route.rewrite?.host !== undefined) add('rewrite-host', `${sources.rewrite!}.host`);
     if (route.requestHeaders !== undefined) add('request-headers', sources.requestHeaders!);
-    if (route.responseHeaders !== undefined) add('response-headers', sources.responseHeaders!);
+    // A deprecation's headers are edits of its own feature, not declared ones.
+    if (route.responseHeaders !== undefined && sources.responseHeaders !== sources.deprecation) add('response-headers', sources.responseHeaders!);
     if (route.mirror !== undefined) add('mirror', sources.mirror!);
     if (route.fault !== undefined) add('fault', sources.fault!);
     if (route.cors !== undefined) add('cors', sources.cors!);
@@ -62,6 +63,8 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
     if ((route.access?.deny.length ?? 0) > 0) add('ip-deny-list', sources.access!);
     if (route.maxRequestBodyBytes !== undefined) add('max-request-body', sources.maxRequestBody!);
     if (route.affinity !== undefined) add(`affinity-${route.affinity.kind}`, sources.affinity!);
+    if (route.deprecation !== undefined) add('deprecation', sources.deprecation!);
+    if (route.deprecation?.retire === true) add('deprecation-retire', `${sources.deprecation!}.retire`);
   }
 
   for (const stream of intent.streams) add(stream.kind, stream.field);

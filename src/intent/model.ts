@@ -99,6 +99,11 @@ export interface RouteIntent {
   readonly maxRequestBodyBytes?: number;
   /** How the requests of one client keep reaching one endpoint of the backend (forwarding routes only). */
   readonly affinity?: AffinityIntent;
+  /**
+   * The route's deprecation and sunset (`deprecation`). Its headers are in `responseHeaders`
+   * already (see `deprecationHeaders`); strategies read this for `retire` only.
+   */
+  readonly deprecation?: DeprecationIntent;
   /** Where each policy of this route was declared (`timeout` or `routes[1].timeout`), for errors. */
   readonly sources: Readonly<Partial<Record<RoutePolicy, string>>>;
 }
@@ -298,7 +303,20 @@ export function describeAffinity(a: AffinityIntent | undefined): string {
 
 /** The policies a route can carry. */
 export type RoutePolicy = 'timeout' | 'idleTimeout' | 'retries' | 'rewrite' | 'redirect' | 'requestHeaders' | 'responseHeaders'
-| 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth' | 'access' | 'maxRequestBody' | 'affinity' | 'protocol';
+| 'mirror' | 'fault' | 'cors' | 'rateLimit' | 'auth' | 'access' | 'maxRequestBody' | 'affinity' | 'protocol'
+| 'deprecation';
+
+/**
+ * A deprecated route (RFC 9745) and its sunset (RFC 8594): dates in whole seconds since 1970
+ * (`since` at most `sunset`, both before the year 10000); `link` an absolute http(s) URI.
+ * `retire`: after the sunset the gateway answers 410 Gone, decided at each request.
+ */
+export interface DeprecationIntent {
+  readonly sinceSeconds: number;
+  readonly sunsetSeconds: number;
+  readonly link?: string;
+  readonly retire: boolean;
+}
 
 export interface MatchIntent {
   readonly path: PathMatchIntent;

@@ -7,6 +7,7 @@ import { AggregatePart } from '../declaration/aggregate-part';
 import { Auth } from '../declaration/auth';
 import { Backend } from '../declaration/backend';
 import { CircuitBreaker } from '../declaration/circuit-breaker';
+import { Deprecation } from '../declaration/deprecation';
 import { HeaderMatch } from '../declaration/header-match';
 import { PathMatch } from '../declaration/path-match';
 import { QueryParamMatch } from '../declaration/query-param-match';
@@ -52,6 +53,7 @@ const TRAFFIC_POLICY: Record<string, Field> = {
   access: optional({ kind: 'instance', is: (v) => v instanceof AccessPolicy, use: 'AccessPolicy.allowFrom(ranges) or AccessPolicy.denyFrom(ranges)' }),
   maxRequestBody: optional(SIZE),
   affinity: optional({ kind: 'instance', is: (v) => v instanceof SessionAffinity, use: 'SessionAffinity.cookie({ name }), SessionAffinity.header(name) or SessionAffinity.clientIp()' }),
+  deprecation: optional({ kind: 'instance', is: (v) => v instanceof Deprecation, use: 'Deprecation.of({ since, sunset, link, retire })' }),
 };
 
 const ROUTE = object('a route', {

@@ -13,7 +13,9 @@ export interface TestBackend {
   close(): Promise<void>;
 }
 
-export async function startBackend(name: string, options: { delayMs?: number } = {}): Promise<TestBackend> {
+/** `headers`: response headers the backend sends besides its own. */
+export async function startBackend(name: string,
+  options: { delayMs?: number; headers?: Readonly<Record<string, string>> } = {}): Promise<TestBackend> {
   const received: TestBackend['received'] = [];
   const timers = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
@@ -24,6 +26,7 @@ export async function startBackend(name: string, options: { delayMs?: number } =
         res.setHeader('content-type', 'application/json');
         res.setHeader('x-backend-version', '1.0.0');
         res.setHeader('cache-control', 'max-age=60');
+        for (const [header, value] of Object.entries(options.headers ?? {})) res.setHeader(header, value);
         res.end(JSON.stringify({ backend: name, method: req.method, path: req.url, headers: req.headers }));
       };
       if (options.delayMs) {
@@ -51,6 +54,8 @@ export async function startBackend(name: string, options: { delayMs?: number } =
 export interface Response {
   readonly status: number;
   readonly headers: http.IncomingHttpHeaders;
+  /** The header fields as received, names as sent, one entry per field line: `[name, value, name, value, ...]`. */
+  readonly rawHeaders: readonly string[];
   readonly body: string;
   json(): any;
 }
@@ -86,7 +91,7 @@ export function request(port: number, options: RequestOptions): Promise<Response
     } as http.RequestOptions, (res) => {
       let body = '';
       res.on('data', (d) => { body += String(d); });
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body, json: () => JSON.parse(body) }));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, rawHeaders: res.rawHeaders, body, json: () => JSON.parse(body) }));
     });
     req.on('timeout', () => req.destroy(new Error('request timed out')));
     req.on('error', reject);

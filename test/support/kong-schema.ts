@@ -92,6 +92,7 @@ export const PLUGINS: Record<string, Record<string, FieldType>> = {
     maximum_expiration: 'number',
     realm: 'string',
   },
+  'pre-function': { access: 'string[]' },
   'ip-restriction': { allow: 'string[]', deny: 'string[]', status: 'number', message: 'string' },
   'acl': { allow: 'string[]', deny: 'string[]', hide_groups_header: 'boolean', always_use_authenticated_groups: 'boolean', include_consumer_groups: 'boolean' },
   'rate-limiting': {

@@ -29,6 +29,8 @@ export const GATEWAY_API: Capabilities = {
   'redirect': 'native',
   'request-headers': 'native',
   'response-headers': 'native',
+  // Its headers as the ResponseHeaderModifier filter; no filter answers by the date (retire).
+  'deprecation': 'native',
   'mirror': 'native',
   'cors': 'native',
   // A created Gateway's spec.tls.frontend.default.validation: a ConfigMap CA, AllowValidOnly.

@@ -18,6 +18,8 @@ const ISTIO: Capabilities = {
   'client-certificate-depth': 'none',
   // A VirtualService routes each request to one destination: composing answers is an API gateway's.
   'aggregation': 'none',
+  // The headers are the route's response header edits; a VirtualService cannot answer by the date.
+  'deprecation-retire': 'none',
 };
 
 export const ISTIO_ROW: StrategyCapabilities = {

@@ -102,6 +102,8 @@ export class KongEngine implements GatewayEngine {
         // The client address behind trusted proxies: the last X-Forwarded-For entry that is not theirs.
         ...(this.trustedProxies.length > 0
           ? { KONG_TRUSTED_IPS: this.trustedProxies.join(','), KONG_REAL_IP_HEADER: 'X-Forwarded-For', KONG_REAL_IP_RECURSIVE: 'on' } : {}),
+        // A retired route's pre-function runs sandboxed (Kong's default, written so it is the one in force).
+        ...(ctx.intent.routes.some((r) => r.deprecation?.retire) ? { KONG_UNTRUSTED_LUA: 'sandbox' } : {}),
         ...(tls ? { KONG_SSL_CERT: `${KONG_PATHS.tls}/tls.crt`, KONG_SSL_CERT_KEY: `${KONG_PATHS.tls}/tls.key` } : {}),
       },
       httpPort: KONG_PORTS.http,

@@ -108,6 +108,8 @@ export type KongPlugin =
     };
   }
   | { readonly name: 'request-transformer' | 'response-transformer'; readonly config: KongTransformerConfig }
+  // Lua the library generates (no declared text in it), run before every other plugin.
+  | { readonly name: 'pre-function'; readonly config: { readonly access: readonly string[] } }
   | {
     readonly name: 'proxy-cache';
     readonly config: {

@@ -11,7 +11,11 @@ import { KongPlugin, KongTransformerConfig } from './kong-entities';
  * request- and response-transformer (HSTS with TLS), request-size-limiting, proxy-cache.
  */
 export function routePlugins(route: RouteIntent, intent: ExposureIntent, cacheTtlSeconds: number | undefined): KongPlugin[] {
-  const plugins: KongPlugin[] = [...(route.access ? [ipRestrictionPlugin(route.access)] : []), ...authPlugins(route)];
+  const plugins: KongPlugin[] = [
+    ...(route.deprecation?.retire ? [retirePlugin(route.deprecation.sunsetSeconds)] : []),
+    ...(route.access ? [ipRestrictionPlugin(route.access)] : []),
+    ...authPlugins(route),
+  ];
   if (route.rateLimit) plugins.push(rateLimitingPlugin(route.rateLimit));
   if (route.cors) plugins.push(corsPlugin(route.cors));
   if (route.requestHeaders) plugins.push({ name: 'request-transformer', config: transformer(route.requestHeaders) });
@@ -52,6 +56,20 @@ function authPlugins(route: RouteIntent): KongPlugin[] {
     case 'external':
       return checkLetThrough('kong', 'external authentication, which no bundled plugin of Kong OSS does');
   }
+}
+
+/**
+ * 410 Gone from the sunset on, by Kong's clock at each request (`ngx.time()`, whole seconds),
+ * with Kong's JSON error (`kong.response.error`). No bundled plugin answers by date: the
+ * serverless `pre-function` runs this Lua, whose only input is the sunset's number of seconds.
+ * Both of Kong's sandboxes (`untrusted_lua = sandbox`, set by the engine) give it `ngx` and `kong`.
+ */
+export function retirePlugin(sunsetSeconds: number): KongPlugin {
+  if (!Number.isSafeInteger(sunsetSeconds)) throw new Error(`${sunsetSeconds} is not a whole number of seconds`);
+  return {
+    name: 'pre-function',
+    config: { access: [`return function() if ngx.time() >= ${sunsetSeconds} then return kong.response.error(410, "Gone") end end`] },
+  };
 }
 
 type Header = { readonly name: string; readonly value: string };

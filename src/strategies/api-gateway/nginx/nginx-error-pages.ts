@@ -8,6 +8,8 @@ const ERRORS: Record<number, string> = {
   403: 'forbidden',
   404: 'not found',
   405: 'method not allowed',
+  // A retired route after its sunset (`Deprecation.of({ retire: true })`).
+  410: 'gone',
   413: 'request body too large',
   429: 'too many requests',
   500: 'internal error',

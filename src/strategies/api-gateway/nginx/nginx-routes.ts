@@ -1,3 +1,4 @@
+import { renderAtOrAfter } from './nginx-clock';
 import { AccessIntent, AuthIntent, CorsIntent, ExposureIntent, HeaderEditsIntent, RedirectIntent, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
 import { checkLetThrough } from '../engine';
@@ -64,6 +65,7 @@ class RouteLocations {
   private readonly rateZones = new Map<string, string>();
   private readonly corsOrigins = new Map<string, string>();
   private readonly accessLists = new Map<string, string>();
+  private readonly sunsets = new Map<string, string>();
   private readonly apiKeySecrets = new Set<string>();
   private readonly basicAuthSecrets = new Set<string>();
   private jwtErrorPageWritten = false;
@@ -80,6 +82,7 @@ class RouteLocations {
     // The client address first: a refused client gets 403 before anything else answers (a CORS preflight included).
     if (route.access) this.access(route.access, route.sources.access!, location);
     if (route.cors) this.cors(route.cors, route.sources.cors!, i, location);
+    if (route.deprecation?.retire) this.retire(route.deprecation.sunsetSeconds, location);
     const consumer = route.auth?.kind === 'api-key' ? this.apiKeyAuth(route.auth, location) : undefined;
     if (route.rateLimit) this.rateLimit(route.rateLimit, route.sources.rateLimit!, consumer, location);
     if (route.auth?.kind === 'basic') this.basicAuth(route.auth, location);
@@ -147,6 +150,15 @@ class RouteLocations {
       '  return 204;',
       '}',
     );
+  }
+
+  /**
+   * 410 Gone from the sunset on, by the clock at each request (a CORS preflight is still
+   * answered, so a browser reads the 410); one clock map per sunset date.
+   */
+  private retire(sunsetSeconds: number, location: RouteLocation): void {
+    const passed = named(this.sunsets, String(sunsetSeconds), '$sunset_passed_', (name) => renderAtOrAfter(name, sunsetSeconds, this.target.http));
+    location.statements.push(`if (${passed}) {`, '  return 410;', '}');
   }
 
   /** 401 without a known key; the consumer's name in `$consumer` (for the usage log and the cache key). Returns the consumer variable. */
