@@ -54,6 +54,31 @@ function withStreamModule(config: string): string {
   return `load_module ${DEBIAN_STREAM_MODULE};\n${config}`;
 }
 
+/** The gateway's gRPC (h2c) port, as the NGINX engine writes it (nginx-layout.ts). */
+const GRPC_PORT = 8082;
+let http2DirectiveMissing: boolean | undefined;
+
+/**
+ * The configuration as the test's nginx speaks HTTP/2: the generated one enables it per server
+ * with `http2 on;` (nginx 1.25.1+, the pinned image's 1.28), which Debian's nginx 1.22 does not
+ * know. There it is the `http2` parameter of the server's listeners that should speak it: the
+ * HTTPS one (HTTP/2 by ALPN) and the gRPC port (h2c) — never the plain HTTP port, which 1.22
+ * would make speak HTTP/2 only (1.28 tells the two apart on one port).
+ */
+function withHttp2Listeners(config: string): string {
+  if (!/^\s*http2 on;$/m.test(config)) return config;
+  http2DirectiveMissing ??= (() => {
+    const version = /nginx\/(\d+)\.(\d+)\.(\d+)/.exec(spawnSync('nginx', ['-v'], { encoding: 'utf8' }).stderr ?? '');
+    if (!version) return false;
+    const [major, minor, patch] = version.slice(1).map(Number);
+    return major === 1 && (minor < 25 || (minor === 25 && patch < 1));
+  })();
+  if (!http2DirectiveMissing) return config;
+  return config
+    .replace(/^\s*http2 on;\n/gm, '')
+    .replace(new RegExp(`^(\\s*listen\\s+(?:\\S+:)?(?:${GRPC_PORT}|\\d+ ssl))(?=;)`, 'gm'), '$1 http2');
+}
+
 let tlsFiles: { crt: string; key: string } | undefined;
 
 /** A self-signed certificate for the HTTPS listener (made once per run with openssl). */
@@ -96,7 +121,7 @@ export function prepareNginx(config: string, options: LocalizeOptions = {}): Pre
 
   const accessLog = path.join(dir, 'access.log');
   // Paths of the configuration, which always follow white space; /tmp first (the prefix is under it).
-  const localized = localize(withStreamModule(config).replace(/(?<=\s)\/tmp\//g, `${dir}/tmp/`))
+  const localized = localize(withHttp2Listeners(withStreamModule(config)).replace(/(?<=\s)\/tmp\//g, `${dir}/tmp/`))
     .replace(/(?<=\s)\/etc\/nginx\/tls\//g, `${dir}/tls/`)
     .replace(/(?<=\s)\/etc\/nginx\/client-ca\//g, `${dir}/client-ca/`)
     .replace(/(?<=\s)\/var\/cache\/nginx/g, `${dir}/cache`)
@@ -182,7 +207,7 @@ export async function startNginxInPod(pod: SimulatedPod,
   const declared = new Map<number, string>((spec.ports ?? []).map((p: { containerPort: number; name: string }) => [p.containerPort, p.name]));
   const loopback = new Map<number, number>();
   for (const port of declared.keys()) loopback.set(port, await freePort());
-  const localized = withStreamModule(config)
+  const localized = withHttp2Listeners(withStreamModule(config))
     .replace(/^(\s*listen\s+)(?:\S+:)?(\d+)\b/gm, (_m, lead: string, port: string) => {
       const free = loopback.get(Number(port));
       if (free === undefined) throw new Error(`${configPath}: listen ${port} is not a containerPort of ${container}`);

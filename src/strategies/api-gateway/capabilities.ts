@@ -4,7 +4,6 @@ import { Capabilities, every, StrategyCapabilities } from '../../intent/capabili
 const API_GATEWAY_NGINX: Capabilities = {
   ...every('native'),
   'subsets': 'none',
-  'grpc': 'none',
   // proxy_pass speaks HTTP/1.x to backends in nginx 1.28 (proxy_http_version 2 is mainline 1.29.4+),
   // and grpc_pass speaks gRPC only. Kong (3.9, OpenResty) has no such service protocol either.
   'h2c': 'none',
@@ -28,6 +27,7 @@ const API_GATEWAY_NGINX: Capabilities = {
 /** An API gateway with the Kong engine (DB-less): JWT and consumer ACLs; no redirects, mirroring or query matches in OSS. */
 const API_GATEWAY_KONG: Capabilities = {
   ...API_GATEWAY_NGINX,
+  'grpc': 'none',
   'auth-jwt': 'native',
   // No bundled plugin of Kong OSS forwards a request to an auth service (openid-connect is Enterprise).
   'auth-external': 'none',
@@ -62,7 +62,9 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
   notes: 'An NGINX API gateway deployed for the exposure (`ApiGatewayEngine.nginx()`), fronted by `exposedVia`: API keys, basic auth, rate limits, CORS, cache, JSON errors, '
     + 'client IP lists (`allow`/`deny` by a `geo` of the client address; behind an L7 front, `trustedProxies`), '
     + 'external authentication (`auth_request` to the auth service) and per-consumer usage logs; '
-    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts; client certificates (`ssl_verify_client`, where the gateway terminates TLS: no front or a Service front) with the identity in `ssl-client-verify`, `ssl-client-subject-dn`, `ssl-client-issuer-dn` and `ssl-client-cert`. '
+    + 'WebSocket upgrades pass through, `idleTimeout` as the read and send timeouts; '
+    + 'gRPC routes with `grpc_pass` (`grpcs://` with TLS to the backend), timeouts and retries as `grpc_*_timeout` and `grpc_next_upstream`, the gateway\'s own errors as gRPC statuses (HTTP 200, `grpc-status`), '
+    + 'over HTTP/2: by ALPN on the HTTPS port where the gateway terminates TLS, else in cleartext on its gRPC port (Service port `grpc-8082`, appProtocol `kubernetes.io/h2c`), to which an L7 front sends the gRPC routes (needs nginx 1.25.1+ for `http2 on`); client certificates (`ssl_verify_client`, where the gateway terminates TLS: no front or a Service front) with the identity in `ssl-client-verify`, `ssl-client-subject-dn`, `ssl-client-issuer-dn` and `ssl-client-cert`. '
     + 'TLS passthrough and TCP ports in a `stream` block (`ssl_preread` picks the backend by SNI; other names are closed), each on its declared port of the gateway\'s Service (a port below 1024 served on port + 10000 in the unprivileged container), '
     + 'which its front forwards (istio, gatewayApi: by SNI and port; ingress-nginx: ssl-passthrough on 443; loadBalancer, nodePort: as TCP ports). nginx OSS cannot validate JWTs. '
     + 'Session affinity is refused: nginx OSS hashes only over `server` entries, and a backend\'s pods are one name '
