@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import {
-  ApiGatewayEngine, ApiGatewayStrategyOptions, Auth, Backend, BackendTls, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController, PathMatch, Tls,
+  ApiGatewayEngine, ApiGatewayStrategyOptions, Auth, Backend, BackendTls, ExposedService, ExposedServiceProps, ExposureStrategy, IngressController,
+  PathMatch, Tls,
 } from '../../src';
 import { declarationError, find, Manifest, synthChecked, testChart } from '../support/synth';
 
@@ -195,7 +196,8 @@ describe('apiGateway strategy, gRPC routes refused', () => {
     }).message).toBe([
       'ExposedService test/public: routes[0].rewrite.path: the NGINX engine passes a gRPC call with grpc_pass, which keeps its path (/package.Service/Method); remove the path rewrite',
       'ExposedService test/public: routes[0].mirror: the NGINX engine mirrors requests over HTTP/1.1, which a gRPC backend does not speak; remove mirror, or use istio',
-      'ExposedService test/public: routes[0].cors: gRPC clients send no CORS preflight; browsers call gRPC services through gRPC-Web, which apiGateway (kong) translates: remove cors',
+      'ExposedService test/public: routes[0].cors: gRPC clients send no CORS preflight; browsers call gRPC services through gRPC-Web, '
+        + 'which apiGateway (kong) translates: remove cors',
       'ExposedService test/public: routes[0].auth.signinUrl: gRPC clients do not follow redirects to a sign-in page; remove signinUrl',
     ].join('\n'));
   });
