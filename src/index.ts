@@ -36,6 +36,7 @@ export { CircuitBreaker, CircuitBreakerOptions } from './declaration/circuit-bre
 export { SessionAffinity, CookieAffinityOptions } from './declaration/session-affinity';
 export { TlsPassthrough, TlsPassthroughOptions } from './declaration/tls-passthrough';
 export { TcpPort } from './declaration/tcp-port';
+export { GrpcProto } from './declaration/grpc-proto';
 export { SecretRef } from './declaration/secret-ref';
 export {
   IDeploymentLike, IServiceLike, ISecretLike, IConfigMapLike, IContainerLike, IContainerPortLike, IServicePortLike, IObjectMetadataLike,

@@ -1,4 +1,4 @@
-import { BackendIntent, backendKey, ExposureIntent, RouteIntent, StreamIntent, TlsIntent } from './model';
+import { BackendIntent, backendKey, ExposureIntent, RouteIntent, StreamIntent, TlsIntent, translatesGrpc } from './model';
 
 /** The workload a front routes to: a gateway the exposure deploys. */
 export interface FrontTarget {
@@ -71,7 +71,8 @@ export function frontIntent(intent: ExposureIntent, target: FrontTarget): Exposu
 function frontGrpcRoutes(intent: ExposureIntent, target: FrontTarget): { route: RouteIntent; backend: BackendIntent }[] {
   if (target.grpcPort === undefined) return [];
   const backend: BackendIntent = { ...workloadBackend(intent, target, target.grpcPort), protocol: 'grpc' };
-  return intent.routes.filter((r) => r.protocol === 'grpc').map((r) => ({
+  // Routes of gRPC-Web or JSON clients are HTTP routes to the front: the workload translates.
+  return intent.routes.filter((r) => r.protocol === 'grpc' && !translatesGrpc(r)).map((r) => ({
     backend,
     route: {
       field: r.field,

@@ -1,3 +1,4 @@
+import { GrpcProto } from '../declaration/grpc-proto';
 import { Problem } from '../core/errors';
 import {
   ANY, BOOLEAN, DURATION, Field, NUMBER, object, optional, required, Shape, shapeProblems as problemsOfShape, SIZE, STRING, STRINGS,
@@ -56,6 +57,8 @@ const TRAFFIC_POLICY: Record<string, Field> = {
 const ROUTE = object('a route', {
   ...TRAFFIC_POLICY,
   protocol: optional(STRING),
+  grpcWeb: optional(BOOLEAN),
+  jsonTranscoding: optional({ kind: 'instance', is: (v) => v instanceof GrpcProto, use: 'GrpcProto.fromConfigMap(configMap, file)' }),
   match: optional(object('a route match', {
     path: optional({ kind: 'instance', is: (v) => v instanceof PathMatch, use: 'PathMatch.prefix(path), PathMatch.exact(path) or PathMatch.regex(pattern)' }),
     headers: optional({ kind: 'array', of: { kind: 'instance', is: (v) => v instanceof HeaderMatch, use: 'HeaderMatch.exact(name, value), .prefix(...) or .regex(...)' } }),

@@ -6,7 +6,7 @@ import type * as certManager from '../../../imports/cert-manager-cert-manager.io
 import type * as k8s from '../../../imports/k8s';
 import { distinctProblems, Problem } from '../../core/errors';
 import { resourceName } from '../../core/naming';
-import { ExposureIntent } from '../../intent/model';
+import { ExposureIntent, RouteIntent, translatesGrpc } from '../../intent/model';
 import { Front, StrategyRenderer } from '../contract';
 import { provisionBackendServices } from '../shared/backend-services';
 import { certificate as certificateFor } from '../shared/cert-manager';
@@ -92,8 +92,7 @@ export class ApiGatewayRenderer implements StrategyRenderer {
    * gateway, HTTP/2 by ALPN) or the exposure has none.
    */
   private grpcPort(intent: ExposureIntent): number | undefined {
-    const grpc = intent.routes.some((r) => r.protocol === 'grpc');
-    return grpc && !this.l4Front ? this.engine.ports.grpc : undefined;
+    return nativeGrpcRoutes(intent).length > 0 && !this.l4Front ? this.engine.ports.grpc : undefined;
   }
 
   /**
@@ -102,8 +101,8 @@ export class ApiGatewayRenderer implements StrategyRenderer {
    * sends the gRPC routes' matches, so a gRPC route on every path would leave none to HTTP routes.
    */
   private grpcFrontProblems(intent: ExposureIntent): Problem[] {
-    const grpc = intent.routes.filter((r) => r.protocol === 'grpc');
-    const field = (r: (typeof grpc)[number]) => r.sources.protocol ?? `${r.field}.protocol`;
+    const grpc = nativeGrpcRoutes(intent);
+    const field = (r: RouteIntent) => r.sources.protocol ?? `${r.field}.protocol`;
     if (grpc.length === 0) return [];
     if (this.l4Front && intent.tls === undefined) {
       const front = this.exposedVia?.name ?? 'the default loadBalancer front';
@@ -186,7 +185,7 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     // An L7 front routes to the gateway by Service name; an L4 front is itself the gateway's Service.
     const grpcPort = this.grpcPort(intent);
     // The HTTP port carries the HTTP routes, and the gRPC routes too where they have no port of their own.
-    const httpRoutes = intent.routes.some((r) => r.protocol !== 'grpc' || grpcPort === undefined);
+    const httpRoutes = intent.routes.length > nativeGrpcRoutes(intent).length || (intent.routes.length > 0 && grpcPort === undefined);
     const service = l4Front ? undefined : { httpPort: httpRoutes ? port : undefined, grpcPort };
     const workload = renderGatewayWorkload(scope, intent, config, this.workload, service);
     this.workloads.set(scope, workload);
@@ -204,6 +203,11 @@ export class ApiGatewayRenderer implements StrategyRenderer {
   }
 }
 
+
+/** The routes of native gRPC clients (HTTP/2); gRPC-Web and JSON clients speak HTTP to the gateway. */
+function nativeGrpcRoutes(intent: ExposureIntent): RouteIntent[] {
+  return intent.routes.filter((r) => r.protocol === 'grpc' && !translatesGrpc(r));
+}
 
 /** Where the exposure declares what reads the client address: access lists, client IP affinity. */
 function clientAddressFields(intent: ExposureIntent): string[] {

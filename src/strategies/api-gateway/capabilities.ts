@@ -4,6 +4,9 @@ import { Capabilities, every, StrategyCapabilities } from '../../intent/capabili
 const API_GATEWAY_NGINX: Capabilities = {
   ...every('native'),
   'subsets': 'none',
+  // nginx OSS has no gRPC-Web translation nor JSON transcoding (ngx_http_grpc_module passes gRPC as it is).
+  'grpc-web': 'none',
+  'grpc-json-transcoding': 'none',
   // proxy_pass speaks HTTP/1.x to backends in nginx 1.28 (proxy_http_version 2 is mainline 1.29.4+),
   // and grpc_pass speaks gRPC only. Kong (3.9, OpenResty) has no such service protocol either.
   'h2c': 'none',
@@ -27,7 +30,9 @@ const API_GATEWAY_NGINX: Capabilities = {
 /** An API gateway with the Kong engine (DB-less): JWT and consumer ACLs; no redirects, mirroring or query matches in OSS. */
 const API_GATEWAY_KONG: Capabilities = {
   ...API_GATEWAY_NGINX,
-  'grpc': 'none',
+  // Services of protocol grpc/grpcs; the bundled grpc-web and grpc-gateway plugins translate.
+  'grpc-web': 'native',
+  'grpc-json-transcoding': 'native',
   'auth-jwt': 'native',
   // No bundled plugin of Kong OSS forwards a request to an auth service (openid-connect is Enterprise).
   'auth-external': 'none',

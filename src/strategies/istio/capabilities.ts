@@ -16,6 +16,11 @@ const ISTIO: Capabilities = {
   // The server's tls reads the CA from a Secret (credentialName's ca.crt or <credentialName>-cacert); no depth setting.
   'client-ca-config-map': 'none',
   'client-certificate-depth': 'none',
+  // Envoy's grpc_web filter runs on a Gateway server of protocol GRPC-WEB (one protocol for the
+  // whole server), and its gRPC-JSON transcoder takes a descriptor set through an EnvoyFilter:
+  // neither is rendered.
+  'grpc-web': 'none',
+  'grpc-json-transcoding': 'none',
 };
 
 export const ISTIO_ROW: StrategyCapabilities = {
