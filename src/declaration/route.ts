@@ -1,8 +1,8 @@
-import { GrpcProto } from './grpc-proto';
 import { Duration, Size } from 'cdk8s';
 import { AccessPolicy } from './access-policy';
 import { Auth } from './auth';
 import { Backend } from './backend';
+import { GrpcProto } from './grpc-proto';
 import { HeaderMatch } from './header-match';
 import { PathMatch } from './path-match';
 import { QueryParamMatch } from './query-param-match';

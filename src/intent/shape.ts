@@ -1,4 +1,3 @@
-import { GrpcProto } from '../declaration/grpc-proto';
 import { Problem } from '../core/errors';
 import {
   ANY, BOOLEAN, DURATION, Field, NUMBER, object, optional, required, Shape, shapeProblems as problemsOfShape, SIZE, STRING, STRINGS,
@@ -7,6 +6,7 @@ import { AccessPolicy } from '../declaration/access-policy';
 import { Auth } from '../declaration/auth';
 import { Backend } from '../declaration/backend';
 import { CircuitBreaker } from '../declaration/circuit-breaker';
+import { GrpcProto } from '../declaration/grpc-proto';
 import { HeaderMatch } from '../declaration/header-match';
 import { PathMatch } from '../declaration/path-match';
 import { QueryParamMatch } from '../declaration/query-param-match';

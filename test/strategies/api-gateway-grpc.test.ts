@@ -201,9 +201,4 @@ describe('apiGateway strategy, gRPC routes refused', () => {
       'ExposedService test/public: routes[0].auth.signinUrl: gRPC clients do not follow redirects to a sign-in page; remove signinUrl',
     ].join('\n'));
   });
-
-  test('the Kong engine: not yet', () => {
-    expect(declarationError({ strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong(), exposedVia: ExposureStrategy.istio() }), backend: catalog() })
-      .message).toMatch(/^ExposedService test\/public: backend: 'grpc' is not supported by apiGateway \(kong\); supported by: /);
-  });
 });
