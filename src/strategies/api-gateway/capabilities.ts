@@ -80,7 +80,10 @@ export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
   strategy: 'apiGateway (kong)',
   capabilities: API_GATEWAY_KONG,
   notes: 'Kong Gateway in DB-less mode (`ApiGatewayEngine.kong()`): the same declaration as the NGINX engine, plus JWT (with a public key) and consumer ACLs; client IP lists through `ip-restriction` (behind an L7 front, `trustedProxies`); '
-    + 'WebSocket upgrades pass through, `idleTimeout` as the service\'s read and write timeouts; no external authentication (no bundled plugin of Kong OSS forwards requests to an auth service); client certificates need `mtls-auth`, a Kong Enterprise plugin; '
+    + 'WebSocket upgrades pass through, `idleTimeout` as the service\'s read and write timeouts; '
+    + 'gRPC routes as services of protocol `grpc` (`grpcs` with TLS to the backend) with routes of protocols `grpc`/`grpcs`, over HTTP/2 (a cleartext `http2` listener, Service port `grpc-9080`, behind an L7 front; ALPN on the HTTPS listener where Kong terminates TLS); '
+    + 'gRPC-Web (`grpcWeb`) through the bundled `grpc-web` plugin (it answers with `Access-Control-Allow-Origin: *`) and JSON-to-gRPC transcoding (`jsonTranscoding`) through `grpc-gateway`, '
+    + 'the `.proto` file mounted read-only from the ConfigMap the route names, both on an HTTP route of a `grpc` service; no external authentication (no bundled plugin of Kong OSS forwards requests to an auth service); client certificates need `mtls-auth`, a Kong Enterprise plugin; '
     + 'session affinity as a consistent-hashing upstream (`hash_on` cookie, header or ip) whose target is a headless Service of the backend\'s pods, '
     + 'created by the library (the backend must be `Backend.fromService` or `Backend.fromDeployment`; the cookie is a session cookie). '
     + 'No TLS passthrough or TCP ports: Kong OSS has stream routes, which this engine does not render; use the NGINX engine.',
