@@ -52,7 +52,9 @@ const project = new typescript.TypeScriptProject({
     '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2',
     // The examples import 'cdk8s-expose' by name; under ts-node (`cdk8s synth` in examples/*) this
     // maps it to src/ from examples/tsconfig.json's `paths`.
-    'tsconfig-paths@^4.2.0'],
+    'tsconfig-paths@^4.2.0',
+    // The live gRPC test through the NGINX engine: a loopback gRPC server and client (pure JS).
+    '@grpc/grpc-js@^1.14.0', '@grpc/proto-loader@^0.8.0'],
 
   jestOptions: {
     // CI must fail on snapshot drift: new snapshots are written with `npx jest -u`.

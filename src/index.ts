@@ -38,6 +38,7 @@ export { Deprecation, DeprecationOptions } from './declaration/deprecation';
 export { TlsPassthrough, TlsPassthroughOptions } from './declaration/tls-passthrough';
 export { TcpPort } from './declaration/tcp-port';
 export { AggregatePart, AggregatePartOptions } from './declaration/aggregate-part';
+export { GrpcProto } from './declaration/grpc-proto';
 export { SecretRef } from './declaration/secret-ref';
 export {
   IDeploymentLike, IServiceLike, ISecretLike, IConfigMapLike, IContainerLike, IContainerPortLike, IServicePortLike, IObjectMetadataLike,

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
   ApiGatewayEngine, Auth, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayApiGateway, GatewayImplementation,
-  HeaderMatch, IstioGateway, PathMatch, QueryParamMatch, RateLimit, Tls,
+  HeaderMatch, IstioGateway, PathMatch, QueryParamMatch, RateLimit, Tls, GrpcProto,
 } from '../src';
 import { testChart } from './support/synth';
 
@@ -140,7 +140,7 @@ describe('arbitrary values into every entry point', () => {
 
   test('each field of a route', () => {
     const fields = ['protocol', 'match', 'backend', 'backends', 'redirect', 'rewrite', 'requestHeaders', 'responseHeaders', 'mirror', 'fault',
-      'timeout', 'retries', 'cors', 'rateLimit', 'auth'];
+      'timeout', 'retries', 'cors', 'rateLimit', 'auth', 'grpcWeb', 'jsonTranscoding'];
     fc.assert(fc.property(value, fc.constantFrom(...fields), (v, field) => {
       expectNoCrash({ strategy: istio(), backend: api(), routes: [{ [field]: v }] });
     }), { numRuns: 600 });
@@ -165,6 +165,7 @@ describe('arbitrary values into every entry point', () => {
       (a, b) => ({ auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks', jwksSecret: a, jwksConfigMap: b } as never) }),
       (a, b) => ({ rateLimit: RateLimit.perSecond(a as never, b as never) }),
       (a, b) => ({ rateLimit: RateLimit.perMinute(a as never, b as never) }),
+      (a, b) => ({ routes: [{ backend: Backend.fromName('catalog', 9090, { protocol: 'grpc' }), jsonTranscoding: GrpcProto.fromConfigMap(a as never, b as never) }] }),
     ];
     fc.assert(fc.property(fc.nat(factories.length - 1), value, value, value, (i, a, b, c) => {
       let props: Partial<ExposedServiceProps>;

@@ -6,7 +6,7 @@ import {
   ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayApiGateway, GatewayImplementation, HeaderMatch, IngressController,
   IstioGateway,
   PathMatch, QueryParamMatch, RateLimit, RouteProps, SessionAffinity, TcpPort, Tls, TlsPassthrough, HeaderEdits, FaultPolicy, CorsPolicy,
-  RewriteOptions,
+  RewriteOptions, GrpcProto,
 } from '../src';
 import { hygieneProblems } from './support/hygiene';
 import { Manifest, synthChecked, testChart } from './support/synth';
@@ -195,6 +195,8 @@ const routeWith = (policies: number) => fc.record({
     Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks', publicKeySecret: 'partner-key', jwksSecret: 'partner-jwks' }),
     ...externalAuths), 15 * policies),
   grpc: sometimes(fc.constant(true), 8 * policies),
+  // gRPC-Web or JSON transcoding (on HTTP routes too, which the declaration refuses).
+  grpcTranslation: sometimes(fc.constantFrom('web', 'json', 'both'), 6 * policies),
   access: sometimes(access, 12 * policies),
   maxRequestBody: sometimes(bodyLimit, 10 * policies),
   affinity: sometimes(affinity, 8 * policies),
@@ -307,6 +309,8 @@ function propsOf(d: Declaration, dep: kplus.Deployment): Omit<ExposedServiceProp
     routes: d.routes?.map(withoutForwarding).map((r) => ({
       match: { path: r.path, headers: r.header && [r.header], queryParams: r.query && [r.query], method: r.method },
       protocol: r.grpc ? 'grpc' : undefined,
+      grpcWeb: r.grpcTranslation === 'web' || r.grpcTranslation === 'both' ? true : undefined,
+      jsonTranscoding: r.grpcTranslation === 'json' || r.grpcTranslation === 'both' ? GrpcProto.fromConfigMap('catalog-proto', 'catalog.proto') : undefined,
       backend: r.action.kind === 'backend' ? backendOf(r.action.b, dep) : undefined,
       backends: r.action.kind === 'weighted' ? weighted(r.action.bs, r.action.ws, dep) : undefined,
       redirect: r.action.kind === 'redirect' ? { scheme: 'https' as const, host: 'www.example.com', path: r.action.keepPath ? undefined : '/moved' } : undefined,

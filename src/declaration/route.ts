@@ -4,6 +4,7 @@ import { AggregatePart } from './aggregate-part';
 import { Auth } from './auth';
 import { Backend } from './backend';
 import { Deprecation } from './deprecation';
+import { GrpcProto } from './grpc-proto';
 import { HeaderMatch } from './header-match';
 import { PathMatch } from './path-match';
 import { QueryParamMatch } from './query-param-match';
@@ -384,6 +385,25 @@ export interface RouteProps extends TrafficPolicy {
    * @example { match: { path: PathMatch.prefix('/shop.v1.Catalog') }, protocol: 'grpc' }
    */
   readonly protocol?: 'http' | 'grpc';
+  /**
+   * gRPC-Web: browsers call the route's gRPC backend (`/package.Service/Method`) over HTTP/1.1
+   * or HTTP/2 with `application/grpc-web+proto` (or `-text`), translated to gRPC by the gateway
+   * (Kong's `grpc-web` plugin, which answers with `Access-Control-Allow-Origin: *`). The route's
+   * clients are then web clients: a native gRPC client takes another route. Only on a gRPC route;
+   * see the README for which strategies translate.
+   * @default false
+   * @example { match: { path: PathMatch.prefix('/shop.v1.Catalog') }, backend: Backend.fromName('catalog', 9090, { protocol: 'grpc' }), grpcWeb: true }
+   */
+  readonly grpcWeb?: boolean;
+  /**
+   * JSON-to-gRPC transcoding: HTTP clients call REST paths with JSON bodies, which the gateway
+   * maps to the gRPC methods by the `google.api.http` annotations of the `.proto` file (Kong's
+   * `grpc-gateway` plugin). The route's match takes the REST paths (e.g. `PathMatch.prefix('/v1/items')`);
+   * its backends speak gRPC. Only on a gRPC route, and not with `grpcWeb`.
+   * @default - no transcoding
+   * @example jsonTranscoding: GrpcProto.fromConfigMap('catalog-proto', 'catalog.proto')
+   */
+  readonly jsonTranscoding?: GrpcProto;
   /**
    * What requests the route takes: path, headers, query parameters and method, all of which must
    * hold. When several routes match a request, the most specific wins (see `routes`).

@@ -299,6 +299,7 @@ class IntentBuilder {
       field,
       isDefault,
       protocol,
+      ...this.grpcTranslation(route, field, protocol),
       match,
       action: action ?? { kind: 'forward', backends: [] },
       timeoutMs: timeout === undefined ? undefined : this.duration(timeout, sources.timeout!),
@@ -374,6 +375,28 @@ class IntentBuilder {
       if (backend !== undefined) parts.push({ name, field: partField, backend, required: spec.required, path: path.pieces, timeoutMs });
     }
     return { kind: 'aggregate', parts };
+  }
+
+  /**
+   * What the gateway translates for a gRPC route's web or JSON clients: gRPC-Web or JSON
+   * transcoding, one of them, on a gRPC route (its backends speak gRPC).
+   */
+  private grpcTranslation(route: RouteProps, field: string, protocol: 'http' | 'grpc'): Pick<RouteIntent, 'grpcWeb' | 'jsonTranscoding'> {
+    const grpcWeb = route.grpcWeb === true ? true : undefined;
+    const proto = route.jsonTranscoding;
+    if (proto !== undefined) this.problems.addAll(`${field}.jsonTranscoding`, proto._problems);
+    for (const [key, declared] of [['grpcWeb', grpcWeb], ['jsonTranscoding', proto]] as const) {
+      if (declared !== undefined && protocol !== 'grpc') {
+        this.problems.add(`${field}.${key}`, 'translates for a gRPC backend, and the route\'s backends speak HTTP; declare them protocol: \'grpc\'');
+      }
+    }
+    if (grpcWeb && proto !== undefined) {
+      this.problems.add(`${field}.jsonTranscoding`, 'a route takes gRPC-Web clients or JSON clients, and grpcWeb is set too; declare them on two routes');
+    }
+    return {
+      ...(grpcWeb ? { grpcWeb } : {}),
+      ...(proto === undefined ? {} : { jsonTranscoding: { configMap: proto._spec.configMap, file: proto._spec.file } }),
+    };
   }
 
   /** A route is gRPC when declared so, or when all its backends speak gRPC; never a mix. h2c backends are HTTP backends. */

@@ -63,6 +63,10 @@ export const FEATURES = {
   'grpc': 'gRPC routes (`protocol: \'grpc\'`)',
   /** Declared by a backend of `protocol: 'h2c'`: HTTP/2 without TLS (prior knowledge) to it, its routes HTTP routes. */
   'h2c': 'HTTP/2 cleartext to the backend (`protocol: \'h2c\'`)',
+  /** Declared by a gRPC route's `grpcWeb: true`: browsers' gRPC-Web calls translated to gRPC by the proxy. */
+  'grpc-web': 'gRPC-Web clients on a gRPC route (`grpcWeb`)',
+  /** Declared by a gRPC route's `jsonTranscoding`: JSON/REST calls transcoded to gRPC by a `.proto` file's HTTP annotations. */
+  'grpc-json-transcoding': 'JSON-to-gRPC transcoding (`jsonTranscoding`)',
   /** Declared by a backend's `tls` that verifies the certificate (`BackendTls.fromSecret`, `.fromConfigMap`, `.systemCertificates`). */
   'backend-tls': 'TLS to the backend, verified (`BackendTls`)',
   /** Declared by a backend's `tls: BackendTls.unverified()`: encrypted, the certificate not verified. */

@@ -46,6 +46,8 @@ export function declaredFeatures(intent: ExposureIntent): DeclaredFeature[] {
     if (route.action.kind === 'redirect') add('redirect', sources.redirect!);
     if (route.action.kind === 'aggregate') add('aggregation', `${f}.aggregate`);
     if (route.protocol === 'grpc') add('grpc', sources.protocol!);
+    if (route.grpcWeb) add('grpc-web', `${f}.grpcWeb`);
+    if (route.jsonTranscoding) add('grpc-json-transcoding', `${f}.jsonTranscoding`);
     if (route.timeoutMs !== undefined) add('timeout', sources.timeout!);
     if (route.idleTimeoutMs !== undefined) add('idle-timeout', sources.idleTimeout!);
     if (route.retries !== undefined) add('retries', sources.retries!);

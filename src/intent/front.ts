@@ -1,4 +1,4 @@
-import { BackendIntent, backendKey, ExposureIntent, StreamIntent, TlsIntent } from './model';
+import { BackendIntent, backendKey, ExposureIntent, RouteIntent, StreamIntent, TlsIntent, translatesGrpc } from './model';
 
 /** The workload a front routes to: a gateway the exposure deploys. */
 export interface FrontTarget {
@@ -18,12 +18,18 @@ export interface FrontTarget {
   readonly largestBodyBytes: number;
   /** The workload's port for a stream declared on `port` (its Service maps one to the other). */
   readonly streamTargetPort: (port: number) => number;
+  /**
+   * The workload's port of HTTP/2 cleartext for the gRPC routes (its Service port and its pods'),
+   * when it serves them on one of their own; undefined: they go to `port` with the rest.
+   */
+  readonly grpcPort?: number;
 }
 
 /**
  * The intent of the strategy in front of a workload the exposure deploys (the API gateway's
  * `exposedVia`): the exposure's hosts and TLS (unless the front is L4), one route taking every
- * request to the workload (when the exposure has HTTP routes), and its streams, each to the
+ * request to the workload (when the exposure has HTTP routes), with a `grpcPort` one gRPC route
+ * per declared gRPC route, of its match, to that port (see `frontGrpcRoutes`), and its streams, each to the
  * workload on the stream's own port (see `frontStreams`). Built here, so the front is checked and
  * rendered like any exposure.
  */
@@ -31,7 +37,9 @@ export function frontIntent(intent: ExposureIntent, target: FrontTarget): Exposu
   const backend = workloadBackend(intent, target, target.port);
   const streams = frontStreams(intent, target);
   const streamBackends = [...new Map(streams.map((s) => [s.backend.key, s.backend])).values()];
-  const http = intent.routes.length > 0;
+  const grpc = frontGrpcRoutes(intent, target);
+  const grpcBackends = grpc.length === 0 ? [] : [grpc[0].backend];
+  const http = intent.routes.length > grpc.length;
   return {
     path: intent.path,
     name: intent.name,
@@ -39,20 +47,42 @@ export function frontIntent(intent: ExposureIntent, target: FrontTarget): Exposu
     hosts: target.l4 ? [] : intent.hosts,
     // Client certificates are the workload's to verify (it refuses them behind an L7 front).
     tls: target.l4 || intent.tls === undefined ? undefined : withoutClientCertificates(intent.tls),
-    routes: http ? [{
+    routes: [...grpc.map((g) => g.route), ...http ? [{
       field: 'routes',
       isDefault: true,
-      protocol: 'http',
-      match: { path: { kind: 'prefix', value: '/' }, headers: [], queryParams: [] },
-      action: { kind: 'forward', backends: [{ backend, weight: 1 }] },
+      protocol: 'http' as const,
+      match: { path: { kind: 'prefix' as const, value: '/' }, headers: [], queryParams: [] },
+      action: { kind: 'forward' as const, backends: [{ backend, weight: 1 }] },
       sources: {},
-    }] : [],
+    }] : []],
     streams,
-    backends: [...http ? [backend] : [], ...streamBackends],
-    backendFields: new Map([...http ? [backend] : [], ...streamBackends].map((b) => [b.key, 'exposedVia'])),
+    backends: [...http ? [backend] : [], ...grpcBackends, ...streamBackends],
+    backendFields: new Map([...http ? [backend] : [], ...grpcBackends, ...streamBackends].map((b) => [b.key, 'exposedVia'])),
     preserveClientAddress: target.l4 && target.needsClientAddress ? true : undefined,
     passBodiesUpToBytes: target.l4 ? undefined : target.largestBodyBytes,
   };
+}
+
+/**
+ * With a `grpcPort`, the front's gRPC routes: one per declared gRPC route, of its match (path,
+ * headers), to the workload's gRPC port, speaking gRPC (HTTP/2) to it; fields stay the declared
+ * ones. The workload then picks the route among all, as for HTTP.
+ */
+function frontGrpcRoutes(intent: ExposureIntent, target: FrontTarget): { route: RouteIntent; backend: BackendIntent }[] {
+  if (target.grpcPort === undefined) return [];
+  const backend: BackendIntent = { ...workloadBackend(intent, target, target.grpcPort), protocol: 'grpc' };
+  // Routes of gRPC-Web or JSON clients are HTTP routes to the front: the workload translates.
+  return intent.routes.filter((r) => r.protocol === 'grpc' && !translatesGrpc(r)).map((r) => ({
+    backend,
+    route: {
+      field: r.field,
+      isDefault: r.isDefault,
+      protocol: 'grpc',
+      match: r.match,
+      action: { kind: 'forward', backends: [{ backend, weight: 1 }] },
+      sources: { protocol: r.sources.protocol },
+    },
+  }));
 }
 
 function withoutClientCertificates(tls: TlsIntent): TlsIntent {

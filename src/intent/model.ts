@@ -80,6 +80,10 @@ export interface RouteIntent {
   readonly isDefault: boolean;
   /** The application protocol of the route. */
   readonly protocol: 'http' | 'grpc';
+  /** gRPC-Web clients, translated to gRPC by the gateway (a gRPC route; declared at `<field>.grpcWeb`). */
+  readonly grpcWeb?: true;
+  /** JSON clients, transcoded to gRPC by the `.proto` file's HTTP annotations (a gRPC route; declared at `<field>.jsonTranscoding`). */
+  readonly jsonTranscoding?: GrpcProtoIntent;
   readonly match: MatchIntent;
   readonly action: ForwardIntent | RedirectIntent | AggregateIntent;
   readonly timeoutMs?: number;
@@ -316,6 +320,17 @@ export interface DeprecationIntent {
   readonly sunsetSeconds: number;
   readonly link?: string;
   readonly retire: boolean;
+}
+
+/** A `.proto` file: the key `file` of ConfigMap `configMap`, in the exposure's namespace. */
+export interface GrpcProtoIntent {
+  readonly configMap: string;
+  readonly file: string;
+}
+
+/** True when the route's clients speak HTTP (gRPC-Web or JSON) to the gateway, which speaks gRPC to its backends. */
+export function translatesGrpc(route: RouteIntent): boolean {
+  return route.grpcWeb === true || route.jsonTranscoding !== undefined;
 }
 
 export interface MatchIntent {

@@ -8,6 +8,7 @@ import { Auth } from '../declaration/auth';
 import { Backend } from '../declaration/backend';
 import { CircuitBreaker } from '../declaration/circuit-breaker';
 import { Deprecation } from '../declaration/deprecation';
+import { GrpcProto } from '../declaration/grpc-proto';
 import { HeaderMatch } from '../declaration/header-match';
 import { PathMatch } from '../declaration/path-match';
 import { QueryParamMatch } from '../declaration/query-param-match';
@@ -59,6 +60,8 @@ const TRAFFIC_POLICY: Record<string, Field> = {
 const ROUTE = object('a route', {
   ...TRAFFIC_POLICY,
   protocol: optional(STRING),
+  grpcWeb: optional(BOOLEAN),
+  jsonTranscoding: optional({ kind: 'instance', is: (v) => v instanceof GrpcProto, use: 'GrpcProto.fromConfigMap(configMap, file)' }),
   match: optional(object('a route match', {
     path: optional({ kind: 'instance', is: (v) => v instanceof PathMatch, use: 'PathMatch.prefix(path), PathMatch.exact(path) or PathMatch.regex(pattern)' }),
     headers: optional({ kind: 'array', of: { kind: 'instance', is: (v) => v instanceof HeaderMatch, use: 'HeaderMatch.exact(name, value), .prefix(...) or .regex(...)' } }),

@@ -175,11 +175,11 @@ describe('apiGateway strategy: streams refused', () => {
 
   test('a stream port of the engine\'s own listeners, or where a port below 1024 is served', () => {
     expect(error({ tcp: [TcpPort.of(8080, pg()), TcpPort.of(8081, pg())], passthrough: [TlsPassthrough.host('db.example.com', db(), { port: 8443 })] })).toBe([
-      'ExposedService test/public: passthrough[0].port: 8443 is the port of the NGINX engine\'s HTTPS listener (HTTP 8080, HTTPS 8443, status 8081), '
+      'ExposedService test/public: passthrough[0].port: 8443 is the port of the NGINX engine\'s HTTPS listener (HTTP 8080, HTTPS 8443, status 8081, gRPC 8082), '
       + 'and the gateway listens for each stream on its declared port; use another port',
-      'ExposedService test/public: tcp[0].port: 8080 is the port of the NGINX engine\'s HTTP listener (HTTP 8080, HTTPS 8443, status 8081), '
+      'ExposedService test/public: tcp[0].port: 8080 is the port of the NGINX engine\'s HTTP listener (HTTP 8080, HTTPS 8443, status 8081, gRPC 8082), '
       + 'and the gateway listens for each stream on its declared port; use another port',
-      'ExposedService test/public: tcp[1].port: 8081 is the port of the NGINX engine\'s status listener (HTTP 8080, HTTPS 8443, status 8081), '
+      'ExposedService test/public: tcp[1].port: 8081 is the port of the NGINX engine\'s status listener (HTTP 8080, HTTPS 8443, status 8081, gRPC 8082), '
       + 'and the gateway listens for each stream on its declared port; use another port',
     ].join('\n'));
     expect(error({ passthrough: [TlsPassthrough.host('db.example.com', db())], tcp: [TcpPort.of(10443, pg())] })).toBe(

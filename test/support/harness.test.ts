@@ -4,7 +4,7 @@ import { gatewayApiReferenceProblems } from './gateway-api-references';
 import { hygieneProblems } from './hygiene';
 import { ingressNginxAnnotationProblems } from './ingress-nginx-annotations';
 import { istioReferenceProblems } from './istio-references';
-import { kongIngressControllerProblems } from './kong-schema';
+import { kongConfigProblems, kongIngressControllerProblems } from './kong-schema';
 import { celRuleCount, celRuleReport, Manifest, schemaProblems } from './schema';
 import { manifestProblems, testChart } from './synth';
 
@@ -686,6 +686,32 @@ describe('hygiene check (kube-linter defaults)', () => {
       'Deployment/bad: unset-cpu-requirements: container c',
       'Deployment/bad: unset-memory-requirements: container c',
       'Deployment/bad: env-var-secret: container c has DB_SECRET as a literal value',
+    ]);
+  });
+});
+
+describe('the Kong model: gRPC entities', () => {
+  const config = (entity: object) => `_format_version: "3.0"\nservices:\n  - ${JSON.stringify({ name: 's', host: 'u', port: 9090, retries: 0, ...entity })}\n`
+    + 'upstreams:\n  - { name: "u", targets: [{ target: "catalog:9090", weight: 1 }] }\n';
+  const external = [{ name: 'catalog', namespace: 'shop', port: 9090 }];
+  const route = (extra: object) => ({ name: 'r', paths: ['/shop.v1.Catalog'], strip_path: false, preserve_host: true, regex_priority: 1, protocols: ['grpc', 'grpcs'], ...extra });
+
+  test('catches what Kong refuses of a gRPC route or service, and a translating plugin out of place', () => {
+    expect(kongConfigProblems(config({ protocol: 'grpc', routes: [route({})] }), [], 'shop', external)).toEqual([]);
+    expect(kongConfigProblems(config({ protocol: 'grpc', path: '/x', routes: [route({ strip_path: true, methods: ['POST'] })] }), [], 'shop', external)).toEqual([
+      'services[0]: path: value must be null (protocol grpc)',
+      'services[0].routes[0]: cannot set \'strip_path\' when \'protocols\' is \'grpc\' or \'grpcs\'',
+      'services[0].routes[0]: cannot set \'methods\' when \'protocols\' is \'grpc\' or \'grpcs\'',
+    ]);
+    expect(kongConfigProblems(config({
+      protocol: 'http', routes: [route({ protocols: ['grpc', 'http'] })], plugins: [{ name: 'grpc-gateway', config: {} }, { name: 'grpc-web', config: { proto: 1 } }],
+    }), [], 'shop', external)).toEqual([
+      'services[0].routes[0]: protocols mix gRPC and others: grpc, http',
+      'services[0].routes[0]: a gRPC route of a service of protocol http',
+      'services[0]: grpc-gateway on a service of protocol http',
+      'services[0]: grpc-gateway without proto',
+      'services[0]: grpc-web on a service of protocol http',
+      'services[0].plugins[1] (grpc-web).config: field "proto" is not a string: 1',
     ]);
   });
 });

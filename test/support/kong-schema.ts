@@ -141,7 +141,35 @@ export const PLUGINS: Record<string, Record<string, FieldType>> = {
   'request-size-limiting': { allowed_payload_size: 'integer', size_unit: ['megabytes', 'kilobytes', 'bytes'], require_content_length: 'boolean' },
   'prometheus': { per_consumer: 'boolean', status_code_metrics: 'boolean', latency_metrics: 'boolean', bandwidth_metrics: 'boolean', upstream_health_metrics: 'boolean', ai_metrics: 'boolean' },
   'file-log': { path: 'string', reopen: 'boolean', custom_fields_by_lua: 'record' },
+  'grpc-web': { proto: 'string', pass_stripped_path: 'boolean', allow_origin_header: 'string' },
+  'grpc-gateway': { proto: 'string' },
 };
+
+/**
+ * Kong's checks of gRPC entities (routes.lua's grpc subschema, services.lua): a route of protocols
+ * grpc/grpcs sets no `strip_path` true and no methods, and speaks gRPC only; a service of protocol
+ * grpc/grpcs has no path; the translating plugins sit on a service that speaks gRPC, grpc-gateway
+ * with its `proto`.
+ */
+function grpcEntityProblems(where: string, s: any): string[] {
+  const problems: string[] = [];
+  const grpcService = s.protocol === 'grpc' || s.protocol === 'grpcs';
+  if (grpcService && s.path !== undefined) problems.push(`${where}: path: value must be null (protocol ${s.protocol})`);
+  (s.routes ?? []).forEach((r: any, j: number) => {
+    const protocols: string[] = r.protocols ?? ['http', 'https'];
+    const grpc = protocols.filter((p) => p === 'grpc' || p === 'grpcs');
+    if (grpc.length === 0) return;
+    if (grpc.length !== protocols.length) problems.push(`${where}.routes[${j}]: protocols mix gRPC and others: ${protocols.join(', ')}`);
+    if (r.strip_path !== false) problems.push(`${where}.routes[${j}]: cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'`);
+    if (r.methods !== undefined) problems.push(`${where}.routes[${j}]: cannot set 'methods' when 'protocols' is 'grpc' or 'grpcs'`);
+    if (!grpcService) problems.push(`${where}.routes[${j}]: a gRPC route of a service of protocol ${s.protocol}`);
+  });
+  for (const p of [...s.plugins ?? [], ...(s.routes ?? []).flatMap((r: any) => r.plugins ?? [])]) {
+    if ((p.name === 'grpc-web' || p.name === 'grpc-gateway') && !grpcService) problems.push(`${where}: ${p.name} on a service of protocol ${s.protocol}`);
+    if (p.name === 'grpc-gateway' && typeof p.config?.proto !== 'string') problems.push(`${where}: grpc-gateway without proto`);
+  }
+  return problems;
+}
 
 function typeProblems(where: string, value: Record<string, unknown>, fields: Record<string, FieldType>): string[] {
   const problems: string[] = [];
@@ -184,7 +212,7 @@ export function kongConfigProblems(config: string, manifests: readonly Manifest[
   const names = new Set<string>();
   (doc.services ?? []).forEach((s: any, i: number) => {
     const where = `services[${i}]`;
-    problems.push(...typeProblems(where, s, SERVICE));
+    problems.push(...typeProblems(where, s, SERVICE), ...grpcEntityProblems(where, s));
     if (names.has(s.name)) problems.push(`${where}: duplicate service name ${s.name}`);
     names.add(s.name);
     if (!upstreams.has(s.host)) problems.push(`${where}: host ${s.host} is no upstream of the configuration`);

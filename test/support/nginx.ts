@@ -66,9 +66,37 @@ function withNjsModule(config: string): string {
   return config.replace(line, `load_module ${DEBIAN_NJS_MODULE};`);
 }
 
-/** The modules the test's nginx loads in place of the image's: stream and njs. */
+/**
+ * The configuration as the test's nginx runs it: the modules it loads in place of the image's
+ * (stream and njs), and HTTP/2 as nginx 1.22 enables it.
+ */
 function withModules(config: string): string {
-  return withStreamModule(withNjsModule(config));
+  return withHttp2Listeners(withStreamModule(withNjsModule(config)));
+}
+
+/** The gateway's gRPC (h2c) port, as the NGINX engine writes it (nginx-layout.ts). */
+const GRPC_PORT = 8082;
+let http2DirectiveMissing: boolean | undefined;
+
+/**
+ * The configuration as the test's nginx speaks HTTP/2: the generated one enables it per server
+ * with `http2 on;` (nginx 1.25.1+, the pinned image's 1.28), which Debian's nginx 1.22 does not
+ * know. There it is the `http2` parameter of the server's listeners that should speak it: the
+ * HTTPS one (HTTP/2 by ALPN) and the gRPC port (h2c) — never the plain HTTP port, which 1.22
+ * would make speak HTTP/2 only (1.28 tells the two apart on one port).
+ */
+function withHttp2Listeners(config: string): string {
+  if (!/^\s*http2 on;$/m.test(config)) return config;
+  http2DirectiveMissing ??= (() => {
+    const version = /nginx\/(\d+)\.(\d+)\.(\d+)/.exec(spawnSync('nginx', ['-v'], { encoding: 'utf8' }).stderr ?? '');
+    if (!version) return false;
+    const [major, minor, patch] = version.slice(1).map(Number);
+    return major === 1 && (minor < 25 || (minor === 25 && patch < 1));
+  })();
+  if (!http2DirectiveMissing) return config;
+  return config
+    .replace(/^\s*http2 on;\n/gm, '')
+    .replace(new RegExp(`^(\\s*listen\\s+(?:\\S+:)?(?:${GRPC_PORT}|\\d+ ssl))(?=;)`, 'gm'), '$1 http2');
 }
 
 let tlsFiles: { crt: string; key: string } | undefined;

@@ -6,7 +6,7 @@ import type * as certManager from '../../../imports/cert-manager-cert-manager.io
 import type * as k8s from '../../../imports/k8s';
 import { distinctProblems, Problem } from '../../core/errors';
 import { resourceName } from '../../core/naming';
-import { ExposureIntent } from '../../intent/model';
+import { ExposureIntent, RouteIntent, translatesGrpc } from '../../intent/model';
 import { Front, StrategyRenderer } from '../contract';
 import { provisionBackendServices } from '../shared/backend-services';
 import { certificate as certificateFor } from '../shared/cert-manager';
@@ -75,7 +75,51 @@ export class ApiGatewayRenderer implements StrategyRenderer {
 
   /** What the engine cannot express. A route inheriting a policy repeats its problem: each is told once. */
   public check(intent: ExposureIntent): Problem[] {
-    return distinctProblems([...this.engine.check(intent), ...this.clientAddressProblems(intent), ...this.clientCertificateProblems(intent)]);
+    return distinctProblems([
+      ...this.engine.check(intent), ...this.clientAddressProblems(intent), ...this.clientCertificateProblems(intent),
+      ...this.grpcFrontProblems(intent),
+    ]);
+  }
+
+  /** True when the front is L4 (a Service): the gateway then serves the hosts and terminates TLS. */
+  private get l4Front(): boolean {
+    return this.exposedVia === undefined || this.exposedVia.capabilities.tls === 'none';
+  }
+
+  /**
+   * The port the front sends the gRPC routes to, when the gateway serves them in cleartext on one
+   * of their own (behind an L7 front); undefined where they share the HTTPS port (TLS at the
+   * gateway, HTTP/2 by ALPN) or the exposure has none.
+   */
+  private grpcPort(intent: ExposureIntent): number | undefined {
+    return nativeGrpcRoutes(intent).length > 0 && !this.l4Front ? this.engine.ports.grpc : undefined;
+  }
+
+  /**
+   * gRPC reaches the gateway over HTTP/2: behind an L4 front in TLS on the HTTPS port (ALPN), so
+   * without TLS there is no port for it; behind an L7 front on the gRPC port, to which the front
+   * sends the gRPC routes' matches, so a gRPC route on every path would leave none to HTTP routes.
+   */
+  private grpcFrontProblems(intent: ExposureIntent): Problem[] {
+    const grpc = nativeGrpcRoutes(intent);
+    const field = (r: RouteIntent) => r.sources.protocol ?? `${r.field}.protocol`;
+    if (grpc.length === 0) return [];
+    if (this.l4Front && intent.tls === undefined) {
+      const front = this.exposedVia?.name ?? 'the default loadBalancer front';
+      return [{
+        field: field(grpc[0]),
+        message: `gRPC reaches the gateway over HTTP/2, and behind ${front} without TLS the gateway's one port speaks HTTP/1.1; `
+          + 'declare tls (the gateway then negotiates HTTP/2 on its HTTPS port by ALPN), or expose the gateway with ingress (ingress-nginx), istio or gatewayApi, '
+          + 'which send the gRPC routes to its gRPC port',
+      }];
+    }
+    const everyPath = grpc.find((r) => r.match.path.kind === 'prefix' && r.match.path.value === '/');
+    if (this.l4Front || everyPath === undefined || grpc.length === intent.routes.length) return [];
+    return [{
+      field: `${everyPath.field}.match.path`,
+      message: `behind ${this.exposedVia!.name} the front sends the gRPC routes' paths to the gateway's gRPC port and the rest to its HTTP port, `
+        + 'and this gRPC route takes every path; match its services (PathMatch.prefix(\'/package.Service\'))',
+    }];
   }
 
   /**
@@ -109,7 +153,7 @@ export class ApiGatewayRenderer implements StrategyRenderer {
 
   /** The gateway's front, and the gateway's Service port it routes to. */
   public front(scope: Construct, intent: ExposureIntent): Front {
-    const l4 = this.exposedVia === undefined || this.exposedVia.capabilities.tls === 'none';
+    const l4 = this.l4Front;
     const port = intent.tls !== undefined && l4 ? this.engine.ports.https : this.engine.ports.http;
     const httpPort = intent.routes.length === 0 ? undefined : port === this.engine.ports.https ? 443 : 80;
     return {
@@ -122,6 +166,7 @@ export class ApiGatewayRenderer implements StrategyRenderer {
         needsClientAddress: clientAddressFields(intent).length > 0,
         streamTargetPort: streamContainerPort,
         largestBodyBytes: Math.max(this.engine.defaultMaxBodyBytes, ...intent.routes.map((r) => r.maxRequestBodyBytes ?? 0)),
+        grpcPort: this.grpcPort(intent),
       },
     };
   }
@@ -138,7 +183,10 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     const certificate = tlsAtGateway && intent.tls!.certManager ? certificateFor(scope, intent) : undefined;
     const port = tlsAtGateway ? config.httpsPort : config.httpPort;
     // An L7 front routes to the gateway by Service name; an L4 front is itself the gateway's Service.
-    const service = l4Front ? undefined : { httpPort: intent.routes.length === 0 ? undefined : port };
+    const grpcPort = this.grpcPort(intent);
+    // The HTTP port carries the HTTP routes, and the gRPC routes too where they have no port of their own.
+    const httpRoutes = intent.routes.length > nativeGrpcRoutes(intent).length || (intent.routes.length > 0 && grpcPort === undefined);
+    const service = l4Front ? undefined : { httpPort: httpRoutes ? port : undefined, grpcPort };
     const workload = renderGatewayWorkload(scope, intent, config, this.workload, service);
     this.workloads.set(scope, workload);
     return {
@@ -155,6 +203,11 @@ export class ApiGatewayRenderer implements StrategyRenderer {
   }
 }
 
+
+/** The routes of native gRPC clients (HTTP/2); gRPC-Web and JSON clients speak HTTP to the gateway. */
+function nativeGrpcRoutes(intent: ExposureIntent): RouteIntent[] {
+  return intent.routes.filter((r) => r.protocol === 'grpc' && !translatesGrpc(r));
+}
 
 /** Where the exposure declares what reads the client address: access lists, client IP affinity. */
 function clientAddressFields(intent: ExposureIntent): string[] {

@@ -93,6 +93,8 @@ export interface EngineConfig {
   /** Port of plain HTTP traffic; `httpsPort` when the gateway terminates TLS. */
   readonly httpPort: number;
   readonly httpsPort: number;
+  /** Port of HTTP/2 cleartext (h2c) for the gRPC routes, when the gateway serves them so (see `GatewayEngine.ports`). */
+  readonly grpcPort?: number;
   /** Internal port for health checks and metrics: never exposed by the Service. */
   readonly statusPort: number;
   /** The ports of the exposure's streams (TLS passthrough, TCP), when the engine renders them. */
@@ -119,8 +121,12 @@ export interface GatewayEngine {
   readonly name: string;
   readonly capabilities: Capabilities;
   readonly problems: readonly string[];
-  /** The ports of plain HTTP and of HTTPS (when the gateway terminates TLS) traffic. */
-  readonly ports: { readonly http: number; readonly https: number };
+  /**
+   * The ports of plain HTTP and of HTTPS (when the gateway terminates TLS) traffic; `grpc`, where
+   * the engine serves gRPC routes in cleartext on a port of their own (HTTP/2 with prior
+   * knowledge), when the gateway does not terminate TLS.
+   */
+  readonly ports: { readonly http: number; readonly https: number; readonly grpc?: number };
   /**
    * The ranges (normal form) whose connections' `X-Forwarded-For` the engine believes for the
    * client address; empty: the address of the connection is the client's.

@@ -215,6 +215,8 @@ export function workloadProblems(options: GatewayWorkloadOptions): string[] {
 export interface GatewayServicePorts {
   /** The port of HTTP traffic, when the exposure has HTTP routes. */
   readonly httpPort?: number;
+  /** The port of gRPC traffic in cleartext (h2c), when the engine serves it on one (`EngineConfig.grpcPort`). */
+  readonly grpcPort?: number;
 }
 
 /** The label that selects the gateway's pods (cdk8s-plus's convention, kept so selectors never change). */
@@ -265,15 +267,19 @@ export function renderGatewayWorkload(scope: Construct, intent: ExposureIntent, 
   });
   podLabels[ADDRESS_LABEL] = Names.toLabelValue(deployment);
 
-  const ports = [
+  const ports: { name: string; port: number; containerPort: number; appProtocol?: string }[] = [
     ...service?.httpPort === undefined ? [] : [{ name: `http-${service.httpPort}`, port: service.httpPort, containerPort: service.httpPort }],
+    // Named grpc- for Istio, and kubernetes.io/h2c for Gateway API implementations and load balancers: the front speaks HTTP/2 cleartext to it.
+    ...service?.grpcPort === undefined ? [] : [{ name: `grpc-${service.grpcPort}`, port: service.grpcPort, containerPort: service.grpcPort, appProtocol: 'kubernetes.io/h2c' }],
     ...config.streamListeners ?? [],
   ];
   const gatewayService = service === undefined ? undefined : new KubeService(scope, 'GatewayService', {
     metadata: { name },
     spec: {
       externalIPs: [],
-      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: kube().IntOrString.fromNumber(p.containerPort) })),
+      ports: ports.map((p) => ({
+        name: p.name, port: p.port, targetPort: kube().IntOrString.fromNumber(p.containerPort), appProtocol: p.appProtocol,
+      })),
       selector: podLabels,
       type: 'ClusterIP',
     },
@@ -380,6 +386,7 @@ function gatewayContainer(config: EngineConfig, options: GatewayWorkloadOptions,
       { containerPort: config.httpPort, name: 'http' },
       { containerPort: config.httpsPort, name: 'https' },
       { containerPort: config.statusPort, name: 'status' },
+      ...(config.grpcPort === undefined ? [] : [{ containerPort: config.grpcPort, name: 'grpc' }]),
       ...(config.streamListeners ?? []).map((l) => ({ containerPort: l.containerPort, name: l.name })),
     ],
     volumeMounts: [

@@ -20,6 +20,11 @@ const ISTIO: Capabilities = {
   'aggregation': 'none',
   // The headers are the route's response header edits; a VirtualService cannot answer by the date.
   'deprecation-retire': 'none',
+  // Envoy's grpc_web filter runs on a Gateway server of protocol GRPC-WEB (one protocol for the
+  // whole server), and its gRPC-JSON transcoder takes a descriptor set through an EnvoyFilter:
+  // neither is rendered.
+  'grpc-web': 'none',
+  'grpc-json-transcoding': 'none',
 };
 
 export const ISTIO_ROW: StrategyCapabilities = {

@@ -1,3 +1,4 @@
+import { kongGrpcProblems } from './grpc-checks';
 import { kongPath } from './kong-paths';
 import { Problem } from '../../../core/errors';
 import { backendField, describeBackendTls, ExposureIntent, HeaderEditsIntent, HeaderMatchIntent, RouteIntent } from '../../../intent/model';
@@ -27,6 +28,7 @@ export function kongProblems(intent: ExposureIntent): Problem[] {
     ...headerEditProblems(route.responseHeaders, route.sources.responseHeaders, false),
     ...backendTlsProblems(route, intent),
     ...cookieLifetimeProblems(route),
+    ...kongGrpcProblems(route),
   ]).concat(podAddressProblems(intent, 'kong'));
 }
 

@@ -5,6 +5,7 @@ import { API_GATEWAY_KONG_ROW } from '../capabilities';
 import { defaultMaxBodyKib, EngineConfig, EngineContext, engineOptionProblems, GatewayEngine, trustedProxiesOption } from '../engine';
 import { kongProblems } from './checks';
 import { renderKongConfig } from './kong-config';
+import { nativeGrpcRoutes, protoMounts } from './kong-grpc';
 import { KONG_PATHS, KONG_PORTS } from './kong-layout';
 
 /** The image the Kong engine runs unless told otherwise: pinned (it runs as the kong user, uid 1000). */
@@ -81,6 +82,10 @@ export class KongEngine implements GatewayEngine {
       cacheTtlSeconds: o.cacheTtl?.toSeconds(),
     });
     const tls = ctx.tls !== undefined;
+    // Native gRPC clients speak HTTP/2: by ALPN on the HTTPS listener, else on a cleartext listener of their own.
+    const grpc = nativeGrpcRoutes(ctx.intent).length > 0;
+    const grpcPort = grpc && !tls ? KONG_PORTS.grpc : undefined;
+    const listen = tls ? `0.0.0.0:${KONG_PORTS.http}, 0.0.0.0:${KONG_PORTS.https}${grpc ? ' http2' : ''} ssl` : `0.0.0.0:${KONG_PORTS.http}`;
     return {
       image: o.image ?? DEFAULT_KONG_IMAGE,
       files: { 'kong.yml': config },
@@ -89,7 +94,7 @@ export class KongEngine implements GatewayEngine {
         KONG_DATABASE: 'off',
         KONG_DECLARATIVE_CONFIG: `${KONG_PATHS.generated}/kong.yml`,
         KONG_PREFIX: '/kong/prefix',
-        KONG_PROXY_LISTEN: tls ? `0.0.0.0:${KONG_PORTS.http}, 0.0.0.0:${KONG_PORTS.https} ssl` : `0.0.0.0:${KONG_PORTS.http}`,
+        KONG_PROXY_LISTEN: grpcPort === undefined ? listen : `${listen}, 0.0.0.0:${grpcPort} http2`,
         // No Admin API and no Kong Manager: the declarative configuration is the only input.
         KONG_ADMIN_LISTEN: 'off',
         KONG_ADMIN_GUI_LISTEN: 'off',
@@ -108,6 +113,7 @@ export class KongEngine implements GatewayEngine {
       },
       httpPort: KONG_PORTS.http,
       httpsPort: KONG_PORTS.https,
+      grpcPort,
       statusPort: KONG_PORTS.status,
       healthPath: '/status/ready',
       writablePaths: ['/tmp', '/kong/prefix'],
@@ -118,6 +124,7 @@ export class KongEngine implements GatewayEngine {
       secretMounts: [
         ...secrets.map((secretName) => ({ secretName, mountPath: `${KONG_PATHS.secrets}/${secretName}` })),
         ...(ctx.tls ? [{ secretName: ctx.tls.secretName, mountPath: KONG_PATHS.tls }] : []),
+        ...protoMounts(ctx.intent),
       ],
       runAsUser: 1000,
     };

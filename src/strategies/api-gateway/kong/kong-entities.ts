@@ -20,8 +20,8 @@ export interface KongService {
   /** The upstream's name. */
   readonly host: string;
   readonly port: number;
-  /** `https`: TLS to the backends, unverified (`tls_verify: false`). */
-  readonly protocol: 'http' | 'https';
+  /** `https` (`grpcs` for gRPC): TLS to the backends, unverified (`tls_verify: false`). */
+  readonly protocol: 'http' | 'https' | 'grpc' | 'grpcs';
   readonly tls_verify?: boolean;
   /** Prepended to what the route leaves of the path (a rewrite, with `strip_path`). */
   readonly path?: string;
@@ -45,7 +45,7 @@ export interface KongRoute {
   readonly strip_path: boolean;
   readonly preserve_host: boolean;
   readonly regex_priority: number;
-  readonly protocols: readonly ('http' | 'https')[];
+  readonly protocols: readonly ('http' | 'https' | 'grpc' | 'grpcs')[];
   readonly https_redirect_status_code?: number;
 }
 
@@ -129,4 +129,6 @@ export type KongPlugin =
     };
   }
   | { readonly name: 'file-log'; readonly config: { readonly path: string; readonly reopen: boolean } }
+  | { readonly name: 'grpc-web'; readonly config: Record<string, never> }
+  | { readonly name: 'grpc-gateway'; readonly config: { readonly proto: string } }
   | { readonly name: 'request-size-limiting'; readonly config: { readonly allowed_payload_size: number; readonly size_unit: 'megabytes' | 'kilobytes' | 'bytes' } };

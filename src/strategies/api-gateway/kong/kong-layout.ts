@@ -1,5 +1,8 @@
-/** The ports of the Kong engine: the proxy's plain HTTP and HTTPS, and the status API (health, metrics). */
-export const KONG_PORTS = { http: 8000, https: 8443, status: 8100 } as const;
+/**
+ * The ports of the Kong engine: the proxy's plain HTTP and HTTPS, the status API (health,
+ * metrics), and `grpc`: HTTP/2 cleartext for native gRPC clients, where Kong does not terminate TLS.
+ */
+export const KONG_PORTS = { http: 8000, https: 8443, status: 8100, grpc: 9080 } as const;
 
 /** Where the Kong engine keeps its files in the pod. */
 export const KONG_PATHS = {
@@ -7,4 +10,6 @@ export const KONG_PATHS = {
   generated: '/kong/generated',
   secrets: '/kong/secrets',
   tls: '/kong/tls',
+  /** ConfigMaps of `.proto` files, one directory each. */
+  protos: '/kong/protos',
 } as const;

@@ -4,6 +4,7 @@ import {
 } from '../../shared/kong-plugin-config';
 import { checkLetThrough, HSTS_POLICY } from '../engine';
 import { KongPlugin, KongTransformerConfig } from './kong-entities';
+import { grpcTranslationPlugins } from './kong-grpc';
 
 /**
  * The plugins of a route's service, in the order Kong's configuration lists them: ip-restriction, authentication
@@ -24,7 +25,9 @@ export function routePlugins(route: RouteIntent, intent: ExposureIntent, cacheTt
   if (responseEdits) plugins.push({ name: 'response-transformer', config: transformer(responseEdits, intent.tls ? [HSTS] : []) });
   // On the route's service, it takes the place of the global one for this route.
   if (route.maxRequestBodyBytes !== undefined) plugins.push(requestSizeLimitingPlugin(route.maxRequestBodyBytes));
-  if (cacheTtlSeconds !== undefined) {
+  plugins.push(...grpcTranslationPlugins(route));
+  // gRPC calls are POSTs: nothing to cache.
+  if (cacheTtlSeconds !== undefined && route.protocol !== 'grpc') {
     plugins.push({ name: 'proxy-cache', config: { strategy: 'memory', cache_ttl: cacheTtlSeconds, request_method: ['GET', 'HEAD'], response_code: [200, 301, 404] } });
   }
   return plugins;

@@ -1,9 +1,10 @@
-import { AffinityIntent, ExposureIntent, ForwardIntent, HeaderMatchIntent, PathMatchIntent, RouteIntent, routeName } from '../../../intent/model';
+import { AffinityIntent, ExposureIntent, ForwardIntent, HeaderMatchIntent, PathMatchIntent, RouteIntent, routeName, translatesGrpc } from '../../../intent/model';
 import { escapeRegex } from '../../shared/regex';
 import { backendAddress, checkLetThrough } from '../engine';
 import { PodAddresses } from '../pod-addresses';
 import { headerMatchProblem } from './checks';
 import { KongPlugin, KongRoute, KongService, KongUpstream } from './kong-entities';
+import { grpcRouteProtocols } from './kong-grpc';
 import { kongPath } from './kong-paths';
 
 /**
@@ -16,12 +17,14 @@ export function kongService(route: RouteIntent, i: number, count: number, intent
   const perTry = retries?.perTryTimeoutMs ?? route.timeoutMs;
   // Kong entity names take letters, digits and `-._~`: route names are that.
   const name = routeName(route);
+  const grpc = route.protocol === 'grpc';
   return {
     name,
     host: upstreamName(i),
     port: forwarded(route).backends[0].backend.port,
     // Unverified TLS only: the checks refuse a CA (Kong's ca_certificates hold the PEM itself).
-    ...(forwarded(route).backends[0].backend.tls === undefined ? { protocol: 'http' as const } : { protocol: 'https' as const, tls_verify: false }),
+    ...(forwarded(route).backends[0].backend.tls === undefined
+      ? { protocol: grpc ? 'grpc' as const : 'http' as const } : { protocol: grpc ? 'grpcs' as const : 'https' as const, tls_verify: false }),
     path: route.rewrite?.path,
     retries: retries?.attempts ?? 0,
     // Connecting gets the request's bound too, at most Kong's default of 60 s.
@@ -84,6 +87,8 @@ function forwarded(route: RouteIntent): ForwardIntent {
 
 /** How the route matches: hosts, path, method and headers; the most specific first (`priority`). */
 function kongRoute(route: RouteIntent, name: string, priority: number, intent: ExposureIntent, tlsAtGateway: boolean): KongRoute {
+  // Native gRPC clients: Kong's gRPC routes take no method and no redirect (the checks refuse a method match).
+  const nativeGrpc = route.protocol === 'grpc' && !translatesGrpc(route);
   return {
     name,
     hosts: intent.hosts.length > 0 ? [...intent.hosts] : undefined,
@@ -98,8 +103,8 @@ function kongRoute(route: RouteIntent, name: string, priority: number, intent: E
     regex_priority: priority,
     // When Kong terminates TLS, plain HTTP is redirected to HTTPS. Behind an L7 front that
     // terminates TLS, Kong gets plain HTTP and must serve it (a redirect would loop).
-    protocols: tlsAtGateway ? ['https'] : ['http', 'https'],
-    https_redirect_status_code: tlsAtGateway ? intent.tls?.redirectCode ?? 301 : undefined,
+    protocols: nativeGrpc ? grpcRouteProtocols(tlsAtGateway) : tlsAtGateway ? ['https'] : ['http', 'https'],
+    https_redirect_status_code: tlsAtGateway && !nativeGrpc ? intent.tls?.redirectCode ?? 301 : undefined,
   };
 }
 

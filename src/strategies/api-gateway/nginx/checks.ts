@@ -1,3 +1,4 @@
+import { grpcRouteProblems } from './grpc-checks';
 import { backendTlsProblems } from './nginx-backend-tls';
 import { connectionLimitProblems } from './nginx-connection-limits';
 import { CONSUMER_HEADER } from './nginx-jwt';
@@ -34,6 +35,7 @@ function routeProblems(intent: ExposureIntent): Problem[] {
     ...externalAuthHeaderProblems(route),
     ...clientIdentityProblems(route, intent),
     ...responseHeaderProblems(route),
+    ...grpcRouteProblems(route),
     // A redirect route forwards nothing: the retries and timeouts it inherits are not written.
     ...idleTimeoutConflicts(route, 'nginx\'s proxy_read_timeout and proxy_send_timeout'),
     ...(route.action.kind === 'forward' ? retryProblems(route) : []),

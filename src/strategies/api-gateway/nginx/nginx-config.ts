@@ -3,6 +3,7 @@ import { forEachConsumer } from '../credentials';
 import { EngineContext, GatewayTls } from '../engine';
 import { backendCaSecrets } from './nginx-backend-tls';
 import { ERROR_PAGE_DIRECTIVES, errorPagesFor } from './nginx-error-pages';
+import { grpcErrorPages } from './nginx-grpc-errors';
 import { apiKeyMapFile, GENERATED_DIR, HSTS_HEADER, htpasswdFile, NGINX_CACHE_DIR, NGINX_CLIENT_CA_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
 import { njsFiles, njsImports, njsLoadModule, NjsModule, njsModulesOf } from './nginx-njs';
 import { NginxRouteSecrets, renderRouting } from './nginx-routes';
@@ -51,7 +52,9 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
   if (http && intent.hosts.length > 0) otherHostsServer(httpContext, tls);
   const clientCertificates = tls ? intent.tls?.clientCertificates : undefined;
   if (http) {
-    routeServer(httpContext, { tls, clientCertificates, serverNames, hsts, trustedProxies: options.trustedProxies, locations: locations.lines });
+    const grpc = intent.routes.some((r) => r.protocol === 'grpc');
+    const trustedProxies = options.trustedProxies;
+    routeServer(httpContext, { tls, clientCertificates, serverNames, hsts, trustedProxies, locations: locations.lines, grpc });
   }
   out.add('}', '');
   renderStreams(out, intent, options.clusterDomain);
@@ -169,14 +172,15 @@ interface RouteServer {
   readonly hsts: boolean;
   readonly trustedProxies: readonly string[];
   readonly locations: readonly string[];
+  /** The exposure has gRPC routes: HTTP/2 on the server (see `listeners`), their error pages. */
+  readonly grpc: boolean;
 }
 
 function routeServer(http: ConfigLines, s: RouteServer): void {
   http.block('server', (server) => server
     .add(
-      ...(s.tls
-        ? [`listen ${NGINX_PORTS.https} ssl;`, `ssl_certificate ${NGINX_TLS_DIR}/tls.crt;`, `ssl_certificate_key ${NGINX_TLS_DIR}/tls.key;`, 'ssl_protocols TLSv1.2 TLSv1.3;']
-        : [`listen ${NGINX_PORTS.http};`]),
+      ...listeners(s.tls !== undefined, s.grpc),
+      ...(s.tls ? [`ssl_certificate ${NGINX_TLS_DIR}/tls.crt;`, `ssl_certificate_key ${NGINX_TLS_DIR}/tls.key;`, 'ssl_protocols TLSv1.2 TLSv1.3;'] : []),
       ...clientVerification(s.clientCertificates),
       `server_name ${s.serverNames};`,
       ...realClientAddress(s.trustedProxies),
@@ -189,7 +193,21 @@ function routeServer(http: ConfigLines, s: RouteServer): void {
       '',
     )
     .append(s.locations)
-    .append(errorPagesFor(s.hsts, server)));
+    .append(errorPagesFor(s.hsts, server))
+    .append(s.grpc ? grpcErrorPages(s.hsts, server) : []));
+}
+
+/**
+ * The route server's listeners. With gRPC routes the server speaks HTTP/2 (`http2 on`, nginx
+ * 1.25.1+): with TLS on its HTTPS port, negotiated by ALPN (HTTP/1.1 clients keep it); without,
+ * on a port of its own, the gRPC port, in cleartext (h2c with prior knowledge, as gRPC clients
+ * speak it), which the front reaches on the gateway Service's gRPC port. The plain HTTP port
+ * stays HTTP/1.1 for HTTP clients: before 1.25.1 nginx's cleartext HTTP/2 port (`listen ...
+ * http2`) spoke HTTP/2 only, and a front speaks HTTP/1.1 to the HTTP port.
+ */
+function listeners(tls: boolean, grpc: boolean): string[] {
+  if (tls) return [`listen ${NGINX_PORTS.https} ssl;`, ...(grpc ? ['http2 on;'] : [])];
+  return [`listen ${NGINX_PORTS.http};`, ...(grpc ? [`listen ${NGINX_PORTS.grpc};`, 'http2 on;'] : [])];
 }
 
 /**

@@ -110,6 +110,8 @@ export class NginxEngine implements GatewayEngine {
       args: ['nginx', '-c', `${NGINX_CONFIG_DIR}/nginx.conf`, '-g', 'daemon off;'],
       httpPort: NGINX_PORTS.http,
       httpsPort: NGINX_PORTS.https,
+      // gRPC routes in cleartext: the HTTPS port carries them where the gateway terminates TLS.
+      grpcPort: ctx.tls === undefined && ctx.intent.routes.some((r) => r.protocol === 'grpc') ? NGINX_PORTS.grpc : undefined,
       statusPort: NGINX_PORTS.status,
       streamListeners: streamListeners(ctx.intent),
       healthPath: '/healthz',

@@ -1,7 +1,10 @@
 import { HSTS_POLICY } from '../engine';
 
-/** The ports of the NGINX engine (the unprivileged image listens on high ports). */
-export const NGINX_PORTS = { http: 8080, https: 8443, status: 8081 } as const;
+/**
+ * The ports of the NGINX engine (the unprivileged image listens on high ports). `grpc`: HTTP/2
+ * cleartext (h2c) for the gRPC routes, where the gateway does not terminate TLS.
+ */
+export const NGINX_PORTS = { http: 8080, https: 8443, status: 8081, grpc: 8082 } as const;
 /** Where the engine's ConfigMap (nginx.conf, the njs modules) is mounted. */
 export const NGINX_CONFIG_DIR = '/etc/nginx/conf';
 /** Where the certificate the gateway serves is mounted. */

@@ -143,18 +143,19 @@ export function rewritableUriCheck(route: RouteIntent, i: number): string[] {
   return [`if ($upstream_uri_${i} = "") {`, '  return 400;', '}'];
 }
 
-function requestHeaderEdits(route: RouteIntent, i: number, http: ConfigLines): string[] {
+/** The route's request header edits, as `directive` (`proxy_set_header`, or `grpc_set_header` for a gRPC route) lines. */
+export function requestHeaderEdits(route: RouteIntent, i: number, http: ConfigLines, directive = 'proxy_set_header'): string[] {
   const e = route.requestHeaders;
   if (e === undefined) return [];
-  const lines = e.set.map((h) => `proxy_set_header ${h.name} ${quote(h.value)};`);
+  const lines = e.set.map((h) => `${directive} ${h.name} ${quote(h.value)};`);
   e.add.forEach((h, k) => {
     // Appending joins with ", " when the client sent the header, as repeated headers mean.
     const added = `$added_header_${i}_${k}`;
     const sent = headerVariable(h.name);
     http.add(`map ${sent} ${added} {`, `  "" ${quote(h.value)};`, `  default ${appendedHeaderValue(h.name, h.value)};`, '}', '');
-    lines.push(`proxy_set_header ${h.name} ${added};`);
+    lines.push(`${directive} ${h.name} ${added};`);
   });
-  return [...lines, ...e.remove.map((name) => `proxy_set_header ${name} "";`)];
+  return [...lines, ...e.remove.map((name) => `${directive} ${name} "";`)];
 }
 
 /** An appended request header's value when the client sent the header: what it sent, ", ", the declared value. */

@@ -5,6 +5,7 @@ import { checkLetThrough } from '../engine';
 import { aggregateDirectives } from './nginx-aggregate';
 import { externalAuthDirectives } from './nginx-external-auth';
 import { jwtDirectives, jwtErrorPage } from './nginx-jwt';
+import { GRPC_ERROR_PAGE_DIRECTIVES, grpcDirectives, RESTORE_GRPC_PATH } from './nginx-grpc';
 import { apiKeyMapFile, HSTS_HEADER, htpasswdFile } from './nginx-layout';
 import { proxyDirectives, ProxyTarget, rewritableUriCheck } from './nginx-proxy';
 import { renderRouteSelection } from './nginx-route-selection';
@@ -89,7 +90,7 @@ class RouteLocations {
     if (route.auth?.kind === 'jwt') this.jwtAuth(route.auth, i, routeName, location);
     if (route.auth?.kind === 'external') location.directives.push(...externalAuthDirectives(route.auth, i, this.target));
     if (route.maxRequestBodyBytes !== undefined) location.directives.push(`client_max_body_size ${size(route.maxRequestBodyBytes)};`);
-    if (route.responseHeaders) location.directives.push(...responseHeaderDirectives(route.responseHeaders));
+    if (route.responseHeaders) location.directives.push(...responseHeaderDirectives(route.responseHeaders, route.protocol === 'grpc' ? 'grpc_hide_header' : 'proxy_hide_header'));
     if (route.action.kind === 'redirect') {
       this.redirect(route.action, i, location);
     } else if (route.action.kind === 'aggregate') {
@@ -97,6 +98,12 @@ class RouteLocations {
       const aggregate = aggregateDirectives(route, route.action, i, this.target);
       this.target.locations.block(`location = /__route/${i}`, (body) => body.add(
         'internal;', ...location.statements, ...aggregate.statements, ...location.directives, ...aggregate.directives)).add('');
+    } else if (route.protocol === 'grpc') {
+      // No response cache (gRPC calls are POSTs); the external auth's headers set as gRPC headers.
+      const directives = location.directives.map((d) => d.replace(/^proxy_set_header /, 'grpc_set_header '));
+      const grpc = grpcDirectives(route, route.action, i, this.target);
+      this.target.locations.block(`location = /__route/${i}`,
+        (body) => body.add('internal;', ...GRPC_ERROR_PAGE_DIRECTIVES, ...location.statements, RESTORE_GRPC_PATH, ...directives, ...grpc)).add('');
     } else {
       if (this.options.cacheTtlSeconds !== undefined) location.directives.push(...cacheDirectives(this.options.cacheTtlSeconds));
       const proxy = proxyDirectives(route, route.action, i, this.target);
@@ -226,12 +233,12 @@ function named(names: Map<string, string>, key: string, prefix: string, create: 
 }
 
 /** Hides what the backend sends of the headers set or removed; adds the set and added ones. */
-function responseHeaderDirectives(response: HeaderEditsIntent): string[] {
+function responseHeaderDirectives(response: HeaderEditsIntent, hide: string): string[] {
   if ([...response.set.map((h) => h.name), ...response.remove].some((n) => n === 'server' || n === 'date')) {
     checkLetThrough('nginx', 'an edit of the Server or Date header, which nginx writes itself');
   }
   return [
-    ...[...response.set.map((h) => h.name), ...response.remove].map((name) => `proxy_hide_header ${name};`),
+    ...[...response.set.map((h) => h.name), ...response.remove].map((name) => `${hide} ${name};`),
     ...[...response.set, ...response.add].map((h) => `add_header ${h.name} ${quote(h.value)} always;`),
   ];
 }

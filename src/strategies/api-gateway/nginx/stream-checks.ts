@@ -8,6 +8,7 @@ const OWN_LISTENERS: ReadonlyMap<number, string> = new Map([
   [NGINX_PORTS.http, 'HTTP'],
   [NGINX_PORTS.https, 'HTTPS'],
   [NGINX_PORTS.status, 'status'],
+  [NGINX_PORTS.grpc, 'gRPC'],
 ]);
 
 /**
@@ -24,7 +25,7 @@ export function streamProblems(intent: ExposureIntent): Problem[] {
   const ports = intent.streams.filter((s) => OWN_LISTENERS.has(s.port)).map((s) => ({
     field: `${s.field}.port`,
     message: `${s.port} is the port of the NGINX engine's ${OWN_LISTENERS.get(s.port)} listener (HTTP ${NGINX_PORTS.http}, HTTPS ${NGINX_PORTS.https}, `
-      + `status ${NGINX_PORTS.status}), and the gateway listens for each stream on its declared port; use another port`,
+      + `status ${NGINX_PORTS.status}, gRPC ${NGINX_PORTS.grpc}), and the gateway listens for each stream on its declared port; use another port`,
   }));
   const low = new Set(streamPorts(intent).filter((p) => streamContainerPort(p) !== p));
   const shifted = intent.streams.filter((s) => low.has(s.port - UNPRIVILEGED_PORT_OFFSET)).map((s) => ({
