@@ -588,6 +588,8 @@ describe('API gateway, NGINX engine, external authentication', () => {
     expect(seen.headers['x-auth-request-user']).toBe('alice');
     expect(seen.headers['x-auth-request-email']).toBe('alice@example.com');
     expect(seen.headers['x-auth-internal']).toBeUndefined();
+    // The auth subrequest leaves the route's name for the usage log.
+    expect(await nginx.logLine((l) => l.uri === '/orders/7?x=1&y=%2F' && l.status === 200)).toEqual(expect.objectContaining({ route: 'routes[1]' }));
   });
 
   test('the auth service gets the prefix and the URI as sent, the method, Authorization, the declared headers and the original request; no body, no other header', async () => {

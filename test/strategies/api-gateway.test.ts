@@ -594,6 +594,7 @@ describe('apiGateway strategy, NGINX engine, external authentication', () => {
     expect(authLocation.split('\n').map((l) => l.trim()).filter((l) => l !== '')).toEqual([
       'location = /__auth/0 {',
       'internal;',
+      'set $route_name "routes[0]";',
       'proxy_pass_request_body off;',
       'proxy_set_header Content-Length "";',
       'proxy_pass_request_headers off;',

@@ -16,13 +16,16 @@ import { headerVariable, quote, variable } from './nginx-text';
  * other status of the auth service, or its failure, with 500.
  *
  * Writes the auth upstream (http level) and the internal location (the route server); returns
- * the directives of the route's location.
+ * the directives of the route's location. `routeName` is the route's `$route_name`.
  */
-export function externalAuthDirectives(auth: ExternalAuthIntent, i: number, target: ProxyTarget): string[] {
+export function externalAuthDirectives(auth: ExternalAuthIntent, i: number, routeName: string, target: ProxyTarget): string[] {
   target.http.add(`upstream auth_${i} {`, `  server ${backendAddress(auth.service, target.intent, target.clusterDomain)} max_fails=0;`, '  keepalive 16;', '}', '');
   const forwarded = ['authorization', ...auth.forwardHeaders.filter((h) => h !== 'authorization')];
   target.locations.block(`location = /__auth/${i}`, (body) => body.add(
     'internal;',
+    // A subrequest shares the request's variables and runs the server's rewrite phase again,
+    // which resets $route_name for the usage log: set back here.
+    `set $route_name ${routeName};`,
     'proxy_pass_request_body off;',
     // Else nginx announces the client's body length, and the auth service waits for a body that never comes.
     'proxy_set_header Content-Length "";',

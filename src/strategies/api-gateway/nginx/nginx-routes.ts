@@ -88,7 +88,7 @@ class RouteLocations {
     if (route.rateLimit) this.rateLimit(route.rateLimit, route.sources.rateLimit!, consumer, location);
     if (route.auth?.kind === 'basic') this.basicAuth(route.auth, location);
     if (route.auth?.kind === 'jwt') this.jwtAuth(route.auth, i, routeName, location);
-    if (route.auth?.kind === 'external') location.directives.push(...externalAuthDirectives(route.auth, i, this.target));
+    if (route.auth?.kind === 'external') location.directives.push(...externalAuthDirectives(route.auth, i, routeName, this.target));
     if (route.maxRequestBodyBytes !== undefined) location.directives.push(`client_max_body_size ${size(route.maxRequestBodyBytes)};`);
     if (route.responseHeaders) location.directives.push(...responseHeaderDirectives(route.responseHeaders, route.protocol === 'grpc' ? 'grpc_hide_header' : 'proxy_hide_header'));
     if (route.action.kind === 'redirect') {
