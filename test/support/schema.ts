@@ -63,6 +63,8 @@ const CRD_FILES = [
   'nginx-gateway-fabric/gateway.nginx.org_upstreamsettingspolicies.yaml',
   'nginx-gateway-fabric/gateway.nginx.org_proxysettingspolicies.yaml',
   'traefik/kubernetes-crd-definition-v1.yml',
+  'prometheus-operator/monitoring.coreos.com_servicemonitors.yaml',
+  'prometheus-operator/monitoring.coreos.com_prometheusrules.yaml',
 ];
 
 export interface Manifest {
