@@ -55,6 +55,8 @@ export class KongEngine implements GatewayEngine {
   public readonly ports = KONG_PORTS;
   public readonly problems: readonly string[];
   public readonly trustedProxies: readonly string[];
+  /** The bundled prometheus plugin's metrics (Kong 3): latency in milliseconds, by service and route. */
+  public readonly metricNames = { requests: 'kong_http_requests_total', latencyBuckets: 'kong_request_latency_ms_bucket', latencyUnitSeconds: 0.001 };
 
   constructor(private readonly options: KongEngineOptions) {
     const trusted = trustedProxiesOption(options.trustedProxies);
@@ -118,6 +120,8 @@ export class KongEngine implements GatewayEngine {
         ...(ctx.tls ? [{ secretName: ctx.tls.secretName, mountPath: KONG_PATHS.tls }] : []),
       ],
       runAsUser: 1000,
+      // The prometheus plugin (global, per consumer) serves its metrics on the status listener.
+      metrics: ctx.metrics ? { port: KONG_PORTS.status, path: '/metrics' } : undefined,
     };
   }
 }

@@ -7,6 +7,7 @@ import { defaultMaxBodyKib, EngineConfig, EngineContext, engineOptionProblems, G
 import { nginxProblems } from './checks';
 import { renderNginxConfig } from './nginx-config';
 import { GENERATED_DIR, NGINX_CACHE_DIR, NGINX_CLIENT_CA_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
+import { DEFAULT_MTAIL_IMAGE, MTAIL_PROGRAM, mtailProgram, NGINX_METRIC_NAMES, nginxMetricsEndpoint } from './nginx-metrics';
 
 /** The image the NGINX engine runs unless told otherwise: pinned, unprivileged (uid 101). */
 export const DEFAULT_NGINX_IMAGE = 'nginxinc/nginx-unprivileged:1.28.0-alpine';
@@ -59,6 +60,13 @@ export interface NginxEngineOptions {
    * @example ApiGatewayEngine.nginx({ trustedProxies: ['10.244.0.0/16'] })
    */
   readonly trustedProxies?: string[];
+  /**
+   * The image of the metrics sidecar (mtail) that the strategy's `monitoring` adds, pinned by tag
+   * or digest. Its entrypoint must run mtail with the arguments it is given.
+   * @default 'ghcr.io/jaqx0r/mtail:3.4.9'
+   * @example ApiGatewayEngine.nginx({ metricsImage: 'ghcr.io/jaqx0r/mtail:3.4.9' })
+   */
+  readonly metricsImage?: string;
 }
 
 /** NGINX (OSS) as the API gateway: routing, API keys, basic auth, rate limits, CORS, cache, JSON errors, usage logs. */
@@ -68,6 +76,7 @@ export class NginxEngine implements GatewayEngine {
   public readonly ports = NGINX_PORTS;
   public readonly problems: readonly string[];
   public readonly trustedProxies: readonly string[];
+  public readonly metricNames = NGINX_METRIC_NAMES;
 
   constructor(private readonly options: NginxEngineOptions) {
     const trusted = trustedProxiesOption(options.trustedProxies);
@@ -79,6 +88,8 @@ export class NginxEngine implements GatewayEngine {
         // The cache's max_size is written in MiB.
         options.cacheSize !== undefined && options.cacheSize.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) < 1 ? 'cacheSize is below 1 MiB' : undefined,
         options.cacheSize !== undefined && options.cacheTtl === undefined ? 'cacheSize sizes the response cache, which only cacheTtl turns on; set cacheTtl' : undefined,
+        options.metricsImage !== undefined && /:latest$|^[^:@]+$/.test(options.metricsImage)
+          ? `metricsImage "${options.metricsImage}" is not pinned; use a version tag or a digest` : undefined,
       ),
     ];
   }
@@ -96,6 +107,7 @@ export class NginxEngine implements GatewayEngine {
     const { config, secrets, initScript } = renderNginxConfig(ctx, {
       clusterDomain: o.clusterDomain ?? 'cluster.local',
       trustedProxies: this.trustedProxies,
+      metrics: ctx.metrics !== undefined,
       maxBodyKib: defaultMaxBodyKib(o.maxBodySize),
       cache: o.cacheTtl === undefined ? undefined : {
         ttlSeconds: o.cacheTtl.toSeconds(),
@@ -104,7 +116,7 @@ export class NginxEngine implements GatewayEngine {
     });
     return {
       image: o.image ?? DEFAULT_NGINX_IMAGE,
-      files: { 'nginx.conf': config },
+      files: { 'nginx.conf': config, ...(ctx.metrics ? { [MTAIL_PROGRAM]: mtailProgram(ctx.metrics.latencyObjectiveSeconds) } : {}) },
       configDir: '/etc/nginx/conf',
       args: ['nginx', '-c', '/etc/nginx/conf/nginx.conf', '-g', 'daemon off;'],
       httpPort: NGINX_PORTS.http,
@@ -121,6 +133,7 @@ export class NginxEngine implements GatewayEngine {
         ...clientCaMount(ctx),
       ],
       runAsUser: 101,
+      metrics: ctx.metrics ? nginxMetricsEndpoint(o.metricsImage ?? DEFAULT_MTAIL_IMAGE) : undefined,
     };
   }
 }
