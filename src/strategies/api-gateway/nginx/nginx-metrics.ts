@@ -26,8 +26,12 @@ export const NGINX_METRIC_NAMES: EngineMetricNames = {
   latencyUnitSeconds: 1,
 };
 
-/** The latency histogram's bounds in seconds (mtail's first bound is the lowest value counted). */
-const LATENCY_BUCKETS = [0, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/**
+ * The latency histogram's bounds in seconds. mtail's first bound is the lower end of the first
+ * bucket, not exported and not itself in it: below zero, so that a request of 0.000 s (nginx's
+ * `$request_time` has millisecond resolution) counts in the first exported bucket (`le="0.005"`).
+ */
+const LATENCY_BUCKETS = [-1, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
  * The http-level lines: the status class of a response, the metrics line (the usage log's
