@@ -32,7 +32,8 @@ export function alertRules(names: EngineMetricNames, t: AlertThresholds, targets
   const scope = `job="${targets.job}"${targets.namespace === undefined ? '' : `,namespace="${targets.namespace}"`}`;
   const rate = (by: string, extra = '') => `sum by (${by}) (rate(${names.requests}{${scope}${extra}}[${WINDOW}]))`;
   const ratio = (by: string, extra: string) => `${rate(by, extra)}\n  /\n${rate(by)}`;
-  const objective = number(t.latencyP99Seconds / names.latencyUnitSeconds);
+  // The quantile in seconds whatever the engine's unit, so that every alert reads alike.
+  const inSeconds = names.latencyUnitSeconds === 1 ? '' : ` * ${number(names.latencyUnitSeconds)}`;
   const forDuration = promDuration(t.forSeconds);
   const deployment = `deployment="${targets.deployment}"${targets.namespace === undefined ? '' : `,namespace="${targets.namespace}"`}`;
   return [
@@ -48,13 +49,13 @@ export function alertRules(names: EngineMetricNames, t: AlertThresholds, targets
     },
     {
       alert: 'ApiGatewayRouteSlow',
-      expr: `histogram_quantile(0.99, sum by (route, le) (rate(${names.latencyBuckets}{${scope}}[${WINDOW}])))\n  > ${objective}`,
+      expr: `histogram_quantile(0.99, sum by (route, le) (rate(${names.latencyBuckets}{${scope}}[${WINDOW}])))${inSeconds}\n  > ${number(t.latencyP99Seconds)}`,
       for: forDuration,
       labels: { severity: 'warning' },
       annotations: {
         summary: `Route {{ $labels.route }} of ${targets.job} is slower than its objective`,
-        description: `The 99th percentile latency of route {{ $labels.route }} is {{ $value }}${names.latencyUnitSeconds === 1 ? 's' : 'ms'} over ${WINDOW} `
-          + `(objective ${t.latencyP99Seconds}s).`,
+        description: `The 99th percentile latency of route {{ $labels.route }} is {{ $value | humanizeDuration }} over ${WINDOW} `
+          + `(objective ${t.latencyP99Seconds < 1 ? `${number(t.latencyP99Seconds * 1000)}ms` : `${number(t.latencyP99Seconds)}s`}).`,
       },
     },
     {
