@@ -152,7 +152,9 @@ describe.each([['nginx', NGINX, '2.485s'], ['kong', KONG, '1.99s']] as const)('A
       ...routeSeries(e, manifests, r1, [['bob', 503, 5], ['bob', 401, 5], ['bob', 429, 5]], 5, 'other-gateway-metrics'),
       { series: `kube_deployment_status_replicas_unavailable{deployment="other-gateway",namespace="${NAMESPACE}"}`, values: '2x15' },
     ];
-    const alert = (labels: Record<string, string>, summary: string, description: string) => ({ exp_labels: labels, exp_annotations: { summary, description } });
+    const alert = (labels: Record<string, string>, summary: string, description: string) => ({
+      exp_labels: labels, exp_annotations: { summary, description },
+    });
     const firing: Record<string, object[]> = {
       ApiGatewayRouteErrors: [alert({ route: r1, severity: 'critical' },
         `Route ${r1} of ${JOB} answers 5xx`, `50% of the requests of route ${r1} got a 5xx over 5m (threshold 10%).`)],

@@ -137,7 +137,9 @@ describe('API gateway metrics, NGINX engine: nginx and the mtail sidecar of the 
     expect(sidecar.image).toBe('ghcr.io/jaqx0r/mtail:3.4.9');
     expect(sidecar.ports).toEqual([{ containerPort: 3903, name: 'metrics' }]);
     expect(sidecar.securityContext).toEqual(spec.containers.find((c: any) => c.name === 'gateway').securityContext);
-    expect(sidecar.securityContext).toEqual(expect.objectContaining({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false }));
+    expect(sidecar.securityContext).toEqual(expect.objectContaining({
+      readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false,
+    }));
     expect(sidecar.resources).toEqual({ limits: { cpu: '200m', memory: '128Mi' }, requests: { cpu: '10m', memory: '32Mi' } });
     expect(sidecar.readinessProbe.httpGet.port).toBe(3903);
     expect(sidecar.livenessProbe.httpGet.port).toBe(3903);
@@ -182,7 +184,12 @@ describe('API gateway metrics, NGINX engine: nginx and the mtail sidecar of the 
     for (const line of usage) {
       const k = key({ route: String(line.route), consumer: String(line.consumer), status_class: `${String(line.status)[0]}xx` });
       const acc = fromLog.get(k) ?? { sent: 0, received: 0, time: 0, n: 0 };
-      fromLog.set(k, { sent: acc.sent + Number(line.bytes_sent), received: acc.received + Number(line.request_length), time: acc.time + Number(line.request_time), n: acc.n + 1 });
+      fromLog.set(k, {
+        sent: acc.sent + Number(line.bytes_sent),
+        received: acc.received + Number(line.request_length),
+        time: acc.time + Number(line.request_time),
+        n: acc.n + 1,
+      });
     }
     const byKey = (name: string) => new Map((metrics.get(name) ?? []).map((s) => [key(s.labels), s.value]));
     const sent = byKey('gateway_http_response_bytes_total');

@@ -147,7 +147,8 @@ describe('apiGateway monitoring, Kong engine', () => {
 });
 
 describe('apiGateway monitoring: refusals', () => {
-  const error = (monitoring: unknown, options: Partial<ApiGatewayStrategyOptions> = {}, props: Partial<ExposedServiceProps> = {}) => declarationError({
+  const error = (monitoring: unknown, options: Partial<ApiGatewayStrategyOptions> = {},
+    props: Partial<ExposedServiceProps> = {}) => declarationError({
     strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), monitoring: monitoring as GatewayMonitoring, ...options }),
     routes: [{ match: { path: PathMatch.prefix('/') }, backend: api() }],
     ...props,
