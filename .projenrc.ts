@@ -178,6 +178,11 @@ const bundles: Record<string, string[]> = {
   'traefik': ['traefik/kubernetes-crd-definition-v1.yml@v1alpha1#Middleware'],
   // The plugins and consumers `GatewayImplementation.kong()` renders (Kong Ingress Controller).
   'kong': ['kong/custom-resource-definitions.yaml@v1#KongPlugin,KongConsumer'],
+  // The scrape configuration and alerts of an API gateway's `monitoring` (prometheus-operator).
+  'prometheus-operator': [
+    'prometheus-operator/monitoring.coreos.com_servicemonitors.yaml@v1',
+    'prometheus-operator/monitoring.coreos.com_prometheusrules.yaml@v1',
+  ],
 };
 /** The core kinds the strategies write (GROUP/VERSION/KIND). */
 const K8S_KINDS = [

@@ -1,6 +1,7 @@
 import { object, optional, required, Shape } from './core/runtime-shape';
 import { ApiGatewayRenderer } from './strategies/api-gateway/api-gateway';
 import { ApiGatewayEngine } from './strategies/api-gateway/api-gateway-engine';
+import { GatewayMonitoring, MONITORING_SHAPE } from './strategies/api-gateway/monitoring';
 import { GatewayWorkloadOptions, WORKLOAD_OPTIONS_FIELDS } from './strategies/api-gateway/workload';
 import { StrategyRenderer } from './strategies/contract';
 import { GATEWAY_API_OPTIONS_SHAPE, GatewayApiRenderer, GatewayApiStrategyOptions } from './strategies/gateway-api/gateway-api';
@@ -29,12 +30,20 @@ export interface ApiGatewayStrategyOptions extends GatewayWorkloadOptions {
    * @example exposedVia: ExposureStrategy.istio()
    */
   readonly exposedVia?: ExposureStrategy;
+  /**
+   * Prometheus metrics of the gateway per route, consumer and status (on a metrics Service of
+   * their own), with an optional ServiceMonitor and alerts (prometheus-operator).
+   * @default - no metrics port, no ServiceMonitor, no alerts
+   * @example monitoring: { serviceMonitor: true, alerts: { errorRatio: 0.01, latencyP99: Duration.millis(300) } }
+   */
+  readonly monitoring?: GatewayMonitoring;
 }
 
 const API_GATEWAY_OPTIONS_SHAPE = object('the options of ExposureStrategy.apiGateway', {
   ...WORKLOAD_OPTIONS_FIELDS,
   engine: required({ kind: 'instance', is: (v) => v instanceof ApiGatewayEngine, use: 'ApiGatewayEngine.nginx() or ApiGatewayEngine.kong()' }),
   exposedVia: optional({ kind: 'instance', is: (v) => v instanceof ExposureStrategy, use: 'another ExposureStrategy, e.g. ExposureStrategy.gatewayApi(...)' }),
+  monitoring: optional(MONITORING_SHAPE),
 });
 
 /**
@@ -98,9 +107,9 @@ export class ExposureStrategy {
   public static apiGateway(options: ApiGatewayStrategyOptions): ExposureStrategy {
     const types = optionsOf('apiGateway', options, API_GATEWAY_OPTIONS_SHAPE);
     if (types) return types;
-    const { engine, exposedVia, ...workload } = options;
+    const { engine, exposedVia, monitoring, ...workload } = options;
     return new ExposureStrategy(new ApiGatewayRenderer(engine._engine, exposedVia?._renderer, workload,
-      (port) => ServiceRenderer.loadBalancer({ port })));
+      (port) => ServiceRenderer.loadBalancer({ port }), monitoring));
   }
 
   /**

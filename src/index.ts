@@ -9,6 +9,7 @@ import type * as gatewayApi from '../imports/gateway-api-gateway.networking.k8s.
 import type * as istioNetworking from '../imports/istio-networking.istio.io';
 import type * as istioSecurity from '../imports/istio-security.istio.io';
 import type * as k8s from '../imports/k8s';
+import type * as prometheusOperator from '../imports/prometheus-operator-monitoring.coreos.com';
 
 export { ExposedService, ExposedServiceProps } from './exposed-service';
 export { ExposedResources } from './exposed-resources';
@@ -61,6 +62,7 @@ export {
   GatewayWorkloadOptions, GatewayAutoscaling, GatewayResourceRequirements, GatewayCpuRequirements, GatewaySizeRequirements, CpuAmount,
 } from './strategies/api-gateway/workload';
 export { NginxEngineOptions } from './strategies/api-gateway/nginx/nginx-engine';
+export { GatewayMonitoring, GatewayAlerts } from './strategies/api-gateway/monitoring';
 export { KongEngineOptions } from './strategies/api-gateway/kong/kong-engine';
 
-export type { k8s, istioNetworking, istioSecurity, gatewayApi, gatewayApiExperimental, certManager };
+export type { k8s, istioNetworking, istioSecurity, gatewayApi, gatewayApiExperimental, certManager, prometheusOperator };

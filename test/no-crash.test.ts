@@ -212,6 +212,11 @@ describe('arbitrary values into every strategy factory', () => {
     (v) => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), exposedVia: v as never }),
     (v) => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), autoscaling: v as never }),
     (v) => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), replicas: v as never, resources: v as never }),
+    (v) => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), monitoring: v as never }),
+    (v) => ExposureStrategy.apiGateway({
+      engine: ApiGatewayEngine.kong(), monitoring: { serviceMonitor: true, alerts: v as never, labels: v as never },
+    }),
+    (v) => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ metricsImage: v as never }), monitoring: { scrapeInterval: v as never } }),
   ];
 
   test('the factories never throw; synth fails with an ExposureError naming a field', () => {

@@ -51,9 +51,11 @@ const STRATEGIES: Record<string, () => ExposureStrategy> = {
   // A Gateway shared across exposures, in another namespace: listeners admit the routes by namespace name.
   'gatewayApi-shared': () => ExposureStrategy.gatewayApi({ gateway: GatewayApiGateway.create({ gatewayClassName: 'eg', namespace: 'infra' }) }),
   'apiGateway-nginx': () => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ cacheTtl: Duration.seconds(10) }) }),
+  // With metrics, a ServiceMonitor and the alerts: their objects pass the checks whatever is declared.
   'apiGateway-kong': () => ExposureStrategy.apiGateway({
     engine: ApiGatewayEngine.kong({ trustedProxies: ['10.244.0.0/16'] }),
     exposedVia: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }),
+    monitoring: { serviceMonitor: true, alerts: {} },
   }),
 };
 

@@ -114,5 +114,46 @@ export function crossReferenceProblems(manifests: readonly Manifest[], external:
       || (WORKLOADS.includes(m.kind) && (m.spec.template?.spec?.volumes ?? []).some((v: any) => v.secret?.secretName === secret))));
     if (!used) problems.push(`${id(cert)}: secret ${secret} is used by no Gateway credential or pod volume in namespace "${ns(cert) || '(default)'}"`);
   }
+  problems.push(...monitoringReferenceProblems(manifests));
+  return problems;
+}
+
+/**
+ * prometheus-operator: a ServiceMonitor selects Services of its namespace (no namespaceSelector
+ * here) by labels, and each endpoint names a port of every Service it selects; a PrometheusRule's
+ * `job="..."` (prometheus-operator's job label: the Service name) is a Service some ServiceMonitor
+ * scrapes, and its `deployment="..."` a Deployment of the output.
+ */
+function monitoringReferenceProblems(manifests: readonly Manifest[]): string[] {
+  const problems: string[] = [];
+  const id = (m: Manifest) => `${m.kind}/${m.metadata.name}`;
+  const scraped = new Set<string>();
+  for (const sm of manifests.filter((m) => m.kind === 'ServiceMonitor')) {
+    if (sm.spec.namespaceSelector !== undefined) problems.push(`${id(sm)}: namespaceSelector is not checked here`);
+    const matchLabels: Record<string, string> = sm.spec.selector?.matchLabels ?? {};
+    if (Object.keys(matchLabels).length === 0) problems.push(`${id(sm)}: selects every Service of its namespace`);
+    const selected = manifests.filter((s) => s.kind === 'Service' && ns(s) === ns(sm)
+      && Object.entries(matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v));
+    if (selected.length === 0) problems.push(`${id(sm)}: selector ${JSON.stringify(matchLabels)} selects no Service in the output`);
+    for (const svc of selected) {
+      scraped.add(`${ns(svc)}/${svc.metadata.name}`);
+      for (const ep of sm.spec.endpoints ?? []) {
+        if (!(svc.spec.ports ?? []).some((p: any) => p.name === ep.port)) problems.push(`${id(sm)}: endpoint port ${ep.port} is not a port of ${id(svc)}`);
+      }
+    }
+  }
+  for (const rule of manifests.filter((m) => m.kind === 'PrometheusRule')) {
+    const exprs: string[] = (rule.spec.groups ?? []).flatMap((g: any) => (g.rules ?? []).map((r: any) => String(r.expr)));
+    for (const expr of exprs) {
+      for (const [, job] of expr.matchAll(/\bjob="([^"]+)"/g)) {
+        if (!scraped.has(`${ns(rule)}/${job}`)) problems.push(`${id(rule)}: job "${job}" is no Service a ServiceMonitor of the output scrapes`);
+      }
+      for (const [, deployment] of expr.matchAll(/\bdeployment="([^"]+)"/g)) {
+        if (!manifests.some((d) => d.kind === 'Deployment' && d.metadata.name === deployment && ns(d) === ns(rule))) {
+          problems.push(`${id(rule)}: deployment "${deployment}" is no Deployment of the output`);
+        }
+      }
+    }
+  }
   return problems;
 }

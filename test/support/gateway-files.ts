@@ -14,6 +14,10 @@
  *   declarative configuration (`KONG_DECLARATIVE_CONFIG`), which must parse as YAML 1.1 with a
  *   `_format_version`, and whose `file-log` plugins write their `path`.
  *
+ * - mtail (a container whose args name `--progs`, the image's entrypoint being mtail): the
+ *   programs directory and every `*.mtail` program in it (there must be one); `--logs` files
+ *   (sockets, `udp://` and the like, are no files).
+ *
  * A path with nginx variables cannot be resolved from the files alone: it is reported, not skipped.
  */
 import * as path from 'path';
@@ -50,6 +54,7 @@ export function filesReadBy(container: Json, env: Readonly<Record<string, string
   const nginxAt = argv.findIndex((a) => path.posix.basename(a) === 'nginx');
   if (nginxAt >= 0) return nginxFiles(argv.slice(nginxAt + 1), view);
   if (Object.keys(env).some((k) => k.startsWith('KONG_'))) return kongFiles(env, view);
+  if (argv.includes('--progs')) return mtailFiles(argv, view);
   return { references: [], problems: [`cannot tell what it reads: it runs neither nginx nor Kong (${argv.join(' ') || container.image})`] };
 }
 
@@ -277,5 +282,25 @@ function kongFiles(env: Readonly<Record<string, string>>, view: FileView): PodFi
       }
     }
   }
+  return { references, problems };
+}
+
+/** mtail: its programs directory and the programs in it, and the log files it tails. */
+function mtailFiles(argv: readonly string[], view: FileView): PodFiles {
+  const references: FileReference[] = [];
+  const problems: string[] = [];
+  argv.forEach((arg, i) => {
+    const value = argv[i + 1];
+    if (arg === '--progs' && value !== undefined) {
+      references.push({ path: value, access: 'read-dir', by: 'mtail --progs' });
+      const programs = (view.list(value) ?? []).filter((f) => f.endsWith('.mtail'));
+      if (programs.length === 0) problems.push(`mtail --progs ${value}: no *.mtail program there`);
+      for (const program of programs) references.push({ path: path.posix.join(value, program), access: 'read-file', by: 'mtail --progs' });
+    } else if (arg === '--logs' && value !== undefined) {
+      for (const log of value.split(',')) {
+        if (!/^[a-z]+:\/\//.test(log)) references.push({ path: log, access: 'read-file', by: 'mtail --logs' });
+      }
+    }
+  });
   return { references, problems };
 }

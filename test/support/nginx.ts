@@ -220,10 +220,11 @@ const NGINX_LIFETIME_MS = 5 * 60_000;
  * its own command and args, as its user, in a sandbox with exactly its mounts. The configuration
  * is the one of its config volume, read from the pod, with two changes bound over it read-only:
  * each `listen` of a containerPort on a free 127.0.0.1 port (nothing else may listen), and each
- * upstream `server` on the test's loopback backend (`upstreams`; others on a closed port).
+ * upstream `server` on the test's loopback backend (`upstreams`; others on a closed port), and
+ * with `syslogPort` each loopback syslog destination on that UDP port.
  */
 export async function startNginxInPod(pod: SimulatedPod,
-  options: { container?: string; upstreams?: Readonly<Record<string, string>> } = {}): Promise<RunningNginx> {
+  options: { container?: string; upstreams?: Readonly<Record<string, string>>; syslogPort?: number } = {}): Promise<RunningNginx> {
   const container = options.container ?? 'gateway';
   const spec = pod.container(container);
   const args: string[] = [...spec.command ?? [], ...spec.args ?? []];
@@ -244,7 +245,9 @@ export async function startNginxInPod(pod: SimulatedPod,
       return `${lead}127.0.0.1:${free}`;
     })
     // Upstream servers (`server host:port ...;` inside upstream blocks).
-    .replace(/^(\s*server )([^\s;{]+:\d+)/gm, (_m, lead: string, target: string) => `${lead}${options.upstreams?.[target] ?? CLOSED}`);
+    .replace(/^(\s*server )([^\s;{]+:\d+)/gm, (_m, lead: string, target: string) => `${lead}${options.upstreams?.[target] ?? CLOSED}`)
+    // Logs sent to a loopback syslog port (the metrics sidecar's): to the test's port, when it runs one.
+    .replace(/\bsyslog:server=127\.0\.0\.1:\d+/g, (m) => (options.syslogPort === undefined ? m : `syslog:server=127.0.0.1:${options.syslogPort}`));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-expose-nginx-'));
   const localizedPath = path.join(dir, path.posix.basename(configPath));
   fs.writeFileSync(localizedPath, localized, { mode: 0o644 });

@@ -63,6 +63,8 @@ const CRD_FILES = [
   'nginx-gateway-fabric/gateway.nginx.org_upstreamsettingspolicies.yaml',
   'nginx-gateway-fabric/gateway.nginx.org_proxysettingspolicies.yaml',
   'traefik/kubernetes-crd-definition-v1.yml',
+  'prometheus-operator/monitoring.coreos.com_servicemonitors.yaml',
+  'prometheus-operator/monitoring.coreos.com_prometheusrules.yaml',
 ];
 
 export interface Manifest {
@@ -97,10 +99,21 @@ function closeObjects(schema: any): any {
   return out;
 }
 
+/**
+ * Patterns are Go RE2: a leading inline flag group (`^(?i)(abort|warn)?$` in PrometheusRule) is
+ * a RegExp flag in JavaScript; every other pattern compiles as written.
+ */
+const goRegExp = Object.assign((pattern: string, flags: string) => {
+  const inline = /^(\^?)\(\?([a-z]+)\)/.exec(pattern);
+  if (inline === null) return new RegExp(pattern, flags);
+  if (inline[2] !== 'i') throw new Error(`the RE2 flags (?${inline[2]}) of pattern ${pattern} are not translated`);
+  return new RegExp(inline[1] + pattern.slice(inline[0].length), `${flags}i`);
+}, { code: 'goRegExp' });
+
 class SchemaRegistry {
   // Patterns are Go RE2, which takes escapes JavaScript's unicode mode refuses (KongConsumer's `\-`
   // outside a class); no vendored pattern uses a unicode property class.
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false, code: { regExp: goRegExp } });
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly schemas = new Map<string, object>();
   /** Each CRD version's schema as published, for its CEL rules. */

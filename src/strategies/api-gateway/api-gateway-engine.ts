@@ -11,7 +11,7 @@ const COMMON_ENGINE_OPTIONS = {
   clusterDomain: optional(STRING),
   trustedProxies: optional(STRINGS),
 };
-const NGINX_OPTIONS = object('the options of ApiGatewayEngine.nginx', { ...COMMON_ENGINE_OPTIONS, cacheSize: optional(SIZE) });
+const NGINX_OPTIONS = object('the options of ApiGatewayEngine.nginx', { ...COMMON_ENGINE_OPTIONS, cacheSize: optional(SIZE), metricsImage: optional(STRING) });
 const KONG_OPTIONS = object('the options of ApiGatewayEngine.kong', COMMON_ENGINE_OPTIONS);
 
 /** The engine, with the problems of the options it was given (it was built without them). */
@@ -23,6 +23,7 @@ function withProblems(engine: GatewayEngine, problems: readonly string[]): Gatew
     ports: engine.ports,
     trustedProxies: engine.trustedProxies,
     defaultMaxBodyBytes: engine.defaultMaxBodyBytes,
+    metricNames: engine.metricNames,
     problems: [...problems, ...engine.problems],
     check: (intent) => engine.check(intent),
     configure: (ctx) => engine.configure(ctx),

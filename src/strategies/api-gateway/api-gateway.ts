@@ -1,9 +1,12 @@
 import { Construct } from 'constructs';
 import { GatewayEngine, streamContainerPort } from './engine';
+import { renderGatewayMetrics } from './metrics-resources';
+import { alertThresholds, GatewayMonitoring, monitoringProblems } from './monitoring';
 import { renderPodAddressServices } from './pod-addresses';
 import { GatewayWorkload, GatewayWorkloadOptions, renderGatewayWorkload, workloadProblems } from './workload';
 import type * as certManager from '../../../imports/cert-manager-cert-manager.io';
 import type * as k8s from '../../../imports/k8s';
+import type * as promOperator from '../../../imports/prometheus-operator-monitoring.coreos.com';
 import { distinctProblems, Problem } from '../../core/errors';
 import { resourceName } from '../../core/naming';
 import { ExposureIntent, RouteIntent, translatesGrpc } from '../../intent/model';
@@ -31,6 +34,12 @@ export interface ApiGatewayResources {
   readonly backendServices?: readonly k8s.KubeService[];
   /** With session affinity (Kong): a headless Service per backend, through which the gateway reaches its pods one by one. */
   readonly podAddressServices?: readonly k8s.KubeService[];
+  /** With `monitoring`: the ClusterIP Service of the gateway's metrics port. */
+  readonly gatewayMetricsService?: k8s.KubeService;
+  /** With `monitoring.serviceMonitor`: the ServiceMonitor that scrapes it. */
+  readonly serviceMonitor?: promOperator.ServiceMonitor;
+  /** With `monitoring.alerts`: the gateway's alerts. */
+  readonly prometheusRule?: promOperator.PrometheusRule;
 }
 
 /** The default front of a gateway: a strategy on `port` (a LoadBalancer Service); without HTTP routes, none. */
@@ -56,12 +65,17 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     private readonly exposedVia: StrategyRenderer | undefined,
     private readonly workload: GatewayWorkloadOptions,
     private readonly defaultFront: DefaultFront,
+    private readonly monitoring?: GatewayMonitoring,
   ) {
     this.name = `apiGateway (${engine.name})`;
     this.capabilities = engine.capabilities;
     this.problems = [
       ...engine.problems,
       ...workloadProblems(workload),
+      ...monitoringProblems(monitoring),
+      // The alerts select the series by the job prometheus-operator names after the metrics Service.
+      ...(monitoring?.alerts !== undefined && monitoring.serviceMonitor !== true
+        ? ['monitoring.alerts read the series the ServiceMonitor scrapes (job = the metrics Service); set monitoring.serviceMonitor: true'] : []),
       // A strategy with a front of its own deploys a gateway: gateways are not chained.
       ...(exposedVia?.front !== undefined ? ['exposedVia is an API gateway; expose the gateway with loadBalancer, nodePort, ingress, istio or gatewayApi'] : []),
       ...(exposedVia?.problems ?? []).map((p) => `exposedVia: ${p}`),
@@ -77,7 +91,7 @@ export class ApiGatewayRenderer implements StrategyRenderer {
   public check(intent: ExposureIntent): Problem[] {
     return distinctProblems([
       ...this.engine.check(intent), ...this.clientAddressProblems(intent), ...this.clientCertificateProblems(intent),
-      ...this.grpcFrontProblems(intent),
+      ...this.grpcFrontProblems(intent), ...this.monitoringProblems(intent),
     ]);
   }
 
@@ -119,6 +133,14 @@ export class ApiGatewayRenderer implements StrategyRenderer {
       field: `${everyPath.field}.match.path`,
       message: `behind ${this.exposedVia!.name} the front sends the gRPC routes' paths to the gateway's gRPC port and the rest to its HTTP port, `
         + 'and this gRPC route takes every path; match its services (PathMatch.prefix(\'/package.Service\'))',
+    }];
+  }
+
+  /** The metrics count HTTP requests: an exposure of streams only would have none. */
+  private monitoringProblems(intent: ExposureIntent): Problem[] {
+    return this.monitoring === undefined || intent.routes.length > 0 ? [] : [{
+      field: 'routes',
+      message: `the ${this.name} strategy's monitoring counts HTTP requests, and the exposure has no HTTP routes (streams are not counted); leave monitoring unset`,
     }];
   }
 
@@ -177,7 +199,10 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     const tlsAtGateway = intent.tls !== undefined && l4Front;
     const tls = tlsAtGateway ? { secretName: intent.tls!.secretName, redirectCode: intent.tls!.redirectCode ?? 301 } : undefined;
     const podAddresses = renderPodAddressServices(scope, intent);
-    const config = this.engine.configure({ intent, tls, podAddresses: podAddresses.byBackend });
+    const alerts = this.monitoring?.alerts;
+    const metrics = this.monitoring === undefined ? undefined
+      : { latencyObjectiveSeconds: alerts === undefined ? undefined : alertThresholds(alerts).latencyP99Seconds };
+    const config = this.engine.configure({ intent, tls, podAddresses: podAddresses.byBackend, metrics });
     const backendServices = provisionBackendServices(intent.backends);
     // cert-manager issues the certificate the gateway serves, into the Secret it mounts.
     const certificate = tlsAtGateway && intent.tls!.certManager ? certificateFor(scope, intent) : undefined;
@@ -189,7 +214,18 @@ export class ApiGatewayRenderer implements StrategyRenderer {
     const service = l4Front ? undefined : { httpPort: httpRoutes ? port : undefined, grpcPort };
     const workload = renderGatewayWorkload(scope, intent, config, this.workload, service);
     this.workloads.set(scope, workload);
+    const monitoring = this.monitoring === undefined || config.metrics === undefined ? undefined : renderGatewayMetrics(scope, {
+      monitoring: this.monitoring,
+      endpoint: config.metrics,
+      names: this.engine.metricNames,
+      podLabels: workload.podLabels as Record<string, string>,
+      deployment: workload.name,
+      namespace: intent.namespace,
+    });
     return {
+      gatewayMetricsService: monitoring?.service,
+      serviceMonitor: monitoring?.serviceMonitor,
+      prometheusRule: monitoring?.prometheusRule,
       certificate,
       backendServices,
       podAddressServices: podAddresses.services.length > 0 ? podAddresses.services : undefined,

@@ -78,7 +78,9 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
     + 'which its front forwards (istio, gatewayApi: by SNI and port; ingress-nginx: ssl-passthrough on 443; loadBalancer, nodePort: as TCP ports). '
     + 'A retired route (`Deprecation.of({ retire: true })`) answers 410 after its sunset by a `map` of the clock (`$msec`). '
     + 'Session affinity is refused: nginx OSS hashes only over `server` entries, and a backend\'s pods are one name '
-    + 'resolving to several addresses, which take turns under `hash ... consistent` (a plain `hash` pins by each gateway pod\'s own resolution order).',
+    + 'resolving to several addresses, which take turns under `hash ... consistent` (a plain `hash` pins by each gateway pod\'s own resolution order). '
+    + 'With the strategy\'s `monitoring`: Prometheus metrics per route, consumer and status from an mtail sidecar fed by the usage log over loopback syslog, '
+    + 'an opt-in ServiceMonitor and PrometheusRule alerts.',
 };
 
 export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
@@ -92,5 +94,6 @@ export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
     + 'session affinity as a consistent-hashing upstream (`hash_on` cookie, header or ip) whose target is a headless Service of the backend\'s pods, '
     + 'created by the library (the backend must be `Backend.fromService` or `Backend.fromDeployment`; the cookie is a session cookie). '
     + 'No TLS passthrough or TCP ports: Kong OSS has stream routes, which this engine does not render; use the NGINX engine. '
-    + 'A retired route (`Deprecation.of({ retire: true })`) answers 410 after its sunset through a bundled `pre-function` whose Lua the library generates (`KONG_UNTRUSTED_LUA=sandbox`).',
+    + 'A retired route (`Deprecation.of({ retire: true })`) answers 410 after its sunset through a bundled `pre-function` whose Lua the library generates (`KONG_UNTRUSTED_LUA=sandbox`). '
+    + 'With the strategy\'s `monitoring`: the `prometheus` plugin\'s metrics (per consumer) from the status listener, an opt-in ServiceMonitor and PrometheusRule alerts.',
 };

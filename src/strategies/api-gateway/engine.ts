@@ -41,6 +41,11 @@ export interface GatewayTls {
 /** What an engine needs to render its configuration (internal). */
 export interface EngineContext {
   readonly intent: ExposureIntent;
+  /**
+   * Set with the strategy's `monitoring`: the engine serves Prometheus metrics (`EngineConfig.metrics`);
+   * `latencyObjectiveSeconds` is the alerts' latency objective, which a histogram the engine defines counts exactly.
+   */
+  readonly metrics?: { readonly latencyObjectiveSeconds?: number };
   /** Set when the gateway itself terminates TLS. */
   readonly tls?: GatewayTls;
   /** The headless Services of the backends of routes with session affinity, by backend key. */
@@ -81,6 +86,39 @@ export function streamListeners(intent: ExposureIntent): StreamListener[] {
   }));
 }
 
+/**
+ * The container that serves the gateway's metrics when the proxy itself does not: an exporter
+ * that reads what the proxy sends it, with its program from the gateway's ConfigMap.
+ */
+export interface MetricsSidecar {
+  readonly image: string;
+  /** Its arguments; the image's entrypoint runs them. */
+  readonly args: readonly string[];
+  /** Keys of the gateway's ConfigMap mounted (read-only) under `mountPath`. */
+  readonly files: readonly string[];
+  readonly mountPath: string;
+  /** The path of its health check, on the metrics port. */
+  readonly healthPath: string;
+}
+
+/** Where Prometheus scrapes the gateway's metrics (internal). */
+export interface MetricsEndpoint {
+  /** The container port: the proxy's (`statusPort`) or the sidecar's. */
+  readonly port: number;
+  readonly path: string;
+  readonly sidecar?: MetricsSidecar;
+}
+
+/** The metric names of an engine that the alerts read (internal). */
+export interface EngineMetricNames {
+  /** The request counter, with the labels `route`, `consumer` and `code` (the status). */
+  readonly requests: string;
+  /** The buckets of the request latency histogram, with the label `route`. */
+  readonly latencyBuckets: string;
+  /** The latency histogram's unit in seconds: 1 (seconds) or 0.001 (milliseconds). */
+  readonly latencyUnitSeconds: number;
+}
+
 /** An engine's container and configuration for one exposure (internal). */
 export interface EngineConfig {
   readonly image: string;
@@ -114,6 +152,8 @@ export interface EngineConfig {
   readonly initReadsConfig?: boolean;
   /** The user id the image runs as. */
   readonly runAsUser: number;
+  /** With `EngineContext.metrics`: where the metrics are served. */
+  readonly metrics?: MetricsEndpoint;
 }
 
 /** An API gateway engine (internal): NGINX, Kong. */
@@ -134,6 +174,8 @@ export interface GatewayEngine {
   readonly trustedProxies: readonly string[];
   /** The body size limit of routes without their own (`maxBodySize`), in bytes as written. */
   readonly defaultMaxBodyBytes: number;
+  /** The names of the metrics the engine serves (with `EngineContext.metrics`). */
+  readonly metricNames: EngineMetricNames;
   /** What the engine cannot express in the intent beyond its capability row: every problem. */
   check(intent: ExposureIntent): Problem[];
   /** The engine's container and configuration; `check` found no problem. */

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Lazy, Names, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EngineConfig, SecretMount } from './engine';
+import { EngineConfig, MetricsSidecar, SecretMount } from './engine';
 import type * as k8s from '../../../imports/k8s';
 import { resourceName } from '../../core/naming';
 import { BOOLEAN, Field, NUMBER, object, optional, required, Shape, SIZE } from '../../core/runtime-shape';
@@ -162,6 +162,10 @@ const DEFAULT_RESOURCES: GatewayResourceRequirements = {
   cpu: { request: { amount: '100m' }, limit: { amount: '1' } },
   memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
 };
+const METRICS_RESOURCES: GatewayResourceRequirements = {
+  cpu: { request: { amount: '10m' }, limit: { amount: '200m' } },
+  memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) },
+};
 const INIT_RESOURCES: GatewayResourceRequirements = {
   cpu: { request: { amount: '10m' }, limit: { amount: '100m' } },
   memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
@@ -169,9 +173,14 @@ const INIT_RESOURCES: GatewayResourceRequirements = {
 // The defaults as Kubernetes quantities, converted on first use (the L1 module is loaded then) and
 // shared by every gateway without `resources` and every credentials init container (cdk8s copies
 // props when it renders them).
-let defaultRequirements: { readonly gateway?: k8s.ResourceRequirements; readonly init?: k8s.ResourceRequirements } | undefined;
-function defaults(): { readonly gateway?: k8s.ResourceRequirements; readonly init?: k8s.ResourceRequirements } {
-  defaultRequirements ??= { gateway: resourceRequirements(DEFAULT_RESOURCES), init: resourceRequirements(INIT_RESOURCES) };
+type Requirements = {
+  readonly gateway?: k8s.ResourceRequirements; readonly init?: k8s.ResourceRequirements; readonly metrics?: k8s.ResourceRequirements;
+};
+let defaultRequirements: Requirements | undefined;
+function defaults(): Requirements {
+  defaultRequirements ??= {
+    gateway: resourceRequirements(DEFAULT_RESOURCES), init: resourceRequirements(INIT_RESOURCES), metrics: resourceRequirements(METRICS_RESOURCES),
+  };
   return defaultRequirements;
 }
 
@@ -326,9 +335,10 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
     resources: defaults().init,
     securityContext,
   };
+  const sidecar = config.metrics?.sidecar;
   return {
     restartPolicy: 'Always',
-    containers: [gateway],
+    containers: [gateway, ...(sidecar === undefined ? [] : [metricsContainer(sidecar, config.metrics!.port, securityContext)])],
     securityContext: {
       fsGroup: config.runAsUser,
       fsGroupChangePolicy: 'Always',
@@ -343,6 +353,10 @@ function podSpec(config: EngineConfig, options: GatewayWorkloadOptions, podLabel
       ...config.writablePaths.map((_, i) => ({ name: `scratch-${i}`, emptyDir: {} })),
       ...config.secretMounts.map((m, i) => mountedVolume(m, `secret-${i}`)),
       ...(credentials === undefined ? [] : [{ name: 'credentials', emptyDir: { medium: 'Memory' } }]),
+      // The exporter's program only, not the proxy's configuration.
+      ...(sidecar === undefined ? [] : [{
+        name: 'metrics-program', configMap: { name: configMapName, items: sidecar.files.map((key) => ({ key, path: key })) },
+      }]),
     ],
     affinity: spreadOverNodes(podLabels, namespace),
     dnsPolicy: 'ClusterFirst',
@@ -401,6 +415,31 @@ function gatewayContainer(config: EngineConfig, options: GatewayWorkloadOptions,
     livenessProbe: probe(3),
     startupProbe: probe(30),
     resources: options.resources === undefined ? defaults().gateway : resourceRequirements(options.resources),
+    securityContext,
+  };
+}
+
+/**
+ * The metrics exporter beside the proxy, hardened as the proxy is (same user, read-only root
+ * filesystem, nothing it can escalate to): its program read-only from the ConfigMap, its own
+ * resources, probes on its metrics port (named `metrics`, which the metrics Service targets).
+ */
+function metricsContainer(sidecar: MetricsSidecar, port: number, securityContext: k8s.SecurityContext): k8s.Container {
+  const probe = (failureThreshold: number): k8s.Probe => ({
+    failureThreshold,
+    httpGet: { path: sidecar.healthPath, port: kube().IntOrString.fromNumber(port), scheme: 'HTTP' },
+    periodSeconds: 10,
+  });
+  return {
+    name: 'metrics',
+    image: sidecar.image,
+    imagePullPolicy: 'IfNotPresent',
+    args: [...sidecar.args],
+    ports: [{ containerPort: port, name: 'metrics' }],
+    volumeMounts: [{ name: 'metrics-program', mountPath: sidecar.mountPath, readOnly: true }],
+    readinessProbe: probe(1),
+    livenessProbe: probe(3),
+    resources: defaults().metrics,
     securityContext,
   };
 }

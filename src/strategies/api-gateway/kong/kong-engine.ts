@@ -56,6 +56,8 @@ export class KongEngine implements GatewayEngine {
   public readonly ports = KONG_PORTS;
   public readonly problems: readonly string[];
   public readonly trustedProxies: readonly string[];
+  /** The bundled prometheus plugin's metrics (Kong 3): latency in milliseconds, by service and route. */
+  public readonly metricNames = { requests: 'kong_http_requests_total', latencyBuckets: 'kong_request_latency_ms_bucket', latencyUnitSeconds: 0.001 };
 
   constructor(private readonly options: KongEngineOptions) {
     const trusted = trustedProxiesOption(options.trustedProxies);
@@ -127,6 +129,8 @@ export class KongEngine implements GatewayEngine {
         ...protoMounts(ctx.intent),
       ],
       runAsUser: 1000,
+      // The prometheus plugin (global, per consumer) serves its metrics on the status listener.
+      metrics: ctx.metrics ? { port: KONG_PORTS.status, path: '/metrics' } : undefined,
     };
   }
 }

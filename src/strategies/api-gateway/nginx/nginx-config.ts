@@ -5,6 +5,7 @@ import { backendCaSecrets } from './nginx-backend-tls';
 import { ERROR_PAGE_DIRECTIVES, errorPagesFor } from './nginx-error-pages';
 import { grpcErrorPages } from './nginx-grpc-errors';
 import { apiKeyMapFile, GENERATED_DIR, HSTS_HEADER, htpasswdFile, NGINX_CACHE_DIR, NGINX_CLIENT_CA_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
+import { metricsLogLines } from './nginx-metrics';
 import { njsFiles, njsImports, njsLoadModule, NjsModule, njsModulesOf } from './nginx-njs';
 import { NginxRouteSecrets, renderRouting } from './nginx-routes';
 import { renderStreams } from './nginx-stream';
@@ -17,6 +18,8 @@ export interface NginxConfigOptions {
   readonly cache?: { readonly ttlSeconds: number; readonly maxSizeMb: number };
   /** The proxies whose X-Forwarded-For gives the client address (normal form); empty: none. */
   readonly trustedProxies: readonly string[];
+  /** Each request's metrics line also goes to the metrics sidecar. */
+  readonly metrics?: boolean;
 }
 
 /** The configuration, the Secrets it mounts, and the script that renders their credentials. */
@@ -102,6 +105,7 @@ function httpSettings(out: ConfigLines, options: NginxConfigOptions, http: boole
         + '"method":"$request_method","host":"$host","uri":"$request_uri","status":$status,"request_time":$request_time,'
         + "\"upstream_time\":\"$upstream_response_time\",\"bytes_sent\":$bytes_sent,\"request_length\":$request_length,\"request_id\":\"$request_id\"}';",
       'access_log /dev/stdout usage;',
+      ...(options.metrics ? metricsLogLines() : []),
     ] : ['access_log off;']),
     // Declared text is written with each "$" as ${dollar}: it reaches clients and backends as declared.
     ...DOLLAR_VARIABLE.split('\n'),

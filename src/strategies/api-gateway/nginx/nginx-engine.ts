@@ -8,6 +8,7 @@ import { nginxProblems } from './checks';
 import { renderNginxConfig } from './nginx-config';
 import { jwksSources } from './nginx-jwt';
 import { GENERATED_DIR, jwksDir, NGINX_CACHE_DIR, NGINX_CONFIG_DIR, NGINX_CLIENT_CA_DIR, NGINX_PORTS, NGINX_TLS_DIR, secretDir } from './nginx-layout';
+import { DEFAULT_MTAIL_IMAGE, MTAIL_PROGRAM, mtailProgram, NGINX_METRIC_NAMES, nginxMetricsEndpoint } from './nginx-metrics';
 
 /** The image the NGINX engine runs unless told otherwise: pinned, unprivileged (uid 101). */
 export const DEFAULT_NGINX_IMAGE = 'nginxinc/nginx-unprivileged:1.28.0-alpine';
@@ -60,6 +61,13 @@ export interface NginxEngineOptions {
    * @example ApiGatewayEngine.nginx({ trustedProxies: ['10.244.0.0/16'] })
    */
   readonly trustedProxies?: string[];
+  /**
+   * The image of the metrics sidecar (mtail) that the strategy's `monitoring` adds, pinned by tag
+   * or digest. Its entrypoint must run mtail with the arguments it is given.
+   * @default 'ghcr.io/jaqx0r/mtail:3.4.9'
+   * @example ApiGatewayEngine.nginx({ metricsImage: 'ghcr.io/jaqx0r/mtail:3.4.9' })
+   */
+  readonly metricsImage?: string;
 }
 
 /** NGINX (OSS) as the API gateway: routing, API keys, basic auth, rate limits, CORS, cache, JSON errors, usage logs. */
@@ -69,6 +77,7 @@ export class NginxEngine implements GatewayEngine {
   public readonly ports = NGINX_PORTS;
   public readonly problems: readonly string[];
   public readonly trustedProxies: readonly string[];
+  public readonly metricNames = NGINX_METRIC_NAMES;
 
   constructor(private readonly options: NginxEngineOptions) {
     const trusted = trustedProxiesOption(options.trustedProxies);
@@ -80,6 +89,8 @@ export class NginxEngine implements GatewayEngine {
         // The cache's max_size is written in MiB.
         options.cacheSize !== undefined && options.cacheSize.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) < 1 ? 'cacheSize is below 1 MiB' : undefined,
         options.cacheSize !== undefined && options.cacheTtl === undefined ? 'cacheSize sizes the response cache, which only cacheTtl turns on; set cacheTtl' : undefined,
+        options.metricsImage !== undefined && /:latest$|^[^:@]+$/.test(options.metricsImage)
+          ? `metricsImage "${options.metricsImage}" is not pinned; use a version tag or a digest` : undefined,
       ),
     ];
   }
@@ -97,6 +108,7 @@ export class NginxEngine implements GatewayEngine {
     const { config, secrets, initScript, njsFiles } = renderNginxConfig(ctx, {
       clusterDomain: o.clusterDomain ?? 'cluster.local',
       trustedProxies: this.trustedProxies,
+      metrics: ctx.metrics !== undefined,
       maxBodyKib: defaultMaxBodyKib(o.maxBodySize),
       cache: o.cacheTtl === undefined ? undefined : {
         ttlSeconds: o.cacheTtl.toSeconds(),
@@ -105,7 +117,7 @@ export class NginxEngine implements GatewayEngine {
     });
     return {
       image: o.image ?? DEFAULT_NGINX_IMAGE,
-      files: { 'nginx.conf': config, ...njsFiles },
+      files: { 'nginx.conf': config, ...njsFiles, ...(ctx.metrics ? { [MTAIL_PROGRAM]: mtailProgram(ctx.metrics.latencyObjectiveSeconds) } : {}) },
       configDir: NGINX_CONFIG_DIR,
       args: ['nginx', '-c', `${NGINX_CONFIG_DIR}/nginx.conf`, '-g', 'daemon off;'],
       httpPort: NGINX_PORTS.http,
@@ -125,6 +137,7 @@ export class NginxEngine implements GatewayEngine {
         ...jwksSources(ctx.intent).map((j) => ({ secretName: j.name, mountPath: jwksDir(j.kind, j.name), configMap: j.kind === 'config-map' ? true : undefined, keys: ['jwks.json'] })),
       ],
       runAsUser: 101,
+      metrics: ctx.metrics ? nginxMetricsEndpoint(o.metricsImage ?? DEFAULT_MTAIL_IMAGE) : undefined,
     };
   }
 }
