@@ -68,7 +68,8 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
     + 'TLS passthrough and TCP ports in a `stream` block (`ssl_preread` picks the backend by SNI; other names are closed), each on its declared port of the gateway\'s Service (a port below 1024 served on port + 10000 in the unprivileged container), '
     + 'which its front forwards (istio, gatewayApi: by SNI and port; ingress-nginx: ssl-passthrough on 443; loadBalancer, nodePort: as TCP ports). nginx OSS cannot validate JWTs. '
     + 'Session affinity is refused: nginx OSS hashes only over `server` entries, and a backend\'s pods are one name '
-    + 'resolving to several addresses, which take turns under `hash ... consistent` (a plain `hash` pins by each gateway pod\'s own resolution order).',
+    + 'resolving to several addresses, which take turns under `hash ... consistent` (a plain `hash` pins by each gateway pod\'s own resolution order). '
+    + 'Request aggregation through njs (`aggregate.js` in the ConfigMap): a subrequest per part to an internal location proxying to its Service.',
 };
 
 export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
@@ -78,5 +79,6 @@ export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
     + 'WebSocket upgrades pass through, `idleTimeout` as the service\'s read and write timeouts; no external authentication (no bundled plugin of Kong OSS forwards requests to an auth service); client certificates need `mtls-auth`, a Kong Enterprise plugin; '
     + 'session affinity as a consistent-hashing upstream (`hash_on` cookie, header or ip) whose target is a headless Service of the backend\'s pods, '
     + 'created by the library (the backend must be `Backend.fromService` or `Backend.fromDeployment`; the cookie is a session cookie). '
-    + 'No TLS passthrough or TCP ports: Kong OSS has stream routes, which this engine does not render; use the NGINX engine.',
+    + 'No TLS passthrough or TCP ports: Kong OSS has stream routes, which this engine does not render; use the NGINX engine. '
+    + 'No request aggregation: no bundled plugin of Kong OSS calls several services for one request.',
 };
