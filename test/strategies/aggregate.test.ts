@@ -84,10 +84,10 @@ describe('aggregate routes on the NGINX engine', () => {
     const chart = testChart('shop', 'shop');
     const profiles = new kplus.Deployment(chart, 'profiles', { containers: [{ image: 'ghcr.io/acme/profiles:1.0.0', portNumber: 8080 }] });
     new ExposedService(chart, 'api', { strategy: nginxGateway(), routes: [dashboard({ profile: AggregatePart.required(Backend.fromDeployment(profiles), { path: '/me' }) })] });
-    const manifests = synthChecked(chart);
-    const service = manifests.find((m) => m.kind === 'Service' && m.metadata.name!.startsWith('shop-profiles'))!;
+    const synthesized = synthChecked(chart);
+    const service = synthesized.find((m) => m.kind === 'Service' && m.metadata.name!.startsWith('shop-profiles'))!;
     expect(service.spec.ports).toEqual([expect.objectContaining({ port: 8080, targetPort: 8080 })]);
-    expect(find(manifests, 'ConfigMap').data['nginx.conf']).toContain(`server ${service.metadata.name}.shop.svc.cluster.local:8080 weight=1 max_fails=0;`);
+    expect(find(synthesized, 'ConfigMap').data['nginx.conf']).toContain(`server ${service.metadata.name}.shop.svc.cluster.local:8080 weight=1 max_fails=0;`);
   });
 
   test('a part to a backend with TLS proxies over https with its CA', () => {
