@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import {
   AggregatePart, ApiGatewayEngine, Auth, Backend, BackendTls, CircuitBreaker, ExposedService, ExposedServiceProps, ExposureStrategy,
   GatewayImplementation, IngressController, PathMatch,
@@ -74,9 +75,19 @@ describe('aggregate routes on the NGINX engine', () => {
     expect(part(1)).toContain('proxy_connect_timeout 5000ms;\n      proxy_send_timeout 5000ms;\n      proxy_read_timeout 5000ms;');
   });
 
-  test('the parts\' Services are the exposure\'s backends: the gateway may reach them', () => {
+  test('every part\'s Service is an upstream server of the gateway, as the forwarding routes\' are', () => {
     const proxied = config.match(/server [a-z-]+\.shop\.svc\.cluster\.local:8080/g)!.map((s) => s.split(' ')[1].split('.')[0]);
     expect(new Set(proxied)).toEqual(new Set(['api', 'users', 'orders']));
+  });
+
+  test('a part to a Deployment gets the Service the library creates for it', () => {
+    const chart = testChart('shop', 'shop');
+    const profiles = new kplus.Deployment(chart, 'profiles', { containers: [{ image: 'ghcr.io/acme/profiles:1.0.0', portNumber: 8080 }] });
+    new ExposedService(chart, 'api', { strategy: nginxGateway(), routes: [dashboard({ profile: AggregatePart.required(Backend.fromDeployment(profiles), { path: '/me' }) })] });
+    const synthesized = synthChecked(chart);
+    const service = synthesized.find((m) => m.kind === 'Service' && m.metadata.name!.startsWith('shop-profiles'))!;
+    expect(service.spec.ports).toEqual([expect.objectContaining({ port: 8080, targetPort: 8080 })]);
+    expect(find(synthesized, 'ConfigMap').data['nginx.conf']).toContain(`server ${service.metadata.name}.shop.svc.cluster.local:8080 weight=1 max_fails=0;`);
   });
 
   test('a part to a backend with TLS proxies over https with its CA', () => {

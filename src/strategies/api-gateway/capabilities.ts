@@ -80,7 +80,8 @@ export const API_GATEWAY_NGINX_ROW: StrategyCapabilities = {
     + 'Session affinity is refused: nginx OSS hashes only over `server` entries, and a backend\'s pods are one name '
     + 'resolving to several addresses, which take turns under `hash ... consistent` (a plain `hash` pins by each gateway pod\'s own resolution order). '
     + 'With the strategy\'s `monitoring`: Prometheus metrics per route, consumer and status from an mtail sidecar fed by the usage log over loopback syslog, '
-    + 'an opt-in ServiceMonitor and PrometheusRule alerts.',
+    + 'an opt-in ServiceMonitor and PrometheusRule alerts. '
+    + 'Request aggregation through njs (`aggregate.js` in the ConfigMap): a subrequest per part to an internal location proxying to its Service.',
 };
 
 export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
@@ -95,5 +96,6 @@ export const API_GATEWAY_KONG_ROW: StrategyCapabilities = {
     + 'created by the library (the backend must be `Backend.fromService` or `Backend.fromDeployment`; the cookie is a session cookie). '
     + 'No TLS passthrough or TCP ports: Kong OSS has stream routes, which this engine does not render; use the NGINX engine. '
     + 'A retired route (`Deprecation.of({ retire: true })`) answers 410 after its sunset through a bundled `pre-function` whose Lua the library generates (`KONG_UNTRUSTED_LUA=sandbox`). '
-    + 'With the strategy\'s `monitoring`: the `prometheus` plugin\'s metrics (per consumer) from the status listener, an opt-in ServiceMonitor and PrometheusRule alerts.',
+    + 'With the strategy\'s `monitoring`: the `prometheus` plugin\'s metrics (per consumer) from the status listener, an opt-in ServiceMonitor and PrometheusRule alerts. '
+    + 'No request aggregation: no bundled plugin of Kong OSS calls several services for one request.',
 };
