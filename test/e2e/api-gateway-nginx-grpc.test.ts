@@ -1,7 +1,9 @@
+import * as crypto from 'crypto';
 import * as http2 from 'http2';
 import * as https from 'https';
 import { Duration } from 'cdk8s';
-import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
+import { ApiGatewayEngine, Auth, Backend, Deprecation, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
+import { NJS_MODULE_FILE } from '../../src/strategies/api-gateway/nginx/nginx-njs';
 import { request, startBackend, TestBackend } from '../support/backends';
 import { GrpcBackend, grpcClient, GrpcClient, GrpcStatus, startGrpcBackend } from '../support/grpc';
 import { RunningNginx, startNginxInPod } from '../support/nginx';
@@ -33,6 +35,16 @@ function rawGrpcHeaders(port: number, path: string): Promise<http2.IncomingHttpH
   });
 }
 
+/** An RS256 key of the JWT route's issuer, and a token of it signed in the test. */
+const ISSUER = 'https://id.example.com';
+const signer = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const JWKS = JSON.stringify({ keys: [{ ...signer.publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] });
+function token(sub: string): string {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const signed = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'k1' })}.${b64({ iss: ISSUER, sub, exp: Math.floor(Date.now() / 1000) + 300 })}`;
+  return `${signed}.${crypto.sign('sha256', Buffer.from(signed), signer.privateKey).toString('base64url')}`;
+}
+
 function gatewayOf(declare: (chart: ReturnType<typeof testChart>) => void): Manifest[] {
   const chart = testChart('shop', 'shop');
   declare(chart);
@@ -61,10 +73,21 @@ describe('gRPC routes behind an L7 front: HTTP/2 cleartext on the gateway\'s gRP
         { match: { path: PathMatch.prefix('/test.echo.v1.Private') }, backend: grpcBackend('echo'), auth: Auth.apiKey({ secret: 'rpc-keys' }) },
         { match: { path: PathMatch.prefix('/test.echo.v1.Down') }, backend: grpcBackend('down') },
         { match: { path: PathMatch.prefix('/test.echo.v1.Slow') }, backend: grpcBackend('slow'), timeout: Duration.seconds(1) },
+        {
+          match: { path: PathMatch.prefix('/test.echo.v1.Retired') },
+          backend: grpcBackend('echo'),
+          deprecation: Deprecation.of({ since: new Date('2025-01-01T00:00:00Z'), sunset: new Date('2026-01-01T00:00:00Z'), retire: true }),
+        },
+        { match: { path: PathMatch.prefix('/test.echo.v1.Signed') }, backend: grpcBackend('echo'), auth: Auth.jwt({ issuer: ISSUER, jwksUri: `${ISSUER}/keys`, jwksSecret: 'rpc-jwks' }) },
         { match: { path: PathMatch.prefix('/') } },
       ],
     }));
-    pod = await simulatePod({ manifests, secrets: [secretManifest('rpc-keys', { alice: 'key-alice' })] });
+    pod = await simulatePod({
+      manifests,
+      secrets: [secretManifest('rpc-keys', { alice: 'key-alice' }), secretManifest('rpc-jwks', { 'jwks.json': JWKS })],
+      // The image's njs module, for the JWT route (Debian's here, where the test's nginx loads it from).
+      imageFiles: { gateway: [NJS_MODULE_FILE] },
+    });
     nginx = await startNginxInPod(pod, {
       upstreams: { [fqdn('echo', 9090)]: `127.0.0.1:${echo.port}`, [fqdn('slow', 9090)]: `127.0.0.1:${slow.port}`, [fqdn('web', 8080)]: `127.0.0.1:${web.port}` },
     });
@@ -125,6 +148,22 @@ describe('gRPC routes behind an L7 front: HTTP/2 cleartext on the gateway\'s gRP
     const ok = await client.say('Private', 'x', { 'x-api-key': 'key-alice' });
     expect(ok.code).toBe(GrpcStatus.OK);
     expect(ok.replies[0].backend).toBe('echo');
+  });
+
+  test('a route retired after its sunset -> UNIMPLEMENTED "gone", never reaching the backend', async () => {
+    expect(await client.say('Retired', 'x')).toEqual({ code: GrpcStatus.UNIMPLEMENTED, details: 'gone', replies: [] });
+    expect(echo.received.filter((r) => r.path.startsWith('/test.echo.v1.Retired/'))).toEqual([]);
+  });
+
+  test('JWT on a gRPC route: no or a bad token -> UNAUTHENTICATED; a valid one passes with its subject as the consumer', async () => {
+    expect(await client.say('Signed', 'x')).toEqual({ code: GrpcStatus.UNAUTHENTICATED, details: 'unauthorized', replies: [] });
+    const forged = `${token('mallory').split('.').slice(0, 2).join('.')}.${Buffer.from('forged').toString('base64url')}`;
+    expect(await client.say('Signed', 'x', { authorization: `Bearer ${forged}` })).toEqual({ code: GrpcStatus.UNAUTHENTICATED, details: 'unauthorized', replies: [] });
+    const ok = await client.say('Signed', 'x', { authorization: `Bearer ${token('alice')}` });
+    expect(ok.code).toBe(GrpcStatus.OK);
+    expect(JSON.parse(ok.replies[0].metadata)['x-consumer-username']).toBe('alice');
+    const line = await nginx.logLine((l) => l.uri === '/test.echo.v1.Signed/Say' && l.consumer === 'alice');
+    expect(line).toEqual(expect.objectContaining({ route: 'routes[6]', status: 200 }));
   });
 
   test('a backend that is down -> UNAVAILABLE; a stream too', async () => {

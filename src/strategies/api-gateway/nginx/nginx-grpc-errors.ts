@@ -12,6 +12,8 @@ export const GRPC_ERRORS: Record<number, { readonly status: number; readonly nam
   403: { status: 7, name: 'PERMISSION_DENIED', message: 'forbidden' },
   404: { status: 12, name: 'UNIMPLEMENTED', message: 'not found' },
   405: { status: 12, name: 'UNIMPLEMENTED', message: 'method not allowed' },
+  // A route retired after its sunset (Deprecation's retire): the method is no longer served.
+  410: { status: 12, name: 'UNIMPLEMENTED', message: 'gone' },
   413: { status: 8, name: 'RESOURCE_EXHAUSTED', message: 'request body too large' },
   429: { status: 8, name: 'RESOURCE_EXHAUSTED', message: 'too many requests' },
   500: { status: 13, name: 'INTERNAL', message: 'internal error' },

@@ -31,9 +31,10 @@ export function jwksSources(intent: ExposureIntent): NonNullable<JwtAuth['jwks']
  * (the route's error pages otherwise the server's); a JWKS the gateway cannot read is its JSON 500.
  *
  * Writes the internal location (the route server); returns the directives of the route's location.
- * `routeName` is the route's `$route_name`, as its location sets it.
+ * `routeName` is the route's `$route_name`, as its location sets it. A gRPC route keeps its own
+ * error pages: a refused token is the gRPC status UNAUTHENTICATED (a gRPC client reads no challenge).
  */
-export function jwtDirectives(auth: JwtAuth, i: number, routeName: string, locations: ConfigLines): string[] {
+export function jwtDirectives(auth: JwtAuth, i: number, routeName: string, locations: ConfigLines, grpc = false): string[] {
   locations.block(`location = /__jwt/${i}`, (body) => body.add(
     'internal;',
     // A subrequest shares the request's variables and runs the server's rewrite phase again,
@@ -51,8 +52,7 @@ export function jwtDirectives(auth: JwtAuth, i: number, routeName: string, locat
     'auth_request_set $jwt_challenge $sent_http_x_jwt_challenge;',
     `proxy_set_header ${CONSUMER_HEADER} $consumer;`,
     // error_page directives of a location replace the server's: the others are repeated.
-    ...ERROR_PAGE_DIRECTIVES.filter((d) => !d.startsWith('error_page 401 ')),
-    'error_page 401 @jwt_401;',
+    ...grpc ? [] : [...ERROR_PAGE_DIRECTIVES.filter((d) => !d.startsWith('error_page 401 ')), 'error_page 401 @jwt_401;'],
   ];
 }
 

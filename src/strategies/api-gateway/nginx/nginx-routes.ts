@@ -87,7 +87,7 @@ class RouteLocations {
     const consumer = route.auth?.kind === 'api-key' ? this.apiKeyAuth(route.auth, location) : undefined;
     if (route.rateLimit) this.rateLimit(route.rateLimit, route.sources.rateLimit!, consumer, location);
     if (route.auth?.kind === 'basic') this.basicAuth(route.auth, location);
-    if (route.auth?.kind === 'jwt') this.jwtAuth(route.auth, i, routeName, location);
+    if (route.auth?.kind === 'jwt') this.jwtAuth(route.auth, i, routeName, location, route.protocol === 'grpc');
     if (route.auth?.kind === 'external') location.directives.push(...externalAuthDirectives(route.auth, i, routeName, this.target));
     if (route.maxRequestBodyBytes !== undefined) location.directives.push(`client_max_body_size ${size(route.maxRequestBodyBytes)};`);
     if (route.responseHeaders) location.directives.push(...responseHeaderDirectives(route.responseHeaders, route.protocol === 'grpc' ? 'grpc_hide_header' : 'proxy_hide_header'));
@@ -195,11 +195,11 @@ class RouteLocations {
   }
 
   /** The token verified by njs; the subject the consumer. The JSON 401 with its challenge is written once. */
-  private jwtAuth(auth: Extract<AuthIntent, { kind: 'jwt' }>, i: number, routeName: string, location: RouteLocation): void {
+  private jwtAuth(auth: Extract<AuthIntent, { kind: 'jwt' }>, i: number, routeName: string, location: RouteLocation, grpc: boolean): void {
     if (auth.jwks === undefined) checkLetThrough('nginx', 'a JWT without a JWKS Secret or ConfigMap');
     if (!this.jwtErrorPageWritten) jwtErrorPage(this.target.locations, this.options.hsts);
     this.jwtErrorPageWritten = true;
-    location.directives.push(...jwtDirectives(auth, i, routeName, this.target.locations));
+    location.directives.push(...jwtDirectives(auth, i, routeName, this.target.locations, grpc));
   }
 
   /**
