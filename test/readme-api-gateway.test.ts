@@ -3,9 +3,9 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import * as ts from 'typescript';
 import * as library from '../src';
-import { NJS_MODULE_FILE } from '../src/strategies/api-gateway/nginx/nginx-njs';
 import { secretManifest, simulatePod } from './support/pod-simulation';
 import { find, Manifest, ofKind, synthChecked, testChart } from './support/synth';
+import { NJS_MODULE_FILE } from '../src/strategies/api-gateway/nginx/nginx-njs';
 
 /**
  * The README's exposure "with every duty" of an API gateway, as the README prints it: compiled
