@@ -257,6 +257,14 @@ describe('gatewayApi on Envoy Gateway', () => {
     expect(resources.implementation.securityPolicies.map((p: any) => p.name)).toEqual(['test-public']);
   });
 
+  test('JWT keys come from jwksUri: the other engines\' key options (Kong\'s public key, the NGINX engine\'s JWKS) leave the policy unchanged', () => {
+    const jwt = { issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys' };
+    const alone = expose({ backend: httpbin(), auth: Auth.jwt(jwt) });
+    expect(expose({ backend: httpbin(), auth: Auth.jwt({ ...jwt, publicKeySecret: 'id-key', jwksSecret: 'id-jwks' }) })).toEqual(alone);
+    expect(expose({ backend: httpbin(), auth: Auth.jwt({ ...jwt, jwksConfigMap: 'id-jwks' }) })).toEqual(alone);
+    expect(find(alone, 'SecurityPolicy').spec.jwt.providers[0].remoteJWKS.uri).toBe('https://id.example.com/keys');
+  });
+
   test('refuses what Envoy Gateway cannot express, with the usual errors', () => {
     // The bucket holds the whole rate: a burst of the rate, no other (nor none).
     expect(exposeError({ backend: httpbin(), rateLimit: RateLimit.perSecond(10, { burst: 20 }) })).toBe(
@@ -265,10 +273,6 @@ describe('gatewayApi on Envoy Gateway', () => {
       'ExposedService test/public: routes[0].rateLimit.burst: Envoy Gateway\'s local rate limit admits the whole rate at once each minute; set burst to 600');
     expect(exposeError({ backend: httpbin(), auth: Auth.basic({ secret: 'admins', realm: 'Shop' }) })).toBe(
       'ExposedService test/public: auth.realm: Envoy Gateway\'s basicAuth announces no realm of the exposure\'s choosing; remove realm');
-    expect(exposeError({ backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys', publicKeySecret: 'keys' }) })).toBe(
-      'ExposedService test/public: auth.publicKeySecret: Envoy Gateway fetches the keys from jwksUri; remove publicKeySecret');
-    expect(exposeError({ backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys', jwksConfigMap: 'keys' }) })).toBe(
-      'ExposedService test/public: auth.jwksConfigMap: Envoy Gateway fetches the keys from jwksUri; remove jwksConfigMap');
     expect(exposeError({ backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys', audiences: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] }) })).toBe(
       'ExposedService test/public: auth.audiences: Envoy Gateway takes at most 8 audiences per JWT provider');
     expect(exposeError({

@@ -27,6 +27,13 @@ function exposeError(props: Partial<ExposedServiceProps>, options: GatewayApiStr
 }
 
 describe('gatewayApi on Istio', () => {
+  test('JWT keys come from jwksUri: the other engines\' key options (Kong\'s public key, the NGINX engine\'s JWKS) leave the policies unchanged', () => {
+    const declared = { issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys' };
+    const alone = expose({ hosts: ['a.example.com'], backend: httpbin(), auth: Auth.jwt(declared) });
+    expect(expose({ hosts: ['a.example.com'], backend: httpbin(), auth: Auth.jwt({ ...declared, publicKeySecret: 'id-key', jwksSecret: 'id-jwks' }) })).toEqual(alone);
+    expect(find(alone, 'RequestAuthentication').spec.jwtRules).toEqual([{ issuer: 'https://id.example.com', jwks_uri: 'https://id.example.com/keys' }]);
+  });
+
   test('the strategy is named after the implementation, and without policies the output is the standard one', () => {
     expect(ExposureStrategy.gatewayApi(ISTIO).name).toBe('gatewayApi (istio)');
     expect(ExposureStrategy.gatewayApi({ ...ISTIO, experimental: true }).name).toBe('gatewayApi (istio, experimental)');
@@ -180,10 +187,6 @@ describe('gatewayApi on Istio', () => {
       routes: [{ match: { path: PathMatch.prefix('/api') }, auth: jwt() }, { match: { path: PathMatch.prefix('/shop.Cart') }, backends: [{ backend: Backend.fromName('cart', 9090, { protocol: 'grpc' }) }] }],
     }, ISTIO, ['routes[0].auth: Istio scopes JWT of some routes by the paths the HTTPRoute gives them, and cannot tell the GRPCRoute\'s requests apart by those: '
       + 'declare it for the exposure (every route), or the gRPC routes in an exposure of their own']],
-    ['a public key Secret', { hosts: ['a.example.com'], backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys', publicKeySecret: 'keys' }) },
-      ISTIO, ['auth.publicKeySecret: Istio fetches the keys from jwksUri; remove publicKeySecret']],
-    ['a JWKS Secret (the NGINX engine\'s)', { hosts: ['a.example.com'], backend: httpbin(), auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys', jwksSecret: 'keys' }) },
-      ISTIO, ['auth.jwksSecret: Istio fetches the keys from jwksUri; remove jwksSecret']],
     ['a JWT route with a regex path', { hosts: ['a.example.com'], backend: httpbin(), routes: [{ match: { path: PathMatch.regex('/v[0-9]+') }, auth: jwt() }, {}] }, ISTIO,
       ['routes[0].auth: AuthorizationPolicy paths are exact or prefix: a JWT route cannot have a regex path; use the service-level auth or a prefix']],
     ['a client IP list of a route with a header match', {

@@ -83,15 +83,9 @@ function authProblems(route: RouteIntent): Problem[] {
     return [{ field: `${field}.realm`, message: 'Envoy Gateway\'s basicAuth announces no realm of the exposure\'s choosing; remove realm' }];
   }
   if (auth?.kind !== 'jwt') return [];
+  // Envoy Gateway fetches the keys from jwksUri (required); the other engines' key options
+  // (Kong's publicKeySecret, the NGINX engine's mounted JWKS) are theirs, as on every strategy.
   const problems: Problem[] = [];
-  if (auth.publicKeySecret !== undefined) {
-    problems.push({ field: `${field}.publicKeySecret`, message: 'Envoy Gateway fetches the keys from jwksUri; remove publicKeySecret' });
-  }
-  if (auth.jwks !== undefined) {
-    // The NGINX engine's mounted JWKS.
-    const option = auth.jwks.kind === 'secret' ? 'jwksSecret' : 'jwksConfigMap';
-    problems.push({ field: `${field}.${option}`, message: `Envoy Gateway fetches the keys from jwksUri; remove ${option}` });
-  }
   if (auth.audiences.length > MAX_AUDIENCES) {
     problems.push({ field: `${field}.audiences`, message: `Envoy Gateway takes at most ${MAX_AUDIENCES} audiences per JWT provider` });
   }

@@ -43,7 +43,6 @@ export function istioProblems(intent: ExposureIntent, gateway: PolicyTargetGatew
   return [
     ...streamsBesidePolicies(intent, used),
     ...used.flatMap((k) => [...withoutHosts(intent, gateway, k), ...perRouteWithGrpc(intent, k)]),
-    ...jwt.flatMap(publicKeyProblems),
     ...jwtRouteProblems(intent),
     ...accessRouteProblems(intent),
     ...withoutProvider(intent, provider),
@@ -86,16 +85,6 @@ function streamsBesidePolicies(intent: ExposureIntent, used: readonly PolicyKind
     message: `Istio applies ${used.map((k) => k.what).join(' and ')} to every connection of the Gateway, and on its TCP connections `
       + 'an AuthorizationPolicy cannot be scoped by host: it would apply to the streams too; declare the streams in an exposure of their own',
   }];
-}
-
-/** RequestAuthentication fetches the keys from jwksUri; a public key Secret (Kong's) or a mounted JWKS (the NGINX engine's) is not Istio's. */
-function publicKeyProblems(route: RouteIntent): Problem[] {
-  if (route.auth?.kind !== 'jwt') return [];
-  const jwks = route.auth.jwks === undefined ? undefined : route.auth.jwks.kind === 'secret' ? 'jwksSecret' : 'jwksConfigMap';
-  return [
-    ...(route.auth.publicKeySecret !== undefined ? [{ field: `${authField(route)}.publicKeySecret`, message: 'Istio fetches the keys from jwksUri; remove publicKeySecret' }] : []),
-    ...(jwks !== undefined ? [{ field: `${authField(route)}.${jwks}`, message: `Istio fetches the keys from jwksUri; remove ${jwks}` }] : []),
-  ];
 }
 
 /** A CUSTOM AuthorizationPolicy names the mesh's extension provider, which the implementation's option says. */
