@@ -270,9 +270,13 @@ class IntentBuilder {
       }
     }
 
+    // The exposure's retries and idle timeout concern the routes that forward: an aggregate route
+    // calls each part once, within the part's timeout (its own declaration of them is refused).
+    const forwarding = <K extends 'idleTimeout' | 'retries'>(key: K): RouteProps[K] | undefined =>
+      (action?.kind === 'aggregate' && route[key] === undefined ? undefined : pick(key));
     const timeout = pick('timeout');
-    const idleTimeout = pick('idleTimeout');
-    const retries = pick('retries');
+    const idleTimeout = forwarding('idleTimeout');
+    const retries = forwarding('retries');
     const rewrite = pick('rewrite');
     const requestHeaders = pick('requestHeaders');
     const responseHeaders = pick('responseHeaders');

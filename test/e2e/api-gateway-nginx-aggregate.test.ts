@@ -212,3 +212,48 @@ describe('aggregate routes on the real nginx (njs)', () => {
     expect((await get('/anything')).json().backend).toBe('api');
   });
 });
+
+// The parts of an aggregate route are its backends: they get what the route's checks tell a
+// forwarded backend (here the auth service's answer headers), never the client's own of that name.
+describe('an aggregate route behind external authentication, on the real nginx', () => {
+  const backends: Record<string, TestBackend> = {};
+  let identityPod: SimulatedPod;
+  let identityNginx: RunningNginx;
+
+  beforeAll(async () => {
+    backends.api = await startBackend('api');
+    backends.users = await startBackend('users');
+    backends.authz = await startBackend('authz', { headers: { 'x-user': 'alice' } });
+    const chart = testChart('shop', 'shop');
+    new ExposedService(chart, 'api', {
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+      hosts: ['api.example.com'],
+      backend: Backend.fromName('api', 8080),
+      auth: Auth.external({ service: Backend.fromName('authz', 8080), responseHeaders: ['x-user'] }),
+      routes: [
+        { match: { path: PathMatch.exact('/dashboard') }, aggregate: { user: AggregatePart.required(Backend.fromName('users', 8080), { path: '/users/1' }) } },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    });
+    identityPod = await simulatePod({ manifests: synthChecked(chart), imageFiles: { gateway: [NJS_MODULE_FILE] } });
+    identityNginx = await startNginxInPod(identityPod, {
+      upstreams: Object.fromEntries(Object.entries(backends).map(([name, b]) => [`${name}.shop.svc.cluster.local:8080`, `127.0.0.1:${b.port}`])),
+    });
+  });
+
+  afterAll(async () => {
+    await identityNginx?.stop();
+    identityPod?.dispose();
+    await Promise.all(Object.values(backends).map((b) => b.close()));
+  });
+
+  test('each part gets the auth service\'s x-user, as a forwarded backend does; a client\'s forged one never reaches it', async () => {
+    const forwarded = await request(identityNginx.ports.http, { host: 'api.example.com', path: '/other', headers: { 'x-user': 'mallory' } });
+    expect(forwarded.json().headers['x-user']).toBe('alice');
+    for (const headers of [{ 'x-user': 'mallory' }, {}] as Record<string, string>[]) {
+      const res = await request(identityNginx.ports.http, { host: 'api.example.com', path: '/dashboard', headers });
+      expect(res.status).toBe(200);
+      expect(res.json().user.headers['x-user']).toBe('alice');
+    }
+  });
+});

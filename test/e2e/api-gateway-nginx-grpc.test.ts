@@ -166,6 +166,20 @@ describe('gRPC routes behind an L7 front: HTTP/2 cleartext on the gateway\'s gRP
     expect(line).toEqual(expect.objectContaining({ route: 'routes[6]', status: 200 }));
   });
 
+  test('the gRPC port serves the declared hosts only: another host gets the JSON 404, over h2c too', async () => {
+    const status = (authority: string) => new Promise<number>((resolve, reject) => {
+      const session = http2.connect(`http://127.0.0.1:${nginx.portOf('grpc')}`);
+      const timer = setTimeout(() => { session.destroy(); reject(new Error('no answer within 5s')); }, 5000);
+      session.on('error', reject);
+      const req = session.request({ ':method': 'GET', ':path': '/status', ':authority': authority });
+      req.on('response', (headers) => { clearTimeout(timer); resolve(Number(headers[':status'])); session.close(); });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(await status('evil.example.org')).toBe(404);
+    expect(await status(HOST)).toBe(200);
+  });
+
   test('a backend that is down -> UNAVAILABLE; a stream too', async () => {
     expect(await client.say('Down', 'x')).toEqual({ code: GrpcStatus.UNAVAILABLE, details: 'bad gateway', replies: [] });
     expect(await client.count('Down', 3)).toEqual({ code: GrpcStatus.UNAVAILABLE, details: 'bad gateway', replies: [] });

@@ -251,3 +251,30 @@ describe('aggregate: the strategies that cannot express it', () => {
     expect(find(manifests, 'VirtualService').spec.http).toHaveLength(1);
   });
 });
+
+test('the exposure\'s retries and idle timeout are the forwarding routes\', not an aggregate route\'s', () => {
+  const declared = {
+    retries: { attempts: 2 },
+    idleTimeout: Duration.minutes(5),
+    routes: [dashboard(parts()), { match: { path: PathMatch.prefix('/') } }],
+  };
+  const config: string = find(gatewayManifests(declared), 'ConfigMap').data['nginx.conf'];
+  const part = config.slice(config.indexOf('location ~ "^/__aggregate/0/0'), config.indexOf('location ~ "^/__aggregate/0/1'));
+  const forwarded = config.slice(config.indexOf('location = /__route/1'));
+  // The forwarding route retries and waits 5 minutes for a silent backend; the parts do neither.
+  expect(forwarded).toContain('proxy_next_upstream_tries 3;');
+  expect(forwarded).toContain('300000ms');
+  expect(part).toContain('proxy_next_upstream off;');
+  expect(part).not.toContain('300000ms');
+});
+
+test('each part gets the identity headers a forwarded backend gets: the JWT\'s consumer, replacing a client\'s own', () => {
+  const config: string = find(gatewayManifests({
+    auth: Auth.jwt({ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/keys', jwksSecret: 'id-jwks' }),
+    routes: [dashboard(parts()), { match: { path: PathMatch.prefix('/') } }],
+  }), 'ConfigMap').data['nginx.conf'];
+  for (const k of [0, 1]) {
+    const start = config.indexOf(`location ~ "^/__aggregate/0/${k}`);
+    expect(config.slice(start, config.indexOf('}', start))).toContain('proxy_set_header X-Consumer-Username $consumer;');
+  }
+});

@@ -1,6 +1,6 @@
 import * as YAML from 'yaml';
 import {
-  ApiGatewayEngine, ApiGatewayStrategyOptions, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, GrpcProto, PathMatch, Tls,
+  ApiGatewayEngine, ApiGatewayStrategyOptions, Backend, Deprecation, ExposedService, ExposedServiceProps, ExposureStrategy, GrpcProto, PathMatch, Tls,
 } from '../../src';
 import { declarationError, find, Manifest, synthChecked, testChart } from '../support/synth';
 
@@ -149,4 +149,14 @@ describe('gRPC-Web and JSON transcoding: declaration errors and the strategies t
       'ExposedService test/public: routes[0].jsonTranscoding: is a string ("catalog.proto"); use GrpcProto.fromConfigMap(configMap, file)',
     ].join('\n'));
   });
+});
+
+test('a retired gRPC route is refused on Kong: it would answer INVALID_ARGUMENT', () => {
+  const retired = Deprecation.of({ since: new Date('2026-01-01T00:00:00Z'), sunset: new Date('2026-06-01T00:00:00Z'), retire: true });
+  expect(declarationError({
+    strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.kong(), exposedVia: ExposureStrategy.istio() }),
+    hosts: ['api.example.com'],
+    routes: [{ match: { path: PathMatch.prefix('/shop.Catalog/') }, backend: catalog(), deprecation: retired }],
+  }).message).toBe('ExposedService test/public: routes[0].deprecation.retire: Kong answers a gRPC client\'s 410 as INVALID_ARGUMENT, not as a retired method; '
+    + 'retire gRPC routes with apiGateway (nginx) (UNIMPLEMENTED "gone"), or remove retire');
 });

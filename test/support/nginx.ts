@@ -96,7 +96,7 @@ function withHttp2Listeners(config: string): string {
   if (!http2DirectiveMissing) return config;
   return config
     .replace(/^\s*http2 on;\n/gm, '')
-    .replace(new RegExp(`^(\\s*listen\\s+(?:\\S+:)?(?:${GRPC_PORT}|\\d+ ssl))(?=;)`, 'gm'), '$1 http2');
+    .replace(new RegExp(`^(\\s*listen\\s+(?:\\S+:)?(?:${GRPC_PORT}(?: default_server)?|\\d+ ssl))(?=;)`, 'gm'), '$1 http2');
 }
 
 let tlsFiles: { crt: string; key: string } | undefined;

@@ -1,7 +1,7 @@
 import { kongGrpcProblems } from './grpc-checks';
 import { kongPath } from './kong-paths';
 import { Problem } from '../../../core/errors';
-import { backendField, describeBackendTls, ExposureIntent, HeaderEditsIntent, HeaderMatchIntent, RouteIntent } from '../../../intent/model';
+import { backendField, describeBackendTls, ExposureIntent, HeaderEditsIntent, HeaderMatchIntent, policyField, RouteIntent } from '../../../intent/model';
 import { orderBySpecificity } from '../../../intent/precedence';
 import { idleTimeoutConflicts } from '../../shared/idle-timeout';
 import { escapeRegex } from '../../shared/regex';
@@ -29,7 +29,20 @@ export function kongProblems(intent: ExposureIntent): Problem[] {
     ...backendTlsProblems(route, intent),
     ...cookieLifetimeProblems(route),
     ...kongGrpcProblems(route),
+    ...retiredGrpcProblems(route),
   ]).concat(podAddressProblems(intent, 'kong'));
+}
+
+/**
+ * A retired route answers 410 from Kong's pre-function; to a gRPC client Kong turns a 410 into
+ * INVALID_ARGUMENT (its table of HTTP to gRPC statuses has no 410) and drops the message, where
+ * the NGINX engine answers UNIMPLEMENTED "gone".
+ */
+function retiredGrpcProblems(route: RouteIntent): Problem[] {
+  return route.protocol !== 'grpc' || route.deprecation?.retire !== true ? [] : [{
+    field: `${policyField(route, 'deprecation')}.retire`,
+    message: 'Kong answers a gRPC client\'s 410 as INVALID_ARGUMENT, not as a retired method; retire gRPC routes with apiGateway (nginx) (UNIMPLEMENTED "gone"), or remove retire',
+  }];
 }
 
 /** Kong's upstream sets its cookie with a path but no lifetime: a session cookie. */

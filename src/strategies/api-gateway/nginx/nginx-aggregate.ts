@@ -23,9 +23,9 @@ export function partLocation(i: number, k: number): string {
  * The last directives of aggregate route `i`'s location: its parts as JSON in `$aggregate_parts`
  * (a rewrite-phase statement), and the njs handler. Writes each part's upstream and location.
  */
-export function aggregateDirectives(route: RouteIntent, action: AggregateIntent, i: number, target: ProxyTarget):
+export function aggregateDirectives(route: RouteIntent, action: AggregateIntent, i: number, target: ProxyTarget, routeHeaders: readonly string[]):
 { statements: string[]; directives: string[] } {
-  action.parts.forEach((part, k) => partProxy(route, part, i, k, target));
+  action.parts.forEach((part, k) => partProxy(route, part, i, k, target, routeHeaders));
   return {
     statements: [`set $aggregate_parts ${aggregatePartsValue(action, i)};`],
     directives: [`js_content ${AGGREGATE_NJS_MODULE.name}.compose;`],
@@ -49,7 +49,7 @@ export function aggregatePartsValue(action: AggregateIntent, i: number): string 
  * arguments the part's query. A GET without the client's body or conditions (a 304 is no JSON),
  * answered uncompressed, not retried, within the part's timeout (or the route's).
  */
-function partProxy(route: RouteIntent, part: AggregatePartIntent, i: number, k: number, target: ProxyTarget): void {
+function partProxy(route: RouteIntent, part: AggregatePartIntent, i: number, k: number, target: ProxyTarget, routeHeaders: readonly string[]): void {
   const name = upstream(`aggregate_${i}_${k}`, [[part.backend, 1]], target);
   const timeout = part.timeoutMs ?? route.timeoutMs;
   target.locations.block(`location ~ ${quoteKey(`^${partLocation(i, k)}(?<aggregate_uri>/.*)$`)}`, (body) => body.add(
@@ -62,6 +62,10 @@ function partProxy(route: RouteIntent, part: AggregatePartIntent, i: number, k: 
     'proxy_set_header X-Forwarded-Host $host;',
     'proxy_set_header X-Request-Id $request_id;',
     ...clientIdentityHeaders(target.intent),
+    // What the route's checks set for its backends (the consumer of a JWT, the auth service's
+    // headers): a location's proxy_set_header replace the enclosing ones, so each part repeats them,
+    // and a client's header of the same name never reaches a part.
+    ...routeHeaders,
     'proxy_set_header Accept "application/json";',
     'proxy_set_header Accept-Encoding "";',
     'proxy_set_header If-None-Match "";',

@@ -52,7 +52,7 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
   }, httpContext, locations) : { apiKeySecrets: [], basicAuthSecrets: [] };
   statusServer(httpContext);
   if (http && tls) httpsRedirectServer(httpContext, serverNames, tls.redirectCode);
-  if (http && intent.hosts.length > 0) otherHostsServer(httpContext, tls);
+  if (http && intent.hosts.length > 0) otherHostsServer(httpContext, tls, intent.routes.some((r) => r.protocol === 'grpc'));
   const clientCertificates = tls ? intent.tls?.clientCertificates : undefined;
   if (http) {
     const grpc = intent.routes.some((r) => r.protocol === 'grpc');
@@ -153,12 +153,16 @@ function httpsRedirectServer(http: ConfigLines, serverNames: string, code: numbe
   );
 }
 
-/** The default server: a JSON 404 for hosts the exposure does not serve (with TLS, no handshake at all). */
-function otherHostsServer(http: ConfigLines, tls: GatewayTls | undefined): void {
+/**
+ * The default server: a JSON 404 for hosts the exposure does not serve (with TLS, no handshake at
+ * all); without TLS, of the gRPC port too, which speaks HTTP/2 (the default server of a port says).
+ */
+function otherHostsServer(http: ConfigLines, tls: GatewayTls | undefined, grpc: boolean): void {
   http.add(
     '# Requests for other hosts.',
     'server {',
     `  listen ${tls ? `${NGINX_PORTS.https} ssl default_server` : `${NGINX_PORTS.http} default_server`};`,
+    ...(grpc && !tls ? [`  listen ${NGINX_PORTS.grpc} default_server;`, '  http2 on;'] : []),
     ...(tls ? ['  ssl_reject_handshake on;'] : []),
     '  server_name _;',
     '  default_type application/json;',

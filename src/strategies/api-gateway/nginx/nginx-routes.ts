@@ -95,7 +95,7 @@ class RouteLocations {
       this.redirect(route.action, i, location);
     } else if (route.action.kind === 'aggregate') {
       // Not cached: a part's path may take request headers, which the cache key does not hold.
-      const aggregate = aggregateDirectives(route, route.action, i, this.target);
+      const aggregate = aggregateDirectives(route, route.action, i, this.target, location.directives.filter((d) => d.startsWith('proxy_set_header ')));
       this.target.locations.block(`location = /__route/${i}`, (body) => body.add(
         'internal;', ...location.statements, ...aggregate.statements, ...location.directives, ...aggregate.directives)).add('');
     } else if (route.protocol === 'grpc') {
