@@ -1,7 +1,7 @@
 import * as http2 from 'http2';
 import * as https from 'https';
-import { Duration } from 'cdk8s';
-import { ApiGatewayEngine, Auth, Backend, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
+import { Duration, Size } from 'cdk8s';
+import { AccessPolicy, ApiGatewayEngine, Auth, Backend, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
 import { request, startBackend, TestBackend } from '../support/backends';
 import { GrpcBackend, grpcClient, GrpcClient, GrpcStatus, startGrpcBackend } from '../support/grpc';
 import { RunningNginx, startNginxInPod } from '../support/nginx';
@@ -52,10 +52,17 @@ describe('gRPC routes behind an L7 front: HTTP/2 cleartext on the gateway\'s gRP
     slow = await startGrpcBackend('slow', { delayMs: 3000 });
     web = await startBackend('web');
     const manifests = gatewayOf((chart) => new ExposedService(chart, 'rpc', {
-      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), exposedVia: ExposureStrategy.istio() }),
+      // The test's client stands in for the front: its X-Forwarded-For is believed.
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ trustedProxies: ['127.0.0.1'] }), exposedVia: ExposureStrategy.istio() }),
       hosts: [HOST],
       backend: Backend.fromName('web', 8080),
       routes: [
+        {
+          match: { path: PathMatch.prefix('/test.echo.v1.Guarded') },
+          backend: grpcBackend('echo'),
+          access: AccessPolicy.denyFrom(['198.51.100.0/24']),
+          maxRequestBody: Size.kibibytes(1),
+        },
         { match: { path: PathMatch.prefix('/test.echo.v1.Echo') }, backend: grpcBackend('echo'), requestHeaders: { set: { 'x-env': 'prod' } } },
         { match: { path: PathMatch.prefix('/test.echo.v1.Limited') }, backend: grpcBackend('echo'), rateLimit: RateLimit.perMinute(1, { burst: 1 }) },
         { match: { path: PathMatch.prefix('/test.echo.v1.Private') }, backend: grpcBackend('echo'), auth: Auth.apiKey({ secret: 'rpc-keys' }) },
@@ -87,7 +94,7 @@ describe('gRPC routes behind an L7 front: HTTP/2 cleartext on the gateway\'s gRP
     expect(metadata['x-env']).toBe('prod');
     expect(metadata['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
     const line = await nginx.logLine((l) => l.uri === '/test.echo.v1.Echo/Say');
-    expect(line).toEqual(expect.objectContaining({ route: 'routes[0]', status: 200, method: 'POST', host: HOST }));
+    expect(line).toEqual(expect.objectContaining({ route: 'routes[1]', status: 200, method: 'POST', host: HOST }));
   });
 
   test('a server stream arrives whole, message by message', async () => {
@@ -125,6 +132,14 @@ describe('gRPC routes behind an L7 front: HTTP/2 cleartext on the gateway\'s gRP
     const ok = await client.say('Private', 'x', { 'x-api-key': 'key-alice' });
     expect(ok.code).toBe(GrpcStatus.OK);
     expect(ok.replies[0].backend).toBe('echo');
+  });
+
+  test('a denied client address -> PERMISSION_DENIED; a body over maxRequestBody -> RESOURCE_EXHAUSTED', async () => {
+    expect(await client.say('Guarded', 'x', { 'x-forwarded-for': '198.51.100.7' })).toEqual({ code: GrpcStatus.PERMISSION_DENIED, details: 'forbidden', replies: [] });
+    expect((await client.say('Guarded', 'x', { 'x-forwarded-for': '203.0.113.7' })).code).toBe(GrpcStatus.OK);
+    const before = echo.received.length;
+    expect(await client.say('Guarded', 'x'.repeat(4096))).toEqual({ code: GrpcStatus.RESOURCE_EXHAUSTED, details: 'request body too large', replies: [] });
+    expect(echo.received.length).toBe(before);
   });
 
   test('a backend that is down -> UNAVAILABLE; a stream too', async () => {
