@@ -1,8 +1,8 @@
 import * as crypto from 'crypto';
 import * as http2 from 'http2';
 import * as https from 'https';
-import { Duration } from 'cdk8s';
-import { ApiGatewayEngine, Auth, Backend, Deprecation, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
+import { Duration, Size } from 'cdk8s';
+import { AccessPolicy, ApiGatewayEngine, Auth, Backend, Deprecation, ExposedService, ExposureStrategy, PathMatch, RateLimit, Tls } from '../../src';
 import { NJS_MODULE_FILE } from '../../src/strategies/api-gateway/nginx/nginx-njs';
 import { request, startBackend, TestBackend } from '../support/backends';
 import { GrpcBackend, grpcClient, GrpcClient, GrpcStatus, startGrpcBackend } from '../support/grpc';
@@ -64,10 +64,17 @@ describe('gRPC routes behind an L7 front: HTTP/2 cleartext on the gateway\'s gRP
     slow = await startGrpcBackend('slow', { delayMs: 3000 });
     web = await startBackend('web');
     const manifests = gatewayOf((chart) => new ExposedService(chart, 'rpc', {
-      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), exposedVia: ExposureStrategy.istio() }),
+      // The test's client stands in for the front: its X-Forwarded-For is believed.
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ trustedProxies: ['127.0.0.1'] }), exposedVia: ExposureStrategy.istio() }),
       hosts: [HOST],
       backend: Backend.fromName('web', 8080),
       routes: [
+        {
+          match: { path: PathMatch.prefix('/test.echo.v1.Guarded') },
+          backend: grpcBackend('echo'),
+          access: AccessPolicy.denyFrom(['198.51.100.0/24']),
+          maxRequestBody: Size.kibibytes(1),
+        },
         { match: { path: PathMatch.prefix('/test.echo.v1.Echo') }, backend: grpcBackend('echo'), requestHeaders: { set: { 'x-env': 'prod' } } },
         { match: { path: PathMatch.prefix('/test.echo.v1.Limited') }, backend: grpcBackend('echo'), rateLimit: RateLimit.perMinute(1, { burst: 1 }) },
         { match: { path: PathMatch.prefix('/test.echo.v1.Private') }, backend: grpcBackend('echo'), auth: Auth.apiKey({ secret: 'rpc-keys' }) },
@@ -110,7 +117,7 @@ describe('gRPC routes behind an L7 front: HTTP/2 cleartext on the gateway\'s gRP
     expect(metadata['x-env']).toBe('prod');
     expect(metadata['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
     const line = await nginx.logLine((l) => l.uri === '/test.echo.v1.Echo/Say');
-    expect(line).toEqual(expect.objectContaining({ route: 'routes[0]', status: 200, method: 'POST', host: HOST }));
+    expect(line).toEqual(expect.objectContaining({ route: 'routes[1]', status: 200, method: 'POST', host: HOST }));
   });
 
   test('a server stream arrives whole, message by message', async () => {
@@ -150,6 +157,14 @@ describe('gRPC routes behind an L7 front: HTTP/2 cleartext on the gateway\'s gRP
     expect(ok.replies[0].backend).toBe('echo');
   });
 
+  test('a denied client address -> PERMISSION_DENIED; a body over maxRequestBody -> RESOURCE_EXHAUSTED', async () => {
+    expect(await client.say('Guarded', 'x', { 'x-forwarded-for': '198.51.100.7' })).toEqual({ code: GrpcStatus.PERMISSION_DENIED, details: 'forbidden', replies: [] });
+    expect((await client.say('Guarded', 'x', { 'x-forwarded-for': '203.0.113.7' })).code).toBe(GrpcStatus.OK);
+    const before = echo.received.length;
+    expect(await client.say('Guarded', 'x'.repeat(4096))).toEqual({ code: GrpcStatus.RESOURCE_EXHAUSTED, details: 'request body too large', replies: [] });
+    expect(echo.received.length).toBe(before);
+  });
+
   test('a route retired after its sunset -> UNIMPLEMENTED "gone", never reaching the backend', async () => {
     expect(await client.say('Retired', 'x')).toEqual({ code: GrpcStatus.UNIMPLEMENTED, details: 'gone', replies: [] });
     expect(echo.received.filter((r) => r.path.startsWith('/test.echo.v1.Retired/'))).toEqual([]);
@@ -163,7 +178,7 @@ describe('gRPC routes behind an L7 front: HTTP/2 cleartext on the gateway\'s gRP
     expect(ok.code).toBe(GrpcStatus.OK);
     expect(JSON.parse(ok.replies[0].metadata)['x-consumer-username']).toBe('alice');
     const line = await nginx.logLine((l) => l.uri === '/test.echo.v1.Signed/Say' && l.consumer === 'alice');
-    expect(line).toEqual(expect.objectContaining({ route: 'routes[6]', status: 200 }));
+    expect(line).toEqual(expect.objectContaining({ route: 'routes[7]', status: 200 }));
   });
 
   test('the gRPC port serves the declared hosts only: another host gets the JSON 404, over h2c too', async () => {

@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-const SERVICES = ['Echo', 'Limited', 'Private', 'Down', 'Slow', 'Retired', 'Signed'] as const;
+const SERVICES = ['Echo', 'Limited', 'Private', 'Guarded', 'Down', 'Slow', 'Retired', 'Signed'] as const;
 export type EchoService = (typeof SERVICES)[number];
 
 let loaded: grpc.GrpcObject | undefined;
