@@ -43,7 +43,7 @@ describe('apiGateway strategy, NGINX engine, gRPC routes', () => {
     const config = configOf(expose(mixed));
     expect(routeLocation(config, 0)).toEqual([
       'internal;',
-      ...[[400, 400], [401, 401], [403, 403], [404, 404], [405, 405], [413, 413], [429, 429], [500, 500], [502, 502], [503, 503], [504, 504]]
+      ...[[400, 400], [401, 401], [403, 403], [404, 404], [405, 405], [410, 410], [413, 413], [429, 429], [500, 500], [502, 502], [503, 503], [504, 504]]
         .map(([code]) => `error_page ${code} =200 @grpc_error_${code};`),
       'set $route_name "routes[0]";',
       'rewrite ^ $original_uri break;',
@@ -69,7 +69,7 @@ describe('apiGateway strategy, NGINX engine, gRPC routes', () => {
       '    }',
     ].join('\n'));
     const statuses = [...config.matchAll(/location @grpc_error_(\d+) \{\n.*\n\s+add_header grpc-status (\d+) always;/g)].map((m) => `${m[1]}:${m[2]}`);
-    expect(statuses).toEqual(['400:3', '401:16', '403:7', '404:12', '405:12', '413:8', '429:8', '500:13', '502:14', '503:14', '504:4']);
+    expect(statuses).toEqual(['400:3', '401:16', '403:7', '404:12', '405:12', '410:12', '413:8', '429:8', '500:13', '502:14', '503:14', '504:4']);
     // An exposure without gRPC routes has none of it.
     const http = configOf(expose({ backend: web() }));
     expect(http).not.toContain('grpc');
