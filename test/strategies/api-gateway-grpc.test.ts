@@ -43,7 +43,8 @@ describe('apiGateway strategy, NGINX engine, gRPC routes', () => {
     const config = configOf(expose(mixed));
     expect(routeLocation(config, 0)).toEqual([
       'internal;',
-      ...[[400, 400], [401, 401], [403, 403], [404, 404], [405, 405], [410, 410], [413, 413], [429, 429], [500, 500], [502, 502], [503, 503], [504, 504]]
+      ...[[400, 400], [401, 401], [403, 403], [404, 404], [405, 405], [410, 410],
+        [413, 413], [429, 429], [500, 500], [502, 502], [503, 503], [504, 504]]
         .map(([code]) => `error_page ${code} =200 @grpc_error_${code};`),
       'set $route_name "routes[0]";',
       'rewrite ^ $original_uri break;',

@@ -52,10 +52,11 @@ export function renderNginxConfig(ctx: EngineContext, options: NginxConfigOption
   }, httpContext, locations) : { apiKeySecrets: [], basicAuthSecrets: [] };
   statusServer(httpContext);
   if (http && tls) httpsRedirectServer(httpContext, serverNames, tls.redirectCode);
-  if (http && intent.hosts.length > 0) otherHostsServer(httpContext, tls, intent.routes.some((r) => r.protocol === 'grpc'));
+  // gRPC routes: the servers also listen on the gRPC port (without TLS) and speak HTTP/2.
+  const grpc = intent.routes.some((r) => r.protocol === 'grpc');
+  if (http && intent.hosts.length > 0) otherHostsServer(httpContext, tls, grpc);
   const clientCertificates = tls ? intent.tls?.clientCertificates : undefined;
   if (http) {
-    const grpc = intent.routes.some((r) => r.protocol === 'grpc');
     const trustedProxies = options.trustedProxies;
     routeServer(httpContext, { tls, clientCertificates, serverNames, hsts, trustedProxies, locations: locations.lines, grpc });
   }
