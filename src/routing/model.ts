@@ -1,0 +1,77 @@
+/**
+ * What the routing models answer: for one request, what the data plane does with it. Each data
+ * plane's model reads the manifests (or the API gateway's generated configuration) and nothing
+ * of the declaration, so a test that compares two renderings through them shares no assumption
+ * with the renderers.
+ */
+
+/** The data planes the models read. */
+export type DataPlane =
+  | 'service'
+  | 'ingress'
+  | 'ingress-nginx'
+  | 'istio'
+  | 'gateway-api'
+  | 'api-gateway-nginx'
+  | 'api-gateway-kong';
+
+/** A request: method, URL, headers (names in any case). */
+export interface RouteRequest {
+  readonly method: string;
+  readonly scheme: 'http' | 'https';
+  readonly host: string;
+  /** The path, with its query string when there is one (`/a?b=c`). */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Header edits a data plane makes. Names lower-case. */
+export interface HeaderEdits {
+  readonly set?: Readonly<Record<string, string>>;
+  readonly add?: Readonly<Record<string, string>>;
+  readonly remove?: readonly string[];
+}
+
+/** The request is sent to a backend. */
+export interface Forwarded {
+  readonly kind: 'forward';
+  readonly dataPlane: DataPlane;
+  /** `name:port` (a Service by name, the port by number) of the backend with the largest share. */
+  readonly backend: string;
+  /** Every backend that may get the request and its share (0..1, rounded to 1e-6). */
+  readonly backends: Readonly<Record<string, number>>;
+  /** The Host the backend sees. */
+  readonly host: string;
+  /** The path (and query) the backend sees, after rewrites. */
+  readonly path: string;
+  /** The request timeout, as the manifests write it (`5s`), when there is one. */
+  readonly timeout?: string;
+  readonly requestHeaders?: HeaderEdits;
+  readonly responseHeaders?: HeaderEdits;
+  /** `name:port` of each backend the request is mirrored to. */
+  readonly mirrors?: readonly string[];
+  /** When an API gateway is in front: what the front did before it (it forwarded to the gateway). */
+  readonly via?: RouteResult;
+}
+
+/** The data plane answers with a redirect. */
+export interface Redirected {
+  readonly kind: 'redirect';
+  readonly dataPlane: DataPlane;
+  readonly status: number;
+  /** The absolute URL of the Location header. */
+  readonly location: string;
+  readonly via?: RouteResult;
+}
+
+/** The data plane answers itself: no route (404), a fault or a direct response. */
+export interface Responded {
+  readonly kind: 'respond';
+  readonly dataPlane: DataPlane;
+  readonly status: number;
+  /** Why (`no route`, `fault abort`, `retired`). */
+  readonly reason: string;
+  readonly via?: RouteResult;
+}
+
+export type RouteResult = Forwarded | Redirected | Responded;
