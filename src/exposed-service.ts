@@ -1,17 +1,17 @@
 import { Construct } from 'constructs';
-import { CAPABILITY_ROWS } from './capability-matrix';
-import { Problem, throwIfProblems } from './core/errors';
+import { ApiObject } from 'cdk8s';
+import { throwIfProblems } from './core/errors';
 import { describeValue } from './core/runtime-types';
 import { ExposureDeclaration } from './declaration/exposure';
 import { ExposedResources } from './exposed-resources';
 import { ExposureStrategy } from './exposure-strategy';
-import { buildIntent } from './intent/build';
-import { capabilityProblems } from './intent/capability-check';
+import { buildIntent, BuiltIntent } from './intent/build';
 import { Claims, registerClaims, registerDeploymentPorts, registerObjectNames } from './intent/conflicts';
-import { frontIntent } from './intent/front';
 import { ExposureIntent } from './intent/model';
 import { shapeProblems } from './intent/shape';
 import { ExternalReference, Front, StrategyRenderer } from './strategies/contract';
+import { CHOSEN_STRATEGY_ANNOTATION, chooseStrategy } from './strategy-choice';
+import { evaluateStrategy, StrategyEvaluation } from './strategy-evaluation';
 
 /** The one declaration of how a service is exposed, and the strategy that synthesizes it. */
 export interface ExposedServiceProps extends ExposureDeclaration {
@@ -59,19 +59,12 @@ export class ExposedService extends Construct {
       ...(strategy instanceof ExposureStrategy ? [] : [{ field: 'strategy', message: `is ${describeValue(strategy)}; use ExposureStrategy.nodePort(), .loadBalancer(), .ingress(...), .istio(), .gatewayApi(...) or .apiGateway(...)` }]),
       ...shapeProblems(props),
     ]);
-    const renderer = props.strategy._renderer;
-    this.strategyName = renderer.name;
     const built = buildIntent(this, props);
     const intent = built.intent;
-    const front = renderer.front?.(this, intent);
-    const fronted = front && frontIntent(intent, front.target);
-    throwIfProblems(this, [
-      ...renderer.problems.map((message) => ({ field: 'strategy', message })),
-      ...built.problems,
-      // A strategy whose options are wrong is not the one the user meant: what it lacks is moot.
-      ...(renderer.problems.length > 0 ? [] : strategyProblems(renderer, intent, renderer.name)),
-      ...(front && fronted && front.renderer.problems.length === 0 ? strategyProblems(front.renderer, fronted, `${front.renderer.name} (exposedVia)`, FRONT_ROWS) : []),
-    ]);
+    const { renderer, evaluation, choice } = this.strategyFor(props.strategy, built);
+    this.strategyName = renderer.name;
+    const { front, fronted } = evaluation;
+    throwIfProblems(this, [...evaluation.optionProblems, ...built.problems, ...evaluation.refusals]);
     registerClaims(this, intent, front && fronted ? frontClaims(front, fronted) : renderer.claims(intent));
     // What the exposure adds to an object shared across exposures (a shared Gateway's listeners).
     throwIfProblems(this, front && fronted ? front.renderer.share?.(this, fronted) ?? [] : renderer.share?.(this, intent) ?? []);
@@ -79,6 +72,7 @@ export class ExposedService extends Construct {
     if (!renderer.selectsPods) registerDeploymentPorts(this, intent);
     this.resources = render(this, renderer, intent, front, fronted);
     registerObjectNames(this);
+    if (choice !== undefined) annotateObjects(this, CHOSEN_STRATEGY_ANNOTATION, choice);
     // The intent is not kept: once rendered it is garbage, and thousands of exposures would hold
     // thousands of intents (BENCHMARKS.md).
     this.externalReferences = [
@@ -88,19 +82,27 @@ export class ExposedService extends Construct {
       ...(front?.renderer.references ?? []),
     ];
   }
+
+  /**
+   * The strategy that renders the exposure and what it refuses: the declared one, or the candidate
+   * `firstOf` chose (with its label). A `firstOf` chooses only on a valid declaration and valid
+   * candidates; until then it refuses nothing of its own.
+   */
+  private strategyFor(strategy: ExposureStrategy, built: BuiltIntent): { renderer: StrategyRenderer; evaluation: StrategyEvaluation; choice?: string } {
+    const declared = strategy._renderer;
+    const candidates = strategy._candidates;
+    if (candidates === undefined || built.problems.length > 0) return { renderer: declared, evaluation: evaluateStrategy(this, declared, built.intent) };
+    const choice = chooseStrategy(this, candidates, built.intent);
+    if (!choice.chosen) return { renderer: declared, evaluation: { optionProblems: [], refusals: choice.problems } };
+    return { renderer: choice.renderer, evaluation: choice.evaluation, choice: choice.label };
+  }
 }
 
-/** The strategies an API gateway's front can be: every one but the API gateway itself. */
-const FRONT_ROWS = CAPABILITY_ROWS.filter((row) => !row.strategy.startsWith('apiGateway'));
-
-/**
- * What `renderer` cannot express in `intent`: its capability row, then its own checks. A refusal
- * names the strategies of `alternatives` that can (for a front, those that can be one).
- */
-function strategyProblems(renderer: StrategyRenderer, intent: ExposureIntent, name: string, alternatives = CAPABILITY_ROWS): Problem[] {
-  const unsupported = capabilityProblems(intent, name, renderer.capabilities, alternatives);
-  // A strategy's own checks assume the features it lacks were refused.
-  return unsupported.length > 0 ? unsupported : renderer.check(intent);
+/** Annotates every object the exposure rendered (its own and its front's). */
+function annotateObjects(scope: Construct, key: string, value: string): void {
+  for (const object of scope.node.findAll()) {
+    if (object instanceof ApiObject) object.metadata.addAnnotation(key, value);
+  }
 }
 
 /**
