@@ -1,5 +1,5 @@
-import { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
 import { throwIfProblems } from './core/errors';
 import { describeValue } from './core/runtime-types';
 import { ExposureDeclaration } from './declaration/exposure';
@@ -88,14 +88,23 @@ export class ExposedService extends Construct {
    * `firstOf` chose (with its label). A `firstOf` chooses only on a valid declaration and valid
    * candidates; until then it refuses nothing of its own.
    */
-  private strategyFor(strategy: ExposureStrategy, built: BuiltIntent): { renderer: StrategyRenderer; evaluation: StrategyEvaluation; choice?: string } {
+  private strategyFor(strategy: ExposureStrategy, built: BuiltIntent): StrategyInUse {
     const declared = strategy._renderer;
     const candidates = strategy._candidates;
-    if (candidates === undefined || built.problems.length > 0) return { renderer: declared, evaluation: evaluateStrategy(this, declared, built.intent) };
+    if (candidates === undefined || built.problems.length > 0) {
+      return { renderer: declared, evaluation: evaluateStrategy(this, declared, built.intent) };
+    }
     const choice = chooseStrategy(this, candidates, built.intent);
     if (!choice.chosen) return { renderer: declared, evaluation: { optionProblems: [], refusals: choice.problems } };
     return { renderer: choice.renderer, evaluation: choice.evaluation, choice: choice.label };
   }
+}
+
+/** The strategy that renders an exposure, what it refuses, and the label of the choice when `firstOf` made one. */
+interface StrategyInUse {
+  readonly renderer: StrategyRenderer;
+  readonly evaluation: StrategyEvaluation;
+  readonly choice?: string;
 }
 
 /** Annotates every object the exposure rendered (its own and its front's). */

@@ -1,9 +1,9 @@
 import { object, optional, required, Shape } from './core/runtime-shape';
+import { describeValue } from './core/runtime-types';
 import { ApiGatewayRenderer } from './strategies/api-gateway/api-gateway';
 import { ApiGatewayEngine } from './strategies/api-gateway/api-gateway-engine';
 import { GatewayMonitoring, MONITORING_SHAPE } from './strategies/api-gateway/monitoring';
 import { GatewayWorkloadOptions, WORKLOAD_OPTIONS_FIELDS } from './strategies/api-gateway/workload';
-import { describeValue } from './core/runtime-types';
 import { StrategyRenderer } from './strategies/contract';
 import { GATEWAY_API_OPTIONS_SHAPE, GatewayApiRenderer, GatewayApiStrategyOptions } from './strategies/gateway-api/gateway-api';
 import { IngressRenderer } from './strategies/ingress/ingress';
