@@ -1,15 +1,18 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { isAdvising, recordAdvice } from './advise-mode';
 import { throwIfProblems } from './core/errors';
 import { describeValue } from './core/runtime-types';
 import { ExposureDeclaration } from './declaration/exposure';
 import { ExposedResources } from './exposed-resources';
+import { adviseExposure } from './exposure-advice';
 import { ExposureStrategy } from './exposure-strategy';
 import { buildIntent, BuiltIntent } from './intent/build';
 import { Claims, registerClaims, registerDeploymentPorts, registerObjectNames } from './intent/conflicts';
 import { ExposureIntent } from './intent/model';
 import { shapeProblems } from './intent/shape';
 import { ExternalReference, Front, StrategyRenderer } from './strategies/contract';
+import { defaultCandidates } from './strategy-candidates';
 import { CHOSEN_STRATEGY_ANNOTATION, chooseStrategy } from './strategy-choice';
 import { evaluateStrategy, StrategyEvaluation } from './strategy-evaluation';
 
@@ -42,12 +45,19 @@ export class ExposedService extends Construct {
   public readonly externalReferences: readonly ExternalReference[];
 
   /**
+   * The declaration, validated for types, that the strategy advisor weighs against every candidate.
+   * @internal
+   */
+  public readonly _declaration: ExposedServiceProps;
+
+  /**
    * Declares the exposure and synthesizes the strategy's objects under this construct.
    * @param scope the chart (or a construct in it); the chart's namespace is the exposure's
    * @param id the construct id; object names derive from the construct path (`shop/public` -> `shop-public`)
    * @param props the declaration and the strategy
    * @throws ExposureError listing every problem of the declaration at once, one line each with the
-   * construct path and the field, when it is invalid or the strategy cannot express it
+   * construct path and the field, when it is invalid or the strategy cannot express it; in advise
+   * mode (`cdk8s-expose advise`), it records them for the advisor instead and renders nothing
    */
   constructor(scope: Construct, id: string, props: ExposedServiceProps) {
     super(scope, id);
@@ -64,7 +74,18 @@ export class ExposedService extends Construct {
     const { renderer, evaluation, choice } = this.strategyFor(props.strategy, built);
     this.strategyName = renderer.name;
     const { front, fronted } = evaluation;
-    throwIfProblems(this, [...evaluation.optionProblems, ...built.problems, ...evaluation.refusals]);
+    this._declaration = props;
+    const problems = [...evaluation.optionProblems, ...built.problems, ...evaluation.refusals];
+    if (isAdvising(this)) {
+      recordAdvice(adviseExposure(this, props.strategy, built, defaultCandidates()));
+      // The advice says what is refused; the exposure renders nothing, and the app goes on to the next.
+      if (problems.length > 0) {
+        this.resources = {};
+        this.externalReferences = [];
+        return;
+      }
+    }
+    throwIfProblems(this, problems);
     registerClaims(this, intent, front && fronted ? frontClaims(front, fronted) : renderer.claims(intent));
     // What the exposure adds to an object shared across exposures (a shared Gateway's listeners).
     throwIfProblems(this, front && fronted ? front.renderer.share?.(this, fronted) ?? [] : renderer.share?.(this, intent) ?? []);
