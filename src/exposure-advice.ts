@@ -55,7 +55,8 @@ export function adviseExposure(scope: IConstruct, declared: ExposureStrategy, bu
     candidates: candidates.map((candidate) => {
       const evaluation = evaluateStrategy(scope, candidate._renderer, built.intent);
       const problems = lines(evaluationProblems(evaluation));
-      return { strategy: strategyLabel(candidate._renderer, evaluation), canExpress: problems.length === 0 && declarationProblems.length === 0, problems };
+      const canExpress = problems.length === 0 && declarationProblems.length === 0;
+      return { strategy: strategyLabel(candidate._renderer, evaluation), canExpress, problems };
     }),
   };
 }
