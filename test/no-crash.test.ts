@@ -221,7 +221,9 @@ describe('arbitrary values into every strategy factory', () => {
     (v) => ExposureStrategy.firstOf(v as never),
     (v) => ExposureStrategy.firstOf(...(Array.isArray(v) ? v : [v]) as never[]),
     (v) => ExposureStrategy.firstOf(ExposureStrategy.nodePort(), v as never),
-    (v) => ExposureStrategy.firstOf(ExposureStrategy.gatewayApi(v as never), ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(v as never) })),
+    (v) => ExposureStrategy.firstOf(
+      ExposureStrategy.gatewayApi(v as never), ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(v as never) }),
+    ),
   ];
 
   test('the factories never throw; synth fails with an ExposureError naming a field', () => {
