@@ -11,31 +11,51 @@ import { evaluateStrategy, evaluationProblems, strategyLabel } from './strategy-
 
 /** One candidate strategy for one exposure. */
 export interface StrategyAdvice {
-  /** The strategy as errors name it; an API gateway with its front: `apiGateway (nginx) via loadBalancer`. */
+  /**
+   * The strategy as errors name it; an API gateway with its front.
+   * @example 'apiGateway (nginx) via loadBalancer'
+   */
   readonly strategy: string;
-  /** True when synth with this strategy would succeed (its row, its checks and its front's refuse nothing, and the declaration is valid). */
+  /**
+   * True when synth with this strategy would succeed (its row, its checks and its front's refuse nothing, and the declaration is valid).
+   * @example false
+   */
   readonly canExpress: boolean;
   /**
-   * What the strategy would refuse, each line as synth's error reads it
-   * (`ExposedService shop/api: routes[0].retries: 'retries' is not supported by gatewayApi; ...`); empty when it can express the exposure.
+   * What the strategy would refuse, each line as synth's error reads it; empty when it can express the exposure.
+   * @example ["ExposedService shop/api: routes[0].retries: 'retries' is not supported by gatewayApi; supported by: ..."]
    */
   readonly problems: readonly string[];
 }
 
 /** The advice for one exposure. */
 export interface ExposureAdvice {
-  /** The construct path of the ExposedService (`shop/api`). */
+  /**
+   * The construct path of the ExposedService.
+   * @example 'shop/api'
+   */
   readonly path: string;
-  /** The name of the strategy the exposure declares: `gatewayApi`, `firstOf(gatewayApi, apiGateway (nginx))`, ... */
+  /**
+   * The name of the strategy the exposure declares.
+   * @example 'firstOf(gatewayApi, apiGateway (nginx))'
+   */
   readonly strategy: string;
   /**
    * The strategy the exposure renders with, as the candidates are named: the declared one, or the
-   * candidate `firstOf` chose; undefined when the declared strategy refuses the exposure.
+   * candidate `firstOf` chose.
+   * @default - undefined when the declared strategy refuses the exposure (an app run in advise mode)
+   * @example 'apiGateway (nginx) via gatewayApi'
    */
   readonly rendersWith?: string;
-  /** The declaration's own problems (invalid values), as synth reports them: every strategy fails on them until they are fixed. */
+  /**
+   * The declaration's own problems (invalid values), as synth reports them: every strategy fails on them until they are fixed.
+   * @example ['ExposedService shop/api: hosts[0]: "API.example.com" has uppercase letters; hostnames are lowercase: "api.example.com"']
+   */
   readonly declarationProblems: readonly string[];
-  /** Every candidate, in the order given. */
+  /**
+   * Every candidate, in the order given.
+   * @example [{ strategy: 'istio', canExpress: true, problems: [] }]
+   */
   readonly candidates: readonly StrategyAdvice[];
 }
 
