@@ -5,6 +5,7 @@ import {
   ExposureStrategy, PathMatch, RateLimit, TcpPort,
 } from '../src';
 import { defaultCandidates } from '../src/strategy-candidates';
+import { runReadmeExample } from './support/readme';
 import { synthChecked } from './support/synth';
 
 const api = () => Backend.fromName('api', 8080);
@@ -158,4 +159,19 @@ describe('strategy advisor', () => {
     expect(() => advise(new Chart(Testing.app(), 'shop'), { candidates: ['istio' as never] }))
       .toThrow(new TypeError('advise: every candidate must be an ExposureStrategy (ExposureStrategy.gatewayApi(...), ...)'));
   });
+});
+
+test('the README\'s advise example runs: both candidates express a plain exposure', () => {
+  const app = Testing.app();
+  new ExposedService(new Chart(app, 'shop', { namespace: 'shop' }), 'api', { strategy: ExposureStrategy.istio(), hosts: ['api.example.com'], backend: api() });
+  const printed: string[] = [];
+  runReadmeExample('call the function:', { app, expect, console: { log: (text: string) => printed.push(text) } });
+  expect(printed).toEqual([[
+    'ExposedService shop/api (strategy: istio, can express it)',
+    'strategy                  | can express | what it would refuse',
+    '--------------------------+-------------+---------------------',
+    'gatewayApi (envoyGateway) | yes         |',
+    'istio                     | yes         |',
+    '',
+  ].join('\n')]);
 });

@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import {
   AccessPolicy, ApiGatewayEngine, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, PathMatch, RateLimit,
 } from '../src';
+import { runReadmeExample } from './support/readme';
 import { declarationError, Manifest, synthChecked, testChart } from './support/synth';
 
 const api = () => Backend.fromName('api', 8080);
@@ -110,4 +111,20 @@ describe('ExposureStrategy.firstOf', () => {
     expect(second).toThrow(new ExposureError('ExposedService team/b: routes: host shop.example.com with path prefix / on ingress class nginx '
       + 'is already claimed by ExposedService team/a; give one of them another host or path'));
   });
+});
+
+test('the README\'s firstOf example: Gateway API for the plain exposure, the API gateway for the rate-limited one', () => {
+  const chart = testChart('shop', 'shop');
+  runReadmeExample('API gateway behind Gateway API:', { chart });
+  const manifests = synthChecked(chart);
+  expect(manifests.map((m) => `${m.kind}/${m.metadata.name}: ${m.metadata.annotations?.[ANNOTATION]}`)).toEqual([
+    'Gateway/shop-web: gatewayApi',
+    'HTTPRoute/shop-web: gatewayApi',
+    'ConfigMap/shop-api-gateway-config: apiGateway (nginx) via gatewayApi',
+    'Deployment/shop-api-gateway: apiGateway (nginx) via gatewayApi',
+    'Service/shop-api-gateway: apiGateway (nginx) via gatewayApi',
+    'PodDisruptionBudget/shop-api-gateway: apiGateway (nginx) via gatewayApi',
+    'Gateway/shop-api: apiGateway (nginx) via gatewayApi',
+    'HTTPRoute/shop-api: apiGateway (nginx) via gatewayApi',
+  ]);
 });
