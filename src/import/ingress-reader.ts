@@ -174,6 +174,11 @@ function exposureOf(
     }));
   }
   props.routes = { kind: 'array', items: routeExprs };
+  // An Ingress path names a backend even when the controller redirects: the declaration says it once.
+  if (reading?.redirect !== undefined && routes.length > 0) {
+    const b = routes[0].backends[0].backend;
+    props.backend = lib('Backend.fromName', str(b.name), { kind: 'number', value: b.port });
+  }
   Object.assign(props, reading?.policies ?? {});
   return {
     namespace: ingress.namespace,

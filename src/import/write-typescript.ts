@@ -39,7 +39,9 @@ export function writeTypeScript(result: ImportResult): string {
       ? ` * The exposures of namespace ${commentText(namespace)}: call it with a chart whose namespace is ${commentText(namespace)}.`
       : ` * The exposures read from the input (namespace ${commentText(namespace)}): the chart's namespace is theirs.`);
     out.push(' * @param chart the chart to declare them in');
-    out.push(' * @param strategy what to synthesize them as (`sourceStrategy()` when written: what the input was written for)');
+    out.push(shared
+      ? ' * @param strategy what to synthesize them as (`sourceStrategy()`: what the input was written for)'
+      : ' * @param strategy what to synthesize them as');
     out.push(' */');
     out.push(`export function ${names.get(namespace)}(chart: Chart, strategy: ExposureStrategy): ExposedService[] {`);
     if (exposures.length === 0) {
@@ -75,7 +77,8 @@ function exposureLines(exposure: ImportedExposure, indent: string, ownStrategy: 
   for (const loss of exposure.losses) lines.push(`${indent}// lost: ${commentText(lossText(loss, exposure.sources.length > 1))}`);
   if (exposure.props.kind !== 'object') throw new Error(`internal: the props of ${exposure.id} are not an object`);
   const props: Expr = { kind: 'object', entries: [...exposure.props.entries, ['strategy', { kind: 'identifier', name: 'strategy' }]] };
-  lines.push(...statement(`${indent}new ExposedService(chart, ${stringLiteral(exposure.id)}, `, props, '),', indent));
+  // The props one per line, whatever their length: an exposure reads as a list of its fields.
+  lines.push(...statement(`${indent}new ExposedService(chart, ${stringLiteral(exposure.id)}, `, props, '),', indent, true));
   return lines;
 }
 
@@ -84,8 +87,8 @@ function lossText(loss: Loss, withSource: boolean): string {
 }
 
 /** `prefix` + the expression + `suffix`, broken over lines when it does not fit. */
-function statement(prefix: string, expr: Expr, suffix: string, indent: string): string[] {
-  const text = render(expr, indent, prefix.length, suffix.length);
+function statement(prefix: string, expr: Expr, suffix: string, indent: string, broken = false): string[] {
+  const text = render(expr, indent, prefix.length, suffix.length, broken);
   const lines = (prefix + text + suffix).split('\n');
   return lines;
 }
@@ -94,9 +97,9 @@ function statement(prefix: string, expr: Expr, suffix: string, indent: string): 
  * The expression at `column`, followed by `tail` characters on its last line: on one line when
  * it fits, else objects, arrays and calls break one entry per line (trailing commas).
  */
-function render(expr: Expr, indent: string, column: number, tail: number): string {
+function render(expr: Expr, indent: string, column: number, tail: number, broken = false): string {
   const one = flat(expr);
-  if (column + one.length + tail <= WIDTH && !one.includes('\n')) return one;
+  if (!broken && column + one.length + tail <= WIDTH) return one;
   const inner = indent + INDENT;
   switch (expr.kind) {
     case 'object': {
