@@ -135,7 +135,9 @@ function exposureOf(
   const certManager = readCertManager(ingress.annotations);
   let tls: Expr | undefined;
   const clientCertificates = reading?.clientCertificates;
-  if (group.tlsSecret !== undefined) {
+  if (group.tlsSecret !== undefined && group.hosts.length === 0) {
+    lose(tlsField(ingress), `the Secret ${group.tlsSecret} for every host (a rule without host): the declaration serves certificates for the hosts it names`);
+  } else if (group.tlsSecret !== undefined) {
     const options = clientCertificates !== undefined ? obj({ clientCertificates }) : undefined;
     tls = certManager !== undefined
       ? lib('Tls.certManager', obj({ ...certManager, secretName: str(group.tlsSecret), clientCertificates }))
@@ -187,6 +189,12 @@ function exposureOf(
     sourceStrategy: sourceStrategyOf(ingress),
     losses,
   };
+}
+
+function tlsField(ingress: ParsedIngress): string {
+  const tls: unknown[] = Array.isArray(ingress.document.manifest.spec?.tls) ? ingress.document.manifest.spec.tls : [];
+  const i = tls.findIndex((t) => typeof t === 'object' && t !== null && !Array.isArray((t as any).hosts));
+  return i < 0 ? 'spec.tls' : `spec.tls[${i}]`;
 }
 
 /** `cert-manager.io/cluster-issuer` or `cert-manager.io/issuer`: the certificate of the TLS Secret. */

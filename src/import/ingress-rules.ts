@@ -5,6 +5,7 @@
 import { HostGroup, IngressPath, ServicePort } from './ingress-model';
 import { namespaceOf, objectName } from './manifest-reader';
 import { Loss, SourceDocument } from './model';
+import { dnsSubdomainProblem, hostnameProblem, matchPathProblem, portProblem, serviceNameProblem } from '../core/validators';
 
 /** The host groups of an Ingress, and what of its spec they cannot hold. */
 export function readRules(manifest: Readonly<Record<string, any>>, all: readonly SourceDocument[]): { groups: HostGroup[]; losses: Loss[] } {
@@ -22,6 +23,12 @@ export function readRules(manifest: Readonly<Record<string, any>>, all: readonly
       return;
     }
     const host = typeof rule.host === 'string' ? rule.host : '';
+    // A value the declaration refuses would make the output fail: the rule is a loss instead.
+    const hostProblem = host === '' ? undefined : hostnameProblem(host);
+    if (hostProblem !== undefined) {
+      lose(`spec.rules[${r}].host`, `${hostProblem}: the rule is not read`, 'invalid');
+      return;
+    }
     const paths = byHost.get(host) ?? [];
     byHost.set(host, paths);
     const httpPaths: unknown[] = isObject(rule.http) && Array.isArray(rule.http.paths) ? rule.http.paths : [];
@@ -72,6 +79,8 @@ function readPath(
   const path = typeof p.path === 'string' && p.path !== '' ? p.path : '/';
   const backend = readBackend(p.backend, `${field}.backend`, namespace, all, lose);
   if (!backend) return undefined;
+  const pathProblem = p.pathType === 'Exact' || p.pathType === 'Prefix' ? matchPathProblem(path) : undefined;
+  if (pathProblem !== undefined) return void lose(`${field}.path`, `${pathProblem}: the path is not read`, 'invalid');
   switch (p.pathType) {
     case 'Prefix': return { match: 'prefix', path, field, backend };
     case 'Exact': return { match: 'exact', path, field, backend };
@@ -89,7 +98,13 @@ function readBackend(
   if (b.resource !== undefined) return void lose(`${field}.resource`, 'a resource backend (not a Service): the declaration routes to Services');
   const service = b.service;
   if (!isObject(service) || typeof service.name !== 'string' || !isObject(service.port)) return void lose(field, 'no service name and port', 'invalid');
-  if (typeof service.port.number === 'number') return { name: service.name, port: service.port.number };
+  const nameProblem = serviceNameProblem(service.name);
+  if (nameProblem !== undefined) return void lose(`${field}.service.name`, `${nameProblem}: the path is not read`, 'invalid');
+  if (typeof service.port.number === 'number') {
+    const problem = portProblem(service.port.number);
+    if (problem !== undefined) return void lose(`${field}.service.port.number`, `${problem}: the path is not read`, 'invalid');
+    return { name: service.name, port: service.port.number };
+  }
   if (typeof service.port.name === 'string') {
     const port = servicePortByName(all, namespace, service.name, service.port.name);
     if (port !== undefined) return { name: service.name, port };
@@ -120,6 +135,11 @@ function readTls(tls: unknown, lose: (f: string, r: string, k?: Loss['kind']) =>
     }
     if (typeof entry.secretName !== 'string') {
       lose(`spec.tls[${i}]`, 'no secretName: the controller\'s default certificate, which the declaration cannot name');
+      return;
+    }
+    const secretProblem = dnsSubdomainProblem(entry.secretName, 'secretName');
+    if (secretProblem !== undefined) {
+      lose(`spec.tls[${i}].secretName`, `${secretProblem}: the TLS entry is not read`, 'invalid');
       return;
     }
     const hosts: unknown[] = Array.isArray(entry.hosts) ? entry.hosts : [];
