@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -5,12 +6,13 @@ import { Testing } from 'cdk8s';
 import { build as migration } from '../examples/migration/app';
 import { adviceTable, advise } from '../src';
 import { ADVISE_USAGE, adviseCommand } from '../src/cli/advise-command';
+import { main } from '../src/cli/main';
 
 /** Runs `cdk8s-expose advise ARGS` from `cwd`; its exit code and what it wrote. */
 async function run(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await adviseCommand(args, { cwd, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  const code = await adviseCommand(args, { out: (t) => { stdout += t; }, err: (t) => { stderr += t; } }, cwd);
   return { code, stdout, stderr };
 }
 
@@ -86,4 +88,19 @@ describe('cdk8s-expose advise', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('cdk8s-expose advise, through the command line', () => {
+  test('main() dispatches to it, with its own --help', async () => {
+    let out = '';
+    expect(await main(['advise', '--help'], { out: (t) => { out += t; }, err: () => undefined })).toBe(0);
+    expect(out).toBe(ADVISE_USAGE);
+  });
+
+  test('the command as a process: an app without exposures is said on stderr, exit code 0', () => {
+    const result = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), path.join(__dirname, '..', 'src', 'cli', 'main.ts'),
+      'advise', '--app', 'node -e 0'], { cwd: os.tmpdir(), encoding: 'utf8', timeout: 60_000 });
+    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr })
+      .toEqual({ status: 0, stdout: '', stderr: 'cdk8s-expose advise: the app declares no ExposedService\n' });
+  }, 60_000);
 });

@@ -9,14 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { Io, PROCESS_IO, printable } from './io';
 import { ADVICE_FILE_ENV, adviceTable, ExposureAdvice } from '../strategy-advisor';
-
-/** Where the command writes, and where it runs the app from. */
-export interface AdviseIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly cwd: string;
-}
 
 export const ADVISE_USAGE = `usage: cdk8s-expose advise [--app CMD] [--timeout SECONDS]
   Runs the cdk8s app and prints, per ExposedService, each strategy: whether it can express it, and what it would refuse.
@@ -32,31 +26,38 @@ interface AdviseOptions {
   readonly timeoutSeconds: number;
 }
 
-/** Runs the command; resolves to its exit code. */
-export async function adviseCommand(args: readonly string[], io: AdviseIo = processIo()): Promise<number> {
+/**
+ * Runs the command from `cwd` (where the app and its cdk8s.yaml are); resolves to its exit code.
+ * The advice goes to `io.out`, the app's own output and every message to `io.err`.
+ */
+export async function adviseCommand(args: readonly string[], io: Io = PROCESS_IO, cwd: string = process.cwd()): Promise<number> {
+  if (args.some((a) => a === '--help' || a === '-h')) {
+    io.out(ADVISE_USAGE);
+    return 0;
+  }
   const options = parseArgs(args);
   if (typeof options === 'string') {
-    io.stderr(`cdk8s-expose advise: ${options}\n${ADVISE_USAGE}`);
+    io.err(`cdk8s-expose advise: ${options}\n${ADVISE_USAGE}`);
     return 2;
   }
-  const app = options.app ?? appOfCdk8sYaml(io.cwd);
+  const app = options.app ?? appOfCdk8sYaml(cwd);
   if (app === undefined || app.startsWith('error: ')) {
-    io.stderr(`cdk8s-expose advise: ${app?.slice('error: '.length) ?? 'no --app and no cdk8s.yaml here'}; pass --app "npx ts-node main.ts"\n`);
+    io.err(`cdk8s-expose advise: ${app?.slice('error: '.length) ?? 'no --app and no cdk8s.yaml here'}; pass --app "npx ts-node main.ts"\n`);
     return 2;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-expose-advise-'));
   try {
     const file = path.join(dir, 'advice.jsonl');
     fs.writeFileSync(file, '');
-    const run = await runApp(app, io, { CDK8S_OUTDIR: path.join(dir, 'dist'), [ADVICE_FILE_ENV]: file }, options.timeoutSeconds);
+    const run = await runApp(app, io, cwd, { CDK8S_OUTDIR: path.join(dir, 'dist'), [ADVICE_FILE_ENV]: file }, options.timeoutSeconds);
     const advice = readAdvice(file);
-    if (advice.length > 0) io.stdout(adviceTable(advice));
+    if (advice.length > 0) io.out(adviceTable(advice));
     if (run !== undefined) {
       const partial = advice.length > 0 ? '; the advice above is of the exposures declared before it stopped' : '';
-      io.stderr(`cdk8s-expose advise: the app (${app}) ${run}${partial}\n`);
+      io.err(`cdk8s-expose advise: the app (${printable(app)}) ${run}${partial}\n`);
       return 2;
     }
-    if (advice.length === 0) io.stderr('cdk8s-expose advise: the app declares no ExposedService\n');
+    if (advice.length === 0) io.err('cdk8s-expose advise: the app declares no ExposedService\n');
     return 0;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -81,7 +82,7 @@ function parseArgs(args: readonly string[]): AdviseOptions | string {
         return `--timeout needs a positive number of seconds, not ${text === undefined ? 'nothing' : JSON.stringify(text)}`;
       }
     } else {
-      return `unknown argument ${JSON.stringify(args[i])}`;
+      return `unknown argument ${JSON.stringify(printable(args[i]))}`;
     }
   }
   return { app, timeoutSeconds };
@@ -106,11 +107,11 @@ function appOfCdk8sYaml(cwd: string): string | undefined {
  * advice's); undefined when it exits 0, else what went wrong. Bounded: after the timeout its whole
  * process group is stopped.
  */
-function runApp(app: string, io: AdviseIo, env: Record<string, string>, timeoutSeconds: number): Promise<string | undefined> {
+function runApp(app: string, io: Io, cwd: string, env: Record<string, string>, timeoutSeconds: number): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const child = spawn(app, { shell: true, cwd: io.cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    child.stdout.on('data', (chunk: Buffer) => io.stderr(chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => io.stderr(chunk.toString()));
+    const child = spawn(app, { shell: true, cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    child.stdout.on('data', (chunk: Buffer) => io.err(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => io.err(chunk.toString()));
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -141,8 +142,4 @@ function killGroup(pid: number | undefined): void {
 /** The advice the app's exposures appended, one JSON line each. */
 function readAdvice(file: string): ExposureAdvice[] {
   return fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as ExposureAdvice);
-}
-
-function processIo(): AdviseIo {
-  return { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), cwd: process.cwd() };
 }
