@@ -99,7 +99,7 @@ describe('cdk8s-expose advise, through the command line', () => {
 
   test('the command as a process: an app without exposures is said on stderr, exit code 0', () => {
     const result = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), path.join(__dirname, '..', 'src', 'cli', 'main.ts'),
-      'advise', '--app', 'node -e 0'], { cwd: os.tmpdir(), encoding: 'utf8', timeout: 60_000 });
+      'advise', '--app', 'node -e 0'], { cwd: path.join(__dirname, '..'), encoding: 'utf8', timeout: 60_000 });
     expect({ status: result.status, stdout: result.stdout, stderr: result.stderr })
       .toEqual({ status: 0, stdout: '', stderr: 'cdk8s-expose advise: the app declares no ExposedService\n' });
   }, 60_000);
