@@ -12,6 +12,7 @@ import { Claims, registerClaims, registerDeploymentPorts, registerObjectNames } 
 import { ExposureIntent } from './intent/model';
 import { shapeProblems } from './intent/shape';
 import { ExternalReference, Front, StrategyRenderer } from './strategies/contract';
+import { isShared } from './strategies/shared/shared-objects';
 import { defaultCandidates } from './strategy-candidates';
 import { CHOSEN_STRATEGY_ANNOTATION, chooseStrategy } from './strategy-choice';
 import { evaluateStrategy, StrategyEvaluation } from './strategy-evaluation';
@@ -128,10 +129,13 @@ interface StrategyInUse {
   readonly choice?: string;
 }
 
-/** Annotates every object the exposure rendered (its own and its front's). */
+/**
+ * Annotates every object the exposure rendered (its own and its front's), but those it shares with
+ * other exposures (a shared Gateway created under it), which may have chosen otherwise.
+ */
 function annotateObjects(scope: Construct, key: string, value: string): void {
   for (const object of scope.node.findAll()) {
-    if (object instanceof ApiObject) object.metadata.addAnnotation(key, value);
+    if (object instanceof ApiObject && !isShared(object)) object.metadata.addAnnotation(key, value);
   }
 }
 

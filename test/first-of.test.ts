@@ -1,9 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  AccessPolicy, ApiGatewayEngine, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, PathMatch, RateLimit,
+  AccessPolicy, ApiGatewayEngine, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayApiGateway, PathMatch, RateLimit,
 } from '../src';
 import { runReadmeExample } from './support/readme';
-import { declarationError, Manifest, synthChecked, testChart } from './support/synth';
+import { declarationError, find, Manifest, synthChecked, testChart } from './support/synth';
 
 const api = () => Backend.fromName('api', 8080);
 const gatewayApi = () => ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' });
@@ -110,6 +110,19 @@ describe('ExposureStrategy.firstOf', () => {
     const second = () => new ExposedService(chart, 'b', { strategy: strategy(), hosts: ['shop.example.com'], backend: api() });
     expect(second).toThrow(new ExposureError('ExposedService team/b: routes: host shop.example.com with path prefix / on ingress class nginx '
       + 'is already claimed by ExposedService team/a; give one of them another host or path'));
+  });
+
+  test('what an exposure shares is the chosen candidate\'s: each adds its listeners to the shared Gateway, which names no choice', () => {
+    const chart = testChart('shop', 'shop');
+    const gateway = GatewayApiGateway.create({ gatewayClassName: 'eg', name: 'public' });
+    const strategy = ExposureStrategy.firstOf(ExposureStrategy.nodePort(), ExposureStrategy.gatewayApi({ gateway }));
+    new ExposedService(chart, 'a', { strategy, hosts: ['a.example.com'], backend: api() });
+    new ExposedService(chart, 'b', { strategy, hosts: ['b.example.com'], backend: api() });
+    const manifests = synthChecked(chart);
+    expect(kinds(manifests)).toEqual(['Gateway/public', 'HTTPRoute/shop-a', 'HTTPRoute/shop-b']);
+    expect(find(manifests, 'Gateway').spec.listeners.map((l: { name: string }) => l.name)).toEqual(['shop-a-http-0', 'shop-b-http-0']);
+    // Shared by the exposures, which may choose differently: the Gateway names no choice; their routes do.
+    expect(manifests.map((m) => m.metadata.annotations?.[ANNOTATION])).toEqual([undefined, 'gatewayApi', 'gatewayApi']);
   });
 });
 
