@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  AccessPolicy, ApiGatewayEngine, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayApiGateway, PathMatch, RateLimit,
+  AccessPolicy, ApiGatewayEngine, Backend, ExposedService, ExposedServiceProps, ExposureError, ExposureStrategy, GatewayApiGateway, PathMatch,
+  RateLimit,
 } from '../src';
 import { runReadmeExample } from './support/readme';
 import { declarationError, find, Manifest, synthChecked, testChart } from './support/synth';
