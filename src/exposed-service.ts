@@ -1,17 +1,21 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CAPABILITY_ROWS } from './capability-matrix';
-import { Problem, throwIfProblems } from './core/errors';
+import { isAdvising, recordAdvice } from './advise-mode';
+import { throwIfProblems } from './core/errors';
 import { describeValue } from './core/runtime-types';
 import { ExposureDeclaration } from './declaration/exposure';
 import { ExposedResources } from './exposed-resources';
+import { adviseExposure } from './exposure-advice';
 import { ExposureStrategy } from './exposure-strategy';
-import { buildIntent } from './intent/build';
-import { capabilityProblems } from './intent/capability-check';
+import { buildIntent, BuiltIntent } from './intent/build';
 import { Claims, registerClaims, registerDeploymentPorts, registerObjectNames } from './intent/conflicts';
-import { frontIntent } from './intent/front';
 import { ExposureIntent } from './intent/model';
 import { shapeProblems } from './intent/shape';
 import { ExternalReference, Front, StrategyRenderer } from './strategies/contract';
+import { isShared } from './strategies/shared/shared-objects';
+import { defaultCandidates } from './strategy-candidates';
+import { CHOSEN_STRATEGY_ANNOTATION, chooseStrategy } from './strategy-choice';
+import { evaluateStrategy, StrategyEvaluation } from './strategy-evaluation';
 
 /** The one declaration of how a service is exposed, and the strategy that synthesizes it. */
 export interface ExposedServiceProps extends ExposureDeclaration {
@@ -42,12 +46,19 @@ export class ExposedService extends Construct {
   public readonly externalReferences: readonly ExternalReference[];
 
   /**
+   * The declaration, validated for types, that the strategy advisor weighs against every candidate.
+   * @internal
+   */
+  public readonly _declaration: ExposedServiceProps;
+
+  /**
    * Declares the exposure and synthesizes the strategy's objects under this construct.
    * @param scope the chart (or a construct in it); the chart's namespace is the exposure's
    * @param id the construct id; object names derive from the construct path (`shop/public` -> `shop-public`)
    * @param props the declaration and the strategy
    * @throws ExposureError listing every problem of the declaration at once, one line each with the
-   * construct path and the field, when it is invalid or the strategy cannot express it
+   * construct path and the field, when it is invalid or the strategy cannot express it; in advise
+   * mode (`cdk8s-expose advise`), it records them for the advisor instead and renders nothing
    */
   constructor(scope: Construct, id: string, props: ExposedServiceProps) {
     super(scope, id);
@@ -59,19 +70,23 @@ export class ExposedService extends Construct {
       ...(strategy instanceof ExposureStrategy ? [] : [{ field: 'strategy', message: `is ${describeValue(strategy)}; use ExposureStrategy.nodePort(), .loadBalancer(), .ingress(...), .istio(), .gatewayApi(...) or .apiGateway(...)` }]),
       ...shapeProblems(props),
     ]);
-    const renderer = props.strategy._renderer;
-    this.strategyName = renderer.name;
     const built = buildIntent(this, props);
     const intent = built.intent;
-    const front = renderer.front?.(this, intent);
-    const fronted = front && frontIntent(intent, front.target);
-    throwIfProblems(this, [
-      ...renderer.problems.map((message) => ({ field: 'strategy', message })),
-      ...built.problems,
-      // A strategy whose options are wrong is not the one the user meant: what it lacks is moot.
-      ...(renderer.problems.length > 0 ? [] : strategyProblems(renderer, intent, renderer.name)),
-      ...(front && fronted && front.renderer.problems.length === 0 ? strategyProblems(front.renderer, fronted, `${front.renderer.name} (exposedVia)`, FRONT_ROWS) : []),
-    ]);
+    const { renderer, evaluation, choice } = this.strategyFor(props.strategy, built);
+    this.strategyName = renderer.name;
+    const { front, fronted } = evaluation;
+    this._declaration = props;
+    const problems = [...evaluation.optionProblems, ...built.problems, ...evaluation.refusals];
+    if (isAdvising(this)) {
+      recordAdvice(adviseExposure(this, props.strategy, built, defaultCandidates()));
+      // The advice says what is refused; the exposure renders nothing, and the app goes on to the next.
+      if (problems.length > 0) {
+        this.resources = {};
+        this.externalReferences = [];
+        return;
+      }
+    }
+    throwIfProblems(this, problems);
     registerClaims(this, intent, front && fronted ? frontClaims(front, fronted) : renderer.claims(intent));
     // What the exposure adds to an object shared across exposures (a shared Gateway's listeners).
     throwIfProblems(this, front && fronted ? front.renderer.share?.(this, fronted) ?? [] : renderer.share?.(this, intent) ?? []);
@@ -79,6 +94,7 @@ export class ExposedService extends Construct {
     if (!renderer.selectsPods) registerDeploymentPorts(this, intent);
     this.resources = render(this, renderer, intent, front, fronted);
     registerObjectNames(this);
+    if (choice !== undefined) annotateObjects(this, CHOSEN_STRATEGY_ANNOTATION, choice);
     // The intent is not kept: once rendered it is garbage, and thousands of exposures would hold
     // thousands of intents (BENCHMARKS.md).
     this.externalReferences = [
@@ -88,19 +104,39 @@ export class ExposedService extends Construct {
       ...(front?.renderer.references ?? []),
     ];
   }
+
+  /**
+   * The strategy that renders the exposure and what it refuses: the declared one, or the candidate
+   * `firstOf` chose (with its label). A `firstOf` chooses only on a valid declaration and valid
+   * candidates; until then it refuses nothing of its own.
+   */
+  private strategyFor(strategy: ExposureStrategy, built: BuiltIntent): StrategyInUse {
+    const declared = strategy._renderer;
+    const candidates = strategy._candidates;
+    if (candidates === undefined || built.problems.length > 0) {
+      return { renderer: declared, evaluation: evaluateStrategy(this, declared, built.intent) };
+    }
+    const choice = chooseStrategy(this, candidates, built.intent);
+    if (!choice.chosen) return { renderer: declared, evaluation: { optionProblems: [], refusals: choice.problems } };
+    return { renderer: choice.renderer, evaluation: choice.evaluation, choice: choice.label };
+  }
 }
 
-/** The strategies an API gateway's front can be: every one but the API gateway itself. */
-const FRONT_ROWS = CAPABILITY_ROWS.filter((row) => !row.strategy.startsWith('apiGateway'));
+/** The strategy that renders an exposure, what it refuses, and the label of the choice when `firstOf` made one. */
+interface StrategyInUse {
+  readonly renderer: StrategyRenderer;
+  readonly evaluation: StrategyEvaluation;
+  readonly choice?: string;
+}
 
 /**
- * What `renderer` cannot express in `intent`: its capability row, then its own checks. A refusal
- * names the strategies of `alternatives` that can (for a front, those that can be one).
+ * Annotates every object the exposure rendered (its own and its front's), but those it shares with
+ * other exposures (a shared Gateway created under it), which may have chosen otherwise.
  */
-function strategyProblems(renderer: StrategyRenderer, intent: ExposureIntent, name: string, alternatives = CAPABILITY_ROWS): Problem[] {
-  const unsupported = capabilityProblems(intent, name, renderer.capabilities, alternatives);
-  // A strategy's own checks assume the features it lacks were refused.
-  return unsupported.length > 0 ? unsupported : renderer.check(intent);
+function annotateObjects(scope: Construct, key: string, value: string): void {
+  for (const object of scope.node.findAll()) {
+    if (object instanceof ApiObject && !isShared(object)) object.metadata.addAnnotation(key, value);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { object, optional, required, Shape } from './core/runtime-shape';
+import { describeValue } from './core/runtime-types';
 import { ApiGatewayRenderer } from './strategies/api-gateway/api-gateway';
 import { ApiGatewayEngine } from './strategies/api-gateway/api-gateway-engine';
 import { GatewayMonitoring, MONITORING_SHAPE } from './strategies/api-gateway/monitoring';
@@ -12,6 +13,7 @@ import { ISTIO_OPTIONS_SHAPE } from './strategies/istio/istio-options';
 import { LoadBalancerStrategyOptions, NodePortStrategyOptions, ServiceRenderer } from './strategies/service/service';
 import { invalidStrategy } from './strategies/shared/invalid-strategy';
 import { optionProblems, requiredOptionsProblem } from './strategies/shared/option-shapes';
+import { candidatesRenderer } from './strategy-choice';
 
 /**
  * Options for `ExposureStrategy.apiGateway`. They live here, not in the API gateway's folder,
@@ -108,8 +110,44 @@ export class ExposureStrategy {
     const types = optionsOf('apiGateway', options, API_GATEWAY_OPTIONS_SHAPE);
     if (types) return types;
     const { engine, exposedVia, monitoring, ...workload } = options;
+    // The gateway's front is one strategy: a choice between fronts is a choice between gateways.
+    if (exposedVia?._candidates !== undefined) {
+      return ExposureStrategy._invalid('apiGateway', ['exposedVia is ExposureStrategy.firstOf(...); choose between whole gateways instead: '
+        + 'ExposureStrategy.firstOf(ExposureStrategy.apiGateway({ ..., exposedVia: a }), ExposureStrategy.apiGateway({ ..., exposedVia: b }))']);
+    }
     return new ExposureStrategy(new ApiGatewayRenderer(engine._engine, exposedVia?._renderer, workload,
       (port) => ServiceRenderer.loadBalancer({ port }), monitoring));
+  }
+
+  /**
+   * Per exposure, the first of `strategies` that can express it: the first whose capability row,
+   * own checks and front (an API gateway's `exposedVia`) refuse nothing of the declaration, as synth
+   * with that strategy alone would judge. The exposure renders with it (its claims, shared objects
+   * and front are the chosen one's), its `strategyName` is the chosen one's, and every object it
+   * renders carries the annotation `cdk8s-expose/strategy` naming the choice. When none can, synth
+   * fails with every candidate's problems, each prefixed with the candidate (`firstOf[1] istio: ...`).
+   *
+   * Not a column of the capability matrix: it expresses exactly what the candidate it picks does,
+   * which depends on the exposure; `advise()` shows which candidate each exposure gets.
+   *
+   * @param strategies the candidates, in order of preference; at least one, none of them a `firstOf`
+   * @example ExposureStrategy.firstOf(ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }), ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }))
+   */
+  public static firstOf(...strategies: ExposureStrategy[]): ExposureStrategy {
+    const candidates: unknown[] = strategies;
+    const name = `firstOf(${candidates.map((c) => (c instanceof ExposureStrategy ? c.name : describeValue(c))).join(', ')})`;
+    const problems = candidates.length === 0
+      ? ['ExposureStrategy.firstOf has no candidates; list the strategies to choose from, in order of preference']
+      : candidates.flatMap((c, i) => {
+        if (!(c instanceof ExposureStrategy)) {
+          return [`firstOf[${i}] is ${describeValue(c)}; use ExposureStrategy.nodePort(), .loadBalancer(), .ingress(...), .istio(), .gatewayApi(...) or .apiGateway(...)`];
+        }
+        if (c._candidates !== undefined) return [`firstOf[${i}] is itself ExposureStrategy.firstOf(...); list its candidates in this one`];
+        return c._renderer.problems.map((p) => `firstOf[${i}] ${c.name}: ${p}`);
+      });
+    if (problems.length > 0) return ExposureStrategy._invalid(name, problems);
+    const renderers = strategies.map((s) => s._renderer);
+    return new ExposureStrategy(candidatesRenderer(name), renderers);
   }
 
   /**
@@ -123,8 +161,15 @@ export class ExposureStrategy {
   /** @internal */
   public readonly _renderer: StrategyRenderer;
 
-  private constructor(renderer: StrategyRenderer) {
+  /**
+   * The candidates of `firstOf`, in order: the exposure renders with the first that can express it.
+   * @internal
+   */
+  public readonly _candidates?: readonly StrategyRenderer[];
+
+  private constructor(renderer: StrategyRenderer, candidates?: readonly StrategyRenderer[]) {
     this._renderer = renderer;
+    this._candidates = candidates;
   }
 
   /** The strategy's name, as in errors and the capability table. */

@@ -14,6 +14,7 @@ import type * as prometheusOperator from '../imports/prometheus-operator-monitor
 export { ExposedService, ExposedServiceProps } from './exposed-service';
 export { ExposedResources } from './exposed-resources';
 export { ExposureStrategy, ApiGatewayStrategyOptions } from './exposure-strategy';
+export { advise, adviceTable, AdviseOptions, ExposureAdvice, StrategyAdvice, ADVICE_FILE_ENV, ADVISE_CONTEXT } from './strategy-advisor';
 export { CAPABILITY_MATRIX, renderCapabilityTable, FEATURES, Feature, Support, Capabilities, StrategyCapabilities } from './capability-matrix';
 export { ExposureError } from './core/errors';
 export { ExposureDeclaration } from './declaration/exposure';

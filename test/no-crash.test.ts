@@ -217,6 +217,13 @@ describe('arbitrary values into every strategy factory', () => {
       engine: ApiGatewayEngine.kong(), monitoring: { serviceMonitor: true, alerts: v as never, labels: v as never },
     }),
     (v) => ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx({ metricsImage: v as never }), monitoring: { scrapeInterval: v as never } }),
+    // firstOf: its candidates as anything, one or many, beside a valid one, or with options of anything.
+    (v) => ExposureStrategy.firstOf(v as never),
+    (v) => ExposureStrategy.firstOf(...(Array.isArray(v) ? v : [v]) as never[]),
+    (v) => ExposureStrategy.firstOf(ExposureStrategy.nodePort(), v as never),
+    (v) => ExposureStrategy.firstOf(
+      ExposureStrategy.gatewayApi(v as never), ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(v as never) }),
+    ),
   ];
 
   test('the factories never throw; synth fails with an ExposureError naming a field', () => {

@@ -401,6 +401,58 @@ test('the NGINX engine renders random aggregate routes (the njs module beside ng
   expect(rendered).toBeGreaterThanOrEqual(10);
 });
 
+// ExposureStrategy.firstOf against its definition, candidate by candidate: each declared alone in a
+// fresh app; the first that synthesizes is the one firstOf renders (its manifests, plus the
+// annotation naming it); when none does, firstOf reports every candidate's lines, prefixed.
+const FIRST_OF_CANDIDATES: [string, string][] = [
+  ['gatewayApi', 'gatewayApi'], ['ingress-nginx', 'ingress (ingressNginx)'],
+  ['apiGateway-kong', 'apiGateway (kong) via gatewayApi'], ['apiGateway-nginx', 'apiGateway (nginx) via loadBalancer'],
+];
+const firstOf = () => ExposureStrategy.firstOf(...FIRST_OF_CANDIDATES.map(([name]) => STRATEGIES[name]()));
+const CHOSEN = 'cdk8s-expose/strategy';
+
+test('firstOf renders what its first candidate that synthesizes alone renders, or reports every candidate\'s problems', () => {
+  const chosen = new Map<string, number>();
+  fc.assert(fc.property(declarationWith(1 / 2), (d) => {
+    const result = attempt(firstOf, d);
+    const alone = FIRST_OF_CANDIDATES.map(([name]) => attempt(STRATEGIES[name], d));
+    const first = alone.findIndex((r) => !(r instanceof ExposureError));
+    if (first >= 0) {
+      expect(result instanceof ExposureError ? result.message : 'rendered').toBe('rendered');
+      const manifests = result as Manifest[];
+      chosen.set(FIRST_OF_CANDIDATES[first][1], (chosen.get(FIRST_OF_CANDIDATES[first][1]) ?? 0) + 1);
+      // The exposure's objects name the choice; the app's Deployment and its Service, shared by exposures, do not.
+      expect(manifests.map((m) => `${m.kind}/${m.metadata.name}: ${m.metadata.annotations?.[CHOSEN]}`))
+        .toEqual(manifests.map((m) => `${m.kind}/${m.metadata.name}: ${m.metadata.name!.startsWith('prop-api-') ? undefined : FIRST_OF_CANDIDATES[first][1]}`));
+      const unannotated = manifests.map((m) => {
+        const { [CHOSEN]: _, ...annotations } = m.metadata.annotations ?? {};
+        return { ...m, metadata: { ...m.metadata, annotations: Object.keys(annotations).length > 0 ? annotations : undefined } };
+      });
+      expect(JSON.parse(JSON.stringify(unannotated))).toEqual(alone[first]);
+      return;
+    }
+    expect(result).toBeInstanceOf(ExposureError);
+    const lines = (result as ExposureError).message.split('\n');
+    const errors = alone.map((r) => (r as ExposureError).message.split('\n'));
+    if (lines[0].startsWith('ExposedService prop/public: strategy: no candidate of ExposureStrategy.firstOf')) {
+      const prefix = 'ExposedService prop/public: ';
+      expect(lines).toEqual([
+        `${prefix}strategy: no candidate of ExposureStrategy.firstOf can express the exposure: ${FIRST_OF_CANDIDATES.map(([, label], i) => `firstOf[${i}] ${label}`).join(', ')}`,
+        ...errors.flatMap((e, i) => e.map((line) => {
+          const [, field, message] = /^ExposedService prop\/public: ([^:]+): (.*)$/s.exec(line)!;
+          return `${prefix}${field}: firstOf[${i}] ${FIRST_OF_CANDIDATES[i][1]}: ${message}`;
+        })),
+      ]);
+    } else {
+      // An invalid declaration: its own problems, which every candidate alone reports too.
+      for (const e of errors) expect(e).toEqual(expect.arrayContaining(lines));
+    }
+  }), { numRuns: 60, seed: SEED });
+  if (process.env.PROPERTY_STATS) console.log('firstOf chose', chosen);
+  // Not vacuous: more than one candidate is chosen.
+  expect(chosen.size).toBeGreaterThanOrEqual(2);
+});
+
 describe('random valid declarations x every strategy', () => {
   test.each(Object.keys(STRATEGIES))('%s', (name) => {
     const stats = {
@@ -567,13 +619,13 @@ describe('random invalid declarations', () => {
         count: fc.oneof(fc.double(), fc.integer({ min: -2, max: 2 ** 32 }), fc.constantFrom(undefined, Number.NaN, '5' as unknown as number)),
         cookie: anything,
         // Istio, and the NGINX engine whose checks of streams (its ports, map keywords) run too.
-        strategy: fc.constantFrom('istio', 'apiGateway-nginx'),
+        strategy: fc.constantFrom('istio', 'apiGateway-nginx', 'firstOf'),
       }),
       (x) => {
         const chart = testChart('prop', 'shop');
         try {
           new ExposedService(chart, 'public', {
-            strategy: STRATEGIES[x.strategy](),
+            strategy: x.strategy === 'firstOf' ? firstOf() : STRATEGIES[x.strategy](),
             hosts: [x.host],
             routes: [
               {

@@ -6,6 +6,7 @@ import { sharedGatewayState } from './shared-gateway-plan';
 import { unexpected } from './unexpected';
 import type * as gatewayApi from '../../../imports/gateway-api-gateway.networking.k8s.io';
 import { ExposureIntent } from '../../intent/model';
+import { markShared } from '../shared/shared-objects';
 
 /** The spec of a shared Gateway, filled in as exposures attach: the L1 reads it when synthesized. */
 interface GrowingSpec {
@@ -29,6 +30,7 @@ export function attachSharedGateway(scope: Construct, kinds: GatewayApiKinds, in
     const spec: GrowingSpec = { gatewayClassName: config.gatewayClassName, listeners: [] };
     // Under the first exposure (in its chart): its object names are checked with the exposure's.
     const gateway = new kinds.Gateway(scope, 'SharedGateway', { metadata: { name: config.name, namespace: state.namespace }, spec });
+    markShared(gateway);
     created = { gateway, spec };
     gateways.set(state, created);
   }
