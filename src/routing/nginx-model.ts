@@ -93,7 +93,7 @@ class NginxRun {
       if (e instanceof BadRequest) return respond(400, 'bad request');
       throw e;
     }
-    const server = this.selectServer(st.host);
+    const server = this.selectServer(st);
     this.server = server;
     st.serverName = server.names[0] ?? '';
     if (this.scheme === 'https' && server.level.directives.some((d) => d.name === 'ssl_reject_handshake' && d.args[0] === 'on')) {
@@ -102,8 +102,12 @@ class NginxRun {
     return this.serve(server, st, true);
   }
 
-  /** ngx_http_core_module, server_name: exact name, longest leading wildcard, longest trailing wildcard, first regex; else the port's default server. */
-  private selectServer(host: string): Server {
+  /**
+   * ngx_http_core_module, server_name: exact name, longest leading wildcard, longest trailing
+   * wildcard, first regex; else the port's default server.
+   */
+  private selectServer(st: NginxRequest): Server {
+    const host = st.host;
     const named = (test: (name: string) => number | boolean) => {
       let best: Server | undefined;
       let bestScore = 0;
@@ -124,7 +128,12 @@ class NginxRun {
     if (trailing) return trailing;
     for (const s of this.servers) {
       for (const name of s.names) {
-        if (name.startsWith('~') && pcre(name.slice(1)).test(host)) return s;
+        const m = name.startsWith('~') ? pcre(name.slice(1)).exec(host) : null;
+        // Its captures are variables of the request.
+        if (m !== null) {
+          setCaptures(st, m);
+          return s;
+        }
       }
     }
     return this.servers.find((s) => s.listens.some((l) => l.port === this.port && l.defaultServer)) ?? this.servers[0];
@@ -140,6 +149,7 @@ class NginxRun {
       const location = findLocation(server.locations, st);
       if (location === undefined) return this.content(server, server.level, undefined, st);
       if (location.internal && !st.internal) return this.finish(server, { kind: 'return', code: 404, level: location.level }, st);
+      st.rewrittenHere = false;
       const outcome = this.rewritePhase(location.level, st);
       if (outcome.kind === 'relocate') {
         st.internal = true;
@@ -222,6 +232,7 @@ class NginxRun {
     if (q >= 0) st.args = keepArgs && st.args !== '' ? `${target.slice(q + 1)}&${st.args}` : target.slice(q + 1);
     else if (!keepArgs) st.args = '';
     st.uriChanged = true;
+    st.rewrittenHere = true;
     if (flag === 'redirect' || flag === 'permanent') {
       return { kind: 'return', code: flag === 'permanent' ? 301 : 302, text: `${st.uri}${st.args === '' ? '' : `?${st.args}`}` };
     }
@@ -347,9 +358,12 @@ class NginxRun {
     } else if (hasVariables(raw)) {
       // With variables, the URI written replaces the request's whole (proxy_pass docs).
       path = uriPart;
+    } else if (st.rewrittenHere) {
+      // The URI was changed by a rewrite in this location: the URI written is ignored, the changed URI is sent.
+      path = clientUri;
     } else {
-      if (location === undefined || !['', '^~', '='].includes(location.modifier) || level !== location.level || st.uriChanged) {
-        throw new NginxModelError(`${pass.at}: proxy_pass with a URI outside a prefix location, or after a rewrite, is not modelled`);
+      if (location === undefined || !['', '^~', '='].includes(location.modifier) || level !== location.level) {
+        throw new NginxModelError(`${pass.at}: proxy_pass with a URI outside a prefix location is not modelled`);
       }
       // The part of the normalized URI that matched the location is replaced by the URI written.
       path = `${uriPart}${escapeUri(st.uri.slice(location.pattern.length))}${st.args === '' ? '' : `?${st.args}`}`;

@@ -18,6 +18,8 @@ export class NginxRequest {
   public args: string;
   /** Set once a rewrite changed the URI: proxy_pass without a URI part then sends `$uri`, not the client's. */
   public uriChanged = false;
+  /** A rewrite in the current location changed the URI (proxy_pass then ignores its URI part). */
+  public rewrittenHere = false;
   /** An internal redirect happened: `internal` locations are reachable. */
   public internal = false;
   /** An error page is being served (recursive_error_pages is off). */
