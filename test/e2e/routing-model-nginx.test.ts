@@ -167,7 +167,8 @@ async function agree(model: RouteResult, res: Response, sent: RouteRequest, rese
   const where = `${sent.method} http://${sent.host}${sent.path} ${JSON.stringify(sent.headers)}`;
   const context = { where, model, status: res.status, body: res.body.slice(0, 300) };
   if (model.kind === 'redirect') {
-    expect({ ...context, status: res.status, location: res.headers.location }).toEqual({ ...context, status: model.status, location: model.location });
+    const observed = { status: res.status, location: res.headers.location };
+    expect({ ...context, ...observed }).toEqual({ ...context, status: model.status, location: model.location });
     return;
   }
   if (model.kind === 'respond') {
@@ -199,7 +200,9 @@ async function agree(model: RouteResult, res: Response, sent: RouteRequest, rese
     }
   }
   const response = model.responseHeaders ?? {};
-  for (const [name, value] of Object.entries(response.set ?? {})) expect({ ...context, [name]: res.headers[name] }).toEqual({ ...context, [name]: value });
+  for (const [name, value] of Object.entries(response.set ?? {})) {
+    expect({ ...context, [name]: res.headers[name] }).toEqual({ ...context, [name]: value });
+  }
   for (const [name, value] of Object.entries(response.add ?? {})) {
     const backend = (BACKEND_HEADERS as Record<string, string>)[name];
     expect({ ...context, [name]: res.headers[name] }).toEqual({ ...context, [name]: backend === undefined ? value : `${backend}, ${value}` });
