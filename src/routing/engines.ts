@@ -6,6 +6,8 @@
  * which cannot be checked against a running Kong here.
  */
 import { gatewayPod } from './engine-pod';
+import { kongOfPod } from './kong-gateway';
+import { routeThroughKong } from './kong-model';
 import { RouteRequest, RouteResult } from './model';
 import { nginxOfPod } from './nginx-gateway';
 import { routeThroughNginx } from './nginx-model';
@@ -28,5 +30,7 @@ export function routeThroughApiGateway(
   if (pod === undefined) return undefined;
   const nginx = nginxOfPod(pod);
   if (nginx !== undefined) return routeThroughNginx(nginx, pod.containerPort, request);
+  const kong = kongOfPod(pod);
+  if (kong !== undefined) return routeThroughKong(kong.config, kong.scheme, request);
   return undefined;
 }
