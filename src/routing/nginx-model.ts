@@ -87,20 +87,39 @@ class NginxRun {
   }
 
   public run(): RouteResult {
+    if (this.scheme === 'https') {
+      // The TLS handshake first: the server of the SNI (the request's host) may refuse it.
+      const sni = this.selectServer(new NginxRequest({ ...this.request, path: '/' }, this.scheme, this.port));
+      if (sni.level.directives.some((d) => d.name === 'ssl_reject_handshake' && d.args[0] === 'on')) {
+        return respond(0, 'no route: the TLS handshake is refused');
+      }
+    }
     let st: NginxRequest;
     try {
       st = new NginxRequest(this.request, this.scheme, this.port);
     } catch (e) {
-      if (e instanceof BadRequest) return respond(400, 'bad request');
+      if (e instanceof BadRequest) return this.badRequestLine();
       throw e;
     }
     const server = this.selectServer(st);
     this.server = server;
     st.serverName = server.names[0] ?? '';
-    if (this.scheme === 'https' && server.level.directives.some((d) => d.name === 'ssl_reject_handshake' && d.args[0] === 'on')) {
-      return respond(0, 'no route: the TLS handshake is refused');
-    }
     return this.serve(server, st, true);
+  }
+
+  /**
+   * A request line nginx cannot parse (a bad escape, a path above the root) is answered before the
+   * Host header is read: by the port's default server, or with TLS by the server of the SNI (the
+   * request's host here). Its error_page for 400 applies; one to a named location fails, as the
+   * request has no URI yet ("empty URI in redirect to named location"): a 500.
+   */
+  private badRequestLine(): RouteResult {
+    const server = this.scheme === 'https' ? this.selectServer(new NginxRequest({ ...this.request, path: '/' }, this.scheme, this.port))
+      : this.servers.find((s) => s.listens.some((l) => l.port === this.port && l.defaultServer)) ?? this.servers[0];
+    const page = inheritedList(server.level, 'error_page').find((d) => d.args.slice(0, -1).includes('400'));
+    if (page !== undefined && page.args[page.args.length - 1].startsWith('@')) return respond(500, 'internal error');
+    if (page !== undefined) throw new NginxModelError(`${page.at}: an error page for a bad request line is not modelled`);
+    return respond(400, 'bad request');
   }
 
   /**

@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
-import { ApiGatewayEngine, Backend, CorsPolicy, Deprecation, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch } from '../../src';
+import { AccessPolicy, ApiGatewayEngine, Auth, Backend, CorsPolicy, Deprecation, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, Tls } from '../../src';
 import { routeThroughApiGateway } from '../../src/routing/engines';
 import { RouteRequest, RouteResult } from '../../src/routing/model';
 import { parseNginxConfig } from '../../src/routing/nginx-parse';
 import { request, Response, startBackend, TestBackend } from '../support/backends';
 import { RunningNginx, startNginxInPod } from '../support/nginx';
-import { SimulatedPod, simulatePod } from '../support/pod-simulation';
+import { secretManifest, SimulatedPod, simulatePod, tlsSecret } from '../support/pod-simulation';
 import { Manifest, synthChecked, testChart } from '../support/synth';
 
 /**
@@ -31,6 +31,10 @@ interface Case {
   readonly backends: readonly [string, number][];
   /** The answers of the gateway itself the table must meet (redirects, its own responses). */
   readonly answers: readonly string[];
+  /** The Secrets the user creates (TLS, credentials). */
+  readonly secrets?: () => Manifest[];
+  /** Headers every request of the table carries (a credential: the model answers for requests that pass the checks). */
+  readonly credentials?: Readonly<Record<string, string>>;
 }
 
 const cors: CorsPolicy = { allowOrigins: ['https://app.example.com'], allowMethods: ['GET', 'POST'] };
@@ -92,6 +96,26 @@ const CASES: Case[] = [
       ],
     },
   },
+  {
+    name: 'TLS, an API key, an access list: the checks passed',
+    // A request line nginx cannot parse gets the route server's error page, which fails: a 500.
+    answers: ['respond 0', 'respond 400', 'respond 500'],
+    backends: [['api', 8080], ['admin', 8080]],
+    secrets: () => [tlsSecret('api-tls', 'api.example.com', NS), secretManifest('api-keys', { alice: 'key-alice' }, 'Opaque', NS)],
+    credentials: { 'x-api-key': 'key-alice' },
+    props: {
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx() }),
+      hosts: ['api.example.com'],
+      tls: Tls.fromSecret('api-tls'),
+      backend: Backend.fromName('api', 8080),
+      auth: Auth.apiKey({ secret: 'api-keys' }),
+      access: AccessPolicy.allowFrom(['127.0.0.0/8', '10.0.0.0/8']),
+      routes: [
+        { match: { path: PathMatch.prefix('/admin') }, backend: Backend.fromName('admin', 8080), rewrite: { path: '/internal' } },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    },
+  },
 ];
 
 /** Literal text a regex from the configuration starts with (`~^/v1(?:/...` -> `/v1`). */
@@ -114,7 +138,7 @@ function literalStart(regex: string): string {
  * its literal value and another; GET, POST and, where CORS answers preflights, OPTIONS with an
  * Origin.
  */
-function requestTable(config: string): RouteRequest[] {
+function requestTable(config: string, scheme: 'http' | 'https', credentials: Readonly<Record<string, string>>): RouteRequest[] {
   const http = parseNginxConfig(config, 'nginx.conf').find((d) => d.name === 'http')!.block!;
   const hosts = new Set<string>();
   for (const server of http.filter((d) => d.name === 'server')) {
@@ -145,11 +169,12 @@ function requestTable(config: string): RouteRequest[] {
   for (const host of hosts) {
     for (const path of paths) {
       for (const headers of headerVariants) {
-        out.push({ method: 'GET', scheme: 'http', host, path, headers });
+        out.push({ method: 'GET', scheme, host, path, headers: { ...credentials, ...headers } });
       }
-      out.push({ method: 'POST', scheme: 'http', host, path, headers: {} });
+      out.push({ method: 'POST', scheme, host, path, headers: { ...credentials } });
       if (preflight) {
-        out.push({ method: 'OPTIONS', scheme: 'http', host, path, headers: { 'origin': 'https://app.example.com', 'access-control-request-method': 'GET' } });
+        const headers = { ...credentials, 'origin': 'https://app.example.com', 'access-control-request-method': 'GET' };
+        out.push({ method: 'OPTIONS', scheme, host, path, headers });
       }
     }
   }
@@ -226,7 +251,7 @@ describe.each(CASES)('the routing model and the real nginx agree: $name', (c) =>
     new ExposedService(chart, 'api', c.props);
     manifests = synthChecked(chart);
     for (const [name, port] of c.backends) backends.set(`${name}:${port}`, await startBackend(`${name}:${port}`, { headers: BACKEND_HEADERS }));
-    pod = await simulatePod({ manifests });
+    pod = await simulatePod({ manifests, secrets: c.secrets?.() ?? [] });
     nginx = await startNginxInPod(pod, { upstreams: Object.fromEntries(c.backends.map(([n, p]) => [fqdn(n, p), `127.0.0.1:${backends.get(`${n}:${p}`)!.port}`])) });
   });
 
@@ -237,18 +262,36 @@ describe.each(CASES)('the routing model and the real nginx agree: $name', (c) =>
   });
 
   const service = () => manifests.find((m) => m.kind === 'Service' && m.spec.type === 'LoadBalancer')!;
-  const model = (req: RouteRequest) => routeThroughApiGateway(manifests, { name: service().metadata.name!, port: 80, namespace: NS }, req)!;
-  const send = (req: RouteRequest) => request(nginx.ports.http, { host: req.host, path: req.path, method: req.method, headers: req.headers });
+  /** The gateway Service's ports, each with the name of the container port it targets (nginx's listener there). */
+  const servicePorts = () => {
+    const containerPorts: { containerPort: number; name: string }[] = manifests.find((m) => m.kind === 'Deployment')!.spec.template.spec.containers[0].ports;
+    return (service().spec.ports as { port: number; targetPort: number }[]).map((p) => {
+      const name = containerPorts.find((cp) => cp.containerPort === p.targetPort)!.name;
+      return { port: p.port, https: name === 'https' };
+    });
+  };
+  const model = (req: RouteRequest, port = 80) => routeThroughApiGateway(manifests, { name: service().metadata.name!, port, namespace: NS }, req)!;
+  const sendTo = (https: boolean) => (req: RouteRequest) => request(https ? nginx.ports.https : nginx.ports.http, {
+    host: req.host, path: req.path, method: req.method, headers: req.headers, https,
+  });
+  const send = sendTo(false);
 
-  test('every request of the table', async () => {
+  test('every request of the table, on every port of the gateway\'s Service', async () => {
     const config = manifests.find((m) => m.kind === 'ConfigMap')!.data['nginx.conf'];
-    const table = requestTable(config);
-    expect(table.length).toBeGreaterThan(50);
     const kinds = new Set<string>();
-    for (const req of table) {
-      const answer = model(req);
-      kinds.add(answer.kind === 'forward' ? answer.backend : `${answer.kind} ${answer.kind === 'respond' ? answer.status : answer.status}`);
-      await agree(answer, await send(req), req, send);
+    for (const { port, https } of servicePorts()) {
+      const table = requestTable(config, https ? 'https' : 'http', c.credentials ?? {});
+      expect(table.length).toBeGreaterThan(50);
+      for (const req of table) {
+        const answer = model(req, port);
+        kinds.add(answer.kind === 'forward' ? answer.backend : `${answer.kind} ${answer.status}`);
+        if (answer.kind === 'respond' && answer.status === 0) {
+          // No HTTP answer: the handshake is refused.
+          await expect(sendTo(https)(req)).rejects.toThrow();
+          continue;
+        }
+        await agree(answer, await sendTo(https)(req), req, sendTo(https));
+      }
     }
     // The table reached every backend the declaration routes to (the mirror's aside) and the answers it gives itself.
     const routed = c.backends.map(([n, p]) => `${n}:${p}`).filter((b) => !['shadow:8080', 'api-v3:8080', 'legacy:8080'].includes(b));

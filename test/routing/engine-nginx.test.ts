@@ -303,3 +303,18 @@ describe('proxy_pass after a rewrite in its own location (ngx_http_proxy_module.
     expect(route(manifests, 'http://h/name/bob')).toMatchObject({ path: '/users?name=bob', backend: '127.0.0.1:80' });
   });
 });
+
+describe('a request line nginx cannot parse (observed on the real nginx: "empty URI in redirect to named location")', () => {
+  const manifests = gateway(http(`
+    server { listen 8080 default_server; return 404; }
+    server { listen 8080; server_name h; error_page 400 @json; location @json { return 400 '{}'; } location / { proxy_pass http://a; } }
+    server { listen 8443 ssl; server_name h; error_page 400 @json; location @json { return 400 '{}'; } location / { proxy_pass http://a; } }
+  `));
+  test('plain HTTP: the port\'s default server answers 400, before the Host is read', () => {
+    expect(route(manifests, 'http://h/%2e%2e/x')).toMatchObject({ kind: 'respond', status: 400 });
+  });
+  test('TLS: the SNI\'s server, whose error page to a named location fails with 500', () => {
+    expect(route(manifests, 'https://h/%2e%2e/x', { port: 443 })).toMatchObject({ kind: 'respond', status: 500 });
+    expect(route(manifests, 'https://h/%zz', { port: 443 })).toMatchObject({ kind: 'respond', status: 500 });
+  });
+});
