@@ -23,6 +23,8 @@ export interface RouteRequest {
   /** The path, with its query string when there is one (`/a?b=c`). */
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** The port the client connects to, when the URL names one (else 80 for http, 443 for https). */
+  readonly port?: number;
 }
 
 /** Header edits a data plane makes. Names lower-case. */
@@ -30,6 +32,14 @@ export interface HeaderEdits {
   readonly set?: Readonly<Record<string, string>>;
   readonly add?: Readonly<Record<string, string>>;
   readonly remove?: readonly string[];
+}
+
+/** A fault a data plane injects into a share of the requests (Istio's `fault`). */
+export interface InjectedFault {
+  /** The status answered instead of forwarding, and the share of requests (0..1) that get it. */
+  readonly abort?: { readonly status: number; readonly share: number };
+  /** The delay added before forwarding (`5s`), and the share of requests (0..1) that get it. */
+  readonly delay?: { readonly duration: string; readonly share: number };
 }
 
 /** The request is sent to a backend. */
@@ -50,6 +60,8 @@ export interface Forwarded {
   readonly responseHeaders?: HeaderEdits;
   /** `name:port` of each backend the request is mirrored to. */
   readonly mirrors?: readonly string[];
+  /** Faults injected into a share of the requests (a fault that takes every request is a `Responded`). */
+  readonly fault?: InjectedFault;
   /** When an API gateway is in front: what the front did before it (it forwarded to the gateway). */
   readonly via?: RouteResult;
 }
@@ -69,7 +81,10 @@ export interface Responded {
   readonly kind: 'respond';
   readonly dataPlane: DataPlane;
   readonly status: number;
-  /** Why (`no route`, `fault abort`, `retired`). */
+  /**
+   * Why (`no route`, `fault abort`, `retired`). Status 0 with reason `connection refused`: no
+   * listener on the request's port, so no HTTP answer.
+   */
   readonly reason: string;
   readonly via?: RouteResult;
 }
