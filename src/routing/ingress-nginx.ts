@@ -2,9 +2,10 @@
  * ingress-nginx (controller v1.15), from its documentation and its nginx template:
  * - the server of the request's host (exact, then a one-label wildcard, else the default server
  *   of the rules without a host) holds the paths of every Ingress for that host;
- * - a Prefix path `/a` is two locations, `= /a` and `/a/` (element-wise); where any Ingress of the
- *   host sets use-regex or rewrite-target, every location of the host is a case-insensitive regex
- *   anchored at the start (`~* "^/a"`, an Exact path too), tried by descending length
+ * - a Prefix path `/a` is two locations, `= /a` and `/a/` (element-wise), unless its Ingress sets
+ *   use-regex or rewrite-target; where any Ingress of the host does, every location of the host is
+ *   a case-insensitive regex anchored at the start only (`~* "^/a"`, an Exact path too: its
+ *   buildLocation), tried by descending length
  *   (https://kubernetes.github.io/ingress-nginx/user-guide/ingress-path-matching/); else exact
  *   locations first, then the longest prefix;
  * - app-root (server), temporal-redirect then permanent-redirect (location), ssl-redirect and
@@ -73,15 +74,20 @@ interface Location {
   readonly source: IngressPath;
 }
 
-/** The locations ingress-nginx writes for the paths of a server (a Prefix path: `= /a` and `/a/`). */
+/**
+ * The locations ingress-nginx writes for the paths of a server (its updateServerLocations): a
+ * Prefix path `/a` becomes the prefix location `/a/` and, unless an Exact path `/a` exists, the
+ * exact location `/a`; a Prefix path of an Ingress with use-regex or a rewrite stays as written.
+ */
 function locationsOf(paths: readonly IngressPath[]): Location[] {
+  const exact = new Set(paths.filter((p) => p.pathType === 'Exact').map((p) => p.path));
   return paths.flatMap((p): Location[] => {
     if (p.pathType === 'Exact') return [{ path: p.path, exact: true, source: p }];
-    if (p.pathType === 'Prefix' && p.path !== '/') {
-      const trimmed = p.path.replace(/\/+$/, '');
-      return [{ path: trimmed, exact: true, source: p }, { path: `${trimmed}/`, exact: false, source: p }];
-    }
-    return [{ path: p.path, exact: false, source: p }];
+    const target = annotation(p.ingress, 'rewrite-target');
+    const ownRegex = annotation(p.ingress, 'use-regex') === 'true' || (target !== undefined && target !== '' && target !== p.path);
+    if (p.pathType !== 'Prefix' || p.path === '/' || ownRegex) return [{ path: p.path, exact: false, source: p }];
+    const normalized = p.path.endsWith('/') ? p.path : `${p.path}/`;
+    return [{ path: normalized, exact: false, source: p }, ...(exact.has(p.path) ? [] : [{ path: p.path, exact: true, source: p }])];
   });
 }
 
