@@ -88,7 +88,13 @@ export function routeByGatewayApi(manifests: readonly Manifest[], req: RouteRequ
       }
     }
   }
-  if (candidates.length === 0) return { kind: 'respond', dataPlane: 'gateway-api', status: 404, reason: 'no route' };
+  if (candidates.length === 0) {
+    const listening = gateways.some((g) => ((g.spec?.listeners ?? []) as any[]).some((l) => l.protocol === protocol && l.port === port));
+    if (gateways.length > 0 && !listening && !routes.some((r) => attachedListeners(r, gateways).unknown)) {
+      return { kind: 'respond', dataPlane: 'gateway-api', status: 0, reason: `connection refused: no ${protocol} listener on port ${port}` };
+    }
+    return { kind: 'respond', dataPlane: 'gateway-api', status: 404, reason: 'no route' };
+  }
   if (candidates.some((c) => c.grpc) && candidates.some((c) => !c.grpc)) {
     const names = [...new Set(candidates.map((c) => `${c.route.kind} ${c.route.metadata?.name}`))].join(', ');
     throw new Error(`route: ${names} both match ${req.host}${req.path}: which one takes it is implementation-specific: pass the manifests of one`);
@@ -99,7 +105,9 @@ export function routeByGatewayApi(manifests: readonly Manifest[], req: RouteRequ
       + 'their precedence is implementation-specific in the spec');
   }
   candidates.sort(candidates[0].grpc ? compareGrpc : compareHttp);
-  return answer(manifests, candidates[0], req);
+  const answered = answer(manifests, candidates[0], req);
+  const name = candidates[0].rule.name;
+  return name === undefined ? answered : { ...answered, rule: name };
 }
 
 function httpMatches(route: Manifest, field: string, m: any, req: RouteRequest): boolean {

@@ -2,8 +2,8 @@
  * Istio's ingress gateway (https://istio.io/latest/docs/reference/config/networking/gateway/ and
  * .../virtual-service/): the Gateway server of the request's port and host (an `httpsRedirect`
  * answers 301), the VirtualService bound to that Gateway for the host, then its first `http`
- * entry whose match holds, in order. Without a Gateway in the manifests, the VirtualServices
- * answer for the mesh. Delegation, and any field that changes routing the model does not read,
+ * entry whose match holds, in order. Without a Gateway in the manifests (the mesh, or an existing
+ * Gateway the manifests attach to), the VirtualServices of the host answer. Delegation, and any field that changes routing the model does not read,
  * throw. DestinationRule subsets are checked to exist.
  */
 import {
@@ -30,8 +30,10 @@ export function routeByIstio(manifests: readonly Manifest[], req: RouteRequest):
   let gateway: Manifest | undefined;
   if (gateways.length > 0) {
     const port = portOf(req);
-    const servers = gateways.flatMap((g) => ((g.spec?.servers ?? []) as any[]).map((s, i) => ({ g, s, i })))
-      .filter(({ s }) => s.port?.number === port && ((s.hosts ?? []) as string[]).some((h) => hostMatches(serverHost(h), req.host, false)));
+    const onPort = gateways.flatMap((g) => ((g.spec?.servers ?? []) as any[]).map((s, i) => ({ g, s, i })))
+      .filter(({ s }) => s.port?.number === port);
+    if (onPort.length === 0) return { kind: 'respond', dataPlane: 'istio', status: 0, reason: `connection refused: no Gateway server on port ${port}` };
+    const servers = onPort.filter(({ s }) => ((s.hosts ?? []) as string[]).some((h) => hostMatches(serverHost(h), req.host, false)));
     if (servers.length === 0) return { kind: 'respond', dataPlane: 'istio', status: 404, reason: 'no route' };
     const { g, s, i } = servers[0];
     const protocol = String(s.port.protocol ?? '').toUpperCase();
@@ -46,8 +48,9 @@ export function routeByIstio(manifests: readonly Manifest[], req: RouteRequest):
     }
     gateway = g;
   }
+  // Without a Gateway in the manifests (the mesh, or an existing Gateway), every VirtualService of the host answers.
   const bound = services.filter((vs) => (vs.spec?.hosts ?? []).some((h: string) => hostMatches(h, req.host, false))
-    && (gateway === undefined ? bindsMesh(vs) : bindsGateway(vs, gateway)));
+    && (gateway === undefined || bindsGateway(vs, gateway)));
   if (bound.length > 1) {
     throw new Error(`route: several VirtualServices (${bound.map((v) => v.metadata?.name).join(', ')}) bind ${req.host}: `
       + 'Istio merges them in an order it does not promise: pass the manifests of one');
@@ -65,14 +68,10 @@ export function routeByIstio(manifests: readonly Manifest[], req: RouteRequest):
     const matched = matchOf(vs, field, entry.match, req, gateway);
     if (matched === undefined) continue;
     if (entry.delegate !== undefined) throw unread(vs, `${field}.delegate`, 'delegation to another VirtualService: pass that one\'s manifests and route it');
-    return answer(manifests, vs, field, entry, matched, req);
+    const answered = answer(manifests, vs, field, entry, matched, req);
+    return entry.name === undefined ? answered : { ...answered, rule: entry.name };
   }
   return { kind: 'respond', dataPlane: 'istio', status: 404, reason: 'no route' };
-}
-
-function bindsMesh(vs: Manifest): boolean {
-  const g: string[] | undefined = vs.spec?.gateways;
-  return g === undefined || g.length === 0 || g.includes('mesh');
 }
 
 function bindsGateway(vs: Manifest, gateway: Manifest): boolean {

@@ -88,6 +88,8 @@ export interface Forwarded {
   readonly mirrors?: readonly string[];
   /** Faults injected into a share of the requests (a fault that takes every request is a `Responded`). */
   readonly fault?: InjectedFault;
+  /** The name of the rule that took the request, where the data plane names its rules (an Istio http entry, a Gateway API rule). */
+  readonly rule?: string;
   /** When an API gateway is in front: what the front did before it (it forwarded to the gateway). */
   readonly via?: RouteResult;
 }
@@ -102,6 +104,8 @@ export interface Redirected {
   readonly status: number;
   /** The absolute URL of the Location header. */
   readonly location: string;
+  /** The name of the rule that took the request, where the data plane names its rules. */
+  readonly rule?: string;
   /** When an API gateway answered: what the front did before it. */
   readonly via?: RouteResult;
 }
@@ -119,6 +123,8 @@ export interface Responded {
    * listener on the request's port, so no HTTP answer.
    */
   readonly reason: string;
+  /** The name of the rule that took the request, where the data plane names its rules. */
+  readonly rule?: string;
   /** When an API gateway answered: what the front did before it. */
   readonly via?: RouteResult;
 }

@@ -5,7 +5,8 @@ const gateway = (listeners: any[]) => ({ apiVersion: G, kind: 'Gateway', metadat
 const http = (hostname?: string, name = 'http') => ({ name, protocol: 'HTTP', port: 80, ...(hostname ? { hostname } : {}) });
 const https = (hostname?: string, name = 'https') => ({ name, protocol: 'HTTPS', port: 443, ...(hostname ? { hostname } : {}), tls: { certificateRefs: [{ name: 'c' }] } });
 const httpRoute = (name: string, hostnames: string[], rules: any[], extra: { sectionName?: string; created?: string } = {}) => ({
-  apiVersion: G, kind: 'HTTPRoute',
+  apiVersion: G,
+  kind: 'HTTPRoute',
   metadata: { name, ...(extra.created ? { creationTimestamp: extra.created } : {}) },
   spec: { parentRefs: [{ name: 'gw', ...(extra.sectionName ? { sectionName: extra.sectionName } : {}) }], hostnames, rules },
 });
@@ -67,7 +68,7 @@ describe('the Gateway API model', () => {
     expect(route(m, 'GET http://shop.example.com/a?b=1')).toEqual({ kind: 'redirect', dataPlane: 'gateway-api', status: 301, location: 'https://shop.example.com/a?b=1' });
     expect(backendOf(m, 'GET https://shop.example.com/a')).toBe('web:80');
     expect(backendOf(m, 'GET https://other.example.com/a')).toBe(404);
-    expect(backendOf(m, 'GET https://shop.example.com:8443/a')).toBe(404);
+    expect(route(m, 'GET https://shop.example.com:8443/a')).toEqual({ kind: 'respond', dataPlane: 'gateway-api', status: 0, reason: 'connection refused: no HTTPS listener on port 8443' });
   });
 
   test('RequestRedirect: scheme, hostname, port, path (https://gateway-api.sigs.k8s.io/guides/http-redirect-rewrite/)', () => {
@@ -84,7 +85,8 @@ describe('the Gateway API model', () => {
 
   test('URLRewrite: hostname, ReplacePrefixMatch element-wise, ReplaceFullPath (https://gateway-api.sigs.k8s.io/reference/spec/#httppathmodifier)', () => {
     const rewrite = (prefix: string, replacement: string) => ({
-      matches: [{ path: { type: 'PathPrefix', value: prefix } }], backendRefs: [to('web')],
+      matches: [{ path: { type: 'PathPrefix', value: prefix } }],
+      backendRefs: [to('web')],
       filters: [{ type: 'URLRewrite', urlRewrite: { hostname: 'internal', path: { type: 'ReplacePrefixMatch', replacePrefixMatch: replacement } } }],
     });
     const m = [gateway([http()]), httpRoute('r', ['rewrite.example'], [
@@ -108,7 +110,9 @@ describe('the Gateway API model', () => {
       { matches: [{ path: { value: '/split' } }], backendRefs: [to('foo-v1', 8080, 90), to('foo-v2', 8080, 10), to('foo-v3', 8080, 0)] },
       { matches: [{ path: { value: '/none' } }], backendRefs: [to('foo-v1', 8080, 0)] },
       {
-        matches: [{ path: { value: '/' } }], backendRefs: [to('web')], timeouts: { request: '5s' },
+        matches: [{ path: { value: '/' } }],
+        backendRefs: [to('web')],
+        timeouts: { request: '5s' },
         filters: [
           { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'X-Env', value: 'prod' }], add: [{ name: 'via', value: 'edge' }], remove: ['X-Debug'] } },
           { type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'x-served-by', value: 'gw' }] } },
@@ -120,16 +124,27 @@ describe('the Gateway API model', () => {
     expect(route(m, 'GET http://split.example/split')).toMatchObject({ backend: 'foo-v1:8080', backends: { 'foo-v1:8080': 0.9, 'foo-v2:8080': 0.1 } });
     expect(route(m, 'GET http://split.example/none')).toEqual({ kind: 'respond', dataPlane: 'gateway-api', status: 500, reason: 'no backend' });
     expect(route(m, 'GET http://split.example/x')).toEqual({
-      kind: 'forward', dataPlane: 'gateway-api', backend: 'web:8080', backends: { 'web:8080': 1 }, host: 'split.example', path: '/x', timeout: '5s',
-      requestHeaders: { set: { 'x-env': 'prod' }, add: { via: 'edge' }, remove: ['x-debug'] }, responseHeaders: { set: { 'x-served-by': 'gw' } }, mirrors: ['shadow:8080'],
+      kind: 'forward',
+      dataPlane: 'gateway-api',
+      backend: 'web:8080',
+      backends: { 'web:8080': 1 },
+      host: 'split.example',
+      path: '/x',
+      timeout: '5s',
+      requestHeaders: { set: { 'x-env': 'prod' }, add: { via: 'edge' }, remove: ['x-debug'] },
+      responseHeaders: { set: { 'x-served-by': 'gw' } },
+      mirrors: ['shadow:8080'],
     });
   });
 
   test('GRPCRoute: method matches as POSTs to /service/method (https://gateway-api.sigs.k8s.io/guides/grpc-routing/)', () => {
     const grpc = {
-      apiVersion: G, kind: 'GRPCRoute', metadata: { name: 'grpc' },
+      apiVersion: G,
+      kind: 'GRPCRoute',
+      metadata: { name: 'grpc' },
       spec: {
-        parentRefs: [{ name: 'gw' }], hostnames: ['grpc-example.com'],
+        parentRefs: [{ name: 'gw' }],
+        hostnames: ['grpc-example.com'],
         rules: [
           { matches: [{ method: { service: 'com.example.User', method: 'Login' } }], backendRefs: [to('foo-svc', 50051)] },
           { matches: [{ headers: [{ type: 'Exact', name: 'magic', value: 'foo' }] }], backendRefs: [to('bar-svc', 50051)] },

@@ -1,5 +1,5 @@
-import { route } from '../../src';
 import { ingress, Path } from './manifests';
+import { route } from '../../src';
 
 const A = 'nginx.ingress.kubernetes.io/';
 const nginx = (name: string, host: string, paths: Path[], annotations: Record<string, string> = {}, tls?: string[]) =>
@@ -97,8 +97,15 @@ describe('the ingress-nginx model', () => {
       'upstream-vhost': 'api.internal', 'x-forwarded-prefix': '/api', 'proxy-read-timeout': '5', 'mirror-target': 'http://shadow.shop.svc.cluster.local:8080$request_uri',
     })];
     expect(route(m, 'GET http://shop.example.com/api/orders')).toEqual({
-      kind: 'forward', dataPlane: 'ingress-nginx', backend: 'api:8080', backends: { 'api:8080': 1 }, host: 'api.internal', path: '/api/orders',
-      timeout: '5s', requestHeaders: { set: { 'x-forwarded-prefix': '/api' } }, mirrors: ['shadow:8080'],
+      kind: 'forward',
+      dataPlane: 'ingress-nginx',
+      backend: 'api:8080',
+      backends: { 'api:8080': 1 },
+      host: 'api.internal',
+      path: '/api/orders',
+      timeout: '5s',
+      requestHeaders: { set: { 'x-forwarded-prefix': '/api' } },
+      mirrors: ['shadow:8080'],
     });
   });
 

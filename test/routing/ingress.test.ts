@@ -1,5 +1,5 @@
-import { route } from '../../src';
 import { ingress, service } from './manifests';
+import { route } from '../../src';
 
 /** The backend a request reaches, or the status the data plane answers. */
 function to(manifests: any[], request: string): string | number {

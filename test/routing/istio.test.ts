@@ -8,7 +8,9 @@ const vs = (http: any[], hosts = ['bookinfo.com'], gateways: string[] | undefine
 });
 const dest = (host: string, port: number, extra: any = {}) => ({ destination: { host, port: { number: port }, ...extra } });
 const reviewsRule = {
-  apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'reviews' },
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'DestinationRule',
+  metadata: { name: 'reviews' },
   spec: { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] },
 };
 
@@ -67,7 +69,9 @@ describe('the Istio model', () => {
       { match: [{ uri: { prefix: '/broken' } }], fault: { abort: { httpStatus: 503, percentage: { value: 100 } } }, route: [dest('web', 80)] },
       { match: [{ uri: { prefix: '/flaky' } }], fault: { abort: { httpStatus: 503, percentage: { value: 10 } }, delay: { fixedDelay: '5s' } }, route: [dest('web', 80)] },
       {
-        route: [dest('web', 80)], timeout: '5s', mirror: { host: 'shadow', port: { number: 80 } },
+        route: [dest('web', 80)],
+        timeout: '5s',
+        mirror: { host: 'shadow', port: { number: 80 } },
         headers: { request: { set: { 'X-Env': 'prod' }, remove: ['X-Debug'] }, response: { add: { 'X-Served-By': 'istio' } } },
       },
     ])];
@@ -79,8 +83,16 @@ describe('the Istio model', () => {
     expect(route(m, 'GET http://bookinfo.com/broken')).toEqual({ kind: 'respond', dataPlane: 'istio', status: 503, reason: 'fault abort' });
     expect(route(m, 'GET http://bookinfo.com/flaky')).toMatchObject({ fault: { abort: { status: 503, share: 0.1 }, delay: { duration: '5s', share: 1 } } });
     expect(route(m, 'GET http://bookinfo.com/')).toEqual({
-      kind: 'forward', dataPlane: 'istio', backend: 'web:80', backends: { 'web:80': 1 }, host: 'bookinfo.com', path: '/', timeout: '5s', mirrors: ['shadow:80'],
-      requestHeaders: { set: { 'x-env': 'prod' }, remove: ['x-debug'] }, responseHeaders: { add: { 'x-served-by': 'istio' } },
+      kind: 'forward',
+      dataPlane: 'istio',
+      backend: 'web:80',
+      backends: { 'web:80': 1 },
+      host: 'bookinfo.com',
+      path: '/',
+      timeout: '5s',
+      mirrors: ['shadow:80'],
+      requestHeaders: { set: { 'x-env': 'prod' }, remove: ['x-debug'] },
+      responseHeaders: { add: { 'x-served-by': 'istio' } },
     });
   });
 
@@ -89,7 +101,7 @@ describe('the Istio model', () => {
     expect(route(m, 'GET http://bookinfo.com/a?b=1')).toEqual({ kind: 'redirect', dataPlane: 'istio', status: 301, location: 'https://bookinfo.com/a?b=1' });
     expect(route(m, 'GET https://bookinfo.com/a')).toMatchObject({ kind: 'forward', backend: 'web:80' });
     expect(route(m, 'GET https://other.com/a')).toMatchObject({ kind: 'respond', status: 404 });
-    expect(route(m, 'GET https://bookinfo.com:8443/a')).toMatchObject({ kind: 'respond', status: 404 });
+    expect(route(m, 'GET https://bookinfo.com:8443/a')).toEqual({ kind: 'respond', dataPlane: 'istio', status: 0, reason: 'connection refused: no Gateway server on port 8443' });
     expect(route([m[0], vs([{ route: [dest('web', 80)] }], ['bookinfo.com'], ['other-gw'])], 'GET https://bookinfo.com/')).toMatchObject({ status: 404 });
     // Without a Gateway: the mesh.
     expect(route([vs([{ route: [dest('reviews', 9080)] }], ['reviews'], ['mesh'])], 'GET http://reviews/x')).toMatchObject({ backend: 'reviews:9080' });

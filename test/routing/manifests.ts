@@ -3,7 +3,9 @@
 export type Path = { path: string; pathType?: string; service?: string; port?: number | string };
 
 /** An Ingress with one rule per host (undefined: no host), each path to its service. */
-export function ingress(name: string, rules: [string | undefined, Path[]][], extra: { annotations?: Record<string, string>; className?: string; tls?: string[] } = {}) {
+export function ingress(
+  name: string, rules: [string | undefined, Path[]][], extra: { annotations?: Record<string, string>; className?: string; tls?: string[] } = {},
+) {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',

@@ -1,7 +1,7 @@
-import { Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ingress, service } from './manifests';
 import { route } from '../../src';
 import { parseRequest } from '../../src/routing/request';
-import { ingress, service } from './manifests';
 
 describe('the request string', () => {
   test('method (GET by default), scheme, host (lower-case), port, path and query; header names lower-case', () => {
@@ -25,7 +25,7 @@ describe('the source and the data plane', () => {
   test('a chart, an app (every chart) or manifests', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c');
-    new (require('cdk8s').ApiObject)(chart, 'i', nginx);
+    new ApiObject(chart, 'i', nginx);
     expect(route(chart, 'https://shop.example.com/').dataPlane).toBe('ingress-nginx');
     expect(route(app, 'https://shop.example.com/').dataPlane).toBe('ingress-nginx');
     expect(() => route({} as any, 'https://shop.example.com/')).toThrow('route: the source is not a cdk8s Chart, an App or an array of manifests: pass one of them');
