@@ -148,3 +148,17 @@ export function fullMatch(owner: Manifest, field: string, source: string, value:
 export function lowerKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
+
+/**
+ * Runs a model, turning what a malformed manifest makes it stumble on (a list that is not one)
+ * into an error that says so: the models read manifests their kinds' schemas accept.
+ */
+export function readingManifests<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith('route: ')) throw e;
+    throw new Error(`route: the manifests do not have the shape of their kinds (${e instanceof Error ? e.message : typeof e}): `
+      + 'pass manifests their schemas accept');
+  }
+}

@@ -3,7 +3,7 @@
  * routing objects mention, and the boundaries of each path, with the methods, headers and query
  * parameters their matches mention.
  */
-import { manifestsOf, Manifest, RoutingSource } from './manifests';
+import { manifestsOf, Manifest, readingManifests, RoutingSource } from './manifests';
 
 /** One request of the table `requestsFor()` makes, as `route()` takes it. */
 export interface GeneratedRequest {
@@ -48,7 +48,10 @@ const REGEX_META = /[\\^$.|?*+()[\]{}]/;
  * }
  */
 export function requestsFor(source: RoutingSource): GeneratedRequest[] {
-  const manifests = manifestsOf(source);
+  return readingManifests(() => table(manifestsOf(source)));
+}
+
+function table(manifests: readonly Manifest[]): GeneratedRequest[] {
   const facts = collect(manifests);
   const hosts = [...facts.hosts].sort();
   const paths = [...new Set(['/', ...[...facts.paths].sort().flatMap(boundaries)])].sort();

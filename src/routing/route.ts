@@ -7,7 +7,7 @@ import { routeByGatewayApi } from './gateway-api';
 import { routeByIngress } from './ingress';
 import { routeByIngressNginx } from './ingress-nginx';
 import { routeByIstio } from './istio';
-import { findService, Manifest, manifestsOf, RoutingSource } from './manifests';
+import { findService, Manifest, manifestsOf, readingManifests, RoutingSource } from './manifests';
 import { DataPlane, Forwarded, RouteRequest, RouteResult } from './model';
 import { parseRequest } from './request';
 import { routeByService } from './service';
@@ -63,6 +63,10 @@ const MODELS: Readonly<Record<string, (manifests: readonly Manifest[], req: Rout
  *   .toMatchObject({ kind: 'forward', backend: 'api-v2:8080', path: '/orders', timeout: '5s' });
  */
 export function route(source: RoutingSource, request: string, options: RouteOptions = {}): RouteResult {
+  return readingManifests(() => routeManifests(source, request, options));
+}
+
+function routeManifests(source: RoutingSource, request: string, options: RouteOptions): RouteResult {
   const manifests = manifestsOf(source);
   const req = parseRequest(request, options.headers ?? {});
   const dataPlane = options.dataPlane ?? detectDataPlane(manifests);
