@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { AccessPolicy, ApiGatewayEngine, Auth, Backend, CorsPolicy, Deprecation, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, Tls } from '../../src';
+import { AccessPolicy, ApiGatewayEngine, Auth, Backend, CorsPolicy, Deprecation, ExposedService, ExposedServiceProps, ExposureStrategy, HeaderMatch, PathMatch, Tls, requestsFor } from '../../src';
 import { routeThroughApiGateway } from '../../src/routing/engines';
 import { RouteRequest, RouteResult } from '../../src/routing/model';
 import { parseNginxConfig } from '../../src/routing/nginx-parse';
@@ -15,9 +15,10 @@ import { Manifest, synthChecked, testChart } from '../support/synth';
  * reporting its name, the path and the headers it got). They must agree on the backend, the
  * path, the Host, the status, the Location and the header edits.
  *
- * The request table is generated from the manifests here (the hosts nginx serves, the literal
- * paths and header values its route maps test, with their boundaries, and paths in forms nginx
- * normalizes), not from the declaration.
+ * The request table is generated from the manifests, not from the declaration: here from the
+ * gateway's nginx.conf (the hosts nginx serves, the literal paths and header values its route
+ * maps test, with their boundaries, and paths in forms nginx normalizes), plus `requestsFor()`'s
+ * table of the front's routing objects (which, behind a LoadBalancer, has only the hosts).
  */
 jest.setTimeout(120_000);
 
@@ -181,6 +182,14 @@ function requestTable(config: string, scheme: 'http' | 'https', credentials: Rea
   return out;
 }
 
+/** `requestsFor()`'s table of the manifests, as requests to the gateway's port of `scheme`. */
+function frontTable(manifests: readonly Manifest[], scheme: 'http' | 'https', credentials: Readonly<Record<string, string>>): RouteRequest[] {
+  return requestsFor(manifests).map(({ request: r, headers }) => {
+    const m = /^(\S+) https?:\/\/([^/:]+)(?::\d+)?(\/.*)$/.exec(r)!;
+    return { method: m[1], scheme, host: m[2], path: m[3], headers: { ...credentials, ...headers } };
+  });
+}
+
 /** Response headers every backend sends besides its own (one a route's edit replaces). */
 const BACKEND_HEADERS = { 'x-served-by': 'backend' };
 
@@ -280,7 +289,8 @@ describe.each(CASES)('the routing model and the real nginx agree: $name', (c) =>
     const config = manifests.find((m) => m.kind === 'ConfigMap')!.data['nginx.conf'];
     const kinds = new Set<string>();
     for (const { port, https } of servicePorts()) {
-      const table = requestTable(config, https ? 'https' : 'http', c.credentials ?? {});
+      const scheme = https ? 'https' : 'http';
+      const table = [...requestTable(config, scheme, c.credentials ?? {}), ...frontTable(manifests, scheme, c.credentials ?? {})];
       expect(table.length).toBeGreaterThan(50);
       for (const req of table) {
         const answer = model(req, port);

@@ -1,8 +1,10 @@
+import { ApiGatewayEngine, Backend, ExposedService, ExposureStrategy, PathMatch, route as routeTo } from '../../src';
 import { routeThroughApiGateway } from '../../src/routing/engines';
 import { RouteRequest, RouteResult } from '../../src/routing/model';
 import { parseNginxConfig, tokenize } from '../../src/routing/nginx-parse';
 import { normalizePath } from '../../src/routing/nginx-request';
 import { pcre } from '../../src/routing/nginx-values';
+import { synthChecked, testChart } from '../support/synth';
 
 /**
  * The NGINX engine's routing model on hand-written configurations: each expectation follows the
@@ -316,5 +318,27 @@ describe('a request line nginx cannot parse (observed on the real nginx: "empty 
   test('TLS: the SNI\'s server, whose error page to a named location fails with 500', () => {
     expect(route(manifests, 'https://h/%2e%2e/x', { port: 443 })).toMatchObject({ kind: 'respond', status: 500 });
     expect(route(manifests, 'https://h/%zz', { port: 443 })).toMatchObject({ kind: 'respond', status: 500 });
+  });
+});
+
+describe('route(): a front that forwards to the NGINX engine\'s gateway', () => {
+  test('the gateway\'s answer, with the front\'s as via', () => {
+    const chart = testChart('shop', 'shop');
+    new ExposedService(chart, 'api', {
+      strategy: ExposureStrategy.apiGateway({ engine: ApiGatewayEngine.nginx(), exposedVia: ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }) }),
+      hosts: ['api.example.com'],
+      backend: Backend.fromName('api', 8080),
+      routes: [
+        { match: { path: PathMatch.prefix('/v1') }, backend: Backend.fromName('api-v1', 8080), rewrite: { path: '/' } },
+        { match: { path: PathMatch.exact('/old') }, redirect: { path: '/new', statusCode: 301 } },
+        { match: { path: PathMatch.prefix('/') } },
+      ],
+    });
+    const manifests = synthChecked(chart);
+    const answer = routeTo(manifests, 'GET http://api.example.com/v1/orders?x=1');
+    expect(answer).toMatchObject({ kind: 'forward', dataPlane: 'api-gateway-nginx', backend: 'api-v1:8080', path: '/orders?x=1', host: 'api.example.com' });
+    expect(answer.via).toMatchObject({ kind: 'forward', dataPlane: 'gateway-api' });
+    // The redirect's scheme and host are the request's as the gateway sees it.
+    expect(routeTo(manifests, 'GET http://api.example.com/old')).toMatchObject({ kind: 'redirect', status: 301, location: 'http://api.example.com/new' });
   });
 });
