@@ -264,31 +264,30 @@ function re2(source: string): { test(s: string): boolean; match(s: string): stri
   };
 }
 
+/** Characters whose percent-encodings Kong keeps (kong/tools/uri.lua, RESERVED_CHARS). */
+const RESERVED = new Set([..."!*'();:@&=+$,/?%#[]"]);
+
 /**
- * kong.tools.uri.normalize(uri, merge_slashes): percent-encoded unreserved characters decoded,
- * other escapes upper-cased, runs of "/" merged, dot segments removed (RFC 3986, 5.2.4).
+ * kong.tools.uri.normalize(uri, merge_slashes = true): percent-encodings decoded except those of
+ * reserved characters (kept, hex upper-cased), then dot segments removed and runs of "/" merged,
+ * as its loop does.
  */
 export function normalizeKongPath(raw: string): string {
-  let decoded = raw.replace(/%([0-9A-Fa-f]{2})/g, (m, hex: string) => {
+  if (raw === '' || raw === '/') return raw;
+  let uri = raw.replace(/%([0-9A-Fa-f]{2})/g, (m, hex: string) => {
     const c = String.fromCharCode(parseInt(hex, 16));
-    return /[A-Za-z0-9\-._~]/.test(c) ? c : m.toUpperCase();
+    return RESERVED.has(c) ? m.toUpperCase() : c;
   });
-  decoded = decoded.replace(/\/{2,}/g, '/');
+  if (!uri.includes('.') && !uri.includes('//')) return uri;
   const out: string[] = [];
-  const segments = decoded.split('/');
-  segments.forEach((s, i) => {
-    const last = i === segments.length - 1;
-    if (s === '.') {
-      if (last) out.push('');
-    } else if (s === '..') {
-      if (out.length > 1) out.pop();
-      if (last) out.push('');
-    } else {
-      out.push(s);
+  while (uri.length > 0) {
+    if (uri === '/.') {uri = '/';} else if (uri === '/..') { uri = '/'; out.pop(); } else if (uri === '.' || uri === '..') {uri = '';} else if (uri.startsWith('../')) {uri = uri.slice(3);} else if (uri.startsWith('./')) {uri = uri.slice(2);} else if (uri.startsWith('/./')) {uri = uri.slice(2);} else if (uri.startsWith('/../')) { uri = uri.slice(3); out.pop(); } else if (uri.startsWith('//')) {uri = uri.slice(1);} else {
+      const i = uri.indexOf('/', 1);
+      out.push(i < 0 ? uri : uri.slice(0, i));
+      uri = i < 0 ? '' : uri.slice(i);
     }
-  });
-  const path = out.join('/');
-  return path.startsWith('/') ? path : `/${path}`;
+  }
+  return out.join('');
 }
 
 /** utils.lua, sanitize_uri_postfix. */
@@ -311,9 +310,9 @@ function upstreamUri(strip: boolean, postfix: string, reqUri: string, base: stri
   return postfix.startsWith('/') ? `${base}${postfix}` : `${base}/${postfix}`;
 }
 
-/** The path sent upstream, characters that may not stand in a request line escaped. */
+/** kong.tools.uri.escape: what is neither reserved, unreserved nor "%" percent-encoded, as Kong sends the upstream URI. */
 function escapePath(path: string): string {
-  return path.replace(/[\x00-\x20\x7f-\uffff"#<>`{}|\\^]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return path.replace(/[^!#$&'()*+,/:;=?@[\]A-Za-z0-9\-_.~%]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 /** The service's backends (an upstream's targets with their weights, or its host and port) and the Host a target gets. */

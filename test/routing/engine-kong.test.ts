@@ -89,8 +89,15 @@ describe('precedence (compat.lua, get_priority: fields, plain hosts, headers, re
 });
 
 describe('the path (atc.lua select, utils.lua get_upstream_uri, kong.tools.uri normalize)', () => {
-  test('normalized before matching: unreserved escapes decoded, slashes merged, dot segments removed', () => {
-    expect(normalizeKongPath('/a//b/./c/../%7Ed%2F')).toBe('/a/b/~d%2F');
+  test('normalized before matching (kong/tools/uri.lua normalize): escapes decoded but reserved ones, slashes merged, dot segments removed', () => {
+    expect(normalizeKongPath('/a//b/./c/../%7Ed%2f%41%20x')).toBe('/a/b/~d%2FA x');
+    expect(normalizeKongPath('/a/%2e%2e/b')).toBe('/b');
+    expect(normalizeKongPath('/..')).toBe('/');
+  });
+
+  test('the upstream URI escaped as Kong forwards it (kong/tools/uri.lua escape)', () => {
+    const c = config({ any: { paths: ['/'] } });
+    expect(get(c, 'http://h/a%20b/%2F?q=%20')).toMatchObject({ path: '/a%20b/%2F?q=%20' });
   });
 
   test.each([
