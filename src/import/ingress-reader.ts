@@ -76,7 +76,18 @@ function readIngresses(documents: readonly SourceDocument[], all: readonly Sourc
       });
       // ingress-nginx tries regex locations by descending length: the first that matches wins.
       if (regexMode) routes.sort((a, b) => b.length - a.length);
-      return { group, routes, reading, losses: [...ingressLosses, ...groupLosses] };
+      // A path listed twice: the controller serves the first.
+      const seen = new Set<string>();
+      const unique = routes.filter((r) => {
+        const key = JSON.stringify(r.match);
+        if (!seen.has(key)) {
+          seen.add(key);
+          return true;
+        }
+        groupLosses.push({ source, field: `${r.path.field}.path`, reason: `${JSON.stringify(r.path.path)} is listed before: the first is kept`, kind: 'invalid' });
+        return false;
+      });
+      return { group, routes: unique, reading, losses: [...ingressLosses, ...groupLosses] };
     }));
     if (ingress.groups.length === 0) losses.push(...ingressLosses, { source, field: 'spec', reason: 'no rule and no default backend: routes nothing', kind: 'unsupported' });
   }
@@ -86,6 +97,11 @@ function readIngresses(documents: readonly SourceDocument[], all: readonly Sourc
   for (const ingress of mains) {
     const groups = drafts.get(ingress) ?? [];
     groups.forEach(({ group, routes, reading, losses: groupLosses }, i) => {
+      if (routes.length === 0) {
+        // Every path was lost: nothing to expose for these hosts.
+        losses.push(...groupLosses);
+        return;
+      }
       const exposure = exposureOf(ingress, group, routes, reading, groupLosses);
       exposures.push({ ...exposure, id: i === 0 ? ingress.name : `${ingress.name}-${i + 1}` });
     });
