@@ -16,7 +16,8 @@ const ANNOTATIONS = ['rewrite-target', 'use-regex', 'canary', 'canary-weight', '
   'mirror-target', 'ssl-passthrough', 'auth-tls-secret', 'auth-tls-verify-client', 'ssl-redirect', 'configuration-snippet', 'made-up'];
 
 const anyValue = fc.oneof(
-  fc.string(), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }),
+  fc.string(), fc.integer(), fc.constant(null), fc.boolean(),
+  fc.array(fc.string(), { maxLength: 2 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }),
 );
 /** Mostly the shape the schema asks for, sometimes anything. */
 const mostly = <T>(a: fc.Arbitrary<T>) => fc.oneof({ arbitrary: a, weight: 8 }, { arbitrary: anyValue, weight: 1 });
