@@ -150,6 +150,7 @@ function exposureOf(
   const lose = (field: string, reason: string) => losses.push({ source, field, reason, kind: 'unsupported' });
   const certManager = readCertManager(ingress.annotations);
   let tls: Expr | undefined;
+  let httpsRedirectCode: Expr | undefined;
   const clientCertificates = reading?.clientCertificates;
   if (group.tlsSecret !== undefined && group.hosts.length === 0) {
     lose(tlsField(ingress), `the Secret ${group.tlsSecret} for every host (a rule without host): the declaration serves certificates for the hosts it names`);
@@ -159,6 +160,8 @@ function exposureOf(
       ? lib('Tls.certManager', obj({ ...certManager, secretName: str(group.tlsSecret), clientCertificates }))
       : lib('Tls.fromSecret', str(group.tlsSecret), ...(options ? [options] : []));
     if (reading?.noSslRedirect) lose(`${NGINX_PREFIX}ssl-redirect`, '"false": plain HTTP is served too; the declaration redirects HTTP to HTTPS when it declares TLS');
+    // ingress-nginx redirects plain HTTP with its http-redirect-code, 308 by default: said, so every strategy answers the same.
+    else if (reading !== undefined) httpsRedirectCode = { kind: 'number', value: 308 };
   } else {
     if (clientCertificates !== undefined) lose(`${NGINX_PREFIX}auth-tls-secret`, 'client certificates need TLS on the host, which spec.tls does not list');
     if (reading?.forceSslRedirect) lose(`${NGINX_PREFIX}force-ssl-redirect`, 'redirects to HTTPS terminated in front of the controller; the declaration redirects only when it terminates TLS');
@@ -184,6 +187,7 @@ function exposureOf(
     }
   }
   props.tls = tls;
+  props.httpsRedirectCode = httpsRedirectCode;
   const routeExprs = routes.map((r) => routeExpr(r, reading));
   if (reading?.appRoot !== undefined) {
     routeExprs.unshift(obj({
