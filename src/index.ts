@@ -69,6 +69,7 @@ export type { k8s, istioNetworking, istioSecurity, gatewayApi, gatewayApiExperim
 export { route, RouteOptions } from './routing/route';
 export { requestsFor, GeneratedRequest, REQUESTS_FOR_LIMIT } from './routing/requests-for';
 export {
-  DataPlane, RouteRequest, RouteResult, Forwarded, Redirected, Responded, InjectedFault, HeaderEdits as RouteHeaderEdits,
+  DataPlane, RouteRequest, RouteResult, Forwarded, Redirected, Responded, InjectedFault, InjectedAbort, InjectedDelay,
+  HeaderEdits as RouteHeaderEdits,
 } from './routing/model';
-export { RoutingSource } from './routing/manifests';
+export { RoutingSource, IChartLike, IAppLike } from './routing/manifests';

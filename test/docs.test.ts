@@ -12,7 +12,7 @@ const ENTRY = path.join(__dirname, '..', 'src', 'index.ts');
 
 // What the library gives back rather than takes (escape hatches and descriptions), and the shapes
 // of the cdk8s-plus objects it reads (`IDeploymentLike` ...), and the routing models' answers: not options a user writes.
-const OUTPUTS = /Resources$|^ExternalReference$|^StrategyCapabilities$|^I[A-Z]\w*Like$|^(RouteRequest|Forwarded|Redirected|Responded|InjectedFault)$/;
+const OUTPUTS = /Resources$|^ExternalReference$|^StrategyCapabilities$|^I[A-Z]\w*Like$|^(RouteRequest|Forwarded|Redirected|Responded|InjectedFault|InjectedAbort|InjectedDelay)$/;
 
 export interface PropDoc { readonly iface: string; readonly prop: string; readonly optional: boolean; readonly doc: string }
 

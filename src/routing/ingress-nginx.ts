@@ -183,13 +183,14 @@ function rewrite(ing: Manifest, best: Location, target: string, uri: string, que
 }
 
 /**
- * The canary Ingress of the location (same host, same path), if any: by header (`always`,
+ * The canary Ingress of the location (same host, path and path type), if any: by header (`always`,
  * `never`, the header value or pattern), then by cookie (`always`, `never`), then by weight.
  */
 function withCanary(
   manifests: readonly Manifest[], canaries: readonly Manifest[], req: RouteRequest, best: Location, mainKey: string,
 ): Record<string, number> {
-  const paths = rulesForHost(canaries, req.host, true).filter((p) => p.path === best.source.path);
+  // The controller merges a canary into the location of the same path and path type (mergeAlternativeBackends).
+  const paths = rulesForHost(canaries, req.host, true).filter((p) => p.path === best.source.path && p.pathType === best.source.pathType);
   if (paths.length === 0) return { [mainKey]: 1 };
   const canary = paths[0];
   const ing = canary.ingress;

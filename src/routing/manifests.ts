@@ -8,8 +8,20 @@ import { RouteRequest } from './model';
 /** One Kubernetes object as synthesized or written: `apiVersion`, `kind`, `metadata`, `spec`. */
 export type Manifest = Readonly<Record<string, any>>;
 
-/** A cdk8s Chart (its `toJson()`), an App (its `charts`), or the manifests themselves. */
-export type RoutingSource = { toJson(): any[] } | { readonly charts: readonly { toJson(): any[] }[] } | readonly Manifest[];
+/** A cdk8s Chart, by the one method the routing models call. */
+export interface IChartLike {
+  /** The chart's manifests, as `cdk8s synth` writes them. */
+  toJson(): any[];
+}
+
+/** A cdk8s App, by its charts. */
+export interface IAppLike {
+  /** The app's charts. */
+  readonly charts: readonly IChartLike[];
+}
+
+/** A cdk8s Chart (its `toJson()`), an App (every chart), or the manifests themselves (plain objects). */
+export type RoutingSource = IChartLike | IAppLike | readonly Readonly<Record<string, any>>[];
 
 /** The manifests of a chart, of every chart of an app, or the array given. */
 export function manifestsOf(source: RoutingSource): Manifest[] {

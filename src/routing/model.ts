@@ -58,10 +58,26 @@ export interface HeaderEdits {
 
 /** A fault a data plane injects into a share of the requests (Istio's `fault`). */
 export interface InjectedFault {
-  /** The status answered instead of forwarding, and the share of requests (0..1) that get it. */
-  readonly abort?: { readonly status: number; readonly share: number };
-  /** The delay added before forwarding (`5s`), and the share of requests (0..1) that get it. */
-  readonly delay?: { readonly duration: string; readonly share: number };
+  /** The status answered instead of forwarding, and the share of requests that get it. */
+  readonly abort?: InjectedAbort;
+  /** The delay added before forwarding, and the share of requests that get it. */
+  readonly delay?: InjectedDelay;
+}
+
+/** An abort injected into a share of the requests. */
+export interface InjectedAbort {
+  /** The status answered instead of forwarding. */
+  readonly status: number;
+  /** The share of requests (0..1) that get it. */
+  readonly share: number;
+}
+
+/** A delay injected into a share of the requests. */
+export interface InjectedDelay {
+  /** The delay, as the manifests write it (`5s`). */
+  readonly duration: string;
+  /** The share of requests (0..1) that get it. */
+  readonly share: number;
 }
 
 /** The request is sent to a backend. */
