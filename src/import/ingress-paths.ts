@@ -43,9 +43,10 @@ export function nginxPath(p: IngressPath): PathReading {
  * `/` or `/b` (element-wise, as the regex requires `/` or the end after `/a`); with `/b/$2`, the
  * path `/a` itself becomes `/b/`, which an exact route says.
  */
-export function nginxRegexPath(p: IngressPath, rewriteTarget: string | undefined): PathReading {
-  // ingress-nginx writes a Prefix path /a/ as the locations /a and /a/: ^/a covers both.
-  const source = p.match === 'prefix' && !p.implementationSpecific && p.path !== '/' ? p.path.replace(/\/+$/, '') : p.path;
+export function nginxRegexPath(p: IngressPath, rewriteTarget: string | undefined, ownRegex: boolean): PathReading {
+  // An Ingress without use-regex or rewrite-target on a host where another sets them: its Prefix
+  // path /a/ is the locations /a and /a/ (^/a covers both); with them, the one location /a/.
+  const source = !ownRegex && p.match === 'prefix' && !p.implementationSpecific && p.path !== '/' ? p.path.replace(/\/+$/, '') : p.path;
   if (rewriteTarget !== undefined && rewriteTarget.includes('$')) {
     const m = /^((?:\/[A-Za-z0-9._~-]+)+)\(\/\|\$\)\(\.\*\)$/.exec(source);
     const prefix = m?.[1];

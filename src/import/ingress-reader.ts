@@ -60,7 +60,7 @@ function readIngresses(documents: readonly SourceDocument[], all: readonly Sourc
       const groupLosses: Loss[] = [];
       const regexMode = reading !== undefined && regexHost(group, mains);
       const routes = group.paths.flatMap((p): RouteDraft[] => {
-        const r = reading === undefined ? genericPath(p) : regexMode ? nginxRegexPath(p, reading.rewriteTarget) : nginxPath(p);
+        const r = reading === undefined ? genericPath(p) : regexMode ? nginxRegexPath(p, reading.rewriteTarget, reading.regex) : nginxPath(p);
         const field = reading?.rewriteTarget !== undefined ? `${NGINX_PREFIX}rewrite-target` : regexMode ? `${NGINX_PREFIX}use-regex` : `${p.field}.path`;
         if (!r.ok) {
           groupLosses.push({ source, field: `${p.field}.path`, reason: r.reason, kind: 'unsupported' });
