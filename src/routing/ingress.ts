@@ -3,7 +3,9 @@
  * (https://kubernetes.io/docs/concepts/services-networking/ingress/#path-types): the rules of
  * the most precise host (exact, then a one-label wildcard, then the rules without a host), then
  * the longest matching path, Exact before Prefix on equal length; Prefix matches element by
- * element. ImplementationSpecific paths are the controller's: the model refuses them.
+ * element. ImplementationSpecific paths are the controller's: the model refuses them. An Ingress
+ * of class `istio` is read as Istio reads it (https://istio.io/latest/docs/tasks/traffic-management/ingress/kubernetes-ingress/):
+ * Prefix paths are string prefixes there.
  */
 import { backendKey, hostMatches, Manifest, prefixByElement, splitPath, unread } from './manifests';
 import { Forwarded, RouteRequest, RouteResult } from './model';
@@ -39,20 +41,40 @@ export function ingressBackendKey(manifests: readonly Manifest[], ingress: Manif
   return backendKey(manifests, ingress, `${field}.service.port`, backend.service.name, ingress.metadata?.namespace, backend.service.port);
 }
 
-/** The generic Ingress model. */
+/** Whether Istio serves an Ingress (its class says so). */
+function servedByIstio(ing: Manifest): boolean {
+  return (ing.spec?.ingressClassName ?? ing.metadata?.annotations?.['kubernetes.io/ingress.class']) === 'istio';
+}
+
+/**
+ * Istio's reading of an Ingress path (its ingress conversion): Exact exactly, Prefix as a string
+ * prefix (`/api` covers `/apis`), ImplementationSpecific `/a/*` as the prefix `/a/`, `/*` as every
+ * path, else exactly.
+ */
+function istioMatches(p: IngressPath, path: string): boolean {
+  if (p.pathType === 'Prefix') return path.startsWith(p.path);
+  if (p.pathType === 'ImplementationSpecific' && p.path.endsWith('/*')) return path.startsWith(p.path.slice(0, -1));
+  return path === p.path;
+}
+
+/**
+ * The generic Ingress model (an Ingress of class `istio`: as Istio reads it, exact paths first,
+ * then the longest prefix, prefixes compared as strings).
+ */
 export function routeByIngress(manifests: readonly Manifest[], req: RouteRequest): RouteResult {
   const ingresses = manifests.filter((m) => m.kind === 'Ingress');
   const [path] = splitPath(req.path);
   const paths = rulesForHost(ingresses, req.host, true);
   for (const p of paths) {
-    if (p.pathType !== 'Exact' && p.pathType !== 'Prefix') {
+    if (p.pathType !== 'Exact' && p.pathType !== 'Prefix' && !servedByIstio(p.ingress)) {
       throw unread(p.ingress, `${p.field}.pathType`, `${p.pathType} is controller-specific: the Kubernetes API defines Exact and Prefix only; `
         + 'pass { dataPlane: \'ingress-nginx\' } if ingress-nginx serves it');
     }
   }
-  const matching = paths.filter((p) => (p.pathType === 'Exact' ? path === p.path : prefixByElement(p.path, path)));
+  const exact = (p: IngressPath) => (p.pathType === 'Exact' || (p.pathType === 'ImplementationSpecific' && !p.path.endsWith('/*')) ? 0 : 1);
   const length = (p: IngressPath) => p.path.replace(/\/+$/, '').length;
-  matching.sort((a, b) => length(b) - length(a) || (a.pathType === 'Exact' ? 0 : 1) - (b.pathType === 'Exact' ? 0 : 1));
+  const matching = paths.filter((p) => (servedByIstio(p.ingress) ? istioMatches(p, path) : p.pathType === 'Exact' ? path === p.path : prefixByElement(p.path, path)));
+  matching.sort((a, b) => (servedByIstio(a.ingress) ? exact(a) - exact(b) : 0) || length(b) - length(a) || exact(a) - exact(b));
   const best = matching[0];
   if (best !== undefined) return forward(manifests, best.ingress, `${best.field}.backend`, best.backend, req);
   const withDefault = ingresses.find((i) => i.spec?.defaultBackend !== undefined);

@@ -63,6 +63,18 @@ describe('the generic Ingress model (Kubernetes API semantics)', () => {
     });
   });
 
+  test('an Ingress of class istio, as Istio reads it: Prefix as a string prefix, exact paths first, /* as a prefix '
+    + '(https://istio.io/latest/docs/tasks/traffic-management/ingress/kubernetes-ingress/)', () => {
+    const m = [ingress('a', [['foo.bar.com', [
+      { path: '/', service: 'root' }, { path: '/api', service: 'api' }, { path: '/api/v1', pathType: 'Exact', service: 'v1' },
+      { path: '/static/*', pathType: 'ImplementationSpecific', service: 'static' },
+    ]]], { className: 'istio' })];
+    expect(to(m, 'GET http://foo.bar.com/apis')).toBe('api:80');
+    expect(to(m, 'GET http://foo.bar.com/api/v1')).toBe('v1:80');
+    expect(to(m, 'GET http://foo.bar.com/static/app.js')).toBe('static:80');
+    expect(to(m, 'GET http://foo.bar.com/statics')).toBe('root:80');
+  });
+
   test('what it does not read throws, naming the object and field', () => {
     const specific = [ingress('a', [['foo.bar.com', [{ path: '/x', pathType: 'ImplementationSpecific' }]]], { className: 'traefik' })];
     expect(() => route(specific, 'GET http://foo.bar.com/x')).toThrow('route: Ingress a: spec.rules[0].http.paths[0].pathType: ImplementationSpecific is controller-specific: '

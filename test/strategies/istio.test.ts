@@ -551,6 +551,8 @@ describe('ingress({ className: "istio" }) and istio() route alike', () => {
   const REQUESTS: { host: string; path: string }[] = [
     { host: 'httpbin.example.com', path: '/status/200' },
     { host: 'httpbin.example.com', path: '/status' },
+    { host: 'httpbin.example.com', path: '/statusx' },
+    { host: 'shop.example.com', path: '/apis' },
     { host: 'httpbin.example.com', path: '/headers' },
     { host: 'shop.example.com', path: '/healthz' },
     { host: 'shop.example.com', path: '/healthz/deep' },
