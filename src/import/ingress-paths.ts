@@ -8,7 +8,7 @@
  */
 import { Expr, lib, str } from './code';
 import { IngressPath } from './ingress-model';
-import { regexProblem } from '../core/validators';
+import { matchPathProblem, regexProblem } from '../core/validators';
 
 /** A route's match and rewrite, or why the path cannot be matched as the controller does. */
 export type PathReading =
@@ -25,6 +25,8 @@ export type PathReading =
 
 /** `Prefix` and `Exact` as written; `ImplementationSpecific` as a generic controller: unknown. */
 export function genericPath(p: IngressPath): PathReading {
+  const problem = matchPathProblem(p.path);
+  if (problem !== undefined) return { ok: false, reason: problem };
   return { ok: true, match: lib(p.match === 'exact' ? 'PathMatch.exact' : 'PathMatch.prefix', str(p.path)) };
 }
 
@@ -41,9 +43,10 @@ export function nginxPath(p: IngressPath): PathReading {
  * `/` or `/b` (element-wise, as the regex requires `/` or the end after `/a`); with `/b/$2`, the
  * path `/a` itself becomes `/b/`, which an exact route says.
  */
-export function nginxRegexPath(p: IngressPath, rewriteTarget: string | undefined): PathReading {
-  // ingress-nginx writes a Prefix path /a/ as the locations /a and /a/: ^/a covers both.
-  const source = p.match === 'prefix' && !p.implementationSpecific && p.path !== '/' ? p.path.replace(/\/+$/, '') : p.path;
+export function nginxRegexPath(p: IngressPath, rewriteTarget: string | undefined, ownRegex: boolean): PathReading {
+  // An Ingress without use-regex or rewrite-target on a host where another sets them: its Prefix
+  // path /a/ is the locations /a and /a/ (^/a covers both); with them, the one location /a/.
+  const source = !ownRegex && p.match === 'prefix' && !p.implementationSpecific && p.path !== '/' ? p.path.replace(/\/+$/, '') : p.path;
   if (rewriteTarget !== undefined && rewriteTarget.includes('$')) {
     const m = /^((?:\/[A-Za-z0-9._~-]+)+)\(\/\|\$\)\(\.\*\)$/.exec(source);
     const prefix = m?.[1];

@@ -193,6 +193,14 @@ routes: [
     synthesizes(doc);
   });
 
+  test('regex mode: a Prefix path of the Ingress that sets use-regex is one location; of another Ingress of the host, two (/a and /a/)', () => {
+    const own = nginx({ [`${A}use-regex`]: 'true' }, { paths: [{ path: '/a/', pathType: 'Prefix' }] });
+    expect(propsText(own)).toContain("PathMatch.regex('(?i)(?:/a/).*')");
+    const other = nginx({}, { name: 'other', paths: [{ path: '/b/', pathType: 'Prefix' }] });
+    const code = generatedFor(yamlOf(own, other));
+    expect(code).toContain("PathMatch.regex('(?i)(?:/b).*')");
+  });
+
   test('ImplementationSpecific without regexes: a string prefix', () => {
     const doc = nginx({}, { paths: [{ path: '/a.b', pathType: 'ImplementationSpecific' }] });
     expect(propsText(doc)).toContain("PathMatch.regex('/a\\\\.b.*')");

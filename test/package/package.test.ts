@@ -332,6 +332,16 @@ describe.each(PLUS)('the README\'s install example in an app made by `cdk8s init
     expect({ code: app.tsc!.code, output: app.tsc!.output }).toEqual({ code: 0, output: '' });
   });
 
+  test('runs `cdk8s-expose import` from its bin, and what it writes type-checks against the installed package', async () => {
+    const input = path.join(ROOT, 'test', 'fixtures', 'import-corpus', 'ingress-nginx', 'customization', 'configuration-snippets', 'ingress.yaml');
+    const imported = await run(path.join(app.dir, 'node_modules', '.bin', 'cdk8s-expose'), ['import', input, '--out', 'imported.ts'], app.dir, 60_000);
+    expect(imported.code).toBe(1);
+    expect(imported.output).toContain('nginx.ingress.kubernetes.io/configuration-snippet  raw nginx, not portable');
+    expect(fs.readFileSync(path.join(app.dir, 'imported.ts'), 'utf8')).toContain("new ExposedService(chart, 'nginx-configuration-snippet', {");
+    const tsc = await run(path.join(app.dir, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', '.'], app.dir, 120_000);
+    expect({ code: tsc.code, output: tsc.output }).toEqual({ code: 0, output: '' });
+  }, 200_000);
+
   test('synthesizes with `npm run synth` (`cdk8s synth`) to manifests that pass the suite\'s checks', () => {
     expect([app.synth!.code, app.synth!.code === 0 ? '' : app.synth!.output]).toEqual([0, '']);
     const out = path.join(app.dir, 'dist');
