@@ -1,0 +1,155 @@
+/**
+ * The Gateway API reader: an HTTPRoute or GRPCRoute attached to a Gateway is one exposure (its
+ * hostnames, its rules as routes, which the declaration orders by the same precedence) on
+ * `ExposureStrategy.gatewayApi(...)`: a Gateway of the same class when the strategy would create
+ * the same listeners, else a reference to the existing Gateway.
+ */
+import { arr, bool, Expr, ident, lib, obj, str } from './code';
+import { BackendContext } from './gateway-api-backends';
+import { readRule } from './gateway-api-rules';
+import { bySpecificity, describe, namespaceOf, provablyDisjoint, RouteDraft, routeExpr, unknownFields } from './mesh-values';
+import { ImportedExposure, ImportResult, Loss, SourceDocument } from './model';
+
+/** The kinds the Gateway API reader reads; other kinds of the API group are reported as not read. */
+export const GATEWAY_API_KINDS = ['Gateway', 'GatewayClass', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant'];
+
+/** Whether a manifest is for the Gateway API reader. */
+export function isGatewayApiManifest(d: Readonly<Record<string, any>>): boolean {
+  return typeof d.apiVersion === 'string' && d.apiVersion.startsWith('gateway.networking.k8s.io/');
+}
+
+type Manifest = Readonly<Record<string, any>>;
+
+/** Reads the Gateway API manifests of the input. */
+export function readGatewayApi(input: readonly SourceDocument[]): ImportResult {
+  const documents = input.map((d) => d.manifest);
+  const fileOf = new Map(input.map((d) => [d.manifest, d.file]));
+  const losses: Loss[] = [];
+  const exposures: ImportedExposure[] = [];
+  const usedGrants = new Set<Manifest>();
+  const usedGateways = new Set<string>();
+  for (const d of documents.filter(isGatewayApiManifest)) {
+    if (!GATEWAY_API_KINDS.includes(d.kind)) losses.push({ source: describe(d), field: 'kind', kind: 'unsupported', reason: `${d.kind} is not read by the importer` });
+  }
+  for (const route of documents.filter((d) => isGatewayApiManifest(d) && (d.kind === 'HTTPRoute' || d.kind === 'GRPCRoute'))) {
+    const read = readRoute(route, documents, usedGrants, fileOf.get(route) ?? '');
+    read.gateways.forEach((g) => usedGateways.add(g));
+    if (read.exposure !== undefined) exposures.push(read.exposure);
+    else losses.push(...read.losses);
+  }
+  for (const gw of documents.filter((d) => isGatewayApiManifest(d) && d.kind === 'Gateway')) {
+    if (!usedGateways.has(`${namespaceOf(gw)}/${gw.metadata?.name}`)) {
+      losses.push({ source: describe(gw), field: 'spec', kind: 'unsupported', reason: 'no route of the input attaches to it' });
+    }
+  }
+  for (const grant of documents.filter((d) => isGatewayApiManifest(d) && d.kind === 'ReferenceGrant')) {
+    if (!usedGrants.has(grant)) losses.push({ source: describe(grant), field: 'spec', kind: 'unsupported', reason: 'it allows no reference of an imported route' });
+  }
+  return { exposures, losses, errors: [] };
+}
+
+function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: Set<Manifest>, file: string):
+{ exposure?: ImportedExposure; losses: Loss[]; gateways: string[] } {
+  const source = describe(route);
+  const namespace = namespaceOf(route);
+  const grpc = route.kind === 'GRPCRoute';
+  const losses: Loss[] = unknownFields(route.spec, ['parentRefs', 'hostnames', 'rules'], source, 'spec');
+  const parents: any[] = Array.isArray(route.spec?.parentRefs) ? route.spec.parentRefs : [];
+  const gatewayRefs = parents.filter((p) => (p?.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io' && (p?.kind ?? 'Gateway') === 'Gateway');
+  const gateways = gatewayRefs.map((p) => `${p.namespace ?? namespace}/${p.name}`);
+  if (parents.length > 0 && gatewayRefs.length === 0) {
+    return { losses: [{ source, field: 'spec.parentRefs', kind: 'not-portable', reason: 'attached to a Service (the mesh), not a Gateway: routing between workloads, not an exposure' }], gateways };
+  }
+  parents.filter((p) => !gatewayRefs.includes(p)).forEach((p) => losses.push({
+    source, field: `spec.parentRefs[${parents.indexOf(p)}]`, kind: 'unsupported', reason: `attached to the ${p?.kind} ${p?.name} too: the declaration attaches to one Gateway`,
+  }));
+  gatewayRefs.slice(1).forEach((p) => losses.push({
+    source, field: `spec.parentRefs[${parents.indexOf(p)}]`, kind: 'unsupported', reason: `attached to Gateway ${gateways[gatewayRefs.indexOf(p)]} too: the declaration attaches to one Gateway (${gateways[0]} is kept)`,
+  }));
+  const hostnames: string[] = Array.isArray(route.spec?.hostnames) ? route.spec.hostnames.map(String) : [];
+
+  const ctx: BackendContext = { documents, namespace, routeKind: route.kind, source, usedGrants };
+  const drafts: RouteDraft[] = [];
+  let experimental = false;
+  (Array.isArray(route.spec?.rules) ? route.spec.rules : []).forEach((rule: any, i: number) => {
+    const read = readRule(rule, `spec.rules[${i}]`, ctx, grpc);
+    losses.push(...read.losses);
+    drafts.push(...read.routes);
+    if (rule?.retry !== undefined) experimental = true;
+  });
+  losses.push(...precedenceLosses(drafts, source));
+  if (drafts.length === 0) {
+    return { losses: [...losses, { source, field: 'spec.rules', kind: 'unsupported', reason: 'no route could be declared: not imported' }], gateways };
+  }
+  const strategy = gatewayRefs.length === 0 ? undefined : strategyOf(gatewayRefs[0], namespace, hostnames, documents, experimental);
+  if (strategy !== undefined) losses.push(...strategy.losses);
+  else {
+    losses.push({ source, field: 'spec.parentRefs', kind: 'invalid', reason: 'attached to no Gateway: it routes nothing; the exposure takes the strategy it is given' });
+  }
+  return {
+    exposure: {
+      id: String(route.metadata?.name),
+      namespace,
+      sources: [`${source} (${file})`],
+      props: obj({ hosts: hostnames.length > 0 ? arr(hostnames.map(str)) : undefined, routes: arr(drafts.map(routeExpr)) }),
+      sourceStrategy: strategy?.expr ?? ident('strategy'),
+      losses,
+    },
+    losses,
+    gateways,
+  };
+}
+
+/**
+ * Gateway API's precedence is the declaration's (exact, longest prefix, method, headers, query
+ * parameters; then rule order) except for regular expressions, whose place is left to each
+ * implementation: a regex that can match the same request as another route may be tried in another order.
+ */
+function precedenceLosses(drafts: readonly RouteDraft[], source: string): Loss[] {
+  const ordered = bySpecificity(drafts);
+  return ordered.filter((r) => r.path?.kind === 'regex').flatMap((r) => {
+    const other = ordered.find((o) => o !== r && o.path?.kind !== 'regex' && !provablyDisjoint(o, r, false));
+    return other === undefined ? [] : [{
+      source, field: r.field, kind: 'not-portable' as const,
+      reason: `Gateway API leaves the precedence of a regular expression to the implementation; the declaration tries it before ${other.field}'s prefix`,
+    }];
+  });
+}
+
+/** The strategy of the source Gateway: created alike from its class, or referenced as it is. */
+function strategyOf(parent: any, routeNamespace: string, hostnames: readonly string[], documents: readonly Manifest[], experimental: boolean):
+{ expr: Expr; losses: Loss[] } {
+  const namespace = String(parent.namespace ?? routeNamespace);
+  const name = String(parent.name);
+  const gateway = documents.find((d) => isGatewayApiManifest(d) && d.kind === 'Gateway' && namespaceOf(d) === namespace && d.metadata?.name === name);
+  const reference = obj({
+    name: str(name),
+    namespace: str(namespace),
+    sectionName: typeof parent.sectionName === 'string' ? str(parent.sectionName) : undefined,
+  });
+  const options = (entries: Record<string, Expr | undefined>) => lib('ExposureStrategy.gatewayApi', obj({ ...entries, experimental: experimental ? bool(true) : undefined }));
+  if (gateway === undefined) return { expr: options({ gateway: reference }), losses: [] };
+  const source = describe(gateway);
+  const listeners: any[] = Array.isArray(gateway.spec?.listeners) ? gateway.spec.listeners : [];
+  const covered = (l: any) => l.hostname === undefined
+    || (hostnames.length > 0 && hostnames.every((h) => h === l.hostname || (String(l.hostname).startsWith('*.') && h.endsWith(String(l.hostname).slice(1)))));
+  const why = [
+    ...unknownFields(gateway.spec, ['gatewayClassName', 'listeners'], source, 'spec').map((l) => `${l.field} is set`),
+    ...(namespace === routeNamespace ? [] : ['it is in another namespace than the route']),
+    ...(parent.port !== undefined ? ['the route attaches by port'] : []),
+    ...(listeners.every((l) => l?.protocol === 'HTTP' && l?.port === 80) ? [] : ['it has listeners other than HTTP on port 80']),
+    ...(listeners.every((l) => unknownFields(l, ['name', 'protocol', 'port', 'hostname'], source, '').length === 0) ? [] : ['its listeners set more than hostname, port and protocol']),
+    ...(listeners.every(covered) ? [] : ['its listeners\' hostnames are not the route\'s']),
+  ];
+  if (why.length > 0) {
+    return {
+      expr: options({ gateway: reference }),
+      losses: [{
+        source, field: 'spec', kind: 'not-portable',
+        reason: `not what gatewayApi({ gatewayClassName }) makes (${why.join('; ')}): the exposure attaches to it as an existing Gateway, so keep applying it; `
+          + 'other strategies do not get its listeners',
+      }],
+    };
+  }
+  return { expr: options({ gatewayClassName: str(String(gateway.spec.gatewayClassName)) }), losses: [] };
+}
