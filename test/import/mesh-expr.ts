@@ -1,0 +1,55 @@
+/**
+ * The importer's code trees, for the Istio and Gateway API reader tests: printed compactly (to
+ * compare with an expected text) and evaluated against the library itself (to synthesize what
+ * the generated code would declare).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as cdk8s from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import * as library from '../../src';
+import { Expr } from '../../src/import/code';
+import { SourceDocument } from '../../src/import/model';
+
+/** One line of TypeScript-like text of an expression. */
+export function show(e: Expr): string {
+  switch (e.kind) {
+    case 'string': return `'${e.value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    case 'number': case 'boolean': return String(e.value);
+    case 'array': return `[${e.items.map(show).join(', ')}]`;
+    case 'object': return `{ ${e.entries.map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : `'${k}'`}: ${show(v)}`).join(', ')} }`;
+    case 'call': return `${e.callee}(${e.args.map(show).join(', ')})`;
+    case 'identifier': return e.name;
+  }
+}
+
+/** The value an expression builds, with `identifiers` for the names in scope of the generated function. */
+export function evaluate(e: Expr, identifiers: Readonly<Record<string, unknown>> = {}): any {
+  switch (e.kind) {
+    case 'string': case 'number': case 'boolean': return e.value;
+    case 'array': return e.items.map((i) => evaluate(i, identifiers));
+    case 'object': return Object.fromEntries(e.entries.map(([k, v]) => [k, evaluate(v, identifiers)]));
+    case 'identifier':
+      if (!(e.name in identifiers)) throw new Error(`no ${e.name} in scope`);
+      return identifiers[e.name];
+    case 'call': {
+      const [owner, method] = e.callee.split('.');
+      const scope: any = e.module === 'cdk8s' ? cdk8s : library;
+      if (typeof scope[owner]?.[method] !== 'function') throw new Error(`no ${e.callee} in ${e.module}`);
+      return scope[owner][method](...e.args.map((a) => evaluate(a, identifiers)));
+    }
+  }
+}
+
+/** The manifests of corpus files (paths under test/fixtures/import-corpus/), as the importer reads them. */
+export function corpus(...files: string[]): SourceDocument[] {
+  return files.flatMap((f) => {
+    const text = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'import-corpus', f), 'utf8');
+    return parseAllDocuments(text).map((d) => d.toJSON()).filter((m) => m !== null).map((manifest) => ({ manifest, file: f }));
+  });
+}
+
+/** Manifests written in a test (YAML text, `---` separated). */
+export function documents(yaml: string, file = 'test.yaml'): SourceDocument[] {
+  return parseAllDocuments(yaml).map((d) => d.toJSON()).filter((m) => m !== null).map((manifest) => ({ manifest, file }));
+}
