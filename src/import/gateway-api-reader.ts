@@ -29,7 +29,11 @@ export function readGatewayApi(input: readonly SourceDocument[]): ImportResult {
   const usedGrants = new Set<Manifest>();
   const usedGateways = new Set<string>();
   for (const d of documents.filter(isGatewayApiManifest)) {
-    if (!GATEWAY_API_KINDS.includes(d.kind)) losses.push({ source: describe(d), field: 'kind', kind: 'unsupported', reason: `${d.kind} is not read by the importer` });
+    if (d.kind === 'GatewayClass') {
+      losses.push({ source: `GatewayClass ${d.metadata?.name}`, field: 'spec', kind: 'not-portable', reason: 'a GatewayClass is the cluster\'s, not an exposure\'s: keep applying it' });
+    } else if (!GATEWAY_API_KINDS.includes(d.kind)) {
+      losses.push({ source: describe(d), field: 'kind', kind: 'unsupported', reason: `${d.kind} is not read by the importer` });
+    }
   }
   for (const route of documents.filter((d) => isGatewayApiManifest(d) && (d.kind === 'HTTPRoute' || d.kind === 'GRPCRoute'))) {
     const read = readRoute(route, documents, usedGrants, fileOf.get(route) ?? '');
