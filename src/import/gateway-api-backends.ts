@@ -47,7 +47,9 @@ export function backendOfRef(ref: any, field: string, ctx: BackendContext, known
     if (grant === undefined) {
       return {
         losses: [...losses, {
-          source: src, field: `${field}.namespace`, kind: 'invalid',
+          source: src,
+          field: `${field}.namespace`,
+          kind: 'invalid',
           reason: `no ReferenceGrant of the input in ${namespace} lets ${ctx.routeKind}s of ${ctx.namespace} reference the Service ${ref.name}: Gateway API refuses the reference`,
         }],
       };

@@ -86,8 +86,7 @@ function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: 
     return { losses: [...losses, { source, field: 'spec.rules', kind: 'unsupported', reason: 'no route could be declared: not imported' }], gateways };
   }
   const strategy = gatewayRefs.length === 0 ? undefined : strategyOf(gatewayRefs[0], namespace, hostnames, documents, experimental);
-  if (strategy !== undefined) losses.push(...strategy.losses);
-  else {
+  if (strategy !== undefined) {losses.push(...strategy.losses);} else {
     losses.push({ source, field: 'spec.parentRefs', kind: 'invalid', reason: 'attached to no Gateway: it routes nothing; the exposure takes the strategy it is given' });
   }
   return {
@@ -114,7 +113,9 @@ function precedenceLosses(drafts: readonly RouteDraft[], source: string): Loss[]
   return ordered.filter((r) => r.path?.kind === 'regex').flatMap((r) => {
     const other = ordered.find((o) => o !== r && o.path?.kind !== 'regex' && !provablyDisjoint(o, r, false));
     return other === undefined ? [] : [{
-      source, field: r.field, kind: 'not-portable' as const,
+      source,
+      field: r.field,
+      kind: 'not-portable' as const,
       reason: `Gateway API leaves the precedence of a regular expression to the implementation; the declaration tries it before ${other.field}'s prefix`,
     }];
   });
@@ -149,7 +150,9 @@ function strategyOf(parent: any, routeNamespace: string, hostnames: readonly str
     return {
       expr: options({ gateway: reference }),
       losses: [{
-        source, field: 'spec', kind: 'not-portable',
+        source,
+        field: 'spec',
+        kind: 'not-portable',
         reason: `not what gatewayApi({ gatewayClassName }) makes (${why.join('; ')}): the exposure attaches to it as an existing Gateway, so keep applying it; `
           + 'other strategies do not get its listeners',
       }],

@@ -146,8 +146,10 @@ function readGrpcMatch(m: any, field: string, source: string): { draft?: Omit<Ro
 
 function headerEdits(e: any, field: string, source: string, losses: Loss[]): Expr {
   losses.push(...unknownFields(e, ['set', 'add', 'remove'], source, field));
-  const record = (list: unknown) => (Array.isArray(list) ? obj(Object.fromEntries(list.map((h: any) => [String(h?.name), str(String(h?.value))]))) : undefined);
-  return obj({ set: record(e?.set), add: record(e?.add), remove: Array.isArray(e?.remove) ? arr(e.remove.map((x: unknown) => str(String(x)))) : undefined });
+  const record = (list: unknown) => (Array.isArray(list)
+    ? obj(Object.fromEntries(list.map((h: any) => [String(h?.name), str(String(h?.value))]))) : undefined);
+  const remove = Array.isArray(e?.remove) ? arr(e.remove.map((x: unknown) => str(String(x)))) : undefined;
+  return obj({ set: record(e?.set), add: record(e?.add), remove });
 }
 
 const FILTERS: Record<string, string> = {
@@ -201,8 +203,11 @@ function readFilters(filters: unknown, field: string, ctx: BackendContext): { pr
         losses.push(...read.losses);
         const percent = typeof v.percent === 'number' ? v.percent
           : typeof v.fraction?.numerator === 'number' ? (100 * v.fraction.numerator) / (v.fraction.denominator ?? 100) : undefined;
-        if (props.mirror !== undefined) losses.push({ source: src, field: ff, kind: 'unsupported', reason: 'the declaration mirrors to one backend per route' });
-        else if (read.backend !== undefined) props.mirror = obj({ backend: read.backend, percentage: percent === undefined ? undefined : num(percent) });
+        if (props.mirror !== undefined) {
+          losses.push({ source: src, field: ff, kind: 'unsupported', reason: 'the declaration mirrors to one backend per route' });
+        } else if (read.backend !== undefined) {
+          props.mirror = obj({ backend: read.backend, percentage: percent === undefined ? undefined : num(percent) });
+        }
         break;
       }
       case 'CORS': {

@@ -54,7 +54,8 @@ export interface DestinationContext {
 }
 
 /** `Backend.fromName(name, port, { namespace, subset })` of an Istio `destination`, or the losses that keep it out. */
-export function backendOfDestination(destination: any, field: string, ctx: DestinationContext): { backend?: Expr; service?: ServiceName; losses: Loss[] } {
+export function backendOfDestination(destination: any, field: string, ctx: DestinationContext):
+{ backend?: Expr; service?: ServiceName; losses: Loss[] } {
   const losses: Loss[] = unknownFields(destination, ['host', 'port', 'subset'], ctx.source, field);
   const service = serviceOfHost(destination?.host, ctx.namespace);
   if (service === undefined) {
@@ -64,7 +65,9 @@ export function backendOfDestination(destination: any, field: string, ctx: Desti
   if (port === undefined) {
     return {
       losses: [...losses, {
-        source: ctx.source, field: `${field}.port`, kind: 'invalid',
+        source: ctx.source,
+        field: `${field}.port`,
+        kind: 'invalid',
         reason: `no port: the Service ${service.namespace}/${service.name} is not in the input with exactly one port; a backend needs its port`,
       }],
     };
@@ -76,13 +79,16 @@ export function backendOfDestination(destination: any, field: string, ctx: Desti
     if (rule === undefined || found === undefined || typeof found.labels !== 'object' || found.labels === null) {
       return {
         losses: [...losses, {
-          source: ctx.source, field: `${field}.subset`, kind: 'invalid',
+          source: ctx.source,
+          field: `${field}.subset`,
+          kind: 'invalid',
           reason: `subset "${destination.subset}" of ${service.namespace}/${service.name} has no DestinationRule with its labels in the input`,
         }],
       };
     }
     ctx.used.add(rule);
-    subset = obj({ name: str(String(found.name)), labels: obj(Object.fromEntries(Object.entries(found.labels).map(([k, v]) => [k, str(String(v))]))) });
+    const labels = obj(Object.fromEntries(Object.entries(found.labels).map(([k, v]) => [k, str(String(v))])));
+    subset = obj({ name: str(String(found.name)), labels });
     losses.push(...unknownFields(found, ['name', 'labels'], rule.source, `spec.subsets[${rule.manifest.spec.subsets.indexOf(found)}]`));
   } else {
     const rule = destinationRuleOf(ctx.rules, service);
@@ -148,16 +154,18 @@ export function destinationPolicies(rules: readonly DestinationRuleOf[]): Destin
     if (cb.perConnection !== undefined) {
       if (perConnection !== undefined && perConnection.value !== cb.perConnection) {
         losses.push({ source: src, field: 'spec.trafficPolicy.connectionPool.http.maxRequestsPerConnection', kind: 'unsupported', reason: `one setting for every backend of the exposure: ${perConnection.value} of ${perConnection.source} is kept` });
-      } else perConnection = { value: cb.perConnection, source: src };
+      } else {perConnection = { value: cb.perConnection, source: src };}
     }
     if (cb.expr !== undefined) {
       const text = JSON.stringify(cb.expr);
       if (circuitBreaker !== undefined && circuitBreaker.text !== text) {
         losses.push({ source: src, field: 'spec.trafficPolicy', kind: 'unsupported', reason: `one circuit breaker per exposure: the one of ${circuitBreaker.source} is kept` });
-      } else circuitBreaker = { expr: cb.expr, text, source: src };
+      } else {circuitBreaker = { expr: cb.expr, text, source: src };}
     }
   }
-  return { circuitBreaker: circuitBreaker?.expr, loadBalancer: loadBalancer?.value, maxRequestsPerConnection: perConnection?.value, affinity, losses };
+  return {
+    circuitBreaker: circuitBreaker?.expr, loadBalancer: loadBalancer?.value, maxRequestsPerConnection: perConnection?.value, affinity, losses,
+  };
 }
 
 /** `consistentHash` as a SessionAffinity: a cookie, a header or the client address. */

@@ -61,7 +61,9 @@ export function readIstioGateway(reference: string, vsNamespace: string, documen
       selector,
       namespace,
       losses: [{
-        source, field: 'spec', kind: 'not-portable',
+        source,
+        field: 'spec',
+        kind: 'not-portable',
         reason: `not what IstioGateway.create makes (${why.join('; ')}): the exposure binds to it as IstioGateway.existing, so keep applying it; `
           + 'other strategies do not get its servers',
       }],

@@ -78,7 +78,9 @@ export function readHttpEntry(entry: any, field: string, ctx: DestinationContext
     const prefix = m?.uri?.prefix;
     if (entry?.rewrite?.uri !== undefined && typeof prefix === 'string' && prefix !== '/') {
       losses.push({
-        source: src, field: `${field}.rewrite.uri`, kind: 'unsupported',
+        source: src,
+        field: `${field}.rewrite.uri`,
+        kind: 'unsupported',
         reason: `Istio replaces the prefix "${prefix}" as a string; the declaration replaces a prefix by path element, `
           + `so the paths it rewrites differ ("${prefix.replace(/\/$/, '')}x" and "${prefix.replace(/\/$/, '')}/x")`,
       });
@@ -234,5 +236,6 @@ function headerEdits(e: any, field: string, source: string, losses: Loss[]): Exp
   if (e === undefined) return undefined;
   losses.push(...unknownFields(e, ['set', 'add', 'remove'], source, field));
   const record = (r: unknown) => (typeof r === 'object' && r !== null ? obj(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, str(String(v))]))) : undefined);
-  return obj({ set: record(e.set), add: record(e.add), remove: Array.isArray(e.remove) ? arr(e.remove.map((x: unknown) => str(String(x)))) : undefined });
+  const remove = Array.isArray(e.remove) ? arr(e.remove.map((x: unknown) => str(String(x)))) : undefined;
+  return obj({ set: record(e.set), add: record(e.add), remove });
 }

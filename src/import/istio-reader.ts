@@ -74,7 +74,8 @@ export function readIstio(input: readonly SourceDocument[]): ImportResult {
   return { exposures, losses, errors: [] };
 }
 
-function readVirtualService(vs: Readonly<Record<string, any>>, bound: readonly string[], toMesh: boolean, documents: readonly Readonly<Record<string, any>>[],
+function readVirtualService(vs: Readonly<Record<string, any>>, bound: readonly string[], toMesh: boolean,
+  documents: readonly Readonly<Record<string, any>>[],
   rules: readonly DestinationRuleOf[], usedAuth: Set<Readonly<Record<string, any>>>, file: string):
   { exposure?: ImportedExposure; usedRules: Set<DestinationRuleOf>; losses: Loss[] } {
   const source = describe(vs);
@@ -112,7 +113,8 @@ function readVirtualService(vs: Readonly<Record<string, any>>, bound: readonly s
   losses.push(...auth.losses);
   const trafficPolicy = obj({
     loadBalancer: policies.loadBalancer === undefined ? undefined : str(policies.loadBalancer),
-    connectionPool: policies.maxRequestsPerConnection === undefined ? undefined : obj({ maxRequestsPerConnection: num(policies.maxRequestsPerConnection) }),
+    connectionPool: policies.maxRequestsPerConnection === undefined ? undefined
+      : obj({ maxRequestsPerConnection: num(policies.maxRequestsPerConnection) }),
   });
   const strategy = lib('ExposureStrategy.istio', obj({
     gateway: gateway.gateway,
@@ -171,7 +173,9 @@ function readJwt(documents: readonly Readonly<Record<string, any>>[], namespace:
     return { losses };
   }
   losses.push({
-    source, field: 'spec', kind: 'unsupported',
+    source,
+    field: 'spec',
+    kind: 'unsupported',
     reason: 'a RequestAuthentication alone lets requests without a token through; Auth.jwt refuses them (the istio strategy adds the AuthorizationPolicy)',
   });
   return {

@@ -66,15 +66,15 @@ function pathsDisjoint(a: RouteDraft['path'], b: RouteDraft['path'], stringPrefi
   const pa = a ?? { kind: 'prefix', value: '/' };
   const pb = b ?? { kind: 'prefix', value: '/' };
   if (pa.kind === 'regex' || pb.kind === 'regex') return false;
-  const covers = (prefix: string, path: string): boolean => {
+  const under = (prefix: string, path: string): boolean => {
     if (stringPrefix) return path.startsWith(prefix);
     const p = prefix.replace(/\/+$/, '');
     return p === '' || path === p || path.startsWith(`${p}/`);
   };
   if (pa.kind === 'exact' && pb.kind === 'exact') return pa.value !== pb.value;
-  if (pa.kind === 'exact') return !covers(pb.value, pa.value);
-  if (pb.kind === 'exact') return !covers(pa.value, pb.value);
-  return !covers(pa.value, pb.value) && !covers(pb.value, pa.value);
+  if (pa.kind === 'exact') return !under(pb.value, pa.value);
+  if (pb.kind === 'exact') return !under(pa.value, pb.value);
+  return !under(pa.value, pb.value) && !under(pb.value, pa.value);
 }
 
 /** Two exact conditions on the same name with different values exclude each other. */
@@ -110,7 +110,8 @@ export function covers(outer: RouteDraft, inner: RouteDraft, stringPrefix: boole
  * request routes that request differently. When an earlier route covers it entirely it is never
  * reached and is left out; otherwise it is kept and the difference is a loss.
  */
-export function firstMatchToPrecedence(routes: readonly RouteDraft[], source: string, stringPrefix: boolean): { routes: RouteDraft[]; losses: Loss[] } {
+export function firstMatchToPrecedence(routes: readonly RouteDraft[], source: string, stringPrefix: boolean):
+{ routes: RouteDraft[]; losses: Loss[] } {
   const kept: RouteDraft[] = [];
   const losses: Loss[] = [];
   for (const route of routes) {
@@ -124,7 +125,8 @@ export function firstMatchToPrecedence(routes: readonly RouteDraft[], source: st
   const ordered = bySpecificity(kept);
   for (const [i, route] of kept.entries()) {
     // An earlier (first-match) route that the precedence puts after this one, and that can match the same request.
-    const overtaken = kept.slice(0, i).find((earlier) => ordered.indexOf(earlier) > ordered.indexOf(route) && !provablyDisjoint(earlier, route, stringPrefix));
+    const overtaken = kept.slice(0, i)
+      .find((earlier) => ordered.indexOf(earlier) > ordered.indexOf(route) && !provablyDisjoint(earlier, route, stringPrefix));
     if (overtaken !== undefined) {
       losses.push({
         source,

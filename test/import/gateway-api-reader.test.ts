@@ -1,9 +1,9 @@
+import { corpus, documents, evaluate, show } from './mesh-expr';
 import { ExposedService } from '../../src';
 import { readGatewayApi } from '../../src/import/gateway-api-reader';
 import { ImportResult, Loss } from '../../src/import/model';
 import { handleByGatewayApi } from '../support/routing';
 import { find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
-import { corpus, documents, evaluate, show } from './mesh-expr';
 
 const exposuresOf = (r: ImportResult) => r.exposures.map((e) => `${e.namespace}/${e.id}: ${show(e.props)}\n  on ${show(e.sourceStrategy)}`);
 const lossLines = (losses: readonly Loss[]) => losses.map((l) => `${l.source} ${l.field} [${l.kind}] ${l.reason}`);

@@ -1,8 +1,8 @@
+import { corpus, documents, evaluate, show } from './mesh-expr';
 import { ExposedService } from '../../src';
 import { readIstio } from '../../src/import/istio-reader';
 import { ImportResult, Loss } from '../../src/import/model';
 import { find, Manifest, synthChecked, testChart } from '../support/synth';
-import { corpus, documents, evaluate, show } from './mesh-expr';
 
 /** Each exposure as `id: props` and `strategy`, one line each. */
 const exposuresOf = (r: ImportResult) => r.exposures.map((e) => `${e.namespace}/${e.id}: ${show(e.props)}\n  on ${show(e.sourceStrategy)}`);
