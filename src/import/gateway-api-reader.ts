@@ -5,6 +5,7 @@
  * the same listeners, else a reference to the existing Gateway.
  */
 import { arr, bool, Expr, ident, lib, obj, str } from './code';
+import { ENVOY_GATEWAY_IMPLEMENTATION, isEnvoyGatewayManifest, policiesOfRoute } from './envoy-gateway-policies';
 import { BackendContext } from './gateway-api-backends';
 import { readRule } from './gateway-api-rules';
 import { bySpecificity, describe, namespaceOf, provablyDisjoint, RouteDraft, routeExpr, unknownFields } from './mesh-values';
@@ -28,6 +29,12 @@ export function readGatewayApi(input: readonly SourceDocument[]): ImportResult {
   const exposures: ImportedExposure[] = [];
   const usedGrants = new Set<Manifest>();
   const usedGateways = new Set<string>();
+  const usedPolicies = new Set<Manifest>();
+  for (const d of documents.filter(isEnvoyGatewayManifest)) {
+    if (d.kind !== 'BackendTrafficPolicy' && d.kind !== 'SecurityPolicy') {
+      losses.push({ source: describe(d), field: 'kind', kind: 'unsupported', reason: `${d.kind} is not read by the importer` });
+    }
+  }
   for (const d of documents.filter(isGatewayApiManifest)) {
     if (d.kind === 'GatewayClass') {
       losses.push({ source: `GatewayClass ${d.metadata?.name}`, field: 'spec', kind: 'not-portable', reason: 'a GatewayClass is the cluster\'s, not an exposure\'s: keep applying it' });
@@ -36,7 +43,7 @@ export function readGatewayApi(input: readonly SourceDocument[]): ImportResult {
     }
   }
   for (const route of documents.filter((d) => isGatewayApiManifest(d) && (d.kind === 'HTTPRoute' || d.kind === 'GRPCRoute'))) {
-    const read = readRoute(route, documents, usedGrants, fileOf.get(route) ?? '');
+    const read = readRoute(route, documents, usedGrants, usedPolicies, fileOf.get(route) ?? '');
     read.gateways.forEach((g) => usedGateways.add(g));
     if (read.exposure !== undefined) exposures.push(read.exposure);
     else losses.push(...read.losses);
@@ -46,13 +53,16 @@ export function readGatewayApi(input: readonly SourceDocument[]): ImportResult {
       losses.push({ source: describe(gw), field: 'spec', kind: 'unsupported', reason: 'no route of the input attaches to it' });
     }
   }
+  for (const policy of documents.filter((d) => isEnvoyGatewayManifest(d) && (d.kind === 'BackendTrafficPolicy' || d.kind === 'SecurityPolicy'))) {
+    if (!usedPolicies.has(policy)) losses.push({ source: describe(policy), field: 'spec.targetRefs', kind: 'unsupported', reason: 'it targets no imported route' });
+  }
   for (const grant of documents.filter((d) => isGatewayApiManifest(d) && d.kind === 'ReferenceGrant')) {
     if (!usedGrants.has(grant)) losses.push({ source: describe(grant), field: 'spec', kind: 'unsupported', reason: 'it allows no reference of an imported route' });
   }
   return { exposures, losses, errors: [] };
 }
 
-function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: Set<Manifest>, file: string):
+function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: Set<Manifest>, usedPolicies: Set<Manifest>, file: string):
 { exposure?: ImportedExposure; losses: Loss[]; gateways: string[] } {
   const source = describe(route);
   const namespace = namespaceOf(route);
@@ -82,10 +92,22 @@ function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: 
     if (rule?.retry !== undefined) experimental = true;
   });
   losses.push(...precedenceLosses(drafts, source));
+  const policies = policiesOfRoute(documents, route, usedPolicies);
+  losses.push(...policies.losses);
+  const rules: any[] = Array.isArray(route.spec?.rules) ? route.spec.rules : [];
+  for (const name of policies.byRule.keys()) {
+    if (!rules.some((r) => r?.name === name)) {
+      losses.push({ source, field: 'spec.rules', kind: 'invalid', reason: `a policy targets the rule "${name}", which the route does not have` });
+    }
+  }
+  const withPolicies = drafts.map((d) => {
+    const name = rules[Number(/^spec\.rules\[(\d+)\]/.exec(d.field)?.[1])]?.name;
+    return { ...d, props: { ...d.props, ...policies.whole, ...(name === undefined ? {} : policies.byRule.get(String(name))) } };
+  });
   if (drafts.length === 0) {
     return { losses: [...losses, { source, field: 'spec.rules', kind: 'unsupported', reason: 'no route could be declared: not imported' }], gateways };
   }
-  const strategy = gatewayRefs.length === 0 ? undefined : strategyOf(gatewayRefs[0], namespace, hostnames, documents, experimental);
+  const strategy = gatewayRefs.length === 0 ? undefined : strategyOf(gatewayRefs[0], namespace, hostnames, documents, experimental, policies.any);
   if (strategy !== undefined) {losses.push(...strategy.losses);} else {
     losses.push({ source, field: 'spec.parentRefs', kind: 'invalid', reason: 'attached to no Gateway: it routes nothing; the exposure takes the strategy it is given' });
   }
@@ -94,7 +116,7 @@ function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: 
       id: String(route.metadata?.name),
       namespace,
       sources: [`${source} (${file})`],
-      props: obj({ hosts: hostnames.length > 0 ? arr(hostnames.map(str)) : undefined, routes: arr(drafts.map(routeExpr)) }),
+      props: obj({ hosts: hostnames.length > 0 ? arr(hostnames.map(str)) : undefined, routes: arr(withPolicies.map(routeExpr)) }),
       sourceStrategy: strategy?.expr ?? ident('strategy'),
       losses,
     },
@@ -122,7 +144,8 @@ function precedenceLosses(drafts: readonly RouteDraft[], source: string): Loss[]
 }
 
 /** The strategy of the source Gateway: created alike from its class, or referenced as it is. */
-function strategyOf(parent: any, routeNamespace: string, hostnames: readonly string[], documents: readonly Manifest[], experimental: boolean):
+function strategyOf(parent: any, routeNamespace: string, hostnames: readonly string[], documents: readonly Manifest[], experimental: boolean,
+  envoyGateway: boolean):
 { expr: Expr; losses: Loss[] } {
   const namespace = String(parent.namespace ?? routeNamespace);
   const name = String(parent.name);
@@ -132,7 +155,11 @@ function strategyOf(parent: any, routeNamespace: string, hostnames: readonly str
     namespace: str(namespace),
     sectionName: typeof parent.sectionName === 'string' ? str(parent.sectionName) : undefined,
   });
-  const options = (entries: Record<string, Expr | undefined>) => lib('ExposureStrategy.gatewayApi', obj({ ...entries, experimental: experimental ? bool(true) : undefined }));
+  const options = (entries: Record<string, Expr | undefined>) => lib('ExposureStrategy.gatewayApi', obj({
+    ...entries,
+    experimental: experimental ? bool(true) : undefined,
+    implementation: envoyGateway ? ENVOY_GATEWAY_IMPLEMENTATION : undefined,
+  }));
   if (gateway === undefined) return { expr: options({ gateway: reference }), losses: [] };
   const source = describe(gateway);
   const listeners: any[] = Array.isArray(gateway.spec?.listeners) ? gateway.spec.listeners : [];
@@ -143,7 +170,10 @@ function strategyOf(parent: any, routeNamespace: string, hostnames: readonly str
     ...(namespace === routeNamespace ? [] : ['it is in another namespace than the route']),
     ...(parent.port !== undefined ? ['the route attaches by port'] : []),
     ...(listeners.every((l) => l?.protocol === 'HTTP' && l?.port === 80) ? [] : ['it has listeners other than HTTP on port 80']),
-    ...(listeners.every((l) => unknownFields(l, ['name', 'protocol', 'port', 'hostname'], source, '').length === 0) ? [] : ['its listeners set more than hostname, port and protocol']),
+    // allowedRoutes from the Same namespace is Gateway API's default and the created Gateway's.
+    ...(listeners.every((l) => unknownFields(l, ['name', 'protocol', 'port', 'hostname', 'allowedRoutes'], source, '').length === 0
+      && (l.allowedRoutes === undefined || JSON.stringify(l.allowedRoutes) === '{"namespaces":{"from":"Same"}}'))
+      ? [] : ['its listeners set more than hostname, port and protocol']),
     ...(listeners.every(covered) ? [] : ['its listeners\' hostnames are not the route\'s']),
   ];
   if (why.length > 0) {

@@ -1,5 +1,5 @@
-import { orderBySpecificity } from '../../src/intent/precedence';
 import { bySpecificity, durationMs, RouteDraft } from '../../src/import/mesh-values';
+import { orderBySpecificity } from '../../src/intent/precedence';
 
 const draft = (field: string, path?: RouteDraft['path'], extra: Partial<RouteDraft> = {}): RouteDraft =>
   ({ field, path, headers: [], queryParams: [], props: {}, ...extra });
