@@ -146,7 +146,7 @@ function precedenceLosses(drafts: readonly RouteDraft[], source: string): Loss[]
 /** The strategy of the source Gateway: created alike from its class, or referenced as it is. */
 function strategyOf(parent: any, routeNamespace: string, hostnames: readonly string[], documents: readonly Manifest[], experimental: boolean,
   envoyGateway: boolean):
-{ expr: Expr; losses: Loss[] } {
+  { expr: Expr; losses: Loss[] } {
   const namespace = String(parent.namespace ?? routeNamespace);
   const name = String(parent.name);
   const gateway = documents.find((d) => isGatewayApiManifest(d) && d.kind === 'Gateway' && namespaceOf(d) === namespace && d.metadata?.name === name);
