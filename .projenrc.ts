@@ -39,6 +39,8 @@ const project = new typescript.TypeScriptProject({
   // re2js: RE2's own parser (a port of Go's regexp/syntax), to refuse at synth the regexes that
   // Envoy (Istio, Gateway API implementations) would refuse at apply time.
   deps: ['js-yaml@^4.3.2', 're2js@^2.10.0'],
+  // The command line (`npx cdk8s-expose import ...`): runtime dependencies only.
+  bin: { 'cdk8s-expose': 'lib/src/cli/main.js' },
   // The tests parse YAML with \`yaml\`, which also reads it as YAML 1.1 does (as Kong does).
   devDeps: ['@types/node@^20',
     // The tests and examples declare their Deployments with cdk8s-plus (any version works; see README).
