@@ -4,15 +4,26 @@
  * `ExposureStrategy.gatewayApi(...)`: a Gateway of the same class when the strategy would create
  * the same listeners, else a reference to the existing Gateway.
  */
-import { arr, bool, Expr, ident, lib, obj, str } from './code';
+import { arr, bool, Expr, lib, obj, str } from './code';
 import { ENVOY_GATEWAY_IMPLEMENTATION, isEnvoyGatewayManifest, policiesOfRoute } from './envoy-gateway-policies';
 import { BackendContext } from './gateway-api-backends';
 import { readRule } from './gateway-api-rules';
+import { ManifestReader } from './manifest-reader';
 import { bySpecificity, describe, namespaceOf, provablyDisjoint, RouteDraft, routeExpr, unknownFields } from './mesh-values';
 import { ImportedExposure, ImportResult, Loss, SourceDocument } from './model';
 
-/** The kinds the Gateway API reader reads; other kinds of the API group are reported as not read. */
+/** The kinds the Gateway API reader reads; the importer reports other kinds as not read. */
 export const GATEWAY_API_KINDS = ['Gateway', 'GatewayClass', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant'];
+
+/** The Gateway API reader (with Envoy Gateway's policies of the routes), as the importer registers it (`readers.ts`). */
+export const gatewayApiReader: ManifestReader = {
+  name: 'Gateway API',
+  kinds: [
+    ...GATEWAY_API_KINDS.map((kind) => ({ group: 'gateway.networking.k8s.io', kind })),
+    ...['BackendTrafficPolicy', 'SecurityPolicy'].map((kind) => ({ group: 'gateway.envoyproxy.io', kind })),
+  ],
+  read: (_mine, all) => readGatewayApi(all),
+};
 
 /** Whether a manifest is for the Gateway API reader. */
 export function isGatewayApiManifest(d: Readonly<Record<string, any>>): boolean {
@@ -30,16 +41,9 @@ export function readGatewayApi(input: readonly SourceDocument[]): ImportResult {
   const usedGrants = new Set<Manifest>();
   const usedGateways = new Set<string>();
   const usedPolicies = new Set<Manifest>();
-  for (const d of documents.filter(isEnvoyGatewayManifest)) {
-    if (d.kind !== 'BackendTrafficPolicy' && d.kind !== 'SecurityPolicy') {
-      losses.push({ source: describe(d), field: 'kind', kind: 'unsupported', reason: `${d.kind} is not read by the importer` });
-    }
-  }
   for (const d of documents.filter(isGatewayApiManifest)) {
     if (d.kind === 'GatewayClass') {
       losses.push({ source: `GatewayClass ${d.metadata?.name}`, field: 'spec', kind: 'not-portable', reason: 'a GatewayClass is the cluster\'s, not an exposure\'s: keep applying it' });
-    } else if (!GATEWAY_API_KINDS.includes(d.kind)) {
-      losses.push({ source: describe(d), field: 'kind', kind: 'unsupported', reason: `${d.kind} is not read by the importer` });
     }
   }
   for (const route of documents.filter((d) => isGatewayApiManifest(d) && (d.kind === 'HTTPRoute' || d.kind === 'GRPCRoute'))) {
@@ -107,17 +111,26 @@ function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: 
   if (drafts.length === 0) {
     return { losses: [...losses, { source, field: 'spec.rules', kind: 'unsupported', reason: 'no route could be declared: not imported' }], gateways };
   }
-  const strategy = gatewayRefs.length === 0 ? undefined : strategyOf(gatewayRefs[0], namespace, hostnames, documents, experimental, policies.any);
-  if (strategy !== undefined) {losses.push(...strategy.losses);} else {
-    losses.push({ source, field: 'spec.parentRefs', kind: 'invalid', reason: 'attached to no Gateway: it routes nothing; the exposure takes the strategy it is given' });
+  if (gatewayRefs.length === 0) {
+    return {
+      losses: [...losses, {
+        source,
+        field: 'spec.parentRefs',
+        kind: 'invalid',
+        reason: 'attached to no Gateway: it routes nothing, so it is not imported; give it the parentRef of its Gateway',
+      }],
+      gateways,
+    };
   }
+  const strategy = strategyOf(gatewayRefs[0], namespace, hostnames, documents, experimental, policies.any);
+  losses.push(...strategy.losses);
   return {
     exposure: {
       id: String(route.metadata?.name),
       namespace,
       sources: [`${source} (${file})`],
       props: obj({ hosts: hostnames.length > 0 ? arr(hostnames.map(str)) : undefined, routes: arr(withPolicies.map(routeExpr)) }),
-      sourceStrategy: strategy?.expr ?? ident('strategy'),
+      sourceStrategy: strategy.expr,
       losses,
     },
     losses,

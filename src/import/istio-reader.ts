@@ -8,11 +8,24 @@ import { arr, bool, Expr, lib, num, obj, str } from './code';
 import { DestinationContext, DestinationRuleOf, destinationPolicies, serviceOfHost } from './istio-destinations';
 import { readIstioGateway } from './istio-gateway';
 import { IstioRouteDraft, readHttpEntry } from './istio-http';
+import { ManifestReader } from './manifest-reader';
 import { describe, firstMatchToPrecedence, namespaceOf, routeExpr, unknownFields } from './mesh-values';
 import { ImportedExposure, ImportResult, Loss, SourceDocument } from './model';
 
-/** The kinds the Istio reader reads; other kinds of Istio's API groups are reported as not read. */
+/** The kinds the Istio reader reads; the importer reports other kinds as not read. */
 export const ISTIO_KINDS = ['Gateway', 'VirtualService', 'DestinationRule', 'RequestAuthentication'];
+
+/** The Istio reader, as the importer registers it (`readers.ts`). */
+export const istioReader: ManifestReader = {
+  name: 'Istio',
+  kinds: [
+    ...['Gateway', 'VirtualService', 'DestinationRule'].map((kind) => ({ group: 'networking.istio.io', kind })),
+    { group: 'security.istio.io', kind: 'RequestAuthentication' },
+  ],
+  // Services give a destination without a port its only port.
+  consults: [{ group: '', kind: 'Service' }],
+  read: (_mine, all) => readIstio(all),
+};
 
 const isIstio = (d: Readonly<Record<string, any>>): boolean =>
   typeof d.apiVersion === 'string' && /^(networking|security)\.istio\.io\//.test(d.apiVersion);
@@ -41,11 +54,6 @@ export function readIstio(input: readonly SourceDocument[]): ImportResult {
   const usedRules = new Set<DestinationRuleOf>();
   const usedGateways = new Set<string>();
   const usedAuth = new Set<Readonly<Record<string, any>>>();
-  for (const d of documents.filter(isIstio)) {
-    if (!ISTIO_KINDS.includes(d.kind)) {
-      losses.push({ source: describe(d), field: 'kind', kind: 'unsupported', reason: `${d.kind} is not read by the importer` });
-    }
-  }
   for (const vs of documents.filter((d) => isIstio(d) && d.kind === 'VirtualService')) {
     const source = describe(vs);
     const gateways: string[] = Array.isArray(vs.spec?.gateways) ? vs.spec.gateways.map(String) : [];

@@ -4,6 +4,7 @@ import {
   AccessPolicy, Auth, Backend, ExposedService, ExposureStrategy, GatewayImplementation, PathMatch, RateLimit, SessionAffinity,
 } from '../../src';
 import { readGatewayApi } from '../../src/import/gateway-api-reader';
+import { importManifests } from '../../src/import/import-manifests';
 import { Loss } from '../../src/import/model';
 import { synthChecked, testChart } from '../support/synth';
 
@@ -49,7 +50,7 @@ describe('Gateway API reader: Envoy Gateway policies', () => {
   });
 
   test('policies the declaration cannot hold, and kinds not read', () => {
-    const r = readGatewayApi(documents(`
+    const r = importManifests(documents(`
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: { name: shop, namespace: shop }
@@ -81,8 +82,8 @@ spec: {}`));
       'BackendTrafficPolicy shop/shop spec.rateLimit [unsupported] only a local limit per client address (Distinct 0.0.0.0/0 and ::/0) is a RateLimit of the declaration',
     ]);
     expect(lossLines(r.losses)).toEqual([
-      'ClientTrafficPolicy infra/clients kind [unsupported] ClientTrafficPolicy is not read by the importer',
       'SecurityPolicy shop/other spec.targetRefs [unsupported] it targets no imported route',
+      'ClientTrafficPolicy infra/clients kind ClientTrafficPolicy [unsupported] not read',
     ]);
     expect(show(r.exposures[0].sourceStrategy)).toBe("ExposureStrategy.gatewayApi({ gateway: { name: 'public', namespace: 'infra' }, implementation: GatewayImplementation.envoyGateway() })");
   });

@@ -8,12 +8,12 @@ import { find, Manifest, ofKind, synthChecked, testChart } from '../support/synt
 const exposuresOf = (r: ImportResult) => r.exposures.map((e) => `${e.namespace}/${e.id}: ${show(e.props)}\n  on ${show(e.sourceStrategy)}`);
 const lossLines = (losses: readonly Loss[]) => losses.map((l) => `${l.source} ${l.field} [${l.kind}] ${l.reason}`);
 
-/** What the generated code declares, synthesized on the source's own strategy (or `strategy` where the route names no Gateway). */
-function synthOnSource(r: ImportResult, strategy?: unknown): Manifest[] {
+/** What the generated code declares, synthesized on the source's own strategy. */
+function synthOnSource(r: ImportResult): Manifest[] {
   const namespaces = [...new Set(r.exposures.map((e) => e.namespace))];
   expect(namespaces).toHaveLength(1);
   const chart = testChart('imported', namespaces[0]);
-  for (const e of r.exposures) new ExposedService(chart, e.id, { ...evaluate(e.props), strategy: evaluate(e.sourceStrategy, { strategy }) });
+  for (const e of r.exposures) new ExposedService(chart, e.id, { ...evaluate(e.props), strategy: evaluate(e.sourceStrategy) });
   return synthChecked(chart);
 }
 
@@ -35,7 +35,7 @@ describe('Gateway API reader: the corpus', () => {
   test.each(GATEWAY_API_FILES)('%s: every exposure synthesizes on its source strategy', (file) => {
     const r = readGatewayApi(corpus(`gateway-api/${file}`));
     expect(r.errors).toEqual([]);
-    if (r.exposures.length > 0) synthOnSource(r, evaluate({ kind: 'call', module: 'cdk8s-expose', callee: 'ExposureStrategy.gatewayApi', args: [{ kind: 'object', entries: [['gatewayClassName', { kind: 'string', value: 'eg' }]] }] }));
+    if (r.exposures.length > 0) synthOnSource(r);
   });
 
   test('basic-http: a Gateway of HTTP :80 listeners is created alike from its class; path, header, query and method matches', () => {
@@ -94,15 +94,29 @@ describe('Gateway API reader: the corpus', () => {
     ]);
   });
 
-  test('a route attached to no Gateway takes the strategy it is given; weights carried as declared', () => {
+  test('a route attached to no Gateway routes nothing: not imported', () => {
     const r = readGatewayApi(corpus('gateway-api/traffic-splitting/traffic-split-3.yaml'));
+    expect(r.exposures).toEqual([]);
+    expect(lossLines(r.losses)).toEqual([
+      'HTTPRoute default/foo-route spec.parentRefs [invalid] attached to no Gateway: it routes nothing, so it is not imported; give it the parentRef of its Gateway',
+    ]);
+  });
+
+  test('weights carried as declared', () => {
+    const r = readGatewayApi(documents(`
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: foo-route }
+spec:
+  parentRefs: [{ name: example-gateway }]
+  hostnames: [foo.example.com]
+  rules:
+  - backendRefs: [{ name: foo-v1, port: 8080, weight: 0 }, { name: foo-v2, port: 8080, weight: 1 }]`));
     expect(exposuresOf(r)).toEqual([
       "default/foo-route: { hosts: ['foo.example.com'], routes: [{ backends: [{ backend: Backend.fromName('foo-v1', 8080), weight: 0 }, "
-      + "{ backend: Backend.fromName('foo-v2', 8080), weight: 1 }] }] }\n  on strategy",
+      + "{ backend: Backend.fromName('foo-v2', 8080), weight: 1 }] }] }\n  on ExposureStrategy.gatewayApi({ gateway: { name: 'example-gateway', namespace: 'default' } })",
     ]);
-    expect(lossLines(r.exposures[0].losses)).toEqual([
-      'HTTPRoute default/foo-route spec.parentRefs [invalid] attached to no Gateway: it routes nothing; the exposure takes the strategy it is given',
-    ]);
+    expect(r.exposures[0].losses).toEqual([]);
   });
 
   test('CORS (v1.6): origins, credentials', () => {
