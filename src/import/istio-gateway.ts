@@ -17,6 +17,8 @@ export interface IstioGatewayRead {
   readonly selector?: Readonly<Record<string, string>>;
   /** Where the gateway's policies are read (the Gateway's namespace). */
   readonly namespace: string;
+  /** The Gateway of the input, when it is there (a source of the exposure). */
+  readonly manifest?: Readonly<Record<string, any>>;
   readonly losses: Loss[];
 }
 
@@ -60,6 +62,7 @@ export function readIstioGateway(reference: string, vsNamespace: string, documen
       gateway: lib('IstioGateway.existing', obj({ namespace: str(namespace), name: str(name), selector: selector && labels(selector) })),
       selector,
       namespace,
+      manifest,
       losses: [{
         source,
         field: 'spec',
@@ -85,6 +88,7 @@ export function readIstioGateway(reference: string, vsNamespace: string, documen
     tls,
     selector,
     namespace,
+    manifest,
     losses,
   };
 }

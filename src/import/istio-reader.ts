@@ -62,7 +62,7 @@ export function readIstio(input: readonly SourceDocument[]): ImportResult {
       losses.push({ source, field: 'spec.gateways', kind: 'not-portable', reason: 'bound to the mesh only (no gateway): routing between workloads, not an exposure' });
       continue;
     }
-    const read = readVirtualService(vs, bound, gateways.includes('mesh'), documents, rules, usedAuth, fileOf.get(vs) ?? '');
+    const read = readVirtualService(vs, bound, gateways.includes('mesh'), documents, rules, usedAuth, (m) => `${describe(m)} (${fileOf.get(m) ?? ''})`);
     read.usedRules.forEach((r) => usedRules.add(r));
     bound.forEach((g) => usedGateways.add(g.includes('/') ? g : `${namespaceOf(vs)}/${g}`));
     if (read.exposure !== undefined) exposures.push(read.exposure);
@@ -84,7 +84,7 @@ export function readIstio(input: readonly SourceDocument[]): ImportResult {
 
 function readVirtualService(vs: Readonly<Record<string, any>>, bound: readonly string[], toMesh: boolean,
   documents: readonly Readonly<Record<string, any>>[],
-  rules: readonly DestinationRuleOf[], usedAuth: Set<Readonly<Record<string, any>>>, file: string):
+  rules: readonly DestinationRuleOf[], usedAuth: Set<Readonly<Record<string, any>>>, sourceOf: (m: Readonly<Record<string, any>>) => string):
   { exposure?: ImportedExposure; usedRules: Set<DestinationRuleOf>; losses: Loss[] } {
   const source = describe(vs);
   const namespace = namespaceOf(vs);
@@ -112,6 +112,7 @@ function readVirtualService(vs: Readonly<Record<string, any>>, bound: readonly s
 
   const policies = destinationPolicies([...ctx.used]);
   losses.push(...policies.losses);
+  losses.push(...exposureWidePolicyLosses(ordered.routes as IstioRouteDraft[], [...ctx.used], policies));
   const routes = (ordered.routes as IstioRouteDraft[]).map((r) => {
     const affinities = [...new Set(r.services.map((s) => policies.affinity.get(`${s.namespace}/${s.name}`)).filter((a): a is Expr => a !== undefined))];
     return routeExpr({ ...r, props: { ...r.props, affinity: affinities[0] } });
@@ -135,7 +136,7 @@ function readVirtualService(vs: Readonly<Record<string, any>>, bound: readonly s
     exposure: {
       id: String(vs.metadata?.name),
       namespace,
-      sources: [`${source} (${file})`],
+      sources: [vs, ...(gateway.manifest ? [gateway.manifest] : []), ...[...ctx.used].map((r) => r.manifest), ...auth.used].map(sourceOf),
       props: obj({
         hosts: hosts.length > 0 && !hostList.includes('*') ? arr(hosts.map(str)) : undefined,
         tls: gateway.tls,
@@ -152,16 +153,36 @@ function readVirtualService(vs: Readonly<Record<string, any>>, bound: readonly s
 }
 
 /**
+ * The circuit breaker is the exposure's and the load balancer the strategy's: both apply to every
+ * backend Service, also to those whose DestinationRule (if any) did not set them.
+ */
+function exposureWidePolicyLosses(routes: readonly IstioRouteDraft[], rules: readonly DestinationRuleOf[],
+  policies: ReturnType<typeof destinationPolicies>): Loss[] {
+  if (policies.circuitBreaker === undefined && policies.loadBalancer === undefined && policies.maxRequestsPerConnection === undefined) return [];
+  const withPolicy = rules.filter((r) => ['loadBalancer', 'connectionPool', 'outlierDetection']
+    .some((k) => r.manifest.spec?.trafficPolicy?.[k] !== undefined && (k !== 'loadBalancer' || r.manifest.spec.trafficPolicy.loadBalancer.simple !== undefined)));
+  const covered = new Set(withPolicy.map((r) => `${r.service.namespace}/${r.service.name}`));
+  const others = [...new Set(routes.flatMap((r) => r.services.map((s) => `${s.namespace}/${s.name}`)))].filter((s) => !covered.has(s));
+  return others.length === 0 ? [] : withPolicy.map((r) => ({
+    source: r.source,
+    field: 'spec.trafficPolicy',
+    kind: 'unsupported' as const,
+    reason: `the declaration's circuit breaker and the istio strategy's trafficPolicy apply to every backend of the exposure: ${others.join(', ')} get them too`,
+  }));
+}
+
+/**
  * A RequestAuthentication of the gateway workload (in the Gateway's namespace, selecting a subset
  * of its labels) as `Auth.jwt`, one JWT rule. The declaration's JWT is required: a
  * RequestAuthentication alone lets requests without a token through.
  */
 function readJwt(documents: readonly Readonly<Record<string, any>>[], namespace: string, selector: Readonly<Record<string, string>> | undefined,
-  used: Set<Readonly<Record<string, any>>>): { expr?: Expr; losses: Loss[] } {
-  if (selector === undefined) return { losses: [] };
+  used: Set<Readonly<Record<string, any>>>): { expr?: Expr; losses: Loss[]; used: Readonly<Record<string, any>>[] } {
+  const none = { losses: [], used: [] };
+  if (selector === undefined) return none;
   const found = documents.filter((d) => isIstio(d) && d.kind === 'RequestAuthentication' && namespaceOf(d) === namespace
     && Object.entries(d.spec?.selector?.matchLabels ?? {}).every(([k, v]) => selector[k] === v));
-  if (found.length === 0) return { losses: [] };
+  if (found.length === 0) return none;
   const losses: Loss[] = [];
   const ra = found[0];
   used.add(ra);
@@ -174,11 +195,13 @@ function readJwt(documents: readonly Readonly<Record<string, any>>[], namespace:
   const rules: any[] = Array.isArray(ra.spec?.jwtRules) ? ra.spec.jwtRules : [];
   rules.slice(1).forEach((_, i) => losses.push({ source, field: `spec.jwtRules[${i + 1}]`, kind: 'unsupported', reason: 'the declaration verifies one JWT issuer' }));
   const rule = rules[0];
-  if (rule === undefined) return { losses };
-  losses.push(...unknownFields(rule, ['issuer', 'jwksUri', 'audiences'], source, 'spec.jwtRules[0]'));
-  if (typeof rule.issuer !== 'string' || typeof rule.jwksUri !== 'string') {
+  if (rule === undefined) return { losses, used: found };
+  losses.push(...unknownFields(rule, ['issuer', 'jwksUri', 'jwks_uri', 'audiences'], source, 'spec.jwtRules[0]'));
+  // Istio reads the proto's JSON name and its field name alike (the istio strategy writes jwks_uri).
+  const jwksUri = rule.jwksUri ?? rule.jwks_uri;
+  if (typeof rule.issuer !== 'string' || typeof jwksUri !== 'string') {
     losses.push({ source, field: 'spec.jwtRules[0]', kind: 'unsupported', reason: 'Auth.jwt needs the issuer and jwksUri' });
-    return { losses };
+    return { losses, used: found };
   }
   losses.push({
     source,
@@ -189,9 +212,10 @@ function readJwt(documents: readonly Readonly<Record<string, any>>[], namespace:
   return {
     expr: lib('Auth.jwt', obj({
       issuer: str(rule.issuer),
-      jwksUri: str(rule.jwksUri),
+      jwksUri: str(jwksUri),
       audiences: Array.isArray(rule.audiences) ? arr(rule.audiences.map((a: unknown) => str(String(a)))) : undefined,
     })),
     losses,
+    used: found,
   };
 }
