@@ -18,6 +18,8 @@ export interface EnvoyGatewayPolicies {
   readonly losses: Loss[];
   /** Whether any policy targets the route (the strategy then has the Envoy Gateway implementation). */
   readonly any: boolean;
+  /** The policies that target it (sources of the exposure). */
+  readonly policies: readonly Manifest[];
 }
 
 const isEnvoyGateway = (d: Manifest): boolean => typeof d.apiVersion === 'string' && d.apiVersion.startsWith('gateway.envoyproxy.io/');
@@ -33,12 +35,14 @@ export function policiesOfRoute(documents: readonly Manifest[], route: Manifest,
   const byRule = new Map<string, Record<string, Expr>>();
   const losses: Loss[] = [];
   let any = false;
+  const found: Manifest[] = [];
   for (const policy of documents.filter((d) => isEnvoyGateway(d) && (d.kind === 'BackendTrafficPolicy' || d.kind === 'SecurityPolicy')
     && namespaceOf(d) === namespaceOf(route))) {
     const refs: any[] = Array.isArray(policy.spec?.targetRefs) ? policy.spec.targetRefs : policy.spec?.targetRef ? [policy.spec.targetRef] : [];
     const targeting = refs.filter((t) => t?.kind === route.kind && t?.name === route.metadata?.name);
     if (targeting.length === 0) continue;
     used.add(policy);
+    found.push(policy);
     any = true;
     const source = describe(policy);
     const read = policy.kind === 'BackendTrafficPolicy' ? trafficProps(policy.spec, source) : securityProps(policy.spec, source);
@@ -49,7 +53,7 @@ export function policiesOfRoute(documents: readonly Manifest[], route: Manifest,
       if (t.sectionName !== undefined) byRule.set(String(t.sectionName), into);
     }
   }
-  return { whole, byRule, losses, any };
+  return { whole, byRule, losses, any, policies: found };
 }
 
 const LOCAL_UNITS: Record<string, string> = { Second: 'RateLimit.perSecond', Minute: 'RateLimit.perMinute' };

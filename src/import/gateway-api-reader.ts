@@ -47,7 +47,7 @@ export function readGatewayApi(input: readonly SourceDocument[]): ImportResult {
     }
   }
   for (const route of documents.filter((d) => isGatewayApiManifest(d) && (d.kind === 'HTTPRoute' || d.kind === 'GRPCRoute'))) {
-    const read = readRoute(route, documents, usedGrants, usedPolicies, fileOf.get(route) ?? '');
+    const read = readRoute(route, documents, usedGrants, usedPolicies, (m) => `${describe(m)} (${fileOf.get(m) ?? ''})`);
     read.gateways.forEach((g) => usedGateways.add(g));
     if (read.exposure !== undefined) exposures.push(read.exposure);
     else losses.push(...read.losses);
@@ -66,7 +66,7 @@ export function readGatewayApi(input: readonly SourceDocument[]): ImportResult {
   return { exposures, losses, errors: [] };
 }
 
-function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: Set<Manifest>, usedPolicies: Set<Manifest>, file: string):
+function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: Set<Manifest>, usedPolicies: Set<Manifest>, sourceOf: (m: Manifest) => string):
 { exposure?: ImportedExposure; losses: Loss[]; gateways: string[] } {
   const source = describe(route);
   const namespace = namespaceOf(route);
@@ -86,7 +86,8 @@ function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: 
   }));
   const hostnames: string[] = Array.isArray(route.spec?.hostnames) ? route.spec.hostnames.map(String) : [];
 
-  const ctx: BackendContext = { documents, namespace, routeKind: route.kind, source, usedGrants };
+  const grants = new Set<Manifest>();
+  const ctx: BackendContext = { documents, namespace, routeKind: route.kind, source, usedGrants: grants };
   const drafts: RouteDraft[] = [];
   let experimental = false;
   (Array.isArray(route.spec?.rules) ? route.spec.rules : []).forEach((rule: any, i: number) => {
@@ -96,6 +97,7 @@ function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: 
     if (rule?.retry !== undefined) experimental = true;
   });
   losses.push(...precedenceLosses(drafts, source));
+  grants.forEach((g) => usedGrants.add(g));
   const policies = policiesOfRoute(documents, route, usedPolicies);
   losses.push(...policies.losses);
   const rules: any[] = Array.isArray(route.spec?.rules) ? route.spec.rules : [];
@@ -128,7 +130,7 @@ function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: 
     exposure: {
       id: String(route.metadata?.name),
       namespace,
-      sources: [`${source} (${file})`],
+      sources: [route, ...(strategy.gateway ? [strategy.gateway] : []), ...grants, ...policies.policies].map(sourceOf),
       props: obj({ hosts: hostnames.length > 0 ? arr(hostnames.map(str)) : undefined, routes: arr(withPolicies.map(routeExpr)) }),
       sourceStrategy: strategy.expr,
       losses,
@@ -159,7 +161,7 @@ function precedenceLosses(drafts: readonly RouteDraft[], source: string): Loss[]
 /** The strategy of the source Gateway: created alike from its class, or referenced as it is. */
 function strategyOf(parent: any, routeNamespace: string, hostnames: readonly string[], documents: readonly Manifest[], experimental: boolean,
   envoyGateway: boolean):
-  { expr: Expr; losses: Loss[] } {
+  { expr: Expr; losses: Loss[]; gateway?: Manifest } {
   const namespace = String(parent.namespace ?? routeNamespace);
   const name = String(parent.name);
   const gateway = documents.find((d) => isGatewayApiManifest(d) && d.kind === 'Gateway' && namespaceOf(d) === namespace && d.metadata?.name === name);
@@ -192,6 +194,7 @@ function strategyOf(parent: any, routeNamespace: string, hostnames: readonly str
   if (why.length > 0) {
     return {
       expr: options({ gateway: reference }),
+      gateway,
       losses: [{
         source,
         field: 'spec',
@@ -201,5 +204,5 @@ function strategyOf(parent: any, routeNamespace: string, hostnames: readonly str
       }],
     };
   }
-  return { expr: options({ gatewayClassName: str(String(gateway.spec.gatewayClassName)) }), losses: [] };
+  return { expr: options({ gatewayClassName: str(String(gateway.spec.gatewayClassName)) }), gateway, losses: [] };
 }
