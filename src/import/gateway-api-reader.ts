@@ -66,8 +66,9 @@ export function readGatewayApi(input: readonly SourceDocument[]): ImportResult {
   return { exposures, losses, errors: [] };
 }
 
-function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: Set<Manifest>, usedPolicies: Set<Manifest>, sourceOf: (m: Manifest) => string):
-{ exposure?: ImportedExposure; losses: Loss[]; gateways: string[] } {
+function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: Set<Manifest>, usedPolicies: Set<Manifest>,
+  sourceOf: (m: Manifest) => string):
+  { exposure?: ImportedExposure; losses: Loss[]; gateways: string[] } {
   const source = describe(route);
   const namespace = namespaceOf(route);
   const grpc = route.kind === 'GRPCRoute';
