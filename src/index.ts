@@ -66,3 +66,9 @@ export { GatewayMonitoring, GatewayAlerts } from './strategies/api-gateway/monit
 export { KongEngineOptions } from './strategies/api-gateway/kong/kong-engine';
 
 export type { k8s, istioNetworking, istioSecurity, gatewayApi, gatewayApiExperimental, certManager, prometheusOperator };
+export { route, RouteOptions } from './routing/route';
+export { requestsFor, GeneratedRequest, REQUESTS_FOR_LIMIT } from './routing/requests-for';
+export {
+  DataPlane, RouteRequest, RouteResult, Forwarded, Redirected, Responded, InjectedFault, HeaderEdits as RouteHeaderEdits,
+} from './routing/model';
+export { RoutingSource } from './routing/manifests';

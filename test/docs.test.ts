@@ -11,8 +11,8 @@ import * as ts from 'typescript';
 const ENTRY = path.join(__dirname, '..', 'src', 'index.ts');
 
 // What the library gives back rather than takes (escape hatches and descriptions), and the shapes
-// of the cdk8s-plus objects it reads (`IDeploymentLike` ...): not options a user writes.
-const OUTPUTS = /Resources$|^ExternalReference$|^StrategyCapabilities$|^I[A-Z]\w*Like$/;
+// of the cdk8s-plus objects it reads (`IDeploymentLike` ...), and the routing models' answers: not options a user writes.
+const OUTPUTS = /Resources$|^ExternalReference$|^StrategyCapabilities$|^I[A-Z]\w*Like$|^(RouteRequest|Forwarded|Redirected|Responded|InjectedFault)$/;
 
 export interface PropDoc { readonly iface: string; readonly prop: string; readonly optional: boolean; readonly doc: string }
 

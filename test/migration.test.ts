@@ -2,9 +2,35 @@ import { Duration, Size } from 'cdk8s';
 import {
   AccessPolicy, Auth, Backend, ExposedService, ExposedServiceProps, ExposureStrategy, GatewayImplementation, IngressController, PathMatch, RateLimit,
   Tls,
+  route,
 } from '../src';
-import { handleByGatewayApi, handleByIngressNginx, HttpRequest } from './support/routing';
 import { declarationError, Manifest, synthChecked, testChart } from './support/synth';
+
+/** A request of the tables below. */
+interface HttpRequest {
+  readonly scheme: 'http' | 'https';
+  readonly host: string;
+  readonly path: string;
+}
+
+/** A duration as the manifests write it (`5s`, `5m`, `1m30s`), in milliseconds. */
+function ms(duration: string | undefined): number | undefined {
+  if (duration === undefined) return undefined;
+  const unit: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+  return [...duration.matchAll(/(\d+)(ms|h|m|s)/g)].reduce((sum, [, n, u]) => sum + Number(n) * unit[u], 0);
+}
+
+/**
+ * What the client and the backend see, by the library's routing models (route(), the data plane
+ * detected from the manifests): the backends and their shares, the upstream path and the timeout;
+ * a redirect's target (ingress-nginx redirects to HTTPS with 308, Gateway API here with 301).
+ */
+function handled(manifests: readonly Manifest[], req: HttpRequest) {
+  const r = route(manifests, `GET ${req.scheme}://${req.host}${req.path}`);
+  if (r.kind === 'forward') return { kind: 'forward', backends: r.backends, path: r.path, timeoutMs: ms(r.timeout) };
+  if (r.kind === 'redirect') return { kind: 'redirect', location: r.location };
+  return { kind: 'respond', status: r.status };
+}
 
 /**
  * Moving off ingress-nginx by one prop: for each declaration, the ingress-nginx rendering and the
@@ -89,8 +115,8 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
     const nginx = render(props, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
     const gatewayApi = render(props, ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }));
     for (const request of requests) {
-      const expected = handleByIngressNginx(nginx, request);
-      expect([request, handleByGatewayApi(gatewayApi, request)]).toEqual([request, expected]);
+      const expected = handled(nginx, request);
+      expect([request, handled(gatewayApi, request)]).toEqual([request, expected]);
     }
   });
 
@@ -108,7 +134,7 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
     const nginx = render(props, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
     const envoy = render(props, ExposureStrategy.gatewayApi({ gatewayClassName: 'eg', implementation: GatewayImplementation.envoyGateway() }));
     for (const request of requests) {
-      expect([request, handleByGatewayApi(envoy, request)]).toEqual([request, handleByIngressNginx(nginx, request)]);
+      expect([request, handled(envoy, request)]).toEqual([request, handled(nginx, request)]);
     }
     // The canary Ingresses of a weighted backend carry the canary's annotations only (ingress-nginx merges the primary's).
     const annotations = nginx.filter((m) => m.kind === 'Ingress').map((m) => m.metadata.annotations ?? {}).filter((a) => a['nginx.ingress.kubernetes.io/canary'] === undefined);
@@ -137,7 +163,7 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
     const nginx = render(props, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
     const traefik = render(props, ExposureStrategy.gatewayApi({ gatewayClassName: 'traefik', implementation: GatewayImplementation.traefik() }));
     for (const request of requests) {
-      expect([request, handleByGatewayApi(traefik, request)]).toEqual([request, handleByIngressNginx(nginx, request)]);
+      expect([request, handled(traefik, request)]).toEqual([request, handled(nginx, request)]);
     }
     const names = ['shop-public-ip-allow-list', 'shop-public-basic-auth', 'shop-public-rate-limit', 'shop-public-body-size'];
     expect(traefik.filter((m) => m.kind === 'Middleware').map((m) => m.metadata.name)).toEqual(names);
@@ -159,7 +185,7 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
     const nginx = render(props, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
     const ngf = render(props, ExposureStrategy.gatewayApi({ gatewayClassName: 'nginx', implementation: GatewayImplementation.nginxGatewayFabric() }));
     for (const request of requests) {
-      expect([request, handleByGatewayApi(ngf, request)]).toEqual([request, handleByIngressNginx(nginx, request)]);
+      expect([request, handled(ngf, request)]).toEqual([request, handled(nginx, request)]);
     }
     const target = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-public' };
     const objects = ngf.filter((m) => m.apiVersion === 'gateway.nginx.org/v1alpha1');
@@ -191,7 +217,7 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
     const exposureWide = { ...perRoute, routes: undefined };
     const nginx = render(exposureWide, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
     const policies = render(exposureWide, ngf);
-    for (const request of requests) expect([request, handleByGatewayApi(policies, request)]).toEqual([request, handleByIngressNginx(nginx, request)]);
+    for (const request of requests) expect([request, handled(policies, request)]).toEqual([request, handled(nginx, request)]);
     expect(policies.filter((m) => m.kind === 'ProxySettingsPolicy').map((m) => m.spec)).toEqual([{
       targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-public' }], timeout: { connect: '30s', read: '30s', send: '30s' },
     }]);
@@ -212,7 +238,7 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
     const nginx = render(props, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
     const kong = render(props, ExposureStrategy.gatewayApi({ gatewayClassName: 'kong', implementation: GatewayImplementation.kong() }));
     for (const request of requests) {
-      expect([request, handleByGatewayApi(kong, request)]).toEqual([request, handleByIngressNginx(nginx, request)]);
+      expect([request, handled(kong, request)]).toEqual([request, handled(nginx, request)]);
     }
     const plugins = kong.filter((m) => m.kind === 'KongPlugin').map((m) => m.plugin);
     expect(plugins).toEqual(['ip-restriction', 'basic-auth', 'acl', 'rate-limiting', 'request-size-limiting']);
@@ -239,7 +265,7 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
     const nginx = render(props, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
     const istio = render(props, ISTIO());
     for (const request of requests) {
-      expect([request, handleByGatewayApi(istio, request)]).toEqual([request, handleByIngressNginx(nginx, request)]);
+      expect([request, handled(istio, request)]).toEqual([request, handled(nginx, request)]);
     }
     const policies = istio.filter((m) => m.apiVersion === 'security.istio.io/v1');
     expect(policies.map((m) => [m.kind, m.metadata.namespace, m.spec.targetRefs, m.spec.action, m.spec.rules[0].from])).toEqual([
@@ -270,17 +296,17 @@ describe('migration: ingress-nginx -> Gateway API by one prop', () => {
   test('the models see what they should (a rewrite, a canary share, a redirect)', () => {
     const [, rewrites, requests] = DECLARATIONS[2];
     const nginx = render(rewrites, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() }));
-    expect(handleByIngressNginx(nginx, requests[1])).toEqual({ kind: 'forward', backends: { 'api:8080': 1 }, path: '/users/7', timeoutMs: undefined });
-    expect(handleByIngressNginx(nginx, requests[3])).toEqual({ kind: 'forward', backends: { 'api:8080': 1 }, path: '/v2/orders', timeoutMs: undefined });
+    expect(handled(nginx, requests[1])).toEqual({ kind: 'forward', backends: { 'api:8080': 1 }, path: '/users/7', timeoutMs: undefined });
+    expect(handled(nginx, requests[3])).toEqual({ kind: 'forward', backends: { 'api:8080': 1 }, path: '/v2/orders', timeoutMs: undefined });
     const [, canary] = DECLARATIONS[4];
     const gatewayApi = render(canary, ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' }));
-    expect(handleByGatewayApi(gatewayApi, { scheme: 'http', host: 'shop.example.com', path: '/' }))
+    expect(handled(gatewayApi, { scheme: 'http', host: 'shop.example.com', path: '/' }))
       .toEqual({ kind: 'forward', backends: { 'api-v1:8080': 0.95, 'api-v2:8080': 0.05 }, path: '/', timeoutMs: undefined });
     const [, tls] = DECLARATIONS[1];
-    expect(handleByGatewayApi(render(tls, ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' })), { scheme: 'http', host: 'shop.example.com', path: '/' }))
-      .toEqual({ kind: 'redirect', scheme: 'https', host: undefined, path: '/' });
+    expect(handled(render(tls, ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' })), { scheme: 'http', host: 'shop.example.com', path: '/' }))
+      .toEqual({ kind: 'redirect', location: 'https://shop.example.com/' });
     const [, redirect, [anything]] = DECLARATIONS[5];
-    expect(handleByIngressNginx(render(redirect, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() })), anything))
-      .toEqual({ kind: 'redirect', scheme: 'https', host: 'new.example.com', path: '/moved' });
+    expect(handled(render(redirect, ExposureStrategy.ingress({ className: 'nginx', controller: IngressController.ingressNginx() })), anything))
+      .toEqual({ kind: 'redirect', location: 'https://new.example.com/moved' });
   });
 });
