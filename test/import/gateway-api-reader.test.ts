@@ -1,8 +1,7 @@
 import { corpus, documents, evaluate, show } from './mesh-expr';
-import { ExposedService } from '../../src';
+import { ExposedService, route } from '../../src';
 import { readGatewayApi } from '../../src/import/gateway-api-reader';
 import { ImportResult, Loss } from '../../src/import/model';
-import { handleByGatewayApi } from '../support/routing';
 import { find, Manifest, ofKind, synthChecked, testChart } from '../support/synth';
 
 const exposuresOf = (r: ImportResult) => r.exposures.map((e) => `${e.namespace}/${e.id}: ${show(e.props)}\n  on ${show(e.sourceStrategy)}`);
@@ -51,10 +50,9 @@ describe('Gateway API reader: the corpus', () => {
     ]);
     const manifests = synthOnSource(r);
     expect(find(manifests, 'Gateway').spec.gatewayClassName).toBe('example');
-    for (const [path, backends] of [['/bar/x', { 'my-service1:8080': 1 }], ['/barx', undefined]] as const) {
-      const h = handleByGatewayApi(manifests, { scheme: 'http', host: 'foo.com', path });
-      expect(h.kind === 'forward' ? h.backends : undefined).toEqual(backends);
-    }
+    expect(route(manifests, 'GET http://foo.com/bar/x')).toMatchObject({ kind: 'forward', backend: 'my-service1:8080' });
+    expect(route(manifests, 'GET http://foo.com/barx')).toMatchObject({ kind: 'respond', status: 404 });
+    expect(route(manifests, 'GET http://foo.com/some/thing?great=example', { headers: { magic: 'foo' } })).toMatchObject({ backend: 'my-service2:8080' });
   });
 
   test('http-redirect: routes on the listeners of an HTTPS Gateway attach to it as it is', () => {
