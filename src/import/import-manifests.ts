@@ -4,16 +4,23 @@
  */
 import { apiGroup, isKind, KindRef, ManifestReader, objectName } from './manifest-reader';
 import { ImportedExposure, ImportResult, InputError, Loss, SourceDocument } from './model';
+import { manifestProblem } from './read-manifests';
 import { READERS } from './readers';
 
 /** Workload kinds: inputs of the exposures (their Services are the backends), not exposures. */
 const WORKLOADS = new Set(['Deployment', 'Pod', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
 /** Reads every document with the registered readers. */
-export function importManifests(documents: readonly SourceDocument[], readers: readonly ManifestReader[] = READERS): ImportResult {
+export function importManifests(input: readonly SourceDocument[], readers: readonly ManifestReader[] = READERS): ImportResult {
   const exposures: ImportedExposure[] = [];
   const losses: Loss[] = [];
   const errors: InputError[] = [];
+  // Documents read by readManifests are manifests already; others are checked here.
+  const documents = input.filter((d) => {
+    const problem = manifestProblem(d.manifest);
+    if (problem !== undefined) errors.push({ file: d.file, message: problem });
+    return problem === undefined;
+  });
   for (const reader of readers) {
     const mine = documents.filter((d) => reader.kinds.some((k) => isKind(d.manifest, k)));
     if (mine.length === 0) continue;

@@ -5,6 +5,7 @@
 import { NGINX_PREFIX } from './ingress-nginx-annotations';
 import { objectName } from './manifest-reader';
 import { Loss, SourceDocument } from './model';
+import { dnsSubdomainProblem } from '../core/validators';
 
 const INGRESS_NGINX_CONTROLLER = 'k8s.io/ingress-nginx';
 const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
@@ -24,7 +25,12 @@ export function readIngressClass(
   if (specClass !== undefined && annotationClass !== undefined && specClass !== annotationClass) {
     losses.push({ source, field: CLASS_ANNOTATION, reason: `${JSON.stringify(annotationClass)} differs from spec.ingressClassName (${specClass}), which is kept`, kind: 'invalid' });
   }
-  const className = specClass ?? annotationClass;
+  let className = specClass ?? annotationClass;
+  const classProblem = className === undefined ? undefined : dnsSubdomainProblem(className, 'class');
+  if (classProblem !== undefined) {
+    losses.push({ source, field: specClass !== undefined ? 'spec.ingressClassName' : CLASS_ANNOTATION, reason: `${classProblem}: not read`, kind: 'invalid' });
+    className = undefined;
+  }
   const ingressClass = all.find((d) => d.manifest.kind === 'IngressClass' && d.manifest.metadata?.name === className);
   const controller = ingressClass?.manifest.spec?.controller;
   const nginx = Object.keys(annotations).some((k) => k.startsWith(NGINX_PREFIX))

@@ -8,6 +8,10 @@ import { bool, cdk8s, Expr, lib, num, obj, str, arr } from './code';
 import { ingressNginxDuration, ingressNginxSize } from './ingress-nginx-values';
 import { Loss } from './model';
 import { parseServiceUrl } from './service-url';
+import { parseCidr } from '../core/cidr';
+import {
+  dnsSubdomainProblem, headerNameProblem, headerValueProblem, hostnameProblem, originProblem, portProblem, urlPathProblem,
+} from '../core/validators';
 
 export const NGINX_PREFIX = 'nginx.ingress.kubernetes.io/';
 
@@ -167,10 +171,18 @@ export function readNginxAnnotations(annotations: Readonly<Record<string, string
   };
 
   // Paths and rewrites.
-  const rewriteTarget = get('rewrite-target');
+  // A value the declaration refuses would make the output fail: it is a loss instead.
+  const valid = (name: string, value: string | undefined, problem: (v: string) => string | undefined): string | undefined => {
+    if (value === undefined) return undefined;
+    const p = problem(value);
+    if (p === undefined) return value;
+    lose(name, `${p}: not read`, 'invalid');
+    return undefined;
+  };
+  const rewriteTarget = valid('rewrite-target', get('rewrite-target'), (v) => (v.includes('$') ? undefined : urlPathProblem(v)));
   const useRegex = flag('use-regex') === true;
-  const rewriteHost = get('upstream-vhost');
-  const forwardedPrefix = get('x-forwarded-prefix');
+  const rewriteHost = valid('upstream-vhost', get('upstream-vhost'), hostnameProblem);
+  const forwardedPrefix = valid('x-forwarded-prefix', get('x-forwarded-prefix'), (v) => headerValueProblem('X-Forwarded-Prefix', v));
   const requestHeaders = forwardedPrefix !== undefined ? obj({ set: obj({ 'X-Forwarded-Prefix': str(forwardedPrefix) }) }) : undefined;
 
   // Redirects.
@@ -188,7 +200,7 @@ export function readNginxAnnotations(annotations: Readonly<Record<string, string
     if (permanentCode !== undefined) lose('permanent-redirect-code', 'without permanent-redirect it does nothing', 'invalid');
     if (temporalCode !== undefined) lose('temporal-redirect-code', 'without temporal-redirect it does nothing', 'invalid');
   }
-  const appRoot = get('app-root');
+  const appRoot = valid('app-root', get('app-root'), urlPathProblem);
 
   // TLS.
   const sslRedirect = flag('ssl-redirect');
@@ -240,11 +252,17 @@ export function readNginxAnnotations(annotations: Readonly<Record<string, string
   if (auth) policies.auth = auth;
 
   // Client addresses.
-  const allow = listOf(get('whitelist-source-range') ?? get('allowlist-source-range'));
+  const allow: string[] = listOf(get('whitelist-source-range') ?? get('allowlist-source-range'));
   if (annotations[`${NGINX_PREFIX}whitelist-source-range`] !== undefined && annotations[`${NGINX_PREFIX}allowlist-source-range`] !== undefined) {
     lose('allowlist-source-range', 'whitelist-source-range takes precedence (the controller reads one)', 'invalid');
   }
-  const deny = listOf(get('denylist-source-range'));
+  const deny: string[] = listOf(get('denylist-source-range'));
+  const badRange = [...allow, ...deny].map((r) => parseCidr(r).problem).find((p) => p !== undefined);
+  if (badRange !== undefined) {
+    lose(allow.length > 0 ? 'whitelist-source-range' : 'denylist-source-range', `${badRange}: not read`, 'invalid');
+    allow.length = 0;
+    deny.length = 0;
+  }
   if (allow.length > 0) policies.access = lib('AccessPolicy.allowFrom', arr(allow.map(str)), ...(deny.length > 0 ? [obj({ except: arr(deny.map(str)) })] : []));
   else if (deny.length > 0) policies.access = lib('AccessPolicy.denyFrom', arr(deny.map(str)));
 
@@ -310,6 +328,11 @@ function redirectOf(url: string, statusCode: number, name: string, lose: Lose): 
   const m = /^(https?):\/\/([^/:?#]+)(?::([0-9]+))?(\/[^?#]*)?$/.exec(url);
   if (!m || url.includes('$')) {
     lose(name, `${JSON.stringify(url)}: the declaration redirects to a scheme, host, port and path (no query, no nginx variables)`);
+    return undefined;
+  }
+  const problem = hostnameProblem(m[2]) ?? (m[3] !== undefined ? portProblem(Number(m[3])) : undefined) ?? urlPathProblem(m[4] ?? '/');
+  if (problem !== undefined) {
+    lose(name, `${problem}: not read`, 'invalid');
     return undefined;
   }
   return obj({
@@ -380,6 +403,12 @@ function readCors(get: Get, lose: Lose, flag: (name: string) => boolean | undefi
   }
   const headers = listOf(values['cors-allow-headers'] ?? CORS_DEFAULTS.headers);
   const expose = listOf(values['cors-expose-headers']);
+  const badOrigin = origins.map(originProblem).find((p) => p !== undefined);
+  const badHeader = [...headers, ...expose].map(headerNameProblem).find((p) => p !== undefined);
+  if (badOrigin !== undefined || badHeader !== undefined || origins.length === 0) {
+    lose(badOrigin !== undefined || origins.length === 0 ? 'cors-allow-origin' : 'cors-allow-headers', `${badOrigin ?? badHeader ?? 'no origin'}: not read`, 'invalid');
+    return undefined;
+  }
   const credentials = (values['cors-allow-credentials'] ?? CORS_DEFAULTS.credentials) === 'true';
   const maxAgeText = values['cors-max-age'] ?? CORS_DEFAULTS.maxAge;
   if (!/^[0-9]+$/.test(maxAgeText)) {
@@ -432,7 +461,9 @@ function readAuth(get: Get, lose: Lose, namespace: string): Expr | undefined {
   if (type !== undefined) {
     if (type !== 'basic') {lose('auth-type', `${JSON.stringify(type)}: the declaration has basic authentication only`);} else if (secret === undefined) {lose('auth-type', 'basic without auth-secret: the controller ignores it', 'invalid');} else if (secretType !== undefined && secretType !== 'auth-file') {lose('auth-secret-type', `${JSON.stringify(secretType)}: the declaration reads an htpasswd file (auth-file)`);} else {
       const [ns, name] = secret.includes('/') ? secret.split('/', 2) : [namespace, secret];
-      if (ns !== namespace) lose('auth-secret', `the Secret is in namespace ${ns}; the declaration reads it from the exposure's (${namespace})`);
+      const problem = dnsSubdomainProblem(name, 'auth-secret');
+      if (problem !== undefined) lose('auth-secret', `${problem}: not read`, 'invalid');
+      else if (ns !== namespace) lose('auth-secret', `the Secret is in namespace ${ns}; the declaration reads it from the exposure's (${namespace})`);
       else basic = lib('Auth.basic', obj({ secret: str(name), realm: realm !== undefined ? str(realm) : undefined }));
     }
   } else {
@@ -453,6 +484,11 @@ function readAuth(get: Get, lose: Lose, namespace: string): Expr | undefined {
       + '(http://<service>.<namespace>.svc:<port>/<prefix>$request_uri)');
     if (signin !== undefined) lose('auth-signin', 'belongs to the auth-url not carried over');
     if (responseHeaders !== undefined) lose('auth-response-headers', 'belongs to the auth-url not carried over');
+    return basic;
+  }
+  const badResponseHeader = listOf(responseHeaders).map(headerNameProblem).find((p) => p !== undefined);
+  if (badResponseHeader !== undefined) {
+    lose('auth-response-headers', `${badResponseHeader}: not read`, 'invalid');
     return basic;
   }
   if (basic !== undefined) {
@@ -499,6 +535,11 @@ function readClientCertificates(get: Get, lose: Lose, namespace: string): Expr |
     return undefined;
   }
   const [ns, name] = secret.includes('/') ? secret.split('/', 2) : [namespace, secret];
+  const problem = dnsSubdomainProblem(name, 'auth-tls-secret');
+  if (problem !== undefined) {
+    lose('auth-tls-secret', `${problem}: not read`, 'invalid');
+    return undefined;
+  }
   if (ns !== namespace) {
     lose('auth-tls-secret', `the CA Secret is in namespace ${ns}; the declaration reads it from the exposure's (${namespace})`);
     return undefined;
@@ -538,7 +579,7 @@ function readAffinity(get: Get, lose: Lose): Expr | undefined {
     if (hashBy === undefined) return undefined;
     if (hashBy === '$remote_addr' || hashBy === '$binary_remote_addr') return lib('SessionAffinity.clientIp');
     const header = /^\$http_([a-z0-9_]+)$/.exec(hashBy);
-    if (header) return lib('SessionAffinity.header', str(header[1].replace(/_/g, '-')));
+    if (header && headerNameProblem(header[1].replace(/_/g, '-')) === undefined) return lib('SessionAffinity.header', str(header[1].replace(/_/g, '-')));
     lose('upstream-hash-by', `${JSON.stringify(hashBy)}: the declaration hashes on one request header ($http_<name>) or the client address ($remote_addr)`);
     return undefined;
   }
@@ -557,6 +598,11 @@ function readAffinity(get: Get, lose: Lose): Expr | undefined {
     if (expires !== undefined && e === undefined) lose('session-cookie-expires', `${JSON.stringify(expires)} is not a number of seconds`, 'invalid');
     ttl = m ?? e;
     if (m !== undefined && e !== undefined && m !== e) lose('session-cookie-expires', `${e}s differs from session-cookie-max-age (${m}s): the declaration sets both to ${m}s`);
+  }
+  const cookieProblem = (path !== undefined ? urlPathProblem(path) : undefined);
+  if (cookieProblem !== undefined) {
+    lose('session-cookie-path', `${cookieProblem}: not read`, 'invalid');
+    return undefined;
   }
   return lib('SessionAffinity.cookie', obj({
     name: str(name ?? 'INGRESSCOOKIE'),

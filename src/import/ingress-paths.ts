@@ -8,7 +8,7 @@
  */
 import { Expr, lib, str } from './code';
 import { IngressPath } from './ingress-model';
-import { regexProblem } from '../core/validators';
+import { matchPathProblem, regexProblem } from '../core/validators';
 
 /** A route's match and rewrite, or why the path cannot be matched as the controller does. */
 export type PathReading =
@@ -25,6 +25,8 @@ export type PathReading =
 
 /** `Prefix` and `Exact` as written; `ImplementationSpecific` as a generic controller: unknown. */
 export function genericPath(p: IngressPath): PathReading {
+  const problem = matchPathProblem(p.path);
+  if (problem !== undefined) return { ok: false, reason: problem };
   return { ok: true, match: lib(p.match === 'exact' ? 'PathMatch.exact' : 'PathMatch.prefix', str(p.path)) };
 }
 

@@ -76,7 +76,18 @@ function readIngresses(documents: readonly SourceDocument[], all: readonly Sourc
       });
       // ingress-nginx tries regex locations by descending length: the first that matches wins.
       if (regexMode) routes.sort((a, b) => b.length - a.length);
-      return { group, routes, reading, losses: [...ingressLosses, ...groupLosses] };
+      // A path listed twice: the controller serves the first.
+      const seen = new Set<string>();
+      const unique = routes.filter((r) => {
+        const key = JSON.stringify(r.match);
+        if (!seen.has(key)) {
+          seen.add(key);
+          return true;
+        }
+        groupLosses.push({ source, field: `${r.path.field}.path`, reason: `${JSON.stringify(r.path.path)} is listed before: the first is kept`, kind: 'invalid' });
+        return false;
+      });
+      return { group, routes: unique, reading, losses: [...ingressLosses, ...groupLosses] };
     }));
     if (ingress.groups.length === 0) losses.push(...ingressLosses, { source, field: 'spec', reason: 'no rule and no default backend: routes nothing', kind: 'unsupported' });
   }
@@ -86,6 +97,11 @@ function readIngresses(documents: readonly SourceDocument[], all: readonly Sourc
   for (const ingress of mains) {
     const groups = drafts.get(ingress) ?? [];
     groups.forEach(({ group, routes, reading, losses: groupLosses }, i) => {
+      if (routes.length === 0) {
+        // Every path was lost: nothing to expose for these hosts.
+        losses.push(...groupLosses);
+        return;
+      }
       const exposure = exposureOf(ingress, group, routes, reading, groupLosses);
       exposures.push({ ...exposure, id: i === 0 ? ingress.name : `${ingress.name}-${i + 1}` });
     });
@@ -134,6 +150,7 @@ function exposureOf(
   const lose = (field: string, reason: string) => losses.push({ source, field, reason, kind: 'unsupported' });
   const certManager = readCertManager(ingress.annotations);
   let tls: Expr | undefined;
+  let httpsRedirectCode: Expr | undefined;
   const clientCertificates = reading?.clientCertificates;
   if (group.tlsSecret !== undefined && group.hosts.length === 0) {
     lose(tlsField(ingress), `the Secret ${group.tlsSecret} for every host (a rule without host): the declaration serves certificates for the hosts it names`);
@@ -143,6 +160,8 @@ function exposureOf(
       ? lib('Tls.certManager', obj({ ...certManager, secretName: str(group.tlsSecret), clientCertificates }))
       : lib('Tls.fromSecret', str(group.tlsSecret), ...(options ? [options] : []));
     if (reading?.noSslRedirect) lose(`${NGINX_PREFIX}ssl-redirect`, '"false": plain HTTP is served too; the declaration redirects HTTP to HTTPS when it declares TLS');
+    // ingress-nginx redirects plain HTTP with its http-redirect-code, 308 by default: said, so every strategy answers the same.
+    else if (reading !== undefined) httpsRedirectCode = { kind: 'number', value: 308 };
   } else {
     if (clientCertificates !== undefined) lose(`${NGINX_PREFIX}auth-tls-secret`, 'client certificates need TLS on the host, which spec.tls does not list');
     if (reading?.forceSslRedirect) lose(`${NGINX_PREFIX}force-ssl-redirect`, 'redirects to HTTPS terminated in front of the controller; the declaration redirects only when it terminates TLS');
@@ -168,6 +187,7 @@ function exposureOf(
     }
   }
   props.tls = tls;
+  props.httpsRedirectCode = httpsRedirectCode;
   const routeExprs = routes.map((r) => routeExpr(r, reading));
   if (reading?.appRoot !== undefined) {
     routeExprs.unshift(obj({

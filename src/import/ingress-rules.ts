@@ -79,7 +79,9 @@ function readPath(
   const path = typeof p.path === 'string' && p.path !== '' ? p.path : '/';
   const backend = readBackend(p.backend, `${field}.backend`, namespace, all, lose);
   if (!backend) return undefined;
-  const pathProblem = p.pathType === 'Exact' || p.pathType === 'Prefix' ? matchPathProblem(path) : undefined;
+  // Kubernetes takes absolute paths only; ImplementationSpecific ones may be regexes (checked where read).
+  const pathProblem = p.pathType === 'Exact' || p.pathType === 'Prefix' ? matchPathProblem(path)
+    : !path.startsWith('/') ? `"${path}" does not start with "/"` : undefined;
   if (pathProblem !== undefined) return void lose(`${field}.path`, `${pathProblem}: the path is not read`, 'invalid');
   switch (p.pathType) {
     case 'Prefix': return { match: 'prefix', path, field, backend };

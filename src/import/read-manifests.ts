@@ -87,19 +87,29 @@ function collect(value: unknown, where: string, file: string, documents: SourceD
     return;
   }
   const manifest = value as Record<string, any>;
-  if (typeof manifest.kind !== 'string' || typeof manifest.apiVersion !== 'string') {
-    errors.push({ file, message: `${where}: not a manifest: ${typeof manifest.kind !== 'string' ? 'kind' : 'apiVersion'} is missing` });
-    return;
-  }
-  if (manifest.kind.endsWith('List') && Array.isArray(manifest.items)) {
+  if (typeof manifest.kind === 'string' && manifest.kind.endsWith('List') && Array.isArray(manifest.items)) {
     manifest.items.forEach((item: unknown, i: number) => collect(item, `${where}: items[${i}]`, file, documents, errors));
     return;
   }
-  if (manifest.metadata !== undefined && (typeof manifest.metadata !== 'object' || manifest.metadata === null || Array.isArray(manifest.metadata))) {
-    errors.push({ file, message: `${where}: metadata is not an object` });
+  const problem = manifestProblem(manifest);
+  if (problem !== undefined) {
+    errors.push({ file, message: `${where}: ${problem}` });
     return;
   }
   documents.push({ manifest, file });
+}
+
+/** Why an object is not a manifest the importer can name: kind, apiVersion, metadata.name (and namespace) are strings. */
+export function manifestProblem(manifest: Readonly<Record<string, any>>): string | undefined {
+  if (typeof manifest.kind !== 'string' || manifest.kind === '') return 'not a manifest: kind is missing';
+  if (typeof manifest.apiVersion !== 'string' || manifest.apiVersion === '') return 'not a manifest: apiVersion is missing';
+  const metadata = manifest.metadata;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    return `not a manifest: metadata is ${metadata === undefined ? 'missing' : 'not an object'}`;
+  }
+  if (typeof metadata.name !== 'string' || metadata.name === '') return `not a manifest: metadata.name is ${metadata.name === undefined ? 'missing' : 'not a name'}`;
+  if (metadata.namespace !== undefined && metadata.namespace !== null && typeof metadata.namespace !== 'string') return 'metadata.namespace is not a string';
+  return undefined;
 }
 
 function messageOf(e: unknown): string {

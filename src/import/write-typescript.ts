@@ -132,6 +132,10 @@ function render(expr: Expr, indent: string, column: number, tail: number, broken
 }
 
 /** The expression on one line. */
+export function expressionText(expr: Expr): string {
+  return flat(expr);
+}
+
 function flat(expr: Expr): string {
   switch (expr.kind) {
     case 'string': return stringLiteral(expr.value);
