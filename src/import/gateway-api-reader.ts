@@ -97,6 +97,8 @@ function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: 
     drafts.push(...read.routes);
     if (rule?.retry !== undefined) experimental = true;
   });
+  const reached = withoutDuplicates(drafts, source, losses);
+  drafts.splice(0, drafts.length, ...reached);
   losses.push(...precedenceLosses(drafts, source));
   grants.forEach((g) => usedGrants.add(g));
   const policies = policiesOfRoute(documents, route, usedPolicies);
@@ -139,6 +141,31 @@ function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: 
     losses,
     gateways,
   };
+}
+
+/** The match of a draft as a key: equal keys take the same requests. */
+function matchKey(d: RouteDraft): string {
+  const path = d.path ?? { kind: 'prefix', value: '/' };
+  const value = path.kind === 'prefix' && path.value.length > 1 ? path.value.replace(/\/+$/, '') : path.value;
+  const values = (list: RouteDraft['headers'], lower: boolean) => list.map((h) => `${lower ? h.name.toLowerCase() : h.name}\n${h.kind}\n${h.value}`).sort();
+  return JSON.stringify([path.kind, value, d.method ?? '', values(d.headers, true), values(d.queryParams, false)]);
+}
+
+/**
+ * Routes whose match an earlier route of the same object has: Gateway API breaks the tie by rule
+ * order, so they are never reached (and the declaration refuses two routes with one match).
+ */
+function withoutDuplicates(drafts: readonly RouteDraft[], source: string, losses: Loss[]): RouteDraft[] {
+  const first = new Map<string, RouteDraft>();
+  return drafts.filter((d) => {
+    const earlier = first.get(matchKey(d));
+    if (earlier === undefined) {
+      first.set(matchKey(d), d);
+      return true;
+    }
+    losses.push({ source, field: d.field, kind: 'unsupported', reason: `never reached: ${earlier.field} has the same match and comes first; not carried over` });
+    return false;
+  });
 }
 
 /**

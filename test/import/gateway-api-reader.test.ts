@@ -245,3 +245,10 @@ spec:
     ]);
   });
 });
+
+test('a rule with the match of an earlier rule is never reached (rule order breaks the tie): left out, with the reason', () => {
+  const r = readGatewayApi(corpus('ingress2gateway/nginx-org/nginx-ssl-redirect.output.yaml'));
+  expect(show(r.exposures[0].props)).toBe("{ hosts: ['secure.example.com'], routes: [{ redirect: { scheme: 'https', statusCode: 301 } }] }");
+  expect(lossLines(r.exposures[0].losses)).toContain(
+    'HTTPRoute default/test-ssl-redirect-secure-example-com spec.rules[1].matches[0] [unsupported] never reached: spec.rules[0] has the same match and comes first; not carried over');
+});
