@@ -6,7 +6,7 @@
  * not write is a loss.
  */
 import { arr, cdk8s, Expr, lib, num, obj, str } from './code';
-import { describe, durationExpr, durationMs, namespaceOf, unknownFields } from './mesh-values';
+import { describe, durationExpr, durationMs, list, namespaceOf, unknownFields } from './mesh-values';
 import { Loss } from './model';
 
 type Manifest = Readonly<Record<string, any>>;
@@ -63,7 +63,7 @@ const TRIGGERS = ['5xx', 'gateway-error', 'connect-failure', 'reset', 'retriable
 function trafficProps(spec: any, source: string): { props: Record<string, Expr>; losses: Loss[] } {
   const losses = unknownFields(spec, ['targetRefs', 'targetRef', 'rateLimit', 'requestBuffer', 'retry', 'loadBalancer'], source, 'spec');
   const props: Record<string, Expr> = {};
-  const rules: any[] = spec?.rateLimit?.local?.rules ?? [];
+  const rules: any[] = list(spec?.rateLimit?.local?.rules);
   if (spec?.rateLimit !== undefined) {
     const limits = rules.map((r) => `${r?.limit?.requests}/${r?.limit?.unit}`);
     const cidrs = rules.map((r) => r?.clientSelectors?.[0]?.sourceCIDR);
@@ -91,7 +91,7 @@ function trafficProps(spec: any, source: string): { props: Record<string, Expr>;
   }
   if (spec?.retry !== undefined) {
     losses.push(...unknownFields(spec.retry, ['numRetries', 'retryOn'], source, 'spec.retry'));
-    const triggers: string[] = spec.retry.retryOn?.triggers ?? [];
+    const triggers: string[] = list(spec.retry.retryOn?.triggers).map(String);
     const unknown = triggers.filter((t) => !TRIGGERS.includes(t));
     if (unknown.length > 0) losses.push({ source, field: 'spec.retry.retryOn.triggers', kind: 'unsupported', reason: `${unknown.join(', ')}: the declaration retries on ${TRIGGERS.join(', ')}` });
     if (spec.retry.retryOn?.httpStatusCodes !== undefined) {
@@ -124,9 +124,9 @@ function securityProps(spec: any, source: string): { props: Record<string, Expr>
   const losses = unknownFields(spec, ['targetRefs', 'targetRef', 'authorization', 'apiKeyAuth', 'basicAuth', 'jwt', 'extAuth'], source, 'spec');
   const props: Record<string, Expr> = {};
   if (spec?.authorization !== undefined) {
-    const rules: any[] = spec.authorization.rules ?? [];
+    const rules: any[] = list(spec.authorization.rules);
     const cidrs = (action: string) => rules.filter((r) => r?.action === action)
-      .flatMap((r) => r?.principal?.clientCIDRs ?? r?.principal?.clientCidRs ?? []);
+      .flatMap((r) => list(r?.principal?.clientCIDRs ?? r?.principal?.clientCidRs));
     const simple = rules.every((r) => (r?.action === 'Allow' || r?.action === 'Deny') && Object.keys(r?.principal ?? {}).every((k) => /^clientCIDRs$|^clientCidRs$/.test(k))
       && Object.keys(r ?? {}).every((k) => k === 'action' || k === 'principal' || k === 'name'));
     const allow = cidrs('Allow');
@@ -156,7 +156,7 @@ function securityProps(spec: any, source: string): { props: Record<string, Expr>
     }
   }
   if (spec?.jwt !== undefined) {
-    const providers: any[] = spec.jwt.providers ?? [];
+    const providers: any[] = list(spec.jwt.providers);
     const p = providers[0];
     if (providers.length === 1 && typeof p?.issuer === 'string' && typeof p?.remoteJwks?.uri === 'string') {
       losses.push(...unknownFields(p, ['name', 'issuer', 'audiences', 'remoteJwks'], source, 'spec.jwt.providers[0]'));

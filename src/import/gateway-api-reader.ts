@@ -9,7 +9,7 @@ import { ENVOY_GATEWAY_IMPLEMENTATION, isEnvoyGatewayManifest, policiesOfRoute }
 import { BackendContext } from './gateway-api-backends';
 import { readRule } from './gateway-api-rules';
 import { ManifestReader } from './manifest-reader';
-import { bySpecificity, describe, namespaceOf, provablyDisjoint, RouteDraft, routeExpr, unknownFields } from './mesh-values';
+import { bySpecificity, describe, namespaceOf, provablyDisjoint, RouteDraft, routeExpr, unknownFields, withoutNulls } from './mesh-values';
 import { ImportedExposure, ImportResult, Loss, SourceDocument } from './model';
 
 /** The kinds the Gateway API reader reads; the importer reports other kinds as not read. */
@@ -33,7 +33,8 @@ export function isGatewayApiManifest(d: Readonly<Record<string, any>>): boolean 
 type Manifest = Readonly<Record<string, any>>;
 
 /** Reads the Gateway API manifests of the input. */
-export function readGatewayApi(input: readonly SourceDocument[]): ImportResult {
+export function readGatewayApi(raw: readonly SourceDocument[]): ImportResult {
+  const input = raw.map((d) => ({ ...d, manifest: withoutNulls(d.manifest) }));
   const documents = input.map((d) => d.manifest);
   const fileOf = new Map(input.map((d) => [d.manifest, d.file]));
   const losses: Loss[] = [];
@@ -73,7 +74,7 @@ function readRoute(route: Manifest, documents: readonly Manifest[], usedGrants: 
   const namespace = namespaceOf(route);
   const grpc = route.kind === 'GRPCRoute';
   const losses: Loss[] = unknownFields(route.spec, ['parentRefs', 'hostnames', 'rules'], source, 'spec');
-  const parents: any[] = Array.isArray(route.spec?.parentRefs) ? route.spec.parentRefs : [];
+  const parents: any[] = (Array.isArray(route.spec?.parentRefs) ? route.spec.parentRefs : []).filter((p: unknown) => typeof p === 'object' && p !== null);
   const gatewayRefs = parents.filter((p) => (p?.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io' && (p?.kind ?? 'Gateway') === 'Gateway');
   const gateways = gatewayRefs.map((p) => `${p.namespace ?? namespace}/${p.name}`);
   if (parents.length > 0 && gatewayRefs.length === 0) {
@@ -210,6 +211,7 @@ function strategyOf(parent: any, routeNamespace: string, hostnames: readonly str
     || (hostnames.length > 0 && hostnames.every((h) => h === l.hostname || (String(l.hostname).startsWith('*.') && h.endsWith(String(l.hostname).slice(1)))));
   const why = [
     ...unknownFields(gateway.spec, ['gatewayClassName', 'listeners'], source, 'spec').map((l) => `${l.field} is set`),
+    ...(typeof gateway.spec?.gatewayClassName === 'string' ? [] : ['it has no gatewayClassName']),
     ...(namespace === routeNamespace ? [] : ['it is in another namespace than the route']),
     ...(parent.port !== undefined ? ['the route attaches by port'] : []),
     ...(listeners.every((l) => l?.protocol === 'HTTP' && l?.port === 80) ? [] : ['it has listeners other than HTTP on port 80']),

@@ -107,6 +107,7 @@ function valueMatches(list: unknown, field: string, source: string, allowed: rea
 
 function readHttpMatch(m: any, field: string, source: string): { draft?: Omit<RouteDraft, 'props' | 'field'>; losses: Loss[] } {
   if (m === undefined) return { draft: { headers: [], queryParams: [] }, losses: [] };
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return { losses: [{ source, field, kind: 'invalid', reason: 'not a match; it is not carried over' }] };
   const losses: Loss[] = unknownFields(m, ['path', 'headers', 'queryParams', 'method'], source, field);
   if (losses.length > 0) return { losses: losses.map((l) => ({ ...l, reason: `${l.reason}; this match is not carried over (it would match more)` })) };
   let path: RouteDraft['path'];
@@ -129,6 +130,7 @@ function readHttpMatch(m: any, field: string, source: string): { draft?: Omit<Ro
 /** A GRPCRoute match: the service and method as the gRPC path (`/pkg.Service` prefix, `/pkg.Service/Method` exact). */
 function readGrpcMatch(m: any, field: string, source: string): { draft?: Omit<RouteDraft, 'props' | 'field'>; losses: Loss[] } {
   if (m === undefined) return { draft: { headers: [], queryParams: [] }, losses: [] };
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return { losses: [{ source, field, kind: 'invalid', reason: 'not a match; it is not carried over' }] };
   const losses: Loss[] = unknownFields(m, ['method', 'headers'], source, field);
   if (losses.length > 0) return { losses };
   const method = m.method;

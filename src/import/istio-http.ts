@@ -92,6 +92,9 @@ export function readHttpEntry(entry: any, field: string, ctx: DestinationContext
 /** A `match` alternative as a draft's match; a condition the declaration cannot hold drops the alternative (it would match more). */
 function readMatch(m: any, field: string, source: string): { draft?: Omit<IstioRouteDraft, 'props' | 'services' | 'field'>; losses: Loss[] } {
   if (m === undefined) return { draft: { headers: [], queryParams: [] }, losses: [] };
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) {
+    return { losses: [{ source, field, kind: 'invalid', reason: 'not a match; this match alternative is not carried over' }] };
+  }
   const refuse = (f: string, reason: string): { losses: Loss[] } => ({
     losses: [{ source, field: `${field}.${f}`, kind: 'unsupported', reason: `${reason}; this match alternative is not carried over (it would match more)` }],
   });

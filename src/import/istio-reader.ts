@@ -9,7 +9,7 @@ import { DestinationContext, DestinationRuleOf, destinationPolicies, serviceOfHo
 import { readIstioGateway } from './istio-gateway';
 import { IstioRouteDraft, readHttpEntry } from './istio-http';
 import { ManifestReader } from './manifest-reader';
-import { describe, firstMatchToPrecedence, namespaceOf, routeExpr, unknownFields } from './mesh-values';
+import { describe, firstMatchToPrecedence, namespaceOf, routeExpr, unknownFields, withoutNulls } from './mesh-values';
 import { ImportedExposure, ImportResult, Loss, SourceDocument } from './model';
 
 /** The kinds the Istio reader reads; the importer reports other kinds as not read. */
@@ -36,7 +36,8 @@ export function isIstioManifest(d: Readonly<Record<string, any>>): boolean {
 }
 
 /** Reads the Istio manifests of the input (the others, e.g. Services, only to resolve ports). */
-export function readIstio(input: readonly SourceDocument[]): ImportResult {
+export function readIstio(raw: readonly SourceDocument[]): ImportResult {
+  const input = raw.map((d) => ({ ...d, manifest: withoutNulls(d.manifest) }));
   const documents = input.map((d) => d.manifest);
   const fileOf = new Map(input.map((d) => [d.manifest, d.file]));
   const losses: Loss[] = [];

@@ -185,3 +185,16 @@ export function servicePort(documents: readonly Readonly<Record<string, any>>[],
   const found = port === undefined ? (ports.length === 1 ? ports[0] : undefined) : ports.find((p) => p?.name === port);
   return typeof found?.port === 'number' ? found.port : undefined;
 }
+
+/**
+ * A manifest without its `null` values: Kubernetes reads a null field as an unset one, and the
+ * readers then need no null checks beyond `undefined`.
+ */
+export function withoutNulls<T>(value: T): T {
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls) as unknown as T;
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)])) as T;
+}
+
+/** An array value, or none. */
+export const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);

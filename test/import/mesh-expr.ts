@@ -54,3 +54,38 @@ export function corpus(...files: string[]): SourceDocument[] {
 export function documents(yaml: string, file = 'test.yaml'): SourceDocument[] {
   return parseAllDocuments(yaml).map((d) => d.toJSON()).filter((m) => m !== null).map((manifest) => ({ manifest, file }));
 }
+
+/** A deterministic pseudo-random generator (mulberry32), for the mutation tests. */
+export function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const JUNK: unknown[] = [null, 0, -1, 1.5, '', ' ', 'a b', '*', '/', '/x/', '.*', '(', true, [], {}, ['x'], { x: 1 }, 'GET', 'Exact', 'PathPrefix', 70000];
+
+/** A copy of `value` with `count` values somewhere in it replaced by junk (or deleted). */
+export function mutate(value: unknown, next: () => number, count = 3): unknown {
+  const copy = JSON.parse(JSON.stringify(value));
+  for (let i = 0; i < count; i++) {
+    const paths: (string | number)[][] = [];
+    const walk = (v: any, p: (string | number)[]) => {
+      if (p.length > 0) paths.push(p);
+      if (Array.isArray(v)) v.forEach((x, j) => walk(x, [...p, j]));
+      else if (v !== null && typeof v === 'object') Object.keys(v).forEach((k) => walk(v[k], [...p, k]));
+    };
+    walk(copy, []);
+    if (paths.length === 0) break;
+    const p = paths[Math.floor(next() * paths.length)];
+    let parent: any = copy;
+    for (const k of p.slice(0, -1)) parent = parent[k];
+    const key = p[p.length - 1];
+    if (next() < 0.2 && !Array.isArray(parent)) delete parent[key];
+    else parent[key] = JSON.parse(JSON.stringify(JUNK[Math.floor(next() * JUNK.length)]));
+  }
+  return copy;
+}
