@@ -14,7 +14,8 @@ const SEEDS = corpus(
 test('mutated Gateway API manifests: no crash, and the output parses', () => {
   const next = random(21);
   for (let run = 0; run < 300; run++) {
-    const documents: SourceDocument[] = SEEDS.map((d) => ({ ...d, manifest: mutate(d.manifest, next, 1 + Math.floor(next() * 4)) as Record<string, any> }));
+    const documents: SourceDocument[] = SEEDS
+      .map((d) => ({ ...d, manifest: mutate(d.manifest, next, 1 + Math.floor(next() * 4)) as Record<string, any> }));
     const result = importManifests(documents);
     const exports = loadGenerated(writeTypeScript(result), { 'cdk8s-expose': {}, 'cdk8s': {} });
     expect(Object.keys(exports).length).toBeGreaterThan(0);

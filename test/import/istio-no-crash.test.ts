@@ -13,7 +13,8 @@ const SEEDS = corpus(
 test('mutated Istio manifests: no crash, and the output parses', () => {
   const next = random(20);
   for (let run = 0; run < 300; run++) {
-    const documents: SourceDocument[] = SEEDS.map((d) => ({ ...d, manifest: mutate(d.manifest, next, 1 + Math.floor(next() * 4)) as Record<string, any> }))
+    const documents: SourceDocument[] = SEEDS
+      .map((d) => ({ ...d, manifest: mutate(d.manifest, next, 1 + Math.floor(next() * 4)) as Record<string, any> }))
       // A VirtualService bound to the Gateway in every run, so that exposures are made.
       .concat(SEEDS.filter((d) => d.manifest.kind === 'VirtualService').slice(0, 1));
     const result = importManifests(documents);

@@ -55,14 +55,12 @@ export function documents(yaml: string, file = 'test.yaml'): SourceDocument[] {
   return parseAllDocuments(yaml).map((d) => d.toJSON()).filter((m) => m !== null).map((manifest) => ({ manifest, file }));
 }
 
-/** A deterministic pseudo-random generator (mulberry32), for the mutation tests. */
+/** A deterministic pseudo-random generator (a linear congruential one), for the mutation tests. */
 export function random(seed: number): () => number {
   let a = seed;
   return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    a = (a * 1103515245 + 12345) % 2147483648;
+    return a / 2147483648;
   };
 }
 
