@@ -193,7 +193,9 @@ export class GatewayApiRenderer implements StrategyRenderer {
   public claims(intent: ExposureIntent): RouteClaims | undefined {
     const { existing, shared } = this;
     if (shared !== undefined) return claimAllRoutes(`Gateway ${sharedGatewayWhere(shared, shared.namespace ?? intent.namespace)}`, intent);
-    return existing === undefined ? undefined : claimAllRoutes(`Gateway ${existing.namespace}/${existing.name}`, intent);
+    // Routes on two listeners of one Gateway (`sectionName`: HTTP and HTTPS) do not compete for a request.
+    return existing === undefined ? undefined
+      : claimAllRoutes(`Gateway ${existing.namespace}/${existing.name}${existing.sectionName === undefined ? '' : ` listener ${existing.sectionName}`}`, intent);
   }
 
   public check(intent: ExposureIntent): Problem[] {
