@@ -128,7 +128,7 @@ export function routeByIngressNginx(manifests: readonly Manifest[], req: RouteRe
     best = locations.find((l) => l.exact && l.path === uri)
       ?? locations.filter((l) => !l.exact && uri.startsWith(l.path)).sort((a, b) => b.path.length - a.path.length)[0];
   }
-  if (best === undefined) return { kind: 'respond', dataPlane: 'ingress-nginx', status: 404, reason: 'no route' };
+  if (best === undefined) return byDefaultBackend(manifests, main, req);
   const ing = best.source.ingress;
 
   // Location level, in the order of the template: return (temporal first), then the HTTPS redirect of the Lua rewrite phase.
@@ -168,6 +168,24 @@ export function routeByIngressNginx(manifests: readonly Manifest[], req: RouteRe
     ...(prefix === undefined ? {} : { requestHeaders: { set: { 'x-forwarded-prefix': prefix } } }),
     ...(mirror === undefined || mirror === '' ? {} : { mirrors: [mirrorKey(ing, mirror)] }),
   };
+}
+
+/**
+ * A request no location takes goes to the server's root location, whose backend is an Ingress's
+ * `spec.defaultBackend` when one sets it (the controller's createServers): for a host's server,
+ * the default backend of the Ingresses with rules for that host; for the catch-all server (a host
+ * no rule names), that of an Ingress without rules. Else the controller's own 404.
+ */
+function byDefaultBackend(manifests: readonly Manifest[], main: readonly Manifest[], req: RouteRequest): RouteResult {
+  const named = main.filter((i) => ((i.spec?.rules ?? []) as any[]).some((r) => r?.host !== undefined && r.host !== '' && hostMatches(r.host, req.host, true)));
+  const candidates = (named.length > 0 ? named : main.filter((i) => ((i.spec?.rules ?? []) as any[]).length === 0))
+    .filter((i) => i.spec?.defaultBackend !== undefined);
+  if (candidates.length === 0) return { kind: 'respond', dataPlane: 'ingress-nginx', status: 404, reason: 'no route' };
+  const keys = [...new Set(candidates.map((i) => ingressBackendKey(manifests, i, 'spec.defaultBackend', i.spec.defaultBackend)))];
+  if (keys.length > 1) {
+    throw unread(candidates[1], 'spec.defaultBackend', 'several Ingresses set a default backend for this server: the controller takes the oldest Ingress\'s');
+  }
+  return { kind: 'forward', dataPlane: 'ingress-nginx', backend: keys[0], backends: { [keys[0]]: 1 }, host: req.host, path: req.path };
 }
 
 /**

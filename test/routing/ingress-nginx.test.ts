@@ -35,6 +35,20 @@ describe('the ingress-nginx model', () => {
     expect(route(plain, 'GET http://test.com/foo/x')).toMatchObject({ backend: 'foo:80' });
   });
 
+  test('spec.defaultBackend: the root location of the catch-all server for an Ingress without rules, of its hosts\' servers else '
+    + '(ingress-nginx controller.go, createServers: "special catch all case, Ingress with a backend but no rule")', () => {
+    const catchAll = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'all' },
+      spec: { ingressClassName: 'nginx', defaultBackend: { service: { name: 'http-svc', port: { number: 80 } } } } };
+    const shop = nginx('shop', 'shop.example.com', [{ path: '/api', service: 'api' }]);
+    expect(route([catchAll], 'GET http://example.com/x')).toMatchObject({ kind: 'forward', backend: 'http-svc:80', path: '/x' });
+    // A host with a server of its own: no location takes /other, and no Ingress of that host has a default backend.
+    expect(route([catchAll, shop], 'GET http://shop.example.com/other')).toMatchObject({ kind: 'respond', status: 404 });
+    expect(route([catchAll, shop], 'GET http://other.example.com/other')).toMatchObject({ backend: 'http-svc:80' });
+    const withDefault = { ...shop, spec: { ...shop.spec, defaultBackend: { service: { name: 'web', port: { number: 8080 } } } } };
+    expect(route([withDefault], 'GET http://shop.example.com/other')).toMatchObject({ backend: 'web:8080' });
+    expect(route([withDefault], 'GET http://other.example.com/')).toMatchObject({ kind: 'respond', status: 404 });
+  });
+
   test('app-root redirects / (https://kubernetes.github.io/ingress-nginx/examples/rewrite/#app-root)', () => {
     const m = [nginx('approot', 'approot.bar.com', [{ path: '/', service: 'http-svc' }], { 'app-root': '/app1' })];
     expect(route(m, 'GET http://approot.bar.com/')).toEqual({ kind: 'redirect', dataPlane: 'ingress-nginx', status: 302, location: 'http://approot.bar.com/app1' });

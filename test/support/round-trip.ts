@@ -93,13 +93,34 @@ export function originalOf(p: Partition, documents: readonly SourceDocument[]): 
     .map((d) => d.manifest as Manifest);
 }
 
-/** What the client and the backend see of a routing answer. */
+/**
+ * What the client and the backend see of a routing answer. Two answers a client cannot tell apart
+ * are written alike: nothing listening on the port (status 0) and no route (404) are both "not
+ * served", and the order of the response headers a data plane removes does not matter.
+ */
 export function seen(r: RouteResult): unknown {
   if (r.kind === 'forward') {
-    return { backends: r.backends, host: r.host, path: r.path, requestHeaders: r.requestHeaders, responseHeaders: r.responseHeaders };
+    const removed = r.responseHeaders?.remove;
+    const responseHeaders = removed === undefined ? r.responseHeaders : { ...r.responseHeaders, remove: [...removed].sort() };
+    return { backends: r.backends, host: r.host, path: r.path, requestHeaders: r.requestHeaders, responseHeaders };
   }
   if (r.kind === 'redirect') return { status: r.status, location: r.location };
-  return { status: r.status };
+  return { status: r.status === 0 ? 'not served' : r.status };
+}
+
+/**
+ * The Gateways of the input an import attaches to as existing ones (Istio or Gateway API): the
+ * cluster keeps them (the importer says so in a loss), so the import is routed with them applied.
+ */
+export function existingGatewaysOf(synthesized: readonly Manifest[], original: readonly Manifest[]): Manifest[] {
+  const created = new Set(synthesized.filter((m) => m.kind === 'Gateway').map((m) => `${m.apiVersion.split('/')[0]} ${m.metadata.name}`));
+  const referenced = new Set<string>();
+  for (const m of synthesized) {
+    for (const g of m.kind === 'VirtualService' ? m.spec?.gateways ?? [] : []) referenced.add(`networking.istio.io ${String(g).split('/').pop()}`);
+    for (const ref of m.kind === 'HTTPRoute' || m.kind === 'GRPCRoute' ? m.spec?.parentRefs ?? [] : []) referenced.add(`gateway.networking.k8s.io ${ref.name}`);
+  }
+  return original.filter((m) => m.kind === 'Gateway' && referenced.has(`${m.apiVersion.split('/')[0]} ${m.metadata.name}`)
+    && !created.has(`${m.apiVersion.split('/')[0]} ${m.metadata.name}`));
 }
 
 function answer(manifests: readonly Manifest[], request: string, headers?: Readonly<Record<string, string>>): string {
@@ -148,7 +169,8 @@ export function roundTrip(file: string): FileRoundTrip & { readonly result: Impo
     partitions: partitions(result).map((p) => {
       const original = originalOf(p, documents);
       const synthesized = synthesize(p);
-      const source = 'refused' in synthesized ? [`refused: ${synthesized.refused}`] : differences(original, synthesized);
+      const source = 'refused' in synthesized ? [`refused: ${synthesized.refused}`]
+        : differences(original, [...synthesized, ...existingGatewaysOf(synthesized, original)]);
       const others: Record<string, 'same' | string | readonly string[]> = {};
       for (const [name, strategy] of STRATEGIES) {
         const s = synthesize(p, strategy());
