@@ -94,9 +94,10 @@ export function originalOf(p: Partition, documents: readonly SourceDocument[]): 
 }
 
 /**
- * What the client and the backend see of a routing answer. Two answers a client cannot tell apart
- * are written alike: nothing listening on the port (status 0) and no route (404) are both "not
- * served", and the order of the response headers a data plane removes does not matter.
+ * What the client and the backend see of a routing answer. Answers that mean the same for the
+ * routing are written alike: nothing listening on the port (status 0) and no route (the data
+ * plane's 404) are both "not served", and the order of the response headers a data plane removes
+ * does not matter.
  */
 export function seen(r: RouteResult): unknown {
   if (r.kind === 'forward') {
@@ -105,7 +106,7 @@ export function seen(r: RouteResult): unknown {
     return { backends: r.backends, host: r.host, path: r.path, requestHeaders: r.requestHeaders, responseHeaders };
   }
   if (r.kind === 'redirect') return { status: r.status, location: r.location };
-  return { status: r.status === 0 ? 'not served' : r.status };
+  return { status: r.status === 0 || r.reason === 'no route' ? 'not served' : r.status };
 }
 
 /**
