@@ -37,8 +37,12 @@ describe('the ingress-nginx model', () => {
 
   test('spec.defaultBackend: the root location of the catch-all server for an Ingress without rules, of its hosts\' servers else '
     + '(ingress-nginx controller.go, createServers: "special catch all case, Ingress with a backend but no rule")', () => {
-    const catchAll = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'all' },
-      spec: { ingressClassName: 'nginx', defaultBackend: { service: { name: 'http-svc', port: { number: 80 } } } } };
+    const catchAll = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'all' },
+      spec: { ingressClassName: 'nginx', defaultBackend: { service: { name: 'http-svc', port: { number: 80 } } } },
+    };
     const shop = nginx('shop', 'shop.example.com', [{ path: '/api', service: 'api' }]);
     expect(route([catchAll], 'GET http://example.com/x')).toMatchObject({ kind: 'forward', backend: 'http-svc:80', path: '/x' });
     // A host with a server of its own: no location takes /other, and no Ingress of that host has a default backend.
