@@ -90,18 +90,20 @@ const project = new typescript.TypeScriptProject({
 // (the registry lacks the non-linux bindings of 1.13.0).
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
-// The package: the compiled library (lib/src, and the L1s of lib/imports it loads), its docs and
-// nothing else. test/package/package.test.ts checks what `npm pack` publishes.
+// The package: the compiled library (lib/src, and the L1s of lib/imports it loads), its README and
+// changelog, and nothing else. test/package/package.test.ts checks what `npm pack` publishes.
 project.package.addField('files', [
   'lib/**/*.js',
   'lib/**/*.d.ts',
   'README.md',
   'LICENSE',
   'CHANGELOG.md',
-  'docs/api/',
-  // The pages of the generated L1 namespaces (1.6 MB, derived from the CRDs) stay in the
-  // repository; their types ship in lib/imports/*.d.ts with the same TSDoc.
-  '!docs/api/cdk8s-expose/namespaces/',
+  // The API reference (docs/api/, 0.2 MB of markdown) stays in the repository, where the README's
+  // links lead (npm resolves them there too): its text ships as the TSDoc of lib/**/*.d.ts.
+  // The typings of the command line and its importer (lib/src/cli, lib/src/import) are no public
+  // API: nothing an app type-checks reads them; their JavaScript ships (the `cdk8s-expose` bin).
+  '!lib/src/cli/**/*.d.ts',
+  '!lib/src/import/**/*.d.ts',
   // The Gateway API implementations' L1 typings (1.5 MB): their objects are typed ApiObject in the
   // public API, so no app's type check reads them; their JavaScript ships (loaded lazily).
   '!lib/imports/envoy-gateway-gateway.envoyproxy.io.d.ts',
