@@ -15,13 +15,22 @@ export const ADVICE_FILE_ENV = 'CDK8S_EXPOSE_ADVICE_FILE';
 /** The context key that turns advise mode on for an app run in process (`app.node.setContext(ADVISE_CONTEXT, true)`). */
 export const ADVISE_CONTEXT = 'cdk8s-expose:advise';
 
-/** True when exposures under `scope` record refusals instead of throwing them. */
+/**
+ * True when exposures under `scope` record refusals instead of throwing them. The command always
+ * names a file; an empty or unset variable is an ordinary synth, which throws as usual.
+ */
 export function isAdvising(scope: IConstruct): boolean {
-  return process.env[ADVICE_FILE_ENV] !== undefined || scope.node.tryGetContext(ADVISE_CONTEXT) === true;
+  return adviceFile() !== undefined || scope.node.tryGetContext(ADVISE_CONTEXT) === true;
+}
+
+/** The file the command named, if any. */
+function adviceFile(): string | undefined {
+  const file = process.env[ADVICE_FILE_ENV];
+  return file === undefined || file === '' ? undefined : file;
 }
 
 /** Appends the advice to the command's file, if the command runs the app. */
 export function recordAdvice(advice: ExposureAdvice): void {
-  const file = process.env[ADVICE_FILE_ENV];
-  if (file !== undefined && file !== '') appendFileSync(file, `${JSON.stringify(advice)}\n`);
+  const file = adviceFile();
+  if (file !== undefined) appendFileSync(file, `${JSON.stringify(advice)}\n`);
 }

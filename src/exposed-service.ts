@@ -87,6 +87,8 @@ export class ExposedService extends Construct {
       }
     }
     throwIfProblems(this, problems);
+    // Conflicts with other exposures are checked here, after a `firstOf` chose: registering them is
+    // app-wide state, which only the chosen candidate may leave.
     registerClaims(this, intent, front && fronted ? frontClaims(front, fronted) : renderer.claims(intent));
     // What the exposure adds to an object shared across exposures (a shared Gateway's listeners).
     throwIfProblems(this, front && fronted ? front.renderer.share?.(this, fronted) ?? [] : renderer.share?.(this, intent) ?? []);

@@ -121,11 +121,14 @@ export class ExposureStrategy {
 
   /**
    * Per exposure, the first of `strategies` that can express it: the first whose capability row,
-   * own checks and front (an API gateway's `exposedVia`) refuse nothing of the declaration, as synth
-   * with that strategy alone would judge. The exposure renders with it (its claims, shared objects
-   * and front are the chosen one's), its `strategyName` is the chosen one's, and every object it
-   * renders carries the annotation `cdk8s-expose/strategy` naming the choice. When none can, synth
-   * fails with every candidate's problems, each prefixed with the candidate (`firstOf[1] istio: ...`).
+   * own checks and front (an API gateway's `exposedVia`) refuse nothing of the declaration. The
+   * choice weighs only these; conflicts with other exposures of the app (a host and path already
+   * claimed, a shared Gateway's listeners) are checked after it, for the chosen candidate alone, and
+   * fail synth as they would with that strategy alone: the next candidate is not tried. The exposure
+   * renders with it (its claims, shared objects and front are the chosen one's), its `strategyName`
+   * is the chosen one's, and every object it renders carries the annotation `cdk8s-expose/strategy`
+   * naming the choice. When none can, synth fails with every candidate's problems, each prefixed
+   * with the candidate (`firstOf[1] istio: ...`).
    *
    * Not a column of the capability matrix: it expresses exactly what the candidate it picks does,
    * which depends on the exposure; `advise()` shows which candidate each exposure gets.

@@ -1,7 +1,9 @@
 /**
  * The choice of `ExposureStrategy.firstOf`: per exposure, the first candidate that can express it,
  * judged by the evaluation synth uses for a single strategy (capability row, the strategy's checks,
- * its front's).
+ * its front's). Conflicts with other exposures (claims, what `share()` adds to shared objects) are
+ * not weighed: they are checked by registering app-wide state, which a candidate that is not chosen
+ * must not leave behind, so the exposure checks them after the choice, for the chosen candidate.
  */
 import { IConstruct } from 'constructs';
 import { Problem } from './core/errors';

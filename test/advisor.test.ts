@@ -142,6 +142,20 @@ describe('strategy advisor', () => {
     ]);
   });
 
+  test('an empty CDK8S_EXPOSE_ADVICE_FILE is not advise mode: an exposure its strategy refuses throws as in any synth', () => {
+    const before = process.env.CDK8S_EXPOSE_ADVICE_FILE;
+    process.env.CDK8S_EXPOSE_ADVICE_FILE = '';
+    try {
+      const chart = new Chart(Testing.app(), 'shop');
+      expect(() => new ExposedService(chart, 'api', { strategy: ExposureStrategy.istio(), hosts: ['api.example.com'], backend: api(), rateLimit: RateLimit.perSecond(5) }))
+        .toThrow(new Error('ExposedService shop/api: rateLimit: \'rate-limit\' is not supported by istio; supported by: ingress (ingressNginx), '
+          + 'gatewayApi (envoyGateway), gatewayApi (traefik), gatewayApi (nginxGatewayFabric), gatewayApi (kong), apiGateway (nginx), apiGateway (kong)'));
+    } finally {
+      if (before === undefined) delete process.env.CDK8S_EXPOSE_ADVICE_FILE;
+      else process.env.CDK8S_EXPOSE_ADVICE_FILE = before;
+    }
+  });
+
   test('in advise mode an invalid declaration is advised on too: no candidate can express it until it is fixed', () => {
     const chart = new Chart(Testing.app(), 'shop');
     chart.node.setContext(ADVISE_CONTEXT, true);

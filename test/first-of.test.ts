@@ -113,6 +113,18 @@ describe('ExposureStrategy.firstOf', () => {
       + 'is already claimed by ExposedService team/a; give one of them another host or path'));
   });
 
+  test('the choice does not weigh conflicts with other exposures: they are reported after it, for the chosen candidate, '
+    + 'and the next candidate is not tried', () => {
+    const chart = testChart('team', 'team');
+    new ExposedService(chart, 'a', { strategy: ExposureStrategy.ingress({ className: 'nginx' }), hosts: ['shop.example.com'], backend: api() });
+    // Gateway API, with a Gateway of its own, would not conflict; the ingress class comes first and is chosen.
+    const strategy = ExposureStrategy.firstOf(ExposureStrategy.ingress({ className: 'nginx' }), gatewayApi());
+    expect(() => new ExposedService(chart, 'b', { strategy, hosts: ['shop.example.com'], backend: api() }))
+      .toThrow(new ExposureError('ExposedService team/b: routes: host shop.example.com with path prefix / on ingress class nginx '
+        + 'is already claimed by ExposedService team/a; give one of them another host or path'));
+    expect(new ExposedService(chart, 'c', { strategy: gatewayApi(), hosts: ['shop.example.com'], backend: api() }).strategyName).toBe('gatewayApi');
+  });
+
   test('what an exposure shares is the chosen candidate\'s: each adds its listeners to the shared Gateway, which names no choice', () => {
     const chart = testChart('shop', 'shop');
     const gateway = GatewayApiGateway.create({ gatewayClassName: 'eg', name: 'public' });

@@ -17,6 +17,8 @@ import { urlOf } from './request';
 
 const GROUP = 'gateway.networking.k8s.io/';
 const POLICY_FILTERS = new Set(['ExtensionRef', 'CORS']);
+/** Below every wildcard's rank (-1000 + its length, a hostname being at most 253 characters). */
+const NO_HOSTNAMES_RANK = -2000;
 
 /** One match of a rule, ranked by the spec's precedence. */
 interface Candidate {
@@ -26,7 +28,7 @@ interface Candidate {
   readonly ruleIndex: number;
   readonly matchIndex: number;
   readonly match: any;
-  /** Characters of the route hostname that matched, negative for a wildcard. */
+  /** Characters of the route hostname that matched; negative for a wildcard, lower still without hostnames. */
   readonly hostnameRank: number;
   readonly grpc: boolean;
 }
@@ -49,10 +51,15 @@ function attachedListeners(route: Manifest, gateways: readonly Manifest[]): { li
   return { listeners, unknown };
 }
 
-/** The most specific hostname of a route that covers the host (its length; negative for a wildcard), or undefined. */
+/**
+ * The most specific hostname of a route that covers the host, or undefined: an exact hostname ranks
+ * by its length, a wildcard below every exact one (more characters first), and a route without
+ * hostnames below every wildcard (the spec's HTTPRouteRule precedence: the most specific hostname
+ * match wins; a route without hostnames matches every host, so it is the least specific).
+ */
 function hostnameRank(route: Manifest, host: string): number | undefined {
   const names: string[] = route.spec?.hostnames ?? [];
-  if (names.length === 0) return -1;
+  if (names.length === 0) return NO_HOSTNAMES_RANK;
   const ranks = names.filter((h) => hostMatches(h, host, false)).map((h) => (h.startsWith('*') ? -1000 + h.length : h.length));
   return ranks.length === 0 ? undefined : Math.max(...ranks);
 }

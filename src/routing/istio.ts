@@ -193,21 +193,34 @@ function faultOf(f: any): InjectedFault | undefined {
   return abort === undefined && delay === undefined ? undefined : { ...(abort ? { abort } : {}), ...(delay ? { delay } : {}) };
 }
 
-/** A Kubernetes Service's short name from an Istio host (`reviews`, `reviews.ns`, `reviews.ns.svc.cluster.local`); other hosts stay whole. */
-export function serviceName(host: string): { name: string; namespace?: string } {
+/**
+ * A Kubernetes Service's name from an Istio host, as Istio reads it
+ * (https://istio.io/latest/docs/reference/config/networking/virtual-service/#Destination): a short
+ * name without dots (`reviews`) is a Service of the rule's namespace, `reviews.ns.svc.cluster.local`
+ * one of namespace ns; other hosts with a Service's labels stay whole. `reviews.ns` and
+ * `reviews.ns.svc` are not expanded by Istio, so they are undefined: which Service, if any, they
+ * reach depends on the mesh's registry (a ServiceEntry), not on the manifests.
+ */
+export function serviceName(host: string): { name: string; namespace?: string } | undefined {
   const labels = host.split('.');
   if (labels.length === 1) return { name: host };
-  if (labels.length === 2 || labels[2] === 'svc') return { name: labels[0], namespace: labels[1] };
+  if (labels.length === 2 || (labels.length === 3 && labels[2] === 'svc')) return undefined;
+  if (labels[2] === 'svc') return { name: labels[0], namespace: labels[1] };
   return { name: host };
 }
 
 /** `name:port[/subset]` of a destination; a subset must be defined by a DestinationRule of the manifests that has it. */
 function destinationKey(manifests: readonly Manifest[], vs: Manifest, field: string, d: any): string {
   if (d?.host === undefined) throw unread(vs, field, 'a destination without host');
-  const { name, namespace } = serviceName(d.host);
+  const service = serviceName(d.host);
+  if (service === undefined) {
+    throw unread(vs, `${field}.host`, `'${d.host}' is neither a short name (Istio expands only a name without dots, to the VirtualService's namespace) `
+      + 'nor a Service\'s FQDN (name.namespace.svc.cluster.local): which Service it reaches is the mesh registry\'s, not in the manifests');
+  }
+  const { name, namespace } = service;
   const key = backendKey(manifests, vs, `${field}.port`, name, namespace ?? vs.metadata?.namespace, d.port?.number);
   if (d.subset === undefined) return key;
-  const rules = manifests.filter((m) => m.kind === 'DestinationRule' && serviceName(m.spec?.host ?? '').name === name);
+  const rules = manifests.filter((m) => m.kind === 'DestinationRule' && serviceName(m.spec?.host ?? '')?.name === name);
   if (rules.length > 0 && !rules.some((r) => ((r.spec?.subsets ?? []) as any[]).some((s) => s.name === d.subset))) {
     throw unread(vs, `${field}.subset`, `no DestinationRule of ${name} defines the subset '${d.subset}' (Istio answers 503)`);
   }

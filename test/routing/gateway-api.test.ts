@@ -32,6 +32,17 @@ describe('the Gateway API model', () => {
     expect(backendOf(m, 'GET http://bar.example.com/x')).toBe('bar-svc:8080');
   });
 
+  test('a wildcard hostname before a route without hostnames, which takes every other host '
+    + '(https://gateway-api.sigs.k8s.io/reference/spec/#httprouterule: the most specific hostname match first)', () => {
+    const m = [
+      gateway([http()]),
+      httpRoute('a', ['*.example.com'], [{ backendRefs: [to('a', 80)] }]),
+      httpRoute('b', [], [{ backendRefs: [to('b', 80)] }]),
+    ];
+    expect(backendOf(m, 'GET http://x.example.com/')).toBe('a:80');
+    expect(backendOf(m, 'GET http://other.org/')).toBe('b:80');
+  });
+
   test('precedence across routes: hostname, exact path, longest prefix, method, headers, query params, age, then name '
     + '(https://gateway-api.sigs.k8s.io/reference/spec/#httprouterule)', () => {
     const m = [

@@ -116,4 +116,17 @@ describe('the Istio model', () => {
     expect(() => route([...m, vs([{ route: [{ destination: { host: 'web' } }] }])], 'GET http://bookinfo.com/'))
       .toThrow('route: VirtualService vs: spec.http[0].route[0].destination.port: no port, and Service web is not in the manifests: pass them with it, or give the port');
   });
+
+  test('a destination host is a Service as a short name or as its FQDN; Istio does not expand name.ns nor name.ns.svc '
+    + '(https://istio.io/latest/docs/reference/config/networking/virtual-service/#Destination)', () => {
+    const m = [gateway([httpServer(['bookinfo.com'])])];
+    expect(route([...m, vs([{ route: [dest('reviews', 9080)] }])], 'GET http://bookinfo.com/')).toMatchObject({ backend: 'reviews:9080' });
+    expect(route([...m, vs([{ route: [dest('reviews.prod.svc.cluster.local', 9080)] }])], 'GET http://bookinfo.com/')).toMatchObject({ backend: 'reviews:9080' });
+    for (const host of ['reviews.prod', 'reviews.prod.svc']) {
+      expect(() => route([...m, vs([{ route: [dest(host, 9080)] }])], 'GET http://bookinfo.com/'))
+        .toThrow(new Error(`route: VirtualService vs: spec.http[0].route[0].destination.host: '${host}' is neither a short name `
+          + '(Istio expands only a name without dots, to the VirtualService\'s namespace) nor a Service\'s FQDN (name.namespace.svc.cluster.local): '
+          + 'which Service it reaches is the mesh registry\'s, not in the manifests'));
+    }
+  });
 });
