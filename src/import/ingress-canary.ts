@@ -44,7 +44,10 @@ export function mergeCanaries(canaries: readonly ParsedIngress[], mains: readonl
           continue;
         }
         merged = true;
-        for (const g of found) g.routes = g.routes.flatMap((r) => (open(r) ? split(r, path.backend, options, sourceName(canary.document)) : [r]));
+        for (const g of found) {
+          g.routes = g.routes.flatMap((r) => (open(r) ? split(r, path.backend, options, sourceName(canary.document)) : [r]));
+          g.losses.push(...matchedCanaryLosses(source, options, g.losses));
+        }
       }
     }
     // The controller takes everything else of a canary from its main Ingress.
@@ -59,6 +62,34 @@ export function mergeCanaries(canaries: readonly ParsedIngress[], mains: readonl
     losses.push(...canary.losses.filter((l) => l.field !== 'spec.ingressClassName'));
   }
   return losses;
+}
+
+/**
+ * The header- and cookie-matched routes are the canary's meaning and are kept, but the source's own
+ * strategy (ingress-nginx) renders weighted canaries only: said next to the exposure, once.
+ */
+function matchedCanaryLosses(source: string, o: CanaryOptions, already: readonly Loss[]): Loss[] {
+  const out: Loss[] = [];
+  const others = 'istio, gatewayApi, apiGateway (nginx), apiGateway (kong) render it';
+  if (o.header !== undefined) {
+    out.push({
+      source,
+      field: `${NGINX_PREFIX}canary-by-header`,
+      kind: 'unsupported',
+      reason: `the routes matched on header ${JSON.stringify(o.header.name)} are kept, `
+      + `but the ingress-nginx strategy cannot render a header-matched canary: ${others}`,
+    });
+  }
+  if (o.cookie !== undefined) {
+    out.push({
+      source,
+      field: `${NGINX_PREFIX}canary-by-cookie`,
+      kind: 'unsupported',
+      reason: `the routes matched on cookie ${JSON.stringify(o.cookie)} are kept, `
+      + `but the ingress-nginx strategy cannot render a cookie-matched canary: ${others}`,
+    });
+  }
+  return out.filter((l) => !already.some((a) => a.source === l.source && a.field === l.field));
 }
 
 interface CanaryOptions {

@@ -375,7 +375,16 @@ routes: [
   },
   { match: { path: PathMatch.prefix('/') }, backend: Backend.fromName('web', 80) },
 ],`);
-    // The declaration is whole; the ingress-nginx strategy renders weighted canaries only.
+    // The declaration is whole; the ingress-nginx strategy renders weighted canaries only: a loss on the source's strategy.
+    expect(lossesOf(main, c)).toEqual([
+      'unsupported: Ingress default/web-canary: nginx.ingress.kubernetes.io/canary-by-header: the routes matched on header "x-canary" are kept, '
+        + 'but the ingress-nginx strategy cannot render a header-matched canary: istio, gatewayApi, apiGateway (nginx), apiGateway (kong) render it',
+      'unsupported: Ingress default/web-canary: nginx.ingress.kubernetes.io/canary-by-cookie: the routes matched on cookie "beta" are kept, '
+        + 'but the ingress-nginx strategy cannot render a cookie-matched canary: istio, gatewayApi, apiGateway (nginx), apiGateway (kong) render it',
+    ]);
+    const result = importYaml(yamlOf(main, c));
+    expect(result.losses).toEqual([]);
+    expect(result.exposures[0].losses.map((l) => l.field)).toEqual(['nginx.ingress.kubernetes.io/canary-by-header', 'nginx.ingress.kubernetes.io/canary-by-cookie']);
     const code = generatedFor(yamlOf(main, c));
     expect(() => declareGenerated(code)).toThrow("ExposedService imported/web: routes[0].match.headers: 'header-match' is not supported by ingress (ingressNginx); "
       + 'supported by: istio, gatewayApi, apiGateway (nginx), apiGateway (kong)');
