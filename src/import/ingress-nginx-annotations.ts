@@ -409,7 +409,14 @@ function readCors(get: Get, lose: Lose, flag: (name: string) => boolean | undefi
     lose(badOrigin !== undefined || origins.length === 0 ? 'cors-allow-origin' : 'cors-allow-headers', `${badOrigin ?? badHeader ?? 'no origin'}: not read`, 'invalid');
     return undefined;
   }
-  const credentials = (values['cors-allow-credentials'] ?? CORS_DEFAULTS.credentials) === 'true';
+  let credentials = (values['cors-allow-credentials'] ?? CORS_DEFAULTS.credentials) === 'true';
+  if (credentials && origins.includes('*')) {
+    // The controller answers Access-Control-Allow-Origin "*" with Access-Control-Allow-Credentials "true": browsers refuse
+    // credentials with "*" (Fetch standard, CORS check), and so does the declaration.
+    const given = values['cors-allow-credentials'] !== undefined ? '"true"' : '"true" (the controller\'s default)';
+    lose('cors-allow-credentials', `${given} with origin "*": browsers refuse credentials with origin "*"; read as false`);
+    credentials = false;
+  }
   const maxAgeText = values['cors-max-age'] ?? CORS_DEFAULTS.maxAge;
   if (!/^[0-9]+$/.test(maxAgeText)) {
     lose('cors-max-age', `${JSON.stringify(maxAgeText)} is not a number of seconds`, 'invalid');

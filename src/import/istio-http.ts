@@ -213,6 +213,16 @@ function readPolicies(entry: any, field: string, ctx: DestinationContext): { pro
       else if (s?.kind === 'regex' && s.value === '.*') origins.push(str('*'));
       else losses.push({ source: src, field: `${field}.corsPolicy.allowOrigins[${i}]`, kind: 'unsupported', reason: 'an allowed origin is exact or any (regex ".*")' });
     });
+    const anyOrigin = origins.some((o) => o.kind === 'string' && o.value === '*');
+    if (anyOrigin && c.allowCredentials === true) {
+      // Envoy answers any origin with credentials (it echoes the Origin); the declaration allows credentials for listed origins only.
+      losses.push({
+        source: src,
+        field: `${field}.corsPolicy.allowCredentials`,
+        kind: 'unsupported',
+        reason: 'true with any origin (regex ".*"): the declaration allows credentials for listed origins only (browsers refuse them with origin "*"); read as false',
+      });
+    }
     const strings = (v: unknown) => (Array.isArray(v) ? arr(v.map((x) => str(String(x)))) : undefined);
     const methods = Array.isArray(c.allowMethods) ? c.allowMethods.filter((x: unknown) => METHODS.includes(String(x))) : undefined;
     if (Array.isArray(c.allowMethods) && methods.length !== c.allowMethods.length) {
@@ -223,7 +233,7 @@ function readPolicies(entry: any, field: string, ctx: DestinationContext): { pro
       allowMethods: strings(methods),
       allowHeaders: strings(c.allowHeaders),
       exposeHeaders: strings(c.exposeHeaders),
-      allowCredentials: typeof c.allowCredentials === 'boolean' ? bool(c.allowCredentials) : undefined,
+      allowCredentials: typeof c.allowCredentials === 'boolean' ? bool(c.allowCredentials && !anyOrigin) : undefined,
       maxAge: duration('corsPolicy.maxAge', c.maxAge),
     });
   }

@@ -257,6 +257,26 @@ maxRequestBody: Size.mebibytes(8),`);
     synthesizes(doc);
   });
 
+  test('CORS with the default origin "*" and the default credentials: credentials false, a loss (browsers refuse credentials with "*")', () => {
+    // The controller sends Access-Control-Allow-Origin "*" and Access-Control-Allow-Credentials "true" by default
+    // (docs: cors-allow-origin "*", cors-allow-credentials "true"); the Fetch standard's CORS check fails a credentialed request on "*".
+    const doc = nginx({ [`${A}enable-cors`]: 'true' });
+    expect(propsText(doc)).toContain('  allowOrigins: [\'*\'],');
+    expect(propsText(doc)).toContain(`  allowCredentials: false,
+  maxAge: Duration.seconds(1728000),
+},`);
+    expect(lossesOf(doc)).toEqual([
+      'unsupported: Ingress default/web: nginx.ingress.kubernetes.io/cors-allow-credentials: "true" (the controller\'s default) with origin "*": '
+        + 'browsers refuse credentials with origin "*"; read as false',
+    ]);
+    expect(lossesOf(nginx({ [`${A}enable-cors`]: 'true', [`${A}cors-allow-credentials`]: 'true', [`${A}cors-allow-origin`]: '*' }))).toEqual([
+      'unsupported: Ingress default/web: nginx.ingress.kubernetes.io/cors-allow-credentials: "true" with origin "*": '
+        + 'browsers refuse credentials with origin "*"; read as false',
+    ]);
+    expect(lossesOf(nginx({ [`${A}enable-cors`]: 'true', [`${A}cors-allow-credentials`]: 'false' }))).toEqual([]);
+    synthesizes(doc);
+  });
+
   test('basic auth from a Secret; external auth at an in-cluster Service', () => {
     const basic = nginx({ [`${A}auth-type`]: 'basic', [`${A}auth-secret`]: 'basic-auth', [`${A}auth-realm`]: 'Authentication Required' });
     expect(propsText(basic)).toContain("auth: Auth.basic({ secret: 'basic-auth', realm: 'Authentication Required' }),");

@@ -283,6 +283,18 @@ spec:
     });
   });
 
+  test('CORS for any origin (regex ".*") with credentials: Envoy echoes any origin, the declaration lists them; credentials false, a loss', () => {
+    const r = readIstio(documents(GATEWAY + '---' + virtualService(`
+  - corsPolicy: { allowOrigins: [{ regex: ".*" }], allowCredentials: true }
+    route: [{ destination: { host: web, port: { number: 80 } } }]`)));
+    expect(show(r.exposures[0].props)).toContain("cors: { allowOrigins: ['*'], allowCredentials: false }");
+    expect(lossLines(r.exposures[0].losses)).toEqual([
+      'VirtualService shop/shop spec.http[0].corsPolicy.allowCredentials [unsupported] true with any origin (regex ".*"): '
+        + 'the declaration allows credentials for listed origins only (browsers refuse them with origin "*"); read as false',
+    ]);
+    synthOnSource(r);
+  });
+
   test('a match condition the declaration cannot hold drops that alternative; other hosts are no Services', () => {
     const r = readIstio(documents(GATEWAY + '---' + virtualService(`
   - match: [{ uri: { prefix: /a }, ignoreUriCase: true }, { uri: { prefix: /b } }]
