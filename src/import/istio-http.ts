@@ -75,7 +75,18 @@ export function readHttpEntry(entry: any, field: string, ctx: DestinationContext
     if (read.draft === undefined) return;
     const draft = { ...read.draft, field: mField, props, services };
     routes.push(draft);
-    const prefix = m?.uri?.prefix;
+    // Without a uri condition Istio matches the prefix "/" (Envoy's prefix_rewrite replaces it too).
+    const prefix = m?.uri === undefined ? '/' : m.uri.prefix;
+    const rewrite = entry?.rewrite?.uri;
+    if (typeof rewrite === 'string' && prefix === '/' && !rewrite.endsWith('/')) {
+      losses.push({
+        source: src,
+        field: `${field}.rewrite.uri`,
+        kind: 'unsupported',
+        reason: `Istio replaces the prefix "/" as a string ("/x" goes to "${rewrite}x"); the declaration replaces a prefix by path element, `
+          + `so the paths it rewrites differ ("${rewrite}x" and "${rewrite}/x")`,
+      });
+    }
     if (entry?.rewrite?.uri !== undefined && typeof prefix === 'string' && prefix !== '/') {
       losses.push({
         source: src,

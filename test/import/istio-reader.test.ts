@@ -283,6 +283,23 @@ spec:
     });
   });
 
+  test('rewrite.uri without a uri match, or on the prefix "/": Envoy concatenates ("/foo" to "/v1foo"), a loss', () => {
+    // Istio's rewrite.uri on a prefix match is Envoy's prefix_rewrite: the matched prefix is replaced as a string
+    // (Envoy route_components.proto, prefix_rewrite: "/prefix" rewritten to "/" turns "/prefixetc" into "/etc").
+    const r = readIstio(documents(GATEWAY + '---' + virtualService(`
+  - match: [{ headers: { x-v1: { exact: "yes" } } }, { uri: { prefix: / }, headers: { x-v1: { exact: "also" } } }]
+    rewrite: { uri: /v1 }
+    route: [{ destination: { host: web, port: { number: 80 } } }]
+  - rewrite: { uri: /v2/ }
+    route: [{ destination: { host: web, port: { number: 80 } } }]`)));
+    const reason = 'Istio replaces the prefix "/" as a string ("/x" goes to "/v1x"); the declaration replaces a prefix by path element, '
+      + 'so the paths it rewrites differ ("/v1x" and "/v1/x")';
+    expect(lossLines(r.exposures[0].losses)).toEqual([
+      `VirtualService shop/shop spec.http[0].rewrite.uri [unsupported] ${reason}`,
+      `VirtualService shop/shop spec.http[0].rewrite.uri [unsupported] ${reason}`,
+    ]);
+  });
+
   test('CORS for any origin (regex ".*") with credentials: Envoy echoes any origin, the declaration lists them; credentials false, a loss', () => {
     const r = readIstio(documents(GATEWAY + '---' + virtualService(`
   - corsPolicy: { allowOrigins: [{ regex: ".*" }], allowCredentials: true }
