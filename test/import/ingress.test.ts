@@ -342,6 +342,44 @@ routes: [
     expect(propsText(nginx({ [`${A}app-root`]: '/app1' }))).toContain("{ match: { path: PathMatch.exact('/') }, redirect: { path: '/app1', statusCode: 302 } },");
   });
 
+  test('temporal-redirect and permanent-redirect: the controller applies the temporal one, the permanent one is a loss', () => {
+    // ingress-nginx internal/ingress/annotations/redirect/redirect.go: "execution order is temporal and then permanent".
+    const doc = nginx({
+      [`${A}permanent-redirect`]: 'https://www.example.com/new',
+      [`${A}permanent-redirect-code`]: '308',
+      [`${A}temporal-redirect`]: 'https://www.example.com/soon',
+    });
+    expect(propsText(doc)).toContain(`  {
+    match: { path: PathMatch.prefix('/') },
+    redirect: { scheme: 'https', host: 'www.example.com', path: '/soon', statusCode: 302 },
+  },`);
+    expect(lossesOf(doc)).toEqual([
+      'invalid: Ingress default/web: nginx.ingress.kubernetes.io/permanent-redirect: temporal-redirect takes precedence (the controller ignores it)',
+      'invalid: Ingress default/web: nginx.ingress.kubernetes.io/permanent-redirect-code: temporal-redirect takes precedence (the controller ignores it)',
+    ]);
+    synthesizes(doc);
+  });
+
+  test('allowlist-source-range is read first, whitelist-source-range only when it is empty', () => {
+    // ingress-nginx internal/ingress/annotations/ipallowlist/main.go: the allowlist annotation, then its "whitelist" alias when empty.
+    const both = nginx({ [`${A}allowlist-source-range`]: '10.0.0.0/8', [`${A}whitelist-source-range`]: '192.168.0.0/16' });
+    expect(propsText(both)).toContain("access: AccessPolicy.allowFrom(['10.0.0.0/8']),");
+    expect(lossesOf(both)).toEqual([
+      'invalid: Ingress default/web: nginx.ingress.kubernetes.io/whitelist-source-range: '
+        + 'allowlist-source-range takes precedence (the controller reads this one only when that is empty)',
+    ]);
+    const allowOnly = nginx({ [`${A}allowlist-source-range`]: '10.0.0.0/8' });
+    expect(propsText(allowOnly)).toContain("access: AccessPolicy.allowFrom(['10.0.0.0/8']),");
+    expect(lossesOf(allowOnly)).toEqual([]);
+    const emptyAllow = nginx({ [`${A}allowlist-source-range`]: '', [`${A}whitelist-source-range`]: '192.168.0.0/16' });
+    expect(propsText(emptyAllow)).toContain("access: AccessPolicy.allowFrom(['192.168.0.0/16']),");
+    expect(lossesOf(emptyAllow)).toEqual([]);
+    expect(lossesOf(nginx({ [`${A}allowlist-source-range`]: '10.0.0.0/33' }))).toEqual([
+      expect.stringMatching(/^invalid: Ingress default\/web: nginx.ingress.kubernetes.io\/allowlist-source-range: .*: not read$/),
+    ]);
+    synthesizes(both);
+  });
+
   test('client certificates: auth-tls-secret with TLS', () => {
     const doc = nginx({ [`${A}auth-tls-secret`]: 'default/ca', [`${A}auth-tls-verify-depth`]: '2' },
       { tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }] });
