@@ -97,6 +97,21 @@ routes: [
     synthesizes(cm);
   });
 
+  test('a wildcard TLS host serves the rule hosts one label below it, as the certificate and the controller do', () => {
+    // ingress-nginx serves a.example.com with the Secret of tls.hosts "*.example.com" and redirects it to HTTPS
+    // (a certificate's wildcard covers one label, RFC 6125 6.4.3).
+    const doc = ingress({ host: 'a.example.com', tls: [{ hosts: ['*.example.com'], secretName: 'wild-tls' }] });
+    expect(propsText(doc)).toBe(`hosts: ['a.example.com'],
+tls: Tls.fromSecret('wild-tls'),
+httpsRedirectCode: 308,
+routes: [{ match: { path: PathMatch.prefix('/') }, backend: Backend.fromName('web', 80) }],`);
+    expect(lossesOf(doc)).toEqual([]);
+    synthesizes(doc);
+    const deeper = ingress({ host: 'a.b.example.com', tls: [{ hosts: ['*.example.com'], secretName: 'wild-tls' }] });
+    expect(propsText(deeper)).not.toContain('tls:');
+    expect(lossesOf(deeper)).toEqual(['unsupported: Ingress default/web: spec.tls: TLS for host *.example.com, which no rule routes']);
+  });
+
   test('ImplementationSpecific on a generic controller is read as Prefix, and said so', () => {
     const doc = ingress({ className: 'traefik', paths: [{ path: '/a', pathType: 'ImplementationSpecific' }] });
     expect(propsText(doc)).toContain("PathMatch.prefix('/a')");
