@@ -227,7 +227,7 @@ spec:
     route: [{ destination: { host: reviews, subset: v2 } }]
   - route:
     - { destination: { host: reviews, subset: v1 }, weight: 80 }
-    - { destination: { host: reviews.shop, subset: v2 }, weight: 20 }`)));
+    - { destination: { host: reviews.shop.svc.cluster.local, subset: v2 }, weight: 20 }`)));
     expect(exposuresOf(r)).toEqual([
       "shop/shop: { hosts: ['shop.example.com'], tls: Tls.fromSecret('shop-tls'), "
       + 'circuitBreaker: CircuitBreaker.of({ maxConnections: 100, maxPendingRequests: 10, consecutiveErrors: 5, interval: Duration.seconds(10), '
@@ -323,7 +323,27 @@ spec:
       'VirtualService shop/shop spec.http[0].match[0].ignoreUriCase [unsupported] the declaration matches on path, headers, query parameters and method only; '
       + 'this match alternative is not carried over (it would match more)',
       'VirtualService shop/shop spec.http[1].route[0].destination.host [unsupported] "api.example.com" is not a Service of the cluster '
-      + '(name, name.namespace or name.namespace.svc.cluster.local)',
+      + '(name, or name.namespace.svc.cluster.local)',
+      'VirtualService shop/shop spec.http[1] [unsupported] no destination could be declared: the entry is not carried over',
+    ]);
+  });
+
+  test('hosts name.namespace and name.namespace.svc are not expanded by Istio: a loss, not a guessed Service', () => {
+    // Istio's VirtualService reference, Destination.host: short names are interpreted in the rule's namespace;
+    // "to avoid potential misconfigurations, it is recommended to always use fully qualified domain names".
+    const r = readIstio(documents(GATEWAY + '---' + virtualService(`
+  - match: [{ uri: { prefix: /a } }]
+    route: [{ destination: { host: web.other, port: { number: 80 } } }]
+  - match: [{ uri: { prefix: /b } }]
+    route: [{ destination: { host: web.other.svc, port: { number: 80 } } }]
+  - route: [{ destination: { host: web, port: { number: 80 } } }]`)));
+    expect(show(r.exposures[0].props)).toBe("{ hosts: ['shop.example.com'], tls: Tls.fromSecret('shop-tls'), routes: [{ backend: Backend.fromName('web', 80) }] }");
+    const reason = (host: string) => `"${host}": Istio expands a short name only (name, in the namespace of the rule) and takes this host as it is, `
+      + 'not as a Service; the declaration names Services (name, or name.namespace.svc.cluster.local)';
+    expect(lossLines(r.exposures[0].losses)).toEqual([
+      `VirtualService shop/shop spec.http[0].route[0].destination.host [unsupported] ${reason('web.other')}`,
+      'VirtualService shop/shop spec.http[0] [unsupported] no destination could be declared: the entry is not carried over',
+      `VirtualService shop/shop spec.http[1].route[0].destination.host [unsupported] ${reason('web.other.svc')}`,
       'VirtualService shop/shop spec.http[1] [unsupported] no destination could be declared: the entry is not carried over',
     ]);
   });
