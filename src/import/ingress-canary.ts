@@ -11,7 +11,7 @@ import { NGINX_PREFIX, NginxReading } from './ingress-nginx-annotations';
 import { escapeRegex } from './ingress-paths';
 import { objectName, sourceName } from './manifest-reader';
 import { Loss } from './model';
-import { regexProblem } from '../core/validators';
+import { headerNameProblem, regexProblem } from '../core/validators';
 
 export type { RouteDraft };
 
@@ -100,11 +100,16 @@ interface CanaryOptions {
 }
 
 function readCanary(a: (name: string) => string | undefined, invalid: (name: string, reason: string) => void): CanaryOptions {
-  const header = a('canary-by-header');
+  let header = a('canary-by-header');
+  const headerProblem = header === undefined ? undefined : headerNameProblem(header);
+  if (headerProblem !== undefined) {
+    invalid('canary-by-header', `${headerProblem}: no route is matched on it`);
+    header = undefined;
+  }
   const value = a('canary-by-header-value');
   const pattern = a('canary-by-header-pattern');
-  if (header === undefined && value !== undefined) invalid('canary-by-header-value', 'without canary-by-header it does nothing');
-  if (header === undefined && pattern !== undefined) invalid('canary-by-header-pattern', 'without canary-by-header it does nothing');
+  if (header === undefined && headerProblem === undefined && value !== undefined) invalid('canary-by-header-value', 'without canary-by-header it does nothing');
+  if (header === undefined && headerProblem === undefined && pattern !== undefined) invalid('canary-by-header-pattern', 'without canary-by-header it does nothing');
   if (value !== undefined && pattern !== undefined) invalid('canary-by-header-pattern', 'canary-by-header-value takes precedence');
   const weightText = a('canary-weight') ?? '0';
   const totalText = a('canary-weight-total') ?? '100';

@@ -4,7 +4,7 @@
  */
 import { arr, bool, Expr, num, obj, str } from './code';
 import { backendOfDestination, DestinationContext, ServiceName } from './istio-destinations';
-import { DraftValueMatch, durationExpr, durationMs, RouteDraft, unknownFields } from './mesh-values';
+import { DraftValueMatch, durationExpr, durationMs, headerEditsExpr, RouteDraft, unknownFields } from './mesh-values';
 import { Loss } from './model';
 
 const METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'];
@@ -259,7 +259,8 @@ function readPolicies(entry: any, field: string, ctx: DestinationContext): { pro
 function headerEdits(e: any, field: string, source: string, losses: Loss[]): Expr | undefined {
   if (e === undefined) return undefined;
   losses.push(...unknownFields(e, ['set', 'add', 'remove'], source, field));
-  const record = (r: unknown) => (typeof r === 'object' && r !== null ? obj(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, str(String(v))]))) : undefined);
-  const remove = Array.isArray(e.remove) ? arr(e.remove.map((x: unknown) => str(String(x)))) : undefined;
-  return obj({ set: record(e.set), add: record(e.add), remove });
+  const record = (r: unknown, f: string) => (typeof r === 'object' && r !== null
+    ? Object.entries(r).map(([name, value]) => ({ name, value, field: `${field}.${f}.${name}` })) : undefined);
+  const remove = Array.isArray(e.remove) ? e.remove.map((name: unknown, i: number) => ({ name, field: `${field}.remove[${i}]` })) : undefined;
+  return headerEditsExpr({ set: record(e.set, 'set'), add: record(e.add, 'add'), remove }, source, losses);
 }

@@ -464,6 +464,25 @@ routes: [
     synthChecked(declareGenerated(code, 'default', 'exposures', ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' })));
   });
 
+  test('canary-by-header with a name the declaration refuses is an invalid loss; the weight still splits', () => {
+    const c = canary({ [`${A}canary-by-header`]: 'X Bad', [`${A}canary-by-header-value`]: 'yes', [`${A}canary-weight`]: '20' });
+    expect(propsText(main, c)).toBe(`hosts: ['shop.example.com'],
+routes: [
+  {
+    match: { path: PathMatch.prefix('/') },
+    backends: [
+      { backend: Backend.fromName('web', 80), weight: 80 },
+      { backend: Backend.fromName('web-v2', 80), weight: 20 },
+    ],
+  },
+],`);
+    expect(lossesOf(main, c)).toEqual([
+      'invalid: Ingress default/web-canary: nginx.ingress.kubernetes.io/canary-by-header: "X Bad" is not an HTTP header name; '
+        + 'use letters, digits and "-" (RFC 7230 token): no route is matched on it',
+    ]);
+    synthesizes(main, c);
+  });
+
   test('a canary without a main Ingress for its path is a loss', () => {
     const lonely = ingress({ name: 'web-canary', annotations: { [`${A}canary`]: 'true' }, paths: [{ path: '/other', service: 'web-v2' }] });
     expect(lossesOf(main, lonely)).toEqual([

@@ -300,6 +300,21 @@ spec:
     ]);
   });
 
+  test('header edits with a name the declaration refuses: that edit is an invalid loss, the others are kept', () => {
+    const r = readIstio(documents(GATEWAY + '---' + virtualService(`
+  - headers: { request: { set: { "X Bad": a, x-good: b }, remove: ["x:bad"] } }
+    route: [{ destination: { host: web, port: { number: 80 } } }]`)));
+    expect(show(r.exposures[0].props)).toBe("{ hosts: ['shop.example.com'], tls: Tls.fromSecret('shop-tls'), routes: [{ backend: Backend.fromName('web', 80), "
+      + "requestHeaders: { set: { 'x-good': 'b' } } }] }");
+    expect(lossLines(r.exposures[0].losses)).toEqual([
+      'VirtualService shop/shop spec.http[0].headers.request.set.X Bad [invalid] "X Bad" is not an HTTP header name; '
+      + 'use letters, digits and "-" (RFC 7230 token): this header edit is not read',
+      'VirtualService shop/shop spec.http[0].headers.request.remove[0] [invalid] "x:bad" is not an HTTP header name; '
+      + 'use letters, digits and "-" (RFC 7230 token): this header edit is not read',
+    ]);
+    synthOnSource(r);
+  });
+
   test('CORS for any origin (regex ".*") with credentials: Envoy echoes any origin, the declaration lists them; credentials false, a loss', () => {
     const r = readIstio(documents(GATEWAY + '---' + virtualService(`
   - corsPolicy: { allowOrigins: [{ regex: ".*" }], allowCredentials: true }
