@@ -4,7 +4,7 @@
  */
 import { arr, bool, Expr, num, obj, str } from './code';
 import { BackendContext, backendOfRef } from './gateway-api-backends';
-import { DraftValueMatch, durationExpr, durationMs, RouteDraft, unknownFields } from './mesh-values';
+import { DraftValueMatch, durationExpr, durationMs, headerEditsExpr, RouteDraft, unknownFields } from './mesh-values';
 import { Loss } from './model';
 
 const METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'];
@@ -148,10 +148,10 @@ function readGrpcMatch(m: any, field: string, source: string): { draft?: Omit<Ro
 
 function headerEdits(e: any, field: string, source: string, losses: Loss[]): Expr {
   losses.push(...unknownFields(e, ['set', 'add', 'remove'], source, field));
-  const record = (list: unknown) => (Array.isArray(list)
-    ? obj(Object.fromEntries(list.map((h: any) => [String(h?.name), str(String(h?.value))]))) : undefined);
-  const remove = Array.isArray(e?.remove) ? arr(e.remove.map((x: unknown) => str(String(x)))) : undefined;
-  return obj({ set: record(e?.set), add: record(e?.add), remove });
+  const record = (list: unknown, f: string) => (Array.isArray(list)
+    ? list.map((h: any, i: number) => ({ name: h?.name, value: h?.value, field: `${field}.${f}[${i}]` })) : undefined);
+  const remove = Array.isArray(e?.remove) ? e.remove.map((name: unknown, i: number) => ({ name, field: `${field}.remove[${i}]` })) : undefined;
+  return headerEditsExpr({ set: record(e?.set, 'set'), add: record(e?.add, 'add'), remove }, source, losses);
 }
 
 const FILTERS: Record<string, string> = {

@@ -11,7 +11,7 @@ import { NGINX_PREFIX, NginxReading } from './ingress-nginx-annotations';
 import { escapeRegex } from './ingress-paths';
 import { objectName, sourceName } from './manifest-reader';
 import { Loss } from './model';
-import { regexProblem } from '../core/validators';
+import { headerNameProblem, regexProblem } from '../core/validators';
 
 export type { RouteDraft };
 
@@ -44,7 +44,10 @@ export function mergeCanaries(canaries: readonly ParsedIngress[], mains: readonl
           continue;
         }
         merged = true;
-        for (const g of found) g.routes = g.routes.flatMap((r) => (open(r) ? split(r, path.backend, options, sourceName(canary.document)) : [r]));
+        for (const g of found) {
+          g.routes = g.routes.flatMap((r) => (open(r) ? split(r, path.backend, options, sourceName(canary.document)) : [r]));
+          g.losses.push(...matchedCanaryLosses(source, options, g.losses));
+        }
       }
     }
     // The controller takes everything else of a canary from its main Ingress.
@@ -61,6 +64,34 @@ export function mergeCanaries(canaries: readonly ParsedIngress[], mains: readonl
   return losses;
 }
 
+/**
+ * The header- and cookie-matched routes are the canary's meaning and are kept, but the source's own
+ * strategy (ingress-nginx) renders weighted canaries only: said next to the exposure, once.
+ */
+function matchedCanaryLosses(source: string, o: CanaryOptions, already: readonly Loss[]): Loss[] {
+  const out: Loss[] = [];
+  const others = 'istio, gatewayApi, apiGateway (nginx), apiGateway (kong) render it';
+  if (o.header !== undefined) {
+    out.push({
+      source,
+      field: `${NGINX_PREFIX}canary-by-header`,
+      kind: 'unsupported',
+      reason: `the routes matched on header ${JSON.stringify(o.header.name)} are kept, `
+      + `but the ingress-nginx strategy cannot render a header-matched canary: ${others}`,
+    });
+  }
+  if (o.cookie !== undefined) {
+    out.push({
+      source,
+      field: `${NGINX_PREFIX}canary-by-cookie`,
+      kind: 'unsupported',
+      reason: `the routes matched on cookie ${JSON.stringify(o.cookie)} are kept, `
+      + `but the ingress-nginx strategy cannot render a cookie-matched canary: ${others}`,
+    });
+  }
+  return out.filter((l) => !already.some((a) => a.source === l.source && a.field === l.field));
+}
+
 interface CanaryOptions {
   readonly header?: { readonly name: string; readonly value?: string; readonly pattern?: string };
   readonly cookie?: string;
@@ -69,11 +100,16 @@ interface CanaryOptions {
 }
 
 function readCanary(a: (name: string) => string | undefined, invalid: (name: string, reason: string) => void): CanaryOptions {
-  const header = a('canary-by-header');
+  let header = a('canary-by-header');
+  const headerProblem = header === undefined ? undefined : headerNameProblem(header);
+  if (headerProblem !== undefined) {
+    invalid('canary-by-header', `${headerProblem}: no route is matched on it`);
+    header = undefined;
+  }
   const value = a('canary-by-header-value');
   const pattern = a('canary-by-header-pattern');
-  if (header === undefined && value !== undefined) invalid('canary-by-header-value', 'without canary-by-header it does nothing');
-  if (header === undefined && pattern !== undefined) invalid('canary-by-header-pattern', 'without canary-by-header it does nothing');
+  if (header === undefined && headerProblem === undefined && value !== undefined) invalid('canary-by-header-value', 'without canary-by-header it does nothing');
+  if (header === undefined && headerProblem === undefined && pattern !== undefined) invalid('canary-by-header-pattern', 'without canary-by-header it does nothing');
   if (value !== undefined && pattern !== undefined) invalid('canary-by-header-pattern', 'canary-by-header-value takes precedence');
   const weightText = a('canary-weight') ?? '0';
   const totalText = a('canary-weight-total') ?? '100';

@@ -191,11 +191,14 @@ export function readNginxAnnotations(annotations: Readonly<Record<string, string
   const permanentCode = get('permanent-redirect-code');
   const temporal = get('temporal-redirect');
   const temporalCode = get('temporal-redirect-code');
-  if (permanent !== undefined) {
-    redirect = redirectOf(permanent, statusOf(permanentCode, 301, 'permanent-redirect-code', lose), 'permanent-redirect', lose);
-    if (temporal !== undefined) lose('temporal-redirect', 'permanent-redirect takes precedence (the controller ignores it)', 'invalid');
-  } else if (temporal !== undefined) {
+  // The controller's redirect parser tries temporal-redirect first, then permanent-redirect.
+  if (temporal !== undefined) {
     redirect = redirectOf(temporal, statusOf(temporalCode, 302, 'temporal-redirect-code', lose), 'temporal-redirect', lose);
+    if (permanent !== undefined) lose('permanent-redirect', 'temporal-redirect takes precedence (the controller ignores it)', 'invalid');
+    if (permanentCode !== undefined) lose('permanent-redirect-code', 'temporal-redirect takes precedence (the controller ignores it)', 'invalid');
+  } else if (permanent !== undefined) {
+    redirect = redirectOf(permanent, statusOf(permanentCode, 301, 'permanent-redirect-code', lose), 'permanent-redirect', lose);
+    if (temporalCode !== undefined) lose('temporal-redirect-code', 'without temporal-redirect it does nothing', 'invalid');
   } else {
     if (permanentCode !== undefined) lose('permanent-redirect-code', 'without permanent-redirect it does nothing', 'invalid');
     if (temporalCode !== undefined) lose('temporal-redirect-code', 'without temporal-redirect it does nothing', 'invalid');
@@ -252,14 +255,18 @@ export function readNginxAnnotations(annotations: Readonly<Record<string, string
   if (auth) policies.auth = auth;
 
   // Client addresses.
-  const allow: string[] = listOf(get('whitelist-source-range') ?? get('allowlist-source-range'));
-  if (annotations[`${NGINX_PREFIX}whitelist-source-range`] !== undefined && annotations[`${NGINX_PREFIX}allowlist-source-range`] !== undefined) {
-    lose('allowlist-source-range', 'whitelist-source-range takes precedence (the controller reads one)', 'invalid');
+  // The controller reads allowlist-source-range, and its old name whitelist-source-range only when it is empty.
+  const allowlist = get('allowlist-source-range');
+  const whitelist = get('whitelist-source-range');
+  const allowName = allowlist !== undefined && allowlist.trim() !== '' ? 'allowlist-source-range' : 'whitelist-source-range';
+  const allow: string[] = listOf(allowName === 'allowlist-source-range' ? allowlist : whitelist);
+  if (allowName === 'allowlist-source-range' && whitelist !== undefined) {
+    lose('whitelist-source-range', 'allowlist-source-range takes precedence (the controller reads this one only when that is empty)', 'invalid');
   }
   const deny: string[] = listOf(get('denylist-source-range'));
   const badRange = [...allow, ...deny].map((r) => parseCidr(r).problem).find((p) => p !== undefined);
   if (badRange !== undefined) {
-    lose(allow.length > 0 ? 'whitelist-source-range' : 'denylist-source-range', `${badRange}: not read`, 'invalid');
+    lose(allow.length > 0 ? allowName : 'denylist-source-range', `${badRange}: not read`, 'invalid');
     allow.length = 0;
     deny.length = 0;
   }
@@ -409,7 +416,14 @@ function readCors(get: Get, lose: Lose, flag: (name: string) => boolean | undefi
     lose(badOrigin !== undefined || origins.length === 0 ? 'cors-allow-origin' : 'cors-allow-headers', `${badOrigin ?? badHeader ?? 'no origin'}: not read`, 'invalid');
     return undefined;
   }
-  const credentials = (values['cors-allow-credentials'] ?? CORS_DEFAULTS.credentials) === 'true';
+  let credentials = (values['cors-allow-credentials'] ?? CORS_DEFAULTS.credentials) === 'true';
+  if (credentials && origins.includes('*')) {
+    // The controller answers Access-Control-Allow-Origin "*" with Access-Control-Allow-Credentials "true": browsers refuse
+    // credentials with "*" (Fetch standard, CORS check), and so does the declaration.
+    const given = values['cors-allow-credentials'] !== undefined ? '"true"' : '"true" (the controller\'s default)';
+    lose('cors-allow-credentials', `${given} with origin "*": browsers refuse credentials with origin "*"; read as false`);
+    credentials = false;
+  }
   const maxAgeText = values['cors-max-age'] ?? CORS_DEFAULTS.maxAge;
   if (!/^[0-9]+$/.test(maxAgeText)) {
     lose('cors-max-age', `${JSON.stringify(maxAgeText)} is not a number of seconds`, 'invalid');

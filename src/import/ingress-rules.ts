@@ -59,7 +59,7 @@ export function readRules(manifest: Readonly<Record<string, any>>, all: readonly
   const groups = new Map<string, { hosts: string[]; paths: IngressPath[]; tlsSecret?: string }>();
   for (const [host, paths] of byHost) {
     if (paths.length === 0) continue;
-    const tlsSecret = host === '' ? tls.catchAll : tls.byHost.get(host);
+    const tlsSecret = host === '' ? tls.catchAll : tlsSecretOf(tls.byHost, host);
     const key = JSON.stringify([paths.map((p) => [p.match, p.path, p.backend.name, p.backend.port]), tlsSecret ?? null, host === '']);
     const group = groups.get(key) ?? { hosts: [], paths, tlsSecret };
     if (host !== '') group.hosts.push(host);
@@ -67,7 +67,7 @@ export function readRules(manifest: Readonly<Record<string, any>>, all: readonly
   }
   const hosts = new Set(byHost.keys());
   for (const [host] of tls.byHost) {
-    if (!hosts.has(host)) lose('spec.tls', `TLS for host ${host}, which no rule routes`);
+    if (![...hosts].some((h) => h !== '' && tlsHostCovers(host, h))) lose('spec.tls', `TLS for host ${host}, which no rule routes`);
   }
   return { groups: [...groups.values()], losses };
 }
@@ -149,6 +149,25 @@ function readTls(tls: unknown, lose: (f: string, r: string, k?: Loss['kind']) =>
     for (const host of hosts) if (typeof host === 'string') byHost.set(host, entry.secretName);
   });
   return { byHost, catchAll };
+}
+
+/** The Secret of a rule's host: its own TLS entry, else a wildcard entry one label up. */
+function tlsSecretOf(byHost: ReadonlyMap<string, string>, host: string): string | undefined {
+  const exact = [...byHost].find(([tlsHost]) => tlsHost.toLowerCase() === host.toLowerCase());
+  return (exact ?? [...byHost].find(([tlsHost]) => tlsHostCovers(tlsHost, host)))?.[1];
+}
+
+/**
+ * Whether a TLS host serves a rule's host: the same name, or a wildcard `*.example.com` for one more
+ * label (`a.example.com`, not `a.b.example.com`), as a certificate's wildcard and the controller's servers match.
+ */
+function tlsHostCovers(tlsHost: string, host: string): boolean {
+  const t = tlsHost.toLowerCase();
+  const h = host.toLowerCase();
+  if (t === h) return true;
+  if (!t.startsWith('*.')) return false;
+  const suffix = t.slice(1);
+  return h.endsWith(suffix) && h.length > suffix.length && !h.slice(0, h.length - suffix.length).includes('.');
 }
 
 export function isObject(v: unknown): v is Record<string, any> {

@@ -14,9 +14,10 @@ export interface ServiceName {
 }
 
 /**
- * The Service an Istio `host` names, resolved as Istio does in the object's namespace: `name`,
- * `name.ns`, `name.ns.svc`, `name.ns.svc.cluster.local`. Other hosts (ServiceEntries, external
- * names, another cluster domain) are not Services the declaration can name.
+ * The Service an Istio `host` names, resolved as Istio does: a short `name` in the object's
+ * namespace, or the FQDN `name.ns.svc.cluster.local`. Istio expands short names only: `name.ns` and
+ * `name.ns.svc` are taken as they are (no Service of its registry), and other hosts (ServiceEntries,
+ * external names, another cluster domain) are not Services the declaration can name.
  */
 export function serviceOfHost(host: unknown, namespace: string): ServiceName | undefined {
   if (typeof host !== 'string') return undefined;
@@ -24,10 +25,19 @@ export function serviceOfHost(host: unknown, namespace: string): ServiceName | u
   const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
   if (!labels.slice(0, 2).every((l) => label.test(l))) return undefined;
   if (labels.length === 1) return { name: labels[0], namespace };
-  if (labels.length === 2 || (labels.length === 3 && labels[2] === 'svc') || (labels.length === 5 && host.endsWith('.svc.cluster.local'))) {
+  if (labels.length === 5 && host.endsWith('.svc.cluster.local')) {
     return { name: labels[0], namespace: labels[1] };
   }
   return undefined;
+}
+
+/** Why a host is not read as a Service. */
+export function notAServiceReason(host: unknown): string {
+  const partial = typeof host === 'string' && /^[a-z0-9-]+\.[a-z0-9-]+(\.svc)?$/.test(host);
+  return partial
+    ? `"${host}": Istio expands a short name only (name, in the namespace of the rule) and takes this host as it is, not as a Service; `
+      + 'the declaration names Services (name, or name.namespace.svc.cluster.local)'
+    : `"${host}" is not a Service of the cluster (name, or name.namespace.svc.cluster.local)`;
 }
 
 /** A DestinationRule of the input, by the Service it is for. */
@@ -59,7 +69,7 @@ export function backendOfDestination(destination: any, field: string, ctx: Desti
   const losses: Loss[] = unknownFields(destination, ['host', 'port', 'subset'], ctx.source, field);
   const service = serviceOfHost(destination?.host, ctx.namespace);
   if (service === undefined) {
-    return { losses: [...losses, { source: ctx.source, field: `${field}.host`, kind: 'unsupported', reason: `"${destination?.host}" is not a Service of the cluster (name, name.namespace or name.namespace.svc.cluster.local)` }] };
+    return { losses: [...losses, { source: ctx.source, field: `${field}.host`, kind: 'unsupported', reason: notAServiceReason(destination?.host) }] };
   }
   const port = servicePort(ctx.documents, service.namespace, service.name, destination?.port?.number);
   if (port === undefined) {

@@ -4,7 +4,7 @@
  */
 import { arr, bool, Expr, num, obj, str } from './code';
 import { backendOfDestination, DestinationContext, ServiceName } from './istio-destinations';
-import { DraftValueMatch, durationExpr, durationMs, RouteDraft, unknownFields } from './mesh-values';
+import { DraftValueMatch, durationExpr, durationMs, headerEditsExpr, RouteDraft, unknownFields } from './mesh-values';
 import { Loss } from './model';
 
 const METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'];
@@ -75,7 +75,18 @@ export function readHttpEntry(entry: any, field: string, ctx: DestinationContext
     if (read.draft === undefined) return;
     const draft = { ...read.draft, field: mField, props, services };
     routes.push(draft);
-    const prefix = m?.uri?.prefix;
+    // Without a uri condition Istio matches the prefix "/" (Envoy's prefix_rewrite replaces it too).
+    const prefix = m?.uri === undefined ? '/' : m.uri.prefix;
+    const rewrite = entry?.rewrite?.uri;
+    if (typeof rewrite === 'string' && prefix === '/' && !rewrite.endsWith('/')) {
+      losses.push({
+        source: src,
+        field: `${field}.rewrite.uri`,
+        kind: 'unsupported',
+        reason: `Istio replaces the prefix "/" as a string ("/x" goes to "${rewrite}x"); the declaration replaces a prefix by path element, `
+          + `so the paths it rewrites differ ("${rewrite}x" and "${rewrite}/x")`,
+      });
+    }
     if (entry?.rewrite?.uri !== undefined && typeof prefix === 'string' && prefix !== '/') {
       losses.push({
         source: src,
@@ -213,6 +224,16 @@ function readPolicies(entry: any, field: string, ctx: DestinationContext): { pro
       else if (s?.kind === 'regex' && s.value === '.*') origins.push(str('*'));
       else losses.push({ source: src, field: `${field}.corsPolicy.allowOrigins[${i}]`, kind: 'unsupported', reason: 'an allowed origin is exact or any (regex ".*")' });
     });
+    const anyOrigin = origins.some((o) => o.kind === 'string' && o.value === '*');
+    if (anyOrigin && c.allowCredentials === true) {
+      // Envoy answers any origin with credentials (it echoes the Origin); the declaration allows credentials for listed origins only.
+      losses.push({
+        source: src,
+        field: `${field}.corsPolicy.allowCredentials`,
+        kind: 'unsupported',
+        reason: 'true with any origin (regex ".*"): the declaration allows credentials for listed origins only (browsers refuse them with origin "*"); read as false',
+      });
+    }
     const strings = (v: unknown) => (Array.isArray(v) ? arr(v.map((x) => str(String(x)))) : undefined);
     const methods = Array.isArray(c.allowMethods) ? c.allowMethods.filter((x: unknown) => METHODS.includes(String(x))) : undefined;
     if (Array.isArray(c.allowMethods) && methods.length !== c.allowMethods.length) {
@@ -223,7 +244,7 @@ function readPolicies(entry: any, field: string, ctx: DestinationContext): { pro
       allowMethods: strings(methods),
       allowHeaders: strings(c.allowHeaders),
       exposeHeaders: strings(c.exposeHeaders),
-      allowCredentials: typeof c.allowCredentials === 'boolean' ? bool(c.allowCredentials) : undefined,
+      allowCredentials: typeof c.allowCredentials === 'boolean' ? bool(c.allowCredentials && !anyOrigin) : undefined,
       maxAge: duration('corsPolicy.maxAge', c.maxAge),
     });
   }
@@ -238,7 +259,8 @@ function readPolicies(entry: any, field: string, ctx: DestinationContext): { pro
 function headerEdits(e: any, field: string, source: string, losses: Loss[]): Expr | undefined {
   if (e === undefined) return undefined;
   losses.push(...unknownFields(e, ['set', 'add', 'remove'], source, field));
-  const record = (r: unknown) => (typeof r === 'object' && r !== null ? obj(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, str(String(v))]))) : undefined);
-  const remove = Array.isArray(e.remove) ? arr(e.remove.map((x: unknown) => str(String(x)))) : undefined;
-  return obj({ set: record(e.set), add: record(e.add), remove });
+  const record = (r: unknown, f: string) => (typeof r === 'object' && r !== null
+    ? Object.entries(r).map(([name, value]) => ({ name, value, field: `${field}.${f}.${name}` })) : undefined);
+  const remove = Array.isArray(e.remove) ? e.remove.map((name: unknown, i: number) => ({ name, field: `${field}.remove[${i}]` })) : undefined;
+  return headerEditsExpr({ set: record(e.set, 'set'), add: record(e.add, 'add'), remove }, source, losses);
 }

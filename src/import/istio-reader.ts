@@ -5,7 +5,7 @@
  * `ExposureStrategy.istio({ gateway })`. Mesh-only VirtualServices are not exposures.
  */
 import { arr, bool, Expr, lib, num, obj, str } from './code';
-import { DestinationContext, DestinationRuleOf, destinationPolicies, serviceOfHost } from './istio-destinations';
+import { DestinationContext, DestinationRuleOf, destinationPolicies, notAServiceReason, serviceOfHost } from './istio-destinations';
 import { readIstioGateway } from './istio-gateway';
 import { IstioRouteDraft, readHttpEntry } from './istio-http';
 import { ManifestReader } from './manifest-reader';
@@ -47,7 +47,7 @@ export function readIstio(raw: readonly SourceDocument[]): ImportResult {
     .flatMap((d) => {
       const service = serviceOfHost(d.spec?.host, namespaceOf(d));
       if (service === undefined) {
-        losses.push({ source: describe(d), field: 'spec.host', kind: 'unsupported', reason: `"${d.spec?.host}" is not a Service of the cluster` });
+        losses.push({ source: describe(d), field: 'spec.host', kind: 'unsupported', reason: notAServiceReason(d.spec?.host) });
         return [];
       }
       return [{ manifest: d, service, source: describe(d) }];

@@ -4,6 +4,7 @@
  */
 import { arr, cdk8s, Expr, lib, num, obj, str } from './code';
 import { Loss } from './model';
+import { headerNameProblem, headerValueProblem } from '../core/validators';
 
 /** A path, header or query parameter condition of a drafted route. */
 export interface DraftValueMatch {
@@ -198,3 +199,36 @@ export function withoutNulls<T>(value: T): T {
 
 /** An array value, or none. */
 export const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+
+/** One header edit of the input, with the field it was read from. */
+export interface HeaderEditInput {
+  readonly name: unknown;
+  readonly value?: unknown;
+  readonly field: string;
+}
+
+/**
+ * Header edits (set, add, remove) as the declaration holds them. A name or value the declaration
+ * refuses is an 'invalid' loss and that edit is left out, so the output still synthesizes.
+ */
+export function headerEditsExpr(
+  edits: { readonly set?: readonly HeaderEditInput[]; readonly add?: readonly HeaderEditInput[]; readonly remove?: readonly HeaderEditInput[] },
+  source: string, losses: Loss[],
+): Expr {
+  const valid = (e: HeaderEditInput, withValue: boolean): boolean => {
+    const name = String(e.name);
+    const problem = headerNameProblem(name) ?? (withValue ? headerValueProblem(name, String(e.value)) : undefined);
+    if (problem !== undefined) losses.push({ source, field: e.field, kind: 'invalid', reason: `${problem}: this header edit is not read` });
+    return problem === undefined;
+  };
+  // A list whose every edit was refused is left out rather than written empty.
+  const kept = (given: readonly HeaderEditInput[] | undefined, withValue: boolean) => {
+    const ok = given?.filter((e) => valid(e, withValue));
+    return ok === undefined || (ok.length === 0 && given!.length > 0) ? undefined : ok;
+  };
+  const record = (ok: readonly HeaderEditInput[] | undefined) => ok && obj(Object.fromEntries(ok.map((e) => [String(e.name), str(String(e.value))])));
+  const set = record(kept(edits.set, true));
+  const add = record(kept(edits.add, true));
+  const removed = kept(edits.remove, false);
+  return obj({ set, add, remove: removed && arr(removed.map((e) => str(String(e.name)))) });
+}

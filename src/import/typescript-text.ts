@@ -45,8 +45,12 @@ export function commentText(text: string): string {
   return out.replace(/\*\//g, '*\\/');
 }
 
-/** An object key: bare when it is an identifier, else a string literal. */
+/**
+ * An object key: bare when it is an identifier, else a string literal. `__proto__`, bare or quoted,
+ * would set the object's prototype in a literal: computed, it is an own property like any other key.
+ */
 export function propertyKey(key: string): string {
+  if (key === '__proto__') return `[${stringLiteral(key)}]`;
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : stringLiteral(key);
 }
 

@@ -205,6 +205,28 @@ spec:
     ]);
   });
 
+  test('a header modifier with a name or value the declaration refuses: that edit is an invalid loss, the others are kept', () => {
+    const rules = `
+  - filters:
+    - type: RequestHeaderModifier
+      requestHeaderModifier: { set: [{ name: "X Bad", value: a }, { name: x-good, value: b }], remove: ["x:bad", x-debug] }
+    - type: ResponseHeaderModifier
+      responseHeaderModifier: { add: [{ name: x-empty, value: "" }, { name: x-served-by, value: shop }] }
+    backendRefs: [{ name: web, port: 80 }]`;
+    const r = readGatewayApi(documents(ROUTE(rules)));
+    expect(show(r.exposures[0].props)).toBe("{ hosts: ['shop.example.com'], routes: [{ requestHeaders: { set: { 'x-good': 'b' }, remove: ['x-debug'] }, "
+      + "responseHeaders: { add: { 'x-served-by': 'shop' } }, backend: Backend.fromName('web', 80) }] }");
+    expect(lossLines(r.exposures[0].losses)).toEqual([
+      'HTTPRoute shop/shop spec.rules[0].filters[0].requestHeaderModifier.set[0] [invalid] "X Bad" is not an HTTP header name; '
+      + 'use letters, digits and "-" (RFC 7230 token): this header edit is not read',
+      'HTTPRoute shop/shop spec.rules[0].filters[0].requestHeaderModifier.remove[0] [invalid] "x:bad" is not an HTTP header name; '
+      + 'use letters, digits and "-" (RFC 7230 token): this header edit is not read',
+      'HTTPRoute shop/shop spec.rules[0].filters[1].responseHeaderModifier.add[0] [invalid] value of "x-empty" is empty; '
+      + 'proxies do not send empty headers (remove the header instead): this header edit is not read',
+    ]);
+    synthOnSource(r);
+  });
+
   test('a GRPCRoute: services and methods as gRPC routes', () => {
     const r = readGatewayApi(documents(`
 apiVersion: gateway.networking.k8s.io/v1

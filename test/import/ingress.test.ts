@@ -97,6 +97,21 @@ routes: [
     synthesizes(cm);
   });
 
+  test('a wildcard TLS host serves the rule hosts one label below it, as the certificate and the controller do', () => {
+    // ingress-nginx serves a.example.com with the Secret of tls.hosts "*.example.com" and redirects it to HTTPS
+    // (a certificate's wildcard covers one label, RFC 6125 6.4.3).
+    const doc = ingress({ host: 'a.example.com', tls: [{ hosts: ['*.example.com'], secretName: 'wild-tls' }] });
+    expect(propsText(doc)).toBe(`hosts: ['a.example.com'],
+tls: Tls.fromSecret('wild-tls'),
+httpsRedirectCode: 308,
+routes: [{ match: { path: PathMatch.prefix('/') }, backend: Backend.fromName('web', 80) }],`);
+    expect(lossesOf(doc)).toEqual([]);
+    synthesizes(doc);
+    const deeper = ingress({ host: 'a.b.example.com', tls: [{ hosts: ['*.example.com'], secretName: 'wild-tls' }] });
+    expect(propsText(deeper)).not.toContain('tls:');
+    expect(lossesOf(deeper)).toEqual(['unsupported: Ingress default/web: spec.tls: TLS for host *.example.com, which no rule routes']);
+  });
+
   test('ImplementationSpecific on a generic controller is read as Prefix, and said so', () => {
     const doc = ingress({ className: 'traefik', paths: [{ path: '/a', pathType: 'ImplementationSpecific' }] });
     expect(propsText(doc)).toContain("PathMatch.prefix('/a')");
@@ -257,6 +272,26 @@ maxRequestBody: Size.mebibytes(8),`);
     synthesizes(doc);
   });
 
+  test('CORS with the default origin "*" and the default credentials: credentials false, a loss (browsers refuse credentials with "*")', () => {
+    // The controller sends Access-Control-Allow-Origin "*" and Access-Control-Allow-Credentials "true" by default
+    // (docs: cors-allow-origin "*", cors-allow-credentials "true"); the Fetch standard's CORS check fails a credentialed request on "*".
+    const doc = nginx({ [`${A}enable-cors`]: 'true' });
+    expect(propsText(doc)).toContain('  allowOrigins: [\'*\'],');
+    expect(propsText(doc)).toContain(`  allowCredentials: false,
+  maxAge: Duration.seconds(1728000),
+},`);
+    expect(lossesOf(doc)).toEqual([
+      'unsupported: Ingress default/web: nginx.ingress.kubernetes.io/cors-allow-credentials: "true" (the controller\'s default) with origin "*": '
+        + 'browsers refuse credentials with origin "*"; read as false',
+    ]);
+    expect(lossesOf(nginx({ [`${A}enable-cors`]: 'true', [`${A}cors-allow-credentials`]: 'true', [`${A}cors-allow-origin`]: '*' }))).toEqual([
+      'unsupported: Ingress default/web: nginx.ingress.kubernetes.io/cors-allow-credentials: "true" with origin "*": '
+        + 'browsers refuse credentials with origin "*"; read as false',
+    ]);
+    expect(lossesOf(nginx({ [`${A}enable-cors`]: 'true', [`${A}cors-allow-credentials`]: 'false' }))).toEqual([]);
+    synthesizes(doc);
+  });
+
   test('basic auth from a Secret; external auth at an in-cluster Service', () => {
     const basic = nginx({ [`${A}auth-type`]: 'basic', [`${A}auth-secret`]: 'basic-auth', [`${A}auth-realm`]: 'Authentication Required' });
     expect(propsText(basic)).toContain("auth: Auth.basic({ secret: 'basic-auth', realm: 'Authentication Required' }),");
@@ -322,6 +357,44 @@ routes: [
     expect(propsText(nginx({ [`${A}app-root`]: '/app1' }))).toContain("{ match: { path: PathMatch.exact('/') }, redirect: { path: '/app1', statusCode: 302 } },");
   });
 
+  test('temporal-redirect and permanent-redirect: the controller applies the temporal one, the permanent one is a loss', () => {
+    // ingress-nginx internal/ingress/annotations/redirect/redirect.go: "execution order is temporal and then permanent".
+    const doc = nginx({
+      [`${A}permanent-redirect`]: 'https://www.example.com/new',
+      [`${A}permanent-redirect-code`]: '308',
+      [`${A}temporal-redirect`]: 'https://www.example.com/soon',
+    });
+    expect(propsText(doc)).toContain(`  {
+    match: { path: PathMatch.prefix('/') },
+    redirect: { scheme: 'https', host: 'www.example.com', path: '/soon', statusCode: 302 },
+  },`);
+    expect(lossesOf(doc)).toEqual([
+      'invalid: Ingress default/web: nginx.ingress.kubernetes.io/permanent-redirect: temporal-redirect takes precedence (the controller ignores it)',
+      'invalid: Ingress default/web: nginx.ingress.kubernetes.io/permanent-redirect-code: temporal-redirect takes precedence (the controller ignores it)',
+    ]);
+    synthesizes(doc);
+  });
+
+  test('allowlist-source-range is read first, whitelist-source-range only when it is empty', () => {
+    // ingress-nginx internal/ingress/annotations/ipallowlist/main.go: the allowlist annotation, then its "whitelist" alias when empty.
+    const both = nginx({ [`${A}allowlist-source-range`]: '10.0.0.0/8', [`${A}whitelist-source-range`]: '192.168.0.0/16' });
+    expect(propsText(both)).toContain("access: AccessPolicy.allowFrom(['10.0.0.0/8']),");
+    expect(lossesOf(both)).toEqual([
+      'invalid: Ingress default/web: nginx.ingress.kubernetes.io/whitelist-source-range: '
+        + 'allowlist-source-range takes precedence (the controller reads this one only when that is empty)',
+    ]);
+    const allowOnly = nginx({ [`${A}allowlist-source-range`]: '10.0.0.0/8' });
+    expect(propsText(allowOnly)).toContain("access: AccessPolicy.allowFrom(['10.0.0.0/8']),");
+    expect(lossesOf(allowOnly)).toEqual([]);
+    const emptyAllow = nginx({ [`${A}allowlist-source-range`]: '', [`${A}whitelist-source-range`]: '192.168.0.0/16' });
+    expect(propsText(emptyAllow)).toContain("access: AccessPolicy.allowFrom(['192.168.0.0/16']),");
+    expect(lossesOf(emptyAllow)).toEqual([]);
+    expect(lossesOf(nginx({ [`${A}allowlist-source-range`]: '10.0.0.0/33' }))).toEqual([
+      expect.stringMatching(/^invalid: Ingress default\/web: nginx.ingress.kubernetes.io\/allowlist-source-range: .*: not read$/),
+    ]);
+    synthesizes(both);
+  });
+
   test('client certificates: auth-tls-secret with TLS', () => {
     const doc = nginx({ [`${A}auth-tls-secret`]: 'default/ca', [`${A}auth-tls-verify-depth`]: '2' },
       { tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }] });
@@ -375,11 +448,39 @@ routes: [
   },
   { match: { path: PathMatch.prefix('/') }, backend: Backend.fromName('web', 80) },
 ],`);
-    // The declaration is whole; the ingress-nginx strategy renders weighted canaries only.
+    // The declaration is whole; the ingress-nginx strategy renders weighted canaries only: a loss on the source's strategy.
+    expect(lossesOf(main, c)).toEqual([
+      'unsupported: Ingress default/web-canary: nginx.ingress.kubernetes.io/canary-by-header: the routes matched on header "x-canary" are kept, '
+        + 'but the ingress-nginx strategy cannot render a header-matched canary: istio, gatewayApi, apiGateway (nginx), apiGateway (kong) render it',
+      'unsupported: Ingress default/web-canary: nginx.ingress.kubernetes.io/canary-by-cookie: the routes matched on cookie "beta" are kept, '
+        + 'but the ingress-nginx strategy cannot render a cookie-matched canary: istio, gatewayApi, apiGateway (nginx), apiGateway (kong) render it',
+    ]);
+    const result = importYaml(yamlOf(main, c));
+    expect(result.losses).toEqual([]);
+    expect(result.exposures[0].losses.map((l) => l.field)).toEqual(['nginx.ingress.kubernetes.io/canary-by-header', 'nginx.ingress.kubernetes.io/canary-by-cookie']);
     const code = generatedFor(yamlOf(main, c));
     expect(() => declareGenerated(code)).toThrow("ExposedService imported/web: routes[0].match.headers: 'header-match' is not supported by ingress (ingressNginx); "
       + 'supported by: istio, gatewayApi, apiGateway (nginx), apiGateway (kong)');
     synthChecked(declareGenerated(code, 'default', 'exposures', ExposureStrategy.gatewayApi({ gatewayClassName: 'eg' })));
+  });
+
+  test('canary-by-header with a name the declaration refuses is an invalid loss; the weight still splits', () => {
+    const c = canary({ [`${A}canary-by-header`]: 'X Bad', [`${A}canary-by-header-value`]: 'yes', [`${A}canary-weight`]: '20' });
+    expect(propsText(main, c)).toBe(`hosts: ['shop.example.com'],
+routes: [
+  {
+    match: { path: PathMatch.prefix('/') },
+    backends: [
+      { backend: Backend.fromName('web', 80), weight: 80 },
+      { backend: Backend.fromName('web-v2', 80), weight: 20 },
+    ],
+  },
+],`);
+    expect(lossesOf(main, c)).toEqual([
+      'invalid: Ingress default/web-canary: nginx.ingress.kubernetes.io/canary-by-header: "X Bad" is not an HTTP header name; '
+        + 'use letters, digits and "-" (RFC 7230 token): no route is matched on it',
+    ]);
+    synthesizes(main, c);
   });
 
   test('a canary without a main Ingress for its path is a loss', () => {

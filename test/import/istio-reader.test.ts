@@ -227,7 +227,7 @@ spec:
     route: [{ destination: { host: reviews, subset: v2 } }]
   - route:
     - { destination: { host: reviews, subset: v1 }, weight: 80 }
-    - { destination: { host: reviews.shop, subset: v2 }, weight: 20 }`)));
+    - { destination: { host: reviews.shop.svc.cluster.local, subset: v2 }, weight: 20 }`)));
     expect(exposuresOf(r)).toEqual([
       "shop/shop: { hosts: ['shop.example.com'], tls: Tls.fromSecret('shop-tls'), "
       + 'circuitBreaker: CircuitBreaker.of({ maxConnections: 100, maxPendingRequests: 10, consecutiveErrors: 5, interval: Duration.seconds(10), '
@@ -283,6 +283,50 @@ spec:
     });
   });
 
+  test('rewrite.uri without a uri match, or on the prefix "/": Envoy concatenates ("/foo" to "/v1foo"), a loss', () => {
+    // Istio's rewrite.uri on a prefix match is Envoy's prefix_rewrite: the matched prefix is replaced as a string
+    // (Envoy route_components.proto, prefix_rewrite: "/prefix" rewritten to "/" turns "/prefixetc" into "/etc").
+    const r = readIstio(documents(GATEWAY + '---' + virtualService(`
+  - match: [{ headers: { x-v1: { exact: "yes" } } }, { uri: { prefix: / }, headers: { x-v1: { exact: "also" } } }]
+    rewrite: { uri: /v1 }
+    route: [{ destination: { host: web, port: { number: 80 } } }]
+  - rewrite: { uri: /v2/ }
+    route: [{ destination: { host: web, port: { number: 80 } } }]`)));
+    const reason = 'Istio replaces the prefix "/" as a string ("/x" goes to "/v1x"); the declaration replaces a prefix by path element, '
+      + 'so the paths it rewrites differ ("/v1x" and "/v1/x")';
+    expect(lossLines(r.exposures[0].losses)).toEqual([
+      `VirtualService shop/shop spec.http[0].rewrite.uri [unsupported] ${reason}`,
+      `VirtualService shop/shop spec.http[0].rewrite.uri [unsupported] ${reason}`,
+    ]);
+  });
+
+  test('header edits with a name the declaration refuses: that edit is an invalid loss, the others are kept', () => {
+    const r = readIstio(documents(GATEWAY + '---' + virtualService(`
+  - headers: { request: { set: { "X Bad": a, x-good: b }, remove: ["x:bad"] } }
+    route: [{ destination: { host: web, port: { number: 80 } } }]`)));
+    expect(show(r.exposures[0].props)).toBe("{ hosts: ['shop.example.com'], tls: Tls.fromSecret('shop-tls'), routes: [{ backend: Backend.fromName('web', 80), "
+      + "requestHeaders: { set: { 'x-good': 'b' } } }] }");
+    expect(lossLines(r.exposures[0].losses)).toEqual([
+      'VirtualService shop/shop spec.http[0].headers.request.set.X Bad [invalid] "X Bad" is not an HTTP header name; '
+      + 'use letters, digits and "-" (RFC 7230 token): this header edit is not read',
+      'VirtualService shop/shop spec.http[0].headers.request.remove[0] [invalid] "x:bad" is not an HTTP header name; '
+      + 'use letters, digits and "-" (RFC 7230 token): this header edit is not read',
+    ]);
+    synthOnSource(r);
+  });
+
+  test('CORS for any origin (regex ".*") with credentials: Envoy echoes any origin, the declaration lists them; credentials false, a loss', () => {
+    const r = readIstio(documents(GATEWAY + '---' + virtualService(`
+  - corsPolicy: { allowOrigins: [{ regex: ".*" }], allowCredentials: true }
+    route: [{ destination: { host: web, port: { number: 80 } } }]`)));
+    expect(show(r.exposures[0].props)).toContain("cors: { allowOrigins: ['*'], allowCredentials: false }");
+    expect(lossLines(r.exposures[0].losses)).toEqual([
+      'VirtualService shop/shop spec.http[0].corsPolicy.allowCredentials [unsupported] true with any origin (regex ".*"): '
+        + 'the declaration allows credentials for listed origins only (browsers refuse them with origin "*"); read as false',
+    ]);
+    synthOnSource(r);
+  });
+
   test('a match condition the declaration cannot hold drops that alternative; other hosts are no Services', () => {
     const r = readIstio(documents(GATEWAY + '---' + virtualService(`
   - match: [{ uri: { prefix: /a }, ignoreUriCase: true }, { uri: { prefix: /b } }]
@@ -294,7 +338,27 @@ spec:
       'VirtualService shop/shop spec.http[0].match[0].ignoreUriCase [unsupported] the declaration matches on path, headers, query parameters and method only; '
       + 'this match alternative is not carried over (it would match more)',
       'VirtualService shop/shop spec.http[1].route[0].destination.host [unsupported] "api.example.com" is not a Service of the cluster '
-      + '(name, name.namespace or name.namespace.svc.cluster.local)',
+      + '(name, or name.namespace.svc.cluster.local)',
+      'VirtualService shop/shop spec.http[1] [unsupported] no destination could be declared: the entry is not carried over',
+    ]);
+  });
+
+  test('hosts name.namespace and name.namespace.svc are not expanded by Istio: a loss, not a guessed Service', () => {
+    // Istio's VirtualService reference, Destination.host: short names are interpreted in the rule's namespace;
+    // "to avoid potential misconfigurations, it is recommended to always use fully qualified domain names".
+    const r = readIstio(documents(GATEWAY + '---' + virtualService(`
+  - match: [{ uri: { prefix: /a } }]
+    route: [{ destination: { host: web.other, port: { number: 80 } } }]
+  - match: [{ uri: { prefix: /b } }]
+    route: [{ destination: { host: web.other.svc, port: { number: 80 } } }]
+  - route: [{ destination: { host: web, port: { number: 80 } } }]`)));
+    expect(show(r.exposures[0].props)).toBe("{ hosts: ['shop.example.com'], tls: Tls.fromSecret('shop-tls'), routes: [{ backend: Backend.fromName('web', 80) }] }");
+    const reason = (host: string) => `"${host}": Istio expands a short name only (name, in the namespace of the rule) and takes this host as it is, `
+      + 'not as a Service; the declaration names Services (name, or name.namespace.svc.cluster.local)';
+    expect(lossLines(r.exposures[0].losses)).toEqual([
+      `VirtualService shop/shop spec.http[0].route[0].destination.host [unsupported] ${reason('web.other')}`,
+      'VirtualService shop/shop spec.http[0] [unsupported] no destination could be declared: the entry is not carried over',
+      `VirtualService shop/shop spec.http[1].route[0].destination.host [unsupported] ${reason('web.other.svc')}`,
       'VirtualService shop/shop spec.http[1] [unsupported] no destination could be declared: the entry is not carried over',
     ]);
   });

@@ -84,6 +84,25 @@ describe('the writer', () => {
     });
   });
 
+  test('a key "__proto__" is an own property of the object written, not its prototype', () => {
+    // In an object literal, `__proto__: v` and `'__proto__': v` set the prototype (ECMAScript, __proto__ Property Names in
+    // Object Initializers); a computed key defines an own property.
+    const result: ImportResult = {
+      exposures: [exposure('web', obj({
+        routes: arr([obj({ requestHeaders: obj({ set: obj({ ['__proto__']: str('a'), 'x-b': str('b') }) }), backend: lib('Backend.fromName', str('web'), num(80)) })]),
+      }))],
+      losses: [],
+      errors: [],
+    };
+    const code = writeTypeScript(result);
+    expect(code).toContain("requestHeaders: { set: { ['__proto__']: 'a', 'x-b': 'b' } },");
+    const { calls, modules } = recordingLibrary();
+    loadGenerated(code, modules).exposures({}, 'the strategy');
+    const set = (calls.find((c) => c.callee === 'new ExposedService')!.args[1] as any).routes[0].requestHeaders.set;
+    expect(Object.getPrototypeOf(set)).toBe(Object.prototype);
+    expect(Object.entries(set)).toEqual([['__proto__', 'a'], ['x-b', 'b']]);
+  });
+
   test('imports only what is used; one function per namespace, named after it; sourceStrategy when every exposure shares one', () => {
     const result: ImportResult = {
       exposures: [
